@@ -1,0 +1,109 @@
+// Configuration from environment variables, validated once at start-up.
+// A bad value throws ConfigError with a one-line message naming the variable.
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  masterKey: Buffer | null;
+  publicUrl: string;
+  adminPassword: string | null;
+  stripeApiBase: string;
+  apiKey: string | null;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  organizationIdType: 'string' | 'number';
+  logLevel: string;
+  stripeTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | null {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? null : v.trim();
+}
+
+function url(env: Env, name: string, fallback: string | null, protocols: string[]): string | null {
+  const v = str(env, name) ?? fallback;
+  if (v === null) return null;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (got an unparsable value)`);
+  }
+  if (!protocols.includes(u.protocol)) throw new ConfigError(`${name} must use ${protocols.join(' or ')} (got ${u.protocol})`);
+  return v.replace(/\/+$/, '');
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const v = str(env, name);
+  if (v === null) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${v}")`);
+  return Number(v);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const host = str(env, 'HOST') ?? '127.0.0.1';
+  const dataDir = resolve(str(env, 'LINKHUB_DATA_DIR') ?? './.linkhub');
+  const databaseUrl = url(env, 'DATABASE_URL', null, ['postgres:', 'postgresql:']);
+
+  let masterKey: Buffer | null = null;
+  const mk = str(env, 'LINKHUB_MASTER_KEY');
+  if (mk !== null) {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(mk) || Buffer.from(mk, 'base64').length !== 32) {
+      throw new ConfigError('LINKHUB_MASTER_KEY must be 32 bytes encoded in base64 (e.g. `openssl rand -base64 32`)');
+    }
+    masterKey = Buffer.from(mk, 'base64');
+  } else if (databaseUrl !== null) {
+    throw new ConfigError('LINKHUB_MASTER_KEY is required with DATABASE_URL (base64 of 32 random bytes); it is generated only for the embedded store');
+  }
+
+  const displayHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const publicUrl = url(env, 'LINKHUB_PUBLIC_URL', `http://${displayHost}:${port}`, ['http:', 'https:'])!;
+
+  const adminPassword = str(env, 'LINKHUB_ADMIN_PASSWORD');
+  if (adminPassword !== null && adminPassword.length < 8) throw new ConfigError('LINKHUB_ADMIN_PASSWORD must be at least 8 characters');
+
+  const stripeApiBase = url(env, 'LINKHUB_STRIPE_API_BASE', 'https://api.stripe.com', ['http:', 'https:'])!;
+
+  const apiKey = str(env, 'LINKHUB_API_KEY');
+  if (apiKey !== null && !/^[\x21-\x7e]{24,200}$/.test(apiKey)) {
+    throw new ConfigError('LINKHUB_API_KEY must be 24 to 200 printable characters without spaces');
+  }
+
+  const webhookUrl = url(env, 'LINKHUB_WEBHOOK_URL', null, ['http:', 'https:']);
+  const webhookSecret = str(env, 'LINKHUB_WEBHOOK_SECRET');
+  if (webhookSecret !== null && webhookSecret.length < 16) throw new ConfigError('LINKHUB_WEBHOOK_SECRET must be at least 16 characters');
+
+  const orgType = str(env, 'LINKHUB_ORGANIZATION_ID_TYPE') ?? 'string';
+  if (orgType !== 'string' && orgType !== 'number') throw new ConfigError('LINKHUB_ORGANIZATION_ID_TYPE must be "string" or "number"');
+
+  const logLevel = str(env, 'LINKHUB_LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LINKHUB_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+  }
+
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    masterKey,
+    publicUrl,
+    adminPassword,
+    stripeApiBase,
+    apiKey,
+    webhookUrl,
+    webhookSecret,
+    organizationIdType: orgType,
+    logLevel,
+    stripeTimeoutMs: int(env, 'LINKHUB_STRIPE_TIMEOUT_MS', 10000, 100, 120000),
+  };
+}

@@ -1,0 +1,157 @@
+// The one Postgres schema, served by PGlite (embedded) and PostgreSQL alike.
+// Migrations in /migrations are generated from this file by `npm run db:generate`.
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const projects = pgTable('projects', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  organizationId: integer('organization_id').notNull().default(1),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** Platform API keys: only a SHA-256 of the secret part is kept. */
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  projectId: text('project_id').notNull().references(() => projects.id),
+  name: text('name').notNull(),
+  secretHash: text('secret_hash').notNull(),
+  hint: text('hint').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  lastUsedAt: ts('last_used_at'),
+  revokedAt: ts('revoked_at'),
+});
+
+/** Data keys of the vault, each wrapped (encrypted) by the master key. */
+export const vaultKeys = pgTable('vault_keys', {
+  version: integer('version').primaryKey(),
+  wrappedKey: text('wrapped_key').notNull(),
+  masterKeyId: text('master_key_id').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+export const connectSessions = pgTable(
+  'connect_sessions',
+  {
+    id: serial('id').primaryKey(),
+    projectId: text('project_id').notNull().references(() => projects.id),
+    tokenHash: text('token_hash').notNull(),
+    originOwnerId: text('origin_owner_id').notNull(),
+    originOwnerName: text('origin_owner_name').notNull(),
+    originUsername: text('origin_username'),
+    provider: text('provider'),
+    categories: jsonb('categories').$type<string[] | null>(),
+    accountId: text('account_id'),
+    label: text('label'),
+    metadata: jsonb('metadata').$type<Record<string, unknown> | null>(),
+    type: text('type').$type<'production' | 'test'>().notNull().default('production'),
+    multiple: boolean('multiple').notNull().default(false),
+    integrationId: text('integration_id'),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('connect_sessions_token_hash').on(t.tokenHash)],
+);
+
+export interface StatusReason {
+  code: string;
+  description: string;
+  timestamp: string;
+}
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id').notNull().references(() => projects.id),
+    provider: text('provider').notNull(),
+    status: text('status').notNull(),
+    statusReasons: jsonb('status_reasons').$type<StatusReason[]>().notNull().default(sql`'[]'::jsonb`),
+    originOwnerId: text('origin_owner_id').notNull(),
+    originOwnerName: text('origin_owner_name').notNull(),
+    originUsername: text('origin_username'),
+    label: text('label'),
+    metadata: jsonb('metadata').$type<Record<string, unknown> | null>(),
+    environment: text('environment').$type<'production' | 'test'>().notNull(),
+    keyType: text('key_type').$type<'secret' | 'restricted'>().notNull(),
+    keyHint: text('key_hint').notNull(),
+    secretCiphertext: text('secret_ciphertext').notNull(),
+    secretKeyVersion: integer('secret_key_version').notNull(),
+    externalAccountId: text('external_account_id'),
+    externalAccountName: text('external_account_name'),
+    lastVerifiedAt: ts('last_verified_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('accounts_project_created').on(t.projectId, t.createdAt, t.id),
+    index('accounts_project_owner').on(t.projectId, t.originOwnerId),
+  ],
+);
+
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: text('id').primaryKey(),
+  projectId: text('project_id').notNull().references(() => projects.id),
+  url: text('url').notNull(),
+  secretCiphertext: text('secret_ciphertext').notNull(),
+  secretKeyVersion: integer('secret_key_version').notNull(),
+  secretHint: text('secret_hint').notNull(),
+  events: jsonb('events').$type<string[]>().notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** Durable outbox: one row per (event, endpoint), written in the transaction of the change. */
+export const webhookOutbox = pgTable(
+  'webhook_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    projectId: text('project_id').notNull(),
+    endpointId: text('endpoint_id').notNull(),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    body: text('body').notNull(),
+    status: text('status').$type<'pending' | 'delivered' | 'failed'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    lockedUntil: ts('locked_until'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    deliveredAt: ts('delivered_at'),
+  },
+  (t) => [index('webhook_outbox_due').on(t.status, t.nextAttemptAt)],
+);
+
+/** One row per delivery attempt: the delivery log. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    outboxId: integer('outbox_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('webhook_attempts_outbox').on(t.outboxId)],
+);
+
+/** Append-only record of every use of a decrypted credential. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    projectId: text('project_id').notNull(),
+    accountId: text('account_id').notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id').notNull(),
+    action: text('action').notNull(),
+    outcome: text('outcome'),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('audit_events_account').on(t.accountId, t.at)],
+);
