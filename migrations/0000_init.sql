@@ -121,6 +121,7 @@ ALTER TABLE "connect_sessions" ADD CONSTRAINT "connect_sessions_project_id_proje
 ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "accounts_project_created" ON "accounts" USING btree ("project_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "accounts_project_owner" ON "accounts" USING btree ("project_id","origin_owner_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "api_keys_secret_hash" ON "api_keys" USING btree ("secret_hash");--> statement-breakpoint
 CREATE INDEX "audit_events_account" ON "audit_events" USING btree ("account_id","at");--> statement-breakpoint
 CREATE UNIQUE INDEX "connect_sessions_token_hash" ON "connect_sessions" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "webhook_attempts_outbox" ON "webhook_attempts" USING btree ("outbox_id");--> statement-breakpoint

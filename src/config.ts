@@ -17,6 +17,7 @@ export interface Config {
   organizationIdType: 'string' | 'number';
   logLevel: string;
   stripeTimeoutMs: number;
+  webhookRetryBaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -105,5 +106,6 @@ export function loadConfig(env: Env = process.env): Config {
     organizationIdType: orgType,
     logLevel,
     stripeTimeoutMs: int(env, 'LINKHUB_STRIPE_TIMEOUT_MS', 10000, 100, 120000),
+    webhookRetryBaseMs: int(env, 'LINKHUB_WEBHOOK_RETRY_BASE_MS', 2000, 10, 3600000),
   };
 }

@@ -13,7 +13,9 @@ export const projects = pgTable('projects', {
 });
 
 /** Platform API keys: only a SHA-256 of the secret part is kept. */
-export const apiKeys = pgTable('api_keys', {
+export const apiKeys = pgTable(
+  'api_keys',
+  {
   id: text('id').primaryKey(),
   projectId: text('project_id').notNull().references(() => projects.id),
   name: text('name').notNull(),
@@ -22,7 +24,9 @@ export const apiKeys = pgTable('api_keys', {
   createdAt: ts('created_at').notNull().defaultNow(),
   lastUsedAt: ts('last_used_at'),
   revokedAt: ts('revoked_at'),
-});
+  },
+  (t) => [uniqueIndex('api_keys_secret_hash').on(t.secretHash)],
+);
 
 /** Data keys of the vault, each wrapped (encrypted) by the master key. */
 export const vaultKeys = pgTable('vault_keys', {

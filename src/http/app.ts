@@ -1,0 +1,71 @@
+// Builds the Fastify application: validation, errors, OpenAPI, and one module per surface.
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Services } from '../services/index.js';
+import { apiKeyAuth } from './auth.js';
+import type { RouteContext } from './context.js';
+import { installErrorHandling } from './errors.js';
+import { healthRoutes } from './health.js';
+import { hubRoutes } from './hub.js';
+import { accountRoutes } from './platform/accounts.js';
+import { apiKeyRoutes } from './platform/api-keys.js';
+import { connectSessionRoutes } from './platform/connect-sessions.js';
+import { connectorMetaRoutes } from './platform/connectors-meta.js';
+import { webhookRoutes } from './platform/webhooks.js';
+import { ErrorBody, LinkedAccount } from './schemas.js';
+import { installValidation } from './validation.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+/** Query values that are bearer secrets are never logged. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:token|api_key|key)=)[^&#]*/gi, '$1[redacted]');
+}
+
+export async function buildApp(services: Services, logger: FastifyServerOptions['logger']): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installValidation(app);
+  installErrorHandling(app);
+  // A body-less request may still say content-type: application/json (the Hub does on GET): no body then.
+  app.addHook('onRequest', async (request) => {
+    const h = request.headers;
+    if ((h['content-length'] === '0' || (h['content-length'] === undefined && h['transfer-encoding'] === undefined)) && h['content-type']) {
+      delete h['content-type'];
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Linkhub API',
+        version: '0.1.0',
+        description:
+          'Wire-compatible with StackOne\'s public API (connect sessions, accounts, connectors meta, /hub/*), plus Linkhub additions marked "Linkhub".',
+      },
+      components: { securitySchemes: { basic: { type: 'http', scheme: 'basic', description: 'API key as username, empty password' } } },
+      security: [{ basic: [] }],
+    },
+  });
+  app.addSchema(ErrorBody);
+  app.addSchema(LinkedAccount);
+
+  const ctx: RouteContext = { services, requireApiKey: apiKeyAuth(services.apiKeys) };
+  await app.register(healthRoutes(ctx));
+  await app.register(connectSessionRoutes(ctx));
+  await app.register(accountRoutes(ctx));
+  await app.register(connectorMetaRoutes(ctx));
+  await app.register(webhookRoutes(ctx));
+  await app.register(apiKeyRoutes(ctx));
+  await app.register(hubRoutes(ctx));
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,18 @@
+// GET /healthz: 200 once the store is migrated and answers.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { sql } from 'drizzle-orm';
+import type { RouteContext } from './context.js';
+import { sendError } from './errors.js';
+
+export const healthRoutes =
+  (ctx: RouteContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+      try {
+        await ctx.services.store.db.execute(sql`select 1`);
+        return { status: 'ok', store: ctx.services.store.kind };
+      } catch {
+        return sendError(reply, 503, 'Store is not available');
+      }
+    });
+  };

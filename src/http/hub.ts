@@ -1,0 +1,209 @@
+// The private /hub/* API used by Linkhub's Hub and by StackOne's @stackone/hub web component,
+// authorised by a connect-session token in `x-hub-session-token`. CORS is enabled here only.
+import cors from '@fastify/cors';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { getIntegration, integrationFor, integrations, type IntegrationRow } from '../connectors/registry.js';
+import { REDACTED_PREFIX } from '../services/account-view.js';
+import type { Actor } from '../services/audit.js';
+import { notFound, ServiceError } from '../services/errors.js';
+import type { ConnectSession } from '../services/sessions.js';
+import type { RouteContext } from './context.js';
+import { sendError } from './errors.js';
+import { IdParams } from './schemas.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    hubSession: ConnectSession;
+  }
+}
+
+const Credentials = Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.String({ maxLength: 1000 }), Type.Null()]), { maxProperties: 20 });
+const HubAccountBody = Type.Object(
+  { integration_id: Type.Optional(Type.String({ maxLength: 64 })), credentials: Credentials },
+  { additionalProperties: false },
+);
+
+const actor = (request: FastifyRequest): Actor => ({ type: 'hub_session', id: String(request.hubSession.id) });
+
+export const hubRoutes =
+  (ctx: RouteContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { sessions, accounts, config } = ctx.services;
+
+    await app.register(cors, {
+      origin: '*',
+      methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowedHeaders: ['content-type', 'x-hub-session-token', 'x-hub-version'],
+      maxAge: 600,
+    });
+
+    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+      const token = request.headers['x-hub-session-token'];
+      const session = await sessions.resolve(typeof token === 'string' ? token : null);
+      if (!session) return sendError(reply, 401, 'Session token is invalid or has expired: ask for a new link');
+      request.hubSession = session;
+    });
+
+    /** The integration rows this session may use. */
+    async function rowsFor(session: ConnectSession): Promise<IntegrationRow[]> {
+      if (session.accountId) {
+        const account = await accounts.get(session.projectId, session.accountId);
+        const row = integrationFor(account.provider, account.environment);
+        return row ? [row] : [];
+      }
+      return integrations.filter(
+        (r) =>
+          (!session.provider || r.connector.key === session.provider) &&
+          (!session.integrationId || r.id === session.integrationId) &&
+          // type "test" limits the Hub to test rows; "production" (the SDK's default, always sent) offers both
+          (session.type !== 'test' || r.environment.key === 'test'),
+      );
+    }
+
+    async function allowedRow(session: ConnectSession, integrationId: string | undefined): Promise<IntegrationRow> {
+      const rows = await rowsFor(session);
+      const row = integrationId ? rows.find((r) => r.id === integrationId) : rows.length === 1 ? rows[0] : undefined;
+      if (!row) throw new ServiceError(400, integrationId ? `Integration "${integrationId}" is not available in this session` : 'integration_id is required');
+      return row;
+    }
+
+    const integrationView = (r: IntegrationRow) => ({
+      integration_id: r.id,
+      provider: r.connector.key,
+      name: r.environment.name,
+      type: r.connector.category,
+      version: '1',
+      active: true,
+      authentication_config_key: r.connector.authConfigKey,
+      environment: r.environment.key,
+      logo_url: config.publicUrl + r.connector.logoUrl,
+      environment_label: r.environment.label,
+      description: r.environment.description,
+    });
+
+    app.get('/hub/settings', async (request) => ({
+      enabled_features: [],
+      ...(request.hubSession.accountId ? { existing_account_id: request.hubSession.accountId } : {}),
+      origin_owner_name: request.hubSession.originOwnerName,
+      expires_at: request.hubSession.expiresAt.toISOString(),
+    }));
+
+    app.get(
+      '/hub/connectors',
+      { schema: { querystring: Type.Object({ provider: Type.Optional(Type.String()) }, { additionalProperties: true }) } },
+      async (request) => {
+        const rows = (await rowsFor(request.hubSession)).filter((r) => !request.query.provider || r.connector.key === request.query.provider);
+        return { integrations: rows.map(integrationView), external_trigger_token: null };
+      },
+    );
+
+    app.get('/hub/connectors/:integration_id', { schema: { params: Type.Object({ integration_id: Type.String({ maxLength: 64 }) }) } }, async (request) => {
+      const rows = await rowsFor(request.hubSession);
+      const row = rows.find((r) => r.id === request.params.integration_id);
+      if (!row) throw notFound(getIntegration(request.params.integration_id) ? 'Integration in this session' : 'Integration');
+      const { connector, environment } = row;
+      const f = connector.field;
+      return {
+        config: {
+          key: connector.key,
+          name: environment.name,
+          type: 'custom',
+          environment: { key: environment.key, label: environment.label, description: environment.description },
+          configFields: [
+            {
+              key: f.key,
+              label: f.label,
+              type: f.type,
+              required: f.required,
+              readOnly: false,
+              secret: f.secret,
+              placeholder: environment.placeholder,
+              description: f.guide,
+              tooltip: f.tooltip,
+              guide: { description: f.guide, tooltip: f.tooltip },
+              validation: {
+                type: 'html-pattern',
+                pattern: environment.pattern,
+                error: `Paste a ${environment.label} key: ${environment.placeholder}`,
+              },
+            },
+          ],
+          configNotices: connector.notices,
+          assets: { icon: config.publicUrl + connector.logoUrl },
+          support: { link: connector.supportLink, description: f.guide },
+        },
+        hub_settings: { configured_webhook_events: {}, project_settings: {} },
+      };
+    });
+
+    app.get('/hub/accounts/:id', { schema: { params: IdParams } }, async (request) => {
+      const s = request.hubSession;
+      if (s.accountId !== request.params.id) throw notFound('Account');
+      const a = await accounts.get(s.projectId, s.accountId);
+      const row = integrationFor(a.provider, a.environment);
+      return {
+        secureId: a.id,
+        provider: a.provider,
+        integrationId: row?.id ?? null,
+        version: '1',
+        authConfigKey: row?.connector.authConfigKey ?? 'api_key',
+        environment: a.environment,
+        setupInformation: {},
+        secrets: { [row?.connector.field.key ?? 'api_key']: REDACTED_PREFIX + a.keyHint },
+        // Linkhub additions for its own Hub
+        keyType: a.keyType,
+        keyHint: a.keyHint,
+        status: a.status,
+        accountName: a.externalAccountName,
+      };
+    });
+
+    const linked = (a: { id: string; provider: string; environment: string; keyType: string; keyHint: string; externalAccountId: string | null; externalAccountName: string | null }) => ({
+      id: a.id,
+      provider: a.provider,
+      environment: a.environment,
+      key_type: a.keyType,
+      key_hint: a.keyHint,
+      account_id: a.externalAccountId,
+      account_name: a.externalAccountName,
+    });
+
+    app.post('/hub/accounts', { schema: { body: HubAccountBody } }, async (request, reply) => {
+      const s = request.hubSession;
+      const row = await allowedRow(s, request.body.integration_id);
+      const key = request.body.credentials[row.connector.field.key];
+      if (s.accountId) {
+        const account = await accounts.replaceKey(s.projectId, actor(request), s.accountId, key);
+        return reply.code(200).send(linked(account));
+      }
+      const { account, created } = await accounts.link(s.projectId, actor(request), {
+        provider: row.connector.key,
+        environment: row.environment.key,
+        rawKey: key,
+        originOwnerId: s.originOwnerId,
+        originOwnerName: s.originOwnerName,
+        originUsername: s.originUsername,
+        label: s.label,
+        metadata: s.metadata,
+        multiple: s.multiple,
+      });
+      return reply.code(created ? 201 : 200).send(linked(account));
+    });
+
+    app.patch('/hub/accounts/:id', { schema: { params: IdParams, body: HubAccountBody } }, async (request) => {
+      const s = request.hubSession;
+      if (s.accountId !== request.params.id) throw notFound('Account');
+      const account = await accounts.get(s.projectId, s.accountId);
+      // The environment is fixed per account: integration_id is ignored (the official Hub may send the other row's).
+      const row = integrationFor(account.provider, account.environment);
+      const key = request.body.credentials[row?.connector.field.key ?? 'api_key'];
+      if (key === undefined || key === null || key === '' || key.startsWith(REDACTED_PREFIX)) return linked(account);
+      return linked(await accounts.replaceKey(s.projectId, actor(request), account.id, key));
+    });
+
+    // OAuth connection attempts do not exist for API-key connectors (COMPAT §7: 404 until an OAuth connector exists).
+    app.all('/hub/connection_attempts', async (_request, reply) => sendError(reply, 404, 'No OAuth connector is configured'));
+    app.all('/hub/connection_attempts/:id', async (_request, reply) => sendError(reply, 404, 'No OAuth connector is configured'));
+  };

@@ -1,0 +1,141 @@
+// /accounts: list, get, patch, delete, meta (StackOne contract) and POST /accounts/{id}/test (Linkhub).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { accountView, REDACTED_PREFIX } from '../../services/account-view.js';
+import type { DetailsPatch } from '../../services/accounts.js';
+import { ServiceError } from '../../services/errors.js';
+import { apiKeyActor } from '../auth.js';
+import type { RouteContext } from '../context.js';
+import { AccountPatch, AccountsQuery, errorResponses, IdParams } from '../schemas.js';
+
+const isEmpty = (v: unknown) => v === undefined || v === null || (typeof v === 'object' && Object.keys(v as object).length === 0);
+
+/** The new secret in a PATCH, if any: present keys replace, missing keys (and redacted placeholders) keep. */
+function newSecret(secretField: string, ...bags: (Record<string, unknown> | null | undefined)[]): unknown {
+  let found: unknown = undefined;
+  for (const bag of bags) {
+    if (isEmpty(bag)) continue;
+    for (const [k, v] of Object.entries(bag!)) {
+      if (k !== secretField) throw new ServiceError(400, `credentials.${k} is not a known field (expected ${secretField})`);
+      if (v === '' || v === null || (typeof v === 'string' && v.startsWith(REDACTED_PREFIX))) continue;
+      found = v;
+    }
+  }
+  return found;
+}
+
+export const accountRoutes =
+  (ctx: RouteContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { accounts } = ctx.services;
+    app.addHook('preHandler', ctx.requireApiKey);
+    const tags = ['Accounts'];
+
+    app.get(
+      '/accounts',
+      { schema: { summary: 'List linked accounts (bare array)', tags, querystring: AccountsQuery, response: errorResponses } },
+      async (request) => {
+        const q = request.query;
+        const rows = await accounts.list(
+          request.principal.project.id,
+          {
+            originOwnerId: q.origin_owner_id,
+            originOwnerIds: q.origin_owner_ids,
+            providers: [...(q.providers ?? []), ...(q.provider ? [q.provider] : [])],
+            accountIds: q.account_ids,
+            status: q.status,
+            environment: q.environment,
+            search: q.search,
+          },
+          q.page ?? 1,
+          q.page_size ?? 25,
+        );
+        return rows.map(accountView);
+      },
+    );
+
+    app.get('/accounts/:id', { schema: { summary: 'Get a linked account', tags, params: IdParams, response: errorResponses } }, async (request) =>
+      accountView(await accounts.get(request.principal.project.id, request.params.id)),
+    );
+
+    app.get(
+      '/accounts/:id/meta',
+      { schema: { summary: 'Account meta', tags, params: IdParams, response: errorResponses } },
+      async (request) => {
+        const a = await accounts.get(request.principal.project.id, request.params.id);
+        return { provider: a.provider, category: 'stackone', models: {} };
+      },
+    );
+
+    app.patch(
+      '/accounts/:id',
+      {
+        schema: {
+          summary: 'Update a linked account; a new key in credentials/secrets is tested live and swapped in atomically',
+          description: 'Omitted, null or {} fields are unchanged. `type` and `environment` follow the stored key and are ignored.',
+          tags,
+          params: IdParams,
+          body: AccountPatch,
+          response: errorResponses,
+        },
+      },
+      async (request) => {
+        const projectId = request.principal.project.id;
+        const b = request.body;
+        const current = await accounts.get(projectId, request.params.id);
+        if (b.provider && b.provider !== current.provider) throw new ServiceError(400, 'provider cannot be changed: link a new account');
+        const secret = newSecret('api_key', b.credentials, b.secrets);
+        if (secret !== undefined) await accounts.replaceKey(projectId, apiKeyActor(request), current.id, secret);
+        const patch: DetailsPatch = {};
+        if (b.origin_owner_id) patch.originOwnerId = b.origin_owner_id;
+        if (b.origin_owner_name) patch.originOwnerName = b.origin_owner_name;
+        if (typeof b.origin_username === 'string') patch.originUsername = b.origin_username;
+        if (typeof b.label === 'string') patch.label = b.label;
+        if (!isEmpty(b.metadata)) patch.metadata = b.metadata!;
+        return accountView(await accounts.updateDetails(projectId, current.id, patch));
+      },
+    );
+
+    app.delete(
+      '/accounts/:id',
+      { schema: { summary: 'Delete a linked account (its key is erased)', tags, params: IdParams, response: errorResponses } },
+      async (request) => accountView(await accounts.delete(request.principal.project.id, request.params.id)),
+    );
+
+    app.post(
+      '/accounts/:id/test',
+      {
+        schema: {
+          summary: 'Linkhub: run the live key test now',
+          description:
+            'Tests the stored key against the provider. outcome: ok (status active, last_verified_at updated), invalid_key / expired_key / missing_permission (status error), unreachable (status unchanged, retry later).',
+          tags,
+          params: IdParams,
+          response: {
+            ...errorResponses,
+            200: Type.Object({
+              outcome: Type.String(),
+              message: Type.String(),
+              permission: Type.Optional(Nullable()),
+              account: Type.Ref('LinkedAccount'),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const { account, outcome } = await accounts.test(request.principal.project.id, apiKeyActor(request), request.params.id);
+        const message = outcome.result === 'ok' ? 'The key works.' : outcome.message;
+        const result = outcome.result === 'invalid_key' ? outcome.code : outcome.result;
+        return {
+          outcome: result,
+          message,
+          permission: outcome.result === 'missing_permission' ? outcome.permission : null,
+          account: accountView(account),
+        };
+      },
+    );
+  };
+
+function Nullable() {
+  return Type.Union([Type.String(), Type.Null()]);
+}

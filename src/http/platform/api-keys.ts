@@ -1,0 +1,45 @@
+// Linkhub's API-key management: create (shown once), list (hint, last used), revoke.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { RouteContext } from '../context.js';
+import { Created, errorResponses, IdParams } from '../schemas.js';
+
+export const apiKeyRoutes =
+  (ctx: RouteContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { apiKeys } = ctx.services;
+    app.addHook('preHandler', ctx.requireApiKey);
+    const tags = ['API keys (Linkhub)'];
+
+    app.get('/api_keys', { schema: { summary: 'List API keys', tags, response: errorResponses } }, async (request) =>
+      (await apiKeys.list(request.principal.project.id)).map((k) => ({
+        id: k.id,
+        name: k.name,
+        hint: k.hint,
+        created_at: k.createdAt.toISOString(),
+        last_used_at: k.lastUsedAt?.toISOString() ?? null,
+        revoked_at: k.revokedAt?.toISOString() ?? null,
+      })),
+    );
+
+    app.post(
+      '/api_keys',
+      {
+        schema: {
+          summary: 'Create an API key; the key is returned once',
+          tags,
+          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+          response: { ...errorResponses, 201: Created },
+        },
+      },
+      async (request, reply) => {
+        const created = await apiKeys.create(request.principal.project.id, request.body.name);
+        return reply.code(201).send({ id: created.id, name: request.body.name, key: created.key, hint: created.hint });
+      },
+    );
+
+    app.delete('/api_keys/:id', { schema: { summary: 'Revoke an API key', tags, params: IdParams, response: errorResponses } }, async (request) => {
+      await apiKeys.revoke(request.principal.project.id, request.params.id);
+      return { id: request.params.id, revoked: true };
+    });
+  };

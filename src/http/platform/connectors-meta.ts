@@ -1,0 +1,40 @@
+// GET /connectors/meta and /connectors/meta/{provider} (StackOne legacy meta, still called).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { connectors, getConnector } from '../../connectors/registry.js';
+import type { ConnectorDefinition } from '../../connectors/types.js';
+import { notFound } from '../../services/errors.js';
+import type { RouteContext } from '../context.js';
+import { errorResponses } from '../schemas.js';
+
+function meta(c: ConnectorDefinition, publicUrl: string) {
+  return {
+    provider: c.key,
+    provider_name: c.name,
+    category: c.category,
+    models: {},
+    active: true,
+    resources: { images: { logo_url: publicUrl + c.logoUrl, original_logo_horizontal_url: publicUrl + c.logoUrl } },
+    environments: c.environments.map((e) => ({ key: e.key, name: e.label, description: e.description })),
+  };
+}
+
+export const connectorMetaRoutes =
+  (ctx: RouteContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const publicUrl = ctx.services.config.publicUrl;
+    app.addHook('preHandler', ctx.requireApiKey);
+    const querystring = Type.Object({ include: Type.Optional(Type.String()) }, { additionalProperties: true });
+    app.get('/connectors/meta', { schema: { summary: 'List connectors (bare array)', tags: ['Connectors'], querystring, response: errorResponses } }, async () =>
+      connectors.map((c) => meta(c, publicUrl)),
+    );
+    app.get(
+      '/connectors/meta/:provider',
+      { schema: { summary: 'One connector', tags: ['Connectors'], querystring, params: Type.Object({ provider: Type.String() }), response: errorResponses } },
+      async (request) => {
+        const c = getConnector(request.params.provider);
+        if (!c) throw notFound('Connector');
+        return meta(c, publicUrl);
+      },
+    );
+  };

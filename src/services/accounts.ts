@@ -1,0 +1,320 @@
+// Linked accounts: linking by key (rules, live test, encrypted store, webhook), key rotation in
+// place, on-demand tests, reads, edits and deletion. Every change and its webhook event commit together.
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { getConnector } from '../connectors/registry.js';
+import type { ConnectorDefinition, EnvironmentKey, LiveTestOutcome } from '../connectors/types.js';
+import type { Db } from '../store/db.js';
+import { accounts, type StatusReason } from '../store/schema.js';
+import type { Vault } from '../vault/vault.js';
+import { type AccountRow, accountView } from './account-view.js';
+import type { Actor, AuditService } from './audit.js';
+import { notFound, ServiceError } from './errors.js';
+import { newId } from './ids.js';
+import type { LiveTester } from './live-tester.js';
+import type { WebhookService } from './webhooks.js';
+
+export interface AccountFilter {
+  originOwnerId?: string;
+  originOwnerIds?: string[];
+  providers?: string[];
+  accountIds?: string[];
+  status?: string[];
+  environment?: EnvironmentKey;
+  search?: string;
+}
+
+export interface LinkInput {
+  provider: string;
+  environment: EnvironmentKey;
+  rawKey: unknown;
+  originOwnerId: string;
+  originOwnerName: string;
+  originUsername: string | null;
+  label: string | null;
+  metadata: Record<string, unknown> | null;
+  /** true: always a new account; false: an existing account of the same owner, provider and environment gets the new key. */
+  multiple: boolean;
+}
+
+export interface DetailsPatch {
+  originOwnerId?: string;
+  originOwnerName?: string;
+  originUsername?: string;
+  label?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** A link or test that failed: 400 for key rules, 422 for a key Stripe refused, 502 when Stripe could not be reached. */
+export class LinkError extends ServiceError {}
+
+function failure(outcome: Exclude<LiveTestOutcome, { result: 'ok' }>): LinkError {
+  switch (outcome.result) {
+    case 'invalid_key':
+      return new LinkError(422, outcome.message, { code: outcome.code, provider_response: outcome.providerMessage });
+    case 'missing_permission':
+      return new LinkError(422, outcome.message, {
+        code: 'missing_permission',
+        permission: outcome.permission,
+        provider_response: outcome.providerMessage,
+      });
+    case 'unreachable':
+      return new LinkError(502, outcome.message, { code: 'provider_unreachable', retryable: true, provider_status: outcome.providerStatus });
+  }
+}
+
+function statusAfter(outcome: LiveTestOutcome): { status: string; reasons: StatusReason[] } | null {
+  const timestamp = new Date().toISOString();
+  switch (outcome.result) {
+    case 'ok':
+      return { status: 'active', reasons: [] };
+    case 'invalid_key':
+      return { status: 'error', reasons: [{ code: outcome.code, description: outcome.message, timestamp }] };
+    case 'missing_permission':
+      return { status: 'error', reasons: [{ code: 'missing_permission', description: outcome.message, timestamp }] };
+    case 'unreachable':
+      return null; // unverified: the stored status stands
+  }
+}
+
+export class AccountService {
+  constructor(
+    private readonly db: Db,
+    private readonly vault: Vault,
+    private readonly webhooks: WebhookService,
+    private readonly tester: LiveTester,
+    private readonly audit: AuditService,
+  ) {}
+
+  private connector(provider: string): ConnectorDefinition {
+    const c = getConnector(provider);
+    if (!c) throw new ServiceError(400, `Unknown provider "${provider}"`);
+    return c;
+  }
+
+  /** Key rules, then the live test; the normalised key and what the test learnt, or a LinkError. */
+  private async verifyKey(connector: ConnectorDefinition, environment: EnvironmentKey, rawKey: unknown) {
+    const check = connector.checkKey(rawKey, environment);
+    if (!check.ok) throw new LinkError(400, check.message, { code: check.code });
+    const outcome = await this.tester.test(connector, check.key);
+    if (outcome.result !== 'ok') throw failure(outcome);
+    return { check, outcome };
+  }
+
+  async link(projectId: string, actor: Actor, input: LinkInput): Promise<{ account: AccountRow; created: boolean }> {
+    const connector = this.connector(input.provider);
+    const { check, outcome } = await this.verifyKey(connector, input.environment, input.rawKey);
+    const existing = input.multiple
+      ? undefined
+      : (
+          await this.db
+            .select()
+            .from(accounts)
+            .where(
+              and(
+                eq(accounts.projectId, projectId),
+                eq(accounts.provider, input.provider),
+                eq(accounts.environment, input.environment),
+                eq(accounts.originOwnerId, input.originOwnerId),
+                eq(accounts.originOwnerName, input.originOwnerName),
+              ),
+            )
+            .orderBy(desc(accounts.createdAt))
+            .limit(1)
+        )[0];
+    if (existing) {
+      const account = await this.storeKey(projectId, existing, check, outcome, {
+        originUsername: input.originUsername ?? existing.originUsername,
+        label: input.label ?? existing.label,
+        metadata: input.metadata && Object.keys(input.metadata).length ? input.metadata : existing.metadata,
+      });
+      await this.audit.record(projectId, account.id, actor, 'link.relink', 'ok');
+      return { account, created: false };
+    }
+    const id = newId('acc', 20);
+    const sealed = this.vault.encrypt(check.key, id);
+    const now = new Date();
+    const account = await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(accounts)
+        .values({
+          id,
+          projectId,
+          provider: input.provider,
+          status: 'active',
+          statusReasons: [],
+          originOwnerId: input.originOwnerId,
+          originOwnerName: input.originOwnerName,
+          originUsername: input.originUsername,
+          label: input.label,
+          metadata: input.metadata,
+          environment: input.environment,
+          keyType: check.keyType,
+          keyHint: check.hint,
+          secretCiphertext: sealed.ciphertext,
+          secretKeyVersion: sealed.version,
+          externalAccountId: outcome.externalAccountId,
+          externalAccountName: outcome.externalAccountName,
+          lastVerifiedAt: now,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      await this.webhooks.enqueue(tx, projectId, 'account.created', accountView(row));
+      return row;
+    });
+    this.webhooks.onEnqueued();
+    await this.audit.record(projectId, id, actor, 'link.create', 'ok');
+    return { account, created: true };
+  }
+
+  /** Tests a new key for an existing account and swaps it in atomically; on failure the old key stays. */
+  async replaceKey(projectId: string, actor: Actor, id: string, rawKey: unknown): Promise<AccountRow> {
+    const current = await this.get(projectId, id);
+    const connector = this.connector(current.provider);
+    const { check, outcome } = await this.verifyKey(connector, current.environment, rawKey);
+    const account = await this.storeKey(projectId, current, check, outcome, {});
+    await this.audit.record(projectId, id, actor, 'key.rotate', 'ok');
+    return account;
+  }
+
+  private async storeKey(
+    projectId: string,
+    current: AccountRow,
+    check: { key: string; keyType: 'secret' | 'restricted'; hint: string },
+    outcome: Extract<LiveTestOutcome, { result: 'ok' }>,
+    details: Partial<Pick<AccountRow, 'originUsername' | 'label' | 'metadata'>>,
+  ): Promise<AccountRow> {
+    const sealed = this.vault.encrypt(check.key, current.id);
+    const now = new Date();
+    const account = await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(accounts)
+        .set({
+          ...details,
+          status: 'active',
+          statusReasons: [],
+          keyType: check.keyType,
+          keyHint: check.hint,
+          secretCiphertext: sealed.ciphertext,
+          secretKeyVersion: sealed.version,
+          externalAccountId: outcome.externalAccountId ?? current.externalAccountId,
+          externalAccountName: outcome.externalAccountName ?? current.externalAccountName,
+          lastVerifiedAt: now,
+          updatedAt: now,
+        })
+        .where(and(eq(accounts.id, current.id), eq(accounts.projectId, projectId)))
+        .returning();
+      if (!row) throw notFound('Account');
+      await this.webhooks.enqueue(tx, projectId, 'account.updated', accountView(row));
+      return row;
+    });
+    this.webhooks.onEnqueued();
+    return account;
+  }
+
+  /** Runs the live test with the stored key now; updates status and last_verified_at. */
+  async test(projectId: string, actor: Actor, id: string): Promise<{ account: AccountRow; outcome: LiveTestOutcome }> {
+    const current = await this.get(projectId, id);
+    const key = this.vault.decrypt(current.secretCiphertext, current.id);
+    const outcome = await this.tester.test(this.connector(current.provider), key);
+    await this.audit.record(projectId, id, actor, 'key.test', outcome.result);
+    const next = statusAfter(outcome);
+    if (!next) return { account: current, outcome };
+    const changed = next.status !== current.status || JSON.stringify(next.reasons.map((r) => r.code)) !== JSON.stringify(current.statusReasons.map((r) => r.code));
+    const now = new Date();
+    const account = await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(accounts)
+        .set({
+          status: next.status,
+          statusReasons: next.reasons,
+          ...(outcome.result === 'ok'
+            ? {
+                lastVerifiedAt: now,
+                externalAccountId: outcome.externalAccountId ?? current.externalAccountId,
+                externalAccountName: outcome.externalAccountName ?? current.externalAccountName,
+              }
+            : {}),
+          ...(changed ? { updatedAt: now } : {}),
+        })
+        .where(eq(accounts.id, id))
+        .returning();
+      if (!row) throw notFound('Account');
+      if (changed) await this.webhooks.enqueue(tx, projectId, 'account.updated', accountView(row));
+      return row;
+    });
+    if (changed) this.webhooks.onEnqueued();
+    return { account, outcome };
+  }
+
+  async get(projectId: string, id: string): Promise<AccountRow> {
+    const [row] = await this.db
+      .select()
+      .from(accounts)
+      .where(and(eq(accounts.id, id), eq(accounts.projectId, projectId)))
+      .limit(1);
+    if (!row) throw notFound('Account');
+    return row;
+  }
+
+  private where(projectId: string, f: AccountFilter): SQL {
+    const conds: SQL[] = [eq(accounts.projectId, projectId)];
+    const owners = [...(f.originOwnerIds ?? []), ...(f.originOwnerId ? [f.originOwnerId] : [])];
+    if (owners.length) conds.push(inArray(accounts.originOwnerId, owners));
+    if (f.providers?.length) conds.push(inArray(accounts.provider, f.providers));
+    if (f.accountIds?.length) conds.push(inArray(accounts.id, f.accountIds));
+    if (f.status?.length) conds.push(inArray(accounts.status, f.status));
+    if (f.environment) conds.push(eq(accounts.environment, f.environment));
+    if (f.search) {
+      const like = `%${f.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      conds.push(
+        sql`(${accounts.originOwnerId} ILIKE ${like} OR ${accounts.originOwnerName} ILIKE ${like} OR ${accounts.originUsername} ILIKE ${like} OR ${accounts.label} ILIKE ${like} OR ${accounts.externalAccountName} ILIKE ${like} OR ${accounts.externalAccountId} ILIKE ${like} OR ${accounts.id} = ${f.search})`,
+      );
+    }
+    return and(...conds)!;
+  }
+
+  /** Newest first; `page` is 1-based. */
+  list(projectId: string, f: AccountFilter, page: number, pageSize: number): Promise<AccountRow[]> {
+    return this.db
+      .select()
+      .from(accounts)
+      .where(this.where(projectId, f))
+      .orderBy(desc(accounts.createdAt), desc(accounts.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize);
+  }
+
+  async updateDetails(projectId: string, id: string, patch: DetailsPatch): Promise<AccountRow> {
+    const current = await this.get(projectId, id);
+    const set: Partial<AccountRow> = {};
+    if (patch.originOwnerId !== undefined) set.originOwnerId = patch.originOwnerId;
+    if (patch.originOwnerName !== undefined) set.originOwnerName = patch.originOwnerName;
+    if (patch.originUsername !== undefined) set.originUsername = patch.originUsername;
+    if (patch.label !== undefined) set.label = patch.label;
+    if (patch.metadata !== undefined) set.metadata = { ...(current.metadata ?? {}), ...patch.metadata };
+    if (Object.keys(set).length === 0) return current;
+    set.updatedAt = new Date();
+    const account = await this.db.transaction(async (tx) => {
+      const [row] = await tx.update(accounts).set(set).where(eq(accounts.id, id)).returning();
+      await this.webhooks.enqueue(tx, projectId, 'account.updated', accountView(row));
+      return row;
+    });
+    this.webhooks.onEnqueued();
+    return account;
+  }
+
+  async delete(projectId: string, id: string): Promise<AccountRow> {
+    const account = await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .delete(accounts)
+        .where(and(eq(accounts.id, id), eq(accounts.projectId, projectId)))
+        .returning();
+      if (!row) throw notFound('Account');
+      await this.webhooks.enqueue(tx, projectId, 'account.deleted', accountView(row));
+      return row;
+    });
+    this.webhooks.onEnqueued();
+    return account;
+  }
+}

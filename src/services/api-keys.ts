@@ -1,0 +1,101 @@
+// Projects and their platform API keys. Keys are stored as SHA-256 digests and compared in
+// constant time; a short in-memory cache keeps the hot path free of database reads.
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../store/db.js';
+import { apiKeys, projects } from '../store/schema.js';
+import { newId, randomBase62, sameDigest, sha256 } from './ids.js';
+import { notFound } from './errors.js';
+
+export interface Project {
+  id: string;
+  name: string;
+  organizationId: number;
+}
+
+export interface ApiKeyPrincipal {
+  keyId: string;
+  project: Project;
+}
+
+const CACHE_MS = 5_000;
+
+export class ApiKeyService {
+  private cache = new Map<string, { principal: ApiKeyPrincipal | null; until: number }>();
+  private lastUsedWrites = new Map<string, number>();
+
+  constructor(private readonly db: Db) {}
+
+  /** On an empty store: the default project and its first key (the given one, or a new one returned once). */
+  async ensureDefaultProject(givenKey: string | null): Promise<{ project: Project; createdKey: string | null }> {
+    const existing = await this.db.select().from(projects).limit(1);
+    if (existing[0]) return { project: existing[0], createdKey: null };
+    const project: Project = { id: 'default', name: 'Default project', organizationId: 1 };
+    await this.db.insert(projects).values(project).onConflictDoNothing();
+    const key = givenKey ?? generateApiKey();
+    await this.insertKey(project.id, 'Default key', key);
+    return { project, createdKey: givenKey ? null : key };
+  }
+
+  async create(projectId: string, name: string): Promise<{ id: string; key: string; hint: string }> {
+    const key = generateApiKey();
+    const id = await this.insertKey(projectId, name, key);
+    return { id, key, hint: key.slice(-4) };
+  }
+
+  private async insertKey(projectId: string, name: string, key: string): Promise<string> {
+    const id = newId('key', 12);
+    await this.db.insert(apiKeys).values({ id, projectId, name, secretHash: sha256(key), hint: key.slice(-4) });
+    return id;
+  }
+
+  async list(projectId: string) {
+    return this.db
+      .select({ id: apiKeys.id, name: apiKeys.name, hint: apiKeys.hint, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt })
+      .from(apiKeys)
+      .where(eq(apiKeys.projectId, projectId));
+  }
+
+  async revoke(projectId: string, id: string): Promise<void> {
+    const rows = await this.db
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiKeys.id, id), eq(apiKeys.projectId, projectId), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
+    if (!rows[0]) throw notFound('API key');
+    this.cache.clear();
+  }
+
+  /** The principal for a presented key, or null. */
+  async verify(presented: string): Promise<ApiKeyPrincipal | null> {
+    const digest = sha256(presented);
+    const now = Date.now();
+    const hit = this.cache.get(digest);
+    if (hit && hit.until > now) {
+      if (hit.principal) this.touch(hit.principal.keyId, now);
+      return hit.principal;
+    }
+    const rows = await this.db
+      .select({ id: apiKeys.id, secretHash: apiKeys.secretHash, project: projects })
+      .from(apiKeys)
+      .innerJoin(projects, eq(projects.id, apiKeys.projectId))
+      .where(and(eq(apiKeys.secretHash, digest), isNull(apiKeys.revokedAt)))
+      .limit(1);
+    const row = rows[0];
+    const principal = row && sameDigest(row.secretHash, digest) ? { keyId: row.id, project: row.project } : null;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(digest, { principal, until: now + CACHE_MS });
+    if (principal) this.touch(principal.keyId, now);
+    return principal;
+  }
+
+  /** Records last use at most once a minute per key, off the request path. */
+  private touch(keyId: string, now: number): void {
+    if ((this.lastUsedWrites.get(keyId) ?? 0) > now - 60_000) return;
+    this.lastUsedWrites.set(keyId, now);
+    this.db.update(apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(apiKeys.id, keyId)).catch(() => {});
+  }
+}
+
+export function generateApiKey(): string {
+  return `lh_${randomBase62(40)}`;
+}

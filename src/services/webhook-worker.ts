@@ -1,0 +1,148 @@
+// Delivers the webhook outbox: claims due rows (a lease, so a crash only delays them), POSTs the
+// stored raw body signed with x-stackone-signature, logs every attempt, retries with backoff.
+import { createHmac } from 'node:crypto';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { request } from 'undici';
+import type { Db } from '../store/db.js';
+import { webhookAttempts, webhookEndpoints, webhookOutbox } from '../store/schema.js';
+import type { WebhookService } from './webhooks.js';
+
+export interface WebhookWorkerOptions {
+  pollMs: number;
+  retryBaseMs: number;
+  maxAttempts: number;
+  timeoutMs: number;
+  batch: number;
+}
+
+type OutboxRow = typeof webhookOutbox.$inferSelect;
+
+export function signWebhook(secret: string, rawBody: string): string {
+  return createHmac('sha256', secret).update(rawBody).digest('base64url');
+}
+
+export class WebhookWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+
+  constructor(
+    private readonly db: Db,
+    private readonly webhooks: WebhookService,
+    private readonly opts: WebhookWorkerOptions,
+    private readonly warn: (msg: string) => void,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Runs a pass now (or right after the current one). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.running = this.pass()
+      .catch((e: unknown) => this.warn(`webhook delivery pass failed: ${(e as Error).message}`))
+      .finally(() => {
+        this.running = null;
+        if (this.stopped) return;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else {
+          this.timer = setTimeout(() => this.kick(), this.opts.pollMs);
+          this.timer.unref();
+        }
+      });
+  }
+
+  private async pass(): Promise<void> {
+    for (;;) {
+      const claimed = await this.claim();
+      if (claimed.length === 0 || this.stopped) return;
+      await Promise.all(claimed.map((row) => this.deliver(row)));
+    }
+  }
+
+  private async claim(): Promise<OutboxRow[]> {
+    const leaseSeconds = Math.ceil(this.opts.timeoutMs / 1000) + 30;
+    const result = await this.db.execute(sql`
+      UPDATE webhook_outbox SET locked_until = now() + make_interval(secs => ${leaseSeconds})
+      WHERE id IN (
+        SELECT id FROM webhook_outbox
+        WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
+        ORDER BY id LIMIT ${this.opts.batch} FOR UPDATE SKIP LOCKED)
+      RETURNING id`);
+    const ids = (result as unknown as { rows: { id: number | string }[] }).rows.map((r) => Number(r.id));
+    if (ids.length === 0) return [];
+    return this.db.select().from(webhookOutbox).where(inArray(webhookOutbox.id, ids));
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const attempt = row.attempts + 1;
+    const started = Date.now();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    const [endpoint] = await this.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, row.endpointId));
+    if (!endpoint || !endpoint.enabled) {
+      error = 'endpoint deleted or disabled';
+    } else {
+      try {
+        const res = await request(endpoint.url, {
+          method: 'POST',
+          body: row.body,
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'Linkhub-Webhooks/1',
+            'x-stackone-signature': signWebhook(this.webhooks.endpointSecret(endpoint), row.body),
+            'x-linkhub-event-id': row.eventId,
+            'x-linkhub-event': row.eventType,
+            'x-linkhub-delivery-id': String(row.id),
+            'x-linkhub-delivery-attempt': String(attempt),
+          },
+          headersTimeout: this.opts.timeoutMs,
+          bodyTimeout: this.opts.timeoutMs,
+          maxRedirections: 0,
+        } as Parameters<typeof request>[1]);
+        statusCode = res.statusCode;
+        await res.body.dump();
+        if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
+      } catch (e) {
+        error = ((e as { code?: string }).code ?? (e as Error).message ?? 'network error').slice(0, 200);
+      }
+    }
+    const durationMs = Date.now() - started;
+    const done = error === null;
+    const giveUp = !done && (attempt >= this.opts.maxAttempts || !endpoint || !endpoint.enabled);
+    const backoff = Math.min(this.opts.retryBaseMs * 2 ** (attempt - 1), 3_600_000) * (0.8 + Math.random() * 0.4);
+    await this.db.transaction(async (tx) => {
+      await tx.insert(webhookAttempts).values({ outboxId: row.id, attempt, statusCode, error, durationMs });
+      await tx
+        .update(webhookOutbox)
+        .set({
+          attempts: attempt,
+          status: done ? 'delivered' : giveUp ? 'failed' : 'pending',
+          deliveredAt: done ? new Date() : null,
+          nextAttemptAt: done || giveUp ? undefined : new Date(Date.now() + backoff),
+          lockedUntil: null,
+          lastStatusCode: statusCode,
+          lastError: error,
+        })
+        .where(eq(webhookOutbox.id, row.id));
+    });
+  }
+}

@@ -1,0 +1,320 @@
+// The one way Linkhub calls an upstream API (link-time key test, proxy, actions, MCP):
+// one keep-alive undici Pool per origin, the credential injected as `Authorization: Bearer`,
+// an Idempotency-Key on every POST (the same key on every attempt), per-account throttling
+// and stripe-node's retry rules (retry.ts).
+//
+// Guarantees:
+//   - The credential goes only into the Authorization header: a caller `authorization`
+//     (any case) is dropped, and no error message, property or log line carries it.
+//   - Redirects are never followed: undici 7 dropped `maxRedirections` from dispatch
+//     options, and a bare Pool (no redirect interceptor composed, as here) returns a 3xx
+//     as is. `path` must already be guarded (url-guard.ts); it is relative to the base root.
+//   - Bodies are not parsed: the response body is returned as a Buffer.
+//   - `timeoutMs` bounds each attempt: time to response headers, and any pause while the
+//     body streams (undici headersTimeout/bodyTimeout). Throttle waits and backoff are extra.
+// Hot path (token available, 2xx): no closures, one header array, one options object.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import { UpstreamRequestError, UpstreamUnavailableError, unavailableCode } from './errors.js';
+import { DROPPED_REQUEST_HEADERS } from './headers.js';
+import { backoffDelay, errorCode, retryPolicy, shouldRetryError, shouldRetryResponse, type RetryPolicy } from './retry.js';
+import { STRIPE_DEFAULT_RATES, stripeRateForKey } from './stripe-facts.js';
+import { Throttle, ThrottleError, type ThrottleOptions } from './throttle.js';
+
+export type UpstreamMethod = 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
+
+export interface UpstreamRequest {
+  /** API root, e.g. config.stripeApiBase ('https://api.stripe.com'). */
+  base: string;
+  method: UpstreamMethod;
+  /** Request target relative to the base root, already guarded, with query string ('/v1/customers?limit=3'). */
+  path: string;
+  /** Caller headers (already filtered; hop-by-hop, authorization and cookie are dropped again here). */
+  headers?: Readonly<Record<string, string>>;
+  /** The credential; sent as `Authorization: Bearer <bearer>`, never logged or echoed in errors. */
+  bearer: string;
+  body?: string | null;
+  /** Content-Type of `body` (default: a caller `content-type` header, else application/x-www-form-urlencoded). */
+  contentType?: string;
+  /**
+   * Idempotency-Key. For POST: this value, else a caller `idempotency-key` header, else a
+   * generated `linkhub-<uuid4>`; the same key is sent on every attempt. Other methods send
+   * one only if given.
+   */
+  idempotencyKey?: string | null;
+  /** Per-account throttle key (e.g. the linked account id); no throttling when absent. */
+  throttleKey?: string;
+  /** Requests/s for `throttleKey` (default from the key's mode: live 100, test 25). */
+  throttleRate?: number;
+  /** Per-attempt timeout override, ms. */
+  timeoutMs?: number;
+  /** Retry budget override (0 = a single attempt, apart from stripe-node's closed-connection rule). */
+  retries?: number;
+  signal?: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  /** Lowercased names; repeated headers joined with ', '. Unfiltered (see filterResponseHeaders). */
+  headers: Record<string, string>;
+  body: Buffer;
+  /** Attempts made (1 = no retry). */
+  attempts: number;
+  /** Stripe's `Request-Id`, or null. */
+  requestId: string | null;
+  /** The Idempotency-Key sent, or null. */
+  idempotencyKey: string | null;
+  durationMs: number;
+}
+
+export interface UpstreamClientOptions {
+  /** Per-attempt timeout in ms (default 10 000; Linkhub passes config.stripeTimeoutMs). */
+  timeoutMs?: number;
+  /** TCP/TLS connect timeout in ms (default min(timeoutMs, 10 000)). */
+  connectTimeoutMs?: number;
+  /** Sockets per origin (default 32). */
+  connections?: number;
+  /** Idle keep-alive in ms when the server sends no hint (default 10 000). */
+  keepAliveTimeoutMs?: number;
+  /** Largest response body accepted, bytes (default 32 MiB). */
+  maxResponseBytes?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Per-account throttle (false = off). `liveRate`/`testRate` default to Stripe's 100/25 req/s. */
+  throttle?: false | (Omit<ThrottleOptions, 'rate'> & { liveRate?: number; testRate?: number });
+  /** Sent when the caller sends no user-agent (null = none). */
+  userAgent?: string | null;
+  /** Prefix of generated idempotency keys (default 'linkhub-'). */
+  idempotencyKeyPrefix?: string;
+  /** Jitter source for backoff, [0, 1) (tests). */
+  random?: () => number;
+}
+
+interface Target {
+  pool: Pool;
+  origin: string;
+  /** Base path without trailing slash ('' for a root base). */
+  prefix: string;
+}
+
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'DELETE']);
+/** Failures where the request certainly never reached the server (safe to retry anything). */
+const NEVER_SENT: ReadonlySet<string> = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN']);
+/** undici codes that are transport failures (besides errno-style `E…` codes). */
+const UNDICI_NETWORK: ReadonlySet<string> = new Set([
+  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UND_ERR_INFO',
+]);
+
+function isNetworkCode(code: string | null): code is string {
+  // errno-style codes (ECONNRESET, EAI_AGAIN, …), not Node's programming errors (ERR_…).
+  return code !== null && (UNDICI_NETWORK.has(code) || (code.charCodeAt(0) === 69 /* E */ && !code.startsWith('ERR_')));
+}
+
+/** Joins repeated headers in place (undici gives arrays for them) so values are strings. */
+function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  for (const k in h) {
+    const v = h[k];
+    if (typeof v !== 'string') {
+      if (v === undefined) delete h[k];
+      else h[k] = v.join(', ');
+    }
+  }
+  return h as Record<string, string>;
+}
+
+export class UpstreamClient {
+  private readonly targets = new Map<string, Target>();
+  private readonly pools = new Map<string, Pool>();
+  private readonly policy: RetryPolicy;
+  private readonly throttle: Throttle | null;
+  private readonly rates: { live: number; test: number };
+  private readonly timeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly connections: number;
+  private readonly keepAliveTimeoutMs: number;
+  private readonly maxResponseBytes: number;
+  private readonly userAgent: string | null;
+  private readonly idemPrefix: string;
+  private readonly random: () => number;
+  private closed = false;
+
+  constructor(opts: UpstreamClientOptions = {}) {
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? Math.min(this.timeoutMs, 10_000);
+    this.connections = opts.connections ?? 32;
+    this.keepAliveTimeoutMs = opts.keepAliveTimeoutMs ?? 10_000;
+    this.maxResponseBytes = opts.maxResponseBytes ?? 32 * 1024 * 1024;
+    this.policy = retryPolicy(opts.retry);
+    const t = opts.throttle;
+    this.rates = {
+      live: (t && t.liveRate) || STRIPE_DEFAULT_RATES.live,
+      test: (t && t.testRate) || STRIPE_DEFAULT_RATES.test,
+    };
+    this.throttle = t === false ? null : new Throttle({ ...t, rate: this.rates.test });
+    this.userAgent = opts.userAgent === undefined ? 'Linkhub/0.1' : opts.userAgent;
+    this.idemPrefix = opts.idempotencyKeyPrefix ?? 'linkhub-';
+    this.random = opts.random ?? Math.random;
+  }
+
+  /** The pool and path prefix for a base URL (created on first use). */
+  private target(base: string): Target {
+    const hit = this.targets.get(base);
+    if (hit !== undefined) return hit;
+    if (this.closed) throw new UpstreamRequestError('closed', 'The upstream client is closed');
+    let u: URL;
+    try {
+      u = new URL(base);
+    } catch {
+      throw new UpstreamRequestError('invalid_request', 'The upstream base URL is not a valid URL');
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new UpstreamRequestError('invalid_request', 'The upstream base URL must be http or https');
+    let pool = this.pools.get(u.origin);
+    if (pool === undefined) {
+      pool = new Pool(u.origin, {
+        connections: this.connections,
+        pipelining: 1,
+        keepAliveTimeout: this.keepAliveTimeoutMs,
+        connectTimeout: this.connectTimeoutMs,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        maxResponseSize: this.maxResponseBytes,
+      });
+      this.pools.set(u.origin, pool);
+    }
+    const t: Target = { pool, origin: u.origin, prefix: u.pathname.replace(/\/+$/, '') };
+    this.targets.set(base, t);
+    return t;
+  }
+
+  async request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const started = performance.now();
+    if (this.closed) throw new UpstreamRequestError('closed', 'The upstream client is closed');
+    const target = this.target(req.base);
+    const method = req.method;
+    if (typeof req.path !== 'string' || req.path.charCodeAt(0) !== 47 /* / */) {
+      throw new UpstreamRequestError('invalid_request', 'The upstream path must start with /');
+    }
+
+    // Headers as a flat [name, value, …] array (undici's cheapest form).
+    const headers: string[] = [];
+    let callerIdem: string | null = null;
+    let callerType: string | null = null;
+    let hasAgent = false;
+    const src = req.headers;
+    if (src !== undefined) {
+      for (const k in src) {
+        const v = src[k];
+        if (typeof v !== 'string') continue;
+        const name = k.toLowerCase();
+        if (name === 'idempotency-key') callerIdem = v;
+        else if (name === 'content-type') callerType = v;
+        else if (!DROPPED_REQUEST_HEADERS.has(name) && !name.startsWith('proxy-')) {
+          if (name === 'user-agent') hasAgent = true;
+          headers.push(name, v);
+        }
+      }
+    }
+    headers.push('authorization', 'Bearer ' + req.bearer);
+    let idem = req.idempotencyKey ?? callerIdem;
+    if (idem === null && method === 'POST') idem = this.idemPrefix + randomUUID();
+    if (idem !== null) headers.push('idempotency-key', idem);
+    const body = req.body === undefined || req.body === null || req.body === '' ? null : req.body;
+    if (body !== null) headers.push('content-type', req.contentType ?? callerType ?? 'application/x-www-form-urlencoded');
+    if (!hasAgent && this.userAgent !== null) headers.push('user-agent', this.userAgent);
+
+    const timeout = req.timeoutMs ?? this.timeoutMs;
+    const options = {
+      path: target.prefix === '' ? req.path : target.prefix + req.path,
+      method,
+      headers,
+      body,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      signal: req.signal ?? null,
+    };
+    const maxRetries = req.retries ?? this.policy.maxRetries;
+    // POST/PATCH are retried only with an idempotency key (POST always has one).
+    const replayable = idem !== null || IDEMPOTENT_METHODS.has(method);
+    const throttleKey = req.throttleKey;
+    const throttle = throttleKey === undefined ? null : this.throttle;
+    const rate = throttle === null ? 0 : req.throttleRate ?? stripeRateForKey(req.bearer, this.rates);
+
+    let retries = 0;
+    let last: UpstreamResponse | null = null;
+    let lastErr: unknown = null;
+    for (;;) {
+      if (throttle !== null) {
+        try {
+          const wait = throttle.acquire(throttleKey!, rate, undefined, req.signal);
+          if (wait !== undefined) await wait;
+        } catch (err) {
+          // Refused on a retry: report what the previous attempt got instead.
+          if (retries === 0 || !(err instanceof ThrottleError)) throw err;
+          break;
+        }
+      }
+      try {
+        const res = await target.pool.request(options);
+        const bytes = await res.body.bytes();
+        const rh = flattenHeaders(res.headers);
+        const status = res.statusCode;
+        const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        last = {
+          status,
+          headers: rh,
+          body: buf,
+          attempts: retries + 1,
+          requestId: rh['request-id'] ?? null,
+          idempotencyKey: idem,
+          durationMs: 0,
+        };
+        lastErr = null;
+        if (!replayable || !shouldRetryResponse(retries, maxRetries, status, rh['stripe-should-retry'], buf)) break;
+      } catch (err) {
+        if (req.signal?.aborted) throw req.signal.reason ?? err;
+        const code = errorCode(err);
+        if (!isNetworkCode(code)) throw this.requestError(err, code, req.bearer);
+        last = null;
+        lastErr = err;
+        const retry = code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE'
+          ? false
+          : replayable || NEVER_SENT.has(code)
+            ? shouldRetryError(this.policy, retries, maxRetries, err)
+            : false;
+        if (!retry) break;
+      }
+      retries++;
+      await sleep(backoffDelay(this.policy, retries, this.random), undefined, req.signal ? { signal: req.signal } : undefined);
+    }
+
+    const durationMs = performance.now() - started;
+    if (last !== null) {
+      last.durationMs = durationMs;
+      return last;
+    }
+    const code = errorCode(lastErr);
+    throw new UpstreamUnavailableError(unavailableCode(code), code, retries + 1, target.origin, idem, durationMs);
+  }
+
+  /** A non-transport failure, with a message that cannot carry the credential. */
+  private requestError(err: unknown, code: string | null, bearer: string): UpstreamRequestError {
+    if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED') return new UpstreamRequestError('closed', 'The upstream client is closed', code);
+    let msg = err instanceof Error ? err.message : String(err);
+    if (bearer !== '' && msg.includes(bearer)) msg = msg.split(bearer).join('[credential]');
+    if (msg.length > 200) msg = msg.slice(0, 200) + '…';
+    return new UpstreamRequestError(code === 'UND_ERR_INVALID_ARG' ? 'invalid_request' : 'internal', `The upstream request could not be sent: ${msg}`, code);
+  }
+
+  /** Closes every pool (waiting for requests in flight) and rejects throttle waiters. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.throttle?.close();
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    this.targets.clear();
+    await Promise.all(pools.map((p) => p.close()));
+  }
+}

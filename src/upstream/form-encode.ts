@@ -1,0 +1,86 @@
+// JSON → `application/x-www-form-urlencoded` in Stripe's bracket notation (FACTS §1), written
+// to produce byte-for-byte what stripe-node 23 sends (`queryStringifyRequestData` in
+// node_modules/stripe/esm/utils.js):
+//   - nested objects        {metadata: {k: 'v'}}        → metadata[k]=v
+//   - arrays, ANY element   {expand: ['a', 'b']}          → expand[0]=a&expand[1]=b
+//                            {items: [{price: 'p'}]}       → items[0][price]=p
+//     (stripe-node indexes every array, scalars included; Stripe also accepts `expand[]=a`,
+//     but we follow the SDK so the two are indistinguishable on the wire)
+//   - booleans true/false, numbers via String(), Date → Unix seconds
+//   - null → empty string (`description=` unsets a field), undefined → omitted
+//   - empty arrays and empty objects → nothing at all (as stripe-node)
+//   - brackets stay literal; everything else is encodeURIComponent plus !'()* (qs style)
+// The same encoding serves GET query strings (`toQueryString`).
+
+const NEEDS_FIX = /[!'()*]|%5B|%5D/;
+const EXTRA = /[!'()*]|%5B|%5D/g;
+
+function extraChar(m: string): string {
+  switch (m) {
+    case '!': return '%21';
+    case "'": return '%27';
+    case '(': return '%28';
+    case ')': return '%29';
+    case '*': return '%2A';
+    case '%5B': return '[';
+    default: return ']'; // %5D
+  }
+}
+
+/** stripe-node's `encodeQueryValue`: encodeURIComponent, plus !'()*, with [ and ] left literal. */
+export function encodeFormComponent(s: string): string {
+  const e = encodeURIComponent(s);
+  // Fast path: most keys and values contain none of the characters needing the fix-up.
+  return NEEDS_FIX.test(e) ? e.replace(EXTRA, extraChar) : e;
+}
+
+function scalar(v: unknown): string {
+  if (v === null) return '';
+  if (v instanceof Date) return Math.floor(v.getTime() / 1000).toString();
+  return String(v);
+}
+
+function encodeInto(out: string[], key: string, value: unknown): void {
+  if (value === undefined) return;
+  if (value === null || typeof value !== 'object' || value instanceof Date) {
+    out.push(encodeFormComponent(key) + '=' + encodeFormComponent(scalar(value)));
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] !== undefined) encodeInto(out, key + '[' + i + ']', value[i]);
+    }
+    return;
+  }
+  const o = value as Record<string, unknown>;
+  for (const k of Object.keys(o)) encodeInto(out, key + '[' + k + ']', o[k]);
+}
+
+/**
+ * Form body for a Stripe v1 request. A non-object (or null) input gives ''.
+ * Identical to stripe-node's `queryStringifyRequestData(data)`.
+ */
+export function formEncode(data: unknown): string {
+  if (typeof data !== 'object' || data === null) return '';
+  const out: string[] = [];
+  const o = data as Record<string, unknown>;
+  for (const k of Object.keys(o)) encodeInto(out, k, o[k]);
+  return out.join('&');
+}
+
+/** Query string (without `?`) for GET parameters, same notation as `formEncode`. */
+export function toQueryString(params: unknown): string {
+  return formEncode(params);
+}
+
+/**
+ * Appends encoded `params` to a path that may already carry a query string:
+ * `withQuery('/v1/customers?limit=3', {email: 'a@b.c'})` → `/v1/customers?limit=3&email=a%40b.c`.
+ */
+export function withQuery(path: string, params: unknown): string {
+  const qs = formEncode(params);
+  if (qs === '') return path;
+  const q = path.indexOf('?');
+  if (q === -1) return path + '?' + qs;
+  return q === path.length - 1 || path.endsWith('&') ? path + qs : path + '&' + qs;
+}

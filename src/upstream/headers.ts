@@ -1,0 +1,76 @@
+// Which caller headers may travel upstream, and which upstream headers may travel back
+// (COMPAT §8). Names are lowercased; invalid names and values are dropped rather than
+// passed to undici (which would throw).
+
+/** Hop-by-hop (RFC 9110 §7.6.1) and framing headers: never forwarded in either direction. */
+const HOP_BY_HOP = [
+  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
+  'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length',
+];
+
+/**
+ * Request headers a caller may not send upstream: hop-by-hop/framing ones, the credential
+ * (`authorization`, always injected by the client), cookies (the StackOne SDK sends an
+ * empty `cookie:`), `expect` (undici rejects it), `accept-encoding` (bodies stay
+ * uncompressed so the proxy can read them) and client-address headers.
+ */
+export const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+  ...HOP_BY_HOP,
+  'authorization', 'cookie', 'expect', 'accept-encoding',
+  'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'via',
+]);
+
+/** Response headers not passed back: hop-by-hop/framing ones and `set-cookie`. */
+export const DROPPED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([...HOP_BY_HOP, 'set-cookie']);
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+/** undici's rule for header values: no control characters besides TAB. */
+const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+type HeaderInput = Readonly<Record<string, unknown>> | null | undefined;
+
+function valueOf(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(', ');
+  return null;
+}
+
+/** Header names listed in a `Connection` value (hop-by-hop by declaration). */
+function connectionTokens(v: unknown): string[] {
+  const s = valueOf(v);
+  return s ? s.toLowerCase().split(',').map((t) => t.trim()).filter(Boolean) : [];
+}
+
+function filter(input: HeaderInput, dropped: ReadonlySet<string>, extra: Iterable<string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!input) return out;
+  let extraDrop: Set<string> | null = null;
+  for (const k of Object.keys(input)) {
+    if (k.toLowerCase() === 'connection') extraDrop = new Set(connectionTokens(input[k]));
+  }
+  if (extra) for (const e of extra) (extraDrop ??= new Set()).add(e.toLowerCase());
+  for (const k of Object.keys(input)) {
+    const name = k.toLowerCase();
+    if (dropped.has(name) || name.startsWith('proxy-') || extraDrop?.has(name) || !TOKEN.test(name)) continue;
+    const v = valueOf(input[k]);
+    if (v === null || BAD_VALUE.test(v)) continue;
+    out[name] = name in out ? out[name] + ', ' + v : v;
+  }
+  return out;
+}
+
+/**
+ * Caller headers safe to forward upstream (lowercased names, string values). Drops
+ * `DROPPED_REQUEST_HEADERS`, `proxy-*`, headers named in `Connection`, names in `extraDrop`
+ * (e.g. Linkhub's own `x-account-id`), invalid names and values containing CR/LF/NUL or
+ * other control characters. Accepts Node's IncomingHttpHeaders or a JSON object.
+ */
+export function filterForwardHeaders(input: HeaderInput, extraDrop?: Iterable<string>): Record<string, string> {
+  return filter(input, DROPPED_REQUEST_HEADERS, extraDrop);
+}
+
+/** Upstream response headers safe to hand back to a caller (drops hop-by-hop, framing, set-cookie). */
+export function filterResponseHeaders(input: HeaderInput, extraDrop?: Iterable<string>): Record<string, string> {
+  return filter(input, DROPPED_RESPONSE_HEADERS, extraDrop);
+}
