@@ -1,5 +1,6 @@
 // Entry point: validate configuration, open and migrate the store, start serving.
-import { buildApp, redactUrl } from './http/app.js';
+import { buildApp } from './http/app.js';
+import { loggerOptions } from './http/logger.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createServices } from './services/index.js';
 
@@ -16,12 +17,7 @@ async function main(): Promise<void> {
   }
   const warn = (msg: string) => process.stderr.write(`linkhub: warning: ${msg}\n`);
   const services = await createServices(config, { warn });
-  const app = await buildApp(services, {
-    level: config.logLevel,
-    serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
-    },
-  });
+  const app = await buildApp(services, loggerOptions(config.logLevel));
   if (services.createdApiKey) {
     process.stdout.write(
       `\nLinkhub created the default project's API key. It is shown only this once; store it now:\n\n    ${services.createdApiKey}\n\n`,

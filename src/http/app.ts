@@ -18,11 +18,6 @@ import { installValidation } from './validation.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
-/** Query values that are bearer secrets are never logged. */
-export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:token|api_key|key)=)[^&#]*/gi, '$1[redacted]');
-}
-
 export async function buildApp(services: Services, logger: FastifyServerOptions['logger']): Promise<FastifyInstance> {
   const app = Fastify({
     logger,

@@ -2,7 +2,7 @@
 // authorised by a connect-session token in `x-hub-session-token`. CORS is enabled here only.
 import cors from '@fastify/cors';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getIntegration, integrationFor, integrations, type IntegrationRow } from '../connectors/registry.js';
 import { REDACTED_PREFIX } from '../services/account-view.js';

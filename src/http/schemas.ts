@@ -1,8 +1,8 @@
 // Wire schemas (TypeBox): request validation and the OpenAPI document share them.
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from 'typebox';
 
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const Obj = Type.Object({}, { additionalProperties: true });
+const Obj = Type.Record(Type.String(), Type.Unknown());
 
 export const ErrorBody = Type.Object(
   {
@@ -15,9 +15,9 @@ export const ErrorBody = Type.Object(
 );
 
 export const errorResponses = {
-  400: Type.Ref(ErrorBody),
-  401: Type.Ref(ErrorBody),
-  404: Type.Ref(ErrorBody),
+  400: Type.Ref('ErrorBody'),
+  401: Type.Ref('ErrorBody'),
+  404: Type.Ref('ErrorBody'),
 };
 
 export const Environment = Type.Union([Type.Literal('production'), Type.Literal('test')]);

@@ -42,6 +42,11 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
   } else {
     client = await PGlite.create();
   }
+  return storeFromPglite(client);
+}
+
+/** Wraps an open PGlite client (e.g. one loaded from a migrated template) and migrates it. */
+export async function storeFromPglite(client: PGlite): Promise<Store> {
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrationsDir });
   return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };

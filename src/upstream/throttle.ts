@@ -67,6 +67,8 @@ class Bucket {
 
 const EPSILON = 1e-9;
 const MIN_SWEEP = 1024;
+/** Also sweep on a new key when the last sweep is this old (keeps idle keys from lingering). */
+const SWEEP_EVERY_MS = 60_000;
 
 export class Throttle {
   readonly defaultRate: number;
@@ -76,6 +78,7 @@ export class Throttle {
   private readonly burstRatio: number;
   private readonly buckets = new Map<string, Bucket>();
   private sweepAt = MIN_SWEEP;
+  private lastSweep = performance.now();
   private closed = false;
 
   constructor(opts: ThrottleOptions = {}) {
@@ -111,7 +114,7 @@ export class Throttle {
     const now = performance.now();
     let b = this.buckets.get(key);
     if (b === undefined) {
-      if (this.buckets.size >= this.sweepAt) this.sweep(now);
+      if (this.buckets.size >= this.sweepAt || (now - this.lastSweep > SWEEP_EVERY_MS && this.buckets.size > 64)) this.sweep(now);
       const cap = this.burstFor(rate, burst);
       b = new Bucket(cap, now, rate, cap);
       this.buckets.set(key, b);
@@ -192,6 +195,7 @@ export class Throttle {
       if (b.tokens >= b.burst - EPSILON) this.buckets.delete(key);
     }
     this.sweepAt = Math.max(MIN_SWEEP, this.buckets.size * 2);
+    this.lastSweep = now;
   }
 
   /** Rejects every waiter with ThrottleError('closed') and forgets all keys. */

@@ -1,6 +1,6 @@
 // /accounts: list, get, patch, delete, meta (StackOne contract) and POST /accounts/{id}/test (Linkhub).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { accountView, REDACTED_PREFIX } from '../../services/account-view.js';
 import type { DetailsPatch } from '../../services/accounts.js';
 import { ServiceError } from '../../services/errors.js';

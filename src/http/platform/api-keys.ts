@@ -1,6 +1,6 @@
 // Linkhub's API-key management: create (shown once), list (hint, last used), revoke.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import type { RouteContext } from '../context.js';
 import { Created, errorResponses, IdParams } from '../schemas.js';
 

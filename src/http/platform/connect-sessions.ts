@@ -1,6 +1,6 @@
 // POST /connect_sessions and POST /connect_sessions/authenticate (StackOne wire contract).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { getConnector, getIntegration } from '../../connectors/registry.js';
 import type { ConnectSession } from '../../services/sessions.js';
 import { ServiceError } from '../../services/errors.js';

@@ -1,6 +1,6 @@
 // GET /connectors/meta and /connectors/meta/{provider} (StackOne legacy meta, still called).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { connectors, getConnector } from '../../connectors/registry.js';
 import type { ConnectorDefinition } from '../../connectors/types.js';
 import { notFound } from '../../services/errors.js';

@@ -1,6 +1,6 @@
 // Linkhub's webhook configuration API: endpoints (signing secret shown once) and the delivery log.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type } from 'typebox';
 import { WEBHOOK_EVENTS, type WebhookEndpoint } from '../../services/webhooks.js';
 import type { RouteContext } from '../context.js';
 import { Created, errorResponses, IdParams } from '../schemas.js';
