@@ -34,6 +34,14 @@ if (!args.includes('--no-typecheck')) {
   }
 }
 
+if (!args.includes('--no-build')) {
+  console.log('== build web assets (Hub, Dashboard)');
+  if (run('npm', ['run', '--silent', 'build:web']) !== 0) {
+    console.log('tests: 0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
 const files = only.length ? only : testFiles('test');
 const stores = [['pglite', {}]];
 if (process.env.TEST_DATABASE_URL) stores.push(['postgres', { LINKHUB_TEST_DATABASE_URL: process.env.TEST_DATABASE_URL }]);

@@ -12,6 +12,9 @@
 //   - Bodies are not parsed: the response body is returned as a Buffer.
 //   - `timeoutMs` bounds each attempt: time to response headers, and any pause while the
 //     body streams (undici headersTimeout/bodyTimeout). Throttle waits and backoff are extra.
+//     undici runs these on its "fast timers", which tick every ~0.5 s: a timeout fires up to
+//     ~1 s late, so use seconds-scale values (the default is config.stripeTimeoutMs, 10 s).
+//     In exchange no timer or AbortController is allocated per request.
 // Hot path (token available, 2xx): no closures, one header array, one options object.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -245,6 +248,7 @@ export class UpstreamClient {
     let last: UpstreamResponse | null = null;
     let lastErr: unknown = null;
     for (;;) {
+      if (this.closed) throw new UpstreamRequestError('closed', 'The upstream client is closed');
       if (throttle !== null) {
         try {
           const wait = throttle.acquire(throttleKey!, rate, undefined, req.signal);

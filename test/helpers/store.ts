@@ -63,7 +63,7 @@ export async function createTestStore(): Promise<TestStore> {
   const dump = await template();
   return {
     databaseUrl: null,
-    open: async () => storeFromPglite(await PGlite.create({ loadDataDir: new Blob([dump]) })),
+    open: async () => storeFromPglite(await PGlite.create({ loadDataDir: new Blob([new Uint8Array(dump)]) })),
     drop: async () => {},
   };
 }
