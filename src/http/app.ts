@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Services } from '../services/index.js';
 import { apiKeyAuth } from './auth.js';
 import type { RouteContext } from './context.js';
+import { dashboardRoutes } from './dashboard/index.js';
 import { installErrorHandling } from './errors.js';
 import { healthRoutes } from './health.js';
 import { hubRoutes } from './hub.js';
@@ -59,7 +60,8 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
   await app.register(connectorMetaRoutes(ctx));
   await app.register(webhookRoutes(ctx));
   await app.register(apiKeyRoutes(ctx));
-  await app.register(hubRoutes(ctx));
+  await app.register(hubRoutes(ctx), { prefix: '/hub' });
+  await app.register(dashboardRoutes(ctx));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

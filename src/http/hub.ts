@@ -83,7 +83,7 @@ export const hubRoutes =
       description: r.environment.description,
     });
 
-    app.get('/hub/settings', async (request) => ({
+    app.get('/settings', async (request) => ({
       enabled_features: [],
       ...(request.hubSession.accountId ? { existing_account_id: request.hubSession.accountId } : {}),
       origin_owner_name: request.hubSession.originOwnerName,
@@ -91,7 +91,7 @@ export const hubRoutes =
     }));
 
     app.get(
-      '/hub/connectors',
+      '/connectors',
       { schema: { querystring: Type.Object({ provider: Type.Optional(Type.String()) }, { additionalProperties: true }) } },
       async (request) => {
         const rows = (await rowsFor(request.hubSession)).filter((r) => !request.query.provider || r.connector.key === request.query.provider);
@@ -99,7 +99,7 @@ export const hubRoutes =
       },
     );
 
-    app.get('/hub/connectors/:integration_id', { schema: { params: Type.Object({ integration_id: Type.String({ maxLength: 64 }) }) } }, async (request) => {
+    app.get('/connectors/:integration_id', { schema: { params: Type.Object({ integration_id: Type.String({ maxLength: 64 }) }) } }, async (request) => {
       const rows = await rowsFor(request.hubSession);
       const row = rows.find((r) => r.id === request.params.integration_id);
       if (!row) throw notFound(getIntegration(request.params.integration_id) ? 'Integration in this session' : 'Integration');
@@ -138,7 +138,7 @@ export const hubRoutes =
       };
     });
 
-    app.get('/hub/accounts/:id', { schema: { params: IdParams } }, async (request) => {
+    app.get('/accounts/:id', { schema: { params: IdParams } }, async (request) => {
       const s = request.hubSession;
       if (s.accountId !== request.params.id) throw notFound('Account');
       const a = await accounts.get(s.projectId, s.accountId);
@@ -170,7 +170,7 @@ export const hubRoutes =
       account_name: a.externalAccountName,
     });
 
-    app.post('/hub/accounts', { schema: { body: HubAccountBody } }, async (request, reply) => {
+    app.post('/accounts', { schema: { body: HubAccountBody } }, async (request, reply) => {
       const s = request.hubSession;
       const row = await allowedRow(s, request.body.integration_id);
       const key = request.body.credentials[row.connector.field.key];
@@ -192,7 +192,7 @@ export const hubRoutes =
       return reply.code(created ? 201 : 200).send(linked(account));
     });
 
-    app.patch('/hub/accounts/:id', { schema: { params: IdParams, body: HubAccountBody } }, async (request) => {
+    app.patch('/accounts/:id', { schema: { params: IdParams, body: HubAccountBody } }, async (request) => {
       const s = request.hubSession;
       if (s.accountId !== request.params.id) throw notFound('Account');
       const account = await accounts.get(s.projectId, s.accountId);
@@ -204,6 +204,6 @@ export const hubRoutes =
     });
 
     // OAuth connection attempts do not exist for API-key connectors (COMPAT §7: 404 until an OAuth connector exists).
-    app.all('/hub/connection_attempts', async (_request, reply) => sendError(reply, 404, 'No OAuth connector is configured'));
-    app.all('/hub/connection_attempts/:id', async (_request, reply) => sendError(reply, 404, 'No OAuth connector is configured'));
+    app.all('/connection_attempts', async (_request, reply) => sendError(reply, 404, 'No OAuth connector is configured'));
+    app.all('/connection_attempts/:id', async (_request, reply) => sendError(reply, 404, 'No OAuth connector is configured'));
   };
