@@ -18,6 +18,16 @@ export interface Config {
   logLevel: string;
   stripeTimeoutMs: number;
   webhookRetryBaseMs: number;
+  /** Per-account request rate towards Stripe for live keys (req/s). */
+  throttleLiveRps: number;
+  /** Per-account request rate towards Stripe for test keys (req/s). */
+  throttleTestRps: number;
+  /** Calls allowed to wait per account before Linkhub answers 429 itself. */
+  throttleMaxQueue: number;
+  /** Longest throttle wait accepted (ms) before Linkhub answers 429 itself. */
+  throttleMaxWaitMs: number;
+  /** Bodies kept (redacted, capped) in the request log: all, errors (non-2xx only) or none. */
+  requestLogBodies: 'all' | 'errors' | 'none';
 }
 
 export class ConfigError extends Error {}
@@ -47,6 +57,12 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   if (v === null) return fallback;
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${v}")`);
   return Number(v);
+}
+
+function requestLogBodies(env: Env): Config['requestLogBodies'] {
+  const v = str(env, 'LINKHUB_REQUEST_LOG_BODIES') ?? 'all';
+  if (v !== 'all' && v !== 'errors' && v !== 'none') throw new ConfigError('LINKHUB_REQUEST_LOG_BODIES must be "all", "errors" or "none"');
+  return v;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -107,5 +123,10 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     stripeTimeoutMs: int(env, 'LINKHUB_STRIPE_TIMEOUT_MS', 10000, 100, 120000),
     webhookRetryBaseMs: int(env, 'LINKHUB_WEBHOOK_RETRY_BASE_MS', 2000, 10, 3600000),
+    throttleLiveRps: int(env, 'LINKHUB_THROTTLE_LIVE_RPS', 100, 1, 1_000_000),
+    throttleTestRps: int(env, 'LINKHUB_THROTTLE_TEST_RPS', 25, 1, 1_000_000),
+    throttleMaxQueue: int(env, 'LINKHUB_THROTTLE_MAX_QUEUE', 200, 0, 100_000),
+    throttleMaxWaitMs: int(env, 'LINKHUB_THROTTLE_MAX_WAIT_MS', 10_000, 0, 600_000),
+    requestLogBodies: requestLogBodies(env),
   };
 }

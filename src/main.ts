@@ -23,6 +23,11 @@ async function main(): Promise<void> {
       `\nLinkhub created the default project's API key. It is shown only this once; store it now:\n\n    ${services.createdApiKey}\n\n`,
     );
   }
+  if (services.createdAdminPassword) {
+    process.stdout.write(
+      `Linkhub created the dashboard admin password (${config.publicUrl}/dashboard). It is shown only this once; store it now\n(set LINKHUB_ADMIN_PASSWORD to replace it):\n\n    ${services.createdAdminPassword}\n\n`,
+    );
+  }
   await app.listen({ port: config.port, host: config.host });
   services.webhookWorker.start();
   process.stdout.write(

@@ -8,14 +8,19 @@ import type { RouteContext } from './context.js';
 import { dashboardRoutes } from './dashboard/index.js';
 import { installErrorHandling } from './errors.js';
 import { healthRoutes } from './health.js';
+import { actionRoutes } from './actions.js';
 import { hubRoutes } from './hub.js';
+import { logRoutes } from './logs.js';
+import { mcpRoutes } from './mcp.js';
 import { accountRoutes } from './platform/accounts.js';
 import { apiKeyRoutes } from './platform/api-keys.js';
 import { connectSessionRoutes } from './platform/connect-sessions.js';
 import { connectorMetaRoutes } from './platform/connectors-meta.js';
 import { webhookRoutes } from './platform/webhooks.js';
+import { proxyRoutes } from './proxy.js';
 import { ErrorBody, LinkedAccount } from './schemas.js';
 import { installValidation } from './validation.js';
+import { webRoutes } from './web/index.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -61,6 +66,11 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
   await app.register(webhookRoutes(ctx));
   await app.register(apiKeyRoutes(ctx));
   await app.register(hubRoutes(ctx), { prefix: '/hub' });
+  await app.register(mcpRoutes(ctx));
+  await app.register(proxyRoutes(ctx));
+  await app.register(actionRoutes(ctx));
+  await app.register(logRoutes(ctx));
+  await app.register(webRoutes(ctx));
   await app.register(dashboardRoutes(ctx));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

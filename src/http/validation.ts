@@ -14,4 +14,7 @@ export function installValidation(app: FastifyInstance): void {
   const strict = make({ coerceTypes: false });
   const coercing = make({ coerceTypes: 'array' });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
+  // Bodies are JSON only. Fastify's built-in text/plain parser would hand a string to the body schema
+  // ("body must be object"); without it a non-JSON body is a clear 415.
+  app.removeContentTypeParser('text/plain');
 }

@@ -77,6 +77,9 @@ function statusAfter(outcome: LiveTestOutcome): { status: string; reasons: Statu
 }
 
 export class AccountService {
+  /** Called with the account id after its key, status, details or existence changed (drops caches). */
+  onAccountChanged: (id: string) => void = () => {};
+
   constructor(
     private readonly db: Db,
     private readonly vault: Vault,
@@ -209,6 +212,7 @@ export class AccountService {
       return row;
     });
     this.webhooks.onEnqueued();
+    this.onAccountChanged(current.id);
     return account;
   }
 
@@ -244,6 +248,7 @@ export class AccountService {
       return row;
     });
     if (changed) this.webhooks.onEnqueued();
+    this.onAccountChanged(id);
     return { account, outcome };
   }
 
@@ -301,6 +306,7 @@ export class AccountService {
       return row;
     });
     this.webhooks.onEnqueued();
+    this.onAccountChanged(id);
     return account;
   }
 
@@ -315,6 +321,7 @@ export class AccountService {
       return row;
     });
     this.webhooks.onEnqueued();
+    this.onAccountChanged(id);
     return account;
   }
 }

@@ -1,7 +1,7 @@
 // The one Postgres schema, served by PGlite (embedded) and PostgreSQL alike.
 // Migrations in /migrations are generated from this file by `npm run db:generate`.
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -158,4 +158,78 @@ export const auditEvents = pgTable(
     at: ts('at').notNull().defaultNow(),
   },
   (t) => [index('audit_events_account').on(t.accountId, t.at)],
+);
+
+/** The dashboard's admin password: one row (id 1), an scrypt hash with its parameters. */
+export const adminCredentials = pgTable('admin_credentials', {
+  id: integer('id').primaryKey(),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Dashboard sign-in sessions: only a SHA-256 of the cookie value is kept. */
+export const adminSessions = pgTable(
+  'admin_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('admin_sessions_expires').on(t.expiresAt)],
+);
+
+/**
+ * One row per call Linkhub made to a provider on an account's behalf (proxy, rpc, MCP), written
+ * asynchronously in batches. Bodies are redacted and capped; the credential never appears.
+ */
+export const requestLogs = pgTable(
+  'request_logs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    projectId: text('project_id').notNull(),
+    accountId: text('account_id').notNull(),
+    provider: text('provider').notNull(),
+    /** proxy | rpc | mcp */
+    source: text('source').notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id').notNull(),
+    /** Action id (stripe_list_customers) for rpc/MCP; null for the proxy. */
+    action: text('action'),
+    method: text('method').notNull(),
+    /** Path with query string, sensitive query values masked. */
+    path: text('path').notNull(),
+    /** The provider's HTTP status; null when no answer came (throttled, unreachable, refused). */
+    status: integer('status'),
+    /** Linkhub-side outcome when the provider gave no answer: throttled, unreachable, timeout, url_refused, … */
+    error: text('error'),
+    durationMs: doublePrecision('duration_ms').notNull(),
+    /** Attempts sent to the provider (0 = never sent; >1 = retried). */
+    attempts: integer('attempts').notNull(),
+    providerRequestId: text('provider_request_id'),
+    idempotencyKey: text('idempotency_key'),
+    requestBody: text('request_body'),
+    responseBody: text('response_body'),
+    at: ts('at').notNull(),
+  },
+  (t) => [index('request_logs_project_id').on(t.projectId, t.id), index('request_logs_account_id').on(t.accountId, t.id)],
+);
+
+/**
+ * Restricted-key permissions learnt from the provider's answers (a 403 naming `rak_…` = missing,
+ * a successful action = granted), per account and key: rows of another key fingerprint are stale.
+ */
+export const accountPermissions = pgTable(
+  'account_permissions',
+  {
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    /** As Stripe names it: rak_customer_read */
+    permission: text('permission').notNull(),
+    granted: boolean('granted').notNull(),
+    keyFingerprint: text('key_fingerprint').notNull(),
+    learntAt: ts('learnt_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.permission] })],
 );

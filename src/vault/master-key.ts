@@ -1,7 +1,7 @@
 // The master key: given by LINKHUB_MASTER_KEY, or (embedded store only) generated once
 // into the data directory with mode 0600.
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface MasterKeySource {
@@ -18,6 +18,12 @@ export function loadOrCreateMasterKey(configured: Buffer | null, dataDir: string
     const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
     if (key.length !== 32) throw new Error(`${file} does not hold a base64 32-byte key`);
     return { key, generatedAt: null };
+  }
+  // An embedded store already in the data dir (PGlite's directory, see store/db.ts) was sealed with
+  // a master key: a new one could not open it, so refuse instead of writing a useless master.key.
+  const pgdata = join(dataDir, 'pgdata');
+  if (existsSync(pgdata) && readdirSync(pgdata).length > 0) {
+    throw new Error(`${file} is missing but ${dataDir} holds an existing store: restore master.key from your backup, or set LINKHUB_MASTER_KEY`);
   }
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);

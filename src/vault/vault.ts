@@ -6,11 +6,23 @@
 import { randomBytes } from 'node:crypto';
 import { asc } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
+import { ServiceError } from '../services/errors.js';
 import { vaultKeys } from '../store/schema.js';
 import { decodeSealed, encodeSealed, open, seal } from './aead.js';
 import { masterKeyId } from './master-key.js';
 
 export class VaultError extends Error {}
+
+/**
+ * A stored value that cannot be opened (tampered with, copied from another record, or sealed with an
+ * unknown data key). Rendered as a 500 in the error shape with code `secret_undecryptable`, instead
+ * of an anonymous "Internal server error".
+ */
+export class SecretUndecryptableError extends ServiceError {
+  constructor(message: string) {
+    super(500, message, { code: 'secret_undecryptable' });
+  }
+}
 
 const wrapAad = (version: number) => Buffer.from(`linkhub data key v${version}`);
 
@@ -60,11 +72,13 @@ export class Vault {
   decrypt(ciphertext: string, ownerId: string): string {
     const m = /^v(\d+)\.(.+)$/.exec(ciphertext);
     const key = m ? this.dataKeys.get(Number(m[1])) : undefined;
-    if (!m || !key) throw new VaultError('stored secret has an unknown key version');
+    if (!m || !key) throw new SecretUndecryptableError(`The stored secret of ${ownerId} cannot be decrypted: it names an unknown data key version`);
     try {
       return open(key, decodeSealed(m[2]), Buffer.from(ownerId, 'utf8')).toString('utf8');
     } catch {
-      throw new VaultError('stored secret cannot be decrypted (tampered, or moved from another record)');
+      throw new SecretUndecryptableError(
+        `The stored secret of ${ownerId} cannot be decrypted: it was tampered with or copied from another record (store the key again to repair it)`,
+      );
     }
   }
 }

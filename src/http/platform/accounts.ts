@@ -11,12 +11,13 @@ import { AccountPatch, AccountsQuery, errorResponses, IdParams } from '../schema
 const isEmpty = (v: unknown) => v === undefined || v === null || (typeof v === 'object' && Object.keys(v as object).length === 0);
 
 /** The new secret in a PATCH, if any: present keys replace, missing keys (and redacted placeholders) keep. */
-function newSecret(secretField: string, ...bags: (Record<string, unknown> | null | undefined)[]): unknown {
+function newSecret(secretField: string, bags: Record<string, Record<string, unknown> | null | undefined>): unknown {
   let found: unknown = undefined;
-  for (const bag of bags) {
+  for (const [bagName, bag] of Object.entries(bags)) {
     if (isEmpty(bag)) continue;
     for (const [k, v] of Object.entries(bag!)) {
-      if (k !== secretField) throw new ServiceError(400, `credentials.${k} is not a known field (expected ${secretField})`);
+      const field = `${bagName}.${k}`;
+      if (k !== secretField) throw new ServiceError(400, `${field} is not a known field (expected ${bagName}.${secretField})`, { field });
       if (v === '' || v === null || (typeof v === 'string' && v.startsWith(REDACTED_PREFIX))) continue;
       found = v;
     }
@@ -28,7 +29,7 @@ export const accountRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { accounts } = ctx.services;
-    app.addHook('preHandler', ctx.requireApiKey);
+    app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
     const tags = ['Accounts'];
 
     app.get(
@@ -84,7 +85,7 @@ export const accountRoutes =
         const b = request.body;
         const current = await accounts.get(projectId, request.params.id);
         if (b.provider && b.provider !== current.provider) throw new ServiceError(400, 'provider cannot be changed: link a new account');
-        const secret = newSecret('api_key', b.credentials, b.secrets);
+        const secret = newSecret('api_key', { credentials: b.credentials, secrets: b.secrets });
         if (secret !== undefined) await accounts.replaceKey(projectId, apiKeyActor(request), current.id, secret);
         const patch: DetailsPatch = {};
         if (b.origin_owner_id) patch.originOwnerId = b.origin_owner_id;

@@ -8,7 +8,7 @@ export const apiKeyRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { apiKeys } = ctx.services;
-    app.addHook('preHandler', ctx.requireApiKey);
+    app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
     const tags = ['API keys (Linkhub)'];
 
     app.get('/api_keys', { schema: { summary: 'List API keys', tags, response: errorResponses } }, async (request) =>

@@ -33,7 +33,7 @@ export const connectSessionRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { services } = ctx;
-    app.addHook('preHandler', ctx.requireApiKey);
+    app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
 
     app.post(
       '/connect_sessions',

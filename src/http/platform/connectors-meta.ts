@@ -23,7 +23,7 @@ export const connectorMetaRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const publicUrl = ctx.services.config.publicUrl;
-    app.addHook('preHandler', ctx.requireApiKey);
+    app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
     const querystring = Type.Object({ include: Type.Optional(Type.String()) }, { additionalProperties: true });
     app.get('/connectors/meta', { schema: { summary: 'List connectors (bare array)', tags: ['Connectors'], querystring, response: errorResponses } }, async () =>
       connectors.map((c) => meta(c, publicUrl)),

@@ -18,7 +18,7 @@ export const webhookRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { webhooks } = ctx.services;
-    app.addHook('preHandler', ctx.requireApiKey);
+    app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
     const tags = ['Webhooks (Linkhub)'];
 
     app.get('/webhooks', { schema: { summary: 'List webhook endpoints', tags, response: errorResponses } }, async (request) =>

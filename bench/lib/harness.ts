@@ -1,0 +1,95 @@
+// Shared benchmark plumbing: start role processes (bench/lib/roles.ts), run load jobs in the
+// separate load-generator process, format results as ratios against a baseline of the same run.
+import { type ChildProcess, fork } from 'node:child_process';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { LoadJob, LoadResult } from './roles.js';
+
+export type { LoadJob, LoadResult } from './roles.js';
+
+const ROLES = fileURLToPath(new URL('./roles.ts', import.meta.url));
+
+export interface Role {
+  child: ChildProcess;
+  info: Record<string, any>;
+  request(msg: Record<string, unknown>, reply: string): Promise<Record<string, any>>;
+  stop(): Promise<void>;
+}
+
+export async function startRole(role: string, env: Record<string, string> = {}): Promise<Role> {
+  // BENCH_CPU_PROF=<dir> profiles the Linkhub process (node --cpu-prof) for hot-path work.
+  const prof = role === 'linkhub' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = fork(ROLES, [role], { execArgv: ['--import', 'tsx', ...prof], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const info = await new Promise<Record<string, any>>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`${role} did not start within 60 s`)), 60_000);
+    child.once('exit', (code) => reject(new Error(`${role} exited with ${code} before it was ready`)));
+    child.on('message', (m: any) => {
+      if (m?.type === 'ready') {
+        clearTimeout(t);
+        resolve(m);
+      }
+    });
+  });
+  child.removeAllListeners('exit');
+  return {
+    child,
+    info,
+    request: (msg, reply) =>
+      new Promise((resolve) => {
+        const on = (m: any) => {
+          if (m?.type === reply) {
+            child.off('message', on);
+            resolve(m);
+          }
+        };
+        child.on('message', on);
+        child.send(msg);
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function runLoad(load: Role, job: LoadJob): Promise<LoadResult> {
+  const m = await load.request({ type: 'run', job }, 'result');
+  const r = m.result as LoadResult;
+  const ms = (x: number) => x.toFixed(2).padStart(7);
+  process.stdout.write(
+    `  ${r.name.padEnd(24)} ${r.rps.toFixed(0).padStart(6)} req/s   p50 ${ms(r.p50)} ms   p90 ${ms(r.p90)} ms   p99 ${ms(r.p99)} ms   n=${r.requests}` +
+      (r.errors ? `   errors=${r.errors} (${r.firstError})` : '') +
+      '\n',
+  );
+  return r;
+}
+
+/** Mean of rounds: req/s summed over requests/time, latencies averaged. */
+export function combine(name: string, rs: LoadResult[]): LoadResult {
+  const avg = (f: (r: LoadResult) => number) => rs.reduce((a, r) => a + f(r), 0) / rs.length;
+  return {
+    name,
+    requests: rs.reduce((a, r) => a + r.requests, 0),
+    errors: rs.reduce((a, r) => a + r.errors, 0),
+    rps: avg((r) => r.rps),
+    p50: avg((r) => r.p50),
+    p90: avg((r) => r.p90),
+    p99: avg((r) => r.p99),
+    mean: avg((r) => r.mean),
+  };
+}
+
+export function env(): string {
+  return `${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`;
+}
+
+export const num = (name: string, fallback: number) => {
+  const v = process.env[name];
+  return v && /^\d+$/.test(v) ? Number(v) : fallback;
+};

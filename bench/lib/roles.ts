@@ -1,0 +1,203 @@
+// Child processes of the benchmarks, one role each (argv[2]); they talk to the parent over IPC.
+//   standin      the Stripe stand-in (log off, rate limits off)
+//   passthrough  a bare undici passthrough server (no auth, no logging) in front of UPSTREAM
+//   linkhub      a real Linkhub (same buildApp/createServices as `npm start`, PGlite in a temp
+//                dir, LINKHUB_LOG_LEVEL=warn) with one account linked to the stand-in's STRIPE_KEY
+//   load         the load generator: undici Pool, N concurrent loops, per-request latencies
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+
+type Msg = Record<string, unknown> & { type: string };
+const send = (m: Msg) => process.send?.(m);
+const onMessage = (fn: (m: Msg) => void | Promise<void>) => process.on('message', (m) => void fn(m as Msg));
+process.on('disconnect', () => process.exit(0));
+
+const role = process.argv[2];
+
+async function standin(): Promise<void> {
+  const { startStripeStandin } = await import('../../test/stripe-standin/index.js');
+  const s = await startStripeStandin({ log: false, rateLimits: false });
+  send({ type: 'ready', url: s.url, key: s.keys.secretTest });
+}
+
+async function passthrough(): Promise<void> {
+  const upstream = process.env.UPSTREAM!;
+  const pool = new Pool(upstream, { connections: 64, pipelining: 1, keepAliveTimeout: 10_000 });
+  const server = createServer(async (req, res) => {
+    try {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection') headers[k] = v;
+      const up = await pool.request({ method: req.method as 'GET', path: req.url!, headers, body: req.method === 'GET' ? null : req });
+      const body = Buffer.from(await up.body.arrayBuffer());
+      const out: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && k !== 'connection' && k !== 'keep-alive' && k !== 'transfer-encoding') out[k] = v;
+      out['content-length'] = String(body.length);
+      res.writeHead(up.statusCode, out);
+      res.end(body);
+    } catch {
+      res.writeHead(502);
+      res.end();
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  send({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+}
+
+async function linkhub(): Promise<void> {
+  const { loadConfig } = await import('../../src/config.js');
+  const { buildApp } = await import('../../src/http/app.js');
+  const { loggerOptions } = await import('../../src/http/logger.js');
+  const { createServices } = await import('../../src/services/index.js');
+  const dataDir = mkdtempSync(join(tmpdir(), 'linkhub-bench-'));
+  const config = loadConfig({
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LINKHUB_DATA_DIR: dataDir,
+    LINKHUB_STRIPE_API_BASE: process.env.UPSTREAM!,
+    LINKHUB_LOG_LEVEL: process.env.LINKHUB_LOG_LEVEL ?? 'warn',
+    // The stand-in has no rate limits in the benchmark; Linkhub's throttle must not be the limit either.
+    LINKHUB_THROTTLE_TEST_RPS: '1000000',
+    LINKHUB_THROTTLE_LIVE_RPS: '1000000',
+  });
+  const services = await createServices(config, { warn: (m) => process.stderr.write(`linkhub: ${m}\n`) });
+  const app = await buildApp(services, loggerOptions(config.logLevel));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  services.config.publicUrl = url;
+  const apiKey = services.createdApiKey!;
+  const auth = 'Basic ' + Buffer.from(apiKey + ':').toString('base64');
+  const cs = await fetch(url + '/connect_sessions', {
+    method: 'POST',
+    headers: { authorization: auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ origin_owner_id: 'bench', origin_owner_name: 'Bench' }),
+  }).then((r) => r.json() as Promise<{ token: string }>);
+  const linked = await fetch(url + '/hub/accounts', {
+    method: 'POST',
+    headers: { 'x-hub-session-token': cs.token, 'content-type': 'application/json' },
+    body: JSON.stringify({ integration_id: 'stripe-test', credentials: { api_key: process.env.STRIPE_KEY } }),
+  }).then((r) => r.json() as Promise<{ id: string }>);
+  if (!linked.id) throw new Error(`linking failed: ${JSON.stringify(linked)}`);
+  onMessage(async (m) => {
+    if (m.type === 'stats') {
+      await services.requestLog.flush();
+      send({ type: 'stats', droppedLogs: services.requestLog.logs.dropped, droppedAudit: services.requestLog.audit.dropped });
+    }
+  });
+  const stop = async () => {
+    await app.close();
+    await services.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  send({ type: 'ready', url, auth, accountId: linked.id, store: services.store.kind });
+}
+
+export interface LoadJob {
+  name: string;
+  origin: string;
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  concurrency: number;
+  warmupMs: number;
+  durationMs: number;
+  /** Substring every 2xx body must contain (sanity check). */
+  expect?: string;
+}
+
+export interface LoadResult {
+  name: string;
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  mean: number;
+  firstError?: string;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function runJob(job: LoadJob): Promise<LoadResult> {
+  const pool = new Pool(job.origin, { connections: job.concurrency, pipelining: 1, keepAliveTimeout: 30_000 });
+  const lat: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  let measuring = false;
+  let stop = false;
+  const worker = async () => {
+    while (!stop) {
+      const t0 = performance.now();
+      try {
+        const res = await pool.request({ method: job.method, path: job.path, headers: job.headers, body: job.body ?? null });
+        const text = await res.body.text();
+        const ok = res.statusCode >= 200 && res.statusCode < 300 && (!job.expect || text.includes(job.expect));
+        if (measuring) {
+          if (ok) lat.push(performance.now() - t0);
+          else {
+            errors++;
+            firstError ??= `${res.statusCode} ${text.slice(0, 200)}`;
+          }
+        }
+      } catch (e) {
+        if (measuring) {
+          errors++;
+          firstError ??= String(e);
+        }
+      }
+    }
+  };
+  const workers = Array.from({ length: job.concurrency }, worker);
+  await new Promise((r) => setTimeout(r, job.warmupMs));
+  measuring = true;
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, job.durationMs));
+  measuring = false;
+  const elapsed = performance.now() - t0;
+  stop = true;
+  await Promise.all(workers);
+  await pool.close();
+  const sorted = Float64Array.from(lat).sort();
+  const mean = lat.reduce((a, b) => a + b, 0) / Math.max(1, lat.length);
+  return {
+    name: job.name,
+    requests: lat.length,
+    errors,
+    rps: (lat.length / elapsed) * 1000,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    mean,
+    firstError,
+  };
+}
+
+async function load(): Promise<void> {
+  onMessage(async (m) => {
+    if (m.type === 'run') send({ type: 'result', result: await runJob(m.job as LoadJob) });
+  });
+  send({ type: 'ready' });
+}
+
+const roles: Record<string, () => Promise<void>> = { standin, passthrough, linkhub, load };
+if (!roles[role]) {
+  process.stderr.write(`unknown role ${role}\n`);
+  process.exit(2);
+}
+roles[role]().catch((e: Error) => {
+  process.stderr.write(`bench role ${role} failed: ${e.stack ?? e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+// Proxy overhead benchmark. Same request (GET /v1/customers?limit=3), same concurrency and
+// duration, load from a separate process (undici Pool), each server in its own process:
+//   (a) direct      load → Stripe stand-in
+//   (b) passthrough load → bare undici passthrough (no auth, no logging) → stand-in   [baseline]
+//   (c) proxy       load → Linkhub POST /unified/proxy (Basic auth, account lookup, throttle,
+//                   retries, request log + audit) → stand-in
+// Passthrough and proxy alternate over ROUNDS rounds to even out drift. Figures are ratios
+// against the baseline of the same run; no absolute thresholds. Linkhub runs with
+// LINKHUB_LOG_LEVEL=warn (pino request logging off), PGlite store, request-log bodies 'all'.
+// Env: BENCH_CONCURRENCY (32), BENCH_DURATION_MS (4000), BENCH_WARMUP_MS (1000), BENCH_ROUNDS (2).
+import { combine, env, num, runLoad, startRole, type LoadResult, type Role } from './lib/harness.js';
+
+const concurrency = num('BENCH_CONCURRENCY', 32);
+const durationMs = num('BENCH_DURATION_MS', 4000);
+const warmupMs = num('BENCH_WARMUP_MS', 1000);
+const rounds = num('BENCH_ROUNDS', 2);
+const PATH = '/v1/customers?limit=3';
+
+async function main(): Promise<void> {
+  console.log(`bench/proxy: GET ${PATH}, concurrency ${concurrency}, ${warmupMs} ms warm-up + ${durationMs} ms per run, ${rounds} rounds; ${env()}`);
+  const roles: Role[] = [];
+  try {
+    const stripe = await startRole('standin');
+    roles.push(stripe);
+    const [pass, lh, load] = await Promise.all([
+      startRole('passthrough', { UPSTREAM: stripe.info.url }),
+      startRole('linkhub', { UPSTREAM: stripe.info.url, STRIPE_KEY: stripe.info.key, LINKHUB_LOG_LEVEL: 'warn' }),
+      startRole('load'),
+    ]);
+    roles.push(pass, lh, load);
+    console.log(`  Linkhub store: ${lh.info.store}, log level warn`);
+    const bearer = { authorization: `Bearer ${stripe.info.key}` };
+    const base = { concurrency, warmupMs, durationMs, method: 'GET' as const, path: PATH, expect: '"object":"list"' };
+    const proxyJob = {
+      ...base,
+      name: 'proxy (Linkhub)',
+      origin: lh.info.url,
+      method: 'POST' as const,
+      path: '/unified/proxy',
+      headers: { authorization: lh.info.auth, 'x-account-id': lh.info.accountId, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'https://api.stripe.com', method: 'get', path: PATH }),
+    };
+
+    const direct = await runLoad(load, { ...base, name: 'direct (stand-in)', origin: stripe.info.url, headers: bearer });
+    const passes: LoadResult[] = [];
+    const proxies: LoadResult[] = [];
+    for (let i = 0; i < rounds; i++) {
+      passes.push(await runLoad(load, { ...base, name: `passthrough #${i + 1}`, origin: pass.info.url, headers: bearer }));
+      proxies.push(await runLoad(load, { ...proxyJob, name: `proxy #${i + 1}` }));
+    }
+    const p = combine('passthrough', passes);
+    const x = combine('proxy', proxies);
+    const stats = await lh.request({ type: 'stats' }, 'stats');
+    const errors = direct.errors + p.errors + x.errors;
+
+    console.log('\n  summary (mean of rounds)');
+    console.log(`    direct        ${direct.rps.toFixed(0).padStart(6)} req/s   p50 ${direct.p50.toFixed(2)} ms   p99 ${direct.p99.toFixed(2)} ms`);
+    console.log(`    passthrough   ${p.rps.toFixed(0).padStart(6)} req/s   p50 ${p.p50.toFixed(2)} ms   p99 ${p.p99.toFixed(2)} ms   (baseline)`);
+    console.log(`    proxy         ${x.rps.toFixed(0).padStart(6)} req/s   p50 ${x.p50.toFixed(2)} ms   p99 ${x.p99.toFixed(2)} ms`);
+    console.log(`    throughput proxy/passthrough  ${(x.rps / p.rps).toFixed(3)}×   (goal ≥ 0.85×)`);
+    console.log(`    throughput passthrough/direct ${(p.rps / direct.rps).toFixed(3)}×`);
+    console.log(`    added latency vs passthrough  p50 ${(x.p50 - p.p50).toFixed(3)} ms (goal ≤ 0.5 ms)   p99 ${(x.p99 - p.p99).toFixed(3)} ms`);
+    console.log(`    request log / audit rows dropped: ${stats.droppedLogs} / ${stats.droppedAudit}; failed requests: ${errors}`);
+    if (errors > 0) process.exitCode = 1;
+  } finally {
+    await Promise.all(roles.reverse().map((r) => r.stop()));
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(`bench/proxy failed: ${e.stack ?? e.message}`);
+  process.exit(1);
+});

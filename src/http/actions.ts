@@ -1,0 +1,182 @@
+// Actions (COMPAT §9): GET /actions (ActionsMeta catalogue), POST /actions/rpc (execute one
+// action with a linked account's key) and POST /actions/search (4.34's action search).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ServiceError } from '../services/errors.js';
+import { apiKeyActor } from './auth.js';
+import type { RouteContext } from './context.js';
+import { accountIdHeader, retryAfterHeader } from './proxy.js';
+import { Nullable } from './schemas.js';
+
+const Obj = Type.Record(Type.String(), Type.Unknown());
+
+/** Comma-separated and/or repeated values → a flat list. */
+function list(...vals: unknown[]): string[] {
+  const out: string[] = [];
+  for (const v of vals) {
+    if (v === undefined || v === null) continue;
+    for (const x of Array.isArray(v) ? v : [v]) {
+      if (typeof x !== 'string') continue;
+      for (const part of x.split(',')) if (part.trim()) out.push(part.trim());
+    }
+  }
+  return out;
+}
+
+/** group_by as a string ("connector") or a JSON array ('["connector"]'). */
+function groupBy(v: unknown): string[] {
+  const out: string[] = [];
+  for (const s of list(v)) {
+    if (s.startsWith('[')) {
+      try {
+        const arr = JSON.parse(s) as unknown;
+        if (Array.isArray(arr)) out.push(...arr.filter((x): x is string => typeof x === 'string'));
+        continue;
+      } catch {
+        /* not JSON: take it as a name */
+      }
+    }
+    out.push(s.replace(/^\[|\]$/g, '').replace(/^"|"$/g, ''));
+  }
+  return out;
+}
+
+const ActionsQuery = Type.Object(
+  {
+    'filter[connectors]': Type.Optional(Type.String({ description: 'Comma-separated connector keys (stripe)' })),
+    'filter[account_ids]': Type.Optional(Type.String({ description: 'Comma-separated linked account ids: one ActionsMeta per account, actions marked available / unavailable / unknown' })),
+    'filter[action_key]': Type.Optional(Type.String({ description: 'Action id(s), comma-separated' })),
+    group_by: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'connector (default); a JSON array such as ["connector"] is accepted' })),
+    include: Type.Optional(Type.Array(Type.String(), { description: 'operation_details | action_details | authentication_guides (repeat the key)' })),
+    exclude: Type.Optional(Type.Array(Type.String(), { description: 'actions: metas without their actions' })),
+    search: Type.Optional(Type.String({ maxLength: 500 })),
+    next: Type.Optional(Type.String({ maxLength: 200 })),
+    page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 25 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, description: 'Deprecated: use next' })),
+  },
+  { additionalProperties: true },
+);
+
+const RpcBody = Type.Object(
+  {
+    action: Type.String({ minLength: 1, maxLength: 200, description: 'Action id, e.g. stripe_list_customers' }),
+    path: Type.Optional(Nullable(Obj)),
+    query: Type.Optional(Nullable(Obj)),
+    headers: Type.Optional(Nullable(Obj)),
+    body: Type.Optional(Nullable(Obj)),
+    next: Type.Optional(Nullable(Type.String({ maxLength: 5000, description: 'Linkhub: the `next` of the previous page (same as query.starting_after / query.page)' }))),
+    defender_config: Type.Optional(Nullable(Type.Unknown({ description: 'Accepted, ignored' }))),
+  },
+  { additionalProperties: true },
+);
+
+export const actionRoutes =
+  (ctx: RouteContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { actions } = ctx.services;
+    app.addHook('preHandler', ctx.requireApiKey);
+    app.addHook('onError', retryAfterHeader);
+    const tags = ['Actions'];
+
+    app.get(
+      '/actions',
+      {
+        schema: {
+          summary: 'List actions (ActionsMeta), paged with `next`',
+          description:
+            'One ActionsMeta for Stripe, or one per account with filter[account_ids] (actions then carry available: true | false | null and availability_reason). ' +
+            'required_scopes name the restricted-key permission (rak_…).',
+          tags,
+          querystring: ActionsQuery,
+        },
+      },
+      async (request) => {
+        const q = request.query as Record<string, unknown>;
+        const gb = groupBy(q.group_by);
+        const unknown = gb.filter((g) => g !== 'connector' && g !== 'account');
+        if (unknown.length) throw new ServiceError(400, `group_by must be "connector" (got ${unknown.join(', ')})`, { code: 'invalid_input', field: 'group_by' });
+        const pageSize = (q.page_size as number | undefined) ?? 25;
+        let next = (q.next as string | undefined) || null;
+        if (!next && typeof q.page === 'number' && q.page > 1) next = Buffer.from(`o:${(q.page - 1) * pageSize}`).toString('base64url');
+        return actions.list({
+          projectId: request.principal.project.id,
+          connectors: list(q['filter[connectors]'], q['filter[connector]']),
+          accountIds: list(q['filter[account_ids]'], q['filter[account_id]']),
+          actionKeys: list(q['filter[action_key]'], q['filter[action_keys]']),
+          search: typeof q.search === 'string' ? q.search : undefined,
+          include: list(q.include),
+          exclude: list(q.exclude),
+          pageSize,
+          next,
+        });
+      },
+    );
+
+    app.post(
+      '/actions/rpc',
+      {
+        schema: {
+          summary: 'Execute an action with a linked account\'s key',
+          description:
+            'Account from the x-account-id header, else body.headers["x-account-id"]. Inputs are validated against the action\'s schema before anything is sent. ' +
+            'Returns {data, next}: for list actions data is the items and next the cursor to send back (as `next` or query.starting_after / query.page).',
+          tags,
+          body: RpcBody,
+          querystring: Type.Object({ sync: Type.Optional(Type.Unknown()), run_id: Type.Optional(Type.Unknown()), debug: Type.Optional(Type.Unknown()) }, { additionalProperties: true }),
+        },
+      },
+      async (request) => {
+        const b = request.body;
+        const fromBody = b.headers ? (b.headers['x-account-id'] ?? b.headers['X-Account-Id']) : undefined;
+        const accountId = accountIdHeader(request, fromBody);
+        const r = await actions.execute({
+          projectId: request.principal.project.id,
+          accountId,
+          actor: apiKeyActor(request),
+          action: b.action,
+          path: b.path,
+          query: b.query,
+          headers: b.headers,
+          body: b.body,
+          next: b.next,
+          source: 'rpc',
+        });
+        return { data: r.data, next: r.next };
+      },
+    );
+
+    app.post(
+      '/actions/search',
+      {
+        schema: {
+          summary: 'Search actions by meaning (lexical ranking)',
+          tags,
+          body: Type.Object(
+            {
+              query: Type.String({ minLength: 1, maxLength: 500 }),
+              connector: Type.Optional(Nullable(Type.String())),
+              top_k: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 500 }))),
+            },
+            { additionalProperties: true },
+          ),
+        },
+      },
+      async (request) => {
+        const b = request.body;
+        const projectId = request.principal.project.id;
+        const results =
+          b.connector && b.connector !== 'stripe'
+            ? []
+            : actions.search(b.query, { topK: b.top_k ?? 100 }).map(({ action, score }) => ({
+                id: action.name,
+                action_name: action.name,
+                connector_key: 'stripe',
+                label: action.label,
+                description: action.description,
+                project_id: projectId,
+                similarity_score: score,
+              }));
+        return { results, total_count: results.length, query: b.query };
+      },
+    );
+  };

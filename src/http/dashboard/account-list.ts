@@ -1,0 +1,82 @@
+// Keyset ("seek") paging of linked accounts for the dashboard: newest first by (created_at, id),
+// so page N costs the same as page 1 on the accounts_project_created index, whatever N is.
+// Filters mean the same as AccountService.list's.
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { EnvironmentKey } from '../../connectors/types.js';
+import type { AccountRow } from '../../services/account-view.js';
+import { ServiceError } from '../../services/errors.js';
+import type { Db } from '../../store/db.js';
+import { accounts } from '../../store/schema.js';
+
+export interface DashboardAccountFilter {
+  originOwnerId?: string;
+  environment?: EnvironmentKey;
+  status?: string;
+  search?: string;
+}
+
+export interface KeysetPage {
+  rows: AccountRow[];
+  /** Opaque cursor for the next (older) page, or null on the last page. */
+  nextCursor: string | null;
+}
+
+/**
+ * The cursor carries created_at as Postgres prints it (microseconds), not as a JS Date (milliseconds):
+ * rows written by SQL `now()` would otherwise be skipped or repeated at page boundaries.
+ */
+export function encodeCursor(createdAtText: string, id: string): string {
+  return Buffer.from(JSON.stringify([createdAtText, id])).toString('base64url');
+}
+
+/** How Postgres prints a timestamptz as text (DateStyle ISO), e.g. 2026-01-02 03:04:05.123456+00. */
+const PG_TIMESTAMPTZ = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2}){0,2}|Z)?$/;
+
+export function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && PG_TIMESTAMPTZ.test(v[0]) && v[1].length <= 100) {
+      return { createdAt: v[0], id: v[1] };
+    }
+  } catch {
+    /* fall through */
+  }
+  throw new ServiceError(400, 'cursor is not a cursor this server returned');
+}
+
+export function filterSql(projectId: string, f: DashboardAccountFilter): SQL {
+  const conds: SQL[] = [eq(accounts.projectId, projectId)];
+  if (f.originOwnerId) conds.push(eq(accounts.originOwnerId, f.originOwnerId));
+  if (f.environment) conds.push(eq(accounts.environment, f.environment));
+  if (f.status) conds.push(eq(accounts.status, f.status));
+  if (f.search) {
+    const like = `%${f.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    conds.push(
+      sql`(${accounts.originOwnerId} ILIKE ${like} OR ${accounts.originOwnerName} ILIKE ${like} OR ${accounts.originUsername} ILIKE ${like} OR ${accounts.label} ILIKE ${like} OR ${accounts.externalAccountName} ILIKE ${like} OR ${accounts.externalAccountId} ILIKE ${like} OR ${accounts.id} = ${f.search})`,
+    );
+  }
+  return and(...conds)!;
+}
+
+export async function listAccountsKeyset(
+  db: Db,
+  projectId: string,
+  filter: DashboardAccountFilter,
+  opts: { cursor?: string | null; limit: number },
+): Promise<KeysetPage> {
+  const where: SQL[] = [filterSql(projectId, filter)];
+  if (opts.cursor) {
+    const c = decodeCursor(opts.cursor);
+    where.push(sql`(${accounts.createdAt}, ${accounts.id}) < (${c.createdAt}::timestamptz, ${c.id})`);
+  }
+  const rows = await db
+    .select({ row: accounts, createdAtText: sql<string>`${accounts.createdAt}::text` })
+    .from(accounts)
+    .where(and(...where))
+    .orderBy(desc(accounts.createdAt), desc(accounts.id))
+    .limit(opts.limit + 1);
+  const more = rows.length > opts.limit;
+  const page = more ? rows.slice(0, opts.limit) : rows;
+  const last = page[page.length - 1];
+  return { rows: page.map((r) => r.row), nextCursor: more && last ? encodeCursor(last.createdAtText, last.row.id) : null };
+}

@@ -1,0 +1,347 @@
+// /dashboard/api/*: the dashboard's JSON API over the services, authenticated by the dashboard
+// session cookie (never by an API key), errors in the {statusCode, message, timestamp} shape.
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { getConnector } from '../../connectors/registry.js';
+import type { AccountRow } from '../../services/account-view.js';
+import { ServiceError } from '../../services/errors.js';
+import type { ConnectSession } from '../../services/sessions.js';
+import { WEBHOOK_EVENTS, type WebhookEndpoint } from '../../services/webhooks.js';
+import type { RouteContext } from '../context.js';
+import { Environment, Nullable } from '../schemas.js';
+import { listAccountsKeyset } from './account-list.js';
+import { clearedCookie, csrfGuard, dashboardActor, requireAdmin, sessionCookie, sessionToken } from './session.js';
+
+export const DEFAULT_LINK_EXPIRY_S = 7 * 24 * 60 * 60;
+
+/** The dashboard's flat view of an account (the key itself never leaves the vault). */
+export function dashboardAccount(a: AccountRow) {
+  const connector = getConnector(a.provider);
+  return {
+    id: a.id,
+    provider: a.provider,
+    provider_name: connector?.name ?? a.provider,
+    environment: a.environment,
+    key_type: a.keyType,
+    key_hint: a.keyHint,
+    status: a.status,
+    status_reasons: a.statusReasons,
+    origin_owner_id: a.originOwnerId,
+    origin_owner_name: a.originOwnerName,
+    origin_username: a.originUsername,
+    label: a.label,
+    external_account_id: a.externalAccountId,
+    external_account_name: a.externalAccountName,
+    last_verified_at: a.lastVerifiedAt?.toISOString() ?? null,
+    created_at: a.createdAt.toISOString(),
+    updated_at: a.updatedAt.toISOString(),
+  };
+}
+
+const endpointView = (e: WebhookEndpoint) => ({
+  id: e.id,
+  url: e.url,
+  events: e.events,
+  enabled: e.enabled,
+  secret_hint: e.secretHint,
+  created_at: e.createdAt.toISOString(),
+});
+
+const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+/** Bodyless calls validate as null; `{}` is accepted too. */
+const NoBody = Nullable(Type.Object({}, { additionalProperties: false }));
+const ExpiresIn = Type.Integer({ minimum: 60, maximum: 2_592_000, description: 'Seconds; default 7 days, at most 30 days' });
+
+export const dashboardApiRoutes =
+  (ctx: RouteContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { services } = ctx;
+    const { adminAuth, accounts, apiKeys, webhooks, sessions, config } = services;
+    const project = () => services.defaultProject;
+    const secure = () => config.publicUrl.startsWith('https:');
+    const authenticate = requireAdmin(adminAuth);
+    const csrf = csrfGuard(() => config.publicUrl);
+    const hide = true;
+
+    // Nothing here may be cached or framed.
+    app.addHook('onSend', async (_request, reply, payload) => {
+      reply.header('cache-control', 'no-store');
+      reply.header('x-content-type-options', 'nosniff');
+      return payload;
+    });
+
+    const authLink = (token: string) => `${config.publicUrl}/link?token=${encodeURIComponent(token)}`;
+    const linkView = (s: ConnectSession, token: string) => ({
+      token,
+      auth_link_url: authLink(token),
+      expires_at: s.expiresAt.toISOString(),
+      origin_owner_id: s.originOwnerId,
+      origin_owner_name: s.originOwnerName,
+      origin_username: s.originUsername,
+      account_id: s.accountId,
+      type: s.type,
+    });
+
+    // ---- sign-in / sign-out -------------------------------------------------------------------
+
+    app.post(
+      '/dashboard/api/session',
+      {
+        schema: { hide, body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }) },
+        onRequest: csrf,
+      },
+      async (request, reply) => {
+        try {
+          const { token, session } = await adminAuth.signIn(request.body.password, request.ip);
+          reply.header('set-cookie', sessionCookie(token, Math.floor(adminAuth.sessionTtlMs / 1000), secure()));
+          return { signed_in: true, expires_at: session.expiresAt.toISOString() };
+        } catch (e) {
+          if (e instanceof ServiceError && e.statusCode === 429) reply.header('retry-after', String(e.extra.retry_after));
+          throw e;
+        }
+      },
+    );
+
+    // Everything below needs the session cookie (checked first: no cookie is a 401 whatever else is wrong).
+    await app.register(async (instance) => {
+      const authed = instance.withTypeProvider<TypeBoxTypeProvider>();
+      authed.addHook('onRequest', authenticate);
+      authed.addHook('onRequest', csrf);
+
+      authed.get('/dashboard/api/session', { schema: { hide } }, async (request) => ({
+        signed_in: true,
+        expires_at: request.adminSession.expiresAt.toISOString(),
+        project: { id: project().id, name: project().name },
+        public_url: config.publicUrl,
+        webhook_events: WEBHOOK_EVENTS,
+      }));
+
+      authed.delete('/dashboard/api/session', { schema: { hide, body: NoBody } }, async (request, reply) => {
+        await adminAuth.signOut(sessionToken(request));
+        reply.header('set-cookie', clearedCookie(secure()));
+        return { signed_in: false };
+      });
+
+      // ---- accounts -----------------------------------------------------------------------------
+
+      authed.get(
+        '/dashboard/api/accounts',
+        {
+          schema: {
+            hide,
+            querystring: Type.Object(
+              {
+                owner: Type.Optional(Type.String({ maxLength: 255 })),
+                environment: Type.Optional(Environment),
+                status: Type.Optional(Type.String({ maxLength: 32 })),
+                search: Type.Optional(Type.String({ maxLength: 200 })),
+                cursor: Type.Optional(Type.String({ maxLength: 1000 })),
+                limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 25 })),
+              },
+              { additionalProperties: false },
+            ),
+          },
+        },
+        async (request) => {
+          const q = request.query;
+          const page = await listAccountsKeyset(
+            services.store.db,
+            project().id,
+            { originOwnerId: q.owner || undefined, environment: q.environment, status: q.status || undefined, search: q.search?.trim() || undefined },
+            { cursor: q.cursor || null, limit: q.limit ?? 25 },
+          );
+          return { data: page.rows.map(dashboardAccount), next_cursor: page.nextCursor };
+        },
+      );
+
+      authed.get('/dashboard/api/accounts/:id', { schema: { hide, params: Id } }, async (request) =>
+        dashboardAccount(await accounts.get(project().id, request.params.id)),
+      );
+
+      authed.post('/dashboard/api/accounts/:id/test', { schema: { hide, params: Id, body: NoBody } }, async (request) => {
+        const { account, outcome } = await accounts.test(project().id, dashboardActor(request), request.params.id);
+        return {
+          outcome: outcome.result === 'invalid_key' ? outcome.code : outcome.result,
+          ok: outcome.result === 'ok',
+          message: outcome.result === 'ok' ? 'The key works.' : outcome.message,
+          permission: outcome.result === 'missing_permission' ? outcome.permission : null,
+          account: dashboardAccount(account),
+        };
+      });
+
+      authed.delete('/dashboard/api/accounts/:id', { schema: { hide, params: Id, body: NoBody } }, async (request) =>
+        dashboardAccount(await accounts.delete(project().id, request.params.id)),
+      );
+
+      authed.post(
+        '/dashboard/api/accounts/:id/relink',
+        {
+          schema: {
+            hide,
+            params: Id,
+            body: Nullable(Type.Object({ expires_in: Type.Optional(ExpiresIn) }, { additionalProperties: false })),
+          },
+        },
+        async (request, reply) => {
+          const a = await accounts.get(project().id, request.params.id);
+          const { session, token } = await sessions.create(project().id, {
+            originOwnerId: a.originOwnerId,
+            originOwnerName: a.originOwnerName,
+            originUsername: a.originUsername,
+            provider: a.provider,
+            categories: null,
+            accountId: a.id,
+            label: a.label,
+            metadata: null,
+            type: a.environment,
+            multiple: false,
+            integrationId: null,
+            expiresIn: request.body?.expires_in ?? DEFAULT_LINK_EXPIRY_S,
+          });
+          return reply.code(201).send(linkView(session, token));
+        },
+      );
+
+      authed.post(
+        '/dashboard/api/connect_sessions',
+        {
+          schema: {
+            hide,
+            body: Type.Object(
+              {
+                origin_owner_id: Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' }),
+                origin_owner_name: Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' }),
+                origin_username: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),
+                type: Type.Optional(Environment),
+                expires_in: Type.Optional(ExpiresIn),
+                label: Type.Optional(Nullable(Type.String({ maxLength: 255 }))),
+                multiple: Type.Optional(Type.Boolean()),
+              },
+              { additionalProperties: false },
+            ),
+          },
+        },
+        async (request, reply) => {
+          const b = request.body;
+          const { session, token } = await sessions.create(project().id, {
+            originOwnerId: b.origin_owner_id.trim(),
+            originOwnerName: b.origin_owner_name.trim(),
+            originUsername: b.origin_username?.trim() || null,
+            provider: null,
+            categories: null,
+            accountId: null,
+            label: b.label?.trim() || null,
+            metadata: null,
+            type: b.type ?? 'production',
+            multiple: b.multiple ?? false,
+            integrationId: null,
+            expiresIn: b.expires_in ?? DEFAULT_LINK_EXPIRY_S,
+          });
+          return reply.code(201).send(linkView(session, token));
+        },
+      );
+
+      // ---- API keys -----------------------------------------------------------------------------
+
+      authed.get('/dashboard/api/api_keys', { schema: { hide } }, async () =>
+        (await apiKeys.list(project().id))
+          .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+          .map((k) => ({
+            id: k.id,
+            name: k.name,
+            hint: k.hint,
+            created_at: k.createdAt.toISOString(),
+            last_used_at: k.lastUsedAt?.toISOString() ?? null,
+            revoked_at: k.revokedAt?.toISOString() ?? null,
+          })),
+      );
+
+      authed.post(
+        '/dashboard/api/api_keys',
+        { schema: { hide, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }) }, { additionalProperties: false }) } },
+        async (request, reply) => {
+          const name = request.body.name.trim();
+          const created = await apiKeys.create(project().id, name);
+          return reply.code(201).send({ id: created.id, name, key: created.key, hint: created.hint });
+        },
+      );
+
+      authed.delete('/dashboard/api/api_keys/:id', { schema: { hide, params: Id, body: NoBody } }, async (request) => {
+        await apiKeys.revoke(project().id, request.params.id);
+        return { id: request.params.id, revoked: true };
+      });
+
+      // ---- webhooks -----------------------------------------------------------------------------
+
+      authed.get('/dashboard/api/webhooks', { schema: { hide } }, async () =>
+        (await webhooks.listEndpoints(project().id)).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).map(endpointView),
+      );
+
+      authed.post(
+        '/dashboard/api/webhooks',
+        {
+          schema: {
+            hide,
+            body: Type.Object(
+              {
+                url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }),
+                events: Type.Optional(Type.Array(Type.Union(WEBHOOK_EVENTS.map((e) => Type.Literal(e))), { minItems: 1, uniqueItems: true })),
+              },
+              { additionalProperties: false },
+            ),
+          },
+        },
+        async (request, reply) => {
+          const { endpoint, secret } = await webhooks.createEndpoint(project().id, request.body);
+          return reply.code(201).send({ ...endpointView(endpoint), secret });
+        },
+      );
+
+      authed.delete('/dashboard/api/webhooks/:id', { schema: { hide, params: Id, body: NoBody } }, async (request) =>
+        endpointView(await webhooks.deleteEndpoint(project().id, request.params.id)),
+      );
+
+      authed.get(
+        '/dashboard/api/webhooks/deliveries',
+        {
+          schema: {
+            hide,
+            querystring: Type.Object(
+              { endpoint_id: Type.Optional(Type.String({ maxLength: 100 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
+              { additionalProperties: false },
+            ),
+          },
+        },
+        async (request) => {
+          const rows = await webhooks.deliveries(project().id, { endpointId: request.query.endpoint_id, limit: request.query.limit ?? 50 });
+          return rows.map((r) => ({
+            id: r.id,
+            endpoint_id: r.endpointId,
+            event_id: r.eventId,
+            event: r.eventType,
+            status: r.status,
+            attempts: r.attempts,
+            last_status_code: r.lastStatusCode,
+            last_error: r.lastError,
+            next_attempt_at: r.status === 'pending' ? r.nextAttemptAt.toISOString() : null,
+            created_at: r.createdAt.toISOString(),
+            delivered_at: r.deliveredAt?.toISOString() ?? null,
+          }));
+        },
+      );
+
+      authed.post(
+        '/dashboard/api/webhooks/deliveries/:id/retry',
+        { schema: { hide, params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) }), body: NoBody } },
+        async (request) => {
+          await webhooks.retry(project().id, request.params.id);
+          return { id: request.params.id, status: 'pending' };
+        },
+      );
+
+      // Unknown /dashboard/api/* paths: a JSON 404 (after the cookie check), not the SPA page.
+      authed.all('/dashboard/api/*', { schema: { hide } }, async (request) => {
+        throw new ServiceError(404, `Route ${request.method} ${request.url.split('?')[0]} not found`);
+      });
+    });
+  };

@@ -1,0 +1,296 @@
+// POST /mcp: Linkhub's MCP server (COMPAT §10) over Streamable HTTP in stateless mode. One linked
+// account per connection (x-account-id header, or ?x-account-id= / ?account_id=; the header wins),
+// the platform API key as auth. Every POST gets a fresh MCP server and transport (the SDK's stateless
+// pattern: JSON-RPC ids of concurrent clients can never cross), answered with plain JSON, never SSE.
+// tools/call runs through the shared action executor (services.actions.execute), exactly as
+// POST /actions/rpc does: same validation, permissions, throttle, request log and audit.
+//
+// Choices:
+// - Linkhub's own failures before MCP starts are HTTP errors in Linkhub's error shape
+//   ({statusCode, message, timestamp}) that also carry a JSON-RPC `error`, so StackOne's SDK and
+//   generic MCP clients both read them: 401 no/invalid key, 400 no account id or a bad
+//   `tool-mode`/`param-style`/`hide_unavailable`, 404 unknown account. The SDK transport's own
+//   errors (not JSON-RPC, unsupported MCP-Protocol-Version) get the same merged shape.
+// - GET and DELETE /mcp → 405 (no SSE stream, no sessions), before authentication.
+// - Accept: `application/json` alone (StackOne's mcpPost) or none is served: answers are always JSON.
+// - A tool's failure (bad input, missing permission, unknown action, throttling, Stripe down) is a
+//   tool result with `isError: true` and the executor's message, never a transport error.
+// - Restricted keys: tools/list marks the actions the key is known to lack (the executor's key
+//   knowledge, as in GET /actions: closed to restricted keys, or a permission Stripe refused) in the
+//   description and `_meta`; `?hide_unavailable=true` leaves them out instead. Marked tools can still
+//   be called (the permission may have been granted since).
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { findAction, type StripeAction } from '../connectors/stripe/actions.js';
+import type { Actor } from '../services/audit.js';
+import { ServiceError } from '../services/errors.js';
+import {
+  ArgumentError,
+  EXECUTE_TOOL,
+  type McpTool,
+  type NestedArgs,
+  PARAM_STYLES,
+  type ParamStyle,
+  renameFields,
+  SEARCH_DEFAULT_TOP_K,
+  SEARCH_MAX_TOP_K,
+  SEARCH_TOOL,
+  searchMatches,
+  TOOL_MODES,
+  type ToolMode,
+  toNestedArgs,
+  toolsFor,
+  toolsJson,
+} from '../services/mcp-tools.js';
+import type { KeyKnowledge } from '../services/stripe-calls.js';
+import { presentedApiKey } from './auth.js';
+import type { RouteContext } from './context.js';
+import { errorBody } from './errors.js';
+
+export const MCP_SERVER_INFO = { name: 'linkhub', version: '0.1.0' } as const;
+
+interface Connection {
+  projectId: string;
+  accountId: string;
+  /** The executor's knowledge of the account's key (cached there; 404 for an unknown account). */
+  key: KeyKnowledge;
+  actor: Actor;
+  mode: ToolMode;
+  style: ParamStyle;
+  hideUnavailable: boolean;
+  logError: (e: unknown) => void;
+}
+
+const first = (v: unknown): string | undefined => (Array.isArray(v) ? first(v[0]) : typeof v === 'string' ? v : undefined);
+
+/** HTTP error in Linkhub's shape plus a JSON-RPC error, for StackOne's SDK and generic MCP clients alike. */
+function mcpHttpError(reply: FastifyReply, statusCode: number, message: string, code = -32000, extra: Record<string, unknown> = {}) {
+  return reply
+    .code(statusCode)
+    .type('application/json')
+    .send({ ...errorBody(statusCode, message, extra), jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/** The API key: Basic (key as username) or Bearer, or the bare key when a client copies it verbatim into Authorization. */
+export function mcpApiKey(header: string | undefined): string | null {
+  const key = presentedApiKey(header);
+  if (key) return key;
+  const raw = header?.trim();
+  return raw && /^[^\s:]+$/.test(raw) && !/^(basic|bearer)$/i.test(raw) ? raw : null;
+}
+
+function option<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
+  if (value === undefined || value === '') return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ServiceError(400, `Unsupported ${name} "${value}": use ${allowed.join(', ')}`, { field: name });
+}
+
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new ServiceError(400, `${name} must be true or false`, { field: name });
+}
+
+const jsonResult = (payload: Record<string, unknown>): CallToolResult => ({
+  content: [{ type: 'text', text: JSON.stringify(payload) }],
+  structuredContent: payload,
+});
+
+const toolError = (message: string, details: Record<string, unknown> = {}): CallToolResult => ({
+  content: [{ type: 'text', text: message }],
+  structuredContent: { error: { message, ...details } },
+  isError: true,
+});
+
+export const mcpRoutes =
+  (ctx: RouteContext): FastifyPluginAsync =>
+  async (app) => {
+    const { apiKeys, actions } = ctx.services;
+
+    const notAllowed = async (_request: FastifyRequest, reply: FastifyReply) =>
+      mcpHttpError(reply.header('allow', 'POST'), 405, 'Method not allowed: /mcp is stateless Streamable HTTP; send JSON-RPC with POST (no SSE stream, no sessions)');
+    app.get('/mcp', { schema: { hide: true } }, notAllowed);
+    app.delete('/mcp', { schema: { hide: true } }, notAllowed);
+
+    async function connection(request: FastifyRequest): Promise<Connection> {
+      const q = request.query as Record<string, unknown>;
+      const mode = option(first(q['tool-mode']) ?? first(q.tool_mode), TOOL_MODES, 'individual', 'tool-mode');
+      const style = option(first(q['param-style']) ?? first(q.param_style), PARAM_STYLES, 'nested', 'param-style');
+      const hideUnavailable = flag(first(q.hide_unavailable), 'hide_unavailable');
+      const accountId = (first(request.headers['x-account-id']) || first(q['x-account-id']) || first(q.account_id) || '').trim();
+      if (!accountId) {
+        throw new ServiceError(400, 'Missing account: send the linked account id in the x-account-id header (or ?x-account-id= / ?account_id=)', {
+          field: 'x-account-id',
+        });
+      }
+      const projectId = request.principal.project.id;
+      const key = await actions.knowledge(projectId, accountId);
+      const logError = (e: unknown) =>
+        request.log.error({ err: e instanceof Error ? { type: e.name, message: e.message, stack: e.stack } : e }, 'MCP tool failed');
+      return { projectId, accountId: key.accountId, key, actor: { type: 'api_key', id: request.principal.keyId }, mode, style, hideUnavailable, logError };
+    }
+
+    const listFor = (c: Connection) => toolsFor({ mode: c.mode, style: c.style, key: c.key, hideUnavailable: c.hideUnavailable });
+
+    function server(c: Connection): McpServer {
+      const mcp = new McpServer(MCP_SERVER_INFO, {
+        capabilities: { tools: { listChanged: false } },
+        instructions:
+          c.mode === 'search_execute'
+            ? `Stripe account ${c.accountId} through Linkhub. Find an action with ${SEARCH_TOOL}, then run it with ${EXECUTE_TOOL}.`
+            : `Stripe account ${c.accountId} through Linkhub: one tool per Stripe API action.`,
+      });
+      mcp.server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listFor(c) as McpTool[] }));
+      mcp.server.setRequestHandler(CallToolRequestSchema, async (req) => {
+        const { name, arguments: args } = req.params;
+        try {
+          if (c.mode === 'search_execute') {
+            if (name === SEARCH_TOOL) return search(c, args ?? {});
+            if (name === EXECUTE_TOOL) return await executeNamed(c, args ?? {});
+            return toolError(`Unknown tool ${name}: in tool-mode=search_execute the tools are ${SEARCH_TOOL} and ${EXECUTE_TOOL}`, { statusCode: 404 });
+          }
+          const action = findAction(name);
+          if (!action) return toolError(`Unknown tool ${name}: call tools/list for the tools of this account`, { statusCode: 404 });
+          let nested: NestedArgs;
+          try {
+            nested = toNestedArgs(action, c.style, args);
+          } catch (e) {
+            if (e instanceof ArgumentError) return toolError(e.message, { statusCode: 400, code: 'invalid_input', field: e.field });
+            throw e;
+          }
+          return await run(c, action, nested, null, c.style);
+        } catch (e) {
+          c.logError(e);
+          return toolError('Internal error while running the tool', { statusCode: 500 });
+        }
+      });
+      return mcp;
+    }
+
+    function search(c: Connection, args: Record<string, unknown>): CallToolResult {
+      const query = args.query;
+      if (typeof query !== 'string' || !query.trim()) {
+        return toolError('query is required: describe what you want to do, e.g. "refund a charge"', { statusCode: 400, field: 'query' });
+      }
+      const topK = args.top_k ?? SEARCH_DEFAULT_TOP_K;
+      if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 1 || topK > SEARCH_MAX_TOP_K) {
+        return toolError(`top_k must be an integer from 1 to ${SEARCH_MAX_TOP_K}`, { statusCode: 400, field: 'top_k' });
+      }
+      const results = searchMatches(query, topK, { includeSchema: args.include_schema === true, key: c.key, hideUnavailable: c.hideUnavailable });
+      return jsonResult({ query, total_count: results.length, results });
+    }
+
+    async function executeNamed(c: Connection, args: Record<string, unknown>): Promise<CallToolResult> {
+      const { action: name, next, ...rest } = args;
+      if (typeof name !== 'string' || !name) return toolError(`action is required: an action name from ${SEARCH_TOOL}`, { statusCode: 400, field: 'action' });
+      const action = findAction(name);
+      if (!action) return toolError(`Unknown action ${name}: find one with ${SEARCH_TOOL}`, { statusCode: 404, code: 'unknown_action', field: 'action' });
+      if (next !== undefined && next !== null && typeof next !== 'string') return toolError('next must be a string', { statusCode: 400, field: 'next' });
+      let nested: NestedArgs;
+      try {
+        nested = toNestedArgs(action, 'nested', rest);
+      } catch (e) {
+        if (e instanceof ArgumentError) return toolError(e.message, { statusCode: 400, code: 'invalid_input', field: e.field });
+        throw e;
+      }
+      return run(c, action, nested, (next as string | null | undefined) ?? null, 'nested');
+    }
+
+    async function run(c: Connection, action: StripeAction, args: NestedArgs, next: string | null, style: ParamStyle): Promise<CallToolResult> {
+      try {
+        const result = await actions.execute({ projectId: c.projectId, accountId: c.accountId, actor: c.actor, action: action.name, ...args, next, source: 'mcp' });
+        return jsonResult({ data: result.data, next: result.next });
+      } catch (e) {
+        if (!(e instanceof ServiceError)) throw e;
+        // provider_errors repeats Stripe's answer in full; provider_response already has its message
+        const { provider_errors: _raw, ...extra } = e.extra;
+        if (typeof extra.field === 'string') extra.field = renameFields(extra.field, action, style);
+        return toolError(renameFields(e.message, action, style), { statusCode: e.statusCode, ...extra });
+      }
+    }
+
+    /**
+     * tools/list alone (the common, large case: ~1.4 MB for the full catalogue) is answered from the
+     * cached serialised list: the same bytes the SDK would send, without re-serialising per request.
+     * Anything else, or anything unusual about it (batch, cursor, unsupported protocol version), goes
+     * through the SDK server.
+     */
+    function fastToolsList(request: FastifyRequest, body: unknown, c: Connection): string | null {
+      const m = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
+      if (Array.isArray(body) || m.jsonrpc !== '2.0' || m.method !== 'tools/list') return null;
+      if (!(typeof m.id === 'string' || (typeof m.id === 'number' && Number.isInteger(m.id)))) return null;
+      if (m.params !== undefined && (typeof m.params !== 'object' || m.params === null || Object.keys(m.params).some((k) => k !== '_meta'))) return null;
+      const version = first(request.headers['mcp-protocol-version']);
+      if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return null;
+      return `{"result":{"tools":${toolsJson(listFor(c))}},"jsonrpc":"2.0","id":${JSON.stringify(m.id)}}`;
+    }
+
+    app.post('/mcp', { schema: { hide: true } }, async (request, reply) => {
+      // Basic, Bearer, or the bare key
+      const key = mcpApiKey(request.headers.authorization);
+      if (!key) return mcpHttpError(reply, 401, 'Missing API key: use HTTP Basic auth with the API key as username and an empty password');
+      const principal = await apiKeys.verify(key);
+      if (!principal) return mcpHttpError(reply, 401, 'Invalid API key');
+      request.principal = principal;
+
+      let c: Connection;
+      try {
+        c = await connection(request);
+      } catch (e) {
+        if (e instanceof ServiceError) return mcpHttpError(reply, e.statusCode, e.message, e.statusCode === 400 ? -32602 : -32000, e.extra);
+        throw e;
+      }
+      const body = request.body;
+      if (body === undefined || body === null || typeof body !== 'object') {
+        return mcpHttpError(reply, 400, 'Request body must be a JSON-RPC message (Content-Type: application/json)', -32700);
+      }
+
+      const fast = fastToolsList(request, body, c);
+      if (fast !== null) return reply.type('application/json').send(fast);
+
+      const mcp = server(c);
+      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      try {
+        await mcp.connect(transport);
+        const res = await transport.handleRequest(webRequest(request), { parsedBody: body });
+        return await sendWeb(reply, res);
+      } finally {
+        await mcp.close().catch(() => {});
+      }
+    });
+  };
+
+const SKIP_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'accept', 'content-type', 'cookie', 'authorization']);
+
+/** The Web Request the SDK transport reads: same URL and headers; the body (parsed by Fastify) goes separately. */
+function webRequest(request: FastifyRequest): Request {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(request.headers)) {
+    if (v === undefined || SKIP_HEADERS.has(k)) continue;
+    headers.set(k, Array.isArray(v) ? v.join(', ') : String(v));
+  }
+  // Answers are always plain JSON (enableJsonResponse), so a client accepting only JSON is served too.
+  headers.set('accept', 'application/json, text/event-stream');
+  headers.set('content-type', 'application/json');
+  return new Request(new URL(request.url, 'http://linkhub.local'), { method: 'POST', headers });
+}
+
+async function sendWeb(reply: FastifyReply, res: Response) {
+  const text = await res.text();
+  reply.code(res.status);
+  for (const [k, v] of res.headers) if (k !== 'content-length' && k !== 'allow') reply.header(k, v);
+  if (res.status >= 400) {
+    // an SDK transport error ({jsonrpc, error, id}): give it Linkhub's error shape too
+    let rpc: { error?: { code?: number; message?: string }; id?: unknown } = {};
+    try {
+      rpc = JSON.parse(text);
+    } catch {
+      /* not JSON */
+    }
+    const message = rpc.error?.message ?? (text || 'MCP request failed');
+    return reply.type('application/json').send({ ...errorBody(res.status, message), jsonrpc: '2.0', error: rpc.error ?? { code: -32000, message }, id: rpc.id ?? null });
+  }
+  return text ? reply.send(text) : reply.send();
+}

@@ -1,0 +1,572 @@
+// The MCP tool catalogue built from the Stripe action catalogue (COMPAT §10): one tool per action
+// (`tool-mode=individual`) or the two meta tools of `tool-mode=search_execute`, with the input
+// schema in one of three param styles, plus the lexical action search and the mapping of flat
+// tool arguments back to the executor's {path, query, body, headers}. Pure and cached: the 452
+// schemas are built once per (mode, style, key type), never per request.
+import { type JsonSchema, type StripeAction, stripeActions, stripeActionsByName } from '../connectors/stripe/actions.js';
+import { availability } from './actions.js';
+import type { KeyKnowledge } from './stripe-calls.js';
+
+export const TOOL_MODES = ['individual', 'search_execute'] as const;
+export type ToolMode = (typeof TOOL_MODES)[number];
+export const PARAM_STYLES = ['nested', 'flat_prefixed', 'flat_smart'] as const;
+export type ParamStyle = (typeof PARAM_STYLES)[number];
+export type KeyType = 'secret' | 'restricted';
+
+export const SEARCH_TOOL = 'stripe_search_actions';
+export const EXECUTE_TOOL = 'stripe_execute_action';
+export const SEARCH_DEFAULT_TOP_K = 5;
+export const SEARCH_MAX_TOP_K = 50;
+
+const SECTIONS = ['path', 'query', 'body', 'headers'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface NestedArgs {
+  path?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  body?: Record<string, unknown>;
+  headers?: Record<string, unknown>;
+}
+
+export interface McpTool {
+  name: string;
+  title?: string;
+  description: string;
+  inputSchema: { type: 'object'; properties?: Record<string, unknown>; required?: string[]; [k: string]: unknown };
+  annotations?: {
+    title?: string;
+    readOnlyHint?: boolean;
+    destructiveHint?: boolean;
+    idempotentHint?: boolean;
+    openWorldHint?: boolean;
+  };
+  _meta?: Record<string, unknown>;
+}
+
+/** Why an action cannot work with this account's key, when that is known. */
+export interface Unavailable {
+  /** `rak_…` permission the key lacks, or null when the action is closed to restricted keys altogether. */
+  permission: string | null;
+  reason: string;
+}
+
+/** A flat argument name and where it goes in the nested call. */
+interface FlatArg {
+  section: Section;
+  key: string;
+}
+
+interface FlatShape {
+  schema: McpTool['inputSchema'];
+  /** flat name → nested place */
+  args: Map<string, FlatArg>;
+  /** `section.key` → flat name, to rename fields in the executor's messages */
+  names: Map<string, string>;
+}
+
+const sectionSchema = (a: StripeAction, s: Section): JsonSchema | undefined => a.input.properties[s];
+
+// ---------- param styles ----------
+
+const flatCache = new Map<string, FlatShape>();
+
+/** The flat input schema of an action: `flat_prefixed` names every field `<section>_<name>`;
+ * `flat_smart` uses the bare name unless it occurs in two sections (then it is prefixed too). */
+function flatShape(action: StripeAction, style: 'flat_prefixed' | 'flat_smart'): FlatShape {
+  const cacheKey = `${style}:${action.name}`;
+  const hit = flatCache.get(cacheKey);
+  if (hit) return hit;
+  const counts = new Map<string, number>();
+  for (const s of SECTIONS) for (const k of Object.keys(sectionSchema(action, s)?.properties ?? {})) counts.set(k, (counts.get(k) ?? 0) + 1);
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  const args = new Map<string, FlatArg>();
+  const names = new Map<string, string>();
+  for (const s of SECTIONS) {
+    const sec = sectionSchema(action, s);
+    if (!sec?.properties) continue;
+    const req = new Set(sec.required ?? []);
+    for (const [k, schema] of Object.entries(sec.properties)) {
+      const flat = style === 'flat_prefixed' || counts.get(k)! > 1 || SECTIONS.includes(k as Section) ? `${s}_${k}` : k;
+      properties[flat] = s === 'path' || s === 'headers' ? withNote(schema, s === 'path' ? 'Path parameter.' : 'Request header.') : schema;
+      if (req.has(k)) required.push(flat);
+      args.set(flat, { section: s, key: k });
+      names.set(`${s}.${k}`, flat);
+    }
+  }
+  const shape: FlatShape = { schema: { type: 'object', properties, required, additionalProperties: false }, args, names };
+  flatCache.set(cacheKey, shape);
+  return shape;
+}
+
+function withNote(schema: JsonSchema, note: string): JsonSchema {
+  return { ...schema, description: schema.description ? `${note} ${schema.description}` : note };
+}
+
+export function inputSchemaFor(action: StripeAction, style: ParamStyle): McpTool['inputSchema'] {
+  if (style === 'nested') return action.input as unknown as McpTool['inputSchema'];
+  return flatShape(action, style).schema;
+}
+
+export class ArgumentError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Tool arguments (in `style`) → the executor's nested {path, query, body, headers}. */
+export function toNestedArgs(action: StripeAction, style: ParamStyle, args: Record<string, unknown> | undefined): NestedArgs {
+  const a = args ?? {};
+  if (style === 'nested') return pickNested(a, action.name);
+  const { args: map } = flatShape(action, style);
+  const out: Record<Section, Record<string, unknown> | undefined> = { path: undefined, query: undefined, body: undefined, headers: undefined };
+  for (const [name, value] of Object.entries(a)) {
+    const place = map.get(name);
+    if (!place) {
+      throw new ArgumentError(`${name} is not a known argument of ${action.name}`, name);
+    }
+    (out[place.section] ??= {})[place.key] = value;
+  }
+  return dropEmpty(out);
+}
+
+function pickNested(a: Record<string, unknown>, where: string): NestedArgs {
+  const out: Record<string, Record<string, unknown> | undefined> = {};
+  for (const [k, v] of Object.entries(a)) {
+    if (!(SECTIONS as readonly string[]).includes(k)) {
+      throw new ArgumentError(`${k} is not a known argument of ${where}: pass path, query, body and headers objects`, k);
+    }
+    if (v === undefined || v === null) continue;
+    if (!isPlainObject(v)) throw new ArgumentError(`${k} must be an object`, k);
+    out[k] = v;
+  }
+  return out as NestedArgs;
+}
+
+function dropEmpty(o: Record<Section, Record<string, unknown> | undefined>): NestedArgs {
+  const r: NestedArgs = {};
+  for (const s of SECTIONS) if (o[s]) r[s] = o[s];
+  return r;
+}
+
+/** Rewrites `body.email`-style field names in an executor message to the flat argument names of `style`. */
+export function renameFields(message: string, action: StripeAction, style: ParamStyle): string {
+  if (style === 'nested') return message;
+  const { names } = flatShape(action, style);
+  return message.replace(/\b(path|query|body|headers)\.([A-Za-z0-9_-]+)/g, (m) => {
+    const flat = names.get(m);
+    return flat ? flat : m;
+  });
+}
+
+// ---------- tools ----------
+
+function annotations(a: StripeAction): NonNullable<McpTool['annotations']> {
+  return {
+    title: a.label,
+    readOnlyHint: a.access === 'read',
+    destructiveHint: a.method === 'DELETE',
+    idempotentHint: a.method !== 'POST',
+    openWorldHint: true,
+  };
+}
+
+function describe(a: StripeAction): string {
+  let d = a.description || a.label;
+  if (a.deprecated) d += ` Deprecated: ${a.deprecationReason ?? 'kept for completeness'}`;
+  return d;
+}
+
+/** Restricted-key permission an action needs, as Stripe names it (`rak_customer_read`). */
+export const rakPermission = (a: StripeAction): string | null => (a.permission ? `rak_${a.permission}` : null);
+
+/** Not available to restricted keys at all (Stripe's "not available for use by restricted keys"). */
+const closedToRestricted = (a: StripeAction) => a.permission === null && /Not available to restricted keys/.test(a.permissionNote ?? '');
+
+/**
+ * What is known about an action for this key, from the executor's key knowledge (the same verdict
+ * as GET /actions `available`): restricted keys cannot use actions Stripe closes to them, nor actions
+ * whose permission (or, for a write, the read below it) Stripe refused in an earlier call.
+ */
+export function unavailability(a: StripeAction, k: KeyKnowledge): Unavailable | null {
+  const verdict = availability(a, k);
+  if (verdict.available !== false) return null;
+  if (verdict.availability_reason === 'not_available_to_restricted_keys' || closedToRestricted(a)) {
+    return { permission: null, reason: 'Not available to restricted keys: link a secret key (sk_…) to use it.' };
+  }
+  const p = rakPermission(a)!;
+  const read = p.replace(/_write$/, '_read');
+  const lacking = k.missing.has(p) ? p : read;
+  return { permission: lacking, reason: `This account's restricted key lacks ${lacking}: Stripe refused it earlier. Grant it in the Stripe Dashboard (Developers > API keys).` };
+}
+
+function actionTool(a: StripeAction, style: ParamStyle, keyType: KeyType): McpTool {
+  const tool: McpTool = { name: a.name, title: a.label, description: describe(a), inputSchema: inputSchemaFor(a, style), annotations: annotations(a) };
+  if (keyType === 'restricted') {
+    const p = rakPermission(a);
+    tool._meta = { 'linkhub/permission': p ?? (closedToRestricted(a) ? 'not_available_to_restricted_keys' : null) };
+  }
+  return tool;
+}
+
+function markUnavailable(tool: McpTool, u: Unavailable): McpTool {
+  return {
+    ...tool,
+    description: `[Unavailable with this account's key${u.permission ? `: needs ${u.permission}` : ''}] ${tool.description}`,
+    _meta: { ...tool._meta, 'linkhub/available': false, 'linkhub/missing_permission': u.permission, 'linkhub/unavailable_reason': u.reason },
+  };
+}
+
+const searchTool = (): McpTool => ({
+  name: SEARCH_TOOL,
+  title: 'Search Stripe actions',
+  description:
+    `Finds the Stripe actions (of ${stripeActions.length}) that match a plain-language query, best first. Each match has its name, ` +
+    `description, access (read/write) and its required and optional inputs as path.x / query.x / body.x. Call ${EXECUTE_TOOL} with the chosen name.`,
+  inputSchema: {
+    type: 'object',
+    properties: {
+      query: { type: 'string', minLength: 1, maxLength: 500, description: 'What you want to do, e.g. "refund a charge" or "list customers by email".' },
+      top_k: { type: 'integer', minimum: 1, maximum: SEARCH_MAX_TOP_K, default: SEARCH_DEFAULT_TOP_K, description: 'How many matches to return.' },
+      include_schema: { type: 'boolean', default: false, description: 'Also return each match\'s full input JSON Schema.' },
+    },
+    required: ['query'],
+    additionalProperties: false,
+  },
+  annotations: { title: 'Search Stripe actions', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+});
+
+const executeTool = (): McpTool => ({
+  name: EXECUTE_TOOL,
+  title: 'Execute a Stripe action',
+  description:
+    `Runs one Stripe action by name (find it with ${SEARCH_TOOL}) with its inputs grouped as path, query, body and headers, ` +
+    'e.g. {"action":"stripe_list_customers","query":{"limit":3}}. Returns {data, next}; pass `next` back for the next page of a list.',
+  inputSchema: {
+    type: 'object',
+    properties: {
+      action: { type: 'string', pattern: '^stripe_[a-z0-9_]+$', description: `Action name from ${SEARCH_TOOL}, e.g. stripe_list_customers.` },
+      path: { type: 'object', description: 'Path parameters, e.g. {"customer":"cus_…"}.', additionalProperties: true },
+      query: { type: 'object', description: 'Query parameters (GET actions), e.g. {"limit":10}.', additionalProperties: true },
+      body: { type: 'object', description: 'Body fields (POST actions), e.g. {"email":"a@b.co"}.', additionalProperties: true },
+      headers: { type: 'object', description: 'Optional headers: Stripe-Account, Idempotency-Key.', additionalProperties: { type: 'string' } },
+      next: { type: 'string', description: 'For list actions: the `next` cursor of the previous page.' },
+    },
+    required: ['action'],
+    additionalProperties: false,
+  },
+  annotations: { title: 'Execute a Stripe action', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+});
+
+const listCache = new Map<string, readonly McpTool[]>();
+
+/** The cached tool list of (mode, style, key type), before account-specific marks. */
+export function baseTools(mode: ToolMode, style: ParamStyle, keyType: KeyType): readonly McpTool[] {
+  const key = mode === 'search_execute' ? mode : `${mode}:${style}:${keyType}`;
+  let tools = listCache.get(key);
+  if (!tools) {
+    tools = Object.freeze(mode === 'search_execute' ? [searchTool(), executeTool()] : stripeActions.map((a) => actionTool(a, style, keyType)));
+    listCache.set(key, tools);
+  }
+  return tools;
+}
+
+const jsonCache = new WeakMap<readonly McpTool[], string>();
+
+/** `JSON.stringify(tools)`, kept for the cached lists (the full catalogue is ~1.4 MB of JSON). */
+export function toolsJson(tools: readonly McpTool[]): string {
+  let json = jsonCache.get(tools);
+  if (json === undefined) {
+    json = JSON.stringify(tools);
+    if (Object.isFrozen(tools)) jsonCache.set(tools, json);
+  }
+  return json;
+}
+
+export interface ToolListOptions {
+  mode: ToolMode;
+  style: ParamStyle;
+  /** What the executor knows about the account's key (type, `rak_…` permissions refused or shown to work). */
+  key: KeyKnowledge;
+  /** Drop unavailable actions instead of marking them. */
+  hideUnavailable: boolean;
+}
+
+/** tools/list for one account: the cached list, with the actions its restricted key cannot run marked or hidden. */
+export function toolsFor(o: ToolListOptions): readonly McpTool[] {
+  const base = baseTools(o.mode, o.style, o.key.keyType);
+  if (o.mode !== 'individual' || o.key.keyType !== 'restricted') return base;
+  const out: McpTool[] = [];
+  for (const tool of base) {
+    const u = unavailability(stripeActionsByName.get(tool.name)!, o.key);
+    if (!u) out.push(tool);
+    else if (!o.hideUnavailable) out.push(markUnavailable(tool, u));
+  }
+  return out;
+}
+
+// ---------- lexical search ----------
+
+const STOP = new Set(
+  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its stripe please how do does can you your some any want need would like using via into about'.split(' '),
+);
+
+/** Light English stemming so "refunds"/"refund", "charges"/"charge", "created"/"create" meet. */
+export function stem(w: string): string {
+  if (w.length <= 3 || /^\d+$/.test(w)) return w;
+  let s = w;
+  if (s.endsWith('ies') && s.length > 4) s = s.slice(0, -3) + 'y';
+  else if (s.endsWith('ing') && s.length > 5) s = s.slice(0, -3);
+  else if (s.endsWith('ed') && s.length > 4) s = s.slice(0, -2);
+  else if (/(ss|x|ch|sh|z)es$/.test(s)) s = s.slice(0, -2);
+  else if (s.endsWith('s') && !s.endsWith('ss') && !s.endsWith('us')) s = s.slice(0, -1);
+  if (s.endsWith('e') && s.length > 3) s = s.slice(0, -1);
+  return s;
+}
+
+const tokens = (text: string): string[] =>
+  text
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+
+/** Query words that should also find the catalogue's wording (stemmed → stemmed alternatives). */
+const SYNONYMS: Record<string, string[]> = Object.fromEntries(
+  Object.entries({
+    retrieve: ['get'],
+    fetch: ['get', 'list'],
+    show: ['get', 'list'],
+    find: ['search', 'get', 'list'],
+    look: ['search', 'get'],
+    lookup: ['search', 'get'],
+    view: ['get'],
+    read: ['get', 'list'],
+    see: ['get', 'list'],
+    browse: ['list'],
+    every: ['list'],
+    new: ['create'],
+    add: ['create'],
+    make: ['create'],
+    open: ['create'],
+    start: ['create'],
+    issue: ['create'],
+    modify: ['update'],
+    change: ['update'],
+    edit: ['update'],
+    set: ['update'],
+    rename: ['update'],
+    remove: ['delete'],
+    destroy: ['delete'],
+    erase: ['delete'],
+    cancel: ['cancel', 'delete'],
+    stop: ['cancel', 'delete'],
+    end: ['cancel'],
+    abort: ['cancel'],
+    terminate: ['cancel'],
+    client: ['customer'],
+    user: ['customer'],
+    buyer: ['customer'],
+    sub: ['subscription'],
+    payment: ['payment', 'charge'],
+    pay: ['payment', 'pay'],
+    money: ['balance', 'payout'],
+    withdraw: ['payout'],
+    bill: ['invoice'],
+    receipt: ['charge', 'invoice'],
+    coupon: ['coupon', 'discount'],
+    webhook: ['webhook', 'endpoint'],
+    card: ['card', 'payment', 'method'],
+    dispute: ['dispute'],
+    chargeback: ['dispute'],
+    price: ['price', 'plan'],
+    plan: ['plan', 'price'],
+    product: ['product'],
+    reimburse: ['refund'],
+    refund: ['refund'],
+    transaction: ['transaction', 'charge'],
+    email: ['email'],
+  }).map(([k, v]) => [stem(k), v.map(stem)]),
+);
+
+/** Field weights: a word in the action name counts most, then the label, the path, the description, the parameter names. */
+const FIELDS = { name: 3, label: 2, path: 1.5, description: 1, params: 0.4 } as const;
+type Field = keyof typeof FIELDS;
+
+interface Doc {
+  action: StripeAction;
+  tf: Record<Field, Map<string, number>>;
+  /** words per field */
+  len: Record<Field, number>;
+  all: Set<string>;
+}
+
+interface Index {
+  docs: Doc[];
+  df: Map<string, number>;
+  vocab: string[];
+  avgLen: Record<Field, number>;
+  /** deprecated action → the action its deprecation note names as the replacement */
+  successor: Map<string, string>;
+}
+
+let index: Index | null = null;
+
+function count(words: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const w of words) if (!STOP.has(w)) m.set(stem(w), (m.get(stem(w)) ?? 0) + 1);
+  return m;
+}
+
+function buildIndex(): Index {
+  const docs: Doc[] = [];
+  const df = new Map<string, number>();
+  const successor = new Map<string, string>();
+  for (const a of stripeActions) {
+    const params: string[] = [];
+    for (const s of ['path', 'query', 'body'] as const) params.push(...Object.keys(sectionSchema(a, s)?.properties ?? {}).flatMap(tokens));
+    const tf: Doc['tf'] = {
+      name: count(tokens(a.name.replace(/^stripe_/, ''))),
+      label: count(tokens(a.label)),
+      path: count(tokens(a.path.replace(/^\/v1\//, '').replace(/\{[^}]*\}/g, ' '))),
+      description: count(tokens(a.description)),
+      params: count(params.filter((p) => p !== 'expand')),
+    };
+    const all = new Set<string>();
+    const len = {} as Record<Field, number>;
+    for (const f of Object.keys(tf) as Field[]) {
+      len[f] = [...tf[f].values()].reduce((x, y) => x + y, 0);
+      for (const t of tf[f].keys()) all.add(t);
+    }
+    for (const t of all) df.set(t, (df.get(t) ?? 0) + 1);
+    docs.push({ action: a, tf, len, all });
+    const next = a.deprecated ? /\b(stripe_[a-z0-9_]+)\b/.exec(a.deprecationReason ?? '')?.[1] : undefined;
+    if (next && stripeActionsByName.has(next)) successor.set(a.name, next);
+  }
+  const avgLen = {} as Record<Field, number>;
+  for (const f of Object.keys(FIELDS) as Field[]) avgLen[f] = Math.max(1, docs.reduce((x, d) => x + d.len[f], 0) / docs.length);
+  return { docs, df, vocab: [...df.keys()], avgLen, successor };
+}
+
+export interface SearchMatch {
+  name: string;
+  label: string;
+  description: string;
+  access: 'read' | 'write';
+  method: string;
+  path: string;
+  /** 1 for the best match, relative below it. */
+  score: number;
+  required: string[];
+  optional: string[];
+  deprecated?: true;
+  /** restricted keys: the `rak_…` permission the action needs */
+  permission?: string | null;
+  /** restricted keys: set when the key is known to lack what the action needs */
+  available?: false;
+  missing_permission?: string | null;
+  unavailable_reason?: string;
+  input_schema?: unknown;
+}
+
+/**
+ * Ranks actions for a plain-language query: BM25-like term weights (IDF over the catalogue, saturated
+ * term frequency per field, field weights with the action name first), small stemming and synonym sets,
+ * prefix matches for partial words, a coverage factor (share of query words matched), a penalty for
+ * deprecated actions, whose relevance is handed to the replacement their note names.
+ */
+export function searchActions(query: string, topK = SEARCH_DEFAULT_TOP_K): { action: StripeAction; score: number }[] {
+  index ??= buildIndex();
+  const idx = index;
+  const N = idx.docs.length;
+  const words = [...new Set(tokens(query).filter((w) => !STOP.has(w) && (w.length > 1 || /\d/.test(w))).map(stem))];
+  if (words.length === 0) return [];
+  // each query word → weighted alternatives (itself 1, synonyms 0.6, vocabulary words it prefixes 0.5)
+  const expansions = words.map((w) => {
+    const alts = new Map<string, number>([[w, 1]]);
+    for (const s of SYNONYMS[w] ?? []) if (!alts.has(s)) alts.set(s, 0.6);
+    if (w.length >= 3) for (const v of idx.vocab) if (v !== w && v.startsWith(w) && !alts.has(v)) alts.set(v, 0.5);
+    return alts;
+  });
+  const idf = (t: string) => {
+    const d = idx.df.get(t) ?? 0;
+    return Math.log(1 + (N - d + 0.5) / (d + 0.5));
+  };
+  const raw = new Map<string, number>();
+  for (const doc of idx.docs) {
+    let score = 0;
+    let matched = 0;
+    const nameHit = new Set<string>();
+    for (const alts of expansions) {
+      let best = 0;
+      for (const [t, wq] of alts) {
+        if (!doc.all.has(t)) continue;
+        let s = 0;
+        for (const f of Object.keys(FIELDS) as Field[]) {
+          const n = doc.tf[f].get(t);
+          if (n) s += FIELDS[f] * (n / (n + 0.5 * (0.25 + (0.75 * doc.len[f]) / idx.avgLen[f])));
+        }
+        if (doc.tf.name.has(t)) nameHit.add(t);
+        best = Math.max(best, wq * idf(t) * s);
+      }
+      if (best > 0) matched++;
+      score += best;
+    }
+    // coverage of the query (squared: missing words hurt) and of the action name (a name fully asked for wins)
+    if (score > 0) raw.set(doc.action.name, score * (matched / words.length) ** 2 * (1 + 0.5 * (nameHit.size / doc.tf.name.size)));
+  }
+  const final = new Map<string, number>();
+  for (const [name, s] of raw) {
+    const a = stripeActionsByName.get(name)!;
+    final.set(name, Math.max(final.get(name) ?? 0, a.deprecated ? s * 0.5 : s));
+    const next = idx.successor.get(name);
+    if (next) final.set(next, Math.max(final.get(next) ?? 0, raw.get(next) ?? 0, s * 0.95));
+  }
+  const ranked = [...final].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).slice(0, topK);
+  const top = ranked[0]?.[1] ?? 1;
+  return ranked.map(([name, s]) => ({ action: stripeActionsByName.get(name)!, score: Math.round((s / top) * 1000) / 1000 }));
+}
+
+/** `path.customer`-style names of an action's required and optional inputs. */
+export function inputNames(a: StripeAction): { required: string[]; optional: string[] } {
+  const required: string[] = [];
+  const optional: string[] = [];
+  for (const s of SECTIONS) {
+    const sec = sectionSchema(a, s);
+    const req = new Set(sec?.required ?? []);
+    for (const k of Object.keys(sec?.properties ?? {})) (req.has(k) ? required : optional).push(`${s}.${k}`);
+  }
+  return { required, optional };
+}
+
+export function searchMatches(
+  query: string,
+  topK: number,
+  o: { includeSchema?: boolean; key?: KeyKnowledge; hideUnavailable?: boolean } = {},
+): SearchMatch[] {
+  const restricted = o.key?.keyType === 'restricted';
+  let ranked = searchActions(query, restricted && o.hideUnavailable ? stripeActions.length : topK);
+  if (restricted && o.hideUnavailable) ranked = ranked.filter(({ action }) => !unavailability(action, o.key!)).slice(0, topK);
+  return ranked.map(({ action: a, score }) => {
+    const u = restricted ? unavailability(a, o.key!) : null;
+    return {
+      name: a.name,
+      label: a.label,
+      description: a.description,
+      access: a.access,
+      method: a.method,
+      path: a.path,
+      score,
+      ...inputNames(a),
+      ...(a.deprecated ? { deprecated: true as const } : {}),
+      ...(restricted ? { permission: rakPermission(a) } : {}),
+      ...(u ? { available: false as const, missing_permission: u.permission, unavailable_reason: u.reason } : {}),
+      ...(o.includeSchema ? { input_schema: a.input } : {}),
+    };
+  });
+}

@@ -1,0 +1,276 @@
+// Request logs and the credential audit of proxy and rpc calls: what is recorded, redaction and
+// size caps, the stored Stripe key never appearing anywhere, filters and paging, the append-only
+// audit table, and the batch writer (batched, nothing lost on close, poison rows isolated).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'drizzle-orm';
+import { BatchWriter, BODY_CAP, maskSecrets, redactBody, redactPath } from '../src/services/request-log.js';
+import { connectSession, type Linkhub, startLinkhub } from './helpers/linkhub.js';
+import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+
+let stripe: StripeStandin;
+let lh: Linkhub;
+let acc: string;
+let rkAcc: string;
+let keyId: string;
+const started = new Date();
+
+async function link(key: string): Promise<string> {
+  const { token } = await connectSession(lh, { origin_owner_id: `owner-${Math.random()}`, multiple: true });
+  const res = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: key } });
+  assert.equal(res.status, 201, res.text);
+  return res.body.id;
+}
+
+const proxy = (accountId: string, body: Record<string, unknown>) => lh.api('POST', '/unified/proxy', body, { headers: { 'x-account-id': accountId } });
+const rpc = (accountId: string, body: Record<string, unknown>) => lh.api('POST', '/actions/rpc', body, { headers: { 'x-account-id': accountId } });
+
+before(async () => {
+  stripe = await startStripeStandin();
+  lh = await startLinkhub({ stripeApiBase: stripe.url });
+  acc = await link(stripe.keys.secretTest);
+  rkAcc = await link(stripe.keys.restrictedTest);
+  const keys = await lh.api('GET', '/api_keys');
+  keyId = (Array.isArray(keys.body) ? keys.body : keys.body.data)[0].id;
+});
+after(async () => {
+  await lh?.close();
+  await stripe?.close();
+});
+
+describe('recorded calls', () => {
+  test('proxy and rpc calls are logged with status, timing, attempts, Stripe Request-Id; each use of the key is audited', async () => {
+    stripe.clearLog();
+    const p = await proxy(acc, { method: 'get', path: '/v1/customers?limit=2' });
+    assert.equal(p.body.status, 200);
+    const r = await rpc(acc, { action: 'stripe_list_customers', query: { limit: 1 } });
+    assert.equal(r.status, 200);
+    stripe.inject({ kind: '503', count: 1 });
+    const retried = await rpc(acc, { action: 'stripe_create_customer', body: { email: 'logged@example.com' } });
+    assert.equal(retried.status, 200);
+    const [pReq, rReq, , cReq] = stripe.log.map((e) => e.requestId);
+
+    const logs = await lh.api('GET', `/requests/logs?account_id=${acc}&page_size=10`);
+    assert.equal(logs.status, 200, logs.text);
+    const [create, list, prox] = logs.body.data;
+    assert.equal(prox.service, 'proxy');
+    assert.equal(prox.action, null);
+    assert.equal(prox.http_method, 'GET');
+    assert.equal(prox.path, '/v1/customers');
+    assert.equal(prox.url, 'https://api.stripe.com/v1/customers?limit=2');
+    assert.equal(prox.status, 200);
+    assert.equal(prox.success, true);
+    assert.equal(prox.provider_request_id, pReq);
+    assert.equal(prox.attempts, 1);
+    assert.equal(prox.source_type, 'api_key');
+    assert.equal(prox.source_id, keyId);
+    assert.ok(prox.duration > 0);
+    assert.ok(new Date(prox.event_datetime) >= started);
+    assert.equal(list.service, 'rpc');
+    assert.equal(list.action, 'stripe_list_customers');
+    assert.equal(list.provider_request_id, rReq);
+    assert.equal(create.action, 'stripe_create_customer');
+    assert.equal(create.attempts, 2);
+    assert.equal(create.retries, 1);
+    assert.equal(create.provider_request_id, cReq);
+    assert.match(create.idempotency_key, /^linkhub-/);
+
+    const audit = await lh.api('GET', `/audit?account_id=${acc}&limit=10`);
+    assert.equal(audit.status, 200);
+    const actions = audit.body.data.map((e: any) => [e.action, e.outcome, e.actor_type, e.actor_id]);
+    assert.deepEqual(actions.slice(0, 3), [
+      ['call.rpc:stripe_create_customer', '200', 'api_key', keyId],
+      ['call.rpc:stripe_list_customers', '200', 'api_key', keyId],
+      ['call.proxy', '200', 'api_key', keyId],
+    ]);
+    assert.ok(audit.body.data.some((e: any) => e.action === 'link.create'), 'linking is audited too');
+  });
+
+  test('a refused call is logged but not audited (the key was never sent)', async () => {
+    const refused = await proxy(acc, { url: 'https://evil.example.com', path: '/v1/customers' });
+    assert.equal(refused.status, 400);
+    const logs = await lh.api('GET', `/requests/logs?account_id=${acc}&page_size=1`);
+    assert.equal(logs.body.data[0].error, 'url_refused');
+    assert.equal(logs.body.data[0].status, null);
+    assert.equal(logs.body.data[0].attempts, 0);
+    const audit = await lh.api('GET', `/audit?account_id=${acc}&limit=1`);
+    assert.notEqual(audit.body.data[0].outcome, null);
+    assert.match(audit.body.data[0].action, /^call\./);
+    assert.ok(new Date(audit.body.data[0].at) < new Date(logs.body.data[0].event_datetime));
+  });
+
+  test('bodies are redacted and capped; sensitive query values masked; the stored key appears nowhere', async () => {
+    const key = stripe.keys.secretTest;
+    const rkKey = stripe.keys.restrictedTest;
+    const res = await proxy(acc, {
+      method: 'post',
+      path: '/v1/customers',
+      body: {
+        email: 'redact@example.com',
+        metadata: { password: 'hunter2', client_secret: 'pi_3Abc_secret_XyZ123', card_number: '4242424242424242', note: `my key is ${key}`, plan: 'pro' },
+      },
+    });
+    assert.equal(res.body.status, 200, res.text);
+    assert.equal(res.body.data.metadata.password, 'hunter2', 'the caller gets Stripe\'s answer untouched');
+    await proxy(acc, { method: 'get', path: `/v1/customers?limit=1&token=tok_abc&email=a%40b.c&api_key=${key}` });
+    const big = await proxy(acc, { method: 'post', path: '/v1/customers', body: { description: 'x'.repeat(3000), metadata: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v'.repeat(400)])) } });
+    assert.equal(big.body.status, 200, big.text);
+    await rpc(rkAcc, { action: 'stripe_list_charges', query: { limit: 3 } });
+    await rpc(rkAcc, { action: 'stripe_create_customer', body: { email: 'denied@example.com' } });
+
+    const list = await lh.api('GET', `/requests/logs?account_id=${acc}&page_size=3`);
+    const [bigLog, queryLog, redactLog] = list.body.data;
+    const detail = (await lh.api('GET', `/requests/logs/${redactLog.id}`)).body.data;
+    assert.equal(detail.request.method, 'POST');
+    assert.equal(detail.request.body.email, 'redact@example.com');
+    assert.deepEqual(detail.request.body.metadata, { password: '[redacted]', client_secret: '[redacted]', card_number: '[redacted]', note: 'my key is sk_test_[redacted]', plan: 'pro' });
+    assert.equal(detail.response.status_code, 200);
+    assert.equal(detail.response.body.metadata.password, '[redacted]');
+    assert.equal(detail.response.body.metadata.note, 'my key is sk_test_[redacted]');
+    assert.equal(detail.response.body.email, 'redact@example.com');
+
+    assert.match(queryLog.url, /token=%5Bredacted%5D/);
+    assert.match(queryLog.url, /api_key=%5Bredacted%5D/);
+    assert.match(queryLog.url, /email=a%40b\.c/);
+
+    const bigDetail = (await lh.api('GET', `/requests/logs/${bigLog.id}`)).body.data;
+    assert.equal(typeof bigDetail.request.body, 'string', 'a capped body is kept as text');
+    assert.ok(bigDetail.request.body.length <= BODY_CAP + 60);
+    assert.match(bigDetail.request.body, /…\[truncated \d+ characters\]$/);
+
+    // Everything Linkhub exposes or stores about calls: never the keys, nor their middle part.
+    const everything: string[] = [];
+    for (const a of [acc, rkAcc]) {
+      const l = await lh.api('GET', `/requests/logs?account_id=${a}&page_size=200`);
+      everything.push(l.text);
+      for (const row of l.body.data) everything.push((await lh.api('GET', `/requests/logs/${row.id}`)).text);
+      everything.push((await lh.api('GET', `/audit?account_id=${a}&limit=1000`)).text);
+    }
+    const db = lh.services.store.db;
+    await lh.services.requestLog.flush();
+    everything.push(JSON.stringify((await db.execute(sql`select * from request_logs`)) as unknown));
+    everything.push(JSON.stringify((await db.execute(sql`select * from audit_events`)) as unknown));
+    everything.push(JSON.stringify((await db.execute(sql`select * from account_permissions`)) as unknown));
+    const blob = everything.join('\n');
+    assert.ok(blob.length > 10_000);
+    for (const k of [key, rkKey]) {
+      assert.ok(!blob.includes(k), 'full key found');
+      assert.ok(!blob.includes(k.slice(12, 40)), 'middle of the key found');
+      assert.ok(!blob.includes(k.slice(-30)), 'end of the key found');
+    }
+  });
+
+  test('filters and paging', async () => {
+    const all = await lh.api('GET', '/requests/logs?page_size=200');
+    const total = all.body.data.length;
+    assert.ok(total >= 8);
+    const seen: string[] = [];
+    let next: string | null = null;
+    do {
+      const page = await lh.api('GET', `/requests/logs?page_size=3${next ? `&next=${encodeURIComponent(next)}` : ''}`);
+      assert.equal(page.status, 200, page.text);
+      assert.ok(page.body.data.length <= 3);
+      seen.push(...page.body.data.map((r: any) => r.id));
+      next = page.body.next;
+    } while (next);
+    assert.deepEqual(seen, all.body.data.map((r: any) => r.id));
+
+    const byAction = await lh.api('GET', '/requests/logs?action=stripe_list_charges');
+    assert.ok(byAction.body.data.length >= 1);
+    assert.ok(byAction.body.data.every((r: any) => r.action === 'stripe_list_charges' && r.account_id === rkAcc));
+    const denied = await lh.api('GET', `/requests/logs?filter[account_ids]=${rkAcc}&filter[status_codes]=4xx`);
+    assert.ok(denied.body.data.length >= 1);
+    assert.ok(denied.body.data.every((r: any) => r.status === 403));
+    const exact = await lh.api('GET', '/requests/logs?status=200,403');
+    assert.ok(exact.body.data.every((r: any) => r.status === 200 || r.status === 403));
+    const failures = await lh.api('GET', '/requests/logs?success=false');
+    assert.ok(failures.body.data.every((r: any) => r.success === false));
+    const proxies = await lh.api('GET', '/requests/logs?source=proxy');
+    assert.ok(proxies.body.data.every((r: any) => r.service === 'proxy'));
+    const future = new Date(Date.now() + 60_000).toISOString();
+    assert.deepEqual((await lh.api('GET', `/requests/logs?from=${future}`)).body.data, []);
+    const past = await lh.api('GET', `/requests/logs?to=${started.toISOString()}`);
+    assert.deepEqual(past.body.data, []);
+    const window = await lh.api('GET', `/requests/logs?start_date=${started.toISOString()}&end_date=${future}&page_size=200`);
+    assert.equal(window.body.data.length, total);
+    assert.equal((await lh.api('GET', '/requests/logs?status=abc')).status, 400);
+    assert.equal((await lh.api('GET', '/requests/logs?from=notadate')).status, 400);
+    assert.equal((await lh.api('GET', '/requests/logs?next=xyz')).status, 400);
+    assert.equal((await lh.api('GET', '/requests/logs/999999')).status, 404);
+    assert.equal((await lh.api('GET', '/requests/logs/abc')).status, 404);
+
+    const auditSince = await lh.api('GET', `/audit?since=${future}`);
+    assert.deepEqual(auditSince.body.data, []);
+    const auditLimited = await lh.api('GET', '/audit?limit=2');
+    assert.equal(auditLimited.body.data.length, 2);
+  });
+
+  test('the audit trail is append-only: no route changes it and the database refuses UPDATE/DELETE', async () => {
+    assert.equal((await lh.api('DELETE', '/audit')).status, 404);
+    assert.equal((await lh.api('PATCH', '/audit', {})).status, 404);
+    const db = lh.services.store.db;
+    await assert.rejects(db.execute(sql`update audit_events set outcome = 'forged'`));
+    await assert.rejects(db.execute(sql`delete from audit_events`));
+    await assert.rejects(db.execute(sql`truncate audit_events`));
+    const rows = await lh.api('GET', '/audit?limit=1000');
+    assert.ok(rows.body.data.every((e: any) => e.outcome !== 'forged'));
+  });
+
+  test('another project cannot read these logs', async () => {
+    const res = await lh.api('GET', '/requests/logs', undefined, { auth: 'Basic ' + Buffer.from('lh_notakey:').toString('base64') });
+    assert.equal(res.status, 401);
+  });
+});
+
+describe('batch writer and redaction helpers', () => {
+  test('rows are written in batches, and close() writes everything still buffered', async () => {
+    const batches: number[][] = [];
+    const w = new BatchWriter<number>('t', async (rows) => void batches.push([...rows]), () => {}, { intervalMs: 50, maxBatch: 100, maxStatementRows: 80 });
+    for (let i = 0; i < 250; i++) w.push(i);
+    await w.close();
+    assert.deepEqual(batches.flat(), Array.from({ length: 250 }, (_, i) => i));
+    assert.ok(batches.length <= 5 && batches.every((b) => b.length <= 80), JSON.stringify(batches.map((b) => b.length)));
+
+    const timed: number[][] = [];
+    const t = new BatchWriter<number>('t', async (rows) => void timed.push(rows), () => {}, { intervalMs: 30 });
+    t.push(1);
+    t.push(2);
+    assert.equal(timed.length, 0, 'nothing is written on the push itself');
+    await new Promise((r) => setTimeout(r, 80));
+    assert.deepEqual(timed, [[1, 2]]);
+    await t.close();
+  });
+
+  test('a failing store keeps the rows for later; a single unwritable row is dropped alone', async () => {
+    let down = true;
+    const written: number[] = [];
+    const warnings: string[] = [];
+    const w = new BatchWriter<number>(
+      't',
+      async (rows) => {
+        if (down) throw new Error('store down');
+        if (rows.includes(13)) throw new Error('bad row');
+        written.push(...rows);
+      },
+      (m) => warnings.push(m),
+      { intervalMs: 10 },
+    );
+    for (let i = 0; i < 20; i++) w.push(i);
+    await assert.rejects(w.flush());
+    assert.equal(w.pending, 20);
+    down = false;
+    await w.flush();
+    assert.deepEqual(written, Array.from({ length: 20 }, (_, i) => i).filter((i) => i !== 13));
+    assert.equal(w.dropped, 1);
+    assert.ok(warnings.some((m) => /dropped 1/.test(m)));
+    await w.close();
+  });
+
+  test('redaction helpers', () => {
+    assert.equal(maskSecrets('a sk_live_abcdefGHIJ123 b rk_test_XYZ12345 c whsec_abcd1234'), 'a sk_live_[redacted] b rk_test_[redacted] c whsec_[redacted]');
+    assert.equal(redactBody({ card: { number: '4242', cvc: '123', exp_month: 12 }, token: 'tok_1', keep: 'x', nested: [{ secret: 's' }] }), '{"card":{"number":"[redacted]","cvc":"[redacted]","exp_month":"[redacted]"},"token":"[redacted]","keep":"x","nested":[{"secret":"[redacted]"}]}');
+    assert.equal(redactPath('/v1/tokens?card[number]=4242&card[cvc]=1&limit=3'), '/v1/tokens?card[number]=%5Bredacted%5D&card[cvc]=%5Bredacted%5D&limit=3');
+    assert.equal(redactPath('/v1/x\u0000y'), '/v1/x%00y');
+    assert.ok(redactBody('a'.repeat(10_000))!.length < BODY_CAP + 60);
+  });
+});

@@ -1,0 +1,142 @@
+// The dashboard's client for /dashboard/api/*: same-origin, cookie session, CSRF header on every call.
+
+export interface ErrorBody {
+  statusCode: number;
+  message: string;
+  timestamp?: string;
+  [k: string]: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body: ErrorBody | null,
+  ) {
+    super(message);
+  }
+}
+
+let onSignedOut: () => void = () => {};
+/** Called when any call (other than sign-in) answers 401: the session ended. */
+export function setSignedOutHandler(fn: () => void) {
+  onSignedOut = fn;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { 'x-linkhub-csrf': '1', accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch('/dashboard/api' + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, 'Linkhub could not be reached. Check your connection and try again.', null);
+  }
+  const text = await res.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  if (!res.ok) {
+    const err = (parsed && typeof parsed === 'object' ? parsed : null) as ErrorBody | null;
+    if (res.status === 401 && !(method === 'POST' && path === '/session')) onSignedOut();
+    throw new ApiError(res.status, err?.message ?? `Request failed (${res.status})`, err);
+  }
+  return parsed as T;
+}
+
+export const errorMessage = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+// ---- wire types ---------------------------------------------------------------------------------
+
+export interface SessionInfo {
+  signed_in: true;
+  expires_at: string;
+  project: { id: string; name: string };
+  public_url: string;
+  webhook_events: string[];
+}
+
+export interface Account {
+  id: string;
+  provider: string;
+  provider_name: string;
+  environment: 'production' | 'test';
+  key_type: 'secret' | 'restricted';
+  key_hint: string;
+  status: string;
+  status_reasons: { code: string; description: string; timestamp: string }[];
+  origin_owner_id: string;
+  origin_owner_name: string;
+  origin_username: string | null;
+  label: string | null;
+  external_account_id: string | null;
+  external_account_name: string | null;
+  last_verified_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccountPage {
+  data: Account[];
+  next_cursor: string | null;
+}
+
+export interface TestResult {
+  outcome: string;
+  ok: boolean;
+  message: string;
+  permission: string | null;
+  account: Account;
+}
+
+export interface AuthLink {
+  token: string;
+  auth_link_url: string;
+  expires_at: string;
+  origin_owner_id: string;
+  origin_owner_name: string;
+  origin_username: string | null;
+  account_id: string | null;
+  type: 'production' | 'test';
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  hint: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+  secret_hint: string;
+  created_at: string;
+}
+
+export interface Delivery {
+  id: number;
+  endpoint_id: string;
+  event_id: string;
+  event: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}

@@ -1,0 +1,181 @@
+// API keys for the platform API: create (the key is shown once, with a copy button), list with
+// hint and last use, revoke (with confirmation; the key stops working at once).
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorMessage, type ApiKey } from '../api.js';
+import type { PageProps } from '../app.js';
+import { announce, ConfirmDialog, CopyField, Time } from '../components.js';
+
+export function ApiKeysPage(_p: PageProps) {
+  const [keys, setKeys] = useState<ApiKey[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [name, setName] = useState('');
+  const [nameError, setNameError] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
+  const [revoke, setRevoke] = useState<ApiKey | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function load() {
+    try {
+      setKeys(await api<ApiKey[]>('GET', '/api_keys'));
+      setError(null);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }
+  useEffect(() => void load(), []);
+
+  return (
+    <div>
+      <p class="muted">
+        Your backend calls Linkhub's API with one of these keys (HTTP Basic, the key as username). Keys are stored hashed: a new key is shown only once.
+      </p>
+
+      <form
+        class="card form inline-form"
+        aria-labelledby="new-key-title"
+        noValidate
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (busy) return;
+          if (!name.trim()) {
+            setNameError('Enter a name for the key.');
+            document.getElementById('key-name')?.focus();
+            return;
+          }
+          setBusy(true);
+          setNameError(null);
+          try {
+            const k = await api<{ id: string; name: string; key: string }>('POST', '/api_keys', { name: name.trim() });
+            setCreated({ name: k.name, key: k.key });
+            setName('');
+            announce(`API key ${k.name} created. Copy it now: it is shown only once.`);
+            await load();
+          } catch (err) {
+            setNameError(errorMessage(err));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <h2 id="new-key-title">New API key</h2>
+        <div class="form-row">
+          <div class="field grow">
+            <label for="key-name">Name</label>
+            <input
+              id="key-name"
+              maxLength={100}
+              placeholder="e.g. Production backend"
+              value={name}
+              aria-invalid={nameError ? 'true' : undefined}
+              aria-describedby={nameError ? 'key-name-error' : undefined}
+              onInput={(e) => setName(e.currentTarget.value)}
+            />
+          </div>
+          <button type="submit" class="btn btn-primary" aria-disabled={busy ? 'true' : undefined}>
+            Create key
+          </button>
+        </div>
+        {nameError && (
+          <p class="field-error form-below" id="key-name-error">
+            {nameError}
+          </p>
+        )}
+      </form>
+
+      {created && (
+        <section class="card result secret-once" aria-labelledby="created-key-title">
+          <h2 id="created-key-title">Your new key "{created.name}"</h2>
+          <p class="alert alert-warn">Copy it now and store it safely: Linkhub keeps only a hash and cannot show it again.</p>
+          <CopyField label="API key" value={created.key} autoFocus />
+          <div class="button-row">
+            <button type="button" class="btn" onClick={() => setCreated(null)}>
+              I stored it
+            </button>
+          </div>
+        </section>
+      )}
+
+      {error && (
+        <p class="alert alert-error" role="alert">
+          {error}
+        </p>
+      )}
+
+      <h2 class="section-title">Keys</h2>
+      <div class="table-wrap">
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Key</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Status</th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {(keys ?? []).map((k) => (
+              <tr key={k.id} class={k.revoked_at ? 'row-muted' : undefined}>
+                <td class="strong">{k.name}</td>
+                <td class="mono">lh_…{k.hint}</td>
+                <td class="nowrap">
+                  <Time iso={k.created_at} />
+                </td>
+                <td class="nowrap">
+                  <Time iso={k.last_used_at} />
+                </td>
+                <td>
+                  {k.revoked_at ? (
+                    <span class="status status-neutral">
+                      <span class="dot" aria-hidden="true" />
+                      Revoked <Time iso={k.revoked_at} />
+                    </span>
+                  ) : (
+                    <span class="status status-ok">
+                      <span class="dot" aria-hidden="true" />
+                      Active
+                    </span>
+                  )}
+                </td>
+                <td class="actions">
+                  {!k.revoked_at && (
+                    <button type="button" class="btn btn-sm btn-danger-quiet" aria-haspopup="dialog" aria-label={`Revoke ${k.name}`} onClick={() => setRevoke(k)}>
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {keys && keys.length === 0 && <p class="empty muted">No API keys.</p>}
+        {!keys && !error && <p class="empty muted">Loading…</p>}
+      </div>
+
+      {revoke && (
+        <ConfirmDialog
+          title="Revoke this API key?"
+          confirmLabel="Revoke key"
+          onClose={() => {
+            setRevoke(null);
+            setTimeout(() => {
+              if (document.activeElement === document.body) document.querySelector<HTMLElement>('main h1')?.focus();
+            }, 50);
+          }}
+          onConfirm={async () => {
+            await api('DELETE', `/api_keys/${encodeURIComponent(revoke.id)}`);
+            announce(`API key ${revoke.name} revoked`);
+            await load();
+          }}
+        >
+          <p>
+            <strong>{revoke.name}</strong> (lh_…{revoke.hint}) stops working immediately: every call made with it gets 401. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
