@@ -39,7 +39,7 @@ export const hubRoutes =
       maxAge: 600,
     });
 
-    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const token = request.headers['x-hub-session-token'];
       const session = await sessions.resolve(typeof token === 'string' ? token : null);
       if (!session) return sendError(reply, 401, 'Session token is invalid or has expired: ask for a new link');
