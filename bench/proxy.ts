@@ -41,12 +41,12 @@ async function main(): Promise<void> {
       body: JSON.stringify({ url: 'https://api.stripe.com', method: 'get', path: PATH }),
     };
 
-    const direct = await runLoad(load, { ...base, name: 'direct (stand-in)', origin: stripe.info.url, headers: bearer });
+    const direct = await runLoad(load, { ...base, name: 'direct (stand-in)', origin: stripe.info.url, headers: bearer }, stripe);
     const passes: LoadResult[] = [];
     const proxies: LoadResult[] = [];
     for (let i = 0; i < rounds; i++) {
-      passes.push(await runLoad(load, { ...base, name: `passthrough #${i + 1}`, origin: pass.info.url, headers: bearer }));
-      proxies.push(await runLoad(load, { ...proxyJob, name: `proxy #${i + 1}` }));
+      passes.push(await runLoad(load, { ...base, name: `passthrough #${i + 1}`, origin: pass.info.url, headers: bearer }, pass));
+      proxies.push(await runLoad(load, { ...proxyJob, name: `proxy #${i + 1}` }, lh));
     }
     const p = combine('passthrough', passes);
     const x = combine('proxy', proxies);
@@ -60,7 +60,10 @@ async function main(): Promise<void> {
     console.log(`    throughput proxy/passthrough  ${(x.rps / p.rps).toFixed(3)}×   (goal ≥ 0.85×)`);
     console.log(`    throughput passthrough/direct ${(p.rps / direct.rps).toFixed(3)}×`);
     console.log(`    added latency vs passthrough  p50 ${(x.p50 - p.p50).toFixed(3)} ms (goal ≤ 0.5 ms)   p99 ${(x.p99 - p.p99).toFixed(3)} ms`);
-    console.log(`    request log / audit rows dropped: ${stats.droppedLogs} / ${stats.droppedAudit}; failed requests: ${errors}`);
+    if (x.cpuPerRequestUs !== undefined && p.cpuPerRequestUs !== undefined) {
+      console.log(`    server CPU per request: proxy ${x.cpuPerRequestUs.toFixed(0)} µs vs passthrough ${p.cpuPerRequestUs.toFixed(0)} µs (${(x.cpuPerRequestUs / p.cpuPerRequestUs).toFixed(2)}×); stand-in ${direct.cpuPerRequestUs?.toFixed(0)} µs`);
+    }
+    console.log(`    request log records dropped: ${stats.dropped}; failed requests: ${errors}`);
     if (errors > 0) process.exitCode = 1;
   } finally {
     await Promise.all(roles.reverse().map((r) => r.stop()));

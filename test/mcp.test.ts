@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StackOne } from '@stackone/stackone-client-ts';
+import * as errors from '@stackone/stackone-client-ts/sdk/models/errors/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { stripeActions } from '../src/connectors/stripe/actions.js';
@@ -133,10 +135,13 @@ describe('initialize', () => {
     assert.match(list.headers.get('content-type') ?? '', /^application\/json/);
     assert.equal(list.body.result.tools.length, stripeActions.length);
 
-    // a notification is accepted with 202 and no body
-    const note = await rawPost({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    // a notification is accepted with no body: 202 (MCP), or 200 for a JSON-only client (StackOne's SDK takes only 200)
+    const note = await rawPost({ jsonrpc: '2.0', method: 'notifications/initialized' }, { headers: { accept: 'application/json, text/event-stream' } });
     assert.equal(note.status, 202);
     assert.equal(note.text, '');
+    const jsonOnly = await rawPost({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    assert.equal(jsonOnly.status, 200);
+    assert.equal(jsonOnly.text, '');
   });
 
   test('no Accept header at all is served too; an unknown JSON-RPC method is a JSON-RPC error', async () => {
@@ -152,6 +157,31 @@ describe('initialize', () => {
     assertErrorShape(res, 400);
     assert.equal(res.body.jsonrpc, '2.0');
     assert.equal(typeof res.body.error.code, 'number');
+  });
+});
+
+describe('StackOne SDK mcpPost (4.28)', () => {
+  // The 4.28 SDK strips free-form objects: `id` and `params` arrive as {} (COMPAT §13.2); it needs HTTP 200.
+  const sdk = () => new StackOne({ serverURL: lh.url, security: { username: lh.apiKey, password: '' } });
+  const message = (method: string) => ({ jsonRpcMessageDto: { jsonrpc: '2.0', id: {}, method, params: {} }, xAccountId: secretAccount });
+
+  test('initialize, tools/list and a notification answer 200 (Basic, or the key in apiKey security)', async () => {
+    for (const security of [{ basic: { username: lh.apiKey, password: '' } }, { apiKey: basic(lh.apiKey) }, { apiKey: lh.apiKey }]) {
+      for (const method of ['initialize', 'tools/list', 'notifications/initialized']) {
+        const res = await sdk().mcp.mcpPost(security, message(method));
+        assert.equal(res.statusCode, 200, `${method} with ${Object.keys(security)[0]}`);
+      }
+    }
+    // what it receives (and ignores): the answer with its id echoed as {}
+    const { body } = await rawPost({ id: {}, jsonrpc: '2.0', method: 'initialize', params: {} });
+    assert.deepEqual(body.id, {});
+    assert.equal(body.result.protocolVersion, '2025-06-18');
+    assert.deepEqual(body.result.serverInfo, { name: 'linkhub', version: '0.1.0' });
+  });
+
+  test('errors are the SDK\'s typed errors (the error shape validates)', async () => {
+    await assert.rejects(sdk().mcp.mcpPost({ basic: { username: 'lh_wrong', password: '' } }, message('initialize')), errors.UnauthorizedResponse);
+    await assert.rejects(sdk().mcp.mcpPost({ basic: { username: lh.apiKey, password: '' } }, { ...message('initialize'), xAccountId: 'acc_nope' }), errors.NotFoundResponse);
   });
 });
 

@@ -1,11 +1,13 @@
 // No secret ever leaves Linkhub or rests in its store in readable form. Links secret and restricted
-// keys, exercises every endpoint (platform, hub, webhooks config, API keys, OpenAPI, error paths incl.
-// failing links and PATCHes with bad keys), then searches every response (headers and body), every
+// keys, exercises every endpoint (platform, hub, webhooks config, API keys, OpenAPI, proxy, actions,
+// MCP, request logs, audit, dashboard, error paths incl. failing links and PATCHes with bad keys, and a
+// sweep that requests every other route Fastify has registered), then searches every response (headers and body), every
 // webhook delivery, every log line and every row of every table for each Stripe key (whole, its
 // middle part, and common encodings), the master key, the API keys, the webhook signing secret and
-// the hub session tokens. Allowed: redacted forms (`__secretvalue:**redacted**<last4>`, key_hint)
-// and, once, the value a create call hands out (session token in its create response and
-// auth_link_url, a new API key, a new webhook signing secret).
+// the hub session tokens, the admin password and the dashboard session cookie. Allowed: redacted forms
+// (`__secretvalue:**redacted**<last4>`, key_hint) and, once, the value a create call hands out
+// (session token in its create response and auth_link_url, a new API key, a new webhook signing
+// secret, the dashboard cookie in the sign-in Set-Cookie).
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,7 +57,8 @@ async function call(
     body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await fetch(lh.url + path, { method, headers, body });
+  // a bounded wait: the route sweep below may meet a route that streams or hangs
+  const res = await fetch(lh.url + path, { method, headers, body, signal: AbortSignal.timeout(20_000) });
   const text = await res.text();
   let parsed: any = text;
   try {

@@ -11,7 +11,16 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { basicAuth, callApi, childStore, type ChildStore, linkAccount, runLinkhubToExit, startLinkhubProcess } from './helpers/process.js';
+import {
+  basicAuth,
+  callApi,
+  childStore,
+  type ChildStore,
+  killAllLinkhubProcesses,
+  linkAccount,
+  runLinkhubToExit,
+  startLinkhubProcess,
+} from './helpers/process.js';
 import { testStoreKind } from './helpers/store.js';
 import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
 
@@ -55,6 +64,7 @@ before(async () => {
   stripe = await startStripeStandin();
 });
 after(async () => {
+  await killAllLinkhubProcesses();
   for (const s of stores) await s.drop().catch(() => {});
   await stripe?.close();
 });

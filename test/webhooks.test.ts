@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { connectSession, type Linkhub, startLinkhub } from './helpers/linkhub.js';
-import { callApi, childStore, freePort, linkAccount, startLinkhubProcess, waitFor } from './helpers/process.js';
+import { callApi, childStore, freePort, killAllLinkhubProcesses, linkAccount, startLinkhubProcess, waitFor } from './helpers/process.js';
 import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -97,6 +97,7 @@ before(async () => {
   stripe = await startStripeStandin();
 });
 after(async () => {
+  await killAllLinkhubProcesses();
   for (const c of closers.reverse()) await c().catch(() => {});
   await stripe?.close();
 });

@@ -58,12 +58,18 @@ export async function startRole(role: string, env: Record<string, string> = {}):
   };
 }
 
-export async function runLoad(load: Role, job: LoadJob): Promise<LoadResult> {
+const cpu = async (r: Role) => (await r.request({ type: 'cpu' }, 'cpu')).us as number;
+
+/** Runs a job; with `server`, also reports that process's CPU time per request (µs). */
+export async function runLoad(load: Role, job: LoadJob, server?: Role): Promise<LoadResult> {
+  const before = server ? await cpu(server) : 0;
   const m = await load.request({ type: 'run', job }, 'result');
   const r = m.result as LoadResult;
+  if (server) r.cpuPerRequestUs = (await cpu(server) - before) / Math.max(1, r.total);
   const ms = (x: number) => x.toFixed(2).padStart(7);
   process.stdout.write(
     `  ${r.name.padEnd(24)} ${r.rps.toFixed(0).padStart(6)} req/s   p50 ${ms(r.p50)} ms   p90 ${ms(r.p90)} ms   p99 ${ms(r.p99)} ms   n=${r.requests}` +
+      (r.cpuPerRequestUs !== undefined ? `   server CPU ${r.cpuPerRequestUs.toFixed(0)} µs/req` : '') +
       (r.errors ? `   errors=${r.errors} (${r.firstError})` : '') +
       '\n',
   );
@@ -75,6 +81,7 @@ export function combine(name: string, rs: LoadResult[]): LoadResult {
   const avg = (f: (r: LoadResult) => number) => rs.reduce((a, r) => a + f(r), 0) / rs.length;
   return {
     name,
+    total: rs.reduce((a, r) => a + r.total, 0),
     requests: rs.reduce((a, r) => a + r.requests, 0),
     errors: rs.reduce((a, r) => a + r.errors, 0),
     rps: avg((r) => r.rps),
@@ -82,6 +89,7 @@ export function combine(name: string, rs: LoadResult[]): LoadResult {
     p90: avg((r) => r.p90),
     p99: avg((r) => r.p99),
     mean: avg((r) => r.mean),
+    cpuPerRequestUs: rs.every((r) => r.cpuPerRequestUs !== undefined) ? avg((r) => r.cpuPerRequestUs!) : undefined,
   };
 }
 

@@ -16,6 +16,13 @@ type Msg = Record<string, unknown> & { type: string };
 const send = (m: Msg) => process.send?.(m);
 const onMessage = (fn: (m: Msg) => void | Promise<void>) => process.on('message', (m) => void fn(m as Msg));
 process.on('disconnect', () => process.exit(0));
+// Every role answers {type:'cpu'} with its CPU time so far (µs, user + system).
+process.on('message', (m: Msg) => {
+  if (m?.type === 'cpu') {
+    const u = process.cpuUsage();
+    send({ type: 'cpu', us: u.user + u.system });
+  }
+});
 
 const role = process.argv[2];
 
@@ -87,7 +94,7 @@ async function linkhub(): Promise<void> {
   onMessage(async (m) => {
     if (m.type === 'stats') {
       await services.requestLog.flush();
-      send({ type: 'stats', droppedLogs: services.requestLog.logs.dropped, droppedAudit: services.requestLog.audit.dropped });
+      send({ type: 'stats', dropped: services.requestLog.dropped });
     }
   });
   const stop = async () => {
@@ -123,6 +130,10 @@ export interface LoadResult {
   p90: number;
   p99: number;
   mean: number;
+  /** Requests completed including warm-up (for CPU per request). */
+  total: number;
+  /** CPU time of the server under test per request (µs) over warm-up + measurement, when measured. */
+  cpuPerRequestUs?: number;
   firstError?: string;
 }
 
@@ -138,12 +149,14 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
   let firstError: string | undefined;
   let measuring = false;
   let stop = false;
+  let total = 0;
   const worker = async () => {
     while (!stop) {
       const t0 = performance.now();
       try {
         const res = await pool.request({ method: job.method, path: job.path, headers: job.headers, body: job.body ?? null });
         const text = await res.body.text();
+        total++;
         const ok = res.statusCode >= 200 && res.statusCode < 300 && (!job.expect || text.includes(job.expect));
         if (measuring) {
           if (ok) lat.push(performance.now() - t0);
@@ -174,6 +187,7 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
   const mean = lat.reduce((a, b) => a + b, 0) / Math.max(1, lat.length);
   return {
     name: job.name,
+    total,
     requests: lat.length,
     errors,
     rps: (lat.length / elapsed) * 1000,

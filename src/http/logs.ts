@@ -109,7 +109,7 @@ export const logRoutes =
         const successRaw = q.success ?? f('success');
         const success = successRaw === undefined ? undefined : String(Array.isArray(successRaw) ? successRaw[0] : successRaw) === 'true';
         const pageSize = (q.page_size as number | undefined) ?? 25;
-        await requestLog.logs.flush();
+        await requestLog.flush();
         const rows = await requestLog.list(request.principal.project.id, {
           accountIds: list(q.account_id, q.account_ids, f('account_ids'), f('account_id')),
           actions: list(q.action, q.actions, f('actions'), f('action')),
@@ -141,7 +141,7 @@ export const logRoutes =
       async (request) => {
         const id = request.params.id;
         if (!/^\d{1,18}$/.test(id)) throw new ServiceError(404, 'Request log not found');
-        await requestLog.logs.flush();
+        await requestLog.flush();
         const r = await requestLog.get(request.principal.project.id, Number(id));
         const v = logView(r);
         return {
@@ -176,7 +176,7 @@ export const logRoutes =
       },
       async (request) => {
         const q = request.query as Record<string, unknown>;
-        await requestLog.audit.flush();
+        await requestLog.flush();
         const rows = await audit.list(request.principal.project.id, {
           accountId: typeof q.account_id === 'string' ? q.account_id : undefined,
           since: date('since', q.since),

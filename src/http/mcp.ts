@@ -13,12 +13,18 @@
 //   errors (not JSON-RPC, unsupported MCP-Protocol-Version) get the same merged shape.
 // - GET and DELETE /mcp → 405 (no SSE stream, no sessions), before authentication.
 // - Accept: `application/json` alone (StackOne's mcpPost) or none is served: answers are always JSON.
+//   Such a client (no `text/event-stream` in Accept) also gets 200 instead of 202 for notifications,
+//   since StackOne's SDK accepts only 200 (COMPAT §1).
+// - StackOne's 4.28 SDK strips free-form objects (§13.2), so its JSON-RPC `id` arrives as `{}` and its
+//   `params` as `{}`. Such an id is echoed back as `{}`, and an `initialize` with empty params gets
+//   default params (protocol version from MCP-Protocol-Version, else 2025-06-18), so the call answers 200.
 // - A tool's failure (bad input, missing permission, unknown action, throttling, Stripe down) is a
 //   tool result with `isError: true` and the executor's message, never a transport error.
 // - Restricted keys: tools/list marks the actions the key is known to lack (the executor's key
 //   knowledge, as in GET /actions: closed to restricted keys, or a permission Stripe refused) in the
 //   description and `_meta`; `?hide_unavailable=true` leaves them out instead. Marked tools can still
 //   be called (the permission may have been granted since).
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
@@ -135,13 +141,15 @@ export const mcpRoutes =
     const listFor = (c: Connection) => toolsFor({ mode: c.mode, style: c.style, key: c.key, hideUnavailable: c.hideUnavailable });
 
     function server(c: Connection): McpServer {
+      // McpServer's own tool registry (zod schemas, one registration per tool) does not fit a catalogue
+      // of 452 JSON-Schema tools: the low-level handlers of its `server` serve the cached lists instead.
       const mcp = new McpServer(MCP_SERVER_INFO, {
-        capabilities: { tools: { listChanged: false } },
         instructions:
           c.mode === 'search_execute'
             ? `Stripe account ${c.accountId} through Linkhub. Find an action with ${SEARCH_TOOL}, then run it with ${EXECUTE_TOOL}.`
             : `Stripe account ${c.accountId} through Linkhub: one tool per Stripe API action.`,
       });
+      mcp.server.registerCapabilities({ tools: {} });
       mcp.server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listFor(c) as McpTool[] }));
       mcp.server.setRequestHandler(CallToolRequestSchema, async (req) => {
         const { name, arguments: args } = req.params;
@@ -227,7 +235,15 @@ export const mcpRoutes =
       return `{"result":{"tools":${toolsJson(listFor(c))}},"jsonrpc":"2.0","id":${JSON.stringify(m.id)}}`;
     }
 
-    app.post('/mcp', { schema: { hide: true } }, async (request, reply) => {
+    const postSchema = {
+      summary: 'MCP server (Streamable HTTP, stateless, JSON answers)',
+      description:
+        'JSON-RPC 2.0: initialize, tools/list, tools/call, notifications. One linked account per connection: x-account-id header, ' +
+        'or ?x-account-id= / ?account_id= (the header wins). Query: tool-mode=individual|search_execute, ' +
+        'param-style=nested|flat_prefixed|flat_smart, hide_unavailable=true|false. GET and DELETE answer 405.',
+      tags: ['MCP'],
+    };
+    app.post('/mcp', { schema: postSchema }, async (request, reply) => {
       // Basic, Bearer, or the bare key
       const key = mcpApiKey(request.headers.authorization);
       if (!key) return mcpHttpError(reply, 401, 'Missing API key: use HTTP Basic auth with the API key as username and an empty password');
@@ -250,17 +266,59 @@ export const mcpRoutes =
       const fast = fastToolsList(request, body, c);
       if (fast !== null) return reply.type('application/json').send(fast);
 
+      const { body: message, ids } = normaliseQuirks(body, first(request.headers['mcp-protocol-version']));
+      const jsonOnly = !(first(request.headers.accept) ?? '').includes('text/event-stream');
       const mcp = server(c);
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       try {
         await mcp.connect(transport);
-        const res = await transport.handleRequest(webRequest(request), { parsedBody: body });
-        return await sendWeb(reply, res);
+        const res = await transport.handleRequest(webRequest(request), { parsedBody: message });
+        return await sendWeb(reply, res, { ids, acceptedStatus: jsonOnly ? 200 : 202 });
       } finally {
         await mcp.close().catch(() => {});
       }
     });
   };
+
+const QUIRK_ID = `linkhub-object-id-${randomUUID()}-`;
+const DEFAULT_PROTOCOL_VERSION = '2025-06-18';
+
+/**
+ * StackOne 4.28 quirks: an object `id` (stripped to `{}`) becomes a placeholder string the SDK server
+ * accepts, restored in the answer; `initialize` with empty params gets defaults. Other input is untouched.
+ */
+function normaliseQuirks(body: object, protocolHeader: string | undefined): { body: unknown; ids: Map<string, unknown> } {
+  const ids = new Map<string, unknown>();
+  const fix = (m: unknown): unknown => {
+    if (!m || typeof m !== 'object' || Array.isArray(m)) return m;
+    let msg = m as Record<string, unknown>;
+    if (msg.id !== null && typeof msg.id === 'object') {
+      const placeholder = `${QUIRK_ID}${ids.size}`;
+      ids.set(placeholder, msg.id);
+      msg = { ...msg, id: placeholder };
+    }
+    const params = msg.params;
+    if (msg.method === 'initialize' && (params === undefined || (params !== null && typeof params === 'object' && Object.keys(params).length === 0))) {
+      const version = protocolHeader && SUPPORTED_PROTOCOL_VERSIONS.includes(protocolHeader) ? protocolHeader : DEFAULT_PROTOCOL_VERSION;
+      msg = { ...msg, params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 'unknown', version: '0' } } };
+    }
+    return msg;
+  };
+  return { body: Array.isArray(body) ? body.map(fix) : fix(body), ids };
+}
+
+/** Puts the ids replaced by normaliseQuirks back into a JSON-RPC answer. */
+function restoreIds(text: string, ids: Map<string, unknown>): string {
+  if (ids.size === 0 || !text) return text;
+  const swap = (m: unknown) => {
+    if (m && typeof m === 'object' && typeof (m as { id?: unknown }).id === 'string' && ids.has((m as { id: string }).id)) {
+      (m as { id: unknown }).id = ids.get((m as { id: string }).id);
+    }
+    return m;
+  };
+  const parsed: unknown = JSON.parse(text);
+  return JSON.stringify(Array.isArray(parsed) ? parsed.map(swap) : swap(parsed));
+}
 
 const SKIP_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'accept', 'content-type', 'cookie', 'authorization']);
 
@@ -277,9 +335,9 @@ function webRequest(request: FastifyRequest): Request {
   return new Request(new URL(request.url, 'http://linkhub.local'), { method: 'POST', headers });
 }
 
-async function sendWeb(reply: FastifyReply, res: Response) {
-  const text = await res.text();
-  reply.code(res.status);
+async function sendWeb(reply: FastifyReply, res: Response, o: { ids: Map<string, unknown>; acceptedStatus: 200 | 202 }) {
+  const text = restoreIds(await res.text(), o.ids);
+  reply.code(res.status === 202 ? o.acceptedStatus : res.status);
   for (const [k, v] of res.headers) if (k !== 'content-length' && k !== 'allow') reply.header(k, v);
   if (res.status >= 400) {
     // an SDK transport error ({jsonrpc, error, id}): give it Linkhub's error shape too

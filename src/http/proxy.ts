@@ -119,11 +119,11 @@ export const proxyRoutes =
         schema: {
           summary: 'Proxy a raw Stripe request with the linked account\'s key',
           description:
-            'Stripe only: `url` must be https://api.stripe.com (anything else is refused with 400 and never sent). JSON `body` is form-encoded for POST, ' +
+            'Header x-account-id: the linked account. Stripe only: `url` must be https://api.stripe.com (anything else is refused with 400 and never sent). JSON `body` is form-encoded for POST, ' +
             'put in the query string for GET/DELETE. Stripe\'s answer comes back as {status, headers, data}: HTTP 2xx for Stripe 2xx, HTTP 200 with ' +
             '`status` ≥ 400 and `provider_errors` for Stripe errors. Linkhub\'s own failures (bad input, unknown account, throttled, Stripe unreachable) use the error shape.',
           tags: ['Proxy'],
-          headers: Type.Object({ 'x-account-id': Type.Optional(Type.String({ description: 'Linked account id (required)' })) }, { additionalProperties: true }),
+          // x-account-id (required) is read by the handler; no header schema (it would cost every call).
           body: ProxyBody,
         },
       },

@@ -9,9 +9,10 @@
 // by "[redacted]" at any depth, and anything shaped like a Stripe secret (sk_/rk_/pk_…, whsec_…,
 // client secrets `…_secret_…`) is masked wherever it appears, so the account's key can never
 // be stored even if a caller or provider echoes it.
-import { and, desc, eq, gte, inArray, isNull, lt, lte, not, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
+import { PGlite } from '@electric-sql/pglite';
 import type { Db } from '../store/db.js';
-import { auditEvents, requestLogs } from '../store/schema.js';
+import { requestLogs } from '../store/schema.js';
 import type { Actor } from './audit.js';
 import { notFound } from './errors.js';
 
@@ -290,8 +291,6 @@ export interface CallRecord {
   credentialUsed: boolean;
 }
 
-type RequestLogInsert = typeof requestLogs.$inferInsert;
-type AuditInsert = typeof auditEvents.$inferInsert;
 export type RequestLogRow = typeof requestLogs.$inferSelect;
 
 export interface RequestLogFilter {
@@ -310,9 +309,50 @@ export interface RequestLogFilter {
   limit: number;
 }
 
+const LOG_COLUMNS = [
+  'project_id', 'account_id', 'provider', 'source', 'actor_type', 'actor_id', 'action', 'method', 'path', 'status', 'error',
+  'duration_ms', 'attempts', 'provider_request_id', 'idempotency_key', 'request_body', 'response_body', 'at',
+] as const;
+const AUDIT_COLUMNS = ['project_id', 'account_id', 'actor_type', 'actor_id', 'action', 'outcome', 'at'] as const;
+
+interface PgliteClient {
+  transaction<T>(fn: (tx: { query(sql: string, params: unknown[], opts: { blob: Blob }): Promise<unknown> }) => Promise<T>): Promise<T>;
+}
+
+function auditRow(r: CallRecord): Record<string, unknown> {
+  return {
+    project_id: r.projectId,
+    account_id: r.accountId,
+    actor_type: r.actor.type,
+    actor_id: clean(r.actor.id),
+    action: r.source === 'proxy' ? 'call.proxy' : `call.${r.source}:${r.action ?? ''}`,
+    outcome: r.status !== null ? String(r.status) : (r.error ?? 'unknown'),
+    at: r.at.toISOString(),
+  };
+}
+
+const TSV_SPECIAL = /[\\\t\n\r]/;
+/** A value in COPY text format: \N for null; backslash, tab, newline and CR escaped. */
+function tsvValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  const s = typeof v === 'string' ? v : String(v);
+  return TSV_SPECIAL.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
+}
+
+function tsv(rows: Record<string, unknown>[], columns: readonly string[]): string {
+  let out = '';
+  for (const row of rows) {
+    for (let i = 0; i < columns.length; i++) out += (i === 0 ? '' : '\t') + tsvValue(row[columns[i]]);
+    out += '\n';
+  }
+  return out;
+}
+
 export class RequestLogService {
-  readonly logs: BatchWriter<CallRecord>;
-  readonly audit: BatchWriter<AuditInsert>;
+  /** One writer for both tables: each flush is a single INSERT statement (request_logs + audit_events). */
+  private readonly writer: BatchWriter<CallRecord>;
+
+  private readonly pglite: PgliteClient | null;
 
   constructor(
     private readonly db: Db,
@@ -320,57 +360,88 @@ export class RequestLogService {
     warn: (msg: string) => void,
     opts: BatchWriterOptions = {},
   ) {
-    this.logs = new BatchWriter<CallRecord>('request log', async (records) => void (await db.insert(requestLogs).values(records.map(this.toRow))), warn, opts);
-    this.audit = new BatchWriter<AuditInsert>('audit', async (rows) => void (await db.insert(auditEvents).values(rows)), warn, opts);
+    this.writer = new BatchWriter<CallRecord>('request log', (records) => this.insert(records), warn, { maxBatch: 500, maxStatementRows: 2000, ...opts });
+    const client = (db as unknown as { $client?: unknown }).$client;
+    this.pglite = client instanceof PGlite ? (client as unknown as PgliteClient) : null;
+  }
+
+  /** Records not yet written. */
+  get pending(): number {
+    return this.writer.pending;
+  }
+
+  /** Records dropped after the store refused them (see BatchWriter). */
+  get dropped(): number {
+    return this.writer.dropped;
   }
 
   /** Hot path: O(1), no I/O, no serialisation (redaction runs at flush time). */
   record(r: CallRecord): void {
-    this.logs.push(r);
-    if (r.credentialUsed) {
-      this.audit.push({
-        projectId: r.projectId,
-        accountId: r.accountId,
-        actorType: r.actor.type,
-        actorId: r.actor.id,
-        action: r.source === 'proxy' ? 'call.proxy' : `call.${r.source}:${r.action ?? ''}`,
-        outcome: r.status !== null ? String(r.status) : (r.error ?? 'unknown'),
-        at: r.at,
-      });
-    }
+    this.writer.push(r);
   }
 
-  private readonly toRow = (r: CallRecord): RequestLogInsert => {
+  /** Writes a batch: COPY on PGlite (in-process, so its cost is Linkhub's), else one INSERT … SELECT. */
+  private async insert(records: CallRecord[]): Promise<void> {
+    const logs: Record<string, unknown>[] = [];
+    const audits: Record<string, unknown>[] = [];
+    for (const r of records) {
+      logs.push(this.toRow(r));
+      if (r.credentialUsed) audits.push(auditRow(r));
+    }
+    if (this.pglite) return this.copy(this.pglite, logs, audits);
+    // PostgreSQL: both tables in one statement, rows as one JSON parameter each (far cheaper than
+    // a multi-row VALUES list with a parameter per column).
+    await this.db.execute(sql`
+      with audit as (
+        insert into audit_events (${sql.raw(AUDIT_COLUMNS.join(', '))})
+        select ${sql.raw(AUDIT_COLUMNS.join(', '))} from json_populate_recordset(null::audit_events, ${JSON.stringify(audits)}::json)
+      )
+      insert into request_logs (${sql.raw(LOG_COLUMNS.join(', '))})
+      select ${sql.raw(LOG_COLUMNS.join(', '))} from json_populate_recordset(null::request_logs, ${JSON.stringify(logs)}::json)`);
+  }
+
+  /** PGlite: COPY … FROM '/dev/blob' (tab-separated text), both tables in one transaction. */
+  private async copy(client: PgliteClient, logs: Record<string, unknown>[], audits: Record<string, unknown>[]): Promise<void> {
+    const logTsv = tsv(logs, LOG_COLUMNS);
+    const auditTsv = audits.length ? tsv(audits, AUDIT_COLUMNS) : null;
+    await client.transaction(async (tx) => {
+      await tx.query(`COPY request_logs (${LOG_COLUMNS.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([logTsv]) });
+      if (auditTsv) await tx.query(`COPY audit_events (${AUDIT_COLUMNS.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([auditTsv]) });
+    });
+  }
+
+  private toRow(r: CallRecord): Record<string, unknown> {
     const b = this.bodies;
     const keep = b === 'all' || (b === 'errors' && (r.status === null || r.status < 200 || r.status >= 300));
     return {
-      projectId: r.projectId,
-      accountId: r.accountId,
+      project_id: r.projectId,
+      account_id: r.accountId,
       provider: r.provider,
       source: r.source,
-      actorType: r.actor.type,
-      actorId: r.actor.id,
+      actor_type: r.actor.type,
+      actor_id: clean(r.actor.id),
       action: r.action,
       method: r.method,
       path: redactPath(r.path),
       status: r.status,
       error: r.error,
-      durationMs: r.durationMs,
+      duration_ms: r.durationMs,
       attempts: r.attempts,
-      providerRequestId: r.providerRequestId,
-      idempotencyKey: r.idempotencyKey,
-      requestBody: keep ? redactBody(r.requestBody) : null,
-      responseBody: keep ? redactRawBody(r.responseBody, r.responseType) : null,
-      at: r.at,
+      provider_request_id: r.providerRequestId === null ? null : clean(r.providerRequestId),
+      idempotency_key: r.idempotencyKey === null ? null : clean(r.idempotencyKey),
+      request_body: keep ? redactBody(r.requestBody) : null,
+      response_body: keep ? redactRawBody(r.responseBody, r.responseType) : null,
+      at: r.at.toISOString(),
     };
-  };
+  }
 
+  /** Writes everything recorded so far (reads call this first: read-your-writes). */
   async flush(): Promise<void> {
-    await Promise.all([this.logs.flush(), this.audit.flush()]);
+    await this.writer.flush();
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.logs.close(), this.audit.close()]);
+    await this.writer.close();
   }
 
   async list(projectId: string, f: RequestLogFilter): Promise<RequestLogRow[]> {

@@ -14,7 +14,7 @@ import { projectRoot } from '../../src/paths.js';
 import { basic, connectSession, type Linkhub, startLinkhub } from '../helpers/linkhub.js';
 import { startStripeStandin, type StripeStandin } from '../stripe-standin/index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.LINKHUB_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = '/tmp/linkhub-shots';
 const PASSWORD = 'browser-test-password-1';
 const ci = process.env.CI === 'true';
@@ -231,8 +231,24 @@ describe('dashboard in Chromium', { skip: ci ? false : noBrowser }, () => {
     assert.equal(settings.status, 200);
     assert.ok(settings.body.existing_account_id, 'edit mode for the existing account');
     await shot('relink-dialog-light');
-    await dialog.getByRole('button', { name: 'Close dialog' }).click();
+    if (hubReason) {
+      await dialog.getByRole('button', { name: 'Close dialog' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      return;
+    }
+    // "Update the key now": the Hub in edit mode, right in the dialog; the account keeps its id.
+    await dialog.getByRole('button', { name: 'Update the key now' }).click();
     await dialog.waitFor({ state: 'detached' });
+    const hubDialog = page.getByRole('dialog', { name: 'Update the key of Alpha GmbH' });
+    await hubDialog.locator('linkhub-hub input#key').waitFor({ timeout: 15_000 });
+    await shot('relink-hub-light');
+    await completeHub(page, stripe.keys.restrictedTest);
+    await page.locator('linkhub-hub').getByRole('button', { name: 'Done' }).click();
+    await hubDialog.waitFor({ state: 'detached' });
+    assert.equal(await row.getByRole('button', { name: /^Re-link Alpha GmbH/ }).evaluate((el) => el === document.activeElement), true, 'focus is back on Re-link');
+    await page.locator('.alert-ok').filter({ hasText: /Replaced the key of Alpha GmbH/ }).waitFor();
+    await row.getByText('Restricted').waitFor({ timeout: 15_000 });
+    assert.match(await row.innerText(), new RegExp('rk_test_…' + stripe.keys.restrictedTest.slice(-4)));
   });
 
   test('Link account: an Auth Link is generated, and opening it links an account', async (t) => {
@@ -249,6 +265,7 @@ describe('dashboard in Chromium', { skip: ci ? false : noBrowser }, () => {
     await page.getByRole('button', { name: 'Create Auth Link' }).click();
     const field = page.getByRole('textbox', { name: 'Auth Link' });
     await field.waitFor();
+    assert.equal(await field.evaluate((el) => el === document.activeElement), true, 'focus moves to the new link');
     const url = await field.inputValue();
     assert.ok(url.startsWith(lh.url + '/link?token='));
     await page.getByText(/Expires in 7 days/).waitFor();
@@ -272,8 +289,11 @@ describe('dashboard in Chromium', { skip: ci ? false : noBrowser }, () => {
     assert.equal(found[0].origin_username, 'dee@delta.example');
   });
 
-  test('Link account: "Authenticate now" opens the Hub in a dialog and links an account', { skip: hubReason || undefined }, async () => {
-    if (hubReason) return;
+  test('Link account: "Authenticate now" opens the Hub in a dialog and links an account', async (t) => {
+    if (hubReason) {
+      t.skip(hubReason);
+      return;
+    }
     await page.getByLabel(/^Owner ID/).fill('org-omega');
     await page.getByLabel(/^Owner name/).fill('Omega Co');
     await page.getByLabel('Username').fill('');

@@ -1,73 +1,33 @@
 // The hosted Auth Link page (GET /link?token=…, what auth_link_url points to) in real Chromium:
-// linking, stale links, edit mode (key rotation) and the page's security headers.
+// linking, a one-row session, the iframe message, stale links, and edit mode (key rotation).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sha256 } from '../../src/services/ids.js';
 import { connectSessions } from '../../src/store/schema.js';
-import { connectSession, type Linkhub, startLinkhub } from '../helpers/linkhub.js';
-import { startStripeStandin, type StripeStandin } from '../stripe-standin/index.js';
-import { ensureWebBuilt } from './build.js';
-import { chromiumSkip, contrastProblems, deepFocus, type HostServer, launchChromium, parentPage, screenshot, startHostServer } from './browser.js';
+import { connectSession } from '../helpers/linkhub.js';
+import { chromiumSkip, contrastProblems, deepFocus, screenshot } from './browser.js';
+import { type HubFixture, keyField, startHubFixture } from './fixture.js';
 
-let stripe: StripeStandin;
-let lh: Linkhub;
-let host: HostServer;
-let browser: Browser;
-let owner = 0;
-
-interface Opened {
-  page: Page;
-  context: BrowserContext;
-  problems: string[];
-}
-
-async function openUrl(url: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 720, height: 1000 }, colorScheme });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to|Uncaught/.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
-  const res = await page.goto(url);
-  assert.equal(res?.status(), 200);
-  return { page, context, problems };
-}
-
-async function accountsOf(ownerId: string): Promise<any[]> {
-  const res = await lh.api('GET', `/accounts?origin_owner_id=${encodeURIComponent(ownerId)}`);
-  assert.equal(res.status, 200, res.text);
-  return res.body;
-}
-
-const keyField = (page: Page, label = 'API Key') => page.getByLabel(label, { exact: true });
+let fx: HubFixture;
 
 describe('Auth Link page', { skip: chromiumSkip() }, () => {
   before(async () => {
-    await ensureWebBuilt();
-    stripe = await startStripeStandin();
-    lh = await startLinkhub({ stripeApiBase: stripe.url });
-    host = await startHostServer({ '/parent': parentPage, '/favicon.ico': (_req, res) => void res.writeHead(204).end() });
-    browser = await launchChromium();
+    fx = await startHubFixture('link');
   });
   after(async () => {
-    await browser?.close();
-    await host?.close();
-    await lh?.close();
-    await stripe?.close();
+    await fx?.close();
   });
 
   test('auth_link_url opens the Hub full page and links an account', async () => {
-    const ownerId = `link-owner-${++owner}`;
-    const { session } = await connectSession(lh, { origin_owner_id: ownerId, origin_owner_name: 'Linked Co' });
+    const ownerId = fx.newOwner();
+    const { session } = await connectSession(fx.lh, { origin_owner_id: ownerId, origin_owner_name: 'Linked Co' });
     assert.match(session.auth_link_url, /\/link\?token=/);
-    const { page, context, problems } = await openUrl(session.auth_link_url);
+    const { page, context, problems } = await fx.openUrl(session.auth_link_url);
     await page.getByRole('heading', { level: 1, name: 'Connect Stripe' }).waitFor();
     await screenshot(page, 'link-initial');
     await page.getByRole('radio', { name: 'Test Mode' }).check();
-    await keyField(page).fill(stripe.keys.restrictedTest);
+    await keyField(page).fill(fx.stripe.keys.restrictedTest);
     await page.getByRole('button', { name: 'Connect' }).click();
     const dialog = page.getByRole('dialog', { name: 'Stripe account connected' });
     await dialog.waitFor();
@@ -77,7 +37,7 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
     await dialog.getByRole('button', { name: 'Done' }).click();
     await page.getByText('You can close this window now.').waitFor();
     await screenshot(page, 'link-done');
-    const [account] = await accountsOf(ownerId);
+    const [account] = await fx.accountsOf(ownerId);
     assert.equal(account.environment, 'test');
     assert.equal(account.key_type, 'restricted');
     assert.equal(account.origin_owner_name, 'Linked Co');
@@ -88,8 +48,8 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
   });
 
   test('a session limited to Test Mode preselects it', async () => {
-    const { session } = await connectSession(lh, { origin_owner_id: `link-owner-${++owner}`, type: 'test' });
-    const { page, context } = await openUrl(session.auth_link_url, 'dark');
+    const { session } = await connectSession(fx.lh, { origin_owner_id: fx.newOwner(), type: 'test' });
+    const { page, context } = await fx.openUrl(session.auth_link_url, 'dark');
     const radio = page.getByRole('radio', { name: 'Test Mode' });
     await radio.waitFor();
     assert.ok(await radio.isChecked());
@@ -99,35 +59,35 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
   });
 
   test('in an iframe the page posts AccountConnected to its parent', async () => {
-    const ownerId = `link-owner-${++owner}`;
-    const { session } = await connectSession(lh, { origin_owner_id: ownerId });
-    const { page, context } = await openUrl(`${host.url}/parent?src=${encodeURIComponent(session.auth_link_url)}`);
+    const ownerId = fx.newOwner();
+    const { session } = await connectSession(fx.lh, { origin_owner_id: ownerId });
+    const { page, context } = await fx.openUrl(`${fx.host.url}/parent?src=${encodeURIComponent(session.auth_link_url)}`);
     const frame = page.frameLocator('#frame');
     await frame.getByRole('radio', { name: 'Test Mode' }).check();
-    await frame.getByLabel('API Key', { exact: true }).fill(stripe.keys.secretTest);
+    await frame.getByLabel('API Key', { exact: true }).fill(fx.stripe.keys.secretTest);
     await frame.getByRole('button', { name: 'Connect' }).click();
     await page.waitForFunction(() => (window as any).hubMessages.length > 0);
-    const [account] = await accountsOf(ownerId);
+    const [account] = await fx.accountsOf(ownerId);
     assert.deepEqual(await page.evaluate(() => (window as any).hubMessages), [
-      { origin: lh.url, data: { type: 'AccountConnected', account: { id: account.id, provider: 'stripe' } } },
+      { origin: fx.lh.url, data: { type: 'AccountConnected', account: { id: account.id, provider: 'stripe' } } },
     ]);
     await context.close();
   });
 
   test('a stale link says "This link has expired": unknown token, no token, and a session that expires mid-flow', async () => {
-    for (const url of [`${lh.url}/link?token=not-a-real-token`, `${lh.url}/link`]) {
-      const { page, context } = await openUrl(url);
+    for (const url of [`${fx.lh.url}/link?token=not-a-real-token`, `${fx.lh.url}/link`]) {
+      const { page, context } = await fx.openUrl(url);
       await page.getByRole('heading', { name: 'This link has expired' }).waitFor();
       if (url.includes('not-a-real')) await screenshot(page, 'link-expired');
       await context.close();
     }
-    const ownerId = `link-owner-${++owner}`;
-    const { token, session } = await connectSession(lh, { origin_owner_id: ownerId });
-    const { page, context } = await openUrl(session.auth_link_url);
+    const ownerId = fx.newOwner();
+    const { token, session } = await connectSession(fx.lh, { origin_owner_id: ownerId });
+    const { page, context } = await fx.openUrl(session.auth_link_url);
     await page.getByRole('radio', { name: 'Test Mode' }).check();
-    await keyField(page).fill(stripe.keys.secretTest);
+    await keyField(page).fill(fx.stripe.keys.secretTest);
     // the session runs out while the user is on the page
-    await lh.services.store.db
+    await fx.lh.services.store.db
       .update(connectSessions)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(connectSessions.tokenHash, sha256(token)));
@@ -135,20 +95,20 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
     await page.getByRole('heading', { name: 'This link has expired' }).waitFor();
     assert.equal((await deepFocus(page))?.tag, 'h1', 'focus moved to the expired notice');
     assert.match(await page.locator('linkhub-hub .message').innerText(), /Ask the person or app that sent it to you for a new link/);
-    assert.equal((await accountsOf(ownerId)).length, 0);
+    assert.equal((await fx.accountsOf(ownerId)).length, 0);
     await context.close();
   });
 
   test('edit mode: shows the current key redacted; a failing key keeps the old one; a good key rotates in place', async () => {
-    const ownerId = `link-owner-${++owner}`;
-    const first = await connectSession(lh, { origin_owner_id: ownerId });
-    const linked = await lh.hub(first.token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: stripe.keys.secretTest } });
+    const ownerId = fx.newOwner();
+    const first = await connectSession(fx.lh, { origin_owner_id: ownerId });
+    const linked = await fx.lh.hub(first.token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: fx.stripe.keys.secretTest } });
     assert.equal(linked.status, 201, linked.text);
     const id = linked.body.id;
-    const oldHint = stripe.keys.secretTest.slice(-4);
+    const oldHint = fx.stripe.keys.secretTest.slice(-4);
 
-    const { session } = await connectSession(lh, { origin_owner_id: ownerId, account_id: id });
-    const { page, context, problems } = await openUrl(session.auth_link_url);
+    const { session } = await connectSession(fx.lh, { origin_owner_id: ownerId, account_id: id });
+    const { page, context, problems } = await fx.openUrl(session.auth_link_url);
     await page.getByRole('heading', { name: 'Update your Stripe key' }).waitFor();
     const card = page.locator('linkhub-hub .current');
     assert.match(await card.innerText(), new RegExp(`••••••••${oldHint}`));
@@ -159,11 +119,11 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
     const field = keyField(page, 'New API Key');
     const save = page.getByRole('button', { name: 'Test and save' });
     // a live key is refused as you type (the account is Test Mode)
-    await field.fill(stripe.keys.secretLive);
+    await field.fill(fx.stripe.keys.secretLive);
     assert.match(await page.locator('linkhub-hub #key-check').innerText(), /you chose Test Mode/);
     assert.ok(await save.isDisabled());
 
-    await field.fill(stripe.keys.restrictedTestNoCustomers);
+    await field.fill(fx.stripe.keys.restrictedTestNoCustomers);
     await save.click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
@@ -172,20 +132,20 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
     assert.ok(text.includes(`Your current key ••••••••${oldHint} is still in use`), text);
     assert.equal((await deepFocus(page))?.role, 'alert');
     await screenshot(page, 'edit-failed');
-    let account = (await lh.api('GET', `/accounts/${id}`)).body;
+    let account = (await fx.lh.api('GET', `/accounts/${id}`)).body;
     assert.equal(account.key_hint, oldHint, 'the old key is kept');
 
-    await field.fill(stripe.keys.restrictedTest);
+    await field.fill(fx.stripe.keys.restrictedTest);
     await save.click();
     const dialog = page.getByRole('dialog', { name: 'Stripe key updated' });
     await dialog.waitFor();
     assert.ok((await deepFocus(page))?.inDialog);
-    assert.ok((await dialog.innerText()).includes('…' + stripe.keys.restrictedTest.slice(-4)));
+    assert.ok((await dialog.innerText()).includes('…' + fx.stripe.keys.restrictedTest.slice(-4)));
     await screenshot(page, 'edit-success', false);
-    account = (await lh.api('GET', `/accounts/${id}`)).body;
-    assert.equal(account.key_hint, stripe.keys.restrictedTest.slice(-4));
+    account = (await fx.lh.api('GET', `/accounts/${id}`)).body;
+    assert.equal(account.key_hint, fx.stripe.keys.restrictedTest.slice(-4));
     assert.equal(account.key_type, 'restricted');
-    assert.equal((await accountsOf(ownerId)).length, 1, 'rotated in place, no new account');
+    assert.equal((await fx.accountsOf(ownerId)).length, 1, 'rotated in place, no new account');
     assert.deepEqual(problems, []);
     await context.close();
   });

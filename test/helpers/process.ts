@@ -93,6 +93,22 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, HOST: '127.0.0.1', LINKHUB_LOG_LEVEL: 'warn', ...env };
 }
 
+const running = new Set<ChildProcess>();
+
+/** SIGKILLs every child still running (for `after` hooks, so a failed test leaves no process behind). */
+export async function killAllLinkhubProcesses(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('close', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
+
 /** Spawns src/main.ts; without PORT in `env` a free port is chosen. Does not wait for readiness. */
 export async function spawnLinkhub(env: Record<string, string>): Promise<LinkhubProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
@@ -101,6 +117,8 @@ export async function spawnLinkhub(env: Record<string, string>): Promise<Linkhub
     env: childEnv({ PORT: String(port), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('close', () => running.delete(child));
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -120,7 +138,7 @@ export async function spawnLinkhub(env: Record<string, string>): Promise<Linkhub
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       try {
         return await closed;
       } finally {

@@ -13,7 +13,8 @@ export default defineConfig({
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     outDir: here('../dist/hub'),
-    emptyOutDir: true,
+    // one output file, overwritten in place: a concurrent reader never finds web/dist/hub/ empty
+    emptyOutDir: false,
     target: 'es2020',
     minify: 'esbuild',
     sourcemap: false,

@@ -38,12 +38,24 @@ export function Dialog(p: {
   describedBy?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
   const id = useId();
   useEffect(() => {
     const d = ref.current;
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (d && !d.open) d.showModal();
   }, []);
   const close = useCallback(() => ref.current?.close(), []);
+  // The browser returns focus to the opener only when focus is still inside the dialog; content that
+  // moved focus itself (the Hub's own dialogs) can leave it on <body>: then put it back here.
+  const onClose = () => {
+    const el = opener.current;
+    p.onClose();
+    setTimeout(() => {
+      const lost = !document.activeElement || document.activeElement === document.body;
+      if (lost && el?.isConnected) el.focus();
+    }, 0);
+  };
   return (
     <dialog
       ref={ref}
@@ -51,7 +63,7 @@ export function Dialog(p: {
       aria-labelledby={p.bare ? undefined : id}
       aria-label={p.bare ? p.title : undefined}
       aria-describedby={p.describedBy}
-      onClose={p.onClose}
+      onClose={onClose}
     >
       {!p.bare && (
         <div class="dialog-head">
@@ -130,6 +142,10 @@ export function CopyField(p: { label: string; value: string; hint?: ComponentChi
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState(false);
+  // `autofocus` only works at page load or when a dialog opens; this field usually appears later.
+  useEffect(() => {
+    if (p.autoFocus) input.current?.focus();
+  }, []);
   useEffect(() => {
     if (!copied) return;
     const t = setTimeout(() => setCopied(false), 2500);
@@ -155,7 +171,6 @@ export function CopyField(p: { label: string; value: string; hint?: ComponentChi
           class="mono"
           readOnly
           value={p.value}
-          autoFocus={p.autoFocus}
           spellcheck={false}
           onFocus={(e) => e.currentTarget.select()}
           aria-describedby={p.hint ? id + '-hint' : undefined}
@@ -326,9 +341,9 @@ export function HubMount(p: { token: string; theme: 'light' | 'dark'; onSuccess(
 }
 
 /** The Hub in a modal dialog. */
-export function HubDialog(p: { token: string; theme: 'light' | 'dark'; onSuccess(a: HubLinked): void; onClose(): void }) {
+export function HubDialog(p: { token: string; theme: 'light' | 'dark'; title?: string; onSuccess(a: HubLinked): void; onClose(): void }) {
   return (
-    <Dialog title="Link an account" bare wide onClose={p.onClose}>
+    <Dialog title={p.title ?? 'Link an account'} bare wide onClose={p.onClose}>
       <HubInDialog {...p} />
     </Dialog>
   );

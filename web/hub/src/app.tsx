@@ -371,6 +371,7 @@ function LinkForm(p: FormProps) {
       const credentials = { [fieldKey]: key };
       const linked = edit ? await p.api.update(edit.secureId, row.integration_id, credentials) : await p.api.link(row.integration_id, credentials);
       setKey('');
+      setTouched(false);
       setShow(false);
       setResult(linked);
       p.onSuccess({ id: linked.id, provider: linked.provider });

@@ -3,14 +3,14 @@
 // per-account actions: Test connection, Re-link (Auth Link or the Hub right here) and Delete.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorMessage, type Account, type AccountPage, type AuthLink, type TestResult } from '../api.js';
-import type { PageProps, Theme } from '../app.js';
+import type { PageProps } from '../app.js';
 import {
   announce,
   ConfirmDialog,
   CopyField,
   Dialog,
   EnvBadge,
-  HubMount,
+  HubDialog,
   keyLabel,
   StatusBadge,
   Time,
@@ -86,6 +86,7 @@ export function AccountsPage(p: PageProps) {
   const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [relink, setRelink] = useState<Account | null>(null);
   const [remove, setRemove] = useState<Account | null>(null);
+  const [hub, setHub] = useState<{ token: string; account: Account } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const seq = useRef(0);
   const inFlight = useRef(false);
@@ -294,7 +295,7 @@ export function AccountsPage(p: PageProps) {
                         Name not available
                       </div>
                     )}
-                    <div class="sub">
+                    <div class="sub nowrap">
                       {a.provider_name}
                       {a.external_account_id && (
                         <>
@@ -386,7 +387,20 @@ export function AccountsPage(p: PageProps) {
         </button>
       </nav>
 
-      {relink && <RelinkDialog account={relink} theme={p.theme} onClose={() => setRelink(null)} onLinked={() => void load(true)} />}
+      {relink && <RelinkDialog account={relink} onClose={() => setRelink(null)} onOpenHub={(token) => setHub({ token, account: relink })} />}
+      {hub && (
+        <HubDialog
+          token={hub.token}
+          theme={p.theme}
+          title={`Update the key of ${hub.account.origin_owner_name}`}
+          onSuccess={() => {
+            setNotice(`Replaced the key of ${hub.account.origin_owner_name}'s account (${accountName(hub.account)}).`);
+            announce(`The key of ${hub.account.origin_owner_name}'s account was replaced`);
+            void load(true);
+          }}
+          onClose={() => setHub(null)}
+        />
+      )}
       {remove && (
         <ConfirmDialog
           title="Delete this account?"
@@ -417,7 +431,8 @@ export function AccountsPage(p: PageProps) {
   );
 }
 
-function RelinkDialog(p: { account: Account; theme: Theme; onClose(): void; onLinked(): void }) {
+/** Re-link: an Auth Link for the account (Hub edit mode), or "Update the key now" (the Hub here, in its own dialog). */
+function RelinkDialog(p: { account: Account; onClose(): void; onOpenHub(token: string): void }) {
   return (
     <Dialog title={`Re-link ${p.account.origin_owner_name}`} onClose={p.onClose} wide>
       <RelinkBody {...p} />
@@ -425,15 +440,18 @@ function RelinkDialog(p: { account: Account; theme: Theme; onClose(): void; onLi
   );
 }
 
-function RelinkBody(p: { account: Account; theme: Theme; onLinked(): void }) {
+function RelinkBody(p: { account: Account; onOpenHub(token: string): void }) {
   const close = useCloseDialog();
   const a = p.account;
   const [expiresIn, setExpiresIn] = useState(EXPIRIES[2].seconds);
   const [link, setLink] = useState<AuthLink | null>(null);
-  const [hubToken, setHubToken] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  /** Closes this dialog (focus goes back to Re-link), then the Hub opens in its own. */
+  const openHub = (token: string) => {
+    close();
+    p.onOpenHub(token);
+  };
 
   async function create(seconds: number): Promise<AuthLink | null> {
     setBusy(true);
@@ -448,32 +466,12 @@ function RelinkBody(p: { account: Account; theme: Theme; onLinked(): void }) {
     }
   }
 
-  if (hubToken) {
-    return (
-      <HubMount
-        token={hubToken}
-        theme={p.theme}
-        onSuccess={() => {
-          setDone(`The key of ${a.origin_owner_name}'s account was replaced.`);
-          announce(`The key of ${a.origin_owner_name}'s account was replaced`);
-          p.onLinked();
-        }}
-        onClose={close}
-      />
-    );
-  }
-
   return (
     <div>
       <p>
         Lets <strong>{a.origin_owner_name}</strong> paste a new key for their {a.provider_name} account <strong>{accountName(a)}</strong> (<EnvBadge env={a.environment} />
         , {keyLabel(a)}). The account keeps its id; the current key stays until the new one passes the live test.
       </p>
-      {done && (
-        <p class="alert alert-ok" role="status">
-          {done}
-        </p>
-      )}
       {!link ? (
         <div class="form-row">
           <ExpirySelect id="relink-expiry" value={expiresIn} onChange={setExpiresIn} />
@@ -500,7 +498,7 @@ function RelinkBody(p: { account: Account; theme: Theme; onLinked(): void }) {
               onClick={async () => {
                 if (busy) return;
                 const l = await create(30 * 60);
-                if (l) setHubToken(l.token);
+                if (l) openHub(l.token);
               }}
             >
               Update the key now
@@ -515,7 +513,8 @@ function RelinkBody(p: { account: Account; theme: Theme; onLinked(): void }) {
             autoFocus
             hint={
               <>
-                Send it to {a.origin_owner_name}. It works until <Time iso={link.expires_at} /> ({new Date(link.expires_at).toLocaleString()}). Anyone with the link can replace the key.
+                Send it to {a.origin_owner_name}. It expires <Time iso={link.expires_at} /> ({new Date(link.expires_at).toLocaleString()}). Anyone with the link can replace
+                the key: send it privately.
               </>
             }
           />
@@ -523,7 +522,7 @@ function RelinkBody(p: { account: Account; theme: Theme; onLinked(): void }) {
             <a class="btn" href={link.auth_link_url} target="_blank" rel="noopener noreferrer">
               Open link<span class="sr-only"> (opens in a new tab)</span>
             </a>
-            <button type="button" class="btn" onClick={() => setHubToken(link.token)}>
+            <button type="button" class="btn" onClick={() => openHub(link.token)}>
               Update the key now
             </button>
           </div>

@@ -219,9 +219,7 @@ export function WebhooksPage(p: PageProps) {
                 <td>
                   <StatusBadge status={d.status} />
                   {d.status === 'pending' && d.next_attempt_at && (
-                    <div class="sub">
-                      next <Time iso={d.next_attempt_at} />
-                    </div>
+                    <div class="sub">{Date.parse(d.next_attempt_at) <= Date.now() + 1000 ? 'retrying now' : <>next attempt <Time iso={d.next_attempt_at} /></>}</div>
                   )}
                 </td>
                 <td>{d.attempts}</td>
