@@ -7,7 +7,9 @@
 // Passthrough and proxy alternate over ROUNDS rounds to even out drift. Figures are ratios
 // against the baseline of the same run; no absolute thresholds. Linkhub runs with
 // LINKHUB_LOG_LEVEL=warn (pino request logging off), PGlite store, request-log bodies 'all'.
-// Env: BENCH_CONCURRENCY (32), BENCH_DURATION_MS (4000), BENCH_WARMUP_MS (1000), BENCH_ROUNDS (2).
+// Env: BENCH_CONCURRENCY (32), BENCH_DURATION_MS (4000), BENCH_WARMUP_MS (1000), BENCH_ROUNDS (2),
+// BENCH_DATABASE_URL (run Linkhub on a fresh PostgreSQL database instead of PGlite), BENCH_CPU_PROF=<dir>.
+// LINKHUB_REQUEST_LOG_BODIES is passed through (default: Linkhub's default).
 import { combine, env, num, runLoad, startRole, type LoadResult, type Role } from './lib/harness.js';
 
 const concurrency = num('BENCH_CONCURRENCY', 32);
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
       startRole('load'),
     ]);
     roles.push(pass, lh, load);
-    console.log(`  Linkhub store: ${lh.info.store}, log level warn`);
+    console.log(`  Linkhub store: ${lh.info.store}, log level warn, request-log bodies: ${process.env.LINKHUB_REQUEST_LOG_BODIES ?? 'default'}`);
     const bearer = { authorization: `Bearer ${stripe.info.key}` };
     const base = { concurrency, warmupMs, durationMs, method: 'GET' as const, path: PATH, expect: '"object":"list"' };
     const proxyJob = {

@@ -30,7 +30,6 @@ CREATE TABLE "request_logs" (
 );
 --> statement-breakpoint
 ALTER TABLE "account_permissions" ADD CONSTRAINT "account_permissions_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "request_logs_project_id" ON "request_logs" USING btree ("project_id","id");--> statement-breakpoint
 CREATE INDEX "request_logs_account_id" ON "request_logs" USING btree ("account_id","id");--> statement-breakpoint
 -- Hand-written (drizzle-kit does not track triggers): audit_events is append-only.
 CREATE OR REPLACE FUNCTION "audit_events_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$

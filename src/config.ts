@@ -26,7 +26,10 @@ export interface Config {
   throttleMaxQueue: number;
   /** Longest throttle wait accepted (ms) before Linkhub answers 429 itself. */
   throttleMaxWaitMs: number;
-  /** Bodies kept (redacted, capped) in the request log: all, errors (non-2xx only) or none. */
+  /**
+   * Bodies kept (redacted, capped at 4 KB) in the request log: `errors` (default: request bodies always,
+   * response bodies only of failed calls), `all` (every response body too) or `none`.
+   */
   requestLogBodies: 'all' | 'errors' | 'none';
 }
 
@@ -60,7 +63,7 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 }
 
 function requestLogBodies(env: Env): Config['requestLogBodies'] {
-  const v = str(env, 'LINKHUB_REQUEST_LOG_BODIES') ?? 'all';
+  const v = str(env, 'LINKHUB_REQUEST_LOG_BODIES') ?? 'errors';
   if (v !== 'all' && v !== 'errors' && v !== 'none') throw new ConfigError('LINKHUB_REQUEST_LOG_BODIES must be "all", "errors" or "none"');
   return v;
 }

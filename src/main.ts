@@ -1,8 +1,6 @@
 // Entry point: validate configuration, open and migrate the store, start serving.
-import { buildApp } from './http/app.js';
-import { loggerOptions } from './http/logger.js';
+// Configuration is checked before the rest of the application is even loaded.
 import { ConfigError, loadConfig } from './config.js';
-import { createServices } from './services/index.js';
 
 async function main(): Promise<void> {
   let config;
@@ -15,6 +13,11 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  const [{ buildApp }, { loggerOptions }, { createServices }] = await Promise.all([
+    import('./http/app.js'),
+    import('./http/logger.js'),
+    import('./services/index.js'),
+  ]);
   const warn = (msg: string) => process.stderr.write(`linkhub: warning: ${msg}\n`);
   const services = await createServices(config, { warn });
   const app = await buildApp(services, loggerOptions(config.logLevel));
@@ -26,6 +29,11 @@ async function main(): Promise<void> {
   if (services.createdAdminPassword) {
     process.stdout.write(
       `Linkhub created the dashboard admin password (${config.publicUrl}/dashboard). It is shown only this once; store it now\n(set LINKHUB_ADMIN_PASSWORD to replace it):\n\n    ${services.createdAdminPassword}\n\n`,
+    );
+  }
+  if (services.createdWebhookSecret) {
+    process.stdout.write(
+      `Linkhub created the signing secret of LINKHUB_WEBHOOK_URL. It is shown only this once (set LINKHUB_WEBHOOK_SECRET to choose it):\n\n    ${services.createdWebhookSecret}\n\n`,
     );
   }
   await app.listen({ port: config.port, host: config.host });

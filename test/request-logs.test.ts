@@ -27,7 +27,7 @@ const rpc = (accountId: string, body: Record<string, unknown>) => lh.api('POST',
 
 before(async () => {
   stripe = await startStripeStandin();
-  lh = await startLinkhub({ stripeApiBase: stripe.url });
+  lh = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_REQUEST_LOG_BODIES: 'all' } });
   acc = await link(stripe.keys.secretTest);
   rkAcc = await link(stripe.keys.restrictedTest);
   const keys = await lh.api('GET', '/api_keys');
@@ -214,6 +214,27 @@ describe('recorded calls', () => {
     await assert.rejects(db.execute(sql`truncate audit_events`));
     const rows = await lh.api('GET', '/audit?limit=1000');
     assert.ok(rows.body.data.every((e: any) => e.outcome !== 'forged'));
+  });
+
+  test('by default (LINKHUB_REQUEST_LOG_BODIES=errors) response bodies are kept only for failed calls', async () => {
+    const lh2 = await startLinkhub({ stripeApiBase: stripe.url });
+    try {
+      const { token } = await connectSession(lh2, { origin_owner_id: 'o2' });
+      const linked = await lh2.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: stripe.keys.secretTest } });
+      const id = linked.body.id;
+      const call = (body: Record<string, unknown>) => lh2.api('POST', '/unified/proxy', body, { headers: { 'x-account-id': id } });
+      assert.equal((await call({ method: 'post', path: '/v1/customers', body: { email: 'ok@example.com', metadata: { secret: 's3' } } })).body.status, 200);
+      assert.equal((await call({ method: 'get', path: '/v1/customers/cus_nope' })).body.status, 404);
+      const list = await lh2.api('GET', '/requests/logs');
+      const [failed, ok] = list.body.data;
+      const okDetail = (await lh2.api('GET', `/requests/logs/${ok.id}`)).body.data;
+      assert.deepEqual(okDetail.request.body, { email: 'ok@example.com', metadata: { secret: '[redacted]' } });
+      assert.equal(okDetail.response.body, null);
+      const failedDetail = (await lh2.api('GET', `/requests/logs/${failed.id}`)).body.data;
+      assert.equal(failedDetail.response.body.error.code, 'resource_missing');
+    } finally {
+      await lh2.close();
+    }
   });
 
   test('another project cannot read these logs', async () => {

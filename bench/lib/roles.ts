@@ -62,8 +62,27 @@ async function linkhub(): Promise<void> {
   const { loggerOptions } = await import('../../src/http/logger.js');
   const { createServices } = await import('../../src/services/index.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'linkhub-bench-'));
+  // BENCH_DATABASE_URL=postgres://…: run on a fresh PostgreSQL database instead of PGlite.
+  let pgAdmin: string | null = null;
+  let pgName: string | null = null;
+  const pgEnv: Record<string, string> = {};
+  if (process.env.BENCH_DATABASE_URL) {
+    const pg = (await import('pg')).default;
+    pgAdmin = process.env.BENCH_DATABASE_URL;
+    pgName = `linkhub_bench_${process.pid}`;
+    const c = new pg.Client({ connectionString: pgAdmin });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${pgName}`);
+    await c.query(`CREATE DATABASE ${pgName}`);
+    await c.end();
+    const u = new URL(pgAdmin);
+    u.pathname = '/' + pgName;
+    pgEnv.DATABASE_URL = u.toString();
+    pgEnv.LINKHUB_MASTER_KEY = (await import('node:crypto')).randomBytes(32).toString('base64');
+  }
   const config = loadConfig({
     ...process.env,
+    ...pgEnv,
     HOST: '127.0.0.1',
     PORT: '0',
     LINKHUB_DATA_DIR: dataDir,
@@ -101,6 +120,13 @@ async function linkhub(): Promise<void> {
     await app.close();
     await services.close();
     rmSync(dataDir, { recursive: true, force: true });
+    if (pgAdmin && pgName) {
+      const pg = (await import('pg')).default;
+      const c = new pg.Client({ connectionString: pgAdmin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
+      await c.end();
+    }
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());

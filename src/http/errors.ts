@@ -20,7 +20,10 @@ const CODE_STATUS: Record<string, [number, string]> = {
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ServiceError | Error, request, reply) => {
-    if (err instanceof ServiceError) return sendError(reply, err.statusCode, err.message, err.extra);
+    if (err instanceof ServiceError) {
+      if (err.statusCode >= 500) request.log.error({ statusCode: err.statusCode, code: err.extra.code }, err.message);
+      return sendError(reply, err.statusCode, err.message, err.extra);
+    }
     const fe = err as FastifyError;
     if (fe.validation) {
       const where = fe.validationContext ?? 'request';

@@ -34,7 +34,7 @@ import { permissionLabel } from '../connectors/stripe/permissions.js';
 import { STRIPE_PUBLIC_BASE } from '../services/actions.js';
 import { ServiceError } from '../services/errors.js';
 import { grantHint, type SendResult } from '../services/stripe-calls.js';
-import { filterForwardHeaders, filterResponseHeaders, formEncode, resolveUpstreamPath, UpstreamUrlError, withQuery } from '../upstream/index.js';
+import { DROPPED_RESPONSE_HEADERS, filterForwardHeaders, filterResponseHeaders, formEncode, resolveUpstreamPath, UpstreamUrlError, withQuery } from '../upstream/index.js';
 import type { UpstreamMethod } from '../upstream/index.js';
 import { apiKeyActor } from './auth.js';
 import type { RouteContext } from './context.js';
@@ -73,6 +73,18 @@ export function accountIdHeader(request: FastifyRequest, fallback?: unknown): st
 
 const json = JSON.stringify;
 
+/**
+ * filterResponseHeaders for headers undici already parsed and validated (names lowercased, values
+ * strings): only the drop rules apply, so no per-header regex tests on the hot path.
+ */
+function responseHeaders(h: Record<string, string>): Record<string, string> {
+  const connection = h.connection;
+  if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close') return filterResponseHeaders(h);
+  const out: Record<string, string> = {};
+  for (const k in h) if (!DROPPED_RESPONSE_HEADERS.has(k) && !k.startsWith('proxy-')) out[k] = h[k];
+  return out;
+}
+
 /** The proxy envelope as a string, splicing Stripe's JSON body in unparsed when it is JSON. */
 function envelope(r: SendResult, path: string): string {
   const res = r.response;
@@ -82,7 +94,7 @@ function envelope(r: SendResult, path: string): string {
   if (buf.length === 0) data = 'null';
   else if (type.includes('json') && (buf[0] === 0x7b /* { */ || buf[0] === 0x5b) /* [ */) data = buf.toString('utf8');
   else data = json(buf.toString('utf8'));
-  let out = `{"status":${res.status},"headers":${json(filterResponseHeaders(res.headers))},"data":${data}`;
+  let out = `{"status":${res.status},"headers":${json(responseHeaders(res.headers))},"data":${data}`;
   if (res.status < 200 || res.status >= 300) {
     out += `,"provider_errors":[{"status":${res.status},"url":${json(STRIPE_PUBLIC_BASE + path.split('?')[0])},"raw":${data},"headers":${json({ 'request-id': res.requestId ?? undefined })}}]`;
     const extra: Record<string, unknown> = {};

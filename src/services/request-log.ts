@@ -411,8 +411,11 @@ export class RequestLogService {
   }
 
   private toRow(r: CallRecord): Record<string, unknown> {
+    // all: both bodies; errors: request bodies always, response bodies of failed calls; none.
     const b = this.bodies;
-    const keep = b === 'all' || (b === 'errors' && (r.status === null || r.status < 200 || r.status >= 300));
+    const failed = r.status === null || r.status < 200 || r.status >= 300;
+    const keepRequest = b !== 'none';
+    const keepResponse = b === 'all' || (b === 'errors' && failed);
     return {
       project_id: r.projectId,
       account_id: r.accountId,
@@ -429,8 +432,8 @@ export class RequestLogService {
       attempts: r.attempts,
       provider_request_id: r.providerRequestId === null ? null : clean(r.providerRequestId),
       idempotency_key: r.idempotencyKey === null ? null : clean(r.idempotencyKey),
-      request_body: keep ? redactBody(r.requestBody) : null,
-      response_body: keep ? redactRawBody(r.responseBody, r.responseType) : null,
+      request_body: keepRequest ? redactBody(r.requestBody) : null,
+      response_body: keepResponse ? redactRawBody(r.responseBody, r.responseType) : null,
       at: r.at.toISOString(),
     };
   }

@@ -79,7 +79,7 @@ export class WebhookWorker {
   }
 
   private async claim(): Promise<OutboxRow[]> {
-    const leaseSeconds = Math.ceil(this.opts.timeoutMs / 1000) + 30;
+    const leaseSeconds = Math.ceil(this.opts.timeoutMs / 1000) + 5;
     const result = await this.db.execute(sql`
       UPDATE webhook_outbox SET locked_until = now() + make_interval(secs => ${leaseSeconds})
       WHERE id IN (

@@ -46,6 +46,23 @@ export class WebhookService {
     return { endpoint: row, secret };
   }
 
+  /** The endpoint of LINKHUB_WEBHOOK_URL / LINKHUB_WEBHOOK_SECRET. Keeps its secret across restarts
+   * unless a new one is given; returns a secret it generated (to print once), else null. */
+  async configureEnvEndpoint(projectId: string, url: string | null, secret: string | null): Promise<string | null> {
+    const id = 'whe_env';
+    const [existing] = await this.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id));
+    if (!url) {
+      if (existing?.enabled) await this.db.update(webhookEndpoints).set({ enabled: false }).where(eq(webhookEndpoints.id, id));
+      return null;
+    }
+    if (existing && !secret) {
+      await this.db.update(webhookEndpoints).set({ url, enabled: true }).where(eq(webhookEndpoints.id, id));
+      return null;
+    }
+    const created = await this.createEndpoint(projectId, { id, url, secret: secret ?? undefined });
+    return secret ? null : created.secret;
+  }
+
   listEndpoints(projectId: string) {
     return this.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.projectId, projectId));
   }

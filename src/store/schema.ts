@@ -212,7 +212,8 @@ export const requestLogs = pgTable(
     responseBody: text('response_body'),
     at: ts('at').notNull(),
   },
-  (t) => [index('request_logs_project_id').on(t.projectId, t.id), index('request_logs_account_id').on(t.accountId, t.id)],
+  // Newest-first listing uses the primary key; per-account listing this index. (Each index costs every insert.)
+  (t) => [index('request_logs_account_id').on(t.accountId, t.id)],
 );
 
 /**

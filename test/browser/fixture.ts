@@ -54,20 +54,31 @@ function watch(page: Page) {
 
 export async function startHubFixture(name: string): Promise<HubFixture> {
   await ensureWebBuilt();
-  const stripe = await startStripeStandin();
-  const lh = await startLinkhub({ stripeApiBase: stripe.url });
-  const host = await startHostServer({
-    '/embed': embedPage(lh.url),
-    '/parent': parentPage,
-    '/favicon.ico': (_req, res) => void res.writeHead(204).end(),
-  });
+  // the browser first: when it cannot start (CI=true without Chromium) no server is left running
   const browser = await launchChromium();
+  let stripe: StripeStandin | undefined;
+  let lh: Linkhub | undefined;
+  let host: HostServer;
+  try {
+    stripe = await startStripeStandin();
+    lh = await startLinkhub({ stripeApiBase: stripe.url });
+    host = await startHostServer({
+      '/embed': embedPage(lh.url),
+      '/parent': parentPage,
+      '/favicon.ico': (_req, res) => void res.writeHead(204).end(),
+    });
+  } catch (e) {
+    await browser.close();
+    await lh?.close();
+    await stripe?.close();
+    throw e;
+  }
   let owner = 0;
   const newOwner = () => `${name}-owner-${++owner}`;
 
   return {
-    stripe,
-    lh,
+    stripe: stripe!,
+    lh: lh!,
     host,
     browser,
     newOwner,
