@@ -65,6 +65,7 @@ const connectButton = (page: Page) => page.getByRole('button', { name: 'Connect'
 
 describe('StackOne’s @stackone/hub web component against Linkhub', { skip: chromiumSkip() || (!existsSync(STACKONE_WEBCOMPONENT) && '@stackone/hub is not installed') }, () => {
   before(async () => {
+    browser = await launchChromium(); // first: without Chromium (CI=true) no server is left running
     stripe = await startStripeStandin();
     lh = await startLinkhub({ stripeApiBase: stripe.url });
     const bundle = readFileSync(STACKONE_WEBCOMPONENT);
@@ -73,7 +74,6 @@ describe('StackOne’s @stackone/hub web component against Linkhub', { skip: chr
       '/stackone/webcomponent.js': (_req, res) => void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle),
       '/favicon.ico': (_req, res) => void res.writeHead(204).end(),
     });
-    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
