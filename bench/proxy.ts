@@ -10,7 +10,7 @@
 // Env: BENCH_CONCURRENCY (32), BENCH_DURATION_MS (4000), BENCH_WARMUP_MS (1000), BENCH_ROUNDS (2),
 // BENCH_DATABASE_URL (run Linkhub on a fresh PostgreSQL database instead of PGlite), BENCH_CPU_PROF=<dir>.
 // LINKHUB_REQUEST_LOG_BODIES is passed through (default: Linkhub's default).
-import { combine, env, num, runLoad, startRole, type LoadResult, type Role } from './lib/harness.js';
+import { combine, env, num, runLoad, startRole, warm, type LoadResult, type Role } from './lib/harness.js';
 
 const concurrency = num('BENCH_CONCURRENCY', 32);
 const durationMs = num('BENCH_DURATION_MS', 4000);
@@ -43,6 +43,8 @@ async function main(): Promise<void> {
       body: JSON.stringify({ url: 'https://api.stripe.com', method: 'get', path: PATH }),
     };
 
+    await warm(load, proxyJob);
+    await warm(load, { ...base, name: 'passthrough', origin: pass.info.url, headers: bearer });
     const direct = await runLoad(load, { ...base, name: 'direct (stand-in)', origin: stripe.info.url, headers: bearer }, stripe);
     const passes: LoadResult[] = [];
     const proxies: LoadResult[] = [];

@@ -5,7 +5,7 @@
 // of Stripe's answer and re-serialisation of {data, next}; the proxy splices Stripe's bytes.
 // Ratios against the proxy of the same run. LINKHUB_LOG_LEVEL=warn, PGlite store.
 // Env: BENCH_CONCURRENCY (32), BENCH_DURATION_MS (4000), BENCH_WARMUP_MS (1000), BENCH_ROUNDS (2).
-import { combine, env, num, runLoad, startRole, type LoadResult, type Role } from './lib/harness.js';
+import { combine, env, num, runLoad, startRole, warm, type LoadResult, type Role } from './lib/harness.js';
 
 const concurrency = num('BENCH_CONCURRENCY', 32);
 const durationMs = num('BENCH_DURATION_MS', 4000);
@@ -25,27 +25,15 @@ async function main(): Promise<void> {
     roles.push(lh, load);
     const headers = { authorization: lh.info.auth, 'x-account-id': lh.info.accountId, 'content-type': 'application/json' };
     const common = { concurrency, warmupMs, durationMs, origin: lh.info.url, method: 'POST' as const, headers };
+    const proxyJob = { ...common, name: 'proxy', path: '/unified/proxy', body: JSON.stringify({ method: 'get', path: '/v1/customers?limit=3' }), expect: '"object":"list"' };
+    const rpcJob = { ...common, name: 'rpc', path: '/actions/rpc', body: JSON.stringify({ action: 'stripe_list_customers', query: { limit: 3 } }), expect: '"next":"cus_' };
+    await warm(load, proxyJob);
+    await warm(load, rpcJob);
     const proxies: LoadResult[] = [];
     const rpcs: LoadResult[] = [];
     for (let i = 0; i < rounds; i++) {
-      proxies.push(
-        await runLoad(load, {
-          ...common,
-          name: `proxy #${i + 1}`,
-          path: '/unified/proxy',
-          body: JSON.stringify({ method: 'get', path: '/v1/customers?limit=3' }),
-          expect: '"object":"list"',
-        }, lh),
-      );
-      rpcs.push(
-        await runLoad(load, {
-          ...common,
-          name: `rpc #${i + 1}`,
-          path: '/actions/rpc',
-          body: JSON.stringify({ action: 'stripe_list_customers', query: { limit: 3 } }),
-          expect: '"next":"cus_',
-        }, lh),
-      );
+      proxies.push(await runLoad(load, { ...proxyJob, name: `proxy #${i + 1}` }, lh));
+      rpcs.push(await runLoad(load, { ...rpcJob, name: `rpc #${i + 1}` }, lh));
     }
     const p = combine('proxy', proxies);
     const r = combine('rpc', rpcs);

@@ -58,7 +58,7 @@ for (const [store, env] of stores) {
   console.log(`\n== suite on ${store} (${files.length} files)`);
   const tapFile = join(mkdtempSync(join(tmpdir(), 'linkhub-test-')), 'tap.txt');
   const status = run(process.execPath, [
-    '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000',
+    '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
     ...files,

@@ -101,3 +101,8 @@ export const num = (name: string, fallback: number) => {
   const v = process.env[name];
   return v && /^\d+$/.test(v) ? Number(v) : fallback;
 };
+
+/** An unmeasured run to get the JIT and caches warm before the measured rounds. */
+export async function warm(load: Role, job: LoadJob, ms = 2000): Promise<void> {
+  await load.request({ type: 'run', job: { ...job, name: `warm ${job.name}`, warmupMs: 0, durationMs: ms } }, 'result');
+}

@@ -81,6 +81,7 @@ async function linkhub(): Promise<void> {
     pgEnv.LINKHUB_MASTER_KEY = (await import('node:crypto')).randomBytes(32).toString('base64');
   }
   const config = loadConfig({
+    LINKHUB_MASTER_KEY: (await import('node:crypto')).randomBytes(32).toString('base64'),
     ...process.env,
     ...pgEnv,
     HOST: '127.0.0.1',

@@ -73,6 +73,25 @@ export function accountIdHeader(request: FastifyRequest, fallback?: unknown): st
 
 const json = JSON.stringify;
 
+/** resolveUpstreamPath is pure for a fixed base: remember recent answers (accepted and refused). */
+const pathCache = new Map<string, string | UpstreamUrlError>();
+function guardedPath(base: string, url: string | null | undefined, path: string | null | undefined): string {
+  const key = `${base}\u0000${url ?? ''}\u0000${path ?? ''}`;
+  let hit = pathCache.get(key);
+  if (hit === undefined) {
+    try {
+      hit = resolveUpstreamPath(base, { url, path }, { aliases: [STRIPE_PUBLIC_BASE] });
+    } catch (e) {
+      if (!(e instanceof UpstreamUrlError)) throw e;
+      hit = e;
+    }
+    if (pathCache.size >= 2048) pathCache.clear();
+    pathCache.set(key, hit);
+  }
+  if (typeof hit !== 'string') throw hit;
+  return hit;
+}
+
 /**
  * filterResponseHeaders for headers undici already parsed and validated (names lowercased, values
  * strings): only the drop rules apply, so no per-header regex tests on the hot path.
@@ -154,7 +173,7 @@ export const proxyRoutes =
 
         let path: string;
         try {
-          path = resolveUpstreamPath(calls.base, { url: b.url, path: b.path }, { aliases: [STRIPE_PUBLIC_BASE] });
+          path = guardedPath(calls.base, b.url, b.path);
         } catch (e) {
           if (!(e instanceof UpstreamUrlError)) throw e;
           calls.noteRefused(target, account, method, String(b.path ?? ''), 'url_refused', payload ?? null);

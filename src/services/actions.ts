@@ -321,7 +321,7 @@ export class ActionService {
         const granted = `rak_${action.permission}`;
         const facts: [string, boolean][] = [[granted, true]];
         if (granted.endsWith('_write')) facts.push([granted.replace(/_write$/, '_read'), true]);
-        void this.caller.learn(r.account, facts);
+        this.caller.learn(r.account, facts).catch(() => {}); // best effort, off the response path
       }
       const type = response.headers['content-type'] ?? '';
       if (action.responseContentType && !type.includes('json')) {

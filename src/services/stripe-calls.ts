@@ -457,11 +457,11 @@ export class StripeCaller {
   /** Records what a call taught about the key's permissions (awaited for misses, which are rare). */
   async learn(account: CachedAccount, facts: [permission: string, granted: boolean][]): Promise<void> {
     if (account.row.keyType !== 'restricted') return;
-    const map = await this.permissionMap(account);
-    const fresh = facts.filter(([p, g]) => map.get(p) !== g);
-    if (fresh.length === 0) return;
-    for (const [p, g] of fresh) map.set(p, g);
     try {
+      const map = await this.permissionMap(account);
+      const fresh = facts.filter(([p, g]) => map.get(p) !== g);
+      if (fresh.length === 0) return;
+      for (const [p, g] of fresh) map.set(p, g);
       for (const [permission, granted] of fresh) {
         await this.db
           .insert(accountPermissions)
@@ -472,7 +472,7 @@ export class StripeCaller {
           });
       }
     } catch (e) {
-      // The account may have been deleted meanwhile (foreign key); the in-memory map still helps.
+      // Best effort: the account may have been deleted meanwhile (foreign key), or the store is closing.
       this.opts.warn(`could not record permissions of account ${account.row.id}: ${(e as Error).message}`);
     }
   }
