@@ -57,6 +57,11 @@ test('a cross-origin hub call carries CORS headers and works with x-hub-version 
   assert.match(body.message, /expired/);
 });
 
+test('an OPTIONS without preflight headers is answered leniently, never with an error page', async () => {
+  const res = await fetch(lh.url + '/hub/settings', { method: 'OPTIONS' });
+  assert.equal(res.status, 204);
+});
+
 test('platform routes have no CORS headers', async () => {
   for (const path of ['/connect_sessions', '/accounts', '/connectors/meta']) {
     const res = await preflight(path);

@@ -37,6 +37,8 @@ export const hubRoutes =
       methods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
       allowedHeaders: ['content-type', 'x-hub-session-token', 'x-hub-version'],
       maxAge: 600,
+      // an OPTIONS without preflight headers is answered like a preflight instead of a text/plain 400
+      strictPreflight: false,
     });
 
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
