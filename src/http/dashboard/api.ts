@@ -5,9 +5,10 @@ import { Type } from 'typebox';
 import { getConnector } from '../../connectors/registry.js';
 import type { AccountRow } from '../../services/account-view.js';
 import { ServiceError } from '../../services/errors.js';
+import { WEBHOOK_EVENTS } from '../../services/webhooks.js';
 import type { ConnectSession } from '../../services/sessions.js';
-import { WEBHOOK_EVENTS, type WebhookEndpoint } from '../../services/webhooks.js';
 import type { RouteContext } from '../context.js';
+import { apiKeyView, deliveryView, endpointView, WebhookEndpointCreate } from '../views.js';
 import { Environment, Nullable } from '../schemas.js';
 import { listAccountsKeyset } from './account-list.js';
 import { clearedCookie, csrfGuard, dashboardActor, requireAdmin, sessionCookie, sessionToken } from './session.js';
@@ -37,15 +38,6 @@ export function dashboardAccount(a: AccountRow) {
     updated_at: a.updatedAt.toISOString(),
   };
 }
-
-const endpointView = (e: WebhookEndpoint) => ({
-  id: e.id,
-  url: e.url,
-  events: e.events,
-  enabled: e.enabled,
-  secret_hint: e.secretHint,
-  created_at: e.createdAt.toISOString(),
-});
 
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 /** Bodyless calls validate as null; `{}` is accepted too. */
@@ -246,14 +238,7 @@ export const dashboardApiRoutes =
       authed.get('/dashboard/api/api_keys', { schema: { hide } }, async () =>
         (await apiKeys.list(project().id))
           .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
-          .map((k) => ({
-            id: k.id,
-            name: k.name,
-            hint: k.hint,
-            created_at: k.createdAt.toISOString(),
-            last_used_at: k.lastUsedAt?.toISOString() ?? null,
-            revoked_at: k.revokedAt?.toISOString() ?? null,
-          })),
+          .map(apiKeyView),
       );
 
       authed.post(
@@ -282,13 +267,7 @@ export const dashboardApiRoutes =
         {
           schema: {
             hide,
-            body: Type.Object(
-              {
-                url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }),
-                events: Type.Optional(Type.Array(Type.Union(WEBHOOK_EVENTS.map((e) => Type.Literal(e))), { minItems: 1, uniqueItems: true })),
-              },
-              { additionalProperties: false },
-            ),
+            body: WebhookEndpointCreate,
           },
         },
         async (request, reply) => {
@@ -314,19 +293,7 @@ export const dashboardApiRoutes =
         },
         async (request) => {
           const rows = await webhooks.deliveries(project().id, { endpointId: request.query.endpoint_id, limit: request.query.limit ?? 50 });
-          return rows.map((r) => ({
-            id: r.id,
-            endpoint_id: r.endpointId,
-            event_id: r.eventId,
-            event: r.eventType,
-            status: r.status,
-            attempts: r.attempts,
-            last_status_code: r.lastStatusCode,
-            last_error: r.lastError,
-            next_attempt_at: r.status === 'pending' ? r.nextAttemptAt.toISOString() : null,
-            created_at: r.createdAt.toISOString(),
-            delivered_at: r.deliveredAt?.toISOString() ?? null,
-          }));
+          return rows.map(deliveryView);
         },
       );
 

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { RouteContext } from '../context.js';
+import { apiKeyView } from '../views.js';
 import { Created, errorResponses, IdParams } from '../schemas.js';
 
 export const apiKeyRoutes =
@@ -12,14 +13,7 @@ export const apiKeyRoutes =
     const tags = ['API keys (Linkhub)'];
 
     app.get('/api_keys', { schema: { summary: 'List API keys', tags, response: errorResponses } }, async (request) =>
-      (await apiKeys.list(request.principal.project.id)).map((k) => ({
-        id: k.id,
-        name: k.name,
-        hint: k.hint,
-        created_at: k.createdAt.toISOString(),
-        last_used_at: k.lastUsedAt?.toISOString() ?? null,
-        revoked_at: k.revokedAt?.toISOString() ?? null,
-      })),
+      (await apiKeys.list(request.principal.project.id)).map(apiKeyView),
     );
 
     app.post(

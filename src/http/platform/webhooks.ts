@@ -1,18 +1,9 @@
 // Linkhub's webhook configuration API: endpoints (signing secret shown once) and the delivery log.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { WEBHOOK_EVENTS, type WebhookEndpoint } from '../../services/webhooks.js';
 import type { RouteContext } from '../context.js';
+import { deliveryView, endpointView, WebhookEndpointCreate } from '../views.js';
 import { Created, errorResponses, IdParams } from '../schemas.js';
-
-const endpointView = (e: WebhookEndpoint) => ({
-  id: e.id,
-  url: e.url,
-  events: e.events,
-  enabled: e.enabled,
-  secret_hint: e.secretHint,
-  created_at: e.createdAt.toISOString(),
-});
 
 export const webhookRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
@@ -31,13 +22,7 @@ export const webhookRoutes =
         schema: {
           summary: 'Add a webhook endpoint; the signing secret is returned once',
           tags,
-          body: Type.Object(
-            {
-              url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }),
-              events: Type.Optional(Type.Array(Type.Union(WEBHOOK_EVENTS.map((e) => Type.Literal(e))), { minItems: 1, uniqueItems: true })),
-            },
-            { additionalProperties: false },
-          ),
+          body: WebhookEndpointCreate,
           response: { ...errorResponses, 201: Created },
         },
       },
@@ -63,20 +48,7 @@ export const webhookRoutes =
       },
       async (request) => {
         const rows = await webhooks.deliveries(request.principal.project.id, { endpointId: request.query.endpoint_id, limit: request.query.limit });
-        return rows.map((r) => ({
-          id: r.id,
-          endpoint_id: r.endpointId,
-          event_id: r.eventId,
-          event: r.eventType,
-          status: r.status,
-          attempts: r.attempts,
-          last_status_code: r.lastStatusCode,
-          last_error: r.lastError,
-          next_attempt_at: r.status === 'pending' ? r.nextAttemptAt.toISOString() : null,
-          created_at: r.createdAt.toISOString(),
-          delivered_at: r.deliveredAt?.toISOString() ?? null,
-          attempt_log: r.attemptLog.map((a) => ({ attempt: a.attempt, status_code: a.statusCode, error: a.error, duration_ms: a.durationMs, at: a.at.toISOString() })),
-        }));
+        return rows.map(deliveryView);
       },
     );
 
