@@ -74,7 +74,7 @@ export const actionRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { actions } = ctx.services;
-    app.addHook('preHandler', ctx.requireApiKey);
+    app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
     app.addHook('onError', retryAfterHeader);
     const tags = ['Actions'];
 

@@ -80,7 +80,7 @@ export const logRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { requestLog, audit } = ctx.services;
-    app.addHook('preHandler', ctx.requireApiKey);
+    app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
 
     app.get(
       '/requests/logs',

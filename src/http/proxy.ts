@@ -104,44 +104,48 @@ function responseHeaders(h: Record<string, string>): Record<string, string> {
   return out;
 }
 
-/** The proxy envelope as a string, splicing Stripe's JSON body in unparsed when it is JSON. */
-function envelope(r: SendResult, path: string): string {
+/**
+ * The proxy envelope as bytes: Stripe's JSON body is spliced in as received (no decode, parse
+ * or re-serialisation on the success path); only the small head and tail are built here.
+ */
+function envelope(r: SendResult, path: string): Buffer {
   const res = r.response;
   const type = res.headers['content-type'] ?? '';
   const buf = res.body;
-  let data: string;
-  if (buf.length === 0) data = 'null';
-  else if (type.includes('json') && (buf[0] === 0x7b /* { */ || buf[0] === 0x5b) /* [ */) data = buf.toString('utf8');
-  else data = json(buf.toString('utf8'));
-  let out = `{"status":${res.status},"headers":${json(responseHeaders(res.headers))},"data":${data}`;
-  if (res.status < 200 || res.status >= 300) {
-    out += `,"provider_errors":[{"status":${res.status},"url":${json(STRIPE_PUBLIC_BASE + path.split('?')[0])},"raw":${data},"headers":${json({ 'request-id': res.requestId ?? undefined })}}]`;
-    const extra: Record<string, unknown> = {};
-    if (r.keyRejected) {
-      extra.code = r.keyRejected.code;
-      extra.message = r.keyRejected.message;
-      extra.account_status = 'error';
-    } else if (r.forbidden) {
-      const p = r.forbidden.permission;
-      extra.code = r.forbidden.closedToRestrictedKeys ? 'not_available_to_restricted_keys' : 'missing_permission';
-      extra.permission = p;
-      extra.message = r.forbidden.closedToRestrictedKeys
-        ? 'This endpoint is not available to restricted keys: link a secret key (sk_…) for this account to use it.'
-        : `This account's restricted Stripe key lacks the '${p ?? 'unknown'}' permission${p ? ` (${permissionLabel(p)})` : ''}. ${grantHint(p)}`;
-    } else if (r.providerError?.message) {
-      extra.message = r.providerError.message;
-      if (r.providerError.code) extra.code = r.providerError.code;
-    }
-    for (const [k, v] of Object.entries(extra)) out += `,${json(k)}:${json(v)}`;
+  const raw = buf.length > 0 && type.includes('json') && (buf[0] === 0x7b /* { */ || buf[0] === 0x5b); /* [ */
+  const data: Buffer = raw ? buf : Buffer.from(buf.length === 0 ? 'null' : json(buf.toString('utf8')));
+  const head = Buffer.from(`{"status":${res.status},"headers":${json(responseHeaders(res.headers))},"data":`);
+  if (res.status >= 200 && res.status < 300) return Buffer.concat([head, data, CLOSE]);
+  const tail = `,"provider_errors":[{"status":${res.status},"url":${json(STRIPE_PUBLIC_BASE + path.split('?')[0])},"raw":`;
+  const tail2 = `,"headers":${json({ 'request-id': res.requestId ?? undefined })}}]`;
+  const extra: Record<string, unknown> = {};
+  if (r.keyRejected) {
+    extra.code = r.keyRejected.code;
+    extra.message = r.keyRejected.message;
+    extra.account_status = 'error';
+  } else if (r.forbidden) {
+    const p = r.forbidden.permission;
+    extra.code = r.forbidden.closedToRestrictedKeys ? 'not_available_to_restricted_keys' : 'missing_permission';
+    extra.permission = p;
+    extra.message = r.forbidden.closedToRestrictedKeys
+      ? 'This endpoint is not available to restricted keys: link a secret key (sk_…) for this account to use it.'
+      : `This account's restricted Stripe key lacks the '${p ?? 'unknown'}' permission${p ? ` (${permissionLabel(p)})` : ''}. ${grantHint(p)}`;
+  } else if (r.providerError?.message) {
+    extra.message = r.providerError.message;
+    if (r.providerError.code) extra.code = r.providerError.code;
   }
-  return out + '}';
+  let end = tail2;
+  for (const [k, v] of Object.entries(extra)) end += `,${json(k)}:${json(v)}`;
+  return Buffer.concat([head, data, Buffer.from(tail), data, Buffer.from(end + '}')]);
 }
+
+const CLOSE = Buffer.from('}');
 
 export const proxyRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const calls = ctx.services.stripeCalls;
-    app.addHook('preHandler', ctx.requireApiKey);
+    app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
     app.addHook('onError', retryAfterHeader);
 
     app.post(

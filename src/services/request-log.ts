@@ -349,7 +349,12 @@ function tsv(rows: Record<string, unknown>[], columns: readonly string[]): strin
 }
 
 export class RequestLogService {
-  /** One writer for both tables: each flush is a single INSERT statement (request_logs + audit_events). */
+  /**
+   * One writer for both tables. Batches are flushed every 100 ms or at 200 records, in statements
+   * of at most 200 records: on PGlite each statement runs synchronously on this thread (~25 µs per
+   * record, log + audit), so bounded statements keep event-loop pauses to a few ms; the event
+   * loop serves requests between them.
+   */
   private readonly writer: BatchWriter<CallRecord>;
 
   private readonly pglite: PgliteClient | null;
@@ -360,7 +365,7 @@ export class RequestLogService {
     warn: (msg: string) => void,
     opts: BatchWriterOptions = {},
   ) {
-    this.writer = new BatchWriter<CallRecord>('request log', (records) => this.insert(records), warn, { maxBatch: 500, maxStatementRows: 2000, ...opts });
+    this.writer = new BatchWriter<CallRecord>('request log', (records) => this.insert(records), warn, { maxBatch: 200, maxStatementRows: 200, ...opts });
     const client = (db as unknown as { $client?: unknown }).$client;
     this.pglite = client instanceof PGlite ? (client as unknown as PgliteClient) : null;
   }
@@ -377,6 +382,15 @@ export class RequestLogService {
 
   /** Hot path: O(1), no I/O, no serialisation (redaction runs at flush time). */
   record(r: CallRecord): void {
+    // Do not keep bodies that will not be stored: holding response buffers until the flush would
+    // get them promoted to the old generation (costly GC) for nothing.
+    const b = this.bodies;
+    if (b === 'none') {
+      r.requestBody = null;
+      r.responseBody = null;
+    } else if (b === 'errors' && r.status !== null && r.status >= 200 && r.status < 300) {
+      r.responseBody = null;
+    }
     this.writer.push(r);
   }
 
