@@ -27,6 +27,7 @@
 //   services.actions.list({...filters}) → {data: ActionsMeta[], next}
 //   services.actions.search(query, {topK}) → [{action, score}] best first
 //   services.actions.knowledge(projectId, accountId) → KeyKnowledge (key type, rak_… missing/granted)
+import { searchActions } from './action-search.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Config } from '../config.js';
@@ -133,66 +134,6 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined): { f
     return { field: path, message: `${path || 'input'} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` };
   }
   return { field: path, message: `${path || 'input'} ${e.message ?? 'is invalid'}` };
-}
-
-// ------------------------------------------------------------------ search
-
-const STOP = new Set('a an the of to for in on by with and or my me i all from this that is are be it its stripe please how do can you your some any'.split(' '));
-const stemWord = (w: string) => (w.length > 4 && w.endsWith('ies') ? w.slice(0, -3) + 'y' : w.length > 3 && w.endsWith('es') && /(?:ss|x|ch|sh)es$/.test(w) ? w.slice(0, -2) : w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w);
-const words = (s: string) =>
-  s
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w && !STOP.has(w))
-    .map(stemWord);
-
-interface Indexed {
-  action: StripeAction;
-  name: string[];
-  strong: Set<string>;
-  weak: Set<string>;
-}
-let searchIndex: Indexed[] | null = null;
-function index(): Indexed[] {
-  searchIndex ??= stripeActions.map((action) => ({
-    action,
-    name: [...new Set(words(action.name.replace(/^stripe_/, '')))],
-    strong: new Set([...words(action.name.replace(/^stripe_/, '')), ...words(action.label), ...words(action.path)]),
-    weak: new Set(words(action.description)),
-  }));
-  return searchIndex;
-}
-
-/** Plain-language search over the catalogue, best first (deprecated actions rank lower). */
-export function searchActions(query: string, topK = 10): { action: StripeAction; score: number }[] {
-  const q = [...new Set(words(query))];
-  if (q.length === 0) return [];
-  const out: { action: StripeAction; score: number }[] = [];
-  for (const it of index()) {
-    let score = 0;
-    let hits = 0;
-    for (const w of q) {
-      if (it.strong.has(w)) {
-        score += 3;
-        hits++;
-      } else if (it.weak.has(w)) {
-        score += 1;
-        hits++;
-      } else if (w.length >= 4 && [...it.strong].some((s) => s.startsWith(w))) {
-        score += 1.5;
-        hits++;
-      }
-    }
-    if (hits === 0) continue;
-    // Recall of the query, then precision on the action's name (list_customers beats
-    // list_customer_balance_transactions for "list customers").
-    const named = it.name.filter((w) => q.includes(w)).length / Math.max(1, it.name.length);
-    score = (score / (3 * q.length)) * (hits / q.length) * 0.8 + 0.2 * named;
-    if (it.action.deprecated) score *= 0.5;
-    out.push({ action: it.action, score: Math.round(score * 1000) / 1000 });
-  }
-  out.sort((a, b) => b.score - a.score || a.action.name.localeCompare(b.action.name));
-  return out.slice(0, topK);
 }
 
 // ------------------------------------------------------------------ service
