@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { UpstreamRequestError, UpstreamUnavailableError, unavailableCode } from './errors.js';
 import { DROPPED_REQUEST_HEADERS } from './headers.js';
 import { backoffDelay, errorCode, retryPolicy, shouldRetryError, shouldRetryResponse, type RetryPolicy } from './retry.js';
@@ -115,16 +115,81 @@ function isNetworkCode(code: string | null): code is string {
   return code !== null && (UNDICI_NETWORK.has(code) || (code.charCodeAt(0) === 69 /* E */ && !code.startsWith('ERR_')));
 }
 
-/** Joins repeated headers in place (undici gives arrays for them) so values are strings. */
-function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
-  for (const k in h) {
-    const v = h[k];
-    if (typeof v !== 'string') {
-      if (v === undefined) delete h[k];
-      else h[k] = v.join(', ');
+interface Collected {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/**
+ * One request through pool.dispatch with a handler that buffers the body: what
+ * pool.request() + body.bytes() does, without a Readable stream, an AsyncResource and the
+ * extra promises per call. Header names lowercased, repeated headers joined with ', '.
+ */
+class CollectHandler {
+  private status = 0;
+  private headers: Record<string, string> = {};
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private abort: ((reason?: unknown) => void) | null = null;
+  private readonly onAbort: (() => void) | null = null;
+
+  constructor(
+    private readonly resolve: (r: Collected) => void,
+    private readonly reject: (e: unknown) => void,
+    private readonly signal: AbortSignal | null,
+  ) {
+    if (signal !== null) {
+      this.onAbort = () => this.abort?.(signal.reason);
+      signal.addEventListener('abort', this.onAbort, { once: true });
     }
   }
-  return h as Record<string, string>;
+
+  onConnect(abort: (reason?: unknown) => void): void {
+    if (this.signal?.aborted) abort(this.signal.reason);
+    else this.abort = abort;
+  }
+
+  onHeaders(statusCode: number, raw: Buffer[]): boolean {
+    if (statusCode < 200) return true; // 1xx: wait for the final answer
+    this.status = statusCode;
+    const h: Record<string, string> = {};
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i].toString('latin1').toLowerCase();
+      const value = raw[i + 1].toString(name === 'content-disposition' ? 'latin1' : 'utf8');
+      const prev = h[name];
+      h[name] = prev === undefined ? value : prev + ', ' + value;
+    }
+    this.headers = h;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    this.done();
+    this.resolve({ status: this.status, headers: this.headers, body: Buffer.concat(this.chunks, this.size) });
+  }
+
+  onError(err: unknown): void {
+    this.done();
+    this.reject(err);
+  }
+
+  private done(): void {
+    if (this.onAbort !== null) this.signal!.removeEventListener('abort', this.onAbort);
+  }
+}
+
+function collect(pool: Pool, options: Dispatcher.DispatchOptions, signal: AbortSignal | undefined): Promise<Collected> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    pool.dispatch(options, new CollectHandler(resolve, reject, signal ?? null) as unknown as Dispatcher.DispatchHandler);
+  });
 }
 
 export class UpstreamClient {
@@ -235,7 +300,6 @@ export class UpstreamClient {
       body,
       headersTimeout: timeout,
       bodyTimeout: timeout,
-      signal: req.signal ?? null,
     };
     const maxRetries = req.retries ?? this.policy.maxRetries;
     // POST/PATCH are retried only with an idempotency key (POST always has one).
@@ -260,11 +324,10 @@ export class UpstreamClient {
         }
       }
       try {
-        const res = await target.pool.request(options);
-        const bytes = await res.body.bytes();
-        const rh = flattenHeaders(res.headers);
-        const status = res.statusCode;
-        const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        const res = await collect(target.pool, options, req.signal);
+        const rh = res.headers;
+        const status = res.status;
+        const buf = res.body;
         last = {
           status,
           headers: rh,
