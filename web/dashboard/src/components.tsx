@@ -356,3 +356,28 @@ function HubInDialog(p: { token: string; theme: 'light' | 'dark'; onSuccess(a: H
 
 export const keyLabel = (a: { provider: string; environment: string; key_type: string; key_hint: string }) =>
   a.provider === 'stripe' ? `${a.key_type === 'restricted' ? 'rk' : 'sk'}_${a.environment === 'test' ? 'test' : 'live'}_…${a.key_hint}` : `…${a.key_hint}`;
+
+/** A secret shown once after it was created (API key, webhook signing secret), with a copy field. */
+export function SecretOnce(p: { id: string; title: ComponentChildren; warning: string; label: string; value: string; onDone(): void }) {
+  return (
+    <section class="card result secret-once" aria-labelledby={p.id}>
+      <h2 id={p.id}>{p.title}</h2>
+      <p class="alert alert-warn">{p.warning}</p>
+      <CopyField label={p.label} value={p.value} autoFocus />
+      <div class="button-row">
+        <button type="button" class="btn" onClick={p.onDone}>
+          I stored it
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** A page-level error, announced to screen readers. */
+export function ErrorAlert(p: { error: string | null }) {
+  return p.error ? (
+    <p class="alert alert-error" role="alert">
+      {p.error}
+    </p>
+  ) : null;
+}

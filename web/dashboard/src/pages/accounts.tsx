@@ -10,6 +10,7 @@ import {
   CopyField,
   Dialog,
   EnvBadge,
+  ErrorAlert,
   HubDialog,
   keyLabel,
   StatusBadge,
@@ -251,11 +252,7 @@ export function AccountsPage(p: PageProps) {
           </button>
         </p>
       )}
-      {error && (
-        <p class="alert alert-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
 
       <div class="table-wrap" aria-busy={loading ? 'true' : 'false'}>
         <table class="table accounts-table">
@@ -528,11 +525,7 @@ function RelinkBody(p: { account: Account; onOpenHub(token: string): void }) {
           </div>
         </div>
       )}
-      {error && (
-        <p class="alert alert-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
     </div>
   );
 }

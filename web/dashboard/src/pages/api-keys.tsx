@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage, type ApiKey } from '../api.js';
 import type { PageProps } from '../app.js';
-import { announce, ConfirmDialog, CopyField, Time } from '../components.js';
+import { announce, ConfirmDialog, ErrorAlert, SecretOnce, Time } from '../components.js';
 
 export function ApiKeysPage(_p: PageProps) {
   const [keys, setKeys] = useState<ApiKey[] | null>(null);
@@ -83,23 +83,17 @@ export function ApiKeysPage(_p: PageProps) {
       </form>
 
       {created && (
-        <section class="card result secret-once" aria-labelledby="created-key-title">
-          <h2 id="created-key-title">Your new key "{created.name}"</h2>
-          <p class="alert alert-warn">Copy it now and store it safely: Linkhub keeps only a hash and cannot show it again.</p>
-          <CopyField label="API key" value={created.key} autoFocus />
-          <div class="button-row">
-            <button type="button" class="btn" onClick={() => setCreated(null)}>
-              I stored it
-            </button>
-          </div>
-        </section>
+        <SecretOnce
+          id="created-key-title"
+          title={`Your new key "${created.name}"`}
+          warning="Copy it now and store it safely: Linkhub keeps only a hash and cannot show it again."
+          label="API key"
+          value={created.key}
+          onDone={() => setCreated(null)}
+        />
       )}
 
-      {error && (
-        <p class="alert alert-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
 
       <h2 class="section-title">Keys</h2>
       <div class="table-wrap">

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage, type Delivery, type WebhookEndpoint } from '../api.js';
 import type { PageProps } from '../app.js';
-import { announce, ConfirmDialog, CopyField, StatusBadge, Time, usePoll } from '../components.js';
+import { announce, ConfirmDialog, ErrorAlert, SecretOnce, StatusBadge, Time, usePoll } from '../components.js';
 import { POLL_MS } from './accounts.js';
 
 export function WebhooksPage(p: PageProps) {
@@ -133,23 +133,17 @@ export function WebhooksPage(p: PageProps) {
       </form>
 
       {created && (
-        <section class="card result secret-once" aria-labelledby="created-hook-title">
-          <h2 id="created-hook-title">Signing secret for {created.url}</h2>
-          <p class="alert alert-warn">Copy it now: verify each delivery's signature with it. It is stored encrypted and not shown again.</p>
-          <CopyField label="Signing secret" value={created.secret} autoFocus />
-          <div class="button-row">
-            <button type="button" class="btn" onClick={() => setCreated(null)}>
-              I stored it
-            </button>
-          </div>
-        </section>
+        <SecretOnce
+          id="created-hook-title"
+          title={`Signing secret for ${created.url}`}
+          warning="Copy it now: verify each delivery's signature with it. It is stored encrypted and not shown again."
+          label="Signing secret"
+          value={created.secret}
+          onDone={() => setCreated(null)}
+        />
       )}
 
-      {error && (
-        <p class="alert alert-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
 
       <h2 class="section-title">Endpoints</h2>
       <div class="table-wrap">
