@@ -7,7 +7,9 @@
 // Passthrough and proxy alternate over ROUNDS rounds to even out drift. Figures are ratios
 // against the baseline of the same run; no absolute thresholds. Linkhub runs with
 // LINKHUB_LOG_LEVEL=warn (pino request logging off), PGlite store, request-log bodies 'all'.
-// Env: BENCH_CONCURRENCY (32), BENCH_DURATION_MS (4000), BENCH_WARMUP_MS (1000), BENCH_ROUNDS (2),
+// After the runs, the cost of the durable call records alone (request log + audit row per call,
+// written as under load) is measured in the Linkhub process: the part of the gap they explain.
+// Env: BENCH_CONCURRENCY (32), BENCH_DURATION_MS (4000), BENCH_WARMUP_MS (1000), BENCH_ROUNDS (3),
 // BENCH_DATABASE_URL (run Linkhub on a fresh PostgreSQL database instead of PGlite), BENCH_CPU_PROF=<dir>.
 // LINKHUB_REQUEST_LOG_BODIES is passed through (default: Linkhub's default).
 import { combine, env, num, runLoad, startRole, warm, type LoadResult, type Role } from './lib/harness.js';
@@ -15,7 +17,7 @@ import { combine, env, num, runLoad, startRole, warm, type LoadResult, type Role
 const concurrency = num('BENCH_CONCURRENCY', 32);
 const durationMs = num('BENCH_DURATION_MS', 4000);
 const warmupMs = num('BENCH_WARMUP_MS', 1000);
-const rounds = num('BENCH_ROUNDS', 2);
+const rounds = num('BENCH_ROUNDS', 3);
 const PATH = '/v1/customers?limit=3';
 
 async function main(): Promise<void> {
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     const p = combine('passthrough', passes);
     const x = combine('proxy', proxies);
     const stats = await lh.request({ type: 'stats' }, 'stats');
+    const records = await lh.request({ type: 'record-cost', n: 20_000 }, 'record-cost');
     const errors = direct.errors + p.errors + x.errors;
 
     console.log('\n  summary (mean of rounds)');
@@ -66,6 +69,13 @@ async function main(): Promise<void> {
     console.log(`    added latency vs passthrough  p50 ${(x.p50 - p.p50).toFixed(3)} ms (goal ≤ 0.5 ms)   p99 ${(x.p99 - p.p99).toFixed(3)} ms`);
     if (x.cpuPerRequestUs !== undefined && p.cpuPerRequestUs !== undefined) {
       console.log(`    server CPU per request: proxy ${x.cpuPerRequestUs.toFixed(0)} µs vs passthrough ${p.cpuPerRequestUs.toFixed(0)} µs (${(x.cpuPerRequestUs / p.cpuPerRequestUs).toFixed(2)}×); stand-in ${direct.cpuPerRequestUs?.toFixed(0)} µs`);
+    }
+    if (x.cpuPerRequestUs !== undefined && p.cpuPerRequestUs !== undefined) {
+      const rest = x.cpuPerRequestUs - records.us;
+      console.log(
+        `    of which durable call records (log + audit row, ${lh.info.store}): ${records.us.toFixed(0)} µs/call; ` +
+          `the proxy without them would cost ~${rest.toFixed(0)} µs (${(rest / p.cpuPerRequestUs).toFixed(2)}× the passthrough)`,
+      );
     }
     console.log(`    request log records dropped: ${stats.dropped}; failed requests: ${errors}`);
     if (errors > 0) process.exitCode = 1;

@@ -65,7 +65,10 @@ for (const [store, env] of stores) {
   ], { LINKHUB_TEST_STORE: store, ...env });
   const tap = readFileSync(tapFile, 'utf8');
   const count = (k) => Number((tap.match(new RegExp(`^# ${k} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
-  const r = { pass: count('pass'), fail: count('fail') + count('cancelled'), skipped: count('skipped') + count('todo') };
+  // Node's '# skipped' summary leaves out skipped suites (describe with skip): count every
+  // '# SKIP' / '# TODO' result line instead (a skipped suite counts once).
+  const skipLines = (tap.match(/^\s*ok \d+ - .*# (?:SKIP|TODO)\b/gm) ?? []).length;
+  const r = { pass: count('pass'), fail: count('fail') + count('cancelled'), skipped: Math.max(count('skipped') + count('todo'), skipLines) };
   console.log(`${store}: ${r.pass} passed, ${r.fail} failed, ${r.skipped} skipped`);
   for (const k of Object.keys(totals)) totals[k] += r[k];
   if (status !== 0) failedRun = true;

@@ -116,6 +116,24 @@ async function linkhub(): Promise<void> {
       await services.requestLog.flush();
       send({ type: 'stats', dropped: services.requestLog.dropped });
     }
+    if (m.type === 'record-cost') {
+      // CPU (all threads, incl. the embedded store's) to write N call records shaped like the
+      // proxy's (request log row + audit row, response body not kept for a 2xx), alone.
+      const n = Number(m.n ?? 20_000);
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < n; i++) {
+        services.requestLog.record({
+          projectId: 'prj_bench', accountId: linked.id, provider: 'stripe', source: 'proxy', actor: { type: 'api_key', id: 'key_bench' },
+          action: null, method: 'GET', path: '/v1/customers?limit=3', status: 200, error: null, durationMs: 1.5, attempts: 1,
+          providerRequestId: `req_${i.toString(36).padStart(14, '0')}`, idempotencyKey: null, requestBody: null, responseBody: null,
+          responseType: 'application/json', at: new Date(), credentialUsed: true,
+        });
+        if (i % 200 === 199) await new Promise((r) => setImmediate(r)); // let batches flush as under load
+      }
+      await services.requestLog.flush();
+      const c = process.cpuUsage(c0);
+      send({ type: 'record-cost', us: (c.user + c.system) / n });
+    }
   });
   const stop = async () => {
     await app.close();

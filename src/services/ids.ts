@@ -1,5 +1,5 @@
 // Random identifiers and tokens, and the one-way hash used to store bearer secrets.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -16,8 +16,9 @@ export function randomBase62(length: number): string {
 
 export const newId = (prefix: string, length = 20) => `${prefix}_${randomBase62(length)}`;
 
+/** One-shot hash (half the cost of createHash().update().digest(); it runs on every API call). */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** Constant-time comparison of two hex digests of equal length. */

@@ -10,8 +10,8 @@
 // client secrets `…_secret_…`) is masked wherever it appears, so the account's key can never
 // be stored even if a caller or provider echoes it.
 import { and, desc, eq, gte, inArray, isNull, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
-import { PGlite } from '@electric-sql/pglite';
 import type { Db } from '../store/db.js';
+import { PgliteThread } from '../store/pglite-thread.js';
 import { requestLogs } from '../store/schema.js';
 import type { Actor } from './audit.js';
 import { notFound } from './errors.js';
@@ -314,10 +314,8 @@ const LOG_COLUMNS = [
   'duration_ms', 'attempts', 'provider_request_id', 'idempotency_key', 'request_body', 'response_body', 'at',
 ] as const;
 const AUDIT_COLUMNS = ['project_id', 'account_id', 'actor_type', 'actor_id', 'action', 'outcome', 'at'] as const;
-
-interface PgliteClient {
-  transaction<T>(fn: (tx: { query(sql: string, params: unknown[], opts: { blob: Blob }): Promise<unknown> }) => Promise<T>): Promise<T>;
-}
+const COPY_LOGS = `COPY request_logs (${LOG_COLUMNS.join(', ')}) FROM '/dev/blob'`;
+const COPY_AUDIT = `COPY audit_events (${AUDIT_COLUMNS.join(', ')}) FROM '/dev/blob'`;
 
 function auditRow(r: CallRecord): Record<string, unknown> {
   return {
@@ -357,7 +355,7 @@ export class RequestLogService {
    */
   private readonly writer: BatchWriter<CallRecord>;
 
-  private readonly pglite: PgliteClient | null;
+  private readonly pglite: PgliteThread | null;
 
   constructor(
     private readonly db: Db,
@@ -367,7 +365,7 @@ export class RequestLogService {
   ) {
     this.writer = new BatchWriter<CallRecord>('request log', (records) => this.insert(records), warn, { maxBatch: 200, maxStatementRows: 200, ...opts });
     const client = (db as unknown as { $client?: unknown }).$client;
-    this.pglite = client instanceof PGlite ? (client as unknown as PgliteClient) : null;
+    this.pglite = client instanceof PgliteThread ? client : null;
   }
 
   /** Records not yet written. */
@@ -414,14 +412,11 @@ export class RequestLogService {
       select ${sql.raw(LOG_COLUMNS.join(', '))} from json_populate_recordset(null::request_logs, ${JSON.stringify(logs)}::json)`);
   }
 
-  /** PGlite: COPY … FROM '/dev/blob' (tab-separated text), both tables in one transaction. */
-  private async copy(client: PgliteClient, logs: Record<string, unknown>[], audits: Record<string, unknown>[]): Promise<void> {
-    const logTsv = tsv(logs, LOG_COLUMNS);
-    const auditTsv = audits.length ? tsv(audits, AUDIT_COLUMNS) : null;
-    await client.transaction(async (tx) => {
-      await tx.query(`COPY request_logs (${LOG_COLUMNS.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([logTsv]) });
-      if (auditTsv) await tx.query(`COPY audit_events (${AUDIT_COLUMNS.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([auditTsv]) });
-    });
+  /** PGlite: COPY … FROM '/dev/blob' (tab-separated text), both tables in one transaction on the store's thread. */
+  private async copy(client: PgliteThread, logs: Record<string, unknown>[], audits: Record<string, unknown>[]): Promise<void> {
+    const statements = [{ sql: COPY_LOGS, data: tsv(logs, LOG_COLUMNS) }];
+    if (audits.length) statements.push({ sql: COPY_AUDIT, data: tsv(audits, AUDIT_COLUMNS) });
+    await client.copy(statements);
   }
 
   private toRow(r: CallRecord): Record<string, unknown> {

@@ -10,6 +10,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { migrationsDir } from '../paths.js';
+import { PgliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -35,19 +36,17 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     await migratePg(db, { migrationsFolder: migrationsDir });
     return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
   }
-  let client: PGlite;
-  if (opts.pgliteDir) {
-    mkdirSync(opts.pgliteDir, { recursive: true });
-    client = await PGlite.create(join(opts.pgliteDir, 'pgdata'));
-  } else {
-    client = await PGlite.create();
-  }
-  return storeFromPglite(client);
+  if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
+  const dataDir = opts.pgliteDir ? join(opts.pgliteDir, 'pgdata') : null;
+  return storeFromPglite(await PgliteThread.start({ dataDir, loadDataDir: null }));
 }
 
-/** Wraps an open PGlite client (e.g. one loaded from a migrated template) and migrates it. */
-export async function storeFromPglite(client: PGlite): Promise<Store> {
-  const db = drizzlePglite(client, { schema });
+/**
+ * Wraps an open PGlite (normally on its own thread, see pglite-thread.ts; an in-process PGlite
+ * works too, e.g. to build a test template) and migrates it.
+ */
+export async function storeFromPglite(client: PGlite | PgliteThread): Promise<Store> {
+  const db = drizzlePglite(client as PGlite, { schema });
   await migratePglite(db, { migrationsFolder: migrationsDir });
   return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
 }

@@ -1,4 +1,4 @@
-// Test stores: PGlite in memory loaded from a migrated template (cached on disk per migration set,
+// Test stores: PGlite in memory (on its own thread, as in production) loaded from a migrated template (cached on disk per migration set,
 // ~0.4 s instead of ~3 s per store), or a fresh database on the PostgreSQL server of
 // LINKHUB_TEST_DATABASE_URL, dropped on close.
 import { createHash, randomBytes } from 'node:crypto';
@@ -9,6 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { migrationsDir } from '../../src/paths.js';
 import { openStore, storeFromPglite, type Store } from '../../src/store/db.js';
+import { PgliteThread } from '../../src/store/pglite-thread.js';
 
 export const testStoreKind: 'pglite' | 'postgres' = process.env.LINKHUB_TEST_STORE === 'postgres' ? 'postgres' : 'pglite';
 
@@ -63,7 +64,7 @@ export async function createTestStore(): Promise<TestStore> {
   const dump = await template();
   return {
     databaseUrl: null,
-    open: async () => storeFromPglite(await PGlite.create({ loadDataDir: new Blob([new Uint8Array(dump)]) })),
+    open: async () => storeFromPglite(await PgliteThread.start({ dataDir: null, loadDataDir: new Uint8Array(dump) })),
     drop: async () => {},
   };
 }

@@ -1,0 +1,160 @@
+// The API thread's handle on the embedded store running in its own thread (pglite-worker.ts).
+// It offers the part of PGlite's client interface drizzle-orm uses (query, exec, transaction,
+// close), plus `copy` for the request log's batched COPY, so drizzle runs on it unchanged.
+import { Worker } from 'node:worker_threads';
+import type { QueryOptions, Results } from '@electric-sql/pglite';
+import type { Reply, Request, SerializedError, WorkerInit } from './pglite-worker.js';
+
+type Pending = { resolve(v: unknown): void; reject(e: Error): void };
+type Call = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+function toError(e: SerializedError): Error {
+  const err = new Error(e.message);
+  err.name = e.name;
+  Object.assign(err, e.props);
+  return err;
+}
+
+/** A statement target: the database itself, or one open transaction on it. */
+class Session {
+  constructor(
+    protected readonly thread: PgliteThread,
+    protected readonly txId: number | null,
+  ) {}
+
+  /** drizzle passes identity parsers for timestamp-like types; the worker applies the same set. */
+  async query<T>(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<Results<T>> {
+    if (options.blob) throw new Error('use copy() for COPY FROM /dev/blob on the embedded store');
+    return (await this.thread.call({
+      op: 'query',
+      txId: this.txId,
+      sql,
+      params,
+      rowMode: options.rowMode ?? 'object',
+      rawTimestamps: options.parsers !== undefined,
+    })) as Results<T>;
+  }
+
+  async exec(sql: string): Promise<Results[]> {
+    return (await this.thread.call({ op: 'exec', txId: this.txId, sql })) as Results[];
+  }
+}
+
+class ThreadTransaction extends Session {
+  closed = false;
+
+  constructor(thread: PgliteThread, txId: number) {
+    super(thread, txId);
+  }
+
+  async rollback(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.thread.call({ op: 'rollback', txId: this.txId! });
+  }
+}
+
+export class PgliteThread {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private nextTx = 1;
+  private failure: Error | null = null;
+  private readonly root = new Session(this, null);
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (m: Reply) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (m.ok) p.resolve(m.result);
+      else p.reject(toError(m.error));
+    });
+    const fail = (e: Error) => {
+      this.failure ??= new Error(`The embedded store's thread stopped: ${e.message}`);
+      for (const p of this.pending.values()) p.reject(this.failure);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+  }
+
+  /** Starts the worker and opens PGlite in it (a data directory, in memory, or from a dump). */
+  static async start(init: WorkerInit): Promise<PgliteThread> {
+    const worker = spawn(init);
+    await new Promise<void>((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`the embedded store's thread exited (code ${code}) while opening`));
+      worker.once('error', reject);
+      worker.once('exit', onExit);
+      worker.once('message', (m: { ready: boolean; error?: SerializedError }) => {
+        worker.off('error', reject);
+        worker.off('exit', onExit);
+        if (m.ready) resolve();
+        else {
+          void worker.terminate();
+          reject(toError(m.error!));
+        }
+      });
+    });
+    return new PgliteThread(worker);
+  }
+
+  query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
+    return this.root.query<T>(sql, params, options);
+  }
+
+  exec(sql: string): Promise<Results[]> {
+    return this.root.exec(sql);
+  }
+
+  call(msg: Call): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...msg, id } as Request);
+    });
+  }
+
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  async transaction<T>(fn: (tx: ThreadTransaction) => Promise<T>): Promise<T> {
+    const txId = this.nextTx++;
+    await this.call({ op: 'begin', txId });
+    const tx = new ThreadTransaction(this, txId);
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (e) {
+      await tx.rollback().catch(() => {});
+      throw e;
+    }
+    if (!tx.closed) {
+      tx.closed = true;
+      await this.call({ op: 'commit', txId });
+    }
+    return result;
+  }
+
+  /** `COPY … FROM '/dev/blob'` statements, each with its data, in one transaction. */
+  async copy(statements: { sql: string; data: string }[]): Promise<void> {
+    await this.call({ op: 'copy', statements });
+  }
+
+  async close(): Promise<void> {
+    if (!this.failure) await this.call({ op: 'close' }).catch(() => {});
+    this.failure ??= new Error('The embedded store is closed');
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * Compiled (dist/*.js): the worker file itself. Under tsx (tests, benches, scripts) a worker does
+ * not inherit the TypeScript loader, so a one-line bootstrap registers it first.
+ */
+function spawn(init: WorkerInit): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./pglite-worker.js', here), { workerData: init });
+  const entry = new URL('./pglite-worker.ts', here).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true, workerData: init });
+}

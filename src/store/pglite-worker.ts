@@ -1,0 +1,134 @@
+// The embedded store's own thread: PGlite (Postgres compiled to WebAssembly) runs every statement
+// synchronously on the thread that owns it, so it lives here and the API thread only posts SQL
+// and receives rows (src/store/pglite-thread.ts). A batch of request-log rows, a slow query or
+// a checkpoint then never stalls HTTP handling.
+//
+// Protocol (one message per call, answered by id): query, exec, copy (COPY … FROM '/dev/blob'
+// statements in one transaction), begin / commit / rollback (a transaction held open across
+// messages; PGlite's own lock makes other statements wait for it, as in-process), close.
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite, types, type Results, type Transaction } from '@electric-sql/pglite';
+
+export interface WorkerInit {
+  /** Data directory, or null for an in-memory database. */
+  dataDir: string | null;
+  /** A dumped data directory (tar) to start from (tests: a migrated template). */
+  loadDataDir: Uint8Array<ArrayBuffer> | null;
+}
+
+export type Request =
+  | { id: number; op: 'query'; txId: number | null; sql: string; params: unknown[]; rowMode: 'array' | 'object'; rawTimestamps: boolean }
+  | { id: number; op: 'exec'; txId: number | null; sql: string }
+  | { id: number; op: 'copy'; statements: { sql: string; data: string }[] }
+  | { id: number; op: 'begin'; txId: number }
+  | { id: number; op: 'commit' | 'rollback'; txId: number }
+  | { id: number; op: 'close' };
+
+export type Reply = { id: number; ok: true; result?: unknown } | { id: number; ok: false; error: SerializedError };
+
+export interface SerializedError {
+  message: string;
+  name: string;
+  props: Record<string, string | number | boolean>;
+}
+
+/** The parsers drizzle-orm passes for its queries: timestamps, dates and intervals stay text. */
+const RAW = (v: string) => v;
+const RAW_PARSERS = Object.fromEntries([types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map((t) => [t, RAW]));
+
+function serializeError(e: unknown): SerializedError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const props: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(err)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') props[k] = v;
+  return { message: err.message, name: err.name, props };
+}
+
+const plain = (r: Results) => ({ rows: r.rows, fields: r.fields, affectedRows: r.affectedRows });
+
+interface OpenTx {
+  tx: Transaction;
+  finish(commit: boolean, replyId: number): void;
+}
+
+async function main(): Promise<void> {
+  const port = parentPort!;
+  const init = workerData as WorkerInit;
+  const db = await PGlite.create(init.dataDir ?? undefined, init.loadDataDir ? { loadDataDir: new Blob([init.loadDataDir]) } : {});
+  const txs = new Map<number, OpenTx>();
+  const reply = (m: Reply) => port.postMessage(m);
+  const target = (txId: number | null) => {
+    if (txId === null) return db;
+    const t = txs.get(txId);
+    if (!t) throw new Error('transaction is no longer open');
+    return t.tx;
+  };
+  const ROLLBACK = Symbol('rollback');
+  const NO_REPLY = Symbol('no reply');
+
+  async function handle(m: Request): Promise<unknown> {
+    switch (m.op) {
+      case 'query':
+        return plain(await target(m.txId).query(m.sql, m.params, { rowMode: m.rowMode, parsers: m.rawTimestamps ? RAW_PARSERS : undefined }));
+      case 'exec':
+        return (await target(m.txId).exec(m.sql)).map(plain);
+      case 'copy':
+        await db.transaction(async (tx) => {
+          for (const s of m.statements) await tx.query(s.sql, [], { blob: new Blob([s.data]) });
+        });
+        return undefined;
+      case 'begin':
+        return new Promise<void>((opened, failed) => {
+          let replyTo = -1;
+          db.transaction(
+            (tx) =>
+              new Promise<void>((commit, rollback) => {
+                txs.set(m.txId, {
+                  tx,
+                  finish: (ok, id) => {
+                    replyTo = id;
+                    if (ok) commit();
+                    else rollback(ROLLBACK);
+                  },
+                });
+                opened();
+              }),
+          ).then(
+            () => {
+              txs.delete(m.txId);
+              reply({ id: replyTo, ok: true });
+            },
+            (e: unknown) => {
+              txs.delete(m.txId);
+              if (replyTo === -1) failed(e);
+              else if (e === ROLLBACK) reply({ id: replyTo, ok: true });
+              else reply({ id: replyTo, ok: false, error: serializeError(e) });
+            },
+          );
+        });
+      case 'commit':
+      case 'rollback': {
+        const t = txs.get(m.txId);
+        if (!t) throw new Error('transaction is no longer open');
+        t.finish(m.op === 'commit', m.id);
+        return NO_REPLY; // answered when PGlite has committed or rolled back
+      }
+      case 'close':
+        await db.close();
+        return undefined;
+    }
+  }
+
+  port.on('message', (m: Request) => {
+    handle(m).then(
+      (result) => {
+        if (result !== NO_REPLY) reply({ id: m.id, ok: true, result });
+      },
+      (e: unknown) => reply({ id: m.id, ok: false, error: serializeError(e) }),
+    );
+  });
+  port.postMessage({ ready: true });
+}
+
+main().catch((e: unknown) => {
+  parentPort!.postMessage({ ready: false, error: serializeError(e) });
+});
