@@ -348,10 +348,10 @@ function tsv(rows: Record<string, unknown>[], columns: readonly string[]): strin
 
 export class RequestLogService {
   /**
-   * One writer for both tables. Batches are flushed every 100 ms or at 200 records, in statements
-   * of at most 200 records: on PGlite each statement runs synchronously on this thread (~25 µs per
-   * record, log + audit), so bounded statements keep event-loop pauses to a few ms; the event
-   * loop serves requests between them.
+   * One writer for both tables. Batches are flushed every 100 ms or at 1000 records, in statements
+   * of at most 1000 records. The store does the work off this thread (PGlite on its own thread,
+   * PostgreSQL in its server), so a bigger batch does not pause request handling, and it spreads
+   * per-statement costs (PGlite first writes each COPY's data to a file) over more records.
    */
   private readonly writer: BatchWriter<CallRecord>;
 
@@ -363,7 +363,7 @@ export class RequestLogService {
     warn: (msg: string) => void,
     opts: BatchWriterOptions = {},
   ) {
-    this.writer = new BatchWriter<CallRecord>('request log', (records) => this.insert(records), warn, { maxBatch: 200, maxStatementRows: 200, ...opts });
+    this.writer = new BatchWriter<CallRecord>('request log', (records) => this.insert(records), warn, { maxBatch: 1000, maxStatementRows: 1000, ...opts });
     const client = (db as unknown as { $client?: unknown }).$client;
     this.pglite = client instanceof PgliteThread ? client : null;
   }
