@@ -79,7 +79,7 @@ describe('embedded store thread', () => {
           })
           .catch(() => {});
       });
-      const rows = await store.db.execute<{ id: string }>(sql`select id from projects where id like 'prj_%er' order by id`);
+      const rows = (await store.db.execute(sql`select id from projects where id like 'prj_%er' order by id`)) as unknown as { rows: { id: string }[] };
       assert.deepEqual(rows.rows.map((r) => r.id), ['prj_outer']);
     } finally {
       await store.close();
@@ -123,7 +123,7 @@ describe('embedded store thread on a data directory', () => {
       await a.close();
       await assert.rejects(a.db.execute(sql`select 1`), (e: Error) => /embedded store is closed/.test(String((e.cause as Error | undefined)?.message ?? e.message)));
       const b = await openStore({ databaseUrl: null, pgliteDir: dir });
-      const rows = await b.db.execute<{ name: string }>(sql`select name from projects where id = 'prj_keep'`);
+      const rows = (await b.db.execute(sql`select name from projects where id = 'prj_keep'`)) as unknown as { rows: { name: string }[] };
       assert.equal(rows.rows[0]?.name, 'kept');
       await b.close();
     } finally {

@@ -67,7 +67,12 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     // The embedded store has one process: leases of deliveries cut off by a crash can be released now.
     if (store.kind === 'pglite') await store.db.update(webhookOutbox).set({ lockedUntil: null }).where(eq(webhookOutbox.status, 'pending'));
     const audit = new AuditService(store.db);
-    const tester = new LiveTester({ stripe: config.stripeApiBase }, config.stripeTimeoutMs);
+    const upstream = new UpstreamClient({
+      timeoutMs: config.stripeTimeoutMs,
+      connections: 64,
+      throttle: { liveRate: config.throttleLiveRps, testRate: config.throttleTestRps, maxQueue: config.throttleMaxQueue, maxWaitMs: config.throttleMaxWaitMs },
+    });
+    const tester = new LiveTester(upstream, { stripe: config.stripeApiBase }, config.stripeTimeoutMs);
     const accounts = new AccountService(store.db, vault, webhooks, tester, audit);
     const webhookWorker = new WebhookWorker(
       store.db,
@@ -77,11 +82,6 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     );
     webhooks.onEnqueued = () => webhookWorker.kick();
     const requestLog = new RequestLogService(store.db, config.requestLogBodies, opts.warn);
-    const upstream = new UpstreamClient({
-      timeoutMs: config.stripeTimeoutMs,
-      connections: 64,
-      throttle: { liveRate: config.throttleLiveRps, testRate: config.throttleTestRps, maxQueue: config.throttleMaxQueue, maxWaitMs: config.throttleMaxWaitMs },
-    });
     const stripeCalls = new StripeCaller(store.db, vault, webhooks, upstream, requestLog, { base: config.stripeApiBase, warn: opts.warn });
     accounts.onAccountChanged = stripeCalls.onAccountChanged;
     const actions = new ActionService(stripeCalls, config);
@@ -110,7 +110,6 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
         await stripeCalls.close();
         await requestLog.close();
         await webhookWorker.stop();
-        await tester.close();
         await store.close();
       },
     };
