@@ -29,7 +29,7 @@
 // A provider answer (any status) is returned to the caller, who decides how to present it.
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { getConnector } from '../connectors/registry.js';
 import type { Db } from '../store/db.js';
 import { accountPermissions, accounts } from '../store/schema.js';
@@ -42,10 +42,11 @@ import {
   type UpstreamResponse,
 } from '../upstream/index.js';
 import type { Vault } from '../vault/vault.js';
-import { type AccountRow, accountView } from './account-view.js';
+import type { AccountRow } from './account-view.js';
 import type { Actor } from './audit.js';
 import { ServiceError } from './errors.js';
 import type { CallRecord, CallSource, RequestLogService } from './request-log.js';
+import { KeyVerdicts } from './key-verdicts.js';
 import type { WebhookService } from './webhooks.js';
 
 export const ACCOUNT_TTL_MS = 60_000;
@@ -53,7 +54,6 @@ export const ACCOUNT_CACHE_MAX = 5_000;
 /** Statuses whose accounts may be called (see the 412 policy above). */
 export const CALLABLE_STATUSES: ReadonlySet<string> = new Set(['active', 'error']);
 /** status_reasons codes set by a 401 (or the link-time test); a later 2xx clears them. */
-const KEY_REJECTED_CODES: ReadonlySet<string> = new Set(['invalid_key', 'expired_key']);
 const GRANT_HINT = 'In the Stripe Dashboard open Developers > API keys, edit the restricted key, grant that permission (Read or Write), save, and retry.';
 
 /** Who is calling, for which account, and as what (for logs, audit and messages). */
@@ -156,7 +156,7 @@ export interface StripeCallerOptions {
 export class StripeCaller {
   private readonly cache = new Map<string, CachedAccount>();
   private readonly loading = new Map<string, Promise<CachedAccount>>();
-  private readonly rejecting = new Map<string, Promise<void>>();
+  private readonly verdicts: KeyVerdicts;
   private readonly ttlMs: number;
   private readonly maxAccounts: number;
   /** Bumped by onAccountChanged so a load racing with a change is not cached. */
@@ -165,13 +165,14 @@ export class StripeCaller {
   constructor(
     private readonly db: Db,
     private readonly vault: Vault,
-    private readonly webhooks: WebhookService,
+    webhooks: WebhookService,
     readonly upstream: UpstreamClient,
     private readonly log: RequestLogService,
     private readonly opts: StripeCallerOptions,
   ) {
     this.ttlMs = opts.ttlMs ?? ACCOUNT_TTL_MS;
     this.maxAccounts = opts.maxAccounts ?? ACCOUNT_CACHE_MAX;
+    this.verdicts = new KeyVerdicts(db, webhooks, this.onAccountChanged, opts.warn);
   }
 
   get base(): string {
@@ -277,7 +278,7 @@ export class StripeCaller {
       type: response.headers['content-type'],
     });
     if (ok) {
-      if (account.row.status === 'error') await this.maybeRecovered(account);
+      if (account.row.status === 'error') await this.verdicts.recovered(account);
       return result;
     }
     const pe = parseProviderError(response.body);
@@ -289,7 +290,7 @@ export class StripeCaller {
           ? 'Stripe says the stored key has expired or was rolled. The account is now in error: link a current key (Hub edit mode or PATCH /accounts/{id}).'
           : 'Stripe rejected the stored key (revoked or deleted). The account is now in error: link a current key (Hub edit mode or PATCH /accounts/{id}).';
       result.keyRejected = { code, message };
-      await this.markKeyRejected(account, code, message);
+      await this.verdicts.rejected(account, code, message);
     } else if (status === 403) {
       const permission = permissionFromStripeMessage(pe?.message);
       const closed = /not available for use by restricted keys/.test(pe?.message ?? '');
@@ -378,65 +379,6 @@ export class StripeCaller {
     return err;
   }
 
-  /** 401: status error + reason + account.updated webhook, unless the key changed meanwhile. */
-  private markKeyRejected(account: CachedAccount, code: string, description: string): Promise<void> {
-    const id = account.row.id;
-    this.onAccountChanged(id);
-    let p = this.rejecting.get(id);
-    if (p) return p;
-    p = (async () => {
-      try {
-        const now = new Date();
-        let changed = false;
-        await this.db.transaction(async (tx) => {
-          const [cur] = await tx.select().from(accounts).where(eq(accounts.id, id)).limit(1).for('update');
-          if (!cur || cur.secretCiphertext !== account.row.secretCiphertext) return; // key replaced or deleted meanwhile
-          if (cur.status === 'error' && cur.statusReasons.length === 1 && cur.statusReasons[0].code === code) return;
-          const [row] = await tx
-            .update(accounts)
-            .set({ status: 'error', statusReasons: [{ code, description, timestamp: now.toISOString() }], updatedAt: now })
-            .where(eq(accounts.id, id))
-            .returning();
-          await this.webhooks.enqueue(tx, row.projectId, 'account.updated', accountView(row));
-          changed = true;
-        });
-        if (changed) this.webhooks.onEnqueued();
-      } catch (e) {
-        this.opts.warn(`could not mark account ${id} as error after a 401: ${(e as Error).message}`);
-      } finally {
-        this.rejecting.delete(id);
-        this.onAccountChanged(id);
-      }
-    })();
-    this.rejecting.set(id, p);
-    return p;
-  }
-
-  /** A 2xx with a key Stripe had refused: back to active (reasons from a 401/test only). */
-  private async maybeRecovered(account: CachedAccount): Promise<void> {
-    const reasons = account.row.statusReasons;
-    if (reasons.length === 0 || !reasons.every((r) => KEY_REJECTED_CODES.has(r.code))) return;
-    const id = account.row.id;
-    try {
-      const now = new Date();
-      let changed = false;
-      await this.db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(accounts)
-          .set({ status: 'active', statusReasons: [], lastVerifiedAt: now, updatedAt: now })
-          .where(and(eq(accounts.id, id), eq(accounts.status, 'error'), eq(accounts.secretCiphertext, account.row.secretCiphertext)))
-          .returning();
-        if (!row) return;
-        await this.webhooks.enqueue(tx, row.projectId, 'account.updated', accountView(row));
-        changed = true;
-      });
-      if (changed) this.webhooks.onEnqueued();
-    } catch (e) {
-      this.opts.warn(`could not restore account ${id} to active: ${(e as Error).message}`);
-    }
-    this.onAccountChanged(id);
-  }
-
   // ------------------------------------------------------------ learnt permissions
 
   private async permissionMap(account: CachedAccount): Promise<Map<string, boolean>> {
@@ -501,7 +443,7 @@ export class StripeCaller {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.rejecting.values()]);
+    await this.verdicts.settle();
     this.cache.clear();
     await this.upstream.close();
   }

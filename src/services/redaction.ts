@@ -1,0 +1,103 @@
+// Redaction of what the request log stores: bodies are stored as text, at most BODY_CAP
+// characters. Values of sensitive keys (number, cvc, secret, password, token, key,
+// client_secret, …; see SENSITIVE_KEY) are replaced by "[redacted]" at any depth, and anything
+// shaped like a Stripe secret (sk_/rk_/pk_…, whsec_…, client secrets `…_secret_…`) is masked
+// wherever it appears, so the account's key can never be stored even if a caller or provider
+// echoes it.
+/** Cap of a stored body, in characters. */
+export const BODY_CAP = 4096;
+/** Bodies larger than this are not parsed for redaction: only their size is stored. */
+const PARSE_LIMIT = 256 * 1024;
+
+/** Keys whose values are never stored (case-insensitive, exact or by suffix). */
+const SENSITIVE_KEY =
+  /^(?:number|cvc|cvv|cvc_check|secret|password|passwd|token|key|api_key|client_secret|authorization|account_number|routing_number|id_number|personal_id_number|ssn_last_4|iban|exp_month|exp_year|pin)$|(?:_secret|_token|_key|_password|_number)$/i;
+/** Stripe secrets anywhere in a string: API keys, webhook secrets, client secrets. */
+const SECRET_VALUE = /\b(?:(?:sk|rk|pk)_(?:live|test|org)_[A-Za-z0-9]{4,}|whsec_[A-Za-z0-9+/=]{4,}|[a-z]{2,6}_[A-Za-z0-9]{6,}_secret_[A-Za-z0-9]{4,})/g;
+export const REDACTED = '[redacted]';
+
+export function isSensitiveKey(k: string): boolean {
+  return SENSITIVE_KEY.test(k);
+}
+
+/** Masks Stripe secrets inside a string ('sk_test_…Ab12' keeps the prefix only). */
+export function maskSecrets(s: string): string {
+  SECRET_VALUE.lastIndex = 0;
+  if (!SECRET_VALUE.test(s)) return s;
+  SECRET_VALUE.lastIndex = 0;
+  return s.replace(SECRET_VALUE, (m) => {
+    if (m.startsWith('whsec_')) return 'whsec_[redacted]';
+    if (m.includes('_secret_')) return m.slice(0, m.indexOf('_') + 1) + '[redacted]';
+    return m.slice(0, m.indexOf('_', m.indexOf('_') + 1) + 1) + '[redacted]'; // sk_live_…
+  });
+}
+
+/** A deep copy with sensitive values replaced and secrets masked. */
+export function redactValue(v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return maskSecrets(v);
+  if (v === null || typeof v !== 'object') return v;
+  if (depth > 32) return '[too deep]';
+  if (Array.isArray(v)) return v.map((x) => redactValue(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    out[k] = isSensitiveKey(k) && x !== null && x !== '' && typeof x !== 'boolean' ? REDACTED : redactValue(x, depth + 1);
+  }
+  return out;
+}
+
+/** Control characters (NUL cannot be stored in a Postgres text column) become visible escapes. */
+export function clean(s: string): string {
+  return /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s) ? s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : s;
+}
+
+function cap(s: string): string {
+  s = clean(s);
+  return s.length <= BODY_CAP ? s : `${s.slice(0, BODY_CAP)}…[truncated ${s.length - BODY_CAP} characters]`;
+}
+
+/** Redacted, capped text of a JSON-ish value (a parsed body), or null. */
+export function redactBody(v: unknown): string | null {
+  if (v === undefined || v === null || v === '') return null;
+  if (typeof v === 'string') return cap(maskSecrets(v));
+  return cap(JSON.stringify(redactValue(v)));
+}
+
+/** Redacted, capped text of a raw body (a provider response): JSON is parsed and redacted. */
+export function redactRawBody(raw: Buffer | null, contentType: string | undefined): string | null {
+  if (raw === null || raw.length === 0) return null;
+  if (raw.length > PARSE_LIMIT) return `[omitted: ${raw.length} bytes]`;
+  const ct = contentType ?? '';
+  if (ct.includes('json') || (ct === '' && (raw[0] === 0x7b || raw[0] === 0x5b))) {
+    try {
+      return redactBody(JSON.parse(raw.toString('utf8')));
+    } catch {
+      /* fall through: keep as text */
+    }
+  }
+  if (ct.startsWith('text/') || ct.includes('json') || ct.includes('x-www-form-urlencoded')) return cap(maskSecrets(raw.toString('utf8')));
+  return `[binary: ${raw.length} bytes${ct ? `, ${ct}` : ''}]`;
+}
+
+/** Path with query string: values of sensitive parameters masked, secrets masked. */
+export function redactPath(raw: string): string {
+  const path = raw.replace(/[\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
+  const q = path.indexOf('?');
+  if (q === -1) return maskSecrets(path);
+  const parts = path
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq === -1) return pair;
+      let name = pair.slice(0, eq);
+      try {
+        name = decodeURIComponent(name);
+      } catch {
+        /* keep raw */
+      }
+      const base = /([A-Za-z0-9_]+)\]?$/.exec(name)?.[1] ?? name;
+      return isSensitiveKey(base) ? `${pair.slice(0, eq)}=${encodeURIComponent(REDACTED)}` : pair;
+    });
+  return maskSecrets(path.slice(0, q + 1) + parts.join('&'));
+}
+
