@@ -200,6 +200,16 @@ describe('live test outcomes', () => {
     });
   }
 
+  test('one dropped connection (a stale keep-alive socket) is retried once and the link succeeds', async () => {
+    const { token } = await connectSession(lh);
+    const seen = stripe.log.length;
+    stripe.inject({ kind: 'reset', count: 1 });
+    const res = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: stripe.keys.secretTest } });
+    assert.equal(res.status, 201, res.text);
+    const tests = stripe.log.slice(seen).filter((e) => e.path.startsWith('/v1/customers'));
+    assert.ok(tests.length >= 1, 'the key test reached Stripe after the reset');
+  });
+
   test('timeout: Stripe slower than the configured timeout', async () => {
     const { token } = await connectSession(lh);
     stripe.inject({ kind: 'delay', delayMs: 3000, count: 1 });

@@ -109,10 +109,13 @@ export async function killAllLinkhubProcesses(): Promise<void> {
   );
 }
 
-/** Spawns src/main.ts; without PORT in `env` a free port is chosen. Does not wait for readiness. */
-export async function spawnLinkhub(env: Record<string, string>): Promise<LinkhubProcess> {
+/**
+ * Spawns src/main.ts (or `entry`, a compiled file run by plain node, as `npm start` does); without
+ * PORT in `env` a free port is chosen. Does not wait for readiness.
+ */
+export async function spawnLinkhub(env: Record<string, string>, entry?: string): Promise<LinkhubProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', mainScript], {
+  const child = spawn(process.execPath, entry ? [entry] : ['--import', 'tsx', mainScript], {
     cwd: projectRoot,
     env: childEnv({ PORT: String(port), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -149,9 +152,9 @@ export async function spawnLinkhub(env: Record<string, string>): Promise<Linkhub
   return proc;
 }
 
-/** Spawns src/main.ts and waits until GET /healthz answers 200 (fails fast if the process exits). */
-export async function startLinkhubProcess(env: Record<string, string>, timeoutMs = 120_000): Promise<LinkhubProcess> {
-  const proc = await spawnLinkhub(env);
+/** Spawns src/main.ts (or `entry`) and waits until GET /healthz answers 200 (fails fast if the process exits). */
+export async function startLinkhubProcess(env: Record<string, string>, timeoutMs = 120_000, entry?: string): Promise<LinkhubProcess> {
+  const proc = await spawnLinkhub(env, entry);
   const state: { exit: Exit | null } = { exit: null };
   void proc.exited.then((e) => (state.exit = e));
   const early = () => new Error(`Linkhub exited (${state.exit!.code ?? state.exit!.signal}) before it was ready:\n${proc.stderr()}\n${proc.stdout()}`);
