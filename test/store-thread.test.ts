@@ -29,6 +29,8 @@ describe('embedded store thread', () => {
     assert.equal(raw.rows[0][0], 'a');
     assert.equal(typeof raw.rows[0][1], 'string', 'drizzle keeps timestamps as text');
     assert.equal(raw.fields.length, 2);
+    // Functions cannot cross threads: any other parser is refused, not silently ignored.
+    await assert.rejects(thread.query('select 1::int4 as n', [], { parsers: { 23: (v: string) => Number(v) * 2 } }), /no custom parsers/);
   });
 
   test('errors keep Postgres fields (code, constraint, detail) and do not break the thread', async () => {

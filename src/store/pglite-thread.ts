@@ -3,7 +3,7 @@
 // close), plus `copy` for the request log's batched COPY, so drizzle runs on it unchanged.
 import { Worker } from 'node:worker_threads';
 import type { QueryOptions, Results } from '@electric-sql/pglite';
-import type { Reply, Request, SerializedError, WorkerInit } from './pglite-worker.js';
+import { RAW_TEXT_TYPES, type Reply, type Request, type SerializedError, type WorkerInit } from './pglite-protocol.js';
 
 type Pending = { resolve(v: unknown): void; reject(e: Error): void };
 type Call = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -22,9 +22,15 @@ class Session {
     protected readonly txId: number | null,
   ) {}
 
-  /** drizzle passes identity parsers for timestamp-like types; the worker applies the same set. */
+  /**
+   * Functions cannot cross threads: the one `parsers` option supported is drizzle's (keep
+   * RAW_TEXT_TYPES as text), which the worker applies itself. Anything else is refused.
+   */
   async query<T>(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<Results<T>> {
     if (options.blob) throw new Error('use copy() for COPY FROM /dev/blob on the embedded store');
+    if (options.serializers || (options.parsers && Object.keys(options.parsers).some((k) => !RAW_TEXT_TYPES.includes(Number(k))))) {
+      throw new Error('the embedded store thread supports no custom parsers or serializers (only drizzle-orm\'s raw timestamps)');
+    }
     return (await this.thread.call({
       op: 'query',
       txId: this.txId,

@@ -7,34 +7,12 @@
 // statements in one transaction), begin / commit / rollback (a transaction held open across
 // messages; PGlite's own lock makes other statements wait for it, as in-process), close.
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, types, type Results, type Transaction } from '@electric-sql/pglite';
+import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
+import { RAW_TEXT_TYPES, type Reply, type Request, type SerializedError, type WorkerInit } from './pglite-protocol.js';
 
-export interface WorkerInit {
-  /** Data directory, or null for an in-memory database. */
-  dataDir: string | null;
-  /** A dumped data directory (tar) to start from (tests: a migrated template). */
-  loadDataDir: Uint8Array<ArrayBuffer> | null;
-}
-
-export type Request =
-  | { id: number; op: 'query'; txId: number | null; sql: string; params: unknown[]; rowMode: 'array' | 'object'; rawTimestamps: boolean }
-  | { id: number; op: 'exec'; txId: number | null; sql: string }
-  | { id: number; op: 'copy'; statements: { sql: string; data: string }[] }
-  | { id: number; op: 'begin'; txId: number }
-  | { id: number; op: 'commit' | 'rollback'; txId: number }
-  | { id: number; op: 'close' };
-
-export type Reply = { id: number; ok: true; result?: unknown } | { id: number; ok: false; error: SerializedError };
-
-export interface SerializedError {
-  message: string;
-  name: string;
-  props: Record<string, string | number | boolean>;
-}
-
-/** The parsers drizzle-orm passes for its queries: timestamps, dates and intervals stay text. */
+/** drizzle-orm's parsers for its queries: timestamps, dates and intervals stay text. */
 const RAW = (v: string) => v;
-const RAW_PARSERS = Object.fromEntries([types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map((t) => [t, RAW]));
+const RAW_PARSERS = Object.fromEntries(RAW_TEXT_TYPES.map((t) => [t, RAW]));
 
 function serializeError(e: unknown): SerializedError {
   const err = e instanceof Error ? e : new Error(String(e));
