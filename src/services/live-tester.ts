@@ -1,7 +1,8 @@
 // Runs a connector's live test (link time, re-test, rotation) through the one upstream client,
 // so the key test shares the keep-alive pool of that connector's API with proxy, actions and MCP.
-// One attempt (no retries: the user sees "try again" and decides), no throttling, and a precise
-// deadline (an AbortSignal timer, not the client's coarse per-attempt timers): the Hub's user waits.
+// No retries (the user sees "try again" and decides) except the client's one retry when a reused
+// keep-alive connection turns out closed; no throttling; a precise deadline (an AbortSignal
+// timer, not the client's coarse per-attempt timers), since the Hub's user is waiting.
 import type { ConnectorDefinition, LiveTestOutcome } from '../connectors/types.js';
 import type { UpstreamClient } from '../upstream/index.js';
 
