@@ -127,6 +127,20 @@ export async function deepFocus(page: Page) {
   });
 }
 
+/**
+ * The focused element once `ok(focus)` holds, or the last one seen after `timeoutMs`: the Hub moves
+ * focus in an effect that runs after the render a test waits for, so checking at once can be early.
+ */
+export async function settledFocus(page: Page, ok: (f: Awaited<ReturnType<typeof deepFocus>>) => boolean, timeoutMs = 3000) {
+  const until = Date.now() + timeoutMs;
+  let f = await deepFocus(page);
+  while (!ok(f) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 25));
+    f = await deepFocus(page);
+  }
+  return f;
+}
+
 export interface ContrastProblem {
   text: string;
   ratio: number;

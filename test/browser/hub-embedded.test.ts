@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { checkStripeKey } from '../../src/connectors/stripe/key-rules.js';
 import { connectSession } from '../helpers/linkhub.js';
-import { chromiumSkip, deepFocus, screenshot } from './browser.js';
+import { chromiumSkip, deepFocus, screenshot, settledFocus } from './browser.js';
 import { connectButton, type HubFixture, keyField, startHubFixture } from './fixture.js';
 
 let fx: HubFixture;
@@ -134,7 +134,7 @@ describe('Hub web component (embedded)', { skip: chromiumSkip() }, () => {
       const text = await alert.innerText();
       assert.match(text, title);
       assert.match(text, message);
-      const focus = await deepFocus(page);
+      const focus = await settledFocus(page, (f) => f?.role === 'alert');
       assert.equal(focus?.role, 'alert', 'focus moved to the error');
       if (key === fx.stripe.keys.restrictedTestNoCustomers) {
         assert.match(text, /rak_customer_read/);

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { sha256 } from '../../src/services/ids.js';
 import { connectSessions } from '../../src/store/schema.js';
 import { connectSession } from '../helpers/linkhub.js';
-import { chromiumSkip, contrastProblems, deepFocus, screenshot } from './browser.js';
+import { chromiumSkip, contrastProblems, deepFocus, screenshot, settledFocus } from './browser.js';
 import { type HubFixture, keyField, startHubFixture } from './fixture.js';
 
 let fx: HubFixture;
@@ -93,7 +93,7 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
       .where(eq(connectSessions.tokenHash, sha256(token)));
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByRole('heading', { name: 'This link has expired' }).waitFor();
-    assert.equal((await deepFocus(page))?.tag, 'h1', 'focus moved to the expired notice');
+    assert.equal((await settledFocus(page, (f) => f?.tag === 'h1'))?.tag, 'h1', 'focus moved to the expired notice');
     assert.match(await page.locator('linkhub-hub .message').innerText(), /Ask the person or app that sent it to you for a new link/);
     assert.equal((await fx.accountsOf(ownerId)).length, 0);
     await context.close();
@@ -130,7 +130,7 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
     const text = await alert.innerText();
     assert.match(text, /rak_customer_read/);
     assert.ok(text.includes(`Your current key ••••••••${oldHint} is still in use`), text);
-    assert.equal((await deepFocus(page))?.role, 'alert');
+    assert.equal((await settledFocus(page, (f) => f?.role === 'alert'))?.role, 'alert');
     await screenshot(page, 'edit-failed');
     let account = (await fx.lh.api('GET', `/accounts/${id}`)).body;
     assert.equal(account.key_hint, oldHint, 'the old key is kept');
