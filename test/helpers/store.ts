@@ -1,6 +1,6 @@
-// Test stores: PGlite in memory (on its own thread, as in production) loaded from a migrated template (cached on disk per migration set,
-// ~0.4 s instead of ~3 s per store), or a fresh database on the PostgreSQL server of
-// LINKHUB_TEST_DATABASE_URL, dropped on close.
+// Test stores: PGlite in memory, on its own thread as in production, loaded from a migrated
+// template (cached on disk per migration set, ~0.4 s instead of ~3 s per store), or a fresh
+// database on the PostgreSQL server of LINKHUB_TEST_DATABASE_URL, dropped on close.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
