@@ -3,14 +3,13 @@
 // Seeds the accounts by one INSERT … SELECT generate_series (fake ciphertexts: listing never decrypts;
 // created_at repeats in pairs so the id tie-break is exercised), then times page 1 and deep pages.
 // OFFSET is AccountService.list (the platform API's /accounts); keyset is the dashboard's listAccountsKeyset.
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { encodeCursor, listAccountsKeyset, type DashboardAccountFilter } from '../src/http/dashboard/account-list.js';
 import { AccountService, type AccountFilter } from '../src/services/accounts.js';
 import { openStore, storeFromPglite, type Store } from '../src/store/db.js';
+import { createScratchDatabase } from '../test/helpers/scratch-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,22 +27,11 @@ const PROJECT = 'default';
 async function open(): Promise<{ store: Store; label: string; drop(): Promise<void> }> {
   const base = args['database-url'];
   if (!base) return { store: await storeFromPglite(await PGlite.create()), label: 'PGlite (in memory)', drop: async () => {} };
-  const name = `linkhub_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = '/' + name;
+  const db = await createScratchDatabase(base, 'linkhub_bench');
   return {
-    store: await openStore({ databaseUrl: url.toString(), pgliteDir: null }),
-    label: `PostgreSQL (${url.host})`,
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
+    store: await openStore({ databaseUrl: db.url, pgliteDir: null }),
+    label: `PostgreSQL (${new URL(db.url).host})`,
+    drop: db.drop,
   };
 }
 

@@ -63,22 +63,12 @@ async function linkhub(): Promise<void> {
   const { createServices } = await import('../../src/services/index.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'linkhub-bench-'));
   // BENCH_DATABASE_URL=postgres://…: run on a fresh PostgreSQL database instead of PGlite.
-  let pgAdmin: string | null = null;
-  let pgName: string | null = null;
+  let scratch: { url: string; drop(): Promise<void> } | null = null;
   const pgEnv: Record<string, string> = {};
   if (process.env.BENCH_DATABASE_URL) {
-    const pg = (await import('pg')).default;
-    pgAdmin = process.env.BENCH_DATABASE_URL;
-    pgName = `linkhub_bench_${process.pid}`;
-    const c = new pg.Client({ connectionString: pgAdmin });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${pgName}`);
-    await c.query(`CREATE DATABASE ${pgName}`);
-    await c.end();
-    const u = new URL(pgAdmin);
-    u.pathname = '/' + pgName;
-    pgEnv.DATABASE_URL = u.toString();
-    pgEnv.LINKHUB_MASTER_KEY = (await import('node:crypto')).randomBytes(32).toString('base64');
+    const { createScratchDatabase } = await import('../../test/helpers/scratch-database.js');
+    scratch = await createScratchDatabase(process.env.BENCH_DATABASE_URL, 'linkhub_bench');
+    pgEnv.DATABASE_URL = scratch.url;
   }
   const config = loadConfig({
     LINKHUB_MASTER_KEY: (await import('node:crypto')).randomBytes(32).toString('base64'),
@@ -139,13 +129,7 @@ async function linkhub(): Promise<void> {
     await app.close();
     await services.close();
     rmSync(dataDir, { recursive: true, force: true });
-    if (pgAdmin && pgName) {
-      const pg = (await import('pg')).default;
-      const c = new pg.Client({ connectionString: pgAdmin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
-      await c.end();
-    }
+    if (scratch) await scratch.drop();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());

@@ -6,10 +6,10 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import { migrationsDir } from '../../src/paths.js';
 import { openStore, storeFromPglite, type Store } from '../../src/store/db.js';
 import { PgliteThread } from '../../src/store/pglite-thread.js';
+import { createScratchDatabase } from './scratch-database.js';
 
 export const testStoreKind: 'pglite' | 'postgres' = process.env.LINKHUB_TEST_STORE === 'postgres' ? 'postgres' : 'pglite';
 
@@ -43,23 +43,8 @@ export async function createTestStore(): Promise<TestStore> {
   if (testStoreKind === 'postgres') {
     const base = process.env.LINKHUB_TEST_DATABASE_URL;
     if (!base) throw new Error('LINKHUB_TEST_STORE=postgres needs LINKHUB_TEST_DATABASE_URL');
-    const name = `linkhub_t_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(base);
-    url.pathname = '/' + name;
-    return {
-      databaseUrl: url.toString(),
-      open: () => openStore({ databaseUrl: url.toString(), pgliteDir: null }),
-      async drop() {
-        const c = new pg.Client({ connectionString: base });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
+    const db = await createScratchDatabase(base, 'linkhub_t');
+    return { databaseUrl: db.url, open: () => openStore({ databaseUrl: db.url, pgliteDir: null }), drop: db.drop };
   }
   const dump = await template();
   return {
