@@ -1,6 +1,7 @@
 // The dashboard's HTTP API: admin sign-in (wrong/right password, rate limit, cookie flags,
 // sign-out), the cookie requirement and CSRF guard on every route, the account list (filters,
-// search, keyset paging), test connection, re-link, delete, API keys and webhooks.
+// search, keyset paging), test connection, re-link, delete, API keys, webhooks, and the request log
+// and audit trail (filters, paging, detail, bad input, no key in any answer).
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -191,6 +192,9 @@ describe('guards', () => {
     ['DELETE', '/webhooks/whe_x'],
     ['GET', '/webhooks/deliveries'],
     ['POST', '/webhooks/deliveries/1/retry'],
+    ['GET', '/logs'],
+    ['GET', '/logs/1'],
+    ['GET', '/audit'],
     ['GET', '/no-such-route'],
   ];
 
@@ -493,5 +497,164 @@ describe('webhooks', () => {
     const removed = await dash('DELETE', `/webhooks/${added.body.id}`);
     assert.equal(removed.status, 200);
     assert.ok(!(await dash('GET', '/webhooks')).body.some((e: any) => e.id === added.body.id));
+  });
+});
+
+describe('request logs and audit', () => {
+  let acc: any;
+  let rk: any;
+  let keyId: string;
+  const started = new Date();
+  const call = (path: string, accountId: string, body: Record<string, unknown>) => lh.api('POST', path, body, { headers: { 'x-account-id': accountId } });
+  /** The ids of every page of a list, following `next`. */
+  async function idsOfAllPages(path: string, limit: number): Promise<string[]> {
+    const seen: string[] = [];
+    let next: string | null = null;
+    do {
+      const page: Res = await dash('GET', path + (next ? '&next=' + encodeURIComponent(next) : ''));
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      assert.ok(page.body.data.length <= limit);
+      seen.push(...page.body.data.map((r: any) => r.id));
+      next = page.body.next;
+    } while (next);
+    return seen;
+  }
+
+  before(async () => {
+    acc = await link({ id: 'org-logs', name: 'Logs Ltd' }, stripe.keys.secretTest);
+    rk = await link({ id: 'org-logs-rk', name: 'Restricted Co' }, stripe.keys.restrictedTest);
+    keyId = (await dash('GET', '/api_keys')).body.find((k: any) => k.name === 'Default key').id;
+    assert.equal((await call('/unified/proxy', acc.id, { method: 'get', path: '/v1/customers?limit=1' })).body.status, 200);
+    assert.equal((await call('/actions/rpc', acc.id, { action: 'stripe_list_customers', query: { limit: 1 } })).status, 200);
+    assert.equal((await call('/unified/proxy', acc.id, { method: 'get', path: '/v1/customers/cus_missing' })).body.status, 404);
+    stripe.inject({ kind: '503', count: 1 });
+    assert.equal((await call('/actions/rpc', acc.id, { action: 'stripe_create_customer', body: { email: 'logs@example.com' } })).status, 200);
+    assert.equal((await call('/actions/rpc', rk.id, { action: 'stripe_create_customer', body: { email: 'denied@example.com' } })).status, 403);
+    // Call audits are written in batches, after a test's own audit row would be: flush first, for a fixed order.
+    await lh.services.requestLog.flush();
+    assert.equal((await dash('POST', `/accounts/${acc.id}/test`)).status, 200);
+  });
+
+  test('list: newest first, the account owner and API key named, status, retries and Stripe Request-Id', async () => {
+    const res = await dash('GET', `/logs?account_id=${acc.id}`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.next, null);
+    const rows = res.body.data;
+    assert.deepEqual(
+      rows.map((r: any) => [r.service, r.action ?? r.path, r.status]),
+      [
+        ['rpc', 'stripe_create_customer', 200],
+        ['proxy', '/v1/customers/cus_missing', 404],
+        ['rpc', 'stripe_list_customers', 200],
+        ['proxy', '/v1/customers', 200],
+      ],
+    );
+    for (const r of rows) {
+      assert.equal(r.account_id, acc.id);
+      assert.equal(r.account_owner_name, 'Logs Ltd');
+      assert.equal(r.source_type, 'api_key');
+      assert.equal(r.source_id, keyId);
+      assert.equal(r.actor_name, 'Default key');
+      assert.match(r.provider_request_id, /^req_/);
+      assert.ok(r.duration >= 0 && Date.parse(r.event_datetime) >= started.getTime() - 1000);
+    }
+    assert.equal(rows[0].retries, 1, 'the 503 was retried');
+    assert.equal(rows[1].success, false);
+  });
+
+  test('filters: status code and class, source, action, success, time; paging with next', async () => {
+    const ids = async (q: string) => {
+      const res = await dash('GET', '/logs?' + q);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body.data.map((r: any) => [r.account_id === acc.id ? 'acc' : r.account_id === rk.id ? 'rk' : r.account_id, r.status]);
+    };
+    assert.deepEqual(await ids('status=4xx'), [['rk', 403], ['acc', 404]]);
+    assert.deepEqual(await ids('status=404'), [['acc', 404]]);
+    assert.deepEqual(await ids('status=403,404&account_id=' + rk.id), [['rk', 403]]);
+    assert.deepEqual(await ids(`source=proxy&account_id=${acc.id}`), [['acc', 404], ['acc', 200]]);
+    assert.deepEqual(await ids('action=stripe_create_customer'), [['rk', 403], ['acc', 200]]);
+    assert.deepEqual(await ids('success=false'), [['rk', 403], ['acc', 404]]);
+    assert.equal((await ids(`success=true&account_id=${acc.id}`)).length, 3);
+    assert.deepEqual(await ids(`from=${new Date(Date.now() + 60_000).toISOString()}`), []);
+    assert.deepEqual(await ids(`to=${encodeURIComponent(new Date(started.getTime() - 60_000).toISOString())}`), []);
+    assert.equal((await ids(`from=${encodeURIComponent(started.toISOString())}&to=${Math.floor(Date.now() / 1000) + 60}`)).length, 5);
+
+    const all = (await dash('GET', '/logs?limit=200')).body.data.map((r: any) => r.id);
+    assert.deepEqual(await idsOfAllPages('/logs?limit=2', 2), all);
+  });
+
+  test('detail: the redacted request and response bodies of one call', async () => {
+    const [created, missing] = (await dash('GET', `/logs?account_id=${acc.id}`)).body.data;
+    const c = await dash('GET', `/logs/${created.id}`);
+    assert.equal(c.status, 200);
+    assert.equal(c.body.id, created.id);
+    assert.equal(c.body.account_owner_name, 'Logs Ltd');
+    assert.equal(c.body.request.method, 'POST');
+    assert.deepEqual(c.body.request.body, { email: 'logs@example.com' });
+    assert.match(c.body.idempotency_key, /^linkhub-/);
+    const m = await dash('GET', `/logs/${missing.id}`);
+    assert.equal(m.body.response.status_code, 404);
+    assert.equal(m.body.response.body.error.code, 'resource_missing', 'failed calls keep their response body');
+    assertErrorShape(await dash('GET', '/logs/999999999'), 404);
+    assertErrorShape(await dash('GET', '/logs/abc'), 404);
+  });
+
+  test('audit: who (API key, Hub session, dashboard), what, when, outcome; by account; paged', async () => {
+    const res = await dash('GET', `/audit?account_id=${acc.id}`);
+    assert.equal(res.status, 200);
+    const rows = res.body.data.map((e: any) => [e.actor_type, e.action, e.outcome]);
+    assert.deepEqual(rows, [
+      ['dashboard', 'key.test', 'ok'],
+      ['api_key', 'call.rpc:stripe_create_customer', '200'],
+      ['api_key', 'call.proxy', '404'],
+      ['api_key', 'call.rpc:stripe_list_customers', '200'],
+      ['api_key', 'call.proxy', '200'],
+      ['hub_session', 'link.create', 'ok'],
+    ]);
+    assert.ok(res.body.data.every((e: any) => e.account_id === acc.id && e.account_owner_name === 'Logs Ltd' && Date.parse(e.at) > 0));
+    assert.equal(res.body.data[1].actor_name, 'Default key');
+    assert.equal(res.body.data[0].actor_name, null);
+
+    assert.deepEqual(await idsOfAllPages(`/audit?account_id=${acc.id}&limit=4`, 4), res.body.data.map((e: any) => e.id));
+    assert.deepEqual((await dash('GET', `/audit?from=${new Date(Date.now() + 60_000).toISOString()}`)).body.data, []);
+  });
+
+  test('bad input is a 400 in the error shape, naming the field', async () => {
+    const logCursor = (await dash('GET', '/logs?limit=1')).body.next;
+    for (const [path, field] of [
+      ['/logs?status=abc', 'status'],
+      ['/logs?status=999', 'status'],
+      ['/logs?source=ftp', 'source'],
+      ['/logs?success=maybe', 'success'],
+      ['/logs?from=notadate', 'from'],
+      ['/logs?to=-271821-04-20', 'to'],
+      ['/logs?next=xyz', 'next'],
+      ['/logs?limit=0', 'limit'],
+      ['/logs?limit=201', 'limit'],
+      ['/logs?page=2', 'page'],
+      ['/logs?account_id=acc%00x', 'account_id'],
+      ['/logs?account_id=a&account_id=b', 'account_id'],
+      ['/audit?next=' + logCursor, 'next'],
+      ['/audit?from=yesterday', 'from'],
+      ['/audit?account_id=' + 'x'.repeat(101), 'account_id'],
+    ]) {
+      const res = await dash('GET', path);
+      assertErrorShape(res, 400);
+      assert.equal(res.body.field, field, `${path}: ${res.body.message}`);
+    }
+  });
+
+  test('no Stripe key in any answer: lists, details and audit', async () => {
+    const texts: string[] = [];
+    const logs = await dash('GET', '/logs?limit=200');
+    texts.push(JSON.stringify(logs.body));
+    for (const r of logs.body.data) texts.push(JSON.stringify((await dash('GET', `/logs/${r.id}`)).body));
+    texts.push(JSON.stringify((await dash('GET', '/audit?limit=200')).body));
+    const blob = texts.join('\n');
+    for (const k of [stripe.keys.secretTest, stripe.keys.restrictedTest]) {
+      assert.ok(!blob.includes(k), 'full key found');
+      assert.ok(!blob.includes(k.slice(-24)), 'end of the key found');
+    }
+    assert.ok(!blob.includes(lh.apiKey), 'no API key either');
   });
 });

@@ -11,6 +11,7 @@ import type { RouteContext } from '../context.js';
 import { apiKeyView, deliveryView, endpointView, WebhookEndpointCreate } from '../views.js';
 import { Environment, Nullable } from '../schemas.js';
 import { listAccountsKeyset } from './account-list.js';
+import { dashboardLogRoutes } from './logs.js';
 import { clearedCookie, csrfGuard, dashboardActor, requireAdmin, sessionCookie, sessionToken } from './session.js';
 
 export const DEFAULT_LINK_EXPIRY_S = 7 * 24 * 60 * 60;
@@ -305,6 +306,10 @@ export const dashboardApiRoutes =
           return { id: request.params.id, status: 'pending' };
         },
       );
+
+      // ---- request logs and audit (logs.ts) --------------------------------------------------------
+
+      await authed.register(dashboardLogRoutes(ctx));
 
       // Unknown /dashboard/api/* paths: a JSON 404 (after the cookie check), not the SPA page.
       authed.all('/dashboard/api/*', { schema: { hide } }, async (request) => {
