@@ -1,5 +1,5 @@
-// The Hub's built bundle for the browser tests and bench/hub-size.ts: rebuilt when missing or
-// older than its sources (one build at a time across concurrently running test files).
+// The web bundles for the browser tests and bench/hub-size.ts (the Hub, the Dashboard): each rebuilt
+// when missing or older than its sources (one build at a time across concurrently running test files).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,12 +11,28 @@ export const STACKONE_WEBCOMPONENT = join(projectRoot, 'node_modules', '@stackon
 /** The Hub's JavaScript, gzipped, must stay within this many bytes. */
 export const HUB_GZIP_BUDGET = 40 * 1024;
 
-const SOURCES = [
-  join(projectRoot, 'web', 'hub'),
-  join(projectRoot, 'src', 'connectors', 'stripe', 'key-rules.ts'),
-  join(projectRoot, 'src', 'connectors', 'types.ts'),
-  join(projectRoot, 'node_modules', 'preact', 'package.json'),
-];
+interface Bundle {
+  name: string;
+  /** The vite config, relative to the project root. */
+  config: string;
+  /** A file the build writes, relative to the project root. */
+  output: string;
+  sources: string[];
+}
+
+const preact = join(projectRoot, 'node_modules', 'preact', 'package.json');
+const HUB: Bundle = {
+  name: 'Hub',
+  config: 'web/hub/vite.config.ts',
+  output: 'web/dist/hub/hub.js',
+  sources: [join(projectRoot, 'web', 'hub'), join(projectRoot, 'src', 'connectors', 'stripe', 'key-rules.ts'), join(projectRoot, 'src', 'connectors', 'types.ts'), preact],
+};
+const DASHBOARD: Bundle = {
+  name: 'Dashboard',
+  config: 'web/dashboard/vite.config.ts',
+  output: 'web/dist/dashboard/index.html',
+  sources: [join(projectRoot, 'web', 'dashboard'), preact],
+};
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -28,19 +44,22 @@ function newestMtime(path: string): number {
 }
 
 /** Why the bundle must be (re)built, or null when it is fresh. */
-export function hubBuildReason(): string | null {
-  if (!existsSync(HUB_JS)) return 'web/dist/hub/hub.js is missing';
-  const built = statSync(HUB_JS).mtimeMs;
-  const src = Math.max(...SOURCES.map(newestMtime));
-  return src > built ? 'web/dist/hub/hub.js is older than its sources' : null;
+function buildReason(b: Bundle): string | null {
+  const output = join(projectRoot, b.output);
+  if (!existsSync(output)) return `${b.output} is missing`;
+  const built = statSync(output).mtimeMs;
+  const src = Math.max(...b.sources.map(newestMtime));
+  return src > built ? `${b.output} is older than its sources` : null;
 }
+
+export const hubBuildReason = () => buildReason(HUB);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Builds web/dist/hub/hub.js with `npx vite build -c web/hub/vite.config.ts` when it is missing or stale. */
-export async function ensureWebBuilt(log: (m: string) => void = () => {}): Promise<void> {
-  if (!hubBuildReason()) return;
-  const lock = join(projectRoot, 'web', 'dist', '.hub-build.lock');
+/** Builds a bundle with `npx vite build -c <config>` when it is missing or stale. */
+async function ensureBuilt(b: Bundle, log: (m: string) => void): Promise<void> {
+  if (!buildReason(b)) return;
+  const lock = join(projectRoot, 'web', 'dist', `.${b.name.toLowerCase()}-build.lock`);
   mkdirSync(join(projectRoot, 'web', 'dist'), { recursive: true });
   const deadline = Date.now() + 180_000;
   for (;;) {
@@ -54,22 +73,28 @@ export async function ensureWebBuilt(log: (m: string) => void = () => {}): Promi
       } catch {
         /* just released */
       }
-      if (Date.now() > deadline) throw new Error('timed out waiting for another Hub build');
+      if (Date.now() > deadline) throw new Error(`timed out waiting for another ${b.name} build`);
       await sleep(200);
     }
   }
   try {
-    const reason = hubBuildReason();
+    const reason = buildReason(b);
     if (!reason) return;
-    log(`building the Hub (${reason})`);
-    const r = spawnSync('npx', ['vite', 'build', '-c', 'web/hub/vite.config.ts'], { cwd: projectRoot, encoding: 'utf8', timeout: 170_000 });
-    if (r.status !== 0 || !existsSync(HUB_JS)) {
-      throw new Error(`Hub build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    log(`building the ${b.name} (${reason})`);
+    const r = spawnSync('npx', ['vite', 'build', '-c', b.config], { cwd: projectRoot, encoding: 'utf8', timeout: 170_000 });
+    if (r.status !== 0 || !existsSync(join(projectRoot, b.output))) {
+      throw new Error(`${b.name} build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
     }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
 }
+
+/** web/dist/hub/hub.js, built when missing or stale. */
+export const ensureWebBuilt = (log: (m: string) => void = () => {}) => ensureBuilt(HUB, log);
+
+/** web/dist/dashboard/, built when missing or stale. */
+export const ensureDashboardBuilt = (log: (m: string) => void = () => {}) => ensureBuilt(DASHBOARD, log);
 
 export function gzipSize(path: string): { raw: number; gzip: number } {
   const buf = readFileSync(path);

@@ -3,16 +3,15 @@
 // "Authenticate now" with the Hub), API keys and Webhooks; light and dark screenshots to
 // /tmp/linkhub-shots/dashboard-*.png. Without Chromium: skipped, or failed under CI=true.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { projectRoot } from '../../src/paths.js';
 import { basic, connectSession, type Linkhub, startLinkhub } from '../helpers/linkhub.js';
 import { startStripeStandin, type StripeStandin } from '../stripe-standin/index.js';
+import { ensureDashboardBuilt, ensureWebBuilt, HUB_JS } from './build.js';
 
 const CHROMIUM = process.env.LINKHUB_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = '/tmp/linkhub-shots';
@@ -20,28 +19,6 @@ const PASSWORD = 'browser-test-password-1';
 const ci = process.env.CI === 'true';
 const haveChromium = existsSync(CHROMIUM);
 const noBrowser = haveChromium ? false : `Chromium not found at ${CHROMIUM}`;
-
-function newestMtime(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    t = Math.max(t, st.isDirectory() ? newestMtime(p) : st.mtimeMs);
-  }
-  return t;
-}
-
-/** Builds a web bundle when its output is missing or older than its sources. */
-function buildIfStale(srcDir: string, config: string, output: string): void {
-  if (!existsSync(config)) return;
-  const out = existsSync(output) ? statSync(output).mtimeMs : 0;
-  if (out >= newestMtime(srcDir)) return;
-  execFileSync('npx', ['vite', 'build', '-c', config], { cwd: projectRoot, stdio: 'inherit' });
-}
-
-const dashSrc = join(projectRoot, 'web', 'dashboard');
-const hubSrc = join(projectRoot, 'web', 'hub');
-const hubBundle = join(projectRoot, 'web', 'dist', 'hub', 'hub.js');
 
 let stripe: StripeStandin;
 let lh: Linkhub;
@@ -79,9 +56,9 @@ describe('dashboard in Chromium', { skip: ci ? false : noBrowser }, () => {
   before(async () => {
     if (!haveChromium) throw new Error(`CI=true and ${noBrowser}: the browser tests must run in CI`);
     mkdirSync(SHOTS, { recursive: true });
-    buildIfStale(dashSrc, join(dashSrc, 'vite.config.ts'), join(projectRoot, 'web', 'dist', 'dashboard', 'index.html'));
-    buildIfStale(hubSrc, join(hubSrc, 'vite.config.ts'), hubBundle);
-    if (!existsSync(hubBundle)) hubReason = 'hub bundle not built';
+    await ensureDashboardBuilt();
+    await ensureWebBuilt();
+    if (!existsSync(HUB_JS)) hubReason = 'hub bundle not built';
 
     stripe = await startStripeStandin();
     lh = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_ADMIN_PASSWORD: PASSWORD } });
