@@ -140,3 +140,51 @@ export interface Delivery {
   created_at: string;
   delivered_at: string | null;
 }
+
+/** A list page of the request log or the audit trail: `next` is the cursor of the following (older) page. */
+export interface Paged<T> {
+  data: T[];
+  next: string | null;
+  /** The audit trail: how many events paging reaches at most. */
+  max?: number;
+}
+
+export interface RequestLog {
+  id: string;
+  account_id: string;
+  account_owner_name: string | null;
+  service: 'proxy' | 'rpc' | 'mcp';
+  action: string | null;
+  http_method: string;
+  path: string;
+  url: string;
+  status: number | null;
+  success: boolean;
+  error: string | null;
+  duration: number;
+  event_datetime: string;
+  source_type: string;
+  source_id: string;
+  actor_name: string | null;
+  attempts: number;
+  retries: number;
+  provider_request_id: string | null;
+  idempotency_key: string | null;
+}
+
+export interface RequestLogDetail extends RequestLog {
+  request: { method: string; path: string; url: string; body: unknown };
+  response: { status_code: number; body: unknown } | null;
+}
+
+export interface AuditEvent {
+  id: string;
+  account_id: string;
+  account_owner_name: string | null;
+  actor_type: string;
+  actor_id: string;
+  actor_name: string | null;
+  action: string;
+  outcome: string | null;
+  at: string;
+}

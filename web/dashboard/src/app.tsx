@@ -7,6 +7,7 @@ import { Announcer, announce } from './components.js';
 import { AccountsPage } from './pages/accounts.js';
 import { ApiKeysPage } from './pages/api-keys.js';
 import { LinkPage } from './pages/link.js';
+import { LogsPage } from './pages/logs.js';
 import { WebhooksPage } from './pages/webhooks.js';
 
 export type Theme = 'light' | 'dark';
@@ -23,6 +24,7 @@ const ROUTES: { path: string; label: string; title: string; render(p: PageProps)
   { path: '/dashboard/link', label: 'Link account', title: 'Link an account', render: (p) => <LinkPage {...p} /> },
   { path: '/dashboard/keys', label: 'API keys', title: 'API keys', render: (p) => <ApiKeysPage {...p} /> },
   { path: '/dashboard/webhooks', label: 'Webhooks', title: 'Webhooks', render: (p) => <WebhooksPage {...p} /> },
+  { path: '/dashboard/logs', label: 'Request logs', title: 'Request logs', render: (p) => <LogsPage {...p} /> },
 ];
 
 function routeFor(pathname: string) {
