@@ -6,11 +6,15 @@
 //                   retries, request log + audit) → stand-in
 // Passthrough and proxy alternate over ROUNDS rounds to even out drift. Figures are ratios
 // against the baseline of the same run; no absolute thresholds. Linkhub runs with
-// LINKHUB_LOG_LEVEL=warn (pino request logging off), PGlite store, request-log bodies 'all'.
-// After the runs, the cost of the durable call records alone (request log + audit row per call,
-// written as under load) is measured in the Linkhub process: the part of the gap they explain.
+// LINKHUB_LOG_LEVEL=warn (pino request logging off), PGlite store.
+// Each run also prints the CPU per request of the server under test (split by thread: the API thread,
+// then the busiest others, e.g. the embedded store's), of the load generator and of the stand-in.
+// After the runs, the cost of the durable call records alone (one call-log entry per call, which is
+// also its audit record, written as under load) is measured in the Linkhub process.
 // Env: BENCH_CONCURRENCY (32), BENCH_DURATION_MS (4000), BENCH_WARMUP_MS (1000), BENCH_ROUNDS (3),
-// BENCH_DATABASE_URL (run Linkhub on a fresh PostgreSQL database instead of PGlite), BENCH_CPU_PROF=<dir>.
+// BENCH_DATABASE_URL (run Linkhub on a fresh PostgreSQL database instead of PGlite), BENCH_CPU_PROF=<dir>
+// (profile the whole Linkhub process), BENCH_PROFILE=<file prefix> (profile its API thread during each
+// measured proxy round only).
 // LINKHUB_REQUEST_LOG_BODIES is passed through (default: Linkhub's default).
 import { combine, env, num, runLoad, startRole, warm, type LoadResult, type Role } from './lib/harness.js';
 
@@ -51,8 +55,10 @@ async function main(): Promise<void> {
     const passes: LoadResult[] = [];
     const proxies: LoadResult[] = [];
     for (let i = 0; i < rounds; i++) {
-      passes.push(await runLoad(load, { ...base, name: `passthrough #${i + 1}`, origin: pass.info.url, headers: bearer }, pass));
-      proxies.push(await runLoad(load, { ...proxyJob, name: `proxy #${i + 1}` }, lh));
+      passes.push(await runLoad(load, { ...base, name: `passthrough #${i + 1}`, origin: pass.info.url, headers: bearer }, pass, { 'stand-in': stripe }));
+      if (process.env.BENCH_PROFILE) await lh.request({ type: 'profile-start' }, 'profile-started');
+      proxies.push(await runLoad(load, { ...proxyJob, name: `proxy #${i + 1}` }, lh, { 'stand-in': stripe }));
+      if (process.env.BENCH_PROFILE) await lh.request({ type: 'profile-stop', file: `${process.env.BENCH_PROFILE}.${i + 1}.cpuprofile` }, 'profile-stopped');
     }
     const p = combine('passthrough', passes);
     const x = combine('proxy', proxies);
@@ -72,7 +78,7 @@ async function main(): Promise<void> {
     }
     if (x.cpuPerRequestUs !== undefined) {
       console.log(
-        `    durable call records alone (log + audit row, ${lh.info.store}, measured after the runs): ${records.us.toFixed(0)} µs CPU per call ` +
+        `    durable call records alone (call-log entry = audit record, ${lh.info.store}, measured after the runs): ${records.us.toFixed(0)} µs CPU per call ` +
           `= ${((records.us / x.cpuPerRequestUs) * 100).toFixed(0)} % of the proxy's CPU per request (under load they cost more)`,
       );
     }

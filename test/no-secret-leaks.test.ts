@@ -522,7 +522,7 @@ describe('no secret leaks', () => {
       )) as unknown as { rows: { table_schema: string; table_name: string }[] }
     ).rows;
     const names = tables.map((t) => t.table_name);
-    for (const t of ['accounts', 'api_keys', 'connect_sessions', 'webhook_endpoints', 'webhook_outbox', 'webhook_attempts', 'audit_events', 'vault_keys', 'projects']) {
+    for (const t of ['accounts', 'api_keys', 'connect_sessions', 'webhook_endpoints', 'webhook_outbox', 'webhook_attempts', 'audit_events', 'call_log_segments', 'vault_keys', 'projects']) {
       assert.ok(names.includes(t), `table ${t} was searched`);
     }
     let rowsSeen = 0;

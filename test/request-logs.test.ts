@@ -149,7 +149,7 @@ describe('recorded calls', () => {
     }
     const db = lh.services.store.db;
     await lh.services.requestLog.flush();
-    everything.push(JSON.stringify((await db.execute(sql`select * from request_logs`)) as unknown));
+    everything.push(JSON.stringify((await db.execute(sql`select * from call_log_segments`)) as unknown));
     everything.push(JSON.stringify((await db.execute(sql`select * from audit_events`)) as unknown));
     everything.push(JSON.stringify((await db.execute(sql`select * from account_permissions`)) as unknown));
     const blob = everything.join('\n');
@@ -209,12 +209,18 @@ describe('recorded calls', () => {
   test('the audit trail is append-only: no route changes it and the database refuses UPDATE/DELETE', async () => {
     assert.equal((await lh.api('DELETE', '/audit')).status, 404);
     assert.equal((await lh.api('PATCH', '/audit', {})).status, 404);
+    assert.equal((await lh.api('DELETE', '/requests/logs')).status, 404);
+    const before = await lh.api('GET', '/audit?limit=1000');
+    assert.ok(before.body.data.some((e: any) => e.action.startsWith('call.')) && before.body.data.some((e: any) => e.action === 'link.create'));
     const db = lh.services.store.db;
-    await assert.rejects(db.execute(sql`update audit_events set outcome = 'forged'`));
-    await assert.rejects(db.execute(sql`delete from audit_events`));
-    await assert.rejects(db.execute(sql`truncate audit_events`));
-    const rows = await lh.api('GET', '/audit?limit=1000');
-    assert.ok(rows.body.data.every((e: any) => e.outcome !== 'forged'));
+    const appendOnly = (e: any) => /is append-only/.test(String(e?.cause?.message ?? e?.message));
+    for (const table of ['audit_events', 'call_log_segments']) {
+      await assert.rejects(db.execute(sql.raw(`update ${table} set project_id = 'forged'`)), appendOnly);
+      await assert.rejects(db.execute(sql.raw(`delete from ${table}`)), appendOnly);
+      await assert.rejects(db.execute(sql.raw(`truncate ${table}`)), appendOnly);
+    }
+    const after = await lh.api('GET', '/audit?limit=1000');
+    assert.deepEqual(after.body.data, before.body.data);
   });
 
   test('by default (LINKHUB_REQUEST_LOG_BODIES=errors) response bodies are kept only for failed calls', async () => {

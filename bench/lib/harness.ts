@@ -59,17 +59,39 @@ export async function startRole(role: string, env: Record<string, string> = {}):
 }
 
 const cpu = async (r: Role) => (await r.request({ type: 'cpu' }, 'cpu')).us as number;
+const cpuThreads = async (r: Role) => (await r.request({ type: 'cpu' }, 'cpu')) as { us: number; threads: Record<string, number>; pid: number };
 
-/** Runs a job; with `server`, also reports that process's CPU time per request (µs). */
-export async function runLoad(load: Role, job: LoadJob, server?: Role): Promise<LoadResult> {
-  const before = server ? await cpu(server) : 0;
+/** Per-thread CPU per request of `server` between two readings: main thread, then the busiest others. */
+function threadSplit(a: { threads: Record<string, number>; pid: number }, b: { threads: Record<string, number> }, n: number): string {
+  const d = Object.entries(b.threads).map(([t, us]) => [t, (us - (a.threads[t] ?? 0)) / n] as const);
+  const main = d.find(([t]) => t === String(a.pid))?.[1] ?? 0;
+  const others = d.filter(([t]) => t !== String(a.pid)).map(([, v]) => v).sort((x, y) => y - x);
+  return `main ${main.toFixed(0)}` + (others.length ? ` + threads ${others.slice(0, 3).map((v) => v.toFixed(0)).join('/')}${others.length > 3 ? `/+${others.slice(3).reduce((s, v) => s + v, 0).toFixed(0)}` : ''}` : '');
+}
+
+/**
+ * Runs a job; with `server`, also reports that process's CPU time per request (µs), split by thread,
+ * and the CPU per request of the load generator and of the `others` named (e.g. the upstream).
+ */
+export async function runLoad(load: Role, job: LoadJob, server?: Role, others: Record<string, Role> = {}): Promise<LoadResult> {
+  const before = server ? await cpuThreads(server) : null;
+  const watched: [string, Role][] = [['load generator', load], ...Object.entries(others)];
+  const ob = await Promise.all(watched.map(([, r]) => cpu(r)));
   const m = await load.request({ type: 'run', job }, 'result');
   const r = m.result as LoadResult;
-  if (server) r.cpuPerRequestUs = (await cpu(server) - before) / Math.max(1, r.total);
+  if (server && before) {
+    const after = await cpuThreads(server);
+    r.cpuPerRequestUs = (after.us - before.us) / Math.max(1, r.total);
+    r.threadSplit = threadSplit(before, after, Math.max(1, r.total));
+  }
+  const oa = await Promise.all(watched.map(([, r]) => cpu(r)));
+  r.otherCpuUs = Object.fromEntries(watched.map(([name], i) => [name, (oa[i] - ob[i]) / Math.max(1, r.total)]));
   const ms = (x: number) => x.toFixed(2).padStart(7);
   process.stdout.write(
     `  ${r.name.padEnd(24)} ${r.rps.toFixed(0).padStart(6)} req/s   p50 ${ms(r.p50)} ms   p90 ${ms(r.p90)} ms   p99 ${ms(r.p99)} ms   n=${r.requests}` +
       (r.cpuPerRequestUs !== undefined ? `   server CPU ${r.cpuPerRequestUs.toFixed(0)} µs/req` : '') +
+      (r.threadSplit ? ` (${r.threadSplit})` : '') +
+      (r.otherCpuUs ? `; ${Object.entries(r.otherCpuUs).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')} µs/req` : '') +
       (r.errors ? `   errors=${r.errors} (${r.firstError})` : '') +
       '\n',
   );

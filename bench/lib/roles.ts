@@ -4,7 +4,7 @@
 //   linkhub      a real Linkhub (same buildApp/createServices as `npm start`, PGlite in a temp
 //                dir, LINKHUB_LOG_LEVEL=warn) with one account linked to the stand-in's STRIPE_KEY
 //   load         the load generator: undici Pool, N concurrent loops, per-request latencies
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,11 +16,25 @@ type Msg = Record<string, unknown> & { type: string };
 const send = (m: Msg) => process.send?.(m);
 const onMessage = (fn: (m: Msg) => void | Promise<void>) => process.on('message', (m) => void fn(m as Msg));
 process.on('disconnect', () => process.exit(0));
-// Every role answers {type:'cpu'} with its CPU time so far (µs, user + system).
+/** CPU time (µs) of each thread of this process, by thread id (Linux /proc; empty elsewhere). */
+function threadCpu(): Record<string, number> {
+  const out: Record<string, number> = {};
+  try {
+    for (const t of readdirSync('/proc/self/task')) {
+      const s = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      out[t] = ((Number(f[11]) + Number(f[12])) * 1e6) / 100; // clock ticks (USER_HZ = 100)
+    }
+  } catch {
+    /* not Linux */
+  }
+  return out;
+}
+// Every role answers {type:'cpu'} with its CPU time so far (µs, user + system), and per thread.
 process.on('message', (m: Msg) => {
   if (m?.type === 'cpu') {
     const u = process.cpuUsage();
-    send({ type: 'cpu', us: u.user + u.system });
+    send({ type: 'cpu', us: u.user + u.system, threads: threadCpu(), pid: process.pid });
   }
 });
 
@@ -101,14 +115,31 @@ async function linkhub(): Promise<void> {
     body: JSON.stringify({ integration_id: 'stripe-test', credentials: { api_key: process.env.STRIPE_KEY } }),
   }).then((r) => r.json() as Promise<{ id: string }>);
   if (!linked.id) throw new Error(`linking failed: ${JSON.stringify(linked)}`);
+  // Steady-state profile of the API thread (BENCH_PROFILE=<file>): started/stopped by the bench.
+  let session: import('node:inspector').Session | null = null;
   onMessage(async (m) => {
+    if (m.type === 'profile-start') {
+      const { Session } = await import('node:inspector');
+      session = new Session();
+      session.connect();
+      await new Promise<void>((r) => session!.post('Profiler.enable', () => session!.post('Profiler.start', () => r())));
+      send({ type: 'profile-started' });
+    }
+    if (m.type === 'profile-stop') {
+      const { writeFileSync } = await import('node:fs');
+      session!.post('Profiler.stop', (_e, { profile }) => {
+        writeFileSync(String(m.file), JSON.stringify(profile));
+        session!.disconnect();
+        send({ type: 'profile-stopped' });
+      });
+    }
     if (m.type === 'stats') {
       await services.requestLog.flush();
       send({ type: 'stats', dropped: services.requestLog.dropped });
     }
     if (m.type === 'record-cost') {
-      // CPU (all threads, incl. the embedded store's) to write N call records shaped like the
-      // proxy's (request log row + audit row, response body not kept for a 2xx), alone.
+      // CPU (all threads, incl. the embedded store's) to record N calls shaped like the proxy's
+      // (encoded on this thread, written in segments by the store; no response body for a 2xx), alone.
       const n = Number(m.n ?? 20_000);
       const c0 = process.cpuUsage();
       for (let i = 0; i < n; i++) {
@@ -163,6 +194,10 @@ export interface LoadResult {
   total: number;
   /** CPU time of the server under test per request (µs) over warm-up + measurement, when measured. */
   cpuPerRequestUs?: number;
+  /** CPU per request of the other processes watched (load generator, upstream), by name. */
+  otherCpuUs?: Record<string, number>;
+  /** The server's CPU per request by thread: 'main N + threads a/b/c/+rest'. */
+  threadSplit?: string;
   firstError?: string;
 }
 

@@ -38,11 +38,12 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
   installValidation(app);
   installErrorHandling(app);
   // A body-less request may still say content-type: application/json (the Hub does on GET): no body then.
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const h = request.headers;
     if ((h['content-length'] === '0' || (h['content-length'] === undefined && h['transfer-encoding'] === undefined)) && h['content-type']) {
       delete h['content-type'];
     }
+    done();
   });
 
   await app.register(swagger, {

@@ -4,5 +4,6 @@ import type { Services } from '../services/index.js';
 
 export interface RouteContext {
   services: Services;
-  requireApiKey: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  /** onRequest hook: 401 without a valid API key, else sets request.principal. */
+  requireApiKey: (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => void;
 }

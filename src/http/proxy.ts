@@ -172,7 +172,7 @@ export const proxyRoutes =
         if (payload !== undefined && payload !== null && (typeof payload !== 'object' || Array.isArray(payload))) {
           throw new ServiceError(400, 'body must be a JSON object (it is form-encoded for Stripe)', { code: 'invalid_input', field: 'body' });
         }
-        const account = await calls.resolve(projectId, accountId);
+        const account = calls.cached(projectId, accountId) ?? (await calls.resolve(projectId, accountId));
         const target = { projectId, accountId: account.row.id, actor: apiKeyActor(request), source: 'proxy' as const, action: null };
 
         let path: string;

@@ -19,8 +19,13 @@ export interface ApiKeyPrincipal {
 
 const CACHE_MS = 5_000;
 
+type Cached = { principal: ApiKeyPrincipal | null; until: number };
+
 export class ApiKeyService {
-  private cache = new Map<string, { principal: ApiKeyPrincipal | null; until: number }>();
+  /** By SHA-256 of the key. */
+  private cache = new Map<string, Cached>();
+  /** By the Authorization header that presented the key (skips decoding and hashing on repeat calls). */
+  private byHeader = new Map<string, Cached>();
   private lastUsedWrites = new Map<string, number>();
 
   constructor(private readonly db: Db) {}
@@ -63,15 +68,30 @@ export class ApiKeyService {
       .returning({ id: apiKeys.id });
     if (!rows[0]) throw notFound('API key');
     this.cache.clear();
+    this.byHeader.clear();
   }
 
-  /** The principal for a presented key, or null. */
-  async verify(presented: string): Promise<ApiKeyPrincipal | null> {
+  /** The principal (or null: invalid) cached for this Authorization header; undefined when not cached. */
+  cachedForHeader(header: string): ApiKeyPrincipal | null | undefined {
+    const hit = this.byHeader.get(header);
+    if (hit === undefined) return undefined;
+    const now = Date.now();
+    if (hit.until <= now) {
+      this.byHeader.delete(header);
+      return undefined;
+    }
+    if (hit.principal) this.touch(hit.principal.keyId, now);
+    return hit.principal;
+  }
+
+  /** The principal for a presented key, or null; remembered for `header` too when given. */
+  async verify(presented: string, header?: string): Promise<ApiKeyPrincipal | null> {
     const digest = sha256(presented);
     const now = Date.now();
     const hit = this.cache.get(digest);
     if (hit && hit.until > now) {
       if (hit.principal) this.touch(hit.principal.keyId, now);
+      if (header !== undefined) this.rememberHeader(header, hit);
       return hit.principal;
     }
     const rows = await this.db
@@ -83,9 +103,16 @@ export class ApiKeyService {
     const row = rows[0];
     const principal = row && sameDigest(row.secretHash, digest) ? { keyId: row.id, project: row.project } : null;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(digest, { principal, until: now + CACHE_MS });
+    const entry = { principal, until: now + CACHE_MS };
+    this.cache.set(digest, entry);
+    if (header !== undefined) this.rememberHeader(header, entry);
     if (principal) this.touch(principal.keyId, now);
     return principal;
+  }
+
+  private rememberHeader(header: string, entry: Cached): void {
+    if (this.byHeader.size > 10_000) this.byHeader.clear();
+    this.byHeader.set(header, entry);
   }
 
   /** Records last use at most once a minute per key, off the request path. */

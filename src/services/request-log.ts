@@ -1,48 +1,21 @@
-// The request log and the credential-use audit trail of provider calls (proxy, rpc, MCP), both
-// written off the hot path: a call pushes a record into an in-memory buffer (no I/O, no JSON
-// work) and a BatchWriter (batch-writer.ts) flushes it every ~100 ms or at 1000 records, one
-// batch per table. Redaction (redaction.ts: parse, mask, cap) happens at flush time too.
-// close() drains everything, so a graceful shutdown loses nothing.
-import { and, desc, eq, gte, inArray, isNull, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
+// The call log: every provider call (proxy, rpc, MCP) with its outcome, which is also the
+// credential audit trail of calls. Written off the hot path: a call is redacted and encoded when
+// it ends (call-records.ts) and pushed into an in-memory buffer; a BatchWriter (batch-writer.ts)
+// flushes every ~100 ms or at 1000 calls, each batch as one segment row per project
+// (call_log_segments, src/store/schema.ts). close() drains everything, so a graceful shutdown
+// loses nothing.
+//
+// Reads walk the segments newest first, skipping those whose summary (accounts, actions,
+// statuses, time range) cannot match, and filter the calls of the others.
+import { and, arrayOverlaps, desc, eq, gte, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
 import { PgliteThread } from '../store/pglite-thread.js';
-import { requestLogs } from '../store/schema.js';
-import type { Actor } from './audit.js';
+import { callLogSegments } from '../store/schema.js';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer.js';
+import { type BodyPolicy, CALL_FORMAT, type CallRecord, callRow, encodeCall, type EncodedCall, locateCall, parseSegment, type RequestLogRow, type StoredCall } from './call-records.js';
 import { notFound } from './errors.js';
-import { clean, redactBody, redactPath, redactRawBody } from './redaction.js';
 
-// ---------------------------------------------------------------- records
-
-export type CallSource = 'proxy' | 'rpc' | 'mcp';
-
-/** What a call leaves behind; raw parts are redacted at flush time. */
-export interface CallRecord {
-  projectId: string;
-  accountId: string;
-  provider: string;
-  source: CallSource;
-  actor: Actor;
-  action: string | null;
-  method: string;
-  /** Path with query string as sent (redacted at flush). */
-  path: string;
-  status: number | null;
-  error: string | null;
-  durationMs: number;
-  attempts: number;
-  providerRequestId: string | null;
-  idempotencyKey: string | null;
-  /** The caller's body as received (object) or sent (string); redacted at flush. */
-  requestBody: unknown;
-  responseBody: Buffer | null;
-  responseType: string | undefined;
-  at: Date;
-  /** The decrypted credential was sent: also write an audit row. */
-  credentialUsed: boolean;
-}
-
-export type RequestLogRow = typeof requestLogs.$inferSelect;
+export type { CallRecord, CallSource, RequestLogRow } from './call-records.js';
 
 export interface RequestLogFilter {
   accountIds?: string[];
@@ -55,147 +28,184 @@ export interface RequestLogFilter {
   success?: boolean;
   from?: Date;
   to?: Date;
-  /** Cursor: rows with id below this. */
+  /** Only calls that are entries of the credential audit trail. */
+  audited?: boolean;
+  /** Cursor: calls with id below this. */
   beforeId?: number;
   limit: number;
 }
 
-const LOG_COLUMNS = [
-  'project_id', 'account_id', 'provider', 'source', 'actor_type', 'actor_id', 'action', 'method', 'path', 'status', 'error',
-  'duration_ms', 'attempts', 'provider_request_id', 'idempotency_key', 'request_body', 'response_body', 'at',
-] as const;
-const AUDIT_COLUMNS = ['project_id', 'account_id', 'actor_type', 'actor_id', 'action', 'outcome', 'at'] as const;
-const COPY_LOGS = `COPY request_logs (${LOG_COLUMNS.join(', ')}) FROM '/dev/blob'`;
-const COPY_AUDIT = `COPY audit_events (${AUDIT_COLUMNS.join(', ')}) FROM '/dev/blob'`;
+/** Calls per segment (and per write); the writer flushes at this many. */
+const SEGMENT_CALLS = 1000;
+/** A segment is cut earlier when its records reach this many characters (large bodies). */
+const SEGMENT_CHARS = 4 * 1024 * 1024;
+/** Segments read per query while scanning (a segment holds up to SEGMENT_CALLS calls). */
+const SCAN_BATCH = 8;
 
-function auditRow(r: CallRecord): Record<string, unknown> {
+const SEGMENT_COLUMNS = ['project_id', 'format', 'count', 'first_at', 'last_at', 'account_ids', 'actions', 'statuses', 'records'] as const;
+const COPY_SEGMENT = `COPY call_log_segments (${SEGMENT_COLUMNS.join(', ')}) FROM '/dev/blob'`;
+
+interface Segment {
+  projectId: string;
+  count: number;
+  firstAt: Date;
+  lastAt: Date;
+  accountIds: string[];
+  actions: string[];
+  statuses: number[];
+  records: string;
+}
+
+/** One segment of calls of one project. */
+function segmentOf(calls: EncodedCall[]): Segment {
+  const accounts = new Set<string>();
+  const actions = new Set<string>();
+  const statuses = new Set<number>();
+  let first = Infinity;
+  let last = -Infinity;
+  let records = '[';
+  for (let i = 0; i < calls.length; i++) {
+    const c = calls[i];
+    accounts.add(c.accountId);
+    if (c.action !== null) actions.add(c.action);
+    statuses.add(c.status ?? 0);
+    if (c.at < first) first = c.at;
+    if (c.at > last) last = c.at;
+    records += (i === 0 ? '' : ',') + c.json;
+  }
   return {
-    project_id: r.projectId,
-    account_id: r.accountId,
-    actor_type: r.actor.type,
-    actor_id: clean(r.actor.id),
-    action: r.source === 'proxy' ? 'call.proxy' : `call.${r.source}:${r.action ?? ''}`,
-    outcome: r.status !== null ? String(r.status) : (r.error ?? 'unknown'),
-    at: r.at.toISOString(),
+    projectId: calls[0].projectId,
+    count: calls.length,
+    firstAt: new Date(first),
+    lastAt: new Date(last),
+    accountIds: [...accounts],
+    actions: [...actions],
+    statuses: [...statuses],
+    records: records + ']',
   };
 }
 
-const TSV_SPECIAL = /[\\\t\n\r]/;
-/** A value in COPY text format: \N for null; backslash, tab, newline and CR escaped. */
-function tsvValue(v: unknown): string {
-  if (v === null || v === undefined) return '\\N';
-  const s = typeof v === 'string' ? v : String(v);
-  return TSV_SPECIAL.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
+/** Batches → segments: by project, in order, cut at SEGMENT_CALLS calls or SEGMENT_CHARS characters. */
+function segmentsOf(calls: EncodedCall[]): Segment[] {
+  const runs: EncodedCall[][] = [];
+  const open = new Map<string, { calls: EncodedCall[]; chars: number }>();
+  for (const c of calls) {
+    let run = open.get(c.projectId);
+    if (run === undefined || run.calls.length >= SEGMENT_CALLS || run.chars + c.json.length > SEGMENT_CHARS) {
+      run = { calls: [], chars: 0 };
+      open.set(c.projectId, run);
+      runs.push(run.calls);
+    }
+    run.calls.push(c);
+    run.chars += c.json.length;
+  }
+  return runs.map(segmentOf);
 }
 
-function tsv(rows: Record<string, unknown>[], columns: readonly string[]): string {
-  let out = '';
-  for (const row of rows) {
-    for (let i = 0; i < columns.length; i++) out += (i === 0 ? '' : '\t') + tsvValue(row[columns[i]]);
-    out += '\n';
+const TSV_SPECIAL = /[\\\t\n\r]/;
+/** A value in COPY text format: backslash, tab, newline and CR escaped. */
+function tsvValue(s: string): string {
+  return TSV_SPECIAL.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
+}
+/** A text[] literal ({"a","b"}). */
+const arrayLiteral = (xs: readonly (string | number)[]) => `{${xs.map((x) => (typeof x === 'number' ? String(x) : `"${x.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
+
+function copyLine(s: Segment): string {
+  return [
+    tsvValue(s.projectId), String(CALL_FORMAT), String(s.count), s.firstAt.toISOString(), s.lastAt.toISOString(),
+    tsvValue(arrayLiteral(s.accountIds)), tsvValue(arrayLiteral(s.actions)), arrayLiteral(s.statuses),
+    // JSON holds no raw tab, newline or CR: only its backslashes need escaping (indexOf is far cheaper than a regex over ~100 KB).
+    s.records.includes('\\') ? s.records.replace(/\\/g, '\\\\') : s.records,
+  ].join('\t') + '\n';
+}
+
+/** Whether a stored call passes the filter (the segment query already narrowed what it could). */
+function matcher(f: RequestLogFilter): (c: StoredCall) => boolean {
+  const set = (xs: readonly string[] | undefined) => (xs?.length ? new Set(xs) : null);
+  const accounts = set(f.accountIds);
+  const actions = set(f.actions);
+  const sources = set(f.sources);
+  const methods = set(f.methods?.map((m) => m.toUpperCase()));
+  const requestIds = set(f.providerRequestIds);
+  const exact = f.statuses?.length ? new Set(f.statuses.filter((s): s is number => typeof s === 'number')) : null;
+  const classes = (f.statuses ?? []).filter((s): s is string => typeof s === 'string').map((c) => Number(c[0]));
+  const from = f.from?.getTime();
+  const to = f.to?.getTime();
+  return (c) => {
+    if (accounts !== null && !accounts.has(c[1])) return false;
+    if (actions !== null && (c[6] === null || !actions.has(c[6]))) return false;
+    if (sources !== null && !sources.has(c[3])) return false;
+    if (methods !== null && !methods.has(c[7])) return false;
+    if (requestIds !== null && (c[13] === null || !requestIds.has(c[13]))) return false;
+    const status = c[9];
+    if (exact !== null && !(status !== null && (exact.has(status) || classes.includes(Math.floor(status / 100))))) return false;
+    if (f.success !== undefined && (status !== null && status >= 200 && status < 300) !== f.success) return false;
+    if (from !== undefined && c[0] < from) return false;
+    if (to !== undefined && c[0] > to) return false;
+    if (f.audited !== undefined && (c[17] === 1) !== f.audited) return false;
+    return true;
+  };
+}
+
+/** SQL that keeps the segments which may hold a matching call. */
+function segmentConditions(projectId: string, f: RequestLogFilter, maxSegment: number | null): SQL[] {
+  const t = callLogSegments;
+  const conds: SQL[] = [eq(t.projectId, projectId)];
+  if (maxSegment !== null) conds.push(lte(t.id, maxSegment));
+  if (f.accountIds?.length) conds.push(arrayOverlaps(t.accountIds, f.accountIds));
+  if (f.actions?.length) conds.push(arrayOverlaps(t.actions, f.actions));
+  const anyStatus = (lo: number, hi: number) => sql`exists (select 1 from unnest(${t.statuses}) s where s >= ${lo} and s < ${hi})`;
+  if (f.statuses?.length) {
+    const exact = f.statuses.filter((s): s is number => typeof s === 'number');
+    const ors: SQL[] = exact.length ? [arrayOverlaps(t.statuses, exact)] : [];
+    for (const c of f.statuses) if (typeof c === 'string') ors.push(anyStatus(Number(c[0]) * 100, Number(c[0]) * 100 + 100));
+    conds.push(or(...ors)!);
   }
-  return out;
+  if (f.success === true) conds.push(anyStatus(200, 300));
+  if (f.success === false) conds.push(sql`exists (select 1 from unnest(${t.statuses}) s where s < 200 or s >= 300)`);
+  if (f.from) conds.push(gte(t.lastAt, f.from));
+  if (f.to) conds.push(lte(t.firstAt, f.to));
+  return conds;
 }
 
 export class RequestLogService {
-  /**
-   * One writer for both tables. Batches are flushed every 100 ms or at 1000 records, in statements
-   * of at most 1000 records. The store does the work off this thread (PGlite on its own thread,
-   * PostgreSQL in its server), so a bigger batch does not pause request handling, and it spreads
-   * per-statement costs (PGlite first writes each COPY's data to a file) over more records.
-   */
-  private readonly writer: BatchWriter<CallRecord>;
-
+  private readonly writer: BatchWriter<EncodedCall>;
   private readonly pglite: PgliteThread | null;
 
   constructor(
     private readonly db: Db,
-    private readonly bodies: 'all' | 'errors' | 'none',
+    private readonly bodies: BodyPolicy,
     warn: (msg: string) => void,
     opts: BatchWriterOptions = {},
   ) {
-    this.writer = new BatchWriter<CallRecord>('request log', (records) => this.insert(records), warn, { maxBatch: 1000, maxStatementRows: 1000, ...opts });
+    this.writer = new BatchWriter<EncodedCall>('call log', (calls) => this.insert(calls), warn, { maxBatch: SEGMENT_CALLS, maxStatementRows: SEGMENT_CALLS, ...opts });
     const client = (db as unknown as { $client?: unknown }).$client;
     this.pglite = client instanceof PgliteThread ? client : null;
   }
 
-  /** Records not yet written. */
+  /** Calls not yet written. */
   get pending(): number {
     return this.writer.pending;
   }
 
-  /** Records dropped after the store refused them (see BatchWriter). */
+  /** Calls dropped after the store refused them (see BatchWriter). */
   get dropped(): number {
     return this.writer.dropped;
   }
 
-  /** Hot path: O(1), no I/O, no serialisation (redaction runs at flush time). */
+  /** Hot path: redacts and encodes the call (no I/O); the writer stores it with the next segment. */
   record(r: CallRecord): void {
-    // Do not keep bodies that will not be stored: holding response buffers until the flush would
-    // get them promoted to the old generation (costly GC) for nothing.
-    const b = this.bodies;
-    if (b === 'none') {
-      r.requestBody = null;
-      r.responseBody = null;
-    } else if (b === 'errors' && r.status !== null && r.status >= 200 && r.status < 300) {
-      r.responseBody = null;
+    this.writer.push(encodeCall(r, this.bodies));
+  }
+
+  /** Writes a batch as segments: COPY on PGlite (one statement, on the store's thread), else one INSERT. */
+  private async insert(calls: EncodedCall[]): Promise<void> {
+    const segments = segmentsOf(calls);
+    if (this.pglite) {
+      await this.pglite.copy([{ sql: COPY_SEGMENT, data: segments.map(copyLine).join('') }]);
+      return;
     }
-    this.writer.push(r);
-  }
-
-  /** Writes a batch: COPY on PGlite (in-process, so its cost is Linkhub's), else one INSERT … SELECT. */
-  private async insert(records: CallRecord[]): Promise<void> {
-    const logs: Record<string, unknown>[] = [];
-    const audits: Record<string, unknown>[] = [];
-    for (const r of records) {
-      logs.push(this.toRow(r));
-      if (r.credentialUsed) audits.push(auditRow(r));
-    }
-    if (this.pglite) return this.copy(this.pglite, logs, audits);
-    // PostgreSQL: both tables in one statement, rows as one JSON parameter each (far cheaper than
-    // a multi-row VALUES list with a parameter per column).
-    await this.db.execute(sql`
-      with audit as (
-        insert into audit_events (${sql.raw(AUDIT_COLUMNS.join(', '))})
-        select ${sql.raw(AUDIT_COLUMNS.join(', '))} from json_populate_recordset(null::audit_events, ${JSON.stringify(audits)}::json)
-      )
-      insert into request_logs (${sql.raw(LOG_COLUMNS.join(', '))})
-      select ${sql.raw(LOG_COLUMNS.join(', '))} from json_populate_recordset(null::request_logs, ${JSON.stringify(logs)}::json)`);
-  }
-
-  /** PGlite: COPY … FROM '/dev/blob' (tab-separated text), both tables in one transaction on the store's thread. */
-  private async copy(client: PgliteThread, logs: Record<string, unknown>[], audits: Record<string, unknown>[]): Promise<void> {
-    const statements = [{ sql: COPY_LOGS, data: tsv(logs, LOG_COLUMNS) }];
-    if (audits.length) statements.push({ sql: COPY_AUDIT, data: tsv(audits, AUDIT_COLUMNS) });
-    await client.copy(statements);
-  }
-
-  private toRow(r: CallRecord): Record<string, unknown> {
-    // all: both bodies; errors: request bodies always, response bodies of failed calls; none.
-    const b = this.bodies;
-    const failed = r.status === null || r.status < 200 || r.status >= 300;
-    const keepRequest = b !== 'none';
-    const keepResponse = b === 'all' || (b === 'errors' && failed);
-    return {
-      project_id: r.projectId,
-      account_id: r.accountId,
-      provider: r.provider,
-      source: r.source,
-      actor_type: r.actor.type,
-      actor_id: clean(r.actor.id),
-      action: r.action,
-      method: r.method,
-      path: redactPath(r.path),
-      status: r.status,
-      error: r.error,
-      duration_ms: r.durationMs,
-      attempts: r.attempts,
-      provider_request_id: r.providerRequestId === null ? null : clean(r.providerRequestId),
-      idempotency_key: r.idempotencyKey === null ? null : clean(r.idempotencyKey),
-      request_body: keepRequest ? redactBody(r.requestBody) : null,
-      response_body: keepResponse ? redactRawBody(r.responseBody, r.responseType) : null,
-      at: r.at.toISOString(),
-    };
+    await this.db.insert(callLogSegments).values(segments.map((s) => ({ ...s, format: CALL_FORMAT })));
   }
 
   /** Writes everything recorded so far (reads call this first: read-your-writes). */
@@ -207,46 +217,43 @@ export class RequestLogService {
     await this.writer.close();
   }
 
+  /** Calls of a project matching the filter, newest first, at most `limit`. */
   async list(projectId: string, f: RequestLogFilter): Promise<RequestLogRow[]> {
-    const conds: SQL[] = [eq(requestLogs.projectId, projectId)];
-    if (f.accountIds?.length) conds.push(inArray(requestLogs.accountId, f.accountIds));
-    if (f.actions?.length) conds.push(inArray(requestLogs.action, f.actions));
-    if (f.sources?.length) conds.push(inArray(requestLogs.source, f.sources));
-    if (f.methods?.length) conds.push(inArray(requestLogs.method, f.methods.map((m) => m.toUpperCase())));
-    if (f.providerRequestIds?.length) conds.push(inArray(requestLogs.providerRequestId, f.providerRequestIds));
-    if (f.statuses?.length) {
-      const ors: SQL[] = [];
-      const exact = f.statuses.filter((s): s is number => typeof s === 'number');
-      if (exact.length) ors.push(inArray(requestLogs.status, exact));
-      for (const c of f.statuses) {
-        if (typeof c !== 'string') continue;
-        const d = Number(c[0]);
-        ors.push(and(gte(requestLogs.status, d * 100), lt(requestLogs.status, d * 100 + 100))!);
+    const out: RequestLogRow[] = [];
+    if (f.limit <= 0) return out;
+    const matches = matcher(f);
+    const before = f.beforeId;
+    let maxSegment = before === undefined ? null : locateCall(before - 1).segmentId;
+    for (;;) {
+      const segments = await this.db
+        .select({ id: callLogSegments.id, format: callLogSegments.format, records: callLogSegments.records })
+        .from(callLogSegments)
+        .where(and(...segmentConditions(projectId, f, maxSegment)))
+        .orderBy(desc(callLogSegments.id))
+        .limit(SCAN_BATCH);
+      for (const s of segments) {
+        const calls = parseSegment(s.id, s.format, s.records);
+        for (let i = calls.length - 1; i >= 0; i--) {
+          const row = matches(calls[i]) ? callRow(s.id, projectId, i, calls[i]) : null;
+          if (row === null || (before !== undefined && row.id >= before)) continue;
+          out.push(row);
+          if (out.length >= f.limit) return out;
+        }
       }
-      conds.push(or(...ors)!);
+      if (segments.length < SCAN_BATCH) return out;
+      maxSegment = segments[segments.length - 1].id - 1;
     }
-    if (f.success !== undefined) {
-      const ok = and(gte(requestLogs.status, 200), lt(requestLogs.status, 300))!;
-      conds.push(f.success ? ok : or(isNull(requestLogs.status), not(ok))!);
-    }
-    if (f.from) conds.push(gte(requestLogs.at, f.from));
-    if (f.to) conds.push(lte(requestLogs.at, f.to));
-    if (f.beforeId !== undefined) conds.push(lt(requestLogs.id, f.beforeId));
-    return this.db
-      .select()
-      .from(requestLogs)
-      .where(and(...conds))
-      .orderBy(desc(requestLogs.id))
-      .limit(f.limit);
   }
 
   async get(projectId: string, id: number): Promise<RequestLogRow> {
-    const [row] = await this.db
-      .select()
-      .from(requestLogs)
-      .where(and(eq(requestLogs.projectId, projectId), eq(requestLogs.id, id)))
+    const { segmentId, index } = locateCall(id);
+    const [s] = await this.db
+      .select({ format: callLogSegments.format, records: callLogSegments.records })
+      .from(callLogSegments)
+      .where(and(eq(callLogSegments.projectId, projectId), eq(callLogSegments.id, segmentId)))
       .limit(1);
-    if (!row) throw notFound('Request log');
-    return row;
+    const call = s ? parseSegment(segmentId, s.format, s.records)[index] : undefined;
+    if (call === undefined) throw notFound('Request log');
+    return callRow(segmentId, projectId, index, call);
   }
 }

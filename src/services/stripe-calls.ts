@@ -186,6 +186,13 @@ export class StripeCaller {
     if (this.generation.size > this.maxAccounts * 2) this.generation.clear();
   };
 
+  /** The cached account when it is fresh, the project's and callable (no promise on the hot path); else null: use resolve(). */
+  cached(projectId: string, accountId: string): CachedAccount | null {
+    const entry = this.cache.get(accountId);
+    if (entry === undefined || entry.until <= Date.now() || entry.row.projectId !== projectId || !CALLABLE_STATUSES.has(entry.row.status)) return null;
+    return entry;
+  }
+
   /** The account with its decrypted key: 404 unknown (or another project's), 412 not callable. */
   async resolve(projectId: string, accountId: string): Promise<CachedAccount> {
     const now = Date.now();
