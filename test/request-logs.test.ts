@@ -299,6 +299,11 @@ describe('batch writer and redaction helpers', () => {
     assert.equal(redactBody({ card: { number: '4242', cvc: '123', exp_month: 12 }, token: 'tok_1', keep: 'x', nested: [{ secret: 's' }] }), '{"card":{"number":"[redacted]","cvc":"[redacted]","exp_month":"[redacted]"},"token":"[redacted]","keep":"x","nested":[{"secret":"[redacted]"}]}');
     assert.equal(redactPath('/v1/tokens?card[number]=4242&card[cvc]=1&limit=3'), '/v1/tokens?card[number]=%5Bredacted%5D&card[cvc]=%5Bredacted%5D&limit=3');
     assert.equal(redactPath('/v1/x\u0000y'), '/v1/x%00y');
+    for (let n = 0; n < 2; n++) {
+      // Repeated paths take a remembered fast path; one that needed masking is masked every time.
+      assert.equal(redactPath('/v1/customers?limit=3'), '/v1/customers?limit=3');
+      assert.equal(redactPath('/v1/customers?api_key=sk_test_abcdEFGH1234'), '/v1/customers?api_key=%5Bredacted%5D');
+    }
     assert.ok(redactBody('a'.repeat(10_000))!.length < BODY_CAP + 60);
   });
 });

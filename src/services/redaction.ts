@@ -78,8 +78,25 @@ export function redactRawBody(raw: Buffer | null, contentType: string | undefine
   return `[binary: ${raw.length} bytes${ct ? `, ${ct}` : ''}]`;
 }
 
+/**
+ * Paths that redaction left unchanged, remembered (bounded) so the calls that repeat them skip the
+ * work. Only unchanged paths are kept: a path holding anything sensitive is never remembered.
+ */
+const UNCHANGED_PATHS = new Set<string>();
+const UNCHANGED_PATHS_MAX = 2048;
+
 /** Path with query string: values of sensitive parameters masked, secrets masked. */
 export function redactPath(raw: string): string {
+  if (UNCHANGED_PATHS.has(raw)) return raw;
+  const out = redactPathOnce(raw);
+  if (out === raw && raw.length <= 512) {
+    if (UNCHANGED_PATHS.size >= UNCHANGED_PATHS_MAX) UNCHANGED_PATHS.clear();
+    UNCHANGED_PATHS.add(raw);
+  }
+  return out;
+}
+
+function redactPathOnce(raw: string): string {
   const path = raw.replace(/[\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
   const q = path.indexOf('?');
   if (q === -1) return maskSecrets(path);

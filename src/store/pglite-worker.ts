@@ -50,9 +50,13 @@ async function main(): Promise<void> {
       case 'exec':
         return (await target(m.txId).exec(m.sql)).map(plain);
       case 'copy':
-        await db.transaction(async (tx) => {
-          for (const s of m.statements) await tx.query(s.sql, [], { blob: new Blob([s.data]) });
-        });
+        // One statement commits on its own; several share a transaction (all or nothing).
+        if (m.statements.length === 1) await db.query(m.statements[0].sql, [], { blob: new Blob([m.statements[0].data]) });
+        else {
+          await db.transaction(async (tx) => {
+            for (const s of m.statements) await tx.query(s.sql, [], { blob: new Blob([s.data]) });
+          });
+        }
         return undefined;
       case 'begin':
         return new Promise<void>((opened, failed) => {

@@ -19,7 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool, util as undiciUtil, type Dispatcher } from 'undici';
 import { UpstreamRequestError, UpstreamUnavailableError, unavailableCode } from './errors.js';
 import { DROPPED_REQUEST_HEADERS } from './headers.js';
 import { backoffDelay, errorCode, retryPolicy, shouldRetryError, shouldRetryResponse, type RetryPolicy } from './retry.js';
@@ -155,7 +155,7 @@ class CollectHandler {
     this.status = statusCode;
     const h: Record<string, string> = {};
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i].toString('latin1').toLowerCase();
+      const name = undiciUtil.headerNameToString(raw[i]); // well-known names from a lookup tree, no string copy
       const value = raw[i + 1].toString(name === 'content-disposition' ? 'latin1' : 'utf8');
       const prev = h[name];
       h[name] = prev === undefined ? value : prev + ', ' + value;
