@@ -12,18 +12,30 @@ CREATE TABLE "call_log_segments" (
 );
 --> statement-breakpoint
 -- Hand-written: the calls logged so far move into segments of up to 1000 per project, in their
--- order (format 1 of src/services/call-records.ts). Their audit entries stay in audit_events
--- (call.proxy, call.rpc:…), so they are marked not audited here (last field 0).
+-- order, in format 1 of src/services/call-records.ts (at as an offset from first_at, account and
+-- action as indexes into the segment's arrays). Their audit entries stay in audit_events
+-- (call.proxy, call.rpc:…), so they are marked not audited here (field 13 = 0).
+WITH "l" AS (
+	SELECT *, (row_number() OVER (PARTITION BY "project_id" ORDER BY "id") - 1) / 1000 AS "chunk" FROM "request_logs"
+), "s" AS (
+	SELECT "project_id", "chunk", count(*) AS "n", min("id") AS "min_id", max("at") AS "last_at",
+		floor(extract(epoch FROM min("at")) * 1000)::bigint AS "first_ms",
+		array_agg(DISTINCT "account_id") AS "account_ids",
+		coalesce(array_agg(DISTINCT "action") FILTER (WHERE "action" IS NOT NULL), '{}') AS "actions",
+		array_agg(DISTINCT coalesce("status", 0)) AS "statuses"
+	FROM "l" GROUP BY "project_id", "chunk"
+)
 INSERT INTO "call_log_segments" ("project_id", "format", "count", "first_at", "last_at", "account_ids", "actions", "statuses", "records")
-SELECT "project_id", 1, count(*), min("at"), max("at"),
-	array_agg(DISTINCT "account_id"),
-	coalesce(array_agg(DISTINCT "action") FILTER (WHERE "action" IS NOT NULL), '{}'),
-	array_agg(DISTINCT coalesce("status", 0)),
-	'[' || string_agg(json_build_array(floor(extract(epoch FROM "at") * 1000)::bigint, "account_id", "provider", "source", "actor_type", "actor_id", "action",
-		"method", "path", "status", "error", "duration_ms", "attempts", "provider_request_id", "idempotency_key", "request_body", "response_body", 0)::text, ',' ORDER BY "id") || ']'
-FROM (SELECT *, (row_number() OVER (PARTITION BY "project_id" ORDER BY "id") - 1) / 1000 AS "chunk" FROM "request_logs") AS "l"
-GROUP BY "project_id", "chunk"
-ORDER BY min("id");
+SELECT "s"."project_id", 1, "s"."n", timestamptz 'epoch' + "s"."first_ms" * interval '1 millisecond', "s"."last_at", "s"."account_ids", "s"."actions", "s"."statuses",
+	'[' || string_agg(json_build_array(
+		floor(extract(epoch FROM "l"."at") * 1000)::bigint - "s"."first_ms",
+		array_position("s"."account_ids", "l"."account_id") - 1,
+		CASE WHEN "l"."action" IS NULL THEN NULL ELSE array_position("s"."actions", "l"."action") - 1 END,
+		"l"."provider", "l"."source", "l"."actor_type", "l"."actor_id", "l"."method", "l"."path", "l"."status", "l"."error", "l"."duration_ms", "l"."attempts", 0,
+		"l"."provider_request_id", "l"."idempotency_key", "l"."request_body", "l"."response_body")::text, ',' ORDER BY "l"."id") || ']'
+FROM "s" JOIN "l" USING ("project_id", "chunk")
+GROUP BY "s"."project_id", "s"."chunk", "s"."n", "s"."min_id", "s"."last_at", "s"."first_ms", "s"."account_ids", "s"."actions", "s"."statuses"
+ORDER BY "s"."min_id";
 --> statement-breakpoint
 DROP TABLE "request_logs" CASCADE;--> statement-breakpoint
 CREATE INDEX "call_log_segments_project_id" ON "call_log_segments" USING btree ("project_id","id");--> statement-breakpoint

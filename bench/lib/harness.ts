@@ -17,8 +17,8 @@ export interface Role {
 }
 
 export async function startRole(role: string, env: Record<string, string> = {}): Promise<Role> {
-  // BENCH_CPU_PROF=<dir> profiles the Linkhub process (node --cpu-prof) for hot-path work.
-  const prof = role === 'linkhub' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  // BENCH_CPU_PROF=<dir> profiles the Linkhub process (node --cpu-prof), or the role named by BENCH_PROF_ROLE.
+  const prof = role === (process.env.BENCH_PROF_ROLE ?? 'linkhub') && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = fork(ROLES, [role], { execArgv: ['--import', 'tsx', ...prof], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const info = await new Promise<Record<string, any>>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`${role} did not start within 60 s`)), 60_000);
@@ -124,7 +124,7 @@ export const num = (name: string, fallback: number) => {
   return v && /^\d+$/.test(v) ? Number(v) : fallback;
 };
 
-/** An unmeasured run to get the JIT and caches warm before the measured rounds. */
-export async function warm(load: Role, job: LoadJob, ms = 2000): Promise<void> {
-  await load.request({ type: 'run', job: { ...job, name: `warm ${job.name}`, warmupMs: 0, durationMs: ms } }, 'result');
+/** An unmeasured run to get the JIT and caches warm before the measured rounds (returns what it did). */
+export async function warm(load: Role, job: LoadJob, ms = 2000): Promise<LoadResult> {
+  return (await load.request({ type: 'run', job: { ...job, name: `warm ${job.name}`, warmupMs: 0, durationMs: ms } }, 'result')).result as LoadResult;
 }

@@ -16,6 +16,8 @@ type Msg = Record<string, unknown> & { type: string };
 const send = (m: Msg) => process.send?.(m);
 const onMessage = (fn: (m: Msg) => void | Promise<void>) => process.on('message', (m) => void fn(m as Msg));
 process.on('disconnect', () => process.exit(0));
+// A plain exit on SIGTERM (the linkhub role closes its store first), so --cpu-prof profiles get written.
+if (process.argv[2] !== 'linkhub') process.once('SIGTERM', () => process.exit(0));
 /** CPU time (µs) of each thread of this process, by thread id (Linux /proc; empty elsewhere). */
 function threadCpu(): Record<string, number> {
   const out: Record<string, number> = {};
@@ -135,7 +137,9 @@ async function linkhub(): Promise<void> {
     }
     if (m.type === 'stats') {
       await services.requestLog.flush();
-      send({ type: 'stats', dropped: services.requestLog.dropped });
+      const { sql } = await import('drizzle-orm');
+      const res = (await services.store.db.execute(sql`select coalesce(sum(count), 0)::int as n from call_log_segments`)) as unknown as { rows: { n: number }[] };
+      send({ type: 'stats', dropped: services.requestLog.dropped, logged: Number(res.rows[0].n) });
     }
     if (m.type === 'record-cost') {
       // CPU (all threads, incl. the embedded store's) to record N calls shaped like the proxy's

@@ -92,15 +92,39 @@ function guardedPath(base: string, url: string | null | undefined, path: string 
   return hit;
 }
 
+/** The last `"name":"value"` JSON fragment built per header name: most values repeat from one answer to the next. */
+const fragments = new Map<string, { value: string; json: string }>();
+
 /**
- * filterResponseHeaders for headers undici already parsed and validated (names lowercased, values
- * strings): only the drop rules apply, so no per-header regex tests on the hot path.
+ * The JSON object of the response headers returned to the caller (filterResponseHeaders' rules).
+ * undici already parsed and validated them (names lowercased, values strings), so only the drop
+ * rules apply here, and repeated name/value pairs reuse their JSON.
  */
-function responseHeaders(h: Record<string, string>): Record<string, string> {
+function responseHeadersJson(h: Record<string, string>): string {
   const connection = h.connection;
-  if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close') return filterResponseHeaders(h);
-  const out: Record<string, string> = {};
-  for (const k in h) if (!DROPPED_RESPONSE_HEADERS.has(k) && !k.startsWith('proxy-')) out[k] = h[k];
+  if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close') return json(filterResponseHeaders(h));
+  let out = '';
+  for (const k in h) {
+    if (DROPPED_RESPONSE_HEADERS.has(k) || k.startsWith('proxy-')) continue;
+    const v = h[k];
+    let f = fragments.get(k);
+    if (f === undefined || f.value !== v) {
+      f = { value: v, json: `${json(k)}:${json(v)}` };
+      if (fragments.size < 256 || fragments.has(k)) fragments.set(k, f);
+    }
+    out += (out === '' ? '{' : ',') + f.json;
+  }
+  return out === '' ? '{}' : out + '}';
+}
+
+/** head + data + tail in one buffer (one allocation, one copy of Stripe's body). */
+function joined(head: string, data: Buffer, tail: string): Buffer {
+  const headLen = Buffer.byteLength(head);
+  const tailLen = Buffer.byteLength(tail);
+  const out = Buffer.allocUnsafe(headLen + data.length + tailLen);
+  out.write(head, 0);
+  data.copy(out, headLen);
+  out.write(tail, headLen + data.length);
   return out;
 }
 
@@ -114,8 +138,8 @@ function envelope(r: SendResult, path: string): Buffer {
   const buf = res.body;
   const raw = buf.length > 0 && type.includes('json') && (buf[0] === 0x7b /* { */ || buf[0] === 0x5b); /* [ */
   const data: Buffer = raw ? buf : Buffer.from(buf.length === 0 ? 'null' : json(buf.toString('utf8')));
-  const head = Buffer.from(`{"status":${res.status},"headers":${json(responseHeaders(res.headers))},"data":`);
-  if (res.status >= 200 && res.status < 300) return Buffer.concat([head, data, CLOSE]);
+  const head = `{"status":${res.status},"headers":${responseHeadersJson(res.headers)},"data":`;
+  if (res.status >= 200 && res.status < 300) return joined(head, data, '}');
   const tail = `,"provider_errors":[{"status":${res.status},"url":${json(STRIPE_PUBLIC_BASE + path.split('?')[0])},"raw":`;
   const tail2 = `,"headers":${json({ 'request-id': res.requestId ?? undefined })}}]`;
   const extra: Record<string, unknown> = {};
@@ -136,10 +160,8 @@ function envelope(r: SendResult, path: string): Buffer {
   }
   let end = tail2;
   for (const [k, v] of Object.entries(extra)) end += `,${json(k)}:${json(v)}`;
-  return Buffer.concat([head, data, Buffer.from(tail), data, Buffer.from(end + '}')]);
+  return Buffer.concat([Buffer.from(head), data, Buffer.from(tail), data, Buffer.from(end + '}')]);
 }
-
-const CLOSE = Buffer.from('}');
 
 export const proxyRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>

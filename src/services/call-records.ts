@@ -1,7 +1,7 @@
 // How a call is stored in the call log (table call_log_segments, see src/store/schema.ts): each
-// call is one JSON array, in the field order below (format 1), and a segment's `records` column
-// is the JSON array of its calls. A call's id is `segment id * SEGMENT_SPAN + its index`, so ids
-// grow with the segments and a call is found from its id alone.
+// call is one JSON array, in the field order of F below (format 1), and a segment's `records`
+// column is the JSON array of its calls. A call's id is `segment id * SEGMENT_SPAN + its index`,
+// so ids grow with the segments and a call is found from its id alone.
 //
 // encodeCall runs on the request path when the call ends: the record is redacted and encoded at
 // once, so what waits for the next flush is one string (cheap to keep, nothing to re-visit).
@@ -56,21 +56,31 @@ export interface RequestLogRow
   audited: boolean;
 }
 
-/** A call waiting for the next flush: its encoded record and what the segment summary needs. */
+/** A call waiting for the next flush: its encoded fields and what the segment needs to place it. */
 export interface EncodedCall {
   projectId: string;
   accountId: string;
   action: string | null;
   status: number | null;
   at: number;
-  json: string;
+  /** JSON of the fields from `provider` on, without the opening bracket ('"stripe","proxy",…]'). */
+  tail: string;
 }
 
-/** Format 1, field by field (index in the stored array). */
+/**
+ * Format 1: one JSON array per call, fields by position (F); trailing nulls are left out. Account
+ * and action are indexes into the segment's account_ids and actions columns, `at` is an offset from
+ * its first_at: what repeats within a segment is stored once (a proxy call is ~110 bytes).
+ */
+export const F = {
+  at: 0, account: 1, action: 2, provider: 3, source: 4, actorType: 5, actorId: 6, method: 7, path: 8, status: 9, error: 10,
+  durationMs: 11, attempts: 12, audited: 13, providerRequestId: 14, idempotencyKey: 15, requestBody: 16, responseBody: 17,
+} as const;
+
 export type StoredCall = [
-  at: number, accountId: string, provider: string, source: string, actorType: string, actorId: string, action: string | null,
-  method: string, path: string, status: number | null, error: string | null, durationMs: number, attempts: number,
-  providerRequestId: string | null, idempotencyKey: string | null, requestBody: string | null, responseBody: string | null, audited: 0 | 1,
+  at: number, account: number, action: number | null, provider: string, source: string, actorType: string, actorId: string,
+  method: string, path: string, status?: number | null, error?: string | null, durationMs?: number, attempts?: number, audited?: 0 | 1,
+  providerRequestId?: string | null, idempotencyKey?: string | null, requestBody?: string | null, responseBody?: string | null,
 ];
 
 export type BodyPolicy = 'all' | 'errors' | 'none';
@@ -78,47 +88,68 @@ export type BodyPolicy = 'all' | 'errors' | 'none';
 /** Redacts and encodes one call. Bodies kept: all; errors = request bodies, and response bodies of failed calls; none. */
 export function encodeCall(r: CallRecord, bodies: BodyPolicy): EncodedCall {
   const failed = r.status === null || r.status < 200 || r.status >= 300;
-  const at = r.at.getTime();
-  const stored: StoredCall = [
-    at, r.accountId, r.provider, r.source, r.actor.type, r.actor.id, r.action, r.method, redactPath(r.path), r.status, r.error,
-    Math.round(r.durationMs * 1000) / 1000, r.attempts, r.providerRequestId, r.idempotencyKey,
+  const fields: unknown[] = [
+    r.provider, r.source, r.actor.type, r.actor.id, r.method, redactPath(r.path), r.status, r.error,
+    Math.round(r.durationMs * 1000) / 1000, r.attempts, r.credentialUsed ? 1 : 0, r.providerRequestId, r.idempotencyKey,
     bodies === 'none' ? null : redactBody(r.requestBody),
     bodies === 'all' || (bodies === 'errors' && failed) ? redactRawBody(r.responseBody, r.responseType) : null,
-    r.credentialUsed ? 1 : 0,
   ];
+  let n = fields.length;
+  while (fields[n - 1] === null) n--;
+  fields.length = n;
   // JSON escapes every control character: the text is storable as is (no NUL reaches PostgreSQL).
-  return { projectId: r.projectId, accountId: r.accountId, action: r.action, status: r.status, at, json: JSON.stringify(stored) };
+  return { projectId: r.projectId, accountId: r.accountId, action: r.action, status: r.status, at: r.at.getTime(), tail: JSON.stringify(fields).slice(1) };
 }
 
-/** The stored calls of one segment (index order = id order). */
-export function parseSegment(segmentId: number, format: number, records: string): StoredCall[] {
-  if (format !== CALL_FORMAT) throw new Error(`call log segment ${segmentId} has unknown format ${format}`);
-  return JSON.parse(records) as StoredCall[];
+/** A stored segment, decoded. */
+export interface SegmentCalls {
+  id: number;
+  projectId: string;
+  /** first_at in ms: calls store their `at` as an offset from it. */
+  firstAt: number;
+  accountIds: readonly string[];
+  actions: readonly string[];
+  calls: StoredCall[];
+}
+
+/** The calls of one segment row (index order = id order). */
+export function parseSegment(row: { id: number; projectId: string; format: number; firstAt: Date; accountIds: string[]; actions: string[]; records: string }): SegmentCalls {
+  if (row.format !== CALL_FORMAT) throw new Error(`call log segment ${row.id} has unknown format ${row.format}`);
+  return { id: row.id, projectId: row.projectId, firstAt: row.firstAt.getTime(), accountIds: row.accountIds, actions: row.actions, calls: JSON.parse(row.records) as StoredCall[] };
+}
+
+/** The account and action of a stored call. */
+export const callAccount = (s: SegmentCalls, c: StoredCall): string => s.accountIds[c[F.account]];
+export function callAction(s: SegmentCalls, c: StoredCall): string | null {
+  const i = c[F.action];
+  return i === null ? null : s.actions[i];
 }
 
 /** One stored call as a row. */
-export function callRow(segmentId: number, projectId: string, index: number, c: StoredCall): RequestLogRow {
+export function callRow(s: SegmentCalls, index: number): RequestLogRow {
+  const c = s.calls[index];
+  const opt = (i: number) => c[i] ?? null;
   return {
-    id: segmentId * SEGMENT_SPAN + index,
-    projectId,
-    accountId: c[1],
-    provider: c[2],
-    source: c[3],
-    actorType: c[4],
-    actorId: c[5],
-    action: c[6],
-    method: c[7],
-    path: c[8],
-    status: c[9],
-    error: c[10],
-    durationMs: c[11],
-    attempts: c[12],
-    providerRequestId: c[13],
-    idempotencyKey: c[14],
-    requestBody: c[15],
-    responseBody: c[16],
-    at: new Date(c[0]),
-    audited: c[17] === 1,
+    id: s.id * SEGMENT_SPAN + index,
+    projectId: s.projectId,
+    accountId: callAccount(s, c),
+    provider: c[F.provider],
+    source: c[F.source],
+    actorType: c[F.actorType],
+    actorId: c[F.actorId],
+    action: callAction(s, c),
+    method: c[F.method],
+    path: c[F.path],
+    status: opt(F.status) as number | null,
+    error: opt(F.error) as string | null,
+    durationMs: (c[F.durationMs] ?? 0) as number,
+    attempts: (c[F.attempts] ?? 0) as number,
+    providerRequestId: opt(F.providerRequestId) as string | null,
+    idempotencyKey: opt(F.idempotencyKey) as string | null,
+    requestBody: opt(F.requestBody) as string | null,
+    responseBody: opt(F.responseBody) as string | null,
+    at: new Date(s.firstAt + c[F.at]),
+    audited: c[F.audited] === 1,
   };
 }
 

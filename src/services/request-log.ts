@@ -1,8 +1,8 @@
 // The call log: every provider call (proxy, rpc, MCP) with its outcome, which is also the
 // credential audit trail of calls. Written off the hot path: a call is redacted and encoded when
 // it ends (call-records.ts) and pushed into an in-memory buffer; a BatchWriter (batch-writer.ts)
-// flushes every ~100 ms or at 1000 calls, each batch as one segment row per project
-// (call_log_segments, src/store/schema.ts). close() drains everything, so a graceful shutdown
+// flushes every ~100 ms (or at 4000 calls) in one statement, as segment rows of up to 1000 calls of
+// one project (call_log_segments, src/store/schema.ts). close() drains everything, so a graceful shutdown
 // loses nothing.
 //
 // Reads walk the segments newest first, skipping those whose summary (accounts, actions,
@@ -12,7 +12,10 @@ import type { Db } from '../store/db.js';
 import { PgliteThread } from '../store/pglite-thread.js';
 import { callLogSegments } from '../store/schema.js';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer.js';
-import { type BodyPolicy, CALL_FORMAT, type CallRecord, callRow, encodeCall, type EncodedCall, locateCall, parseSegment, type RequestLogRow, type StoredCall } from './call-records.js';
+import {
+  type BodyPolicy, CALL_FORMAT, callAccount, callAction, type CallRecord, callRow, encodeCall, type EncodedCall, F, locateCall, parseSegment,
+  type RequestLogRow, SEGMENT_SPAN, type SegmentCalls, type StoredCall,
+} from './call-records.js';
 import { notFound } from './errors.js';
 
 export type { CallRecord, CallSource, RequestLogRow } from './call-records.js';
@@ -35,8 +38,14 @@ export interface RequestLogFilter {
   limit: number;
 }
 
-/** Calls per segment (and per write); the writer flushes at this many. */
+/** Calls per segment at most. */
 const SEGMENT_CALLS = 1000;
+/**
+ * Calls per write (one statement, cut into segments): the writer flushes every 100 ms, or sooner at
+ * this many. Each statement has a fixed cost on the embedded store (~0.2–0.3 ms), so under load a
+ * write carries up to 100 ms of calls rather than 1000 of them.
+ */
+const WRITE_CALLS = 4 * SEGMENT_CALLS;
 /** A segment is cut earlier when its records reach this many characters (large bodies). */
 const SEGMENT_CHARS = 4 * 1024 * 1024;
 /** Segments read per query while scanning (a segment holds up to SEGMENT_CALLS calls). */
@@ -56,30 +65,32 @@ interface Segment {
   records: string;
 }
 
-/** One segment of calls of one project. */
+/** One segment of calls of one project: accounts and actions by index, times as offsets from the first. */
 function segmentOf(calls: EncodedCall[]): Segment {
-  const accounts = new Set<string>();
-  const actions = new Set<string>();
+  const accounts = new Map<string, number>();
+  const actions = new Map<string, number>();
   const statuses = new Set<number>();
   let first = Infinity;
   let last = -Infinity;
-  let records = '[';
-  for (let i = 0; i < calls.length; i++) {
-    const c = calls[i];
-    accounts.add(c.accountId);
-    if (c.action !== null) actions.add(c.action);
+  for (const c of calls) {
+    if (!accounts.has(c.accountId)) accounts.set(c.accountId, accounts.size);
+    if (c.action !== null && !actions.has(c.action)) actions.set(c.action, actions.size);
     statuses.add(c.status ?? 0);
     if (c.at < first) first = c.at;
     if (c.at > last) last = c.at;
-    records += (i === 0 ? '' : ',') + c.json;
+  }
+  let records = '[';
+  for (let i = 0; i < calls.length; i++) {
+    const c = calls[i];
+    records += `${i === 0 ? '' : ','}[${c.at - first},${accounts.get(c.accountId)},${c.action === null ? 'null' : actions.get(c.action)},${c.tail}`;
   }
   return {
     projectId: calls[0].projectId,
     count: calls.length,
     firstAt: new Date(first),
     lastAt: new Date(last),
-    accountIds: [...accounts],
-    actions: [...actions],
+    accountIds: [...accounts.keys()],
+    actions: [...actions.keys()],
     statuses: [...statuses],
     records: records + ']',
   };
@@ -91,13 +102,13 @@ function segmentsOf(calls: EncodedCall[]): Segment[] {
   const open = new Map<string, { calls: EncodedCall[]; chars: number }>();
   for (const c of calls) {
     let run = open.get(c.projectId);
-    if (run === undefined || run.calls.length >= SEGMENT_CALLS || run.chars + c.json.length > SEGMENT_CHARS) {
+    if (run === undefined || run.calls.length >= SEGMENT_CALLS || run.chars + c.tail.length > SEGMENT_CHARS) {
       run = { calls: [], chars: 0 };
       open.set(c.projectId, run);
       runs.push(run.calls);
     }
     run.calls.push(c);
-    run.chars += c.json.length;
+    run.chars += c.tail.length + 16;
   }
   return runs.map(segmentOf);
 }
@@ -119,8 +130,8 @@ function copyLine(s: Segment): string {
   ].join('\t') + '\n';
 }
 
-/** Whether a stored call passes the filter (the segment query already narrowed what it could). */
-function matcher(f: RequestLogFilter): (c: StoredCall) => boolean {
+/** Whether a stored call of a segment passes the filter (the segment query already narrowed what it could). */
+function matcher(f: RequestLogFilter): (s: SegmentCalls, c: StoredCall) => boolean {
   const set = (xs: readonly string[] | undefined) => (xs?.length ? new Set(xs) : null);
   const accounts = set(f.accountIds);
   const actions = set(f.actions);
@@ -131,18 +142,22 @@ function matcher(f: RequestLogFilter): (c: StoredCall) => boolean {
   const classes = (f.statuses ?? []).filter((s): s is string => typeof s === 'string').map((c) => Number(c[0]));
   const from = f.from?.getTime();
   const to = f.to?.getTime();
-  return (c) => {
-    if (accounts !== null && !accounts.has(c[1])) return false;
-    if (actions !== null && (c[6] === null || !actions.has(c[6]))) return false;
-    if (sources !== null && !sources.has(c[3])) return false;
-    if (methods !== null && !methods.has(c[7])) return false;
-    if (requestIds !== null && (c[13] === null || !requestIds.has(c[13]))) return false;
-    const status = c[9];
+  return (s, c) => {
+    if (accounts !== null && !accounts.has(callAccount(s, c))) return false;
+    if (actions !== null) {
+      const action = callAction(s, c);
+      if (action === null || !actions.has(action)) return false;
+    }
+    if (sources !== null && !sources.has(c[F.source])) return false;
+    if (methods !== null && !methods.has(c[F.method])) return false;
+    if (requestIds !== null && !requestIds.has(c[F.providerRequestId] ?? '')) return false;
+    const status = c[F.status] ?? null;
     if (exact !== null && !(status !== null && (exact.has(status) || classes.includes(Math.floor(status / 100))))) return false;
     if (f.success !== undefined && (status !== null && status >= 200 && status < 300) !== f.success) return false;
-    if (from !== undefined && c[0] < from) return false;
-    if (to !== undefined && c[0] > to) return false;
-    if (f.audited !== undefined && (c[17] === 1) !== f.audited) return false;
+    const at = s.firstAt + c[F.at];
+    if (from !== undefined && at < from) return false;
+    if (to !== undefined && at > to) return false;
+    if (f.audited !== undefined && (c[F.audited] === 1) !== f.audited) return false;
     return true;
   };
 }
@@ -178,7 +193,7 @@ export class RequestLogService {
     warn: (msg: string) => void,
     opts: BatchWriterOptions = {},
   ) {
-    this.writer = new BatchWriter<EncodedCall>('call log', (calls) => this.insert(calls), warn, { maxBatch: SEGMENT_CALLS, maxStatementRows: SEGMENT_CALLS, ...opts });
+    this.writer = new BatchWriter<EncodedCall>('call log', (calls) => this.insert(calls), warn, { intervalMs: 100, maxBatch: WRITE_CALLS, maxStatementRows: WRITE_CALLS, ...opts });
     const client = (db as unknown as { $client?: unknown }).$client;
     this.pglite = client instanceof PgliteThread ? client : null;
   }
@@ -202,7 +217,18 @@ export class RequestLogService {
   private async insert(calls: EncodedCall[]): Promise<void> {
     const segments = segmentsOf(calls);
     if (this.pglite) {
-      await this.pglite.copy([{ sql: COPY_SEGMENT, data: segments.map(copyLine).join('') }]);
+      // One COPY per ~8 MB of records (large bodies), all in one transaction.
+      const statements: { sql: string; data: string }[] = [];
+      let data = '';
+      for (const s of segments) {
+        if (data.length > 0 && data.length + s.records.length > 2 * SEGMENT_CHARS) {
+          statements.push({ sql: COPY_SEGMENT, data });
+          data = '';
+        }
+        data += copyLine(s);
+      }
+      statements.push({ sql: COPY_SEGMENT, data });
+      await this.pglite.copy(statements);
       return;
     }
     await this.db.insert(callLogSegments).values(segments.map((s) => ({ ...s, format: CALL_FORMAT })));
@@ -225,35 +251,36 @@ export class RequestLogService {
     const before = f.beforeId;
     let maxSegment = before === undefined ? null : locateCall(before - 1).segmentId;
     for (;;) {
-      const segments = await this.db
-        .select({ id: callLogSegments.id, format: callLogSegments.format, records: callLogSegments.records })
-        .from(callLogSegments)
-        .where(and(...segmentConditions(projectId, f, maxSegment)))
-        .orderBy(desc(callLogSegments.id))
-        .limit(SCAN_BATCH);
-      for (const s of segments) {
-        const calls = parseSegment(s.id, s.format, s.records);
-        for (let i = calls.length - 1; i >= 0; i--) {
-          const row = matches(calls[i]) ? callRow(s.id, projectId, i, calls[i]) : null;
-          if (row === null || (before !== undefined && row.id >= before)) continue;
-          out.push(row);
+      const rows = await this.segments(and(...segmentConditions(projectId, f, maxSegment))!, SCAN_BATCH);
+      for (const row of rows) {
+        const s = parseSegment(row);
+        for (let i = s.calls.length - 1; i >= 0; i--) {
+          if ((before !== undefined && s.id * SEGMENT_SPAN + i >= before) || !matches(s, s.calls[i])) continue;
+          out.push(callRow(s, i));
           if (out.length >= f.limit) return out;
         }
       }
-      if (segments.length < SCAN_BATCH) return out;
-      maxSegment = segments[segments.length - 1].id - 1;
+      if (rows.length < SCAN_BATCH) return out;
+      maxSegment = rows[rows.length - 1].id - 1;
     }
   }
 
   async get(projectId: string, id: number): Promise<RequestLogRow> {
     const { segmentId, index } = locateCall(id);
-    const [s] = await this.db
-      .select({ format: callLogSegments.format, records: callLogSegments.records })
-      .from(callLogSegments)
-      .where(and(eq(callLogSegments.projectId, projectId), eq(callLogSegments.id, segmentId)))
-      .limit(1);
-    const call = s ? parseSegment(segmentId, s.format, s.records)[index] : undefined;
-    if (call === undefined) throw notFound('Request log');
-    return callRow(segmentId, projectId, index, call);
+    const [row] = await this.segments(and(eq(callLogSegments.projectId, projectId), eq(callLogSegments.id, segmentId))!, 1);
+    const s = row ? parseSegment(row) : null;
+    if (s === null || index >= s.calls.length) throw notFound('Request log');
+    return callRow(s, index);
+  }
+
+  /** Segment rows (what decoding needs), newest first. */
+  private segments(where: SQL, limit: number) {
+    const t = callLogSegments;
+    return this.db
+      .select({ id: t.id, projectId: t.projectId, format: t.format, firstAt: t.firstAt, accountIds: t.accountIds, actions: t.actions, records: t.records })
+      .from(t)
+      .where(where)
+      .orderBy(desc(t.id))
+      .limit(limit);
   }
 }

@@ -181,7 +181,7 @@ export const adminSessions = pgTable(
 
 /**
  * The call log: every call Linkhub made to a provider on an account's behalf (proxy, rpc, MCP),
- * written in *segments* — one row per flushed batch of up to 1000 calls of one project — so a call
+ * written in *segments* — rows of up to 1000 calls of one project, written every ~100 ms — so a call
  * costs a share of one row instead of a row and its index entries of its own (on the embedded
  * WebAssembly store a row costs ~5–10 µs of CPU; a call in a segment ~2 µs). Each call is also
  * the credential-audit record of that use of the key (append-only: UPDATE, DELETE and TRUNCATE
