@@ -213,25 +213,31 @@ export class RequestLogService {
     this.writer.push(encodeCall(r, this.bodies));
   }
 
-  /** Writes a batch as segments: COPY on PGlite (one statement, on the store's thread), else one INSERT. */
+  /** Writes a batch as segments: COPY on PGlite (on the store's thread), else INSERT. */
   private async insert(calls: EncodedCall[]): Promise<void> {
-    const segments = segmentsOf(calls);
-    if (this.pglite) {
-      // One COPY per ~8 MB of records (large bodies), all in one transaction.
-      const statements: { sql: string; data: string }[] = [];
-      let data = '';
-      for (const s of segments) {
-        if (data.length > 0 && data.length + s.records.length > 2 * SEGMENT_CHARS) {
-          statements.push({ sql: COPY_SEGMENT, data });
-          data = '';
-        }
-        data += copyLine(s);
+    // One statement per ~8 MB of records (large bodies), all in one transaction: a batch that is
+    // retried after a failure cannot be written twice.
+    const groups: Segment[][] = [[]];
+    let chars = 0;
+    for (const s of segmentsOf(calls)) {
+      if (chars > 0 && chars + s.records.length > 2 * SEGMENT_CHARS) {
+        groups.push([]);
+        chars = 0;
       }
-      statements.push({ sql: COPY_SEGMENT, data });
-      await this.pglite.copy(statements);
+      groups[groups.length - 1].push(s);
+      chars += s.records.length;
+    }
+    if (this.pglite) {
+      await this.pglite.copy(groups.map((g) => ({ sql: COPY_SEGMENT, data: g.map(copyLine).join('') })));
       return;
     }
-    await this.db.insert(callLogSegments).values(segments.map((s) => ({ ...s, format: CALL_FORMAT })));
+    const rows = (g: Segment[]) => g.map((s) => ({ ...s, format: CALL_FORMAT }));
+    if (groups.length === 1) await this.db.insert(callLogSegments).values(rows(groups[0]));
+    else {
+      await this.db.transaction(async (tx) => {
+        for (const g of groups) await tx.insert(callLogSegments).values(rows(g));
+      });
+    }
   }
 
   /** Writes everything recorded so far (reads call this first: read-your-writes). */
