@@ -8,9 +8,10 @@
 //                                   (or another project's), 412 when the account may not be used.
 //   send(target, request)           per-account throttle (live/test rate from the key's mode),
 //                                   UpstreamClient with retries (Idempotency-Key on every POST,
-//                                   the same across retries), then bookkeeping off the hot path:
-//                                   request log + credential-use audit row (batched), and what
-//                                   the answer teaches about the account:
+//                                   the same across retries), then the bookkeeping: one call-log
+//                                   entry, which is also the credential-use audit record (encoded
+//                                   here, written in batches), and what the answer teaches about
+//                                   the account:
 //                                     401  → the key was revoked/expired: status error +
 //                                            status_reasons + `account.updated` webhook
 //                                     403  → the `rak_…` permission Stripe names is recorded missing
@@ -77,7 +78,7 @@ export interface SendRequest {
   idempotencyKey?: string | null;
   /** Another base than config.stripeApiBase (e.g. files.stripe.com for file actions). */
   base?: string;
-  /** What to show as the request body in the request log (redacted at flush); default `body`. */
+  /** What to show as the request body in the call log (redacted when recorded); default `body`. */
   logBody?: unknown;
   signal?: AbortSignal;
 }
@@ -307,7 +308,7 @@ export class StripeCaller {
     return result;
   }
 
-  /** Logs a call refused before anything was sent (e.g. a URL outside Stripe); no audit row. */
+  /** Logs a call refused before anything was sent (e.g. a URL outside Stripe): not an audit entry, the key was not used. */
   noteRefused(target: CallTarget, account: CachedAccount, method: string, path: string, error: string, body: unknown): void {
     this.record(target, account, { method: method as UpstreamMethod, path, logBody: body }, new Date(), {
       status: null,
