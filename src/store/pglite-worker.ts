@@ -1,6 +1,6 @@
 // The embedded store's own thread: PGlite (Postgres compiled to WebAssembly) runs every statement
 // synchronously on the thread that owns it, so it lives here and the API thread only posts SQL
-// and receives rows (src/store/pglite-thread.ts). A batch of request-log rows, a slow query or
+// and receives rows (src/store/pglite-thread.ts). A batch of call-log segments, a slow query or
 // a checkpoint then never stalls HTTP handling.
 //
 // Protocol (one message per call, answered by id): query, exec, copy (COPY … FROM '/dev/blob'
