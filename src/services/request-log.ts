@@ -48,8 +48,12 @@ const SEGMENT_CALLS = 1000;
 const WRITE_CALLS = 4 * SEGMENT_CALLS;
 /** A segment is cut earlier when its records reach this many characters (large bodies). */
 const SEGMENT_CHARS = 4 * 1024 * 1024;
-/** Segments read per query while scanning (a segment holds up to SEGMENT_CALLS calls). */
-const SCAN_BATCH = 8;
+/**
+ * Segments read per query while scanning (a segment holds up to SEGMENT_CALLS calls): one first, as
+ * a page of the newest calls usually sits in the newest segment, then more per query for deep scans.
+ */
+const SCAN_FIRST = 1;
+const SCAN_MAX = 16;
 
 const SEGMENT_COLUMNS = ['project_id', 'format', 'count', 'first_at', 'last_at', 'account_ids', 'actions', 'statuses', 'records'] as const;
 const COPY_SEGMENT = `COPY call_log_segments (${SEGMENT_COLUMNS.join(', ')}) FROM '/dev/blob'`;
@@ -256,8 +260,8 @@ export class RequestLogService {
     const matches = matcher(f);
     const before = f.beforeId;
     let maxSegment = before === undefined ? null : locateCall(before - 1).segmentId;
-    for (;;) {
-      const rows = await this.segments(and(...segmentConditions(projectId, f, maxSegment))!, SCAN_BATCH);
+    for (let batch = SCAN_FIRST; ; batch = Math.min(batch * 4, SCAN_MAX)) {
+      const rows = await this.segments(and(...segmentConditions(projectId, f, maxSegment))!, batch);
       for (const row of rows) {
         const s = parseSegment(row);
         for (let i = s.calls.length - 1; i >= 0; i--) {
@@ -266,7 +270,7 @@ export class RequestLogService {
           if (out.length >= f.limit) return out;
         }
       }
-      if (rows.length < SCAN_BATCH) return out;
+      if (rows.length < batch) return out;
       maxSegment = rows[rows.length - 1].id - 1;
     }
   }
