@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { encodeCursor, listAccountsKeyset, type DashboardAccountFilter } from '../src/http/dashboard/account-list.js';
-import { AccountService, type AccountFilter } from '../src/services/accounts.js';
+import { AccountService, type AccountFilter } from '../src/services/accounts/accounts.js';
 import { openStore, storeFromPglite, type Store } from '../src/store/db.js';
 import { createScratchDatabase } from '../test/helpers/scratch-database.js';
 

@@ -1,4 +1,4 @@
-// The call log's storage (src/services/request-log.ts, call-records.ts): calls are written in
+// The call log's storage (src/services/logs/request-log.ts, call-records.ts): calls are written in
 // segments (one row per flushed batch of a project), found again by id, paged across segments,
 // filtered with and without the segment summaries, cut at 1000 calls or ~4 MB, kept apart per
 // project; the audit trail merges call entries with audit_events by time; and migration 0003
@@ -16,9 +16,9 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { migrationsDir } from '../src/paths.js';
-import { AuditService } from '../src/services/audit.js';
-import { SEGMENT_SPAN, type CallRecord } from '../src/services/call-records.js';
-import { RequestLogService } from '../src/services/request-log.js';
+import { AuditService } from '../src/services/logs/audit.js';
+import { SEGMENT_SPAN, type CallRecord } from '../src/services/logs/call-records.js';
+import { RequestLogService } from '../src/services/logs/request-log.js';
 import type { Db } from '../src/store/db.js';
 import { openStore, storeFromPglite, type Store } from '../src/store/db.js';
 import { createScratchDatabase } from './helpers/scratch-database.js';

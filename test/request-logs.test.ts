@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
-import { BatchWriter } from '../src/services/batch-writer.js';
-import { BODY_CAP, maskSecrets, redactBody, redactPath } from '../src/services/redaction.js';
+import { BatchWriter } from '../src/services/logs/batch-writer.js';
+import { BODY_CAP, maskSecrets, redactBody, redactPath } from '../src/services/logs/redaction.js';
 import { connectSession, type Linkhub, startLinkhub } from './helpers/linkhub.js';
 import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
 

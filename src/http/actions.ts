@@ -2,7 +2,7 @@
 // action with a linked account's key) and POST /actions/search (4.34's action search).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ServiceError } from '../services/errors.js';
+import { ServiceError } from '../errors/service-error.js';
 import { apiKeyActor } from './auth.js';
 import type { RouteContext } from './context.js';
 import { accountIdHeader, retryAfterHeader } from './proxy.js';

@@ -1,8 +1,8 @@
 // Platform API authentication: HTTP Basic with the API key as username (StackOne's scheme);
 // `Bearer <key>` is accepted too.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiKeyPrincipal, ApiKeyService } from '../services/api-keys.js';
-import type { Actor } from '../services/audit.js';
+import type { ApiKeyPrincipal, ApiKeyService } from '../services/admin/api-keys.js';
+import type { Actor } from '../services/logs/actor.js';
 import { sendError } from './errors.js';
 
 declare module 'fastify' {

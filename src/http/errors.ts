@@ -1,7 +1,7 @@
 // Every 4xx/5xx leaves Linkhub as {statusCode, message, timestamp} (StackOne's error body),
 // with optional documented extras such as `code` or `provider_response`.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { ServiceError } from '../services/errors.js';
+import { ServiceError } from '../errors/service-error.js';
 
 export function errorBody(statusCode: number, message: string, extra: Record<string, unknown> = {}) {
   return { statusCode, message, timestamp: new Date().toISOString(), ...extra };

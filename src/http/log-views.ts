@@ -2,10 +2,10 @@
 // (logs.ts: GET /requests/logs, /requests/logs/{id}, /audit) and the dashboard's (dashboard/logs.ts):
 // filter parsing (plain names, StackOne's flat names or filter[...]), cursors and views.
 // Both stores are written in batches; every read here flushes pending rows first (read-your-writes).
-import { STRIPE_PUBLIC_BASE } from '../services/actions.js';
-import type { AuditService } from '../services/audit.js';
-import { ServiceError } from '../services/errors.js';
-import type { RequestLogFilter, RequestLogRow, RequestLogService } from '../services/request-log.js';
+import { STRIPE_PUBLIC_BASE } from '../services/calls/actions.js';
+import type { AuditService } from '../services/logs/audit.js';
+import { ServiceError } from '../errors/service-error.js';
+import type { RequestLogFilter, RequestLogRow, RequestLogService } from '../services/logs/request-log.js';
 
 export type Query = Record<string, unknown>;
 

@@ -30,8 +30,8 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { findAction, type StripeAction } from '../connectors/stripe/actions.js';
-import type { Actor } from '../services/audit.js';
-import { ServiceError } from '../services/errors.js';
+import type { Actor } from '../services/logs/actor.js';
+import { ServiceError } from '../errors/service-error.js';
 import {
   ArgumentError,
   EXECUTE_TOOL,
@@ -49,8 +49,8 @@ import {
   toNestedArgs,
   toolsFor,
   toolsJson,
-} from '../services/mcp-tools.js';
-import type { KeyKnowledge } from '../services/stripe-calls.js';
+} from '../services/calls/mcp-tools.js';
+import type { KeyKnowledge } from '../services/calls/caller.js';
 import { presentedApiKey } from './auth.js';
 import type { RouteContext } from './context.js';
 import { errorBody } from './errors.js';

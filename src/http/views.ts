@@ -1,7 +1,7 @@
 // Wire views and request schemas shared by the platform API and the dashboard API.
 import { Type } from 'typebox';
-import type { ApiKeyService } from '../services/api-keys.js';
-import { WEBHOOK_EVENTS, type WebhookEndpoint, type WebhookService } from '../services/webhooks.js';
+import type { ApiKeyService } from '../services/admin/api-keys.js';
+import { WEBHOOK_EVENTS, type WebhookEndpoint, type WebhookService } from '../services/webhooks/webhooks.js';
 
 export const endpointView = (e: WebhookEndpoint) => ({
   id: e.id,

@@ -6,17 +6,17 @@ import { openStore, type Store, type StoreOptions } from '../store/db.js';
 import { loadOrCreateMasterKey } from '../vault/master-key.js';
 import { Vault } from '../vault/vault.js';
 import { UpstreamClient } from '../upstream/index.js';
-import { AccountService } from './accounts.js';
-import { ActionService } from './actions.js';
-import { AdminAuthService } from './admin-auth.js';
-import { ApiKeyService, type Project } from './api-keys.js';
-import { AuditService } from './audit.js';
-import { LiveTester } from './live-tester.js';
-import { RequestLogService } from './request-log.js';
-import { SessionService } from './sessions.js';
-import { StripeCaller } from './stripe-calls.js';
-import { WebhookWorker } from './webhook-worker.js';
-import { WebhookService } from './webhooks.js';
+import { AccountService } from './accounts/accounts.js';
+import { ActionService } from './calls/actions.js';
+import { AdminAuthService } from './admin/admin-auth.js';
+import { ApiKeyService, type Project } from './admin/api-keys.js';
+import { AuditService } from './logs/audit.js';
+import { LiveTester } from './accounts/live-tester.js';
+import { RequestLogService } from './logs/request-log.js';
+import { SessionService } from './accounts/sessions.js';
+import { StripeCaller } from './calls/caller.js';
+import { WebhookWorker } from './webhooks/webhook-worker.js';
+import { WebhookService } from './webhooks/webhooks.js';
 
 export interface Services {
   config: Config;

@@ -188,7 +188,7 @@ export const adminSessions = pgTable(
  * are refused by triggers, as on audit_events).
  *
  * `records` is a JSON array with one array per call, in the order given by
- * src/services/call-records.ts (format 1): a call's id is `segment id * 4096 + its index`.
+ * src/services/logs/call-records.ts (format 1): a call's id is `segment id * 4096 + its index`.
  * The other columns summarise the segment so reads can skip segments without decoding them.
  * Bodies are redacted and capped before they are stored; the credential never appears.
  */

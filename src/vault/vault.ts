@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { asc } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
-import { ServiceError } from '../services/errors.js';
+import { ServiceError } from '../errors/service-error.js';
 import { vaultKeys } from '../store/schema.js';
 import { decodeSealed, encodeSealed, open, seal } from './aead.js';
 import { masterKeyId } from './master-key.js';

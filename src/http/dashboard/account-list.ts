@@ -3,8 +3,8 @@
 // Filters mean the same as AccountService.list's.
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { EnvironmentKey } from '../../connectors/types.js';
-import type { AccountRow } from '../../services/account-view.js';
-import { ServiceError } from '../../services/errors.js';
+import type { AccountRow } from '../../services/accounts/account-view.js';
+import { ServiceError } from '../../errors/service-error.js';
 import type { Db } from '../../store/db.js';
 import { accounts } from '../../store/schema.js';
 

@@ -3,10 +3,10 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { getConnector } from '../../connectors/registry.js';
-import type { AccountRow } from '../../services/account-view.js';
-import { ServiceError } from '../../services/errors.js';
-import { WEBHOOK_EVENTS } from '../../services/webhooks.js';
-import type { ConnectSession } from '../../services/sessions.js';
+import type { AccountRow } from '../../services/accounts/account-view.js';
+import { ServiceError } from '../../errors/service-error.js';
+import { WEBHOOK_EVENTS } from '../../services/webhooks/webhooks.js';
+import type { ConnectSession } from '../../services/accounts/sessions.js';
 import type { RouteContext } from '../context.js';
 import { apiKeyView, deliveryView, endpointView, WebhookEndpointCreate } from '../views.js';
 import { Environment, Nullable } from '../schemas.js';

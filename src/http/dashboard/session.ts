@@ -2,8 +2,8 @@
 // Secure when Linkhub is served over https, scoped to /dashboard), sign-in required on every API
 // route, and CSRF protection on state-changing calls (a custom header plus a same-origin check).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AdminAuthService, AdminSession } from '../../services/admin-auth.js';
-import type { Actor } from '../../services/audit.js';
+import type { AdminAuthService, AdminSession } from '../../services/admin/admin-auth.js';
+import type { Actor } from '../../services/logs/actor.js';
 import { sendError } from '../errors.js';
 
 export const COOKIE_NAME = 'linkhub_dashboard';

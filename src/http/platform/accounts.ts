@@ -1,9 +1,9 @@
 // /accounts: list, get, patch, delete, meta (StackOne contract) and POST /accounts/{id}/test (Linkhub).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { accountView, REDACTED_PREFIX } from '../../services/account-view.js';
-import type { DetailsPatch } from '../../services/accounts.js';
-import { ServiceError } from '../../services/errors.js';
+import { accountView, REDACTED_PREFIX } from '../../services/accounts/account-view.js';
+import type { DetailsPatch } from '../../services/accounts/accounts.js';
+import { ServiceError } from '../../errors/service-error.js';
 import { apiKeyActor } from '../auth.js';
 import type { RouteContext } from '../context.js';
 import { AccountPatch, AccountsQuery, errorResponses, IdParams } from '../schemas.js';

@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { getConnector, getIntegration } from '../../connectors/registry.js';
-import type { ConnectSession } from '../../services/sessions.js';
-import { ServiceError } from '../../services/errors.js';
+import type { ConnectSession } from '../../services/accounts/sessions.js';
+import { ServiceError } from '../../errors/service-error.js';
 import type { RouteContext } from '../context.js';
 import { sendError } from '../errors.js';
 import { ConnectSessionCreate, ConnectSessionView, errorResponses } from '../schemas.js';

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { connectors, getConnector } from '../../connectors/registry.js';
 import type { ConnectorDefinition } from '../../connectors/types.js';
-import { notFound } from '../../services/errors.js';
+import { notFound } from '../../errors/service-error.js';
 import type { RouteContext } from '../context.js';
 import { errorResponses } from '../schemas.js';
 

@@ -3,12 +3,12 @@
 // schema in one of three param styles, plus the lexical action search and the mapping of flat
 // tool arguments back to the executor's {path, query, body, headers}. Pure and cached: the 452
 // schemas are built once per (mode, style, key type), never per request.
-import { type JsonSchema, type StripeAction, stripeActions, stripeActionsByName } from '../connectors/stripe/actions.js';
+import { type JsonSchema, type StripeAction, stripeActions, stripeActionsByName } from '../../connectors/stripe/actions.js';
 import { SEARCH_DEFAULT_TOP_K, searchActions } from './action-search.js';
 import { availability } from './actions.js';
 
 export { SEARCH_DEFAULT_TOP_K };
-import type { KeyKnowledge } from './stripe-calls.js';
+import type { KeyKnowledge } from './caller.js';
 
 export const TOOL_MODES = ['individual', 'search_execute'] as const;
 export type ToolMode = (typeof TOOL_MODES)[number];

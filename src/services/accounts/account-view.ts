@@ -1,7 +1,7 @@
 // The StackOne `LinkedAccount` shape of an account, plus Linkhub's documented extra fields.
 // The key itself never appears: only `credentials.api_key` redacted and `key_hint`.
-import { getConnector } from '../connectors/registry.js';
-import type { accounts } from '../store/schema.js';
+import { getConnector } from '../../connectors/registry.js';
+import type { accounts } from '../../store/schema.js';
 
 export type AccountRow = typeof accounts.$inferSelect;
 

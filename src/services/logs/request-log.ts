@@ -8,15 +8,15 @@
 // Reads walk the segments newest first, skipping those whose summary (accounts, actions,
 // statuses, time range) cannot match, and filter the calls of the others.
 import { and, arrayOverlaps, desc, eq, gte, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../store/db.js';
-import { PgliteThread } from '../store/pglite-thread.js';
-import { callLogSegments } from '../store/schema.js';
+import type { Db } from '../../store/db.js';
+import { PgliteThread } from '../../store/pglite-thread.js';
+import { callLogSegments } from '../../store/schema.js';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer.js';
 import {
   type BodyPolicy, CALL_FORMAT, callAccount, callAction, type CallRecord, callRow, encodeCall, type EncodedCall, F, locateCall, parseSegment,
   type RequestLogRow, SEGMENT_SPAN, type SegmentCalls, type StoredCall,
 } from './call-records.js';
-import { notFound } from './errors.js';
+import { notFound } from '../../errors/service-error.js';
 
 export type { CallRecord, CallSource, RequestLogRow } from './call-records.js';
 

@@ -5,7 +5,7 @@
 //
 // encodeCall runs on the request path when the call ends: the record is redacted and encoded at
 // once, so what waits for the next flush is one string (cheap to keep, nothing to re-visit).
-import type { Actor } from './audit.js';
+import type { Actor } from './actor.js';
 import { redactBody, redactPath, redactRawBody } from './redaction.js';
 
 export const CALL_FORMAT = 1;

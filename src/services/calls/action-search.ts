@@ -1,6 +1,6 @@
 // Plain-language search over the Stripe action catalogue, shared by GET /actions?search=,
 // POST /actions/search and the MCP server's stripe_search_actions tool.
-import { type StripeAction, stripeActions, stripeActionsByName } from '../connectors/stripe/actions.js';
+import { type StripeAction, stripeActions, stripeActionsByName } from '../../connectors/stripe/actions.js';
 
 export const SEARCH_DEFAULT_TOP_K = 5;
 

@@ -2,12 +2,12 @@
 // transaction of the change they describe, so a committed change always has its event.
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../store/db.js';
-import { webhookAttempts, webhookEndpoints, webhookOutbox } from '../store/schema.js';
-import type { Vault } from '../vault/vault.js';
-import type { AccountView } from './account-view.js';
-import { notFound } from './errors.js';
-import { newId } from './ids.js';
+import type { Db, Tx } from '../../store/db.js';
+import { webhookAttempts, webhookEndpoints, webhookOutbox } from '../../store/schema.js';
+import type { Vault } from '../../vault/vault.js';
+import type { AccountView } from '../accounts/account-view.js';
+import { notFound } from '../../errors/service-error.js';
+import { newId } from '../ids.js';
 
 export const WEBHOOK_EVENTS = ['account.created', 'account.updated', 'account.deleted'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];

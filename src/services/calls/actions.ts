@@ -30,14 +30,14 @@
 import { searchActions } from './action-search.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { Config } from '../config.js';
-import { getConnector } from '../connectors/registry.js';
-import { findAction, stripeActions, type StripeAction } from '../connectors/stripe/actions.js';
-import { permissionLabel } from '../connectors/stripe/permissions.js';
-import { formEncode, resolveUpstreamPath, UpstreamUrlError, withQuery } from '../upstream/index.js';
-import type { Actor } from './audit.js';
-import { ServiceError } from './errors.js';
-import { grantHint, type KeyKnowledge, type SendResult, type StripeCaller } from './stripe-calls.js';
+import type { Config } from '../../config.js';
+import { getConnector } from '../../connectors/registry.js';
+import { findAction, stripeActions, type StripeAction } from '../../connectors/stripe/actions.js';
+import { permissionLabel } from '../../connectors/stripe/permissions.js';
+import { formEncode, resolveUpstreamPath, UpstreamUrlError, withQuery } from '../../upstream/index.js';
+import type { Actor } from '../logs/actor.js';
+import { ServiceError } from '../../errors/service-error.js';
+import { grantHint, type KeyKnowledge, type SendResult, type StripeCaller } from './caller.js';
 
 export const STRIPE_PUBLIC_BASE = 'https://api.stripe.com';
 

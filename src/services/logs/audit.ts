@@ -3,14 +3,11 @@
 // calls through proxy, rpc and MCP are audited by their entry in the call log (request-log.ts),
 // which is append-only too. list() merges both, newest first.
 import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
-import type { Db } from '../store/db.js';
-import { auditEvents } from '../store/schema.js';
+import type { Db } from '../../store/db.js';
+import { auditEvents } from '../../store/schema.js';
 import type { RequestLogRow, RequestLogService } from './request-log.js';
 
-export interface Actor {
-  type: 'api_key' | 'hub_session' | 'dashboard' | 'system';
-  id: string;
-}
+import type { Actor } from './actor.js';
 
 export interface AuditEntry {
   /** audit_events id, or `call_<request log id>` for a call. */

@@ -2,9 +2,9 @@
 // through the Hub. Only a SHA-256 of the token is stored.
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../store/db.js';
-import { connectSessions } from '../store/schema.js';
-import { sha256 } from './ids.js';
+import type { Db } from '../../store/db.js';
+import { connectSessions } from '../../store/schema.js';
+import { sha256 } from '../ids.js';
 
 export type ConnectSession = typeof connectSessions.$inferSelect;
 

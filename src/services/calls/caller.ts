@@ -31,9 +31,9 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { eq } from 'drizzle-orm';
-import { getConnector } from '../connectors/registry.js';
-import type { Db } from '../store/db.js';
-import { accountPermissions, accounts } from '../store/schema.js';
+import { getConnector } from '../../connectors/registry.js';
+import type { Db } from '../../store/db.js';
+import { accountPermissions, accounts } from '../../store/schema.js';
 import {
   ThrottleError,
   UpstreamClient,
@@ -41,14 +41,14 @@ import {
   UpstreamUnavailableError,
   type UpstreamMethod,
   type UpstreamResponse,
-} from '../upstream/index.js';
-import type { Vault } from '../vault/vault.js';
-import type { AccountRow } from './account-view.js';
-import type { Actor } from './audit.js';
-import { ServiceError } from './errors.js';
-import type { CallRecord, CallSource, RequestLogService } from './request-log.js';
-import { KeyVerdicts } from './key-verdicts.js';
-import type { WebhookService } from './webhooks.js';
+} from '../../upstream/index.js';
+import type { Vault } from '../../vault/vault.js';
+import type { AccountRow } from '../accounts/account-view.js';
+import type { Actor } from '../logs/actor.js';
+import { ServiceError } from '../../errors/service-error.js';
+import type { CallRecord, CallSource, RequestLogService } from '../logs/request-log.js';
+import { KeyVerdicts } from '../accounts/key-verdicts.js';
+import type { WebhookService } from '../webhooks/webhooks.js';
 
 export const ACCOUNT_TTL_MS = 60_000;
 export const ACCOUNT_CACHE_MAX = 5_000;

@@ -1,17 +1,18 @@
 // Linked accounts: linking by key (rules, live test, encrypted store, webhook), key rotation in
 // place, on-demand tests, reads, edits and deletion. Every change and its webhook event commit together.
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { getConnector } from '../connectors/registry.js';
-import type { ConnectorDefinition, EnvironmentKey, LiveTestOutcome } from '../connectors/types.js';
-import type { Db } from '../store/db.js';
-import { accounts, type StatusReason } from '../store/schema.js';
-import type { Vault } from '../vault/vault.js';
+import { getConnector } from '../../connectors/registry.js';
+import type { ConnectorDefinition, EnvironmentKey, LiveTestOutcome } from '../../connectors/types.js';
+import type { Db } from '../../store/db.js';
+import { accounts, type StatusReason } from '../../store/schema.js';
+import type { Vault } from '../../vault/vault.js';
 import { type AccountRow, accountView } from './account-view.js';
-import type { Actor, AuditService } from './audit.js';
-import { notFound, ServiceError } from './errors.js';
-import { newId } from './ids.js';
+import type { Actor } from '../logs/actor.js';
+import type { AuditService } from '../logs/audit.js';
+import { notFound, ServiceError } from '../../errors/service-error.js';
+import { newId } from '../ids.js';
 import type { LiveTester } from './live-tester.js';
-import type { WebhookService } from './webhooks.js';
+import type { WebhookService } from '../webhooks/webhooks.js';
 
 export interface AccountFilter {
   originOwnerId?: string;

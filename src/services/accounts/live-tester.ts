@@ -3,8 +3,8 @@
 // No retries (the user sees "try again" and decides) except the client's one retry when a reused
 // keep-alive connection turns out closed; no throttling; a precise deadline (an AbortSignal
 // timer, not the client's coarse per-attempt timers), since the Hub's user is waiting.
-import type { ConnectorDefinition, LiveTestOutcome } from '../connectors/types.js';
-import type { UpstreamClient } from '../upstream/index.js';
+import type { ConnectorDefinition, LiveTestOutcome } from '../../connectors/types.js';
+import type { UpstreamClient } from '../../upstream/index.js';
 
 export class LiveTester {
   constructor(

@@ -5,10 +5,10 @@
 // Neither touches an account whose key was replaced or deleted meanwhile; both drop the
 // caller's cached copy of the account (onChanged) before and after.
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../store/db.js';
-import { accounts } from '../store/schema.js';
+import type { Db } from '../../store/db.js';
+import { accounts } from '../../store/schema.js';
 import { type AccountRow, accountView } from './account-view.js';
-import type { WebhookService } from './webhooks.js';
+import type { WebhookService } from '../webhooks/webhooks.js';
 
 const KEY_REJECTED_CODES: ReadonlySet<string> = new Set(['invalid_key', 'expired_key']);
 

@@ -3,8 +3,8 @@
 import { createHmac } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { request } from 'undici';
-import type { Db } from '../store/db.js';
-import { webhookAttempts, webhookEndpoints, webhookOutbox } from '../store/schema.js';
+import type { Db } from '../../store/db.js';
+import { webhookAttempts, webhookEndpoints, webhookOutbox } from '../../store/schema.js';
 import type { WebhookService } from './webhooks.js';
 
 export interface WebhookWorkerOptions {

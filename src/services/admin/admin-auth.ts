@@ -3,10 +3,10 @@
 // digests with an expiry; failed sign-ins are rate-limited per client address.
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { eq, lt } from 'drizzle-orm';
-import type { Db } from '../store/db.js';
-import { adminCredentials, adminSessions } from '../store/schema.js';
-import { ServiceError } from './errors.js';
-import { randomBase62, sha256 } from './ids.js';
+import type { Db } from '../../store/db.js';
+import { adminCredentials, adminSessions } from '../../store/schema.js';
+import { ServiceError } from '../../errors/service-error.js';
+import { randomBase62, sha256 } from '../ids.js';
 
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, keyLen: 32, saltLen: 16 };
 const MAXMEM = 64 * 1024 * 1024;

@@ -1,10 +1,10 @@
 // Projects and their platform API keys. Keys are stored as SHA-256 digests and compared in
 // constant time; a short in-memory cache keeps the hot path free of database reads.
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../store/db.js';
-import { apiKeys, projects } from '../store/schema.js';
-import { newId, randomBase62, sameDigest, sha256 } from './ids.js';
-import { notFound } from './errors.js';
+import type { Db } from '../../store/db.js';
+import { apiKeys, projects } from '../../store/schema.js';
+import { newId, randomBase62, sameDigest, sha256 } from '../ids.js';
+import { notFound } from '../../errors/service-error.js';
 
 export interface Project {
   id: string;
