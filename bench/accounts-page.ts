@@ -2,11 +2,11 @@
 //   node --import tsx bench/accounts-page.ts [--accounts 100000] [--runs 15] [--database-url postgres://…]
 // Seeds the accounts by one INSERT … SELECT generate_series (fake ciphertexts: listing never decrypts;
 // created_at repeats in pairs so the id tie-break is exercised), then times page 1 and deep pages.
-// OFFSET is AccountService.list (the platform API's /accounts); keyset is the dashboard's listAccountsKeyset.
+// OFFSET is AccountService.list (the platform API's /accounts); keyset is AccountService.listKeyset (the dashboard's).
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import { encodeCursor, listAccountsKeyset, type DashboardAccountFilter } from '../src/http/dashboard/account-list.js';
+import { encodeCursor } from '../src/services/accounts/account-queries.js';
 import { AccountService, type AccountFilter } from '../src/services/accounts/accounts.js';
 import { openStore, storeFromPglite, type Store } from '../src/store/db.js';
 import { createScratchDatabase } from '../test/helpers/scratch-database.js';
@@ -93,7 +93,7 @@ async function main() {
     const deep = Math.floor(lastPage * 0.75);
 
     /** The keyset cursor that starts page `page` (the last row of the page before), read once, untimed. */
-    async function cursorFor(page: number, f: DashboardAccountFilter): Promise<string | null> {
+    async function cursorFor(page: number, f: AccountFilter): Promise<string | null> {
       if (page === 1) return null;
       let c: string | null = null;
       // Walking is what a user does; jumping straight there is the same query with that cursor.
@@ -101,7 +101,7 @@ async function main() {
         [
           sql`project_id = ${PROJECT}`,
           ...(f.environment ? [sql`environment = ${f.environment}`] : []),
-          ...(f.status ? [sql`status = ${f.status}`] : []),
+          ...(f.status?.length ? [sql`status = ${f.status[0]}`] : []),
         ],
         sql` AND `,
       );
@@ -112,32 +112,30 @@ async function main() {
       return c;
     }
 
-    const cases: { name: string; page: number; filter: DashboardAccountFilter & AccountFilter }[] = [
+    const cases: { name: string; page: number; filter: AccountFilter }[] = [
       { name: 'page 1', page: 1, filter: {} },
       { name: `page ${deep.toLocaleString('en')} (75 %)`, page: deep, filter: {} },
       { name: `page ${lastPage.toLocaleString('en')} (last)`, page: lastPage, filter: {} },
-      { name: 'page 1, test+active', page: 1, filter: { environment: 'test', status: 'active' } as never },
-      { name: `page 2,000, test+active`, page: 2000, filter: { environment: 'test', status: 'active' } as never },
+      { name: 'page 1, test+active', page: 1, filter: { environment: 'test', status: ['active'] } },
+      { name: `page 2,000, test+active`, page: 2000, filter: { environment: 'test', status: ['active'] } },
     ];
 
     // Warm the caches and the JIT on a few pages before anything is timed.
     for (let i = 0; i < 20; i++) {
-      await listAccountsKeyset(db, PROJECT, {}, { cursor: null, limit: SIZE });
+      await accounts.listKeyset(PROJECT, {}, { cursor: null, limit: SIZE });
       await accounts.list(PROJECT, {}, 1 + i * 100, SIZE);
     }
     console.log(`\nPage size ${SIZE}; median (min) of ${RUNS} interleaved runs after 5 warm-ups\n`);
     console.log('case'.padEnd(26) + 'keyset'.padStart(20) + 'OFFSET'.padStart(22) + 'OFFSET/keyset median'.padStart(23) + '  (min)');
     for (const c of cases) {
       const cursor = await cursorFor(c.page, c.filter);
-      const dashFilter: DashboardAccountFilter = { environment: c.filter.environment, status: c.filter.status as string | undefined };
-      const svcFilter: AccountFilter = { environment: c.filter.environment, status: c.filter.status ? [c.filter.status as unknown as string] : undefined };
-      const k = await listAccountsKeyset(db, PROJECT, dashFilter, { cursor, limit: SIZE });
-      const o = await accounts.list(PROJECT, svcFilter, c.page, SIZE);
+      const k = await accounts.listKeyset(PROJECT, c.filter, { cursor, limit: SIZE });
+      const o = await accounts.list(PROJECT, c.filter, c.page, SIZE);
       const same = k.rows.length === o.length && k.rows.every((r, i) => r.id === o[i].id);
       if (!same) throw new Error(`${c.name}: keyset and OFFSET returned different rows`);
       const [tk, to] = await timePair(
-        () => listAccountsKeyset(db, PROJECT, dashFilter, { cursor, limit: SIZE }),
-        () => accounts.list(PROJECT, svcFilter, c.page, SIZE),
+        () => accounts.listKeyset(PROJECT, c.filter, { cursor, limit: SIZE }),
+        () => accounts.list(PROJECT, c.filter, c.page, SIZE),
       );
       const fmt = (t: Timing) => `${t.median.toFixed(2)} ms (${t.min.toFixed(2)})`;
       console.log(
@@ -149,7 +147,7 @@ async function main() {
     let cursor: string | null = null;
     const seen = new Set<string>();
     for (let i = 0; i < 200; i++) {
-      const p = await listAccountsKeyset(db, PROJECT, {}, { cursor, limit: SIZE });
+      const p = await accounts.listKeyset(PROJECT, {}, { cursor, limit: SIZE });
       for (const r of p.rows) {
         if (seen.has(r.id)) throw new Error('keyset walk repeated a row');
         seen.add(r.id);

@@ -10,18 +10,21 @@ export interface Config {
   masterKey: Buffer | null;
   publicUrl: string;
   adminPassword: string | null;
-  stripeApiBase: string;
+  /**
+   * Where each connector's API is, by connector key, when not its public root: LINKHUB_<KEY>_API_BASE
+   * (LINKHUB_STRIPE_API_BASE points Stripe at a stand-in or a gateway).
+   */
+  apiBases: Record<string, string>;
   apiKey: string | null;
   webhookUrl: string | null;
   webhookSecret: string | null;
   organizationIdType: 'string' | 'number';
   logLevel: string;
-  stripeTimeoutMs: number;
+  /** Timeout of each call to a provider's API, ms (LINKHUB_STRIPE_TIMEOUT_MS). */
+  upstreamTimeoutMs: number;
   webhookRetryBaseMs: number;
-  /** Per-account request rate towards Stripe for live keys (req/s). */
-  throttleLiveRps: number;
-  /** Per-account request rate towards Stripe for test keys (req/s). */
-  throttleTestRps: number;
+  /** Per-account request rate towards a provider (req/s) by environment; null = the connector's own limit. */
+  throttleRates: { production: number | null; test: number | null };
   /** Calls allowed to wait per account before Linkhub answers 429 itself. */
   throttleMaxQueue: number;
   /** Longest throttle wait accepted (ms) before Linkhub answers 429 itself. */
@@ -62,6 +65,21 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   return Number(v);
 }
 
+function optionalInt(env: Env, name: string, min: number, max: number): number | null {
+  return str(env, name) === null ? null : int(env, name, 0, min, max);
+}
+
+/** LINKHUB_<KEY>_API_BASE for any connector key (the registry is not loaded before the configuration is checked). */
+function apiBases(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(env).sort()) {
+    const m = /^LINKHUB_([A-Z][A-Z0-9]*)_API_BASE$/.exec(name);
+    const v = m && url(env, name, null, ['http:', 'https:']);
+    if (m && v) out[m[1].toLowerCase()] = v;
+  }
+  return out;
+}
+
 function requestLogBodies(env: Env): Config['requestLogBodies'] {
   const v = str(env, 'LINKHUB_REQUEST_LOG_BODIES') ?? 'errors';
   if (v !== 'all' && v !== 'errors' && v !== 'none') throw new ConfigError('LINKHUB_REQUEST_LOG_BODIES must be "all", "errors" or "none"');
@@ -91,8 +109,6 @@ export function loadConfig(env: Env = process.env): Config {
   const adminPassword = str(env, 'LINKHUB_ADMIN_PASSWORD');
   if (adminPassword !== null && adminPassword.length < 8) throw new ConfigError('LINKHUB_ADMIN_PASSWORD must be at least 8 characters');
 
-  const stripeApiBase = url(env, 'LINKHUB_STRIPE_API_BASE', 'https://api.stripe.com', ['http:', 'https:'])!;
-
   const apiKey = str(env, 'LINKHUB_API_KEY');
   if (apiKey !== null && !/^[\x21-\x7e]{24,200}$/.test(apiKey)) {
     throw new ConfigError('LINKHUB_API_KEY must be 24 to 200 printable characters without spaces');
@@ -118,16 +134,18 @@ export function loadConfig(env: Env = process.env): Config {
     masterKey,
     publicUrl,
     adminPassword,
-    stripeApiBase,
+    apiBases: apiBases(env),
     apiKey,
     webhookUrl,
     webhookSecret,
     organizationIdType: orgType,
     logLevel,
-    stripeTimeoutMs: int(env, 'LINKHUB_STRIPE_TIMEOUT_MS', 10000, 100, 120000),
+    upstreamTimeoutMs: int(env, 'LINKHUB_STRIPE_TIMEOUT_MS', 10000, 100, 120000),
     webhookRetryBaseMs: int(env, 'LINKHUB_WEBHOOK_RETRY_BASE_MS', 2000, 10, 3600000),
-    throttleLiveRps: int(env, 'LINKHUB_THROTTLE_LIVE_RPS', 100, 1, 1_000_000),
-    throttleTestRps: int(env, 'LINKHUB_THROTTLE_TEST_RPS', 25, 1, 1_000_000),
+    throttleRates: {
+      production: optionalInt(env, 'LINKHUB_THROTTLE_LIVE_RPS', 1, 1_000_000),
+      test: optionalInt(env, 'LINKHUB_THROTTLE_TEST_RPS', 1, 1_000_000),
+    },
     throttleMaxQueue: int(env, 'LINKHUB_THROTTLE_MAX_QUEUE', 200, 0, 100_000),
     throttleMaxWaitMs: int(env, 'LINKHUB_THROTTLE_MAX_WAIT_MS', 10_000, 0, 600_000),
     requestLogBodies: requestLogBodies(env),

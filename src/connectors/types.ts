@@ -1,7 +1,23 @@
-// What a connector is: mostly data (environments, fields, guidance, key rules, the live test).
-// A second API-key provider is one new folder exporting a ConnectorDefinition.
+// The connector contract: everything Linkhub knows about one provider, as data plus a few pure
+// functions. A connector folder (src/connectors/<key>/) exports one ConnectorDefinition; the rest
+// of Linkhub (linking, the call path, actions, MCP, logs, the Hub) reads only this contract, so
+// adding a provider never touches code outside its folder (test/fake-connector/ proves it).
+//
+// The contract has three parts:
+//   - linking (this file): environments, the key field and its guidance, key rules, live test;
+//   - calling (api.ts): where the API is, how the credential and bodies are sent, rate limits,
+//     retries, idempotency, how answers and errors are read;
+//   - actions (actions.ts): the typed action catalogue and its search vocabulary.
+import type { ConnectorActions } from './actions.js';
+import type { ConnectorApi } from './api.js';
+
+export type { ConnectorAction, ConnectorActions, ActionCatalogue, JsonSchema, SearchVocabulary } from './actions.js';
+export type { ConnectorApi, ProviderError, ProviderVerdict, HttpMethod } from './api.js';
 
 export type EnvironmentKey = 'production' | 'test';
+
+/** A full-access key, or one scoped to named permissions. */
+export type KeyType = 'secret' | 'restricted';
 
 export interface ConnectorEnvironment {
   key: EnvironmentKey;
@@ -34,10 +50,13 @@ export interface ConnectorNotice {
   anchor?: string;
 }
 
+/** Codes a key rule may refuse with (each is an entry of the error catalogue). */
+export type KeyRuleCode = 'key_missing' | 'key_whitespace' | 'key_publishable' | 'key_prefix' | 'key_mode_mismatch' | 'key_malformed';
+
 /** Outcome of the key rules: either a normalised key and what it is, or a user-facing refusal. */
 export type KeyCheck =
-  | { ok: true; key: string; keyType: 'secret' | 'restricted'; environment: EnvironmentKey; hint: string }
-  | { ok: false; code: string; message: string };
+  | { ok: true; key: string; keyType: KeyType; environment: EnvironmentKey; hint: string }
+  | { ok: false; code: KeyRuleCode; message: string };
 
 /** Outcome of the live connection test. */
 export type LiveTestOutcome =
@@ -47,24 +66,39 @@ export type LiveTestOutcome =
   | { result: 'unreachable'; message: string; providerStatus: number | null };
 
 /** How a connector reaches its API during the live test: GET a path with the key as credential.
- * Resolves with the status and parsed JSON body; rejects only when the API could not be reached. */
+ * Resolves with the status and raw body; rejects only when the API could not be reached. */
 export interface LiveTestContext {
-  get(path: string, key: string): Promise<{ status: number; body: unknown }>;
+  get(path: string, key: string): Promise<{ status: number; body: Buffer }>;
 }
 
 export interface ConnectorDefinition {
   key: string;
   name: string;
+  /** One sentence about the API, shown in action catalogues. */
+  description: string;
   category: string;
-  logoUrl: string;
+  /** The logo as SVG markup, served at /assets/<key>.svg. */
+  logoSvg: string;
   authConfigKey: string;
   supportLink: string;
-  /** Headers sent on every call Linkhub makes itself (e.g. a pinned API version). */
-  requestHeaders: Record<string, string>;
   environments: ConnectorEnvironment[];
   /** The one secret field holding the API key. */
   field: ConnectorField;
   notices: ConnectorNotice[];
+  /**
+   * Wire names of the provider's own account id and display name on linked accounts
+   * (e.g. stripe_account_id), filled from what the live test learnt.
+   */
+  accountFields: { id: string; name: string };
+  /** How messages name each kind of key, e.g. `secret key (sk_…)`. */
+  keyNames: Readonly<Record<KeyType, string>>;
   checkKey(raw: unknown, environment: EnvironmentKey): KeyCheck;
+  /**
+   * Masks the provider's secrets (its API keys, webhook secrets, client secrets) anywhere in a text,
+   * keeping only their kind; the call log runs every stored body and path through it.
+   */
+  maskSecrets(text: string): string;
   liveTest(key: string, ctx: LiveTestContext): Promise<LiveTestOutcome>;
+  api: ConnectorApi;
+  actions: ConnectorActions;
 }

@@ -1,4 +1,4 @@
-// Actions (COMPAT §9): GET /actions (ActionsMeta catalogue), POST /actions/rpc (execute one
+// Actions (docs/stackone-compat.md#actions): GET /actions (ActionsMeta catalogue), POST /actions/rpc (execute one
 // action with a linked account's key) and POST /actions/search (4.34's action search).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -43,7 +43,7 @@ function groupBy(v: unknown): string[] {
 
 const ActionsQuery = Type.Object(
   {
-    'filter[connectors]': Type.Optional(Type.String({ description: 'Comma-separated connector keys (stripe)' })),
+    'filter[connectors]': Type.Optional(Type.String({ description: 'Comma-separated connector keys' })),
     'filter[account_ids]': Type.Optional(Type.String({ description: 'Comma-separated linked account ids: one ActionsMeta per account, actions marked available / unavailable / unknown' })),
     'filter[action_key]': Type.Optional(Type.String({ description: 'Action id(s), comma-separated' })),
     group_by: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'connector (default); a JSON array such as ["connector"] is accepted' })),
@@ -59,7 +59,7 @@ const ActionsQuery = Type.Object(
 
 const RpcBody = Type.Object(
   {
-    action: Type.String({ minLength: 1, maxLength: 200, description: 'Action id, e.g. stripe_list_customers' }),
+    action: Type.String({ minLength: 1, maxLength: 200, description: 'Action id, `<connector>_<verb>_<resource>` (see GET /actions)' }),
     path: Type.Optional(Nullable(Obj)),
     query: Type.Optional(Nullable(Obj)),
     headers: Type.Optional(Nullable(Obj)),
@@ -84,8 +84,8 @@ export const actionRoutes =
         schema: {
           summary: 'List actions (ActionsMeta), paged with `next`',
           description:
-            'One ActionsMeta for Stripe, or one per account with filter[account_ids] (actions then carry available: true | false | null and availability_reason). ' +
-            'required_scopes name the restricted-key permission (rak_…).',
+            'One ActionsMeta per connector, or one per account with filter[account_ids] (actions then carry available: true | false | null and availability_reason). ' +
+            'required_scopes name the restricted-key permission.',
           tags,
           querystring: ActionsQuery,
         },
@@ -164,18 +164,15 @@ export const actionRoutes =
       async (request) => {
         const b = request.body;
         const projectId = request.principal.project.id;
-        const results =
-          b.connector && b.connector !== 'stripe'
-            ? []
-            : actions.search(b.query, { topK: b.top_k ?? 100 }).map(({ action, score }) => ({
-                id: action.name,
-                action_name: action.name,
-                connector_key: 'stripe',
-                label: action.label,
-                description: action.description,
-                project_id: projectId,
-                similarity_score: score,
-              }));
+        const results = actions.search(b.query, { connector: b.connector, topK: b.top_k ?? 100 }).map(({ connector, action, score }) => ({
+          id: action.name,
+          action_name: action.name,
+          connector_key: connector.key,
+          label: action.label,
+          description: action.description,
+          project_id: projectId,
+          similarity_score: score,
+        }));
         return { results, total_count: results.length, query: b.query };
       },
     );

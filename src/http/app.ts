@@ -18,7 +18,7 @@ import { connectSessionRoutes } from './platform/connect-sessions.js';
 import { connectorMetaRoutes } from './platform/connectors-meta.js';
 import { webhookRoutes } from './platform/webhooks.js';
 import { proxyRoutes } from './proxy.js';
-import { ErrorBody, LinkedAccount } from './schemas.js';
+import { ErrorBody, linkedAccountSchema } from './schemas.js';
 import { installValidation } from './validation.js';
 import { webRoutes } from './web/index.js';
 
@@ -60,7 +60,7 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
     },
   });
   app.addSchema(ErrorBody);
-  app.addSchema(LinkedAccount);
+  app.addSchema(linkedAccountSchema());
 
   const ctx: RouteContext = { services, requireApiKey: apiKeyAuth(services.apiKeys) };
   await app.register(healthRoutes(ctx));

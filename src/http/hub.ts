@@ -4,7 +4,7 @@ import cors from '@fastify/cors';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { getIntegration, integrationFor, integrations, type IntegrationRow } from '../connectors/registry.js';
+import { getIntegration, integrationFor, integrations, type IntegrationRow, logoPath } from '../connectors/registry.js';
 import { REDACTED_PREFIX } from '../services/accounts/account-view.js';
 import type { Actor } from '../services/logs/actor.js';
 import { notFound, ServiceError } from '../errors/service-error.js';
@@ -55,7 +55,7 @@ export const hubRoutes =
         const row = integrationFor(account.provider, account.environment);
         return row ? [row] : [];
       }
-      return integrations.filter(
+      return integrations().filter(
         (r) =>
           (!session.provider || r.connector.key === session.provider) &&
           (!session.integrationId || r.id === session.integrationId) &&
@@ -80,7 +80,7 @@ export const hubRoutes =
       active: true,
       authentication_config_key: r.connector.authConfigKey,
       environment: r.environment.key,
-      logo_url: config.publicUrl + r.connector.logoUrl,
+      logo_url: config.publicUrl + logoPath(r.connector),
       environment_label: r.environment.label,
       description: r.environment.description,
     });
@@ -133,7 +133,7 @@ export const hubRoutes =
             },
           ],
           configNotices: connector.notices,
-          assets: { icon: config.publicUrl + connector.logoUrl },
+          assets: { icon: config.publicUrl + logoPath(connector) },
           support: { link: connector.supportLink, description: f.guide },
         },
         hub_settings: { configured_webhook_events: {}, project_settings: {} },
@@ -205,7 +205,7 @@ export const hubRoutes =
       return linked(await accounts.replaceKey(s.projectId, actor(request), account.id, key));
     });
 
-    // OAuth connection attempts do not exist for API-key connectors (COMPAT §7: 404 until an OAuth connector exists).
+    // OAuth connection attempts do not exist for API-key connectors (docs/stackone-compat.md#hub-endpoints: 404 until an OAuth connector exists).
     app.all('/connection_attempts', async (_request, reply) => sendError(reply, 404, 'No OAuth connector is configured'));
     app.all('/connection_attempts/:id', async (_request, reply) => sendError(reply, 404, 'No OAuth connector is configured'));
   };

@@ -2,7 +2,7 @@
 // (logs.ts: GET /requests/logs, /requests/logs/{id}, /audit) and the dashboard's (dashboard/logs.ts):
 // filter parsing (plain names, StackOne's flat names or filter[...]), cursors and views.
 // Both stores are written in batches; every read here flushes pending rows first (read-your-writes).
-import { STRIPE_PUBLIC_BASE } from '../services/calls/actions.js';
+import { getConnector } from '../connectors/registry.js';
 import type { AuditService } from '../services/logs/audit.js';
 import { ServiceError } from '../errors/service-error.js';
 import type { RequestLogFilter, RequestLogRow, RequestLogService } from '../services/logs/request-log.js';
@@ -122,7 +122,7 @@ export function logView(r: RequestLogRow) {
     action: r.action,
     http_method: r.method,
     path: q === -1 ? r.path : r.path.slice(0, q),
-    url: STRIPE_PUBLIC_BASE + r.path,
+    url: (getConnector(r.provider)?.api.baseUrl ?? '') + r.path,
     status: r.status,
     success: ok,
     duration: Math.round(r.durationMs * 1000) / 1000,

@@ -1,4 +1,4 @@
-// POST /mcp: Linkhub's MCP server (COMPAT §10) over Streamable HTTP in stateless mode. One linked
+// POST /mcp: Linkhub's MCP server (docs/stackone-compat.md#mcp) over Streamable HTTP in stateless mode. One linked
 // account per connection (x-account-id header, or ?x-account-id= / ?account_id=; the header wins),
 // the platform API key as auth. Every POST gets a fresh MCP server and transport (the SDK's stateless
 // pattern: JSON-RPC ids of concurrent clients can never cross), answered with plain JSON, never SSE.
@@ -14,60 +14,30 @@
 // - GET and DELETE /mcp → 405 (no SSE stream, no sessions), before authentication.
 // - Accept: `application/json` alone (StackOne's mcpPost) or none is served: answers are always JSON.
 //   Such a client (no `text/event-stream` in Accept) also gets 200 instead of 202 for notifications,
-//   since StackOne's SDK accepts only 200 (COMPAT §1).
-// - StackOne's 4.28 SDK strips free-form objects (§13.2), so its JSON-RPC `id` arrives as `{}` and its
+//   since StackOne's SDK accepts only 200 (docs/stackone-compat.md#general-rules).
+// - StackOne's 4.28 SDK strips free-form objects (docs/stackone-compat.md#free-form-objects-arrive-empty), so its JSON-RPC `id` arrives as `{}` and its
 //   `params` as `{}`. Such an id is echoed back as `{}`, and an `initialize` with empty params gets
 //   default params (protocol version from MCP-Protocol-Version, else 2025-06-18), so the call answers 200.
-// - A tool's failure (bad input, missing permission, unknown action, throttling, Stripe down) is a
+// - A tool's failure (bad input, missing permission, unknown action, throttling, provider down) is a
 //   tool result with `isError: true` and the executor's message, never a transport error.
 // - Restricted keys: tools/list marks the actions the key is known to lack (the executor's key
-//   knowledge, as in GET /actions: closed to restricted keys, or a permission Stripe refused) in the
+//   knowledge, as in GET /actions: closed to restricted keys, or a permission the provider refused) in the
 //   description and `_meta`; `?hide_unavailable=true` leaves them out instead. Marked tools can still
 //   be called (the permission may have been granted since).
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
-import { findAction, type StripeAction } from '../connectors/stripe/actions.js';
-import type { Actor } from '../services/logs/actor.js';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { getConnector } from '../connectors/registry.js';
 import { ServiceError } from '../errors/service-error.js';
-import {
-  ArgumentError,
-  EXECUTE_TOOL,
-  type McpTool,
-  type NestedArgs,
-  PARAM_STYLES,
-  type ParamStyle,
-  renameFields,
-  SEARCH_DEFAULT_TOP_K,
-  SEARCH_MAX_TOP_K,
-  SEARCH_TOOL,
-  searchMatches,
-  TOOL_MODES,
-  type ToolMode,
-  toNestedArgs,
-  toolsFor,
-  toolsJson,
-} from '../services/calls/mcp-tools.js';
-import type { KeyKnowledge } from '../services/calls/caller.js';
+import { type McpConnection, mcpServer, toolsOf } from '../services/actions/mcp-server.js';
+import { TOOL_MODES, toolsJson } from '../services/actions/mcp-tools.js';
+import { PARAM_STYLES } from '../services/actions/param-styles.js';
 import { presentedApiKey } from './auth.js';
 import type { RouteContext } from './context.js';
 import { errorBody } from './errors.js';
 
-export const MCP_SERVER_INFO = { name: 'linkhub', version: '0.1.0' } as const;
-
-interface Connection {
-  projectId: string;
-  accountId: string;
-  /** The executor's knowledge of the account's key (cached there; 404 for an unknown account). */
-  key: KeyKnowledge;
-  actor: Actor;
-  mode: ToolMode;
-  style: ParamStyle;
-  hideUnavailable: boolean;
-  logError: (e: unknown) => void;
-}
+export { MCP_SERVER_INFO } from '../services/actions/mcp-server.js';
 
 const first = (v: unknown): string | undefined => (Array.isArray(v) ? first(v[0]) : typeof v === 'string' ? v : undefined);
 
@@ -99,17 +69,6 @@ function flag(value: string | undefined, name: string): boolean {
   throw new ServiceError(400, `${name} must be true or false`, { field: name });
 }
 
-const jsonResult = (payload: Record<string, unknown>): CallToolResult => ({
-  content: [{ type: 'text', text: JSON.stringify(payload) }],
-  structuredContent: payload,
-});
-
-const toolError = (message: string, details: Record<string, unknown> = {}): CallToolResult => ({
-  content: [{ type: 'text', text: message }],
-  structuredContent: { error: { message, ...details } },
-  isError: true,
-});
-
 export const mcpRoutes =
   (ctx: RouteContext): FastifyPluginAsync =>
   async (app) => {
@@ -120,7 +79,7 @@ export const mcpRoutes =
     app.get('/mcp', { schema: { hide: true } }, notAllowed);
     app.delete('/mcp', { schema: { hide: true } }, notAllowed);
 
-    async function connection(request: FastifyRequest): Promise<Connection> {
+    async function connection(request: FastifyRequest): Promise<McpConnection> {
       const q = request.query as Record<string, unknown>;
       const mode = option(first(q['tool-mode']) ?? first(q.tool_mode), TOOL_MODES, 'individual', 'tool-mode');
       const style = option(first(q['param-style']) ?? first(q.param_style), PARAM_STYLES, 'nested', 'param-style');
@@ -133,90 +92,11 @@ export const mcpRoutes =
       }
       const projectId = request.principal.project.id;
       const key = await actions.knowledge(projectId, accountId);
+      const connector = getConnector(key.provider);
+      if (!connector) throw new ServiceError(412, `Account ${key.accountId}: provider "${key.provider}" is not enabled on this Linkhub`, { code: 'integration_disabled' });
       const logError = (e: unknown) =>
         request.log.error({ err: e instanceof Error ? { type: e.name, message: e.message, stack: e.stack } : e }, 'MCP tool failed');
-      return { projectId, accountId: key.accountId, key, actor: { type: 'api_key', id: request.principal.keyId }, mode, style, hideUnavailable, logError };
-    }
-
-    const listFor = (c: Connection) => toolsFor({ mode: c.mode, style: c.style, key: c.key, hideUnavailable: c.hideUnavailable });
-
-    function server(c: Connection): McpServer {
-      // McpServer's own tool registry (zod schemas, one registration per tool) does not fit a catalogue
-      // of 452 JSON-Schema tools: the low-level handlers of its `server` serve the cached lists instead.
-      const mcp = new McpServer(MCP_SERVER_INFO, {
-        instructions:
-          c.mode === 'search_execute'
-            ? `Stripe account ${c.accountId} through Linkhub. Find an action with ${SEARCH_TOOL}, then run it with ${EXECUTE_TOOL}.`
-            : `Stripe account ${c.accountId} through Linkhub: one tool per Stripe API action.`,
-      });
-      mcp.server.registerCapabilities({ tools: {} });
-      mcp.server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listFor(c) as McpTool[] }));
-      mcp.server.setRequestHandler(CallToolRequestSchema, async (req) => {
-        const { name, arguments: args } = req.params;
-        try {
-          if (c.mode === 'search_execute') {
-            if (name === SEARCH_TOOL) return search(c, args ?? {});
-            if (name === EXECUTE_TOOL) return await executeNamed(c, args ?? {});
-            return toolError(`Unknown tool ${name}: in tool-mode=search_execute the tools are ${SEARCH_TOOL} and ${EXECUTE_TOOL}`, { statusCode: 404 });
-          }
-          const action = findAction(name);
-          if (!action) return toolError(`Unknown tool ${name}: call tools/list for the tools of this account`, { statusCode: 404 });
-          let nested: NestedArgs;
-          try {
-            nested = toNestedArgs(action, c.style, args);
-          } catch (e) {
-            if (e instanceof ArgumentError) return toolError(e.message, { statusCode: 400, code: 'invalid_input', field: e.field });
-            throw e;
-          }
-          return await run(c, action, nested, null, c.style);
-        } catch (e) {
-          c.logError(e);
-          return toolError('Internal error while running the tool', { statusCode: 500 });
-        }
-      });
-      return mcp;
-    }
-
-    function search(c: Connection, args: Record<string, unknown>): CallToolResult {
-      const query = args.query;
-      if (typeof query !== 'string' || !query.trim()) {
-        return toolError('query is required: describe what you want to do, e.g. "refund a charge"', { statusCode: 400, field: 'query' });
-      }
-      const topK = args.top_k ?? SEARCH_DEFAULT_TOP_K;
-      if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 1 || topK > SEARCH_MAX_TOP_K) {
-        return toolError(`top_k must be an integer from 1 to ${SEARCH_MAX_TOP_K}`, { statusCode: 400, field: 'top_k' });
-      }
-      const results = searchMatches(query, topK, { includeSchema: args.include_schema === true, key: c.key, hideUnavailable: c.hideUnavailable });
-      return jsonResult({ query, total_count: results.length, results });
-    }
-
-    async function executeNamed(c: Connection, args: Record<string, unknown>): Promise<CallToolResult> {
-      const { action: name, next, ...rest } = args;
-      if (typeof name !== 'string' || !name) return toolError(`action is required: an action name from ${SEARCH_TOOL}`, { statusCode: 400, field: 'action' });
-      const action = findAction(name);
-      if (!action) return toolError(`Unknown action ${name}: find one with ${SEARCH_TOOL}`, { statusCode: 404, code: 'unknown_action', field: 'action' });
-      if (next !== undefined && next !== null && typeof next !== 'string') return toolError('next must be a string', { statusCode: 400, field: 'next' });
-      let nested: NestedArgs;
-      try {
-        nested = toNestedArgs(action, 'nested', rest);
-      } catch (e) {
-        if (e instanceof ArgumentError) return toolError(e.message, { statusCode: 400, code: 'invalid_input', field: e.field });
-        throw e;
-      }
-      return run(c, action, nested, (next as string | null | undefined) ?? null, 'nested');
-    }
-
-    async function run(c: Connection, action: StripeAction, args: NestedArgs, next: string | null, style: ParamStyle): Promise<CallToolResult> {
-      try {
-        const result = await actions.execute({ projectId: c.projectId, accountId: c.accountId, actor: c.actor, action: action.name, ...args, next, source: 'mcp' });
-        return jsonResult({ data: result.data, next: result.next });
-      } catch (e) {
-        if (!(e instanceof ServiceError)) throw e;
-        // provider_errors repeats Stripe's answer in full; provider_response already has its message
-        const { provider_errors: _raw, ...extra } = e.extra;
-        if (typeof extra.field === 'string') extra.field = renameFields(extra.field, action, style);
-        return toolError(renameFields(e.message, action, style), { statusCode: e.statusCode, ...extra });
-      }
+      return { projectId, accountId: key.accountId, connector, key, actor: { type: 'api_key', id: request.principal.keyId }, mode, style, hideUnavailable, logError };
     }
 
     /**
@@ -225,14 +105,14 @@ export const mcpRoutes =
      * Anything else, or anything unusual about it (batch, cursor, unsupported protocol version), goes
      * through the SDK server.
      */
-    function fastToolsList(request: FastifyRequest, body: unknown, c: Connection): string | null {
+    function fastToolsList(request: FastifyRequest, body: unknown, c: McpConnection): string | null {
       const m = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
       if (Array.isArray(body) || m.jsonrpc !== '2.0' || m.method !== 'tools/list') return null;
       if (!(typeof m.id === 'string' || (typeof m.id === 'number' && Number.isInteger(m.id)))) return null;
       if (m.params !== undefined && (typeof m.params !== 'object' || m.params === null || Object.keys(m.params).some((k) => k !== '_meta'))) return null;
       const version = first(request.headers['mcp-protocol-version']);
       if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return null;
-      return `{"result":{"tools":${toolsJson(listFor(c))}},"jsonrpc":"2.0","id":${JSON.stringify(m.id)}}`;
+      return `{"result":{"tools":${toolsJson(toolsOf(c))}},"jsonrpc":"2.0","id":${JSON.stringify(m.id)}}`;
     }
 
     const postSchema = {
@@ -251,7 +131,7 @@ export const mcpRoutes =
       if (!principal) return mcpHttpError(reply, 401, 'Invalid API key');
       request.principal = principal;
 
-      let c: Connection;
+      let c: McpConnection;
       try {
         c = await connection(request);
       } catch (e) {
@@ -268,7 +148,7 @@ export const mcpRoutes =
 
       const { body: message, ids } = normaliseQuirks(body, first(request.headers['mcp-protocol-version']));
       const jsonOnly = !(first(request.headers.accept) ?? '').includes('text/event-stream');
-      const mcp = server(c);
+      const mcp = mcpServer(c, (input) => actions.execute(input));
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       try {
         await mcp.connect(transport);

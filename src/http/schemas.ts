@@ -1,5 +1,6 @@
 // Wire schemas (TypeBox): request validation and the OpenAPI document share them.
 import { Type, type TSchema } from 'typebox';
+import { connectors } from '../connectors/registry.js';
 
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Obj = Type.Record(Type.String(), Type.Unknown());
@@ -45,7 +46,8 @@ export const ConnectSessionCreate = Type.Object(
   { additionalProperties: false },
 );
 
-export const LinkedAccount = Type.Object(
+/** StackOne's LinkedAccount plus Linkhub's fields, with each connector's own account id/name fields (connector.accountFields). */
+export const linkedAccountSchema = () => Type.Object(
   {
     id: Type.String(),
     provider: Type.String(),
@@ -66,8 +68,12 @@ export const LinkedAccount = Type.Object(
     key_type: Type.Union([Type.Literal('secret'), Type.Literal('restricted')], { description: 'Linkhub' }),
     key_hint: Type.String({ description: 'Linkhub: last 4 characters of the key' }),
     last_verified_at: Nullable(Type.String({ format: 'date-time', description: 'Linkhub: last successful live test' })),
-    stripe_account_id: Type.Optional(Nullable(Type.String({ description: 'Linkhub: Stripe account id when Stripe told it' }))),
-    stripe_account_name: Type.Optional(Nullable(Type.String({ description: 'Linkhub: Stripe account display name' }))),
+    ...Object.fromEntries(
+      connectors().flatMap((c) => [
+        [c.accountFields.id, Type.Optional(Nullable(Type.String({ description: `Linkhub: the ${c.name} account id, when ${c.name} told it` })))],
+        [c.accountFields.name, Type.Optional(Nullable(Type.String({ description: `Linkhub: the ${c.name} account's display name` })))],
+      ]),
+    ),
   },
   { $id: 'LinkedAccount', additionalProperties: true },
 );

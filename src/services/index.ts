@@ -7,14 +7,16 @@ import { loadOrCreateMasterKey } from '../vault/master-key.js';
 import { Vault } from '../vault/vault.js';
 import { UpstreamClient } from '../upstream/index.js';
 import { AccountService } from './accounts/accounts.js';
-import { ActionService } from './calls/actions.js';
+import { ActionService } from './actions/index.js';
 import { AdminAuthService } from './admin/admin-auth.js';
 import { ApiKeyService, type Project } from './admin/api-keys.js';
 import { AuditService } from './logs/audit.js';
 import { LiveTester } from './accounts/live-tester.js';
 import { RequestLogService } from './logs/request-log.js';
 import { SessionService } from './accounts/sessions.js';
-import { StripeCaller } from './calls/caller.js';
+import { AccountCaller } from './calls/caller.js';
+import { CallProfiles } from './calls/profiles.js';
+import { ProxyService } from './calls/proxy.js';
 import { WebhookWorker } from './webhooks/webhook-worker.js';
 import { WebhookService } from './webhooks/webhooks.js';
 
@@ -29,9 +31,11 @@ export interface Services {
   webhookWorker: WebhookWorker;
   audit: AuditService;
   tester: LiveTester;
-  /** Calls Stripe with a linked account's key (proxy, actions, MCP): cache, throttle, retries, log, audit. */
-  stripeCalls: StripeCaller;
-  /** Stripe action catalogue and executor (rpc, MCP). */
+  /** Calls a provider with a linked account's key (proxy, actions, MCP): cache, throttle, retries, log, audit. */
+  calls: AccountCaller;
+  /** POST /unified/proxy: a raw provider call with a linked account's key. */
+  proxy: ProxyService;
+  /** Every connector's action catalogue, search and executor (rpc, MCP). */
   actions: ActionService;
   /** The call log (batched, in segments), which is also the audit trail of calls. */
   requestLog: RequestLogService;
@@ -69,11 +73,12 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     const requestLog = new RequestLogService(store.db, config.requestLogBodies, opts.warn);
     const audit = new AuditService(store.db, requestLog);
     const upstream = new UpstreamClient({
-      timeoutMs: config.stripeTimeoutMs,
+      timeoutMs: config.upstreamTimeoutMs,
       connections: 64,
-      throttle: { liveRate: config.throttleLiveRps, testRate: config.throttleTestRps, maxQueue: config.throttleMaxQueue, maxWaitMs: config.throttleMaxWaitMs },
+      throttle: { maxQueue: config.throttleMaxQueue, maxWaitMs: config.throttleMaxWaitMs },
     });
-    const tester = new LiveTester(upstream, { stripe: config.stripeApiBase }, config.stripeTimeoutMs);
+    const profiles = new CallProfiles(config);
+    const tester = new LiveTester(upstream, profiles, config.upstreamTimeoutMs);
     const accounts = new AccountService(store.db, vault, webhooks, tester, audit);
     const webhookWorker = new WebhookWorker(
       store.db,
@@ -82,9 +87,9 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       opts.warn,
     );
     webhooks.onEnqueued = () => webhookWorker.kick();
-    const stripeCalls = new StripeCaller(store.db, vault, webhooks, upstream, requestLog, { base: config.stripeApiBase, warn: opts.warn });
-    accounts.onAccountChanged = stripeCalls.onAccountChanged;
-    const actions = new ActionService(stripeCalls, config);
+    const calls = new AccountCaller(store.db, vault, webhooks, upstream, profiles, requestLog, { warn: opts.warn });
+    accounts.onAccountChanged = calls.onAccountChanged;
+    const actions = new ActionService(calls, () => config.publicUrl);
     const adminAuth = new AdminAuthService(store.db);
     const createdAdminPassword = await adminAuth.ensurePassword(config.adminPassword);
     return {
@@ -98,7 +103,8 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       webhookWorker,
       audit,
       tester,
-      stripeCalls,
+      calls,
+      proxy: new ProxyService(calls),
       actions,
       requestLog,
       defaultProject: project,
@@ -107,7 +113,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       adminAuth,
       createdAdminPassword,
       async close() {
-        await stripeCalls.close();
+        await calls.close();
         await requestLog.close();
         await webhookWorker.stop();
         await store.close();

@@ -221,7 +221,7 @@ export const accountPermissions = pgTable(
     accountId: text('account_id')
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
-    /** As Stripe names it: rak_customer_read */
+    /** As the provider names it (e.g. rak_customer_read) */
     permission: text('permission').notNull(),
     granted: boolean('granted').notNull(),
     keyFingerprint: text('key_fingerprint').notNull(),

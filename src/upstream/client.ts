@@ -1,11 +1,13 @@
 // The one way Linkhub calls an upstream API (link-time key test, proxy, actions, MCP):
-// one keep-alive undici Pool per origin, the credential injected as `Authorization: Bearer`,
-// an Idempotency-Key on every POST (the same key on every attempt), per-account throttling
-// and stripe-node's retry rules (retry.ts).
+// one keep-alive undici Pool per origin, the credential injected in the header the provider
+// reads, an idempotency key on every POST when the provider takes one (the same key on every
+// attempt), per-account throttling and the SDK retry rules (retry.ts). What differs between
+// providers (header names, retry advice) arrives as UpstreamRules, built from the connector.
 //
 // Guarantees:
-//   - The credential goes only into the Authorization header: a caller `authorization`
-//     (any case) is dropped, and no error message, property or log line carries it.
+//   - The credential goes only into its header: a caller `authorization` (any case) or a caller
+//     header of the credential's name is dropped, and no error message, property or log line
+//     carries it.
 //   - Redirects are never followed: undici 7 dropped `maxRedirections` from dispatch
 //     options, and a bare Pool (no redirect interceptor composed, as here) returns a 3xx
 //     as is. `path` must already be guarded (url-guard.ts); it is relative to the base root.
@@ -13,7 +15,7 @@
 //   - `timeoutMs` bounds each attempt: time to response headers, and any pause while the
 //     body streams (undici headersTimeout/bodyTimeout). Throttle waits and backoff are extra.
 //     undici runs these on its "fast timers", which tick every ~0.5 s: a timeout fires up to
-//     ~1 s late, so use seconds-scale values (the default is config.stripeTimeoutMs, 10 s).
+//     ~1 s late, so use seconds-scale values (the default is config.upstreamTimeoutMs, 10 s).
 //     In exchange no timer or AbortController is allocated per request.
 // Hot path (token available, 2xx): no closures, one header array, one options object.
 import { randomUUID } from 'node:crypto';
@@ -23,37 +25,57 @@ import { Pool, util as undiciUtil, type Dispatcher } from 'undici';
 import { UpstreamRequestError, UpstreamUnavailableError, unavailableCode } from './errors.js';
 import { DROPPED_REQUEST_HEADERS } from './headers.js';
 import { backoffDelay, errorCode, retryPolicy, shouldRetryError, shouldRetryResponse, type RetryPolicy } from './retry.js';
-import { STRIPE_DEFAULT_RATES, stripeRateForKey } from './stripe-facts.js';
 import { Throttle, ThrottleError, type ThrottleOptions } from './throttle.js';
 
 export type UpstreamMethod = 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
 
+/** What a provider does differently on the wire (from its connector's ConnectorApi). */
+export interface UpstreamRules {
+  /** Response header with the provider's retry advice ('true' / 'false'), lowercase, or null. */
+  adviceHeader: string | null;
+  /** An answer the generic rules would not retry but the provider calls transient (e.g. a lock timeout). */
+  transientAnswer: ((status: number, body: Uint8Array) => boolean) | null;
+  /** Request header carrying the idempotency key (lowercase), or null when the provider has none. */
+  idempotencyHeader: string | null;
+  /** Response header with the provider's request id (lowercase), or null. */
+  requestIdHeader: string | null;
+}
+
+/** A credential as it is sent: `header: value`; `secret` is what must never appear in a message. */
+export interface UpstreamCredential {
+  header: string;
+  value: string;
+  secret: string;
+}
+
 export interface UpstreamRequest {
-  /** API root, e.g. config.stripeApiBase ('https://api.stripe.com'). */
+  /** API root, e.g. 'https://api.example.com' (or a stand-in's http://127.0.0.1:port). */
   base: string;
   method: UpstreamMethod;
   /** Request target relative to the base root, already guarded, with query string ('/v1/customers?limit=3'). */
   path: string;
   /** Caller headers (already filtered; hop-by-hop, authorization and cookie are dropped again here). */
   headers?: Readonly<Record<string, string>>;
-  /** The credential; sent as `Authorization: Bearer <bearer>`, never logged or echoed in errors. */
-  bearer: string;
+  /** The credential, never logged or echoed in errors. */
+  credential: UpstreamCredential;
+  /** The provider's wire rules. */
+  rules: UpstreamRules;
   body?: string | null;
   /** Content-Type of `body` (default: a caller `content-type` header, else application/x-www-form-urlencoded). */
   contentType?: string;
   /**
-   * Idempotency-Key. For POST: this value, else a caller `idempotency-key` header, else a
-   * generated `linkhub-<uuid4>`; the same key is sent on every attempt. Other methods send
-   * one only if given.
+   * Idempotency key (when the rules name a header). For POST: this value, else a caller header of
+   * that name, else a generated `linkhub-<uuid4>`; the same key is sent on every attempt. Other
+   * methods send one only if given.
    */
   idempotencyKey?: string | null;
   /** Per-account throttle key (e.g. the linked account id); no throttling when absent. */
   throttleKey?: string;
-  /** Requests/s for `throttleKey` (default from the key's mode: live 100, test 25). */
+  /** Requests/s for `throttleKey` (required with it). */
   throttleRate?: number;
   /** Per-attempt timeout override, ms. */
   timeoutMs?: number;
-  /** Retry budget override (0 = a single attempt, apart from stripe-node's closed-connection rule). */
+  /** Retry budget override (0 = a single attempt, apart from the closed-connection rule of retry.ts). */
   retries?: number;
   signal?: AbortSignal;
 }
@@ -65,15 +87,15 @@ export interface UpstreamResponse {
   body: Buffer;
   /** Attempts made (1 = no retry). */
   attempts: number;
-  /** Stripe's `Request-Id`, or null. */
+  /** The provider's request id (rules.requestIdHeader), or null. */
   requestId: string | null;
-  /** The Idempotency-Key sent, or null. */
+  /** The idempotency key sent, or null. */
   idempotencyKey: string | null;
   durationMs: number;
 }
 
 export interface UpstreamClientOptions {
-  /** Per-attempt timeout in ms (default 10 000; Linkhub passes config.stripeTimeoutMs). */
+  /** Per-attempt timeout in ms (default 10 000; Linkhub passes config.upstreamTimeoutMs). */
   timeoutMs?: number;
   /** TCP/TLS connect timeout in ms (default min(timeoutMs, 10 000)). */
   connectTimeoutMs?: number;
@@ -84,8 +106,8 @@ export interface UpstreamClientOptions {
   /** Largest response body accepted, bytes (default 32 MiB). */
   maxResponseBytes?: number;
   retry?: Partial<RetryPolicy>;
-  /** Per-account throttle (false = off). `liveRate`/`testRate` default to Stripe's 100/25 req/s. */
-  throttle?: false | (Omit<ThrottleOptions, 'rate'> & { liveRate?: number; testRate?: number });
+  /** Per-account throttle (false = off); each request names its rate. */
+  throttle?: false | Omit<ThrottleOptions, 'rate'>;
   /** Sent when the caller sends no user-agent (null = none). */
   userAgent?: string | null;
   /** Prefix of generated idempotency keys (default 'linkhub-'). */
@@ -199,7 +221,6 @@ export class UpstreamClient {
   private readonly pools = new Map<string, Pool>();
   private readonly policy: RetryPolicy;
   private readonly throttle: Throttle | null;
-  private readonly rates: { live: number; test: number };
   private readonly timeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly connections: number;
@@ -218,11 +239,7 @@ export class UpstreamClient {
     this.maxResponseBytes = opts.maxResponseBytes ?? 32 * 1024 * 1024;
     this.policy = retryPolicy(opts.retry);
     const t = opts.throttle;
-    this.rates = {
-      live: (t && t.liveRate) || STRIPE_DEFAULT_RATES.live,
-      test: (t && t.testRate) || STRIPE_DEFAULT_RATES.test,
-    };
-    this.throttle = t === false ? null : new Throttle({ ...t, rate: this.rates.test });
+    this.throttle = t === false ? null : new Throttle(t);
     this.userAgent = opts.userAgent === undefined ? 'Linkhub/0.1' : opts.userAgent;
     this.idemPrefix = opts.idempotencyKeyPrefix ?? 'linkhub-';
     this.random = opts.random ?? Math.random;
@@ -272,24 +289,30 @@ export class UpstreamClient {
     let callerIdem: string | null = null;
     let callerType: string | null = null;
     let hasAgent = false;
+    const rules = req.rules;
+    const idemHeader = rules.idempotencyHeader;
+    const credential = req.credential;
     const src = req.headers;
     if (src !== undefined) {
       for (const k in src) {
         const v = src[k];
         if (typeof v !== 'string') continue;
         const name = k.toLowerCase();
-        if (name === 'idempotency-key') callerIdem = v;
+        if (name === idemHeader) callerIdem = v;
         else if (name === 'content-type') callerType = v;
-        else if (!DROPPED_REQUEST_HEADERS.has(name) && !name.startsWith('proxy-')) {
+        else if (!DROPPED_REQUEST_HEADERS.has(name) && !name.startsWith('proxy-') && name !== credential.header) {
           if (name === 'user-agent') hasAgent = true;
           headers.push(name, v);
         }
       }
     }
-    headers.push('authorization', 'Bearer ' + req.bearer);
-    let idem = req.idempotencyKey ?? callerIdem;
-    if (idem === null && method === 'POST') idem = this.idemPrefix + randomUUID();
-    if (idem !== null) headers.push('idempotency-key', idem);
+    headers.push(credential.header, credential.value);
+    let idem: string | null = null;
+    if (idemHeader !== null) {
+      idem = req.idempotencyKey ?? callerIdem;
+      if (idem === null && method === 'POST') idem = this.idemPrefix + randomUUID();
+      if (idem !== null) headers.push(idemHeader, idem);
+    }
     const body = req.body === undefined || req.body === null || req.body === '' ? null : req.body;
     if (body !== null) headers.push('content-type', req.contentType ?? callerType ?? 'application/x-www-form-urlencoded');
     if (!hasAgent && this.userAgent !== null) headers.push('user-agent', this.userAgent);
@@ -308,7 +331,7 @@ export class UpstreamClient {
     const replayable = idem !== null || IDEMPOTENT_METHODS.has(method);
     const throttleKey = req.throttleKey;
     const throttle = throttleKey === undefined ? null : this.throttle;
-    const rate = throttle === null ? 0 : req.throttleRate ?? stripeRateForKey(req.bearer, this.rates);
+    const rate = throttle === null ? 0 : req.throttleRate ?? throttle.defaultRate;
 
     let retries = 0;
     let last: UpstreamResponse | null = null;
@@ -335,16 +358,16 @@ export class UpstreamClient {
           headers: rh,
           body: buf,
           attempts: retries + 1,
-          requestId: rh['request-id'] ?? null,
+          requestId: rules.requestIdHeader === null ? null : rh[rules.requestIdHeader] ?? null,
           idempotencyKey: idem,
           durationMs: 0,
         };
         lastErr = null;
-        if (!replayable || !shouldRetryResponse(retries, maxRetries, status, rh['stripe-should-retry'], buf)) break;
+        if (!replayable || !shouldRetryResponse(retries, maxRetries, status, rules.adviceHeader === null ? undefined : rh[rules.adviceHeader], buf, rules.transientAnswer)) break;
       } catch (err) {
         if (req.signal?.aborted) throw req.signal.reason ?? err;
         const code = errorCode(err);
-        if (!isNetworkCode(code)) throw this.requestError(err, code, req.bearer);
+        if (!isNetworkCode(code)) throw this.requestError(err, code, credential.secret);
         last = null;
         lastErr = err;
         const retry = code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE'
@@ -368,10 +391,10 @@ export class UpstreamClient {
   }
 
   /** A non-transport failure, with a message that cannot carry the credential. */
-  private requestError(err: unknown, code: string | null, bearer: string): UpstreamRequestError {
+  private requestError(err: unknown, code: string | null, secret: string): UpstreamRequestError {
     if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED') return new UpstreamRequestError('closed', 'The upstream client is closed', code);
     let msg = err instanceof Error ? err.message : String(err);
-    if (bearer !== '' && msg.includes(bearer)) msg = msg.split(bearer).join('[credential]');
+    if (secret !== '' && msg.includes(secret)) msg = msg.split(secret).join('[credential]');
     if (msg.length > 200) msg = msg.slice(0, 200) + '…';
     return new UpstreamRequestError(code === 'UND_ERR_INVALID_ARG' ? 'invalid_request' : 'internal', `The upstream request could not be sent: ${msg}`, code);
   }

@@ -12,7 +12,7 @@ export class UpstreamUnavailableError extends Error {
     readonly causeCode: string | null,
     /** Attempts made (1 = no retry). */
     readonly attempts: number,
-    /** Upstream origin, e.g. 'https://api.stripe.com'. */
+    /** Upstream origin, e.g. 'https://api.example.com'. */
     readonly origin: string,
     /** The Idempotency-Key sent (reuse it to retry a POST safely later), or null. */
     readonly idempotencyKey: string | null,

@@ -1,8 +1,8 @@
 // Which caller headers may travel upstream, and which upstream headers may travel back
-// (COMPAT §8). Names are lowercased; invalid names and values are dropped rather than
+// (the proxy's header rules, docs/stackone-compat.md#proxy). Names are lowercased; invalid names and values are dropped rather than
 // passed to undici (which would throw).
 
-/** Hop-by-hop (RFC 9110 §7.6.1) and framing headers: never forwarded in either direction. */
+/** Hop-by-hop (RFC 9110, section 7.6.1) and framing headers: never forwarded in either direction. */
 const HOP_BY_HOP = [
   'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
   'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length',

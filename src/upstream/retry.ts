@@ -1,25 +1,27 @@
-// When and how long to retry an upstream call: stripe-node's `RequestSender._shouldRetry`
-// and `_getSleepTimeInMS` (FACTS §13, §14), in the same order:
+// When and how long to retry an upstream call: the rules of the official payment SDKs
+// (`_shouldRetry` and `_getSleepTimeInMS` of the Node SDK Linkhub's first connector ships), made
+// provider-neutral: the advice header and the provider's own transient answers come from its
+// connector. In order:
 //   1. a closed connection (ECONNRESET/EPIPE/socket closed) on the first attempt is retried
 //      once even with 0 retries (a stale keep-alive socket; POSTs carry an idempotency key)
 //   2. no retries left → stop
 //   3. network error (reset, refused, socket closed, timeout) → retry
-//   4. `Stripe-Should-Retry: false` → stop; `true` → retry
+//   4. the provider's advice header (connector's retry.adviceHeader): `false` → stop; `true` → retry
 //   5. 409 → retry;  6. ≥500 → retry
-//   7. 429 `lock_timeout` without the header → retry (Stripe sends the header with it; this
-//      covers intermediaries that drop it)
-//   8. anything else, including 429 `rate_limit` and 401/403 → stop
-// Backoff: min(base·2^(n-1), cap) × [0.5, 1], never below `floorMs` (stripe-node: base
+//   7. an answer the connector calls transient (e.g. a 429 lock timeout the provider also flags
+//      with the advice header; this covers intermediaries that drop the header) → retry
+//   8. anything else, including 429 rate limiting and 401/403 → stop
+// Backoff: min(base·2^(n-1), cap) × [0.5, 1], never below `floorMs` (the SDK's: base
 // 500 ms, cap 5 s, floor = base; two retries take about 1 s).
 
 export interface RetryPolicy {
-  /** Retries after the first attempt (default 2, like stripe-node). */
+  /** Retries after the first attempt (default 2, as the SDK). */
   maxRetries: number;
   /** Backoff base in ms (default 500). */
   baseDelayMs: number;
   /** Backoff cap in ms (default 5000). */
   maxDelayMs: number;
-  /** Shortest backoff in ms (default 500 = base, as stripe-node). */
+  /** Shortest backoff in ms (default 500 = base, as the SDK). */
   floorMs: number;
   /** Rule 1 above (default true). */
   retryClosedConnectionOnce: boolean;
@@ -77,17 +79,19 @@ export function isTimeoutError(err: unknown): boolean {
   return c !== null && TIMEOUT.has(c);
 }
 
+/** A connector's test for answers that are transient although the generic rules would stop. */
+export type TransientAnswer = (status: number, body: Uint8Array) => boolean;
+
 /**
  * Whether a response is worth retrying (rules 4–8), ignoring the retry budget.
- * `shouldRetryHeader` is the `Stripe-Should-Retry` value; `body` is consulted only for a
- * 429 without that header (a substring test, no JSON parsing).
+ * `advice` is the provider's advice header value; `transient` is consulted only when neither the
+ * advice nor the status decides.
  */
-export function isRetryableResponse(status: number, shouldRetryHeader: string | undefined, body?: Uint8Array | null): boolean {
-  if (shouldRetryHeader === 'false') return false;
-  if (shouldRetryHeader === 'true') return true;
+export function isRetryableResponse(status: number, advice: string | undefined, body?: Uint8Array | null, transient?: TransientAnswer | null): boolean {
+  if (advice === 'false') return false;
+  if (advice === 'true') return true;
   if (status === 409 || status >= 500) return true;
-  if (status === 429 && body != null && Buffer.from(body.buffer, body.byteOffset, body.byteLength).includes('"lock_timeout"')) return true;
-  return false;
+  return body != null && transient != null && transient(status, body);
 }
 
 /**
@@ -98,10 +102,11 @@ export function shouldRetryResponse(
   retriesSoFar: number,
   maxRetries: number,
   status: number,
-  shouldRetryHeader: string | undefined,
+  advice: string | undefined,
   body?: Uint8Array | null,
+  transient?: TransientAnswer | null,
 ): boolean {
-  return retriesSoFar < maxRetries && isRetryableResponse(status, shouldRetryHeader, body);
+  return retriesSoFar < maxRetries && isRetryableResponse(status, advice, body, transient);
 }
 
 /** Retry after a network error (no response)? Rules 1–3. */

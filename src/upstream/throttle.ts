@@ -1,5 +1,5 @@
-// Per-key token buckets (key = linked account id) keeping Linkhub under Stripe's per-account
-// limits (FACTS §13) instead of collecting 429s. Each key has `rate` tokens/s and holds at
+// Per-key token buckets (key = linked account id) keeping Linkhub under a provider's per-account
+// limits (its connector's rateLimits) instead of collecting 429s. Each key has `rate` tokens/s and holds at
 // most `burst`; without a token a caller waits in a bounded FIFO queue. A caller is refused
 // at once with `ThrottleError` when the queue is full or its wait would exceed `maxWaitMs`
 // (the HTTP layer turns that into Linkhub's own 429).
@@ -9,12 +9,12 @@
 // waits. Buckets of idle keys (no waiters, refilled to full, so dropping them loses
 // nothing) are swept when the map grows, so it stays proportional to the busy keys.
 //
-// The default burst is half the rate: Stripe's own bucket holds one second's worth, so
+// The default burst is half the rate: providers' own buckets typically hold one second's worth, so
 // starting below it leaves slack for network jitter bunching requests on arrival.
 import { performance } from 'node:perf_hooks';
 
 export interface ThrottleOptions {
-  /** Requests per second when `acquire` is given no rate (default 25, Stripe's test-mode limit). */
+  /** Requests per second when `acquire` is given no rate (default 25). */
   rate?: number;
   /** Bucket size in requests; default `max(1, floor(rate * burstRatio))`. */
   burst?: number;

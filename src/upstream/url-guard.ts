@@ -1,25 +1,25 @@
 // Guards the one place where a caller chooses where a stored credential is sent: the
-// proxy's `url` + `path` (COMPAT §8). `resolveUpstreamUrl` returns a URL on the base's
+// proxy's `url` + `path` (StackOne's proxy, docs/stackone-compat.md#proxy). `resolveUpstreamUrl` returns a URL on the base's
 // origin (same scheme, host and port) and under the base's path, or throws
 // `UpstreamUrlError`. Nothing is ever sent for a refused input.
 //
 // How `url` and `path` combine (documented behaviour):
-//   - `base` is the configured API root, e.g. `https://api.stripe.com` (or a stand-in
-//     `http://127.0.0.1:12111`, or a root with a path such as `https://gw.corp/stripe`).
+//   - `base` is the configured API root, e.g. `https://api.example.com` (or a stand-in
+//     `http://127.0.0.1:12111`, or a root with a path such as `https://gw.corp/example`).
 //   - `url` is optional. When given it must be an absolute http(s) URL whose origin
-//     (protocol + hostname + port, after WHATWG parsing, so `HTTPS://API.STRIPE.COM:443/`
-//     equals `https://api.stripe.com`) is the base's origin or one of `opts.aliases`
-//     (e.g. the public `https://api.stripe.com` while the base points at a stand-in).
+//     (protocol + hostname + port, after WHATWG parsing, so `HTTPS://API.EXAMPLE.COM:443/`
+//     equals `https://api.example.com`) is the base's origin or one of `opts.aliases`
+//     (e.g. the public `https://api.example.com` while the base points at a stand-in).
 //     Its path, if any, is a prefix *relative to the API root*: plain segments only
 //     (`[A-Za-z0-9._~-]`, no `.`/`..`, no escapes), no userinfo, query or fragment.
 //   - `path` starts with `/` and may carry a query string; it is appended to
-//     base path + url path. Examples with base `https://api.stripe.com`:
+//     base path + url path. Examples with base `https://api.example.com`:
 //       url null,                         path `/v1/customers?limit=3` → /v1/customers?limit=3
-//       url `https://api.stripe.com/`,    path `/v1/customers`         → /v1/customers
-//       url `https://api.stripe.com/v1`,  path `/customers`            → /v1/customers
-//       url `https://api.stripe.com/v1/`, path `/v1/customers`         → /v1/v1/customers (not merged)
-//     With base `https://gw.corp/stripe`, url `https://api.stripe.com/v1` (an alias) and
-//     path `/customers` give https://gw.corp/stripe/v1/customers.
+//       url `https://api.example.com/`,    path `/v1/customers`         → /v1/customers
+//       url `https://api.example.com/v1`,  path `/customers`            → /v1/customers
+//       url `https://api.example.com/v1/`, path `/v1/customers`         → /v1/v1/customers (not merged)
+//     With base `https://gw.corp/example`, url `https://api.example.com/v1` (an alias) and
+//     path `/customers` give https://gw.corp/example/v1/customers.
 //   - No path (null or '') means the url's path, or the base root `/`.
 //
 // Path rules (refused with a typed reason): must start with a single `/`; no scheme; no
@@ -62,7 +62,7 @@ export class UpstreamUrlError extends Error {
 }
 
 export interface ResolveOptions {
-  /** Origins a caller may name in `url` as synonyms of the base (e.g. 'https://api.stripe.com'). */
+  /** Origins a caller may name in `url` as synonyms of the base (e.g. 'https://api.example.com'). */
   aliases?: readonly string[];
 }
 

@@ -31,7 +31,7 @@ export function loadOrCreateMasterKey(configured: Buffer | null, dataDir: string
   chmodSync(file, 0o600);
   warn(
     `LINKHUB_MASTER_KEY is not set: generated a master key into ${file} (mode 0600). ` +
-      'Back it up: without it the stored Stripe keys cannot be decrypted. Set LINKHUB_MASTER_KEY in production.',
+      'Back it up: without it the stored provider keys cannot be decrypted. Set LINKHUB_MASTER_KEY in production.',
   );
   return { key, generatedAt: file };
 }

@@ -1,19 +1,24 @@
-// The Stripe connector as data: environments, the API Key field, guidance, key rules and live test.
+// The Stripe connector: everything Linkhub knows about Stripe, assembled from this folder
+// (environments, the API Key field and its guidance, key rules, live test, how calls are made and
+// answers read, the action catalogue). docs/stripe.md explains the facts behind it.
 import type { ConnectorDefinition } from '../types.js';
+import { stripeApi } from './api.js';
+import { stripeActionsContract } from './catalogue.js';
 import { checkStripeKey } from './key-rules.js';
 import { testStripeKey } from './live-test.js';
-import { STRIPE_API_VERSION } from './version.js';
+import { STRIPE_LOGO_SVG } from './logo.js';
+import { maskStripeSecrets } from './secrets.js';
 
 const redacted = String.raw`|^__secretvalue:\*\*redacted\*\*`;
 
 export const stripeConnector: ConnectorDefinition = {
   key: 'stripe',
   name: 'Stripe',
+  description: "Stripe payments API (v1), called with the linked account's own API key. Actions are generated from Stripe's OpenAPI spec.",
   category: 'stackone',
-  logoUrl: '/assets/stripe.svg',
+  logoSvg: STRIPE_LOGO_SVG,
   authConfigKey: 'api_key',
   supportLink: 'https://docs.stripe.com/keys',
-  requestHeaders: { 'stripe-version': STRIPE_API_VERSION },
   environments: [
     {
       key: 'production',
@@ -60,6 +65,11 @@ export const stripeConnector: ConnectorDefinition = {
         'which Linkhub uses to test the key. The key is encrypted at rest and never shown again.',
     },
   ],
+  accountFields: { id: 'stripe_account_id', name: 'stripe_account_name' },
+  keyNames: { secret: 'secret key (sk_…)', restricted: 'restricted key (rk_…)' },
   checkKey: checkStripeKey,
+  maskSecrets: maskStripeSecrets,
   liveTest: testStripeKey,
+  api: stripeApi,
+  actions: stripeActionsContract,
 };

@@ -10,7 +10,6 @@ import type { ConnectSession } from '../../services/accounts/sessions.js';
 import type { RouteContext } from '../context.js';
 import { apiKeyView, deliveryView, endpointView, WebhookEndpointCreate } from '../views.js';
 import { Environment, Nullable } from '../schemas.js';
-import { listAccountsKeyset } from './account-list.js';
 import { dashboardLogRoutes } from './logs.js';
 import { clearedCookie, csrfGuard, dashboardActor, requireAdmin, sessionCookie, sessionToken } from './session.js';
 
@@ -137,10 +136,9 @@ export const dashboardApiRoutes =
         },
         async (request) => {
           const q = request.query;
-          const page = await listAccountsKeyset(
-            services.store.db,
+          const page = await accounts.listKeyset(
             project().id,
-            { originOwnerId: q.owner || undefined, environment: q.environment, status: q.status || undefined, search: q.search?.trim() || undefined },
+            { originOwnerId: q.owner || undefined, environment: q.environment, status: q.status ? [q.status] : undefined, search: q.search?.trim() || undefined },
             { cursor: q.cursor || null, limit: q.limit ?? 25 },
           );
           return { data: page.rows.map(dashboardAccount), next_cursor: page.nextCursor };

@@ -1,7 +1,7 @@
 // GET /connectors/meta and /connectors/meta/{provider} (StackOne legacy meta, still called).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { connectors, getConnector } from '../../connectors/registry.js';
+import { connectors, getConnector, logoPath } from '../../connectors/registry.js';
 import type { ConnectorDefinition } from '../../connectors/types.js';
 import { notFound } from '../../errors/service-error.js';
 import type { RouteContext } from '../context.js';
@@ -14,7 +14,7 @@ function meta(c: ConnectorDefinition, publicUrl: string) {
     category: c.category,
     models: {},
     active: true,
-    resources: { images: { logo_url: publicUrl + c.logoUrl, original_logo_horizontal_url: publicUrl + c.logoUrl } },
+    resources: { images: { logo_url: publicUrl + logoPath(c), original_logo_horizontal_url: publicUrl + logoPath(c) } },
     environments: c.environments.map((e) => ({ key: e.key, name: e.label, description: e.description })),
   };
 }
@@ -26,7 +26,7 @@ export const connectorMetaRoutes =
     app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
     const querystring = Type.Object({ include: Type.Optional(Type.String()) }, { additionalProperties: true });
     app.get('/connectors/meta', { schema: { summary: 'List connectors (bare array)', tags: ['Connectors'], querystring, response: errorResponses } }, async () =>
-      connectors.map((c) => meta(c, publicUrl)),
+      connectors().map((c) => meta(c, publicUrl)),
     );
     app.get(
       '/connectors/meta/:provider',

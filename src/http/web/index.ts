@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { projectRoot } from '../../paths.js';
 import type { RouteContext } from '../context.js';
-import { STRIPE_LOGO_SVG } from './assets.js';
+import { connectors, logoPath } from '../../connectors/registry.js';
 import { linkPage } from './link-page.js';
 
 export const HUB_BUNDLE = join(projectRoot, 'web', 'dist', 'hub', 'hub.js');
@@ -77,7 +77,6 @@ export const webRoutes =
   (ctx: RouteContext): FastifyPluginAsync =>
   async (app) => {
     const readBundle = bundleReader(HUB_BUNDLE);
-    const stripeLogo = fixed(STRIPE_LOGO_SVG);
 
     app.get('/hub.js', { schema: { hide: true } }, async (request, reply) => {
       const built = readBundle();
@@ -93,9 +92,10 @@ export const webRoutes =
       return sendStatic(request, reply, built, 'text/javascript; charset=utf-8', 'public, max-age=300, stale-while-revalidate=86400');
     });
 
-    app.get('/assets/stripe.svg', { schema: { hide: true } }, async (request, reply) =>
-      sendStatic(request, reply, stripeLogo, 'image/svg+xml', 'public, max-age=86400'),
-    );
+    for (const connector of connectors()) {
+      const logo = fixed(connector.logoSvg);
+      app.get(logoPath(connector), { schema: { hide: true } }, async (request, reply) => sendStatic(request, reply, logo, 'image/svg+xml', 'public, max-age=86400'));
+    }
 
     app.get('/link', { schema: { hide: true } }, async (_request, reply) => {
       const page = linkPage(ctx.services.config.publicUrl);

@@ -31,8 +31,8 @@ export function accountView(a: AccountRow) {
     key_type: a.keyType,
     key_hint: a.keyHint,
     last_verified_at: a.lastVerifiedAt?.toISOString() ?? null,
-    [`${a.provider}_account_id`]: a.externalAccountId,
-    [`${a.provider}_account_name`]: a.externalAccountName,
+    // the provider's own account, under the connector's field names (e.g. `<provider>_account_id`)
+    ...(connector ? { [connector.accountFields.id]: a.externalAccountId, [connector.accountFields.name]: a.externalAccountName } : {}),
   };
 }
 

@@ -1,28 +1,21 @@
 // Linked accounts: linking by key (rules, live test, encrypted store, webhook), key rotation in
 // place, on-demand tests, reads, edits and deletion. Every change and its webhook event commit together.
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { getConnector } from '../../connectors/registry.js';
 import type { ConnectorDefinition, EnvironmentKey, LiveTestOutcome } from '../../connectors/types.js';
 import type { Db } from '../../store/db.js';
 import { accounts, type StatusReason } from '../../store/schema.js';
 import type { Vault } from '../../vault/vault.js';
+import { type AccountFilter, type KeysetPage, listAccountsKeyset, listAccountsPage } from './account-queries.js';
 import { type AccountRow, accountView } from './account-view.js';
+
+export type { AccountFilter } from './account-queries.js';
 import type { Actor } from '../logs/actor.js';
 import type { AuditService } from '../logs/audit.js';
 import { notFound, ServiceError } from '../../errors/service-error.js';
 import { newId } from '../ids.js';
 import type { LiveTester } from './live-tester.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
-
-export interface AccountFilter {
-  originOwnerId?: string;
-  originOwnerIds?: string[];
-  providers?: string[];
-  accountIds?: string[];
-  status?: string[];
-  environment?: EnvironmentKey;
-  search?: string;
-}
 
 export interface LinkInput {
   provider: string;
@@ -45,7 +38,7 @@ export interface DetailsPatch {
   metadata?: Record<string, unknown>;
 }
 
-/** A link or test that failed: 400 for key rules, 422 for a key Stripe refused, 502 when Stripe could not be reached. */
+/** A link or test that failed: 400 for key rules, 422 for a key the provider refused, 502 when it could not be reached. */
 export class LinkError extends ServiceError {}
 
 function failure(outcome: Exclude<LiveTestOutcome, { result: 'ok' }>): LinkError {
@@ -263,32 +256,14 @@ export class AccountService {
     return row;
   }
 
-  private where(projectId: string, f: AccountFilter): SQL {
-    const conds: SQL[] = [eq(accounts.projectId, projectId)];
-    const owners = [...(f.originOwnerIds ?? []), ...(f.originOwnerId ? [f.originOwnerId] : [])];
-    if (owners.length) conds.push(inArray(accounts.originOwnerId, owners));
-    if (f.providers?.length) conds.push(inArray(accounts.provider, f.providers));
-    if (f.accountIds?.length) conds.push(inArray(accounts.id, f.accountIds));
-    if (f.status?.length) conds.push(inArray(accounts.status, f.status));
-    if (f.environment) conds.push(eq(accounts.environment, f.environment));
-    if (f.search) {
-      const like = `%${f.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-      conds.push(
-        sql`(${accounts.originOwnerId} ILIKE ${like} OR ${accounts.originOwnerName} ILIKE ${like} OR ${accounts.originUsername} ILIKE ${like} OR ${accounts.label} ILIKE ${like} OR ${accounts.externalAccountName} ILIKE ${like} OR ${accounts.externalAccountId} ILIKE ${like} OR ${accounts.id} = ${f.search})`,
-      );
-    }
-    return and(...conds)!;
+  /** Newest first; `page` is 1-based (the platform API). */
+  list(projectId: string, f: AccountFilter, page: number, pageSize: number): Promise<AccountRow[]> {
+    return listAccountsPage(this.db, projectId, f, page, pageSize);
   }
 
-  /** Newest first; `page` is 1-based. */
-  list(projectId: string, f: AccountFilter, page: number, pageSize: number): Promise<AccountRow[]> {
-    return this.db
-      .select()
-      .from(accounts)
-      .where(this.where(projectId, f))
-      .orderBy(desc(accounts.createdAt), desc(accounts.id))
-      .limit(pageSize)
-      .offset((page - 1) * pageSize);
+  /** Newest first, a page after `cursor` (the Dashboard): the same cost at any depth. */
+  listKeyset(projectId: string, f: AccountFilter, opts: { cursor?: string | null; limit: number }): Promise<KeysetPage> {
+    return listAccountsKeyset(this.db, projectId, f, opts);
   }
 
   async updateDetails(projectId: string, id: string, patch: DetailsPatch): Promise<AccountRow> {

@@ -1,4 +1,4 @@
-// What Stripe's answers teach about a linked account's key, written back to the account:
+// What a provider's answers teach about a linked account's key, written back to the account:
 //   401 → status `error` + status_reasons + an `account.updated` webhook (one write per account
 //         at a time, however many calls got the 401)
 //   2xx on an account in `error` only for a refused key → `active` again (+ webhook)
@@ -56,7 +56,7 @@ export class KeyVerdicts {
     return p;
   }
 
-  /** A 2xx with a key Stripe had refused: back to active (reasons from a 401/test only). */
+  /** A 2xx with a key the provider had refused: back to active (reasons from a 401/test only). */
   async recovered(account: { row: AccountRow }): Promise<void> {
     const reasons = account.row.statusReasons;
     if (reasons.length === 0 || !reasons.every((r) => KEY_REJECTED_CODES.has(r.code))) return;

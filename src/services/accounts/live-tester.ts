@@ -5,36 +5,32 @@
 // timer, not the client's coarse per-attempt timers), since the Hub's user is waiting.
 import type { ConnectorDefinition, LiveTestOutcome } from '../../connectors/types.js';
 import type { UpstreamClient } from '../../upstream/index.js';
+import type { CallProfiles } from '../calls/profiles.js';
 
 export class LiveTester {
   constructor(
     private readonly upstream: UpstreamClient,
-    private readonly apiBases: Record<string, string>,
+    private readonly profiles: CallProfiles,
     private readonly timeoutMs: number,
   ) {}
 
   test(connector: ConnectorDefinition, key: string): Promise<LiveTestOutcome> {
-    const base = this.apiBases[connector.key];
-    if (!base) throw new Error(`no API base configured for connector ${connector.key}`);
+    const profile = this.profiles.get(connector);
+    const { header, prefix } = connector.api.credential;
     return connector.liveTest(key, {
       get: async (path, credential) => {
         const res = await this.upstream.request({
-          base,
+          base: profile.base,
           method: 'GET',
           path,
-          headers: connector.requestHeaders,
-          bearer: credential,
+          headers: connector.api.requestHeaders,
+          credential: { header, value: prefix + credential, secret: credential },
+          rules: profile.rules,
           retries: 0,
           timeoutMs: this.timeoutMs,
           signal: AbortSignal.timeout(this.timeoutMs),
         });
-        let body: unknown = null;
-        try {
-          body = JSON.parse(res.body.toString('utf8'));
-        } catch {
-          /* not JSON: the status alone decides */
-        }
-        return { status: res.status, body };
+        return { status: res.status, body: res.body };
       },
     });
   }

@@ -63,7 +63,7 @@ export interface EncodedCall {
   action: string | null;
   status: number | null;
   at: number;
-  /** JSON of the fields from `provider` on, without the opening bracket ('"stripe","proxy",…]'). */
+  /** JSON of the fields from `provider` on, without the opening bracket ('"<provider>","proxy",…]'). */
   tail: string;
 }
 

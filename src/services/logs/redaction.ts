@@ -1,35 +1,29 @@
 // Redaction of what the request log stores: bodies are stored as text, at most BODY_CAP
 // characters. Values of sensitive keys (number, cvc, secret, password, token, key,
 // client_secret, …; see SENSITIVE_KEY) are replaced by "[redacted]" at any depth, and anything
-// shaped like a Stripe secret (sk_/rk_/pk_…, whsec_…, client secrets `…_secret_…`) is masked
-// wherever it appears, so the account's key can never be stored even if a caller or provider
-// echoes it.
+// shaped like a provider's secret (each connector's maskSecrets: API keys, webhook and client
+// secrets) is masked wherever it appears, so the account's key can never be stored
+// even if a caller or provider echoes it.
+import { connectors } from '../../connectors/registry.js';
+
 /** Cap of a stored body, in characters. */
 export const BODY_CAP = 4096;
 /** Bodies larger than this are not parsed for redaction: only their size is stored. */
 const PARSE_LIMIT = 256 * 1024;
+export const REDACTED = '[redacted]';
 
 /** Keys whose values are never stored (case-insensitive, exact or by suffix). */
 const SENSITIVE_KEY =
   /^(?:number|cvc|cvv|cvc_check|secret|password|passwd|token|key|api_key|client_secret|authorization|account_number|routing_number|id_number|personal_id_number|ssn_last_4|iban|exp_month|exp_year|pin)$|(?:_secret|_token|_key|_password|_number)$/i;
-/** Stripe secrets anywhere in a string: API keys, webhook secrets, client secrets. */
-const SECRET_VALUE = /\b(?:(?:sk|rk|pk)_(?:live|test|org)_[A-Za-z0-9]{4,}|whsec_[A-Za-z0-9+/=]{4,}|[a-z]{2,6}_[A-Za-z0-9]{6,}_secret_[A-Za-z0-9]{4,})/g;
-export const REDACTED = '[redacted]';
 
 export function isSensitiveKey(k: string): boolean {
   return SENSITIVE_KEY.test(k);
 }
 
-/** Masks Stripe secrets inside a string ('sk_test_…Ab12' keeps the prefix only). */
+/** Masks every registered provider's secrets inside a string (a key keeps only its kind, e.g. its prefix). */
 export function maskSecrets(s: string): string {
-  SECRET_VALUE.lastIndex = 0;
-  if (!SECRET_VALUE.test(s)) return s;
-  SECRET_VALUE.lastIndex = 0;
-  return s.replace(SECRET_VALUE, (m) => {
-    if (m.startsWith('whsec_')) return 'whsec_[redacted]';
-    if (m.includes('_secret_')) return m.slice(0, m.indexOf('_') + 1) + '[redacted]';
-    return m.slice(0, m.indexOf('_', m.indexOf('_') + 1) + 1) + '[redacted]'; // sk_live_…
-  });
+  for (const c of connectors()) s = c.maskSecrets(s);
+  return s;
 }
 
 /** A deep copy with sensitive values replaced and secrets masked. */

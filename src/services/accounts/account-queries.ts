@@ -1,20 +1,23 @@
-// Keyset ("seek") paging of linked accounts for the dashboard: newest first by (created_at, id),
-// so page N costs the same as page 1 on the accounts_project_created index, whatever N is.
-// Filters mean the same as AccountService.list's.
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+// Reading linked accounts: the one filter of the platform API (/accounts) and the Dashboard, with
+// OFFSET pages (StackOne's `page`/`page_size`) and keyset ("seek") pages newest first by
+// (created_at, id), so that page N costs the same as page 1 on the accounts_project_created
+// index, whatever N is (the Dashboard's Accounts page).
+import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { EnvironmentKey } from '../../connectors/types.js';
-import type { AccountRow } from '../../services/accounts/account-view.js';
 import { ServiceError } from '../../errors/service-error.js';
 import type { Db } from '../../store/db.js';
 import { accounts } from '../../store/schema.js';
+import type { AccountRow } from './account-view.js';
 
-export interface DashboardAccountFilter {
+export interface AccountFilter {
   originOwnerId?: string;
+  originOwnerIds?: string[];
+  providers?: string[];
+  accountIds?: string[];
+  status?: string[];
   environment?: EnvironmentKey;
-  status?: string;
   search?: string;
 }
-
 export interface KeysetPage {
   rows: AccountRow[];
   /** Opaque cursor for the next (older) page, or null on the last page. */
@@ -44,11 +47,14 @@ export function decodeCursor(cursor: string): { createdAt: string; id: string } 
   throw new ServiceError(400, 'cursor is not a cursor this server returned');
 }
 
-export function filterSql(projectId: string, f: DashboardAccountFilter): SQL {
+export function accountFilterSql(projectId: string, f: AccountFilter): SQL {
   const conds: SQL[] = [eq(accounts.projectId, projectId)];
-  if (f.originOwnerId) conds.push(eq(accounts.originOwnerId, f.originOwnerId));
+  const owners = [...(f.originOwnerIds ?? []), ...(f.originOwnerId ? [f.originOwnerId] : [])];
+  if (owners.length) conds.push(inArray(accounts.originOwnerId, owners));
+  if (f.providers?.length) conds.push(inArray(accounts.provider, f.providers));
+  if (f.accountIds?.length) conds.push(inArray(accounts.id, f.accountIds));
+  if (f.status?.length) conds.push(inArray(accounts.status, f.status));
   if (f.environment) conds.push(eq(accounts.environment, f.environment));
-  if (f.status) conds.push(eq(accounts.status, f.status));
   if (f.search) {
     const like = `%${f.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
     conds.push(
@@ -58,13 +64,19 @@ export function filterSql(projectId: string, f: DashboardAccountFilter): SQL {
   return and(...conds)!;
 }
 
-export async function listAccountsKeyset(
-  db: Db,
-  projectId: string,
-  filter: DashboardAccountFilter,
-  opts: { cursor?: string | null; limit: number },
-): Promise<KeysetPage> {
-  const where: SQL[] = [filterSql(projectId, filter)];
+/** Newest first; `page` is 1-based. */
+export function listAccountsPage(db: Db, projectId: string, f: AccountFilter, page: number, pageSize: number): Promise<AccountRow[]> {
+  return db
+    .select()
+    .from(accounts)
+    .where(accountFilterSql(projectId, f))
+    .orderBy(desc(accounts.createdAt), desc(accounts.id))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
+}
+
+export async function listAccountsKeyset(db: Db, projectId: string, filter: AccountFilter, opts: { cursor?: string | null; limit: number }): Promise<KeysetPage> {
+  const where: SQL[] = [accountFilterSql(projectId, filter)];
   if (opts.cursor) {
     const c = decodeCursor(opts.cursor);
     where.push(sql`(${accounts.createdAt}, ${accounts.id}) < (${c.createdAt}::timestamptz, ${c.id})`);

@@ -1,4 +1,4 @@
-// Connector logos served under /assets (no build step needed).
+// The Stripe logo, served at /assets/stripe.svg (inline: no build step needed).
 export const STRIPE_LOGO_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40" width="40" height="40" role="img" aria-label="Stripe">' +
   '<rect width="40" height="40" rx="8" fill="#635BFF"/>' +

@@ -1,4 +1,4 @@
-// JSON → `application/x-www-form-urlencoded` in Stripe's bracket notation (FACTS §1), written
+// JSON → `application/x-www-form-urlencoded` in Stripe's bracket notation (docs/stripe.md#requests-and-form-encoding), written
 // to produce byte-for-byte what stripe-node 23 sends (`queryStringifyRequestData` in
 // node_modules/stripe/esm/utils.js):
 //   - nested objects        {metadata: {k: 'v'}}        → metadata[k]=v
@@ -66,21 +66,4 @@ export function formEncode(data: unknown): string {
   const o = data as Record<string, unknown>;
   for (const k of Object.keys(o)) encodeInto(out, k, o[k]);
   return out.join('&');
-}
-
-/** Query string (without `?`) for GET parameters, same notation as `formEncode`. */
-export function toQueryString(params: unknown): string {
-  return formEncode(params);
-}
-
-/**
- * Appends encoded `params` to a path that may already carry a query string:
- * `withQuery('/v1/customers?limit=3', {email: 'a@b.c'})` → `/v1/customers?limit=3&email=a%40b.c`.
- */
-export function withQuery(path: string, params: unknown): string {
-  const qs = formEncode(params);
-  if (qs === '') return path;
-  const q = path.indexOf('?');
-  if (q === -1) return path + '?' + qs;
-  return q === path.length - 1 || path.endsWith('&') ? path + qs : path + '&' + qs;
 }

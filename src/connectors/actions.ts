@@ -1,0 +1,92 @@
+// The actions part of the connector contract: a typed catalogue of the provider's operations (what
+// GET /actions lists, /actions/rpc and MCP run), how list answers page, and the words people use for
+// them (the search vocabulary). The catalogue is loaded on first use, not at start.
+import type { HttpMethod } from './api.js';
+
+/** A JSON Schema (draft-07 subset that compiles under Ajv strict mode with allowUnionTypes). */
+export interface JsonSchema {
+  description?: string;
+  type?: string | string[];
+  enum?: ReadonlyArray<string | number | boolean | null>;
+  maxLength?: number;
+  minLength?: number;
+  pattern?: string;
+  items?: JsonSchema;
+  properties?: Readonly<Record<string, JsonSchema>>;
+  required?: readonly string[];
+  additionalProperties?: boolean | JsonSchema;
+  anyOf?: readonly JsonSchema[];
+  [keyword: string]: unknown;
+}
+
+/** An action's input, in param-style=nested: path, query and body fields and headers, each an object. */
+export interface ActionInputSchema extends JsonSchema {
+  type: 'object';
+  properties: {
+    /** Path parameters; present (and required) when the path has `{params}`. */
+    path?: JsonSchema;
+    query?: JsonSchema;
+    body?: JsonSchema;
+    headers: JsonSchema;
+  };
+  required: ReadonlyArray<'path' | 'query' | 'body'>;
+  additionalProperties: false;
+}
+
+export interface ConnectorAction {
+  /** Tool/action id, `<prefix><verb>_<resource>`, unique (e.g. stripe_list_customers). */
+  name: string;
+  /** The provider's operation id. */
+  operationId: string;
+  method: HttpMethod;
+  /** Path template, e.g. `/v1/customers/{customer}`. */
+  path: string;
+  label: string;
+  description: string;
+  access: 'read' | 'write';
+  /** The restricted-key permission needed, as the provider names it; null when none can grant it or it is unknown. */
+  permission: string | null;
+  /** No restricted key can call it, whatever its permissions. */
+  closedToRestrictedKeys: boolean;
+  /** The answer is a list envelope (items and a way to the next page). */
+  list: boolean;
+  /** How a list pages: by the id of the last item (`cursor`) or an opaque page token (`page`). */
+  pagination: 'cursor' | 'page' | null;
+  /** Kept for completeness; ranked below its replacement by search. */
+  deprecated: boolean;
+  deprecationReason?: string;
+  /** Served from another origin than the API root (one of the connector's actionOrigins). */
+  baseUrl?: string;
+  /** Body encoding when not the connector's usual one (e.g. multipart for an upload). */
+  contentType?: string;
+  /** Set when the success answer is not JSON (e.g. application/pdf). */
+  responseContentType?: string;
+  input: ActionInputSchema;
+}
+
+export interface ActionCatalogue {
+  actions: readonly ConnectorAction[];
+  byName: ReadonlyMap<string, ConnectorAction>;
+}
+
+/** Words people use for the provider's actions, beyond the catalogue's own text. */
+export interface SearchVocabulary {
+  /** Words that carry no meaning in a query about this provider (its own name, …). */
+  stopWords: readonly string[];
+  /** word → words of the catalogue it stands for (money back → refund). */
+  synonyms: Readonly<Record<string, readonly string[]>>;
+  /** Leading part of every path not worth indexing (e.g. /v1/). */
+  pathPrefix: string;
+}
+
+export interface ConnectorActions {
+  /** Every action name starts with it (e.g. `stripe_`); MCP meta tools are named `<prefix>search_actions`. */
+  prefix: string;
+  /** The catalogue, loaded (and frozen) on first call. */
+  catalogue(): ActionCatalogue;
+  /** The query of a list action asking for the page after `next`. */
+  withCursor(action: ConnectorAction, query: Record<string, unknown> | null, next: string): Record<string, unknown>;
+  /** Items and next cursor of a list answer (null when the answer is not the provider's list envelope). */
+  readList(action: ConnectorAction, answer: unknown, path: string): { items: unknown[]; next: string | null } | null;
+  vocabulary: SearchVocabulary;
+}

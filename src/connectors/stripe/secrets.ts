@@ -1,0 +1,15 @@
+// Stripe secrets as they may appear in bodies and paths Linkhub logs: API keys (sk_/rk_/pk_, live,
+// test and org), webhook signing secrets (whsec_) and client secrets (`pi_…_secret_…`).
+const SECRET_VALUE = /\b(?:(?:sk|rk|pk)_(?:live|test|org)_[A-Za-z0-9]{4,}|whsec_[A-Za-z0-9+/=]{4,}|[a-z]{2,6}_[A-Za-z0-9]{6,}_secret_[A-Za-z0-9]{4,})/g;
+
+/** Masks Stripe secrets inside a string, keeping only their kind ('sk_test_[redacted]'). */
+export function maskStripeSecrets(s: string): string {
+  SECRET_VALUE.lastIndex = 0;
+  if (!SECRET_VALUE.test(s)) return s;
+  SECRET_VALUE.lastIndex = 0;
+  return s.replace(SECRET_VALUE, (m) => {
+    if (m.startsWith('whsec_')) return 'whsec_[redacted]';
+    if (m.includes('_secret_')) return m.slice(0, m.indexOf('_') + 1) + '[redacted]';
+    return m.slice(0, m.indexOf('_', m.indexOf('_') + 1) + 1) + '[redacted]'; // sk_live_…
+  });
+}

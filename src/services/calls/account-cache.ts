@@ -1,0 +1,139 @@
+// Linked accounts as the call path needs them: the row, the decrypted key as a ready credential,
+// and the connector's call profile, cached in memory for ACCOUNT_TTL_MS (bounded, oldest evicted
+// first). onAccountChanged(id) drops an entry at once; AccountService calls it after every key
+// change, test, edit and deletion, and a generation counter keeps a load that raced with a change
+// out of the cache.
+//
+// 412 policy: `active` and `error` accounts are callable. `error` stays callable on purpose: a
+// restricted key lacking one permission still serves every other endpoint, and a key the provider
+// refused once is re-judged on each call (a 2xx restores `active`). Any other status (inactive,
+// suspended, expired, …) and accounts of a provider this Linkhub no longer serves answer 412
+// without contacting the provider.
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { getConnector } from '../../connectors/registry.js';
+import { ServiceError } from '../../errors/service-error.js';
+import type { Db } from '../../store/db.js';
+import { accounts } from '../../store/schema.js';
+import type { UpstreamCredential } from '../../upstream/index.js';
+import type { Vault } from '../../vault/vault.js';
+import type { AccountRow } from '../accounts/account-view.js';
+import type { CallProfile, CallProfiles } from './profiles.js';
+
+export const ACCOUNT_TTL_MS = 60_000;
+export const ACCOUNT_CACHE_MAX = 5_000;
+/** Statuses whose accounts may be called (see the 412 policy above). */
+export const CALLABLE_STATUSES: ReadonlySet<string> = new Set(['active', 'error']);
+
+export interface CachedAccount {
+  readonly row: AccountRow;
+  readonly profile: CallProfile;
+  /** The decrypted key in the header the provider reads. Never logged, never returned. */
+  readonly credential: UpstreamCredential;
+  /** Identifies the stored key (hash of its ciphertext): learnt permissions belong to it. */
+  readonly fingerprint: string;
+  /** Requests/s towards the provider for this account (its environment's rate). */
+  readonly rate: number;
+  until: number;
+  permissions: Map<string, boolean> | null;
+}
+
+export class AccountCache {
+  private readonly cache = new Map<string, CachedAccount>();
+  private readonly loading = new Map<string, Promise<CachedAccount>>();
+  /** Bumped by onAccountChanged so a load racing with a change is not cached. */
+  private readonly generation = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly vault: Vault,
+    private readonly profiles: CallProfiles,
+    private readonly ttlMs = ACCOUNT_TTL_MS,
+    private readonly maxAccounts = ACCOUNT_CACHE_MAX,
+  ) {}
+
+  /** Forget the cached key and row of an account (key replaced, tested, edited or deleted). */
+  readonly onAccountChanged = (accountId: string): void => {
+    this.cache.delete(accountId);
+    this.generation.set(accountId, (this.generation.get(accountId) ?? 0) + 1);
+    if (this.generation.size > this.maxAccounts * 2) this.generation.clear();
+  };
+
+  /** The cached account when it is fresh, the project's and callable (no promise on the hot path); else null: use resolve(). */
+  cached(projectId: string, accountId: string): CachedAccount | null {
+    const entry = this.cache.get(accountId);
+    if (entry === undefined || entry.until <= Date.now() || entry.row.projectId !== projectId || !CALLABLE_STATUSES.has(entry.row.status)) return null;
+    return entry;
+  }
+
+  /** The account with its decrypted key: 404 unknown (or another project's), 412 not callable. */
+  async resolve(projectId: string, accountId: string): Promise<CachedAccount> {
+    const entry = await this.fresh(accountId);
+    const row = entry.row;
+    if (row.projectId !== projectId) throw new ServiceError(404, 'Account not found');
+    if (!CALLABLE_STATUSES.has(row.status)) {
+      throw new ServiceError(412, `Account ${row.id} is ${row.status}: it cannot be used until it is re-linked or re-enabled`, {
+        code: 'account_not_callable',
+        account_status: row.status,
+      });
+    }
+    return entry;
+  }
+
+  /** Like resolve() but without the 412 check (reading what is known needs no callable account). */
+  async resolveAny(projectId: string, accountId: string): Promise<CachedAccount> {
+    const entry = await this.fresh(accountId);
+    if (entry.row.projectId !== projectId) throw new ServiceError(404, 'Account not found');
+    return entry;
+  }
+
+  private async fresh(accountId: string): Promise<CachedAccount> {
+    const entry = this.cache.get(accountId);
+    if (entry !== undefined && entry.until > Date.now()) return entry;
+    if (entry !== undefined) this.cache.delete(accountId);
+    return this.load(accountId);
+  }
+
+  private load(accountId: string): Promise<CachedAccount> {
+    let p = this.loading.get(accountId);
+    if (p === undefined) {
+      const gen = this.generation.get(accountId) ?? 0;
+      p = this.fetch(accountId, gen).finally(() => this.loading.delete(accountId));
+      this.loading.set(accountId, p);
+    }
+    return p;
+  }
+
+  private async fetch(accountId: string, gen: number): Promise<CachedAccount> {
+    const [row] = await this.db.select().from(accounts).where(eq(accounts.id, accountId)).limit(1);
+    if (!row) throw new ServiceError(404, 'Account not found');
+    const connector = getConnector(row.provider);
+    if (!connector) {
+      throw new ServiceError(412, `Account ${row.id}: provider "${row.provider}" is not enabled on this Linkhub`, { code: 'integration_disabled' });
+    }
+    const profile = this.profiles.get(connector);
+    const key = this.vault.decrypt(row.secretCiphertext, row.id);
+    const { header, prefix } = connector.api.credential;
+    const entry: CachedAccount = {
+      row,
+      profile,
+      credential: Object.freeze({ header, value: prefix + key, secret: key }),
+      fingerprint: createHash('sha256').update(row.secretCiphertext).digest('hex').slice(0, 16),
+      rate: profile.rates[row.environment],
+      until: Date.now() + this.ttlMs,
+      permissions: null,
+    };
+    if ((this.generation.get(accountId) ?? 0) === gen) {
+      if (this.cache.size >= this.maxAccounts) {
+        // Evict the oldest insertion (Map order); entries are re-inserted on reload.
+        this.cache.delete(this.cache.keys().next().value!);
+      }
+      this.cache.set(accountId, entry);
+    }
+    return entry;
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+}

@@ -1,0 +1,103 @@
+// POST /unified/proxy as a service: a raw provider call with the linked account's key
+// (StackOne's proxy, docs/stackone-compat.md#proxy).
+//   - url + path are combined and guarded by resolveUpstreamPath (src/upstream/url-guard.ts): the
+//     only origin allowed is the account's provider API (its public root, or the configured base
+//     when it points elsewhere, e.g. a stand-in). Anything else (another host, scheme or port, `@`,
+//     `//`, `\`, encoded `/ . @`, dot segments, control characters) → 400 code url_refused, and
+//     nothing is sent. Redirects are never followed (a 3xx comes back as data).
+//   - method get|post|put|delete|patch (any case, default get).
+//   - body: a JSON object, encoded as the provider takes it for POST/PUT/PATCH (the connector's
+//     encoding, e.g. form fields in bracket notation); for GET/DELETE appended to the query string.
+//   - headers: forwarded after filtering (hop-by-hop, the credential header, Cookie, Host,
+//     X-Forwarded-* and x-account-id dropped). The caller cannot set or override the key. Every POST
+//     carries an idempotency key (the caller's, else generated) reused on retries.
+// The answer (proxy-envelope.ts) is HTTP <same 2xx> for a provider 2xx, and HTTP 200 with the
+// provider's status inside for anything else: the provider's own 4xx/5xx are data, not Linkhub
+// failures (a Linkhub-level 401/403/404 would be mistaken for Linkhub's own: bad API key, unknown
+// account), and StackOne's SDK 4.34 rejects non-2xx bodies without Linkhub's error shape.
+import { ServiceError } from '../../errors/service-error.js';
+import { appendQuery, filterForwardHeaders, resolveUpstreamPath, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
+import type { Actor } from '../logs/actor.js';
+import type { AccountCaller } from './caller.js';
+import type { CallProfile } from './profiles.js';
+import { proxyEnvelope } from './proxy-envelope.js';
+
+export interface ProxyInput {
+  url?: string | null;
+  method?: string | null;
+  path?: string | null;
+  headers?: Record<string, unknown> | null;
+  body?: unknown;
+}
+
+const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
+/** Headers of the proxy body never forwarded (besides the upstream layer's own list). */
+const NOT_FORWARDED = ['x-account-id', 'content-type', 'content-length', 'x-connector-profile-id'];
+
+/** resolveUpstreamPath is pure for a fixed base: remember recent answers (accepted and refused). */
+const pathCache = new Map<string, string | UpstreamUrlError>();
+function guardedPath(profile: CallProfile, url: string | null | undefined, path: string | null | undefined): string {
+  const key = `${profile.base}\u0000${url ?? ''}\u0000${path ?? ''}`;
+  let hit = pathCache.get(key);
+  if (hit === undefined) {
+    try {
+      hit = resolveUpstreamPath(profile.base, { url, path }, { aliases: profile.aliases });
+    } catch (e) {
+      if (!(e instanceof UpstreamUrlError)) throw e;
+      hit = e;
+    }
+    if (pathCache.size >= 2048) pathCache.clear();
+    pathCache.set(key, hit);
+  }
+  if (typeof hit !== 'string') throw hit;
+  return hit;
+}
+
+export class ProxyService {
+  constructor(private readonly calls: AccountCaller) {}
+
+  /** One proxied call: the HTTP status to answer with and the envelope's bytes. */
+  async call(projectId: string, accountId: string, actor: Actor, b: ProxyInput): Promise<{ status: number; payload: Buffer }> {
+    const method = (b.method ?? 'get').toUpperCase();
+    if (!METHODS.has(method)) {
+      throw new ServiceError(400, `method must be one of get, post, put, delete, patch (got ${JSON.stringify(b.method)})`, { code: 'invalid_input', field: 'method' });
+    }
+    const payload = b.body;
+    if (payload !== undefined && payload !== null && (typeof payload !== 'object' || Array.isArray(payload))) {
+      throw new ServiceError(400, 'body must be a JSON object (it is encoded for the provider)', { code: 'invalid_input', field: 'body' });
+    }
+    const calls = this.calls;
+    const account = calls.cached(projectId, accountId) ?? (await calls.resolve(projectId, accountId));
+    const target = { projectId, accountId: account.row.id, actor, source: 'proxy' as const, action: null };
+    const profile = account.profile;
+
+    let path: string;
+    try {
+      path = guardedPath(profile, b.url, b.path);
+    } catch (e) {
+      if (!(e instanceof UpstreamUrlError)) throw e;
+      calls.noteRefused(target, account, method, String(b.path ?? ''), 'url_refused', payload ?? null);
+      throw new ServiceError(400, `Refused: ${e.message}`, { code: 'url_refused', reason: e.reason });
+    }
+    const encoding = profile.connector.api.encoding;
+    let body: string | null = null;
+    if (payload) {
+      if (method === 'GET' || method === 'DELETE') path = appendQuery(path, encoding.query(payload));
+      else body = encoding.body(payload);
+    }
+    const r = await calls.send(
+      target,
+      {
+        method: method as UpstreamMethod,
+        path,
+        headers: b.headers ? filterForwardHeaders(b.headers, NOT_FORWARDED) : undefined,
+        body,
+        contentType: body !== null ? encoding.contentType : undefined,
+        logBody: payload ?? null,
+      },
+      account,
+    );
+    const status = r.response.status;
+    return { status: status >= 200 && status < 300 ? status : 200, payload: proxyEnvelope(r, path) };
+  }
+}
