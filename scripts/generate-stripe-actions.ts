@@ -3,7 +3,7 @@
  *
  *   npx tsx scripts/generate-stripe-actions.ts [--spec path] [--out path] [--check]
  *
- * Defaults: --spec ../shared/stripe/openapi.json and
+ * Defaults: --spec vendor/stripe/openapi.json (vendored; provenance in vendor/stripe/README.md) and
  * --out src/connectors/stripe/actions.generated.json, both relative to the repository root
  * (explicit paths are relative to the working directory). `--check` writes nothing and exits 1
  * when the output file differs from what would be generated.
@@ -120,7 +120,7 @@ export interface GeneratedCatalog {
 }
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const DEFAULT_SPEC = resolve(REPO_ROOT, '../shared/stripe/openapi.json');
+export const DEFAULT_SPEC = resolve(REPO_ROOT, 'vendor/stripe/openapi.json');
 export const DEFAULT_OUT = resolve(REPO_ROOT, 'src/connectors/stripe/actions.generated.json');
 
 /** Object nesting levels kept in body/query schemas (a top-level field is level 1). */
