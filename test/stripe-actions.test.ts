@@ -18,7 +18,10 @@ import {
   type JsonSchema,
   type StripeAction,
 } from '../src/connectors/stripe/actions.js';
-import { convertSchema, plainText, singular, type JsonObject } from '../scripts/generate-stripe-actions.js';
+import { singular } from '../scripts/stripe-actions/naming.js';
+import { convertSchema } from '../scripts/stripe-actions/schemas.js';
+import type { JsonObject } from '../scripts/stripe-actions/spec.js';
+import { plainText } from '../scripts/stripe-actions/text.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SPEC = resolve(ROOT, 'vendor/stripe/openapi.json');
@@ -306,7 +309,7 @@ test('(f) deprecated actions are exactly the operations the pinned stripe SDK no
   assert.deepEqual(
     missing,
     deprecated,
-    `stripe@${version} drift: update DEPRECATIONS in scripts/generate-stripe-actions.ts and regenerate`,
+    `stripe@${version} drift: update DEPRECATIONS in scripts/stripe-actions/deprecations.ts and regenerate`,
   );
   // Every resource (first path segment after the namespaces) still has SDK routes.
   const sdkPrefixes = new Set([...routes].map((r) => r.split(' ')[1].split('/').slice(0, 3).join('/')));
