@@ -47,6 +47,15 @@ if (!args.includes('--no-build')) {
   }
 }
 
+// The whole suite also checks that links to docs sections resolve (comments cite them).
+if (!only.length) {
+  console.log('== doc links');
+  if (run(process.execPath, [fileURLToPath(new URL('./check-doc-links.mjs', import.meta.url))]) !== 0) {
+    console.log('tests: 0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
 const files = only.length ? only : testFiles('test');
 const stores = [['pglite', {}]];
 if (process.env.TEST_DATABASE_URL) stores.push(['postgres', { LINKHUB_TEST_DATABASE_URL: process.env.TEST_DATABASE_URL }]);

@@ -143,7 +143,8 @@ test('(c) well-known actions have the right method, path, access and permission'
   assert.equal(findAction('stripe_search_customers')?.pagination, 'page');
   assert.equal(findAction('stripe_get_customer')?.list, false);
   assert.match(findAction('stripe_get_current_account')?.permissionNote ?? '', /restricted/);
-  // Removed endpoints stay in the catalogue, marked deprecated (FACTS §15).
+  // Removed endpoints stay in the catalogue, marked deprecated
+  // (docs/stripe.md#the-openapi-spec-and-fixtures).
   const upcoming = stripeActions.find((a) => a.method === 'GET' && a.path === '/v1/invoices/upcoming');
   assert.equal(upcoming?.deprecated, true);
   assert.match(upcoming?.deprecationReason ?? '', /2025-03-31/);
@@ -277,7 +278,8 @@ test('(e) every path parameter is a required string in input.properties.path', (
 });
 
 // ------------------------------------------------------------------------------------------------
-// Drift against the pinned SDK (FACTS §15)
+// Drift against the pinned SDK: the vendored spec is older than stripe@23, whose removed
+// operations must be exactly the deprecated ones (docs/stripe.md#the-openapi-spec-and-fixtures)
 
 function sdkRoutes(dir: string): Set<string> {
   const routes = new Set<string>();

@@ -14,6 +14,8 @@ interface Deprecation {
  * Operations of this (mid-2023) spec that the pinned SDK (stripe@23.1.0, API 2026-10-28.endive)
  * no longer exposes: removed endpoints and legacy aliases. They stay in the catalogue, marked
  * deprecated. test/stripe-actions.test.ts checks this list against node_modules/stripe.
+ * The reasons are copied verbatim into the catalogue (one still cites "FACTS §15", now
+ * docs/stripe.md#the-openapi-spec-and-fixtures): reword them only with a regeneration.
  */
 export const DEPRECATIONS: readonly Deprecation[] = [
   { method: '*', prefix: '/v1/accounts/{account}/bank_accounts', reason: 'Legacy alias of /v1/accounts/{account}/external_accounts; not in stripe-node 23.' },

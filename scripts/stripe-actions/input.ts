@@ -1,5 +1,5 @@
 // An operation's parameters → the action's input schema. The shape is MCP's param-style=nested
-// (COMPAT §10): {type: object, properties: {path, query, body, headers}, required,
+// (docs/stackone-compat.md#mcp): {type: object, properties: {path, query, body, headers}, required,
 // additionalProperties: false}, the same schema for RPC and MCP so both validate alike.
 import { arr, isObject, obj, resolveParam, resolveRef, str, type HttpMethod, type JsonObject } from './spec.js';
 import { convertSchema } from './schemas.js';

@@ -5,8 +5,8 @@ import type { HttpMethod } from './spec.js';
 
 /**
  * The rules. A name is `stripe_<verb>_<resource>`, snake case, matching NAME_PATTERN.
- * The connector key `stripe` contains no `_`, so `name.split('_')[0]` is the connector
- * (COMPAT §9).
+ * The connector key `stripe` contains no `_`, so `name.split('_')[0]` is the connector, as
+ * StackOne's @stackone/ai reads it (docs/stackone-compat.md#actions).
  *  1. Strip `/v1/`. Leading namespace segments (NAMESPACES: billing_portal, checkout, issuing,
  *     test_helpers, treasury, ...) are kept as a prefix of the resource:
  *     /v1/billing_portal/sessions → billing_portal_session; /v1/test_helpers/test_clocks/{id}/advance

@@ -4,9 +4,10 @@ import { prefixMatches, type HttpMethod } from './spec.js';
 
 /**
  * Access and permission: access is GET → read, POST/DELETE → write. The restricted-key
- * permission is `<base>_read` for GET and `<base>_write` for POST/DELETE (FACTS §11), with <base>
+ * permission is `<base>_read` for GET and `<base>_write` for POST/DELETE
+ * (docs/stripe.md#restricted-key-permissions), with <base>
  * from PERMISSION_RULES (longest path prefix wins; /v1/test_helpers/... maps to the resource it
- * drives). `permissionVerified` is true only for rows backed by FACTS §11 without a [?].
+ * drives). `permissionVerified` is true only for the mappings that doc lists as confirmed.
  * `permission: null` (with `permissionNote`) where a restricted key cannot be granted access
  * (GET /v1/account) or the permission is unknown.
  */
@@ -21,15 +22,21 @@ interface PermissionRule {
   prefix: string;
   /** Permission base, or null when not grantable/unknown. */
   base: string | null;
-  /** Backed by FACTS §11 without a [?]. */
+  /** A confirmed mapping (docs/stripe.md#restricted-key-permissions), not an inferred one. */
   verified: boolean;
   note?: string;
 }
 
 /**
- * Restricted-key permission per resource. Names follow FACTS §11 (Stripe Apps permission
+ * Restricted-key permission per resource. Names are Stripe's (the Stripe Apps permission
  * identifiers): GET → <base>_read, POST/DELETE → <base>_write. Rows not marked verified are
  * inferred from the response object's x-resourceId and Stripe's naming pattern.
+ *
+ * The notes are copied verbatim into src/connectors/stripe/actions.generated.json, and some
+ * still cite "FACTS §…", an external notes file since restated in docs/stripe.md. They are kept
+ * as they are so that the catalogue stays byte-identical; reword them only together with a
+ * regeneration (`npm run generate:actions`). src/services/calls/actions.ts matches the phrase
+ * "Not available to restricted keys" in the first note.
  */
 export const PERMISSION_RULES: readonly PermissionRule[] = [
   {

@@ -1,6 +1,6 @@
-// The stand-in's world (FACTS §16.1): accounts, API keys and per-(account, mode) object
-// stores seeded from stripe/openapi's fixtures3.json (vendored in vendor/stripe/). Stores are
-// seeded lazily, the first time an (account, mode) pair is touched, so starting one is cheap.
+// The stand-in's world (docs/stripe.md#stand-in-world): accounts, API keys and per-(account, mode)
+// object stores seeded from stripe/openapi's fixtures3.json (vendored in vendor/stripe/). Stores
+// are seeded lazily, the first time an (account, mode) pair is touched, so starting one is cheap.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generateKey, newObjectId, type KeyKind, type Mode } from './keys.js';
