@@ -1,6 +1,7 @@
-// The MCP server at /mcp (COMPAT §10) through the official MCP SDK client over Streamable HTTP,
-// plus raw JSON-RPC POSTs the way StackOne's SDK sends them (Accept: application/json only).
-// A real Linkhub against the Stripe stand-in; accounts are linked through the Hub API.
+// The MCP server at /mcp (docs/stackone-compat.md#mcp) through the official MCP SDK client over
+// Streamable HTTP, plus raw JSON-RPC POSTs the way StackOne's SDK sends them (Accept:
+// application/json only). A real Linkhub against the Stripe stand-in; accounts are linked through
+// the Hub API.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -161,7 +162,8 @@ describe('initialize', () => {
 });
 
 describe('StackOne SDK mcpPost (4.28)', () => {
-  // The 4.28 SDK strips free-form objects: `id` and `params` arrive as {} (COMPAT §13.2); it needs HTTP 200.
+  // The 4.28 SDK strips free-form objects: `id` and `params` arrive as {}
+  // (docs/stackone-compat.md#free-form-objects-arrive-empty); it needs HTTP 200.
   const sdk = () => new StackOne({ serverURL: lh.url, security: { username: lh.apiKey, password: '' } });
   const message = (method: string) => ({ jsonRpcMessageDto: { jsonrpc: '2.0', id: {}, method, params: {} }, xAccountId: secretAccount });
 

@@ -1,4 +1,5 @@
-// The StackOne platform API exactly as COMPAT.md §1–§5 describes it: connect sessions, accounts
+// The StackOne platform API as docs/stackone-compat.md describes it (from #general-rules to
+// #connectors-meta): connect sessions, accounts
 // (list, get, patch, delete, meta), connectors meta, plus Linkhub's POST /accounts/{id}/test and
 // /openapi.json. Everything goes over HTTP against a real Linkhub and the Stripe stand-in.
 import assert from 'node:assert/strict';

@@ -15,7 +15,7 @@ let sdk: StackOne;
 
 before(async () => {
   stripe = await startStripeStandin();
-  // 4.28 requires organization_id to be a number (COMPAT §13.3)
+  // 4.28 requires organization_id to be a number (docs/stackone-compat.md#organization_id-type)
   lh = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_ORGANIZATION_ID_TYPE: 'number' } });
   sdk = new StackOne({ serverURL: lh.url, security: { username: lh.apiKey, password: '' } });
 });

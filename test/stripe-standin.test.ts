@@ -1,5 +1,6 @@
-// Tests of the local Stripe stand-in (test/stripe-standin/), driven with the real `stripe`
-// SDK configured as in FACTS §14 and with plain fetch. No network beyond 127.0.0.1.
+// Tests of the local Stripe stand-in (test/stripe-standin/), driven with the real `stripe` SDK
+// configured as in docs/stripe.md#the-stripe-npm-sdk and with plain fetch. No network beyond
+// 127.0.0.1.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Stripe from 'stripe';
@@ -22,7 +23,7 @@ after(async () => {
   await S.close();
 });
 
-/** The real SDK pointed at the stand-in, exactly as FACTS §14 describes. */
+/** The real SDK pointed at the stand-in (host, port, http, no telemetry): docs/stripe.md#the-stripe-npm-sdk. */
 function sdk(key: string, maxNetworkRetries = 0): Stripe {
   return new Stripe(key, { host: '127.0.0.1', port: S.port, protocol: 'http', telemetry: false, maxNetworkRetries });
 }
@@ -83,7 +84,7 @@ describe('keys', () => {
   });
 });
 
-describe('authentication (FACTS §7, §16.2)', () => {
+describe('authentication (docs/stripe.md#error-texts, #stand-in-authentication)', () => {
   it('lists customers with every secret and restricted key kind', async () => {
     const cases: [string, boolean][] = [
       [S.keys.secretTest, false], [S.keys.secretLive, true], [S.keys.restrictedTest, false],
@@ -198,7 +199,7 @@ describe('authentication (FACTS §7, §16.2)', () => {
   });
 });
 
-describe('restricted keys (FACTS §11, §16.3)', () => {
+describe('restricted keys (docs/stripe.md#restricted-key-permissions, #stand-in-permissions)', () => {
   const forbidden = (key: string, perm: string): string =>
     `The provided key '${maskKey(key, 6)}' does not have the required permissions for this endpoint on account '${MAIN_ACCOUNT_ID}'. Having the 'rak_${perm}' permission would allow this request to continue.`;
 
@@ -274,7 +275,7 @@ describe('restricted keys (FACTS §11, §16.3)', () => {
   });
 });
 
-describe('Stripe-Version and response headers (FACTS §4, §8, §16.4, §16.8)', () => {
+describe('Stripe-Version and response headers (docs/stripe.md#api-versions, #response-headers)', () => {
   it('echoes a valid version, applies the account default without one, rejects a bad one', async () => {
     const a = await call('GET', '/v1/customers?limit=1', { headers: { 'Stripe-Version': '2025-09-30.clover' } });
     assert.equal(a.headers.get('stripe-version'), '2025-09-30.clover');
@@ -316,7 +317,7 @@ describe('Stripe-Version and response headers (FACTS §4, §8, §16.4, §16.8)',
   });
 });
 
-describe('lists, retrieve, search (FACTS §10, §16.5)', () => {
+describe('lists, retrieve, search (docs/stripe.md#lists-search-and-expand)', () => {
   it('pages through all customers with exclusive cursors in created-desc order', async () => {
     const seen: any[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
     let after: string | undefined;
@@ -502,7 +503,7 @@ describe('create, update, delete customers', () => {
   });
 });
 
-describe('idempotency (FACTS §9, §16.6)', () => {
+describe('idempotency (docs/stripe.md#idempotency, #stand-in-idempotency)', () => {
   const post = (body: string, key: string, path = '/v1/customers', apiKey = S.keys.secretTest): Promise<Res> =>
     call('POST', path, { key: apiKey, body, headers: { 'Idempotency-Key': key } });
 
@@ -589,7 +590,7 @@ describe('idempotency (FACTS §9, §16.6)', () => {
   });
 });
 
-describe('rate limits (FACTS §13, §16.7)', () => {
+describe('rate limits (docs/stripe.md#rate-limits, #stand-in-rate-limits-and-faults)', () => {
   it('is off by default, and when on answers 429 rate_limit without Stripe-Should-Retry (SDK: 1 attempt)', async () => {
     const burst = await Promise.all(Array.from({ length: 40 }, () => call('GET', '/v1/customers?limit=1')));
     assert.ok(burst.every((r) => r.status === 200));
@@ -637,7 +638,7 @@ describe('rate limits (FACTS §13, §16.7)', () => {
   });
 });
 
-describe('fault injection and SDK retries (FACTS §14, §16.7)', () => {
+describe('fault injection and SDK retries (docs/stripe.md#retries)', () => {
   async function attempts(
     fault: Parameters<StripeStandin['inject']>[0],
     run: (s: Stripe) => Promise<unknown>,
@@ -713,7 +714,7 @@ describe('fault injection and SDK retries (FACTS §14, §16.7)', () => {
   });
 });
 
-describe('request log (FACTS §16.9)', () => {
+describe('request log (docs/stripe.md#stand-in-request-log)', () => {
   it('records the request details', async () => {
     const mark = S.log.length;
     await call('POST', '/v1/customers?expand[]=tax', {

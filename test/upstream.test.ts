@@ -157,7 +157,7 @@ describe('Stripe form encoding (formEncode)', () => {
     });
   }
 
-  it('uses the notation of FACTS §1', () => {
+  it('uses Stripe\'s bracket notation (docs/stripe.md#requests-and-form-encoding)', () => {
     assert.equal(formEncode({ metadata: { k: 'v' } }), 'metadata[k]=v');
     assert.equal(formEncode({ expand: ['a', 'b'] }), 'expand[0]=a&expand[1]=b'); // stripe-node indexes scalar arrays too
     assert.equal(formEncode({ items: [{ price: 'p' }] }), 'items[0][price]=p');

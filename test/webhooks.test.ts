@@ -1,6 +1,7 @@
-// Webhooks to the customer (COMPAT §11): endpoints by API and by env, account.created / updated /
-// deleted, x-stackone-signature over the raw body, the payload, retries with backoff and the attempt
-// log, manual re-delivery, and durability of the outbox across kill -9 of the real entry point.
+// Webhooks to the customer (docs/stackone-compat.md#webhooks): endpoints by API and by env,
+// account.created / updated / deleted, x-stackone-signature over the raw body, the payload, retries
+// with backoff and the attempt log, manual re-delivery, and durability of the outbox across kill -9
+// of the real entry point.
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -113,7 +114,7 @@ function assertNoKeys(d: Delivery, extra: string[] = []): void {
   for (const s of secretsOf(extra)) assert.ok(!everything.includes(s), `a Stripe key (…${s.slice(-4)}) is in a webhook`);
 }
 
-/** COMPAT §11 payload fields, with data = the LinkedAccount. */
+/** The payload fields of docs/stackone-compat.md#webhooks, with data = the LinkedAccount. */
 function assertPayload(d: Delivery, event: string, projectId: string, account: { id: string; origin_owner_id: string; origin_owner_name: string; origin_username: string | null }): void {
   const p = d.json;
   assert.ok(p, 'the body is JSON');

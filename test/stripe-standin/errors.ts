@@ -1,5 +1,6 @@
-// Stripe's error envelope and exact error texts (FACTS §6, §7). Texts marked [?] are not
-// verified against real Stripe responses; the rest are copied verbatim from FACTS §7.
+// Stripe's error envelope and exact error texts (docs/stripe.md#error-envelope, #error-texts).
+// Texts marked [?] are not verified against real Stripe responses; the rest are Stripe's own,
+// as quoted from real responses.
 import { maskExpired, maskForbidden, maskInvalid, type Mode } from './keys.js';
 
 export type StripeErrorType = 'api_error' | 'card_error' | 'idempotency_error' | 'invalid_request_error';
@@ -14,7 +15,7 @@ export interface StripeErrorFields {
 
 /**
  * A failed request. `cacheable` says whether the idempotency layer may store it
- * (FACTS §9: validation failures, 401, 409 and 429 are never stored).
+ * (Stripe stores no result for validation failures, 401, 409 or 429: docs/stripe.md#idempotency).
  */
 export class StripeError extends Error {
   constructor(
@@ -87,7 +88,10 @@ export const errors = {
       403,
       `The provided key '${maskForbidden(key)}' does not have the required permissions for this endpoint on account '${account}'. This is a restricted API key, but the required permissions are not available for use by restricted keys.`,
     ),
-  /** FACTS §5 text; the status (403) is inferred [?]. */
+  /**
+   * Stripe's text for Stripe-Account with a restricted key lacking Connect permissions; the
+   * status (403) is inferred [?].
+   */
   restrictedKeyConnect: (): StripeError =>
     invalid(
       403,
@@ -130,7 +134,7 @@ export const errors = {
   /** 503 text [?]; no Stripe-Should-Retry header, so the SDK retries it as a 5xx. */
   unavailable: (): StripeError =>
     new StripeError(503, { type: 'api_error', message: 'The Stripe API is temporarily unavailable. Please try again later.' }),
-  /** 409 without Stripe-Should-Retry: the SDK retries it (rule 5 of FACTS §14). */
+  /** 409 without Stripe-Should-Retry: the SDK retries every 409 (docs/stripe.md#retries). */
   conflict: (): StripeError =>
     new StripeError(409, {
       type: 'idempotency_error',
@@ -186,7 +190,7 @@ export const errors = {
     coded(400, 'parameter_missing', `Missing required param: ${name}.`, { param: name }),
   resourceMissing: (objectName: string, id: string, param = 'id'): StripeError =>
     coded(404, 'resource_missing', `No such ${objectName}: '${id}'`, { param }, true),
-  /** FACTS §3: the id exists in the other mode of the same account. */
+  /** The id exists in the other mode of the same account (docs/stripe.md#live-and-test-mode). */
   resourceOtherMode: (objectName: string, id: string, keyMode: Mode, param = 'id'): StripeError => {
     const other = keyMode === 'live' ? 'test' : 'live';
     return coded(

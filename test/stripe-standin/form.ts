@@ -1,4 +1,5 @@
-// v1 form and query decoding with Stripe's bracket notation (FACTS §1):
+// v1 form and query decoding with Stripe's bracket notation
+// (docs/stripe.md#requests-and-form-encoding):
 // `metadata[k]=v` → {metadata: {k: 'v'}}, `items[0][price]=p` → {items: [{price: 'p'}]},
 // `expand[]=a&expand[]=b` → {expand: ['a', 'b']}.
 

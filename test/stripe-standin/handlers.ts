@@ -1,7 +1,7 @@
-// Route table and endpoint handlers of the stand-in (FACTS §10, §16.5): lists with the exact
-// envelope and cursors, retrieve (with the cross-mode 404), search, expand, and
-// create/update/delete. Customers validate parameters strictly (parameter_unknown); the
-// other writable collections accept fields of their fixture shape.
+// Route table and endpoint handlers of the stand-in (docs/stripe.md#lists-search-and-expand): lists
+// with the exact envelope and cursors, retrieve (with the cross-mode 404), search, expand, and
+// create/update/delete. Customers validate parameters strictly (parameter_unknown); the other
+// writable collections accept fields of their fixture shape.
 import { createHash } from 'node:crypto';
 import { errors, StripeError } from './errors.js';
 import { expandList, type FormValue, type Params } from './form.js';
@@ -134,7 +134,7 @@ function str(v: FormValue | undefined): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------
-// Expand (FACTS §10): `data.`-prefixed on lists, depth ≤ 4, read permission on every expanded type.
+// Expand: `data.`-prefixed on lists, depth ≤ 4, read permission on every expanded type.
 
 type ExpandTree = Map<string, ExpandTree>;
 
@@ -291,7 +291,7 @@ function cursor(ctx: Ctx, store: Store, id: string, param: string): number {
   return pos;
 }
 
-/** 404 for an id of `def`, with the cross-mode text when the other mode has it (FACTS §3). */
+/** 404 for an id of `def`, with the cross-mode text when the other mode has it (modes share nothing). */
 function missing(ctx: Ctx, def: ResourceDef, id: string, param: string, cacheable = true): StripeError {
   const otherMode: Mode = ctx.mode === 'live' ? 'test' : 'live';
   const other = ctx.world.store(ctx.account, otherMode, def.name);
@@ -302,7 +302,7 @@ function missing(ctx: Ctx, def: ResourceDef, id: string, param: string, cacheabl
 }
 
 // ---------------------------------------------------------------------------------------
-// Search (FACTS §10): opaque next_page, total_count only when expanded.
+// Search: opaque next_page, total_count only when expanded.
 
 function pageToken(query: string, offset: number): string {
   const h = createHash('sha256').update(query).digest('base64url').slice(0, 10);

@@ -1,4 +1,4 @@
-// Idempotency-Key handling (FACTS §9, §16.6): a cache per (account, mode, key) of method,
+// Idempotency-Key handling (docs/stripe.md#idempotency): a cache per (account, mode, key) of method,
 // path, parameter hash, status, body and original request id; 24 h TTL. Entries are
 // reserved while the request runs, so a concurrent duplicate gets 409.
 import { createHash } from 'node:crypto';

@@ -1,6 +1,6 @@
-// Public API of the local Stripe stand-in: a loopback HTTP server that answers like
-// api.stripe.com for the endpoints Linkhub uses (FACTS §16). Node built-ins only.
-// All keys are random fake keys known only to the stand-in.
+// Public API of the local Stripe stand-in: a loopback HTTP server that answers like api.stripe.com
+// for the endpoints Linkhub uses (docs/stripe.md#the-local-stand-in). Node built-ins only. All keys
+// are random fake keys known only to the stand-in.
 import type { AddressInfo } from 'node:net';
 import { IdempotencyCache } from './idempotency.js';
 import { Faults, RateLimiter, type FaultSpec, type RateLimitConfig } from './limits.js';
@@ -62,7 +62,7 @@ export interface StripeStandin {
   setRateLimits(l: false | RateLimitConfig): void;
   /** Forget all stored idempotency keys. */
   clearIdempotency(): void;
-  /** Options for `new Stripe(key, …)` pointing the SDK at this stand-in (FACTS §14). */
+  /** Options for `new Stripe(key, …)` pointing the SDK here (docs/stripe.md#the-stripe-npm-sdk). */
   sdkOptions(maxNetworkRetries?: number): { host: string; port: number; protocol: 'http'; telemetry: false; maxNetworkRetries: number };
   close(): Promise<void>;
 }

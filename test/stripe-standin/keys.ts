@@ -1,11 +1,12 @@
-// Fake Stripe API keys, ids and key masks for the local stand-in (FACTS §2, §7).
-// Nothing here is a real credential: keys are random strings that only the stand-in knows.
+// Fake Stripe API keys, ids and key masks for the local stand-in (docs/stripe.md#api-keys,
+// #error-texts). Nothing here is a real credential: keys are random strings that only the stand-in
+// knows.
 import { randomBytes } from 'node:crypto';
 
 export type KeyKind = 'sk' | 'rk' | 'pk';
 export type Mode = 'live' | 'test';
 
-/** Typical length of a current Stripe key (FACTS §2); callers must not depend on it. */
+/** Typical length of a current Stripe key (older ones are shorter); callers must not depend on it. */
 export const KEY_LENGTH = 107;
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

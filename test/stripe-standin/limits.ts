@@ -1,4 +1,4 @@
-// Rate limits and fault injection (FACTS §13, §16.7).
+// Rate limits and fault injection (docs/stripe.md#rate-limits, #stand-in-rate-limits-and-faults).
 // Token buckets per (account, mode): a global bucket (live 100/s, test 25/s), an optional
 // per-endpoint bucket and a search bucket (20/s). Each bucket holds one second's worth of
 // tokens. Faults make the next N requests (optionally under a path prefix) fail on purpose.

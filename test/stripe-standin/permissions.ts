@@ -1,6 +1,6 @@
-// Restricted-key permission model (FACTS §11, §16.3): every resource is none/read/write,
-// write implies read, GET needs `<x>_read`, POST/DELETE `<x>_write`, and errors name the
-// permission with a `rak_` prefix. `GET /v1/account` cannot be granted to restricted keys.
+// Restricted-key permission model (docs/stripe.md#restricted-key-permissions): every resource is
+// none/read/write, write implies read, GET needs `<x>_read`, POST/DELETE `<x>_write`, and errors
+// name the permission with a `rak_` prefix. `GET /v1/account` cannot be granted to restricted keys.
 
 export type Access = 'none' | 'read' | 'write';
 /** Per-resource access of a restricted key, keyed by permission name (`customer`, `plan`, …). */
@@ -53,7 +53,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   connect: 'connected_account',
 };
 
-/** Permissions implied by others (FACTS §11). */
+/** Permissions implied by others (customer_read grants billing_clock_read, and so on). */
 const IMPLIED: Readonly<Record<string, readonly string[]>> = {
   billing_clock_read: ['customer_read'],
   credit_note_read: ['invoice_read', 'invoice_write'],

@@ -1,5 +1,5 @@
-// Request log for test assertions (FACTS §16.9). Entries hold the masked key and its last
-// four characters only; the full key is never stored.
+// Request log for test assertions (docs/stripe.md#stand-in-request-log). Entries hold the masked
+// key and its last four characters only; the full key is never stored.
 import type { Params } from './form.js';
 
 export interface RequestLogEntry {

@@ -1,5 +1,5 @@
-// A small parser for Stripe's search query language (FACTS §10): `field:'v'`,
-// `metadata['k']:'v'`, negation `-field:'v'`, numeric `>`/`<`/`>=`/`<=`, substring
+// A small parser for Stripe's search query language (docs/stripe.md#lists-search-and-expand):
+// `field:'v'`, `metadata['k']:'v'`, negation `-field:'v'`, numeric `>`/`<`/`>=`/`<=`, substring
 // `field~'sub'` (≥3 chars), clauses joined by AND or by OR (not mixed, ≤10, no parentheses).
 // `:` compares strings case-insensitively. Error texts are not verified [?].
 import { errors } from './errors.js';

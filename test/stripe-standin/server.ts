@@ -1,7 +1,7 @@
-// The stand-in's HTTP server (FACTS §16). Per request, in order:
-//   fault injection → auth (§16.2) → rate limit (§16.7) → Stripe-Version (§16.4) →
-//   Stripe-Account (§5) → route (404) → restricted-key permission (§16.3) →
-//   idempotency (§16.6) → handler; response headers of §16.8 on every response.
+// The stand-in's HTTP server (docs/stripe.md#the-local-stand-in). Per request, in order:
+//   fault injection → auth → rate limit → Stripe-Version → Stripe-Account → route (404) →
+//   restricted-key permission → idempotency → handler; Request-Id, Stripe-Version and
+//   Content-Type on every response (docs/stripe.md#stand-in-response-headers).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { errors, StripeError } from './errors.js';
 import { parseForm, type Params } from './form.js';
@@ -73,13 +73,13 @@ function parseAuth(h: string | undefined): { scheme: AuthScheme; key: string | n
   return { scheme: 'none', key: rest || h };
 }
 
-/** §16.2: the key record, or the 401 to send. */
+/** The key record, or the 401 to send (docs/stripe.md#stand-in-authentication). */
 function authenticate(world: World, key: string | null): KeyRecord {
   if (key === null) throw errors.noKey();
   if (key === '' || key === 'null') throw errors.emptyKey(key);
   if (/\s/.test(key)) throw errors.keyWithSpace(key);
   const rec = world.getKey(key);
-  // FACTS §7: the text for a deleted key is unknown; the invalid-key text is used.
+  // Stripe's text for a deleted key is unknown; the invalid-key text is used.
   if (!rec || rec.status === 'deleted') throw errors.invalidKey(key);
   if (rec.status === 'expired') throw errors.expiredKey(key);
   if (rec.kind === 'pk') throw errors.publishableKey();

@@ -1,7 +1,7 @@
-// The stand-in's world (FACTS §16.1): accounts, API keys and per-(account, mode) object
-// stores seeded from stripe/openapi's fixtures3.json. Stores are seeded lazily, the first
-// time an (account, mode) pair is touched, so starting a stand-in is cheap.
-import { existsSync, readFileSync } from 'node:fs';
+// The stand-in's world (docs/stripe.md#stand-in-world): accounts, API keys and per-(account, mode)
+// object stores seeded from stripe/openapi's fixtures3.json (vendored in vendor/stripe/). Stores
+// are seeded lazily, the first time an (account, mode) pair is touched, so starting one is cheap.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generateKey, newObjectId, type KeyKind, type Mode } from './keys.js';
 import { normalizePermissions, type Access, type Permissions } from './permissions.js';
@@ -156,45 +156,21 @@ export const RESOURCE_BY_OBJECT: Readonly<Record<string, ResourceDef>> = Object.
 // ---------------------------------------------------------------------------------------
 // Fixtures
 
-const FIXTURE_CANDIDATES = [
-  process.env.LINKHUB_STRIPE_FIXTURES,
-  fileURLToPath(new URL('./fixtures3.json', import.meta.url)),
-  '/work/shared/stripe/fixtures3.json',
-];
+/** The vendored copy (provenance in vendor/stripe/README.md); LINKHUB_STRIPE_FIXTURES overrides it. */
+const VENDORED_FIXTURES = fileURLToPath(new URL('../../vendor/stripe/fixtures3.json', import.meta.url));
+/** Object types the world clones from the fixtures: every resource, the account and the balance. */
+const FIXTURE_TYPES = ['account', 'balance', ...Object.keys(RESOURCE_BY_OBJECT)];
 const fixtureCache = new Map<string, Record<string, StripeObject>>();
 
-/** Minimal shapes used when fixtures3.json is not available (keeps the stand-in usable offline anywhere). */
-const FALLBACK: Record<string, StripeObject> = {
-  account: { object: 'account', business_profile: { name: null }, settings: { dashboard: { display_name: null, timezone: 'Etc/UTC' } }, metadata: {} },
-  customer: { object: 'customer', address: null, balance: 0, currency: null, default_source: null, delinquent: false, description: null, discount: null, email: null, invoice_prefix: 'ABCDEF0', invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null }, metadata: {}, name: null, next_invoice_sequence: 1, phone: null, preferred_locales: [], shipping: null, tax_exempt: 'none', test_clock: null },
-  charge: { object: 'charge', amount: 100, amount_captured: 100, amount_refunded: 0, balance_transaction: null, captured: true, currency: 'usd', customer: null, description: null, invoice: null, metadata: {}, paid: true, payment_intent: null, refunded: false, status: 'succeeded' },
-  payment_intent: { object: 'payment_intent', amount: 1099, currency: 'usd', customer: null, latest_charge: null, metadata: {}, status: 'succeeded' },
-  invoice: { object: 'invoice', amount_due: 1000, currency: 'usd', customer: null, metadata: {}, status: 'draft', subscription: null },
-  subscription: { object: 'subscription', customer: null, items: { object: 'list', data: [], has_more: false, url: '/v1/subscription_items' }, latest_invoice: null, metadata: {}, status: 'active' },
-  product: { object: 'product', active: true, default_price: null, description: null, images: [], metadata: {}, name: 'Product' },
-  price: { object: 'price', active: true, currency: 'usd', metadata: {}, nickname: null, product: null, recurring: null, type: 'one_time', unit_amount: 2000 },
-  refund: { object: 'refund', amount: 100, balance_transaction: null, charge: null, currency: 'usd', metadata: {}, payment_intent: null, reason: null, status: 'succeeded' },
-  balance_transaction: { object: 'balance_transaction', amount: 100, currency: 'usd', fee: 0, net: 100, source: null, status: 'available', type: 'charge' },
-  payout: { object: 'payout', amount: 1100, balance_transaction: null, currency: 'usd', metadata: {}, status: 'paid' },
-  event: { object: 'event', api_version: null, data: { object: {} }, pending_webhooks: 0, request: { id: null, idempotency_key: null }, type: 'customer.created' },
-  balance: { object: 'balance', available: [{ amount: 0, currency: 'usd', source_types: { card: 0 } }], pending: [{ amount: 0, currency: 'usd', source_types: { card: 0 } }] },
-};
-
-/** fixtures3.json `resources`, read and parsed once per process (or the built-in fallback). */
-export function loadFixtures(path?: string): Record<string, StripeObject> {
-  const candidates = path ? [path] : FIXTURE_CANDIDATES;
-  for (const p of candidates) {
-    if (!p) continue;
-    const hit = fixtureCache.get(p);
-    if (hit) return hit;
-    if (!existsSync(p)) continue;
-    const parsed = JSON.parse(readFileSync(p, 'utf8')) as { resources?: Record<string, StripeObject> };
-    const resources = parsed.resources ?? {};
-    fixtureCache.set(p, resources);
-    return resources;
-  }
-  if (path) throw new Error(`Stripe stand-in: fixtures file not found: ${path}`);
-  return FALLBACK;
+/** fixtures3.json `resources`, read and parsed once per process. */
+export function loadFixtures(path = process.env.LINKHUB_STRIPE_FIXTURES || VENDORED_FIXTURES): Record<string, StripeObject> {
+  const hit = fixtureCache.get(path);
+  if (hit) return hit;
+  const resources = (JSON.parse(readFileSync(path, 'utf8')) as { resources?: Record<string, StripeObject> }).resources ?? {};
+  const missing = FIXTURE_TYPES.filter((type) => !resources[type]);
+  if (missing.length > 0) throw new Error(`Stripe stand-in: ${path} has no example ${missing.join(', ')}`);
+  fixtureCache.set(path, resources);
+  return resources;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -295,6 +271,7 @@ export interface SeedOptions {
   customers?: number;
   /** Objects of every other collection per (account, mode); default 12. */
   others?: number;
+  /** Another fixtures3.json; default the vendored one (or LINKHUB_STRIPE_FIXTURES). */
   fixturesPath?: string;
 }
 
@@ -321,7 +298,7 @@ export class World {
   addAccount(input: AddAccountInput): Account {
     const id = input.id ?? newObjectId('acct_1', 15);
     if (this.accounts.has(id)) throw new Error(`account ${id} exists`);
-    const base = structuredClone(this.fixtures.account ?? FALLBACK.account) as StripeObject;
+    const base = structuredClone(this.fixtures.account) as StripeObject;
     const account = {
       ...base,
       id,
@@ -423,7 +400,7 @@ export class World {
 
   /** A fixture-shaped object without an id, for creating new objects of `object` type. */
   template(object: string): StripeObject {
-    const t = structuredClone(this.fixtures[object] ?? FALLBACK[object] ?? { object }) as StripeObject;
+    const t = structuredClone(this.fixtures[object] ?? { object }) as StripeObject;
     t.metadata = {};
     return t;
   }
@@ -558,7 +535,7 @@ export class World {
       }));
     }
 
-    const balance = structuredClone(this.fixtures.balance ?? FALLBACK.balance) as StripeObject;
+    const balance = structuredClone(this.fixtures.balance) as StripeObject;
     balance.livemode = livemode;
     for (const part of ['available', 'pending', 'connect_reserved']) {
       if (Array.isArray(balance[part])) balance[part] = balance[part].map((b: StripeObject) => ({ ...b, currency, amount: part === 'available' ? 123456 : b.amount }));
