@@ -2,6 +2,7 @@
 // permission, deprecation and input-schema modules, in an order and key order fixed by
 // construction so the same spec always renders to the same bytes.
 import { createHash } from 'node:crypto';
+import type { StripeAction, StripeActionCatalog } from '../../src/connectors/stripe/actions.js';
 import { deprecationFor } from './deprecations.js';
 import { buildInput, paginationOf, type Pagination } from './input.js';
 import { ActionNamer, labelFor, type OperationFacts } from './naming.js';
@@ -12,33 +13,13 @@ import {
 } from './spec.js';
 import { plainText } from './text.js';
 
-export interface GeneratedAction {
-  name: string;
-  operationId: string;
-  method: HttpMethod;
-  path: string;
-  label: string;
-  description: string;
-  access: 'read' | 'write';
-  permission: string | null;
-  permissionVerified: boolean;
-  permissionNote?: string;
-  list: boolean;
-  pagination: Pagination;
-  deprecated: boolean;
-  deprecationReason?: string;
-  baseUrl?: string;
-  contentType?: string;
-  responseContentType?: string;
-  input: JsonObject;
-}
+/**
+ * An action as generated: the runtime type of src/connectors/stripe/actions.ts (which loads the
+ * catalogue), with its input still a plain JSON object while it is built.
+ */
+export type GeneratedAction = Omit<StripeAction, 'method' | 'pagination' | 'contentType' | 'input'> & { method: HttpMethod; pagination: Pagination; contentType?: string; input: JsonObject };
 
-export interface GeneratedCatalog {
-  $comment: string;
-  spec: { source: string; sha256: string; operations: number };
-  count: number;
-  actions: GeneratedAction[];
-}
+export type GeneratedCatalog = Omit<StripeActionCatalog, 'actions'> & { actions: GeneratedAction[] };
 
 /** Hosts other than api.stripe.com (stripe-node sends these to apiBase 'files'). */
 const BASE_URL_OVERRIDES: Record<string, string> = {

@@ -14,8 +14,7 @@ interface Deprecation {
  * Operations of this (mid-2023) spec that the pinned SDK (stripe@23.1.0, API 2026-10-28.endive)
  * no longer exposes: removed endpoints and legacy aliases. They stay in the catalogue, marked
  * deprecated. test/stripe-actions.test.ts checks this list against node_modules/stripe.
- * The reasons are copied verbatim into the catalogue (one still cites "FACTS §15", now
- * docs/stripe.md#the-openapi-spec-and-fixtures): reword them only with a regeneration.
+ * The reasons are copied verbatim into the catalogue: reword them only with a regeneration.
  */
 export const DEPRECATIONS: readonly Deprecation[] = [
   { method: '*', prefix: '/v1/accounts/{account}/bank_accounts', reason: 'Legacy alias of /v1/accounts/{account}/external_accounts; not in stripe-node 23.' },
@@ -29,7 +28,7 @@ export const DEPRECATIONS: readonly Deprecation[] = [
   { method: '*', prefix: '/v1/customers/{customer}/cards', reason: 'Deprecated in the spec and not in stripe-node 23; use /v1/customers/{customer}/sources or PaymentMethods.' },
   { method: 'GET', prefix: '/v1/customers/{customer}/discount', reason: 'Not in stripe-node 23; read `discount` from GET /v1/customers/{customer}.' },
   { method: '*', prefix: '/v1/customers/{customer}/subscriptions', reason: 'Legacy customer-scoped subscriptions endpoint; use /v1/subscriptions.' },
-  { method: '*', prefix: '/v1/invoices/upcoming', reason: 'Removed in API version 2025-03-31.basil (FACTS §15); use POST /v1/invoices/create_preview, which this spec predates.' },
+  { method: '*', prefix: '/v1/invoices/upcoming', reason: 'Removed in API version 2025-03-31.basil; use POST /v1/invoices/create_preview, which this spec predates.' },
   { method: '*', prefix: '/v1/issuing/settlements', reason: 'Not exposed by stripe-node 23 (removed from the public API).' },
   { method: '*', prefix: '/v1/link_account_sessions', reason: 'Legacy alias of /v1/financial_connections/sessions.' },
   { method: '*', prefix: '/v1/linked_accounts', reason: 'Legacy alias of /v1/financial_connections/accounts.' },

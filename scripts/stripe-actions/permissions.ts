@@ -32,16 +32,15 @@ interface PermissionRule {
  * identifiers): GET → <base>_read, POST/DELETE → <base>_write. Rows not marked verified are
  * inferred from the response object's x-resourceId and Stripe's naming pattern.
  *
- * The notes are copied verbatim into src/connectors/stripe/actions.generated.json, and some
- * still cite "FACTS §…", an external notes file since restated in docs/stripe.md. They are kept
- * as they are so that the catalogue stays byte-identical; reword them only together with a
- * regeneration (`npm run generate:actions`). src/services/calls/actions.ts matches the phrase
+ * The notes are copied verbatim into src/connectors/stripe/actions.generated.json (reword them
+ * only together with a regeneration, `npm run generate:actions`); the facts behind them are in
+ * docs/stripe.md#restricted-key-permissions. src/connectors/stripe/catalogue.ts matches the phrase
  * "Not available to restricted keys" in the first note.
  */
 export const PERMISSION_RULES: readonly PermissionRule[] = [
   {
     prefix: '/v1/account', base: null, verified: true,
-    note: 'Not available to restricted keys: an rk_ key gets 403 "This is a restricted API key, but the required permissions are not available for use by restricted keys" (FACTS §7, §11). Use a secret key.',
+    note: 'Not available to restricted keys: an rk_ key gets 403 "This is a restricted API key, but the required permissions are not available for use by restricted keys". Use a secret key.',
   },
   { prefix: '/v1/account_links', base: 'account_link', verified: false },
   { prefix: '/v1/accounts', base: 'connected_account', verified: true },
@@ -49,8 +48,8 @@ export const PERMISSION_RULES: readonly PermissionRule[] = [
   { prefix: '/v1/application_fees', base: 'application_fee', verified: false },
   { prefix: '/v1/apps/secrets', base: 'secret', verified: false, note: 'Stripe Apps Secret Store; Stripe documents secret_write for it, the read name is inferred.' },
   { prefix: '/v1/balance', base: 'balance', verified: true },
-  { prefix: '/v1/balance/history', base: 'balance', verified: false, note: 'FACTS §11: balance_read [? for balance transactions].' },
-  { prefix: '/v1/balance_transactions', base: 'balance', verified: false, note: 'FACTS §11: balance_read [? for balance transactions]; expanding `source` also needs balance_transaction_source_read.' },
+  { prefix: '/v1/balance/history', base: 'balance', verified: false, note: 'balance_read [? for balance transactions].' },
+  { prefix: '/v1/balance_transactions', base: 'balance', verified: false, note: 'balance_read [? for balance transactions]; expanding `source` also needs balance_transaction_source_read.' },
   { prefix: '/v1/billing_portal', base: 'customer_portal', verified: false },
   { prefix: '/v1/charges', base: 'charge', verified: true },
   { prefix: '/v1/charges/{charge}/dispute', base: 'dispute', verified: false },
@@ -88,14 +87,14 @@ export const PERMISSION_RULES: readonly PermissionRule[] = [
   { prefix: '/v1/payment_methods', base: 'payment_method', verified: false },
   { prefix: '/v1/payouts', base: 'payout', verified: true },
   { prefix: '/v1/plans', base: 'plan', verified: true },
-  { prefix: '/v1/prices', base: 'plan', verified: true, note: 'Prices use the plan_* permission, not price_* (FACTS §11).' },
+  { prefix: '/v1/prices', base: 'plan', verified: true, note: 'Prices use the plan_* permission, not price_*.' },
   { prefix: '/v1/products', base: 'product', verified: true },
   { prefix: '/v1/promotion_codes', base: 'promotion_code', verified: false },
   { prefix: '/v1/quotes', base: 'quote', verified: false },
   { prefix: '/v1/radar/early_fraud_warnings', base: 'radar_early_fraud_warning', verified: false },
   { prefix: '/v1/radar/value_list_items', base: 'radar_value_list', verified: false },
   { prefix: '/v1/radar/value_lists', base: 'radar_value_list', verified: false },
-  { prefix: '/v1/refunds', base: 'charge', verified: false, note: 'FACTS §11: refunds use charge_read/charge_write (Dashboard row "Charges and Refunds") [? some integrations request rak_refund_*].' },
+  { prefix: '/v1/refunds', base: 'charge', verified: false, note: 'Refunds use charge_read/charge_write (Dashboard row "Charges and Refunds") [? some integrations request rak_refund_*].' },
   { prefix: '/v1/reporting/report_runs', base: 'reporting_report_run', verified: false },
   { prefix: '/v1/reporting/report_types', base: 'reporting_report_type', verified: false },
   { prefix: '/v1/reviews', base: 'review', verified: false },
@@ -115,7 +114,7 @@ export const PERMISSION_RULES: readonly PermissionRule[] = [
   { prefix: '/v1/terminal/connection_tokens', base: 'terminal_connection_token', verified: false },
   { prefix: '/v1/terminal/locations', base: 'terminal_location', verified: false },
   { prefix: '/v1/terminal/readers', base: 'terminal_reader', verified: false },
-  { prefix: '/v1/test_clocks', base: 'billing_clock', verified: false, note: 'Test clocks use billing_clock_* (FACTS §11: customer_read implies billing_clock_read).' },
+  { prefix: '/v1/test_clocks', base: 'billing_clock', verified: false, note: 'Test clocks use billing_clock_* (customer_read implies billing_clock_read).' },
   { prefix: '/v1/tokens', base: 'token', verified: false },
   { prefix: '/v1/topups', base: 'topup', verified: false },
   { prefix: '/v1/transfers', base: 'transfer', verified: false },
