@@ -21,7 +21,8 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool, util as undiciUtil, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
+import { collect } from './collect.js';
 import { UpstreamRequestError, UpstreamUnavailableError, unavailableCode } from './errors.js';
 import { DROPPED_REQUEST_HEADERS } from './headers.js';
 import { backoffDelay, errorCode, retryPolicy, shouldRetryError, shouldRetryResponse, type RetryPolicy } from './retry.js';
@@ -135,85 +136,6 @@ const UNDICI_NETWORK: ReadonlySet<string> = new Set([
 function isNetworkCode(code: string | null): code is string {
   // errno-style codes (ECONNRESET, EAI_AGAIN, …), not Node's programming errors (ERR_…).
   return code !== null && (UNDICI_NETWORK.has(code) || (code.charCodeAt(0) === 69 /* E */ && !code.startsWith('ERR_')));
-}
-
-interface Collected {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-/**
- * One request through pool.dispatch with a handler that buffers the body: what
- * pool.request() + body.bytes() does, without a Readable stream, an AsyncResource and the
- * extra promises per call. Header names lowercased, repeated headers joined with ', '.
- */
-class CollectHandler {
-  private status = 0;
-  private headers: Record<string, string> = {};
-  private chunks: Buffer[] = [];
-  private size = 0;
-  private abort: ((reason?: unknown) => void) | null = null;
-  private readonly onAbort: (() => void) | null = null;
-
-  constructor(
-    private readonly resolve: (r: Collected) => void,
-    private readonly reject: (e: unknown) => void,
-    private readonly signal: AbortSignal | null,
-  ) {
-    if (signal !== null) {
-      this.onAbort = () => this.abort?.(signal.reason);
-      signal.addEventListener('abort', this.onAbort, { once: true });
-    }
-  }
-
-  onConnect(abort: (reason?: unknown) => void): void {
-    if (this.signal?.aborted) abort(this.signal.reason);
-    else this.abort = abort;
-  }
-
-  onHeaders(statusCode: number, raw: Buffer[]): boolean {
-    if (statusCode < 200) return true; // 1xx: wait for the final answer
-    this.status = statusCode;
-    const h: Record<string, string> = {};
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = undiciUtil.headerNameToString(raw[i]); // well-known names from a lookup tree, no string copy
-      const value = raw[i + 1].toString(name === 'content-disposition' ? 'latin1' : 'utf8');
-      const prev = h[name];
-      h[name] = prev === undefined ? value : prev + ', ' + value;
-    }
-    this.headers = h;
-    return true;
-  }
-
-  onData(chunk: Buffer): boolean {
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    return true;
-  }
-
-  onComplete(): void {
-    this.done();
-    // One chunk (the usual small answer): undici hands over a view of a buffer it does not reuse, so no copy.
-    const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
-    this.resolve({ status: this.status, headers: this.headers, body });
-  }
-
-  onError(err: unknown): void {
-    this.done();
-    this.reject(err);
-  }
-
-  private done(): void {
-    if (this.onAbort !== null) this.signal!.removeEventListener('abort', this.onAbort);
-  }
-}
-
-function collect(pool: Pool, options: Dispatcher.DispatchOptions, signal: AbortSignal | undefined): Promise<Collected> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    pool.dispatch(options, new CollectHandler(resolve, reject, signal ?? null) as unknown as Dispatcher.DispatchHandler);
-  });
 }
 
 export class UpstreamClient {
