@@ -10,14 +10,12 @@
 //   - actions (actions.ts): the typed action catalogue and its search vocabulary.
 import type { ConnectorActions } from './actions.js';
 import type { ConnectorApi } from './api.js';
+import type { EnvironmentKey, KeyType } from './environments.js';
 
 export type { ConnectorAction, ConnectorActions, ActionCatalogue, JsonSchema, SearchVocabulary } from './actions.js';
 export type { ConnectorApi, ProviderError, ProviderVerdict, HttpMethod } from './api.js';
 
-export type EnvironmentKey = 'production' | 'test';
-
-/** A full-access key, or one scoped to named permissions. */
-export type KeyType = 'secret' | 'restricted';
+export type { EnvironmentKey, KeyType } from './environments.js';
 
 export interface ConnectorEnvironment {
   key: EnvironmentKey;
