@@ -1,0 +1,67 @@
+// Authentication and request guards: platform API keys, Hub sessions, the dashboard's sign-in,
+// session cookie and CSRF checks.
+import type { ErrorEntry } from './types.js';
+
+export const AUTH_ERRORS = {
+  api_key_missing: {
+    status: 401,
+    message: 'Missing API key: use HTTP Basic auth with the API key as username and an empty password',
+    action: 'Send `Authorization: Basic base64(<API key>:)` (or `Bearer <API key>`) with every platform API call.',
+    retryable: false,
+  },
+  api_key_invalid: {
+    status: 401,
+    message: 'Invalid API key',
+    action: 'Use a current API key of this Linkhub (Dashboard > API keys); a revoked key stays refused.',
+    retryable: false,
+  },
+  hub_session_invalid: {
+    status: 401,
+    message: 'Session token is invalid or has expired: ask for a new link',
+    action: 'Create a new connect session (POST /connect_sessions) and open the Hub with its token in `x-hub-session-token`.',
+    retryable: false,
+  },
+  connect_session_token_invalid: {
+    status: 401,
+    message: 'Invalid or expired connect session token',
+    action: 'Create a new connect session with POST /connect_sessions (a token lives `expires_in` seconds, in its own project only).',
+    retryable: false,
+  },
+  dashboard_session_missing: {
+    status: 401,
+    message: 'Sign in to the dashboard first (session missing or expired)',
+    action: 'Sign in with POST /dashboard/api/session, then send the session cookie it sets.',
+    retryable: false,
+  },
+  wrong_password: {
+    status: 401,
+    message: 'Wrong password',
+    action: 'Sign in with the admin password (LINKHUB_ADMIN_PASSWORD, or the one printed at the first start).',
+    retryable: false,
+  },
+  too_many_sign_in_attempts: {
+    status: 429,
+    message: 'Too many failed sign-ins: try again in {wait}',
+    action: 'Wait the seconds in `retry_after` (also the Retry-After header) before signing in again.',
+    retryable: true,
+    extras: ['retry_after'],
+  },
+  csrf_header_missing: {
+    status: 403,
+    message: 'Missing {header} header: state-changing dashboard calls must send "{header}: 1"',
+    action: 'Send the header `x-linkhub-csrf: 1` with every dashboard call that is not GET, HEAD or OPTIONS.',
+    retryable: false,
+  },
+  cross_site_refused: {
+    status: 403,
+    message: 'Cross-site request refused',
+    action: "Call the dashboard API from the dashboard's own pages, not from another site.",
+    retryable: false,
+  },
+  cross_origin_refused: {
+    status: 403,
+    message: 'Cross-origin request refused',
+    action: "Send state-changing dashboard calls from the dashboard's origin (the Origin must be this host or LINKHUB_PUBLIC_URL's).",
+    retryable: false,
+  },
+} as const satisfies Record<string, ErrorEntry>;
