@@ -2,7 +2,7 @@
 // action with a linked account's key) and POST /actions/search (4.34's action search).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ServiceError } from '../errors/service-error.js';
+import { fail } from '../errors/fail.js';
 import { apiKeyActor } from './auth.js';
 import type { RouteContext } from './context.js';
 import { accountIdHeader, retryAfterHeader } from './proxy.js';
@@ -94,7 +94,7 @@ export const actionRoutes =
         const q = request.query as Record<string, unknown>;
         const gb = groupBy(q.group_by);
         const unknown = gb.filter((g) => g !== 'connector' && g !== 'account');
-        if (unknown.length) throw new ServiceError(400, `group_by must be "connector" (got ${unknown.join(', ')})`, { code: 'invalid_input', field: 'group_by' });
+        if (unknown.length) throw fail('invalid_input', { field: 'group_by', problem: `must be "connector" (got ${unknown.join(', ')})` }, { field: 'group_by' });
         const pageSize = (q.page_size as number | undefined) ?? 25;
         let next = (q.next as string | undefined) || null;
         if (!next && typeof q.page === 'number' && q.page > 1) next = Buffer.from(`o:${(q.page - 1) * pageSize}`).toString('base64url');

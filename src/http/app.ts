@@ -6,7 +6,7 @@ import type { Services } from '../services/index.js';
 import { apiKeyAuth } from './auth.js';
 import type { RouteContext } from './context.js';
 import { dashboardRoutes } from './dashboard/index.js';
-import { installErrorHandling, sendError } from './errors.js';
+import { installErrorHandling, routerFailure, sendError } from './errors.js';
 import { healthRoutes } from './health.js';
 import { actionRoutes } from './actions.js';
 import { hubRoutes } from './hub.js';
@@ -31,8 +31,7 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
     trustProxy: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Router-level failures (over-long path parameter, malformed URL encoding) in the error shape too.
-    frameworkErrors: (err, _request, reply) =>
-      sendError(reply, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'Malformed request URL'),
+    frameworkErrors: (err, _request, reply) => sendError(reply, routerFailure(err)),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installValidation(app);

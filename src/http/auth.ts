@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeyPrincipal, ApiKeyService } from '../services/admin/api-keys.js';
 import type { Actor } from '../services/logs/actor.js';
+import { fail, type LinkhubError } from '../errors/fail.js';
 import { sendError } from './errors.js';
 
 declare module 'fastify' {
@@ -27,19 +28,19 @@ export function presentedApiKey(header: string | undefined): string | null {
  * no promise or microtask on the hot path; an unknown one is looked up in the store).
  */
 export function apiKeyAuth(apiKeys: ApiKeyService) {
-  const refuse = (reply: FastifyReply, message: string) => void sendError(reply, 401, message);
+  const refuse = (reply: FastifyReply, err: LinkhubError) => void sendError(reply, err);
   return function authenticate(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
     const header = request.headers.authorization;
     const hit = header === undefined ? undefined : apiKeys.cachedForHeader(header);
     if (hit !== undefined) {
-      if (hit === null) return refuse(reply, 'Invalid API key');
+      if (hit === null) return refuse(reply, fail('api_key_invalid'));
       request.principal = hit;
       return done();
     }
     const key = presentedApiKey(header);
-    if (!key) return refuse(reply, 'Missing API key: use HTTP Basic auth with the API key as username and an empty password');
+    if (!key) return refuse(reply, fail('api_key_missing'));
     apiKeys.verify(key, header).then((principal) => {
-      if (!principal) return refuse(reply, 'Invalid API key');
+      if (!principal) return refuse(reply, fail('api_key_invalid'));
       request.principal = principal;
       done();
     }, done);

@@ -1,53 +1,64 @@
-// Every 4xx/5xx leaves Linkhub as {statusCode, message, timestamp} (StackOne's error body),
-// with optional documented extras such as `code` or `provider_response`.
+// Every 4xx/5xx leaves Linkhub as {statusCode, message, timestamp} (StackOne's error body) plus
+// `code` and the documented extras of its catalogue entry (docs/errors.md). Errors are raised with
+// fail() (src/errors/fail.ts); this file is the one place that renders them, and the one place that
+// maps the framework's own errors (validation, body parsing, unknown routes) onto the catalogue.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { ServiceError } from '../errors/service-error.js';
+import { fail, LinkhubError } from '../errors/fail.js';
 
-export function errorBody(statusCode: number, message: string, extra: Record<string, unknown> = {}) {
-  return { statusCode, message, timestamp: new Date().toISOString(), ...extra };
+export function errorBody(err: LinkhubError) {
+  return { statusCode: err.statusCode, message: err.message, timestamp: new Date().toISOString(), code: err.code, ...err.extra };
 }
 
-export function sendError(reply: FastifyReply, statusCode: number, message: string, extra?: Record<string, unknown>) {
-  return reply.code(statusCode).type('application/json').send(errorBody(statusCode, message, extra));
+export function sendError(reply: FastifyReply, err: LinkhubError) {
+  return reply.code(err.statusCode).type('application/json').send(errorBody(err));
 }
 
-const CODE_STATUS: Record<string, [number, string]> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'Request body is too large'],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'Unsupported content type: send application/json'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'Request body is empty but content-type is application/json'],
-  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'Request body is not valid JSON'],
-};
+/** Fastify's body-parsing errors, by their code. */
+const PARSING = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_json_body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+} as const;
+
+/** A schema validation failure: the first problem, naming its field (`body.origin_owner_id is required`). */
+function validationFailure(fe: FastifyError): LinkhubError {
+  const where = fe.validationContext ?? 'request';
+  const first = fe.validation?.[0];
+  const path = first?.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
+  const named = (p: 'missingProperty' | 'additionalProperty') => [path, (first?.params as Record<string, string | undefined>)[p]].filter(Boolean).join('.');
+  const [field, problem] =
+    first?.keyword === 'required'
+      ? [named('missingProperty'), 'is required']
+      : first?.keyword === 'additionalProperties'
+        ? [named('additionalProperty'), 'is not a known field']
+        : [path, first?.message ?? 'is invalid'];
+  return fail('invalid_input', { field: field ? `${where}.${field}` : where, problem }, { field: field || null });
+}
+
+/** The catalogue error for anything a handler or hook threw; null for an unexpected failure. */
+function toLinkhubError(err: Error): LinkhubError | null {
+  if (err instanceof LinkhubError) return err;
+  const fe = err as FastifyError;
+  if (fe.validation) return validationFailure(fe);
+  const parsing = fe.code ? PARSING[fe.code as keyof typeof PARSING] : undefined;
+  if (parsing) return fail(parsing);
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return fail('bad_request', { message: fe.message });
+  return null;
+}
+
+/** Router-level failures (Fastify's frameworkErrors): an over-long path parameter, a malformed URL. */
+export const routerFailure = (err: FastifyError): LinkhubError => fail(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'path_parameter_too_long' : 'malformed_url');
 
 export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | ServiceError | Error, request, reply) => {
-    if (err instanceof ServiceError) {
-      if (err.statusCode >= 500) request.log.error({ statusCode: err.statusCode, code: err.extra.code }, err.message);
-      return sendError(reply, err.statusCode, err.message, err.extra);
+  app.setErrorHandler((err: FastifyError | Error, request, reply) => {
+    const known = toLinkhubError(err);
+    if (!known) {
+      request.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
+      return sendError(reply, fail('internal_error'));
     }
-    const fe = err as FastifyError;
-    if (fe.validation) {
-      const where = fe.validationContext ?? 'request';
-      const first = fe.validation[0];
-      const path = first?.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
-      const field =
-        first?.keyword === 'required'
-          ? [path, (first.params as { missingProperty?: string }).missingProperty].filter(Boolean).join('.')
-          : first?.keyword === 'additionalProperties'
-            ? [path, (first.params as { additionalProperty?: string }).additionalProperty].filter(Boolean).join('.')
-            : path;
-      const message =
-        first?.keyword === 'required'
-          ? `${where}.${field} is required`
-          : first?.keyword === 'additionalProperties'
-            ? `${where}.${field} is not a known field`
-            : `${where}${field ? '.' + field : ''} ${first?.message ?? 'is invalid'}`;
-      return sendError(reply, 400, message, { field: field || null });
-    }
-    const mapped = fe.code ? CODE_STATUS[fe.code] : undefined;
-    if (mapped) return sendError(reply, mapped[0], mapped[1]);
-    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return sendError(reply, fe.statusCode, fe.message);
-    request.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
-    return sendError(reply, 500, 'Internal server error');
+    if (known.statusCode >= 500) request.log.error({ statusCode: known.statusCode, code: known.code }, known.message);
+    return sendError(reply, known);
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, `Route ${request.method} ${request.url.split('?')[0]} not found`));
+  app.setNotFoundHandler((request, reply) => sendError(reply, fail('route_not_found', { method: request.method, path: request.url.split('?')[0] })));
 }

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'drizzle-orm';
 import type { RouteContext } from './context.js';
+import { fail } from '../errors/fail.js';
 import { sendError } from './errors.js';
 
 export const healthRoutes =
@@ -12,7 +13,7 @@ export const healthRoutes =
         await ctx.services.store.db.execute(sql`select 1`);
         return { status: 'ok', store: ctx.services.store.kind };
       } catch {
-        return sendError(reply, 503, 'Store is not available');
+        return sendError(reply, fail('store_unavailable'));
       }
     });
   };

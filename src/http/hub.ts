@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getIntegration, integrationFor, integrations, type IntegrationRow, logoPath } from '../connectors/registry.js';
 import { REDACTED_PREFIX } from '../services/accounts/account-view.js';
 import type { Actor } from '../services/logs/actor.js';
-import { notFound, ServiceError } from '../errors/service-error.js';
+import { fail } from '../errors/fail.js';
 import type { ConnectSession } from '../services/accounts/sessions.js';
 import type { RouteContext } from './context.js';
 import { sendError } from './errors.js';
@@ -44,7 +44,7 @@ export const hubRoutes =
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const token = request.headers['x-hub-session-token'];
       const session = await sessions.resolve(typeof token === 'string' ? token : null);
-      if (!session) return sendError(reply, 401, 'Session token is invalid or has expired: ask for a new link');
+      if (!session) return sendError(reply, fail('hub_session_invalid'));
       request.hubSession = session;
     });
 
@@ -67,7 +67,11 @@ export const hubRoutes =
     async function allowedRow(session: ConnectSession, integrationId: string | undefined): Promise<IntegrationRow> {
       const rows = await rowsFor(session);
       const row = integrationId ? rows.find((r) => r.id === integrationId) : rows.length === 1 ? rows[0] : undefined;
-      if (!row) throw new ServiceError(400, integrationId ? `Integration "${integrationId}" is not available in this session` : 'integration_id is required');
+      if (!row) {
+        throw integrationId
+          ? fail('integration_not_available', { integration: integrationId })
+          : fail('invalid_input', { field: 'integration_id', problem: 'is required' }, { field: 'integration_id' });
+      }
       return row;
     }
 
@@ -104,7 +108,7 @@ export const hubRoutes =
     app.get('/connectors/:integration_id', { schema: { params: Type.Object({ integration_id: Type.String({ maxLength: 64 }) }) } }, async (request) => {
       const rows = await rowsFor(request.hubSession);
       const row = rows.find((r) => r.id === request.params.integration_id);
-      if (!row) throw notFound(getIntegration(request.params.integration_id) ? 'Integration in this session' : 'Integration');
+      if (!row) throw fail(getIntegration(request.params.integration_id) ? 'integration_not_in_session' : 'integration_not_found');
       const { connector, environment } = row;
       const f = connector.field;
       return {
@@ -142,7 +146,7 @@ export const hubRoutes =
 
     app.get('/accounts/:id', { schema: { params: IdParams } }, async (request) => {
       const s = request.hubSession;
-      if (s.accountId !== request.params.id) throw notFound('Account');
+      if (s.accountId !== request.params.id) throw fail('account_not_found');
       const a = await accounts.get(s.projectId, s.accountId);
       const row = integrationFor(a.provider, a.environment);
       return {
@@ -196,7 +200,7 @@ export const hubRoutes =
 
     app.patch('/accounts/:id', { schema: { params: IdParams, body: HubAccountBody } }, async (request) => {
       const s = request.hubSession;
-      if (s.accountId !== request.params.id) throw notFound('Account');
+      if (s.accountId !== request.params.id) throw fail('account_not_found');
       const account = await accounts.get(s.projectId, s.accountId);
       // The environment is fixed per account: integration_id is ignored (the official Hub may send the other row's).
       const row = integrationFor(account.provider, account.environment);
@@ -206,6 +210,6 @@ export const hubRoutes =
     });
 
     // OAuth connection attempts do not exist for API-key connectors (docs/stackone-compat.md#hub-endpoints: 404 until an OAuth connector exists).
-    app.all('/connection_attempts', async (_request, reply) => sendError(reply, 404, 'No OAuth connector is configured'));
-    app.all('/connection_attempts/:id', async (_request, reply) => sendError(reply, 404, 'No OAuth connector is configured'));
+    app.all('/connection_attempts', async (_request, reply) => sendError(reply, fail('oauth_not_configured')));
+    app.all('/connection_attempts/:id', async (_request, reply) => sendError(reply, fail('oauth_not_configured')));
   };

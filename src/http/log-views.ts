@@ -4,14 +4,14 @@
 // Both stores are written in batches; every read here flushes pending rows first (read-your-writes).
 import { getConnector } from '../connectors/registry.js';
 import type { AuditService } from '../services/logs/audit.js';
-import { ServiceError } from '../errors/service-error.js';
+import { fail } from '../errors/fail.js';
 import type { RequestLogFilter, RequestLogRow, RequestLogService } from '../services/logs/request-log.js';
 
 export type Query = Record<string, unknown>;
 
 export const LOG_SOURCES = ['proxy', 'rpc', 'mcp'] as const;
 
-const invalid = (field: string, message: string) => new ServiceError(400, message, { code: 'invalid_input', field });
+const invalid = (field: string, problem: string) => fail('invalid_input', { field, problem }, { field });
 
 /** Values of one filter under any of its names: repeated keys, single values or comma-separated lists. */
 function values(q: Query, ...names: string[]): string[] {
@@ -29,8 +29,8 @@ function values(q: Query, ...names: string[]): string[] {
 /** Control characters (NUL above all, which PostgreSQL refuses in text) are bad input, not a store error. */
 function clean(name: string, s: string): string {
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(s)) throw invalid(name, `${name} must not contain control characters`);
-  if (s.length > 255) throw invalid(name, `${name} is longer than 255 characters`);
+  if (/[\u0000-\u001f\u007f]/.test(s)) throw invalid(name, 'must not contain control characters');
+  if (s.length > 255) throw invalid(name, 'is longer than 255 characters');
   return s;
 }
 
@@ -50,7 +50,7 @@ function date(q: Query, ...names: string[]): Date | undefined {
   const [name, s] = got;
   const d = /^\d+$/.test(s) ? new Date(Number(s) * (Number(s) < 1e12 ? 1000 : 1)) : new Date(s);
   const year = d.getUTCFullYear(); // NaN for an invalid date; PostgreSQL's range is narrower than JavaScript's
-  if (!(year >= 1970 && year <= 9999)) throw invalid(name, `${name} must be an ISO-8601 date-time or Unix seconds (from 1970 on)`);
+  if (!(year >= 1970 && year <= 9999)) throw invalid(name, 'must be an ISO-8601 date-time or Unix seconds (from 1970 on)');
   return d;
 }
 
@@ -60,7 +60,7 @@ function bool(q: Query, ...names: string[]): boolean | undefined {
   const [name, s] = got;
   if (/^(true|1)$/i.test(s)) return true;
   if (/^(false|0)$/i.test(s)) return false;
-  throw invalid(name, `${name} must be true or false, got "${s}"`);
+  throw invalid(name, `must be true or false, got "${s}"`);
 }
 
 // ---- cursors: opaque to callers; "l:<id>" pages the request log by id, "a:<offset>" the audit trail.
@@ -69,7 +69,7 @@ const cursor = (kind: 'l' | 'a', n: number) => Buffer.from(`${kind}:${n}`).toStr
 function fromCursor(kind: 'l' | 'a', next: unknown, route: string): number | undefined {
   if (next === undefined || next === '') return undefined;
   const m = typeof next === 'string' ? new RegExp(`^${kind}:(\\d{1,18})$`).exec(Buffer.from(next, 'base64url').toString('utf8')) : null;
-  if (!m) throw new ServiceError(400, `next is not a cursor from ${route}`, { code: 'invalid_cursor', field: 'next' });
+  if (!m) throw fail('invalid_cursor', { field: 'next', route }, { field: 'next' });
   return Number(m[1]);
 }
 
@@ -80,11 +80,11 @@ export function logFilter(q: Query, pageSize: number, route: string): RequestLog
   const statuses = values(q, 'status', 'statuses', 'status_codes', 'filter[status_codes]', 'filter[status]').map((s) => {
     if (/^[1-5]xx$/i.test(s)) return s.toLowerCase();
     if (/^[1-5]\d\d$/.test(s)) return Number(s);
-    throw invalid('status', `status must be a status code (404) or a class (4xx), got "${s}"`);
+    throw invalid('status', `must be a status code (404) or a class (4xx), got "${s}"`);
   });
   const sources = values(q, 'source', 'services', 'filter[services]');
   const unknown = sources.find((s) => !(LOG_SOURCES as readonly string[]).includes(s));
-  if (unknown !== undefined) throw invalid('source', `source must be one of ${LOG_SOURCES.join(', ')}, got "${unknown}"`);
+  if (unknown !== undefined) throw invalid('source', `must be one of ${LOG_SOURCES.join(', ')}, got "${unknown}"`);
   return {
     accountIds: values(q, 'account_id', 'account_ids', 'filter[account_ids]', 'filter[account_id]'),
     actions: values(q, 'action', 'actions', 'filter[actions]', 'filter[action]'),
@@ -154,7 +154,7 @@ export async function listLogs(requestLog: RequestLogService, projectId: string,
 
 /** One log with its (already redacted, size-capped) request and response bodies; ids are decimal. */
 export async function getLog(requestLog: RequestLogService, projectId: string, id: string) {
-  if (!/^\d{1,18}$/.test(id)) throw new ServiceError(404, 'Request log not found');
+  if (!/^\d{1,18}$/.test(id)) throw fail('request_log_not_found');
   await requestLog.flush();
   const r = await requestLog.get(projectId, Number(id));
   const v = logView(r);

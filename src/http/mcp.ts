@@ -29,7 +29,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { getConnector } from '../connectors/registry.js';
-import { ServiceError } from '../errors/service-error.js';
+import { fail, LinkhubError } from '../errors/fail.js';
 import { type McpConnection, mcpServer, toolsOf } from '../services/actions/mcp-server.js';
 import { TOOL_MODES, toolsJson } from '../services/actions/mcp-tools.js';
 import { PARAM_STYLES } from '../services/actions/param-styles.js';
@@ -41,12 +41,16 @@ export { MCP_SERVER_INFO } from '../services/actions/mcp-server.js';
 
 const first = (v: unknown): string | undefined => (Array.isArray(v) ? first(v[0]) : typeof v === 'string' ? v : undefined);
 
-/** HTTP error in Linkhub's shape plus a JSON-RPC error, for StackOne's SDK and generic MCP clients alike. */
-function mcpHttpError(reply: FastifyReply, statusCode: number, message: string, code = -32000, extra: Record<string, unknown> = {}) {
+/**
+ * HTTP error in Linkhub's shape plus a JSON-RPC error, for StackOne's SDK and generic MCP clients
+ * alike: -32602 (invalid params) for Linkhub's 400s unless the transport gave its own code.
+ */
+function mcpHttpError(reply: FastifyReply, err: LinkhubError, rpc: { code?: number; id?: unknown } = {}) {
+  const code = rpc.code ?? (err.statusCode === 400 ? -32602 : -32000);
   return reply
-    .code(statusCode)
+    .code(err.statusCode)
     .type('application/json')
-    .send({ ...errorBody(statusCode, message, extra), jsonrpc: '2.0', error: { code, message }, id: null });
+    .send({ ...errorBody(err), jsonrpc: '2.0', error: { code, message: err.message }, id: rpc.id ?? null });
 }
 
 /** The API key: Basic (key as username) or Bearer, or the bare key when a client copies it verbatim into Authorization. */
@@ -60,13 +64,13 @@ export function mcpApiKey(header: string | undefined): string | null {
 function option<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
   if (value === undefined || value === '') return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new ServiceError(400, `Unsupported ${name} "${value}": use ${allowed.join(', ')}`, { field: name });
+  throw fail('invalid_input', { field: name, problem: `"${value}" is not supported: use ${allowed.join(', ')}` }, { field: name });
 }
 
 function flag(value: string | undefined, name: string): boolean {
   if (value === undefined || value === '' || value === 'false' || value === '0') return false;
   if (value === 'true' || value === '1') return true;
-  throw new ServiceError(400, `${name} must be true or false`, { field: name });
+  throw fail('invalid_input', { field: name, problem: 'must be true or false' }, { field: name });
 }
 
 export const mcpRoutes =
@@ -75,7 +79,7 @@ export const mcpRoutes =
     const { apiKeys, actions } = ctx.services;
 
     const notAllowed = async (_request: FastifyRequest, reply: FastifyReply) =>
-      mcpHttpError(reply.header('allow', 'POST'), 405, 'Method not allowed: /mcp is stateless Streamable HTTP; send JSON-RPC with POST (no SSE stream, no sessions)');
+      mcpHttpError(reply.header('allow', 'POST'), fail('method_not_allowed'));
     app.get('/mcp', { schema: { hide: true } }, notAllowed);
     app.delete('/mcp', { schema: { hide: true } }, notAllowed);
 
@@ -86,14 +90,12 @@ export const mcpRoutes =
       const hideUnavailable = flag(first(q.hide_unavailable), 'hide_unavailable');
       const accountId = (first(request.headers['x-account-id']) || first(q['x-account-id']) || first(q.account_id) || '').trim();
       if (!accountId) {
-        throw new ServiceError(400, 'Missing account: send the linked account id in the x-account-id header (or ?x-account-id= / ?account_id=)', {
-          field: 'x-account-id',
-        });
+        throw fail('missing_account_id', { where: 'the x-account-id header (or ?x-account-id= / ?account_id=)' }, { field: 'x-account-id' });
       }
       const projectId = request.principal.project.id;
       const key = await actions.knowledge(projectId, accountId);
       const connector = getConnector(key.provider);
-      if (!connector) throw new ServiceError(412, `Account ${key.accountId}: provider "${key.provider}" is not enabled on this Linkhub`, { code: 'integration_disabled' });
+      if (!connector) throw fail('integration_disabled', { account: key.accountId, provider: key.provider });
       const logError = (e: unknown) =>
         request.log.error({ err: e instanceof Error ? { type: e.name, message: e.message, stack: e.stack } : e }, 'MCP tool failed');
       return { projectId, accountId: key.accountId, connector, key, actor: { type: 'api_key', id: request.principal.keyId }, mode, style, hideUnavailable, logError };
@@ -126,21 +128,21 @@ export const mcpRoutes =
     app.post('/mcp', { schema: postSchema }, async (request, reply) => {
       // Basic, Bearer, or the bare key
       const key = mcpApiKey(request.headers.authorization);
-      if (!key) return mcpHttpError(reply, 401, 'Missing API key: use HTTP Basic auth with the API key as username and an empty password');
+      if (!key) return mcpHttpError(reply, fail('api_key_missing'));
       const principal = await apiKeys.verify(key);
-      if (!principal) return mcpHttpError(reply, 401, 'Invalid API key');
+      if (!principal) return mcpHttpError(reply, fail('api_key_invalid'));
       request.principal = principal;
 
       let c: McpConnection;
       try {
         c = await connection(request);
       } catch (e) {
-        if (e instanceof ServiceError) return mcpHttpError(reply, e.statusCode, e.message, e.statusCode === 400 ? -32602 : -32000, e.extra);
+        if (e instanceof LinkhubError) return mcpHttpError(reply, e);
         throw e;
       }
       const body = request.body;
       if (body === undefined || body === null || typeof body !== 'object') {
-        return mcpHttpError(reply, 400, 'Request body must be a JSON-RPC message (Content-Type: application/json)', -32700);
+        return mcpHttpError(reply, fail('invalid_mcp_request', { message: 'Request body must be a JSON-RPC message (Content-Type: application/json)' }), { code: -32700 });
       }
 
       const fast = fastToolsList(request, body, c);
@@ -228,7 +230,7 @@ async function sendWeb(reply: FastifyReply, res: Response, o: { ids: Map<string,
       /* not JSON */
     }
     const message = rpc.error?.message ?? (text || 'MCP request failed');
-    return reply.type('application/json').send({ ...errorBody(res.status, message), jsonrpc: '2.0', error: rpc.error ?? { code: -32000, message }, id: rpc.id ?? null });
+    return mcpHttpError(reply, fail('invalid_mcp_request', { message }), { code: rpc.error?.code ?? -32000, id: rpc.id });
   }
   return text ? reply.send(text) : reply.send();
 }

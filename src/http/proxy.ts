@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ServiceError } from '../errors/service-error.js';
+import { fail, LinkhubError } from '../errors/fail.js';
 import { apiKeyActor } from './auth.js';
 import type { RouteContext } from './context.js';
 import { Nullable } from './schemas.js';
@@ -21,7 +21,7 @@ export const ProxyBody = Type.Object(
 
 /** Sets Retry-After on Linkhub's own retryable 429/503 (before the error handler renders the body). */
 export async function retryAfterHeader(_request: FastifyRequest, reply: FastifyReply, err: FastifyError | Error): Promise<void> {
-  if (err instanceof ServiceError && typeof err.extra.retry_after_ms === 'number') {
+  if (err instanceof LinkhubError && typeof err.extra.retry_after_ms === 'number') {
     reply.header('retry-after', String(Math.max(1, Math.ceil(err.extra.retry_after_ms / 1000))));
   }
 }
@@ -30,7 +30,7 @@ export function accountIdHeader(request: FastifyRequest, fallback?: unknown): st
   const h = request.headers['x-account-id'];
   const v = (Array.isArray(h) ? h[0] : h) ?? (typeof fallback === 'string' ? fallback : undefined);
   if (typeof v !== 'string' || v.trim() === '') {
-    throw new ServiceError(400, 'Missing account: send the linked account id in the x-account-id header', { code: 'missing_account_id', field: 'x-account-id' });
+    throw fail('missing_account_id', { where: 'the x-account-id header' }, { field: 'x-account-id' });
   }
   return v.trim();
 }

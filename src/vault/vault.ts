@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { asc } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
-import { ServiceError } from '../errors/service-error.js';
+import { fail } from '../errors/fail.js';
 import { vaultKeys } from '../store/schema.js';
 import { decodeSealed, encodeSealed, open, seal } from './aead.js';
 import { masterKeyId } from './master-key.js';
@@ -15,14 +15,10 @@ export class VaultError extends Error {}
 
 /**
  * A stored value that cannot be opened (tampered with, copied from another record, or sealed with an
- * unknown data key). Rendered as a 500 in the error shape with code `secret_undecryptable`, instead
- * of an anonymous "Internal server error".
+ * unknown data key): a 500 with code `secret_undecryptable` that says which record, instead of an
+ * anonymous "Internal server error".
  */
-export class SecretUndecryptableError extends ServiceError {
-  constructor(message: string) {
-    super(500, message, { code: 'secret_undecryptable' });
-  }
-}
+const undecryptable = (owner: string, reason: string) => fail('secret_undecryptable', { owner, reason });
 
 const wrapAad = (version: number) => Buffer.from(`linkhub data key v${version}`);
 
@@ -72,13 +68,11 @@ export class Vault {
   decrypt(ciphertext: string, ownerId: string): string {
     const m = /^v(\d+)\.(.+)$/.exec(ciphertext);
     const key = m ? this.dataKeys.get(Number(m[1])) : undefined;
-    if (!m || !key) throw new SecretUndecryptableError(`The stored secret of ${ownerId} cannot be decrypted: it names an unknown data key version`);
+    if (!m || !key) throw undecryptable(ownerId, 'it names an unknown data key version');
     try {
       return open(key, decodeSealed(m[2]), Buffer.from(ownerId, 'utf8')).toString('utf8');
     } catch {
-      throw new SecretUndecryptableError(
-        `The stored secret of ${ownerId} cannot be decrypted: it was tampered with or copied from another record (store the key again to repair it)`,
-      );
+      throw undecryptable(ownerId, 'it was tampered with or copied from another record (store the key again to repair it)');
     }
   }
 }

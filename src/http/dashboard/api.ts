@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/ty
 import { Type } from 'typebox';
 import { getConnector } from '../../connectors/registry.js';
 import type { AccountRow } from '../../services/accounts/account-view.js';
-import { ServiceError } from '../../errors/service-error.js';
+import { fail, LinkhubError } from '../../errors/fail.js';
 import { WEBHOOK_EVENTS } from '../../services/webhooks/webhooks.js';
 import type { ConnectSession } from '../../services/accounts/sessions.js';
 import type { RouteContext } from '../context.js';
@@ -88,7 +88,7 @@ export const dashboardApiRoutes =
           reply.header('set-cookie', sessionCookie(token, Math.floor(adminAuth.sessionTtlMs / 1000), secure()));
           return { signed_in: true, expires_at: session.expiresAt.toISOString() };
         } catch (e) {
-          if (e instanceof ServiceError && e.statusCode === 429) reply.header('retry-after', String(e.extra.retry_after));
+          if (e instanceof LinkhubError && e.entry === 'too_many_sign_in_attempts') reply.header('retry-after', String(e.extra.retry_after));
           throw e;
         }
       },
@@ -311,7 +311,7 @@ export const dashboardApiRoutes =
 
       // Unknown /dashboard/api/* paths: a JSON 404 (after the cookie check), not the SPA page.
       authed.all('/dashboard/api/*', { schema: { hide } }, async (request) => {
-        throw new ServiceError(404, `Route ${request.method} ${request.url.split('?')[0]} not found`);
+        throw fail('route_not_found', { method: request.method, path: request.url.split('?')[0] });
       });
     });
   };

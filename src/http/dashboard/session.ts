@@ -4,6 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminAuthService, AdminSession } from '../../services/admin/admin-auth.js';
 import type { Actor } from '../../services/logs/actor.js';
+import { fail } from '../../errors/fail.js';
 import { sendError } from '../errors.js';
 
 export const COOKIE_NAME = 'linkhub_dashboard';
@@ -55,10 +56,10 @@ export function csrfGuard(publicUrl: () => string) {
   return async function guard(request: FastifyRequest, reply: FastifyReply) {
     if (SAFE_METHODS.has(request.method)) return;
     if (request.headers[CSRF_HEADER] !== '1') {
-      return sendError(reply, 403, `Missing ${CSRF_HEADER} header: state-changing dashboard calls must send "${CSRF_HEADER}: 1"`);
+      return sendError(reply, fail('csrf_header_missing', { header: CSRF_HEADER }));
     }
     const site = request.headers['sec-fetch-site'];
-    if (site === 'cross-site' || site === 'same-site') return sendError(reply, 403, 'Cross-site request refused');
+    if (site === 'cross-site' || site === 'same-site') return sendError(reply, fail('cross_site_refused'));
     const origin = request.headers.origin;
     if (origin && origin !== 'null') {
       let host: string | null = null;
@@ -73,9 +74,9 @@ export function csrfGuard(publicUrl: () => string) {
       } catch {
         /* none */
       }
-      if (host === null || (host !== request.headers.host && host !== publicHost)) return sendError(reply, 403, 'Cross-origin request refused');
+      if (host === null || (host !== request.headers.host && host !== publicHost)) return sendError(reply, fail('cross_origin_refused'));
     } else if (origin === 'null') {
-      return sendError(reply, 403, 'Cross-origin request refused');
+      return sendError(reply, fail('cross_origin_refused'));
     }
   };
 }
@@ -84,7 +85,7 @@ export function csrfGuard(publicUrl: () => string) {
 export function requireAdmin(adminAuth: AdminAuthService) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply) {
     const session = await adminAuth.resolve(sessionToken(request));
-    if (!session) return sendError(reply, 401, 'Sign in to the dashboard first (session missing or expired)');
+    if (!session) return sendError(reply, fail('dashboard_session_missing'));
     request.adminSession = session;
   };
 }

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { accountView, REDACTED_PREFIX } from '../../services/accounts/account-view.js';
 import type { DetailsPatch } from '../../services/accounts/accounts.js';
-import { ServiceError } from '../../errors/service-error.js';
+import { fail } from '../../errors/fail.js';
 import { apiKeyActor } from '../auth.js';
 import type { RouteContext } from '../context.js';
 import { AccountPatch, AccountsQuery, errorResponses, IdParams } from '../schemas.js';
@@ -17,7 +17,7 @@ function newSecret(secretField: string, bags: Record<string, Record<string, unkn
     if (isEmpty(bag)) continue;
     for (const [k, v] of Object.entries(bag!)) {
       const field = `${bagName}.${k}`;
-      if (k !== secretField) throw new ServiceError(400, `${field} is not a known field (expected ${bagName}.${secretField})`, { field });
+      if (k !== secretField) throw fail('invalid_input', { field, problem: `is not a known field (expected ${bagName}.${secretField})` }, { field });
       if (v === '' || v === null || (typeof v === 'string' && v.startsWith(REDACTED_PREFIX))) continue;
       found = v;
     }
@@ -84,7 +84,7 @@ export const accountRoutes =
         const projectId = request.principal.project.id;
         const b = request.body;
         const current = await accounts.get(projectId, request.params.id);
-        if (b.provider && b.provider !== current.provider) throw new ServiceError(400, 'provider cannot be changed: link a new account');
+        if (b.provider && b.provider !== current.provider) throw fail('provider_not_changeable');
         const secret = newSecret('api_key', { credentials: b.credentials, secrets: b.secrets });
         if (secret !== undefined) await accounts.replaceKey(projectId, apiKeyActor(request), current.id, secret);
         const patch: DetailsPatch = {};

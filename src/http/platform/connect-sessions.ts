@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { getConnector, getIntegration } from '../../connectors/registry.js';
 import type { ConnectSession } from '../../services/accounts/sessions.js';
-import { ServiceError } from '../../errors/service-error.js';
+import { fail } from '../../errors/fail.js';
 import type { RouteContext } from '../context.js';
 import { sendError } from '../errors.js';
 import { ConnectSessionCreate, ConnectSessionView, errorResponses } from '../schemas.js';
@@ -48,10 +48,10 @@ export const connectSessionRoutes =
       async (request, reply) => {
         const b = request.body;
         const project = request.principal.project;
-        if (b.provider && !getConnector(b.provider)) throw new ServiceError(400, `Unknown provider "${b.provider}"`);
+        if (b.provider && !getConnector(b.provider)) throw fail('unknown_provider', { provider: b.provider });
         if (b.integration_id) {
           const row = getIntegration(b.integration_id);
-          if (!row || (b.provider && row.connector.key !== b.provider)) throw new ServiceError(400, `Unknown integration_id "${b.integration_id}"`);
+          if (!row || (b.provider && row.connector.key !== b.provider)) throw fail('unknown_integration', { integration: b.integration_id });
         }
         if (b.account_id) await services.accounts.get(project.id, b.account_id);
         const { session, token } = await services.sessions.create(project.id, {
@@ -90,7 +90,7 @@ export const connectSessionRoutes =
       async (request, reply) => {
         const session = await services.sessions.resolve(request.body.token);
         if (!session || session.projectId !== request.principal.project.id) {
-          return sendError(reply, 401, 'Invalid or expired connect session token');
+          return sendError(reply, fail('connect_session_token_invalid'));
         }
         return reply
           .code(201)

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { connectors, getConnector, logoPath } from '../../connectors/registry.js';
 import type { ConnectorDefinition } from '../../connectors/types.js';
-import { notFound } from '../../errors/service-error.js';
+import { fail } from '../../errors/fail.js';
 import type { RouteContext } from '../context.js';
 import { errorResponses } from '../schemas.js';
 
@@ -33,7 +33,7 @@ export const connectorMetaRoutes =
       { schema: { summary: 'One connector', tags: ['Connectors'], querystring, params: Type.Object({ provider: Type.String() }), response: errorResponses } },
       async (request) => {
         const c = getConnector(request.params.provider);
-        if (!c) throw notFound('Connector');
+        if (!c) throw fail('connector_not_found');
         return meta(c, publicUrl);
       },
     );

@@ -4,7 +4,7 @@
 // index, whatever N is (the Dashboard's Accounts page).
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { EnvironmentKey } from '../../connectors/types.js';
-import { ServiceError } from '../../errors/service-error.js';
+import { fail } from '../../errors/fail.js';
 import type { Db } from '../../store/db.js';
 import { accounts } from '../../store/schema.js';
 import type { AccountRow } from './account-view.js';
@@ -44,7 +44,7 @@ export function decodeCursor(cursor: string): { createdAt: string; id: string } 
   } catch {
     /* fall through */
   }
-  throw new ServiceError(400, 'cursor is not a cursor this server returned');
+  throw fail('invalid_cursor', { field: 'cursor', route: 'this server' }, { field: 'cursor' });
 }
 
 export function accountFilterSql(projectId: string, f: AccountFilter): SQL {

@@ -12,7 +12,7 @@ import { type AccountRow, accountView } from './account-view.js';
 export type { AccountFilter } from './account-queries.js';
 import type { Actor } from '../logs/actor.js';
 import type { AuditService } from '../logs/audit.js';
-import { notFound, ServiceError } from '../../errors/service-error.js';
+import { fail, type LinkhubError } from '../../errors/fail.js';
 import { newId } from '../ids.js';
 import type { LiveTester } from './live-tester.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
@@ -38,21 +38,16 @@ export interface DetailsPatch {
   metadata?: Record<string, unknown>;
 }
 
-/** A link or test that failed: 400 for key rules, 422 for a key the provider refused, 502 when it could not be reached. */
-export class LinkError extends ServiceError {}
-
-function failure(outcome: Exclude<LiveTestOutcome, { result: 'ok' }>): LinkError {
+/** A live test that failed: 422 for a key the provider refused, 502 when it could not be reached (key rules refuse with 400 before). */
+function failure(outcome: Exclude<LiveTestOutcome, { result: 'ok' }>): LinkhubError {
+  const message = outcome.message; // the connector's words, shown by the Hub as well
   switch (outcome.result) {
     case 'invalid_key':
-      return new LinkError(422, outcome.message, { code: outcome.code, provider_response: outcome.providerMessage });
+      return fail(outcome.code, { message }, { provider_response: outcome.providerMessage });
     case 'missing_permission':
-      return new LinkError(422, outcome.message, {
-        code: 'missing_permission',
-        permission: outcome.permission,
-        provider_response: outcome.providerMessage,
-      });
+      return fail('missing_permission', { message }, { permission: outcome.permission, provider_response: outcome.providerMessage });
     case 'unreachable':
-      return new LinkError(502, outcome.message, { code: 'provider_unreachable', retryable: true, provider_status: outcome.providerStatus });
+      return fail('live_test_unreachable', { message }, { provider_status: outcome.providerStatus });
   }
 }
 
@@ -84,14 +79,14 @@ export class AccountService {
 
   private connector(provider: string): ConnectorDefinition {
     const c = getConnector(provider);
-    if (!c) throw new ServiceError(400, `Unknown provider "${provider}"`);
+    if (!c) throw fail('unknown_provider', { provider });
     return c;
   }
 
-  /** Key rules, then the live test; the normalised key and what the test learnt, or a LinkError. */
+  /** Key rules, then the live test; the normalised key and what the test learnt, or a LinkhubError. */
   private async verifyKey(connector: ConnectorDefinition, environment: EnvironmentKey, rawKey: unknown) {
     const check = connector.checkKey(rawKey, environment);
-    if (!check.ok) throw new LinkError(400, check.message, { code: check.code });
+    if (!check.ok) throw fail(check.code, { message: check.message });
     const outcome = await this.tester.test(connector, check.key);
     if (outcome.result !== 'ok') throw failure(outcome);
     return { check, outcome };
@@ -201,7 +196,7 @@ export class AccountService {
         })
         .where(and(eq(accounts.id, current.id), eq(accounts.projectId, projectId)))
         .returning();
-      if (!row) throw notFound('Account');
+      if (!row) throw fail('account_not_found');
       await this.webhooks.enqueue(tx, projectId, 'account.updated', accountView(row));
       return row;
     });
@@ -237,7 +232,7 @@ export class AccountService {
         })
         .where(eq(accounts.id, id))
         .returning();
-      if (!row) throw notFound('Account');
+      if (!row) throw fail('account_not_found');
       if (changed) await this.webhooks.enqueue(tx, projectId, 'account.updated', accountView(row));
       return row;
     });
@@ -252,7 +247,7 @@ export class AccountService {
       .from(accounts)
       .where(and(eq(accounts.id, id), eq(accounts.projectId, projectId)))
       .limit(1);
-    if (!row) throw notFound('Account');
+    if (!row) throw fail('account_not_found');
     return row;
   }
 
@@ -292,7 +287,7 @@ export class AccountService {
         .delete(accounts)
         .where(and(eq(accounts.id, id), eq(accounts.projectId, projectId)))
         .returning();
-      if (!row) throw notFound('Account');
+      if (!row) throw fail('account_not_found');
       await this.webhooks.enqueue(tx, projectId, 'account.deleted', accountView(row));
       return row;
     });

@@ -5,7 +5,7 @@
 //     Validates the input against the action's JSON Schema BEFORE anything is sent, then calls the
 //     provider through AccountCaller (throttle, retries, idempotency key on POST, call log + audit).
 //     List actions return `data` = the items and `next` = the cursor to pass back.
-//     Throws ServiceError (rendered as {statusCode, message, timestamp, ...extra}):
+//     Throws catalogue errors (rendered as {statusCode, message, timestamp, code, ...extra}):
 //       400 invalid input {code:'invalid_input', field:'body.email'}, or an action of another
 //           connector than the account's {code:'action_not_for_account'}
 //       404 unknown action {code:'unknown_action'} / unknown account
@@ -19,9 +19,9 @@
 //       501 an upload (multipart) action; 502/504 the provider failed (5xx after retries) or was unreachable
 import { connectorOfAction } from '../../connectors/registry.js';
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
-import { ServiceError } from '../../errors/service-error.js';
+import { fail, type LinkhubError, providerFailure } from '../../errors/fail.js';
 import { appendQuery, resolveUpstreamPath, UpstreamUrlError } from '../../upstream/index.js';
-import { closedToRestrictedMessage, missingPermissionMessage, providerErrors } from '../calls/answers.js';
+import { providerErrors } from '../calls/answers.js';
 import type { AccountCaller, SendResult } from '../calls/caller.js';
 import type { Actor } from '../logs/actor.js';
 import { ActionInputs } from './input.js';
@@ -56,7 +56,7 @@ export interface ExecuteResult {
 
 const SECTIONS = ['path', 'query', 'headers', 'body'] as const;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const invalid = (message: string, extra: Record<string, unknown>) => new ServiceError(400, message, { code: 'invalid_input', ...extra });
+const invalid = (field: string, problem: string, extra: Record<string, unknown> = {}) => fail('invalid_input', { field, problem }, { field, ...extra });
 
 /** The action called `name` and its connector, or undefined. */
 export function findAction(name: string): { connector: ConnectorDefinition; action: ConnectorAction } | undefined {
@@ -72,17 +72,17 @@ export class ActionExecutor {
 
   async execute(input: ExecuteInput): Promise<ExecuteResult> {
     const found = findAction(input.action);
-    if (!found) throw new ServiceError(404, `Action "${input.action}" not found: see GET /actions for the catalogue`, { code: 'unknown_action' });
+    if (!found) throw fail('unknown_action', { action: input.action, hint: 'see GET /actions for the catalogue' });
     const { connector, action } = found;
     for (const k of SECTIONS) {
       const v = input[k];
-      if (v !== undefined && v !== null && !isObject(v)) throw invalid(`${k} must be an object`, { field: k });
+      if (v !== undefined && v !== null && !isObject(v)) throw invalid(k, 'must be an object');
     }
     const query = input.next && action.pagination ? connector.actions.withCursor(action, input.query ?? null, input.next) : (input.query ?? null);
     const problem = this.inputs.check(action, { path: input.path, query, headers: input.headers, body: input.body });
-    if (problem) throw invalid(`${problem.message} (${action.name})`, { field: problem.field, action: action.name });
+    if (problem) throw fail('invalid_input', { field: problem.field || 'input', problem: `${problem.problem} (${action.name})` }, { field: problem.field, action: action.name });
     if (action.contentType === 'multipart/form-data') {
-      throw new ServiceError(501, `${action.name} uploads a file (multipart/form-data), which the action executor does not support`, { code: 'not_supported' });
+      throw fail('not_supported', { action: action.name });
     }
 
     const profile = this.caller.profiles.get(connector);
@@ -103,10 +103,8 @@ export class ActionExecutor {
 
     const account = this.caller.cached(input.projectId, input.accountId) ?? (await this.caller.resolve(input.projectId, input.accountId));
     if (account.profile.connector !== connector) {
-      throw new ServiceError(400, `${action.name} is a ${connector.name} action; account ${account.row.id} is linked to ${account.profile.connector.name}`, {
-        code: 'action_not_for_account',
-        action: action.name,
-      });
+      const params = { action: action.name, connector: connector.name, account: account.row.id, account_connector: account.profile.connector.name };
+      throw fail('action_not_for_account', params, { action: action.name });
     }
     const res = await this.caller.send(
       { projectId: input.projectId, accountId: account.row.id, actor: input.actor, source: input.source ?? 'rpc', action: action.name },
@@ -134,12 +132,12 @@ export class ActionExecutor {
       if (v === '.' || v === '..') bad = name;
       return encodeURIComponent(v);
     });
-    if (bad) throw invalid(`path.${bad} is not a valid id`, { field: `path.${bad}` });
+    if (bad) throw invalid(`path.${bad}`, 'is not a valid id');
     for (const params of [query, bodyQuery]) if (params) path = appendQuery(path, connector.api.encoding.query(params));
     try {
       return resolveUpstreamPath(base, { path });
     } catch (e) {
-      if (e instanceof UpstreamUrlError) throw invalid(`The request path is not valid: ${e.message}`, { reason: e.reason });
+      if (e instanceof UpstreamUrlError) throw invalid('path', `is not valid: ${e.message}`, { reason: e.reason });
       throw e;
     }
   }
@@ -159,7 +157,7 @@ export class ActionExecutor {
         try {
           parsed = JSON.parse(response.body.toString('utf8'));
         } catch {
-          throw new ServiceError(502, `${connector.name} answered ${action.name} with a body that is not JSON`, { code: 'provider_error' });
+          throw fail('provider_unreadable', { provider: connector.name, action: action.name, answer: 'a body that is not JSON' });
         }
       }
       const page = action.list ? connector.actions.readList(action, parsed, path) : null;
@@ -168,50 +166,39 @@ export class ActionExecutor {
     throw this.refusal(connector, action, r, path);
   }
 
-  /** The ServiceError for a non-2xx answer. */
-  private refusal(connector: ConnectorDefinition, action: ConnectorAction, r: SendResult, path: string): ServiceError {
+  /** The catalogue error for a non-2xx answer. */
+  private refusal(connector: ConnectorDefinition, action: ConnectorAction, r: SendResult, path: string): LinkhubError {
     const { response } = r;
     const status = response.status;
     const pe = r.providerError;
     const provider_errors = providerErrors(connector, r, path);
     const provider_response = pe?.message ?? `${connector.name} answered HTTP ${status}`;
     if (r.keyRejected) {
-      return new ServiceError(412, `${action.name}: ${r.keyRejected.message}`, {
-        code: r.keyRejected.code,
-        account_id: r.account.row.id,
-        account_status: 'error',
-        provider_response,
-        provider_errors,
-      });
+      const params = { provider: connector.name, account: r.account.row.id };
+      const extra = { action: action.name, account_id: r.account.row.id, account_status: 'error', provider_response, provider_errors };
+      return fail(r.keyRejected.code === 'expired_key' ? 'stored_key_expired' : 'stored_key_invalid', params, extra);
     }
     if (r.forbidden) {
       const { permission, closedToRestrictedKeys } = r.forbidden;
       if (closedToRestrictedKeys || (!permission && action.permission === null)) {
-        return new ServiceError(403, closedToRestrictedMessage(connector, `Action ${action.name}`), {
-          code: 'not_available_to_restricted_keys',
-          action: action.name,
-          permission: null,
-          provider_response,
-          provider_errors,
-        });
+        const params = { what: `Action ${action.name}`, secret_key: connector.keyNames.secret };
+        return fail('not_available_to_restricted_keys', params, { action: action.name, permission: null, provider_response, provider_errors });
       }
       const perm = permission ?? action.permission;
-      return new ServiceError(403, missingPermissionMessage(connector, perm, action.name), {
-        code: 'missing_permission',
-        action: action.name,
-        permission: perm,
-        grant_hint: connector.api.permissions.grantHint(null),
-        provider_response,
-        provider_errors,
-      });
+      const p = connector.api.permissions;
+      const params = { action: action.name, permission: String(perm), label: perm ? p.label(perm) : 'unknown', provider: connector.name, grant_hint: p.grantHint(perm) };
+      return fail('action_missing_permission', params, { action: action.name, permission: perm, grant_hint: p.grantHint(null), provider_response, provider_errors });
     }
-    const extra = { code: pe?.code ?? pe?.type ?? 'provider_error', param: pe?.param ?? undefined, provider_response, provider_errors, request_id: response.requestId };
-    if (r.rateLimited) return new ServiceError(429, `${connector.name} is rate-limiting this account: ${provider_response}`, { ...extra, code: pe?.code ?? 'provider_rate_limited', retryable: true });
+    // The provider's own code stays the wire code (Stripe's resource_missing …): StackOne's clients read it.
+    const answer = { status, code: pe?.code ?? pe?.type ?? null };
+    const extra = { param: pe?.param ?? undefined, provider_response, provider_errors, request_id: response.requestId };
+    if (r.rateLimited) return providerFailure('provider_rate_limited', { status, code: pe?.code ?? null }, { provider: connector.name, provider_response }, extra);
     if (status >= 500) {
       const attempts = `${response.attempts} attempt${response.attempts === 1 ? '' : 's'}`;
-      return new ServiceError(502, `${connector.name} failed on ${action.name} (HTTP ${status} after ${attempts}): ${provider_response}`, { ...extra, retryable: pe?.code !== undefined });
+      const params = { provider: connector.name, action: action.name, status, attempts, provider_response };
+      return providerFailure('provider_failed', answer, params, { ...extra, retryable: pe?.code !== undefined });
     }
-    if (status >= 400) return new ServiceError(status, provider_response, extra);
-    return new ServiceError(502, `${connector.name} answered ${action.name} with HTTP ${status}`, extra);
+    if (status >= 400) return providerFailure('provider_error', answer, { provider_response }, extra);
+    return fail('provider_unreadable', { provider: connector.name, action: action.name, answer: `HTTP ${status}` }, extra);
   }
 }

@@ -1,5 +1,5 @@
 // An action's input checked against its JSON Schema before anything is sent (Ajv, compiled on first
-// use per action and kept), with one readable problem: `body.email must be string`.
+// use per action and kept), with one readable problem: field `body.email`, problem `must be string`.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ConnectorAction } from '../../connectors/types.js';
@@ -11,12 +11,12 @@ export interface ActionInput {
   body?: Record<string, unknown> | null;
 }
 
-/** Ajv error → `body.email must be string` and the field path. */
-export function describeAjvErrors(errors: ErrorObject[] | null | undefined): { field: string; message: string } {
+/** Ajv error → the field path (`body.email`, '' for the whole input) and its problem (`must be string`). */
+export function describeAjvErrors(errors: ErrorObject[] | null | undefined): { field: string; problem: string } {
   const list = errors ?? [];
   const dotted = (p: string) => p.replace(/^\//, '').replace(/\//g, '.').replace(/~1/g, '/').replace(/~0/g, '~');
   const last = list[list.length - 1];
-  if (!last) return { field: '', message: 'input is invalid' };
+  if (!last) return { field: '', problem: 'is invalid' };
   let e = last;
   // anyOf: say which types would do (e.g. "query.created must be object or integer").
   if (last.keyword === 'anyOf') {
@@ -24,7 +24,7 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined): { f
       .filter((x) => x.keyword === 'type' && x.instancePath === last.instancePath)
       .map((x) => String((x.params as { type?: unknown }).type));
     const field = dotted(last.instancePath);
-    if (types.length) return { field, message: `${field || 'input'} must be ${[...new Set(types)].join(' or ')}` };
+    if (types.length) return { field, problem: `must be ${[...new Set(types)].join(' or ')}` };
     e = list.find((x) => x.keyword !== 'anyOf') ?? last;
   } else {
     e = list[0];
@@ -32,17 +32,17 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined): { f
   const path = dotted(e.instancePath);
   if (e.keyword === 'required') {
     const field = [path, (e.params as { missingProperty: string }).missingProperty].filter(Boolean).join('.');
-    return { field, message: `${field} is required` };
+    return { field, problem: 'is required' };
   }
   if (e.keyword === 'additionalProperties') {
     const field = [path, (e.params as { additionalProperty: string }).additionalProperty].filter(Boolean).join('.');
-    return { field, message: `${field} is not a known field` };
+    return { field, problem: 'is not a known field' };
   }
   if (e.keyword === 'enum') {
     const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues ?? [];
-    return { field: path, message: `${path || 'input'} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` };
+    return { field: path, problem: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` };
   }
-  return { field: path, message: `${path || 'input'} ${e.message ?? 'is invalid'}` };
+  return { field: path, problem: e.message ?? 'is invalid' };
 }
 
 export class ActionInputs {
@@ -63,8 +63,8 @@ export class ActionInputs {
     return v;
   }
 
-  /** null when the input is valid, else the first problem (`body.email must be string`). */
-  check(action: ConnectorAction, input: ActionInput): { field: string; message: string } | null {
+  /** null when the input is valid, else the first problem (`body.email`, `must be string`). */
+  check(action: ConnectorAction, input: ActionInput): { field: string; problem: string } | null {
     const candidate: Record<string, unknown> = {};
     for (const k of ['path', 'query', 'headers', 'body'] as const) {
       const v = input[k];

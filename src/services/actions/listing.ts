@@ -3,7 +3,7 @@
 // that account's key), paged across metas with an opaque `next` offset.
 import { connectors, getConnector, logoPath } from '../../connectors/registry.js';
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
-import { ServiceError } from '../../errors/service-error.js';
+import { fail } from '../../errors/fail.js';
 import type { KeyKnowledge } from '../calls/key-knowledge.js';
 import { availability } from './availability.js';
 import { searchActions } from './search.js';
@@ -52,7 +52,7 @@ function selected(connector: ConnectorDefinition, input: ListActionsInput): read
 
 function decodeNext(next: string): number {
   const n = Number(Buffer.from(next, 'base64url').toString('utf8').replace(/^o:/, ''));
-  if (!Number.isInteger(n) || n < 0) throw new ServiceError(400, 'next is not a cursor from GET /actions', { code: 'invalid_cursor' });
+  if (!Number.isInteger(n) || n < 0) throw fail('invalid_cursor', { field: 'next', route: 'GET /actions' }, { field: 'next' });
   return n;
 }
 

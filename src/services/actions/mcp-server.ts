@@ -8,12 +8,12 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
-import { ServiceError } from '../../errors/service-error.js';
+import { fail, LinkhubError } from '../../errors/fail.js';
 import type { KeyKnowledge } from '../calls/key-knowledge.js';
 import type { Actor } from '../logs/actor.js';
 import type { ExecuteInput, ExecuteResult } from './executor.js';
 import { executeToolName, searchMatches, SEARCH_MAX_TOP_K, searchToolName, type ToolMode, toolsFor } from './mcp-tools.js';
-import { ArgumentError, type McpTool, type NestedArgs, type ParamStyle, renameFields, toNestedArgs } from './param-styles.js';
+import { type McpTool, type NestedArgs, type ParamStyle, renameFields, toNestedArgs } from './param-styles.js';
 
 export const MCP_SERVER_INFO = { name: 'linkhub', version: '0.1.0' } as const;
 const SEARCH_DEFAULT_TOP_K = 5;
@@ -37,11 +37,14 @@ const jsonResult = (payload: Record<string, unknown>): CallToolResult => ({
   structuredContent: payload,
 });
 
-const toolError = (message: string, details: Record<string, unknown> = {}): CallToolResult => ({
-  content: [{ type: 'text', text: message }],
-  structuredContent: { error: { message, ...details } },
-  isError: true,
-});
+/** A tool's failure as its result: the catalogue error's message, status, code and extras (`rename` puts field names in the tool's style). */
+function toolError(e: LinkhubError, rename: (text: string) => string = (text) => text): CallToolResult {
+  // provider_errors repeats the provider's answer in full; provider_response already has its message
+  const { provider_errors: _raw, ...extra }: Record<string, unknown> = e.extra;
+  if (typeof extra.field === 'string') extra.field = rename(extra.field);
+  const message = rename(e.message);
+  return { content: [{ type: 'text', text: message }], structuredContent: { error: { message, statusCode: e.statusCode, code: e.code, ...extra } }, isError: true };
+}
 
 /** tools/list of a connection (also served pre-serialised by the HTTP fast path). */
 export const toolsOf = (c: McpConnection) => toolsFor({ connector: c.connector, mode: c.mode, style: c.style, key: c.key, hideUnavailable: c.hideUnavailable });
@@ -65,11 +68,8 @@ export function mcpServer(c: McpConnection, execute: (input: ExecuteInput) => Pr
       const result = await execute({ projectId: c.projectId, accountId: c.accountId, actor: c.actor, action: action.name, ...args, next, source: 'mcp' });
       return jsonResult({ data: result.data, next: result.next });
     } catch (e) {
-      if (!(e instanceof ServiceError)) throw e;
-      // provider_errors repeats the provider's answer in full; provider_response already has its message
-      const { provider_errors: _raw, ...extra } = e.extra;
-      if (typeof extra.field === 'string') extra.field = renameFields(extra.field, action, style);
-      return toolError(renameFields(e.message, action, style), { statusCode: e.statusCode, ...extra });
+      if (!(e instanceof LinkhubError)) throw e;
+      return toolError(e, (text) => renameFields(text, action, style));
     }
   };
 
@@ -79,7 +79,7 @@ export function mcpServer(c: McpConnection, execute: (input: ExecuteInput) => Pr
     try {
       input = toNestedArgs(action, style, args);
     } catch (e) {
-      if (e instanceof ArgumentError) return toolError(e.message, { statusCode: 400, code: 'invalid_input', field: e.field });
+      if (e instanceof LinkhubError) return toolError(e);
       throw e;
     }
     return run(action, input, next, style);
@@ -88,11 +88,11 @@ export function mcpServer(c: McpConnection, execute: (input: ExecuteInput) => Pr
   const searchCall = (args: Record<string, unknown>): CallToolResult => {
     const query = args.query;
     if (typeof query !== 'string' || !query.trim()) {
-      return toolError('query is required: describe what you want to do, e.g. "refund a charge"', { statusCode: 400, field: 'query' });
+      return toolError(fail('invalid_input', { field: 'query', problem: 'is required: describe what you want to do, e.g. "refund a charge"' }, { field: 'query' }));
     }
     const topK = args.top_k ?? SEARCH_DEFAULT_TOP_K;
     if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 1 || topK > SEARCH_MAX_TOP_K) {
-      return toolError(`top_k must be an integer from 1 to ${SEARCH_MAX_TOP_K}`, { statusCode: 400, field: 'top_k' });
+      return toolError(fail('invalid_input', { field: 'top_k', problem: `must be an integer from 1 to ${SEARCH_MAX_TOP_K}` }, { field: 'top_k' }));
     }
     const results = searchMatches(c.connector, query, topK, { includeSchema: args.include_schema === true, key: c.key, hideUnavailable: c.hideUnavailable });
     return jsonResult({ query, total_count: results.length, results });
@@ -100,10 +100,11 @@ export function mcpServer(c: McpConnection, execute: (input: ExecuteInput) => Pr
 
   const executeCall = async (args: Record<string, unknown>): Promise<CallToolResult> => {
     const { action: actionName, next, ...rest } = args;
-    if (typeof actionName !== 'string' || !actionName) return toolError(`action is required: an action name from ${search}`, { statusCode: 400, field: 'action' });
+    const bad = (field: string, problem: string) => toolError(fail('invalid_input', { field, problem }, { field }));
+    if (typeof actionName !== 'string' || !actionName) return bad('action', `is required: an action name from ${search}`);
     const action = byName.get(actionName);
-    if (!action) return toolError(`Unknown action ${actionName}: find one with ${search}`, { statusCode: 404, code: 'unknown_action', field: 'action' });
-    if (next !== undefined && next !== null && typeof next !== 'string') return toolError('next must be a string', { statusCode: 400, field: 'next' });
+    if (!action) return toolError(fail('unknown_action', { action: actionName, hint: `find one with ${search}` }, { field: 'action' }));
+    if (next !== undefined && next !== null && typeof next !== 'string') return bad('next', 'must be a string');
     return runWith(action, 'nested', rest, (next as string | null | undefined) ?? null);
   };
 
@@ -115,14 +116,14 @@ export function mcpServer(c: McpConnection, execute: (input: ExecuteInput) => Pr
       if (c.mode === 'search_execute') {
         if (tool === search) return searchCall(args ?? {});
         if (tool === executeName) return await executeCall(args ?? {});
-        return toolError(`Unknown tool ${tool}: in tool-mode=search_execute the tools are ${search} and ${executeName}`, { statusCode: 404 });
+        return toolError(fail('unknown_tool', { tool, hint: `in tool-mode=search_execute the tools are ${search} and ${executeName}` }));
       }
       const action = byName.get(tool);
-      if (!action) return toolError(`Unknown tool ${tool}: call tools/list for the tools of this account`, { statusCode: 404 });
+      if (!action) return toolError(fail('unknown_tool', { tool, hint: 'call tools/list for the tools of this account' }));
       return await runWith(action, c.style, args, null);
     } catch (e) {
       c.logError(e);
-      return toolError('Internal error while running the tool', { statusCode: 500 });
+      return toolError(fail('internal_error'));
     }
   });
   return mcp;

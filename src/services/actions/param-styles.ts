@@ -3,6 +3,7 @@
 // `<section>_<name>`) and `flat_smart` (bare names unless two sections share one), and the way back
 // from tool arguments to the executor's nested input. Cached per action and style.
 import type { ConnectorAction, JsonSchema } from '../../connectors/types.js';
+import { fail } from '../../errors/fail.js';
 
 export const PARAM_STYLES = ['nested', 'flat_prefixed', 'flat_smart'] as const;
 export type ParamStyle = (typeof PARAM_STYLES)[number];
@@ -90,14 +91,8 @@ export function inputSchemaFor(action: ConnectorAction, style: ParamStyle): McpT
   return flatShape(action, style).schema;
 }
 
-export class ArgumentError extends Error {
-  constructor(
-    message: string,
-    readonly field: string,
-  ) {
-    super(message);
-  }
-}
+/** A tool argument that is not one of the action's (the tool's error, before anything is run). */
+const badArgument = (field: string, problem: string) => fail('invalid_input', { field, problem }, { field });
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -110,7 +105,7 @@ export function toNestedArgs(action: ConnectorAction, style: ParamStyle, args: R
   for (const [name, value] of Object.entries(a)) {
     const place = map.get(name);
     if (!place) {
-      throw new ArgumentError(`${name} is not a known argument of ${action.name}`, name);
+      throw badArgument(name, `is not a known argument of ${action.name}`);
     }
     (out[place.section] ??= {})[place.key] = value;
   }
@@ -121,10 +116,10 @@ function pickNested(a: Record<string, unknown>, where: string): NestedArgs {
   const out: Record<string, Record<string, unknown> | undefined> = {};
   for (const [k, v] of Object.entries(a)) {
     if (!(SECTIONS as readonly string[]).includes(k)) {
-      throw new ArgumentError(`${k} is not a known argument of ${where}: pass path, query, body and headers objects`, k);
+      throw badArgument(k, `is not a known argument of ${where}: pass path, query, body and headers objects`);
     }
     if (v === undefined || v === null) continue;
-    if (!isPlainObject(v)) throw new ArgumentError(`${k} must be an object`, k);
+    if (!isPlainObject(v)) throw badArgument(k, 'must be an object');
     out[k] = v;
   }
   return out as NestedArgs;

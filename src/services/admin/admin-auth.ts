@@ -5,7 +5,7 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
 import { eq, lt } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';
 import { adminCredentials, adminSessions } from '../../store/schema.js';
-import { ServiceError } from '../../errors/service-error.js';
+import { fail } from '../../errors/fail.js';
 import { randomBase62, sha256 } from '../ids.js';
 
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, keyLen: 32, saltLen: 16 };
@@ -104,7 +104,7 @@ export class AdminAuthService {
     const recent = this.recentFailures(client, now);
     if (recent.length >= this.maxFailures) {
       const retryAfter = Math.max(1, Math.ceil((recent[0] + this.failureWindowMs - now) / 1000));
-      throw new ServiceError(429, `Too many failed sign-ins: try again in ${formatWait(retryAfter)}`, { retry_after: retryAfter });
+      throw fail('too_many_sign_in_attempts', { wait: formatWait(retryAfter) }, { retry_after: retryAfter });
     }
     const [row] = await this.db.select().from(adminCredentials).where(eq(adminCredentials.id, 1)).limit(1);
     const ok = row ? await verifyPassword(password, row.passwordHash) : false;
@@ -112,7 +112,7 @@ export class AdminAuthService {
       recent.push(now);
       this.failures.set(client, recent);
       if (this.failures.size > 10_000) this.pruneFailures(now);
-      throw new ServiceError(401, 'Wrong password');
+      throw fail('wrong_password');
     }
     this.failures.delete(client);
     const token = randomBytes(32).toString('base64url');

@@ -4,7 +4,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';
 import { apiKeys, projects } from '../../store/schema.js';
 import { newId, randomBase62, sameDigest, sha256 } from '../ids.js';
-import { notFound } from '../../errors/service-error.js';
+import { fail } from '../../errors/fail.js';
 
 export interface Project {
   id: string;
@@ -66,7 +66,7 @@ export class ApiKeyService {
       .set({ revokedAt: new Date() })
       .where(and(eq(apiKeys.id, id), eq(apiKeys.projectId, projectId), isNull(apiKeys.revokedAt)))
       .returning({ id: apiKeys.id });
-    if (!rows[0]) throw notFound('API key');
+    if (!rows[0]) throw fail('api_key_not_found');
     this.cache.clear();
     this.byHeader.clear();
   }

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { getConnector } from '../../connectors/registry.js';
-import { ServiceError } from '../../errors/service-error.js';
+import { fail } from '../../errors/fail.js';
 import type { Db } from '../../store/db.js';
 import { accounts } from '../../store/schema.js';
 import type { UpstreamCredential } from '../../upstream/index.js';
@@ -70,12 +70,9 @@ export class AccountCache {
   async resolve(projectId: string, accountId: string): Promise<CachedAccount> {
     const entry = await this.fresh(accountId);
     const row = entry.row;
-    if (row.projectId !== projectId) throw new ServiceError(404, 'Account not found');
+    if (row.projectId !== projectId) throw fail('account_not_found');
     if (!CALLABLE_STATUSES.has(row.status)) {
-      throw new ServiceError(412, `Account ${row.id} is ${row.status}: it cannot be used until it is re-linked or re-enabled`, {
-        code: 'account_not_callable',
-        account_status: row.status,
-      });
+      throw fail('account_not_callable', { account: row.id, status: row.status }, { account_status: row.status });
     }
     return entry;
   }
@@ -83,7 +80,7 @@ export class AccountCache {
   /** Like resolve() but without the 412 check (reading what is known needs no callable account). */
   async resolveAny(projectId: string, accountId: string): Promise<CachedAccount> {
     const entry = await this.fresh(accountId);
-    if (entry.row.projectId !== projectId) throw new ServiceError(404, 'Account not found');
+    if (entry.row.projectId !== projectId) throw fail('account_not_found');
     return entry;
   }
 
@@ -106,11 +103,9 @@ export class AccountCache {
 
   private async fetch(accountId: string, gen: number): Promise<CachedAccount> {
     const [row] = await this.db.select().from(accounts).where(eq(accounts.id, accountId)).limit(1);
-    if (!row) throw new ServiceError(404, 'Account not found');
+    if (!row) throw fail('account_not_found');
     const connector = getConnector(row.provider);
-    if (!connector) {
-      throw new ServiceError(412, `Account ${row.id}: provider "${row.provider}" is not enabled on this Linkhub`, { code: 'integration_disabled' });
-    }
+    if (!connector) throw fail('integration_disabled', { account: row.id, provider: row.provider });
     const profile = this.profiles.get(connector);
     const key = this.vault.decrypt(row.secretCiphertext, row.id);
     const { header, prefix } = connector.api.credential;

@@ -1,7 +1,8 @@
 // How a provider's non-2xx answer is told to Linkhub's callers, the same way for the proxy, the
-// actions and MCP: `provider_errors` repeating the answer, and the messages for a refused key, a
-// missing permission and an operation closed to restricted keys.
+// actions and MCP: `provider_errors` repeating the answer, and the proxy's messages for a missing
+// permission and an operation closed to restricted keys (the actions' are catalogue errors).
 import type { ConnectorDefinition } from '../../connectors/types.js';
+import { renderMessage } from '../../errors/catalogue.js';
 import type { SendResult } from './caller.js';
 
 /** StackOne's `provider_errors` entry for an answer to `path` (the public URL, never a stand-in's). */
@@ -16,17 +17,14 @@ export function providerErrors(connector: ConnectorDefinition, r: SendResult, pa
   return [{ status: r.response.status, url: connector.api.baseUrl + path.split('?')[0], raw, headers: { 'request-id': r.response.requestId ?? undefined } }];
 }
 
-/** The message for an operation no restricted key may call (`what`: "This endpoint", "Action x"). */
-export function closedToRestrictedMessage(connector: ConnectorDefinition, what: string): string {
-  return `${what} is not available to restricted keys: link a ${connector.keyNames.secret} for this account to use it.`;
+/** The message for an endpoint no restricted key may call (the catalogue's, as an action's 403 says it). */
+export function closedToRestrictedMessage(connector: ConnectorDefinition): string {
+  return renderMessage('not_available_to_restricted_keys', { what: 'This endpoint', secret_key: connector.keyNames.secret });
 }
 
-/** "… lacks the 'rak_x' permission (X: Read). Grant 'rak_x': …" */
-export function missingPermissionMessage(connector: ConnectorDefinition, permission: string | null, action?: string): string {
+/** "This account's restricted Stripe key lacks the 'rak_x' permission (X: Read). Grant 'rak_x': …" */
+export function missingPermissionMessage(connector: ConnectorDefinition, permission: string | null): string {
   const p = connector.api.permissions;
-  const label = permission ? p.label(permission) : 'unknown';
-  const head = action
-    ? `Action ${action} needs the '${permission}' permission (${label}), which this account's restricted ${connector.name} key lacks.`
-    : `This account's restricted ${connector.name} key lacks the '${permission ?? 'unknown'}' permission${permission ? ` (${label})` : ''}.`;
-  return `${head} ${p.grantHint(permission)}`;
+  const named = permission ? `'${permission}' permission (${p.label(permission)})` : "'unknown' permission";
+  return `This account's restricted ${connector.name} key lacks the ${named}. ${p.grantHint(permission)}`;
 }

@@ -10,14 +10,15 @@
 //                             missing permission  → the permission the provider names is recorded missing
 //                             2xx on an account in error for a rejected key → active again
 //
-// Linkhub's own failures are thrown as ServiceError in the error shape:
+// Linkhub's own failures are thrown as catalogue errors (src/errors/catalogue/calls.ts):
 //   ThrottleError            → 429 code rate_limited, retryable, retry_after_ms
 //   UpstreamUnavailableError → 504 code provider_timeout / 502 code provider_unreachable, retryable
-//   UpstreamRequestError     → 400 invalid_request / 503 shutting_down / 500
+//   UpstreamRequestError     → 400 invalid_request / 503 shutting_down / 500 upstream_error
 // A provider answer (any status) is returned to the caller, who decides how to present it.
 import { performance } from 'node:perf_hooks';
 import type { ProviderError } from '../../connectors/types.js';
-import { ServiceError } from '../../errors/service-error.js';
+import { renderMessage } from '../../errors/catalogue.js';
+import { fail } from '../../errors/fail.js';
 import type { Db } from '../../store/db.js';
 import {
   ThrottleError,
@@ -130,7 +131,7 @@ export class AccountCaller {
 
   /**
    * Sends one request with the account's key and does the bookkeeping. Resolves with the
-   * provider's answer whatever its status; throws ServiceError for Linkhub's own failures.
+   * provider's answer whatever its status; throws a LinkhubError for Linkhub's own failures.
    */
   async send(target: CallTarget, req: SendRequest, resolved?: CachedAccount): Promise<SendResult> {
     const account = resolved ?? (await this.resolve(target.projectId, target.accountId));
@@ -177,10 +178,8 @@ export class AccountCaller {
     result.providerError = verdict.error;
     const name = profile.connector.name;
     if (verdict.kind === 'key_rejected') {
-      const message =
-        verdict.code === 'expired_key'
-          ? `${name} says the stored key has expired or was rolled. The account is now in error: link a current key (Hub edit mode or PATCH /accounts/{id}).`
-          : `${name} rejected the stored key (revoked or deleted). The account is now in error: link a current key (Hub edit mode or PATCH /accounts/{id}).`;
+      // The same words as the executor's 412, in the proxy's answer and the account's status reason.
+      const message = renderMessage(verdict.code === 'expired_key' ? 'stored_key_expired' : 'stored_key_invalid', { provider: name, account: account.row.id });
       result.keyRejected = { code: verdict.code, message };
       await this.verdicts.rejected(account, verdict.code, message);
     } else if (verdict.kind === 'missing_permission') {
@@ -238,36 +237,39 @@ export class AccountCaller {
     this.log.record(rec);
   }
 
-  /** Records a failure without a provider answer and returns the ServiceError to throw. */
+  /** Records a failure without a provider answer and returns the LinkhubError to throw. */
   private failure(target: CallTarget, account: CachedAccount, req: SendRequest, err: unknown, at: Date, durationMs: number): unknown {
     const base = { durationMs, requestId: null, body: null, type: undefined, status: null };
     const name = account.profile.connector.name;
     if (err instanceof ThrottleError) {
       this.record(target, account, req, at, { ...base, error: 'throttled', attempts: 0, idempotencyKey: null });
-      const retryAfter = Math.max(1, Math.ceil(err.retryAfterMs / 1000));
-      return new ServiceError(
-        err.reason === 'closed' ? 503 : 429,
-        err.reason === 'closed'
-          ? 'Linkhub is shutting down: retry shortly'
-          : `Too many requests for account ${account.row.id}: Linkhub keeps each account under ${name}'s rate limit (${err.reason === 'queue_full' ? 'the wait queue is full' : 'the wait would be too long'}). Retry in about ${retryAfter} s.`,
-        { code: err.reason === 'closed' ? 'shutting_down' : 'rate_limited', retryable: true, retry_after_ms: err.retryAfterMs },
+      if (err.reason === 'closed') return fail('shutting_down', {}, { retry_after_ms: err.retryAfterMs });
+      return fail(
+        'rate_limited',
+        {
+          account: account.row.id,
+          provider: name,
+          reason: err.reason === 'queue_full' ? 'the wait queue is full' : 'the wait would be too long',
+          seconds: Math.max(1, Math.ceil(err.retryAfterMs / 1000)),
+        },
+        { retry_after_ms: err.retryAfterMs },
       );
     }
     if (err instanceof UpstreamUnavailableError) {
       this.record(target, account, req, at, { ...base, error: err.code === 'timeout' ? 'timeout' : 'unreachable', attempts: err.attempts, idempotencyKey: err.idempotencyKey });
-      const timeout = err.code === 'timeout';
-      return new ServiceError(
-        timeout ? 504 : 502,
-        `${name} ${timeout ? 'did not answer in time' : 'could not be reached'} after ${plural(err.attempts, 'attempt')} (${err.code}).` +
-          (err.idempotencyKey ? ` Retry with Idempotency-Key ${err.idempotencyKey} to avoid a duplicate write.` : ''),
-        { code: timeout ? 'provider_timeout' : 'provider_unreachable', retryable: true, attempts: err.attempts, idempotency_key: err.idempotencyKey },
-      );
+      const params = {
+        provider: name,
+        attempts: plural(err.attempts, 'attempt'),
+        cause: err.code,
+        idempotency_hint: err.idempotencyKey ? ` Retry with Idempotency-Key ${err.idempotencyKey} to avoid a duplicate write.` : '',
+      };
+      return fail(err.code === 'timeout' ? 'provider_timeout' : 'provider_unreachable', params, { attempts: err.attempts, idempotency_key: err.idempotencyKey });
     }
     if (err instanceof UpstreamRequestError) {
       this.record(target, account, req, at, { ...base, error: err.code, attempts: 0, idempotencyKey: null });
-      if (err.code === 'invalid_request') return new ServiceError(400, err.message, { code: 'invalid_request' });
-      if (err.code === 'closed') return new ServiceError(503, 'Linkhub is shutting down: retry shortly', { code: 'shutting_down', retryable: true });
-      return new ServiceError(500, err.message, { code: 'upstream_error' });
+      if (err.code === 'invalid_request') return fail('invalid_request', { message: err.message });
+      if (err.code === 'closed') return fail('shutting_down');
+      return fail('upstream_error', { message: err.message });
     }
     if (req.signal?.aborted) this.record(target, account, req, at, { ...base, error: 'aborted', attempts: 0, idempotencyKey: null });
     return err;

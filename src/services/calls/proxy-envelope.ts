@@ -1,6 +1,7 @@
 // The proxy's answer as bytes: {status, headers, data} with the provider's JSON body spliced in as
 // received (no decode, parse or re-serialisation on the success path); for a non-2xx answer also
 // StackOne's `provider_errors` and Linkhub's reading of it (refused key, missing permission).
+import { codeOf } from '../../errors/catalogue.js';
 import { DROPPED_RESPONSE_HEADERS, filterResponseHeaders } from '../../upstream/index.js';
 import { closedToRestrictedMessage, missingPermissionMessage } from './answers.js';
 import type { SendResult } from './caller.js';
@@ -50,8 +51,8 @@ function reading(r: SendResult): Record<string, unknown> {
   if (r.forbidden) {
     const p = r.forbidden.permission;
     return r.forbidden.closedToRestrictedKeys
-      ? { code: 'not_available_to_restricted_keys', permission: p, message: closedToRestrictedMessage(connector, 'This endpoint') }
-      : { code: 'missing_permission', permission: p, message: missingPermissionMessage(connector, p) };
+      ? { code: codeOf('not_available_to_restricted_keys'), permission: p, message: closedToRestrictedMessage(connector) }
+      : { code: codeOf('action_missing_permission'), permission: p, message: missingPermissionMessage(connector, p) };
   }
   const pe = r.providerError;
   if (pe?.message) return pe.code ? { message: pe.message, code: pe.code } : { message: pe.message };

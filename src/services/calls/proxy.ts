@@ -15,7 +15,7 @@
 // provider's status inside for anything else: the provider's own 4xx/5xx are data, not Linkhub
 // failures (a Linkhub-level 401/403/404 would be mistaken for Linkhub's own: bad API key, unknown
 // account), and StackOne's SDK 4.34 rejects non-2xx bodies without Linkhub's error shape.
-import { ServiceError } from '../../errors/service-error.js';
+import { fail } from '../../errors/fail.js';
 import { appendQuery, filterForwardHeaders, resolveUpstreamPath, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
 import type { Actor } from '../logs/actor.js';
 import type { AccountCaller } from './caller.js';
@@ -60,11 +60,11 @@ export class ProxyService {
   async call(projectId: string, accountId: string, actor: Actor, b: ProxyInput): Promise<{ status: number; payload: Buffer }> {
     const method = (b.method ?? 'get').toUpperCase();
     if (!METHODS.has(method)) {
-      throw new ServiceError(400, `method must be one of get, post, put, delete, patch (got ${JSON.stringify(b.method)})`, { code: 'invalid_input', field: 'method' });
+      throw fail('invalid_input', { field: 'method', problem: `must be one of get, post, put, delete, patch (got ${JSON.stringify(b.method)})` }, { field: 'method' });
     }
     const payload = b.body;
     if (payload !== undefined && payload !== null && (typeof payload !== 'object' || Array.isArray(payload))) {
-      throw new ServiceError(400, 'body must be a JSON object (it is encoded for the provider)', { code: 'invalid_input', field: 'body' });
+      throw fail('invalid_input', { field: 'body', problem: 'must be a JSON object (it is encoded for the provider)' }, { field: 'body' });
     }
     const calls = this.calls;
     const account = calls.cached(projectId, accountId) ?? (await calls.resolve(projectId, accountId));
@@ -77,7 +77,7 @@ export class ProxyService {
     } catch (e) {
       if (!(e instanceof UpstreamUrlError)) throw e;
       calls.noteRefused(target, account, method, String(b.path ?? ''), 'url_refused', payload ?? null);
-      throw new ServiceError(400, `Refused: ${e.message}`, { code: 'url_refused', reason: e.reason });
+      throw fail('url_refused', { problem: e.message }, { reason: e.reason });
     }
     const encoding = profile.connector.api.encoding;
     let body: string | null = null;

@@ -16,7 +16,7 @@ import {
   type BodyPolicy, CALL_FORMAT, callAccount, callAction, type CallRecord, callRow, encodeCall, type EncodedCall, F, locateCall, parseSegment,
   type RequestLogRow, SEGMENT_SPAN, type SegmentCalls, type StoredCall,
 } from './call-records.js';
-import { notFound } from '../../errors/service-error.js';
+import { fail } from '../../errors/fail.js';
 
 export type { CallRecord, CallSource, RequestLogRow } from './call-records.js';
 
@@ -279,7 +279,7 @@ export class RequestLogService {
     const { segmentId, index } = locateCall(id);
     const [row] = await this.segments(and(eq(callLogSegments.projectId, projectId), eq(callLogSegments.id, segmentId))!, 1);
     const s = row ? parseSegment(row) : null;
-    if (s === null || index >= s.calls.length) throw notFound('Request log');
+    if (s === null || index >= s.calls.length) throw fail('request_log_not_found');
     return callRow(s, index);
   }
 

@@ -6,7 +6,7 @@ import type { Db, Tx } from '../../store/db.js';
 import { webhookAttempts, webhookEndpoints, webhookOutbox } from '../../store/schema.js';
 import type { Vault } from '../../vault/vault.js';
 import type { AccountView } from '../accounts/account-view.js';
-import { notFound } from '../../errors/service-error.js';
+import { fail } from '../../errors/fail.js';
 import { newId } from '../ids.js';
 
 export const WEBHOOK_EVENTS = ['account.created', 'account.updated', 'account.deleted'] as const;
@@ -72,7 +72,7 @@ export class WebhookService {
       .delete(webhookEndpoints)
       .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.projectId, projectId)))
       .returning();
-    if (!rows[0]) throw notFound('Webhook endpoint');
+    if (!rows[0]) throw fail('webhook_endpoint_not_found');
     return rows[0];
   }
 
@@ -133,7 +133,7 @@ export class WebhookService {
       .set({ status: 'pending', nextAttemptAt: sql`now()`, lockedUntil: null })
       .where(and(eq(webhookOutbox.id, outboxId), eq(webhookOutbox.projectId, projectId)))
       .returning({ id: webhookOutbox.id });
-    if (!rows[0]) throw notFound('Webhook delivery');
+    if (!rows[0]) throw fail('webhook_delivery_not_found');
     this.onEnqueued();
   }
 }
