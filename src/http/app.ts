@@ -6,7 +6,7 @@ import type { Services } from '../services/index.js';
 import { apiKeyAuth } from './auth.js';
 import type { RouteContext } from './context.js';
 import { dashboardRoutes } from './dashboard/index.js';
-import { installErrorHandling, routerFailure, sendError } from './errors.js';
+import { clientErrorHandler, installErrorHandling, routerFailure, sendError } from './errors.js';
 import { healthRoutes } from './health.js';
 import { actionRoutes } from './actions.js';
 import { hubRoutes } from './hub.js';
@@ -32,6 +32,8 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Router-level failures (over-long path parameter, malformed URL encoding) in the error shape too.
     frameworkErrors: (err, _request, reply) => sendError(reply, routerFailure(err)),
+    // What Node's HTTP parser refuses (malformed request, headers too large, timeout) too.
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installValidation(app);

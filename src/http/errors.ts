@@ -2,6 +2,8 @@
 // `code` and the documented extras of its catalogue entry (docs/errors.md). Errors are raised with
 // fail() (src/errors/fail.ts); this file is the one place that renders them, and the one place that
 // maps the framework's own errors (validation, body parsing, unknown routes) onto the catalogue.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { fail, LinkhubError } from '../errors/fail.js';
 
@@ -49,6 +51,24 @@ function toLinkhubError(err: Error): LinkhubError | null {
 
 /** Router-level failures (Fastify's frameworkErrors): an over-long path parameter, a malformed URL. */
 export const routerFailure = (err: FastifyError): LinkhubError => fail(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'path_parameter_too_long' : 'malformed_url');
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (Fastify's clientErrorHandler): the
+ * same body, written to the socket, instead of Fastify's default `{error, message, statusCode}`.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return; // nobody is left to answer
+  const failure =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? fail('request_timeout')
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? fail('headers_too_large')
+        : fail('bad_request', { message: 'Malformed HTTP request' });
+  const body = JSON.stringify(errorBody(failure));
+  const head = `HTTP/1.1 ${failure.statusCode} ${STATUS_CODES[failure.statusCode]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n`;
+  if (socket.writable) socket.write(head + body);
+  socket.destroy(err);
+}
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, request, reply) => {

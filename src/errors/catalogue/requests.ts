@@ -78,6 +78,18 @@ export const REQUEST_ERRORS = {
     action: 'Check the id in the path: path parameters are at most 200 characters.',
     retryable: false,
   },
+  headers_too_large: {
+    status: 431,
+    message: 'Request headers are too large',
+    action: 'Send smaller headers: Linkhub reads at most 16 KiB of them.',
+    retryable: false,
+  },
+  request_timeout: {
+    status: 408,
+    message: 'The request did not arrive in time',
+    action: 'Send the whole request without pausing, then retry it.',
+    retryable: true,
+  },
   malformed_url: {
     status: 400,
     message: 'Malformed request URL',
@@ -87,7 +99,7 @@ export const REQUEST_ERRORS = {
   bad_request: {
     status: 400,
     message: '{message}',
-    action: 'Fix the request as the message says (e.g. a Content-Length that does not match the body sent).',
+    action: 'Fix the request as the message says (a request HTTP cannot parse, a body shorter than its Content-Length).',
     retryable: false,
   },
 } as const satisfies Record<string, ErrorEntry>;
