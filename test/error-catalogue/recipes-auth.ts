@@ -1,0 +1,44 @@
+// Recipes: authentication, the dashboard's guards, and things that are not found.
+import { basic } from '../helpers/linkhub.js';
+import type { Recipes } from './world.js';
+
+const dashboardSignIn = { 'content-type': 'application/json', 'x-linkhub-csrf': '1' };
+
+export const authRecipes: Recipes = {
+  api_key_missing: (w) => w.raw('GET', '/accounts', { auth: false }),
+  api_key_invalid: (w) => w.raw('GET', '/accounts', { auth: basic('lh_' + 'A'.repeat(40)) }),
+  hub_session_invalid: (w) => w.raw('GET', '/hub/settings', { auth: false, headers: { 'x-hub-session-token': 'not-a-token' } }),
+  connect_session_token_invalid: (w) => w.raw('POST', '/connect_sessions/authenticate', { body: '{"token":"nope"}', headers: { 'content-type': 'application/json' } }),
+  dashboard_session_missing: (w) => w.raw('GET', '/dashboard/api/session', { auth: false }),
+  wrong_password: (w) => w.raw('POST', '/dashboard/api/session', { auth: false, body: '{"password":"not the password"}', headers: dashboardSignIn }),
+  async too_many_sign_in_attempts(w) {
+    for (let i = 0; i < 10; i++) {
+      const res = await w.raw('POST', '/dashboard/api/session', { auth: false, body: '{"password":"still wrong"}', headers: dashboardSignIn });
+      if (res.status !== 401) {
+        if (!/^\d+$/.test(res.headers?.get('retry-after') ?? '')) throw new Error('no Retry-After header');
+        return res;
+      }
+    }
+    throw new Error('sign-ins were never limited');
+  },
+  csrf_header_missing: (w) => w.raw('POST', '/dashboard/api/session', { auth: false, body: '{"password":"x"}', headers: { 'content-type': 'application/json' } }),
+  cross_site_refused: (w) =>
+    w.raw('POST', '/dashboard/api/session', { auth: false, body: '{"password":"x"}', headers: { ...dashboardSignIn, 'sec-fetch-site': 'cross-site' } }),
+  cross_origin_refused: (w) =>
+    w.raw('POST', '/dashboard/api/session', { auth: false, body: '{"password":"x"}', headers: { ...dashboardSignIn, origin: 'https://evil.example' } }),
+};
+
+export const notFoundRecipes: Recipes = {
+  account_not_found: (w) => w.raw('GET', '/accounts/acc_doesnotexist'),
+  connector_not_found: (w) => w.raw('GET', '/connectors/meta/nope'),
+  integration_not_found: async (w) => w.raw('GET', '/hub/connectors/nope', { auth: false, headers: { 'x-hub-session-token': await w.hubToken() } }),
+  // A test-mode session offers the test integration only; the production one exists.
+  integration_not_in_session: async (w) =>
+    w.raw('GET', '/hub/connectors/stripe-production', { auth: false, headers: { 'x-hub-session-token': await w.hubToken({ type: 'test' }) } }),
+  webhook_endpoint_not_found: (w) => w.raw('DELETE', '/webhooks/whe_doesnotexist'),
+  webhook_delivery_not_found: (w) => w.raw('POST', '/webhooks/deliveries/987654321/retry'),
+  api_key_not_found: (w) => w.raw('DELETE', '/api_keys/key_doesnotexist'),
+  request_log_not_found: (w) => w.raw('GET', '/requests/logs/987654321'),
+  route_not_found: (w) => w.raw('GET', '/no/such/route'),
+  oauth_not_configured: async (w) => w.raw('GET', '/hub/connection_attempts', { auth: false, headers: { 'x-hub-session-token': await w.hubToken() } }),
+};

@@ -1,0 +1,44 @@
+// Recipes: the MCP transport, and failures of the server, its store and its vault. The last three
+// cannot be provoked by a well-formed request to a healthy server, so they are provoked in the
+// server (a service that throws, a stored secret changed behind the vault's back, a store that
+// refuses) and then asked for over HTTP like any other error.
+import { eq } from 'drizzle-orm';
+import { accounts } from '../../src/store/schema.js';
+import type { Recipes } from './world.js';
+
+export const serverRecipes: Recipes = {
+  unknown_tool: (w) => w.tool(w.accounts.secret, 'stripe_do_everything', {}),
+  invalid_mcp_request: (w) =>
+    w.raw('POST', '/mcp', { body: '{"not":"json-rpc"}', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-account-id': w.accounts.secret } }),
+  method_not_allowed: (w) => w.raw('GET', '/mcp'),
+  async internal_error(w) {
+    const webhooks = w.lh.services.webhooks;
+    const list = webhooks.listEndpoints;
+    webhooks.listEndpoints = () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'url')");
+    };
+    try {
+      return await w.raw('GET', '/webhooks');
+    } finally {
+      webhooks.listEndpoints = list;
+    }
+  },
+  async secret_undecryptable(w) {
+    const { account } = await w.freshAccount();
+    const db = w.lh.services.store.db;
+    const [{ secretCiphertext }] = await db.select({ secretCiphertext: accounts.secretCiphertext }).from(accounts).where(eq(accounts.id, account));
+    // v<version>.<iv>.<ciphertext>.<tag>: another data key version than any the vault holds
+    await db.update(accounts).set({ secretCiphertext: secretCiphertext.replace(/^v\d+\./, 'v99.') }).where(eq(accounts.id, account));
+    return w.raw('POST', `/accounts/${account}/test`);
+  },
+  async store_unavailable(w) {
+    const db = w.lh.services.store.db;
+    const execute = db.execute;
+    db.execute = (() => Promise.reject(new Error('connection terminated'))) as unknown as typeof db.execute;
+    try {
+      return await w.raw('GET', '/healthz', { auth: false });
+    } finally {
+      db.execute = execute;
+    }
+  },
+};
