@@ -7,8 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { adminCredentials, adminSessions } from '../src/store/schema.js';
+import { useLinkhub } from './helpers/fixture.js';
 import { basic, connectSession, type Linkhub, startLinkhub } from './helpers/linkhub.js';
-import { MAIN_ACCOUNT_ID, startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+import { MAIN_ACCOUNT_ID, type StripeStandin } from './stripe-standin/index.js';
 
 const PASSWORD = 'dashboard-test-password-1';
 
@@ -71,13 +72,8 @@ async function link(owner: { id: string; name: string; username?: string }, key:
   return res.body;
 }
 
-before(async () => {
-  stripe = await startStripeStandin();
-  lh = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_ADMIN_PASSWORD: PASSWORD } });
-});
-after(async () => {
-  await lh?.close();
-  await stripe?.close();
+useLinkhub({ env: { LINKHUB_ADMIN_PASSWORD: PASSWORD } }, (f) => {
+  ({ lh, stripe } = f);
 });
 
 describe('sign-in', () => {

@@ -4,11 +4,12 @@
 // /openapi.json. Everything goes over HTTP against a real Linkhub and the Stripe stand-in.
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { connectSessions, projects } from '../src/store/schema.js';
-import { basic, connectSession, type Linkhub, startLinkhub } from './helpers/linkhub.js';
-import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+import { useLinkhub } from './helpers/fixture.js';
+import { basic, connectSession, linkAccount, type Linkhub, startLinkhub } from './helpers/linkhub.js';
+import type { StripeStandin } from './stripe-standin/index.js';
 
 const PUBLIC_URL = 'https://linkhub.example.test';
 const REDACTED = '__secretvalue:**redacted**';
@@ -17,17 +18,8 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 let stripe: StripeStandin;
 let lh: Linkhub;
 
-before(async () => {
-  stripe = await startStripeStandin();
-  lh = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_PUBLIC_URL: PUBLIC_URL } });
-});
-after(async () => {
-  await lh?.close();
-  await stripe?.close();
-});
-beforeEach(() => {
-  stripe.clearLog();
-  stripe.clearFaults();
+useLinkhub({ env: { LINKHUB_PUBLIC_URL: PUBLIC_URL } }, (f) => {
+  ({ lh, stripe } = f);
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -44,11 +36,7 @@ function newKey(kind: 'sk' | 'rk', mode: 'test' | 'live' = 'test'): string {
 
 /** Links an account through the Hub API and returns its id. */
 async function link(owner: { id: string; name?: string }, key = stripe.keys.secretTest, session: Record<string, unknown> = {}): Promise<string> {
-  const { token } = await connectSession(lh, { origin_owner_id: owner.id, origin_owner_name: owner.name ?? `${owner.id} Inc`, multiple: true, ...session });
-  const env = key.includes('_live_') ? 'stripe-production' : 'stripe-test';
-  const res = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: env, credentials: { api_key: key } });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id;
+  return (await linkAccount(lh, key, { session: { origin_owner_id: owner.id, origin_owner_name: owner.name ?? `${owner.id} Inc`, ...session } })).id;
 }
 
 function assertErrorBody(res: { status: number; body: any; text: string }, status: number) {
