@@ -3,24 +3,14 @@
 // per-account actions: Test connection, Re-link (Auth Link or the Hub right here) and Delete.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorMessage, type Account, type AccountPage, type AuthLink, type TestResult } from '../api.js';
-import type { PageProps } from '../app.js';
-import {
-  announce,
-  ConfirmDialog,
-  CopyField,
-  Dialog,
-  EnvBadge,
-  ErrorAlert,
-  HubDialog,
-  keyLabel,
-  StatusBadge,
-  Time,
-  useCloseDialog,
-  usePoll,
-} from '../components.js';
-import { EXPIRIES, ExpirySelect } from './link.js';
-
-export const POLL_MS = 4000;
+import { announce } from '../components/announcer.js';
+import { CopyField } from '../components/copy-field.js';
+import { ConfirmDialog, Dialog, useCloseDialog } from '../components/dialog.js';
+import { accountName, EnvBadge, ErrorAlert, keyLabel, StatusBadge, Time } from '../components/display.js';
+import { EXPIRIES, ExpirySelect } from '../components/expiry-select.js';
+import { HubDialog } from '../components/hub.js';
+import { POLL_MS, usePoll } from '../hooks/use-poll.js';
+import type { PageProps } from '../page.js';
 
 interface Filters {
   owner: string;
@@ -65,8 +55,6 @@ function urlQuery(f: Filters): string {
   const s = q.toString();
   return s ? '?' + s : '';
 }
-
-const accountName = (a: Account) => a.external_account_name ?? a.external_account_id ?? a.id;
 
 interface Outcome {
   ok: boolean;

@@ -5,9 +5,11 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorMessage, type AuditEvent, type Paged, type RequestLog, type RequestLogDetail } from '../api.js';
-import type { PageProps } from '../app.js';
-import { announce, Dialog, ErrorAlert, StatusBadge, Time, usePoll, type StatusKind } from '../components.js';
-import { POLL_MS } from './accounts.js';
+import { announce } from '../components/announcer.js';
+import { Dialog } from '../components/dialog.js';
+import { ErrorAlert, StatusBadge, Time, type StatusKind } from '../components/display.js';
+import { POLL_MS, usePoll } from '../hooks/use-poll.js';
+import type { PageProps } from '../page.js';
 
 const PAGE = 50;
 const FILTERS = ['account_id', 'status', 'source', 'success', 'from', 'to'] as const;
