@@ -1,10 +1,10 @@
 // The dashboard's pages: path, navigation label and heading, and how to render each.
 import type { ComponentChildren } from 'preact';
 import type { PageProps } from './page.js';
-import { AccountsPage } from './pages/accounts.js';
+import { AccountsPage } from './pages/accounts/accounts-page.js';
 import { ApiKeysPage } from './pages/api-keys.js';
 import { LinkPage } from './pages/link.js';
-import { LogsPage } from './pages/logs.js';
+import { LogsPage } from './pages/logs/logs-page.js';
 import { WebhooksPage } from './pages/webhooks.js';
 
 export interface Route {
