@@ -149,6 +149,8 @@ describe('dashboard in Chromium', { skip: chromiumSkip() }, () => {
     await dialog.waitFor({ state: 'detached' });
     await row.waitFor({ state: 'detached' });
     await page.locator('.alert-ok').filter({ hasText: /Deleted the account of Beta Ltd/ }).waitFor();
+    // the Delete button went with its row: focus lands on the page heading, not the top of the document
+    await page.waitForFunction(() => document.activeElement?.matches('main h1'));
     const id = (await lh.api('GET', '/accounts?search=org-beta')).body;
     assert.deepEqual(id, []);
   });
@@ -289,6 +291,7 @@ describe('dashboard in Chromium', { skip: chromiumSkip() }, () => {
     await dialog.getByRole('button', { name: 'Revoke key' }).click();
     await dialog.waitFor({ state: 'detached' });
     await row.getByText('Revoked').waitFor();
+    await page.waitForFunction(() => document.activeElement?.matches('main h1'));
     assert.equal((await lh.api('GET', '/accounts', undefined, { auth: basic(key) })).status, 401);
     await shot('api-keys-light');
   });

@@ -27,13 +27,17 @@ export function Dialog(p: {
   }, []);
   const close = useCallback(() => ref.current?.close(), []);
   // The browser returns focus to the opener only when focus is still inside the dialog; content that
-  // moved focus itself (the Hub's own dialogs) can leave it on <body>: then put it back here.
+  // moved focus itself (the Hub's own dialogs) can leave it on <body>: then put it back here. When the
+  // action removed the opener (a deleted row, a revoked key's button), focus goes to the page heading
+  // rather than to the top of the document. Checked after the page re-rendered (a task later).
   const onClose = () => {
     const el = opener.current;
     p.onClose();
     setTimeout(() => {
       const lost = !document.activeElement || document.activeElement === document.body;
-      if (lost && el?.isConnected) el.focus();
+      if (!lost) return;
+      if (el?.isConnected) el.focus();
+      else document.querySelector<HTMLElement>('main h1')?.focus();
     }, 0);
   };
   return (

@@ -156,12 +156,7 @@ export function ApiKeysPage(_p: PageProps) {
         <ConfirmDialog
           title="Revoke this API key?"
           confirmLabel="Revoke key"
-          onClose={() => {
-            setRevoke(null);
-            setTimeout(() => {
-              if (document.activeElement === document.body) document.querySelector<HTMLElement>('main h1')?.focus();
-            }, 50);
-          }}
+          onClose={() => setRevoke(null)}
           onConfirm={async () => {
             await api('DELETE', `/api_keys/${encodeURIComponent(revoke.id)}`);
             announce(`API key ${revoke.name} revoked`);

@@ -261,12 +261,7 @@ export function WebhooksPage(p: PageProps) {
         <ConfirmDialog
           title="Remove this endpoint?"
           confirmLabel="Remove endpoint"
-          onClose={() => {
-            setRemove(null);
-            setTimeout(() => {
-              if (document.activeElement === document.body) document.querySelector<HTMLElement>('main h1')?.focus();
-            }, 50);
-          }}
+          onClose={() => setRemove(null)}
           onConfirm={async () => {
             await api('DELETE', `/webhooks/${encodeURIComponent(remove.id)}`);
             announce('Endpoint removed');

@@ -134,13 +134,7 @@ export function AccountsPage(p: PageProps) {
         <ConfirmDialog
           title="Delete this account?"
           confirmLabel="Delete account"
-          onClose={() => {
-            setRemove(null);
-            // The row (and the button focus returns to) may be gone after the next render: then the page heading.
-            setTimeout(() => {
-              if (!document.activeElement || document.activeElement === document.body) document.querySelector<HTMLElement>('main h1')?.focus();
-            }, 50);
-          }}
+          onClose={() => setRemove(null)}
           onConfirm={async () => {
             const a = remove;
             await api('DELETE', `/accounts/${encodeURIComponent(a.id)}`);
