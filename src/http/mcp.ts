@@ -29,6 +29,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { Type } from 'typebox';
 import { findAction, type StripeAction } from '../connectors/stripe/actions.js';
 import type { Actor } from '../services/logs/actor.js';
 import { ServiceError } from '../errors/service-error.js';
@@ -54,6 +55,8 @@ import type { KeyKnowledge } from '../services/calls/caller.js';
 import { presentedApiKey } from './auth.js';
 import type { RouteContext } from './context.js';
 import { errorBody } from './errors.js';
+import { errors } from './openapi/errors.js';
+import { McpQuery, McpRequestBody, McpResponse, OptionalAccountIdHeader } from './wire-schemas.js';
 
 export const MCP_SERVER_INFO = { name: 'linkhub', version: '0.1.0' } as const;
 
@@ -242,6 +245,13 @@ export const mcpRoutes =
         'or ?x-account-id= / ?account_id= (the header wins). Query: tool-mode=individual|search_execute, ' +
         'param-style=nested|flat_prefixed|flat_smart, hide_unavailable=true|false. GET and DELETE answer 405.',
       tags: ['MCP'],
+      // documented, not validated: the handler and the MCP SDK transport check JSON-RPC and answer in its error shape
+      docOnly: { body: McpRequestBody, querystring: McpQuery, headers: OptionalAccountIdHeader },
+      response: {
+        200: McpResponse,
+        202: Type.Null({ description: 'Notification accepted (no body), for a client that accepts text/event-stream' }),
+        ...errors(400, 401, 404),
+      },
     };
     app.post('/mcp', { schema: postSchema }, async (request, reply) => {
       // Basic, Bearer, or the bare key

@@ -38,7 +38,9 @@ import { DROPPED_RESPONSE_HEADERS, filterForwardHeaders, filterResponseHeaders, 
 import type { UpstreamMethod } from '../upstream/index.js';
 import { apiKeyActor } from './auth.js';
 import type { RouteContext } from './context.js';
+import { errors } from './openapi/errors.js';
 import { Nullable } from './schemas.js';
+import { AccountIdHeader, ProxyResponse } from './wire-schemas.js';
 
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
 /** Headers of the proxy body never forwarded (besides the upstream layer's own list). */
@@ -182,6 +184,9 @@ export const proxyRoutes =
           tags: ['Proxy'],
           // x-account-id (required) is read by the handler; no header schema (it would cost every call).
           body: ProxyBody,
+          docOnly: { headers: AccountIdHeader },
+          // the 2xx answer is sent as bytes (Stripe's body spliced in): this schema documents, never serialises it
+          response: { '2xx': ProxyResponse, ...errors(400, 401, 404, 412, 429, 502, 503, 504) },
         },
       },
       async (request, reply) => {
