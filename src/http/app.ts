@@ -11,6 +11,7 @@ import { actionRoutes } from './actions.js';
 import { hubRoutes } from './hub.js';
 import { logRoutes } from './logs.js';
 import { mcpRoutes } from './mcp.js';
+import { docsRoutes } from './openapi/docs-page.js';
 import { installOpenapi, openapiDocument } from './openapi/document.js';
 import { installSerializationCheck } from './openapi/serialization-check.js';
 import { accountRoutes } from './platform/accounts.js';
@@ -68,6 +69,7 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
   await app.register(logRoutes(ctx));
   await app.register(webRoutes(ctx));
   await app.register(dashboardRoutes(ctx));
+  await app.register(docsRoutes);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => openapiDocument(app, services.config.publicUrl));
   return app;
