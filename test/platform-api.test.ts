@@ -655,7 +655,7 @@ describe('transport details', () => {
 });
 
 describe('/openapi.json', () => {
-  test('a valid OpenAPI 3 document listing every platform path', async () => {
+  test('a valid OpenAPI 3.1 document listing every platform path', async () => {
     const res = await lh.api('GET', '/openapi.json', undefined, { auth: false });
     assert.equal(res.status, 200);
     const doc = res.body;
@@ -712,29 +712,25 @@ describe('/openapi.json', () => {
         .reduce<any>((o, seg) => o?.[seg.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
       assert.ok(target !== undefined, `$ref ${ref} resolves`);
     }
-    // OpenAPI 3.0 Schema Objects are not full JSON Schema: none of the 3.1-only constructs may appear.
+    // The document is OpenAPI 3.1 (JSON Schema 2020-12: `type: "null"` is valid). Full validation
+    // (swagger-parser, redocly, a generated client) is in openapi.test.ts; here only what would break
+    // $ref resolution: a schema $id inside the document changes the base URI of the refs below it.
+    assert.match(doc.openapi, /^3\.1\.\d+$/);
     const where: string[] = [];
     const opIds = new Set<string>();
     (function walk(v: unknown, path: string) {
       if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}/${i}`));
       if (!v || typeof v !== 'object') return;
       for (const [k, x] of Object.entries(v)) {
-        if (['patternProperties', 'const', '$id', '$schema', '$defs', 'examples', 'prefixItems', 'unevaluatedProperties'].includes(k)) where.push(`${path}/${k}`);
-        if (k === 'type' && (x === 'null' || Array.isArray(x))) where.push(`${path}/type=${JSON.stringify(x)}`);
+        if (k === '$id') where.push(`${path}/${k}`);
         if (k === 'operationId' && typeof x === 'string') {
           assert.ok(!opIds.has(x), `operationId ${x} is unique`);
           opIds.add(x);
         }
         walk(x, `${path}/${k}`);
       }
-    })(doc.paths, '#/paths');
-    (function walkComponents() {
-      for (const [name, schema] of Object.entries<any>(doc.components?.schemas ?? {})) {
-        const json = JSON.stringify(schema);
-        for (const bad of ['"patternProperties"', '"const"', '"$id"', '"type":"null"']) if (json.includes(bad)) where.push(`#/components/schemas/${name} ${bad}`);
-      }
-    })();
-    assert.deepEqual(where, [], 'only OpenAPI 3.0 schema keywords');
+    })(doc, '#');
+    assert.deepEqual(where, [], 'no $id inside the document');
 
     // Success statuses as the SDK matches them
     assert.ok(doc.paths['/connect_sessions'].post.responses['201']);
