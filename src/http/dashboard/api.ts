@@ -2,8 +2,7 @@
 // session cookie (never by an API key), errors in the {statusCode, message, timestamp} shape.
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { getConnector } from '../../connectors/registry.js';
-import type { AccountRow } from '../../services/accounts/account-view.js';
+import { dashboardAccountView } from '../../services/accounts/account-view.js';
 import { ServiceError } from '../../errors/service-error.js';
 import { WEBHOOK_EVENTS } from '../../services/webhooks/webhooks.js';
 import type { ConnectSession } from '../../services/accounts/sessions.js';
@@ -17,30 +16,6 @@ import { dashboardLogRoutes } from './logs.js';
 import { clearedCookie, csrfGuard, dashboardActor, requireAdmin, sessionCookie, sessionToken } from './session.js';
 
 export const DEFAULT_LINK_EXPIRY_S = 7 * 24 * 60 * 60;
-
-/** The dashboard's flat view of an account (the key itself never leaves the vault). */
-export function dashboardAccount(a: AccountRow) {
-  const connector = getConnector(a.provider);
-  return {
-    id: a.id,
-    provider: a.provider,
-    provider_name: connector?.name ?? a.provider,
-    environment: a.environment,
-    key_type: a.keyType,
-    key_hint: a.keyHint,
-    status: a.status,
-    status_reasons: a.statusReasons,
-    origin_owner_id: a.originOwnerId,
-    origin_owner_name: a.originOwnerName,
-    origin_username: a.originUsername,
-    label: a.label,
-    external_account_id: a.externalAccountId,
-    external_account_name: a.externalAccountName,
-    last_verified_at: a.lastVerifiedAt?.toISOString() ?? null,
-    created_at: a.createdAt.toISOString(),
-    updated_at: a.updatedAt.toISOString(),
-  };
-}
 
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 /** Bodyless calls validate as null; `{}` is accepted too. */
@@ -149,12 +124,12 @@ export const dashboardApiRoutes =
             { originOwnerId: q.owner || undefined, environment: q.environment, status: q.status ? [q.status] : undefined, search: q.search?.trim() || undefined },
             { cursor: q.cursor || null, limit: q.limit ?? 25 },
           );
-          return { data: page.rows.map(dashboardAccount), next_cursor: page.nextCursor };
+          return { data: page.rows.map(dashboardAccountView), next_cursor: page.nextCursor };
         },
       );
 
       authed.get('/dashboard/api/accounts/:id', { schema: { summary: 'One linked account', params: Id, response: { 200: Type.Ref('DashboardAccount'), ...errors(401, 404) } } }, async (request) =>
-        dashboardAccount(await accounts.get(project().id, request.params.id)),
+        dashboardAccountView(await accounts.get(project().id, request.params.id)),
       );
 
       const testSchema = { summary: 'Run the live key test now', params: Id, body: NoBody, response: { 200: AccountTested, ...errors(401, 404) } };
@@ -165,13 +140,13 @@ export const dashboardApiRoutes =
           ok: outcome.result === 'ok',
           message: outcome.result === 'ok' ? 'The key works.' : outcome.message,
           permission: outcome.result === 'missing_permission' ? outcome.permission : null,
-          account: dashboardAccount(account),
+          account: dashboardAccountView(account),
         };
       });
 
       const deleteSchema = { summary: 'Delete a linked account (its key is erased)', params: Id, body: NoBody, response: { 200: Type.Ref('DashboardAccount'), ...errors(401, 404) } };
       authed.delete('/dashboard/api/accounts/:id', { schema: deleteSchema }, async (request) =>
-        dashboardAccount(await accounts.delete(project().id, request.params.id)),
+        dashboardAccountView(await accounts.delete(project().id, request.params.id)),
       );
 
       authed.post(
