@@ -2,11 +2,12 @@
 // POST /actions/rpc (validation before sending, list pagination via `next`, Stripe errors,
 // restricted-key 403s) and POST /actions/search.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { stripeActions } from '../src/connectors/stripe/actions.js';
 import { STRIPE_API_VERSION } from '../src/connectors/stripe/version.js';
-import { connectSession, type Linkhub, startLinkhub } from './helpers/linkhub.js';
-import { MAIN_ACCOUNT_ID, OTHER_ACCOUNT_ID, startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+import { useLinkhub } from './helpers/fixture.js';
+import { linkAccount, type Linkhub } from './helpers/linkhub.js';
+import { MAIN_ACCOUNT_ID, OTHER_ACCOUNT_ID, type StripeStandin } from './stripe-standin/index.js';
 
 let stripe: StripeStandin;
 let lh: Linkhub;
@@ -14,30 +15,16 @@ let secretAcc: string;
 let otherAcc: string;
 let restrictedAcc: string;
 
-async function link(key: string): Promise<string> {
-  const { token } = await connectSession(lh, { origin_owner_id: `owner-${Math.random()}`, multiple: true });
-  const res = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: key } });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id;
-}
+const link = async (key: string): Promise<string> => (await linkAccount(lh, key)).id;
 
 const rpc = (body: Record<string, unknown>, accountId?: string, path = '/actions/rpc') =>
   lh.api('POST', path, body, accountId ? { headers: { 'x-account-id': accountId } } : {});
 
-before(async () => {
-  stripe = await startStripeStandin();
-  lh = await startLinkhub({ stripeApiBase: stripe.url });
+useLinkhub({}, async (f) => {
+  ({ lh, stripe } = f);
   secretAcc = await link(stripe.keys.secretTest);
   otherAcc = await link(stripe.keys.otherAccountSecretTest);
   restrictedAcc = await link(stripe.keys.restrictedTest);
-});
-after(async () => {
-  await lh?.close();
-  await stripe?.close();
-});
-beforeEach(() => {
-  stripe.clearLog();
-  stripe.clearFaults();
 });
 
 describe('GET /actions', () => {

@@ -2,11 +2,12 @@
 // statusCode equal to the HTTP status), never a 5xx, names the offending field where there is one,
 // and changes nothing stored.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { count, eq, sql } from 'drizzle-orm';
 import { accounts, apiKeys, auditEvents, connectSessions, webhookEndpoints, webhookOutbox } from '../src/store/schema.js';
-import { type ApiResponse, basic, connectSession, type Linkhub, startLinkhub } from './helpers/linkhub.js';
-import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+import { useLinkhub } from './helpers/fixture.js';
+import { answer, type ApiResponse, basic, connectSession, type Linkhub } from './helpers/linkhub.js';
+import type { StripeStandin } from './stripe-standin/index.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -20,15 +21,7 @@ let expiredToken: string;
 async function raw(method: string, path: string, opts: { body?: string | Buffer; headers?: Record<string, string>; auth?: string | false } = {}): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...(opts.auth === false ? {} : { authorization: opts.auth ?? basic(lh.apiKey) }), ...opts.headers };
   const body = opts.body === undefined || typeof opts.body === 'string' ? opts.body : new Blob([new Uint8Array(opts.body)]);
-  const res = await fetch(lh.url + path, { method, headers, body });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    /* keep the text */
-  }
-  return { status: res.status, headers: res.headers, body: parsed, text };
+  return answer(await fetch(lh.url + path, { method, headers, body }));
 }
 
 const json = (method: string, path: string, body: string, extra: { headers?: Record<string, string>; auth?: string | false } = {}) =>
@@ -47,9 +40,8 @@ async function snapshot(): Promise<string> {
   return JSON.stringify({ list: list.body, counts, sessions, rows });
 }
 
-before(async () => {
-  stripe = await startStripeStandin();
-  lh = await startLinkhub({ stripeApiBase: stripe.url });
+useLinkhub({}, async (f) => {
+  ({ lh, stripe } = f);
   const { token } = await connectSession(lh, { origin_owner_id: 'bad-owner', origin_owner_name: 'Bad Owner' });
   const linked = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: stripe.keys.secretTest } });
   assert.equal(linked.status, 201, linked.text);
@@ -58,10 +50,6 @@ before(async () => {
   const expired = await connectSession(lh, { origin_owner_id: 'bad-owner', origin_owner_name: 'Bad Owner' });
   expiredToken = expired.token;
   await lh.services.store.db.update(connectSessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(connectSessions.id, expired.session.id));
-});
-after(async () => {
-  await lh?.close();
-  await stripe?.close();
 });
 
 interface Case {

@@ -7,8 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { adminCredentials, adminSessions } from '../src/store/schema.js';
+import { useLinkhub } from './helpers/fixture.js';
 import { basic, connectSession, type Linkhub, startLinkhub } from './helpers/linkhub.js';
-import { MAIN_ACCOUNT_ID, startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+import { MAIN_ACCOUNT_ID, type StripeStandin } from './stripe-standin/index.js';
 
 const PASSWORD = 'dashboard-test-password-1';
 
@@ -71,13 +72,8 @@ async function link(owner: { id: string; name: string; username?: string }, key:
   return res.body;
 }
 
-before(async () => {
-  stripe = await startStripeStandin();
-  lh = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_ADMIN_PASSWORD: PASSWORD } });
-});
-after(async () => {
-  await lh?.close();
-  await stripe?.close();
+useLinkhub({ env: { LINKHUB_ADMIN_PASSWORD: PASSWORD } }, (f) => {
+  ({ lh, stripe } = f);
 });
 
 describe('sign-in', () => {
@@ -230,7 +226,7 @@ describe('guards', () => {
     assertErrorShape(await dash('POST', '/connect_sessions', { origin_owner_name: 'No id' }), 400);
   });
 
-  test('the page is served at /dashboard (and client routes) with a strict CSP; API routes stay out of the OpenAPI document', async () => {
+  test('the page is served at /dashboard (and client routes) with a strict CSP; only the JSON API is in the OpenAPI document', async () => {
     for (const path of ['/dashboard', '/dashboard/', '/dashboard/keys']) {
       const res = await fetch(lh.url + path);
       assert.ok(res.status === 200 || res.status === 503, `${path}: ${res.status}`);
@@ -239,8 +235,17 @@ describe('guards', () => {
       assert.match(res.headers.get('content-security-policy')!, /frame-ancestors 'none'/);
       await res.text();
     }
+    // The JSON API is documented (tag Dashboard, cookie auth); the pages and assets are not.
     const doc = (await lh.api('GET', '/openapi.json')).body;
-    assert.ok(!Object.keys(doc.paths).some((p) => p.startsWith('/dashboard')));
+    const dashboardPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/dashboard'));
+    assert.ok(dashboardPaths.length > 0);
+    for (const p of dashboardPaths) {
+      assert.ok(p.startsWith('/dashboard/api/') && !p.includes('*'), p);
+      for (const op of Object.values<any>(doc.paths[p])) {
+        assert.deepEqual(op.tags, ['Dashboard'], p);
+        assert.ok(op.security.length === 0 || op.security[0].dashboardSession, `${p}: cookie auth (or none, to sign in)`);
+      }
+    }
   });
 });
 

@@ -1,19 +1,15 @@
 // CORS is enabled on /hub/* only (browser calls from the customer's page), with the headers the
 // official Hub sends; platform routes stay server-to-server.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { connectSession, type Linkhub, startLinkhub } from './helpers/linkhub.js';
-import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+import { test } from 'node:test';
+import { useLinkhub } from './helpers/fixture.js';
+import { connectSession, type Linkhub } from './helpers/linkhub.js';
+import type { StripeStandin } from './stripe-standin/index.js';
 
 let stripe: StripeStandin;
 let lh: Linkhub;
-before(async () => {
-  stripe = await startStripeStandin();
-  lh = await startLinkhub({ stripeApiBase: stripe.url });
-});
-after(async () => {
-  await lh?.close();
-  await stripe?.close();
+useLinkhub({}, (f) => {
+  ({ lh, stripe } = f);
 });
 
 const preflight = (path: string, method = 'POST') =>

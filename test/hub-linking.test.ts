@@ -1,24 +1,16 @@
 // Linking a Stripe account through the Hub API: key rules before any network call, the live test's
 // outcomes, what is recorded, and edit mode (key rotation in place).
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { connectSession, type Linkhub, startLinkhub } from './helpers/linkhub.js';
-import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+import { after, before, describe, test } from 'node:test';
+import { useLinkhub } from './helpers/fixture.js';
+import { connectSession, type Linkhub } from './helpers/linkhub.js';
+import type { StripeStandin } from './stripe-standin/index.js';
 
 let stripe: StripeStandin;
 let lh: Linkhub;
 
-before(async () => {
-  stripe = await startStripeStandin();
-  lh = await startLinkhub({ stripeApiBase: stripe.url });
-});
-after(async () => {
-  await lh?.close();
-  await stripe?.close();
-});
-beforeEach(() => {
-  stripe.clearLog();
-  stripe.clearFaults();
+useLinkhub({}, (f) => {
+  ({ lh, stripe } = f);
 });
 
 async function accountCount(): Promise<number> {

@@ -10,8 +10,9 @@ import * as errors from '@stackone/stackone-client-ts/sdk/models/errors/index.js
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { stripeActions } from '../src/connectors/stripe/actions.js';
-import { basic, connectSession, type Linkhub, startLinkhub } from './helpers/linkhub.js';
-import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+import { useLinkhub } from './helpers/fixture.js';
+import { basic, linkAccount, type Linkhub } from './helpers/linkhub.js';
+import type { StripeStandin } from './stripe-standin/index.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -22,24 +23,16 @@ let restrictedAccount: string;
 let restrictedKey: string;
 const open: Client[] = [];
 
-async function link(key: string): Promise<string> {
-  const { token } = await connectSession(lh, { origin_owner_id: `mcp-${Math.random()}`, origin_owner_name: 'MCP Co', multiple: true });
-  const res = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: key } });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id;
-}
+const link = async (key: string): Promise<string> => (await linkAccount(lh, key)).id;
 
-before(async () => {
-  stripe = await startStripeStandin();
-  lh = await startLinkhub({ stripeApiBase: stripe.url });
+useLinkhub({}, async (f) => {
+  ({ lh, stripe } = f);
   secretAccount = await link(stripe.keys.secretTest);
   restrictedKey = stripe.world.addKey({ kind: 'rk', mode: 'test', account: stripe.accounts.main.id, permissions: { customer: 'read', charge: 'read' } });
   restrictedAccount = await link(restrictedKey);
 });
 after(async () => {
   for (const c of open) await c.close().catch(() => {});
-  await lh?.close();
-  await stripe?.close();
 });
 
 interface ConnectOptions {

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { connectSession, type Linkhub, startLinkhub } from './helpers/linkhub.js';
-import { MAIN_ACCOUNT_ID, startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+import { useLinkhub } from './helpers/fixture.js';
+import { linkAccount, type Linkhub, startLinkhub } from './helpers/linkhub.js';
+import { MAIN_ACCOUNT_ID, type StripeStandin } from './stripe-standin/index.js';
 
 let stripe: StripeStandin;
 let lh: Linkhub;
@@ -20,19 +21,14 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-async function link(hub: Linkhub, key: string, environment: 'test' | 'production' = 'test'): Promise<string> {
-  const { token } = await connectSession(hub, { origin_owner_id: `owner-${Math.random()}`, multiple: true });
-  const res = await hub.hub(token, 'POST', '/hub/accounts', { integration_id: `stripe-${environment}`, credentials: { api_key: key } });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id;
-}
+const link = async (hub: Linkhub, key: string, environment: 'test' | 'production' = 'test'): Promise<string> =>
+  (await linkAccount(hub, key, { integration: `stripe-${environment}` })).id;
 
 const proxy = (hub: Linkhub, accountId: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
   hub.api('POST', '/unified/proxy', body, { headers: { 'x-account-id': accountId, ...headers } });
 
-before(async () => {
-  stripe = await startStripeStandin();
-  lh = await startLinkhub({ stripeApiBase: stripe.url });
+useLinkhub({}, async (f) => {
+  ({ lh, stripe } = f);
   const hits: string[] = [];
   const server = createServer((req, res) => {
     hits.push(`${req.method} ${req.url}`);
@@ -43,14 +39,10 @@ before(async () => {
   secretAcc = await link(lh, stripe.keys.secretTest);
   restrictedAcc = await link(lh, stripe.keys.restrictedTest);
 });
-after(async () => {
-  await lh?.close();
-  await stripe?.close();
+after(() => {
   evil?.server.close();
 });
 beforeEach(() => {
-  stripe.clearLog();
-  stripe.clearFaults();
   stripe.setRateLimits(false);
 });
 

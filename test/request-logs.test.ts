@@ -6,8 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { BatchWriter } from '../src/services/logs/batch-writer.js';
 import { BODY_CAP, maskSecrets, redactBody, redactPath } from '../src/services/logs/redaction.js';
-import { connectSession, type Linkhub, startLinkhub } from './helpers/linkhub.js';
-import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+import { useLinkhub } from './helpers/fixture.js';
+import { connectSession, linkAccount, type Linkhub, startLinkhub } from './helpers/linkhub.js';
+import type { StripeStandin } from './stripe-standin/index.js';
 
 let stripe: StripeStandin;
 let lh: Linkhub;
@@ -16,27 +17,17 @@ let rkAcc: string;
 let keyId: string;
 const started = new Date();
 
-async function link(key: string): Promise<string> {
-  const { token } = await connectSession(lh, { origin_owner_id: `owner-${Math.random()}`, multiple: true });
-  const res = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: key } });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id;
-}
+const link = async (key: string): Promise<string> => (await linkAccount(lh, key)).id;
 
 const proxy = (accountId: string, body: Record<string, unknown>) => lh.api('POST', '/unified/proxy', body, { headers: { 'x-account-id': accountId } });
 const rpc = (accountId: string, body: Record<string, unknown>) => lh.api('POST', '/actions/rpc', body, { headers: { 'x-account-id': accountId } });
 
-before(async () => {
-  stripe = await startStripeStandin();
-  lh = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_REQUEST_LOG_BODIES: 'all' } });
+useLinkhub({ env: { LINKHUB_REQUEST_LOG_BODIES: 'all' } }, async (f) => {
+  ({ lh, stripe } = f);
   acc = await link(stripe.keys.secretTest);
   rkAcc = await link(stripe.keys.restrictedTest);
   const keys = await lh.api('GET', '/api_keys');
   keyId = (Array.isArray(keys.body) ? keys.body : keys.body.data)[0].id;
-});
-after(async () => {
-  await lh?.close();
-  await stripe?.close();
 });
 
 describe('recorded calls', () => {

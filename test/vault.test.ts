@@ -3,25 +3,17 @@
 // anywhere in the database. Checked through HTTP and raw SQL, and the format re-derived with node:crypto.
 import assert from 'node:assert/strict';
 import { createDecipheriv } from 'node:crypto';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
-import { connectSession, type Linkhub, startLinkhub } from './helpers/linkhub.js';
-import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+import { useLinkhub } from './helpers/fixture.js';
+import { connectSession, linkAccount, type Linkhub } from './helpers/linkhub.js';
+import type { StripeStandin } from './stripe-standin/index.js';
 
 let stripe: StripeStandin;
 let lh: Linkhub;
 
-before(async () => {
-  stripe = await startStripeStandin();
-  lh = await startLinkhub({ stripeApiBase: stripe.url });
-});
-after(async () => {
-  await lh?.close();
-  await stripe?.close();
-});
-beforeEach(() => {
-  stripe.clearLog();
-  stripe.clearFaults();
+useLinkhub({}, (f) => {
+  ({ lh, stripe } = f);
 });
 
 async function rows(query: ReturnType<typeof sql>): Promise<Record<string, any>[]> {
@@ -29,12 +21,7 @@ async function rows(query: ReturnType<typeof sql>): Promise<Record<string, any>[
   return (result as unknown as { rows: Record<string, any>[] }).rows;
 }
 
-async function link(apiKey: string, session: Record<string, unknown> = {}): Promise<string> {
-  const { token } = await connectSession(lh, { multiple: true, ...session });
-  const res = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: apiKey } });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id;
-}
+const link = async (apiKey: string, session: Record<string, unknown> = {}): Promise<string> => (await linkAccount(lh, apiKey, { session })).id;
 
 async function storedSecret(id: string): Promise<{ secret_ciphertext: string; secret_key_version: number }> {
   const [row] = await rows(sql`SELECT secret_ciphertext, secret_key_version FROM accounts WHERE id = ${id}`);

@@ -2,7 +2,7 @@
 // account's key, for the live test, the proxy, actions and MCP alike. Everything here is data or a
 // pure function of an answer, so the provider-neutral call path (src/services/calls/, src/upstream/)
 // applies it without knowing the provider.
-import type { EnvironmentKey } from './environments.js';
+import type { EnvironmentKey } from './keys.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
 

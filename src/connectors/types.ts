@@ -10,12 +10,12 @@
 //   - actions (actions.ts): the typed action catalogue and its search vocabulary.
 import type { ConnectorActions } from './actions.js';
 import type { ConnectorApi } from './api.js';
-import type { EnvironmentKey, KeyType } from './environments.js';
+import type { EnvironmentKey, KeyCheck, KeyType } from './keys.js';
 
 export type { ConnectorAction, ConnectorActions, ActionCatalogue, JsonSchema, SearchVocabulary } from './actions.js';
 export type { ConnectorApi, ProviderError, ProviderVerdict, HttpMethod } from './api.js';
 
-export type { EnvironmentKey, KeyType } from './environments.js';
+export type { EnvironmentKey, KeyCheck, KeyRuleCode, KeyType } from './keys.js';
 
 export interface ConnectorEnvironment {
   key: EnvironmentKey;
@@ -47,14 +47,6 @@ export interface ConnectorNotice {
   position?: 'top' | 'bottom';
   anchor?: string;
 }
-
-/** Codes a key rule may refuse with (each is an entry of the error catalogue). */
-export type KeyRuleCode = 'key_missing' | 'key_whitespace' | 'key_publishable' | 'key_prefix' | 'key_mode_mismatch' | 'key_malformed';
-
-/** Outcome of the key rules: either a normalised key and what it is, or a user-facing refusal. */
-export type KeyCheck =
-  | { ok: true; key: string; keyType: KeyType; environment: EnvironmentKey; hint: string }
-  | { ok: false; code: KeyRuleCode; message: string };
 
 /** Outcome of the live connection test. */
 export type LiveTestOutcome =

@@ -1,9 +1,10 @@
-// The catalogue of every error Linkhub answers, in the spirit of Fastify's lib/errors.js and
-// Stripe's error codes: one table where each entry has a code, an HTTP status, a message template,
-// what the caller should do and whether the same request may succeed later. Every raise site goes
-// through it (fail() in ./fail.ts, rendered by src/http/errors.ts); docs/errors.md is generated from
-// it (npm run generate:errors) and so can the OpenAPI error responses be (./error-schema.ts).
-// test/error-catalogue.test.ts walks it: each entry must be documented and reachable.
+// The catalogue of every error Linkhub answers, in the spirit of Fastify's lib/errors.js and of the
+// error-code lists payment APIs publish: one table where each entry has a code, an HTTP status, a
+// message template, what the caller should do and whether the same request may succeed later.
+// Every raise site goes through it (fail() in ./fail.ts, rendered by src/http/errors.ts);
+// docs/errors.md is generated from it (npm run generate:errors) and so can the OpenAPI error
+// responses be (./error-schema.ts). test/error-catalogue.test.ts walks it: each entry must be
+// documented and reachable.
 //
 // The entries live in one file per domain (./catalogue/*.ts); this index merges them. It imports
 // nothing from the rest of Linkhub: every room may use it.

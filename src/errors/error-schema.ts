@@ -52,7 +52,7 @@ export function errorBodySchema(selectors: readonly ErrorSelector[]): JsonSchema
       message: { type: 'string' },
       timestamp: { type: 'string', format: 'date-time' },
       code: {
-        ...(passThrough ? { anyOf: [enumCodes, { type: 'string', description: "The provider's own error code (e.g. Stripe's resource_missing)" }] } : enumCodes),
+        ...(passThrough ? { anyOf: [enumCodes, { type: 'string', description: "The provider's own error code (e.g. resource_missing)" }] } : enumCodes),
         description: `Linkhub's reason (docs/errors.md):\n${lines.join('\n')}`,
       },
     },

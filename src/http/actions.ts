@@ -6,7 +6,9 @@ import { fail } from '../errors/fail.js';
 import { apiKeyActor } from './auth.js';
 import type { RouteContext } from './context.js';
 import { accountIdHeader, retryAfterHeader } from './proxy.js';
+import { errors } from './openapi/errors.js';
 import { Nullable } from './schemas.js';
+import { ActionSearchResults, ActionsMeta, OptionalAccountIdHeader, Page, RpcResult } from './wire-schemas.js';
 
 const Obj = Type.Record(Type.String(), Type.Unknown());
 
@@ -88,6 +90,7 @@ export const actionRoutes =
             'required_scopes name the restricted-key permission.',
           tags,
           querystring: ActionsQuery,
+          response: { 200: Page(ActionsMeta), ...errors(400, 401, 404, 412) },
         },
       },
       async (request) => {
@@ -123,6 +126,9 @@ export const actionRoutes =
           tags,
           body: RpcBody,
           querystring: Type.Object({ sync: Type.Optional(Type.Unknown()), run_id: Type.Optional(Type.Unknown()), debug: Type.Optional(Type.Unknown()) }, { additionalProperties: true }),
+          docOnly: { headers: OptionalAccountIdHeader },
+          // the provider's own 4xx pass through with their status (402, 409, …) and code
+          response: { 200: RpcResult, ...errors(400, 401, 402, 403, 404, 409, 412, 429, 502, 503, 504) },
         },
       },
       async (request) => {
@@ -159,6 +165,7 @@ export const actionRoutes =
             },
             { additionalProperties: true },
           ),
+          response: { 200: ActionSearchResults, ...errors(400, 401) },
         },
       },
       async (request) => {

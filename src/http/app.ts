@@ -1,5 +1,4 @@
 // Builds the Fastify application: validation, errors, OpenAPI, and one module per surface.
-import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Services } from '../services/index.js';
@@ -12,19 +11,26 @@ import { actionRoutes } from './actions.js';
 import { hubRoutes } from './hub.js';
 import { logRoutes } from './logs.js';
 import { mcpRoutes } from './mcp.js';
+import { docsRoutes } from './openapi/docs-page.js';
+import { installOpenapi, openapiDocument } from './openapi/document.js';
+import { installSerializationCheck } from './openapi/serialization-check.js';
 import { accountRoutes } from './platform/accounts.js';
 import { apiKeyRoutes } from './platform/api-keys.js';
 import { connectSessionRoutes } from './platform/connect-sessions.js';
 import { connectorMetaRoutes } from './platform/connectors-meta.js';
 import { webhookRoutes } from './platform/webhooks.js';
 import { proxyRoutes } from './proxy.js';
-import { ErrorBody, linkedAccountSchema } from './schemas.js';
 import { installValidation } from './validation.js';
 import { webRoutes } from './web/index.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
-export async function buildApp(services: Services, logger: FastifyServerOptions['logger']): Promise<FastifyInstance> {
+export interface AppOptions {
+  /** Tests: fail any answer that a response schema would alter (openapi/serialization-check.ts). */
+  checkSerialization?: boolean;
+}
+
+export async function buildApp(services: Services, logger: FastifyServerOptions['logger'], options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     bodyLimit: BODY_LIMIT,
@@ -47,21 +53,8 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
     done();
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'Linkhub API',
-        version: '0.1.0',
-        description:
-          'Wire-compatible with StackOne\'s public API (connect sessions, accounts, connectors meta, /hub/*), plus Linkhub additions marked "Linkhub".',
-      },
-      components: { securitySchemes: { basic: { type: 'http', scheme: 'basic', description: 'API key as username, empty password' } } },
-      security: [{ basic: [] }],
-    },
-  });
-  app.addSchema(ErrorBody);
-  app.addSchema(linkedAccountSchema());
+  if (options.checkSerialization) installSerializationCheck(app);
+  await installOpenapi(app);
 
   const ctx: RouteContext = { services, requireApiKey: apiKeyAuth(services.apiKeys) };
   await app.register(healthRoutes(ctx));
@@ -77,7 +70,8 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
   await app.register(logRoutes(ctx));
   await app.register(webRoutes(ctx));
   await app.register(dashboardRoutes(ctx));
+  await app.register(docsRoutes);
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true } }, async () => openapiDocument(app, services.config.publicUrl));
   return app;
 }

@@ -11,6 +11,8 @@ import { fail } from '../errors/fail.js';
 import type { ConnectSession } from '../services/accounts/sessions.js';
 import type { RouteContext } from './context.js';
 import { sendError } from './errors.js';
+import { HubAccount, HubConnectorConfig, HubConnectors, HubLinkedAccount, HubSettings } from './hub-schemas.js';
+import { errors } from './openapi/errors.js';
 import { IdParams } from './schemas.js';
 
 declare module 'fastify' {
@@ -89,7 +91,7 @@ export const hubRoutes =
       description: r.environment.description,
     });
 
-    app.get('/settings', async (request) => ({
+    app.get('/settings', { schema: { summary: 'The session\'s settings for the Hub', response: { 200: HubSettings, ...errors(401) } } }, async (request) => ({
       enabled_features: [],
       ...(request.hubSession.accountId ? { existing_account_id: request.hubSession.accountId } : {}),
       origin_owner_name: request.hubSession.originOwnerName,
@@ -98,14 +100,25 @@ export const hubRoutes =
 
     app.get(
       '/connectors',
-      { schema: { querystring: Type.Object({ provider: Type.Optional(Type.String()) }, { additionalProperties: true }) } },
+      {
+        schema: {
+          summary: 'The integrations this session may link',
+          querystring: Type.Object({ provider: Type.Optional(Type.String()) }, { additionalProperties: true }),
+          response: { 200: HubConnectors, ...errors(401, 404) },
+        },
+      },
       async (request) => {
         const rows = (await rowsFor(request.hubSession)).filter((r) => !request.query.provider || r.connector.key === request.query.provider);
         return { integrations: rows.map(integrationView), external_trigger_token: null };
       },
     );
 
-    app.get('/connectors/:integration_id', { schema: { params: Type.Object({ integration_id: Type.String({ maxLength: 64 }) }) } }, async (request) => {
+    const connectorSchema = {
+      summary: 'One integration\'s form: fields, notices, assets',
+      params: Type.Object({ integration_id: Type.String({ maxLength: 64 }) }),
+      response: { 200: HubConnectorConfig, ...errors(401, 404) },
+    };
+    app.get('/connectors/:integration_id', { schema: connectorSchema }, async (request) => {
       const rows = await rowsFor(request.hubSession);
       const row = rows.find((r) => r.id === request.params.integration_id);
       if (!row) throw fail(getIntegration(request.params.integration_id) ? 'integration_not_in_session' : 'integration_not_found');
@@ -144,7 +157,7 @@ export const hubRoutes =
       };
     });
 
-    app.get('/accounts/:id', { schema: { params: IdParams } }, async (request) => {
+    app.get('/accounts/:id', { schema: { summary: 'The account this session re-links', params: IdParams, response: { 200: HubAccount, ...errors(401, 404) } } }, async (request) => {
       const s = request.hubSession;
       if (s.accountId !== request.params.id) throw fail('account_not_found');
       const a = await accounts.get(s.projectId, s.accountId);
@@ -176,7 +189,12 @@ export const hubRoutes =
       account_name: a.externalAccountName,
     });
 
-    app.post('/accounts', { schema: { body: HubAccountBody } }, async (request, reply) => {
+    const linkSchema = {
+      summary: 'Link an account with a key (tested live first); in a re-link session, replace the account\'s key',
+      body: HubAccountBody,
+      response: { 200: HubLinkedAccount, 201: HubLinkedAccount, ...errors(400, 401, 404, 422, 502) },
+    };
+    app.post('/accounts', { schema: linkSchema }, async (request, reply) => {
       const s = request.hubSession;
       const row = await allowedRow(s, request.body.integration_id);
       const key = request.body.credentials[row.connector.field.key];
@@ -198,7 +216,13 @@ export const hubRoutes =
       return reply.code(created ? 201 : 200).send(linked(account));
     });
 
-    app.patch('/accounts/:id', { schema: { params: IdParams, body: HubAccountBody } }, async (request) => {
+    const patchSchema = {
+      summary: 'Replace the key of the account this session re-links (a redacted or empty key changes nothing)',
+      params: IdParams,
+      body: HubAccountBody,
+      response: { 200: HubLinkedAccount, ...errors(400, 401, 404, 422, 502) },
+    };
+    app.patch('/accounts/:id', { schema: patchSchema }, async (request) => {
       const s = request.hubSession;
       if (s.accountId !== request.params.id) throw fail('account_not_found');
       const account = await accounts.get(s.projectId, s.accountId);
@@ -210,6 +234,6 @@ export const hubRoutes =
     });
 
     // OAuth connection attempts do not exist for API-key connectors (docs/stackone-compat.md#hub-endpoints: 404 until an OAuth connector exists).
-    app.all('/connection_attempts', async (_request, reply) => sendError(reply, fail('oauth_not_configured')));
-    app.all('/connection_attempts/:id', async (_request, reply) => sendError(reply, fail('oauth_not_configured')));
+    app.all('/connection_attempts', { schema: { hide: true } }, async (_request, reply) => sendError(reply, fail('oauth_not_configured')));
+    app.all('/connection_attempts/:id', { schema: { hide: true } }, async (_request, reply) => sendError(reply, fail('oauth_not_configured')));
   };

@@ -28,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { Type } from 'typebox';
 import { getConnector } from '../connectors/registry.js';
 import { fail, LinkhubError } from '../errors/fail.js';
 import { type McpConnection, mcpServer, toolsOf } from '../services/actions/mcp-server.js';
@@ -36,6 +37,8 @@ import { PARAM_STYLES } from '../services/actions/param-styles.js';
 import { presentedApiKey } from './auth.js';
 import type { RouteContext } from './context.js';
 import { errorBody } from './errors.js';
+import { errors } from './openapi/errors.js';
+import { McpQuery, McpRequestBody, McpResponse, OptionalAccountIdHeader } from './wire-schemas.js';
 
 export { MCP_SERVER_INFO } from '../services/actions/mcp-server.js';
 
@@ -124,6 +127,13 @@ export const mcpRoutes =
         'or ?x-account-id= / ?account_id= (the header wins). Query: tool-mode=individual|search_execute, ' +
         'param-style=nested|flat_prefixed|flat_smart, hide_unavailable=true|false. GET and DELETE answer 405.',
       tags: ['MCP'],
+      // documented, not validated: the handler and the MCP SDK transport check JSON-RPC and answer in its error shape
+      docOnly: { body: McpRequestBody, querystring: McpQuery, headers: OptionalAccountIdHeader },
+      response: {
+        200: McpResponse,
+        202: Type.Null({ description: 'Notification accepted (no body), for a client that accepts text/event-stream' }),
+        ...errors(400, 401, 404),
+      },
     };
     app.post('/mcp', { schema: postSchema }, async (request, reply) => {
       // Basic, Bearer, or the bare key

@@ -6,7 +6,9 @@ import { Type } from 'typebox';
 import { fail, LinkhubError } from '../errors/fail.js';
 import { apiKeyActor } from './auth.js';
 import type { RouteContext } from './context.js';
+import { errors } from './openapi/errors.js';
 import { Nullable } from './schemas.js';
+import { AccountIdHeader, ProxyResponse } from './wire-schemas.js';
 
 export const ProxyBody = Type.Object(
   {
@@ -55,6 +57,9 @@ export const proxyRoutes =
           tags: ['Proxy'],
           // x-account-id (required) is read by the handler; no header schema (it would cost every call).
           body: ProxyBody,
+          docOnly: { headers: AccountIdHeader },
+          // the 2xx answer is sent as bytes (the provider's body spliced in): this schema documents, never serialises it
+          response: { '2xx': ProxyResponse, ...errors(400, 401, 404, 412, 429, 502, 503, 504) },
         },
       },
       async (request, reply) => {

@@ -15,12 +15,6 @@ export const ErrorBody = Type.Object(
   { $id: 'ErrorBody', additionalProperties: true },
 );
 
-export const errorResponses = {
-  400: Type.Ref('ErrorBody'),
-  401: Type.Ref('ErrorBody'),
-  404: Type.Ref('ErrorBody'),
-};
-
 export const Environment = Type.Union([Type.Literal('production'), Type.Literal('test')]);
 
 export const ConnectSessionCreate = Type.Object(
@@ -46,6 +40,8 @@ export const ConnectSessionCreate = Type.Object(
   { additionalProperties: false },
 );
 
+export const StatusReasons = Type.Array(Type.Object({ code: Type.String(), description: Type.String(), timestamp: Type.String() }));
+
 /** StackOne's LinkedAccount plus Linkhub's fields, with each connector's own account id/name fields (connector.accountFields). */
 export const linkedAccountSchema = () => Type.Object(
   {
@@ -53,7 +49,7 @@ export const linkedAccountSchema = () => Type.Object(
     provider: Type.String(),
     provider_name: Type.String(),
     status: Type.String({ description: 'active | error (key invalid, expired or lacking permission)' }),
-    status_reasons: Type.Array(Type.Object({ code: Type.String(), description: Type.String(), timestamp: Type.String() })),
+    status_reasons: StatusReasons,
     origin_owner_id: Type.String(),
     origin_owner_name: Type.String(),
     origin_username: Nullable(Type.String()),
@@ -64,7 +60,7 @@ export const linkedAccountSchema = () => Type.Object(
     type: Environment,
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
-    environment: Type.Union([Environment], { description: 'Linkhub: production or test' }),
+    environment: Type.Union([Type.Literal('production'), Type.Literal('test')], { description: 'Linkhub: production or test' }),
     key_type: Type.Union([Type.Literal('secret'), Type.Literal('restricted')], { description: 'Linkhub' }),
     key_hint: Type.String({ description: 'Linkhub: last 4 characters of the key' }),
     last_verified_at: Nullable(Type.String({ format: 'date-time', description: 'Linkhub: last successful live test' })),
@@ -114,8 +110,6 @@ export const AccountPatch = Type.Object(
   { additionalProperties: false },
 );
 
-export const Created = Type.Object({}, { additionalProperties: true, description: 'Created' });
-
 export const ConnectSessionView = Type.Object(
   {
     id: Type.Integer(),
@@ -123,9 +117,23 @@ export const ConnectSessionView = Type.Object(
     project_id: Type.String(),
     origin_owner_id: Type.String(),
     origin_owner_name: Type.String(),
+    origin_username: Type.Optional(Nullable(Type.String())),
+    provider: Type.Optional(Nullable(Type.String())),
+    categories: Type.Optional(Nullable(Type.Array(Type.String()))),
+    account_id: Type.Optional(Nullable(Type.String())),
+    label: Type.Optional(Nullable(Type.String())),
+    metadata: Type.Optional(Nullable(Obj)),
+    type: Type.Optional(Environment),
+    integration_id: Type.Optional(Nullable(Type.String())),
+    external_trigger_token: Type.Optional(Type.Null()),
     created_at: Type.String({ format: 'date-time' }),
+    expires_at: Type.Optional(Type.String({ format: 'date-time' })),
   },
   { additionalProperties: true },
 );
+
+/** Registered once (app.addSchema) and referenced by $id: components of the API document. */
+/** Shared components of the document (a function: the account schema lists every registered connector's fields). */
+export const components = () => [ErrorBody, linkedAccountSchema()];
 
 export const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });

@@ -6,17 +6,17 @@
 // or failed under CI=true.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { connectSession, type Linkhub, startLinkhub } from '../helpers/linkhub.js';
-import { startStripeStandin, type StripeStandin } from '../stripe-standin/index.js';
-import { chromiumSkip, launchChromium, screenshot } from './browser.js';
-import { ensureDashboardBuilt } from './build.js';
+import type { Page } from 'playwright-core';
+import type { Linkhub } from '../helpers/linkhub.js';
+import type { StripeStandin } from '../stripe-standin/index.js';
+import { chromiumSkip, screenshot } from './browser.js';
+import { type DashboardFixture, startDashboardFixture } from './dashboard-fixture.js';
 
 const PASSWORD = 'browser-logs-password-1';
 
+let fx: DashboardFixture;
 let stripe: StripeStandin;
 let lh: Linkhub;
-let browser: Browser;
 let page: Page;
 let acc: string;
 let rk: string;
@@ -27,12 +27,7 @@ const problems: string[] = [];
 /** Failed responses the test causes on purpose. */
 const expected = [/\/dashboard\/api\/session$/, /\/dashboard\/api\/logs\?.*status=abc/];
 
-async function link(owner: string, key: string): Promise<string> {
-  const { token } = await connectSession(lh, { origin_owner_id: owner.toLowerCase().replace(/\W+/g, '-'), origin_owner_name: owner });
-  const res = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: key } });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id;
-}
+const link = (owner: string, key: string) => fx.link({ id: owner.toLowerCase().replace(/\W+/g, '-'), name: owner }, key);
 
 const call = (path: string, accountId: string, body: Record<string, unknown>) => lh.api('POST', path, body, { headers: { 'x-account-id': accountId } });
 const rows = () => page.locator('tbody tr[data-log-id]');
@@ -41,10 +36,8 @@ const focused = (l: ReturnType<Page['locator']>) => l.evaluate((el) => el === do
 
 describe('dashboard Request logs in Chromium', { skip: chromiumSkip() }, () => {
   before(async () => {
-    await ensureDashboardBuilt();
-    browser = await launchChromium(); // first: without Chromium (CI=true) no server is left running
-    stripe = await startStripeStandin();
-    lh = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_ADMIN_PASSWORD: PASSWORD } });
+    fx = await startDashboardFixture(PASSWORD);
+    ({ stripe, lh } = fx);
     acc = await link('Logs Ltd', stripe.keys.secretTest);
     rk = await link('Denied Co', stripe.keys.restrictedTest);
     assert.equal((await call('/unified/proxy', acc, { method: 'get', path: '/v1/customers?limit=1' })).body.status, 200);
@@ -54,7 +47,7 @@ describe('dashboard Request logs in Chromium', { skip: chromiumSkip() }, () => {
     assert.equal((await call('/actions/rpc', acc, { action: 'stripe_create_customer', body: { email: 'shown@example.com' } })).status, 200);
     assert.equal((await call('/actions/rpc', rk, { action: 'stripe_create_customer', body: { email: 'denied@example.com' } })).status, 403);
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light', baseURL: lh.url });
+    const context = await fx.browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light', baseURL: lh.url });
     page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
@@ -67,16 +60,11 @@ describe('dashboard Request logs in Chromium', { skip: chromiumSkip() }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await lh?.close();
-    await stripe?.close();
+    await fx?.close();
   });
 
   test('the page lists the calls newest first: account owner, source, call, status, duration, retries, Request-Id', async () => {
-    await page.goto('/dashboard');
-    await page.getByLabel('Admin password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Linked accounts' }).waitFor();
+    await fx.signIn(page);
     await nav('Request logs').click();
     const h1 = page.getByRole('heading', { level: 1, name: 'Request logs' });
     await h1.waitFor();

@@ -3,42 +3,30 @@
 // "Authenticate now" with the Hub), API keys and Webhooks; light and dark screenshots to
 // /tmp/linkhub-shots/dashboard-*.png. Without Chromium: skipped, or failed under CI=true.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { basic, connectSession, type Linkhub, startLinkhub } from '../helpers/linkhub.js';
-import { startStripeStandin, type StripeStandin } from '../stripe-standin/index.js';
-import { ensureDashboardBuilt, ensureWebBuilt, HUB_JS } from './build.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { basic, type Linkhub } from '../helpers/linkhub.js';
+import type { StripeStandin } from '../stripe-standin/index.js';
+import { chromiumSkip, screenshot } from './browser.js';
+import { HUB_JS } from './build.js';
+import { type DashboardFixture, type Owner, startDashboardFixture } from './dashboard-fixture.js';
 
-const CHROMIUM = process.env.LINKHUB_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = '/tmp/linkhub-shots';
 const PASSWORD = 'browser-test-password-1';
-const ci = process.env.CI === 'true';
-const haveChromium = existsSync(CHROMIUM);
-const noBrowser = haveChromium ? false : `Chromium not found at ${CHROMIUM}`;
 
+let fx: DashboardFixture;
 let stripe: StripeStandin;
 let lh: Linkhub;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let hubReason: string | false = false;
 let signedOut = false;
 const problems: string[] = [];
 
-async function link(owner: { id: string; name: string }, key: string): Promise<{ id: string }> {
-  const { token } = await connectSession(lh, { origin_owner_id: owner.id, origin_owner_name: owner.name });
-  const res = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: key } });
-  assert.ok(res.status === 201 || res.status === 200, res.text);
-  return res.body;
-}
-
-async function shot(name: string, target: Page = page) {
-  await target.screenshot({ path: join(SHOTS, `dashboard-${name}.png`), fullPage: true });
-}
+const link = async (owner: Owner, key: string) => ({ id: await fx.link(owner, key) });
+const shot = (name: string, target: Page = page) => screenshot(target, `dashboard-${name}`);
 
 /** Fills and submits the Hub form (in a dialog or on the Auth Link page) with a test key. */
 async function completeHub(scope: Page, key: string) {
@@ -52,21 +40,12 @@ async function completeHub(scope: Page, key: string) {
   await hub.getByRole('button', { name: 'Done' }).waitFor({ timeout: 15_000 });
 }
 
-describe('dashboard in Chromium', { skip: ci ? false : noBrowser }, () => {
+describe('dashboard in Chromium', { skip: chromiumSkip() }, () => {
   before(async () => {
-    if (!haveChromium) throw new Error(`CI=true and ${noBrowser}: the browser tests must run in CI`);
-    mkdirSync(SHOTS, { recursive: true });
-    await ensureDashboardBuilt();
-    await ensureWebBuilt();
+    fx = await startDashboardFixture(PASSWORD);
+    ({ stripe, lh } = fx);
     if (!existsSync(HUB_JS)) hubReason = 'hub bundle not built';
-
-    stripe = await startStripeStandin();
-    lh = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_ADMIN_PASSWORD: PASSWORD } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light', baseURL: lh.url });
+    context = await fx.browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light', baseURL: lh.url });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: lh.url });
     page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -82,9 +61,7 @@ describe('dashboard in Chromium', { skip: ci ? false : noBrowser }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await lh?.close();
-    await stripe?.close();
+    await fx?.close();
   });
 
   test('sign in: a wrong password is refused, the right one opens Accounts', async () => {
@@ -172,6 +149,8 @@ describe('dashboard in Chromium', { skip: ci ? false : noBrowser }, () => {
     await dialog.waitFor({ state: 'detached' });
     await row.waitFor({ state: 'detached' });
     await page.locator('.alert-ok').filter({ hasText: /Deleted the account of Beta Ltd/ }).waitFor();
+    // the Delete button went with its row: focus lands on the page heading, not the top of the document
+    await page.waitForFunction(() => document.activeElement?.matches('main h1'));
     const id = (await lh.api('GET', '/accounts?search=org-beta')).body;
     assert.deepEqual(id, []);
   });
@@ -312,6 +291,7 @@ describe('dashboard in Chromium', { skip: ci ? false : noBrowser }, () => {
     await dialog.getByRole('button', { name: 'Revoke key' }).click();
     await dialog.waitFor({ state: 'detached' });
     await row.getByText('Revoked').waitFor();
+    await page.waitForFunction(() => document.activeElement?.matches('main h1'));
     assert.equal((await lh.api('GET', '/accounts', undefined, { auth: basic(key) })).status, 401);
     await shot('api-keys-light');
   });

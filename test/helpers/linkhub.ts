@@ -42,13 +42,18 @@ export interface StartOptions {
 
 export const basic = (key: string) => 'Basic ' + Buffer.from(key + ':').toString('base64');
 
-async function call(url: string, method: string, body: unknown, headers: Record<string, string>): Promise<ApiResponse> {
+/** One HTTP request; a JSON answer is parsed, anything else kept as text. A string body is sent as is. */
+export async function call(url: string, method: string, body: unknown, headers: Record<string, string>): Promise<ApiResponse> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
   }
-  const res = await fetch(url, init);
+  return answer(await fetch(url, init));
+}
+
+/** A fetch answer read whole: JSON parsed when it is JSON, else kept as text. */
+export async function answer(res: Response): Promise<ApiResponse> {
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -80,7 +85,8 @@ export async function startLinkhub(opts: StartOptions): Promise<Linkhub> {
     webhookPollMs: opts.webhookPollMs ?? 100,
     webhookRetryBaseMs: opts.webhookRetryBaseMs ?? 50,
   });
-  const app = await buildApp(services, loggerOptions('info', { write: (line) => void logs.push(line) }));
+  // every answer a response schema would alter (drop or coerce a field) fails with a 500
+  const app = await buildApp(services, loggerOptions('info', { write: (line) => void logs.push(line) }), { checkSerialization: true });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -115,4 +121,23 @@ export async function connectSession(lh: Linkhub, body: Record<string, unknown> 
   const res = await lh.api('POST', '/connect_sessions', { origin_owner_id: 'owner-1', origin_owner_name: 'Acme Inc', ...body });
   if (res.status !== 201) throw new Error(`connect session failed: ${res.status} ${res.text}`);
   return { token: res.body.token, session: res.body };
+}
+
+export interface LinkOptions {
+  /** The Hub row: `stripe-test` unless the key is a live key (then `stripe-production`). */
+  integration?: string;
+  /** Connect-session fields (owner, label, metadata, account_id, …); a fresh owner with `multiple` by default. */
+  session?: Record<string, unknown>;
+}
+
+/**
+ * Links a key the way a customer's user does (connect session, then the Hub's POST /hub/accounts)
+ * and returns the linked account's Hub view (`id`, `provider`, …); fails the test unless it is 201.
+ */
+export async function linkAccount(lh: Linkhub, key: string, o: LinkOptions = {}): Promise<any> {
+  const { token } = await connectSession(lh, { origin_owner_id: `owner-${randomBytes(6).toString('hex')}`, multiple: true, ...o.session });
+  const integration = o.integration ?? (key.includes('_live_') ? 'stripe-production' : 'stripe-test');
+  const res = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: integration, credentials: { api_key: key } });
+  if (res.status !== 201) throw new Error(`linking failed: ${res.status} ${res.text}`);
+  return res.body;
 }

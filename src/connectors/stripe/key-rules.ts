@@ -1,6 +1,6 @@
 // Stripe key rules, checked before any network call. Pure (no Node APIs): the Hub's
 // browser bundle imports this file too, so the user sees the same messages as the server.
-import type { EnvironmentKey, KeyCheck } from '../types.js';
+import type { EnvironmentKey, KeyCheck } from '../keys.js';
 
 const MODE_LABEL: Record<EnvironmentKey, string> = { production: 'Production', test: 'Test Mode' };
 const MODE_WORD: Record<EnvironmentKey, 'live' | 'test'> = { production: 'live', test: 'test' };

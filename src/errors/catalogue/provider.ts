@@ -1,6 +1,6 @@
 // The provider answered a call with a refusal or a failure that Linkhub passes on (POST
 // /actions/rpc and MCP tools; the proxy returns provider answers as data instead). The provider's
-// own error code stays the wire `code` (e.g. Stripe's resource_missing), as StackOne's clients expect.
+// own error code stays the wire `code` (e.g. resource_missing), as StackOne's clients expect.
 import type { ErrorEntry } from './types.js';
 
 const PROVIDER_EXTRAS = ['provider_response', 'provider_errors'] as const;

@@ -33,7 +33,7 @@ export const REQUEST_ERRORS = {
   unknown_integration: {
     status: 400,
     message: 'Unknown integration_id "{integration}"',
-    action: 'Use an integration id of the provider (e.g. stripe-test or stripe-production), or leave integration_id out.',
+    action: 'Use an integration id of the provider (one per environment, as GET /hub/connectors lists them), or leave integration_id out.',
     retryable: false,
   },
   integration_not_available: {

@@ -2,42 +2,20 @@
 // session cookie (never by an API key), errors in the {statusCode, message, timestamp} shape.
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { getConnector } from '../../connectors/registry.js';
-import type { AccountRow } from '../../services/accounts/account-view.js';
+import { dashboardAccountView } from '../../services/accounts/account-view.js';
 import { fail, LinkhubError } from '../../errors/fail.js';
 import { WEBHOOK_EVENTS } from '../../services/webhooks/webhooks.js';
 import type { ConnectSession } from '../../services/accounts/sessions.js';
 import type { RouteContext } from '../context.js';
 import { apiKeyView, deliveryView, endpointView, WebhookEndpointCreate } from '../views.js';
 import { Environment, Nullable } from '../schemas.js';
+import { errors } from '../openapi/errors.js';
+import { ApiKeyCreated, ApiKeyRevoked, DeliveryRetried, WebhookEndpointCreated } from '../wire-schemas.js';
+import { AccountPage, AccountTested, AuthLink, SessionInfo, SignedIn, SignedOut } from './schemas.js';
 import { dashboardLogRoutes } from './logs.js';
 import { clearedCookie, csrfGuard, dashboardActor, requireAdmin, sessionCookie, sessionToken } from './session.js';
 
 export const DEFAULT_LINK_EXPIRY_S = 7 * 24 * 60 * 60;
-
-/** The dashboard's flat view of an account (the key itself never leaves the vault). */
-export function dashboardAccount(a: AccountRow) {
-  const connector = getConnector(a.provider);
-  return {
-    id: a.id,
-    provider: a.provider,
-    provider_name: connector?.name ?? a.provider,
-    environment: a.environment,
-    key_type: a.keyType,
-    key_hint: a.keyHint,
-    status: a.status,
-    status_reasons: a.statusReasons,
-    origin_owner_id: a.originOwnerId,
-    origin_owner_name: a.originOwnerName,
-    origin_username: a.originUsername,
-    label: a.label,
-    external_account_id: a.externalAccountId,
-    external_account_name: a.externalAccountName,
-    last_verified_at: a.lastVerifiedAt?.toISOString() ?? null,
-    created_at: a.createdAt.toISOString(),
-    updated_at: a.updatedAt.toISOString(),
-  };
-}
 
 const Id = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 /** Bodyless calls validate as null; `{}` is accepted too. */
@@ -53,7 +31,6 @@ export const dashboardApiRoutes =
     const secure = () => config.publicUrl.startsWith('https:');
     const authenticate = requireAdmin(adminAuth);
     const csrf = csrfGuard(() => config.publicUrl);
-    const hide = true;
 
     // Nothing here may be cached or framed.
     app.addHook('onSend', async (_request, reply, payload) => {
@@ -79,7 +56,12 @@ export const dashboardApiRoutes =
     app.post(
       '/dashboard/api/session',
       {
-        schema: { hide, body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }) },
+        schema: {
+          summary: 'Sign in with the admin password (sets the session cookie)',
+          security: [],
+          body: Type.Object({ password: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
+          response: { 200: SignedIn, ...errors(401, 429) },
+        },
         onRequest: csrf,
       },
       async (request, reply) => {
@@ -100,7 +82,7 @@ export const dashboardApiRoutes =
       authed.addHook('onRequest', authenticate);
       authed.addHook('onRequest', csrf);
 
-      authed.get('/dashboard/api/session', { schema: { hide } }, async (request) => ({
+      authed.get('/dashboard/api/session', { schema: { summary: 'The signed-in session', response: { 200: SessionInfo, ...errors(401) } } }, async (request) => ({
         signed_in: true,
         expires_at: request.adminSession.expiresAt.toISOString(),
         project: { id: project().id, name: project().name },
@@ -108,7 +90,7 @@ export const dashboardApiRoutes =
         webhook_events: WEBHOOK_EVENTS,
       }));
 
-      authed.delete('/dashboard/api/session', { schema: { hide, body: NoBody } }, async (request, reply) => {
+      authed.delete('/dashboard/api/session', { schema: { summary: 'Sign out', body: NoBody, response: { 200: SignedOut, ...errors(401) } } }, async (request, reply) => {
         await adminAuth.signOut(sessionToken(request));
         reply.header('set-cookie', clearedCookie(secure()));
         return { signed_in: false };
@@ -120,7 +102,8 @@ export const dashboardApiRoutes =
         '/dashboard/api/accounts',
         {
           schema: {
-            hide,
+            summary: 'Linked accounts, newest first (keyset paging with cursor)',
+            response: { 200: AccountPage, ...errors(400, 401) },
             querystring: Type.Object(
               {
                 owner: Type.Optional(Type.String({ maxLength: 255 })),
@@ -141,36 +124,39 @@ export const dashboardApiRoutes =
             { originOwnerId: q.owner || undefined, environment: q.environment, status: q.status ? [q.status] : undefined, search: q.search?.trim() || undefined },
             { cursor: q.cursor || null, limit: q.limit ?? 25 },
           );
-          return { data: page.rows.map(dashboardAccount), next_cursor: page.nextCursor };
+          return { data: page.rows.map(dashboardAccountView), next_cursor: page.nextCursor };
         },
       );
 
-      authed.get('/dashboard/api/accounts/:id', { schema: { hide, params: Id } }, async (request) =>
-        dashboardAccount(await accounts.get(project().id, request.params.id)),
+      authed.get('/dashboard/api/accounts/:id', { schema: { summary: 'One linked account', params: Id, response: { 200: Type.Ref('DashboardAccount'), ...errors(401, 404) } } }, async (request) =>
+        dashboardAccountView(await accounts.get(project().id, request.params.id)),
       );
 
-      authed.post('/dashboard/api/accounts/:id/test', { schema: { hide, params: Id, body: NoBody } }, async (request) => {
+      const testSchema = { summary: 'Run the live key test now', params: Id, body: NoBody, response: { 200: AccountTested, ...errors(401, 404) } };
+      authed.post('/dashboard/api/accounts/:id/test', { schema: testSchema }, async (request) => {
         const { account, outcome } = await accounts.test(project().id, dashboardActor(request), request.params.id);
         return {
           outcome: outcome.result === 'invalid_key' ? outcome.code : outcome.result,
           ok: outcome.result === 'ok',
           message: outcome.result === 'ok' ? 'The key works.' : outcome.message,
           permission: outcome.result === 'missing_permission' ? outcome.permission : null,
-          account: dashboardAccount(account),
+          account: dashboardAccountView(account),
         };
       });
 
-      authed.delete('/dashboard/api/accounts/:id', { schema: { hide, params: Id, body: NoBody } }, async (request) =>
-        dashboardAccount(await accounts.delete(project().id, request.params.id)),
+      const deleteSchema = { summary: 'Delete a linked account (its key is erased)', params: Id, body: NoBody, response: { 200: Type.Ref('DashboardAccount'), ...errors(401, 404) } };
+      authed.delete('/dashboard/api/accounts/:id', { schema: deleteSchema }, async (request) =>
+        dashboardAccountView(await accounts.delete(project().id, request.params.id)),
       );
 
       authed.post(
         '/dashboard/api/accounts/:id/relink',
         {
           schema: {
-            hide,
+            summary: 'A new Auth Link to replace this account\'s key',
             params: Id,
             body: Nullable(Type.Object({ expires_in: Type.Optional(ExpiresIn) }, { additionalProperties: false })),
+            response: { 201: AuthLink, ...errors(401, 404) },
           },
         },
         async (request, reply) => {
@@ -197,7 +183,8 @@ export const dashboardApiRoutes =
         '/dashboard/api/connect_sessions',
         {
           schema: {
-            hide,
+            summary: 'A new Auth Link for an end user to link an account',
+            response: { 201: AuthLink, ...errors(401) },
             body: Type.Object(
               {
                 origin_owner_id: Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' }),
@@ -234,7 +221,7 @@ export const dashboardApiRoutes =
 
       // ---- API keys -----------------------------------------------------------------------------
 
-      authed.get('/dashboard/api/api_keys', { schema: { hide } }, async () =>
+      authed.get('/dashboard/api/api_keys', { schema: { summary: 'API keys, newest first', response: { 200: Type.Array(Type.Ref('ApiKey')), ...errors(401) } } }, async () =>
         (await apiKeys.list(project().id))
           .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
           .map(apiKeyView),
@@ -242,7 +229,13 @@ export const dashboardApiRoutes =
 
       authed.post(
         '/dashboard/api/api_keys',
-        { schema: { hide, body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }) }, { additionalProperties: false }) } },
+        {
+          schema: {
+            summary: 'Create an API key; the key is returned once',
+            body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }) }, { additionalProperties: false }),
+            response: { 201: ApiKeyCreated, ...errors(401) },
+          },
+        },
         async (request, reply) => {
           const name = request.body.name.trim();
           const created = await apiKeys.create(project().id, name);
@@ -250,14 +243,14 @@ export const dashboardApiRoutes =
         },
       );
 
-      authed.delete('/dashboard/api/api_keys/:id', { schema: { hide, params: Id, body: NoBody } }, async (request) => {
+      authed.delete('/dashboard/api/api_keys/:id', { schema: { summary: 'Revoke an API key', params: Id, body: NoBody, response: { 200: ApiKeyRevoked, ...errors(401, 404) } } }, async (request) => {
         await apiKeys.revoke(project().id, request.params.id);
         return { id: request.params.id, revoked: true };
       });
 
       // ---- webhooks -----------------------------------------------------------------------------
 
-      authed.get('/dashboard/api/webhooks', { schema: { hide } }, async () =>
+      authed.get('/dashboard/api/webhooks', { schema: { summary: 'Webhook endpoints, newest first', response: { 200: Type.Array(Type.Ref('WebhookEndpoint')), ...errors(401) } } }, async () =>
         (await webhooks.listEndpoints(project().id)).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).map(endpointView),
       );
 
@@ -265,8 +258,9 @@ export const dashboardApiRoutes =
         '/dashboard/api/webhooks',
         {
           schema: {
-            hide,
+            summary: 'Add a webhook endpoint; the signing secret is returned once',
             body: WebhookEndpointCreate,
+            response: { 201: WebhookEndpointCreated, ...errors(401) },
           },
         },
         async (request, reply) => {
@@ -275,7 +269,8 @@ export const dashboardApiRoutes =
         },
       );
 
-      authed.delete('/dashboard/api/webhooks/:id', { schema: { hide, params: Id, body: NoBody } }, async (request) =>
+      const removeSchema = { summary: 'Remove a webhook endpoint', params: Id, body: NoBody, response: { 200: Type.Ref('WebhookEndpoint'), ...errors(401, 404) } };
+      authed.delete('/dashboard/api/webhooks/:id', { schema: removeSchema }, async (request) =>
         endpointView(await webhooks.deleteEndpoint(project().id, request.params.id)),
       );
 
@@ -283,7 +278,8 @@ export const dashboardApiRoutes =
         '/dashboard/api/webhooks/deliveries',
         {
           schema: {
-            hide,
+            summary: 'Recent deliveries with every attempt',
+            response: { 200: Type.Array(Type.Ref('WebhookDelivery')), ...errors(401) },
             querystring: Type.Object(
               { endpoint_id: Type.Optional(Type.String({ maxLength: 100 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
               { additionalProperties: false },
@@ -298,7 +294,14 @@ export const dashboardApiRoutes =
 
       authed.post(
         '/dashboard/api/webhooks/deliveries/:id/retry',
-        { schema: { hide, params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) }), body: NoBody } },
+        {
+          schema: {
+            summary: 'Deliver again now',
+            params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) }),
+            body: NoBody,
+            response: { 200: DeliveryRetried, ...errors(401, 404) },
+          },
+        },
         async (request) => {
           await webhooks.retry(project().id, request.params.id);
           return { id: request.params.id, status: 'pending' };
@@ -310,7 +313,7 @@ export const dashboardApiRoutes =
       await authed.register(dashboardLogRoutes(ctx));
 
       // Unknown /dashboard/api/* paths: a JSON 404 (after the cookie check), not the SPA page.
-      authed.all('/dashboard/api/*', { schema: { hide } }, async (request) => {
+      authed.all('/dashboard/api/*', { schema: { hide: true } }, async (request) => {
         throw fail('route_not_found', { method: request.method, path: request.url.split('?')[0] });
       });
     });

@@ -6,6 +6,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { RouteContext } from '../context.js';
 import { AUDIT_MAX, getLog, listAudit, listLogs, type Query } from '../log-views.js';
+import { errors } from '../openapi/errors.js';
+import { NamedRequestLogDetail } from '../wire-schemas.js';
+import { AuditPage, LogPage } from './schemas.js';
 
 const Text = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
 const Limit = (max: number, dflt: number) => Type.Optional(Type.Integer({ minimum: 1, maximum: max, default: dflt }));
@@ -36,7 +39,6 @@ export const dashboardLogRoutes =
     const { services } = ctx;
     const { accounts, apiKeys, audit, requestLog } = services;
     const project = () => services.defaultProject.id;
-    const hide = true;
 
     /** Adds account_owner_name and actor_name (an API key's name): two small queries per page. */
     async function named<T extends { account_id: string }>(rows: T[], actor: (r: T) => [type: string, id: string]) {
@@ -54,18 +56,21 @@ export const dashboardLogRoutes =
     }
     const logActor = (r: { source_type: string; source_id: string }): [string, string] => [r.source_type, r.source_id];
 
-    app.get('/dashboard/api/logs', { schema: { hide, querystring: LogQuery } }, async (request) => {
+    const logsSchema = { summary: 'Request logs, newest first, with owner and API key names', querystring: LogQuery, response: { 200: LogPage, ...errors(400, 401) } };
+    app.get('/dashboard/api/logs', { schema: logsSchema }, async (request) => {
       const q = request.query;
       const page = await listLogs(requestLog, project(), q as Query, q.limit ?? 25, 'GET /dashboard/api/logs');
       return { data: await named(page.data, logActor), next: page.next };
     });
 
-    app.get('/dashboard/api/logs/:id', { schema: { hide, params: Type.Object({ id: Type.String({ maxLength: 30 }) }) } }, async (request) => {
+    const logSchema = { summary: 'One request log with its bodies', params: Type.Object({ id: Type.String({ maxLength: 30 }) }), response: { 200: NamedRequestLogDetail, ...errors(401, 404) } };
+    app.get('/dashboard/api/logs/:id', { schema: logSchema }, async (request) => {
       const [log] = await named([await getLog(requestLog, project(), request.params.id)], logActor);
       return log;
     });
 
-    app.get('/dashboard/api/audit', { schema: { hide, querystring: AuditQuery } }, async (request) => {
+    const auditSchema = { summary: 'Credential audit events, newest first', querystring: AuditQuery, response: { 200: AuditPage, ...errors(400, 401) } };
+    app.get('/dashboard/api/audit', { schema: auditSchema }, async (request) => {
       const q = request.query;
       const page = await listAudit(audit, requestLog, project(), q as Query, q.limit ?? 50, 'GET /dashboard/api/audit');
       return { data: await named(page.data, (e) => [e.actor_type, e.actor_id]), next: page.next, max: AUDIT_MAX };

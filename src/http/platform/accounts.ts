@@ -6,7 +6,11 @@ import type { DetailsPatch } from '../../services/accounts/accounts.js';
 import { fail } from '../../errors/fail.js';
 import { apiKeyActor } from '../auth.js';
 import type { RouteContext } from '../context.js';
-import { AccountPatch, AccountsQuery, errorResponses, IdParams } from '../schemas.js';
+import { errors } from '../openapi/errors.js';
+import { AccountPatch, AccountsQuery, IdParams } from '../schemas.js';
+import { AccountMeta } from '../wire-schemas.js';
+
+const Account = Type.Ref('LinkedAccount');
 
 const isEmpty = (v: unknown) => v === undefined || v === null || (typeof v === 'object' && Object.keys(v as object).length === 0);
 
@@ -34,7 +38,7 @@ export const accountRoutes =
 
     app.get(
       '/accounts',
-      { schema: { summary: 'List linked accounts (bare array)', tags, querystring: AccountsQuery, response: errorResponses } },
+      { schema: { summary: 'List linked accounts (bare array)', tags, querystring: AccountsQuery, response: { 200: Type.Array(Account), ...errors(400, 401) } } },
       async (request) => {
         const q = request.query;
         const rows = await accounts.list(
@@ -55,13 +59,13 @@ export const accountRoutes =
       },
     );
 
-    app.get('/accounts/:id', { schema: { summary: 'Get a linked account', tags, params: IdParams, response: errorResponses } }, async (request) =>
+    app.get('/accounts/:id', { schema: { summary: 'Get a linked account', tags, params: IdParams, response: { 200: Account, ...errors(401, 404) } } }, async (request) =>
       accountView(await accounts.get(request.principal.project.id, request.params.id)),
     );
 
     app.get(
       '/accounts/:id/meta',
-      { schema: { summary: 'Account meta', tags, params: IdParams, response: errorResponses } },
+      { schema: { summary: 'Account meta', tags, params: IdParams, response: { 200: AccountMeta, ...errors(401, 404) } } },
       async (request) => {
         const a = await accounts.get(request.principal.project.id, request.params.id);
         return { provider: a.provider, category: 'stackone', models: {} };
@@ -77,7 +81,8 @@ export const accountRoutes =
           tags,
           params: IdParams,
           body: AccountPatch,
-          response: errorResponses,
+          // a new key is tested live: 422 refused by the provider, 502/504 provider down
+          response: { 200: Account, ...errors(400, 401, 404, 422, 502) },
         },
       },
       async (request) => {
@@ -99,7 +104,7 @@ export const accountRoutes =
 
     app.delete(
       '/accounts/:id',
-      { schema: { summary: 'Delete a linked account (its key is erased)', tags, params: IdParams, response: errorResponses } },
+      { schema: { summary: 'Delete a linked account (its key is erased)', tags, params: IdParams, response: { 200: Account, ...errors(401, 404) } } },
       async (request) => accountView(await accounts.delete(request.principal.project.id, request.params.id)),
     );
 
@@ -113,7 +118,7 @@ export const accountRoutes =
           tags,
           params: IdParams,
           response: {
-            ...errorResponses,
+            ...errors(401, 404),
             200: Type.Object({
               outcome: Type.String(),
               message: Type.String(),

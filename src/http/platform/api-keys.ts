@@ -3,16 +3,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { RouteContext } from '../context.js';
 import { apiKeyView } from '../views.js';
-import { Created, errorResponses, IdParams } from '../schemas.js';
+import { errors } from '../openapi/errors.js';
+import { IdParams } from '../schemas.js';
+import { ApiKeyCreated, ApiKeyRevoked } from '../wire-schemas.js';
 
 export const apiKeyRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { apiKeys } = ctx.services;
     app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
-    const tags = ['API keys (Linkhub)'];
+    const tags = ['API keys'];
 
-    app.get('/api_keys', { schema: { summary: 'List API keys', tags, response: errorResponses } }, async (request) =>
+    app.get('/api_keys', { schema: { summary: 'List API keys', tags, response: { 200: Type.Array(Type.Ref('ApiKey')), ...errors(401) } } }, async (request) =>
       (await apiKeys.list(request.principal.project.id)).map(apiKeyView),
     );
 
@@ -23,7 +25,7 @@ export const apiKeyRoutes =
           summary: 'Create an API key; the key is returned once',
           tags,
           body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
-          response: { ...errorResponses, 201: Created },
+          response: { 201: ApiKeyCreated, ...errors(400, 401) },
         },
       },
       async (request, reply) => {
@@ -32,7 +34,7 @@ export const apiKeyRoutes =
       },
     );
 
-    app.delete('/api_keys/:id', { schema: { summary: 'Revoke an API key', tags, params: IdParams, response: errorResponses } }, async (request) => {
+    app.delete('/api_keys/:id', { schema: { summary: 'Revoke an API key', tags, params: IdParams, response: { 200: ApiKeyRevoked, ...errors(401, 404) } } }, async (request) => {
       await apiKeys.revoke(request.principal.project.id, request.params.id);
       return { id: request.params.id, revoked: true };
     });

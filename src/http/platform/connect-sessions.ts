@@ -6,7 +6,8 @@ import type { ConnectSession } from '../../services/accounts/sessions.js';
 import { fail } from '../../errors/fail.js';
 import type { RouteContext } from '../context.js';
 import { sendError } from '../errors.js';
-import { ConnectSessionCreate, ConnectSessionView, errorResponses } from '../schemas.js';
+import { errors } from '../openapi/errors.js';
+import { ConnectSessionCreate, ConnectSessionView } from '../schemas.js';
 
 export function sessionView(s: ConnectSession, organizationId: number, orgType: 'string' | 'number') {
   return {
@@ -42,7 +43,7 @@ export const connectSessionRoutes =
           summary: 'Create a connect session (token and Auth Link) for one end user',
           tags: ['Connect sessions'],
           body: ConnectSessionCreate,
-          response: { ...errorResponses, 201: Type.Object({ ...ConnectSessionView.properties, token: Type.String(), auth_link_url: Type.String() }, { additionalProperties: true }) },
+          response: { ...errors(400, 401, 404), 201: Type.Object({ ...ConnectSessionView.properties, token: Type.String(), auth_link_url: Type.String() }, { additionalProperties: true }) },
         },
       },
       async (request, reply) => {
@@ -84,7 +85,7 @@ export const connectSessionRoutes =
           summary: 'Check a connect-session token and return its session',
           tags: ['Connect sessions'],
           body: Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-          response: { ...errorResponses, 201: ConnectSessionView },
+          response: { ...errors(400, 401), 201: ConnectSessionView },
         },
       },
       async (request, reply) => {

@@ -3,16 +3,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { RouteContext } from '../context.js';
 import { deliveryView, endpointView, WebhookEndpointCreate } from '../views.js';
-import { Created, errorResponses, IdParams } from '../schemas.js';
+import { errors } from '../openapi/errors.js';
+import { IdParams } from '../schemas.js';
+import { DeliveryRetried, WebhookEndpointCreated } from '../wire-schemas.js';
 
 export const webhookRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { webhooks } = ctx.services;
     app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
-    const tags = ['Webhooks (Linkhub)'];
+    const tags = ['Webhooks'];
 
-    app.get('/webhooks', { schema: { summary: 'List webhook endpoints', tags, response: errorResponses } }, async (request) =>
+    app.get('/webhooks', { schema: { summary: 'List webhook endpoints', tags, response: { 200: Type.Array(Type.Ref('WebhookEndpoint')), ...errors(401) } } }, async (request) =>
       (await webhooks.listEndpoints(request.principal.project.id)).map(endpointView),
     );
 
@@ -23,7 +25,7 @@ export const webhookRoutes =
           summary: 'Add a webhook endpoint; the signing secret is returned once',
           tags,
           body: WebhookEndpointCreate,
-          response: { ...errorResponses, 201: Created },
+          response: { 201: WebhookEndpointCreated, ...errors(400, 401) },
         },
       },
       async (request, reply) => {
@@ -32,7 +34,7 @@ export const webhookRoutes =
       },
     );
 
-    app.delete('/webhooks/:id', { schema: { summary: 'Remove a webhook endpoint', tags, params: IdParams, response: errorResponses } }, async (request) =>
+    app.delete('/webhooks/:id', { schema: { summary: 'Remove a webhook endpoint', tags, params: IdParams, response: { 200: Type.Ref('WebhookEndpoint'), ...errors(401, 404) } } }, async (request) =>
       endpointView(await webhooks.deleteEndpoint(request.principal.project.id, request.params.id)),
     );
 
@@ -43,7 +45,7 @@ export const webhookRoutes =
           summary: 'Recent deliveries with every attempt',
           tags,
           querystring: Type.Object({ endpoint_id: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }),
-          response: errorResponses,
+          response: { 200: Type.Array(Type.Ref('WebhookDelivery')), ...errors(400, 401) },
         },
       },
       async (request) => {
@@ -54,7 +56,7 @@ export const webhookRoutes =
 
     app.post(
       '/webhooks/deliveries/:id/retry',
-      { schema: { summary: 'Deliver again now', tags, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), response: errorResponses } },
+      { schema: { summary: 'Deliver again now', tags, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), response: { 200: DeliveryRetried, ...errors(401, 404) } } },
       async (request) => {
         await webhooks.retry(request.principal.project.id, request.params.id);
         return { id: request.params.id, status: 'pending' };

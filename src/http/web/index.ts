@@ -21,7 +21,7 @@ interface Built {
 }
 
 /** Reads the built bundle, re-reading it when the file changes (a rebuild needs no restart). */
-function bundleReader(path: string) {
+export function bundleReader(path: string) {
   let cached: Built | null = null;
   return (): Built | null => {
     let st;
@@ -51,7 +51,7 @@ const notModified = (request: FastifyRequest, etag: string) =>
     .map((t) => t.trim().replace(/^W\//, ''))
     .includes(etag);
 
-function sendStatic(request: FastifyRequest, reply: FastifyReply, built: Built, type: string, cacheControl: string) {
+export function sendStatic(request: FastifyRequest, reply: FastifyReply, built: Built, type: string, cacheControl: string) {
   reply
     .header('content-type', type)
     .header('cache-control', cacheControl)

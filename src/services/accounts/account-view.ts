@@ -1,15 +1,15 @@
 // The StackOne `LinkedAccount` shape of an account, plus Linkhub's documented extra fields.
 // The key itself never appears: only `credentials.api_key` redacted and `key_hint`.
 import { getConnector } from '../../connectors/registry.js';
+import type { ConnectorDefinition } from '../../connectors/types.js';
 import type { accounts } from '../../store/schema.js';
 
 export type AccountRow = typeof accounts.$inferSelect;
 
 export const REDACTED_PREFIX = '__secretvalue:**redacted**';
 
-export function accountView(a: AccountRow) {
-  const connector = getConnector(a.provider);
-  const secretField = connector?.field.key ?? 'api_key';
+/** What every view of an account shows (never the key: only its last four characters). */
+function shared(a: AccountRow, connector: ConnectorDefinition | undefined) {
   return {
     id: a.id,
     provider: a.provider,
@@ -19,21 +19,33 @@ export function accountView(a: AccountRow) {
     origin_owner_id: a.originOwnerId,
     origin_owner_name: a.originOwnerName,
     origin_username: a.originUsername,
-    credentials: { [secretField]: REDACTED_PREFIX + a.keyHint },
-    setup_information: {},
     label: a.label,
-    metadata: a.metadata ?? {},
-    type: a.environment,
-    created_at: a.createdAt.toISOString(),
-    updated_at: a.updatedAt.toISOString(),
-    // Linkhub additions
     environment: a.environment,
     key_type: a.keyType,
     key_hint: a.keyHint,
     last_verified_at: a.lastVerifiedAt?.toISOString() ?? null,
+    created_at: a.createdAt.toISOString(),
+    updated_at: a.updatedAt.toISOString(),
+  };
+}
+
+/** StackOne's LinkedAccount (platform API, webhooks), with Linkhub's fields. */
+export function accountView(a: AccountRow) {
+  const connector = getConnector(a.provider);
+  return {
+    ...shared(a, connector),
+    credentials: { [connector?.field.key ?? 'api_key']: REDACTED_PREFIX + a.keyHint },
+    setup_information: {},
+    metadata: a.metadata ?? {},
+    type: a.environment,
     // the provider's own account, under the connector's field names (e.g. `<provider>_account_id`)
     ...(connector ? { [connector.accountFields.id]: a.externalAccountId, [connector.accountFields.name]: a.externalAccountName } : {}),
   };
+}
+
+/** The Dashboard's flat view: the provider's own account under neutral names. */
+export function dashboardAccountView(a: AccountRow) {
+  return { ...shared(a, getConnector(a.provider)), external_account_id: a.externalAccountId, external_account_name: a.externalAccountName };
 }
 
 export type AccountView = ReturnType<typeof accountView>;

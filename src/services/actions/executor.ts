@@ -189,7 +189,7 @@ export class ActionExecutor {
       const params = { action: action.name, permission: String(perm), label: perm ? p.label(perm) : 'unknown', provider: connector.name, grant_hint: p.grantHint(perm) };
       return fail('action_missing_permission', params, { action: action.name, permission: perm, grant_hint: p.grantHint(null), provider_response, provider_errors });
     }
-    // The provider's own code stays the wire code (Stripe's resource_missing …): StackOne's clients read it.
+    // The provider's own code stays the wire code (resource_missing …): StackOne's clients read it.
     const answer = { status, code: pe?.code ?? pe?.type ?? null };
     const extra = { param: pe?.param ?? undefined, provider_response, provider_errors, request_id: response.requestId };
     if (r.rateLimited) return providerFailure('provider_rate_limited', { status, code: pe?.code ?? null }, { provider: connector.name, provider_response }, extra);

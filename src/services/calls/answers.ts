@@ -22,7 +22,7 @@ export function closedToRestrictedMessage(connector: ConnectorDefinition): strin
   return renderMessage('not_available_to_restricted_keys', { what: 'This endpoint', secret_key: connector.keyNames.secret });
 }
 
-/** "This account's restricted Stripe key lacks the 'rak_x' permission (X: Read). Grant 'rak_x': …" */
+/** "This account's restricted <provider> key lacks the 'rak_x' permission (X: Read). Grant 'rak_x': …" */
 export function missingPermissionMessage(connector: ConnectorDefinition, permission: string | null): string {
   const p = connector.api.permissions;
   const named = permission ? `'${permission}' permission (${p.label(permission)})` : "'unknown' permission";

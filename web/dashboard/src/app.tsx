@@ -1,65 +1,13 @@
 // The dashboard shell: session check and sign-in, header with navigation, theme and sign-out,
-// and a tiny History-API router over /dashboard/*.
+// and a tiny History-API router over /dashboard/* (the pages are in routes.tsx).
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage, setSignedOutHandler, type SessionInfo } from './api.js';
-import { Announcer, announce } from './components.js';
-import { AccountsPage } from './pages/accounts.js';
-import { ApiKeysPage } from './pages/api-keys.js';
-import { LinkPage } from './pages/link.js';
-import { LogsPage } from './pages/logs.js';
-import { WebhooksPage } from './pages/webhooks.js';
-
-export type Theme = 'light' | 'dark';
-type ThemePref = 'system' | Theme;
-
-export interface PageProps {
-  session: SessionInfo;
-  theme: Theme;
-  navigate(path: string): void;
-}
-
-const ROUTES: { path: string; label: string; title: string; render(p: PageProps): ComponentChildren }[] = [
-  { path: '/dashboard/accounts', label: 'Accounts', title: 'Linked accounts', render: (p) => <AccountsPage {...p} /> },
-  { path: '/dashboard/link', label: 'Link account', title: 'Link an account', render: (p) => <LinkPage {...p} /> },
-  { path: '/dashboard/keys', label: 'API keys', title: 'API keys', render: (p) => <ApiKeysPage {...p} /> },
-  { path: '/dashboard/webhooks', label: 'Webhooks', title: 'Webhooks', render: (p) => <WebhooksPage {...p} /> },
-  { path: '/dashboard/logs', label: 'Request logs', title: 'Request logs', render: (p) => <LogsPage {...p} /> },
-];
-
-function routeFor(pathname: string) {
-  const path = pathname.replace(/\/+$/, '') || '/dashboard';
-  return ROUTES.find((r) => r.path === path) ?? ROUTES[0];
-}
-
-function useTheme(): [ThemePref, (t: ThemePref) => void, Theme] {
-  const stored = (() => {
-    try {
-      return localStorage.getItem('linkhub-theme');
-    } catch {
-      return null;
-    }
-  })();
-  const [pref, setPref] = useState<ThemePref>(stored === 'light' || stored === 'dark' ? stored : 'system');
-  const media = window.matchMedia('(prefers-color-scheme: dark)');
-  const [systemDark, setSystemDark] = useState(media.matches);
-  useEffect(() => {
-    const on = (e: MediaQueryListEvent) => setSystemDark(e.matches);
-    media.addEventListener('change', on);
-    return () => media.removeEventListener('change', on);
-  }, []);
-  const resolved: Theme = pref === 'system' ? (systemDark ? 'dark' : 'light') : pref;
-  useEffect(() => {
-    document.documentElement.dataset.theme = resolved;
-    try {
-      if (pref === 'system') localStorage.removeItem('linkhub-theme');
-      else localStorage.setItem('linkhub-theme', pref);
-    } catch {
-      /* storage unavailable */
-    }
-  }, [pref, resolved]);
-  return [pref, setPref, resolved];
-}
+import { Announcer, announce } from './components/announcer.js';
+import { Logo } from './logo.js';
+import { ROUTES, routeFor } from './routes.js';
+import { SignIn } from './sign-in.js';
+import { type ThemePref, useTheme } from './theme.js';
 
 export function App() {
   const [session, setSession] = useState<SessionInfo | null | 'loading'>('loading');
@@ -207,79 +155,3 @@ function Page(p: { title: string; children: ComponentChildren }) {
   );
 }
 let firstPage = true;
-
-function SignIn(p: { expired: boolean; onSignedIn(): Promise<void> }) {
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
-  return (
-    <main class="center-page" id="main">
-      <form
-        class="card signin"
-        aria-labelledby="signin-title"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          if (busy) return;
-          setBusy(true);
-          setError(null);
-          try {
-            await api('POST', '/session', { password });
-            setPassword('');
-            await p.onSignedIn();
-          } catch (err) {
-            setError(err instanceof ApiError && err.status === 401 ? 'That password is not right. Try again.' : errorMessage(err));
-            setBusy(false);
-            input.current?.focus();
-          }
-        }}
-      >
-        <div class="brand brand-lg">
-          <Logo />
-          <span>Linkhub</span>
-        </div>
-        <h1 id="signin-title">Sign in to the dashboard</h1>
-        {p.expired && (
-          <p class="alert alert-warn" role="status">
-            Your session ended. Sign in again to continue.
-          </p>
-        )}
-        <div class="field">
-          <label for="password">Admin password</label>
-          <input
-            ref={input}
-            id="password"
-            type="password"
-            autocomplete="current-password"
-            required
-            autoFocus
-            value={password}
-            aria-invalid={error ? 'true' : undefined}
-            aria-describedby={error ? 'signin-error' : 'signin-hint'}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-          />
-          <p class="hint" id="signin-hint">
-            Set with <code>LINKHUB_ADMIN_PASSWORD</code>, or printed once when Linkhub first started.
-          </p>
-        </div>
-        {error && (
-          <p class="alert alert-error" role="alert" id="signin-error">
-            {error}
-          </p>
-        )}
-        <button type="submit" class="btn btn-primary btn-block" aria-disabled={busy ? 'true' : undefined}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
-      </form>
-    </main>
-  );
-}
-
-function Logo() {
-  return (
-    <svg class="logo" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
-      <rect x="1" y="1" width="22" height="22" rx="6" fill="currentColor" />
-      <path d="M9.5 14.5l5-5M8 11.5l-1.2 1.2a2.6 2.6 0 003.7 3.7l1.2-1.2M16 12.5l1.2-1.2a2.6 2.6 0 00-3.7-3.7l-1.2 1.2" stroke="var(--on-primary)" stroke-width="1.8" fill="none" stroke-linecap="round" />
-    </svg>
-  );
-}

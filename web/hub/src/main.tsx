@@ -2,7 +2,7 @@
 // with its own shadow DOM and styles. Fires `success` ({detail: {id, provider}}) and `close`;
 // inside an iframe it also posts {type: 'AccountConnected', account} to the parent window.
 import { render } from 'preact';
-import { Hub, type Mode } from './app.js';
+import { Hub, type Mode } from './hub.js';
 import css from './styles.css?inline';
 
 type Account = { id: string; provider: string };

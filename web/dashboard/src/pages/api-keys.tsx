@@ -2,8 +2,11 @@
 // hint and last use, revoke (with confirmation; the key stops working at once).
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage, type ApiKey } from '../api.js';
-import type { PageProps } from '../app.js';
-import { announce, ConfirmDialog, ErrorAlert, SecretOnce, Time } from '../components.js';
+import { announce } from '../components/announcer.js';
+import { SecretOnce } from '../components/copy-field.js';
+import { ConfirmDialog } from '../components/dialog.js';
+import { ErrorAlert, Time } from '../components/display.js';
+import type { PageProps } from '../page.js';
 
 export function ApiKeysPage(_p: PageProps) {
   const [keys, setKeys] = useState<ApiKey[] | null>(null);
@@ -153,12 +156,7 @@ export function ApiKeysPage(_p: PageProps) {
         <ConfirmDialog
           title="Revoke this API key?"
           confirmLabel="Revoke key"
-          onClose={() => {
-            setRevoke(null);
-            setTimeout(() => {
-              if (document.activeElement === document.body) document.querySelector<HTMLElement>('main h1')?.focus();
-            }, 50);
-          }}
+          onClose={() => setRevoke(null)}
           onConfirm={async () => {
             await api('DELETE', `/api_keys/${encodeURIComponent(revoke.id)}`);
             announce(`API key ${revoke.name} revoked`);

@@ -2,30 +2,12 @@
 // (expires in 7 days by default) with a copy button, or the Hub right here ("Authenticate now").
 import { useState } from 'preact/hooks';
 import { api, ApiError, errorMessage, type AuthLink } from '../api.js';
-import type { PageProps } from '../app.js';
-import { announce, CopyField, HubDialog, Time, type HubLinked } from '../components.js';
-
-export const EXPIRIES = [
-  { seconds: 60 * 60, label: '1 hour' },
-  { seconds: 24 * 60 * 60, label: '1 day' },
-  { seconds: 7 * 24 * 60 * 60, label: '7 days' },
-  { seconds: 30 * 24 * 60 * 60, label: '30 days' },
-];
-
-export function ExpirySelect(p: { id: string; value: number; onChange(v: number): void }) {
-  return (
-    <div class="field">
-      <label for={p.id}>Link expires after</label>
-      <select id={p.id} value={String(p.value)} onChange={(e) => p.onChange(Number(e.currentTarget.value))}>
-        {EXPIRIES.map((x) => (
-          <option key={x.seconds} value={String(x.seconds)}>
-            {x.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
+import { announce } from '../components/announcer.js';
+import { CopyField } from '../components/copy-field.js';
+import { Time } from '../components/display.js';
+import { EXPIRIES, ExpirySelect } from '../components/expiry-select.js';
+import { HubDialog, type HubLinked } from '../components/hub.js';
+import type { PageProps } from '../page.js';
 
 interface Form {
   ownerId: string;

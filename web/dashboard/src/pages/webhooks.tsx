@@ -2,9 +2,12 @@
 // endpoints, and recent deliveries with status, attempts and a Retry button (refreshed every 4 s).
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage, type Delivery, type WebhookEndpoint } from '../api.js';
-import type { PageProps } from '../app.js';
-import { announce, ConfirmDialog, ErrorAlert, SecretOnce, StatusBadge, Time, usePoll } from '../components.js';
-import { POLL_MS } from './accounts.js';
+import { announce } from '../components/announcer.js';
+import { SecretOnce } from '../components/copy-field.js';
+import { ConfirmDialog } from '../components/dialog.js';
+import { ErrorAlert, StatusBadge, Time } from '../components/display.js';
+import { POLL_MS, usePoll } from '../hooks/use-poll.js';
+import type { PageProps } from '../page.js';
 
 export function WebhooksPage(p: PageProps) {
   const allEvents = p.session.webhook_events;
@@ -258,12 +261,7 @@ export function WebhooksPage(p: PageProps) {
         <ConfirmDialog
           title="Remove this endpoint?"
           confirmLabel="Remove endpoint"
-          onClose={() => {
-            setRemove(null);
-            setTimeout(() => {
-              if (document.activeElement === document.body) document.querySelector<HTMLElement>('main h1')?.focus();
-            }, 50);
-          }}
+          onClose={() => setRemove(null)}
           onConfirm={async () => {
             await api('DELETE', `/webhooks/${encodeURIComponent(remove.id)}`);
             announce('Endpoint removed');
