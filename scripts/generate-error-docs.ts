@@ -61,10 +61,10 @@ export function renderErrorDocs(): string {
     const s = errorEntry(name).status;
     groups.set(s, [...(groups.get(s) ?? []), name]);
   }
-  const order = [...groups.keys()].sort((a, b) => (a === 'provider' ? 1 : b === 'provider' ? -1 : a - b));
-  const sections = order.map((status) => {
+  const order = [...groups].sort(([a], [b]) => (a === 'provider' ? 1 : b === 'provider' ? -1 : a - b));
+  const sections = order.map(([status, names]) => {
     const title = status === 'provider' ? "The provider's status (4xx, passed through)" : `${status} ${STATUS_CODES[status] ?? ''}`.trim();
-    const rows = groups.get(status)!.map((n) => row(n, errorEntry(n)));
+    const rows = names.map((n) => row(n, errorEntry(n)));
     return [`## ${title}`, '', '| Code | Message | What to do | Retryable | Extra fields |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
   });
   return [INTRO.trimEnd(), ...sections].join('\n\n') + '\n';

@@ -8,7 +8,7 @@
 // documenting it and showing how it happens.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { ERROR_DOCS, renderErrorDocs } from '../scripts/generate-error-docs.js';
 import { getConnector, registerConnector } from '../src/connectors/registry.js';
 import { codeOf, ERROR_DOMAINS, type ErrorName, errorEntry, errorNames, templateParams } from '../src/errors/catalogue.js';
@@ -16,13 +16,22 @@ import { authRecipes, notFoundRecipes } from './error-catalogue/recipes-auth.js'
 import { callRecipes, providerRecipes } from './error-catalogue/recipes-calls.js';
 import { linkingRecipes, requestRecipes } from './error-catalogue/recipes-requests.js';
 import { serverRecipes } from './error-catalogue/recipes-server.js';
-import { type Answer, type Recipe, startWorld, type World } from './error-catalogue/world.js';
+import { type Answer, type Recipe, type World, worldOf } from './error-catalogue/world.js';
 import { fakepayConnector } from './fake-connector/connector.js';
+import { useLinkhub } from './helpers/fixture.js';
 
 const RECIPE_FILES = [authRecipes, notFoundRecipes, requestRecipes, linkingRecipes, callRecipes, providerRecipes, serverRecipes];
 const RECIPES: Record<string, Recipe> = Object.assign({}, ...RECIPE_FILES);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+
+// A second connector (test/fake-connector), registered before Linkhub starts: action_not_for_account needs one.
+if (!getConnector(fakepayConnector.key)) registerConnector(fakepayConnector);
+let w: World;
+useLinkhub({}, async (f) => {
+  w = await worldOf(f);
+});
+after(() => w?.close());
 
 /** A template as a pattern: each `{param}` stands for any text (possibly empty). */
 const templatePattern = (t: string) =>
@@ -84,13 +93,6 @@ describe('docs/errors.md', () => {
 });
 
 describe('every entry is reachable over HTTP', () => {
-  let w: World;
-  before(async () => {
-    if (!getConnector(fakepayConnector.key)) registerConnector(fakepayConnector); // a second connector, for action_not_for_account
-    w = await startWorld();
-  });
-  after(() => w?.close());
-
   for (const name of errorNames()) {
     test(name, async () => {
       const recipe = RECIPES[name];

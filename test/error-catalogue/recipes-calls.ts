@@ -38,8 +38,8 @@ export const callRecipes: Recipes = {
     const { account } = await w.freshAccount(lh);
     const answers = await Promise.all([1, 2, 3].map(() => w.proxy(account, { path: '/v1/customers?limit=1' }, lh)));
     const limited = answers.find((a) => a.status === 429);
-    if (!/^\d+$/.test(limited?.headers?.get('retry-after') ?? '')) throw new Error('no Retry-After header');
-    return limited!;
+    if (!limited || !/^\d+$/.test(limited.headers?.get('retry-after') ?? '')) throw new Error(`no 429 with Retry-After: ${answers.map((a) => a.status)}`);
+    return limited;
   },
   async provider_timeout(w) {
     const lh = await w.extra({ LINKHUB_STRIPE_TIMEOUT_MS: '300' });

@@ -1,14 +1,15 @@
-// What the error catalogue's recipes (recipes-*.ts) run against: one real Linkhub over HTTP, the
-// Stripe stand-in with its keys and fault injection, linked accounts of each kind, and helpers for
-// raw requests (exact bytes, exact sockets), the Hub, the proxy, actions and MCP tool calls. Recipes
-// that need another configuration (a tight throttle, a short timeout, a closed client) start their
-// own Linkhub with extra(), closed with the world.
+// What the error catalogue's recipes (recipes-*.ts) run against: the file's Linkhub and Stripe
+// stand-in (useLinkhub), linked accounts of each kind, and helpers for raw requests (exact bytes,
+// exact sockets), the Hub, the proxy, actions and MCP tool calls. Recipes that need another
+// configuration (a tight throttle, a short timeout, a closed client) start their own Linkhub with
+// extra(), closed with the world.
 import { connect } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ErrorName } from '../../src/errors/catalogue.js';
-import { basic, connectSession, type Linkhub, startLinkhub } from '../helpers/linkhub.js';
-import { MAIN_ACCOUNT_ID, startStripeStandin, type StripeStandin } from '../stripe-standin/index.js';
+import type { Fixture } from '../helpers/fixture.js';
+import { answer, basic, connectSession, type Linkhub, linkAccount, startLinkhub } from '../helpers/linkhub.js';
+import { MAIN_ACCOUNT_ID, type StripeStandin } from '../stripe-standin/index.js';
 
 /** An error as a recipe saw it: the HTTP status and the parsed body (a tool result's `error` for MCP). */
 export interface Answer {
@@ -37,7 +38,7 @@ export interface World {
   socket(text: string): Promise<Answer>;
   /** A connect session's token (test-mode unless `type` says otherwise). */
   hubToken(body?: Record<string, unknown>, lh?: Linkhub): Promise<string>;
-  /** Links a key through the Hub (stripe-test) and returns the account id. */
+  /** Links a key through the Hub and returns the account id. */
   link(key: string, lh?: Linkhub): Promise<string>;
   /** A new key of the main account, linked. */
   freshAccount(lh?: Linkhub): Promise<{ key: string; account: string }>;
@@ -45,10 +46,11 @@ export interface World {
   rpc(account: string, body: Record<string, unknown>, lh?: Linkhub): Promise<Answer>;
   /** tools/call on /mcp; a failing tool's `structuredContent.error` as the answer. */
   tool(account: string, name: string, args: Record<string, unknown>, query?: Record<string, string>): Promise<Answer>;
-  /** Another Linkhub on the same stand-in (or `stripeApiBase`), with extra environment. */
+  /** Another Linkhub on the same stand-in (or `stripeApiBase`), with extra environment; closed by close(). */
   extra(env: Record<string, string>, stripeApiBase?: string): Promise<Linkhub>;
   /** A stand-in of a provider whose answers Linkhub cannot read: JSON for the live test, text otherwise. */
   unreadableProvider(): Promise<string>;
+  /** Closes what the recipes started (the fixture closes the file's Linkhub and stand-in). */
   close(): Promise<void>;
 }
 
@@ -74,17 +76,14 @@ function rawSocket(port: number, text: string): Promise<Answer> {
   });
 }
 
-export async function startWorld(): Promise<World> {
-  const stripe = await startStripeStandin();
-  const lh = await startLinkhub({ stripeApiBase: stripe.url });
+export async function worldOf({ lh, stripe }: Fixture): Promise<World> {
   const started: Linkhub[] = [];
   const servers: Server[] = [];
 
   async function raw(method: string, path: string, o: { body?: string; headers?: Record<string, string>; auth?: string | false; lh?: Linkhub } = {}): Promise<Answer> {
     const target = o.lh ?? lh;
     const headers = { ...(o.auth === false ? {} : { authorization: o.auth ?? basic(target.apiKey) }), ...o.headers };
-    const res = await fetch(target.url + path, { method, headers, body: o.body });
-    return { status: res.status, body: parse(await res.text()), headers: res.headers };
+    return answer(await fetch(target.url + path, { method, headers, body: o.body }));
   }
   const json = (method: string, path: string, body: unknown, headers: Record<string, string> = {}, target = lh) =>
     raw(method, path, { body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers }, lh: target });
@@ -92,11 +91,7 @@ export async function startWorld(): Promise<World> {
   const hubToken = async (body: Record<string, unknown> = {}, target = lh) =>
     (await connectSession(target, { origin_owner_id: `errors-${Math.random()}`, origin_owner_name: 'Errors Inc', multiple: true, type: 'test', ...body })).token;
 
-  async function link(key: string, target = lh): Promise<string> {
-    const res = await target.hub(await hubToken({}, target), 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: key } });
-    if (res.status !== 201) throw new Error(`link failed: ${res.status} ${res.text}`);
-    return res.body.id;
-  }
+  const link = async (key: string, target = lh): Promise<string> => (await linkAccount(target, key)).id;
 
   const restrictedKey = stripe.world.addKey({ kind: 'rk', mode: 'test', account: MAIN_ACCOUNT_ID, permissions: { customer: 'read', charge: 'read' } });
   const accounts = { secret: await link(stripe.keys.secretTest), restricted: await link(restrictedKey) };
@@ -141,8 +136,6 @@ export async function startWorld(): Promise<World> {
     async close() {
       for (const other of started) await other.close().catch(() => {});
       for (const s of servers) s.close();
-      await lh.close();
-      await stripe.close();
     },
   };
 }
