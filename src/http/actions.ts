@@ -6,7 +6,7 @@ import { fail } from '../errors/fail.js';
 import { apiKeyActor } from './auth.js';
 import type { RouteContext } from './context.js';
 import { accountIdHeader, retryAfterHeader } from './proxy.js';
-import { errors } from './openapi/errors.js';
+import { errors, errorsOrProvider } from './openapi/errors.js';
 import { Nullable } from './schemas.js';
 import { ActionSearchResults, ActionsMeta, OptionalAccountIdHeader, Page, RpcResult } from './wire-schemas.js';
 
@@ -128,7 +128,7 @@ export const actionRoutes =
           querystring: Type.Object({ sync: Type.Optional(Type.Unknown()), run_id: Type.Optional(Type.Unknown()), debug: Type.Optional(Type.Unknown()) }, { additionalProperties: true }),
           docOnly: { headers: OptionalAccountIdHeader },
           // the provider's own 4xx pass through with their status (402, 409, …) and code
-          response: { 200: RpcResult, ...errors(400, 401, 402, 403, 404, 409, 412, 429, 502, 503, 504) },
+          response: { 200: RpcResult, ...errors(401, 403, 412, 429, 501, 502, 503, 504), ...errorsOrProvider(400, 402, 404, 409, 422) },
         },
       },
       async (request) => {

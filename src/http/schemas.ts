@@ -5,16 +5,6 @@ import { connectors } from '../connectors/registry.js';
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Obj = Type.Record(Type.String(), Type.Unknown());
 
-export const ErrorBody = Type.Object(
-  {
-    statusCode: Type.Integer(),
-    message: Type.String(),
-    timestamp: Type.String({ format: 'date-time' }),
-    code: Type.Optional(Type.String({ description: 'Linkhub: machine-readable reason, e.g. key_mode_mismatch, invalid_key, missing_permission' })),
-  },
-  { $id: 'ErrorBody', additionalProperties: true },
-);
-
 export const Environment = Type.Union([Type.Literal('production'), Type.Literal('test')]);
 
 export const ConnectSessionCreate = Type.Object(
@@ -134,6 +124,6 @@ export const ConnectSessionView = Type.Object(
 
 /** Registered once (app.addSchema) and referenced by $id: components of the API document. */
 /** Shared components of the document (a function: the account schema lists every registered connector's fields). */
-export const components = () => [ErrorBody, linkedAccountSchema()];
+export const components = () => [linkedAccountSchema()];
 
 export const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });

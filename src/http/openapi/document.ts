@@ -7,6 +7,7 @@ import type { TSchema } from 'typebox';
 import { DASHBOARD_COMPONENTS } from '../dashboard/schemas.js';
 import { components } from '../schemas.js';
 import { RESPONSE_COMPONENTS } from '../wire-schemas.js';
+import { errorComponents } from './errors.js';
 import { describeRoute } from './operations.js';
 
 /**
@@ -50,7 +51,7 @@ const swaggerOptions: FastifyDynamicSwaggerOptions = {
       version: '0.1.0',
       description:
         'Wire-compatible with StackOne\'s public API (connect sessions, accounts, connectors meta, proxy, actions, MCP, request logs, /hub/*), ' +
-        'plus Linkhub additions marked "Linkhub". Every error is `{statusCode, message, timestamp, code?, …}` (ErrorBody).',
+        'plus Linkhub additions marked "Linkhub". Every error is `{statusCode, message, timestamp, code, …}`, its `code` one of the error catalogue\'s (docs/errors.md).',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     tags: TAGS,
@@ -64,7 +65,7 @@ const swaggerOptions: FastifyDynamicSwaggerOptions = {
     },
     security: [{ basic: [] }, { bearer: [] }],
   },
-  // Components are named by their $id (LinkedAccount, ErrorBody, …) instead of def-0, def-1.
+  // Components are named by their $id (LinkedAccount, Error404, …) instead of def-0, def-1.
   refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   transform: ({ schema, url }) => {
     if (!schema?.docOnly) return { schema, url };
@@ -77,7 +78,7 @@ const swaggerOptions: FastifyDynamicSwaggerOptions = {
 export async function installOpenapi(app: FastifyInstance): Promise<void> {
   app.addHook('onRoute', describeRoute);
   await app.register(swagger, swaggerOptions);
-  for (const schema of [...components(), ...RESPONSE_COMPONENTS, ...DASHBOARD_COMPONENTS]) app.addSchema(schema);
+  for (const schema of [...components(), ...errorComponents(), ...RESPONSE_COMPONENTS, ...DASHBOARD_COMPONENTS]) app.addSchema(schema);
 }
 
 /** The document as served: the server is this Linkhub's public URL (known only once it listens). */
