@@ -49,7 +49,10 @@ async function timePair(a: () => Promise<unknown>, b: () => Promise<unknown>): P
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    for (const [fn, out] of [[a, ta], [b, tb]] as const) {
+    for (const [fn, out] of [
+      [a, ta],
+      [b, tb],
+    ] as const) {
       const s = performance.now();
       await fn();
       out.push(performance.now() - s);
@@ -106,7 +109,9 @@ async function main() {
         sql` AND `,
       );
       const r = rowsOf(
-        await db.execute(sql`SELECT created_at::text AS c, id FROM accounts WHERE ${where} ORDER BY created_at DESC, id DESC OFFSET ${(page - 1) * SIZE - 1} LIMIT 1`),
+        await db.execute(
+          sql`SELECT created_at::text AS c, id FROM accounts WHERE ${where} ORDER BY created_at DESC, id DESC OFFSET ${(page - 1) * SIZE - 1} LIMIT 1`,
+        ),
       );
       c = r[0] ? encodeCursor(r[0].c, r[0].id) : null;
       return c;
@@ -139,7 +144,11 @@ async function main() {
       );
       const fmt = (t: Timing) => `${t.median.toFixed(2)} ms (${t.min.toFixed(2)})`;
       console.log(
-        c.name.padEnd(26) + fmt(tk).padStart(20) + fmt(to).padStart(22) + `${(to.median / tk.median).toFixed(1)}×`.padStart(23) + `  (${(to.min / tk.min).toFixed(1)}×)`,
+        c.name.padEnd(26) +
+          fmt(tk).padStart(20) +
+          fmt(to).padStart(22) +
+          `${(to.median / tk.median).toFixed(1)}×`.padStart(23) +
+          `  (${(to.min / tk.min).toFixed(1)}×)`,
       );
     }
 
@@ -165,7 +174,13 @@ async function main() {
         sql`EXPLAIN SELECT * FROM accounts WHERE project_id = ${PROJECT} AND (created_at, id) < (${c[0]}::timestamptz, ${c[1]}) ORDER BY created_at DESC, id DESC LIMIT ${SIZE + 1}`,
       ),
     );
-    console.log('Keyset plan: ' + plan.map((r) => String(Object.values(r)[0]).trim()).slice(0, 3).join(' / '));
+    console.log(
+      'Keyset plan: ' +
+        plan
+          .map((r) => String(Object.values(r)[0]).trim())
+          .slice(0, 3)
+          .join(' / '),
+    );
   } finally {
     await store.close();
     await drop();

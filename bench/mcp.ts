@@ -40,7 +40,10 @@ async function main() {
     };
 
     const modes = ['individual', 'search_execute'] as const;
-    const results: Record<string, { cold: number; raw: ReturnType<typeof stats>; sdk: ReturnType<typeof stats>; bytes: number; toolsBytes: number; tools: number }> = {};
+    const results: Record<
+      string,
+      { cold: number; raw: ReturnType<typeof stats>; sdk: ReturnType<typeof stats>; bytes: number; toolsBytes: number; tools: number }
+    > = {};
     for (const mode of modes) {
       const cold = (await raw(mode)).elapsed; // first request: builds and caches the list
       for (let i = 0; i < 5; i++) await raw(mode);
@@ -54,7 +57,11 @@ async function main() {
       const parsed = JSON.parse(text) as { result: { tools: unknown[] } };
 
       const client = new Client({ name: 'bench', version: '1' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(url(mode)), { requestInit: { headers: { authorization: headers.authorization, 'x-account-id': accountId } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(url(mode)), {
+          requestInit: { headers: { authorization: headers.authorization, 'x-account-id': accountId } },
+        }),
+      );
       for (let i = 0; i < 3; i++) await client.listTools();
       const sdkTimes: number[] = [];
       for (let i = 0; i < iterations; i++) {
@@ -87,7 +94,9 @@ async function main() {
     console.log('\nindividual / search_execute:');
     console.log(`  tools/list time (raw POST, median):   ${ratio(a.raw.median, b.raw.median)}`);
     console.log(`  tools/list time (SDK client, median): ${ratio(a.sdk.median, b.sdk.median)}`);
-    console.log(`  response size (bytes ≈ tokens):       ${ratio(a.bytes, b.bytes)}  (${a.bytes} vs ${b.bytes} bytes; ≈${Math.round(a.bytes / 4)} vs ≈${Math.round(b.bytes / 4)} tokens)`);
+    console.log(
+      `  response size (bytes ≈ tokens):       ${ratio(a.bytes, b.bytes)}  (${a.bytes} vs ${b.bytes} bytes; ≈${Math.round(a.bytes / 4)} vs ≈${Math.round(b.bytes / 4)} tokens)`,
+    );
     console.log(`  tools array only:                     ${ratio(a.toolsBytes, b.toolsBytes)}`);
     console.log(`individual: first (uncached) request / cached median: ${ratio(a.cold, a.raw.median)}`);
   } finally {

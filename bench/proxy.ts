@@ -73,11 +73,15 @@ async function main(): Promise<void> {
     console.log(`    proxy         ${x.rps.toFixed(0).padStart(6)} req/s   p50 ${x.p50.toFixed(2)} ms   p99 ${x.p99.toFixed(2)} ms`);
     console.log(`    throughput proxy/passthrough  ${(x.rps / p.rps).toFixed(3)}×   (goal ≥ 0.85×)`);
     const perRound = proxies.map((r, i) => r.rps / passes[i].rps);
-    console.log(`      per round: ${perRound.map((v) => v.toFixed(2)).join(', ')} (min ${Math.min(...perRound).toFixed(2)}, max ${Math.max(...perRound).toFixed(2)})`);
+    console.log(
+      `      per round: ${perRound.map((v) => v.toFixed(2)).join(', ')} (min ${Math.min(...perRound).toFixed(2)}, max ${Math.max(...perRound).toFixed(2)})`,
+    );
     console.log(`    throughput passthrough/direct ${(p.rps / direct.rps).toFixed(3)}×`);
     console.log(`    added latency vs passthrough  p50 ${(x.p50 - p.p50).toFixed(3)} ms (goal ≤ 0.5 ms)   p99 ${(x.p99 - p.p99).toFixed(3)} ms`);
     if (x.cpuPerRequestUs !== undefined && p.cpuPerRequestUs !== undefined) {
-      console.log(`    server CPU per request: proxy ${x.cpuPerRequestUs.toFixed(0)} µs vs passthrough ${p.cpuPerRequestUs.toFixed(0)} µs (${(x.cpuPerRequestUs / p.cpuPerRequestUs).toFixed(2)}×); stand-in ${direct.cpuPerRequestUs?.toFixed(0)} µs`);
+      console.log(
+        `    server CPU per request: proxy ${x.cpuPerRequestUs.toFixed(0)} µs vs passthrough ${p.cpuPerRequestUs.toFixed(0)} µs (${(x.cpuPerRequestUs / p.cpuPerRequestUs).toFixed(2)}×); stand-in ${direct.cpuPerRequestUs?.toFixed(0)} µs`,
+      );
     }
     if (x.cpuPerRequestUs !== undefined) {
       console.log(

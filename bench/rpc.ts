@@ -13,7 +13,9 @@ const warmupMs = num('BENCH_WARMUP_MS', 1000);
 const rounds = num('BENCH_ROUNDS', 2);
 
 async function main(): Promise<void> {
-  console.log(`bench/rpc: stripe_list_customers {limit: 3} vs proxy GET /v1/customers?limit=3, concurrency ${concurrency}, ${warmupMs} ms warm-up + ${durationMs} ms per run, ${rounds} rounds; ${env()}`);
+  console.log(
+    `bench/rpc: stripe_list_customers {limit: 3} vs proxy GET /v1/customers?limit=3, concurrency ${concurrency}, ${warmupMs} ms warm-up + ${durationMs} ms per run, ${rounds} rounds; ${env()}`,
+  );
   const roles: Role[] = [];
   try {
     const stripe = await startRole('standin');
@@ -25,8 +27,20 @@ async function main(): Promise<void> {
     roles.push(lh, load);
     const headers = { authorization: lh.info.auth, 'x-account-id': lh.info.accountId, 'content-type': 'application/json' };
     const common = { concurrency, warmupMs, durationMs, origin: lh.info.url, method: 'POST' as const, headers };
-    const proxyJob = { ...common, name: 'proxy', path: '/unified/proxy', body: JSON.stringify({ method: 'get', path: '/v1/customers?limit=3' }), expect: '"object":"list"' };
-    const rpcJob = { ...common, name: 'rpc', path: '/actions/rpc', body: JSON.stringify({ action: 'stripe_list_customers', query: { limit: 3 } }), expect: '"next":"cus_' };
+    const proxyJob = {
+      ...common,
+      name: 'proxy',
+      path: '/unified/proxy',
+      body: JSON.stringify({ method: 'get', path: '/v1/customers?limit=3' }),
+      expect: '"object":"list"',
+    };
+    const rpcJob = {
+      ...common,
+      name: 'rpc',
+      path: '/actions/rpc',
+      body: JSON.stringify({ action: 'stripe_list_customers', query: { limit: 3 } }),
+      expect: '"next":"cus_',
+    };
     await warm(load, proxyJob);
     await warm(load, rpcJob);
     const proxies: LoadResult[] = [];

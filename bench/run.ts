@@ -29,5 +29,6 @@ for (const name of benches) {
 }
 
 console.log('\n=== summary');
-for (const r of results) console.log(`  ${r.status === 0 ? 'ok  ' : 'FAIL'}  bench/${r.name} (${r.seconds.toFixed(1)} s)${r.status === 0 ? '' : `, exit ${r.status}`}`);
+for (const r of results)
+  console.log(`  ${r.status === 0 ? 'ok  ' : 'FAIL'}  bench/${r.name} (${r.seconds.toFixed(1)} s)${r.status === 0 ? '' : `, exit ${r.status}`}`);
 process.exit(results.every((r) => r.status === 0) ? 0 : 1);

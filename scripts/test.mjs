@@ -73,17 +73,31 @@ for (const [store, env] of stores) {
   const dir = mkdtempSync(join(tmpdir(), 'linkhub-test-'));
   const tapFile = join(dir, 'tap.txt');
   const skipFile = join(dir, 'skipped.jsonl');
-  const status = run(process.execPath, [
-    '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
-    `--test-reporter=${SKIP_REPORTER}`, `--test-reporter-destination=${skipFile}`,
-    ...files,
-  ], { LINKHUB_TEST_STORE: store, ...env });
+  const status = run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=2',
+      '--test-timeout=600000',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
+      `--test-reporter=${SKIP_REPORTER}`,
+      `--test-reporter-destination=${skipFile}`,
+      ...files,
+    ],
+    { LINKHUB_TEST_STORE: store, ...env },
+  );
   const tap = readFileSync(tapFile, 'utf8');
   const count = (k) => Number((tap.match(new RegExp(`^# ${k} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
   // One line per skipped or todo test or suite (a skipped suite counts once).
-  const skips = readFileSync(skipFile, 'utf8').split('\n').filter(Boolean).map((line) => ({ store, ...JSON.parse(line) }));
+  const skips = readFileSync(skipFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => ({ store, ...JSON.parse(line) }));
   skipped.push(...skips);
   rmSync(dir, { recursive: true, force: true });
   const r = { pass: count('pass'), fail: count('fail') + count('cancelled'), skipped: skips.length };

@@ -1,9 +1,9 @@
 // Entry point: validate configuration, open and migrate the store, start serving.
 // Configuration is checked before the rest of the application is even loaded.
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (e) {
@@ -22,9 +22,7 @@ async function main(): Promise<void> {
   const services = await createServices(config, { warn });
   const app = await buildApp(services, loggerOptions(config.logLevel));
   if (services.createdApiKey) {
-    process.stdout.write(
-      `\nLinkhub created the default project's API key. It is shown only this once; store it now:\n\n    ${services.createdApiKey}\n\n`,
-    );
+    process.stdout.write(`\nLinkhub created the default project's API key. It is shown only this once; store it now:\n\n    ${services.createdApiKey}\n\n`);
   }
   if (services.createdAdminPassword) {
     process.stdout.write(

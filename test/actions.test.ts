@@ -2,7 +2,7 @@
 // POST /actions/rpc (validation before sending, list pagination via `next`, Stripe errors,
 // restricted-key 403s) and POST /actions/search.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { stripeActions } from '../src/connectors/stripe/actions.js';
 import { STRIPE_API_VERSION } from '../src/connectors/stripe/version.js';
 import { useLinkhub } from './helpers/fixture.js';
@@ -54,7 +54,10 @@ describe('GET /actions', () => {
     let next: string | null = null;
     let pages = 0;
     do {
-      const res = await lh.api('GET', `/actions?page_size=100&group_by=${encodeURIComponent('["connector"]')}${next ? `&next=${encodeURIComponent(next)}` : ''}`);
+      const res = await lh.api(
+        'GET',
+        `/actions?page_size=100&group_by=${encodeURIComponent('["connector"]')}${next ? `&next=${encodeURIComponent(next)}` : ''}`,
+      );
       assert.equal(res.status, 200, res.text);
       for (const m of res.body.data) seen.push(...m.actions.map((x: any) => x.id));
       next = res.body.next;
@@ -68,7 +71,10 @@ describe('GET /actions', () => {
   test('filters: connectors, action_key, search; include details; exclude actions; bad cursor and group_by', async () => {
     const none = await lh.api('GET', '/actions?filter[connectors]=hubspot');
     assert.deepEqual(none.body, { data: [], next: null });
-    const one = await lh.api('GET', '/actions?filter[connectors]=stripe,hubspot&filter[action_key]=stripe_list_customers&include=operation_details&include=action_details');
+    const one = await lh.api(
+      'GET',
+      '/actions?filter[connectors]=stripe,hubspot&filter[action_key]=stripe_list_customers&include=operation_details&include=action_details',
+    );
     assert.equal(one.status, 200);
     const [act] = one.body.data[0].actions;
     assert.equal(one.body.data[0].actions.length, 1);
@@ -85,7 +91,10 @@ describe('GET /actions', () => {
 
     const search = await lh.api('GET', '/actions?search=refund%20a%20charge&page_size=5');
     const ids = search.body.data[0].actions.map((x: any) => x.id);
-    assert.ok(ids.some((id: string) => /refund/.test(id)), ids.join(','));
+    assert.ok(
+      ids.some((id: string) => /refund/.test(id)),
+      ids.join(','),
+    );
 
     const bare = await lh.api('GET', '/actions?exclude=actions');
     assert.equal(bare.body.data[0].actions, undefined);
@@ -103,7 +112,10 @@ describe('GET /actions', () => {
   test('filter[account_ids]: one meta per account; a restricted key marks what it is known to lack or have', async () => {
     const res = await lh.api('GET', `/actions?filter[account_ids]=${secretAcc},${restrictedAcc}&page_size=1000`);
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body.data.map((m: any) => m.account_id), [secretAcc, restrictedAcc]);
+    assert.deepEqual(
+      res.body.data.map((m: any) => m.account_id),
+      [secretAcc, restrictedAcc],
+    );
     const [sec, rk] = res.body.data;
     assert.equal(sec.integration_id, 'stripe-test');
     assert.ok(sec.actions.every((a: any) => a.available === true));
@@ -160,7 +172,10 @@ describe('POST /actions/rpc', () => {
 
     // query.starting_after works as well as next
     const page2 = await rpc({ action: 'stripe_list_customers', query: { limit: 5, starting_after: seen[4] } }, otherAcc);
-    assert.deepEqual(page2.body.data.map((c: any) => c.id), seen.slice(5, 10));
+    assert.deepEqual(
+      page2.body.data.map((c: any) => c.id),
+      seen.slice(5, 10),
+    );
   });
 
   test('search action: next is Stripe next_page, passed back as page', async () => {
@@ -176,12 +191,16 @@ describe('POST /actions/rpc', () => {
   });
 
   test('get and create: path parameters, form body, pinned Stripe-Version, caller Idempotency-Key; account from body.headers', async () => {
-    const created = await rpc({
-      action: 'stripe_create_customer',
-      body: { email: 'rpc@example.com', metadata: { source: 'rpc' }, preferred_locales: ['fr'] },
-      headers: { 'x-account-id': secretAcc, 'Idempotency-Key': 'rpc-idem-1' },
-      defender_config: { enabled: true },
-    }, undefined, '/actions/rpc?sync=true&debug=false');
+    const created = await rpc(
+      {
+        action: 'stripe_create_customer',
+        body: { email: 'rpc@example.com', metadata: { source: 'rpc' }, preferred_locales: ['fr'] },
+        headers: { 'x-account-id': secretAcc, 'Idempotency-Key': 'rpc-idem-1' },
+        defender_config: { enabled: true },
+      },
+      undefined,
+      '/actions/rpc?sync=true&debug=false',
+    );
     assert.equal(created.status, 200, created.text);
     assert.equal(created.body.data.email, 'rpc@example.com');
     assert.equal(created.body.next, null);

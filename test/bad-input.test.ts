@@ -18,7 +18,11 @@ let hubToken: string;
 let expiredToken: string;
 
 /** A raw request: exact body bytes and headers (no JSON encoding, no default auth). */
-async function raw(method: string, path: string, opts: { body?: string | Buffer; headers?: Record<string, string>; auth?: string | false } = {}): Promise<ApiResponse> {
+async function raw(
+  method: string,
+  path: string,
+  opts: { body?: string | Buffer; headers?: Record<string, string>; auth?: string | false } = {},
+): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...(opts.auth === false ? {} : { authorization: opts.auth ?? basic(lh.apiKey) }), ...opts.headers };
   const body = opts.body === undefined || typeof opts.body === 'string' ? opts.body : new Blob([new Uint8Array(opts.body)]);
   return answer(await fetch(lh.url + path, { method, headers, body }));
@@ -49,7 +53,10 @@ useLinkhub({}, async (f) => {
   hubToken = (await connectSession(lh, { origin_owner_id: 'bad-owner', origin_owner_name: 'Bad Owner', account_id: accountId })).token;
   const expired = await connectSession(lh, { origin_owner_id: 'bad-owner', origin_owner_name: 'Bad Owner' });
   expiredToken = expired.token;
-  await lh.services.store.db.update(connectSessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(connectSessions.id, expired.session.id));
+  await lh.services.store.db
+    .update(connectSessions)
+    .set({ expiresAt: new Date(Date.now() - 1000) })
+    .where(eq(connectSessions.id, expired.session.id));
 });
 
 interface Case {
@@ -97,7 +104,12 @@ describe('POST /connect_sessions: bodies', () => {
     { name: 'origin_owner_id: 123', send: () => json('POST', CS, withBody({ origin_owner_id: 123 })), status: 400, message: /origin_owner_id/ },
     { name: 'origin_owner_name: array', send: () => json('POST', CS, withBody({ origin_owner_name: ['x'] })), status: 400, message: /origin_owner_name/ },
     { name: 'origin_owner_id empty', send: () => json('POST', CS, withBody({ origin_owner_id: '' })), status: 400, message: /origin_owner_id/ },
-    { name: 'origin_owner_id overlong', send: () => json('POST', CS, withBody({ origin_owner_id: 'x'.repeat(10_000) })), status: 400, message: /origin_owner_id/ },
+    {
+      name: 'origin_owner_id overlong',
+      send: () => json('POST', CS, withBody({ origin_owner_id: 'x'.repeat(10_000) })),
+      status: 400,
+      message: /origin_owner_id/,
+    },
     { name: 'origin_username: number', send: () => json('POST', CS, withBody({ origin_username: 5 })), status: 400, message: /origin_username/ },
     { name: 'multiple: "yes"', send: () => json('POST', CS, withBody({ multiple: 'yes' })), status: 400, message: /multiple/ },
     { name: 'expires_in: "1800" (string)', send: () => json('POST', CS, withBody({ expires_in: '1800' })), status: 400, message: /expires_in/ },
@@ -122,15 +134,29 @@ describe('POST /connect_sessions: bodies', () => {
       status: 413,
       message: /too large/,
     },
-    { name: 'content-type text/plain', send: () => raw('POST', CS, { body: withBody({}), headers: { 'content-type': 'text/plain' } }), status: 415, message: /content type/i },
-    { name: 'content-type application/xml', send: () => raw('POST', CS, { body: '<a/>', headers: { 'content-type': 'application/xml' } }), status: 415, message: /content type/i },
+    {
+      name: 'content-type text/plain',
+      send: () => raw('POST', CS, { body: withBody({}), headers: { 'content-type': 'text/plain' } }),
+      status: 415,
+      message: /content type/i,
+    },
+    {
+      name: 'content-type application/xml',
+      send: () => raw('POST', CS, { body: '<a/>', headers: { 'content-type': 'application/xml' } }),
+      status: 415,
+      message: /content type/i,
+    },
     {
       name: 'content-type form-urlencoded',
       send: () => raw('POST', CS, { body: 'origin_owner_id=a&origin_owner_name=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
       status: 415,
       message: /content type/i,
     },
-    { name: 'invalid UTF-8 in JSON', send: () => raw('POST', CS, { body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), headers: { 'content-type': 'application/json' } }), status: 400 },
+    {
+      name: 'invalid UTF-8 in JSON',
+      send: () => raw('POST', CS, { body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), headers: { 'content-type': 'application/json' } }),
+      status: 400,
+    },
   ];
   cases.forEach(check);
 });
@@ -189,7 +215,11 @@ describe('platform authentication', () => {
     ['GET', '/api_keys'],
     ['POST', '/api_keys', '{"name":"x"}'],
   ];
-  const fill = (s: string) => s.replace(/ACCOUNT/g, accountId).replace(/HUB/g, hubToken).replace('KEY', lh.apiKey);
+  const fill = (s: string) =>
+    s
+      .replace(/ACCOUNT/g, accountId)
+      .replace(/HUB/g, hubToken)
+      .replace('KEY', lh.apiKey);
   for (const [label, auth] of auths) {
     check({
       name: `${label}: 401 on every platform route`,
@@ -255,11 +285,21 @@ describe('accounts: params, queries and PATCH bodies', () => {
     { name: 'PATCH origin_owner_name empty', send: () => json('PATCH', A(), '{"origin_owner_name":""}'), status: 400, message: /origin_owner_name/ },
     { name: 'PATCH unknown field', send: () => json('PATCH', A(), '{"hacker":true}'), status: 400, message: /hacker/ },
     { name: 'PATCH credentials: string', send: () => json('PATCH', A(), '{"credentials":"sk_test_x"}'), status: 400, message: /credentials/ },
-    { name: 'PATCH credentials with an unknown key', send: () => json('PATCH', A(), '{"credentials":{"password":"x"}}'), status: 400, message: /credentials\.password/ },
+    {
+      name: 'PATCH credentials with an unknown key',
+      send: () => json('PATCH', A(), '{"credentials":{"password":"x"}}'),
+      status: 400,
+      message: /credentials\.password/,
+    },
     { name: 'PATCH secrets with an unknown key', send: () => json('PATCH', A(), '{"secrets":{"token":"x"}}'), status: 400, message: /secrets\.token/ },
     { name: 'PATCH credentials.api_key: number', send: () => json('PATCH', A(), '{"credentials":{"api_key":12345}}'), status: 400, message: /api_key|key/i },
     { name: 'PATCH credentials.api_key: object', send: () => json('PATCH', A(), '{"credentials":{"api_key":{"a":1}}}'), status: 400, message: /api_key|key/i },
-    { name: 'PATCH credentials.api_key: publishable key', send: () => json('PATCH', A(), JSON.stringify({ credentials: { api_key: stripe.keys.publishableTest } })), status: 400, message: /publishable/ },
+    {
+      name: 'PATCH credentials.api_key: publishable key',
+      send: () => json('PATCH', A(), JSON.stringify({ credentials: { api_key: stripe.keys.publishableTest } })),
+      status: 400,
+      message: /publishable/,
+    },
     { name: 'PATCH provider change', send: () => json('PATCH', A(), '{"provider":"hubspot"}'), status: 400, message: /provider/ },
     { name: 'PATCH shared: "yes"', send: () => json('PATCH', A(), '{"shared":"yes"}'), status: 400, message: /shared/ },
     { name: 'PATCH huge body', send: () => json('PATCH', A(), JSON.stringify({ label: 'x'.repeat(1_100_000) })), status: 413 },
@@ -268,7 +308,12 @@ describe('accounts: params, queries and PATCH bodies', () => {
     { name: 'unsupported method', send: () => raw('PUT', A(), { body: '{}', headers: { 'content-type': 'application/json' } }), status: 404 },
     { name: 'connector meta of an unknown provider', send: () => raw('GET', '/connectors/meta/nope'), status: 404 },
     { name: 'webhooks: bad url', send: () => json('POST', '/webhooks', '{"url":"ftp://x"}'), status: 400, message: /url/ },
-    { name: 'webhooks: unknown event', send: () => json('POST', '/webhooks', '{"url":"https://example.com/h","events":["account.exploded"]}'), status: 400, message: /events/ },
+    {
+      name: 'webhooks: unknown event',
+      send: () => json('POST', '/webhooks', '{"url":"https://example.com/h","events":["account.exploded"]}'),
+      status: 400,
+      message: /events/,
+    },
     { name: 'webhook deliveries: limit=abc', send: () => raw('GET', '/webhooks/deliveries?limit=abc'), status: 400, message: /limit/ },
     { name: 'webhook retry: id=abc', send: () => raw('POST', '/webhooks/deliveries/abc/retry'), status: 400, message: /id/ },
     { name: 'api keys: name missing', send: () => json('POST', '/api_keys', '{}'), status: 400, message: /name/ },
@@ -281,7 +326,11 @@ describe('/hub/* tokens and bodies', () => {
     raw(method, path, {
       auth: false,
       body,
-      headers: { ...(token === null ? {} : { 'x-hub-session-token': token }), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(token === null ? {} : { 'x-hub-session-token': token }),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
     });
   const linkBody = () => JSON.stringify({ integration_id: 'stripe-test', credentials: { api_key: stripe.keys.secretTest } });
   [
@@ -295,9 +344,19 @@ describe('/hub/* tokens and bodies', () => {
     { name: 'token in the wrong header', send: () => hub(null, 'GET', '/hub/settings', undefined, { authorization: 'Bearer ' + hubToken }), status: 401 },
     { name: 'malformed JSON', send: () => hub(hubToken, 'POST', '/hub/accounts', '{"credentials": {'), status: 400, message: /JSON/ },
     { name: 'credentials: string', send: () => hub(hubToken, 'POST', '/hub/accounts', '{"credentials":"x"}'), status: 400, message: /credentials/ },
-    { name: 'credentials missing', send: () => hub(hubToken, 'POST', '/hub/accounts', '{"integration_id":"stripe-test"}'), status: 400, message: /credentials/ },
+    {
+      name: 'credentials missing',
+      send: () => hub(hubToken, 'POST', '/hub/accounts', '{"integration_id":"stripe-test"}'),
+      status: 400,
+      message: /credentials/,
+    },
     { name: 'unknown field', send: () => hub(hubToken, 'POST', '/hub/accounts', '{"credentials":{},"evil":1}'), status: 400, message: /evil/ },
-    { name: 'credentials.api_key: number', send: () => hub(hubToken, 'PATCH', `/hub/accounts/${accountId}`, '{"credentials":{"api_key":5}}'), status: 400, message: /api_key/ },
+    {
+      name: 'credentials.api_key: number',
+      send: () => hub(hubToken, 'PATCH', `/hub/accounts/${accountId}`, '{"credentials":{"api_key":5}}'),
+      status: 400,
+      message: /api_key/,
+    },
     { name: 'huge body', send: () => hub(hubToken, 'POST', '/hub/accounts', JSON.stringify({ credentials: { api_key: 'x'.repeat(1_100_000) } })), status: 413 },
     { name: 'unknown integration', send: () => hub(hubToken, 'GET', '/hub/connectors/nope'), status: 404 },
     { name: 'overlong account id', send: () => hub(hubToken, 'GET', '/hub/accounts/' + 'a'.repeat(150)), status: 400, message: /id/ },

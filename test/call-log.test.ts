@@ -77,10 +77,22 @@ describe('call log segments', () => {
     for (let n = 0; n < 5; n++) log.record(call());
     log.record(call({ projectId: 'other', accountId: 'acc_other' }));
     await log.flush();
-    const segs = await rows<{ id: string; project_id: string; count: number; account_ids: string[] }>(store.db, sql`select id, project_id, count, account_ids from call_log_segments order by id`);
-    assert.deepEqual(segs.map((s) => [s.project_id, s.count, s.account_ids]), [['default', 5, ['acc_a']], ['other', 1, ['acc_other']]]);
+    const segs = await rows<{ id: string; project_id: string; count: number; account_ids: string[] }>(
+      store.db,
+      sql`select id, project_id, count, account_ids from call_log_segments order by id`,
+    );
+    assert.deepEqual(
+      segs.map((s) => [s.project_id, s.count, s.account_ids]),
+      [
+        ['default', 5, ['acc_a']],
+        ['other', 1, ['acc_other']],
+      ],
+    );
     const listed = await log.list('default', { limit: 10 });
-    assert.deepEqual(listed.map((r) => r.path), [5, 4, 3, 2, 1].map((k) => `/v1/customers?limit=${first + k - 1}`));
+    assert.deepEqual(
+      listed.map((r) => r.path),
+      [5, 4, 3, 2, 1].map((k) => `/v1/customers?limit=${first + k - 1}`),
+    );
     assert.equal(Math.floor(listed[0].id / SEGMENT_SPAN), Number(segs[0].id));
     const one = await log.get('default', listed[2].id);
     assert.deepEqual(one, listed[2]);
@@ -89,7 +101,10 @@ describe('call log segments', () => {
     assert.equal(one.audited, true);
     await assert.rejects(log.get('other', listed[2].id), /not found/i, 'another project cannot read it');
     await assert.rejects(log.get('default', listed[0].id + 1), /not found/i, 'an id past the segment end');
-    assert.deepEqual((await log.list('other', { limit: 10 })).map((r) => r.accountId), ['acc_other']);
+    assert.deepEqual(
+      (await log.list('other', { limit: 10 })).map((r) => r.accountId),
+      ['acc_other'],
+    );
   });
 
   test('paging and filters across many segments, with and without the segment summaries', async () => {
@@ -113,26 +128,45 @@ describe('call log segments', () => {
       beforeId = page[page.length - 1].id;
     }
     assert.equal(all.length, 600 + 5);
-    assert.deepEqual(all, [...all].sort((a, b) => b - a), 'newest first, no duplicates');
+    assert.deepEqual(
+      all,
+      [...all].sort((a, b) => b - a),
+      'newest first, no duplicates',
+    );
     assert.equal(new Set(all).size, all.length);
 
     const failures = made.filter((c) => c.status === 402).reverse();
     const byAccount = await log.list('default', { accountIds: ['acc_b'], limit: 1000 });
-    assert.deepEqual(byAccount.map((r) => r.providerRequestId), failures.map((c) => c.providerRequestId));
+    assert.deepEqual(
+      byAccount.map((r) => r.providerRequestId),
+      failures.map((c) => c.providerRequestId),
+    );
     const byClass = await log.list('default', { statuses: ['4xx'], limit: 1000 });
     assert.equal(byClass.length, failures.length);
     assert.equal((await log.list('default', { statuses: [402, 500], limit: 1000 })).length, failures.length);
     assert.equal((await log.list('default', { statuses: [500], limit: 1000 })).length, 0);
     assert.equal((await log.list('default', { success: false, limit: 1000 })).length, failures.length);
     assert.equal((await log.list('default', { actions: ['stripe_create_charge'], sources: ['rpc'], methods: ['post'], limit: 1000 })).length, failures.length);
-    assert.deepEqual((await log.list('default', { providerRequestIds: [made[100].providerRequestId!], limit: 5 })).map((r) => r.path), [made[100].path]);
+    assert.deepEqual(
+      (await log.list('default', { providerRequestIds: [made[100].providerRequestId!], limit: 5 })).map((r) => r.path),
+      [made[100].path],
+    );
     const from = made[590].at;
     const to = made[595].at;
-    assert.deepEqual((await log.list('default', { from, to, limit: 100 })).map((r) => r.path), made.slice(590, 596).reverse().map((c) => c.path));
+    assert.deepEqual(
+      (await log.list('default', { from, to, limit: 100 })).map((r) => r.path),
+      made
+        .slice(590, 596)
+        .reverse()
+        .map((c) => c.path),
+    );
     // A page of a filtered list continues after its cursor.
     const firstPage = await log.list('default', { accountIds: ['acc_b'], limit: 10 });
     const secondPage = await log.list('default', { accountIds: ['acc_b'], limit: 10, beforeId: firstPage[9].id });
-    assert.deepEqual([...firstPage, ...secondPage].map((r) => r.id), byAccount.slice(0, 20).map((r) => r.id));
+    assert.deepEqual(
+      [...firstPage, ...secondPage].map((r) => r.id),
+      byAccount.slice(0, 20).map((r) => r.id),
+    );
   });
 
   test('a segment is cut at 1000 calls and at ~4 MB of records', async () => {
@@ -142,7 +176,8 @@ describe('call log segments', () => {
     // ~8.4 KB per call (request and response bodies at their 4 KB cap): 1500 calls are ~12.6 MB, written
     // as three segments in two statements (one transaction on PGlite).
     const body = Buffer.from(JSON.stringify({ description: 'y'.repeat(4100) }));
-    for (let n = 0; n < 1500; n++) log.record(call({ accountId: 'acc_big', method: 'POST', status: 400, requestBody: { description: 'x'.repeat(4100) }, responseBody: body }));
+    for (let n = 0; n < 1500; n++)
+      log.record(call({ accountId: 'acc_big', method: 'POST', status: 400, requestBody: { description: 'x'.repeat(4100) }, responseBody: body }));
     await log.flush();
     const segs = await rows<{ count: number; chars: number; account_ids: string[] }>(
       store.db,
@@ -150,10 +185,19 @@ describe('call log segments', () => {
     );
     const bulk = segs.filter((s) => s.account_ids[0] === 'acc_bulk');
     const big = segs.filter((s) => s.account_ids[0] === 'acc_big');
-    assert.deepEqual(bulk.map((s) => s.count), [1000, 1000, 500]);
+    assert.deepEqual(
+      bulk.map((s) => s.count),
+      [1000, 1000, 500],
+    );
     assert.equal(big.length, 3, JSON.stringify(big.map((s) => [s.count, s.chars])));
-    assert.equal(big.reduce((n, s) => n + s.count, 0), 1500);
-    assert.ok(big.every((s) => s.chars <= 4 * 1024 * 1024), 'no segment over 4 MB');
+    assert.equal(
+      big.reduce((n, s) => n + s.count, 0),
+      1500,
+    );
+    assert.ok(
+      big.every((s) => s.chars <= 4 * 1024 * 1024),
+      'no segment over 4 MB',
+    );
     assert.equal((await log.list('default', { accountIds: ['acc_bulk'], limit: 5000 })).length, 2500);
     assert.equal((await log.list('default', { accountIds: ['acc_big'], limit: 5000 })).length, 1500);
     const [last] = await log.list('default', { accountIds: ['acc_big'], limit: 1 });
@@ -177,15 +221,35 @@ describe('call log segments', () => {
     const t0 = Date.now();
     log.record(call({ accountId: 'acc_audit', at: new Date(t0 - 3000) }));
     await audit.record('default', 'acc_audit', { type: 'dashboard', id: 'admin' }, 'key.test', 'ok');
-    log.record(call({ accountId: 'acc_audit', source: 'mcp', action: 'stripe_list_charges', status: null, error: 'timeout', attempts: 2, at: new Date(Date.now() + 1000) }));
+    log.record(
+      call({
+        accountId: 'acc_audit',
+        source: 'mcp',
+        action: 'stripe_list_charges',
+        status: null,
+        error: 'timeout',
+        attempts: 2,
+        at: new Date(Date.now() + 1000),
+      }),
+    );
     log.record(call({ accountId: 'acc_audit', status: null, error: 'url_refused', attempts: 0, credentialUsed: false, at: new Date(Date.now() + 2000) }));
     await log.flush();
     const entries = await audit.list('default', { accountId: 'acc_audit' });
-    assert.deepEqual(entries.map((e) => [e.action, e.outcome]), [['call.mcp:stripe_list_charges', 'timeout'], ['key.test', 'ok'], ['call.proxy', '200']]);
+    assert.deepEqual(
+      entries.map((e) => [e.action, e.outcome]),
+      [
+        ['call.mcp:stripe_list_charges', 'timeout'],
+        ['key.test', 'ok'],
+        ['call.proxy', '200'],
+      ],
+    );
     assert.match(entries[0].id, /^call_\d+$/);
     assert.equal(entries[0].requestLogId, Number(entries[0].id.slice(5)));
     assert.equal((await audit.list('default', { accountId: 'acc_audit', limit: 2 })).length, 2);
-    assert.deepEqual((await audit.list('default', { accountId: 'acc_audit', since: new Date(t0 + 500) })).map((e) => e.action), ['call.mcp:stripe_list_charges']);
+    assert.deepEqual(
+      (await audit.list('default', { accountId: 'acc_audit', since: new Date(t0 + 500) })).map((e) => e.action),
+      ['call.mcp:stripe_list_charges'],
+    );
   });
 });
 
@@ -241,20 +305,29 @@ describe('migration 0003: request_logs rows move into segments', () => {
       const log = new RequestLogService(store.db, 'all', () => {});
       const all = await log.list('default', { limit: 5000 });
       assert.equal(all.length, 2503 - 2);
-      assert.deepEqual(all.slice(0, 3).map((r) => r.path), ['/v1/customers?n=2503', '/v1/customers?n=2502', '/v1/customers?n=2501']);
+      assert.deepEqual(
+        all.slice(0, 3).map((r) => r.path),
+        ['/v1/customers?n=2503', '/v1/customers?n=2502', '/v1/customers?n=2501'],
+      );
       assert.equal(all[all.length - 1].path, '/v1/customers?n=1');
       const seven = all.find((r) => r.path === '/v1/customers?n=7')!;
-      assert.equal(seven.requestBody, '{"a":"b\\c \"q\""}');
+      assert.equal(seven.requestBody, '{"a":"b\\c "q""}');
       assert.equal(seven.action, 'stripe_list_customers');
       assert.equal(seven.durationMs, 0.7);
       assert.equal(seven.at.toISOString(), '2026-01-01T00:00:00.007Z');
       assert.equal(seven.audited, false, 'their audit entries are the audit_events rows written at the time');
       const timeouts = await log.list('default', { success: false, limit: 5000 });
       assert.ok(timeouts.length === 498 && timeouts.every((r) => r.status === null && r.error === 'timeout'), String(timeouts.length));
-      assert.deepEqual((await log.list('other', { limit: 10 })).map((r) => r.path), ['/v1/customers?n=2000', '/v1/customers?n=1000']);
+      assert.deepEqual(
+        (await log.list('other', { limit: 10 })).map((r) => r.path),
+        ['/v1/customers?n=2000', '/v1/customers?n=1000'],
+      );
       assert.equal((await log.list('default', { accountIds: ['acc_1'], limit: 5000 })).length, all.filter((r) => r.accountId === 'acc_1').length);
       const segs = await rows<{ count: number }>(store.db, sql`select count from call_log_segments where project_id = 'default' order by id`);
-      assert.deepEqual(segs.map((s) => s.count), [1000, 1000, 501]);
+      assert.deepEqual(
+        segs.map((s) => s.count),
+        [1000, 1000, 501],
+      );
       const tables = await rows<{ n: number }>(store.db, sql`select count(*)::int as n from information_schema.tables where table_name = 'request_logs'`);
       assert.equal(tables[0].n, 0, 'the former table is gone');
       await log.close();
@@ -264,4 +337,3 @@ describe('migration 0003: request_logs rows move into segments', () => {
     }
   });
 });
-

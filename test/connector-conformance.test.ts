@@ -37,7 +37,12 @@ after(async () => {
 });
 
 test('every registered connector runs the suite (two at least: the built-in one and the fake)', () => {
-  assert.deepEqual(connectors().map((c) => c.key).sort(), Object.keys(harnesses).sort());
+  assert.deepEqual(
+    connectors()
+      .map((c) => c.key)
+      .sort(),
+    Object.keys(harnesses).sort(),
+  );
 });
 
 for (const c of connectors()) describe(`connector ${c.key}`, () => conformance(c, harnesses[c.key]));
@@ -51,7 +56,8 @@ function conformance(c: ConnectorDefinition, h: ConnectorHarness): void {
     const { token } = await connectSession(lh, { provider: c.key, origin_owner_id: owner, origin_owner_name: 'Conformance Co', multiple: true });
     return lh.hub(token, 'POST', '/hub/accounts', { integration_id: `${c.key}-${environment}`, credentials: { [c.field.key]: key } });
   }
-  const rpc = (action: string, input: Record<string, unknown>) => lh.api('POST', '/actions/rpc', { action, ...input }, { headers: { 'x-account-id': accountId } });
+  const rpc = (action: string, input: Record<string, unknown>) =>
+    lh.api('POST', '/actions/rpc', { action, ...input }, { headers: { 'x-account-id': accountId } });
   const accountCount = async () => (await lh.api('GET', `/accounts?providers=${c.key}&origin_owner_id=${owner}`)).body.length as number;
 
   test('is listed: connectors meta, its two Hub rows, its logo, its action catalogue', async () => {
@@ -113,7 +119,12 @@ function conformance(c: ConnectorDefinition, h: ConnectorHarness): void {
     const res = await lh.api('POST', '/unified/proxy', { method: 'get', path: h.proxyRead.path }, { headers: { 'x-account-id': accountId } });
     assert.equal(res.status, 200, res.text);
     assert.ok(h.proxyRead.check(res.body.data), res.text);
-    assert.deepEqual(p().calls().map((x) => x.keyLast4), [p().keys.valid.slice(-4)]);
+    assert.deepEqual(
+      p()
+        .calls()
+        .map((x) => x.keyLast4),
+      [p().keys.valid.slice(-4)],
+    );
     const refused = await lh.api('POST', '/unified/proxy', { url: 'https://evil.example', path: h.proxyRead.path }, { headers: { 'x-account-id': accountId } });
     assert.equal(refused.status, 400);
     assert.equal(refused.body.code, 'url_refused');
@@ -156,7 +167,10 @@ function conformance(c: ConnectorDefinition, h: ConnectorHarness): void {
   test("finds actions in the connector's own words", async () => {
     const res = await lh.api('POST', '/actions/search', { query: h.search.query, connector: c.key, top_k: 5 });
     assert.equal(res.status, 200);
-    assert.ok(res.body.results.some((r: any) => r.action_name === h.search.expect && r.connector_key === c.key), res.text);
+    assert.ok(
+      res.body.results.some((r: any) => r.action_name === h.search.expect && r.connector_key === c.key),
+      res.text,
+    );
   });
 
   test('serves MCP: one tool per action, and the two meta tools in search_execute mode', async () => {
@@ -178,10 +192,19 @@ function conformance(c: ConnectorDefinition, h: ConnectorHarness): void {
     assert.equal((listed.structuredContent as any).data.length, 2);
 
     const meta = await mcp('?tool-mode=search_execute');
-    assert.deepEqual((await meta.listTools()).tools.map((t) => t.name), [`${c.actions.prefix}search_actions`, `${c.actions.prefix}execute_action`]);
+    assert.deepEqual(
+      (await meta.listTools()).tools.map((t) => t.name),
+      [`${c.actions.prefix}search_actions`, `${c.actions.prefix}execute_action`],
+    );
     const found = (await meta.callTool({ name: `${c.actions.prefix}search_actions`, arguments: { query: h.search.query } })) as CallToolResult;
-    assert.ok((found.structuredContent as any).results.some((r: any) => r.name === h.search.expect), JSON.stringify(found));
-    const run = (await meta.callTool({ name: `${c.actions.prefix}execute_action`, arguments: { action: h.list.action, query: h.list.query } })) as CallToolResult;
+    assert.ok(
+      (found.structuredContent as any).results.some((r: any) => r.name === h.search.expect),
+      JSON.stringify(found),
+    );
+    const run = (await meta.callTool({
+      name: `${c.actions.prefix}execute_action`,
+      arguments: { action: h.list.action, query: h.list.query },
+    })) as CallToolResult;
     assert.ok(!run.isError, JSON.stringify(run));
   });
 

@@ -387,7 +387,10 @@ describe('accounts', () => {
     assert.equal(res.body.type, 'test');
     assert.ok(Math.abs(Date.parse(res.body.expires_at) - Date.now() - 3600_000) < 60_000);
     const connectors = await lh.hub(res.body.token, 'GET', '/hub/connectors');
-    assert.deepEqual(connectors.body.integrations.map((r: any) => r.integration_id), ['stripe-test']);
+    assert.deepEqual(
+      connectors.body.integrations.map((r: any) => r.integration_id),
+      ['stripe-test'],
+    );
     const week = await dash('POST', '/connect_sessions', { origin_owner_id: 'org-zeta', origin_owner_name: 'Zeta AG' });
     assert.ok((Date.parse(week.body.expires_at) - Date.now()) / 86_400_000 > 6.9);
     const made = await lh.hub(week.body.token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: stripe.keys.secretTest } });
@@ -573,12 +576,24 @@ describe('request logs and audit', () => {
       assert.equal(res.status, 200, JSON.stringify(res.body));
       return res.body.data.map((r: any) => [r.account_id === acc.id ? 'acc' : r.account_id === rk.id ? 'rk' : r.account_id, r.status]);
     };
-    assert.deepEqual(await ids('status=4xx'), [['rk', 403], ['acc', 404]]);
+    assert.deepEqual(await ids('status=4xx'), [
+      ['rk', 403],
+      ['acc', 404],
+    ]);
     assert.deepEqual(await ids('status=404'), [['acc', 404]]);
     assert.deepEqual(await ids('status=403,404&account_id=' + rk.id), [['rk', 403]]);
-    assert.deepEqual(await ids(`source=proxy&account_id=${acc.id}`), [['acc', 404], ['acc', 200]]);
-    assert.deepEqual(await ids('action=stripe_create_customer'), [['rk', 403], ['acc', 200]]);
-    assert.deepEqual(await ids('success=false'), [['rk', 403], ['acc', 404]]);
+    assert.deepEqual(await ids(`source=proxy&account_id=${acc.id}`), [
+      ['acc', 404],
+      ['acc', 200],
+    ]);
+    assert.deepEqual(await ids('action=stripe_create_customer'), [
+      ['rk', 403],
+      ['acc', 200],
+    ]);
+    assert.deepEqual(await ids('success=false'), [
+      ['rk', 403],
+      ['acc', 404],
+    ]);
     assert.equal((await ids(`success=true&account_id=${acc.id}`)).length, 3);
     assert.deepEqual(await ids(`from=${new Date(Date.now() + 60_000).toISOString()}`), []);
     assert.deepEqual(await ids(`to=${encodeURIComponent(new Date(started.getTime() - 60_000).toISOString())}`), []);
@@ -620,7 +635,10 @@ describe('request logs and audit', () => {
     assert.equal(res.body.data[1].actor_name, 'Default key');
     assert.equal(res.body.data[0].actor_name, null);
 
-    assert.deepEqual(await idsOfAllPages(`/audit?account_id=${acc.id}&limit=4`, 4), res.body.data.map((e: any) => e.id));
+    assert.deepEqual(
+      await idsOfAllPages(`/audit?account_id=${acc.id}&limit=4`, 4),
+      res.body.data.map((e: any) => e.id),
+    );
     assert.deepEqual((await dash('GET', `/audit?from=${new Date(Date.now() + 60_000).toISOString()}`)).body.data, []);
   });
 

@@ -35,7 +35,14 @@ after(() => w?.close());
 
 /** A template as a pattern: each `{param}` stands for any text (possibly empty). */
 const templatePattern = (t: string) =>
-  new RegExp('^' + t.split(/\{[a-z_]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*') + '$');
+  new RegExp(
+    '^' +
+      t
+        .split(/\{[a-z_]+\}/)
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[\\s\\S]*') +
+      '$',
+  );
 
 describe('the catalogue', () => {
   test('no name is defined in two domain files', () => {
@@ -66,9 +73,21 @@ describe('the catalogue', () => {
   test('every entry has exactly one recipe, and every recipe is an entry', () => {
     const names = new Set<string>(errorNames());
     const counted = RECIPE_FILES.flatMap((r) => Object.keys(r));
-    assert.deepEqual(counted.filter((n, i) => counted.indexOf(n) !== i), [], 'a recipe is defined twice');
-    assert.deepEqual(counted.filter((n) => !names.has(n)), [], 'recipes for codes that are not in the catalogue');
-    assert.deepEqual([...names].filter((n) => !(n in RECIPES)), [], 'catalogue entries without a recipe');
+    assert.deepEqual(
+      counted.filter((n, i) => counted.indexOf(n) !== i),
+      [],
+      'a recipe is defined twice',
+    );
+    assert.deepEqual(
+      counted.filter((n) => !names.has(n)),
+      [],
+      'recipes for codes that are not in the catalogue',
+    );
+    assert.deepEqual(
+      [...names].filter((n) => !(n in RECIPES)),
+      [],
+      'catalogue entries without a recipe',
+    );
   });
 });
 

@@ -23,12 +23,15 @@ test('entries by name: code is an enum of their codes, statusCode of their statu
   assert.deepEqual(s.required, ['statusCode', 'message', 'timestamp', 'code']);
   assert.equal(s.additionalProperties, true, 'documented extras (field, permission, …) pass');
   const description = String(props(s).code.description);
-  for (const n of ['account_not_found', 'account_not_callable'] as const) assert.ok(description.includes(`\`${n}\``) && description.includes(errorEntry(n).action), n);
+  for (const n of ['account_not_found', 'account_not_callable'] as const)
+    assert.ok(description.includes(`\`${n}\``) && description.includes(errorEntry(n).action), n);
 });
 
 test('entries by status: every entry answered with it; a code shared by two entries is listed once', () => {
   const s = errorBodySchema([401]);
-  const expected = errorNames().filter((n) => errorEntry(n).status === 401).map(codeOf);
+  const expected = errorNames()
+    .filter((n) => errorEntry(n).status === 401)
+    .map(codeOf);
   assert.ok(expected.length >= 5);
   assert.deepEqual(props(s).code.enum, expected);
   assert.deepEqual(props(errorBodySchema(['invalid_key', 'stored_key_invalid'])).code.enum, ['invalid_key']);

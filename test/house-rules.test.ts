@@ -34,7 +34,11 @@ const handWritten = (f: string) => !/\.generated\.|package-lock\.json$/.test(f);
 function depcruise(cwd: string, targets: string[]): { code: number; output: string } {
   const bin = join(ROOT, 'node_modules/.bin/depcruise');
   try {
-    const output = execFileSync(bin, [...targets, '--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'err'], { cwd, encoding: 'utf8', stdio: 'pipe' });
+    const output = execFileSync(bin, [...targets, '--config', join(ROOT, '.dependency-cruiser.cjs'), '--output-type', 'err'], {
+      cwd,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
     return { code: 0, output };
   } catch (e) {
     const err = e as { status: number; stdout: string; stderr: string };
@@ -55,7 +59,7 @@ test('the import rules do catch a cycle and an outward arrow', () => {
     writeFileSync(join(dir, f), body);
   };
   put('src/vault/vault.ts', "import { fail } from '../services/errors.js';\nexport const v = fail;\n");
-  put('src/services/errors.ts', "export const fail = 1;\n");
+  put('src/services/errors.ts', 'export const fail = 1;\n');
   put('src/services/a.ts', "import { b } from './b.js';\nexport const a = b;\n");
   put('src/services/b.ts', "import { a } from './a.js';\nexport const b = a;\n");
   put('tsconfig.check.json', '{"compilerOptions":{"module":"NodeNext","moduleResolution":"NodeNext","strict":true}}');

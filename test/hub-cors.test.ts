@@ -4,12 +4,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { useLinkhub } from './helpers/fixture.js';
 import { connectSession, type Linkhub } from './helpers/linkhub.js';
-import type { StripeStandin } from './stripe-standin/index.js';
 
-let stripe: StripeStandin;
 let lh: Linkhub;
 useLinkhub({}, (f) => {
-  ({ lh, stripe } = f);
+  ({ lh } = f);
 });
 
 const preflight = (path: string, method = 'POST') =>
@@ -64,7 +62,9 @@ test('platform routes have no CORS headers', async () => {
     assert.equal(res.headers.get('access-control-allow-origin'), null, path);
     assert.notEqual(res.status, 204, path);
   }
-  const res = await fetch(lh.url + '/accounts', { headers: { origin: 'https://saas.example', authorization: 'Basic ' + Buffer.from(lh.apiKey + ':').toString('base64') } });
+  const res = await fetch(lh.url + '/accounts', {
+    headers: { origin: 'https://saas.example', authorization: 'Basic ' + Buffer.from(lh.apiKey + ':').toString('base64') },
+  });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('access-control-allow-origin'), null);
 });

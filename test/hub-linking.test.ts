@@ -1,7 +1,7 @@
 // Linking a Stripe account through the Hub API: key rules before any network call, the live test's
 // outcomes, what is recorded, and edit mode (key rotation in place).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { useLinkhub } from './helpers/fixture.js';
 import { connectSession, type Linkhub } from './helpers/linkhub.js';
 import type { StripeStandin } from './stripe-standin/index.js';
@@ -59,7 +59,10 @@ describe('hub discovery', () => {
   test('a type:"test" session offers only the Test Mode row', async () => {
     const { token } = await connectSession(lh, { type: 'test' });
     const list = await lh.hub(token, 'GET', '/hub/connectors');
-    assert.deepEqual(list.body.integrations.map((r: any) => r.integration_id), ['stripe-test']);
+    assert.deepEqual(
+      list.body.integrations.map((r: any) => r.integration_id),
+      ['stripe-test'],
+    );
     const prod = await lh.hub(token, 'GET', '/hub/connectors/stripe-production');
     assert.equal(prod.status, 404);
   });
@@ -216,8 +219,14 @@ describe('live test outcomes', () => {
     stripe.setRateLimits({ test: 1 });
     try {
       const { token } = await connectSession(lh, { multiple: true });
-      const first = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: stripe.keys.otherAccountSecretTest } });
-      const second = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: stripe.keys.otherAccountSecretTest } });
+      const first = await lh.hub(token, 'POST', '/hub/accounts', {
+        integration_id: 'stripe-test',
+        credentials: { api_key: stripe.keys.otherAccountSecretTest },
+      });
+      const second = await lh.hub(token, 'POST', '/hub/accounts', {
+        integration_id: 'stripe-test',
+        credentials: { api_key: stripe.keys.otherAccountSecretTest },
+      });
       const statuses = [first.status, second.status];
       assert.ok(statuses.includes(502), `one was rate-limited: ${statuses}`);
       const limited = first.status === 502 ? first : second;
@@ -254,7 +263,11 @@ describe('create or edit, and edit mode', () => {
     const settings = await lh.hub(token, 'GET', '/hub/settings');
     assert.equal(settings.body.existing_account_id, id);
     const rows = await lh.hub(token, 'GET', '/hub/connectors?provider=stripe');
-    assert.deepEqual(rows.body.integrations.map((r: any) => r.integration_id), ['stripe-test'], 'only the account’s own row');
+    assert.deepEqual(
+      rows.body.integrations.map((r: any) => r.integration_id),
+      ['stripe-test'],
+      'only the account’s own row',
+    );
 
     const data = await lh.hub(token, 'GET', `/hub/accounts/${id}`);
     assert.equal(data.status, 200);
@@ -264,12 +277,18 @@ describe('create or edit, and edit mode', () => {
     assert.deepEqual(data.body.secrets, { api_key: '__secretvalue:**redacted**' + stripe.keys.secretTest.slice(-4) });
 
     // the official Hub may send the other environment's integration_id: ignored
-    const bad = await lh.hub(token, 'PATCH', `/hub/accounts/${id}`, { integration_id: 'stripe-production', credentials: { api_key: stripe.keys.restrictedTestNoCustomers } });
+    const bad = await lh.hub(token, 'PATCH', `/hub/accounts/${id}`, {
+      integration_id: 'stripe-production',
+      credentials: { api_key: stripe.keys.restrictedTestNoCustomers },
+    });
     assert.equal(bad.status, 422);
     let account = (await lh.api('GET', `/accounts/${id}`)).body;
     assert.equal(account.key_hint, stripe.keys.secretTest.slice(-4), 'old key kept after a failed test');
 
-    const ok = await lh.hub(token, 'PATCH', `/hub/accounts/${id}`, { integration_id: 'stripe-production', credentials: { api_key: stripe.keys.restrictedTest } });
+    const ok = await lh.hub(token, 'PATCH', `/hub/accounts/${id}`, {
+      integration_id: 'stripe-production',
+      credentials: { api_key: stripe.keys.restrictedTest },
+    });
     assert.equal(ok.status, 200, ok.text);
     account = (await lh.api('GET', `/accounts/${id}`)).body;
     assert.equal(account.id, id);

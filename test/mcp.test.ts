@@ -3,7 +3,7 @@
 // application/json only). A real Linkhub against the Stripe stand-in; accounts are linked through
 // the Hub API.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StackOne } from '@stackone/stackone-client-ts';
 import * as errors from '@stackone/stackone-client-ts/sdk/models/errors/index.js';
@@ -62,7 +62,10 @@ async function connect(o: ConnectOptions = {}): Promise<Client> {
 }
 
 /** A raw JSON-RPC POST as StackOne's SDK sends it: Accept: application/json only, an empty cookie header. */
-async function rawPost(message: unknown, o: { account?: string | null; query?: Record<string, string>; auth?: string | null; headers?: Record<string, string> } = {}) {
+async function rawPost(
+  message: unknown,
+  o: { account?: string | null; query?: Record<string, string>; auth?: string | null; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', cookie: '', ...o.headers };
   const auth = o.auth === undefined ? basic(lh.apiKey) : o.auth;
   if (auth !== null) headers.authorization = auth;
@@ -174,9 +177,12 @@ describe('StackOne SDK mcpPost (4.28)', () => {
     assert.deepEqual(body.result.serverInfo, { name: 'linkhub', version: '0.1.0' });
   });
 
-  test('errors are the SDK\'s typed errors (the error shape validates)', async () => {
+  test("errors are the SDK's typed errors (the error shape validates)", async () => {
     await assert.rejects(sdk().mcp.mcpPost({ basic: { username: 'lh_wrong', password: '' } }, message('initialize')), errors.UnauthorizedResponse);
-    await assert.rejects(sdk().mcp.mcpPost({ basic: { username: lh.apiKey, password: '' } }, { ...message('initialize'), xAccountId: 'acc_nope' }), errors.NotFoundResponse);
+    await assert.rejects(
+      sdk().mcp.mcpPost({ basic: { username: lh.apiKey, password: '' } }, { ...message('initialize'), xAccountId: 'acc_nope' }),
+      errors.NotFoundResponse,
+    );
   });
 });
 
@@ -250,7 +256,7 @@ describe('tools/list', () => {
     assert.match(byName.get('stripe_refund_charge')!.description ?? '', /Deprecated: .*stripe_create_refund/);
   });
 
-  test('the cached tools/list answer equals the SDK server\'s (batch requests go through the SDK)', async () => {
+  test("the cached tools/list answer equals the SDK server's (batch requests go through the SDK)", async () => {
     const queries: Record<string, string>[] = [{}, { 'param-style': 'flat_smart' }, { 'tool-mode': 'search_execute' }];
     for (const query of queries) {
       const single = await rawPost({ jsonrpc: '2.0', id: 'a', method: 'tools/list' }, { query });
@@ -265,7 +271,10 @@ describe('tools/list', () => {
   test('search_execute mode: exactly stripe_search_actions and stripe_execute_action', async () => {
     const client = await connect({ query: { 'tool-mode': 'search_execute' } });
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((t) => t.name), ['stripe_search_actions', 'stripe_execute_action']);
+    assert.deepEqual(
+      tools.map((t) => t.name),
+      ['stripe_search_actions', 'stripe_execute_action'],
+    );
     assert.deepEqual(tools[0].inputSchema.required, ['query']);
     assert.deepEqual(tools[1].inputSchema.required, ['action']);
   });
@@ -304,12 +313,15 @@ describe('tools/list', () => {
 });
 
 describe('tools/call through the action executor', () => {
-  test('stripe_list_customers returns the stand-in\'s customers', async () => {
+  test("stripe_list_customers returns the stand-in's customers", async () => {
     const client = await connect();
     const r = await call(client, 'stripe_list_customers', { query: { limit: 3 } });
     assert.equal(r.isError, undefined, textOf(r));
     const customers = listOf(r);
-    assert.deepEqual(customers.map((c) => c.id), await stripeCustomerIds(3));
+    assert.deepEqual(
+      customers.map((c) => c.id),
+      await stripeCustomerIds(3),
+    );
     assert.ok(customers.every((c) => c.object === 'customer'));
     assert.deepEqual(JSON.parse(textOf(r)), r.structuredContent, 'text content is the same JSON');
   });
@@ -336,11 +348,17 @@ describe('tools/call through the action executor', () => {
     const prefixed = await connect({ query: { 'param-style': 'flat_prefixed' } });
     const a = await call(prefixed, 'stripe_list_customers', { query_limit: 2 });
     assert.equal(a.isError, undefined, textOf(a));
-    assert.deepEqual(listOf(a).map((c) => c.id), want);
+    assert.deepEqual(
+      listOf(a).map((c) => c.id),
+      want,
+    );
     const smart = await connect({ query: { 'param-style': 'flat_smart' } });
     const b = await call(smart, 'stripe_list_customers', { limit: 2 });
     assert.equal(b.isError, undefined, textOf(b));
-    assert.deepEqual(listOf(b).map((c) => c.id), want);
+    assert.deepEqual(
+      listOf(b).map((c) => c.id),
+      want,
+    );
     const unknown = await call(prefixed, 'stripe_list_customers', { limit: 2 });
     assert.equal(unknown.isError, true);
     assert.match(textOf(unknown), /limit is not a known argument of stripe_list_customers/);
@@ -448,12 +466,18 @@ describe('search_execute', () => {
     const client = await connect({ query: { 'tool-mode': 'search_execute' } });
     const r = await call(client, 'stripe_execute_action', { action: 'stripe_list_customers', query: { limit: 2 } });
     assert.equal(r.isError, undefined, textOf(r));
-    assert.deepEqual(listOf(r).map((c) => c.id), await stripeCustomerIds(2));
+    assert.deepEqual(
+      listOf(r).map((c) => c.id),
+      await stripeCustomerIds(2),
+    );
     const next = (r.structuredContent as any).next;
     assert.equal(typeof next, 'string');
     const page2 = await call(client, 'stripe_execute_action', { action: 'stripe_list_customers', query: { limit: 2 }, next });
     assert.equal(page2.isError, undefined, textOf(page2));
-    assert.deepEqual(listOf(page2).map((c) => c.id), (await stripeCustomerIds(4)).slice(2));
+    assert.deepEqual(
+      listOf(page2).map((c) => c.id),
+      (await stripeCustomerIds(4)).slice(2),
+    );
     const unknown = await call(client, 'stripe_execute_action', { action: 'stripe_teleport' });
     assert.equal(unknown.isError, true);
     assert.match(textOf(unknown), /Unknown action stripe_teleport/);
@@ -470,6 +494,9 @@ describe('concurrency', () => {
     const a = await connect();
     const b = await connect({ account: restrictedAccount, query: { 'tool-mode': 'search_execute' } });
     const results = await Promise.all([a.listTools(), b.listTools(), a.listTools(), b.listTools()]);
-    assert.deepEqual(results.map((r) => r.tools.length), [452, 2, 452, 2]);
+    assert.deepEqual(
+      results.map((r) => r.tools.length),
+      [452, 2, 452, 2],
+    );
   });
 });

@@ -80,7 +80,13 @@ async function call(
     .filter(([k]) => !(opts.handsOutCookie && k === 'set-cookie'))
     .map(([k, v]) => `${k}: ${v}`)
     .join('\n');
-  recorded.push({ label: `${label} (${method} ${path.split('?')[0].slice(0, 60)} → ${res.status})`, method, path: path.split('?')[0], status: res.status, text: headerText + '\n\n' + scrubbed });
+  recorded.push({
+    label: `${label} (${method} ${path.split('?')[0].slice(0, 60)} → ${res.status})`,
+    method,
+    path: path.split('?')[0],
+    status: res.status,
+    text: headerText + '\n\n' + scrubbed,
+  });
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
@@ -161,12 +167,13 @@ before(async () => {
     'rk_test without customers': k.restrictedTestNoCustomers,
     'expired rk_test': k.expiredTest,
     'deleted sk_test': k.deletedTest,
-    'pk_test': k.publishableTest,
+    pk_test: k.publishableTest,
     'other account sk_test': k.otherAccountSecretTest,
     'bogus sk_test': bogus,
     'sk_test deleted later': deletable,
     'rk_test losing permission': losesPermission,
-  })) addStripeKey(name, key);
+  }))
+    addStripeKey(name, key);
 
   // --- webhooks config (the endpoint receives every event below) and API keys
   const wh = await call('create webhook', 'POST', '/webhooks', {
@@ -176,7 +183,10 @@ before(async () => {
   assert.equal(wh.status, 201);
   secrets.set('webhook signing secret', wh.body.secret);
   await call('list webhooks', 'GET', '/webhooks');
-  const wh2 = await call('create webhook 2', 'POST', '/webhooks', { body: { url: 'https://example.invalid/h', events: ['account.deleted'] }, handsOut: ['secret'] });
+  const wh2 = await call('create webhook 2', 'POST', '/webhooks', {
+    body: { url: 'https://example.invalid/h', events: ['account.deleted'] },
+    handsOut: ['secret'],
+  });
   secrets.set('webhook signing secret 2', wh2.body.secret);
   await call('delete webhook 2', 'DELETE', `/webhooks/${wh2.body.id}`);
 
@@ -197,7 +207,11 @@ before(async () => {
   await hub('connector prod', t1, 'GET', '/hub/connectors/stripe-production');
   await call('preflight', 'OPTIONS', '/hub/accounts', {
     auth: false,
-    headers: { origin: 'https://customer.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-hub-session-token' },
+    headers: {
+      origin: 'https://customer.example',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type,x-hub-session-token',
+    },
   });
   const link = (label: string, token: string, key: string, integration = 'stripe-test') =>
     hub(label, token, 'POST', '/hub/accounts', { integration_id: integration, credentials: { api_key: key } });
@@ -241,10 +255,19 @@ before(async () => {
   await hub('edit connectors', te, 'GET', '/hub/connectors?provider=stripe');
   const data = await hub('edit account data', te, 'GET', `/hub/accounts/${accountId}`);
   assert.equal(data.body.secrets.api_key, REDACTED + k.secretTest.slice(-4));
-  await hub('edit patch placeholder', te, 'PATCH', `/hub/accounts/${accountId}`, { integration_id: 'stripe-test', credentials: { api_key: data.body.secrets.api_key } });
-  await hub('edit patch bad key', te, 'PATCH', `/hub/accounts/${accountId}`, { integration_id: 'stripe-test', credentials: { api_key: k.restrictedTestNoCustomers } });
+  await hub('edit patch placeholder', te, 'PATCH', `/hub/accounts/${accountId}`, {
+    integration_id: 'stripe-test',
+    credentials: { api_key: data.body.secrets.api_key },
+  });
+  await hub('edit patch bad key', te, 'PATCH', `/hub/accounts/${accountId}`, {
+    integration_id: 'stripe-test',
+    credentials: { api_key: k.restrictedTestNoCustomers },
+  });
   await hub('edit patch invalid key', te, 'PATCH', `/hub/accounts/${accountId}`, { integration_id: 'stripe-test', credentials: { api_key: bogus } });
-  await hub('edit patch wrong-env key', te, 'PATCH', `/hub/accounts/${accountId}`, { integration_id: 'stripe-production', credentials: { api_key: k.secretLive } });
+  await hub('edit patch wrong-env key', te, 'PATCH', `/hub/accounts/${accountId}`, {
+    integration_id: 'stripe-production',
+    credentials: { api_key: k.secretLive },
+  });
   await hub('edit other account', te, 'GET', `/hub/accounts/${live.body.id}`);
 
   // --- platform account routes
@@ -311,10 +334,16 @@ before(async () => {
     headers: acct,
     body: { url: 'https://api.stripe.com', method: 'get', path: '/v1/balance', headers: { Authorization: `Bearer ${k.secretTest}` } },
   });
-  await call('proxy post', 'POST', '/unified/proxy', { headers: acct, body: { url: 'https://api.stripe.com', method: 'post', path: '/v1/customers', body: { email: 'leak@example.com' } } });
+  await call('proxy post', 'POST', '/unified/proxy', {
+    headers: acct,
+    body: { url: 'https://api.stripe.com', method: 'post', path: '/v1/customers', body: { email: 'leak@example.com' } },
+  });
   await call('proxy other host', 'POST', '/unified/proxy', { headers: acct, body: { url: 'https://evil.example', method: 'get', path: '/' } });
   await call('proxy 404', 'POST', '/unified/proxy', { headers: acct, body: { url: 'https://api.stripe.com', method: 'get', path: '/v1/customers/cus_nope' } });
-  await call('proxy failing account', 'POST', '/unified/proxy', { headers: { 'x-account-id': perm.body.id }, body: { url: 'https://api.stripe.com', method: 'get', path: '/v1/customers' } });
+  await call('proxy failing account', 'POST', '/unified/proxy', {
+    headers: { 'x-account-id': perm.body.id },
+    body: { url: 'https://api.stripe.com', method: 'get', path: '/v1/customers' },
+  });
   await call('proxy no account', 'POST', '/unified/proxy', { body: { path: '/v1/customers' } });
   await call('actions', 'GET', `/actions?filter[account_ids]=${accountId}&group_by=connector&include=operation_details`);
   await call('rpc', 'POST', '/actions/rpc', { body: { action: 'stripe_list_customers', query: { limit: 1 }, headers: acct } });
@@ -323,7 +352,12 @@ before(async () => {
   await call('rpc failing account', 'POST', '/actions/rpc', { headers: { 'x-account-id': perm.body.id }, body: { action: 'stripe_list_customers' } });
   await call('action search', 'POST', '/actions/search', { body: { query: 'list customers', connector: 'stripe' } });
   const mcp = (label: string, body: unknown) => call(label, 'POST', '/mcp', { headers: { ...acct, accept: 'application/json, text/event-stream' }, body });
-  await mcp('mcp initialize', { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+  await mcp('mcp initialize', {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+  });
   await mcp('mcp tools/list', { jsonrpc: '2.0', id: 2, method: 'tools/list' });
   await mcp('mcp tools/call', { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'stripe_list_customers', arguments: { query: { limit: 1 } } } });
   await call('mcp get', 'GET', '/mcp', { headers: acct });
@@ -337,7 +371,12 @@ before(async () => {
   // --- dashboard: sign in (the cookie is handed out once), then use it
   const csrf = { 'x-linkhub-csrf': '1' };
   await call('dashboard wrong password', 'POST', '/dashboard/api/session', { auth: false, headers: csrf, body: { password: adminPassword + 'x' } });
-  const signIn = await call('dashboard sign in', 'POST', '/dashboard/api/session', { auth: false, headers: csrf, body: { password: adminPassword }, handsOutCookie: true });
+  const signIn = await call('dashboard sign in', 'POST', '/dashboard/api/session', {
+    auth: false,
+    headers: csrf,
+    body: { password: adminPassword },
+    handsOutCookie: true,
+  });
   const cookie = /linkhub_dashboard=([^;]+)/.exec(signIn.headers.get('set-cookie') ?? '')?.[1];
   if (signIn.status === 200 && cookie) {
     secrets.set('dashboard session cookie', cookie);
@@ -352,7 +391,10 @@ before(async () => {
     const issued = (label: string, path: string, body: unknown, handsOut: string[]) =>
       call(label, 'POST', path, { auth: false, headers: { cookie: dashboardCookie, ...csrf }, body, handsOut });
     await issued('dashboard new api key', '/dashboard/api/api_keys', { name: 'dash' }, ['key']);
-    await issued('dashboard connect session', '/dashboard/api/connect_sessions', { origin_owner_id: 'dash', origin_owner_name: 'Dash' }, ['token', 'auth_link_url']);
+    await issued('dashboard connect session', '/dashboard/api/connect_sessions', { origin_owner_id: 'dash', origin_owner_name: 'Dash' }, [
+      'token',
+      'auth_link_url',
+    ]);
     await issued('dashboard relink', `/dashboard/api/accounts/${accountId}/relink`, {}, ['token', 'auth_link_url']);
     await dash('dashboard webhooks', 'GET', '/dashboard/api/webhooks');
     await dash('dashboard deliveries', 'GET', '/dashboard/api/webhooks/deliveries');
@@ -399,9 +441,19 @@ function registeredRoutes(): { method: string; path: string; pattern: RegExp }[]
     stack.length = depth;
     const full = (stack[depth - 1] ?? '') + m[2];
     stack[depth] = full;
-    for (const method of (m[3] ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    for (const method of (m[3] ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       if (['HEAD', 'TRACE', 'QUERY'].includes(method) || (full === '*' && method === 'OPTIONS')) continue;
-      const pattern = new RegExp('^' + full.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+').replace(/\*/g, '.*') + '$');
+      const pattern = new RegExp(
+        '^' +
+          full
+            .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+            .replace(/:[A-Za-z_]+/g, '[^/]+')
+            .replace(/\*/g, '.*') +
+          '$',
+      );
       out.push({ method, path: full, pattern });
     }
   }
@@ -458,11 +510,18 @@ describe('no secret leaks', () => {
     ]) {
       assert.ok(paths.includes(p), `${p} exercised`);
     }
-    for (const s of [200, 201, 400, 401, 404, 413, 422, 502]) assert.ok(recorded.some((r) => r.status === s), `a ${s} was seen`);
+    for (const s of [200, 201, 400, 401, 404, 413, 422, 502])
+      assert.ok(
+        recorded.some((r) => r.status === s),
+        `a ${s} was seen`,
+      );
     const routes = registeredRoutes();
     assert.ok(routes.length >= 30, `routes found (${routes.length})`);
     for (const route of routes) {
-      assert.ok(recorded.some((r) => r.method === route.method && route.pattern.test(r.path)), `${route.method} ${route.path} was requested`);
+      assert.ok(
+        recorded.some((r) => r.method === route.method && route.pattern.test(r.path)),
+        `${route.method} ${route.path} was requested`,
+      );
     }
     assert.ok(received.length >= 3, 'webhooks were delivered');
     if (process.env.LEAK_TEST_VERBOSE) console.log(recorded.map((r) => r.label).join('\n'));
@@ -510,7 +569,10 @@ describe('no secret leaks', () => {
 
   test('no log line carries a secret', () => {
     assert.ok(lh.logs.length > 50, 'requests were logged');
-    assert.ok(lh.logs.some((l) => l.includes('[redacted]')), 'query secrets were redacted in logs');
+    assert.ok(
+      lh.logs.some((l) => l.includes('[redacted]')),
+      'query secrets were redacted in logs',
+    );
     for (const [i, line] of lh.logs.entries()) assertClean(`log line ${i}: ${line.slice(0, 200)}`, line);
   });
 
@@ -522,7 +584,18 @@ describe('no secret leaks', () => {
       )) as unknown as { rows: { table_schema: string; table_name: string }[] }
     ).rows;
     const names = tables.map((t) => t.table_name);
-    for (const t of ['accounts', 'api_keys', 'connect_sessions', 'webhook_endpoints', 'webhook_outbox', 'webhook_attempts', 'audit_events', 'call_log_segments', 'vault_keys', 'projects']) {
+    for (const t of [
+      'accounts',
+      'api_keys',
+      'connect_sessions',
+      'webhook_endpoints',
+      'webhook_outbox',
+      'webhook_attempts',
+      'audit_events',
+      'call_log_segments',
+      'vault_keys',
+      'projects',
+    ]) {
       assert.ok(names.includes(t), `table ${t} was searched`);
     }
     let rowsSeen = 0;

@@ -88,7 +88,7 @@ describe('GET /openapi.json', () => {
     assert.equal(id('get', '/requests/logs/{id}'), 'stackone_get_log');
   });
 
-  test('every operation has a 2xx JSON schema; every 4xx/5xx is its status\'s error component from the catalogue', () => {
+  test("every operation has a 2xx JSON schema; every 4xx/5xx is its status's error component from the catalogue", () => {
     for (const { method, path, op } of operations()) {
       const where = `${method.toUpperCase()} ${path}`;
       const statuses = Object.keys(op.responses);
@@ -112,7 +112,9 @@ describe('GET /openapi.json', () => {
       const m = /^Error(\d{3})(OrProvider)?$/.exec(name);
       if (!m) continue;
       const codes: string[] = schema.properties.code.enum ?? schema.properties.code.anyOf[0].enum;
-      const expected = errorNames().filter((n) => errorEntry(n).status === Number(m[1]) || (m[2] && errorEntry(n).status === 'provider')).map(codeOf);
+      const expected = errorNames()
+        .filter((n) => errorEntry(n).status === Number(m[1]) || (m[2] && errorEntry(n).status === 'provider'))
+        .map(codeOf);
       assert.deepEqual([...new Set(codes)].sort(), [...new Set(expected)].sort(), name);
       assert.deepEqual(schema.required, ['statusCode', 'message', 'timestamp', 'code'], name);
       for (const c of codes) documented.add(c);
@@ -121,7 +123,13 @@ describe('GET /openapi.json', () => {
     const missing = [...used].filter((c) => !documented.has(c));
     // 408 and 431 come from Node's HTTP parser before any route, 405 only from the undocumented GET and
     // DELETE /mcp: no documented operation answers them.
-    assert.deepEqual(missing.sort(), errorNames().filter((n) => [405, 408, 431].includes(errorEntry(n).status as number)).map(codeOf).sort());
+    assert.deepEqual(
+      missing.sort(),
+      errorNames()
+        .filter((n) => [405, 408, 431].includes(errorEntry(n).status as number))
+        .map(codeOf)
+        .sort(),
+    );
   });
 
   test('the bare arrays of the wire are arrays in the document (GET /accounts, GET /connectors/meta)', () => {

@@ -302,7 +302,11 @@ describe('GET /accounts', () => {
     assert.ok(Array.isArray(res.body), 'bare array, no {data: …} wrapper');
     res.body.forEach(assertLinkedAccount);
     const created = res.body.map((a: any) => Date.parse(a.created_at));
-    assert.deepEqual(created, [...created].sort((x, y) => y - x), 'ordered newest first');
+    assert.deepEqual(
+      created,
+      [...created].sort((x, y) => y - x),
+      'ordered newest first',
+    );
     const mine = res.body.map((a: any) => a.id).filter((id: string) => ids.includes(id));
     assert.deepEqual(mine, [...ids].reverse());
   });
@@ -310,20 +314,35 @@ describe('GET /accounts', () => {
   test('account_ids as repeated keys and as a single value', async () => {
     const two = await lh.api('GET', `/accounts?account_ids=${ids[0]}&account_ids=${ids[3]}`);
     assert.equal(two.status, 200);
-    assert.deepEqual(two.body.map((a: any) => a.id), [ids[3], ids[0]]);
+    assert.deepEqual(
+      two.body.map((a: any) => a.id),
+      [ids[3], ids[0]],
+    );
     const one = await lh.api('GET', `/accounts?account_ids=${ids[1]}`);
-    assert.deepEqual(one.body.map((a: any) => a.id), [ids[1]]);
+    assert.deepEqual(
+      one.body.map((a: any) => a.id),
+      [ids[1]],
+    );
     const none = await lh.api('GET', '/accounts?account_ids=acc_nope');
     assert.deepEqual(none.body, []);
   });
 
   test('origin_owner_id and origin_owner_ids (repeated and single)', async () => {
     const single = await lh.api('GET', `/accounts?origin_owner_id=${owner}`);
-    assert.deepEqual(single.body.map((a: any) => a.id), [ids[2], ids[1], ids[0]]);
+    assert.deepEqual(
+      single.body.map((a: any) => a.id),
+      [ids[2], ids[1], ids[0]],
+    );
     const many = await lh.api('GET', `/accounts?origin_owner_ids=${owner}-3&origin_owner_ids=${owner}-4`);
-    assert.deepEqual(many.body.map((a: any) => a.id), [ids[4], ids[3]]);
+    assert.deepEqual(
+      many.body.map((a: any) => a.id),
+      [ids[4], ids[3]],
+    );
     const one = await lh.api('GET', `/accounts?origin_owner_ids=${owner}-3`);
-    assert.deepEqual(one.body.map((a: any) => a.id), [ids[3]]);
+    assert.deepEqual(
+      one.body.map((a: any) => a.id),
+      [ids[3]],
+    );
   });
 
   test('providers (repeated and single), provider (deprecated)', async () => {
@@ -342,14 +361,20 @@ describe('GET /accounts', () => {
     const act = await lh.api('GET', `/accounts?status=active&origin_owner_id=${owner}`);
     assert.equal(act.body.length, 3);
     const both = await lh.api('GET', `/accounts?status=active&status=error&account_ids=${errorId}&account_ids=${ids[0]}`);
-    assert.deepEqual(both.body.map((a: any) => a.id), [errorId, ids[0]]);
+    assert.deepEqual(
+      both.body.map((a: any) => a.id),
+      [errorId, ids[0]],
+    );
   });
 
   test('the query the SDK sends (all filters, repeated keys, page and page_size)', async () => {
     const qs = `account_ids=${ids[0]}&account_ids=${ids[1]}&providers=stripe&status=active&origin_owner_id=${owner}&page=1&page_size=25`;
     const res = await lh.api('GET', `/accounts?${qs}`);
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body.map((a: any) => a.id), [ids[1], ids[0]]);
+    assert.deepEqual(
+      res.body.map((a: any) => a.id),
+      [ids[1], ids[0]],
+    );
   });
 
   test('paging: page is 1-based, page_size bounds the page, newest first across pages', async () => {
@@ -358,9 +383,18 @@ describe('GET /accounts', () => {
     const p2 = await lh.api('GET', `/accounts?${q}&page_size=2&page=2`);
     const p3 = await lh.api('GET', `/accounts?${q}&page_size=2&page=3`);
     const p4 = await lh.api('GET', `/accounts?${q}&page_size=2&page=4`);
-    assert.deepEqual(p1.body.map((a: any) => a.id), [ids[4], ids[3]]);
-    assert.deepEqual(p2.body.map((a: any) => a.id), [ids[2], ids[1]]);
-    assert.deepEqual(p3.body.map((a: any) => a.id), [ids[0]]);
+    assert.deepEqual(
+      p1.body.map((a: any) => a.id),
+      [ids[4], ids[3]],
+    );
+    assert.deepEqual(
+      p2.body.map((a: any) => a.id),
+      [ids[2], ids[1]],
+    );
+    assert.deepEqual(
+      p3.body.map((a: any) => a.id),
+      [ids[0]],
+    );
     assert.deepEqual(p4.body, []);
     const first = await lh.api('GET', `/accounts?${q}&page=1`);
     assert.equal(first.body.length, 5, 'default page size (25) holds all five');
@@ -369,7 +403,11 @@ describe('GET /accounts', () => {
 
 describe('GET /accounts/{id} and /meta', () => {
   test('one LinkedAccount; the key never appears, only its redacted form', async () => {
-    const id = await link({ id: 'get-owner', name: 'Get Owner' }, stripe.keys.secretTest, { label: 'Getter', origin_username: 'g@x.example', metadata: { a: 1 } });
+    const id = await link({ id: 'get-owner', name: 'Get Owner' }, stripe.keys.secretTest, {
+      label: 'Getter',
+      origin_username: 'g@x.example',
+      metadata: { a: 1 },
+    });
     const res = await lh.api('GET', `/accounts/${id}`);
     assert.equal(res.status, 200);
     const a = res.body;
@@ -453,7 +491,10 @@ describe('PATCH /accounts/{id}', () => {
     assert.equal(res.body.key_hint, stripe.keys.restrictedTest.slice(-4));
     assert.equal(res.body.key_type, 'restricted');
     assert.equal(res.body.credentials.api_key, REDACTED + stripe.keys.restrictedTest.slice(-4));
-    assert.ok(stripe.log.some((e) => e.path === '/v1/customers' && e.keyLast4 === stripe.keys.restrictedTest.slice(-4)), 'tested live');
+    assert.ok(
+      stripe.log.some((e) => e.path === '/v1/customers' && e.keyLast4 === stripe.keys.restrictedTest.slice(-4)),
+      'tested live',
+    );
     stripe.clearLog();
     const tested = await lh.api('POST', `/accounts/${id}/test`);
     assert.equal(tested.body.outcome, 'ok');
@@ -719,7 +760,10 @@ describe('/openapi.json', () => {
     const where: string[] = [];
     const opIds = new Set<string>();
     (function walk(v: unknown, path: string) {
-      if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}/${i}`));
+      if (Array.isArray(v)) {
+        for (const [i, x] of v.entries()) walk(x, `${path}/${i}`);
+        return;
+      }
       if (!v || typeof v !== 'object') return;
       for (const [k, x] of Object.entries(v)) {
         if (k === '$id') where.push(`${path}/${k}`);

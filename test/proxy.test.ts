@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { after, beforeEach, describe, test } from 'node:test';
 import { useLinkhub } from './helpers/fixture.js';
 import { linkAccount, type Linkhub, startLinkhub } from './helpers/linkhub.js';
 import { MAIN_ACCOUNT_ID, type StripeStandin } from './stripe-standin/index.js';
@@ -92,7 +92,12 @@ describe('forwarding', () => {
       metadata: { plan: 'pro', 'with space': 'a&b=c', empty: '' },
       preferred_locales: ['en', 'fr'],
       address: { line1: '1 Main St', city: 'Paris', postal_code: '75001' },
-      invoice_settings: { custom_fields: [{ name: 'PO', value: '42' }, { name: 'Ref', value: 'x/y' }] },
+      invoice_settings: {
+        custom_fields: [
+          { name: 'PO', value: '42' },
+          { name: 'Ref', value: 'x/y' },
+        ],
+      },
       balance: -150,
       tax_exempt: 'none',
     };
@@ -110,7 +115,12 @@ describe('forwarding', () => {
       metadata: { plan: 'pro', 'with space': 'a&b=c', empty: '' },
       preferred_locales: ['en', 'fr'],
       address: { line1: '1 Main St', city: 'Paris', postal_code: '75001' },
-      invoice_settings: { custom_fields: [{ name: 'PO', value: '42' }, { name: 'Ref', value: 'x/y' }] },
+      invoice_settings: {
+        custom_fields: [
+          { name: 'PO', value: '42' },
+          { name: 'Ref', value: 'x/y' },
+        ],
+      },
       balance: '-150',
       tax_exempt: 'none',
     });
@@ -221,7 +231,8 @@ describe('locked to Stripe: refused with 400 and never sent', () => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection' && k !== 'content-length') headers[k] = v;
+      for (const [k, v] of Object.entries(req.headers))
+        if (typeof v === 'string' && k !== 'host' && k !== 'connection' && k !== 'content-length') headers[k] = v;
       const up = await fetch(stripe.url + req.url, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
       res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json', 'request-id': up.headers.get('request-id') ?? '' });
       res.end(Buffer.from(await up.arrayBuffer()));
@@ -287,7 +298,12 @@ describe('caller headers', () => {
       method: 'post',
       path: '/v1/customers',
       body: { email: 'h@example.com' },
-      headers: { 'Stripe-Version': '2024-06-20', 'Stripe-Account': MAIN_ACCOUNT_ID, 'Idempotency-Key': 'hdr-1', authorization: `Bearer ${stripe.keys.otherAccountSecretTest}` },
+      headers: {
+        'Stripe-Version': '2024-06-20',
+        'Stripe-Account': MAIN_ACCOUNT_ID,
+        'Idempotency-Key': 'hdr-1',
+        authorization: `Bearer ${stripe.keys.otherAccountSecretTest}`,
+      },
     });
     assert.equal(res.body.status, 200, res.text);
     const e = stripe.log[0];
@@ -338,7 +354,10 @@ describe('retries', () => {
     stripe.inject({ kind: 'lock_timeout', count: 1 });
     const lock = await proxy(lh, secretAcc, { method: 'get', path: '/v1/customers?limit=1' });
     assert.equal(lock.body.status, 200);
-    assert.deepEqual(stripe.log.map((e) => e.status), [429, 200]);
+    assert.deepEqual(
+      stripe.log.map((e) => e.status),
+      [429, 200],
+    );
 
     stripe.clearLog();
     stripe.inject({ kind: '409', count: 1 });
@@ -432,7 +451,10 @@ describe('what Stripe says about the key', () => {
       while (!events.some((e) => e.event === 'account.updated' && e.account_id === acc && e.data.status === 'error') && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 50));
       }
-      assert.ok(events.some((e) => e.event === 'account.updated' && e.account_id === acc && e.data.status === 'error'), 'account.updated webhook');
+      assert.ok(
+        events.some((e) => e.event === 'account.updated' && e.account_id === acc && e.data.status === 'error'),
+        'account.updated webhook',
+      );
 
       // The account stays callable; Stripe judges the key again. Un-revoked (e.g. fixed on Stripe's side): active again.
       stripe.world.setKeyStatus(key, 'active');

@@ -2,7 +2,7 @@
 // size caps, the stored Stripe key never appearing anywhere, filters and paging, the append-only
 // audit table, and the batch writer (batched, nothing lost on close, poison rows isolated).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { BatchWriter } from '../src/services/logs/batch-writer.js';
 import { BODY_CAP, maskSecrets, redactBody, redactPath } from '../src/services/logs/redaction.js';
@@ -75,7 +75,10 @@ describe('recorded calls', () => {
       ['call.rpc:stripe_list_customers', '200', 'api_key', keyId],
       ['call.proxy', '200', 'api_key', keyId],
     ]);
-    assert.ok(audit.body.data.some((e: any) => e.action === 'link.create'), 'linking is audited too');
+    assert.ok(
+      audit.body.data.some((e: any) => e.action === 'link.create'),
+      'linking is audited too',
+    );
   });
 
   test('a refused call is logged but not audited (the key was never sent)', async () => {
@@ -103,9 +106,13 @@ describe('recorded calls', () => {
       },
     });
     assert.equal(res.body.status, 200, res.text);
-    assert.equal(res.body.data.metadata.password, 'hunter2', 'the caller gets Stripe\'s answer untouched');
+    assert.equal(res.body.data.metadata.password, 'hunter2', "the caller gets Stripe's answer untouched");
     await proxy(acc, { method: 'get', path: `/v1/customers?limit=1&token=tok_abc&email=a%40b.c&api_key=${key}` });
-    const big = await proxy(acc, { method: 'post', path: '/v1/customers', body: { description: 'x'.repeat(3000), metadata: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v'.repeat(400)])) } });
+    const big = await proxy(acc, {
+      method: 'post',
+      path: '/v1/customers',
+      body: { description: 'x'.repeat(3000), metadata: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, 'v'.repeat(400)])) },
+    });
     assert.equal(big.body.status, 200, big.text);
     await rpc(rkAcc, { action: 'stripe_list_charges', query: { limit: 3 } });
     await rpc(rkAcc, { action: 'stripe_create_customer', body: { email: 'denied@example.com' } });
@@ -115,7 +122,13 @@ describe('recorded calls', () => {
     const detail = (await lh.api('GET', `/requests/logs/${redactLog.id}`)).body.data;
     assert.equal(detail.request.method, 'POST');
     assert.equal(detail.request.body.email, 'redact@example.com');
-    assert.deepEqual(detail.request.body.metadata, { password: '[redacted]', client_secret: '[redacted]', card_number: '[redacted]', note: 'my key is sk_test_[redacted]', plan: 'pro' });
+    assert.deepEqual(detail.request.body.metadata, {
+      password: '[redacted]',
+      client_secret: '[redacted]',
+      card_number: '[redacted]',
+      note: 'my key is sk_test_[redacted]',
+      plan: 'pro',
+    });
     assert.equal(detail.response.status_code, 200);
     assert.equal(detail.response.body.metadata.password, '[redacted]');
     assert.equal(detail.response.body.metadata.note, 'my key is sk_test_[redacted]');
@@ -165,7 +178,10 @@ describe('recorded calls', () => {
       seen.push(...page.body.data.map((r: any) => r.id));
       next = page.body.next;
     } while (next);
-    assert.deepEqual(seen, all.body.data.map((r: any) => r.id));
+    assert.deepEqual(
+      seen,
+      all.body.data.map((r: any) => r.id),
+    );
 
     const byAction = await lh.api('GET', '/requests/logs?action=stripe_list_charges');
     assert.ok(byAction.body.data.length >= 1);
@@ -244,14 +260,27 @@ describe('recorded calls', () => {
 describe('batch writer and redaction helpers', () => {
   test('rows are written in batches, and close() writes everything still buffered', async () => {
     const batches: number[][] = [];
-    const w = new BatchWriter<number>('t', async (rows) => void batches.push([...rows]), () => {}, { intervalMs: 50, maxBatch: 100, maxStatementRows: 80 });
+    const w = new BatchWriter<number>(
+      't',
+      async (rows) => void batches.push([...rows]),
+      () => {},
+      { intervalMs: 50, maxBatch: 100, maxStatementRows: 80 },
+    );
     for (let i = 0; i < 250; i++) w.push(i);
     await w.close();
-    assert.deepEqual(batches.flat(), Array.from({ length: 250 }, (_, i) => i));
+    assert.deepEqual(
+      batches.flat(),
+      Array.from({ length: 250 }, (_, i) => i),
+    );
     assert.ok(batches.length <= 5 && batches.every((b) => b.length <= 80), JSON.stringify(batches.map((b) => b.length)));
 
     const timed: number[][] = [];
-    const t = new BatchWriter<number>('t', async (rows) => void timed.push(rows), () => {}, { intervalMs: 30 });
+    const t = new BatchWriter<number>(
+      't',
+      async (rows) => void timed.push(rows),
+      () => {},
+      { intervalMs: 30 },
+    );
     t.push(1);
     t.push(2);
     assert.equal(timed.length, 0, 'nothing is written on the push itself');
@@ -279,7 +308,10 @@ describe('batch writer and redaction helpers', () => {
     assert.equal(w.pending, 20);
     down = false;
     await w.flush();
-    assert.deepEqual(written, Array.from({ length: 20 }, (_, i) => i).filter((i) => i !== 13));
+    assert.deepEqual(
+      written,
+      Array.from({ length: 20 }, (_, i) => i).filter((i) => i !== 13),
+    );
     assert.equal(w.dropped, 1);
     assert.ok(warnings.some((m) => /dropped 1/.test(m)));
     await w.close();
@@ -287,7 +319,10 @@ describe('batch writer and redaction helpers', () => {
 
   test('redaction helpers', () => {
     assert.equal(maskSecrets('a sk_live_abcdefGHIJ123 b rk_test_XYZ12345 c whsec_abcd1234'), 'a sk_live_[redacted] b rk_test_[redacted] c whsec_[redacted]');
-    assert.equal(redactBody({ card: { number: '4242', cvc: '123', exp_month: 12 }, token: 'tok_1', keep: 'x', nested: [{ secret: 's' }] }), '{"card":{"number":"[redacted]","cvc":"[redacted]","exp_month":"[redacted]"},"token":"[redacted]","keep":"x","nested":[{"secret":"[redacted]"}]}');
+    assert.equal(
+      redactBody({ card: { number: '4242', cvc: '123', exp_month: 12 }, token: 'tok_1', keep: 'x', nested: [{ secret: 's' }] }),
+      '{"card":{"number":"[redacted]","cvc":"[redacted]","exp_month":"[redacted]"},"token":"[redacted]","keep":"x","nested":[{"secret":"[redacted]"}]}',
+    );
     assert.equal(redactPath('/v1/tokens?card[number]=4242&card[cvc]=1&limit=3'), '/v1/tokens?card[number]=%5Bredacted%5D&card[cvc]=%5Bredacted%5D&limit=3');
     assert.equal(redactPath('/v1/x\u0000y'), '/v1/x%00y');
     for (let n = 0; n < 2; n++) {

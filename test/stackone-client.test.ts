@@ -53,7 +53,10 @@ async function rejection(fn: () => Promise<unknown>): Promise<unknown> {
 }
 
 function notAValidationError(e: unknown) {
-  assert.ok(!(e instanceof errors.ResponseValidationError), `ResponseValidationError: ${(e as Error)?.message} ${(e as errors.ResponseValidationError)?.rawValue ? JSON.stringify((e as errors.ResponseValidationError).rawValue) : ''}`);
+  assert.ok(
+    !(e instanceof errors.ResponseValidationError),
+    `ResponseValidationError: ${(e as Error)?.message} ${(e as errors.ResponseValidationError)?.rawValue ? JSON.stringify((e as errors.ResponseValidationError).rawValue) : ''}`,
+  );
 }
 
 describe('the official SDK end to end', () => {
@@ -201,7 +204,10 @@ describe('the official SDK end to end', () => {
     assert.equal(got.linkedAccount!.statusReasons![0].code, 'expired_key');
     assert.ok(got.linkedAccount!.statusReasons![0].timestamp instanceof Date);
     const errs = await sdk.accounts.listLinkedAccounts({ status: ['error'], originOwnerId: 'sdk-err' });
-    assert.deepEqual(errs.classes!.map((a) => a.id), [id]);
+    assert.deepEqual(
+      errs.classes!.map((a) => a.id),
+      [id],
+    );
   });
 
   test('a production session and a live key', async () => {

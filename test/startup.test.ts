@@ -133,7 +133,9 @@ describe('configuration by environment variables is validated at start', { concu
       const c = new pg.Client({ connectionString: databaseUrl });
       await c.connect();
       try {
-        const { rows } = await c.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog','information_schema')`);
+        const { rows } = await c.query(
+          `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog','information_schema')`,
+        );
         assert.equal(rows[0].n, 0, 'the database was not touched (not even migrated)');
       } finally {
         await c.end();
@@ -144,7 +146,10 @@ describe('configuration by environment variables is validated at start', { concu
 
 describe('the built entry point (npm start: tsc, then node dist/src/main.js)', () => {
   test('compiled with the project tsconfig, it starts on the embedded store (PGlite on its own thread), serves, writes and reads', async () => {
-    const build = spawnSync(process.execPath, [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: projectRoot, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+    });
     assert.equal(build.status, 0, `tsc failed:\n${build.stdout}${build.stderr}`);
     const entry = join(projectRoot, 'dist', 'src', 'main.js');
     assert.ok(existsSync(join(projectRoot, 'dist', 'src', 'store', 'pglite-worker.js')), 'the store thread is compiled too');
@@ -157,11 +162,18 @@ describe('the built entry point (npm start: tsc, then node dist/src/main.js)', (
       const got = await callApi(proc.url, 'GET', `/accounts/${account.id}`, { key });
       assert.equal(got.status, 200, got.text);
       assert.equal(got.body.environment, 'test');
-      const proxied = await callApi(proc.url, 'POST', '/unified/proxy', { key, headers: { 'x-account-id': account.id }, body: { url: 'https://api.stripe.com', path: '/v1/customers?limit=1' } });
+      const proxied = await callApi(proc.url, 'POST', '/unified/proxy', {
+        key,
+        headers: { 'x-account-id': account.id },
+        body: { url: 'https://api.stripe.com', path: '/v1/customers?limit=1' },
+      });
       assert.equal(proxied.status, 200, proxied.text);
       const logs = await callApi(proc.url, 'GET', `/requests/logs?account_id=${account.id}`, { key });
       assert.equal(logs.status, 200, logs.text);
-      assert.ok(logs.body.data.some((r: { path: string }) => r.path.startsWith('/v1/customers')), `the proxied call is in the request log: ${logs.text}`);
+      assert.ok(
+        logs.body.data.some((r: { path: string }) => r.path.startsWith('/v1/customers')),
+        `the proxied call is in the request log: ${logs.text}`,
+      );
     } finally {
       assert.deepEqual(await proc.stop(), { code: 0, signal: null }, 'SIGTERM shuts down cleanly');
     }

@@ -82,7 +82,10 @@ describe('embedded store thread', () => {
           .catch(() => {});
       });
       const rows = (await store.db.execute(sql`select id from projects where id like 'prj_%er' order by id`)) as unknown as { rows: { id: string }[] };
-      assert.deepEqual(rows.rows.map((r) => r.id), ['prj_outer']);
+      assert.deepEqual(
+        rows.rows.map((r) => r.id),
+        ['prj_outer'],
+      );
     } finally {
       await store.close();
     }
@@ -98,7 +101,10 @@ describe('embedded store thread', () => {
       ]),
       /invalid input syntax/,
     );
-    assert.deepEqual((await thread.query<{ a: string }>('select a from c order by a')).rows.map((r) => r.a), ['x', 'y']);
+    assert.deepEqual(
+      (await thread.query<{ a: string }>('select a from c order by a')).rows.map((r) => r.a),
+      ['x', 'y'],
+    );
   });
 
   test('the API thread keeps running while the store writes a large batch', async () => {
@@ -123,7 +129,9 @@ describe('embedded store thread on a data directory', () => {
       const a = await openStore({ databaseUrl: null, pgliteDir: dir });
       await a.db.execute(sql`insert into projects (id, name) values ('prj_keep', 'kept')`);
       await a.close();
-      await assert.rejects(a.db.execute(sql`select 1`), (e: Error) => /embedded store is closed/.test(String((e.cause as Error | undefined)?.message ?? e.message)));
+      await assert.rejects(a.db.execute(sql`select 1`), (e: Error) =>
+        /embedded store is closed/.test(String((e.cause as Error | undefined)?.message ?? e.message)),
+      );
       const b = await openStore({ databaseUrl: null, pgliteDir: dir });
       const rows = (await b.db.execute(sql`select name from projects where id = 'prj_keep'`)) as unknown as { rows: { name: string }[] };
       assert.equal(rows.rows[0]?.name, 'kept');

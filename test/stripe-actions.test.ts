@@ -55,10 +55,7 @@ test('(a) regenerating from vendor/stripe/openapi.json is byte-identical to the 
     assert.equal(run.status, 0, `generator failed:\n${run.stdout}\n${run.stderr}`);
     const fresh = readFileSync(out);
     const committed = readFileSync(COMMITTED);
-    assert.ok(
-      fresh.equals(committed),
-      'src/connectors/stripe/actions.generated.json is stale: run npx tsx scripts/generate-stripe-actions.ts',
-    );
+    assert.ok(fresh.equals(committed), 'src/connectors/stripe/actions.generated.json is stale: run npx tsx scripts/generate-stripe-actions.ts');
     assert.ok(committed.length < 4 * 1024 * 1024, `catalogue is ${committed.length} bytes, over the 4 MB budget`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -132,11 +129,7 @@ test('(c) well-known actions have the right method, path, access and permission'
   for (const [name, method, path, access, permission] of expect) {
     const action = findAction(name);
     assert.ok(action, `missing ${name}`);
-    assert.deepEqual(
-      [action.method, action.path, action.access, action.permission],
-      [method, path, access, permission],
-      name,
-    );
+    assert.deepEqual([action.method, action.path, action.access, action.permission], [method, path, access, permission], name);
   }
   assert.equal(findAction('stripe_list_customers')?.list, true);
   assert.equal(findAction('stripe_list_customers')?.pagination, 'cursor');
@@ -306,13 +299,15 @@ test('(f) deprecated actions are exactly the operations the pinned stripe SDK no
   const routes = sdkRoutes(SDK_RESOURCES);
   assert.ok(routes.size > 400, `only ${routes.size} SDK routes found: has the SDK layout changed?`);
   const shape = (a: StripeAction): string => `${a.method} ${a.path.replace(/\{[^}]+\}/g, '{}')}`;
-  const missing = stripeActions.filter((a) => !routes.has(shape(a))).map((a) => a.name).sort();
-  const deprecated = stripeActions.filter((a) => a.deprecated).map((a) => a.name).sort();
-  assert.deepEqual(
-    missing,
-    deprecated,
-    `stripe@${version} drift: update DEPRECATIONS in scripts/stripe-actions/deprecations.ts and regenerate`,
-  );
+  const missing = stripeActions
+    .filter((a) => !routes.has(shape(a)))
+    .map((a) => a.name)
+    .sort();
+  const deprecated = stripeActions
+    .filter((a) => a.deprecated)
+    .map((a) => a.name)
+    .sort();
+  assert.deepEqual(missing, deprecated, `stripe@${version} drift: update DEPRECATIONS in scripts/stripe-actions/deprecations.ts and regenerate`);
   // Every resource (first path segment after the namespaces) still has SDK routes.
   const sdkPrefixes = new Set([...routes].map((r) => r.split(' ')[1].split('/').slice(0, 3).join('/')));
   const live = stripeActions.filter((a) => !a.deprecated);
@@ -346,14 +341,28 @@ test('(g) generator schema rules: refs, depth fallback, "" unset idiom, bypassed
   assert.equal(level.type, undefined, 'the fallback accepts any value');
 
   const unsetObject = convertSchema(
-    { anyOf: [{ type: 'object', title: 't', properties: { a: { type: 'string' } } }, { type: 'string', enum: [''] }], description: 'D' },
+    {
+      anyOf: [
+        { type: 'object', title: 't', properties: { a: { type: 'string' } } },
+        { type: 'string', enum: [''] },
+      ],
+      description: 'D',
+    },
     ctx,
   );
   assert.deepEqual(unsetObject.type, ['object', 'string']);
   assert.equal(unsetObject.maxLength, 0);
   assert.equal(unsetObject.title, undefined, 'title is dropped');
   assert.match(String(unsetObject.description), /empty string/);
-  const unsetEnum = convertSchema({ anyOf: [{ type: 'string', enum: ['a', 'b'] }, { type: 'string', enum: [''] }] }, ctx);
+  const unsetEnum = convertSchema(
+    {
+      anyOf: [
+        { type: 'string', enum: ['a', 'b'] },
+        { type: 'string', enum: [''] },
+      ],
+    },
+    ctx,
+  );
   assert.deepEqual(unsetEnum.enum, ['', 'a', 'b']);
   assert.equal(unsetEnum.anyOf, undefined);
 
@@ -366,6 +375,12 @@ test('(g) generator schema rules: refs, depth fallback, "" unset idiom, bypassed
   assert.equal(plainText('<p>Use <code>expand</code> and <a href="/x">this &amp; that</a>.</p>'), 'Use expand and this & that.');
   assert.equal(plainText('word '.repeat(100)).length <= 301, true);
   assert.deepEqual(['customers', 'capabilities', 'people', 'prices', 'tax_ids', 'usage_record_summaries', 'status'].map(singular), [
-    'customer', 'capability', 'person', 'price', 'tax_id', 'usage_record_summary', 'status',
+    'customer',
+    'capability',
+    'person',
+    'price',
+    'tax_id',
+    'usage_record_summary',
+    'status',
   ]);
 });

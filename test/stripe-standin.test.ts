@@ -87,8 +87,12 @@ describe('keys', () => {
 describe('authentication (docs/stripe.md#error-texts, #stand-in-authentication)', () => {
   it('lists customers with every secret and restricted key kind', async () => {
     const cases: [string, boolean][] = [
-      [S.keys.secretTest, false], [S.keys.secretLive, true], [S.keys.restrictedTest, false],
-      [S.keys.restrictedLive, true], [S.keys.restrictedTestCustomerWrite, false], [S.keys.otherAccountSecretTest, false],
+      [S.keys.secretTest, false],
+      [S.keys.secretLive, true],
+      [S.keys.restrictedTest, false],
+      [S.keys.restrictedLive, true],
+      [S.keys.restrictedTestCustomerWrite, false],
+      [S.keys.otherAccountSecretTest, false],
     ];
     const firstIds = new Set<string>();
     for (const [key, live] of cases) {
@@ -271,7 +275,10 @@ describe('restricted keys (docs/stripe.md#restricted-key-permissions, #stand-in-
     assert.equal(bad.status, 403);
     assert.equal(bad.json.error.code, 'account_invalid');
     const rk = await call('GET', '/v1/customers', { key: S.keys.restrictedTest, headers: { 'Stripe-Account': connected.id } });
-    assert.equal(rk.json.error.message, 'You passed a restricted API key with the Stripe-Account header, but the restricted API key does not have any Connect permissions.');
+    assert.equal(
+      rk.json.error.message,
+      'You passed a restricted API key with the Stripe-Account header, but the restricted API key does not have any Connect permissions.',
+    );
   });
 });
 
@@ -333,7 +340,10 @@ describe('lists, retrieve, search (docs/stripe.md#lists-search-and-expand)', () 
     for (let i = 1; i < seen.length; i++) assert.ok(seen[i - 1].created > seen[i].created);
     // ending_before walks back towards newer objects.
     const back = await call('GET', `/v1/customers?limit=3&ending_before=${seen[10].id}`, { key: S.keys.secretLive });
-    assert.deepEqual(back.json.data.map((c: { id: string }) => c.id), seen.slice(7, 10).map((c) => c.id));
+    assert.deepEqual(
+      back.json.data.map((c: { id: string }) => c.id),
+      seen.slice(7, 10).map((c) => c.id),
+    );
     assert.equal(back.json.has_more, true);
     const front = await call('GET', `/v1/customers?limit=5&ending_before=${seen[2].id}`, { key: S.keys.secretLive });
     assert.equal(front.json.data.length, 2);
@@ -377,7 +387,18 @@ describe('lists, retrieve, search (docs/stripe.md#lists-search-and-expand)', () 
   });
 
   it('lists every seeded collection with ids unique per store', async () => {
-    for (const name of ['charges', 'payment_intents', 'invoices', 'subscriptions', 'products', 'prices', 'refunds', 'balance_transactions', 'payouts', 'events']) {
+    for (const name of [
+      'charges',
+      'payment_intents',
+      'invoices',
+      'subscriptions',
+      'products',
+      'prices',
+      'refunds',
+      'balance_transactions',
+      'payouts',
+      'events',
+    ]) {
       const r = await call('GET', `/v1/${name}?limit=100`);
       assert.equal(r.status, 200, name);
       assert.equal(r.json.url, `/v1/${name}`);
@@ -404,9 +425,15 @@ describe('lists, retrieve, search (docs/stripe.md#lists-search-and-expand)', () 
     const liveId = (await call('GET', '/v1/customers?limit=1', { key: S.keys.secretLive })).json.data[0].id;
     const a = await call('GET', `/v1/customers/${testId}`, { key: S.keys.secretLive });
     assert.equal(a.status, 404);
-    assert.equal(a.json.error.message, `No such customer: '${testId}'; a similar object exists in test mode, but a live mode key was used to make this request.`);
+    assert.equal(
+      a.json.error.message,
+      `No such customer: '${testId}'; a similar object exists in test mode, but a live mode key was used to make this request.`,
+    );
     const b = await call('GET', `/v1/customers/${liveId}`);
-    assert.equal(b.json.error.message, `No such customer: '${liveId}'; a similar object exists in live mode, but a test mode key was used to make this request.`);
+    assert.equal(
+      b.json.error.message,
+      `No such customer: '${liveId}'; a similar object exists in live mode, but a test mode key was used to make this request.`,
+    );
     const c = await sdk(S.keys.secretTest).customers.retrieve(testId);
     assert.equal(c.id, testId);
   });
@@ -437,7 +464,10 @@ describe('lists, retrieve, search (docs/stripe.md#lists-search-and-expand)', () 
     assert.equal(gold.has_more, true);
     assert.equal(typeof gold.next_page, 'string');
     const both = await stripe.customers.search({ query: "metadata['tier']:'gold' AND name:'Test Customer 9'" });
-    assert.deepEqual(both.data.map((c) => c.metadata.index), ['9']);
+    assert.deepEqual(
+      both.data.map((c) => c.metadata.index),
+      ['9'],
+    );
     const all = await stripe.customers.search({ query: "metadata['tier']:'gold'", limit: 4 }).autoPagingToArray({ limit: 100 });
     assert.equal(all.length, 14);
     assert.equal(new Set(all.map((c) => c.id)).size, 14);
@@ -454,7 +484,10 @@ describe('create, update, delete customers', () => {
     const stripe = sdk(S.keys.otherAccountSecretTest);
     const mark = S.log.length;
     const c = await stripe.customers.create({
-      name: 'Ada', email: 'ada@example.com', metadata: { plan: 'pro', team: 'core' }, preferred_locales: ['en', 'fr'],
+      name: 'Ada',
+      email: 'ada@example.com',
+      metadata: { plan: 'pro', team: 'core' },
+      preferred_locales: ['en', 'fr'],
       address: { city: 'London', country: 'GB' },
     });
     assert.match(c.id, /^cus_[A-Za-z0-9]{14}$/);
@@ -481,9 +514,7 @@ describe('create, update, delete customers', () => {
   });
 
   it('unknown parameter on create → 400 parameter_unknown (StripeInvalidRequestError)', async () => {
-    const err = await sdkError(
-      sdk(S.keys.secretTest).customers.create({ name: 'x', favourite_colour: 'blue' } as Stripe.CustomerCreateParams),
-    );
+    const err = await sdkError(sdk(S.keys.secretTest).customers.create({ name: 'x', favourite_colour: 'blue' } as Stripe.CustomerCreateParams));
     assert.equal(err.type, 'StripeInvalidRequestError');
     assert.equal(err.code, 'parameter_unknown');
     assert.equal(err.param, 'favourite_colour');
@@ -532,7 +563,8 @@ describe('idempotency (docs/stripe.md#idempotency, #stand-in-idempotency)', () =
     assert.deepEqual(p.json, {
       error: {
         type: 'idempotency_error',
-        message: "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than 'idem-mismatch' if you meant to execute a different request.",
+        message:
+          "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than 'idem-mismatch' if you meant to execute a different request.",
       },
     });
     const e = await post('name=First', 'idem-mismatch', '/v1/products');
@@ -687,7 +719,10 @@ describe('fault injection and SDK retries (docs/stripe.md#retries)', () => {
   it('a transient 503 on a POST is retried with the same idempotency key and creates one object', async () => {
     const r = await attempts({ kind: '503', count: 1, pathPrefix: '/v1/customers' }, (s) => s.customers.create({ name: 'Retried' }));
     assert.equal(r.entries.length, 2);
-    assert.deepEqual(r.entries.map((e) => e.status), [503, 200]);
+    assert.deepEqual(
+      r.entries.map((e) => e.status),
+      [503, 200],
+    );
     assert.equal(r.entries[0].idempotencyKey, r.entries[1].idempotencyKey);
     assert.equal((r.result as Stripe.Customer).name, 'Retried');
   });
@@ -695,7 +730,10 @@ describe('fault injection and SDK retries (docs/stripe.md#retries)', () => {
   it('socket reset: retried once even with 0 retries; exhausts 2 retries', async () => {
     const once = await attempts({ kind: 'reset', count: 1 }, list, 0);
     assert.equal(once.entries.length, 2);
-    assert.deepEqual(once.entries.map((e) => e.status), [0, 200]);
+    assert.deepEqual(
+      once.entries.map((e) => e.status),
+      [0, 200],
+    );
     const many = await attempts({ kind: 'reset', count: 5 }, list, 2);
     assert.equal(many.entries.length, 3);
     assert.equal(many.error?.type, 'StripeConnectionError');

@@ -98,7 +98,8 @@ function get(c: UpstreamClient, path: string, extra: Partial<UpstreamRequest> = 
   return c.request({ base: S.url, method: 'GET', path, ...as(S.keys.secretTest), ...extra });
 }
 
-function json(r: UpstreamResponse): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+function json(r: UpstreamResponse): any {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   return JSON.parse(r.body.toString('utf8'));
 }
 
@@ -141,12 +142,17 @@ describe('Stripe form encoding (formEncode)', () => {
     flat: { name: 'Jenny Rosen', email: 'jenny@example.com', balance: -100, tax_exempt: 'none' },
     nested: { metadata: { order_id: '6735', 'weird key': 'a&b=c' }, address: { line1: '1 Main', city: 'Zürich' } },
     scalarArray: { expand: ['customer', 'invoice.subscription'] },
-    objectArray: { items: [{ price: 'price_1', quantity: 2 }, { price: 'price_2', tax_rates: ['txr_1', 'txr_2'] }] },
+    objectArray: {
+      items: [
+        { price: 'price_1', quantity: 2 },
+        { price: 'price_2', tax_rates: ['txr_1', 'txr_2'] },
+      ],
+    },
     booleansNumbers: { livemode: false, flag: true, amount: 2000, ratio: 0.25, big: 1e21 },
     nullUnsets: { description: null, metadata: { k: null } },
     undefinedSkipped: { a: undefined, b: 'x', c: [undefined, 'y'] },
     empties: { e: [], o: {}, s: '' },
-    special: { q: "email:'a@b.c' AND -name~\"x\"", s: "!'()*[]{}<> +%/?#&=", u: '日本語 ✓' },
+    special: { q: 'email:\'a@b.c\' AND -name~"x"', s: "!'()*[]{}<> +%/?#&=", u: '日本語 ✓' },
     deep: { a: { b: { c: { d: [{ e: { f: 'g' } }] } } } },
     date: { created: new Date(1_700_000_000_123) },
   };
@@ -157,7 +163,7 @@ describe('Stripe form encoding (formEncode)', () => {
     });
   }
 
-  it('uses Stripe\'s bracket notation (docs/stripe.md#requests-and-form-encoding)', () => {
+  it("uses Stripe's bracket notation (docs/stripe.md#requests-and-form-encoding)", () => {
     assert.equal(formEncode({ metadata: { k: 'v' } }), 'metadata[k]=v');
     assert.equal(formEncode({ expand: ['a', 'b'] }), 'expand[0]=a&expand[1]=b'); // stripe-node indexes scalar arrays too
     assert.equal(formEncode({ items: [{ price: 'p' }] }), 'items[0][price]=p');
@@ -176,9 +182,13 @@ describe('Stripe form encoding (formEncode)', () => {
   it('the stand-in decodes our body exactly as the one the real SDK sends', async () => {
     const c = client();
     const params = {
-      name: 'Form Test', email: 'form-test@example.com', description: "Quotes ' and & and = and ü",
-      metadata: { order: '42', note: 'a b+c' }, preferred_locales: ['en', 'fr'],
-      invoice_settings: { custom_fields: [{ name: 'PO', value: '123' }] }, expand: ['test_clock'],
+      name: 'Form Test',
+      email: 'form-test@example.com',
+      description: "Quotes ' and & and = and ü",
+      metadata: { order: '42', note: 'a b+c' },
+      preferred_locales: ['en', 'fr'],
+      invoice_settings: { custom_fields: [{ name: 'PO', value: '123' }] },
+      expand: ['test_clock'],
     };
     const sdk = new Stripe(S.keys.secretTest, S.sdkOptions(0));
     await sdk.customers.create(params as Stripe.CustomerCreateParams);
@@ -297,7 +307,7 @@ describe('resolveUpstreamUrl (SSRF guard)', () => {
       [{}, '/'],
       [{ path: '/v1/customers/' }, '/v1/customers/'],
       [{ path: '/v1/customers?email=a%40b.c&next=//x/../y' }, '/v1/customers?email=a%40b.c&next=//x/../y'],
-      [{ path: "/v1/customers/search?query=email:'a@b.c'" }, "/v1/customers/search?query=email:%27a@b.c%27"],
+      [{ path: "/v1/customers/search?query=email:'a@b.c'" }, '/v1/customers/search?query=email:%27a@b.c%27'],
       [{ path: '/v1/customers?name=Zo\u00eb M' }, '/v1/customers?name=Zo%C3%AB%20M'],
       [{ path: '/v1/customers/cus%20x' }, '/v1/customers/cus%20x'],
     ];
@@ -322,7 +332,10 @@ describe('resolveUpstreamUrl (SSRF guard)', () => {
     assert.equal(resolveUpstreamUrl(gw, { path: '/v1/customers' }).href, 'https://gw.example/stripe/v1/customers');
     assert.equal(resolveUpstreamPath(gw, { path: '/v1/customers?limit=1' }), '/v1/customers?limit=1');
     assert.equal(resolveUpstreamUrl(gw, { url: 'https://gw.example/v1', path: '/customers' }).href, 'https://gw.example/stripe/v1/customers');
-    assert.throws(() => resolveUpstreamUrl('ftp://x', { path: '/' }), (e) => e instanceof UpstreamUrlError && e.reason === 'invalid_base');
+    assert.throws(
+      () => resolveUpstreamUrl('ftp://x', { path: '/' }),
+      (e) => e instanceof UpstreamUrlError && e.reason === 'invalid_base',
+    );
   });
 
   it('a guarded path is served by the stand-in', async () => {
@@ -370,12 +383,26 @@ describe('headers on the wire', () => {
     const c = client();
     const key = S.keys.secretTest;
     const r = await c.request({
-      base: cap.url, method: 'GET', path: '/v1/customers?limit=1', ...as(key),
+      base: cap.url,
+      method: 'GET',
+      path: '/v1/customers?limit=1',
+      ...as(key),
       headers: {
-        Authorization: 'Bearer sk_test_attacker', AUTHORIZATION: 'Basic eA==', 'Proxy-Authorization': 'x', Connection: 'close',
-        'Keep-Alive': 'timeout=1', 'Transfer-Encoding': 'chunked', TE: 'trailers', Upgrade: 'h2c', Host: 'evil.example',
-        'Content-Length': '999', Cookie: '', 'Accept-Encoding': 'gzip', 'Stripe-Version': '2025-03-31.basil',
-        'Stripe-Account': 'acct_1', 'X-Custom': 'kept',
+        Authorization: 'Bearer sk_test_attacker',
+        AUTHORIZATION: 'Basic eA==',
+        'Proxy-Authorization': 'x',
+        Connection: 'close',
+        'Keep-Alive': 'timeout=1',
+        'Transfer-Encoding': 'chunked',
+        TE: 'trailers',
+        Upgrade: 'h2c',
+        Host: 'evil.example',
+        'Content-Length': '999',
+        Cookie: '',
+        'Accept-Encoding': 'gzip',
+        'Stripe-Version': '2025-03-31.basil',
+        'Stripe-Account': 'acct_1',
+        'X-Custom': 'kept',
       },
     });
     assert.equal(r.status, 200);
@@ -413,7 +440,14 @@ describe('headers on the wire', () => {
   it("the caller's Idempotency-Key is kept (option or header), and sent once", async () => {
     const c = client();
     await c.request({ base: cap.url, method: 'POST', path: '/v1/customers', ...as(S.keys.secretTest), body: 'a=1', idempotencyKey: 'caller-key-1' });
-    await c.request({ base: cap.url, method: 'POST', path: '/v1/customers', ...as(S.keys.secretTest), body: 'a=1', headers: { 'Idempotency-Key': 'caller-key-2' } });
+    await c.request({
+      base: cap.url,
+      method: 'POST',
+      path: '/v1/customers',
+      ...as(S.keys.secretTest),
+      body: 'a=1',
+      headers: { 'Idempotency-Key': 'caller-key-2' },
+    });
     assert.equal(cap.hits[0].headers['idempotency-key'], 'caller-key-1');
     assert.equal(cap.hits[1].headers['idempotency-key'], 'caller-key-2');
     assert.equal(cap.hits[1].rawHeaders.filter((x) => x.toLowerCase() === 'idempotency-key').length, 1);
@@ -433,7 +467,7 @@ describe('headers on the wire', () => {
       const f = filterResponseHeaders(r.headers);
       assert.equal(f['set-cookie'], undefined);
       assert.equal(f['content-length'], undefined);
-      assert.equal(f['connection'], undefined);
+      assert.equal(f.connection, undefined);
       assert.equal(f['keep-alive'], undefined);
       assert.equal(f['x-multi'], 'a, b');
       assert.equal(f['content-type'], 'application/json');
@@ -447,10 +481,24 @@ describe('filterForwardHeaders', () => {
   it('drops hop-by-hop, credentials, cookies, Connection-named and invalid headers; lowercases', () => {
     const out = filterForwardHeaders(
       {
-        Authorization: 'Bearer x', Connection: 'keep-alive, X-Secret-Hop', 'X-Secret-Hop': '1', 'Proxy-Foo': 'y',
-        Cookie: '', 'Content-Length': '3', Host: 'h', Expect: '100-continue', 'X-Forwarded-For': '10.0.0.1',
-        'Stripe-Version': '2025-03-31.basil', 'Idempotency-Key': 'k', 'Content-Type': 'application/json',
-        'X-Injected': 'a\r\nHost: evil', 'Bad Name': 'v', 'X-Num': 5, 'X-Obj': { a: 1 }, 'X-Arr': ['a', 'b'], 'x-account-id': 'acc_1',
+        Authorization: 'Bearer x',
+        Connection: 'keep-alive, X-Secret-Hop',
+        'X-Secret-Hop': '1',
+        'Proxy-Foo': 'y',
+        Cookie: '',
+        'Content-Length': '3',
+        Host: 'h',
+        Expect: '100-continue',
+        'X-Forwarded-For': '10.0.0.1',
+        'Stripe-Version': '2025-03-31.basil',
+        'Idempotency-Key': 'k',
+        'Content-Type': 'application/json',
+        'X-Injected': 'a\r\nHost: evil',
+        'Bad Name': 'v',
+        'X-Num': 5,
+        'X-Obj': { a: 1 },
+        'X-Arr': ['a', 'b'],
+        'x-account-id': 'acc_1',
       },
       ['x-account-id'],
     );
@@ -494,13 +542,19 @@ describe('Throttle', () => {
     const p1 = t.acquire('k');
     const p2 = t.acquire('k');
     const start = performance.now();
-    assert.throws(() => t.acquire('k'), (e) => e instanceof ThrottleError && e.reason === 'queue_full' && e.retryAfterMs > 0);
+    assert.throws(
+      () => t.acquire('k'),
+      (e) => e instanceof ThrottleError && e.reason === 'queue_full' && e.retryAfterMs > 0,
+    );
     assert.ok(performance.now() - start < 20);
     await Promise.all([p1, p2]);
 
     const slow = new Throttle({ rate: 1, burst: 1, maxWaitMs: 500 });
     slow.acquire('k');
-    assert.throws(() => slow.acquire('k'), (e) => e instanceof ThrottleError && e.reason === 'wait_too_long' && e.retryAfterMs >= 900);
+    assert.throws(
+      () => slow.acquire('k'),
+      (e) => e instanceof ThrottleError && e.reason === 'wait_too_long' && e.retryAfterMs >= 900,
+    );
     t.close();
     slow.close();
   });
@@ -538,15 +592,23 @@ describe('Throttle', () => {
     const bare = client({ throttle: false });
     const N = 36;
     const unthrottled = await Promise.all(Array.from({ length: N }, () => get(bare, '/v1/customers?limit=1', { retries: 0 })));
-    assert.ok(unthrottled.some((r) => r.status === 429), 'control: the stand-in does rate limit');
+    assert.ok(
+      unthrottled.some((r) => r.status === 429),
+      'control: the stand-in does rate limit',
+    );
 
     S.setRateLimits({ test: 25 }); // fresh buckets
     S.clearLog();
     const c = client(); // default throttle: test keys 25/s, burst 12
     const start = performance.now();
-    const res = await Promise.all(Array.from({ length: N }, () => get(c, '/v1/customers?limit=1', { throttleKey: 'acct_throttle', throttleRate: TEST_RATE, retries: 0 })));
+    const res = await Promise.all(
+      Array.from({ length: N }, () => get(c, '/v1/customers?limit=1', { throttleKey: 'acct_throttle', throttleRate: TEST_RATE, retries: 0 })),
+    );
     const elapsed = performance.now() - start;
-    assert.deepEqual(res.map((r) => r.status).filter((s) => s !== 200), []);
+    assert.deepEqual(
+      res.map((r) => r.status).filter((s) => s !== 200),
+      [],
+    );
     assert.equal(S.log.filter((e) => e.status === 429).length, 0);
     const burst = 12;
     assert.ok(elapsed >= ((N - burst) / 25) * 1000 - 40, `took ${elapsed.toFixed(0)} ms`);
@@ -562,7 +624,10 @@ describe('Throttle', () => {
     assert.ok(err instanceof ThrottleError && err.reason === 'queue_full');
     assert.ok(performance.now() - start < 30);
     assertNoKey(err, S.keys.secretTest);
-    assert.deepEqual((await Promise.all([first, second])).map((r) => r.status), [200, 200]);
+    assert.deepEqual(
+      (await Promise.all([first, second])).map((r) => r.status),
+      [200, 200],
+    );
     assert.equal(S.log.length, 2);
   });
 
@@ -578,13 +643,25 @@ describe('Throttle', () => {
 describe('retry policy', () => {
   it('backoff: min(base·2^(n-1), cap) × [0.5, 1], floored', () => {
     const p = DEFAULT_RETRY_POLICY;
-    assert.equal(backoffDelay(p, 1, () => 0), 500); // 250 floored to 500
-    assert.equal(backoffDelay(p, 2, () => 0), 500);
+    assert.equal(
+      backoffDelay(p, 1, () => 0),
+      500,
+    ); // 250 floored to 500
+    assert.equal(
+      backoffDelay(p, 2, () => 0),
+      500,
+    );
     assert.ok(Math.abs(backoffDelay(p, 2, () => 0.999999) - 1000) < 0.01);
     assert.ok(Math.abs(backoffDelay(p, 5, () => 0.999999) - 5000) < 0.01); // capped at 5 s
-    assert.equal(backoffDelay(p, 10, () => 0), 2500);
+    assert.equal(
+      backoffDelay(p, 10, () => 0),
+      2500,
+    );
     const tiny = retryPolicy({ baseDelayMs: 10, maxDelayMs: 40, floorMs: 0 });
-    assert.equal(backoffDelay(tiny, 1, () => 0), 5);
+    assert.equal(
+      backoffDelay(tiny, 1, () => 0),
+      5,
+    );
   });
 
   it('decisions follow stripe-node', () => {
@@ -614,7 +691,10 @@ describe('UpstreamClient retries against the stand-in', () => {
     assert.equal(r.status, 200);
     assert.equal(r.attempts, 3);
     assert.equal(attemptsInLog(), 3);
-    assert.deepEqual(S.log.map((e) => e.fault ?? null), ['lock_timeout', 'lock_timeout', null]);
+    assert.deepEqual(
+      S.log.map((e) => e.fault ?? null),
+      ['lock_timeout', 'lock_timeout', null],
+    );
   });
 
   it('500 with Stripe-Should-Retry: false → 1 attempt', async () => {
@@ -742,7 +822,14 @@ describe('UpstreamClient retries against the stand-in', () => {
     const created = json(r);
 
     // Replaying the same key (e.g. the caller retrying later) returns the same customer.
-    const again = await c.request({ base: S.url, method: 'POST', path: '/v1/customers', ...as(S.keys.secretTest), body: formEncode({ email, name: 'Once' }), idempotencyKey: r.idempotencyKey });
+    const again = await c.request({
+      base: S.url,
+      method: 'POST',
+      path: '/v1/customers',
+      ...as(S.keys.secretTest),
+      body: formEncode({ email, name: 'Once' }),
+      idempotencyKey: r.idempotencyKey,
+    });
     assert.equal(again.headers['idempotent-replayed'], 'true');
     assert.equal(json(again).id, created.id);
     const list = json(await get(c, withQuery('/v1/customers', { email })));
@@ -757,14 +844,22 @@ describe('UpstreamClient retries against the stand-in', () => {
     const email = `idem-timeout-${Date.now()}@example.com`;
     S.inject({ kind: 'delay', delayMs: 1500, count: 1, pathPrefix: '/v1/customers' });
     const r = await c.request({
-      base: S.url, method: 'POST', path: '/v1/customers', ...as(S.keys.secretTest),
-      body: formEncode({ email }), idempotencyKey: `caller-${email}`, timeoutMs: 100,
+      base: S.url,
+      method: 'POST',
+      path: '/v1/customers',
+      ...as(S.keys.secretTest),
+      body: formEncode({ email }),
+      idempotencyKey: `caller-${email}`,
+      timeoutMs: 100,
     });
     assert.equal(r.status, 200, r.body.toString());
     assert.ok(r.attempts >= 2);
     assert.equal(r.headers['idempotent-replayed'], 'true', 'the answer is the replay of the first execution');
     const posts = S.log.filter((e) => e.method === 'POST');
-    assert.ok(posts.every((e) => e.idempotencyKey === `caller-${email}`), 'same caller key on every attempt');
+    assert.ok(
+      posts.every((e) => e.idempotencyKey === `caller-${email}`),
+      'same caller key on every attempt',
+    );
     const list = json(await get(c, withQuery('/v1/customers', { email })));
     assert.equal(list.data.length, 1, 'executed once');
   });

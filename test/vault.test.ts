@@ -64,7 +64,10 @@ describe('ciphertexts', () => {
       assert.equal(tested.status, 200, tested.text);
       assert.equal(tested.body.outcome, 'ok');
       assert.ok(stripe.log.length > 0);
-      assert.ok(stripe.log.every((e) => e.keyLast4 === key.slice(-4)), 'the stored key was decrypted and used');
+      assert.ok(
+        stripe.log.every((e) => e.keyLast4 === key.slice(-4)),
+        'the stored key was decrypted and used',
+      );
     }
   });
 

@@ -115,7 +115,12 @@ function assertNoKeys(d: Delivery, extra: string[] = []): void {
 }
 
 /** The payload fields of docs/stackone-compat.md#webhooks, with data = the LinkedAccount. */
-function assertPayload(d: Delivery, event: string, projectId: string, account: { id: string; origin_owner_id: string; origin_owner_name: string; origin_username: string | null }): void {
+function assertPayload(
+  d: Delivery,
+  event: string,
+  projectId: string,
+  account: { id: string; origin_owner_id: string; origin_owner_name: string; origin_username: string | null },
+): void {
   const p = d.json;
   assert.ok(p, 'the body is JSON');
   assert.equal(p.event, event);
@@ -287,7 +292,12 @@ describe('endpoint from LINKHUB_WEBHOOK_URL / LINKHUB_WEBHOOK_SECRET', () => {
     const account = await linkIn(lh, stripe.keys.restrictedTest, { origin_owner_id: 'env-owner', origin_owner_name: 'Env Co' });
     const d = await waitFor('account.created', () => receiver.forEvent('account.created', account.id)[0]);
     assertSigned(d, secret);
-    assertPayload(d, 'account.created', lh.services.defaultProject.id, { id: account.id, origin_owner_id: 'env-owner', origin_owner_name: 'Env Co', origin_username: null });
+    assertPayload(d, 'account.created', lh.services.defaultProject.id, {
+      id: account.id,
+      origin_owner_id: 'env-owner',
+      origin_owner_name: 'Env Co',
+      origin_username: null,
+    });
     assertNoKeys(d);
   });
 });
@@ -307,11 +317,7 @@ describe('retries, backoff, the attempt log and re-delivery', () => {
     const ep = await lh.api('POST', '/webhooks', { url: receiver.url });
     const account = await linkIn(lh, stripe.keys.secretTest, { origin_owner_id: 'retry-1', origin_owner_name: 'Retry' });
 
-    const row = await waitFor(
-      'delivered',
-      async () => (await deliveriesOf(lh, ep.body.id)).find((r) => r.status === 'delivered'),
-      20_000,
-    );
+    const row = await waitFor('delivered', async () => (await deliveriesOf(lh, ep.body.id)).find((r) => r.status === 'delivered'), 20_000);
     assert.equal(row.event, 'account.created');
     assert.equal(row.attempts, 3);
     assert.equal(row.last_status_code, 200);
@@ -332,9 +338,18 @@ describe('retries, backoff, the attempt log and re-delivery', () => {
 
     const got = receiver.forEvent('account.created', account.id);
     assert.equal(got.length, 3);
-    assert.deepEqual(got.map((d) => d.answered), [500, 500, 200]);
-    assert.deepEqual(got.map((d) => d.headers['x-linkhub-delivery-attempt']), ['1', '2', '3']);
-    assert.ok(got.every((d) => d.raw === got[0].raw), 'every attempt carries the same raw body');
+    assert.deepEqual(
+      got.map((d) => d.answered),
+      [500, 500, 200],
+    );
+    assert.deepEqual(
+      got.map((d) => d.headers['x-linkhub-delivery-attempt']),
+      ['1', '2', '3'],
+    );
+    assert.ok(
+      got.every((d) => d.raw === got[0].raw),
+      'every attempt carries the same raw body',
+    );
     for (const d of got) assertSigned(d, ep.body.secret);
     assert.equal((await lh.api('DELETE', `/webhooks/${ep.body.id}`)).status, 200);
   });
@@ -355,7 +370,7 @@ describe('retries, backoff, the attempt log and re-delivery', () => {
     }
     const at = row.attempt_log.map((a: any) => Date.parse(a.at));
     const gaps = at.slice(1).map((t: number, i: number) => t - at[i]);
-    gaps.forEach((g: number, i: number) => assert.ok(g >= 0.8 * BASE * 2 ** i - 20, `gap ${i + 1} = ${g} ms ≥ backoff ${BASE * 2 ** i} × 0.8 (gaps ${gaps})`));
+    for (const [i, g] of gaps.entries()) assert.ok(g >= 0.8 * BASE * 2 ** i - 20, `gap ${i + 1} = ${g} ms ≥ backoff ${BASE * 2 ** i} × 0.8 (gaps ${gaps})`);
     for (let i = 1; i < gaps.length; i++) assert.ok(gaps[i] > gaps[i - 1], `gaps grow: ${gaps}`);
     const wait = scheduled - at[at.length - 1];
     const n = row.attempts;
@@ -416,7 +431,9 @@ describe('durability: the outbox survives kill -9 of the real process', { concur
     phase('first process ready');
     // linked together, so the retry backoff is still short when the process is killed
     const ids: string[] = await Promise.all(
-      [0, 1, 2, 3].map(async (i) => (await linkAccount(first.url, apiKey, stripe.keys.secretTest, { origin_owner_id: `down-${i}`, origin_owner_name: 'Down' })).id),
+      [0, 1, 2, 3].map(
+        async (i) => (await linkAccount(first.url, apiKey, stripe.keys.secretTest, { origin_owner_id: `down-${i}`, origin_owner_name: 'Down' })).id,
+      ),
     );
     // each was attempted against the closed port and failed
     await waitFor(
@@ -452,7 +469,10 @@ describe('durability: the outbox survives kill -9 of the real process', { concur
     });
     assert.deepEqual(rows.map((r) => r.event_id).sort(), ids.map((id) => receiver.forEvent('account.created', id)[0].json.id).sort());
     for (const r of rows.filter((x) => x.event_id !== receiver.forEvent('account.created', ids[4])[0].json.id)) {
-      assert.ok(r.attempt_log.some((a: any) => /ECONNREFUSED/.test(a.error ?? '')), 'the log keeps the failed attempts from before the crash');
+      assert.ok(
+        r.attempt_log.some((a: any) => /ECONNREFUSED/.test(a.error ?? '')),
+        'the log keeps the failed attempts from before the crash',
+      );
     }
     await second.stop();
   });
@@ -468,7 +488,9 @@ describe('durability: the outbox survives kill -9 of the real process', { concur
     const first = await startLinkhubProcess(env);
     closers.push(() => first.kill9());
     const ids: string[] = await Promise.all(
-      [0, 1, 2].map(async (i) => (await linkAccount(first.url, apiKey, stripe.keys.secretTest, { origin_owner_id: `flight-${i}`, origin_owner_name: 'Flight' })).id),
+      [0, 1, 2].map(
+        async (i) => (await linkAccount(first.url, apiKey, stripe.keys.secretTest, { origin_owner_id: `flight-${i}`, origin_owner_name: 'Flight' })).id,
+      ),
     );
     phase('first process ready, 3 accounts linked');
     // (a held request times out after 10 s and is retried: more than one may have arrived per event)
@@ -482,7 +504,12 @@ describe('durability: the outbox survives kill -9 of the real process', { concur
     closers.push(() => second.stop());
     phase('restarted');
     // the crashed process's lease (delivery timeout + 30 s) must run out first
-    await waitFor('every account.created acknowledged', () => ids.every((id) => receiver.forEvent('account.created', id).some((d) => d.answered === 200)), 90_000, 100);
+    await waitFor(
+      'every account.created acknowledged',
+      () => ids.every((id) => receiver.forEvent('account.created', id).some((d) => d.answered === 200)),
+      90_000,
+      100,
+    );
     phase('all acknowledged');
     for (const id of ids) {
       const all = receiver.forEvent('account.created', id);

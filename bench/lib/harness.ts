@@ -18,8 +18,13 @@ export interface Role {
 
 export async function startRole(role: string, env: Record<string, string> = {}): Promise<Role> {
   // BENCH_CPU_PROF=<dir> profiles the Linkhub process (node --cpu-prof), or the role named by BENCH_PROF_ROLE.
-  const prof = role === (process.env.BENCH_PROF_ROLE ?? 'linkhub') && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = fork(ROLES, [role], { execArgv: ['--import', 'tsx', ...prof], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const prof =
+    role === (process.env.BENCH_PROF_ROLE ?? 'linkhub') && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = fork(ROLES, [role], {
+    execArgv: ['--import', 'tsx', ...prof],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const info = await new Promise<Record<string, any>>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`${role} did not start within 60 s`)), 60_000);
     child.once('exit', (code) => reject(new Error(`${role} exited with ${code} before it was ready`)));
@@ -65,8 +70,26 @@ const cpuThreads = async (r: Role) => (await r.request({ type: 'cpu' }, 'cpu')) 
 function threadSplit(a: { threads: Record<string, number>; pid: number }, b: { threads: Record<string, number> }, n: number): string {
   const d = Object.entries(b.threads).map(([t, us]) => [t, (us - (a.threads[t] ?? 0)) / n] as const);
   const main = d.find(([t]) => t === String(a.pid))?.[1] ?? 0;
-  const others = d.filter(([t]) => t !== String(a.pid)).map(([, v]) => v).sort((x, y) => y - x);
-  return `main ${main.toFixed(0)}` + (others.length ? ` + threads ${others.slice(0, 3).map((v) => v.toFixed(0)).join('/')}${others.length > 3 ? `/+${others.slice(3).reduce((s, v) => s + v, 0).toFixed(0)}` : ''}` : '');
+  const others = d
+    .filter(([t]) => t !== String(a.pid))
+    .map(([, v]) => v)
+    .sort((x, y) => y - x);
+  return (
+    `main ${main.toFixed(0)}` +
+    (others.length
+      ? ` + threads ${others
+          .slice(0, 3)
+          .map((v) => v.toFixed(0))
+          .join('/')}${
+          others.length > 3
+            ? `/+${others
+                .slice(3)
+                .reduce((s, v) => s + v, 0)
+                .toFixed(0)}`
+            : ''
+        }`
+      : '')
+  );
 }
 
 /**
@@ -91,7 +114,11 @@ export async function runLoad(load: Role, job: LoadJob, server?: Role, others: R
     `  ${r.name.padEnd(24)} ${r.rps.toFixed(0).padStart(6)} req/s   p50 ${ms(r.p50)} ms   p90 ${ms(r.p90)} ms   p99 ${ms(r.p99)} ms   n=${r.requests}` +
       (r.cpuPerRequestUs !== undefined ? `   server CPU ${r.cpuPerRequestUs.toFixed(0)} µs/req` : '') +
       (r.threadSplit ? ` (${r.threadSplit})` : '') +
-      (r.otherCpuUs ? `; ${Object.entries(r.otherCpuUs).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')} µs/req` : '') +
+      (r.otherCpuUs
+        ? `; ${Object.entries(r.otherCpuUs)
+            .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+            .join(', ')} µs/req`
+        : '') +
       (r.errors ? `   errors=${r.errors} (${r.firstError})` : '') +
       '\n',
   );

@@ -138,7 +138,9 @@ async function linkhub(): Promise<void> {
     if (m.type === 'stats') {
       await services.requestLog.flush();
       const { sql } = await import('drizzle-orm');
-      const res = (await services.store.db.execute(sql`select coalesce(sum(count), 0)::int as n from call_log_segments`)) as unknown as { rows: { n: number }[] };
+      const res = (await services.store.db.execute(sql`select coalesce(sum(count), 0)::int as n from call_log_segments`)) as unknown as {
+        rows: { n: number }[];
+      };
       send({ type: 'stats', dropped: services.requestLog.dropped, logged: Number(res.rows[0].n) });
     }
     if (m.type === 'record-cost') {
@@ -148,10 +150,25 @@ async function linkhub(): Promise<void> {
       const c0 = process.cpuUsage();
       for (let i = 0; i < n; i++) {
         services.requestLog.record({
-          projectId: 'prj_bench', accountId: linked.id, provider: 'stripe', source: 'proxy', actor: { type: 'api_key', id: 'key_bench' },
-          action: null, method: 'GET', path: '/v1/customers?limit=3', status: 200, error: null, durationMs: 1.5, attempts: 1,
-          providerRequestId: `req_${i.toString(36).padStart(14, '0')}`, idempotencyKey: null, requestBody: null, responseBody: null,
-          responseType: 'application/json', at: new Date(), credentialUsed: true,
+          projectId: 'prj_bench',
+          accountId: linked.id,
+          provider: 'stripe',
+          source: 'proxy',
+          actor: { type: 'api_key', id: 'key_bench' },
+          action: null,
+          method: 'GET',
+          path: '/v1/customers?limit=3',
+          status: 200,
+          error: null,
+          durationMs: 1.5,
+          attempts: 1,
+          providerRequestId: `req_${i.toString(36).padStart(14, '0')}`,
+          idempotencyKey: null,
+          requestBody: null,
+          responseBody: null,
+          responseType: 'application/json',
+          at: new Date(),
+          credentialUsed: true,
         });
         if (i % 200 === 199) await new Promise((r) => setImmediate(r)); // let batches flush as under load
       }

@@ -7,17 +7,19 @@ import { deprecationFor } from './deprecations.js';
 import { buildInput, paginationOf, type Pagination } from './input.js';
 import { ActionNamer, labelFor, type OperationFacts } from './naming.js';
 import { permissionFor } from './permissions.js';
-import {
-  arr, isObject, METHODS, obj, resolveRef, resourceIdOf, specOperations, str, successResponse,
-  type HttpMethod, type JsonObject,
-} from './spec.js';
+import { arr, isObject, METHODS, obj, resolveRef, resourceIdOf, specOperations, str, successResponse, type HttpMethod, type JsonObject } from './spec.js';
 import { plainText } from './text.js';
 
 /**
  * An action as generated: the runtime type of src/connectors/stripe/actions.ts (which loads the
  * catalogue), with its input still a plain JSON object while it is built.
  */
-export type GeneratedAction = Omit<StripeAction, 'method' | 'pagination' | 'contentType' | 'input'> & { method: HttpMethod; pagination: Pagination; contentType?: string; input: JsonObject };
+export type GeneratedAction = Omit<StripeAction, 'method' | 'pagination' | 'contentType' | 'input'> & {
+  method: HttpMethod;
+  pagination: Pagination;
+  contentType?: string;
+  input: JsonObject;
+};
 
 export type GeneratedCatalog = Omit<StripeActionCatalog, 'actions'> & { actions: GeneratedAction[] };
 
@@ -42,8 +44,12 @@ export function generateCatalog(specText: string, source = 'openapi.json'): Gene
     const response = successResponse(op);
     const responseSchema = response.schema && str(response.schema.$ref) ? resolveRef(str(response.schema.$ref)!, spec) : response.schema;
     const responseProps = obj(responseSchema?.properties);
-    const isList = !!(responseProps && responseProps.data && responseProps.has_more);
-    const pathMethods = new Set<HttpMethod>(Object.keys(obj(paths[path])!).map((m) => m.toUpperCase() as HttpMethod).filter((m) => METHODS.includes(m)));
+    const isList = !!(responseProps?.data && responseProps.has_more);
+    const pathMethods = new Set<HttpMethod>(
+      Object.keys(obj(paths[path])!)
+        .map((m) => m.toUpperCase() as HttpMethod)
+        .filter((m) => METHODS.includes(m)),
+    );
     // Compare paths with params normalised: /application_fees/{id}/refunds has the child
     // /application_fees/{fee}/refunds/{id}.
     const shape = path.replace(/\{[^}]+\}/g, '{}');

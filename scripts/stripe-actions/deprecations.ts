@@ -19,23 +19,55 @@ interface Deprecation {
 export const DEPRECATIONS: readonly Deprecation[] = [
   { method: '*', prefix: '/v1/accounts/{account}/bank_accounts', reason: 'Legacy alias of /v1/accounts/{account}/external_accounts; not in stripe-node 23.' },
   { method: '*', prefix: '/v1/accounts/{account}/people', reason: 'Legacy alias of /v1/accounts/{account}/persons; not in stripe-node 23.' },
-  { method: 'POST', prefix: '/v1/application_fees/{id}/refund', reason: 'Legacy; use POST /v1/application_fees/{id}/refunds (stripe_create_application_fee_refund).' },
-  { method: '*', prefix: '/v1/balance/history', reason: 'Legacy alias of /v1/balance_transactions (stripe_list_balance_transactions, stripe_get_balance_transaction).' },
+  {
+    method: 'POST',
+    prefix: '/v1/application_fees/{id}/refund',
+    reason: 'Legacy; use POST /v1/application_fees/{id}/refunds (stripe_create_application_fee_refund).',
+  },
+  {
+    method: '*',
+    prefix: '/v1/balance/history',
+    reason: 'Legacy alias of /v1/balance_transactions (stripe_list_balance_transactions, stripe_get_balance_transaction).',
+  },
   { method: '*', prefix: '/v1/charges/{charge}/dispute', reason: 'Legacy charge-scoped dispute endpoint; use /v1/disputes/{dispute}.' },
   { method: 'POST', prefix: '/v1/charges/{charge}/refund', reason: 'Legacy; use POST /v1/refunds (stripe_create_refund).' },
   { method: '*', prefix: '/v1/charges/{charge}/refunds', reason: 'Legacy charge-scoped refunds endpoint; use /v1/refunds (filter by charge).' },
-  { method: '*', prefix: '/v1/customers/{customer}/bank_accounts', reason: 'Deprecated in the spec and not in stripe-node 23; use /v1/customers/{customer}/sources or PaymentMethods.' },
-  { method: '*', prefix: '/v1/customers/{customer}/cards', reason: 'Deprecated in the spec and not in stripe-node 23; use /v1/customers/{customer}/sources or PaymentMethods.' },
+  {
+    method: '*',
+    prefix: '/v1/customers/{customer}/bank_accounts',
+    reason: 'Deprecated in the spec and not in stripe-node 23; use /v1/customers/{customer}/sources or PaymentMethods.',
+  },
+  {
+    method: '*',
+    prefix: '/v1/customers/{customer}/cards',
+    reason: 'Deprecated in the spec and not in stripe-node 23; use /v1/customers/{customer}/sources or PaymentMethods.',
+  },
   { method: 'GET', prefix: '/v1/customers/{customer}/discount', reason: 'Not in stripe-node 23; read `discount` from GET /v1/customers/{customer}.' },
   { method: '*', prefix: '/v1/customers/{customer}/subscriptions', reason: 'Legacy customer-scoped subscriptions endpoint; use /v1/subscriptions.' },
-  { method: '*', prefix: '/v1/invoices/upcoming', reason: 'Removed in API version 2025-03-31.basil; use POST /v1/invoices/create_preview, which this spec predates.' },
+  {
+    method: '*',
+    prefix: '/v1/invoices/upcoming',
+    reason: 'Removed in API version 2025-03-31.basil; use POST /v1/invoices/create_preview, which this spec predates.',
+  },
   { method: '*', prefix: '/v1/issuing/settlements', reason: 'Not exposed by stripe-node 23 (removed from the public API).' },
   { method: '*', prefix: '/v1/link_account_sessions', reason: 'Legacy alias of /v1/financial_connections/sessions.' },
   { method: '*', prefix: '/v1/linked_accounts', reason: 'Legacy alias of /v1/financial_connections/accounts.' },
-  { method: 'GET', prefix: '/v1/sources/{source}/mandate_notifications/{mandate_notification}', reason: 'Not in stripe-node 23; the Sources API is deprecated.' },
+  {
+    method: 'GET',
+    prefix: '/v1/sources/{source}/mandate_notifications/{mandate_notification}',
+    reason: 'Not in stripe-node 23; the Sources API is deprecated.',
+  },
   { method: 'GET', prefix: '/v1/sources/{source}/source_transactions/{source_transaction}', reason: 'Not in stripe-node 23; the Sources API is deprecated.' },
-  { method: '*', prefix: '/v1/subscription_items/{subscription_item}/usage_record_summaries', reason: 'Removed in API version 2025-03-31.basil (legacy usage-based billing); use Billing Meters, which this spec predates.' },
-  { method: '*', prefix: '/v1/subscription_items/{subscription_item}/usage_records', reason: 'Removed in API version 2025-03-31.basil (legacy usage-based billing); use Billing Meters, which this spec predates.' },
+  {
+    method: '*',
+    prefix: '/v1/subscription_items/{subscription_item}/usage_record_summaries',
+    reason: 'Removed in API version 2025-03-31.basil (legacy usage-based billing); use Billing Meters, which this spec predates.',
+  },
+  {
+    method: '*',
+    prefix: '/v1/subscription_items/{subscription_item}/usage_records',
+    reason: 'Removed in API version 2025-03-31.basil (legacy usage-based billing); use Billing Meters, which this spec predates.',
+  },
 ];
 
 /** The deprecation reason of an operation: a DEPRECATIONS row, else the spec's own flag. */

@@ -12,7 +12,9 @@ import { plainText } from './text.js';
  * `expand` stays an array of strings.
  */
 export function buildInput(method: HttpMethod, op: JsonObject, spec: JsonObject, path: string): { input: JsonObject; contentType?: string } {
-  const params = arr(op.parameters).filter(isObject).map((p) => (str(p.$ref) ? resolveParam(str(p.$ref)!, spec) : p));
+  const params = arr(op.parameters)
+    .filter(isObject)
+    .map((p) => (str(p.$ref) ? resolveParam(str(p.$ref)!, spec) : p));
   const pathParams = params.filter((p) => p.in === 'path');
   const queryParams = params.filter((p) => p.in === 'query');
   const declared = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
@@ -101,7 +103,8 @@ function headersSchema(method: HttpMethod): JsonObject {
     };
   }
   return {
-    description: 'Optional request headers. Linkhub sets Authorization and its pinned Stripe-Version itself; other string headers (e.g. x-account-id) are allowed.',
+    description:
+      'Optional request headers. Linkhub sets Authorization and its pinned Stripe-Version itself; other string headers (e.g. x-account-id) are allowed.',
     type: 'object',
     properties,
     additionalProperties: { type: 'string' },

@@ -47,8 +47,20 @@ import type { HttpMethod } from './spec.js';
 export const NAME_PATTERN = /^stripe_[a-z0-9_]+$/;
 
 const NAMESPACES = new Set([
-  'apple_pay', 'apps', 'billing_portal', 'checkout', 'financial_connections', 'identity', 'issuing',
-  'radar', 'reporting', 'sigma', 'tax', 'terminal', 'test_helpers', 'treasury',
+  'apple_pay',
+  'apps',
+  'billing_portal',
+  'checkout',
+  'financial_connections',
+  'identity',
+  'issuing',
+  'radar',
+  'reporting',
+  'sigma',
+  'tax',
+  'terminal',
+  'test_helpers',
+  'treasury',
 ]);
 const SEGMENT_RENAMES: Record<string, string> = { invoiceitems: 'invoice_items' };
 const IRREGULAR_SINGULARS: Record<string, string> = {
@@ -130,18 +142,33 @@ export function deriveName(facts: OperationFacts): string {
   while (i < raw.length - 1 && NAMESPACES.has(raw[i])) namespace.push(raw[i++]);
   const tokens = raw.slice(i).map((t) => SEGMENT_RENAMES[t] ?? t);
   const last = tokens[tokens.length - 1];
-  const before = tokens.slice(0, -1).filter((t) => !isParam(t)).map(singular);
+  const before = tokens
+    .slice(0, -1)
+    .filter((t) => !isParam(t))
+    .map(singular);
   let verb: string;
   let resource: string[];
 
   if (isParam(last)) {
     const collection = tokens[tokens.length - 2];
     verb = facts.method === 'GET' ? 'get' : facts.method === 'POST' ? 'update' : 'delete';
-    resource = [...tokens.slice(0, -2).filter((t) => !isParam(t)).map(singular), singular(collection)];
+    resource = [
+      ...tokens
+        .slice(0, -2)
+        .filter((t) => !isParam(t))
+        .map(singular),
+      singular(collection),
+    ];
   } else if (last === 'search') {
     verb = 'search';
     const collection = tokens[tokens.length - 2];
-    resource = [...tokens.slice(0, -2).filter((t) => !isParam(t)).map(singular), collection];
+    resource = [
+      ...tokens
+        .slice(0, -2)
+        .filter((t) => !isParam(t))
+        .map(singular),
+      collection,
+    ];
   } else if (facts.isList) {
     verb = 'list';
     resource = [...before, last];

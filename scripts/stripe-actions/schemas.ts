@@ -91,7 +91,9 @@ export function convertSchema(input: JsonObject, ctx: SchemaContext): JsonObject
       if (p) props[key] = convertSchema(p, { ...ctx, depth: ctx.depth + 1 });
     }
     out.properties = props;
-    const required = arr(input.required).filter((r): r is string => typeof r === 'string').sort();
+    const required = arr(input.required)
+      .filter((r): r is string => typeof r === 'string')
+      .sort();
     if (required.length > 0) out.required = required;
   }
   if (typeof input.additionalProperties === 'boolean') {

@@ -92,7 +92,11 @@ export function resourceIdOf(schema: JsonObject | undefined, spec: JsonObject): 
   const ref = str(schema.$ref);
   const target = ref ? resolveRef(ref, spec) : schema;
   const id = str(target['x-resourceId']);
-  if (id) return id.split('.').pop()!.replace(/^deleted_/, '');
+  if (id)
+    return id
+      .split('.')
+      .pop()!
+      .replace(/^deleted_/, '');
   for (const branch of arr(target.anyOf)) {
     const found = isObject(branch) ? resourceIdOf(branch, spec) : undefined;
     if (found) return found;

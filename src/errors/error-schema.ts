@@ -70,5 +70,7 @@ export function errorResponses(selectors: readonly ErrorSelector[]): Record<stri
     const key = s === 'provider' ? '4xx' : String(s);
     byStatus.set(key, [...(byStatus.get(key) ?? []), n]);
   }
-  return Object.fromEntries([...byStatus].map(([status, names]) => [status, { description: `Error (${names.map(codeOf).join(', ')})`, ...errorBodySchema(names) }]));
+  return Object.fromEntries(
+    [...byStatus].map(([status, names]) => [status, { description: `Error (${names.map(codeOf).join(', ')})`, ...errorBodySchema(names) }]),
+  );
 }

@@ -46,9 +46,13 @@ function groupBy(v: unknown): string[] {
 const ActionsQuery = Type.Object(
   {
     'filter[connectors]': Type.Optional(Type.String({ description: 'Comma-separated connector keys' })),
-    'filter[account_ids]': Type.Optional(Type.String({ description: 'Comma-separated linked account ids: one ActionsMeta per account, actions marked available / unavailable / unknown' })),
+    'filter[account_ids]': Type.Optional(
+      Type.String({ description: 'Comma-separated linked account ids: one ActionsMeta per account, actions marked available / unavailable / unknown' }),
+    ),
     'filter[action_key]': Type.Optional(Type.String({ description: 'Action id(s), comma-separated' })),
-    group_by: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'connector (default); a JSON array such as ["connector"] is accepted' })),
+    group_by: Type.Optional(
+      Type.Union([Type.String(), Type.Array(Type.String())], { description: 'connector (default); a JSON array such as ["connector"] is accepted' }),
+    ),
     include: Type.Optional(Type.Array(Type.String(), { description: 'operation_details | action_details | authentication_guides (repeat the key)' })),
     exclude: Type.Optional(Type.Array(Type.String(), { description: 'actions: metas without their actions' })),
     search: Type.Optional(Type.String({ maxLength: 500 })),
@@ -66,7 +70,9 @@ const RpcBody = Type.Object(
     query: Type.Optional(Nullable(Obj)),
     headers: Type.Optional(Nullable(Obj)),
     body: Type.Optional(Nullable(Obj)),
-    next: Type.Optional(Nullable(Type.String({ maxLength: 5000, description: 'Linkhub: the `next` of the previous page (same as query.starting_after / query.page)' }))),
+    next: Type.Optional(
+      Nullable(Type.String({ maxLength: 5000, description: 'Linkhub: the `next` of the previous page (same as query.starting_after / query.page)' })),
+    ),
     defender_config: Type.Optional(Nullable(Type.Unknown({ description: 'Accepted, ignored' }))),
   },
   { additionalProperties: true },
@@ -97,7 +103,8 @@ export const actionRoutes =
         const q = request.query as Record<string, unknown>;
         const gb = groupBy(q.group_by);
         const unknown = gb.filter((g) => g !== 'connector' && g !== 'account');
-        if (unknown.length) throw fail('invalid_input', { field: 'group_by', problem: `must be "connector" (got ${unknown.join(', ')})` }, { field: 'group_by' });
+        if (unknown.length)
+          throw fail('invalid_input', { field: 'group_by', problem: `must be "connector" (got ${unknown.join(', ')})` }, { field: 'group_by' });
         const pageSize = (q.page_size as number | undefined) ?? 25;
         let next = (q.next as string | undefined) || null;
         if (!next && typeof q.page === 'number' && q.page > 1) next = Buffer.from(`o:${(q.page - 1) * pageSize}`).toString('base64url');
@@ -119,13 +126,16 @@ export const actionRoutes =
       '/actions/rpc',
       {
         schema: {
-          summary: 'Execute an action with a linked account\'s key',
+          summary: "Execute an action with a linked account's key",
           description:
             'Account from the x-account-id header, else body.headers["x-account-id"]. Inputs are validated against the action\'s schema before anything is sent. ' +
             'Returns {data, next}: for list actions data is the items and next the cursor to send back (as `next` or query.starting_after / query.page).',
           tags,
           body: RpcBody,
-          querystring: Type.Object({ sync: Type.Optional(Type.Unknown()), run_id: Type.Optional(Type.Unknown()), debug: Type.Optional(Type.Unknown()) }, { additionalProperties: true }),
+          querystring: Type.Object(
+            { sync: Type.Optional(Type.Unknown()), run_id: Type.Optional(Type.Unknown()), debug: Type.Optional(Type.Unknown()) },
+            { additionalProperties: true },
+          ),
           docOnly: { headers: OptionalAccountIdHeader },
           // the provider's own 4xx pass through with their status (402, 409, …) and code
           response: { 200: RpcResult, ...errors(401, 403, 412, 429, 501, 502, 503, 504), ...errorsOrProvider(400, 402, 404, 409, 422) },

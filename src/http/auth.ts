@@ -28,19 +28,29 @@ export function presentedApiKey(header: string | undefined): string | null {
  * no promise or microtask on the hot path; an unknown one is looked up in the store).
  */
 export function apiKeyAuth(apiKeys: ApiKeyService) {
-  const refuse = (reply: FastifyReply, err: LinkhubError) => void sendError(reply, err);
+  const refuse = (reply: FastifyReply, err: LinkhubError): void => void sendError(reply, err);
   return function authenticate(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
     const header = request.headers.authorization;
     const hit = header === undefined ? undefined : apiKeys.cachedForHeader(header);
     if (hit !== undefined) {
-      if (hit === null) return refuse(reply, fail('api_key_invalid'));
+      if (hit === null) {
+        refuse(reply, fail('api_key_invalid'));
+        return;
+      }
       request.principal = hit;
-      return done();
+      done();
+      return;
     }
     const key = presentedApiKey(header);
-    if (!key) return refuse(reply, fail('api_key_missing'));
+    if (!key) {
+      refuse(reply, fail('api_key_missing'));
+      return;
+    }
     apiKeys.verify(key, header).then((principal) => {
-      if (!principal) return refuse(reply, fail('api_key_invalid'));
+      if (!principal) {
+        refuse(reply, fail('api_key_invalid'));
+        return;
+      }
       request.principal = principal;
       done();
     }, done);

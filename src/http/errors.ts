@@ -28,7 +28,8 @@ function validationFailure(fe: FastifyError): LinkhubError {
   const where = fe.validationContext ?? 'request';
   const first = fe.validation?.[0];
   const path = first?.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
-  const named = (p: 'missingProperty' | 'additionalProperty') => [path, (first?.params as Record<string, string | undefined>)[p]].filter(Boolean).join('.');
+  const params = (first?.params ?? {}) as Record<string, string | undefined>;
+  const named = (p: 'missingProperty' | 'additionalProperty') => [path, params[p]].filter(Boolean).join('.');
   const [field, problem] =
     first?.keyword === 'required'
       ? [named('missingProperty'), 'is required']

@@ -54,7 +54,7 @@ export const HubAccount = Type.Object({
   keyType: Type.String({ description: 'Linkhub: secret | restricted' }),
   keyHint: Type.String({ description: 'Linkhub: last 4 characters of the key' }),
   status: Type.String({ description: 'Linkhub' }),
-  accountName: Nullable(Type.String({ description: 'Linkhub: the provider account\'s display name' })),
+  accountName: Nullable(Type.String({ description: "Linkhub: the provider account's display name" })),
 });
 
 export const HubLinkedAccount = Type.Object({
@@ -63,6 +63,6 @@ export const HubLinkedAccount = Type.Object({
   environment: Type.String(),
   key_type: Type.String(),
   key_hint: Type.String(),
-  account_id: Nullable(Type.String({ description: 'The provider\'s own account id, when the live test learnt it' })),
+  account_id: Nullable(Type.String({ description: "The provider's own account id, when the live test learnt it" })),
   account_name: Nullable(Type.String()),
 });

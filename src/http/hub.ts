@@ -91,7 +91,7 @@ export const hubRoutes =
       description: r.environment.description,
     });
 
-    app.get('/settings', { schema: { summary: 'The session\'s settings for the Hub', response: { 200: HubSettings, ...errors(401) } } }, async (request) => ({
+    app.get('/settings', { schema: { summary: "The session's settings for the Hub", response: { 200: HubSettings, ...errors(401) } } }, async (request) => ({
       enabled_features: [],
       ...(request.hubSession.accountId ? { existing_account_id: request.hubSession.accountId } : {}),
       origin_owner_name: request.hubSession.originOwnerName,
@@ -114,7 +114,7 @@ export const hubRoutes =
     );
 
     const connectorSchema = {
-      summary: 'One integration\'s form: fields, notices, assets',
+      summary: "One integration's form: fields, notices, assets",
       params: Type.Object({ integration_id: Type.String({ maxLength: 64 }) }),
       response: { 200: HubConnectorConfig, ...errors(401, 404) },
     };
@@ -157,29 +157,41 @@ export const hubRoutes =
       };
     });
 
-    app.get('/accounts/:id', { schema: { summary: 'The account this session re-links', params: IdParams, response: { 200: HubAccount, ...errors(401, 404) } } }, async (request) => {
-      const s = request.hubSession;
-      if (s.accountId !== request.params.id) throw fail('account_not_found');
-      const a = await accounts.get(s.projectId, s.accountId);
-      const row = integrationFor(a.provider, a.environment);
-      return {
-        secureId: a.id,
-        provider: a.provider,
-        integrationId: row?.id ?? null,
-        version: '1',
-        authConfigKey: row?.connector.authConfigKey ?? 'api_key',
-        environment: a.environment,
-        setupInformation: {},
-        secrets: { [row?.connector.field.key ?? 'api_key']: REDACTED_PREFIX + a.keyHint },
-        // Linkhub additions for its own Hub
-        keyType: a.keyType,
-        keyHint: a.keyHint,
-        status: a.status,
-        accountName: a.externalAccountName,
-      };
-    });
+    app.get(
+      '/accounts/:id',
+      { schema: { summary: 'The account this session re-links', params: IdParams, response: { 200: HubAccount, ...errors(401, 404) } } },
+      async (request) => {
+        const s = request.hubSession;
+        if (s.accountId !== request.params.id) throw fail('account_not_found');
+        const a = await accounts.get(s.projectId, s.accountId);
+        const row = integrationFor(a.provider, a.environment);
+        return {
+          secureId: a.id,
+          provider: a.provider,
+          integrationId: row?.id ?? null,
+          version: '1',
+          authConfigKey: row?.connector.authConfigKey ?? 'api_key',
+          environment: a.environment,
+          setupInformation: {},
+          secrets: { [row?.connector.field.key ?? 'api_key']: REDACTED_PREFIX + a.keyHint },
+          // Linkhub additions for its own Hub
+          keyType: a.keyType,
+          keyHint: a.keyHint,
+          status: a.status,
+          accountName: a.externalAccountName,
+        };
+      },
+    );
 
-    const linked = (a: { id: string; provider: string; environment: string; keyType: string; keyHint: string; externalAccountId: string | null; externalAccountName: string | null }) => ({
+    const linked = (a: {
+      id: string;
+      provider: string;
+      environment: string;
+      keyType: string;
+      keyHint: string;
+      externalAccountId: string | null;
+      externalAccountName: string | null;
+    }) => ({
       id: a.id,
       provider: a.provider,
       environment: a.environment,
@@ -190,7 +202,7 @@ export const hubRoutes =
     });
 
     const linkSchema = {
-      summary: 'Link an account with a key (tested live first); in a re-link session, replace the account\'s key',
+      summary: "Link an account with a key (tested live first); in a re-link session, replace the account's key",
       body: HubAccountBody,
       response: { 200: HubLinkedAccount, 201: HubLinkedAccount, ...errors(400, 401, 404, 422, 502) },
     };

@@ -18,10 +18,10 @@ export const logRoutes =
       '/requests/logs',
       {
         schema: {
-          summary: 'List request logs (calls made to providers with linked accounts\' keys), newest first',
+          summary: "List request logs (calls made to providers with linked accounts' keys), newest first",
           description:
-            'Filters (plain names, StackOne\'s flat names or filter[...] all work; lists are comma-separated): account_id/account_ids, action/actions, ' +
-            'status/status_codes (200, 4xx), source (proxy, rpc, mcp), http_methods, request_ids (the provider\'s request id), success, from/start_date, to/end_date. ' +
+            "Filters (plain names, StackOne's flat names or filter[...] all work; lists are comma-separated): account_id/account_ids, action/actions, " +
+            "status/status_codes (200, 4xx), source (proxy, rpc, mcp), http_methods, request_ids (the provider's request id), success, from/start_date, to/end_date. " +
             'Paged with page_size (default 25, max 200) and next.',
           tags: ['Logs and audit'],
           querystring: Type.Object(
@@ -53,7 +53,7 @@ export const logRoutes =
         schema: {
           summary: 'Linkhub: credential audit trail (append-only), newest first',
           description:
-            'Every use of a decrypted key: link, rotation, tests, and each call through proxy / rpc / MCP (action call.proxy, call.rpc:<action>, call.mcp:<action>; outcome = the provider\'s status). ' +
+            "Every use of a decrypted key: link, rotation, tests, and each call through proxy / rpc / MCP (action call.proxy, call.rpc:<action>, call.mcp:<action>; outcome = the provider's status). " +
             `Paged with limit and next (the newest ${AUDIT_MAX} events; narrow by since/until for older ones). ` +
             'There is no route to change or delete audit events, and the database refuses UPDATE/DELETE on them.',
           tags: ['Logs and audit'],

@@ -81,8 +81,7 @@ export const mcpRoutes =
   async (app) => {
     const { apiKeys, actions } = ctx.services;
 
-    const notAllowed = async (_request: FastifyRequest, reply: FastifyReply) =>
-      mcpHttpError(reply.header('allow', 'POST'), fail('method_not_allowed'));
+    const notAllowed = async (_request: FastifyRequest, reply: FastifyReply) => mcpHttpError(reply.header('allow', 'POST'), fail('method_not_allowed'));
     app.get('/mcp', { schema: { hide: true } }, notAllowed);
     app.delete('/mcp', { schema: { hide: true } }, notAllowed);
 
@@ -101,7 +100,17 @@ export const mcpRoutes =
       if (!connector) throw fail('integration_disabled', { account: key.accountId, provider: key.provider });
       const logError = (e: unknown) =>
         request.log.error({ err: e instanceof Error ? { type: e.name, message: e.message, stack: e.stack } : e }, 'MCP tool failed');
-      return { projectId, accountId: key.accountId, connector, key, actor: { type: 'api_key', id: request.principal.keyId }, mode, style, hideUnavailable, logError };
+      return {
+        projectId,
+        accountId: key.accountId,
+        connector,
+        key,
+        actor: { type: 'api_key', id: request.principal.keyId },
+        mode,
+        style,
+        hideUnavailable,
+        logError,
+      };
     }
 
     /**
@@ -152,7 +161,9 @@ export const mcpRoutes =
       }
       const body = request.body;
       if (body === undefined || body === null || typeof body !== 'object') {
-        return mcpHttpError(reply, fail('invalid_mcp_request', { message: 'Request body must be a JSON-RPC message (Content-Type: application/json)' }), { code: -32700 });
+        return mcpHttpError(reply, fail('invalid_mcp_request', { message: 'Request body must be a JSON-RPC message (Content-Type: application/json)' }), {
+          code: -32700,
+        });
       }
 
       const fast = fastToolsList(request, body, c);

@@ -33,36 +33,37 @@ export const ConnectSessionCreate = Type.Object(
 export const StatusReasons = Type.Array(Type.Object({ code: Type.String(), description: Type.String(), timestamp: Type.String() }));
 
 /** StackOne's LinkedAccount plus Linkhub's fields, with each connector's own account id/name fields (connector.accountFields). */
-export const linkedAccountSchema = () => Type.Object(
-  {
-    id: Type.String(),
-    provider: Type.String(),
-    provider_name: Type.String(),
-    status: Type.String({ description: 'active | error (key invalid, expired or lacking permission)' }),
-    status_reasons: StatusReasons,
-    origin_owner_id: Type.String(),
-    origin_owner_name: Type.String(),
-    origin_username: Nullable(Type.String()),
-    credentials: Type.Record(Type.String(), Type.String(), { description: 'Secrets redacted as __secretvalue:**redacted**<last 4>' }),
-    setup_information: Obj,
-    label: Nullable(Type.String()),
-    metadata: Obj,
-    type: Environment,
-    created_at: Type.String({ format: 'date-time' }),
-    updated_at: Type.String({ format: 'date-time' }),
-    environment: Type.Union([Type.Literal('production'), Type.Literal('test')], { description: 'Linkhub: production or test' }),
-    key_type: Type.Union([Type.Literal('secret'), Type.Literal('restricted')], { description: 'Linkhub' }),
-    key_hint: Type.String({ description: 'Linkhub: last 4 characters of the key' }),
-    last_verified_at: Nullable(Type.String({ format: 'date-time', description: 'Linkhub: last successful live test' })),
-    ...Object.fromEntries(
-      connectors().flatMap((c) => [
-        [c.accountFields.id, Type.Optional(Nullable(Type.String({ description: `Linkhub: the ${c.name} account id, when ${c.name} told it` })))],
-        [c.accountFields.name, Type.Optional(Nullable(Type.String({ description: `Linkhub: the ${c.name} account's display name` })))],
-      ]),
-    ),
-  },
-  { $id: 'LinkedAccount', additionalProperties: true },
-);
+export const linkedAccountSchema = () =>
+  Type.Object(
+    {
+      id: Type.String(),
+      provider: Type.String(),
+      provider_name: Type.String(),
+      status: Type.String({ description: 'active | error (key invalid, expired or lacking permission)' }),
+      status_reasons: StatusReasons,
+      origin_owner_id: Type.String(),
+      origin_owner_name: Type.String(),
+      origin_username: Nullable(Type.String()),
+      credentials: Type.Record(Type.String(), Type.String(), { description: 'Secrets redacted as __secretvalue:**redacted**<last 4>' }),
+      setup_information: Obj,
+      label: Nullable(Type.String()),
+      metadata: Obj,
+      type: Environment,
+      created_at: Type.String({ format: 'date-time' }),
+      updated_at: Type.String({ format: 'date-time' }),
+      environment: Type.Union([Type.Literal('production'), Type.Literal('test')], { description: 'Linkhub: production or test' }),
+      key_type: Type.Union([Type.Literal('secret'), Type.Literal('restricted')], { description: 'Linkhub' }),
+      key_hint: Type.String({ description: 'Linkhub: last 4 characters of the key' }),
+      last_verified_at: Nullable(Type.String({ format: 'date-time', description: 'Linkhub: last successful live test' })),
+      ...Object.fromEntries(
+        connectors().flatMap((c) => [
+          [c.accountFields.id, Type.Optional(Nullable(Type.String({ description: `Linkhub: the ${c.name} account id, when ${c.name} told it` })))],
+          [c.accountFields.name, Type.Optional(Nullable(Type.String({ description: `Linkhub: the ${c.name} account's display name` })))],
+        ]),
+      ),
+    },
+    { $id: 'LinkedAccount', additionalProperties: true },
+  );
 
 export const AccountsQuery = Type.Object(
   {
@@ -103,7 +104,9 @@ export const AccountPatch = Type.Object(
 export const ConnectSessionView = Type.Object(
   {
     id: Type.Integer(),
-    organization_id: Type.Union([Type.String(), Type.Number()], { description: 'string by default; number with LINKHUB_ORGANIZATION_ID_TYPE=number (SDK 4.28)' }),
+    organization_id: Type.Union([Type.String(), Type.Number()], {
+      description: 'string by default; number with LINKHUB_ORGANIZATION_ID_TYPE=number (SDK 4.28)',
+    }),
     project_id: Type.String(),
     origin_owner_id: Type.String(),
     origin_owner_name: Type.String(),

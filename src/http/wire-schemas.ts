@@ -10,7 +10,8 @@ import { Nullable } from './schemas.js';
 
 export const DateTime = Type.String({ format: 'date-time' });
 const NullableDateTime = Nullable(DateTime);
-export const Open = (properties: TProperties, description?: string) => Type.Object(properties, { additionalProperties: true, ...(description ? { description } : {}) });
+export const Open = (properties: TProperties, description?: string) =>
+  Type.Object(properties, { additionalProperties: true, ...(description ? { description } : {}) });
 /** A page of `items`, newest first, with the cursor of the next page (null on the last). */
 export const Page = <T extends TSchema>(items: T) =>
   Type.Object({ data: Type.Array(items), next: Nullable(Type.String({ description: 'Cursor of the next page: send it back as `next`' })) });
@@ -18,7 +19,14 @@ export const Page = <T extends TSchema>(items: T) =>
 export const AccountMeta = Type.Object({ provider: Type.String(), category: Type.String(), models: Type.Record(Type.String(), Type.Unknown()) });
 
 export const ApiKey = Type.Object(
-  { id: Type.String(), name: Type.String(), hint: Type.String({ description: 'Last characters of the key' }), created_at: DateTime, last_used_at: NullableDateTime, revoked_at: NullableDateTime },
+  {
+    id: Type.String(),
+    name: Type.String(),
+    hint: Type.String({ description: 'Last characters of the key' }),
+    created_at: DateTime,
+    last_used_at: NullableDateTime,
+    revoked_at: NullableDateTime,
+  },
   { $id: 'ApiKey' },
 );
 export const ApiKeyCreated = Type.Object({
@@ -88,7 +96,7 @@ const requestLogFields = {
   http_method: Type.String(),
   path: Type.String(),
   url: Type.String(),
-  status: Nullable(Type.Integer({ description: 'The provider\'s HTTP status; null when no answer came' })),
+  status: Nullable(Type.Integer({ description: "The provider's HTTP status; null when no answer came" })),
   success: Type.Boolean(),
   duration: Type.Number({ description: 'Milliseconds' }),
   event_datetime: DateTime,
@@ -123,7 +131,10 @@ const auditFields = {
 export const AuditEvent = Type.Object(auditFields, { $id: 'AuditEvent' });
 
 /** The dashboard adds who owns the account and which API key made the call. */
-const named = { account_owner_name: Nullable(Type.String()), actor_name: Nullable(Type.String({ description: 'The API key\'s name, for calls made with one' })) };
+const named = {
+  account_owner_name: Nullable(Type.String()),
+  actor_name: Nullable(Type.String({ description: "The API key's name, for calls made with one" })),
+};
 export const NamedRequestLog = Type.Object({ ...requestLogFields, ...named });
 export const NamedRequestLogDetail = Type.Object({ ...requestLogDetailFields, ...named });
 export const NamedAuditEvent = Type.Object({ ...auditFields, ...named });
@@ -141,20 +152,22 @@ export const OptionalAccountIdHeader = Type.Partial(AccountIdHeader);
 
 export const ProxyResponse = Open(
   {
-    status: Type.Integer({ description: 'The provider\'s HTTP status' }),
-    headers: Type.Record(Type.String(), Type.String(), { description: 'The provider\'s response headers (hop-by-hop ones dropped)' }),
-    data: Type.Unknown({ description: 'The provider\'s JSON body as received' }),
+    status: Type.Integer({ description: "The provider's HTTP status" }),
+    headers: Type.Record(Type.String(), Type.String(), { description: "The provider's response headers (hop-by-hop ones dropped)" }),
+    data: Type.Unknown({ description: "The provider's JSON body as received" }),
     provider_errors: Type.Optional(
       Type.Array(Open({ status: Type.Integer(), url: Type.String(), raw: Type.Unknown(), headers: Type.Record(Type.String(), Type.String()) }), {
         description: 'Present when the provider answered ≥ 400 (the HTTP status is then 200)',
       }),
     ),
     message: Type.Optional(Type.String()),
-    code: Type.Optional(Type.String({ description: 'invalid_key, expired_key, missing_permission, not_available_to_restricted_keys, or the provider\'s error code' })),
+    code: Type.Optional(
+      Type.String({ description: "invalid_key, expired_key, missing_permission, not_available_to_restricted_keys, or the provider's error code" }),
+    ),
     permission: Type.Optional(Nullable(Type.String({ description: 'The rak_… permission the restricted key lacks' }))),
     account_status: Type.Optional(Type.String({ description: '"error" once the provider refused the key' })),
   },
-  'The provider\'s answer: HTTP 2xx for its 2xx; HTTP 200 with status ≥ 400 and provider_errors for its errors',
+  "The provider's answer: HTTP 2xx for its 2xx; HTTP 200 with status ≥ 400 and provider_errors for its errors",
 );
 
 export const ActionsMeta = Open(
@@ -173,7 +186,7 @@ export const ActionsMeta = Open(
 );
 
 export const RpcResult = Type.Object({
-  data: Type.Unknown({ description: 'The provider\'s answer; the items for list actions' }),
+  data: Type.Unknown({ description: "The provider's answer; the items for list actions" }),
   next: Nullable(Type.String({ description: 'List actions: the cursor of the next page' })),
 });
 
@@ -194,7 +207,7 @@ export const ActionSearchResults = Type.Object({
 });
 
 const JsonRpcId = Type.Union([Type.String(), Type.Number(), Type.Null(), Type.Record(Type.String(), Type.Unknown())], {
-  description: 'Echoed back as sent (StackOne\'s 4.28 SDK sends {})',
+  description: "Echoed back as sent (StackOne's 4.28 SDK sends {})",
 });
 const JsonRpcRequest = Open(
   {
@@ -219,8 +232,18 @@ export const McpResponse = Type.Union([JsonRpcResponse, Type.Array(JsonRpcRespon
   description: 'The JSON-RPC answer (empty for a notification sent by a client that accepts only JSON)',
 });
 export const McpQuery = Type.Object({
-  'tool-mode': Type.Optional(Type.Union(TOOL_MODES.map((m) => Type.Literal(m)), { description: 'Default individual: one tool per action' })),
-  'param-style': Type.Optional(Type.Union(PARAM_STYLES.map((m) => Type.Literal(m)), { description: 'Default nested' })),
+  'tool-mode': Type.Optional(
+    Type.Union(
+      TOOL_MODES.map((m) => Type.Literal(m)),
+      { description: 'Default individual: one tool per action' },
+    ),
+  ),
+  'param-style': Type.Optional(
+    Type.Union(
+      PARAM_STYLES.map((m) => Type.Literal(m)),
+      { description: 'Default nested' },
+    ),
+  ),
   hide_unavailable: Type.Optional(Type.Boolean({ description: 'Leave out the tools the restricted key is known to lack' })),
   'x-account-id': Type.Optional(Type.String({ description: 'The linked account, when the client cannot send the header' })),
   account_id: Type.Optional(Type.String({ description: 'Same as x-account-id' })),

@@ -29,7 +29,7 @@ class Session {
   async query<T>(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<Results<T>> {
     if (options.blob) throw new Error('use copy() for COPY FROM /dev/blob on the embedded store');
     if (options.serializers || (options.parsers && Object.keys(options.parsers).some((k) => !RAW_TEXT_TYPES.includes(Number(k))))) {
-      throw new Error('the embedded store thread supports no custom parsers or serializers (only drizzle-orm\'s raw timestamps)');
+      throw new Error("the embedded store thread supports no custom parsers or serializers (only drizzle-orm's raw timestamps)");
     }
     return (await this.thread.call({
       op: 'query',

@@ -16,14 +16,16 @@ export const projects = pgTable('projects', {
 export const apiKeys = pgTable(
   'api_keys',
   {
-  id: text('id').primaryKey(),
-  projectId: text('project_id').notNull().references(() => projects.id),
-  name: text('name').notNull(),
-  secretHash: text('secret_hash').notNull(),
-  hint: text('hint').notNull(),
-  createdAt: ts('created_at').notNull().defaultNow(),
-  lastUsedAt: ts('last_used_at'),
-  revokedAt: ts('revoked_at'),
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    name: text('name').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    hint: text('hint').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
   },
   (t) => [uniqueIndex('api_keys_secret_hash').on(t.secretHash)],
 );
@@ -40,7 +42,9 @@ export const connectSessions = pgTable(
   'connect_sessions',
   {
     id: serial('id').primaryKey(),
-    projectId: text('project_id').notNull().references(() => projects.id),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
     tokenHash: text('token_hash').notNull(),
     originOwnerId: text('origin_owner_id').notNull(),
     originOwnerName: text('origin_owner_name').notNull(),
@@ -69,7 +73,9 @@ export const accounts = pgTable(
   'accounts',
   {
     id: text('id').primaryKey(),
-    projectId: text('project_id').notNull().references(() => projects.id),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
     provider: text('provider').notNull(),
     status: text('status').notNull(),
     statusReasons: jsonb('status_reasons').$type<StatusReason[]>().notNull().default(sql`'[]'::jsonb`),
@@ -89,15 +95,14 @@ export const accounts = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [
-    index('accounts_project_created').on(t.projectId, t.createdAt, t.id),
-    index('accounts_project_owner').on(t.projectId, t.originOwnerId),
-  ],
+  (t) => [index('accounts_project_created').on(t.projectId, t.createdAt, t.id), index('accounts_project_owner').on(t.projectId, t.originOwnerId)],
 );
 
 export const webhookEndpoints = pgTable('webhook_endpoints', {
   id: text('id').primaryKey(),
-  projectId: text('project_id').notNull().references(() => projects.id),
+  projectId: text('project_id')
+    .notNull()
+    .references(() => projects.id),
   url: text('url').notNull(),
   secretCiphertext: text('secret_ciphertext').notNull(),
   secretKeyVersion: integer('secret_key_version').notNull(),

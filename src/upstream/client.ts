@@ -129,8 +129,13 @@ const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'DELETE']
 const NEVER_SENT: ReadonlySet<string> = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN']);
 /** undici codes that are transport failures (besides errno-style `E…` codes). */
 const UNDICI_NETWORK: ReadonlySet<string> = new Set([
-  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UND_ERR_INFO',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+  'UND_ERR_INFO',
 ]);
 
 function isNetworkCode(code: string | null): code is string {
@@ -253,7 +258,7 @@ export class UpstreamClient {
     const replayable = idem !== null || IDEMPOTENT_METHODS.has(method);
     const throttleKey = req.throttleKey;
     const throttle = throttleKey === undefined ? null : this.throttle;
-    const rate = throttle === null ? 0 : req.throttleRate ?? throttle.defaultRate;
+    const rate = throttle === null ? 0 : (req.throttleRate ?? throttle.defaultRate);
 
     let retries = 0;
     let last: UpstreamResponse | null = null;
@@ -280,23 +285,28 @@ export class UpstreamClient {
           headers: rh,
           body: buf,
           attempts: retries + 1,
-          requestId: rules.requestIdHeader === null ? null : rh[rules.requestIdHeader] ?? null,
+          requestId: rules.requestIdHeader === null ? null : (rh[rules.requestIdHeader] ?? null),
           idempotencyKey: idem,
           durationMs: 0,
         };
         lastErr = null;
-        if (!replayable || !shouldRetryResponse(retries, maxRetries, status, rules.adviceHeader === null ? undefined : rh[rules.adviceHeader], buf, rules.transientAnswer)) break;
+        if (
+          !replayable ||
+          !shouldRetryResponse(retries, maxRetries, status, rules.adviceHeader === null ? undefined : rh[rules.adviceHeader], buf, rules.transientAnswer)
+        )
+          break;
       } catch (err) {
         if (req.signal?.aborted) throw req.signal.reason ?? err;
         const code = errorCode(err);
         if (!isNetworkCode(code)) throw this.requestError(err, code, credential.secret);
         last = null;
         lastErr = err;
-        const retry = code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE'
-          ? false
-          : replayable || NEVER_SENT.has(code)
-            ? shouldRetryError(this.policy, retries, maxRetries, err)
-            : false;
+        const retry =
+          code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE'
+            ? false
+            : replayable || NEVER_SENT.has(code)
+              ? shouldRetryError(this.policy, retries, maxRetries, err)
+              : false;
         if (!retry) break;
       }
       retries++;

@@ -4,8 +4,17 @@
 
 /** Hop-by-hop (RFC 9110, section 7.6.1) and framing headers: never forwarded in either direction. */
 const HOP_BY_HOP = [
-  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
-  'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length',
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
 ];
 
 /**
@@ -16,8 +25,17 @@ const HOP_BY_HOP = [
  */
 export const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   ...HOP_BY_HOP,
-  'authorization', 'cookie', 'expect', 'accept-encoding',
-  'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'via',
+  'authorization',
+  'cookie',
+  'expect',
+  'accept-encoding',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-real-ip',
+  'via',
 ]);
 
 /** Response headers not passed back: hop-by-hop/framing ones and `set-cookie`. */
@@ -29,7 +47,7 @@ const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 type HeaderInput = Readonly<Record<string, unknown>> | null | undefined;
 
-function valueOf(v: unknown): string | null {
+function headerValue(v: unknown): string | null {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(', ');
@@ -38,8 +56,14 @@ function valueOf(v: unknown): string | null {
 
 /** Header names listed in a `Connection` value (hop-by-hop by declaration). */
 function connectionTokens(v: unknown): string[] {
-  const s = valueOf(v);
-  return s ? s.toLowerCase().split(',').map((t) => t.trim()).filter(Boolean) : [];
+  const s = headerValue(v);
+  return s
+    ? s
+        .toLowerCase()
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
+    : [];
 }
 
 function filter(input: HeaderInput, dropped: ReadonlySet<string>, extra: Iterable<string> | undefined): Record<string, string> {
@@ -49,11 +73,14 @@ function filter(input: HeaderInput, dropped: ReadonlySet<string>, extra: Iterabl
   for (const k of Object.keys(input)) {
     if (k.toLowerCase() === 'connection') extraDrop = new Set(connectionTokens(input[k]));
   }
-  if (extra) for (const e of extra) (extraDrop ??= new Set()).add(e.toLowerCase());
+  if (extra) {
+    extraDrop ??= new Set();
+    for (const e of extra) extraDrop.add(e.toLowerCase());
+  }
   for (const k of Object.keys(input)) {
     const name = k.toLowerCase();
     if (dropped.has(name) || name.startsWith('proxy-') || extraDrop?.has(name) || !TOKEN.test(name)) continue;
-    const v = valueOf(input[k]);
+    const v = headerValue(input[k]);
     if (v === null || BAD_VALUE.test(v)) continue;
     out[name] = name in out ? out[name] + ', ' + v : v;
   }

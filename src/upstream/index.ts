@@ -6,8 +6,16 @@ export type { ResolveOptions, UpstreamUrlErrorReason } from './url-guard.js';
 export { Throttle, ThrottleError } from './throttle.js';
 export type { ThrottleOptions, ThrottleErrorReason } from './throttle.js';
 export {
-  DEFAULT_RETRY_POLICY, retryPolicy, backoffDelay, shouldRetryResponse, shouldRetryError,
-  isRetryableResponse, isRetryableNetworkError, isClosedConnectionError, isTimeoutError, errorCode,
+  DEFAULT_RETRY_POLICY,
+  retryPolicy,
+  backoffDelay,
+  shouldRetryResponse,
+  shouldRetryError,
+  isRetryableResponse,
+  isRetryableNetworkError,
+  isClosedConnectionError,
+  isTimeoutError,
+  errorCode,
 } from './retry.js';
 export type { RetryPolicy, TransientAnswer } from './retry.js';
 export { filterForwardHeaders, filterResponseHeaders, DROPPED_REQUEST_HEADERS, DROPPED_RESPONSE_HEADERS } from './headers.js';

@@ -44,9 +44,20 @@ const CLOSED_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND
 
 /** Network-level failures worth another attempt (rule 3). */
 const RETRYABLE_NETWORK = new Set([
-  'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH',
-  'ENETDOWN', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
 ]);
 
 /** Timeout codes (reported as `timeout` by the client). */
@@ -91,7 +102,8 @@ export function isRetryableResponse(status: number, advice: string | undefined, 
   if (advice === 'false') return false;
   if (advice === 'true') return true;
   if (status === 409 || status >= 500) return true;
-  return body != null && transient != null && transient(status, body);
+  if (body == null || transient == null) return false;
+  return transient(status, body);
 }
 
 /**
@@ -117,7 +129,7 @@ export function shouldRetryError(policy: RetryPolicy, retriesSoFar: number, maxR
 
 /** Delay before retry number `retry` (1-based), in ms. `random` returns [0, 1). */
 export function backoffDelay(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
-  let ms = Math.min(policy.baseDelayMs * Math.pow(2, retry - 1), policy.maxDelayMs);
+  let ms = Math.min(policy.baseDelayMs * 2 ** (retry - 1), policy.maxDelayMs);
   ms *= 0.5 * (1 + random());
   return Math.max(policy.floorMs, ms);
 }

@@ -136,10 +136,18 @@ export class Throttle {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const waitMs = Math.ceil(((b.waiting + 1 - b.tokens) / b.rate) * 1000);
     if (b.waiting >= this.maxQueue) {
-      throw new ThrottleError('queue_full', waitMs, `Too many requests queued for account ${key} (${b.waiting} waiting, limit ${this.maxQueue}); retry in about ${waitMs} ms`);
+      throw new ThrottleError(
+        'queue_full',
+        waitMs,
+        `Too many requests queued for account ${key} (${b.waiting} waiting, limit ${this.maxQueue}); retry in about ${waitMs} ms`,
+      );
     }
     if (waitMs > this.maxWaitMs) {
-      throw new ThrottleError('wait_too_long', waitMs, `Rate limit for account ${key} (${b.rate}/s): the wait of about ${waitMs} ms would exceed ${this.maxWaitMs} ms`);
+      throw new ThrottleError(
+        'wait_too_long',
+        waitMs,
+        `Rate limit for account ${key} (${b.rate}/s): the wait of about ${waitMs} ms would exceed ${this.maxWaitMs} ms`,
+      );
     }
     return new Promise<void>((resolve, reject) => {
       const w = new Waiter(resolve, reject, signal);
@@ -222,7 +230,7 @@ function refill(b: Bucket, now: number): void {
   b.last = now;
   if (b.tokens < b.burst) {
     const t = b.tokens + (elapsed * b.rate) / 1000;
-    b.tokens = t > b.burst ? b.burst : t;
+    b.tokens = Math.min(t, b.burst);
   } else if (b.tokens > b.burst) {
     b.tokens = b.burst; // the burst was lowered
   }

@@ -56,7 +56,10 @@ export type UpstreamUrlErrorReason =
 
 export class UpstreamUrlError extends Error {
   override readonly name = 'UpstreamUrlError';
-  constructor(readonly reason: UpstreamUrlErrorReason, message: string) {
+  constructor(
+    readonly reason: UpstreamUrlErrorReason,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -143,10 +146,15 @@ function urlPrefix(raw: string, base: Base, aliases: readonly string[] | undefin
       }
     }
   }
-  if (!ok) fail('foreign_origin', `url ${show(u.origin)} is not the upstream API origin ${show(base.origin)}; requests with this account's credentials may only go there`);
+  if (!ok)
+    fail(
+      'foreign_origin',
+      `url ${show(u.origin)} is not the upstream API origin ${show(base.origin)}; requests with this account's credentials may only go there`,
+    );
   const rawPath = raw.slice(head[0].length);
   if (!URL_PATH.test(rawPath)) fail('url_path', `url path must be plain segments (letters, digits, . _ ~ -) without '.' or '..': ${show(rawPath)}`);
-  for (const seg of rawPath.split('/')) if (seg === '.' || seg === '..') fail('dot_segment', `url path must not contain '.' or '..' segments: ${show(rawPath)}`);
+  for (const seg of rawPath.split('/'))
+    if (seg === '.' || seg === '..') fail('dot_segment', `url path must not contain '.' or '..' segments: ${show(rawPath)}`);
   // The WHATWG parser must agree with the raw reading (it would not if, e.g., it
   // reinterpreted the authority); otherwise refuse rather than guess.
   if (u.pathname !== (rawPath || '/')) fail('invalid_url', `url could not be read unambiguously: ${show(raw)}`);
@@ -185,11 +193,7 @@ function checkPathname(p: string): void {
  * comment for how they combine). Throws `UpstreamUrlError` for anything that could reach
  * another scheme, host or port, or escape the base path.
  */
-export function resolveUpstreamUrl(
-  base: string,
-  input: { url?: string | null; path?: string | null },
-  opts?: ResolveOptions,
-): URL {
+export function resolveUpstreamUrl(base: string, input: { url?: string | null; path?: string | null }, opts?: ResolveOptions): URL {
   const b = parseBase(base);
   const url = input.url;
   const prefix = url === undefined || url === null || url === '' ? '' : urlPrefix(url, b, opts?.aliases);
@@ -230,11 +234,7 @@ export function resolveUpstreamUrl(
  * (`/v1/customers?limit=3`): what `UpstreamClient.request({base, path})` expects, since
  * the client prepends the base's own path (if any) itself.
  */
-export function resolveUpstreamPath(
-  base: string,
-  input: { url?: string | null; path?: string | null },
-  opts?: ResolveOptions,
-): string {
+export function resolveUpstreamPath(base: string, input: { url?: string | null; path?: string | null }, opts?: ResolveOptions): string {
   const u = resolveUpstreamUrl(base, input, opts);
   const rel = u.pathname.slice(parseBase(base).prefix.length);
   return (rel === '' ? '/' : rel) + u.search;

@@ -25,7 +25,12 @@ const HUB: Bundle = {
   name: 'Hub',
   config: 'web/hub/vite.config.ts',
   output: 'web/dist/hub/hub.js',
-  sources: [join(projectRoot, 'web', 'hub'), join(projectRoot, 'src', 'connectors', 'stripe', 'key-rules.ts'), join(projectRoot, 'src', 'connectors', 'types.ts'), preact],
+  sources: [
+    join(projectRoot, 'web', 'hub'),
+    join(projectRoot, 'src', 'connectors', 'stripe', 'key-rules.ts'),
+    join(projectRoot, 'src', 'connectors', 'types.ts'),
+    preact,
+  ],
 };
 const DASHBOARD: Bundle = {
   name: 'Dashboard',

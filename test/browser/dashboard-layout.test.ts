@@ -40,7 +40,10 @@ describe('Dashboard layout on phones', { skip: chromiumSkip() }, () => {
     hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/v1/tenants/${OWNER.id}/webhooks/linkhub/account-events?signature_version=2`;
 
     const { world } = fx.stripe;
-    const account = world.addAccount({ id: 'acct_1QxT9LongAccountIdentifier7Zk', name: 'Internationale Handelsgesellschaft für Medizintechnik und Laborbedarf GmbH & Co. KG' });
+    const account = world.addAccount({
+      id: 'acct_1QxT9LongAccountIdentifier7Zk',
+      name: 'Internationale Handelsgesellschaft für Medizintechnik und Laborbedarf GmbH & Co. KG',
+    });
     const acc = await fx.link(OWNER, world.addKey({ kind: 'sk', mode: 'test', account: account.id }));
     await fx.link({ ...OWNER, id: OWNER.id + '-restricted' }, fx.stripe.keys.restrictedTest);
     // a key that stops working: Test connection reports why, with Stripe's long message
@@ -85,13 +88,17 @@ describe('Dashboard layout on phones', { skip: chromiumSkip() }, () => {
     await expired.locator('.outcome-err').waitFor();
     await layout.check(page, 'Accounts, a failed test');
 
-    await ownerRow().getByRole('button', { name: /^Delete/ }).click();
+    await ownerRow()
+      .getByRole('button', { name: /^Delete/ })
+      .click();
     await page.getByRole('dialog', { name: 'Delete this account?' }).waitFor();
     await layout.check(page, 'Delete dialog');
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
 
-    await ownerRow().getByRole('button', { name: /^Re-link/ }).click();
+    await ownerRow()
+      .getByRole('button', { name: /^Re-link/ })
+      .click();
     const relink = page.getByRole('dialog', { name: `Re-link ${OWNER.name}` });
     await relink.waitFor();
     await layout.check(page, 'Re-link dialog');
@@ -183,7 +190,10 @@ describe('Dashboard layout on phones', { skip: chromiumSkip() }, () => {
     await layout.check(page, 'Request logs');
     await page.getByRole('button', { name: /^Details of GET \/v1\/customers\/cus_/ }).click();
     const dialog = page.getByRole('dialog', { name: /^GET \/v1\/customers\/cus_/ });
-    await dialog.getByRole('region', { name: 'Response body' }).getByText(/resource_missing/).waitFor();
+    await dialog
+      .getByRole('region', { name: 'Response body' })
+      .getByText(/resource_missing/)
+      .waitFor();
     await layout.check(page, 'a call in detail');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });

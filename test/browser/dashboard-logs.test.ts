@@ -73,14 +73,20 @@ describe('dashboard Request logs in Chromium', { skip: chromiumSkip() }, () => {
     await rows().nth(4).waitFor();
     assert.equal(await rows().count(), 5);
     const headers = await page.locator('thead th').allInnerTexts();
-    assert.deepEqual(headers.slice(0, 8).map((h) => h.toLowerCase()), ['time', 'account', 'source', 'call', 'status', 'duration', 'retries', 'stripe request-id']);
+    assert.deepEqual(
+      headers.slice(0, 8).map((h) => h.toLowerCase()),
+      ['time', 'account', 'source', 'call', 'status', 'duration', 'retries', 'stripe request-id'],
+    );
 
     const texts = await rows().allInnerTexts();
     assert.match(texts[0], /Denied Co[\s\S]*RPC[\s\S]*stripe_create_customer[\s\S]*403/);
     assert.match(texts[1], /Logs Ltd[\s\S]*stripe_create_customer[\s\S]*200/);
     assert.match(texts[2], /Logs Ltd[\s\S]*Proxy[\s\S]*GET \/v1\/customers\/cus_missing[\s\S]*404/);
     assert.match(texts[4], /Proxy[\s\S]*GET \/v1\/customers\s[\s\S]*200/);
-    assert.ok(texts.every((t) => /\d+ ms/.test(t) && /req_\w+/.test(t)), texts.join('\n'));
+    assert.ok(
+      texts.every((t) => /\d+ ms/.test(t) && /req_\w+/.test(t)),
+      texts.join('\n'),
+    );
     assert.equal(await rows().nth(1).locator('td').nth(6).innerText(), '1', 'the 503 was retried once');
     assert.equal(await rows().nth(2).locator('td').nth(6).innerText(), '0');
     assert.equal(await rows().nth(2).locator('.status-err').count(), 1, 'a failed call has the error badge');
@@ -89,7 +95,7 @@ describe('dashboard Request logs in Chromium', { skip: chromiumSkip() }, () => {
     snap();
   });
 
-  test('filter by status (code and class, kept in the URL); bad input shows the server\'s message', async () => {
+  test("filter by status (code and class, kept in the URL); bad input shows the server's message", async () => {
     const status = page.getByLabel('Status');
     await status.fill('4xx');
     await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-log-id]').length === 2);
@@ -117,13 +123,16 @@ describe('dashboard Request logs in Chromium', { skip: chromiumSkip() }, () => {
     await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-log-id]').length === 5);
   });
 
-  test('a call\'s detail: caller, URL, Request-Id and the redacted bodies; Esc closes, focus returns', async () => {
+  test("a call's detail: caller, URL, Request-Id and the redacted bodies; Esc closes, focus returns", async () => {
     const row = rows().filter({ hasText: 'cus_missing' });
     const details = row.getByRole('button', { name: /^Details of GET \/v1\/customers\/cus_missing/ });
     await details.click();
     const dialog = page.getByRole('dialog', { name: 'GET /v1/customers/cus_missing' });
     await dialog.waitFor();
-    await dialog.getByRole('region', { name: 'Response body' }).getByText(/resource_missing/).waitFor();
+    await dialog
+      .getByRole('region', { name: 'Response body' })
+      .getByText(/resource_missing/)
+      .waitFor();
     const text = await dialog.innerText();
     assert.match(text, /API key · Default key/);
     assert.match(text, /GET https:\/\/api\.stripe\.com\/v1\/customers\/cus_missing/);
@@ -135,9 +144,15 @@ describe('dashboard Request logs in Chromium', { skip: chromiumSkip() }, () => {
     await dialog.waitFor({ state: 'detached' });
     assert.equal(await focused(details), true, 'focus is back on Details');
 
-    await rows().nth(1).getByRole('button', { name: /^Details of stripe_create_customer/ }).click();
+    await rows()
+      .nth(1)
+      .getByRole('button', { name: /^Details of stripe_create_customer/ })
+      .click();
     const created = page.getByRole('dialog', { name: 'stripe_create_customer' });
-    await created.getByRole('region', { name: 'Request body' }).getByText(/shown@example\.com/).waitFor();
+    await created
+      .getByRole('region', { name: 'Request body' })
+      .getByText(/shown@example\.com/)
+      .waitFor();
     assert.match(await created.innerText(), /2 attempts/);
     assert.match(await created.innerText(), /linkhub-/, 'the idempotency key Linkhub generated');
     snap();
@@ -153,7 +168,10 @@ describe('dashboard Request logs in Chromium', { skip: chromiumSkip() }, () => {
     await audit.first().waitFor();
     assert.match(page.url(), /tab=audit/);
     const texts = await audit.allInnerTexts();
-    assert.ok(texts.some((t) => /Logs Ltd[\s\S]*API key · Default key[\s\S]*Proxy call[\s\S]*call\.proxy[\s\S]*404/.test(t)), texts.join('\n'));
+    assert.ok(
+      texts.some((t) => /Logs Ltd[\s\S]*API key · Default key[\s\S]*Proxy call[\s\S]*call\.proxy[\s\S]*404/.test(t)),
+      texts.join('\n'),
+    );
     assert.ok(texts.some((t) => /Denied Co[\s\S]*Hub session[\s\S]*Account linked[\s\S]*link\.create[\s\S]*OK/.test(t)));
     assert.ok(texts.some((t) => /RPC stripe_create_customer[\s\S]*403/.test(t)));
     await screenshot(page, 'dashboard-logs-audit-light');
@@ -176,7 +194,8 @@ describe('dashboard Request logs in Chromium', { skip: chromiumSkip() }, () => {
   });
 
   test('"Load more" pages on with next', async () => {
-    for (let i = 0; i < 50; i++) assert.equal((await call('/unified/proxy', acc, { method: 'get', path: `/v1/customers?limit=${1 + (i % 3)}` })).body.status, 200);
+    for (let i = 0; i < 50; i++)
+      assert.equal((await call('/unified/proxy', acc, { method: 'get', path: `/v1/customers?limit=${1 + (i % 3)}` })).body.status, 200);
     await page.reload();
     await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-log-id]').length === 50);
     const more = page.getByRole('button', { name: 'Load more' });
@@ -195,8 +214,15 @@ describe('dashboard Request logs in Chromium', { skip: chromiumSkip() }, () => {
     await page.getByLabel('Status').fill('4xx');
     await page.waitForFunction(() => document.querySelectorAll('tbody tr[data-log-id]').length === 2);
     await screenshot(page, 'dashboard-logs-dark');
-    await rows().nth(1).getByRole('button', { name: /^Details/ }).click();
-    await page.getByRole('dialog').getByRole('region', { name: 'Response body' }).getByText(/resource_missing/).waitFor();
+    await rows()
+      .nth(1)
+      .getByRole('button', { name: /^Details/ })
+      .click();
+    await page
+      .getByRole('dialog')
+      .getByRole('region', { name: 'Response body' })
+      .getByText(/resource_missing/)
+      .waitFor();
     await screenshot(page, 'dashboard-logs-detail-dark', false);
     await page.keyboard.press('Escape');
     await page.getByRole('tab', { name: 'Audit' }).click();
@@ -208,7 +234,10 @@ describe('dashboard Request logs in Chromium', { skip: chromiumSkip() }, () => {
 
   test('no Stripe key (nor the API key) in any dashboard answer or in the page; no script errors', async () => {
     const bodies = await Promise.all(answers);
-    assert.ok(bodies.some((b) => b.includes('cus_missing')), 'the answers were captured');
+    assert.ok(
+      bodies.some((b) => b.includes('cus_missing')),
+      'the answers were captured',
+    );
     const blob = bodies.join('\n');
     for (const k of [stripe.keys.secretTest, stripe.keys.restrictedTest]) {
       assert.ok(!blob.includes(k), 'a Stripe key was shown');

@@ -148,7 +148,10 @@ describe('dashboard in Chromium', { skip: chromiumSkip() }, () => {
     await dialog.getByRole('button', { name: 'Delete account' }).click();
     await dialog.waitFor({ state: 'detached' });
     await row.waitFor({ state: 'detached' });
-    await page.locator('.alert-ok').filter({ hasText: /Deleted the account of Beta Ltd/ }).waitFor();
+    await page
+      .locator('.alert-ok')
+      .filter({ hasText: /Deleted the account of Beta Ltd/ })
+      .waitFor();
     // the Delete button went with its row: focus lands on the page heading, not the top of the document
     await page.waitForFunction(() => document.activeElement?.matches('main h1'));
     const id = (await lh.api('GET', '/accounts?search=org-beta')).body;
@@ -201,8 +204,15 @@ describe('dashboard in Chromium', { skip: chromiumSkip() }, () => {
     await completeHub(page, stripe.keys.restrictedTest);
     await page.locator('linkhub-hub').getByRole('button', { name: 'Done' }).click();
     await hubDialog.waitFor({ state: 'detached' });
-    assert.equal(await row.getByRole('button', { name: /^Re-link Alpha GmbH/ }).evaluate((el) => el === document.activeElement), true, 'focus is back on Re-link');
-    await page.locator('.alert-ok').filter({ hasText: /Replaced the key of Alpha GmbH/ }).waitFor();
+    assert.equal(
+      await row.getByRole('button', { name: /^Re-link Alpha GmbH/ }).evaluate((el) => el === document.activeElement),
+      true,
+      'focus is back on Re-link',
+    );
+    await page
+      .locator('.alert-ok')
+      .filter({ hasText: /Replaced the key of Alpha GmbH/ })
+      .waitFor();
     await row.getByText('Restricted').waitFor({ timeout: 15_000 });
     assert.match(await row.innerText(), new RegExp('rk_test_…' + stripe.keys.restrictedTest.slice(-4)));
   });
@@ -262,7 +272,10 @@ describe('dashboard in Chromium', { skip: chromiumSkip() }, () => {
     await completeHub(page, stripe.keys.secretTest);
     await page.locator('linkhub-hub').getByRole('button', { name: 'Done' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.locator('.alert-ok').filter({ hasText: /Account linked \(acc_/ }).waitFor();
+    await page
+      .locator('.alert-ok')
+      .filter({ hasText: /Account linked \(acc_/ })
+      .waitFor();
     const found = (await lh.api('GET', '/accounts?origin_owner_id=org-omega')).body;
     assert.equal(found.length, 1);
     await page.getByRole('link', { name: 'See it in Accounts' }).click();

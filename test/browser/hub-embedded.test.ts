@@ -124,7 +124,11 @@ describe('Hub web component (embedded)', { skip: chromiumSkip() }, () => {
     const cases: [key: string, title: RegExp, message: RegExp][] = [
       ['sk_test_' + 'Z'.repeat(40), /Stripe rejected this key/, /rejected this key as invalid/],
       [fx.stripe.keys.expiredTest, /This key has expired/, /expired or was rolled/],
-      [fx.stripe.keys.restrictedTestNoCustomers, /missing a permission/, /'rak_customer_read' permission \(Customers: Read\).*Developers > API keys.*edit the restricted key/s],
+      [
+        fx.stripe.keys.restrictedTestNoCustomers,
+        /missing a permission/,
+        /'rak_customer_read' permission \(Customers: Read\).*Developers > API keys.*edit the restricted key/s,
+      ],
     ];
     for (const [key, title, message] of cases) {
       await keyField(page).fill(key);

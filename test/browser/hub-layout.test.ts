@@ -45,7 +45,10 @@ describe('Hub layout on phones', { skip: chromiumSkip() }, () => {
     await layout.check(page, 'key entry (shown)');
 
     await keyField(page).fill(fx.stripe.keys.publishableTest);
-    await page.locator('linkhub-hub #key-check').filter({ hasText: /publishable/ }).waitFor();
+    await page
+      .locator('linkhub-hub #key-check')
+      .filter({ hasText: /publishable/ })
+      .waitFor();
     await layout.check(page, 'key rule message');
 
     await keyField(page).fill(long.noCustomers);

@@ -102,7 +102,10 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
   test('edit mode: shows the current key redacted; a failing key keeps the old one; a good key rotates in place', async () => {
     const ownerId = fx.newOwner();
     const first = await connectSession(fx.lh, { origin_owner_id: ownerId });
-    const linked = await fx.lh.hub(first.token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: fx.stripe.keys.secretTest } });
+    const linked = await fx.lh.hub(first.token, 'POST', '/hub/accounts', {
+      integration_id: 'stripe-test',
+      credentials: { api_key: fx.stripe.keys.secretTest },
+    });
     assert.equal(linked.status, 201, linked.text);
     const id = linked.body.id;
     const oldHint = fx.stripe.keys.secretTest.slice(-4);

@@ -53,14 +53,14 @@ input, textarea, code, pre, kbd, samp, .mono { letter-spacing: 0.3em !important;
 
 // Browser-side sources as strings: tsx would wrap named inner functions in a __name() helper that
 // does not exist in the page.
-const ROOTS = String.raw`() => {
+const ROOTS = `() => {
   const roots = [document];
   for (let i = 0; i < roots.length; i++) for (const el of roots[i].querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
   return roots;
 }`;
 
 /** Adds (or removes) the wide-text sheet to the document and to every shadow root. */
-const WIDE_TEXT_TOGGLE = String.raw`([on, css]) => {
+const WIDE_TEXT_TOGGLE = `([on, css]) => {
   const roots = (${ROOTS})();
   if (!window.__wideText) {
     window.__wideText = new CSSStyleSheet();
@@ -76,7 +76,7 @@ const WIDE_TEXT_TOGGLE = String.raw`([on, css]) => {
  * Every visible container (and the document) whose content is wider than its box, with a hint of
  * what sticks out (the first descendants reaching past its right edge) for the failure message.
  */
-const OVERFLOW_PROBE = String.raw`(selector) => {
+const OVERFLOW_PROBE = `(selector) => {
   const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + [...el.classList].map((c) => '.' + c).join('');
   const out = [];
   const check = (el, where) => {

@@ -63,7 +63,9 @@ async function accountsOf(ownerId: string): Promise<any[]> {
 const apiKey = (page: Page) => page.getByRole('textbox', { name: 'API Key' });
 const connectButton = (page: Page) => page.getByRole('button', { name: 'Connect', exact: true });
 
-describe('StackOne’s @stackone/hub web component against Linkhub', { skip: chromiumSkip() || (!existsSync(STACKONE_WEBCOMPONENT) && '@stackone/hub is not installed') }, () => {
+describe('StackOne’s @stackone/hub web component against Linkhub', {
+  skip: chromiumSkip() || (!existsSync(STACKONE_WEBCOMPONENT) && '@stackone/hub is not installed'),
+}, () => {
   before(async () => {
     browser = await launchChromium(); // first: without Chromium (CI=true) no server is left running
     stripe = await startStripeStandin();

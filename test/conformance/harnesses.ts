@@ -58,7 +58,8 @@ export const harnesses: Record<string, ConnectorHarness> = {
           revoked: s.keys.deletedTest,
           lacking: { key: s.keys.restrictedTestNoCustomers, permission: 'rak_customer_read' },
         },
-        calls: () => s.log.map((e) => ({ method: e.method, path: e.path, keyLast4: e.authScheme === 'bearer' ? e.keyLast4 : null, idempotencyKey: e.idempotencyKey })),
+        calls: () =>
+          s.log.map((e) => ({ method: e.method, path: e.path, keyLast4: e.authScheme === 'bearer' ? e.keyLast4 : null, idempotencyKey: e.idempotencyKey })),
         clearCalls: () => s.clearLog(),
         failNext: (times) => s.inject({ kind: '503', count: times }),
         close: () => s.close(),

@@ -8,7 +8,8 @@ export const authRecipes: Recipes = {
   api_key_missing: (w) => w.raw('GET', '/accounts', { auth: false }),
   api_key_invalid: (w) => w.raw('GET', '/accounts', { auth: basic('lh_' + 'A'.repeat(40)) }),
   hub_session_invalid: (w) => w.raw('GET', '/hub/settings', { auth: false, headers: { 'x-hub-session-token': 'not-a-token' } }),
-  connect_session_token_invalid: (w) => w.raw('POST', '/connect_sessions/authenticate', { body: '{"token":"nope"}', headers: { 'content-type': 'application/json' } }),
+  connect_session_token_invalid: (w) =>
+    w.raw('POST', '/connect_sessions/authenticate', { body: '{"token":"nope"}', headers: { 'content-type': 'application/json' } }),
   dashboard_session_missing: (w) => w.raw('GET', '/dashboard/api/session', { auth: false }),
   wrong_password: (w) => w.raw('POST', '/dashboard/api/session', { auth: false, body: '{"password":"not the password"}', headers: dashboardSignIn }),
   async too_many_sign_in_attempts(w) {
@@ -21,7 +22,8 @@ export const authRecipes: Recipes = {
     }
     throw new Error('sign-ins were never limited');
   },
-  csrf_header_missing: (w) => w.raw('POST', '/dashboard/api/session', { auth: false, body: '{"password":"x"}', headers: { 'content-type': 'application/json' } }),
+  csrf_header_missing: (w) =>
+    w.raw('POST', '/dashboard/api/session', { auth: false, body: '{"password":"x"}', headers: { 'content-type': 'application/json' } }),
   cross_site_refused: (w) =>
     w.raw('POST', '/dashboard/api/session', { auth: false, body: '{"password":"x"}', headers: { ...dashboardSignIn, 'sec-fetch-site': 'cross-site' } }),
   cross_origin_refused: (w) =>

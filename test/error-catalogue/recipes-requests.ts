@@ -18,8 +18,12 @@ export const requestRecipes: Recipes = {
   unknown_provider: (w) => post(w, CS, JSON.stringify({ ...owner, provider: 'nope' })),
   unknown_integration: (w) => post(w, CS, JSON.stringify({ ...owner, integration_id: 'nope' })),
   integration_not_available: async (w) =>
-    w.lh.hub(await w.hubToken({ type: 'test' }), 'POST', '/hub/accounts', { integration_id: 'stripe-production', credentials: { api_key: w.stripe.keys.secretLive } }),
-  provider_not_changeable: (w) => w.raw('PATCH', `/accounts/${w.accounts.secret}`, { body: '{"provider":"hubspot"}', headers: { 'content-type': 'application/json' } }),
+    w.lh.hub(await w.hubToken({ type: 'test' }), 'POST', '/hub/accounts', {
+      integration_id: 'stripe-production',
+      credentials: { api_key: w.stripe.keys.secretLive },
+    }),
+  provider_not_changeable: (w) =>
+    w.raw('PATCH', `/accounts/${w.accounts.secret}`, { body: '{"provider":"hubspot"}', headers: { 'content-type': 'application/json' } }),
   invalid_json: (w) => post(w, CS, '{"origin_owner_id": "a", '),
   // A chunked body of no bytes keeps its content-type (a zero Content-Length would drop it: no body then).
   empty_json_body: (w) => w.socket(rawRequest(w, `POST ${CS} HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked`, '0\r\n\r\n')),

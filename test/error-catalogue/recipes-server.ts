@@ -9,7 +9,10 @@ import type { Recipes } from './world.js';
 export const serverRecipes: Recipes = {
   unknown_tool: (w) => w.tool(w.accounts.secret, 'stripe_do_everything', {}),
   invalid_mcp_request: (w) =>
-    w.raw('POST', '/mcp', { body: '{"not":"json-rpc"}', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-account-id': w.accounts.secret } }),
+    w.raw('POST', '/mcp', {
+      body: '{"not":"json-rpc"}',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-account-id': w.accounts.secret },
+    }),
   method_not_allowed: (w) => w.raw('GET', '/mcp'),
   async internal_error(w) {
     const webhooks = w.lh.services.webhooks;
@@ -28,7 +31,10 @@ export const serverRecipes: Recipes = {
     const db = w.lh.services.store.db;
     const [{ secretCiphertext }] = await db.select({ secretCiphertext: accounts.secretCiphertext }).from(accounts).where(eq(accounts.id, account));
     // v<version>.<iv>.<ciphertext>.<tag>: another data key version than any the vault holds
-    await db.update(accounts).set({ secretCiphertext: secretCiphertext.replace(/^v\d+\./, 'v99.') }).where(eq(accounts.id, account));
+    await db
+      .update(accounts)
+      .set({ secretCiphertext: secretCiphertext.replace(/^v\d+\./, 'v99.') })
+      .where(eq(accounts.id, account));
     return w.raw('POST', `/accounts/${account}/test`);
   },
   async store_unavailable(w) {

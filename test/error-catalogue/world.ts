@@ -80,7 +80,11 @@ export async function worldOf({ lh, stripe }: Fixture): Promise<World> {
   const started: Linkhub[] = [];
   const servers: Server[] = [];
 
-  async function raw(method: string, path: string, o: { body?: string; headers?: Record<string, string>; auth?: string | false; lh?: Linkhub } = {}): Promise<Answer> {
+  async function raw(
+    method: string,
+    path: string,
+    o: { body?: string; headers?: Record<string, string>; auth?: string | false; lh?: Linkhub } = {},
+  ): Promise<Answer> {
     const target = o.lh ?? lh;
     const headers = { ...(o.auth === false ? {} : { authorization: o.auth ?? basic(target.apiKey) }), ...o.headers };
     return answer(await fetch(target.url + path, { method, headers, body: o.body }));
@@ -89,7 +93,8 @@ export async function worldOf({ lh, stripe }: Fixture): Promise<World> {
     raw(method, path, { body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers }, lh: target });
 
   const hubToken = async (body: Record<string, unknown> = {}, target = lh) =>
-    (await connectSession(target, { origin_owner_id: `errors-${Math.random()}`, origin_owner_name: 'Errors Inc', multiple: true, type: 'test', ...body })).token;
+    (await connectSession(target, { origin_owner_id: `errors-${Math.random()}`, origin_owner_name: 'Errors Inc', multiple: true, type: 'test', ...body }))
+      .token;
 
   const link = async (key: string, target = lh): Promise<string> => (await linkAccount(target, key)).id;
 
@@ -112,7 +117,12 @@ export async function worldOf({ lh, stripe }: Fixture): Promise<World> {
     rpc: (account, body, target = lh) => json('POST', '/actions/rpc', body, { 'x-account-id': account }, target),
     async tool(account, name, args, query = {}) {
       const q = new URLSearchParams(query).toString();
-      const res = await json('POST', `/mcp${q ? '?' + q : ''}`, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } }, { 'x-account-id': account, accept: 'application/json' });
+      const res = await json(
+        'POST',
+        `/mcp${q ? '?' + q : ''}`,
+        { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } },
+        { 'x-account-id': account, accept: 'application/json' },
+      );
       const error = res.body?.result?.isError ? res.body.result.structuredContent?.error : undefined;
       if (!error) throw new Error(`the tool did not fail: ${JSON.stringify(res.body)}`);
       return { status: error.statusCode, body: error, tool: true };

@@ -4,7 +4,15 @@
 // in `x-api-key` (no Bearer), bodies are JSON, writes carry `x-idempotency-key`, lists page with
 // `next_cursor`, errors read `{"error": {"code", "message", "permission"}}`, permissions are
 // `widgets:read`-style, and the limits are 40/s live, 10/s test.
-import type { ConnectorAction, ConnectorDefinition, EnvironmentKey, KeyCheck, LiveTestContext, LiveTestOutcome, ProviderVerdict } from '../../src/connectors/types.js';
+import type {
+  ConnectorAction,
+  ConnectorDefinition,
+  EnvironmentKey,
+  KeyCheck,
+  LiveTestContext,
+  LiveTestOutcome,
+  ProviderVerdict,
+} from '../../src/connectors/types.js';
 
 const MODE: Record<EnvironmentKey, 'live' | 'test'> = { production: 'live', test: 'test' };
 const KEY = /^fk_(live|test)_(full|scoped)_[A-Za-z0-9]{16,64}$/;
@@ -55,10 +63,17 @@ async function liveTest(key: string, ctx: LiveTestContext): Promise<LiveTestOutc
     return { result: 'ok', externalAccountId: me.merchant_id, externalAccountName: me.merchant_name };
   }
   const verdict = readAnswer(res.status, res.body);
-  if (verdict.kind === 'key_rejected') return { result: 'invalid_key', code: verdict.code, message: 'Fakepay rejected this key.', providerMessage: verdict.error?.message ?? null };
+  if (verdict.kind === 'key_rejected')
+    return { result: 'invalid_key', code: verdict.code, message: 'Fakepay rejected this key.', providerMessage: verdict.error?.message ?? null };
   if (verdict.kind === 'missing_permission') {
     const permission = verdict.permission ?? 'merchant:read';
-    return { result: 'missing_permission', permission, message: `This scoped key lacks '${permission}'.`, providerMessage: verdict.error?.message ?? null, externalAccountId: null };
+    return {
+      result: 'missing_permission',
+      permission,
+      message: `This scoped key lacks '${permission}'.`,
+      providerMessage: verdict.error?.message ?? null,
+      externalAccountId: null,
+    };
   }
   return { result: 'unreachable', message: `Fakepay answered HTTP ${res.status}: try again.`, providerStatus: res.status };
 }
@@ -68,22 +83,64 @@ const headers = schema({ 'x-idempotency-key': { type: 'string' } });
 
 const ACTIONS: ConnectorAction[] = [
   {
-    name: 'fakepay_list_widgets', operationId: 'ListWidgets', method: 'GET', path: '/api/widgets', label: 'List widgets',
-    description: 'Lists the widgets of the merchant, newest first.', access: 'read', permission: 'widgets:read',
-    closedToRestrictedKeys: false, list: true, pagination: 'cursor', deprecated: false,
-    input: { type: 'object', properties: { query: schema({ limit: { type: 'integer', minimum: 1, maximum: 100 }, cursor: { type: 'string' } }), headers }, required: [], additionalProperties: false },
+    name: 'fakepay_list_widgets',
+    operationId: 'ListWidgets',
+    method: 'GET',
+    path: '/api/widgets',
+    label: 'List widgets',
+    description: 'Lists the widgets of the merchant, newest first.',
+    access: 'read',
+    permission: 'widgets:read',
+    closedToRestrictedKeys: false,
+    list: true,
+    pagination: 'cursor',
+    deprecated: false,
+    input: {
+      type: 'object',
+      properties: { query: schema({ limit: { type: 'integer', minimum: 1, maximum: 100 }, cursor: { type: 'string' } }), headers },
+      required: [],
+      additionalProperties: false,
+    },
   },
   {
-    name: 'fakepay_get_widget', operationId: 'GetWidget', method: 'GET', path: '/api/widgets/{id}', label: 'Get a widget',
-    description: 'Retrieves one widget by id.', access: 'read', permission: 'widgets:read',
-    closedToRestrictedKeys: false, list: false, pagination: null, deprecated: false,
-    input: { type: 'object', properties: { path: schema({ id: { type: 'string', minLength: 1 } }, ['id']), headers }, required: ['path'], additionalProperties: false },
+    name: 'fakepay_get_widget',
+    operationId: 'GetWidget',
+    method: 'GET',
+    path: '/api/widgets/{id}',
+    label: 'Get a widget',
+    description: 'Retrieves one widget by id.',
+    access: 'read',
+    permission: 'widgets:read',
+    closedToRestrictedKeys: false,
+    list: false,
+    pagination: null,
+    deprecated: false,
+    input: {
+      type: 'object',
+      properties: { path: schema({ id: { type: 'string', minLength: 1 } }, ['id']), headers },
+      required: ['path'],
+      additionalProperties: false,
+    },
   },
   {
-    name: 'fakepay_create_widget', operationId: 'CreateWidget', method: 'POST', path: '/api/widgets', label: 'Create a widget',
-    description: 'Creates a widget with a name and a colour.', access: 'write', permission: 'widgets:write',
-    closedToRestrictedKeys: false, list: false, pagination: null, deprecated: false,
-    input: { type: 'object', properties: { body: schema({ name: { type: 'string', minLength: 1 }, colour: { type: 'string' } }, ['name']), headers }, required: ['body'], additionalProperties: false },
+    name: 'fakepay_create_widget',
+    operationId: 'CreateWidget',
+    method: 'POST',
+    path: '/api/widgets',
+    label: 'Create a widget',
+    description: 'Creates a widget with a name and a colour.',
+    access: 'write',
+    permission: 'widgets:write',
+    closedToRestrictedKeys: false,
+    list: false,
+    pagination: null,
+    deprecated: false,
+    input: {
+      type: 'object',
+      properties: { body: schema({ name: { type: 'string', minLength: 1 }, colour: { type: 'string' } }, ['name']), headers },
+      required: ['body'],
+      additionalProperties: false,
+    },
   },
 ] as ConnectorAction[];
 

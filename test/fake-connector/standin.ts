@@ -74,8 +74,10 @@ export async function startFakepayStandin(): Promise<FakepayStandin> {
     const granted = scopes.get(apiKey);
     if (!granted) return { status: 401, body: { error: { code: 'invalid_key', message: 'Unknown key' } } };
     const url = new URL(req.url ?? '/', 'http://fakepay.local');
-    const need = (scope: string) => (granted.includes(scope) ? null : { status: 403, body: { error: { code: 'missing_scope', message: `This key lacks ${scope}`, permission: scope } } });
-    if (req.method === 'GET' && url.pathname === '/api/me') return need('merchant:read') ?? { status: 200, body: { merchant_id: 'm_widgetworks', merchant_name: 'Widget Works' } };
+    const need = (scope: string) =>
+      granted.includes(scope) ? null : { status: 403, body: { error: { code: 'missing_scope', message: `This key lacks ${scope}`, permission: scope } } };
+    if (req.method === 'GET' && url.pathname === '/api/me')
+      return need('merchant:read') ?? { status: 200, body: { merchant_id: 'm_widgetworks', merchant_name: 'Widget Works' } };
     if (req.method === 'GET' && url.pathname === '/api/widgets') {
       const refused = need('widgets:read');
       if (refused) return refused;
@@ -120,7 +122,16 @@ export async function startFakepayStandin(): Promise<FakepayStandin> {
       const body = Buffer.concat(chunks).toString('utf8');
       const a = answer(req, body);
       const h = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : null);
-      log.push({ method: req.method ?? '', path: req.url ?? '', apiKey: h('x-api-key'), authorization: h('authorization'), idempotencyKey: h('x-idempotency-key'), contentType: h('content-type'), body, status: a.status });
+      log.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        apiKey: h('x-api-key'),
+        authorization: h('authorization'),
+        idempotencyKey: h('x-idempotency-key'),
+        contentType: h('content-type'),
+        body,
+        status: a.status,
+      });
       res.writeHead(a.status, { 'content-type': 'application/json', 'x-request-id': `fpr_${++requests}` });
       res.end(JSON.stringify(a.body));
     });

@@ -33,9 +33,7 @@ export async function generateClient(doc: object, usage: string): Promise<Genera
     skipLibCheck: false,
     types: [],
   });
-  const diagnostics = ts
-    .getPreEmitDiagnostics(program)
-    .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   return { dir, diagnostics, ...inspectOperations(program, join(dir, 'schema.d.ts')) };
 }
 
@@ -46,15 +44,15 @@ function inspectOperations(program: ts.Program, schemaFile: string) {
   if (!source) throw new Error('schema.d.ts is not in the program');
   // an interface, or `type operations = Record<string, never>` when no operation has an operationId
   const decl = source.statements.find(
-    (s): s is ts.InterfaceDeclaration | ts.TypeAliasDeclaration => (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === 'operations',
+    (s): s is ts.InterfaceDeclaration | ts.TypeAliasDeclaration =>
+      (ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name.text === 'operations',
   );
   if (!decl) throw new Error('schema.d.ts has no `operations` interface');
   const prop = (t: ts.Type, name: string) => {
     const p = t.getProperty(name);
     return p ? checker.getTypeOfSymbol(p) : undefined;
   };
-  const bad = (t: ts.Type) =>
-    t.flags & ts.TypeFlags.Unknown ? 'unknown' : t.flags & ts.TypeFlags.Never ? 'never' : t.flags & ts.TypeFlags.Any ? 'any' : null;
+  const bad = (t: ts.Type) => (t.flags & ts.TypeFlags.Unknown ? 'unknown' : t.flags & ts.TypeFlags.Never ? 'never' : t.flags & ts.TypeFlags.Any ? 'any' : null);
 
   const unusable: string[] = [];
   const withoutSuccessBody: string[] = [];

@@ -33,7 +33,10 @@ const lines = [
 console.log(lines.join('\n'));
 
 const stop = (): void => {
-  standin.close().then(() => process.exit(0), () => process.exit(1));
+  standin.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -30,7 +30,11 @@ export class StripeError extends Error {
   /** The envelope, fields in Stripe's (alphabetical) order: code, doc_url, message, param, type. */
   get body(): { error: StripeErrorFields } {
     const f = this.fields as unknown as Record<string, unknown>;
-    const sorted = Object.fromEntries(Object.keys(f).sort().map((k) => [k, f[k]])) as unknown as StripeErrorFields;
+    const sorted = Object.fromEntries(
+      Object.keys(f)
+        .sort()
+        .map((k) => [k, f[k]]),
+    ) as unknown as StripeErrorFields;
     return { error: sorted };
   }
 }
@@ -64,12 +68,8 @@ export const errors = {
     ),
   invalidKey: (key: string): StripeError => invalid(401, `Invalid API Key provided: ${maskInvalid(key)}`),
   keyWithSpace: (key: string): StripeError =>
-    invalid(
-      401,
-      `Invalid API Key provided: ${maskInvalid(key)}. This key contains at least one space. Please delete the spaces and try again.`,
-    ),
-  expiredKey: (key: string): StripeError =>
-    coded(401, 'api_key_expired', `Expired API Key provided: ${maskExpired(key)}`),
+    invalid(401, `Invalid API Key provided: ${maskInvalid(key)}. This key contains at least one space. Please delete the spaces and try again.`),
+  expiredKey: (key: string): StripeError => coded(401, 'api_key_expired', `Expired API Key provided: ${maskExpired(key)}`),
   publishableKey: (): StripeError =>
     coded(
       401,
@@ -93,10 +93,7 @@ export const errors = {
    * status (403) is inferred [?].
    */
   restrictedKeyConnect: (): StripeError =>
-    invalid(
-      403,
-      'You passed a restricted API key with the Stripe-Account header, but the restricted API key does not have any Connect permissions.',
-    ),
+    invalid(403, 'You passed a restricted API key with the Stripe-Account header, but the restricted API key does not have any Connect permissions.'),
   /** Stripe-Account naming an account the key cannot act on; text and status [?]. */
   accountInvalid: (key: string, account: string): StripeError =>
     coded(
@@ -107,11 +104,7 @@ export const errors = {
 
   // ---- rate limits and simulated Stripe-side failures ----
   rateLimit: (): StripeError =>
-    coded(
-      429,
-      'rate_limit',
-      'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.',
-    ),
+    coded(429, 'rate_limit', 'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.'),
   lockTimeout: (): StripeError =>
     new StripeError(
       429,
@@ -125,15 +118,9 @@ export const errors = {
       { 'Stripe-Should-Retry': 'true' },
     ),
   /** 500 text [?]. */
-  apiError: (): StripeError =>
-    new StripeError(
-      500,
-      { type: 'api_error', message: 'An unknown error occurred' },
-      { 'Stripe-Should-Retry': 'false' },
-    ),
+  apiError: (): StripeError => new StripeError(500, { type: 'api_error', message: 'An unknown error occurred' }, { 'Stripe-Should-Retry': 'false' }),
   /** 503 text [?]; no Stripe-Should-Retry header, so the SDK retries it as a 5xx. */
-  unavailable: (): StripeError =>
-    new StripeError(503, { type: 'api_error', message: 'The Stripe API is temporarily unavailable. Please try again later.' }),
+  unavailable: (): StripeError => new StripeError(503, { type: 'api_error', message: 'The Stripe API is temporarily unavailable. Please try again later.' }),
   /** 409 without Stripe-Should-Retry: the SDK retries every 409 (docs/stripe.md#retries). */
   conflict: (): StripeError =>
     new StripeError(409, {
@@ -162,32 +149,23 @@ export const errors = {
       message: 'The idempotency key provided is currently being used in another request.',
     }),
   /** Text [?]. */
-  idempotencyKeyTooLong: (): StripeError =>
-    invalid(400, 'Idempotency keys must be at most 255 characters long.', { param: 'Idempotency-Key' }),
+  idempotencyKeyTooLong: (): StripeError => invalid(400, 'Idempotency keys must be at most 255 characters long.', { param: 'Idempotency-Key' }),
 
   // ---- request validation (400 / 404) ----
   invalidVersion: (value: string): StripeError => invalid(400, `Invalid Stripe API version: ${value}`),
-  parameterUnknown: (name: string): StripeError =>
-    coded(400, 'parameter_unknown', `Received unknown parameter: ${name}`, { param: name }),
-  mutuallyExclusive: (a: string, b: string): StripeError =>
-    invalid(400, `You may only specify one of these parameters: ${a}, ${b}.`),
+  parameterUnknown: (name: string): StripeError => coded(400, 'parameter_unknown', `Received unknown parameter: ${name}`, { param: name }),
+  mutuallyExclusive: (a: string, b: string): StripeError => invalid(400, `You may only specify one of these parameters: ${a}, ${b}.`),
   /** `limit` texts [?]. */
   limitTooLow: (): StripeError => invalid(400, 'This value must be greater than or equal to 1.', { param: 'limit' }),
-  limitTooHigh: (value: string): StripeError =>
-    invalid(400, `This value must be less than or equal to 100 (it currently is '${value}').`, { param: 'limit' }),
-  invalidInteger: (param: string, value: string): StripeError =>
-    invalid(400, `Invalid integer: ${value}`, { param }),
+  limitTooHigh: (value: string): StripeError => invalid(400, `This value must be less than or equal to 100 (it currently is '${value}').`, { param: 'limit' }),
+  invalidInteger: (param: string, value: string): StripeError => invalid(400, `Invalid integer: ${value}`, { param }),
   /** Expand texts [?]. */
-  notExpandable: (path: string, param: string): StripeError =>
-    invalid(400, `This property cannot be expanded (${path}).`, { param }),
-  expandTooDeep: (param: string): StripeError =>
-    invalid(400, 'You cannot expand more than 4 levels of a property.', { param }),
+  notExpandable: (path: string, param: string): StripeError => invalid(400, `This property cannot be expanded (${path}).`, { param }),
+  expandTooDeep: (param: string): StripeError => invalid(400, 'You cannot expand more than 4 levels of a property.', { param }),
   /** Search syntax error text [?]. */
-  invalidSearchQuery: (detail: string): StripeError =>
-    invalid(400, `Invalid search query: ${detail}`, { param: 'query' }),
+  invalidSearchQuery: (detail: string): StripeError => invalid(400, `Invalid search query: ${detail}`, { param: 'query' }),
   invalidPage: (): StripeError => invalid(400, 'Invalid page token.', { param: 'page' }),
-  missingParam: (name: string): StripeError =>
-    coded(400, 'parameter_missing', `Missing required param: ${name}.`, { param: name }),
+  missingParam: (name: string): StripeError => coded(400, 'parameter_missing', `Missing required param: ${name}.`, { param: name }),
   resourceMissing: (objectName: string, id: string, param = 'id'): StripeError =>
     coded(404, 'resource_missing', `No such ${objectName}: '${id}'`, { param }, true),
   /** The id exists in the other mode of the same account (docs/stripe.md#live-and-test-mode). */
@@ -202,8 +180,5 @@ export const errors = {
     );
   },
   unrecognizedUrl: (method: string, path: string): StripeError =>
-    invalid(
-      404,
-      `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
-    ),
+    invalid(404, `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`),
 };

@@ -32,8 +32,7 @@ function assign(out: Params, rawKey: string, value: string): void {
   const subs: string[] = [];
   const re = /\[([^\]]*)\]/g;
   re.lastIndex = open;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(rawKey))) {
+  for (let m = re.exec(rawKey); m !== null; m = re.exec(rawKey)) {
     if (FORBIDDEN.has(m[1])) return;
     subs.push(m[1]);
   }
@@ -79,7 +78,14 @@ export function canonicalJson(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   if (Array.isArray(v)) return '[' + v.map(canonicalJson).join(',') + ']';
   const o = v as Record<string, unknown>;
-  return '{' + Object.keys(o).sort().map((k) => JSON.stringify(k) + ':' + canonicalJson(o[k])).join(',') + '}';
+  return (
+    '{' +
+    Object.keys(o)
+      .sort()
+      .map((k) => JSON.stringify(k) + ':' + canonicalJson(o[k]))
+      .join(',') +
+    '}'
+  );
 }
 
 /** `expand[]` (or `expand[0]`…) as a string list. */

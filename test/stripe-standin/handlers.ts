@@ -97,16 +97,26 @@ export function matchRoute(method: string, path: string): Route | null {
 // Parameter helpers
 
 const LIST_PARAMS = ['limit', 'starting_after', 'ending_before', 'expand'];
-const listAllowed = new Map<string, Set<string>>(
-  Object.values(RESOURCES).map((d) => [d.name, new Set([...LIST_PARAMS, ...d.listFilters])]),
-);
+const listAllowed = new Map<string, Set<string>>(Object.values(RESOURCES).map((d) => [d.name, new Set([...LIST_PARAMS, ...d.listFilters])]));
 const SEARCH_ALLOWED = new Set(['query', 'limit', 'page', 'expand']);
 const EXPAND_ONLY = new Set(['expand']);
 const NOTHING = new Set<string>();
-const CUSTOMER_CREATE = new Set('address,balance,cash_balance,coupon,description,email,expand,invoice_prefix,invoice_settings,metadata,name,next_invoice_sequence,payment_method,phone,preferred_locales,promotion_code,shipping,source,tax,tax_exempt,tax_id_data,test_clock'.split(','));
-const CUSTOMER_UPDATE = new Set('address,balance,bank_account,card,cash_balance,coupon,default_alipay_account,default_bank_account,default_card,default_source,description,email,expand,invoice_prefix,invoice_settings,metadata,name,next_invoice_sequence,phone,preferred_locales,promotion_code,shipping,source,tax,tax_exempt'.split(','));
+const CUSTOMER_CREATE = new Set(
+  'address,balance,cash_balance,coupon,description,email,expand,invoice_prefix,invoice_settings,metadata,name,next_invoice_sequence,payment_method,phone,preferred_locales,promotion_code,shipping,source,tax,tax_exempt,tax_id_data,test_clock'.split(
+    ',',
+  ),
+);
+const CUSTOMER_UPDATE = new Set(
+  'address,balance,bank_account,card,cash_balance,coupon,default_alipay_account,default_bank_account,default_card,default_source,description,email,expand,invoice_prefix,invoice_settings,metadata,name,next_invoice_sequence,phone,preferred_locales,promotion_code,shipping,source,tax,tax_exempt'.split(
+    ',',
+  ),
+);
 /** Customer fields a create/update writes onto the object. */
-const CUSTOMER_FIELDS = new Set('address,balance,default_source,description,email,invoice_prefix,invoice_settings,metadata,name,next_invoice_sequence,phone,preferred_locales,shipping,tax_exempt,test_clock'.split(','));
+const CUSTOMER_FIELDS = new Set(
+  'address,balance,default_source,description,email,invoice_prefix,invoice_settings,metadata,name,next_invoice_sequence,phone,preferred_locales,shipping,tax_exempt,test_clock'.split(
+    ',',
+  ),
+);
 const REQUIRED_ON_CREATE: Readonly<Record<string, readonly string[]>> = {
   payment_intents: ['amount', 'currency'],
   products: ['name'],
@@ -151,7 +161,10 @@ function expandTree(paths: string[], list: boolean): ExpandTree | null {
     let node = root;
     for (const part of parts) {
       let next = node.get(part);
-      if (!next) node.set(part, (next = new Map()));
+      if (!next) {
+        next = new Map();
+        node.set(part, next);
+      }
       node = next;
     }
   }
@@ -236,7 +249,6 @@ function listFilters(def: ResourceDef, params: Params): Filter[] {
     } else if (name === 'price') {
       fs.push((o) => Array.isArray(o.items?.data) && o.items.data.some((it: StripeObject) => it.price?.id === v));
     } else if (name === 'status' && def.name === 'subscriptions' && v === 'all') {
-      continue;
     } else if (typeof v === 'string' && !['delivery_success', 'recurring'].includes(name)) {
       fs.push((o) => {
         const f = o[name];
@@ -268,7 +280,10 @@ function listHandler(ctx: Ctx): Result {
     const pos = cursor(ctx, store, before, 'ending_before');
     for (let i = pos - 1; i >= 0; i--) {
       if (match && !match(items[i])) continue;
-      if (picked.length === limit) { hasMore = true; break; }
+      if (picked.length === limit) {
+        hasMore = true;
+        break;
+      }
       picked.push(items[i]);
     }
     picked.reverse();
@@ -276,7 +291,10 @@ function listHandler(ctx: Ctx): Result {
     const start = after !== undefined ? cursor(ctx, store, after, 'starting_after') + 1 : 0;
     for (let i = start; i < items.length; i++) {
       if (match && !match(items[i])) continue;
-      if (picked.length === limit) { hasMore = true; break; }
+      if (picked.length === limit) {
+        hasMore = true;
+        break;
+      }
       picked.push(items[i]);
     }
   }
@@ -295,9 +313,7 @@ function cursor(ctx: Ctx, store: Store, id: string, param: string): number {
 function missing(ctx: Ctx, def: ResourceDef, id: string, param: string, cacheable = true): StripeError {
   const otherMode: Mode = ctx.mode === 'live' ? 'test' : 'live';
   const other = ctx.world.store(ctx.account, otherMode, def.name);
-  const e = other.get(id) || other.deleted.has(id)
-    ? errors.resourceOtherMode(def.object, id, ctx.mode, param)
-    : errors.resourceMissing(def.object, id, param);
+  const e = other.get(id) || other.deleted.has(id) ? errors.resourceOtherMode(def.object, id, ctx.mode, param) : errors.resourceMissing(def.object, id, param);
   return cacheable ? e : new StripeError(e.status, e.fields, e.headers, false);
 }
 
@@ -330,7 +346,10 @@ function searchHandler(ctx: Ctx): Result {
   const offset = p.page === undefined ? 0 : readPage(query, String(p.page));
   const expands = expandList(p);
   const totalCount = expands.includes('total_count');
-  const tree = expandTree(expands.filter((e) => e !== 'total_count'), true);
+  const tree = expandTree(
+    expands.filter((e) => e !== 'total_count'),
+    true,
+  );
   const pred = compileSearch(def.name, query);
   const hits = ctx.world.store(ctx.account, ctx.mode, def.name).items.filter(pred);
   const page = hits.slice(offset, offset + limit);
@@ -403,9 +422,22 @@ function newObject(ctx: Ctx, def: ResourceDef, store: Store): StripeObject {
   o.created = Math.floor(Date.now() / 1000);
   if (def.name === 'customers') {
     Object.assign(o, {
-      address: null, balance: 0, currency: null, default_source: null, delinquent: false, description: null,
-      discount: null, email: null, invoice_prefix: randomAlnum(8).toUpperCase(), name: null, next_invoice_sequence: 1,
-      phone: null, preferred_locales: [], shipping: null, tax_exempt: 'none', test_clock: null,
+      address: null,
+      balance: 0,
+      currency: null,
+      default_source: null,
+      delinquent: false,
+      description: null,
+      discount: null,
+      email: null,
+      invoice_prefix: randomAlnum(8).toUpperCase(),
+      name: null,
+      next_invoice_sequence: 1,
+      phone: null,
+      preferred_locales: [],
+      shipping: null,
+      tax_exempt: 'none',
+      test_clock: null,
     });
   }
   if (def.name === 'payment_intents') o.client_secret = `${o.id}_secret_${randomAlnum(25)}`;

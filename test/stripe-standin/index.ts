@@ -80,20 +80,37 @@ export interface StartOptions {
 }
 
 const READ_ALL = {
-  customer: 'read', charge: 'read', payment_intent: 'read', invoice: 'read', subscription: 'read',
-  product: 'read', plan: 'read', balance: 'read', payout: 'read', event: 'read',
+  customer: 'read',
+  charge: 'read',
+  payment_intent: 'read',
+  invoice: 'read',
+  subscription: 'read',
+  product: 'read',
+  plan: 'read',
+  balance: 'read',
+  payout: 'read',
+  event: 'read',
 } as const;
 
 export async function startStripeStandin(opts: StartOptions = {}): Promise<StripeStandin> {
   const host = opts.host ?? '127.0.0.1';
   const world = new World(opts.seed);
   const main = world.addAccount({
-    id: MAIN_ACCOUNT_ID, name: 'Linkhub Demo Store', email: 'billing@linkhub-demo.example.com',
-    country: 'US', default_currency: 'usd', apiVersion: DEFAULT_API_VERSION,
+    id: MAIN_ACCOUNT_ID,
+    name: 'Linkhub Demo Store',
+    email: 'billing@linkhub-demo.example.com',
+    country: 'US',
+    default_currency: 'usd',
+    apiVersion: DEFAULT_API_VERSION,
   });
   const other = world.addAccount({
-    id: OTHER_ACCOUNT_ID, name: 'Other Test Company Ltd', email: 'finance@other-test.example.co.uk',
-    country: 'GB', default_currency: 'gbp', timezone: 'Europe/London', apiVersion: DEFAULT_API_VERSION,
+    id: OTHER_ACCOUNT_ID,
+    name: 'Other Test Company Ltd',
+    email: 'finance@other-test.example.co.uk',
+    country: 'GB',
+    default_currency: 'gbp',
+    timezone: 'Europe/London',
+    apiVersion: DEFAULT_API_VERSION,
   });
   const M = main.id;
   const keys: StandinKeys = {

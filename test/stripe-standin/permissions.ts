@@ -59,10 +59,7 @@ const IMPLIED: Readonly<Record<string, readonly string[]>> = {
   credit_note_read: ['invoice_read', 'invoice_write'],
 };
 
-export type Requirement =
-  | { kind: 'none' }
-  | { kind: 'permission'; permission: string }
-  | { kind: 'not_for_restricted' };
+export type Requirement = { kind: 'none' } | { kind: 'permission'; permission: string } | { kind: 'not_for_restricted' };
 
 const NONE: Requirement = { kind: 'none' };
 const NOT_FOR_RESTRICTED: Requirement = { kind: 'not_for_restricted' };

@@ -34,7 +34,8 @@ const BASE_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Credentials': 'true',
   'Access-Control-Allow-Methods': 'GET, HEAD, PUT, PATCH, POST, DELETE',
   'Access-Control-Allow-Origin': '*',
-  'Access-Control-Expose-Headers': 'Request-Id, Stripe-Manage-Version, Stripe-Should-Retry, X-Stripe-External-Auth-Required, X-Stripe-Privileged-Session-Required',
+  'Access-Control-Expose-Headers':
+    'Request-Id, Stripe-Manage-Version, Stripe-Should-Retry, X-Stripe-External-Auth-Required, X-Stripe-Privileged-Session-Required',
   'Access-Control-Max-Age': '300',
 };
 
@@ -144,12 +145,19 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
 
   const entry: RequestLogEntry | null = state.log.enabled
     ? {
-        at, method, path, query, body,
+        at,
+        method,
+        path,
+        query,
+        body,
         authScheme: auth.scheme,
         maskedKey: auth.key ? maskInvalid(auth.key) : null,
         keyLast4: auth.key ? keyLast4(auth.key) : null,
-        idempotencyKey: idemKey, stripeVersion: versionHeader, stripeAccount,
-        status: 0, requestId,
+        idempotencyKey: idemKey,
+        stripeVersion: versionHeader,
+        stripeAccount,
+        status: 0,
+        requestId,
       }
     : null;
   if (entry) state.log.add(entry);

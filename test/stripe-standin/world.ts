@@ -83,75 +83,250 @@ const R = (d: Omit<ResourceDef, 'listFilters' | 'expandable' | 'refs'> & Partial
 /** The seeded collections. Id shapes follow the fixtures (`cus_` + 14, `ch_` + 24, …). */
 export const RESOURCES: Readonly<Record<string, ResourceDef>> = {
   customers: R({
-    name: 'customers', object: 'customer', idPrefix: 'cus_', idLength: 14, searchable: true, writable: true, del: 'delete',
+    name: 'customers',
+    object: 'customer',
+    idPrefix: 'cus_',
+    idLength: 14,
+    searchable: true,
+    writable: true,
+    del: 'delete',
     listFilters: ['created', 'email', 'test_clock'],
-    expandable: ['address', 'cash_balance', 'default_source', 'discount', 'invoice_settings', 'shipping', 'sources', 'subscriptions', 'tax', 'tax_ids', 'test_clock'],
+    expandable: [
+      'address',
+      'cash_balance',
+      'default_source',
+      'discount',
+      'invoice_settings',
+      'shipping',
+      'sources',
+      'subscriptions',
+      'tax',
+      'tax_ids',
+      'test_clock',
+    ],
   }),
   charges: R({
-    name: 'charges', object: 'charge', idPrefix: 'ch_', idLength: 24, searchable: true, writable: true, del: false,
+    name: 'charges',
+    object: 'charge',
+    idPrefix: 'ch_',
+    idLength: 24,
+    searchable: true,
+    writable: true,
+    del: false,
     listFilters: ['created', 'customer', 'payment_intent', 'transfer_group'],
-    expandable: ['application', 'application_fee', 'balance_transaction', 'billing_details', 'customer', 'failure_balance_transaction', 'fraud_details', 'invoice', 'on_behalf_of', 'outcome', 'payment_intent', 'payment_method_details', 'radar_options', 'refunds', 'review', 'shipping', 'source_transfer', 'transfer', 'transfer_data'],
+    expandable: [
+      'application',
+      'application_fee',
+      'balance_transaction',
+      'billing_details',
+      'customer',
+      'failure_balance_transaction',
+      'fraud_details',
+      'invoice',
+      'on_behalf_of',
+      'outcome',
+      'payment_intent',
+      'payment_method_details',
+      'radar_options',
+      'refunds',
+      'review',
+      'shipping',
+      'source_transfer',
+      'transfer',
+      'transfer_data',
+    ],
     refs: { customer: 'customers', payment_intent: 'payment_intents', balance_transaction: 'balance_transactions', invoice: 'invoices' },
   }),
   payment_intents: R({
-    name: 'payment_intents', object: 'payment_intent', idPrefix: 'pi_', idLength: 24, searchable: true, writable: true, del: false,
+    name: 'payment_intents',
+    object: 'payment_intent',
+    idPrefix: 'pi_',
+    idLength: 24,
+    searchable: true,
+    writable: true,
+    del: false,
     listFilters: ['created', 'customer'],
-    expandable: ['amount_details', 'application', 'automatic_payment_methods', 'customer', 'invoice', 'last_payment_error', 'latest_charge', 'next_action', 'on_behalf_of', 'payment_method', 'payment_method_options', 'processing', 'review', 'shipping', 'transfer_data'],
+    expandable: [
+      'amount_details',
+      'application',
+      'automatic_payment_methods',
+      'customer',
+      'invoice',
+      'last_payment_error',
+      'latest_charge',
+      'next_action',
+      'on_behalf_of',
+      'payment_method',
+      'payment_method_options',
+      'processing',
+      'review',
+      'shipping',
+      'transfer_data',
+    ],
     refs: { customer: 'customers', latest_charge: 'charges', invoice: 'invoices' },
   }),
   invoices: R({
-    name: 'invoices', object: 'invoice', idPrefix: 'in_', idLength: 24, searchable: true, writable: true, del: 'delete',
+    name: 'invoices',
+    object: 'invoice',
+    idPrefix: 'in_',
+    idLength: 24,
+    searchable: true,
+    writable: true,
+    del: 'delete',
     listFilters: ['collection_method', 'created', 'customer', 'due_date', 'status', 'subscription'],
-    expandable: ['account_tax_ids', 'application', 'automatic_tax', 'charge', 'custom_fields', 'customer', 'customer_address', 'customer_shipping', 'customer_tax_ids', 'default_payment_method', 'default_source', 'default_tax_rates', 'discount', 'discounts', 'from_invoice', 'last_finalization_error', 'latest_revision', 'lines', 'on_behalf_of', 'payment_intent', 'payment_settings', 'quote', 'rendering_options', 'shipping_cost', 'shipping_details', 'status_transitions', 'subscription', 'test_clock', 'threshold_reason', 'total_discount_amounts', 'total_tax_amounts', 'transfer_data'],
+    expandable: [
+      'account_tax_ids',
+      'application',
+      'automatic_tax',
+      'charge',
+      'custom_fields',
+      'customer',
+      'customer_address',
+      'customer_shipping',
+      'customer_tax_ids',
+      'default_payment_method',
+      'default_source',
+      'default_tax_rates',
+      'discount',
+      'discounts',
+      'from_invoice',
+      'last_finalization_error',
+      'latest_revision',
+      'lines',
+      'on_behalf_of',
+      'payment_intent',
+      'payment_settings',
+      'quote',
+      'rendering_options',
+      'shipping_cost',
+      'shipping_details',
+      'status_transitions',
+      'subscription',
+      'test_clock',
+      'threshold_reason',
+      'total_discount_amounts',
+      'total_tax_amounts',
+      'transfer_data',
+    ],
     refs: { customer: 'customers', subscription: 'subscriptions', charge: 'charges', payment_intent: 'payment_intents' },
   }),
   subscriptions: R({
-    name: 'subscriptions', object: 'subscription', idPrefix: 'sub_', idLength: 24, searchable: true, writable: true, del: 'cancel',
+    name: 'subscriptions',
+    object: 'subscription',
+    idPrefix: 'sub_',
+    idLength: 24,
+    searchable: true,
+    writable: true,
+    del: 'cancel',
     listFilters: ['collection_method', 'created', 'current_period_end', 'current_period_start', 'customer', 'price', 'status', 'test_clock'],
-    expandable: ['application', 'automatic_tax', 'billing_thresholds', 'cancellation_details', 'customer', 'default_payment_method', 'default_source', 'default_tax_rates', 'discount', 'items', 'latest_invoice', 'on_behalf_of', 'pause_collection', 'payment_settings', 'pending_invoice_item_interval', 'pending_setup_intent', 'pending_update', 'schedule', 'test_clock', 'transfer_data', 'trial_settings'],
+    expandable: [
+      'application',
+      'automatic_tax',
+      'billing_thresholds',
+      'cancellation_details',
+      'customer',
+      'default_payment_method',
+      'default_source',
+      'default_tax_rates',
+      'discount',
+      'items',
+      'latest_invoice',
+      'on_behalf_of',
+      'pause_collection',
+      'payment_settings',
+      'pending_invoice_item_interval',
+      'pending_setup_intent',
+      'pending_update',
+      'schedule',
+      'test_clock',
+      'transfer_data',
+      'trial_settings',
+    ],
     refs: { customer: 'customers', latest_invoice: 'invoices' },
   }),
   products: R({
-    name: 'products', object: 'product', idPrefix: 'prod_', idLength: 14, searchable: true, writable: true, del: 'delete',
+    name: 'products',
+    object: 'product',
+    idPrefix: 'prod_',
+    idLength: 14,
+    searchable: true,
+    writable: true,
+    del: 'delete',
     listFilters: ['active', 'created', 'ids', 'shippable', 'url'],
     expandable: ['default_price', 'package_dimensions', 'tax_code'],
     refs: { default_price: 'prices' },
   }),
   prices: R({
-    name: 'prices', object: 'price', idPrefix: 'price_', idLength: 24, searchable: true, writable: true, del: false,
+    name: 'prices',
+    object: 'price',
+    idPrefix: 'price_',
+    idLength: 24,
+    searchable: true,
+    writable: true,
+    del: false,
     listFilters: ['active', 'created', 'currency', 'lookup_keys', 'product', 'recurring', 'type'],
     expandable: ['currency_options', 'custom_unit_amount', 'product', 'recurring', 'tiers', 'transform_quantity'],
     refs: { product: 'products' },
   }),
   refunds: R({
-    name: 'refunds', object: 'refund', idPrefix: 're_', idLength: 24, searchable: false, writable: true, del: false,
+    name: 'refunds',
+    object: 'refund',
+    idPrefix: 're_',
+    idLength: 24,
+    searchable: false,
+    writable: true,
+    del: false,
     listFilters: ['charge', 'created', 'payment_intent'],
-    expandable: ['balance_transaction', 'charge', 'failure_balance_transaction', 'next_action', 'payment_intent', 'source_transfer_reversal', 'transfer_reversal'],
+    expandable: [
+      'balance_transaction',
+      'charge',
+      'failure_balance_transaction',
+      'next_action',
+      'payment_intent',
+      'source_transfer_reversal',
+      'transfer_reversal',
+    ],
     refs: { charge: 'charges', payment_intent: 'payment_intents', balance_transaction: 'balance_transactions' },
   }),
   balance_transactions: R({
-    name: 'balance_transactions', object: 'balance_transaction', idPrefix: 'txn_', idLength: 24, searchable: false, writable: false, del: false,
+    name: 'balance_transactions',
+    object: 'balance_transaction',
+    idPrefix: 'txn_',
+    idLength: 24,
+    searchable: false,
+    writable: false,
+    del: false,
     listFilters: ['created', 'currency', 'payout', 'source', 'type'],
     expandable: ['fee_details', 'source'],
     refs: { source: 'charges' },
   }),
   payouts: R({
-    name: 'payouts', object: 'payout', idPrefix: 'po_', idLength: 24, searchable: false, writable: true, del: false,
+    name: 'payouts',
+    object: 'payout',
+    idPrefix: 'po_',
+    idLength: 24,
+    searchable: false,
+    writable: true,
+    del: false,
     listFilters: ['arrival_date', 'created', 'destination', 'status'],
     expandable: ['balance_transaction', 'destination', 'failure_balance_transaction', 'original_payout', 'reversed_by'],
     refs: { balance_transaction: 'balance_transactions' },
   }),
   events: R({
-    name: 'events', object: 'event', idPrefix: 'evt_', idLength: 24, searchable: false, writable: false, del: false,
+    name: 'events',
+    object: 'event',
+    idPrefix: 'evt_',
+    idLength: 24,
+    searchable: false,
+    writable: false,
+    del: false,
     listFilters: ['created', 'delivery_success', 'type', 'types'],
     expandable: ['data', 'request'],
   }),
 };
 
 /** Object type (`customer`) → collection (`customers`). */
-export const RESOURCE_BY_OBJECT: Readonly<Record<string, ResourceDef>> = Object.fromEntries(
-  Object.values(RESOURCES).map((d) => [d.object, d]),
-);
+export const RESOURCE_BY_OBJECT: Readonly<Record<string, ResourceDef>> = Object.fromEntries(Object.values(RESOURCES).map((d) => [d.object, d]));
 
 // ---------------------------------------------------------------------------------------
 // Fixtures
@@ -219,7 +394,7 @@ export class Store {
   position(id: string): number {
     if (!this.positions) {
       this.positions = new Map();
-      this.items.forEach((o, i) => this.positions!.set(o.id as string, i));
+      for (const [i, o] of this.items.entries()) this.positions.set(o.id as string, i);
     }
     return this.positions.get(id) ?? -1;
   }
@@ -319,7 +494,17 @@ export class World {
       metadata: {},
     } as Account;
     if (account.external_accounts) account.external_accounts = { ...account.external_accounts, url: `/v1/accounts/${id}/external_accounts` };
-    if (account.requirements) account.requirements = { alternatives: [], current_deadline: null, currently_due: [], disabled_reason: null, errors: [], eventually_due: [], past_due: [], pending_verification: [] };
+    if (account.requirements)
+      account.requirements = {
+        alternatives: [],
+        current_deadline: null,
+        currently_due: [],
+        disabled_reason: null,
+        errors: [],
+        eventually_due: [],
+        past_due: [],
+        pending_verification: [],
+      };
     this.accounts.set(id, account);
     this.accountMeta.set(id, { platform: input.platform, apiVersion: input.apiVersion ?? '2025-03-31.basil' });
     return account;
@@ -417,7 +602,10 @@ export class World {
       const taken = new Set<string>();
       while (list.length < n) {
         const id = newObjectId(def.idPrefix, def.idLength);
-        if (!taken.has(id)) { taken.add(id); list.push(id); }
+        if (!taken.has(id)) {
+          taken.add(id);
+          list.push(id);
+        }
       }
       ids[def.name] = list;
     }
@@ -442,63 +630,109 @@ export class World {
     const n = (name: string): number => ids[name].length;
 
     for (let i = 0; i < n('products'); i++) {
-      stores.products.append(make(RESOURCES.products, i, {
-        name: `Product ${i + 1}`, description: `Seeded product ${i + 1}`, active: i % 5 !== 4,
-        default_price: pick('prices', i), metadata: { index: String(i + 1) },
-      }));
+      stores.products.append(
+        make(RESOURCES.products, i, {
+          name: `Product ${i + 1}`,
+          description: `Seeded product ${i + 1}`,
+          active: i % 5 !== 4,
+          default_price: pick('prices', i),
+          metadata: { index: String(i + 1) },
+        }),
+      );
     }
     for (let i = 0; i < n('prices'); i++) {
-      stores.prices.append(make(RESOURCES.prices, i, {
-        product: pick('products', i), unit_amount: 500 * (i + 1), unit_amount_decimal: String(500 * (i + 1)),
-        nickname: `Price ${i + 1}`, active: true, metadata: { index: String(i + 1) },
-      }));
+      stores.prices.append(
+        make(RESOURCES.prices, i, {
+          product: pick('products', i),
+          unit_amount: 500 * (i + 1),
+          unit_amount_decimal: String(500 * (i + 1)),
+          nickname: `Price ${i + 1}`,
+          active: true,
+          metadata: { index: String(i + 1) },
+        }),
+      );
     }
     for (let i = 0; i < n('customers'); i++) {
       const k = i + 1;
-      stores.customers.append(make(RESOURCES.customers, i, {
-        name: `Test Customer ${k}`,
-        email: `customer${k}@example.com`,
-        description: k % 4 === 0 ? `VIP customer ${k}` : null,
-        phone: `+1555000${String(k).padStart(4, '0')}`,
-        discount: null,
-        shipping: null,
-        currency,
-        invoice_prefix: `LH${String(k).padStart(5, '0')}`,
-        metadata: { index: String(k), tier: k % 3 === 0 ? 'gold' : 'standard' },
-      }));
+      stores.customers.append(
+        make(RESOURCES.customers, i, {
+          name: `Test Customer ${k}`,
+          email: `customer${k}@example.com`,
+          description: k % 4 === 0 ? `VIP customer ${k}` : null,
+          phone: `+1555000${String(k).padStart(4, '0')}`,
+          discount: null,
+          shipping: null,
+          currency,
+          invoice_prefix: `LH${String(k).padStart(5, '0')}`,
+          metadata: { index: String(k), tier: k % 3 === 0 ? 'gold' : 'standard' },
+        }),
+      );
     }
     for (let i = 0; i < n('payment_intents'); i++) {
       const id = ids.payment_intents[i];
-      stores.payment_intents.append(make(RESOURCES.payment_intents, i, {
-        amount: 1000 + i * 100, amount_received: 1000 + i * 100, customer: pick('customers', i),
-        latest_charge: pick('charges', i), invoice: null, status: 'succeeded', canceled_at: null,
-        client_secret: `${id}_secret_${newObjectId('', 25)}`, metadata: {},
-      }));
+      stores.payment_intents.append(
+        make(RESOURCES.payment_intents, i, {
+          amount: 1000 + i * 100,
+          amount_received: 1000 + i * 100,
+          customer: pick('customers', i),
+          latest_charge: pick('charges', i),
+          invoice: null,
+          status: 'succeeded',
+          canceled_at: null,
+          client_secret: `${id}_secret_${newObjectId('', 25)}`,
+          metadata: {},
+        }),
+      );
     }
     for (let i = 0; i < n('charges'); i++) {
-      stores.charges.append(make(RESOURCES.charges, i, {
-        amount: 1000 + i * 100, amount_captured: 1000 + i * 100, amount_refunded: i % 6 === 0 ? 1000 + i * 100 : 0,
-        refunded: i % 6 === 0, captured: true, paid: true, status: 'succeeded',
-        customer: pick('customers', i), payment_intent: pick('payment_intents', i),
-        balance_transaction: pick('balance_transactions', i), invoice: null, description: `Charge ${i + 1}`,
-        metadata: {},
-      }));
+      stores.charges.append(
+        make(RESOURCES.charges, i, {
+          amount: 1000 + i * 100,
+          amount_captured: 1000 + i * 100,
+          amount_refunded: i % 6 === 0 ? 1000 + i * 100 : 0,
+          refunded: i % 6 === 0,
+          captured: true,
+          paid: true,
+          status: 'succeeded',
+          customer: pick('customers', i),
+          payment_intent: pick('payment_intents', i),
+          balance_transaction: pick('balance_transactions', i),
+          invoice: null,
+          description: `Charge ${i + 1}`,
+          metadata: {},
+        }),
+      );
     }
     for (let i = 0; i < n('balance_transactions'); i++) {
-      stores.balance_transactions.append(make(RESOURCES.balance_transactions, i, {
-        amount: 1000 + i * 100, net: 1000 + i * 100, fee: 0, source: pick('charges', i), type: 'charge',
-        reporting_category: 'charge', description: `Charge ${i + 1}`,
-      }));
+      stores.balance_transactions.append(
+        make(RESOURCES.balance_transactions, i, {
+          amount: 1000 + i * 100,
+          net: 1000 + i * 100,
+          fee: 0,
+          source: pick('charges', i),
+          type: 'charge',
+          reporting_category: 'charge',
+          description: `Charge ${i + 1}`,
+        }),
+      );
     }
     for (let i = 0; i < n('refunds'); i++) {
-      stores.refunds.append(make(RESOURCES.refunds, i, {
-        amount: 1000 + i * 100, charge: pick('charges', i), payment_intent: pick('payment_intents', i),
-        balance_transaction: null, status: 'succeeded', metadata: {},
-      }));
+      stores.refunds.append(
+        make(RESOURCES.refunds, i, {
+          amount: 1000 + i * 100,
+          charge: pick('charges', i),
+          payment_intent: pick('payment_intents', i),
+          balance_transaction: null,
+          status: 'succeeded',
+          metadata: {},
+        }),
+      );
     }
     for (let i = 0; i < n('subscriptions'); i++) {
       const sub = make(RESOURCES.subscriptions, i, {
-        customer: pick('customers', i), latest_invoice: pick('invoices', i), status: i % 5 === 4 ? 'canceled' : 'active',
+        customer: pick('customers', i),
+        latest_invoice: pick('invoices', i),
+        status: i % 5 === 4 ? 'canceled' : 'active',
         metadata: { index: String(i + 1) },
       });
       const items = sub.items as StripeObject | undefined;
@@ -511,8 +745,11 @@ export class World {
     }
     for (let i = 0; i < n('invoices'); i++) {
       const inv = make(RESOURCES.invoices, i, {
-        customer: pick('customers', i), subscription: pick('subscriptions', i), status: i % 3 === 0 ? 'open' : 'paid',
-        account_name: this.accounts.get(account)!.business_profile.name, account_country: this.accounts.get(account)!.country,
+        customer: pick('customers', i),
+        subscription: pick('subscriptions', i),
+        status: i % 3 === 0 ? 'open' : 'paid',
+        account_name: this.accounts.get(account)!.business_profile.name,
+        account_country: this.accounts.get(account)!.country,
         metadata: {},
       });
       const lines = inv.lines as StripeObject | undefined;
@@ -523,27 +760,43 @@ export class World {
       stores.invoices.append(inv);
     }
     for (let i = 0; i < n('payouts'); i++) {
-      stores.payouts.append(make(RESOURCES.payouts, i, {
-        amount: 10000 + i * 1000, balance_transaction: pick('balance_transactions', i), status: 'paid', metadata: {},
-      }));
+      stores.payouts.append(
+        make(RESOURCES.payouts, i, {
+          amount: 10000 + i * 1000,
+          balance_transaction: pick('balance_transactions', i),
+          status: 'paid',
+          metadata: {},
+        }),
+      );
     }
     for (let i = 0; i < n('events'); i++) {
       const customer = stores.customers.items[i % Math.max(1, n('customers'))];
-      stores.events.append(make(RESOURCES.events, i, {
-        type: 'customer.created', api_version: this.defaultApiVersion(account), pending_webhooks: 0,
-        data: { object: customer ? structuredClone(customer) : {} }, request: { id: null, idempotency_key: null },
-      }));
+      stores.events.append(
+        make(RESOURCES.events, i, {
+          type: 'customer.created',
+          api_version: this.defaultApiVersion(account),
+          pending_webhooks: 0,
+          data: { object: customer ? structuredClone(customer) : {} },
+          request: { id: null, idempotency_key: null },
+        }),
+      );
     }
 
     const balance = structuredClone(this.fixtures.balance) as StripeObject;
     balance.livemode = livemode;
     for (const part of ['available', 'pending', 'connect_reserved']) {
-      if (Array.isArray(balance[part])) balance[part] = balance[part].map((b: StripeObject) => ({ ...b, currency, amount: part === 'available' ? 123456 : b.amount }));
+      if (Array.isArray(balance[part]))
+        balance[part] = balance[part].map((b: StripeObject) => ({ ...b, currency, amount: part === 'available' ? 123456 : b.amount }));
     }
     this.balances.set(account + '|' + mode, balance);
   }
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'account';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'account'
+  );
 }

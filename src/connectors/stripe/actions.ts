@@ -74,9 +74,7 @@ export const stripeActionCatalog: Readonly<StripeActionCatalog> = load();
 
 export const stripeActions: readonly StripeAction[] = Object.freeze(stripeActionCatalog.actions);
 
-export const stripeActionsByName: ReadonlyMap<string, StripeAction> = new Map(
-  stripeActions.map((action) => [action.name, action]),
-);
+export const stripeActionsByName: ReadonlyMap<string, StripeAction> = new Map(stripeActions.map((action) => [action.name, action]));
 
 /** The action called `name` (e.g. `stripe_list_customers`), or undefined. */
 export function findAction(name: string): StripeAction | undefined {

@@ -26,7 +26,7 @@ export const stripeConnector: ConnectorDefinition = {
       label: 'Production',
       description: 'Your live Stripe account: real customers and payments. Use a key starting sk_live_ or rk_live_.',
       placeholder: 'sk_live_… or rk_live_…',
-      pattern: String.raw`^(?:sk|rk)_live_[A-Za-z0-9]{10,}$` + redacted,
+      pattern: `^(?:sk|rk)_live_[A-Za-z0-9]{10,}$` + redacted,
     },
     {
       key: 'test',
@@ -34,7 +34,7 @@ export const stripeConnector: ConnectorDefinition = {
       label: 'Test Mode',
       description: 'Stripe test data only, no real money. Use a key starting sk_test_ or rk_test_.',
       placeholder: 'sk_test_… or rk_test_…',
-      pattern: String.raw`^(?:sk|rk)_test_[A-Za-z0-9]{10,}$` + redacted,
+      pattern: `^(?:sk|rk)_test_[A-Za-z0-9]{10,}$` + redacted,
     },
   ],
   field: {

@@ -17,13 +17,20 @@ const EXTRA = /[!'()*]|%5B|%5D/g;
 
 function extraChar(m: string): string {
   switch (m) {
-    case '!': return '%21';
-    case "'": return '%27';
-    case '(': return '%28';
-    case ')': return '%29';
-    case '*': return '%2A';
-    case '%5B': return '[';
-    default: return ']'; // %5D
+    case '!':
+      return '%21';
+    case "'":
+      return '%27';
+    case '(':
+      return '%28';
+    case ')':
+      return '%29';
+    case '*':
+      return '%2A';
+    case '%5B':
+      return '[';
+    default:
+      return ']'; // %5D
   }
 }
 

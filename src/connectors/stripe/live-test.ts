@@ -56,7 +56,11 @@ async function identify(key: string, ctx: LiveTestContext): Promise<{ externalAc
   try {
     const res = await ctx.get('/v1/account', key);
     if (res.status === 200) {
-      const a = JSON.parse(res.body.toString('utf8')) as { id?: string; business_profile?: { name?: string | null }; settings?: { dashboard?: { display_name?: string | null } } };
+      const a = JSON.parse(res.body.toString('utf8')) as {
+        id?: string;
+        business_profile?: { name?: string | null };
+        settings?: { dashboard?: { display_name?: string | null } };
+      };
       return {
         externalAccountId: a.id ?? null,
         externalAccountName: a.settings?.dashboard?.display_name || a.business_profile?.name || null,

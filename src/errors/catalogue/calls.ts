@@ -41,7 +41,8 @@ export const CALL_ERRORS = {
   url_refused: {
     status: 400,
     message: 'Refused: {problem}',
-    action: "Name only the account's provider API in `url` and a plain path in `path` (no other host, scheme, port, `..`, `//` or encoded separators). Nothing was sent.",
+    action:
+      "Name only the account's provider API in `url` and a plain path in `path` (no other host, scheme, port, `..`, `//` or encoded separators). Nothing was sent.",
     retryable: false,
     extras: ['reason'],
   },
@@ -63,7 +64,8 @@ export const CALL_ERRORS = {
   stored_key_invalid: {
     code: 'invalid_key',
     status: 412,
-    message: '{provider} rejected the stored key (revoked or deleted). The account is now in error: link a current key (Hub edit mode or PATCH /accounts/{account}).',
+    message:
+      '{provider} rejected the stored key (revoked or deleted). The account is now in error: link a current key (Hub edit mode or PATCH /accounts/{account}).',
     action: RELINK,
     retryable: false,
     extras: STORED_KEY_EXTRAS,
@@ -71,7 +73,8 @@ export const CALL_ERRORS = {
   stored_key_expired: {
     code: 'expired_key',
     status: 412,
-    message: '{provider} says the stored key has expired or was rolled. The account is now in error: link a current key (Hub edit mode or PATCH /accounts/{account}).',
+    message:
+      '{provider} says the stored key has expired or was rolled. The account is now in error: link a current key (Hub edit mode or PATCH /accounts/{account}).',
     action: RELINK,
     retryable: false,
     extras: STORED_KEY_EXTRAS,

@@ -9,7 +9,7 @@ export const LINKING_ERRORS = {
   key_missing: keyRule('Paste the API key into the key field.'),
   key_whitespace: keyRule('Paste the key again without spaces or line breaks.'),
   key_publishable: keyRule('Use a secret or restricted key: a publishable key cannot read the account.'),
-  key_prefix: keyRule("Paste a key of this provider (the message names the prefixes it takes)."),
+  key_prefix: keyRule('Paste a key of this provider (the message names the prefixes it takes).'),
   key_mode_mismatch: keyRule('Use a key of the environment you chose, or choose the environment of the key.'),
   key_malformed: keyRule("Copy the whole key again from the provider's dashboard."),
   invalid_key: {

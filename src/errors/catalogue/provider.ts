@@ -10,7 +10,8 @@ export const PROVIDER_ERRORS = {
     status: 'provider',
     providerCode: true,
     message: '{provider_response}',
-    action: "Read `provider_response` and `provider_errors`: the provider refused the request as sent (e.g. an unknown id, a declined card); change it and call again.",
+    action:
+      'Read `provider_response` and `provider_errors`: the provider refused the request as sent (e.g. an unknown id, a declined card); change it and call again.',
     retryable: false,
     extras: PROVIDER_EXTRAS,
   },

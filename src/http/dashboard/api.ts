@@ -82,19 +82,27 @@ export const dashboardApiRoutes =
       authed.addHook('onRequest', authenticate);
       authed.addHook('onRequest', csrf);
 
-      authed.get('/dashboard/api/session', { schema: { summary: 'The signed-in session', response: { 200: SessionInfo, ...errors(401) } } }, async (request) => ({
-        signed_in: true,
-        expires_at: request.adminSession.expiresAt.toISOString(),
-        project: { id: project().id, name: project().name },
-        public_url: config.publicUrl,
-        webhook_events: WEBHOOK_EVENTS,
-      }));
+      authed.get(
+        '/dashboard/api/session',
+        { schema: { summary: 'The signed-in session', response: { 200: SessionInfo, ...errors(401) } } },
+        async (request) => ({
+          signed_in: true,
+          expires_at: request.adminSession.expiresAt.toISOString(),
+          project: { id: project().id, name: project().name },
+          public_url: config.publicUrl,
+          webhook_events: WEBHOOK_EVENTS,
+        }),
+      );
 
-      authed.delete('/dashboard/api/session', { schema: { summary: 'Sign out', body: NoBody, response: { 200: SignedOut, ...errors(401) } } }, async (request, reply) => {
-        await adminAuth.signOut(sessionToken(request));
-        reply.header('set-cookie', clearedCookie(secure()));
-        return { signed_in: false };
-      });
+      authed.delete(
+        '/dashboard/api/session',
+        { schema: { summary: 'Sign out', body: NoBody, response: { 200: SignedOut, ...errors(401) } } },
+        async (request, reply) => {
+          await adminAuth.signOut(sessionToken(request));
+          reply.header('set-cookie', clearedCookie(secure()));
+          return { signed_in: false };
+        },
+      );
 
       // ---- accounts -----------------------------------------------------------------------------
 
@@ -121,15 +129,22 @@ export const dashboardApiRoutes =
           const q = request.query;
           const page = await accounts.listKeyset(
             project().id,
-            { originOwnerId: q.owner || undefined, environment: q.environment, status: q.status ? [q.status] : undefined, search: q.search?.trim() || undefined },
+            {
+              originOwnerId: q.owner || undefined,
+              environment: q.environment,
+              status: q.status ? [q.status] : undefined,
+              search: q.search?.trim() || undefined,
+            },
             { cursor: q.cursor || null, limit: q.limit ?? 25 },
           );
           return { data: page.rows.map(dashboardAccountView), next_cursor: page.nextCursor };
         },
       );
 
-      authed.get('/dashboard/api/accounts/:id', { schema: { summary: 'One linked account', params: Id, response: { 200: Type.Ref('DashboardAccount'), ...errors(401, 404) } } }, async (request) =>
-        dashboardAccountView(await accounts.get(project().id, request.params.id)),
+      authed.get(
+        '/dashboard/api/accounts/:id',
+        { schema: { summary: 'One linked account', params: Id, response: { 200: Type.Ref('DashboardAccount'), ...errors(401, 404) } } },
+        async (request) => dashboardAccountView(await accounts.get(project().id, request.params.id)),
       );
 
       const testSchema = { summary: 'Run the live key test now', params: Id, body: NoBody, response: { 200: AccountTested, ...errors(401, 404) } };
@@ -144,7 +159,12 @@ export const dashboardApiRoutes =
         };
       });
 
-      const deleteSchema = { summary: 'Delete a linked account (its key is erased)', params: Id, body: NoBody, response: { 200: Type.Ref('DashboardAccount'), ...errors(401, 404) } };
+      const deleteSchema = {
+        summary: 'Delete a linked account (its key is erased)',
+        params: Id,
+        body: NoBody,
+        response: { 200: Type.Ref('DashboardAccount'), ...errors(401, 404) },
+      };
       authed.delete('/dashboard/api/accounts/:id', { schema: deleteSchema }, async (request) =>
         dashboardAccountView(await accounts.delete(project().id, request.params.id)),
       );
@@ -153,7 +173,7 @@ export const dashboardApiRoutes =
         '/dashboard/api/accounts/:id/relink',
         {
           schema: {
-            summary: 'A new Auth Link to replace this account\'s key',
+            summary: "A new Auth Link to replace this account's key",
             params: Id,
             body: Nullable(Type.Object({ expires_in: Type.Optional(ExpiresIn) }, { additionalProperties: false })),
             response: { 201: AuthLink, ...errors(401, 404) },
@@ -221,10 +241,10 @@ export const dashboardApiRoutes =
 
       // ---- API keys -----------------------------------------------------------------------------
 
-      authed.get('/dashboard/api/api_keys', { schema: { summary: 'API keys, newest first', response: { 200: Type.Array(Type.Ref('ApiKey')), ...errors(401) } } }, async () =>
-        (await apiKeys.list(project().id))
-          .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
-          .map(apiKeyView),
+      authed.get(
+        '/dashboard/api/api_keys',
+        { schema: { summary: 'API keys, newest first', response: { 200: Type.Array(Type.Ref('ApiKey')), ...errors(401) } } },
+        async () => (await apiKeys.list(project().id)).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).map(apiKeyView),
       );
 
       authed.post(
@@ -243,15 +263,21 @@ export const dashboardApiRoutes =
         },
       );
 
-      authed.delete('/dashboard/api/api_keys/:id', { schema: { summary: 'Revoke an API key', params: Id, body: NoBody, response: { 200: ApiKeyRevoked, ...errors(401, 404) } } }, async (request) => {
-        await apiKeys.revoke(project().id, request.params.id);
-        return { id: request.params.id, revoked: true };
-      });
+      authed.delete(
+        '/dashboard/api/api_keys/:id',
+        { schema: { summary: 'Revoke an API key', params: Id, body: NoBody, response: { 200: ApiKeyRevoked, ...errors(401, 404) } } },
+        async (request) => {
+          await apiKeys.revoke(project().id, request.params.id);
+          return { id: request.params.id, revoked: true };
+        },
+      );
 
       // ---- webhooks -----------------------------------------------------------------------------
 
-      authed.get('/dashboard/api/webhooks', { schema: { summary: 'Webhook endpoints, newest first', response: { 200: Type.Array(Type.Ref('WebhookEndpoint')), ...errors(401) } } }, async () =>
-        (await webhooks.listEndpoints(project().id)).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).map(endpointView),
+      authed.get(
+        '/dashboard/api/webhooks',
+        { schema: { summary: 'Webhook endpoints, newest first', response: { 200: Type.Array(Type.Ref('WebhookEndpoint')), ...errors(401) } } },
+        async () => (await webhooks.listEndpoints(project().id)).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).map(endpointView),
       );
 
       authed.post(
@@ -269,7 +295,12 @@ export const dashboardApiRoutes =
         },
       );
 
-      const removeSchema = { summary: 'Remove a webhook endpoint', params: Id, body: NoBody, response: { 200: Type.Ref('WebhookEndpoint'), ...errors(401, 404) } };
+      const removeSchema = {
+        summary: 'Remove a webhook endpoint',
+        params: Id,
+        body: NoBody,
+        response: { 200: Type.Ref('WebhookEndpoint'), ...errors(401, 404) },
+      };
       authed.delete('/dashboard/api/webhooks/:id', { schema: removeSchema }, async (request) =>
         endpointView(await webhooks.deleteEndpoint(project().id, request.params.id)),
       );

@@ -56,14 +56,22 @@ export const dashboardLogRoutes =
     }
     const logActor = (r: { source_type: string; source_id: string }): [string, string] => [r.source_type, r.source_id];
 
-    const logsSchema = { summary: 'Request logs, newest first, with owner and API key names', querystring: LogQuery, response: { 200: LogPage, ...errors(400, 401) } };
+    const logsSchema = {
+      summary: 'Request logs, newest first, with owner and API key names',
+      querystring: LogQuery,
+      response: { 200: LogPage, ...errors(400, 401) },
+    };
     app.get('/dashboard/api/logs', { schema: logsSchema }, async (request) => {
       const q = request.query;
       const page = await listLogs(requestLog, project(), q as Query, q.limit ?? 25, 'GET /dashboard/api/logs');
       return { data: await named(page.data, logActor), next: page.next };
     });
 
-    const logSchema = { summary: 'One request log with its bodies', params: Type.Object({ id: Type.String({ maxLength: 30 }) }), response: { 200: NamedRequestLogDetail, ...errors(401, 404) } };
+    const logSchema = {
+      summary: 'One request log with its bodies',
+      params: Type.Object({ id: Type.String({ maxLength: 30 }) }),
+      response: { 200: NamedRequestLogDetail, ...errors(401, 404) },
+    };
     app.get('/dashboard/api/logs/:id', { schema: logSchema }, async (request) => {
       const [log] = await named([await getLog(requestLog, project(), request.params.id)], logActor);
       return log;

@@ -18,7 +18,7 @@ export const DashboardAccount = Type.Object(
     origin_owner_name: Type.String(),
     origin_username: Nullable(Type.String()),
     label: Nullable(Type.String()),
-    external_account_id: Nullable(Type.String({ description: 'The provider\'s own account id, when the live test learnt it' })),
+    external_account_id: Nullable(Type.String({ description: "The provider's own account id, when the live test learnt it" })),
     external_account_name: Nullable(Type.String()),
     last_verified_at: Nullable(DateTime),
     created_at: DateTime,

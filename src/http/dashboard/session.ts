@@ -29,14 +29,9 @@ export function readCookie(header: string | undefined, name: string): string | n
 }
 
 export function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
-  return [
-    `${COOKIE_NAME}=${value}`,
-    `Path=${COOKIE_PATH}`,
-    `Max-Age=${maxAgeSeconds}`,
-    'HttpOnly',
-    'SameSite=Strict',
-    ...(secure ? ['Secure'] : []),
-  ].join('; ');
+  return [`${COOKIE_NAME}=${value}`, `Path=${COOKIE_PATH}`, `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Strict', ...(secure ? ['Secure'] : [])].join(
+    '; ',
+  );
 }
 
 export const clearedCookie = (secure: boolean) => sessionCookie('', 0, secure);

@@ -65,7 +65,11 @@ export const docsRoutes: FastifyPluginAsync = async (app) => {
     const built = readBundle();
     if (!built) {
       request.log.error('redoc/bundles/redoc.standalone.js is missing: run `npm ci`');
-      return reply.code(503).header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'no-store').send('console.error("Linkhub: Redoc is not installed (npm ci).");\n');
+      return reply
+        .code(503)
+        .header('content-type', 'text/javascript; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send('console.error("Linkhub: Redoc is not installed (npm ci).");\n');
     }
     // The bundle changes only with the redoc package: a day's caching, then an ETag revalidation.
     return sendStatic(request, reply, built, 'text/javascript; charset=utf-8', 'public, max-age=86400');

@@ -30,16 +30,16 @@ declare module 'fastify' {
 
 export const TAGS = [
   { name: 'Connect sessions', description: 'StackOne-compatible: a short-lived token and Auth Link for one end user to link an account.' },
-  { name: 'Accounts', description: 'StackOne-compatible: linked accounts (the key itself never leaves the vault), plus Linkhub\'s live key test.' },
+  { name: 'Accounts', description: "StackOne-compatible: linked accounts (the key itself never leaves the vault), plus Linkhub's live key test." },
   { name: 'Connectors', description: 'StackOne-compatible: connector metadata.' },
-  { name: 'Proxy', description: 'StackOne-compatible: a raw call to the account\'s provider, made with its key.' },
+  { name: 'Proxy', description: "StackOne-compatible: a raw call to the account's provider, made with its key." },
   { name: 'Actions', description: 'StackOne-compatible: the action catalogue and action execution (RPC), plus action search.' },
   { name: 'MCP', description: 'StackOne-compatible: the MCP server (Streamable HTTP, stateless, JSON answers) for one linked account per connection.' },
-  { name: 'Logs and audit', description: 'Calls made with linked accounts\' keys (StackOne\'s request logs) and Linkhub\'s append-only credential audit.' },
+  { name: 'Logs and audit', description: "Calls made with linked accounts' keys (StackOne's request logs) and Linkhub's append-only credential audit." },
   { name: 'Webhooks', description: 'Linkhub: webhook endpoints (signed deliveries of account events) and the delivery log.' },
   { name: 'API keys', description: 'Linkhub: the platform API keys of the project.' },
-  { name: 'Hub', description: 'The private API of the Hub (Linkhub\'s and StackOne\'s @stackone/hub web component), authorised by a connect-session token.' },
-  { name: 'Dashboard', description: 'The dashboard\'s JSON API, authorised by its session cookie; state-changing calls need the x-linkhub-csrf: 1 header.' },
+  { name: 'Hub', description: "The private API of the Hub (Linkhub's and StackOne's @stackone/hub web component), authorised by a connect-session token." },
+  { name: 'Dashboard', description: "The dashboard's JSON API, authorised by its session cookie; state-changing calls need the x-linkhub-csrf: 1 header." },
   { name: 'Health', description: 'Liveness and store readiness, without authentication.' },
 ];
 
@@ -50,17 +50,22 @@ const swaggerOptions: FastifyDynamicSwaggerOptions = {
       title: 'Linkhub API',
       version: '0.1.0',
       description:
-        'Wire-compatible with StackOne\'s public API (connect sessions, accounts, connectors meta, proxy, actions, MCP, request logs, /hub/*), ' +
+        "Wire-compatible with StackOne's public API (connect sessions, accounts, connectors meta, proxy, actions, MCP, request logs, /hub/*), " +
         'plus Linkhub additions marked "Linkhub". Every error is `{statusCode, message, timestamp, code, …}`, its `code` one of the error catalogue\'s (docs/errors.md).',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     tags: TAGS,
     components: {
       securitySchemes: {
-        basic: { type: 'http', scheme: 'basic', description: 'API key as username, empty password (StackOne\'s scheme)' },
+        basic: { type: 'http', scheme: 'basic', description: "API key as username, empty password (StackOne's scheme)" },
         bearer: { type: 'http', scheme: 'bearer', description: 'The API key as a bearer token' },
         hubSession: { type: 'apiKey', in: 'header', name: 'x-hub-session-token', description: 'A connect-session token' },
-        dashboardSession: { type: 'apiKey', in: 'cookie', name: 'linkhub_dashboard', description: 'The dashboard session cookie (POST /dashboard/api/session)' },
+        dashboardSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'linkhub_dashboard',
+          description: 'The dashboard session cookie (POST /dashboard/api/session)',
+        },
       },
     },
     security: [{ basic: [] }, { bearer: [] }],

@@ -76,7 +76,10 @@ export function deriveOperationId(method: string, url: string): string {
   if (STACKONE_IDS[key]) return STACKONE_IDS[key];
   if (NAMED[key]) return NAMED[key];
   const surface = surfaceOf(url);
-  const segments = url.slice(surface.prefix.length - 1).split('/').filter(Boolean);
+  const segments = url
+    .slice(surface.prefix.length - 1)
+    .split('/')
+    .filter(Boolean);
   const last = segments[segments.length - 1] ?? '';
   const onItem = last.startsWith(':');
   const afterItem = !onItem && segments.length > 1 && segments[segments.length - 2].startsWith(':');

@@ -16,7 +16,7 @@ const isEmpty = (v: unknown) => v === undefined || v === null || (typeof v === '
 
 /** The new secret in a PATCH, if any: present keys replace, missing keys (and redacted placeholders) keep. */
 function newSecret(secretField: string, bags: Record<string, Record<string, unknown> | null | undefined>): unknown {
-  let found: unknown = undefined;
+  let found: unknown;
   for (const [bagName, bag] of Object.entries(bags)) {
     if (isEmpty(bag)) continue;
     for (const [k, v] of Object.entries(bag!)) {
@@ -38,7 +38,9 @@ export const accountRoutes =
 
     app.get(
       '/accounts',
-      { schema: { summary: 'List linked accounts (bare array)', tags, querystring: AccountsQuery, response: { 200: Type.Array(Account), ...errors(400, 401) } } },
+      {
+        schema: { summary: 'List linked accounts (bare array)', tags, querystring: AccountsQuery, response: { 200: Type.Array(Account), ...errors(400, 401) } },
+      },
       async (request) => {
         const q = request.query;
         const rows = await accounts.list(
@@ -59,8 +61,10 @@ export const accountRoutes =
       },
     );
 
-    app.get('/accounts/:id', { schema: { summary: 'Get a linked account', tags, params: IdParams, response: { 200: Account, ...errors(401, 404) } } }, async (request) =>
-      accountView(await accounts.get(request.principal.project.id, request.params.id)),
+    app.get(
+      '/accounts/:id',
+      { schema: { summary: 'Get a linked account', tags, params: IdParams, response: { 200: Account, ...errors(401, 404) } } },
+      async (request) => accountView(await accounts.get(request.principal.project.id, request.params.id)),
     );
 
     app.get(

@@ -34,8 +34,12 @@ export const apiKeyRoutes =
       },
     );
 
-    app.delete('/api_keys/:id', { schema: { summary: 'Revoke an API key', tags, params: IdParams, response: { 200: ApiKeyRevoked, ...errors(401, 404) } } }, async (request) => {
-      await apiKeys.revoke(request.principal.project.id, request.params.id);
-      return { id: request.params.id, revoked: true };
-    });
+    app.delete(
+      '/api_keys/:id',
+      { schema: { summary: 'Revoke an API key', tags, params: IdParams, response: { 200: ApiKeyRevoked, ...errors(401, 404) } } },
+      async (request) => {
+        await apiKeys.revoke(request.principal.project.id, request.params.id);
+        return { id: request.params.id, revoked: true };
+      },
+    );
   };

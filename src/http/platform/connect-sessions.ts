@@ -43,7 +43,10 @@ export const connectSessionRoutes =
           summary: 'Create a connect session (token and Auth Link) for one end user',
           tags: ['Connect sessions'],
           body: ConnectSessionCreate,
-          response: { ...errors(400, 401, 404), 201: Type.Object({ ...ConnectSessionView.properties, token: Type.String(), auth_link_url: Type.String() }, { additionalProperties: true }) },
+          response: {
+            ...errors(400, 401, 404),
+            201: Type.Object({ ...ConnectSessionView.properties, token: Type.String(), auth_link_url: Type.String() }, { additionalProperties: true }),
+          },
         },
       },
       async (request, reply) => {
@@ -93,9 +96,7 @@ export const connectSessionRoutes =
         if (!session || session.projectId !== request.principal.project.id) {
           return sendError(reply, fail('connect_session_token_invalid'));
         }
-        return reply
-          .code(201)
-          .send(sessionView(session, request.principal.project.organizationId, services.config.organizationIdType));
+        return reply.code(201).send(sessionView(session, request.principal.project.organizationId, services.config.organizationIdType));
       },
     );
   };

@@ -25,12 +25,29 @@ export const connectorMetaRoutes =
     const publicUrl = ctx.services.config.publicUrl;
     app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
     const querystring = Type.Object({ include: Type.Optional(Type.String()) }, { additionalProperties: true });
-    app.get('/connectors/meta', { schema: { summary: 'List connectors (bare array)', tags: ['Connectors'], querystring, response: { 200: Type.Array(Type.Ref('ConnectorMeta')), ...errors(401) } } }, async () =>
-      connectors().map((c) => meta(c, publicUrl)),
+    app.get(
+      '/connectors/meta',
+      {
+        schema: {
+          summary: 'List connectors (bare array)',
+          tags: ['Connectors'],
+          querystring,
+          response: { 200: Type.Array(Type.Ref('ConnectorMeta')), ...errors(401) },
+        },
+      },
+      async () => connectors().map((c) => meta(c, publicUrl)),
     );
     app.get(
       '/connectors/meta/:provider',
-      { schema: { summary: 'One connector', tags: ['Connectors'], querystring, params: Type.Object({ provider: Type.String() }), response: { 200: Type.Ref('ConnectorMeta'), ...errors(401, 404) } } },
+      {
+        schema: {
+          summary: 'One connector',
+          tags: ['Connectors'],
+          querystring,
+          params: Type.Object({ provider: Type.String() }),
+          response: { 200: Type.Ref('ConnectorMeta'), ...errors(401, 404) },
+        },
+      },
       async (request) => {
         const c = getConnector(request.params.provider);
         if (!c) throw fail('connector_not_found');

@@ -14,8 +14,10 @@ export const webhookRoutes =
     app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
     const tags = ['Webhooks'];
 
-    app.get('/webhooks', { schema: { summary: 'List webhook endpoints', tags, response: { 200: Type.Array(Type.Ref('WebhookEndpoint')), ...errors(401) } } }, async (request) =>
-      (await webhooks.listEndpoints(request.principal.project.id)).map(endpointView),
+    app.get(
+      '/webhooks',
+      { schema: { summary: 'List webhook endpoints', tags, response: { 200: Type.Array(Type.Ref('WebhookEndpoint')), ...errors(401) } } },
+      async (request) => (await webhooks.listEndpoints(request.principal.project.id)).map(endpointView),
     );
 
     app.post(
@@ -34,8 +36,10 @@ export const webhookRoutes =
       },
     );
 
-    app.delete('/webhooks/:id', { schema: { summary: 'Remove a webhook endpoint', tags, params: IdParams, response: { 200: Type.Ref('WebhookEndpoint'), ...errors(401, 404) } } }, async (request) =>
-      endpointView(await webhooks.deleteEndpoint(request.principal.project.id, request.params.id)),
+    app.delete(
+      '/webhooks/:id',
+      { schema: { summary: 'Remove a webhook endpoint', tags, params: IdParams, response: { 200: Type.Ref('WebhookEndpoint'), ...errors(401, 404) } } },
+      async (request) => endpointView(await webhooks.deleteEndpoint(request.principal.project.id, request.params.id)),
     );
 
     app.get(
@@ -56,7 +60,14 @@ export const webhookRoutes =
 
     app.post(
       '/webhooks/deliveries/:id/retry',
-      { schema: { summary: 'Deliver again now', tags, params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), response: { 200: DeliveryRetried, ...errors(401, 404) } } },
+      {
+        schema: {
+          summary: 'Deliver again now',
+          tags,
+          params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+          response: { 200: DeliveryRetried, ...errors(401, 404) },
+        },
+      },
       async (request) => {
         await webhooks.retry(request.principal.project.id, request.params.id);
         return { id: request.params.id, status: 'pending' };

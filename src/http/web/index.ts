@@ -24,7 +24,7 @@ interface Built {
 export function bundleReader(path: string) {
   let cached: Built | null = null;
   return (): Built | null => {
-    let st;
+    let st: ReturnType<typeof statSync>;
     try {
       st = statSync(path);
     } catch {
@@ -94,19 +94,23 @@ export const webRoutes =
 
     for (const connector of connectors()) {
       const logo = fixed(connector.logoSvg);
-      app.get(logoPath(connector), { schema: { hide: true } }, async (request, reply) => sendStatic(request, reply, logo, 'image/svg+xml', 'public, max-age=86400'));
+      app.get(logoPath(connector), { schema: { hide: true } }, async (request, reply) =>
+        sendStatic(request, reply, logo, 'image/svg+xml', 'public, max-age=86400'),
+      );
     }
 
     app.get('/link', { schema: { hide: true } }, async (_request, reply) => {
       const page = linkPage(ctx.services.config.publicUrl);
-      return reply
-        .header('content-type', 'text/html; charset=utf-8')
-        .header('cache-control', 'no-store')
-        // the token is in the URL: never send it onwards
-        .header('referrer-policy', 'no-referrer')
-        .header('x-content-type-options', 'nosniff')
-        .header('x-robots-tag', 'noindex')
-        .header('content-security-policy', page.csp)
-        .send(page.html);
+      return (
+        reply
+          .header('content-type', 'text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          // the token is in the URL: never send it onwards
+          .header('referrer-policy', 'no-referrer')
+          .header('x-content-type-options', 'nosniff')
+          .header('x-robots-tag', 'noindex')
+          .header('content-security-policy', page.csp)
+          .send(page.html)
+      );
     });
   };

@@ -75,7 +75,12 @@ export function listAccountsPage(db: Db, projectId: string, f: AccountFilter, pa
     .offset((page - 1) * pageSize);
 }
 
-export async function listAccountsKeyset(db: Db, projectId: string, filter: AccountFilter, opts: { cursor?: string | null; limit: number }): Promise<KeysetPage> {
+export async function listAccountsKeyset(
+  db: Db,
+  projectId: string,
+  filter: AccountFilter,
+  opts: { cursor?: string | null; limit: number },
+): Promise<KeysetPage> {
   const where: SQL[] = [accountFilterSql(projectId, filter)];
   if (opts.cursor) {
     const c = decodeCursor(opts.cursor);

@@ -213,7 +213,8 @@ export class AccountService {
     await this.audit.record(projectId, id, actor, 'key.test', outcome.result);
     const next = statusAfter(outcome);
     if (!next) return { account: current, outcome };
-    const changed = next.status !== current.status || JSON.stringify(next.reasons.map((r) => r.code)) !== JSON.stringify(current.statusReasons.map((r) => r.code));
+    const changed =
+      next.status !== current.status || JSON.stringify(next.reasons.map((r) => r.code)) !== JSON.stringify(current.statusReasons.map((r) => r.code));
     const now = new Date();
     const account = await this.db.transaction(async (tx) => {
       const [row] = await tx

@@ -39,7 +39,11 @@ export class SessionService {
   /** The live session for a token, or null when unknown or expired. */
   async resolve(token: string | undefined | null): Promise<ConnectSession | null> {
     if (!token || token.length > 200) return null;
-    const [session] = await this.db.select().from(connectSessions).where(eq(connectSessions.tokenHash, sha256(token))).limit(1);
+    const [session] = await this.db
+      .select()
+      .from(connectSessions)
+      .where(eq(connectSessions.tokenHash, sha256(token)))
+      .limit(1);
     if (!session || session.expiresAt.getTime() <= Date.now()) return null;
     return session;
   }

@@ -20,7 +20,9 @@ export interface Unavailable {
 export function availability(connector: ConnectorDefinition, a: ConnectorAction, k: KeyKnowledge): Availability {
   if (k.keyType === 'secret') return { available: true, availability_reason: 'secret_key' };
   if (a.permission === null) {
-    return a.closedToRestrictedKeys ? { available: false, availability_reason: 'not_available_to_restricted_keys' } : { available: null, availability_reason: 'unknown' };
+    return a.closedToRestrictedKeys
+      ? { available: false, availability_reason: 'not_available_to_restricted_keys' }
+      : { available: null, availability_reason: 'unknown' };
   }
   const needed = a.permission;
   // A write permission is refused when its read is: the provider grants write on top of read.

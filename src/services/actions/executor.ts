@@ -80,7 +80,12 @@ export class ActionExecutor {
     }
     const query = input.next && action.pagination ? connector.actions.withCursor(action, input.query ?? null, input.next) : (input.query ?? null);
     const problem = this.inputs.check(action, { path: input.path, query, headers: input.headers, body: input.body });
-    if (problem) throw fail('invalid_input', { field: problem.field || 'input', problem: `${problem.problem} (${action.name})` }, { field: problem.field, action: action.name });
+    if (problem)
+      throw fail(
+        'invalid_input',
+        { field: problem.field || 'input', problem: `${problem.problem} (${action.name})` },
+        { field: problem.field, action: action.name },
+      );
     if (action.contentType === 'multipart/form-data') {
       throw fail('not_supported', { action: action.name });
     }
@@ -125,7 +130,14 @@ export class ActionExecutor {
   }
 
   /** The guarded request target: path parameters filled in, then the query string (and a GET's body). */
-  private target(connector: ConnectorDefinition, action: ConnectorAction, base: string, params: Record<string, unknown>, query: Record<string, unknown> | null, bodyQuery: Record<string, unknown> | null | undefined): string {
+  private target(
+    connector: ConnectorDefinition,
+    action: ConnectorAction,
+    base: string,
+    params: Record<string, unknown>,
+    query: Record<string, unknown> | null,
+    bodyQuery: Record<string, unknown> | null | undefined,
+  ): string {
     let bad: string | null = null;
     let path = action.path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
       const v = String(params[name]);
@@ -150,7 +162,11 @@ export class ActionExecutor {
       if (action.permission) this.caller.noteGranted(r.account, action.permission);
       const type = response.headers['content-type'] ?? '';
       if (action.responseContentType && !type.includes('json')) {
-        return { ...meta, data: { content_type: type || action.responseContentType, encoding: 'base64', content: response.body.toString('base64') }, next: null };
+        return {
+          ...meta,
+          data: { content_type: type || action.responseContentType, encoding: 'base64', content: response.body.toString('base64') },
+          next: null,
+        };
       }
       let parsed: unknown = null;
       if (response.body.length > 0) {
@@ -186,13 +202,26 @@ export class ActionExecutor {
       }
       const perm = permission ?? action.permission;
       const p = connector.api.permissions;
-      const params = { action: action.name, permission: String(perm), label: perm ? p.label(perm) : 'unknown', provider: connector.name, grant_hint: p.grantHint(perm) };
-      return fail('action_missing_permission', params, { action: action.name, permission: perm, grant_hint: p.grantHint(null), provider_response, provider_errors });
+      const params = {
+        action: action.name,
+        permission: String(perm),
+        label: perm ? p.label(perm) : 'unknown',
+        provider: connector.name,
+        grant_hint: p.grantHint(perm),
+      };
+      return fail('action_missing_permission', params, {
+        action: action.name,
+        permission: perm,
+        grant_hint: p.grantHint(null),
+        provider_response,
+        provider_errors,
+      });
     }
     // The provider's own code stays the wire code (resource_missing …): StackOne's clients read it.
     const answer = { status, code: pe?.code ?? pe?.type ?? null };
     const extra = { param: pe?.param ?? undefined, provider_response, provider_errors, request_id: response.requestId };
-    if (r.rateLimited) return providerFailure('provider_rate_limited', { status, code: pe?.code ?? null }, { provider: connector.name, provider_response }, extra);
+    if (r.rateLimited)
+      return providerFailure('provider_rate_limited', { status, code: pe?.code ?? null }, { provider: connector.name, provider_response }, extra);
     if (status >= 500) {
       const attempts = `${response.attempts} attempt${response.attempts === 1 ? '' : 's'}`;
       const params = { provider: connector.name, action: action.name, status, attempts, provider_response };

@@ -20,9 +20,7 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined): { f
   let e = last;
   // anyOf: say which types would do (e.g. "query.created must be object or integer").
   if (last.keyword === 'anyOf') {
-    const types = list
-      .filter((x) => x.keyword === 'type' && x.instancePath === last.instancePath)
-      .map((x) => String((x.params as { type?: unknown }).type));
+    const types = list.filter((x) => x.keyword === 'type' && x.instancePath === last.instancePath).map((x) => String((x.params as { type?: unknown }).type));
     const field = dotted(last.instancePath);
     if (types.length) return { field, problem: `must be ${[...new Set(types)].join(' or ')}` };
     e = list.find((x) => x.keyword !== 'anyOf') ?? last;

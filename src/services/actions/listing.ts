@@ -72,7 +72,8 @@ export class ActionListing {
         if (connector && (!wanted || wanted.has(connector.key))) owners.push({ connector, key, actions: selected(connector, input) });
       }
     } else {
-      for (const connector of connectors()) if (!wanted || wanted.has(connector.key)) owners.push({ connector, key: null, actions: selected(connector, input) });
+      for (const connector of connectors())
+        if (!wanted || wanted.has(connector.key)) owners.push({ connector, key: null, actions: selected(connector, input) });
     }
 
     const withActions = !(input.exclude ?? []).includes('actions');

@@ -43,7 +43,11 @@ function toolError(e: LinkhubError, rename: (text: string) => string = (text) =>
   const { provider_errors: _raw, ...extra }: Record<string, unknown> = e.extra;
   if (typeof extra.field === 'string') extra.field = rename(extra.field);
   const message = rename(e.message);
-  return { content: [{ type: 'text', text: message }], structuredContent: { error: { message, statusCode: e.statusCode, code: e.code, ...extra } }, isError: true };
+  return {
+    content: [{ type: 'text', text: message }],
+    structuredContent: { error: { message, statusCode: e.statusCode, code: e.code, ...extra } },
+    isError: true,
+  };
 }
 
 /** tools/list of a connection (also served pre-serialised by the HTTP fast path). */
@@ -74,7 +78,12 @@ export function mcpServer(c: McpConnection, execute: (input: ExecuteInput) => Pr
   };
 
   /** Tool arguments → the executor's input, then the run; a misnamed argument is the tool's error. */
-  const runWith = (action: ConnectorAction, style: ParamStyle, args: Record<string, unknown> | undefined, next: string | null): Promise<CallToolResult> | CallToolResult => {
+  const runWith = (
+    action: ConnectorAction,
+    style: ParamStyle,
+    args: Record<string, unknown> | undefined,
+    next: string | null,
+  ): Promise<CallToolResult> | CallToolResult => {
     let input: NestedArgs;
     try {
       input = toNestedArgs(action, style, args);
@@ -88,7 +97,9 @@ export function mcpServer(c: McpConnection, execute: (input: ExecuteInput) => Pr
   const searchCall = (args: Record<string, unknown>): CallToolResult => {
     const query = args.query;
     if (typeof query !== 'string' || !query.trim()) {
-      return toolError(fail('invalid_input', { field: 'query', problem: 'is required: describe what you want to do, e.g. "refund a charge"' }, { field: 'query' }));
+      return toolError(
+        fail('invalid_input', { field: 'query', problem: 'is required: describe what you want to do, e.g. "refund a charge"' }, { field: 'query' }),
+      );
     }
     const topK = args.top_k ?? SEARCH_DEFAULT_TOP_K;
     if (typeof topK !== 'number' || !Number.isInteger(topK) || topK < 1 || topK > SEARCH_MAX_TOP_K) {

@@ -61,7 +61,7 @@ function searchTool(c: ConnectorDefinition): McpTool {
       properties: {
         query: { type: 'string', minLength: 1, maxLength: 500, description: 'What you want to do, e.g. "refund a charge" or "list customers by email".' },
         top_k: { type: 'integer', minimum: 1, maximum: SEARCH_MAX_TOP_K, default: 5, description: 'How many matches to return.' },
-        include_schema: { type: 'boolean', default: false, description: 'Also return each match\'s full input JSON Schema.' },
+        include_schema: { type: 'boolean', default: false, description: "Also return each match's full input JSON Schema." },
       },
       required: ['query'],
       additionalProperties: false,
@@ -104,7 +104,9 @@ export function baseTools(c: ConnectorDefinition, mode: ToolMode, style: ParamSt
   const key = mode === 'search_execute' ? `${c.key}:${mode}` : `${c.key}:${mode}:${style}:${keyType}`;
   let tools = listCache.get(key);
   if (!tools) {
-    tools = Object.freeze(mode === 'search_execute' ? [searchTool(c), executeTool(c)] : c.actions.catalogue().actions.map((a) => actionTool(a, style, keyType)));
+    tools = Object.freeze(
+      mode === 'search_execute' ? [searchTool(c), executeTool(c)] : c.actions.catalogue().actions.map((a) => actionTool(a, style, keyType)),
+    );
     listCache.set(key, tools);
   }
   return tools;

@@ -107,7 +107,9 @@ export function toNestedArgs(action: ConnectorAction, style: ParamStyle, args: R
     if (!place) {
       throw badArgument(name, `is not a known argument of ${action.name}`);
     }
-    (out[place.section] ??= {})[place.key] = value;
+    const section = out[place.section] ?? {};
+    section[place.key] = value;
+    out[place.section] = section;
   }
   return dropEmpty(out);
 }

@@ -7,7 +7,9 @@ import type { ConnectorAction, ConnectorDefinition } from '../../connectors/type
 export const SEARCH_DEFAULT_TOP_K = 5;
 
 const STOP_WORDS =
-  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about'.split(' ');
+  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about'.split(
+    ' ',
+  );
 
 /** Light English stemming so "refunds"/"refund", "charges"/"charge", "created"/"create" meet. */
 export function stem(w: string): string {
@@ -120,7 +122,10 @@ function buildIndex(connector: ConnectorDefinition): Index {
       label: count(tokens(a.label), stop),
       path: count(tokens(path.replace(/\{[^}]*\}/g, ' ')), stop),
       description: count(tokens(a.description), stop),
-      params: count(params.filter((p) => p !== 'expand'), stop),
+      params: count(
+        params.filter((p) => p !== 'expand'),
+        stop,
+      ),
     };
     const all = new Set<string>();
     const len = {} as Record<Field, number>;
@@ -151,7 +156,13 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     indexes.set(connector.key, idx);
   }
   const N = idx.docs.length;
-  const words = [...new Set(tokens(query).filter((w) => !idx.stop.has(w) && (w.length > 1 || /\d/.test(w))).map(stem))];
+  const words = [
+    ...new Set(
+      tokens(query)
+        .filter((w) => !idx.stop.has(w) && (w.length > 1 || /\d/.test(w)))
+        .map(stem),
+    ),
+  ];
   if (words.length === 0) return [];
   // each query word → weighted alternatives (itself 1, synonyms 0.6, vocabulary words it prefixes 0.5)
   const expansions = words.map((w) => {

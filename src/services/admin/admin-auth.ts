@@ -129,7 +129,11 @@ export class AdminAuthService {
   /** The live session for a cookie value, or null. */
   async resolve(token: string | null | undefined): Promise<AdminSession | null> {
     if (!token || token.length > 100) return null;
-    const [row] = await this.db.select().from(adminSessions).where(eq(adminSessions.idHash, sha256(token))).limit(1);
+    const [row] = await this.db
+      .select()
+      .from(adminSessions)
+      .where(eq(adminSessions.idHash, sha256(token)))
+      .limit(1);
     if (!row || row.expiresAt.getTime() <= Date.now()) return null;
     return { idHash: row.idHash, expiresAt: row.expiresAt };
   }

@@ -55,7 +55,14 @@ export class ApiKeyService {
 
   async list(projectId: string) {
     return this.db
-      .select({ id: apiKeys.id, name: apiKeys.name, hint: apiKeys.hint, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt })
+      .select({
+        id: apiKeys.id,
+        name: apiKeys.name,
+        hint: apiKeys.hint,
+        createdAt: apiKeys.createdAt,
+        lastUsedAt: apiKeys.lastUsedAt,
+        revokedAt: apiKeys.revokedAt,
+      })
       .from(apiKeys)
       .where(eq(apiKeys.projectId, projectId));
   }
@@ -119,7 +126,11 @@ export class ApiKeyService {
   private touch(keyId: string, now: number): void {
     if ((this.lastUsedWrites.get(keyId) ?? 0) > now - 60_000) return;
     this.lastUsedWrites.set(keyId, now);
-    this.db.update(apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(apiKeys.id, keyId)).catch(() => {});
+    this.db
+      .update(apiKeys)
+      .set({ lastUsedAt: new Date(now) })
+      .where(eq(apiKeys.id, keyId))
+      .catch(() => {});
   }
 }
 

@@ -211,7 +211,16 @@ export class AccountCaller {
     account: CachedAccount,
     req: SendRequest,
     at: Date,
-    r: { status: number | null; error: string | null; durationMs: number; attempts: number; requestId: string | null; idempotencyKey: string | null; body: Buffer | null; type: string | undefined },
+    r: {
+      status: number | null;
+      error: string | null;
+      durationMs: number;
+      attempts: number;
+      requestId: string | null;
+      idempotencyKey: string | null;
+      body: Buffer | null;
+      type: string | undefined;
+    },
   ): void {
     const rec: CallRecord = {
       projectId: target.projectId,
@@ -256,14 +265,22 @@ export class AccountCaller {
       );
     }
     if (err instanceof UpstreamUnavailableError) {
-      this.record(target, account, req, at, { ...base, error: err.code === 'timeout' ? 'timeout' : 'unreachable', attempts: err.attempts, idempotencyKey: err.idempotencyKey });
+      this.record(target, account, req, at, {
+        ...base,
+        error: err.code === 'timeout' ? 'timeout' : 'unreachable',
+        attempts: err.attempts,
+        idempotencyKey: err.idempotencyKey,
+      });
       const params = {
         provider: name,
         attempts: plural(err.attempts, 'attempt'),
         cause: err.code,
         idempotency_hint: err.idempotencyKey ? ` Retry with Idempotency-Key ${err.idempotencyKey} to avoid a duplicate write.` : '',
       };
-      return fail(err.code === 'timeout' ? 'provider_timeout' : 'provider_unreachable', params, { attempts: err.attempts, idempotency_key: err.idempotencyKey });
+      return fail(err.code === 'timeout' ? 'provider_timeout' : 'provider_unreachable', params, {
+        attempts: err.attempts,
+        idempotency_key: err.idempotencyKey,
+      });
     }
     if (err instanceof UpstreamRequestError) {
       this.record(target, account, req, at, { ...base, error: err.code, attempts: 0, idempotencyKey: null });

@@ -86,6 +86,15 @@ export class KeyKnowledgeBase {
     const granted = new Set<string>();
     for (const [p, g] of map) (g ? granted : missing).add(p);
     const row = account.row;
-    return { accountId: row.id, provider: row.provider, keyType: row.keyType, environment: row.environment, fingerprint: account.fingerprint, status: row.status, missing, granted };
+    return {
+      accountId: row.id,
+      provider: row.provider,
+      keyType: row.keyType,
+      environment: row.environment,
+      fingerprint: account.fingerprint,
+      status: row.status,
+      missing,
+      granted,
+    };
   }
 }

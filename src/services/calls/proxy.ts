@@ -60,7 +60,11 @@ export class ProxyService {
   async call(projectId: string, accountId: string, actor: Actor, b: ProxyInput): Promise<{ status: number; payload: Buffer }> {
     const method = (b.method ?? 'get').toUpperCase();
     if (!METHODS.has(method)) {
-      throw fail('invalid_input', { field: 'method', problem: `must be one of get, post, put, delete, patch (got ${JSON.stringify(b.method)})` }, { field: 'method' });
+      throw fail(
+        'invalid_input',
+        { field: 'method', problem: `must be one of get, post, put, delete, patch (got ${JSON.stringify(b.method)})` },
+        { field: 'method' },
+      );
     }
     const payload = b.body;
     if (payload !== undefined && payload !== null && (typeof payload !== 'object' || Array.isArray(payload))) {

@@ -58,7 +58,12 @@ export class AuditService {
     if (q.since) conds.push(gte(auditEvents.at, q.since));
     if (q.until) conds.push(lte(auditEvents.at, q.until));
     const [events, calls] = await Promise.all([
-      this.db.select().from(auditEvents).where(and(...conds)).orderBy(desc(auditEvents.id)).limit(limit),
+      this.db
+        .select()
+        .from(auditEvents)
+        .where(and(...conds))
+        .orderBy(desc(auditEvents.id))
+        .limit(limit),
       this.calls.list(projectId, { accountIds: q.accountId ? [q.accountId] : undefined, from: q.since, to: q.until, audited: true, limit }),
     ]);
     const merged: AuditEntry[] = events.map((e) => ({ ...e, id: String(e.id), requestLogId: null }));

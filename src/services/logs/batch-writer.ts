@@ -91,7 +91,6 @@ export class BatchWriter<T> {
       const chunk = rows.slice(i, i + this.maxStatementRows);
       try {
         await this.insert(chunk);
-        continue;
       } catch (e) {
         if (chunk.length > 1 && (await this.rowByRow(chunk))) continue;
         // The store is failing: keep the rest for a later flush (bounded).
@@ -144,4 +143,3 @@ export class BatchWriter<T> {
     }
   }
 }
-

@@ -45,7 +45,22 @@ export interface CallRecord {
 
 /** A call of the log as reads return it (path redacted, bodies as stored text). */
 export interface RequestLogRow
-  extends Pick<CallRecord, 'projectId' | 'accountId' | 'provider' | 'action' | 'method' | 'path' | 'status' | 'error' | 'durationMs' | 'attempts' | 'providerRequestId' | 'idempotencyKey' | 'at'> {
+  extends Pick<
+    CallRecord,
+    | 'projectId'
+    | 'accountId'
+    | 'provider'
+    | 'action'
+    | 'method'
+    | 'path'
+    | 'status'
+    | 'error'
+    | 'durationMs'
+    | 'attempts'
+    | 'providerRequestId'
+    | 'idempotencyKey'
+    | 'at'
+  > {
   id: number;
   source: string;
   actorType: string;
@@ -73,14 +88,45 @@ export interface EncodedCall {
  * its first_at: what repeats within a segment is stored once (a proxy call is ~110 bytes).
  */
 export const F = {
-  at: 0, account: 1, action: 2, provider: 3, source: 4, actorType: 5, actorId: 6, method: 7, path: 8, status: 9, error: 10,
-  durationMs: 11, attempts: 12, audited: 13, providerRequestId: 14, idempotencyKey: 15, requestBody: 16, responseBody: 17,
+  at: 0,
+  account: 1,
+  action: 2,
+  provider: 3,
+  source: 4,
+  actorType: 5,
+  actorId: 6,
+  method: 7,
+  path: 8,
+  status: 9,
+  error: 10,
+  durationMs: 11,
+  attempts: 12,
+  audited: 13,
+  providerRequestId: 14,
+  idempotencyKey: 15,
+  requestBody: 16,
+  responseBody: 17,
 } as const;
 
 export type StoredCall = [
-  at: number, account: number, action: number | null, provider: string, source: string, actorType: string, actorId: string,
-  method: string, path: string, status?: number | null, error?: string | null, durationMs?: number, attempts?: number, audited?: 0 | 1,
-  providerRequestId?: string | null, idempotencyKey?: string | null, requestBody?: string | null, responseBody?: string | null,
+  at: number,
+  account: number,
+  action: number | null,
+  provider: string,
+  source: string,
+  actorType: string,
+  actorId: string,
+  method: string,
+  path: string,
+  status?: number | null,
+  error?: string | null,
+  durationMs?: number,
+  attempts?: number,
+  audited?: 0 | 1,
+  providerRequestId?: string | null,
+  idempotencyKey?: string | null,
+  requestBody?: string | null,
+  responseBody?: string | null,
 ];
 
 export type BodyPolicy = 'all' | 'errors' | 'none';
@@ -89,8 +135,19 @@ export type BodyPolicy = 'all' | 'errors' | 'none';
 export function encodeCall(r: CallRecord, bodies: BodyPolicy): EncodedCall {
   const failed = r.status === null || r.status < 200 || r.status >= 300;
   const fields: unknown[] = [
-    r.provider, r.source, r.actor.type, r.actor.id, r.method, redactPath(r.path), r.status, r.error,
-    Math.round(r.durationMs * 1000) / 1000, r.attempts, r.credentialUsed ? 1 : 0, r.providerRequestId, r.idempotencyKey,
+    r.provider,
+    r.source,
+    r.actor.type,
+    r.actor.id,
+    r.method,
+    redactPath(r.path),
+    r.status,
+    r.error,
+    Math.round(r.durationMs * 1000) / 1000,
+    r.attempts,
+    r.credentialUsed ? 1 : 0,
+    r.providerRequestId,
+    r.idempotencyKey,
     bodies === 'none' ? null : redactBody(r.requestBody),
     bodies === 'all' || (bodies === 'errors' && failed) ? redactRawBody(r.responseBody, r.responseType) : null,
   ];
@@ -113,9 +170,24 @@ export interface SegmentCalls {
 }
 
 /** The calls of one segment row (index order = id order). */
-export function parseSegment(row: { id: number; projectId: string; format: number; firstAt: Date; accountIds: string[]; actions: string[]; records: string }): SegmentCalls {
+export function parseSegment(row: {
+  id: number;
+  projectId: string;
+  format: number;
+  firstAt: Date;
+  accountIds: string[];
+  actions: string[];
+  records: string;
+}): SegmentCalls {
   if (row.format !== CALL_FORMAT) throw new Error(`call log segment ${row.id} has unknown format ${row.format}`);
-  return { id: row.id, projectId: row.projectId, firstAt: row.firstAt.getTime(), accountIds: row.accountIds, actions: row.actions, calls: JSON.parse(row.records) as StoredCall[] };
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    firstAt: row.firstAt.getTime(),
+    accountIds: row.accountIds,
+    actions: row.actions,
+    calls: JSON.parse(row.records) as StoredCall[],
+  };
 }
 
 /** The account and action of a stored call. */

@@ -41,7 +41,9 @@ export function redactValue(v: unknown, depth = 0): unknown {
 
 /** Control characters (NUL cannot be stored in a Postgres text column) become visible escapes. */
 export function clean(s: string): string {
-  return /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s) ? s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : s;
+  return /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s)
+    ? s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : s;
 }
 
 function cap(s: string): string {
@@ -111,4 +113,3 @@ function redactPathOnce(raw: string): string {
     });
   return maskSecrets(path.slice(0, q + 1) + parts.join('&'));
 }
-

@@ -13,8 +13,21 @@ import { PgliteThread } from '../../store/pglite-thread.js';
 import { callLogSegments } from '../../store/schema.js';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer.js';
 import {
-  type BodyPolicy, CALL_FORMAT, callAccount, callAction, type CallRecord, callRow, encodeCall, type EncodedCall, F, locateCall, parseSegment,
-  type RequestLogRow, SEGMENT_SPAN, type SegmentCalls, type StoredCall,
+  type BodyPolicy,
+  CALL_FORMAT,
+  callAccount,
+  callAction,
+  type CallRecord,
+  callRow,
+  encodeCall,
+  type EncodedCall,
+  F,
+  locateCall,
+  parseSegment,
+  type RequestLogRow,
+  SEGMENT_SPAN,
+  type SegmentCalls,
+  type StoredCall,
 } from './call-records.js';
 import { fail } from '../../errors/fail.js';
 
@@ -123,15 +136,24 @@ function tsvValue(s: string): string {
   return TSV_SPECIAL.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
 }
 /** A text[] literal ({"a","b"}). */
-const arrayLiteral = (xs: readonly (string | number)[]) => `{${xs.map((x) => (typeof x === 'number' ? String(x) : `"${x.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
+const arrayLiteral = (xs: readonly (string | number)[]) =>
+  `{${xs.map((x) => (typeof x === 'number' ? String(x) : `"${x.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
 
 function copyLine(s: Segment): string {
-  return [
-    tsvValue(s.projectId), String(CALL_FORMAT), String(s.count), s.firstAt.toISOString(), s.lastAt.toISOString(),
-    tsvValue(arrayLiteral(s.accountIds)), tsvValue(arrayLiteral(s.actions)), arrayLiteral(s.statuses),
-    // JSON holds no raw tab, newline or CR: only its backslashes need escaping (indexOf is far cheaper than a regex over ~100 KB).
-    s.records.includes('\\') ? s.records.replace(/\\/g, '\\\\') : s.records,
-  ].join('\t') + '\n';
+  return (
+    [
+      tsvValue(s.projectId),
+      String(CALL_FORMAT),
+      String(s.count),
+      s.firstAt.toISOString(),
+      s.lastAt.toISOString(),
+      tsvValue(arrayLiteral(s.accountIds)),
+      tsvValue(arrayLiteral(s.actions)),
+      arrayLiteral(s.statuses),
+      // JSON holds no raw tab, newline or CR: only its backslashes need escaping (indexOf is far cheaper than a regex over ~100 KB).
+      s.records.includes('\\') ? s.records.replace(/\\/g, '\\\\') : s.records,
+    ].join('\t') + '\n'
+  );
 }
 
 /** Whether a stored call of a segment passes the filter (the segment query already narrowed what it could). */
@@ -197,7 +219,12 @@ export class RequestLogService {
     warn: (msg: string) => void,
     opts: BatchWriterOptions = {},
   ) {
-    this.writer = new BatchWriter<EncodedCall>('call log', (calls) => this.insert(calls), warn, { intervalMs: 100, maxBatch: WRITE_CALLS, maxStatementRows: WRITE_CALLS, ...opts });
+    this.writer = new BatchWriter<EncodedCall>('call log', (calls) => this.insert(calls), warn, {
+      intervalMs: 100,
+      maxBatch: WRITE_CALLS,
+      maxStatementRows: WRITE_CALLS,
+      ...opts,
+    });
     const client = (db as unknown as { $client?: unknown }).$client;
     this.pglite = client instanceof PgliteThread ? client : null;
   }

@@ -98,7 +98,7 @@ export class WebhookWorker {
     let statusCode: number | null = null;
     let error: string | null = null;
     const [endpoint] = await this.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, row.endpointId));
-    if (!endpoint || !endpoint.enabled) {
+    if (!endpoint?.enabled) {
       error = 'endpoint deleted or disabled';
     } else {
       try {

@@ -121,7 +121,16 @@ export class WebhookService {
       .orderBy(desc(webhookOutbox.id))
       .limit(Math.min(opts.limit ?? 50, 200));
     const attempts = rows.length
-      ? await this.db.select().from(webhookAttempts).where(inArray(webhookAttempts.outboxId, rows.map((r) => r.id))).orderBy(webhookAttempts.id)
+      ? await this.db
+          .select()
+          .from(webhookAttempts)
+          .where(
+            inArray(
+              webhookAttempts.outboxId,
+              rows.map((r) => r.id),
+            ),
+          )
+          .orderBy(webhookAttempts.id)
       : [];
     return rows.map((r) => ({ ...r, attemptLog: attempts.filter((a) => a.outboxId === r.id) }));
   }

@@ -116,8 +116,7 @@ export function createApi(baseUrl: string, token: string) {
       call<{ integrations: Integration[] }>('GET', '/hub/connectors' + (provider ? `?provider=${encodeURIComponent(provider)}` : '')),
     config: (integrationId: string) => call<{ config: ConnectorConfig }>('GET', `/hub/connectors/${encodeURIComponent(integrationId)}`),
     account: (id: string) => call<AccountData>('GET', `/hub/accounts/${encodeURIComponent(id)}`),
-    link: (integrationId: string, credentials: Record<string, string>) =>
-      call<Linked>('POST', '/hub/accounts', { integration_id: integrationId, credentials }),
+    link: (integrationId: string, credentials: Record<string, string>) => call<Linked>('POST', '/hub/accounts', { integration_id: integrationId, credentials }),
     update: (id: string, integrationId: string, credentials: Record<string, string>) =>
       call<Linked>('PATCH', `/hub/accounts/${encodeURIComponent(id)}`, { integration_id: integrationId, credentials }),
   };

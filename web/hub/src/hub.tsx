@@ -47,7 +47,11 @@ export function Hub(props: HubProps) {
       if (settings.existing_account_id) account = await api.account(settings.existing_account_id);
       const rows = (await api.connectors(account?.provider)).integrations.filter((r) => r.active !== false && r.name);
       const configs: Record<string, ConnectorConfig> = {};
-      await Promise.all(rows.map(async (r) => void (configs[r.integration_id] = (await api.config(r.integration_id)).config)));
+      await Promise.all(
+        rows.map(async (r) => {
+          configs[r.integration_id] = (await api.config(r.integration_id)).config;
+        }),
+      );
       setData({ settings, rows, configs, account });
       if (!rows.length) return setView({ v: 'empty' });
       if (account) {
@@ -166,7 +170,12 @@ export function Hub(props: HubProps) {
     case 'done': {
       const row = data!.rows.find((r) => r.integration_id === selected);
       body = (
-        <Message icon="check" title={data!.account ? `${providerName(data!.rows, provider!)} key updated` : `${providerName(data!.rows, provider!)} account connected`} H={H} focus>
+        <Message
+          icon="check"
+          title={data!.account ? `${providerName(data!.rows, provider!)} key updated` : `${providerName(data!.rows, provider!)} account connected`}
+          H={H}
+          focus
+        >
           <Summary linked={view.linked} env={envLabel(row, data!.configs[selected!])} />
           <p class="muted">{props.mode === 'page' ? 'You can close this window now.' : 'You can close this window.'}</p>
         </Message>

@@ -14,7 +14,8 @@ export function checkKey(provider: string, environment: string, value: string, f
   const v = field?.validation;
   if (v?.type === 'html-pattern' && v.pattern) {
     try {
-      if (!new RegExp(v.pattern).test(value.trim())) return { ok: false, code: 'pattern', message: v.error ?? `This ${field?.label ?? 'value'} does not look right.` };
+      if (!new RegExp(v.pattern).test(value.trim()))
+        return { ok: false, code: 'pattern', message: v.error ?? `This ${field?.label ?? 'value'} does not look right.` };
     } catch {
       /* a pattern the browser cannot compile: leave it to the server */
     }

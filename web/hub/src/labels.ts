@@ -11,7 +11,8 @@ export const providerName = (rows: Integration[], provider: string) =>
     '',
   );
 
-export const envLabel = (row: Integration | undefined, cfg: ConnectorConfig | undefined) => row?.environment_label ?? cfg?.environment?.label ?? row?.name ?? '';
+export const envLabel = (row: Integration | undefined, cfg: ConnectorConfig | undefined) =>
+  row?.environment_label ?? cfg?.environment?.label ?? row?.name ?? '';
 
 export function errorTitle(e: HubError, name: string): string {
   switch (e.code) {

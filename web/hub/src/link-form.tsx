@@ -51,7 +51,9 @@ export function LinkForm(p: LinkFormProps) {
   const inflight = useRef(false);
   const inputRef = useRef<HTMLInputElement>(null);
 
-  const check = row ? checkKey(provider, row.environment, key, field) : ({ ok: false, code: 'environment', message: 'Choose Production or Test Mode above.' } as const);
+  const check = row
+    ? checkKey(provider, row.environment, key, field)
+    : ({ ok: false, code: 'environment', message: 'Choose Production or Test Mode above.' } as const);
 
   async function submit(e?: Event) {
     e?.preventDefault();
@@ -121,7 +123,7 @@ export function LinkForm(p: LinkFormProps) {
         )}
 
         <KeyField
-          label={edit ? `New ${field?.label ?? 'API Key'}` : field?.label ?? 'API Key'}
+          label={edit ? `New ${field?.label ?? 'API Key'}` : (field?.label ?? 'API Key')}
           toggleName={field?.label ?? 'key'}
           name={fieldKey}
           value={key}

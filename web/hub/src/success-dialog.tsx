@@ -32,9 +32,7 @@ export function SuccessDialog(p: { linked: Linked; name: string; edit: boolean; 
         {p.edit ? `${p.name} key updated` : `${p.name} account connected`}
       </h2>
       <p id="ok-desc" class="muted">
-        {p.edit
-          ? `The new key works and replaces the old one, which is no longer stored.`
-          : `The key works. It is stored encrypted and is never shown again.`}
+        {p.edit ? `The new key works and replaces the old one, which is no longer stored.` : `The key works. It is stored encrypted and is never shown again.`}
       </p>
       <Summary linked={p.linked} env={p.env} />
       <button ref={done} type="button" class="primary" onClick={p.onDone}>

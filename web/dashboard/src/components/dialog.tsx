@@ -65,13 +65,7 @@ export function Dialog(p: {
 }
 
 /** "Are you sure?" with the safe choice focused; the action runs inside and errors show there. */
-export function ConfirmDialog(p: {
-  title: string;
-  confirmLabel: string;
-  children: ComponentChildren;
-  onConfirm(): Promise<void>;
-  onClose(): void;
-}) {
+export function ConfirmDialog(p: { title: string; confirmLabel: string; children: ComponentChildren; onConfirm(): Promise<void>; onClose(): void }) {
   const descId = useId();
   return (
     <Dialog title={p.title} onClose={p.onClose} describedBy={descId}>

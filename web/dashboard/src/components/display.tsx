@@ -42,7 +42,14 @@ export type StatusKind = 'ok' | 'err' | 'warn' | 'neutral';
 /** An account or delivery status; other statuses (HTTP, audit outcomes) say their `kind`. */
 export function StatusBadge(p: { status: string; kind?: StatusKind }) {
   const kind =
-    p.kind ?? (p.status === 'active' || p.status === 'delivered' ? 'ok' : p.status === 'error' || p.status === 'failed' ? 'err' : p.status === 'pending' ? 'warn' : 'neutral');
+    p.kind ??
+    (p.status === 'active' || p.status === 'delivered'
+      ? 'ok'
+      : p.status === 'error' || p.status === 'failed'
+        ? 'err'
+        : p.status === 'pending'
+          ? 'warn'
+          : 'neutral');
   return (
     <span class={`status status-${kind}`}>
       <span class="dot" aria-hidden="true" />

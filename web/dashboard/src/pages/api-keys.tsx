@@ -139,7 +139,13 @@ export function ApiKeysPage(_p: PageProps) {
                 </td>
                 <td class="actions">
                   {!k.revoked_at && (
-                    <button type="button" class="btn btn-sm btn-danger-quiet" aria-haspopup="dialog" aria-label={`Revoke ${k.name}`} onClick={() => setRevoke(k)}>
+                    <button
+                      type="button"
+                      class="btn btn-sm btn-danger-quiet"
+                      aria-haspopup="dialog"
+                      aria-label={`Revoke ${k.name}`}
+                      onClick={() => setRevoke(k)}
+                    >
                       Revoke
                     </button>
                   )}

@@ -178,7 +178,13 @@ export function WebhooksPage(p: PageProps) {
                   <Time iso={e.created_at} />
                 </td>
                 <td class="actions">
-                  <button type="button" class="btn btn-sm btn-danger-quiet" aria-haspopup="dialog" aria-label={`Remove endpoint ${e.url}`} onClick={() => setRemove(e)}>
+                  <button
+                    type="button"
+                    class="btn btn-sm btn-danger-quiet"
+                    aria-haspopup="dialog"
+                    aria-label={`Remove endpoint ${e.url}`}
+                    onClick={() => setRemove(e)}
+                  >
                     Remove
                   </button>
                 </td>
@@ -216,7 +222,15 @@ export function WebhooksPage(p: PageProps) {
                 <td>
                   <StatusBadge status={d.status} />
                   {d.status === 'pending' && d.next_attempt_at && (
-                    <div class="sub">{Date.parse(d.next_attempt_at) <= Date.now() + 1000 ? 'retrying now' : <>next attempt <Time iso={d.next_attempt_at} /></>}</div>
+                    <div class="sub">
+                      {Date.parse(d.next_attempt_at) <= Date.now() + 1000 ? (
+                        'retrying now'
+                      ) : (
+                        <>
+                          next attempt <Time iso={d.next_attempt_at} />
+                        </>
+                      )}
+                    </div>
                   )}
                 </td>
                 <td>{d.attempts}</td>

@@ -144,8 +144,8 @@ export function AccountsPage(p: PageProps) {
           }}
         >
           <p>
-            The stored key of <strong>{remove.origin_owner_name}</strong>'s {remove.provider_name} account <strong>{accountName(remove)}</strong> ({keyLabel(remove)}) is
-            erased and your webhooks receive <code>account.deleted</code>.
+            The stored key of <strong>{remove.origin_owner_name}</strong>'s {remove.provider_name} account <strong>{accountName(remove)}</strong> (
+            {keyLabel(remove)}) is erased and your webhooks receive <code>account.deleted</code>.
           </p>
           <p>Calls with this account id stop working. This cannot be undone.</p>
         </ConfirmDialog>

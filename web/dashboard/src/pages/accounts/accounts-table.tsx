@@ -32,9 +32,7 @@ export function AccountsTable(p: AccountsTableProps) {
   return (
     <div class="table-wrap" aria-busy={p.loading ? 'true' : 'false'}>
       <table class="table accounts-table">
-        <caption class="sr-only">
-          Linked accounts, page {p.page}
-        </caption>
+        <caption class="sr-only">Linked accounts, page {p.page}</caption>
         <thead>
           <tr>
             <th scope="col">Owner</th>
@@ -113,7 +111,13 @@ export function AccountsTable(p: AccountsTableProps) {
                     <button type="button" class="btn btn-sm" aria-label={`Re-link ${name}`} aria-haspopup="dialog" onClick={() => p.onRelink(a)}>
                       Re-link
                     </button>
-                    <button type="button" class="btn btn-sm btn-danger-quiet" aria-label={`Delete ${name}`} aria-haspopup="dialog" onClick={() => p.onDelete(a)}>
+                    <button
+                      type="button"
+                      class="btn btn-sm btn-danger-quiet"
+                      aria-label={`Delete ${name}`}
+                      aria-haspopup="dialog"
+                      onClick={() => p.onDelete(a)}
+                    >
                       Delete
                     </button>
                   </div>

@@ -22,11 +22,21 @@ export function FilterForm(p: { filters: Filters; draft: Draft; setDraft(d: Draf
       </div>
       <div class="field">
         <label for="f-owner">Owner ID</label>
-        <input id="f-owner" type="text" placeholder="Exact owner ID" value={p.draft.owner} onInput={(e) => p.setDraft({ ...p.draft, owner: e.currentTarget.value })} />
+        <input
+          id="f-owner"
+          type="text"
+          placeholder="Exact owner ID"
+          value={p.draft.owner}
+          onInput={(e) => p.setDraft({ ...p.draft, owner: e.currentTarget.value })}
+        />
       </div>
       <div class="field">
         <label for="f-env">Environment</label>
-        <select id="f-env" value={p.filters.environment} onChange={(e) => p.apply({ ...p.filters, environment: e.currentTarget.value as Filters['environment'] })}>
+        <select
+          id="f-env"
+          value={p.filters.environment}
+          onChange={(e) => p.apply({ ...p.filters, environment: e.currentTarget.value as Filters['environment'] })}
+        >
           <option value="">All</option>
           <option value="production">Live</option>
           <option value="test">Test</option>

@@ -47,8 +47,8 @@ function RelinkBody(p: { account: Account; onOpenHub(token: string): void }) {
   return (
     <div>
       <p>
-        Lets <strong>{a.origin_owner_name}</strong> paste a new key for their {a.provider_name} account <strong>{accountName(a)}</strong> (<EnvBadge env={a.environment} />
-        , {keyLabel(a)}). The account keeps its id; the current key stays until the new one passes the live test.
+        Lets <strong>{a.origin_owner_name}</strong> paste a new key for their {a.provider_name} account <strong>{accountName(a)}</strong> (
+        <EnvBadge env={a.environment} />, {keyLabel(a)}). The account keeps its id; the current key stays until the new one passes the live test.
       </p>
       {!link ? (
         <div class="form-row">
@@ -91,8 +91,8 @@ function RelinkBody(p: { account: Account; onOpenHub(token: string): void }) {
             autoFocus
             hint={
               <>
-                Send it to {a.origin_owner_name}. It expires <Time iso={link.expires_at} /> ({new Date(link.expires_at).toLocaleString()}). Anyone with the link can replace
-                the key: send it privately.
+                Send it to {a.origin_owner_name}. It expires <Time iso={link.expires_at} /> ({new Date(link.expires_at).toLocaleString()}). Anyone with the link
+                can replace the key: send it privately.
               </>
             }
           />

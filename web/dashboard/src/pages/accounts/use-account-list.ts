@@ -46,7 +46,7 @@ export function useAccountList() {
       const res = await api<AccountPage>('GET', '/accounts?' + toQuery(filters, cursor));
       if (my !== seq.current) return;
       const prev = known.current;
-      if (silent && prev && prev.newest) {
+      if (silent && prev?.newest) {
         // Rows newer than the newest one shown before: linked since (not rows shifted up by a delete).
         const added = res.data.filter((a) => !prev.ids.has(a.id) && a.created_at > prev.newest!);
         if (added.length) {

@@ -19,7 +19,9 @@ export function Calls(p: { filters: Filters; anyFilter: boolean }) {
         caption="Calls to Stripe, newest first"
         columns={['Time', 'Account', 'Source', 'Call', 'Status', 'Duration', 'Retries', 'Stripe Request-Id', '']}
         what="calls"
-        empty={p.anyFilter ? 'No calls match these filters.' : 'No calls yet: they appear here when your backend calls Stripe through the proxy, actions or MCP.'}
+        empty={
+          p.anyFilter ? 'No calls match these filters.' : 'No calls yet: they appear here when your backend calls Stripe through the proxy, actions or MCP.'
+        }
       >
         {(list.rows ?? []).map((r) => (
           <tr key={r.id} data-log-id={r.id}>
@@ -44,7 +46,13 @@ export function Calls(p: { filters: Filters; anyFilter: boolean }) {
             <td class={r.retries ? 'strong' : 'muted'}>{r.retries}</td>
             <td class="mono">{r.provider_request_id ?? <span class="muted">—</span>}</td>
             <td class="actions">
-              <button type="button" class="btn btn-sm" aria-haspopup="dialog" aria-label={`Details of ${callLabel(r)} (call ${r.id})`} onClick={() => setOpen(r)}>
+              <button
+                type="button"
+                class="btn btn-sm"
+                aria-haspopup="dialog"
+                aria-label={`Details of ${callLabel(r)} (call ${r.id})`}
+                onClick={() => setOpen(r)}
+              >
                 Details
               </button>
             </td>

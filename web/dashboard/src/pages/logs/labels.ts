@@ -7,6 +7,12 @@ export const httpKind = (status: number | null): StatusKind => (status === null 
 export const callLabel = (r: RequestLog) => r.action ?? `${r.http_method} ${r.path}`;
 export const ACTORS: Record<string, string> = { api_key: 'API key', hub_session: 'Hub session', dashboard: 'Dashboard', system: 'Linkhub' };
 
-const ACTIONS: Record<string, string> = { 'link.create': 'Account linked', 'link.relink': 'Account re-linked', 'key.rotate': 'Key replaced', 'key.test': 'Key tested', 'call.proxy': 'Proxy call' };
+const ACTIONS: Record<string, string> = {
+  'link.create': 'Account linked',
+  'link.relink': 'Account re-linked',
+  'key.rotate': 'Key replaced',
+  'key.test': 'Key tested',
+  'call.proxy': 'Proxy call',
+};
 export const actionLabel = (a: string) => ACTIONS[a] ?? a.replace(/^call\.(rpc|mcp):(.*)$/, (_, s: string, name: string) => `${s.toUpperCase()} ${name}`);
 export const outcomeKind = (o: string | null): StatusKind => (o === null ? 'neutral' : o === 'ok' || /^2\d\d$/.test(o) ? 'ok' : 'err');

@@ -4,7 +4,14 @@ import { ErrorAlert } from '../../components/display.js';
 import type { usePaged } from './use-paged.js';
 
 /** The table of a tab (an empty column heading is an action column), its messages and "Load more". */
-export function LogTable(p: { list: ReturnType<typeof usePaged<unknown>>; caption: string; columns: string[]; what: string; empty: string; children: ComponentChildren }) {
+export function LogTable(p: {
+  list: ReturnType<typeof usePaged<unknown>>;
+  caption: string;
+  columns: string[];
+  what: string;
+  empty: string;
+  children: ComponentChildren;
+}) {
   const { rows, next, max, loading, error, loadMore } = p.list;
   const shown = rows?.length ?? 0;
   return (

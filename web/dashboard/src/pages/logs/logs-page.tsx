@@ -75,16 +75,34 @@ export function LogsPage(_p: PageProps) {
         ))}
       </div>
       <div role="tabpanel" id="log-panel" aria-labelledby={`tab-${tab}`}>
-        <form class={`filters log-filters${calls ? '' : ' audit-filters'}`} role="search" aria-label={calls ? 'Filter calls' : 'Filter audit events'} onSubmit={(e) => e.preventDefault()}>
+        <form
+          class={`filters log-filters${calls ? '' : ' audit-filters'}`}
+          role="search"
+          aria-label={calls ? 'Filter calls' : 'Filter audit events'}
+          onSubmit={(e) => e.preventDefault()}
+        >
           <div class="field">
             <label for="f-account">Account ID</label>
-            <input id="f-account" type="text" class="mono" placeholder="acc_…" value={draft.account_id} onInput={(e) => setDraft({ ...draft, account_id: e.currentTarget.value })} />
+            <input
+              id="f-account"
+              type="text"
+              class="mono"
+              placeholder="acc_…"
+              value={draft.account_id}
+              onInput={(e) => setDraft({ ...draft, account_id: e.currentTarget.value })}
+            />
           </div>
           {calls && (
             <>
               <div class="field">
                 <label for="f-status">Status</label>
-                <input id="f-status" type="text" placeholder="404 or 4xx" value={draft.status} onInput={(e) => setDraft({ ...draft, status: e.currentTarget.value })} />
+                <input
+                  id="f-status"
+                  type="text"
+                  placeholder="404 or 4xx"
+                  value={draft.status}
+                  onInput={(e) => setDraft({ ...draft, status: e.currentTarget.value })}
+                />
               </div>
               {select('source', 'Source', [
                 ['', 'All'],
