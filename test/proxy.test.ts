@@ -109,21 +109,8 @@ describe('forwarding', () => {
     assert.deepEqual(res.body.data.metadata, { plan: 'pro', 'with space': 'a&b=c' }, 'an empty value unsets a metadata key');
     const e = stripe.log[0];
     assert.equal(e.method, 'POST');
-    assert.deepEqual(e.body, {
-      email: 'nested@example.com',
-      name: body.name,
-      metadata: { plan: 'pro', 'with space': 'a&b=c', empty: '' },
-      preferred_locales: ['en', 'fr'],
-      address: { line1: '1 Main St', city: 'Paris', postal_code: '75001' },
-      invoice_settings: {
-        custom_fields: [
-          { name: 'PO', value: '42' },
-          { name: 'Ref', value: 'x/y' },
-        ],
-      },
-      balance: '-150',
-      tax_exempt: 'none',
-    });
+    // Form fields arrive as strings: the one number of the body is the only difference.
+    assert.deepEqual(e.body, { ...body, balance: '-150' });
   });
 
   test('GET and DELETE: body fields go to the query string', async () => {

@@ -81,68 +81,68 @@ async function liveTest(key: string, ctx: LiveTestContext): Promise<LiveTestOutc
 const schema = (properties: Record<string, object>, required: string[] = []) => ({ type: 'object', properties, required, additionalProperties: false });
 const headers = schema({ 'x-idempotency-key': { type: 'string' } });
 
+/** An action of the fake catalogue: a read unless said otherwise, one input section plus headers. */
+function action(
+  a: Pick<ConnectorAction, 'name' | 'operationId' | 'method' | 'path' | 'label' | 'description' | 'permission'> & Partial<ConnectorAction>,
+  section: 'path' | 'query' | 'body',
+  fields: object,
+  required: string[] = [],
+): ConnectorAction {
+  const input = {
+    type: 'object',
+    properties: { [section]: schema(fields as Record<string, object>, required), headers },
+    required: section === 'query' ? [] : [section],
+    additionalProperties: false,
+  };
+  return { access: 'read', closedToRestrictedKeys: false, list: false, pagination: null, deprecated: false, ...a, input } as ConnectorAction;
+}
+
 const ACTIONS: ConnectorAction[] = [
-  {
-    name: 'fakepay_list_widgets',
-    operationId: 'ListWidgets',
-    method: 'GET',
-    path: '/api/widgets',
-    label: 'List widgets',
-    description: 'Lists the widgets of the merchant, newest first.',
-    access: 'read',
-    permission: 'widgets:read',
-    closedToRestrictedKeys: false,
-    list: true,
-    pagination: 'cursor',
-    deprecated: false,
-    input: {
-      type: 'object',
-      properties: { query: schema({ limit: { type: 'integer', minimum: 1, maximum: 100 }, cursor: { type: 'string' } }), headers },
-      required: [],
-      additionalProperties: false,
+  action(
+    {
+      name: 'fakepay_list_widgets',
+      operationId: 'ListWidgets',
+      method: 'GET',
+      path: '/api/widgets',
+      label: 'List widgets',
+      description: 'Lists the widgets of the merchant, newest first.',
+      permission: 'widgets:read',
+      list: true,
+      pagination: 'cursor',
     },
-  },
-  {
-    name: 'fakepay_get_widget',
-    operationId: 'GetWidget',
-    method: 'GET',
-    path: '/api/widgets/{id}',
-    label: 'Get a widget',
-    description: 'Retrieves one widget by id.',
-    access: 'read',
-    permission: 'widgets:read',
-    closedToRestrictedKeys: false,
-    list: false,
-    pagination: null,
-    deprecated: false,
-    input: {
-      type: 'object',
-      properties: { path: schema({ id: { type: 'string', minLength: 1 } }, ['id']), headers },
-      required: ['path'],
-      additionalProperties: false,
+    'query',
+    { limit: { type: 'integer', minimum: 1, maximum: 100 }, cursor: { type: 'string' } },
+  ),
+  action(
+    {
+      name: 'fakepay_get_widget',
+      operationId: 'GetWidget',
+      method: 'GET',
+      path: '/api/widgets/{id}',
+      label: 'Get a widget',
+      description: 'Retrieves one widget by id.',
+      permission: 'widgets:read',
     },
-  },
-  {
-    name: 'fakepay_create_widget',
-    operationId: 'CreateWidget',
-    method: 'POST',
-    path: '/api/widgets',
-    label: 'Create a widget',
-    description: 'Creates a widget with a name and a colour.',
-    access: 'write',
-    permission: 'widgets:write',
-    closedToRestrictedKeys: false,
-    list: false,
-    pagination: null,
-    deprecated: false,
-    input: {
-      type: 'object',
-      properties: { body: schema({ name: { type: 'string', minLength: 1 }, colour: { type: 'string' } }, ['name']), headers },
-      required: ['body'],
-      additionalProperties: false,
+    'path',
+    { id: { type: 'string', minLength: 1 } },
+    ['id'],
+  ),
+  action(
+    {
+      name: 'fakepay_create_widget',
+      operationId: 'CreateWidget',
+      method: 'POST',
+      path: '/api/widgets',
+      label: 'Create a widget',
+      description: 'Creates a widget with a name and a colour.',
+      permission: 'widgets:write',
+      access: 'write',
     },
-  },
-] as ConnectorAction[];
+    'body',
+    { name: { type: 'string', minLength: 1 }, colour: { type: 'string' } },
+    ['name'],
+  ),
+];
 
 const byName = new Map(ACTIONS.map((a) => [a.name, a]));
 
