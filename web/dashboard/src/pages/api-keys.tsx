@@ -7,6 +7,7 @@ import { SecretOnce } from '../components/copy-field.js';
 import { ConfirmDialog } from '../components/dialog.js';
 import { ErrorAlert, Time } from '../components/display.js';
 import type { PageProps } from '../page.js';
+import { TableHead } from '../components/table-head.js';
 
 export function ApiKeysPage(_p: PageProps) {
   const [keys, setKeys] = useState<ApiKey[] | null>(null);
@@ -101,18 +102,7 @@ export function ApiKeysPage(_p: PageProps) {
       <h2 class="section-title">Keys</h2>
       <div class="table-wrap">
         <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Key</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Key', 'Created', 'Last used', 'Status', '']} />
           <tbody>
             {(keys ?? []).map((k) => (
               <tr key={k.id} class={k.revoked_at ? 'row-muted' : undefined}>

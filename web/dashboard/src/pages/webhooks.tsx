@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../components/dialog.js';
 import { ErrorAlert, StatusBadge, Time } from '../components/display.js';
 import { POLL_MS, usePoll } from '../hooks/use-poll.js';
 import type { PageProps } from '../page.js';
+import { TableHead } from '../components/table-head.js';
 
 export function WebhooksPage(p: PageProps) {
   const allEvents = p.session.webhook_events;
@@ -151,17 +152,7 @@ export function WebhooksPage(p: PageProps) {
       <h2 class="section-title">Endpoints</h2>
       <div class="table-wrap">
         <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">URL</th>
-              <th scope="col">Events</th>
-              <th scope="col">Secret</th>
-              <th scope="col">Added</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['URL', 'Events', 'Secret', 'Added', '']} />
           <tbody>
             {(endpoints ?? []).map((e) => (
               <tr key={e.id}>
@@ -198,19 +189,7 @@ export function WebhooksPage(p: PageProps) {
       <h2 class="section-title">Recent deliveries</h2>
       <div class="table-wrap">
         <table class="table">
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Endpoint</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last response</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Event', 'Endpoint', 'Status', 'Attempts', 'Last response', 'Created', '']} />
           <tbody>
             {(deliveries ?? []).map((d) => (
               <tr key={d.id} data-delivery-id={d.id}>

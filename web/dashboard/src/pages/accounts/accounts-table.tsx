@@ -2,6 +2,7 @@
 // failed), last verified, created, and the per-account actions with the last test's outcome.
 import type { Account } from '../../api.js';
 import { accountName, EnvBadge, keyLabel, StatusBadge, Time } from '../../components/display.js';
+import { TableHead } from '../../components/table-head.js';
 
 /** What Test connection said, shown under the account's buttons. */
 export interface Outcome {
@@ -33,20 +34,7 @@ export function AccountsTable(p: AccountsTableProps) {
     <div class="table-wrap" aria-busy={p.loading ? 'true' : 'false'}>
       <table class="table accounts-table">
         <caption class="sr-only">Linked accounts, page {p.page}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Owner</th>
-            <th scope="col">Provider account</th>
-            <th scope="col">Env</th>
-            <th scope="col">Key</th>
-            <th scope="col">Status</th>
-            <th scope="col">Last verified</th>
-            <th scope="col">Created</th>
-            <th scope="col">
-              <span class="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Owner', 'Provider account', 'Env', 'Key', 'Status', 'Last verified', 'Created', '']} />
         <tbody>
           {p.rows.map((a) => {
             const o = p.outcomes[a.id];

@@ -1,6 +1,7 @@
 // The table both tabs share, with its error, empty and loading messages and "Load more".
 import type { ComponentChildren } from 'preact';
 import { ErrorAlert } from '../../components/display.js';
+import { TableHead } from '../../components/table-head.js';
 import type { usePaged } from './use-paged.js';
 
 /** The table of a tab (an empty column heading is an action column), its messages and "Load more". */
@@ -20,15 +21,7 @@ export function LogTable(p: {
       <div class="table-wrap" aria-busy={loading ? 'true' : 'false'}>
         <table class="table">
           <caption class="sr-only">{p.caption}</caption>
-          <thead>
-            <tr>
-              {p.columns.map((c) => (
-                <th scope="col" key={c}>
-                  {c || <span class="sr-only">Actions</span>}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={p.columns} />
           <tbody>{p.children}</tbody>
         </table>
         {!loading && shown === 0 && !error && <p class="empty muted">{p.empty}</p>}
