@@ -14,9 +14,9 @@ import type { Actor } from '../logs/actor.js';
 import type { ExecuteInput, ExecuteResult } from './executor.js';
 import { executeToolName, searchMatches, SEARCH_MAX_TOP_K, searchToolName, type ToolMode, toolsFor } from './mcp-tools.js';
 import { type McpTool, type NestedArgs, type ParamStyle, renameFields, toNestedArgs } from './param-styles.js';
+import { SEARCH_DEFAULT_TOP_K } from './search.js';
 
 export const MCP_SERVER_INFO = { name: 'linkhub', version: '0.1.0' } as const;
-const SEARCH_DEFAULT_TOP_K = 5;
 
 /** One MCP connection: the account, its connector and key, and the client's choices. */
 export interface McpConnection {

@@ -7,7 +7,7 @@ import type { ConnectorAction, ConnectorDefinition, KeyType } from '../../connec
 import type { KeyKnowledge } from '../calls/key-knowledge.js';
 import { type Unavailable, unavailability } from './availability.js';
 import { inputSchemaFor, type McpTool, type ParamStyle, SECTIONS, sectionSchema } from './param-styles.js';
-import { searchActions } from './search.js';
+import { SEARCH_DEFAULT_TOP_K, searchActions } from './search.js';
 
 export const TOOL_MODES = ['individual', 'search_execute'] as const;
 export type ToolMode = (typeof TOOL_MODES)[number];
@@ -60,7 +60,7 @@ function searchTool(c: ConnectorDefinition): McpTool {
       type: 'object',
       properties: {
         query: { type: 'string', minLength: 1, maxLength: 500, description: 'What you want to do, e.g. "refund a charge" or "list customers by email".' },
-        top_k: { type: 'integer', minimum: 1, maximum: SEARCH_MAX_TOP_K, default: 5, description: 'How many matches to return.' },
+        top_k: { type: 'integer', minimum: 1, maximum: SEARCH_MAX_TOP_K, default: SEARCH_DEFAULT_TOP_K, description: 'How many matches to return.' },
         include_schema: { type: 'boolean', default: false, description: "Also return each match's full input JSON Schema." },
       },
       required: ['query'],
