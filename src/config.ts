@@ -34,6 +34,11 @@ export interface Config {
    * response bodies only of failed calls), `all` (every response body too) or `none`.
    */
   requestLogBodies: 'all' | 'errors' | 'none';
+  /**
+   * On PostgreSQL: how often each node checks its caches against the store, ms (the fallback of the
+   * change feed when a notification is lost: the worst case of a stale key or API key on another node).
+   */
+  clusterCheckMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -149,5 +154,6 @@ export function loadConfig(env: Env = process.env): Config {
     throttleMaxQueue: int(env, 'LINKHUB_THROTTLE_MAX_QUEUE', 200, 0, 100_000),
     throttleMaxWaitMs: int(env, 'LINKHUB_THROTTLE_MAX_WAIT_MS', 10_000, 0, 600_000),
     requestLogBodies: requestLogBodies(env),
+    clusterCheckMs: int(env, 'LINKHUB_CLUSTER_CHECK_MS', 500, 50, 60_000),
   };
 }

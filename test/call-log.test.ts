@@ -23,6 +23,7 @@ import type { Db } from '../src/store/db.js';
 import { openStore, storeFromPglite, type Store } from '../src/store/db.js';
 import { createScratchDatabase } from './helpers/scratch-database.js';
 import { createTestStore, testStoreKind, type TestStore } from './helpers/store.js';
+import { localChangeFeed } from '../src/store/change-feed.js';
 
 const rows = async <T>(db: Db, q: ReturnType<typeof sql>) => ((await db.execute(q)) as unknown as { rows: T[] }).rows;
 
@@ -276,12 +277,12 @@ describe('migration 0003: request_logs rows move into segments', () => {
       pool = new pg.Pool({ connectionString: scratch.url });
       oldDb = drizzlePg(pool) as unknown as Db;
       await migratePg(oldDb as never, { migrationsFolder: old });
-      store = { db: oldDb, kind: 'postgres', close: async () => {} };
+      store = { db: oldDb, kind: 'postgres', changes: localChangeFeed(), exclusive: (fn) => fn(), close: async () => {} };
     } else {
       client = await PGlite.create();
       oldDb = drizzlePglite(client) as unknown as Db;
       await migratePglite(oldDb as never, { migrationsFolder: old });
-      store = { db: oldDb, kind: 'pglite', close: async () => {} };
+      store = { db: oldDb, kind: 'pglite', changes: localChangeFeed(), exclusive: (fn) => fn(), close: async () => {} };
     }
     // 2500 calls of project default and 3 of project other, as the former writer stored them.
     await oldDb.execute(sql`

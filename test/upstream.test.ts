@@ -908,10 +908,17 @@ describe('UpstreamClient retries against the stand-in', () => {
   });
 
   it('an abort signal stops the call without retrying', async () => {
-    S.inject({ kind: 'delay', delayMs: 300, count: 1 });
+    S.inject({ kind: 'delay', delayMs: 5_000, count: 1 });
     const ac = new AbortController();
-    setTimeout(() => ac.abort(new Error('client went away')), 30);
+    // Abort once the stand-in holds the request (it logs on arrival), not after a guessed delay.
+    const arrived = setInterval(() => {
+      if (S.log.length > 0) {
+        clearInterval(arrived);
+        ac.abort(new Error('client went away'));
+      }
+    }, 2);
     await assert.rejects(get(client(), '/v1/customers?limit=1', { signal: ac.signal }), /client went away/);
+    clearInterval(arrived);
     assert.equal(attemptsInLog(), 1);
   });
 

@@ -5,7 +5,7 @@ import { webhookOutbox } from '../store/schema.js';
 import { openStore, type Store, type StoreOptions } from '../store/db.js';
 import { loadOrCreateMasterKey } from '../vault/master-key.js';
 import { Vault } from '../vault/vault.js';
-import { UpstreamClient } from '../upstream/index.js';
+import { LeasedThrottle, UpstreamClient } from '../upstream/index.js';
 import { AccountService } from './accounts/accounts.js';
 import { ActionService } from './actions/index.js';
 import { AdminAuthService } from './admin/admin-auth.js';
@@ -14,9 +14,11 @@ import { AuditService } from './logs/audit.js';
 import { LiveTester } from './accounts/live-tester.js';
 import { RequestLogService } from './logs/request-log.js';
 import { SessionService } from './accounts/sessions.js';
+import { CacheRevalidation } from './cache-revalidation.js';
 import { AccountCaller } from './calls/caller.js';
 import { CallProfiles } from './calls/profiles.js';
 import { ProxyService } from './calls/proxy.js';
+import { storeTokenSource } from './calls/shared-throttle.js';
 import { WebhookWorker } from './webhooks/webhook-worker.js';
 import { WebhookService } from './webhooks/webhooks.js';
 
@@ -60,14 +62,22 @@ export interface ServiceOptions {
 
 export async function createServices(config: Config, opts: ServiceOptions): Promise<Services> {
   const masterKey = loadOrCreateMasterKey(config.masterKey, config.dataDir, opts.warn).key;
-  const storeOptions: StoreOptions = { databaseUrl: config.databaseUrl, pgliteDir: config.dataDir };
+  const storeOptions: StoreOptions = { databaseUrl: config.databaseUrl, pgliteDir: config.dataDir, warn: opts.warn };
   const store = await (opts.openStore ? opts.openStore() : openStore(storeOptions));
   try {
-    const vault = await Vault.open(store.db, masterKey);
-    const apiKeys = new ApiKeyService(store.db);
-    const { project, createdKey } = await apiKeys.ensureDefaultProject(config.apiKey);
-    const webhooks = new WebhookService(store.db, vault);
-    const createdWebhookSecret = await webhooks.configureEnvEndpoint(project.id, config.webhookUrl, config.webhookSecret);
+    const apiKeys = new ApiKeyService(store.db, store.changes);
+    const adminAuth = new AdminAuthService(store.db);
+    // The first rows (data key, default project and key, env webhook endpoint, admin password), one
+    // node at a time: nodes started together on an empty database would otherwise race to create them.
+    const boot = await store.exclusive(async () => {
+      const vault = await Vault.open(store.db, masterKey);
+      const { project, createdKey } = await apiKeys.ensureDefaultProject(config.apiKey);
+      const webhooks = new WebhookService(store.db, vault);
+      const createdWebhookSecret = await webhooks.configureEnvEndpoint(project.id, config.webhookUrl, config.webhookSecret);
+      const createdAdminPassword = await adminAuth.ensurePassword(config.adminPassword);
+      return { vault, project, createdKey, webhooks, createdWebhookSecret, createdAdminPassword };
+    });
+    const { vault, project, createdKey, webhooks, createdWebhookSecret, createdAdminPassword } = boot;
     // The embedded store has one process: leases of deliveries cut off by a crash can be released now.
     if (store.kind === 'pglite') await store.db.update(webhookOutbox).set({ lockedUntil: null }).where(eq(webhookOutbox.status, 'pending'));
     const requestLog = new RequestLogService(store.db, config.requestLogBodies, opts.warn);
@@ -75,7 +85,11 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     const upstream = new UpstreamClient({
       timeoutMs: config.upstreamTimeoutMs,
       connections: 64,
-      throttle: { maxQueue: config.throttleMaxQueue, maxWaitMs: config.throttleMaxWaitMs },
+      // On PostgreSQL several nodes may call for one account: they share its rate through the store.
+      throttle:
+        store.kind === 'postgres'
+          ? new LeasedThrottle(storeTokenSource(store.db), { maxQueue: config.throttleMaxQueue, maxWaitMs: config.throttleMaxWaitMs })
+          : { maxQueue: config.throttleMaxQueue, maxWaitMs: config.throttleMaxWaitMs },
     });
     const profiles = new CallProfiles(config);
     const tester = new LiveTester(upstream, profiles, config.upstreamTimeoutMs);
@@ -87,11 +101,12 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       opts.warn,
     );
     webhooks.onEnqueued = () => webhookWorker.kick();
-    const calls = new AccountCaller(store.db, vault, webhooks, upstream, profiles, requestLog, { warn: opts.warn });
+    const calls = new AccountCaller(store.db, vault, webhooks, upstream, profiles, requestLog, { warn: opts.warn, changes: store.changes });
+    // Several nodes may share a PostgreSQL store: check the caches against it, in case a change notification was lost.
+    const revalidation = new CacheRevalidation([calls.accounts, apiKeys], config.clusterCheckMs, opts.warn);
+    if (store.kind === 'postgres') revalidation.start();
     accounts.onAccountChanged = calls.onAccountChanged;
     const actions = new ActionService(calls, () => config.publicUrl);
-    const adminAuth = new AdminAuthService(store.db);
-    const createdAdminPassword = await adminAuth.ensurePassword(config.adminPassword);
     return {
       config,
       store,
@@ -113,6 +128,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       adminAuth,
       createdAdminPassword,
       async close() {
+        await revalidation.stop();
         await calls.close();
         await requestLog.close();
         await webhookWorker.stop();

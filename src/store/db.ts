@@ -10,6 +10,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { migrationsDir } from '../paths.js';
+import { type ChangeFeed, localChangeFeed, postgresChangeFeed } from './change-feed.js';
 import { PgliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
 
@@ -19,6 +20,10 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Store {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** Changes every node's caches must hear about (LISTEN/NOTIFY on PostgreSQL, local on PGlite). */
+  changes: ChangeFeed;
+  /** Runs `fn` while no other node runs an exclusive section (start-up bootstrap: default project, first key). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -26,15 +31,52 @@ export interface StoreOptions {
   databaseUrl: string | null;
   /** PGlite data directory; `null` keeps PGlite in memory (tests). */
   pgliteDir: string | null;
+  /** Where the change feed reports a lost or failing connection (never a secret). */
+  warn?: (msg: string) => void;
+}
+
+/** Fixed numbers: every node of a cluster takes the same advisory locks. */
+const MIGRATION_LOCK = 0x4c48_4d31; // "LHM1"
+const BOOTSTRAP_LOCK = 0x4c48_4231; // "LHB1"
+
+/**
+ * Runs `fn` holding a PostgreSQL session advisory lock (on a connection of its own): nodes started at
+ * once on an empty database take turns to migrate and to create the first rows, instead of racing to
+ * create the same tables and keys; the ones after the first find nothing left to do.
+ */
+async function withAdvisoryLock<T>(pool: pg.Pool, key: number, fn: () => Promise<T>): Promise<T> {
+  const lock = await pool.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [key]);
+    return await fn();
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
+    lock.release();
+  }
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     pool.on('error', () => {}); // idle-client errors surface on the next query instead
-    const db = drizzlePg(pool, { schema });
-    await migratePg(db, { migrationsFolder: migrationsDir });
-    return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    try {
+      await withAdvisoryLock(pool, MIGRATION_LOCK, () => migratePg(db as never, { migrationsFolder: migrationsDir }));
+    } catch (e) {
+      await pool.end();
+      throw e;
+    }
+    const changes = postgresChangeFeed(pool, { connectionString: opts.databaseUrl }, opts.warn ?? (() => {}));
+    return {
+      db,
+      kind: 'postgres',
+      changes,
+      exclusive: (fn) => withAdvisoryLock(pool, BOOTSTRAP_LOCK, fn),
+      close: async () => {
+        await changes.close();
+        await pool.end();
+      },
+    };
   }
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
   const dataDir = opts.pgliteDir ? join(opts.pgliteDir, 'pgdata') : null;
@@ -48,5 +90,6 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
 export async function storeFromPglite(client: PGlite | PgliteThread): Promise<Store> {
   const db = drizzlePglite(client as PGlite, { schema });
   await migratePglite(db, { migrationsFolder: migrationsDir });
-  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
+  // One process per data directory: nothing to exclude.
+  return { db: db as unknown as Db, kind: 'pglite', changes: localChangeFeed(), exclusive: (fn) => fn(), close: () => client.close() };
 }

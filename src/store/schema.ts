@@ -1,7 +1,21 @@
 // The one Postgres schema, served by PGlite (embedded) and PostgreSQL alike.
 // Migrations in /migrations are generated from this file by `npm run db:generate`.
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -171,6 +185,28 @@ export const adminCredentials = pgTable('admin_credentials', {
   passwordHash: text('password_hash').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * Dashboard sign-in attempts per client address, in the store so the limit holds across nodes: an
+ * attempt is counted (atomically) before the password is checked, so concurrent guesses cannot
+ * outrun it. A fixed window: `attempts` since `window_started_at`.
+ */
+export const signInAttempts = pgTable('sign_in_attempts', {
+  client: text('client').primaryKey(),
+  attempts: integer('attempts').notNull(),
+  windowStartedAt: ts('window_started_at').notNull(),
+});
+
+/**
+ * The per-account throttle shared by every node on PostgreSQL: a token bucket per key, refilled at
+ * its rate when read; nodes lease a few tokens at a time (function linkhub_throttle_take, migration
+ * 0005), so the cluster never exceeds the rate whatever node the calls reach.
+ */
+export const throttleBuckets = pgTable('throttle_buckets', {
+  key: text('key').primaryKey(),
+  tokens: doublePrecision('tokens').notNull(),
+  updatedAt: ts('updated_at').notNull(),
 });
 
 /** Dashboard sign-in sessions: only a SHA-256 of the cookie value is kept. */

@@ -26,6 +26,7 @@ import { collect } from './collect.js';
 import { UpstreamRequestError, UpstreamUnavailableError, unavailableCode } from './errors.js';
 import { DROPPED_REQUEST_HEADERS } from './headers.js';
 import { backoffDelay, errorCode, retryPolicy, shouldRetryError, shouldRetryResponse, type RetryPolicy } from './retry.js';
+import type { ThrottleLike } from './leased-throttle.js';
 import { Throttle, ThrottleError, type ThrottleOptions } from './throttle.js';
 
 export type UpstreamMethod = 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
@@ -107,8 +108,11 @@ export interface UpstreamClientOptions {
   /** Largest response body accepted, bytes (default 32 MiB). */
   maxResponseBytes?: number;
   retry?: Partial<RetryPolicy>;
-  /** Per-account throttle (false = off); each request names its rate. */
-  throttle?: false | Omit<ThrottleOptions, 'rate'>;
+  /**
+   * Per-account throttle (false = off): options of this node's own Throttle, or a throttle shared by
+   * several nodes (LeasedThrottle). Each request names its rate.
+   */
+  throttle?: false | Omit<ThrottleOptions, 'rate'> | ThrottleLike;
   /** Sent when the caller sends no user-agent (null = none). */
   userAgent?: string | null;
   /** Prefix of generated idempotency keys (default 'linkhub-'). */
@@ -147,7 +151,7 @@ export class UpstreamClient {
   private readonly targets = new Map<string, Target>();
   private readonly pools = new Map<string, Pool>();
   private readonly policy: RetryPolicy;
-  private readonly throttle: Throttle | null;
+  private readonly throttle: ThrottleLike | null;
   private readonly timeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly connections: number;
@@ -166,7 +170,7 @@ export class UpstreamClient {
     this.maxResponseBytes = opts.maxResponseBytes ?? 32 * 1024 * 1024;
     this.policy = retryPolicy(opts.retry);
     const t = opts.throttle;
-    this.throttle = t === false ? null : new Throttle(t);
+    this.throttle = t === false ? null : t !== undefined && 'acquire' in t ? t : new Throttle(t);
     this.userAgent = opts.userAgent === undefined ? 'Linkhub/0.1' : opts.userAgent;
     this.idemPrefix = opts.idempotencyKeyPrefix ?? 'linkhub-';
     this.random = opts.random ?? Math.random;

@@ -4,6 +4,8 @@ export { appendQuery } from './query.js';
 export { resolveUpstreamUrl, resolveUpstreamPath, UpstreamUrlError } from './url-guard.js';
 export type { ResolveOptions, UpstreamUrlErrorReason } from './url-guard.js';
 export { Throttle, ThrottleError } from './throttle.js';
+export { LeasedThrottle } from './leased-throttle.js';
+export type { LeasedThrottleOptions, ThrottleLike, TokenSource } from './leased-throttle.js';
 export type { ThrottleOptions, ThrottleErrorReason } from './throttle.js';
 export {
   DEFAULT_RETRY_POLICY,

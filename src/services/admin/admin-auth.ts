@@ -1,10 +1,12 @@
 // The dashboard's sign-in: one admin password (from LINKHUB_ADMIN_PASSWORD, or generated once and
 // printed), stored only as an scrypt hash; sessions are random cookie values stored as SHA-256
-// digests with an expiry; failed sign-ins are rate-limited per client address.
+// digests with an expiry; sign-in attempts are limited per client address across every node (the
+// count lives in the store and is taken before the password is checked, so concurrent guesses on
+// one or several nodes cannot outrun it).
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { eq, lt } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';
-import { adminCredentials, adminSessions } from '../../store/schema.js';
+import { adminCredentials, adminSessions, signInAttempts } from '../../store/schema.js';
 import { fail } from '../../errors/fail.js';
 import { randomBase62, sha256 } from '../ids.js';
 
@@ -49,8 +51,6 @@ export class AdminAuthService {
   readonly sessionTtlMs: number;
   private readonly maxFailures: number;
   private readonly failureWindowMs: number;
-  /** Failed sign-in times per client address (in memory: per process). */
-  private readonly failures = new Map<string, number[]>();
 
   constructor(
     private readonly db: Db,
@@ -91,39 +91,46 @@ export class AdminAuthService {
     });
   }
 
-  private recentFailures(client: string, now: number): number[] {
-    const list = (this.failures.get(client) ?? []).filter((t) => t > now - this.failureWindowMs);
-    if (list.length) this.failures.set(client, list);
-    else this.failures.delete(client);
-    return list;
+  /**
+   * Counts one attempt of `client` in its window (a new window once the last one is over), atomically:
+   * the attempt number and when the window ends.
+   */
+  private async countAttempt(client: string): Promise<{ attempt: number; windowEnds: number }> {
+    const window = sql`${this.failureWindowMs} * interval '1 millisecond'`;
+    const over = sql`${signInAttempts.windowStartedAt} <= now() - ${window}`;
+    const [row] = await this.db
+      .insert(signInAttempts)
+      .values({ client, attempts: 1, windowStartedAt: sql`now()` })
+      .onConflictDoUpdate({
+        target: signInAttempts.client,
+        set: {
+          attempts: sql`CASE WHEN ${over} THEN 1 ELSE ${signInAttempts.attempts} + 1 END`,
+          windowStartedAt: sql`CASE WHEN ${over} THEN now() ELSE ${signInAttempts.windowStartedAt} END`,
+        },
+      })
+      .returning({ attempts: signInAttempts.attempts, windowStartedAt: signInAttempts.windowStartedAt });
+    return { attempt: row.attempts, windowEnds: row.windowStartedAt.getTime() + this.failureWindowMs };
   }
 
   /** Checks the password; on success a new session and the cookie value (returned only here). */
   async signIn(password: string, client: string): Promise<{ token: string; session: AdminSession }> {
+    const { attempt, windowEnds } = await this.countAttempt(client);
     const now = Date.now();
-    const recent = this.recentFailures(client, now);
-    if (recent.length >= this.maxFailures) {
-      const retryAfter = Math.max(1, Math.ceil((recent[0] + this.failureWindowMs - now) / 1000));
+    if (attempt > this.maxFailures) {
+      const retryAfter = Math.max(1, Math.ceil((windowEnds - now) / 1000));
+      // Old windows of other addresses are dropped now and then (here: only when someone is refused).
+      await this.db.delete(signInAttempts).where(lt(signInAttempts.windowStartedAt, new Date(now - this.failureWindowMs)));
       throw fail('too_many_sign_in_attempts', { wait: formatWait(retryAfter) }, { retry_after: retryAfter });
     }
     const [row] = await this.db.select().from(adminCredentials).where(eq(adminCredentials.id, 1)).limit(1);
     const ok = row ? await verifyPassword(password, row.passwordHash) : false;
-    if (!ok) {
-      recent.push(now);
-      this.failures.set(client, recent);
-      if (this.failures.size > 10_000) this.pruneFailures(now);
-      throw fail('wrong_password');
-    }
-    this.failures.delete(client);
+    if (!ok) throw fail('wrong_password');
+    await this.db.delete(signInAttempts).where(eq(signInAttempts.client, client));
     const token = randomBytes(32).toString('base64url');
     const session: AdminSession = { idHash: sha256(token), expiresAt: new Date(now + this.sessionTtlMs) };
     await this.db.delete(adminSessions).where(lt(adminSessions.expiresAt, new Date(now)));
     await this.db.insert(adminSessions).values({ idHash: session.idHash, expiresAt: session.expiresAt });
     return { token, session };
-  }
-
-  private pruneFailures(now: number): void {
-    for (const client of [...this.failures.keys()]) this.recentFailures(client, now);
   }
 
   /** The live session for a cookie value, or null. */

@@ -1,6 +1,9 @@
 // Projects and their platform API keys. Keys are stored as SHA-256 digests and compared in
-// constant time; a short in-memory cache keeps the hot path free of database reads.
-import { and, eq, isNull } from 'drizzle-orm';
+// constant time; a short in-memory cache keeps the hot path free of database reads. A revocation
+// reaches the caches of every node through the store's change feed, and revalidate() checks the
+// cached keys against the store (the fallback when a notification was lost).
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { ChangeFeed } from '../../store/change-feed.js';
 import type { Db } from '../../store/db.js';
 import { apiKeys, projects } from '../../store/schema.js';
 import { newId, randomBase62, sameDigest, sha256 } from '../ids.js';
@@ -18,6 +21,8 @@ export interface ApiKeyPrincipal {
 }
 
 const CACHE_MS = 5_000;
+/** The change-feed topic of API keys (by key id). */
+const API_KEY_TOPIC = 'api_key';
 
 type Cached = { principal: ApiKeyPrincipal | null; until: number };
 
@@ -28,7 +33,37 @@ export class ApiKeyService {
   private byHeader = new Map<string, Cached>();
   private lastUsedWrites = new Map<string, number>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly changes: ChangeFeed,
+  ) {
+    changes.subscribe(API_KEY_TOPIC, (keyId) => this.forget(new Set([keyId])));
+    changes.onResync(() => {
+      this.cache.clear();
+      this.byHeader.clear();
+    });
+  }
+
+  /** Drops the cached entries of these key ids (their answers must be read from the store again). */
+  private forget(keyIds: ReadonlySet<string>): void {
+    for (const map of [this.cache, this.byHeader]) {
+      for (const [k, v] of map) if (v.principal && keyIds.has(v.principal.keyId)) map.delete(k);
+    }
+  }
+
+  /** Drops the cached keys revoked (or deleted) since they were read. */
+  async revalidate(): Promise<void> {
+    const ids = new Set<string>();
+    for (const v of this.cache.values()) if (v.principal) ids.add(v.principal.keyId);
+    for (const v of this.byHeader.values()) if (v.principal) ids.add(v.principal.keyId);
+    if (ids.size === 0) return;
+    const live = await this.db
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(and(inArray(apiKeys.id, [...ids]), isNull(apiKeys.revokedAt)));
+    for (const r of live) ids.delete(r.id);
+    if (ids.size) this.forget(ids);
+  }
 
   /** On an empty store: the default project and its first key (the given one, or a new one returned once). */
   async ensureDefaultProject(givenKey: string | null): Promise<{ project: Project; createdKey: string | null }> {
@@ -74,8 +109,7 @@ export class ApiKeyService {
       .where(and(eq(apiKeys.id, id), eq(apiKeys.projectId, projectId), isNull(apiKeys.revokedAt)))
       .returning({ id: apiKeys.id });
     if (!rows[0]) throw fail('api_key_not_found');
-    this.cache.clear();
-    this.byHeader.clear();
+    this.changes.publish(API_KEY_TOPIC, id);
   }
 
   /** The principal (or null: invalid) cached for this Authorization header; undefined when not cached. */

@@ -1,8 +1,10 @@
 // Linked accounts as the call path needs them: the row, the decrypted key as a ready credential,
 // and the connector's call profile, cached in memory for ACCOUNT_TTL_MS (bounded, oldest evicted
-// first). onAccountChanged(id) drops an entry at once; AccountService calls it after every key
-// change, test, edit and deletion, and a generation counter keeps a load that raced with a change
-// out of the cache.
+// first). onAccountChanged(id) drops an entry at once on every node: AccountService calls it after
+// every key change, test, edit and deletion, it publishes the change on the store's change feed,
+// and a generation counter keeps a load that raced with a change out of the cache. revalidate()
+// checks what is cached against the store (the fallback when a notification was lost).
+import { inArray } from 'drizzle-orm';
 //
 // 412 policy: `active` and `error` accounts are callable. `error` stays callable on purpose: a
 // restricted key lacking one permission still serves every other endpoint, and a key the provider
@@ -13,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { getConnector } from '../../connectors/registry.js';
 import { fail } from '../../errors/fail.js';
+import type { ChangeFeed } from '../../store/change-feed.js';
 import type { Db } from '../../store/db.js';
 import { accounts } from '../../store/schema.js';
 import type { UpstreamCredential } from '../../upstream/index.js';
@@ -21,6 +24,8 @@ import type { AccountRow } from '../accounts/account-view.js';
 import type { CallProfile, CallProfiles } from './profiles.js';
 
 export const ACCOUNT_TTL_MS = 60_000;
+/** The change-feed topic of linked accounts. */
+const ACCOUNT_TOPIC = 'account';
 export const ACCOUNT_CACHE_MAX = 5_000;
 /** Statuses whose accounts may be called (see the 412 policy above). */
 export const CALLABLE_STATUSES: ReadonlySet<string> = new Set(['active', 'error']);
@@ -48,16 +53,39 @@ export class AccountCache {
     private readonly db: Db,
     private readonly vault: Vault,
     private readonly profiles: CallProfiles,
+    private readonly changes: ChangeFeed,
     private readonly ttlMs = ACCOUNT_TTL_MS,
     private readonly maxAccounts = ACCOUNT_CACHE_MAX,
-  ) {}
+  ) {
+    changes.subscribe(ACCOUNT_TOPIC, this.forget);
+    changes.onResync(() => {
+      for (const id of [...this.cache.keys()]) this.forget(id);
+    });
+  }
 
-  /** Forget the cached key and row of an account (key replaced, tested, edited or deleted). */
+  /** An account's key, status, details or existence changed here: forget it on every node. */
   readonly onAccountChanged = (accountId: string): void => {
+    this.changes.publish(ACCOUNT_TOPIC, accountId);
+  };
+
+  /** Forget the cached key and row of an account on this node. */
+  private readonly forget = (accountId: string): void => {
     this.cache.delete(accountId);
     this.generation.set(accountId, (this.generation.get(accountId) ?? 0) + 1);
     if (this.generation.size > this.maxAccounts * 2) this.generation.clear();
   };
+
+  /** Drops the cached accounts whose row changed or went since they were loaded. */
+  async revalidate(): Promise<void> {
+    if (this.cache.size === 0) return;
+    const ids = [...this.cache.keys()];
+    const rows = await this.db.select({ id: accounts.id, updatedAt: accounts.updatedAt }).from(accounts).where(inArray(accounts.id, ids));
+    const current = new Map(rows.map((r) => [r.id, r.updatedAt.getTime()]));
+    for (const id of ids) {
+      const entry = this.cache.get(id);
+      if (entry !== undefined && current.get(id) !== entry.row.updatedAt.getTime()) this.forget(id);
+    }
+  }
 
   /** The cached account when it is fresh, the project's and callable (no promise on the hot path); else null: use resolve(). */
   cached(projectId: string, accountId: string): CachedAccount | null {

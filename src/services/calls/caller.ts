@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import type { ProviderError } from '../../connectors/types.js';
 import { renderMessage } from '../../errors/catalogue.js';
 import { fail } from '../../errors/fail.js';
+import type { ChangeFeed } from '../../store/change-feed.js';
 import type { Db } from '../../store/db.js';
 import {
   ThrottleError,
@@ -79,6 +80,8 @@ export interface SendResult {
 export interface AccountCallerOptions {
   /** Optional caller-facing failure logging (never receives secrets). */
   warn: (msg: string) => void;
+  /** Where account changes are published to every node's cache. */
+  changes: ChangeFeed;
   ttlMs?: number;
   maxAccounts?: number;
 }
@@ -99,7 +102,7 @@ export class AccountCaller {
     private readonly log: RequestLogService,
     opts: AccountCallerOptions,
   ) {
-    this.accounts = new AccountCache(db, vault, profiles, opts.ttlMs, opts.maxAccounts);
+    this.accounts = new AccountCache(db, vault, profiles, opts.changes, opts.ttlMs, opts.maxAccounts);
     this.permissions = new KeyKnowledgeBase(db, this.accounts, opts.warn);
     this.verdicts = new KeyVerdicts(db, webhooks, this.accounts.onAccountChanged, opts.warn);
   }
