@@ -53,6 +53,29 @@ async function deletion(c: Cluster, behind: boolean): Promise<number> {
   return until(async () => (await proxy(c, b.url, account)).status === 404);
 }
 
+/** Rotate the key through node A, then how long node B still sends the old one. */
+async function rotation(c: Cluster): Promise<number> {
+  const [a, b] = c.nodes;
+  const account = (await linkAccount(a.url, c.apiKey, c.stripe.keys.secretTest)).id;
+  await proxy(c, b.url, account);
+  const fresh = c.stripe.world.addKey({ kind: 'sk', mode: 'test', account: c.stripe.accounts.main.id });
+  await callApi(a.url, 'PATCH', `/accounts/${account}`, { key: c.apiKey, body: { credentials: { api_key: fresh } } });
+  return until(async () => {
+    c.stripe.clearLog();
+    await proxy(c, b.url, account);
+    return c.stripe.log.at(-1)?.keyLast4 === fresh.slice(-4);
+  });
+}
+
+/** Revoke an API key through node A, then how long node B still accepts it. */
+async function revocation(c: Cluster): Promise<number> {
+  const [a, b] = c.nodes;
+  const created = await callApi(a.url, 'POST', '/api_keys', { key: c.apiKey, body: { name: 'bench' } });
+  await callApi(b.url, 'GET', '/accounts?page_size=1', { key: created.body.key });
+  await callApi(a.url, 'DELETE', `/api_keys/${created.body.id}`, { key: c.apiKey });
+  return until(async () => (await callApi(b.url, 'GET', '/accounts?page_size=1', { key: created.body.key })).status === 401);
+}
+
 async function main(): Promise<void> {
   console.log(`Linkhub cluster on PostgreSQL, ${TRIALS} trials each\n`);
   let up = 0;
@@ -68,12 +91,20 @@ async function main(): Promise<void> {
 
   const c = await startCluster({ nodes: 3, env: { LINKHUB_THROTTLE_TEST_RPS: String(RATE) } });
   try {
-    const notified: number[] = [];
+    const deleted: number[] = [];
+    const rotated: number[] = [];
+    const revoked: number[] = [];
     const behind: number[] = [];
-    for (let i = 0; i < TRIALS; i++) notified.push(await deletion(c, false));
+    for (let i = 0; i < TRIALS; i++) {
+      deleted.push(await deletion(c, false));
+      rotated.push(await rotation(c));
+      revoked.push(await revocation(c));
+    }
     for (let i = 0; i < Math.min(TRIALS, 20); i++) behind.push(await deletion(c, true));
-    console.log('  a change through node A, until node B stops using the account:');
-    summary('deleted (LISTEN/NOTIFY)', notified);
+    console.log('  a change through node A, until node B acts on it (polling B as fast as it answers):');
+    summary('account deleted: B stops sending its key', deleted);
+    summary('key rotated: B sends the new key', rotated);
+    summary('API key revoked: B refuses it', revoked);
     summary('changed behind the nodes (fallback check every 500 ms)', behind);
 
     const account = (await linkAccount(c.nodes[0].url, c.apiKey, c.stripe.keys.secretTest)).id;
