@@ -87,7 +87,10 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       opts.warn,
     );
     webhooks.onEnqueued = () => webhookWorker.kick();
-    const calls = new AccountCaller(store.db, vault, webhooks, upstream, profiles, requestLog, { warn: opts.warn });
+    const calls = new AccountCaller(store.db, vault, webhooks, upstream, profiles, requestLog, {
+      warn: opts.warn,
+      testKey: (connector, key) => tester.test(connector, key),
+    });
     accounts.onAccountChanged = calls.onAccountChanged;
     const actions = new ActionService(calls, () => config.publicUrl);
     const adminAuth = new AdminAuthService(store.db);
