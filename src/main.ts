@@ -19,7 +19,14 @@ async function main(): Promise<void> {
     import('./services/index.js'),
   ]);
   const warn = (msg: string) => process.stderr.write(`linkhub: warning: ${msg}\n`);
-  const services = await createServices(config, { warn });
+  const services = await createServices(config, {
+    warn,
+    // Another process took the data directory over: writing on would lose its writes or ours.
+    onDataDirLost: (msg) => {
+      process.stderr.write(`linkhub: ${msg}\n`);
+      process.exit(1);
+    },
+  });
   const app = await buildApp(services, loggerOptions(config.logLevel));
   if (services.createdApiKey) {
     process.stdout.write(`\nLinkhub created the default project's API key. It is shown only this once; store it now:\n\n    ${services.createdApiKey}\n\n`);
