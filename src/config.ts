@@ -34,6 +34,12 @@ export interface Config {
    * response bodies only of failed calls), `all` (every response body too) or `none`.
    */
   requestLogBodies: 'all' | 'errors' | 'none';
+  /** PostgreSQL: connections in the pool (LINKHUB_DB_POOL_MAX). */
+  dbPoolMax: number;
+  /** PostgreSQL: longest wait for a connection, new or from the pool, ms (LINKHUB_DB_CONNECT_TIMEOUT_MS). */
+  dbConnectTimeoutMs: number;
+  /** PostgreSQL: longest statement, ms (LINKHUB_DB_STATEMENT_TIMEOUT_MS); also the client's wait for an answer. */
+  dbStatementTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -149,5 +155,8 @@ export function loadConfig(env: Env = process.env): Config {
     throttleMaxQueue: int(env, 'LINKHUB_THROTTLE_MAX_QUEUE', 200, 0, 100_000),
     throttleMaxWaitMs: int(env, 'LINKHUB_THROTTLE_MAX_WAIT_MS', 10_000, 0, 600_000),
     requestLogBodies: requestLogBodies(env),
+    dbPoolMax: int(env, 'LINKHUB_DB_POOL_MAX', 10, 1, 1000),
+    dbConnectTimeoutMs: int(env, 'LINKHUB_DB_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+    dbStatementTimeoutMs: int(env, 'LINKHUB_DB_STATEMENT_TIMEOUT_MS', 5000, 100, 3_600_000),
   };
 }

@@ -5,13 +5,21 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { ErrorName } from '../errors/catalogue.js';
 import { fail, LinkhubError } from '../errors/fail.js';
+import { isStoreUnavailable } from '../store/failures.js';
 
 export function errorBody(err: LinkhubError) {
   return { statusCode: err.statusCode, message: err.message, timestamp: new Date().toISOString(), code: err.code, ...err.extra };
 }
 
+/** Seconds a client should wait on Linkhub's own retryable 503s that carry no retry_after_ms. */
+const RETRY_AFTER_S: Partial<Record<ErrorName, number>> = { store_unavailable: 2, shutting_down: 2 };
+
 export function sendError(reply: FastifyReply, err: LinkhubError) {
+  const ms = err.extra.retry_after_ms;
+  const retryAfter = typeof ms === 'number' ? Math.max(1, Math.ceil(ms / 1000)) : RETRY_AFTER_S[err.entry];
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
   return reply.code(err.statusCode).type('application/json').send(errorBody(err));
 }
 
@@ -42,6 +50,7 @@ function validationFailure(fe: FastifyError): LinkhubError {
 /** The catalogue error for anything a handler or hook threw; null for an unexpected failure. */
 function toLinkhubError(err: Error): LinkhubError | null {
   if (err instanceof LinkhubError) return err;
+  if (isStoreUnavailable(err)) return fail('store_unavailable');
   const fe = err as FastifyError;
   if (fe.validation) return validationFailure(fe);
   const parsing = fe.code ? PARSING[fe.code as keyof typeof PARSING] : undefined;
@@ -71,6 +80,13 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
   socket.destroy(err);
 }
 
+function rootCause(err: Error): string {
+  let e: Error = err;
+  while (e.cause instanceof Error) e = e.cause;
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code} ${e.message}` : e.message;
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, request, reply) => {
     const known = toLinkhubError(err);
@@ -78,7 +94,12 @@ export function installErrorHandling(app: FastifyInstance): void {
       request.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
       return sendError(reply, fail('internal_error'));
     }
-    if (known.statusCode >= 500) request.log.error({ statusCode: known.statusCode, code: known.code }, known.message);
+    if (known.statusCode >= 500) {
+      // The driver's own words (the deepest cause: a refused connection, a timeout) go to the server
+      // log, not the answer; never drizzle's wrapper, whose message lists the query's parameters.
+      const cause = known.entry === 'store_unavailable' && !(err instanceof LinkhubError) ? rootCause(err) : undefined;
+      request.log.error({ statusCode: known.statusCode, code: known.code, cause }, known.message);
+    }
     return sendError(reply, known);
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, fail('route_not_found', { method: request.method, path: request.url.split('?')[0] })));

@@ -74,7 +74,11 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
   let masterKey: Buffer;
   try {
     masterKey = loadOrCreateMasterKey(config.masterKey, config.dataDir, opts.warn).key;
-    const storeOptions: StoreOptions = { databaseUrl: config.databaseUrl, pgliteDir: config.dataDir };
+    const storeOptions: StoreOptions = {
+      databaseUrl: config.databaseUrl,
+      pgliteDir: config.dataDir,
+      pool: { max: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs },
+    };
     store = await (opts.openStore ? opts.openStore() : openStore(storeOptions));
   } catch (e) {
     await dirLock?.release();

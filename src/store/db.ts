@@ -8,8 +8,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import pg from 'pg';
 import { migrationsDir } from '../paths.js';
+import { createPool, POOL_DEFAULTS, type PoolOptions } from './pg-pool.js';
 import { PgliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
 
@@ -26,14 +26,23 @@ export interface StoreOptions {
   databaseUrl: string | null;
   /** PGlite data directory; `null` keeps PGlite in memory (tests). */
   pgliteDir: string | null;
+  /** PostgreSQL: pool size and timeouts (pg-pool.ts); defaults when left out. */
+  pool?: PoolOptions;
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
-    pool.on('error', () => {}); // idle-client errors surface on the next query instead
+    const poolOptions = opts.pool ?? POOL_DEFAULTS;
+    // Migrations run on their own connection without the statement timeout: one may rightly take
+    // long (an index on a large table, waiting for another node's migration to finish).
+    const migrator = createPool(opts.databaseUrl, { ...poolOptions, max: 1, statementTimeoutMs: 0 });
+    try {
+      await migratePg(drizzlePg(migrator, { schema }), { migrationsFolder: migrationsDir });
+    } finally {
+      await migrator.end();
+    }
+    const pool = createPool(opts.databaseUrl, poolOptions);
     const db = drizzlePg(pool, { schema });
-    await migratePg(db, { migrationsFolder: migrationsDir });
     return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
   }
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
