@@ -116,6 +116,6 @@ describe('the data directory belongs to one process', () => {
     const r = await runLinkhubToExit({ ...store.env, LINKHUB_DATA_DIR: file }, 60_000);
     const line = refusal(r);
     assert.ok(line.includes(file), line);
-    assert.match(line, /ENOTDIR|EEXIST|not a directory/);
+    assert.match(line, /is not a directory/);
   });
 });

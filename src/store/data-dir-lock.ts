@@ -104,15 +104,17 @@ function readOwner(file: string): Owner | null {
 /** The one-line reason a data directory cannot be used: what, which path, the system's words. */
 export function dataDirProblem(dir: string, e: NodeJS.ErrnoException): DataDirError {
   const what: Record<string, string> = {
-    EROFS: 'is on a read-only file system',
-    EACCES: 'is not writable by this user',
-    EPERM: 'is not writable by this user',
-    ENOSPC: 'is on a full disk',
-    EDQUOT: 'is over its disk quota',
-    ENOTDIR: 'is not a directory',
+    EROFS: 'is on a read-only file system: mount it read-write',
+    EACCES: 'is not writable by this user: give it write permission',
+    EPERM: 'is not writable by this user: give it write permission',
+    ENOSPC: 'is on a full disk: free some space',
+    EDQUOT: 'is over its disk quota: free some space or raise the quota',
+    EFBIG: 'holds a file over the size this process may write (ulimit -f): raise the limit',
+    ENOTDIR: 'is not a directory: point LINKHUB_DATA_DIR at one',
+    EEXIST: 'is not a directory: point LINKHUB_DATA_DIR at one',
   };
   const reason = what[e.code ?? ''] ?? `cannot be used (${e.message})`;
-  return new DataDirError(`the data directory ${dir} ${reason}${e.code ? ` (${e.code})` : ''}: fix it or set LINKHUB_DATA_DIR to another directory`);
+  return new DataDirError(`the data directory ${dir} ${reason}${e.code ? ` (${e.code})` : ''}`);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

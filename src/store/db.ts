@@ -9,6 +9,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { migrationsDir } from '../paths.js';
+import { dataDirProblem } from './data-dir-lock.js';
 import { createPool, POOL_DEFAULTS, type PoolOptions } from './pg-pool.js';
 import { PgliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
@@ -45,9 +46,17 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     const db = drizzlePg(pool, { schema });
     return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
   }
-  if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
   const dataDir = opts.pgliteDir ? join(opts.pgliteDir, 'pgdata') : null;
-  return storeFromPglite(await PgliteThread.start({ dataDir, loadDataDir: null }));
+  try {
+    if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
+    return await storeFromPglite(await PgliteThread.start({ dataDir, loadDataDir: null }));
+  } catch (e) {
+    // What the operator can act on: which directory, and the system's reason (full, read-only, …).
+    if (opts.pgliteDir && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!)) {
+      throw dataDirProblem(opts.pgliteDir, e as NodeJS.ErrnoException);
+    }
+    throw new Error(`the embedded store in ${dataDir ?? 'memory'} could not be opened: ${(e as Error).message}`);
+  }
 }
 
 /**
