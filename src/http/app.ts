@@ -46,7 +46,7 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(httpHeadersTimeoutMs / 4))),
       requireHostHeader: false,
     },
-    // The 503 while closing is Linkhub's own (shutdown.ts), in the error shape.
+    // The 503 while closing is Linkhub's own (the onRequest hook below), in the error shape.
     return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Router-level failures (over-long path parameter, malformed URL encoding) in the error shape too.
