@@ -1,7 +1,7 @@
 // What a caller controls on a proxied call (the forwarded headers, Stripe-Account, the path) can
 // make the provider refuse, but never change the linked account's status: only the stored key
 // being refused on a request Linkhub builds alone (the connector's live test) puts it in `error`.
-// The forwarded headers are capped before anything is sent (issue 11 §4: 1,000 headers made the
+// The forwarded headers are capped before anything is sent (issue 11, the HTTP edge: 1,000 headers made the
 // stand-in, like any Node server, keep only the first 1,000 and drop Authorization; the 401 then
 // flipped a healthy account to `error`).
 import assert from 'node:assert/strict';

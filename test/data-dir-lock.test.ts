@@ -1,6 +1,6 @@
 // One Linkhub process per data directory (the embedded store): a second process on the same
 // directory refuses to start, naming the directory and the holder's PID, instead of starting and
-// silently losing acknowledged links (issue 11 §3); a lock left by kill -9 is taken over at once;
+// silently losing acknowledged links (issue 11, the embedded store); a lock left by kill -9 is taken over at once;
 // a holder in another PID namespace (another container on the same volume) is judged by its
 // heartbeat, never by a PID that means nothing here. Real processes on PGlite.
 import assert from 'node:assert/strict';

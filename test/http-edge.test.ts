@@ -1,4 +1,4 @@
-// The HTTP edge, over raw sockets (issue 11 §4): a client that trickles its headers or body is cut
+// The HTTP edge, over raw sockets (issue 11, the HTTP edge): a client that trickles its headers or body is cut
 // off with 408 in the error shape once the configured timeouts pass (a slow body held a connection
 // more than 95 s), and what Node answers by itself (no Host, an unknown Expect, CONNECT) is in the
 // error shape too.

@@ -1,4 +1,4 @@
-// Graceful shutdown of the real process (issue 11 §4: it took 72 s, the keep-alive timeout, and its
+// Graceful shutdown of the real process (issue 11, the HTTP edge: it took 72 s, the keep-alive timeout, and its
 // 503 was not in the error shape). On SIGTERM: no new connection is served, a request on an open
 // keep-alive connection gets 503 shutting_down in the error shape (or its connection is closed), the
 // proxied call in flight completes and is in the call log, and the process exits 0 within 10 s.

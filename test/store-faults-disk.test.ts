@@ -1,4 +1,4 @@
-// The embedded store's disk going wrong (issue 11 §3), on a small tmpfs the test mounts (as root,
+// The embedded store's disk going wrong (issue 11, the embedded store), on a small tmpfs the test mounts (as root,
 // as on the development machines and CI): a full disk at first start said "[object Object]", a
 // read-only store "PGlite failed to initialize"; now one line names the directory and the reason and
 // the exit code is non-zero. A disk that fills while Linkhub runs: writes answer 503

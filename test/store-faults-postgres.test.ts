@@ -1,4 +1,4 @@
-// PostgreSQL going away while Linkhub runs (issue 11 §3): down (connections reset) answered 500,
+// PostgreSQL going away while Linkhub runs (issue 11, the embedded store): down (connections reset) answered 500,
 // frozen (nothing answers) hung requests for 15 s and more. Now both answer 503 store_unavailable
 // in the error shape with Retry-After within a bound set by the configured timeouts, and Linkhub
 // recovers by itself once PostgreSQL answers again. The machine's real PostgreSQL, behind a TCP

@@ -109,7 +109,7 @@ export function installServerEdges(server: Server): void {
   });
 }
 
-/** HTTP/1.1 requires Host (RFC 9112 §3.2); Node's own refusal of it has no body. */
+/** HTTP/1.1 requires Host (RFC 9112, section 3.2); Node's own refusal of it has no body. */
 export function missingHost(request: FastifyRequest): LinkhubError | null {
   return request.raw.httpVersion === '1.1' && request.headers.host === undefined
     ? fail('bad_request', { message: 'Missing Host header: HTTP/1.1 requires one' })

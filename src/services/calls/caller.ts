@@ -9,7 +9,7 @@
 //                             key rejected (401)  → status error + status_reasons + `account.updated`,
 //                                                   once the connector's live test (a request Linkhub
 //                                                   builds alone) confirms it: a 401 caused by what the
-//                                                   caller sent (headers, Stripe-Account, path) is data
+//                                                   caller sent (headers, an account header, path) is data
 //                             missing permission  → the permission the provider names is recorded missing
 //                             2xx on an account in error for a rejected key → active again
 //
@@ -207,8 +207,8 @@ export class AccountCaller {
 
   /**
    * A 401 on a call is only a verdict on the stored key when the key alone is refused too: the
-   * caller's headers (1,000 of them made a Node server drop Authorization), a Stripe-Account the key
-   * cannot act on, or a path can each draw a 401 from a key that works. The connector's live test
+   * caller's headers (1,000 of them made a Node server drop Authorization), a header naming another
+   * account the key cannot act on, or a path can each draw a 401 from a key that works. The connector's live test
    * asks again with nothing of the caller's; only its invalid_key outcome confirms. Unreachable or
    * anything else: no verdict (the next 401 asks again).
    */
