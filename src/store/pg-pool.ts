@@ -31,7 +31,10 @@ function guard(client: pg.PoolClient): void {
   const c = client as unknown as Queryable;
   const query = c.query.bind(client);
   const check = (e: unknown) => {
-    if (isStoreUnavailable(e)) c.connection?.stream?.destroy();
+    // An SQLSTATE means the server answered (a statement timeout, a full disk): the connection is in
+    // step. (No SQLSTATE class starts with E, so Node's EPIPE is not taken for one.)
+    const sqlstate = /^[0-9A-DF-Z][0-9A-Z]{4}$/.test(String((e as { code?: unknown }).code));
+    if (!sqlstate && isStoreUnavailable(e)) c.connection?.stream?.destroy();
   };
   c.query = (...args: unknown[]) => {
     const last = args.length - 1;
