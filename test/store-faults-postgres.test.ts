@@ -94,10 +94,12 @@ async function recovers(): Promise<void> {
 }
 
 describe('PostgreSQL faults', () => {
-  test('down: reads, writes and /healthz answer 503 store_unavailable with Retry-After; back up, they work again', async () => {
+  test('down: reads, writes and /healthz answer 503 store_unavailable with Retry-After; back up, they work again', async (t) => {
     assert.equal((await timed('GET', '/accounts')).status, 200);
     proxy.set('down');
-    assertUnavailable(await timed('GET', '/accounts'), 'GET /accounts');
+    const down = await timed('GET', '/accounts');
+    assertUnavailable(down, 'GET /accounts');
+    t.diagnostic(`down: answered in ${down.ms} ms`);
     assertUnavailable(await timed('POST', '/connect_sessions', { origin_owner_id: 'o-1', origin_owner_name: 'Down Co' }), 'POST /connect_sessions');
     assertUnavailable(await timed('GET', '/healthz'), 'GET /healthz');
     proxy.set('open');
@@ -105,7 +107,7 @@ describe('PostgreSQL faults', () => {
     assert.equal((await timed('POST', '/connect_sessions', { origin_owner_id: 'o-1', origin_owner_name: 'Up Co' })).status, 201);
   });
 
-  test('frozen: requests answer 503 within the configured timeouts instead of hanging; thawed, they work again', async () => {
+  test('frozen: requests answer 503 within the configured timeouts instead of hanging; thawed, they work again', async (t) => {
     assert.equal((await timed('GET', '/accounts')).status, 200);
     proxy.set('frozen');
     // more requests than the pool has connections: none waits for a connection that never frees
@@ -121,6 +123,7 @@ describe('PostgreSQL faults', () => {
       if (r.status !== 200) assertUnavailable(r, `request ${i}`);
     });
     assert.ok(answers.filter((r) => r.status === 503).length >= 4, 'the store-bound requests were refused');
+    t.diagnostic(`frozen: answered in ${Math.max(...answers.map((r) => r.ms))} ms at most`);
     proxy.set('open');
     await recovers();
     assert.equal((await timed('POST', '/connect_sessions', { origin_owner_id: 'o-2', origin_owner_name: 'Thawed Co' })).status, 201);
