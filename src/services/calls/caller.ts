@@ -214,7 +214,9 @@ export class AccountCaller {
    */
   private confirmRejected(account: CachedAccount, code: 'invalid_key' | 'expired_key'): Promise<'invalid_key' | 'expired_key' | null> {
     const testKey = this.testKey;
-    if (!testKey) return Promise.resolve(code);
+    // No test when there is nothing to decide: no tester, or the account already in error for this reason.
+    const judged = account.row.status === 'error' && account.row.statusReasons.some((r) => r.code === code);
+    if (!testKey || judged) return Promise.resolve(code);
     let p = this.confirming.get(account.fingerprint);
     if (!p) {
       p = testKey(account.profile.connector, account.credential.secret)
