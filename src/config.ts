@@ -39,6 +39,20 @@ export interface Config {
    * change feed when a notification is lost: the worst case of a stale key or API key on another node).
    */
   clusterCheckMs: number;
+  /** PostgreSQL: connections in the pool (LINKHUB_DB_POOL_MAX). */
+  dbPoolMax: number;
+  /** PostgreSQL: longest wait for a connection, new or from the pool, ms (LINKHUB_DB_CONNECT_TIMEOUT_MS). */
+  dbConnectTimeoutMs: number;
+  /** PostgreSQL: longest statement, ms (LINKHUB_DB_STATEMENT_TIMEOUT_MS); also the client's wait for an answer. */
+  dbStatementTimeoutMs: number;
+  /** Longest wait for a request's headers, ms (LINKHUB_HTTP_HEADERS_TIMEOUT_MS); then 408. */
+  httpHeadersTimeoutMs: number;
+  /** Longest wait for a whole request, headers and body, ms (LINKHUB_HTTP_REQUEST_TIMEOUT_MS); then 408. */
+  httpRequestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open, ms (LINKHUB_HTTP_KEEP_ALIVE_TIMEOUT_MS). */
+  httpKeepAliveTimeoutMs: number;
+  /** SIGTERM to exit at most, ms (LINKHUB_SHUTDOWN_TIMEOUT_MS): in-flight calls drain, then logs and outbox flush. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -89,6 +103,21 @@ function requestLogBodies(env: Env): Config['requestLogBodies'] {
   const v = str(env, 'LINKHUB_REQUEST_LOG_BODIES') ?? 'errors';
   if (v !== 'all' && v !== 'errors' && v !== 'none') throw new ConfigError('LINKHUB_REQUEST_LOG_BODIES must be "all", "errors" or "none"');
   return v;
+}
+
+/** Node refuses a headers timeout longer than the request timeout: so does the configuration. */
+function httpTimeouts(env: Env): Pick<Config, 'httpHeadersTimeoutMs' | 'httpRequestTimeoutMs' | 'httpKeepAliveTimeoutMs'> {
+  const httpHeadersTimeoutMs = int(env, 'LINKHUB_HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
+  const httpRequestTimeoutMs = int(env, 'LINKHUB_HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  if (httpHeadersTimeoutMs > httpRequestTimeoutMs) {
+    throw new ConfigError(
+      `LINKHUB_HTTP_HEADERS_TIMEOUT_MS (${httpHeadersTimeoutMs}) must not exceed LINKHUB_HTTP_REQUEST_TIMEOUT_MS (${httpRequestTimeoutMs})`,
+    );
+  }
+  // 72 s by default: longer than the idle timeout of the usual load balancers (60 s), which would
+  // otherwise send a request on a connection Linkhub is closing.
+  const httpKeepAliveTimeoutMs = int(env, 'LINKHUB_HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 1000, 600_000);
+  return { httpHeadersTimeoutMs, httpRequestTimeoutMs, httpKeepAliveTimeoutMs };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -155,5 +184,10 @@ export function loadConfig(env: Env = process.env): Config {
     throttleMaxWaitMs: int(env, 'LINKHUB_THROTTLE_MAX_WAIT_MS', 10_000, 0, 600_000),
     requestLogBodies: requestLogBodies(env),
     clusterCheckMs: int(env, 'LINKHUB_CLUSTER_CHECK_MS', 500, 50, 60_000),
+    dbPoolMax: int(env, 'LINKHUB_DB_POOL_MAX', 10, 1, 1000),
+    dbConnectTimeoutMs: int(env, 'LINKHUB_DB_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+    dbStatementTimeoutMs: int(env, 'LINKHUB_DB_STATEMENT_TIMEOUT_MS', 5000, 100, 3_600_000),
+    ...httpTimeouts(env),
+    shutdownTimeoutMs: int(env, 'LINKHUB_SHUTDOWN_TIMEOUT_MS', 10_000, 1000, 600_000),
   };
 }

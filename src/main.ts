@@ -2,6 +2,9 @@
 // Configuration is checked before the rest of the application is even loaded.
 import { type Config, ConfigError, loadConfig } from './config.js';
 
+/** Of the shutdown bound, what is kept for flushing the call log and closing the store after the drain. */
+const FLUSH_RESERVE_MS = 2000;
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -19,7 +22,14 @@ async function main(): Promise<void> {
     import('./services/index.js'),
   ]);
   const warn = (msg: string) => process.stderr.write(`linkhub: warning: ${msg}\n`);
-  const services = await createServices(config, { warn });
+  const services = await createServices(config, {
+    warn,
+    // Another process took the data directory over: writing on would lose its writes or ours.
+    onDataDirLost: (msg) => {
+      process.stderr.write(`linkhub: ${msg}\n`);
+      process.exit(1);
+    },
+  });
   const app = await buildApp(services, loggerOptions(config.logLevel));
   if (services.createdApiKey) {
     process.stdout.write(`\nLinkhub created the default project's API key. It is shown only this once; store it now:\n\n    ${services.createdApiKey}\n\n`);
@@ -39,10 +49,29 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Linkhub is listening on ${config.publicUrl} (store: ${services.store.kind}${services.store.kind === 'pglite' ? ` in ${config.dataDir}` : ''})\n`,
   );
+  // SIGTERM/SIGINT: stop accepting, let the calls in flight finish (new requests on open connections
+  // get 503 shutting_down, every answer closes its connection), then flush the call log, finish the
+  // webhook deliveries under way and close the store, all within LINKHUB_SHUTDOWN_TIMEOUT_MS. A
+  // second signal kills at once (the handlers are `once`).
   const shutdown = async (signal: string) => {
     process.stdout.write(`linkhub: ${signal}, shutting down\n`);
-    await app.close();
-    await services.close();
+    const bound = config.shutdownTimeoutMs;
+    setTimeout(() => {
+      process.stderr.write(`linkhub: shutdown took longer than ${bound} ms (LINKHUB_SHUTDOWN_TIMEOUT_MS): exiting anyway\n`);
+      process.exit(1);
+    }, bound).unref();
+    // Calls still running when the drain ends are cut, leaving the rest of the bound to the flush.
+    const cut = setTimeout(() => app.server.closeAllConnections(), Math.max(bound / 2, bound - FLUSH_RESERVE_MS)).unref();
+    const webhooks = services.webhookWorker.stop(); // picks no new delivery; those under way finish meanwhile
+    try {
+      await app.close();
+      clearTimeout(cut);
+      await webhooks;
+      await services.close();
+    } catch (e) {
+      process.stderr.write(`linkhub: shutdown failed: ${(e as Error).message}\n`);
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

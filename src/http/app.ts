@@ -1,11 +1,12 @@
 // Builds the Fastify application: validation, errors, OpenAPI, and one module per surface.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { fail } from '../errors/fail.js';
 import type { Services } from '../services/index.js';
 import { apiKeyAuth } from './auth.js';
 import type { RouteContext } from './context.js';
 import { dashboardRoutes } from './dashboard/index.js';
-import { clientErrorHandler, installErrorHandling, routerFailure, sendError } from './errors.js';
+import { clientErrorHandler, installErrorHandling, installServerEdges, missingHost, routerFailure, sendError } from './errors.js';
 import { healthRoutes } from './health.js';
 import { actionRoutes } from './actions.js';
 import { hubRoutes } from './hub.js';
@@ -31,10 +32,22 @@ export interface AppOptions {
 }
 
 export async function buildApp(services: Services, logger: FastifyServerOptions['logger'], options: AppOptions = {}): Promise<FastifyInstance> {
+  const { httpHeadersTimeoutMs, httpRequestTimeoutMs, httpKeepAliveTimeoutMs } = services.config;
   const app = Fastify({
     logger,
     bodyLimit: BODY_LIMIT,
     trustProxy: false,
+    // A client that trickles its headers or body is cut off (408 in the error shape, errors.ts);
+    // Node checks the timeouts every connectionsCheckingInterval, so that is a fraction of them.
+    requestTimeout: httpRequestTimeoutMs,
+    keepAliveTimeout: httpKeepAliveTimeoutMs,
+    http: {
+      headersTimeout: httpHeadersTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(httpHeadersTimeoutMs / 4))),
+      requireHostHeader: false,
+    },
+    // The 503 while closing is Linkhub's own (the onRequest hook below), in the error shape.
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Router-level failures (over-long path parameter, malformed URL encoding) in the error shape too.
     frameworkErrors: (err, _request, reply) => sendError(reply, routerFailure(err)),
@@ -44,8 +57,23 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
 
   installValidation(app);
   installErrorHandling(app);
+  installServerEdges(app.server);
+  // From the start of close(): requests still arriving on open connections get 503 shutting_down
+  // and every answer closes its connection, so that no keep-alive connection outlives the drain.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
   // A body-less request may still say content-type: application/json (the Hub does on GET): no body then.
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
+    if (closing) return void sendError(reply.header('connection', 'close'), fail('shutting_down'));
+    const noHost = missingHost(request);
+    if (noHost) return void sendError(reply.header('connection', 'close'), noHost);
     const h = request.headers;
     if ((h['content-length'] === '0' || (h['content-length'] === undefined && h['transfer-encoding'] === undefined)) && h['content-type']) {
       delete h['content-type'];

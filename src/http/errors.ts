@@ -2,16 +2,24 @@
 // `code` and the documented extras of its catalogue entry (docs/errors.md). Errors are raised with
 // fail() (src/errors/fail.ts); this file is the one place that renders them, and the one place that
 // maps the framework's own errors (validation, body parsing, unknown routes) onto the catalogue.
-import { STATUS_CODES } from 'node:http';
+import { type IncomingMessage, type Server, STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorName } from '../errors/catalogue.js';
 import { fail, LinkhubError } from '../errors/fail.js';
+import { isStoreUnavailable } from '../store/failures.js';
 
 export function errorBody(err: LinkhubError) {
   return { statusCode: err.statusCode, message: err.message, timestamp: new Date().toISOString(), code: err.code, ...err.extra };
 }
 
+/** Seconds a client should wait on Linkhub's own retryable 503s that carry no retry_after_ms. */
+const RETRY_AFTER_S: Partial<Record<ErrorName, number>> = { store_unavailable: 2, shutting_down: 2 };
+
 export function sendError(reply: FastifyReply, err: LinkhubError) {
+  const ms = err.extra.retry_after_ms;
+  const retryAfter = typeof ms === 'number' ? Math.max(1, Math.ceil(ms / 1000)) : RETRY_AFTER_S[err.entry];
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
   return reply.code(err.statusCode).type('application/json').send(errorBody(err));
 }
 
@@ -42,6 +50,7 @@ function validationFailure(fe: FastifyError): LinkhubError {
 /** The catalogue error for anything a handler or hook threw; null for an unexpected failure. */
 function toLinkhubError(err: Error): LinkhubError | null {
   if (err instanceof LinkhubError) return err;
+  if (isStoreUnavailable(err)) return fail('store_unavailable');
   const fe = err as FastifyError;
   if (fe.validation) return validationFailure(fe);
   const parsing = fe.code ? PARSING[fe.code as keyof typeof PARSING] : undefined;
@@ -53,22 +62,65 @@ function toLinkhubError(err: Error): LinkhubError | null {
 /** Router-level failures (Fastify's frameworkErrors): an over-long path parameter, a malformed URL. */
 export const routerFailure = (err: FastifyError): LinkhubError => fail(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'path_parameter_too_long' : 'malformed_url');
 
-/**
- * Requests Node's HTTP parser refuses before Fastify sees them (Fastify's clientErrorHandler): the
- * same body, written to the socket, instead of Fastify's default `{error, message, statusCode}`.
- */
-export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
-  if (err.code === 'ECONNRESET' || socket.destroyed) return; // nobody is left to answer
-  const failure =
-    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? fail('request_timeout')
-      : err.code === 'HPE_HEADER_OVERFLOW'
-        ? fail('headers_too_large')
-        : fail('bad_request', { message: 'Malformed HTTP request' });
+/** An error answer written straight to a socket, closing it (no request object to answer on). */
+function writeToSocket(socket: Socket, failure: LinkhubError): void {
   const body = JSON.stringify(errorBody(failure));
   const head = `HTTP/1.1 ${failure.statusCode} ${STATUS_CODES[failure.statusCode]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n`;
   if (socket.writable) socket.write(head + body);
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (Fastify's clientErrorHandler), and
+ * those cut off by the headers or request timeout: the same body, written to the socket, instead
+ * of Fastify's default `{error, message, statusCode}`.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return; // nobody is left to answer
+  // An answer already under way on this socket (a timeout after the handler replied): bytes of
+  // another answer would corrupt it, so the connection is only closed.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!inFlight?.headersSent) {
+    writeToSocket(
+      socket,
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? fail('request_timeout')
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? fail('headers_too_large')
+          : fail('bad_request', { message: 'Malformed HTTP request' }),
+    );
+  }
   socket.destroy(err);
+}
+
+/**
+ * What Node's HTTP server would answer by itself, outside the error shape: an Expect other than
+ * 100-continue (417 with no body) and CONNECT (the socket dropped without a word). A missing Host
+ * (Node's bare 400) is refused by the onRequest hook instead (requireHostHeader is off).
+ */
+export function installServerEdges(server: Server): void {
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const failure = fail('expectation_failed', { expect: String(req.headers.expect ?? '').slice(0, 100) });
+    const body = JSON.stringify(errorBody(failure));
+    res.writeHead(failure.statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
+  });
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    writeToSocket(socket, fail('connect_not_supported'));
+    socket.end();
+  });
+}
+
+/** HTTP/1.1 requires Host (RFC 9112, section 3.2); Node's own refusal of it has no body. */
+export function missingHost(request: FastifyRequest): LinkhubError | null {
+  return request.raw.httpVersion === '1.1' && request.headers.host === undefined
+    ? fail('bad_request', { message: 'Missing Host header: HTTP/1.1 requires one' })
+    : null;
+}
+
+function rootCause(err: Error): string {
+  let e: Error = err;
+  while (e.cause instanceof Error) e = e.cause;
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code} ${e.message}` : e.message;
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
@@ -78,7 +130,12 @@ export function installErrorHandling(app: FastifyInstance): void {
       request.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
       return sendError(reply, fail('internal_error'));
     }
-    if (known.statusCode >= 500) request.log.error({ statusCode: known.statusCode, code: known.code }, known.message);
+    if (known.statusCode >= 500) {
+      // The driver's own words (the deepest cause: a refused connection, a timeout) go to the server
+      // log, not the answer; never drizzle's wrapper, whose message lists the query's parameters.
+      const cause = known.entry === 'store_unavailable' && !(err instanceof LinkhubError) ? rootCause(err) : undefined;
+      request.log.error({ statusCode: known.statusCode, code: known.code, cause }, known.message);
+    }
     return sendError(reply, known);
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, fail('route_not_found', { method: request.method, path: request.url.split('?')[0] })));

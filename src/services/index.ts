@@ -2,6 +2,7 @@
 import { eq } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import { webhookOutbox } from '../store/schema.js';
+import { lockDataDir } from '../store/data-dir-lock.js';
 import { openStore, type Store, type StoreOptions } from '../store/db.js';
 import { loadOrCreateMasterKey } from '../vault/master-key.js';
 import { Vault } from '../vault/vault.js';
@@ -58,12 +59,34 @@ export interface ServiceOptions {
   openStore?: () => Promise<Store>;
   webhookPollMs?: number;
   webhookRetryBaseMs?: number;
+  /**
+   * The embedded store's data directory lock was taken over by another process while this one held
+   * it: this process must stop writing (main exits). Default: a warning.
+   */
+  onDataDirLost?: (msg: string) => void;
 }
 
 export async function createServices(config: Config, opts: ServiceOptions): Promise<Services> {
-  const masterKey = loadOrCreateMasterKey(config.masterKey, config.dataDir, opts.warn).key;
-  const storeOptions: StoreOptions = { databaseUrl: config.databaseUrl, pgliteDir: config.dataDir, warn: opts.warn };
-  const store = await (opts.openStore ? opts.openStore() : openStore(storeOptions));
+  // The embedded store (and its master.key) belongs to one process: taken before anything is read or written.
+  const onLost = opts.onDataDirLost ?? opts.warn;
+  const dirLock = config.databaseUrl
+    ? null
+    : await lockDataDir(config.dataDir, (e) => onLost(`the lock on the data directory ${config.dataDir} was taken over (${e.message}): stop writing`));
+  let store: Store;
+  let masterKey: Buffer;
+  try {
+    masterKey = loadOrCreateMasterKey(config.masterKey, config.dataDir, opts.warn).key;
+    const storeOptions: StoreOptions = {
+      databaseUrl: config.databaseUrl,
+      pgliteDir: config.dataDir,
+      warn: opts.warn,
+      pool: { max: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs },
+    };
+    store = await (opts.openStore ? opts.openStore() : openStore(storeOptions));
+  } catch (e) {
+    await dirLock?.release();
+    throw e;
+  }
   try {
     const apiKeys = new ApiKeyService(store.db, store.changes);
     const adminAuth = new AdminAuthService(store.db);
@@ -101,7 +124,11 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       opts.warn,
     );
     webhooks.onEnqueued = () => webhookWorker.kick();
-    const calls = new AccountCaller(store.db, vault, webhooks, upstream, profiles, requestLog, { warn: opts.warn, changes: store.changes });
+    const calls = new AccountCaller(store.db, vault, webhooks, upstream, profiles, requestLog, {
+      warn: opts.warn,
+      changes: store.changes,
+      testKey: (connector, key) => tester.test(connector, key),
+    });
     // Several nodes may share a PostgreSQL store: check the caches against it, in case a change notification was lost.
     const revalidation = new CacheRevalidation([calls.accounts, apiKeys], config.clusterCheckMs, opts.warn);
     if (store.kind === 'postgres') revalidation.start();
@@ -133,10 +160,12 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
         await requestLog.close();
         await webhookWorker.stop();
         await store.close();
+        await dirLock?.release();
       },
     };
   } catch (e) {
     await store.close();
+    await dirLock?.release();
     throw e;
   }
 }

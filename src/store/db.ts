@@ -8,9 +8,11 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import pg from 'pg';
+import type pg from 'pg';
 import { migrationsDir } from '../paths.js';
 import { type ChangeFeed, localChangeFeed, postgresChangeFeed } from './change-feed.js';
+import { dataDirProblem } from './data-dir-lock.js';
+import { createPool, POOL_DEFAULTS, type PoolOptions } from './pg-pool.js';
 import { PgliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
 
@@ -33,6 +35,8 @@ export interface StoreOptions {
   pgliteDir: string | null;
   /** Where the change feed reports a lost or failing connection (never a secret). */
   warn?: (msg: string) => void;
+  /** PostgreSQL: pool size and timeouts (pg-pool.ts); defaults when left out. */
+  pool?: PoolOptions;
 }
 
 /** Fixed numbers: every node of a cluster takes the same advisory locks. */
@@ -40,47 +44,59 @@ const MIGRATION_LOCK = 0x4c48_4d31; // "LHM1"
 const BOOTSTRAP_LOCK = 0x4c48_4231; // "LHB1"
 
 /**
- * Runs `fn` holding a PostgreSQL session advisory lock (on a connection of its own): nodes started at
- * once on an empty database take turns to migrate and to create the first rows, instead of racing to
- * create the same tables and keys; the ones after the first find nothing left to do.
+ * Runs `fn` holding a PostgreSQL session advisory lock, on a pool of its own without statement
+ * timeouts (waiting for another node's turn may rightly take long): nodes started at once on an
+ * empty database take turns to migrate and to create the first rows, instead of racing to create
+ * the same tables and keys; the ones after the first find nothing left to do. `fn` gets that pool
+ * (two connections: one holds the lock).
  */
-async function withAdvisoryLock<T>(pool: pg.Pool, key: number, fn: () => Promise<T>): Promise<T> {
-  const lock = await pool.connect();
+async function withAdvisoryLock<T>(url: string, poolOptions: PoolOptions, key: number, fn: (unlimited: pg.Pool) => Promise<T>): Promise<T> {
+  const unlimited = createPool(url, { ...poolOptions, max: 2, statementTimeoutMs: 0 });
   try {
-    await lock.query('SELECT pg_advisory_lock($1)', [key]);
-    return await fn();
+    const lock = await unlimited.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [key]);
+      return await fn(unlimited);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
+      lock.release();
+    }
   } finally {
-    await lock.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
-    lock.release();
+    await unlimited.end();
   }
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
-    pool.on('error', () => {}); // idle-client errors surface on the next query instead
+    const url = opts.databaseUrl;
+    const poolOptions = opts.pool ?? POOL_DEFAULTS;
+    // Migrations run without the statement timeout: one may rightly take long (an index on a large table).
+    await withAdvisoryLock(url, poolOptions, MIGRATION_LOCK, (unlimited) => migratePg(drizzlePg(unlimited, { schema }), { migrationsFolder: migrationsDir }));
+    const pool = createPool(url, poolOptions);
     const db = drizzlePg(pool, { schema }) as unknown as Db;
-    try {
-      await withAdvisoryLock(pool, MIGRATION_LOCK, () => migratePg(db as never, { migrationsFolder: migrationsDir }));
-    } catch (e) {
-      await pool.end();
-      throw e;
-    }
-    const changes = postgresChangeFeed(pool, { connectionString: opts.databaseUrl }, opts.warn ?? (() => {}));
+    const changes = postgresChangeFeed(pool, { connectionString: url }, opts.warn ?? (() => {}));
     return {
       db,
       kind: 'postgres',
       changes,
-      exclusive: (fn) => withAdvisoryLock(pool, BOOTSTRAP_LOCK, fn),
+      exclusive: (fn) => withAdvisoryLock(url, poolOptions, BOOTSTRAP_LOCK, () => fn()),
       close: async () => {
         await changes.close();
         await pool.end();
       },
     };
   }
-  if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
   const dataDir = opts.pgliteDir ? join(opts.pgliteDir, 'pgdata') : null;
-  return storeFromPglite(await PgliteThread.start({ dataDir, loadDataDir: null }));
+  try {
+    if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
+    return await storeFromPglite(await PgliteThread.start({ dataDir, loadDataDir: null }));
+  } catch (e) {
+    // What the operator can act on: which directory, and the system's reason (full, read-only, …).
+    if (opts.pgliteDir && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!)) {
+      throw dataDirProblem(opts.pgliteDir, e as NodeJS.ErrnoException);
+    }
+    throw new Error(`the embedded store in ${dataDir ?? 'memory'} could not be opened: ${(e as Error).message}`);
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
 // close), plus `copy` for the request log's batched COPY, so drizzle runs on it unchanged.
 import { Worker } from 'node:worker_threads';
 import type { QueryOptions, Results } from '@electric-sql/pglite';
+import { StoreUnavailableError } from './failures.js';
 import { RAW_TEXT_TYPES, type Reply, type Request, type SerializedError, type WorkerInit } from './pglite-protocol.js';
 
 type Pending = { resolve(v: unknown): void; reject(e: Error): void };
@@ -76,7 +77,7 @@ export class PgliteThread {
       else p.reject(toError(m.error));
     });
     const fail = (e: Error) => {
-      this.failure ??= new Error(`The embedded store's thread stopped: ${e.message}`);
+      this.failure ??= new StoreUnavailableError(`The embedded store's thread stopped: ${e.message}`);
       for (const p of this.pending.values()) p.reject(this.failure);
       this.pending.clear();
     };
@@ -147,7 +148,7 @@ export class PgliteThread {
 
   async close(): Promise<void> {
     if (!this.failure) await this.call({ op: 'close' }).catch(() => {});
-    this.failure ??= new Error('The embedded store is closed');
+    this.failure ??= new StoreUnavailableError('The embedded store is closed');
     await this.worker.terminate();
   }
 }

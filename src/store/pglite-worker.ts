@@ -14,8 +14,31 @@ import { RAW_TEXT_TYPES, type Reply, type Request, type SerializedError, type Wo
 const RAW = (v: string) => v;
 const RAW_PARSERS = Object.fromEntries(RAW_TEXT_TYPES.map((t) => [t, RAW]));
 
+/**
+ * PGlite's file system layer (Emscripten) throws `ErrnoError {errno}` objects, not Errors, with
+ * Emscripten's own numbering: without this they reached the operator as "[object Object]".
+ */
+const EMSCRIPTEN_ERRNO: Record<number, [code: string, text: string]> = {
+  2: ['EACCES', 'permission denied'],
+  19: ['EDQUOT', 'disk quota exceeded'],
+  22: ['EFBIG', 'file too large'],
+  29: ['EIO', 'input/output error'],
+  44: ['ENOENT', 'no such file or directory'],
+  51: ['ENOSPC', 'no space left on device'],
+  54: ['ENOTDIR', 'not a directory'],
+  63: ['EPERM', 'operation not permitted'],
+  69: ['EROFS', 'read-only file system'],
+};
+
+function fromErrno(e: unknown): Error | null {
+  if (!e || typeof e !== 'object' || (e as { name?: unknown }).name !== 'ErrnoError') return null;
+  const errno = (e as { errno?: unknown }).errno;
+  const [code, text] = (typeof errno === 'number' && EMSCRIPTEN_ERRNO[errno]) || ['EIO', `file system error ${String(errno)}`];
+  return Object.assign(new Error(text), { code });
+}
+
 function serializeError(e: unknown): SerializedError {
-  const err = e instanceof Error ? e : new Error(String(e));
+  const err = e instanceof Error ? e : (fromErrno(e) ?? new Error(String(e)));
   const props: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(err)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') props[k] = v;
   return { message: err.message, name: err.name, props };

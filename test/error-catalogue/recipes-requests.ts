@@ -40,6 +40,8 @@ export const requestRecipes: Recipes = {
     server.emit('clientError', Object.assign(new Error('Request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), await accepted);
     return answer;
   },
+  expectation_failed: (w) => w.socket(rawRequest(w, `POST ${CS} HTTP/1.1\r\nExpect: teapot\r\nContent-Type: application/json\r\nContent-Length: 2`, '{}')),
+  connect_not_supported: (w) => w.socket('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'),
   malformed_url: (w) => w.raw('GET', '/accounts/%00%ff%fe'),
   bad_request: (w) => w.socket('HELLO\r\n\r\n'),
 };

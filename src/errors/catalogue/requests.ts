@@ -90,6 +90,18 @@ export const REQUEST_ERRORS = {
     action: 'Send the whole request without pausing, then retry it.',
     retryable: true,
   },
+  expectation_failed: {
+    status: 417,
+    message: 'Expect: {expect} is not supported',
+    action: 'Leave the Expect header out, or send `Expect: 100-continue`.',
+    retryable: false,
+  },
+  connect_not_supported: {
+    status: 405,
+    message: 'CONNECT is not supported: Linkhub is not a forward proxy',
+    action: "Call Linkhub's own routes; to reach a provider's API use POST /unified/proxy.",
+    retryable: false,
+  },
   malformed_url: {
     status: 400,
     message: 'Malformed request URL',

@@ -6,7 +6,10 @@
 //                           across retries), then the bookkeeping: one call-log entry, which is also
 //                           the credential-use audit record (encoded here, written in batches), and
 //                           what the answer teaches about the account, read by its connector:
-//                             key rejected (401)  → status error + status_reasons + `account.updated`
+//                             key rejected (401)  → status error + status_reasons + `account.updated`,
+//                                                   once the connector's live test (a request Linkhub
+//                                                   builds alone) confirms it: a 401 caused by what the
+//                                                   caller sent (headers, an account header, path) is data
 //                             missing permission  → the permission the provider names is recorded missing
 //                             2xx on an account in error for a rejected key → active again
 //
@@ -16,7 +19,7 @@
 //   UpstreamRequestError     → 400 invalid_request / 503 shutting_down / 500 upstream_error
 // A provider answer (any status) is returned to the caller, who decides how to present it.
 import { performance } from 'node:perf_hooks';
-import type { ProviderError } from '../../connectors/types.js';
+import type { ConnectorDefinition, LiveTestOutcome, ProviderError } from '../../connectors/types.js';
 import { renderMessage } from '../../errors/catalogue.js';
 import { fail } from '../../errors/fail.js';
 import type { ChangeFeed } from '../../store/change-feed.js';
@@ -84,6 +87,11 @@ export interface AccountCallerOptions {
   changes: ChangeFeed;
   ttlMs?: number;
   maxAccounts?: number;
+  /**
+   * The connector's live test with a stored key (LiveTester.test): it confirms a 401 before the
+   * account is put in error. Without it a 401 is taken at its word.
+   */
+  testKey?: (connector: ConnectorDefinition, key: string) => Promise<LiveTestOutcome>;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -92,6 +100,9 @@ export class AccountCaller {
   readonly accounts: AccountCache;
   private readonly permissions: KeyKnowledgeBase;
   private readonly verdicts: KeyVerdicts;
+  private readonly testKey: AccountCallerOptions['testKey'];
+  /** One confirmation of a 401 per stored key at a time, however many calls got it. */
+  private readonly confirming = new Map<string, Promise<'invalid_key' | 'expired_key' | null>>();
 
   constructor(
     db: Db,
@@ -105,6 +116,7 @@ export class AccountCaller {
     this.accounts = new AccountCache(db, vault, profiles, opts.changes, opts.ttlMs, opts.maxAccounts);
     this.permissions = new KeyKnowledgeBase(db, this.accounts, opts.warn);
     this.verdicts = new KeyVerdicts(db, webhooks, this.accounts.onAccountChanged, opts.warn);
+    this.testKey = opts.testKey;
   }
 
   /** Forget the cached key and row of an account (key replaced, tested, edited or deleted). */
@@ -180,11 +192,12 @@ export class AccountCaller {
     const verdict = profile.connector.api.readAnswer(status, response.body);
     result.providerError = verdict.error;
     const name = profile.connector.name;
-    if (verdict.kind === 'key_rejected') {
+    const rejected = verdict.kind === 'key_rejected' ? await this.confirmRejected(account, verdict.code) : null;
+    if (rejected) {
       // The same words as the executor's 412, in the proxy's answer and the account's status reason.
-      const message = renderMessage(verdict.code === 'expired_key' ? 'stored_key_expired' : 'stored_key_invalid', { provider: name, account: account.row.id });
-      result.keyRejected = { code: verdict.code, message };
-      await this.verdicts.rejected(account, verdict.code, message);
+      const message = renderMessage(rejected === 'expired_key' ? 'stored_key_expired' : 'stored_key_invalid', { provider: name, account: account.row.id });
+      result.keyRejected = { code: rejected, message };
+      await this.verdicts.rejected(account, rejected, message);
     } else if (verdict.kind === 'missing_permission') {
       const { permission, closedToRestrictedKeys } = verdict;
       result.forbidden = { permission, closedToRestrictedKeys, message: verdict.error?.message ?? '' };
@@ -193,6 +206,29 @@ export class AccountCaller {
       result.rateLimited = true;
     }
     return result;
+  }
+
+  /**
+   * A 401 on a call is only a verdict on the stored key when the key alone is refused too: the
+   * caller's headers (1,000 of them made a Node server drop Authorization), a header naming another
+   * account the key cannot act on, or a path can each draw a 401 from a key that works. The connector's live test
+   * asks again with nothing of the caller's; only its invalid_key outcome confirms. Unreachable or
+   * anything else: no verdict (the next 401 asks again).
+   */
+  private confirmRejected(account: CachedAccount, code: 'invalid_key' | 'expired_key'): Promise<'invalid_key' | 'expired_key' | null> {
+    const testKey = this.testKey;
+    // No test when there is nothing to decide: no tester, or the account already in error for this reason.
+    const judged = account.row.status === 'error' && account.row.statusReasons.some((r) => r.code === code);
+    if (!testKey || judged) return Promise.resolve(code);
+    let p = this.confirming.get(account.fingerprint);
+    if (!p) {
+      p = testKey(account.profile.connector, account.credential.secret)
+        .then((o) => (o.result === 'invalid_key' ? o.code : null))
+        .catch(() => null)
+        .finally(() => this.confirming.delete(account.fingerprint));
+      this.confirming.set(account.fingerprint, p);
+    }
+    return p;
   }
 
   /** Logs a call refused before anything was sent (e.g. a URL outside the API): not an audit entry, the key was not used. */

@@ -10,7 +10,9 @@
 //     encoding, e.g. form fields in bracket notation); for GET/DELETE appended to the query string.
 //   - headers: forwarded after filtering (hop-by-hop, the credential header, Cookie, Host,
 //     X-Forwarded-* and x-account-id dropped). The caller cannot set or override the key. Every POST
-//     carries an idempotency key (the caller's, else generated) reused on retries.
+//     carries an idempotency key (the caller's, else generated) reused on retries. At most 64 headers
+//     and 8 KiB of names and values (400 invalid_input, nothing sent): a Node server keeps only its
+//     first 1,000 headers, so more would push Linkhub's own Authorization out of the request.
 // The answer (proxy-envelope.ts) is HTTP <same 2xx> for a provider 2xx, and HTTP 200 with the
 // provider's status inside for anything else: the provider's own 4xx/5xx are data, not Linkhub
 // failures (a Linkhub-level 401/403/404 would be mistaken for Linkhub's own: bad API key, unknown
@@ -33,6 +35,21 @@ export interface ProxyInput {
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
 /** Headers of the proxy body never forwarded (besides the upstream layer's own list). */
 const NOT_FORWARDED = ['x-account-id', 'content-type', 'content-length', 'x-connector-profile-id'];
+/** Caps on the caller's headers, far above what an API call needs and far below what servers drop or refuse (16 KiB). */
+export const MAX_FORWARDED_HEADERS = 64;
+export const MAX_FORWARDED_HEADER_BYTES = 8192;
+
+/** The caller's headers, filtered, within the caps; else 400 invalid_input naming `headers`. */
+function forwardedHeaders(input: Record<string, unknown>): Record<string, string> {
+  const refuse = (problem: string) => fail('invalid_input', { field: 'headers', problem }, { field: 'headers' });
+  const count = Object.keys(input).length;
+  if (count > MAX_FORWARDED_HEADERS) throw refuse(`has ${count} headers: at most ${MAX_FORWARDED_HEADERS} are forwarded`);
+  const headers = filterForwardHeaders(input, NOT_FORWARDED);
+  let bytes = 0;
+  for (const [k, v] of Object.entries(headers)) bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+  if (bytes > MAX_FORWARDED_HEADER_BYTES) throw refuse(`are ${bytes} bytes of names and values: at most ${MAX_FORWARDED_HEADER_BYTES} bytes are forwarded`);
+  return headers;
+}
 
 /** resolveUpstreamPath is pure for a fixed base: remember recent answers (accepted and refused). */
 const pathCache = new Map<string, string | UpstreamUrlError>();
@@ -70,6 +87,7 @@ export class ProxyService {
     if (payload !== undefined && payload !== null && (typeof payload !== 'object' || Array.isArray(payload))) {
       throw fail('invalid_input', { field: 'body', problem: 'must be a JSON object (it is encoded for the provider)' }, { field: 'body' });
     }
+    const headers = b.headers ? forwardedHeaders(b.headers) : undefined;
     const calls = this.calls;
     const account = calls.cached(projectId, accountId) ?? (await calls.resolve(projectId, accountId));
     const target = { projectId, accountId: account.row.id, actor, source: 'proxy' as const, action: null };
@@ -94,7 +112,7 @@ export class ProxyService {
       {
         method: method as UpstreamMethod,
         path,
-        headers: b.headers ? filterForwardHeaders(b.headers, NOT_FORWARDED) : undefined,
+        headers,
         body,
         contentType: body !== null ? encoding.contentType : undefined,
         logBody: payload ?? null,

@@ -1,0 +1,110 @@
+// The HTTP edge, over raw sockets (issue 11, the HTTP edge): a client that trickles its headers or body is cut
+// off with 408 in the error shape once the configured timeouts pass (a slow body held a connection
+// more than 95 s), and what Node answers by itself (no Host, an unknown Expect, CONNECT) is in the
+// error shape too.
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { describe, test } from 'node:test';
+import { useLinkhub } from './helpers/fixture.js';
+import { basic, type Linkhub, linkAccount } from './helpers/linkhub.js';
+import type { StripeStandin } from './stripe-standin/index.js';
+
+const HEADERS_TIMEOUT_MS = 500;
+const REQUEST_TIMEOUT_MS = 1000;
+/** Generous: the timeout, Node's check of it (a quarter of the timeout at most), a loaded machine. */
+const bound = (timeoutMs: number) => 4 * timeoutMs + 3000;
+/** Past this the client gives up: the figure before was more than 95 s. */
+const GIVE_UP_MS = 20_000;
+
+let lh: Linkhub;
+let stripe: StripeStandin;
+let account: string;
+useLinkhub({ env: { LINKHUB_HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), LINKHUB_HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } }, async (f) => {
+  ({ lh, stripe } = f);
+  account = (await linkAccount(lh, stripe.keys.secretTest)).id;
+});
+
+interface Seen {
+  status: number;
+  body: any;
+  head: string;
+  /** ms from the first byte sent to the connection's end. */
+  ms: number;
+}
+
+/** Writes `first`, then one byte of `drip` every 100 ms, until the server answers and closes (or GIVE_UP_MS). */
+function trickle(first: string, drip = ''): Promise<Seen> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const s = connect(Number(new URL(lh.url).port), '127.0.0.1', () => s.write(first));
+    let i = 0;
+    const timer = setInterval(() => {
+      if (i < drip.length && s.writable) s.write(drip[i++]);
+    }, 100);
+    const giveUp = setTimeout(() => s.destroy(), GIVE_UP_MS);
+    let out = '';
+    s.setEncoding('utf8');
+    s.on('data', (d) => (out += d));
+    s.on('error', () => {});
+    s.on('close', () => {
+      clearInterval(timer);
+      clearTimeout(giveUp);
+      const [head, ...rest] = out.split('\r\n\r\n');
+      let body: unknown = rest.join('\r\n\r\n');
+      try {
+        body = JSON.parse(body as string);
+      } catch {
+        /* keep the text */
+      }
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), body, head, ms: Date.now() - started });
+    });
+  });
+}
+
+function assertShape(seen: Seen, status: number, code: string) {
+  assert.equal(seen.status, status, `status: ${seen.head}\n${JSON.stringify(seen.body)}`);
+  assert.equal(seen.body.statusCode, status);
+  assert.equal(seen.body.code, code);
+  assert.equal(typeof seen.body.message, 'string');
+  assert.ok(Date.parse(seen.body.timestamp), 'timestamp');
+  assert.match(seen.head, /content-type: application\/json/i);
+}
+
+describe('slow clients are cut off with 408 in the error shape', () => {
+  test('a body that trickles in: 408 request_timeout within the request timeout', async () => {
+    const head = `POST /connect_sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${basic(lh.apiKey)}\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{`;
+    const seen = await trickle(head, ' '.repeat(399));
+    assertShape(seen, 408, 'request_timeout');
+    assert.ok(seen.ms < bound(REQUEST_TIMEOUT_MS), `answered after ${seen.ms} ms (bound ${bound(REQUEST_TIMEOUT_MS)} ms)`);
+  });
+
+  test('headers that trickle in: 408 request_timeout within the headers timeout', async () => {
+    const seen = await trickle('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'X-Slow: ' + 'a'.repeat(300));
+    assertShape(seen, 408, 'request_timeout');
+    assert.ok(seen.ms < bound(HEADERS_TIMEOUT_MS), `answered after ${seen.ms} ms (bound ${bound(HEADERS_TIMEOUT_MS)} ms)`);
+  });
+
+  test('a slow answer is not a slow request: a proxied call longer than the request timeout completes', async () => {
+    // the whole request arrived at once; only the provider takes its time
+    stripe.inject({ kind: 'delay', delayMs: 2 * REQUEST_TIMEOUT_MS });
+    const res = await lh.api('POST', '/unified/proxy', { path: '/v1/customers?limit=1' }, { headers: { 'x-account-id': account } });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.status, 200);
+  });
+});
+
+describe("what Node's HTTP server answers by itself is in the error shape", () => {
+  const raw = (text: string) => trickle(text);
+  test('HTTP/1.1 without Host: 400 bad_request', async () => {
+    assertShape(await raw('GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n'), 400, 'bad_request');
+  });
+  test('an Expect other than 100-continue: 417 expectation_failed', async () => {
+    const seen = await raw(
+      `POST /connect_sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: teapot\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+    );
+    assertShape(seen, 417, 'expectation_failed');
+  });
+  test('CONNECT: 405 in the error shape, the connection closed', async () => {
+    assertShape(await raw('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'), 405, 'connect_not_supported');
+  });
+});
