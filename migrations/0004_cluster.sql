@@ -10,6 +10,8 @@ CREATE TABLE "throttle_buckets" (
 	"updated_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "projects" ADD COLUMN "allowed_frame_origins" text[] DEFAULT '{}'::text[] NOT NULL;
+--> statement-breakpoint
 -- Takes up to `want` tokens from the shared bucket `k` (rate tokens/s, at most `burst`), refilled
 -- since it was last read; returns how many were granted (0 when the bucket is empty). The row lock of
 -- the UPDATE makes concurrent takes from several nodes add up to the rate, never more.

@@ -53,6 +53,14 @@ export interface Config {
   httpKeepAliveTimeoutMs: number;
   /** SIGTERM to exit at most, ms (LINKHUB_SHUTDOWN_TIMEOUT_MS): in-flight calls drain, then logs and outbox flush. */
   shutdownTimeoutMs: number;
+  /**
+   * Host header values /mcp answers besides LINKHUB_PUBLIC_URL's host (and localhost names when bound
+   * to loopback), lowercase `host` or `host:port` (LINKHUB_ALLOWED_HOSTS, comma-separated): the MCP
+   * specification's defence against DNS rebinding.
+   */
+  allowedHosts: string[];
+  /** Browser origins allowed to call /mcp besides LINKHUB_PUBLIC_URL's (LINKHUB_MCP_ALLOWED_ORIGINS, comma-separated). */
+  mcpAllowedOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -189,5 +197,29 @@ export function loadConfig(env: Env = process.env): Config {
     dbStatementTimeoutMs: int(env, 'LINKHUB_DB_STATEMENT_TIMEOUT_MS', 5000, 100, 3_600_000),
     ...httpTimeouts(env),
     shutdownTimeoutMs: int(env, 'LINKHUB_SHUTDOWN_TIMEOUT_MS', 10_000, 1000, 600_000),
+    allowedHosts: list(env, 'LINKHUB_ALLOWED_HOSTS').map((h) => {
+      if (!/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/.test(h)) throw new ConfigError(`LINKHUB_ALLOWED_HOSTS: "${h}" is not a host or host:port`);
+      return h;
+    }),
+    mcpAllowedOrigins: list(env, 'LINKHUB_MCP_ALLOWED_ORIGINS').map((o) => {
+      let u: URL | null = null;
+      try {
+        u = new URL(o);
+      } catch {
+        /* refused below */
+      }
+      if (!u || !['http:', 'https:'].includes(u.protocol) || u.origin !== o.replace(/\/+$/, '')) {
+        throw new ConfigError(`LINKHUB_MCP_ALLOWED_ORIGINS: "${o}" is not an origin (scheme://host[:port])`);
+      }
+      return u.origin;
+    }),
   };
+}
+
+/** A comma-separated list, lowercase, empty entries dropped. */
+function list(env: Env, name: string): string[] {
+  return (str(env, name) ?? '')
+    .split(',')
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean);
 }

@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import { createServices, type Services } from '../src/services/index.js';
-import { basic, call } from './helpers/linkhub.js';
+import { basic } from './helpers/linkhub.js';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
 

@@ -11,6 +11,8 @@
 //   generic MCP clients both read them: 401 no/invalid key, 400 no account id or a bad
 //   `tool-mode`/`param-style`/`hide_unavailable`, 404 unknown account. The SDK transport's own
 //   errors (not JSON-RPC, unsupported MCP-Protocol-Version) get the same merged shape.
+// - A Host that does not name this Linkhub, or a browser Origin that is not allowed, → 403 before
+//   anything else (mcp-guard.ts); clients outside a browser send no Origin.
 // - GET and DELETE /mcp → 405 (no SSE stream, no sessions), before authentication.
 // - Accept: `application/json` alone (StackOne's mcpPost) or none is served: answers are always JSON.
 //   Such a client (no `text/event-stream` in Accept) also gets 200 instead of 202 for notifications,
@@ -37,6 +39,7 @@ import { PARAM_STYLES } from '../services/actions/param-styles.js';
 import { presentedApiKey } from './auth.js';
 import type { RouteContext } from './context.js';
 import { errorBody } from './errors.js';
+import { mcpRequestRefusal } from './mcp-guard.js';
 import { errors } from './openapi/errors.js';
 import { McpQuery, McpRequestBody, McpResponse, OptionalAccountIdHeader } from './wire-schemas.js';
 
@@ -80,6 +83,12 @@ export const mcpRoutes =
   (ctx: RouteContext): FastifyPluginAsync =>
   async (app) => {
     const { apiKeys, actions } = ctx.services;
+
+    // Host and Origin first, before authentication (mcp-guard.ts: the specification's DNS-rebinding defence)
+    app.addHook('onRequest', async (request, reply) => {
+      const refusal = mcpRequestRefusal(request, ctx.services.config);
+      if (refusal) return mcpHttpError(reply, refusal);
+    });
 
     const notAllowed = async (_request: FastifyRequest, reply: FastifyReply) => mcpHttpError(reply.header('allow', 'POST'), fail('method_not_allowed'));
     app.get('/mcp', { schema: { hide: true } }, notAllowed);
@@ -141,7 +150,7 @@ export const mcpRoutes =
       response: {
         200: McpResponse,
         202: Type.Null({ description: 'Notification accepted (no body), for a client that accepts text/event-stream' }),
-        ...errors(400, 401, 404),
+        ...errors(400, 401, 403, 404),
       },
     };
     app.post('/mcp', { schema: postSchema }, async (request, reply) => {
@@ -169,7 +178,14 @@ export const mcpRoutes =
       const fast = fastToolsList(request, body, c);
       if (fast !== null) return reply.type('application/json').send(fast);
 
-      const { body: message, ids } = normaliseQuirks(body, first(request.headers['mcp-protocol-version']));
+      let quirks: ReturnType<typeof normaliseQuirks>;
+      try {
+        quirks = normaliseQuirks(body, first(request.headers['mcp-protocol-version']));
+      } catch (e) {
+        if (e instanceof LinkhubError) return mcpHttpError(reply, e, { code: -32600 });
+        throw e;
+      }
+      const { body: message, ids } = quirks;
       const jsonOnly = !(first(request.headers.accept) ?? '').includes('text/event-stream');
       const mcp = mcpServer(c, (input) => actions.execute(input));
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
@@ -185,6 +201,20 @@ export const mcpRoutes =
 
 const QUIRK_ID = `linkhub-object-id-${randomUUID()}-`;
 const DEFAULT_PROTOCOL_VERSION = '2025-06-18';
+/**
+ * Deepest object `id` kept for restoring (StackOne's SDK sends `{}`). The id is stored and written
+ * back whole with the answer, so a deeper one is refused rather than carried through.
+ */
+const MAX_ID_DEPTH = 8;
+
+/** Nesting depth of a JSON value, counted no further than `limit + 1` (never recursing deeper). */
+function depthOf(v: unknown, limit: number): number {
+  if (v === null || typeof v !== 'object') return 0;
+  if (limit < 0) return 1;
+  let deepest = 0;
+  for (const x of Object.values(v)) deepest = Math.max(deepest, depthOf(x, limit - 1));
+  return deepest + 1;
+}
 
 /**
  * StackOne 4.28 quirks: an object `id` (stripped to `{}`) becomes a placeholder string the SDK server
@@ -196,6 +226,9 @@ function normaliseQuirks(body: object, protocolHeader: string | undefined): { bo
     if (!m || typeof m !== 'object' || Array.isArray(m)) return m;
     let msg = m as Record<string, unknown>;
     if (msg.id !== null && typeof msg.id === 'object') {
+      if (depthOf(msg.id, MAX_ID_DEPTH) > MAX_ID_DEPTH) {
+        throw fail('invalid_input', { field: 'body.id', problem: `nests deeper than ${MAX_ID_DEPTH} levels` }, { field: 'id' });
+      }
       const placeholder = `${QUIRK_ID}${ids.size}`;
       ids.set(placeholder, msg.id);
       msg = { ...msg, id: placeholder };

@@ -13,10 +13,13 @@ import { AccountIdHeader, ProxyResponse } from './wire-schemas.js';
 export const ProxyBody = Type.Object(
   {
     url: Type.Optional(
-      Nullable(Type.String({ maxLength: 2048, description: "Base URL: the account's provider API root (optionally with a path prefix such as /v1)" })),
+      // raw: the URL guard refuses control characters itself, with the reason (url_refused)
+      Nullable(
+        Type.String({ maxLength: 2048, 'x-text': 'raw', description: "Base URL: the account's provider API root (optionally with a path prefix such as /v1)" }),
+      ),
     ),
     method: Type.Optional(Nullable(Type.String({ maxLength: 10, description: 'get | post | put | delete | patch (default get)' }))),
-    path: Type.Optional(Nullable(Type.String({ maxLength: 16384, description: 'Path with query string, e.g. /v1/customers?limit=3' }))),
+    path: Type.Optional(Nullable(Type.String({ maxLength: 16384, 'x-text': 'raw', description: 'Path with query string, e.g. /v1/customers?limit=3' }))),
     headers: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
     body: Type.Optional(
       Nullable(Type.Unknown({ description: 'JSON object: encoded as the provider takes it for POST/PUT/PATCH, query string for GET/DELETE' })),

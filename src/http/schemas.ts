@@ -130,3 +130,9 @@ export const ConnectSessionView = Type.Object(
 export const components = () => [linkedAccountSchema()];
 
 export const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+
+/**
+ * A webhook delivery id (a bigserial): at most 2^53 − 1, the largest integer a JSON number carries
+ * exactly. Without the bound, 1e308 or 99999999999999999999 reached PostgreSQL as out of range (500).
+ */
+export const DeliveryIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });

@@ -24,6 +24,8 @@ export const projects = pgTable('projects', {
   name: text('name').notNull(),
   organizationId: integer('organization_id').notNull().default(1),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** Origins allowed to frame the project's Auth Link page (CSP frame-ancestors, besides Linkhub's own). */
+  allowedFrameOrigins: text('allowed_frame_origins').array().notNull().default(sql`'{}'::text[]`),
 });
 
 /** Platform API keys: only a SHA-256 of the secret part is kept. */
@@ -200,8 +202,8 @@ export const signInAttempts = pgTable('sign_in_attempts', {
 
 /**
  * The per-account throttle shared by every node on PostgreSQL: a token bucket per key, refilled at
- * its rate when read; nodes lease a few tokens at a time (function linkhub_throttle_take, migration
- * 0005), so the cluster never exceeds the rate whatever node the calls reach.
+ * its rate when read; nodes lease a few tokens at a time (the SQL function linkhub_throttle_take,
+ * created with this table), so the cluster never exceeds the rate whatever node the calls reach.
  */
 export const throttleBuckets = pgTable('throttle_buckets', {
   key: text('key').primaryKey(),

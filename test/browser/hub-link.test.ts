@@ -59,6 +59,9 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
   });
 
   test('in an iframe the page posts AccountConnected to its parent', async () => {
+    // the parent's origin may frame the page once the project allows it (link-framing.test.ts)
+    const allowed = await fx.lh.api('PATCH', '/project/settings', { allowed_frame_origins: [fx.host.url] });
+    assert.equal(allowed.status, 200, allowed.text);
     const ownerId = fx.newOwner();
     const { session } = await connectSession(fx.lh, { origin_owner_id: ownerId });
     const { page, context } = await fx.openUrl(`${fx.host.url}/parent?src=${encodeURIComponent(session.auth_link_url)}`);

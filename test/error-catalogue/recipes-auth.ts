@@ -28,6 +28,11 @@ export const authRecipes: Recipes = {
     w.raw('POST', '/dashboard/api/session', { auth: false, body: '{"password":"x"}', headers: { ...dashboardSignIn, 'sec-fetch-site': 'cross-site' } }),
   cross_origin_refused: (w) =>
     w.raw('POST', '/dashboard/api/session', { auth: false, body: '{"password":"x"}', headers: { ...dashboardSignIn, origin: 'https://evil.example' } }),
+  // a page on another site calling /mcp from a browser (DNS rebinding, or plain cross-site)
+  mcp_origin_refused: (w) => w.raw('POST', '/mcp', { body: '{}', headers: { 'content-type': 'application/json', origin: 'https://evil.example' } }),
+  // a rebound name: the browser sends the attacker's host name (fetch cannot set Host, a socket can)
+  mcp_host_refused: (w) =>
+    w.socket('POST /mcp HTTP/1.1\r\nHost: evil.example\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}'),
 };
 
 export const notFoundRecipes: Recipes = {

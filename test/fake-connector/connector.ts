@@ -163,7 +163,7 @@ export const fakepayConnector: ConnectorDefinition = {
   accountFields: { id: 'fakepay_merchant_id', name: 'fakepay_merchant_name' },
   keyNames: { secret: 'full key (fk_…_full_)', restricted: 'scoped key (fk_…_scoped_)' },
   checkKey,
-  maskSecrets: (s) => s.replace(/\bfk_(live|test)_(full|scoped)_[A-Za-z0-9]+/g, 'fk_$1_$2_[redacted]'),
+  maskSecrets: (s) => s.replace(/fk_(live|test)_(full|scoped)_[A-Za-z0-9]+/g, 'fk_$1_$2_[redacted]'),
   liveTest,
   api: {
     baseUrl: 'https://api.fakepay.invalid',

@@ -32,7 +32,10 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     // While frozen neither side is read: bytes wait in the kernel's buffers, as behind a hung peer.
     client.on('data', (d) => upstream.write(d));
     upstream.on('data', (d) => client.write(d));
-    if (mode === 'frozen') client.pause(), upstream.pause();
+    if (mode === 'frozen') {
+      client.pause();
+      upstream.pause();
+    }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
@@ -40,14 +43,24 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     set(next) {
       mode = next;
       for (const [c, u] of pairs) {
-        if (next === 'down') c.resetAndDestroy(), u.destroy();
-        else if (next === 'frozen') c.pause(), u.pause();
-        else c.resume(), u.resume();
+        if (next === 'down') {
+          c.resetAndDestroy();
+          u.destroy();
+        } else if (next === 'frozen') {
+          c.pause();
+          u.pause();
+        } else {
+          c.resume();
+          u.resume();
+        }
       }
     },
     close: () =>
       new Promise((r) => {
-        for (const [c, u] of pairs) c.destroy(), u.destroy();
+        for (const [c, u] of pairs) {
+          c.destroy();
+          u.destroy();
+        }
         server.close(() => r());
       }),
   };

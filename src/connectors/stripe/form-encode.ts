@@ -11,6 +11,13 @@
 //   - empty arrays and empty objects → nothing at all (as stripe-node)
 //   - brackets stay literal; everything else is encodeURIComponent plus !'()* (qs style)
 // The same encoding serves GET query strings (`toQueryString`).
+// Input that cannot be encoded is refused as invalid_input naming the bracket key: an unpaired
+// UTF-16 surrogate (encodeURIComponent throws URIError on it) and nesting deeper than
+// MAX_FORM_DEPTH (the encoder recurses once per level; Stripe's parameters nest far less).
+import { fail } from '../../errors/fail.js';
+
+/** Deepest nesting encoded; deeper input is refused rather than recursed into. */
+export const MAX_FORM_DEPTH = 20;
 
 const NEEDS_FIX = /[!'()*]|%5B|%5D/;
 const EXTRA = /[!'()*]|%5B|%5D/g;
@@ -35,8 +42,13 @@ function extraChar(m: string): string {
 }
 
 /** stripe-node's `encodeQueryValue`: encodeURIComponent, plus !'()*, with [ and ] left literal. */
-export function encodeFormComponent(s: string): string {
-  const e = encodeURIComponent(s);
+export function encodeFormComponent(s: string, field = s): string {
+  let e: string;
+  try {
+    e = encodeURIComponent(s);
+  } catch {
+    throw refuse(field, 'contains an unpaired surrogate: not valid Unicode');
+  }
   // Fast path: most keys and values contain none of the characters needing the fix-up.
   return NEEDS_FIX.test(e) ? e.replace(EXTRA, extraChar) : e;
 }
@@ -47,20 +59,26 @@ function scalar(v: unknown): string {
   return String(v);
 }
 
-function encodeInto(out: string[], key: string, value: unknown): void {
+function refuse(field: string, problem: string) {
+  const shown = field.length > 100 ? `${field.slice(0, 100)}…` : field;
+  return fail('invalid_input', { field: shown, problem }, { field: shown });
+}
+
+function encodeInto(out: string[], key: string, value: unknown, depth: number): void {
   if (value === undefined) return;
   if (value === null || typeof value !== 'object' || value instanceof Date) {
-    out.push(encodeFormComponent(key) + '=' + encodeFormComponent(scalar(value)));
+    out.push(encodeFormComponent(key, key) + '=' + encodeFormComponent(scalar(value), key));
     return;
   }
+  if (depth >= MAX_FORM_DEPTH) throw refuse(key, `nests deeper than ${MAX_FORM_DEPTH} levels`);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      if (value[i] !== undefined) encodeInto(out, key + '[' + i + ']', value[i]);
+      if (value[i] !== undefined) encodeInto(out, key + '[' + i + ']', value[i], depth + 1);
     }
     return;
   }
   const o = value as Record<string, unknown>;
-  for (const k of Object.keys(o)) encodeInto(out, key + '[' + k + ']', o[k]);
+  for (const k of Object.keys(o)) encodeInto(out, key + '[' + k + ']', o[k], depth + 1);
 }
 
 /**
@@ -71,6 +89,6 @@ export function formEncode(data: unknown): string {
   if (typeof data !== 'object' || data === null) return '';
   const out: string[] = [];
   const o = data as Record<string, unknown>;
-  for (const k of Object.keys(o)) encodeInto(out, k, o[k]);
+  for (const k of Object.keys(o)) encodeInto(out, k, o[k], 1);
   return out.join('&');
 }

@@ -1,6 +1,8 @@
 // Stripe secrets as they may appear in bodies and paths Linkhub logs: API keys (sk_/rk_/pk_, live,
-// test and org), webhook signing secrets (whsec_) and client secrets (`pi_…_secret_…`).
-const SECRET_VALUE = /\b(?:(?:sk|rk|pk)_(?:live|test|org)_[A-Za-z0-9]{4,}|whsec_[A-Za-z0-9+/=]{4,}|[a-z]{2,6}_[A-Za-z0-9]{6,}_secret_[A-Za-z0-9]{4,})/g;
+// test and org), webhook signing secrets (whsec_) and client secrets (`pi_…_secret_…`). Matched by
+// shape wherever they start: no word boundary, since `x_sk_live_…` or `api_key=abcsk_live_…` still
+// carries the key (the call log decodes other encodings before asking, secret-encodings.ts).
+const SECRET_VALUE = /(?:(?:sk|rk|pk)_(?:live|test|org)_[A-Za-z0-9]{4,}|whsec_[A-Za-z0-9+/=]{4,}|[a-z]{2,6}_[A-Za-z0-9]{6,}_secret_[A-Za-z0-9]{4,})/g;
 
 /** Masks Stripe secrets inside a string, keeping only their kind ('sk_test_[redacted]'). */
 export function maskStripeSecrets(s: string): string {

@@ -64,4 +64,17 @@ export const AUTH_ERRORS = {
     action: "Send state-changing dashboard calls from the dashboard's origin (the Origin must be this host or LINKHUB_PUBLIC_URL's).",
     retryable: false,
   },
+  mcp_origin_refused: {
+    status: 403,
+    message: 'This Origin may not call the MCP server',
+    action:
+      "Call /mcp from a page on LINKHUB_PUBLIC_URL's origin or on one listed in LINKHUB_MCP_ALLOWED_ORIGINS; clients outside a browser send no Origin and are not affected.",
+    retryable: false,
+  },
+  mcp_host_refused: {
+    status: 403,
+    message: 'The Host header does not name this Linkhub',
+    action: "Call /mcp by LINKHUB_PUBLIC_URL's host (or localhost when Linkhub listens on loopback), or add the host to LINKHUB_ALLOWED_HOSTS.",
+    retryable: false,
+  },
 } as const satisfies Record<string, ErrorEntry>;

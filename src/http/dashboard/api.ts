@@ -8,7 +8,7 @@ import { WEBHOOK_EVENTS } from '../../services/webhooks/webhooks.js';
 import type { ConnectSession } from '../../services/accounts/sessions.js';
 import type { RouteContext } from '../context.js';
 import { apiKeyView, deliveryView, endpointView, WebhookEndpointCreate } from '../views.js';
-import { Environment, Nullable } from '../schemas.js';
+import { DeliveryIdParams, Environment, Nullable } from '../schemas.js';
 import { errors } from '../openapi/errors.js';
 import { ApiKeyCreated, ApiKeyRevoked, DeliveryRetried, WebhookEndpointCreated } from '../wire-schemas.js';
 import { AccountPage, AccountTested, AuthLink, SessionInfo, SignedIn, SignedOut } from './schemas.js';
@@ -328,7 +328,7 @@ export const dashboardApiRoutes =
         {
           schema: {
             summary: 'Deliver again now',
-            params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) }),
+            params: DeliveryIdParams,
             body: NoBody,
             response: { 200: DeliveryRetried, ...errors(401, 404) },
           },

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { RouteContext } from '../context.js';
 import { deliveryView, endpointView, WebhookEndpointCreate } from '../views.js';
 import { errors } from '../openapi/errors.js';
-import { IdParams } from '../schemas.js';
+import { DeliveryIdParams, IdParams } from '../schemas.js';
 import { DeliveryRetried, WebhookEndpointCreated } from '../wire-schemas.js';
 
 export const webhookRoutes =
@@ -64,7 +64,7 @@ export const webhookRoutes =
         schema: {
           summary: 'Deliver again now',
           tags,
-          params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+          params: DeliveryIdParams,
           response: { 200: DeliveryRetried, ...errors(401, 404) },
         },
       },

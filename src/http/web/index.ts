@@ -1,5 +1,6 @@
 // Static routes of the Hub: GET /hub.js (the web component, built by `npm run build:web` into
-// web/dist/hub/), GET /link (the hosted Auth Link page) and the connector logos under /assets.
+// web/dist/hub/), GET /link (the hosted Auth Link page) and the connector logos under /assets;
+// and the project setting of which sites may frame /link (frame-settings.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { projectRoot } from '../../paths.js';
 import type { RouteContext } from '../context.js';
 import { connectors, logoPath } from '../../connectors/registry.js';
+import { frameSettingsRoutes } from './frame-settings.js';
 import { linkPage } from './link-page.js';
 
 export const HUB_BUNDLE = join(projectRoot, 'web', 'dist', 'hub', 'hub.js');
@@ -77,6 +79,7 @@ export const webRoutes =
   (ctx: RouteContext): FastifyPluginAsync =>
   async (app) => {
     const readBundle = bundleReader(HUB_BUNDLE);
+    await app.register(frameSettingsRoutes(ctx));
 
     app.get('/hub.js', { schema: { hide: true } }, async (request, reply) => {
       const built = readBundle();
@@ -99,8 +102,13 @@ export const webRoutes =
       );
     }
 
-    app.get('/link', { schema: { hide: true } }, async (_request, reply) => {
-      const page = linkPage(ctx.services.config.publicUrl);
+    // Framable only by Linkhub itself and the origins the session's project allows (frame-settings.ts);
+    // without a live session token, by Linkhub alone.
+    app.get('/link', { schema: { hide: true } }, async (request, reply) => {
+      const { sessions, frameOrigins, config } = ctx.services;
+      const token = (request.query as Record<string, unknown>).token;
+      const session = typeof token === 'string' ? await sessions.resolve(token) : null;
+      const page = linkPage(config.publicUrl, session ? await frameOrigins.get(session.projectId) : []);
       return (
         reply
           .header('content-type', 'text/html; charset=utf-8')

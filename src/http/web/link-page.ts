@@ -25,7 +25,11 @@ const HTML = `<!doctype html>
 </html>
 `;
 
-export function linkPage(publicUrl: string): { html: string; csp: string } {
+/**
+ * The page and its CSP. `frameOrigins`: the origins the session's project allows to frame the page
+ * (validated origins, services/projects/frame-origins.ts); Linkhub's own origin always may.
+ */
+export function linkPage(publicUrl: string, frameOrigins: readonly string[] = []): { html: string; csp: string } {
   let extra = '';
   try {
     extra = ' ' + new URL(publicUrl).origin;
@@ -40,6 +44,7 @@ export function linkPage(publicUrl: string): { html: string; csp: string } {
     `img-src 'self' data:${extra}`,
     "base-uri 'none'",
     "form-action 'none'",
+    ['frame-ancestors', "'self'", ...frameOrigins].join(' '),
   ].join('; ');
   return { html: HTML, csp };
 }

@@ -1,5 +1,5 @@
 // The store side of the cluster-wide throttle (upstream/leased-throttle.ts): tokens are taken from a
-// bucket row per account with linkhub_throttle_take (migration 0004), atomically, so the nodes of a
+// bucket row per account with the SQL function linkhub_throttle_take (migrations/), atomically, so the nodes of a
 // cluster together keep each account under its provider's rate.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';

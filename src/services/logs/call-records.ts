@@ -6,7 +6,7 @@
 // encodeCall runs on the request path when the call ends: the record is redacted and encoded at
 // once, so what waits for the next flush is one string (cheap to keep, nothing to re-visit).
 import type { Actor } from './actor.js';
-import { redactBody, redactPath, redactRawBody } from './redaction.js';
+import { maskSecrets, redactBody, redactPath, redactRawBody } from './redaction.js';
 
 export const CALL_FORMAT = 1;
 /** Calls per segment at most (ids leave room for this many per segment). */
@@ -147,7 +147,8 @@ export function encodeCall(r: CallRecord, bodies: BodyPolicy): EncodedCall {
     r.attempts,
     r.credentialUsed ? 1 : 0,
     r.providerRequestId,
-    r.idempotencyKey,
+    // the caller chooses it: anything may be in it, a key included
+    r.idempotencyKey === null ? null : maskSecrets(r.idempotencyKey),
     bodies === 'none' ? null : redactBody(r.requestBody),
     bodies === 'all' || (bodies === 'errors' && failed) ? redactRawBody(r.responseBody, r.responseType) : null,
   ];

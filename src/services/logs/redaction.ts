@@ -2,9 +2,11 @@
 // characters. Values of sensitive keys (number, cvc, secret, password, token, key,
 // client_secret, …; see SENSITIVE_KEY) are replaced by "[redacted]" at any depth, and anything
 // shaped like a provider's secret (each connector's maskSecrets: API keys, webhook and client
-// secrets) is masked wherever it appears, so the account's key can never be stored
+// secrets) is masked wherever it appears and in whatever encoding (secret-encodings.ts: percent,
+// double percent, JSON and HTML escapes, base64, hex), so the account's key can never be stored
 // even if a caller or provider echoes it.
 import { connectors } from '../../connectors/registry.js';
+import { decodeOnce, maskEncoded } from './secret-encodings.js';
 
 /** Cap of a stored body, in characters. */
 export const BODY_CAP = 4096;
@@ -20,10 +22,14 @@ export function isSensitiveKey(k: string): boolean {
   return SENSITIVE_KEY.test(k);
 }
 
-/** Masks every registered provider's secrets inside a string (a key keeps only its kind, e.g. its prefix). */
-export function maskSecrets(s: string): string {
+function maskPlain(s: string): string {
   for (const c of connectors()) s = c.maskSecrets(s);
   return s;
+}
+
+/** Masks every registered provider's secrets inside a string, in any encoding (a key keeps only its kind, e.g. its prefix). */
+export function maskSecrets(s: string): string {
+  return maskEncoded(s, maskPlain);
 }
 
 /** A deep copy with sensitive values replaced and secrets masked. */
@@ -102,12 +108,9 @@ function redactPathOnce(raw: string): string {
     .map((pair) => {
       const eq = pair.indexOf('=');
       if (eq === -1) return pair;
+      // the name as the server reads it, whatever layers of percent-encoding hide it (api%255Fkey)
       let name = pair.slice(0, eq);
-      try {
-        name = decodeURIComponent(name);
-      } catch {
-        /* keep raw */
-      }
+      for (let i = 0; i < 3 && name.includes('%'); i++) name = decodeOnce(name);
       const base = /([A-Za-z0-9_]+)\]?$/.exec(name)?.[1] ?? name;
       return isSensitiveKey(base) ? `${pair.slice(0, eq)}=${encodeURIComponent(REDACTED)}` : pair;
     });

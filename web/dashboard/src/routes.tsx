@@ -5,6 +5,7 @@ import { AccountsPage } from './pages/accounts/accounts-page.js';
 import { ApiKeysPage } from './pages/api-keys.js';
 import { LinkPage } from './pages/link.js';
 import { LogsPage } from './pages/logs/logs-page.js';
+import { SettingsPage } from './pages/settings.js';
 import { WebhooksPage } from './pages/webhooks.js';
 
 export interface Route {
@@ -20,6 +21,7 @@ export const ROUTES: Route[] = [
   { path: '/dashboard/keys', label: 'API keys', title: 'API keys', render: (p) => <ApiKeysPage {...p} /> },
   { path: '/dashboard/webhooks', label: 'Webhooks', title: 'Webhooks', render: (p) => <WebhooksPage {...p} /> },
   { path: '/dashboard/logs', label: 'Request logs', title: 'Request logs', render: (p) => <LogsPage {...p} /> },
+  { path: '/dashboard/settings', label: 'Settings', title: 'Settings', render: (p) => <SettingsPage {...p} /> },
 ];
 
 /** The route of a pathname; /dashboard and unknown paths show Accounts. */
