@@ -172,3 +172,33 @@ describe('limits hold for the cluster', () => {
     assert.ok(steady.length > 0, 'calls went through');
   });
 });
+
+test('one owner linked at once through two nodes: one account, the other links edit it', async () => {
+  const c = await startCluster({ nodes: 2 });
+  try {
+    const owner = { origin_owner_id: 'owner-two-nodes', origin_owner_name: 'Two Nodes Inc', multiple: false };
+    // Connect sessions first (through either node), then every Hub link at the same moment, alternating nodes.
+    const tokens = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const s = await callApi(c.nodes[i % 2].url, 'POST', '/connect_sessions', { key: c.apiKey, body: owner });
+        assert.equal(s.status, 201, s.text);
+        return s.body.token as string;
+      }),
+    );
+    const answers = await Promise.all(
+      tokens.map((token, i) =>
+        callApi(c.nodes[i % 2].url, 'POST', '/hub/accounts', {
+          headers: { 'x-hub-session-token': token },
+          body: { integration_id: 'stripe-test', credentials: { api_key: c.stripe.keys.secretTest } },
+        }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 200, 200, 201], answers.map((a) => a.text).join('\n'));
+    const rows = await sql(c, 'SELECT id FROM accounts WHERE origin_owner_id = $1', [owner.origin_owner_id]);
+    assert.equal(rows.rowCount, 1);
+    for (const a of answers) assert.equal(a.body.id, rows.rows[0].id);
+  } finally {
+    await c.close();
+  }
+});

@@ -166,7 +166,7 @@ export const dashboardApiRoutes =
         response: { 200: Type.Ref('DashboardAccount'), ...errors(401, 404) },
       };
       authed.delete('/dashboard/api/accounts/:id', { schema: deleteSchema }, async (request) =>
-        dashboardAccountView(await accounts.delete(project().id, request.params.id)),
+        dashboardAccountView(await accounts.delete(project().id, dashboardActor(request), request.params.id)),
       );
 
       authed.post(

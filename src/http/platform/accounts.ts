@@ -95,21 +95,21 @@ export const accountRoutes =
         const current = await accounts.get(projectId, request.params.id);
         if (b.provider && b.provider !== current.provider) throw fail('provider_not_changeable');
         const secret = newSecret('api_key', { credentials: b.credentials, secrets: b.secrets });
-        if (secret !== undefined) await accounts.replaceKey(projectId, apiKeyActor(request), current.id, secret);
         const patch: DetailsPatch = {};
         if (b.origin_owner_id) patch.originOwnerId = b.origin_owner_id;
         if (b.origin_owner_name) patch.originOwnerName = b.origin_owner_name;
         if (typeof b.origin_username === 'string') patch.originUsername = b.origin_username;
         if (typeof b.label === 'string') patch.label = b.label;
         if (!isEmpty(b.metadata)) patch.metadata = b.metadata!;
-        return accountView(await accounts.updateDetails(projectId, current.id, patch));
+        // the key and the details commit together, or nothing changes
+        return accountView(await accounts.update(projectId, apiKeyActor(request), current.id, { rawKey: secret, details: patch }));
       },
     );
 
     app.delete(
       '/accounts/:id',
       { schema: { summary: 'Delete a linked account (its key is erased)', tags, params: IdParams, response: { 200: Account, ...errors(401, 404) } } },
-      async (request) => accountView(await accounts.delete(request.principal.project.id, request.params.id)),
+      async (request) => accountView(await accounts.delete(request.principal.project.id, apiKeyActor(request), request.params.id)),
     );
 
     app.post(

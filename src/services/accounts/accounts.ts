@@ -1,9 +1,9 @@
 // Linked accounts: linking by key (rules, live test, encrypted store, webhook), key rotation in
 // place, on-demand tests, reads, edits and deletion. Every change and its webhook event commit together.
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { getConnector } from '../../connectors/registry.js';
 import type { ConnectorDefinition, EnvironmentKey, LiveTestOutcome } from '../../connectors/types.js';
-import type { Db } from '../../store/db.js';
+import type { Db, Tx } from '../../store/db.js';
 import { accounts, type StatusReason } from '../../store/schema.js';
 import type { Vault } from '../../vault/vault.js';
 import { type AccountFilter, type KeysetPage, listAccountsKeyset, listAccountsPage } from './account-queries.js';
@@ -51,6 +51,9 @@ function failure(outcome: Exclude<LiveTestOutcome, { result: 'ok' }>): LinkhubEr
   }
 }
 
+/** First key of the two-key advisory locks taken while linking (the second is the owner's hash). */
+const OWNER_LOCK_SPACE = 0x4c48_4c31; // "LHL1"
+
 function statusAfter(outcome: LiveTestOutcome): { status: string; reasons: StatusReason[] } | null {
   const timestamp = new Date().toISOString();
   switch (outcome.result) {
@@ -92,127 +95,140 @@ export class AccountService {
     return { check, outcome };
   }
 
+  /**
+   * Links a key. Without `multiple`, the newest account of the same owner (project, provider,
+   * environment, owner id and name) gets the new key instead: the lookup and the write hold a
+   * transaction-scoped advisory lock on that owner, so links of one owner arriving at once, through
+   * one node or several, make one account and the others edit it.
+   */
   async link(projectId: string, actor: Actor, input: LinkInput): Promise<{ account: AccountRow; created: boolean }> {
     const connector = this.connector(input.provider);
     const { check, outcome } = await this.verifyKey(connector, input.environment, input.rawKey);
-    const existing = input.multiple
-      ? undefined
-      : (
-          await this.db
-            .select()
-            .from(accounts)
-            .where(
-              and(
-                eq(accounts.projectId, projectId),
-                eq(accounts.provider, input.provider),
-                eq(accounts.environment, input.environment),
-                eq(accounts.originOwnerId, input.originOwnerId),
-                eq(accounts.originOwnerName, input.originOwnerName),
-              ),
-            )
-            .orderBy(desc(accounts.createdAt))
-            .limit(1)
-        )[0];
-    if (existing) {
-      const account = await this.storeKey(projectId, existing, check, outcome, {
-        originUsername: input.originUsername ?? existing.originUsername,
-        label: input.label ?? existing.label,
-        metadata: input.metadata && Object.keys(input.metadata).length ? input.metadata : existing.metadata,
-      });
-      await this.audit.record(projectId, account.id, actor, 'link.relink', 'ok');
-      return { account, created: false };
-    }
-    const id = newId('acc', 20);
-    const sealed = this.vault.encrypt(check.key, id);
-    const now = new Date();
-    const account = await this.db.transaction(async (tx) => {
+    const result = await this.db.transaction(async (tx) => {
+      const existing = input.multiple ? undefined : await this.lockOwner(tx, projectId, input);
+      if (existing) {
+        const details = {
+          originUsername: input.originUsername ?? existing.originUsername,
+          label: input.label ?? existing.label,
+          metadata: input.metadata && Object.keys(input.metadata).length ? input.metadata : existing.metadata,
+        };
+        const account = await this.write(tx, projectId, existing.id, { ...keyFields(this.vault, existing, check, outcome), ...details });
+        await this.audit.record(projectId, account.id, actor, 'link.relink', 'ok', tx);
+        return { account, created: false };
+      }
+      const id = newId('acc', 20);
+      const now = new Date();
       const [row] = await tx
         .insert(accounts)
         .values({
           id,
           projectId,
           provider: input.provider,
-          status: 'active',
-          statusReasons: [],
           originOwnerId: input.originOwnerId,
           originOwnerName: input.originOwnerName,
           originUsername: input.originUsername,
           label: input.label,
           metadata: input.metadata,
           environment: input.environment,
-          keyType: check.keyType,
-          keyHint: check.hint,
-          secretCiphertext: sealed.ciphertext,
-          secretKeyVersion: sealed.version,
-          externalAccountId: outcome.externalAccountId,
-          externalAccountName: outcome.externalAccountName,
-          lastVerifiedAt: now,
+          ...keyFields(this.vault, { id, externalAccountId: null, externalAccountName: null }, check, outcome),
           createdAt: now,
           updatedAt: now,
         })
         .returning();
       await this.webhooks.enqueue(tx, projectId, 'account.created', accountView(row));
-      return row;
+      await this.audit.record(projectId, id, actor, 'link.create', 'ok', tx);
+      return { account: row, created: true };
     });
-    this.webhooks.onEnqueued();
-    await this.audit.record(projectId, id, actor, 'link.create', 'ok');
-    return { account, created: true };
+    this.committed(result.account.id);
+    return result;
+  }
+
+  /** Waits for the owner's link lock (until this transaction ends); the owner's newest account, if any. */
+  private async lockOwner(tx: Tx, projectId: string, o: LinkInput): Promise<AccountRow | undefined> {
+    const owner = JSON.stringify([projectId, o.provider, o.environment, o.originOwnerId, o.originOwnerName]);
+    await tx.execute(sql`select pg_advisory_xact_lock(${OWNER_LOCK_SPACE}, hashtext(${owner}))`);
+    const [row] = await tx
+      .select()
+      .from(accounts)
+      .where(
+        and(
+          eq(accounts.projectId, projectId),
+          eq(accounts.provider, o.provider),
+          eq(accounts.environment, o.environment),
+          eq(accounts.originOwnerId, o.originOwnerId),
+          eq(accounts.originOwnerName, o.originOwnerName),
+        ),
+      )
+      .orderBy(desc(accounts.createdAt))
+      .limit(1)
+      .for('update');
+    return row;
   }
 
   /** Tests a new key for an existing account and swaps it in atomically; on failure the old key stays. */
   async replaceKey(projectId: string, actor: Actor, id: string, rawKey: unknown): Promise<AccountRow> {
-    const current = await this.get(projectId, id);
-    const connector = this.connector(current.provider);
-    const { check, outcome } = await this.verifyKey(connector, current.environment, rawKey);
-    const account = await this.storeKey(projectId, current, check, outcome, {});
-    await this.audit.record(projectId, id, actor, 'key.rotate', 'ok');
-    return account;
+    return this.update(projectId, actor, id, { rawKey });
   }
 
-  private async storeKey(
-    projectId: string,
-    current: AccountRow,
-    check: { key: string; keyType: 'secret' | 'restricted'; hint: string },
-    outcome: Extract<LiveTestOutcome, { result: 'ok' }>,
-    details: Partial<Pick<AccountRow, 'originUsername' | 'label' | 'metadata'>>,
-  ): Promise<AccountRow> {
-    const sealed = this.vault.encrypt(check.key, current.id);
-    const now = new Date();
+  /**
+   * Edits an account: a new key (tested live first, outside the transaction) and details, in one
+   * transaction with its webhook event and audit record: if any step fails, nothing changed.
+   */
+  async update(projectId: string, actor: Actor, id: string, change: { rawKey?: unknown; details?: DetailsPatch }): Promise<AccountRow> {
+    const before = await this.get(projectId, id);
+    const key = change.rawKey === undefined ? null : await this.verifyKey(this.connector(before.provider), before.environment, change.rawKey);
+    const patch = change.details ?? {};
+    if (!key && Object.values(patch).every((v) => v === undefined)) return before;
     const account = await this.db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(accounts)
-        .set({
-          ...details,
-          status: 'active',
-          statusReasons: [],
-          keyType: check.keyType,
-          keyHint: check.hint,
-          secretCiphertext: sealed.ciphertext,
-          secretKeyVersion: sealed.version,
-          externalAccountId: outcome.externalAccountId ?? current.externalAccountId,
-          externalAccountName: outcome.externalAccountName ?? current.externalAccountName,
-          lastVerifiedAt: now,
-          updatedAt: now,
-        })
-        .where(and(eq(accounts.id, current.id), eq(accounts.projectId, projectId)))
-        .returning();
-      if (!row) throw fail('account_not_found');
-      await this.webhooks.enqueue(tx, projectId, 'account.updated', accountView(row));
+      // the row as it is now, locked: metadata merges with what concurrent edits left
+      const [current] = await tx
+        .select()
+        .from(accounts)
+        .where(and(eq(accounts.id, id), eq(accounts.projectId, projectId)))
+        .for('update');
+      if (!current) throw fail('account_not_found');
+      const set: Partial<AccountRow> = { ...(key ? keyFields(this.vault, current, key.check, key.outcome) : {}) };
+      if (patch.originOwnerId !== undefined) set.originOwnerId = patch.originOwnerId;
+      if (patch.originOwnerName !== undefined) set.originOwnerName = patch.originOwnerName;
+      if (patch.originUsername !== undefined) set.originUsername = patch.originUsername;
+      if (patch.label !== undefined) set.label = patch.label;
+      if (patch.metadata !== undefined) set.metadata = { ...(current.metadata ?? {}), ...patch.metadata };
+      const row = await this.write(tx, projectId, id, set);
+      if (key) await this.audit.record(projectId, id, actor, 'key.rotate', 'ok', tx);
       return row;
     });
-    this.webhooks.onEnqueued();
-    this.onAccountChanged(current.id);
+    this.committed(id);
     return account;
   }
 
-  /** Runs the live test with the stored key now; updates status and last_verified_at. */
+  /** Updates the account (updated_at now) and enqueues account.updated, in the caller's transaction. */
+  private async write(tx: Tx, projectId: string, id: string, set: Partial<AccountRow>): Promise<AccountRow> {
+    const [row] = await tx
+      .update(accounts)
+      .set({ ...set, updatedAt: new Date() })
+      .where(and(eq(accounts.id, id), eq(accounts.projectId, projectId)))
+      .returning();
+    if (!row) throw fail('account_not_found');
+    await this.webhooks.enqueue(tx, projectId, 'account.updated', accountView(row));
+    return row;
+  }
+
+  /** After a committed change: deliver its webhook event now and drop cached copies of the account. */
+  private committed(id: string): void {
+    this.webhooks.onEnqueued();
+    this.onAccountChanged(id);
+  }
+
+  /** Runs the live test with the stored key now; updates status and last_verified_at with its audit record. */
   async test(projectId: string, actor: Actor, id: string): Promise<{ account: AccountRow; outcome: LiveTestOutcome }> {
     const current = await this.get(projectId, id);
     const key = this.vault.decrypt(current.secretCiphertext, current.id);
     const outcome = await this.tester.test(this.connector(current.provider), key);
-    await this.audit.record(projectId, id, actor, 'key.test', outcome.result);
     const next = statusAfter(outcome);
-    if (!next) return { account: current, outcome };
+    if (!next) {
+      await this.audit.record(projectId, id, actor, 'key.test', outcome.result);
+      return { account: current, outcome };
+    }
     const changed =
       next.status !== current.status || JSON.stringify(next.reasons.map((r) => r.code)) !== JSON.stringify(current.statusReasons.map((r) => r.code));
     const now = new Date();
@@ -235,10 +251,10 @@ export class AccountService {
         .returning();
       if (!row) throw fail('account_not_found');
       if (changed) await this.webhooks.enqueue(tx, projectId, 'account.updated', accountView(row));
+      await this.audit.record(projectId, id, actor, 'key.test', outcome.result, tx);
       return row;
     });
-    if (changed) this.webhooks.onEnqueued();
-    this.onAccountChanged(id);
+    this.committed(id);
     return { account, outcome };
   }
 
@@ -262,27 +278,8 @@ export class AccountService {
     return listAccountsKeyset(this.db, projectId, f, opts);
   }
 
-  async updateDetails(projectId: string, id: string, patch: DetailsPatch): Promise<AccountRow> {
-    const current = await this.get(projectId, id);
-    const set: Partial<AccountRow> = {};
-    if (patch.originOwnerId !== undefined) set.originOwnerId = patch.originOwnerId;
-    if (patch.originOwnerName !== undefined) set.originOwnerName = patch.originOwnerName;
-    if (patch.originUsername !== undefined) set.originUsername = patch.originUsername;
-    if (patch.label !== undefined) set.label = patch.label;
-    if (patch.metadata !== undefined) set.metadata = { ...(current.metadata ?? {}), ...patch.metadata };
-    if (Object.keys(set).length === 0) return current;
-    set.updatedAt = new Date();
-    const account = await this.db.transaction(async (tx) => {
-      const [row] = await tx.update(accounts).set(set).where(eq(accounts.id, id)).returning();
-      await this.webhooks.enqueue(tx, projectId, 'account.updated', accountView(row));
-      return row;
-    });
-    this.webhooks.onEnqueued();
-    this.onAccountChanged(id);
-    return account;
-  }
-
-  async delete(projectId: string, id: string): Promise<AccountRow> {
+  /** Deletes the account (its key is erased) with its webhook event and audit record, in one transaction. */
+  async delete(projectId: string, actor: Actor, id: string): Promise<AccountRow> {
     const account = await this.db.transaction(async (tx) => {
       const [row] = await tx
         .delete(accounts)
@@ -290,10 +287,31 @@ export class AccountService {
         .returning();
       if (!row) throw fail('account_not_found');
       await this.webhooks.enqueue(tx, projectId, 'account.deleted', accountView(row));
+      await this.audit.record(projectId, id, actor, 'account.delete', 'ok', tx);
       return row;
     });
-    this.webhooks.onEnqueued();
-    this.onAccountChanged(id);
+    this.committed(id);
     return account;
   }
+}
+
+/** The columns a verified key sets: sealed for this account id, status active, what the test learnt. */
+function keyFields(
+  vault: Vault,
+  current: Pick<AccountRow, 'id' | 'externalAccountId' | 'externalAccountName'>,
+  check: { key: string; keyType: 'secret' | 'restricted'; hint: string },
+  outcome: Extract<LiveTestOutcome, { result: 'ok' }>,
+) {
+  const sealed = vault.encrypt(check.key, current.id);
+  return {
+    status: 'active',
+    statusReasons: [] as StatusReason[],
+    keyType: check.keyType,
+    keyHint: check.hint,
+    secretCiphertext: sealed.ciphertext,
+    secretKeyVersion: sealed.version,
+    externalAccountId: outcome.externalAccountId ?? current.externalAccountId,
+    externalAccountName: outcome.externalAccountName ?? current.externalAccountName,
+    lastVerifiedAt: new Date(),
+  };
 }

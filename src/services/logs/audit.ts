@@ -1,9 +1,10 @@
 // Append-only audit of every use of a decrypted credential: who, which account, what, when.
-// Two stores, one trail: audit_events holds links, rotations, tests and deletions (one row each);
+// Two stores, one trail: audit_events holds links, rotations, tests and deletions (one row each,
+// written in the transaction of the change, so a crash cannot keep one without the other);
 // calls through proxy, rpc and MCP are audited by their entry in the call log (request-log.ts),
 // which is append-only too. list() merges both, newest first.
 import { and, desc, eq, gte, lte, type SQL } from 'drizzle-orm';
-import type { Db } from '../../store/db.js';
+import type { Db, Tx } from '../../store/db.js';
 import { auditEvents } from '../../store/schema.js';
 import type { RequestLogRow, RequestLogService } from './request-log.js';
 
@@ -46,8 +47,9 @@ export class AuditService {
     private readonly calls: RequestLogService,
   ) {}
 
-  async record(projectId: string, accountId: string, actor: Actor, action: string, outcome: string | null): Promise<void> {
-    await this.db.insert(auditEvents).values({ projectId, accountId, actorType: actor.type, actorId: actor.id, action, outcome });
+  /** One event; given the transaction of the change it records, it commits (or not) with it. */
+  async record(projectId: string, accountId: string, actor: Actor, action: string, outcome: string | null, tx: Db | Tx = this.db): Promise<void> {
+    await tx.insert(auditEvents).values({ projectId, accountId, actorType: actor.type, actorId: actor.id, action, outcome });
   }
 
   /** Newest first (by time), at most `limit` (≤ 1000). Call entries written so far are included after a requestLog.flush(). */

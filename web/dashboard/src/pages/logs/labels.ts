@@ -12,6 +12,7 @@ const ACTIONS: Record<string, string> = {
   'link.relink': 'Account re-linked',
   'key.rotate': 'Key replaced',
   'key.test': 'Key tested',
+  'account.delete': 'Account deleted',
   'call.proxy': 'Proxy call',
 };
 export const actionLabel = (a: string) => ACTIONS[a] ?? a.replace(/^call\.(rpc|mcp):(.*)$/, (_, s: string, name: string) => `${s.toUpperCase()} ${name}`);
