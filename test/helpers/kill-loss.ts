@@ -4,7 +4,7 @@
 // same store, and every acknowledged call missing from the call log is aged (kill moment minus the
 // moment its answer arrived).
 import { randomBytes } from 'node:crypto';
-import { callApi, type ChildStore, linkAccount, startLinkhubProcess } from './process.js';
+import { callApi, type ChildStore, type LinkhubProcess, linkAccount, startLinkhubProcess } from './process.js';
 
 export interface KillLossOptions {
   store: ChildStore;
@@ -32,6 +32,20 @@ export interface KillLoss {
   lastAck: number;
 }
 
+/**
+ * Starts the process; again on another port if the free one chosen was taken meanwhile (the stream's
+ * own client connections take ephemeral ports by the hundred).
+ */
+async function start(env: Record<string, string>): Promise<LinkhubProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startLinkhubProcess(env);
+    } catch (e) {
+      if (attempt === 3 || !/EADDRINUSE/.test((e as Error).message)) throw e;
+    }
+  }
+}
+
 /** Runs the scenario once; the process is restarted on `store` to read the log, then stopped. */
 export async function killDuringCalls(opts: KillLossOptions): Promise<KillLoss> {
   const apiKey = `lh_test_${randomBytes(24).toString('base64url')}`;
@@ -43,7 +57,7 @@ export async function killDuringCalls(opts: KillLossOptions): Promise<KillLoss> 
     LINKHUB_THROTTLE_TEST_RPS: '100000',
     ...opts.env,
   };
-  const first = await startLinkhubProcess(env);
+  const first = await start(env);
   const account = (await linkAccount(first.url, apiKey, opts.stripeKey)).id as string;
   const proxy = () =>
     callApi(first.url, 'POST', '/unified/proxy', {
@@ -76,7 +90,7 @@ export async function killDuringCalls(opts: KillLossOptions): Promise<KillLoss> 
   await first.exited;
   await Promise.all(clients);
 
-  const second = await startLinkhubProcess(env);
+  const second = await start(env);
   try {
     const logged = new Set<string>();
     for (let next: string | null = ''; next !== null; ) {

@@ -4,7 +4,8 @@
 // (README): the interval plus one write. Hence up to `maxWrites` writes run at once, so a slow write
 // never holds back the next batch (with one write at a time, a row arriving during a write waited
 // for it, then a full interval, then its own write). A failed write puts its rows back at the front
-// (bounded) and writes pause for RETRY_MS; `close()` drains everything.
+// (bounded) and writes pause for RETRY_MS; `close()` drains everything. Writes running at once may
+// end in any order: rows are written once each, not necessarily in push order.
 const noop = (): void => {};
 /** Pause of the writes after a failed one (the store is likely down: do not hammer it). */
 const RETRY_MS = 1000;
