@@ -8,6 +8,7 @@ import { BatchWriter } from '../src/services/logs/batch-writer.js';
 import { BODY_CAP, maskSecrets, redactBody, redactPath } from '../src/services/logs/redaction.js';
 import { useLinkhub } from './helpers/fixture.js';
 import { connectSession, linkAccount, type Linkhub, startLinkhub } from './helpers/linkhub.js';
+import { waitFor } from './helpers/process.js';
 import type { StripeStandin } from './stripe-standin/index.js';
 
 let stripe: StripeStandin;
@@ -268,8 +269,9 @@ describe('batch writer and redaction helpers', () => {
     );
     for (let i = 0; i < 250; i++) w.push(i);
     await w.close();
+    // every row once (writes running at once may finish in any order)
     assert.deepEqual(
-      batches.flat(),
+      batches.flat().sort((a, b) => a - b),
       Array.from({ length: 250 }, (_, i) => i),
     );
     assert.ok(batches.length <= 5 && batches.every((b) => b.length <= 80), JSON.stringify(batches.map((b) => b.length)));
@@ -314,6 +316,89 @@ describe('batch writer and redaction helpers', () => {
     );
     assert.equal(w.dropped, 1);
     assert.ok(warnings.some((m) => /dropped 1/.test(m)));
+    await w.close();
+  });
+
+  test('a slow write does not hold back the next batch, at most maxWrites run at once, and flush() waits for all of them', async () => {
+    const calls: { rows: number[]; done: () => void; settled: boolean }[] = [];
+    const w = new BatchWriter<number>(
+      't',
+      (rows) =>
+        new Promise<void>((resolve) => {
+          const c = {
+            rows: [...rows],
+            settled: false,
+            done: () => {
+              c.settled = true;
+              resolve();
+            },
+          };
+          calls.push(c);
+        }),
+      () => {},
+      { intervalMs: 5, maxWrites: 2 },
+    );
+    const started = (n: number) => waitFor(`write #${n} started`, () => calls.length >= n, 5000, 1);
+    w.push(1);
+    await started(1);
+    // the first write hangs; the next row still gets its own write after the interval
+    w.push(2);
+    await started(2);
+    assert.deepEqual(
+      calls.map((c) => c.rows),
+      [[1], [2]],
+    );
+    assert.equal(calls[0].settled, false);
+    // both slots busy: the next batch waits for one to end
+    w.push(3);
+    w.push(4);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(calls.length, 2, 'no third write while two run');
+    assert.equal(w.pending, 2);
+    calls[1].done();
+    await started(3);
+    assert.deepEqual(calls[2].rows, [3, 4]);
+
+    // flush(): read-your-writes over every write running when it is called, and the buffer
+    w.push(5);
+    let flushed = false;
+    const f = w.flush().then(() => (flushed = true));
+    await started(4);
+    assert.deepEqual(calls[3].rows, [5], 'flush writes the buffer at once');
+    calls[3].done();
+    calls[2].done();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(flushed, false, 'the first write still runs');
+    calls[0].done();
+    await f;
+    assert.equal(flushed, true);
+    await w.close();
+  });
+
+  test('flush() rejects when a write it waits for failed and the retry fails too; the rows stay buffered', async () => {
+    let down = false;
+    let release: () => void = () => {};
+    let calls = 0;
+    const w = new BatchWriter<number>(
+      't',
+      async () => {
+        calls++;
+        if (calls === 1) await new Promise<void>((r) => (release = r));
+        if (down) throw new Error('store down');
+      },
+      () => {},
+      { intervalMs: 1 },
+    );
+    w.push(1);
+    await waitFor('the first write', () => calls === 1, 5000, 1);
+    const f = w.flush();
+    down = true;
+    release();
+    await assert.rejects(f, /store down/);
+    assert.equal(w.pending, 1);
+    down = false;
+    await w.flush();
+    assert.equal(w.pending, 0);
     await w.close();
   });
 

@@ -1,13 +1,22 @@
-// Buffers rows in memory and writes them in batches: a call pushes a row (no I/O) and the
-// writer flushes every `intervalMs` or at `maxBatch` rows; a failed flush keeps its rows and
-// retries (bounded), and `close()` drains everything.
+// Buffers rows in memory and writes them in batches: a call pushes a row (no I/O) and the writer
+// starts a write `intervalMs` after the oldest buffered row, or at once at `maxBatch` rows. Rows in
+// the buffer are what a kill -9 loses, so the time a row can wait is what the call log promises
+// (README): the interval plus one write. Hence up to `maxWrites` writes run at once, so a slow write
+// never holds back the next batch (with one write at a time, a row arriving during a write waited
+// for it, then a full interval, then its own write). A failed write puts its rows back at the front
+// (bounded) and writes pause for RETRY_MS; `close()` drains everything. Writes running at once may
+// end in any order: rows are written once each, not necessarily in push order.
 const noop = (): void => {};
+/** Pause of the writes after a failed one (the store is likely down: do not hammer it). */
+const RETRY_MS = 1000;
 
 export interface BatchWriterOptions {
-  /** Flush at most this long after the first buffered row (default 100 ms). */
+  /** Start a write at most this long after the oldest buffered row (default 50 ms). */
   intervalMs?: number;
-  /** Flush at once when this many rows are buffered (default 100). */
+  /** Start a write at once when this many rows are buffered (default 100). */
   maxBatch?: number;
+  /** Writes running at once at most (default 4); a batch due while all run waits for one to end. */
+  maxWrites?: number;
   /** Rows per INSERT statement (default 500). */
   maxStatementRows?: number;
   /** Rows kept for retry after failures before the oldest are dropped (default 50 000). */
@@ -17,11 +26,16 @@ export interface BatchWriterOptions {
 /** Buffers rows and inserts them in batches; `close()` flushes what is left. */
 export class BatchWriter<T> {
   private buf: T[] = [];
+  /** When the oldest buffered row was pushed (performance.now()). */
+  private oldestAt = 0;
   private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> | null = null;
+  private readonly writes = new Set<Promise<void>>();
+  /** No write starts by itself before this moment (after a failure). */
+  private pausedUntil = 0;
   private closed = false;
   private readonly intervalMs: number;
   private readonly maxBatch: number;
+  private readonly maxWrites: number;
   private readonly maxStatementRows: number;
   private readonly maxBuffered: number;
   /** Rows dropped because the store kept failing (visible for tests and health). */
@@ -33,8 +47,9 @@ export class BatchWriter<T> {
     private readonly warn: (msg: string) => void,
     opts: BatchWriterOptions = {},
   ) {
-    this.intervalMs = opts.intervalMs ?? 100;
+    this.intervalMs = opts.intervalMs ?? 50;
     this.maxBatch = opts.maxBatch ?? 100;
+    this.maxWrites = opts.maxWrites ?? 4;
     this.maxStatementRows = opts.maxStatementRows ?? 500;
     this.maxBuffered = opts.maxBuffered ?? 50_000;
   }
@@ -44,46 +59,57 @@ export class BatchWriter<T> {
   }
 
   push(row: T): void {
+    if (this.buf.length === 0) this.oldestAt = performance.now();
     this.buf.push(row);
-    if (this.flushing !== null) return; // the running flush re-arms when it ends
-    if (this.buf.length >= this.maxBatch) {
-      if (this.timer !== null) clearTimeout(this.timer);
-      this.timer = null;
-      this.flush().catch(noop);
-    } else if (this.timer === null) {
-      this.arm(this.closed ? 0 : this.intervalMs);
-    }
+    this.schedule();
   }
 
-  private arm(ms: number): void {
-    this.timer = setTimeout(this.onTimer, ms);
+  /** Starts a write now if one is due and allowed, else sets the timer for when it will be. */
+  private schedule(): void {
+    if (this.buf.length === 0) return;
+    const now = performance.now();
+    const due = this.closed || this.buf.length >= this.maxBatch ? now : this.oldestAt + this.intervalMs;
+    const at = Math.max(due, this.pausedUntil);
+    if (at <= now) {
+      // all writes busy: the first to end calls schedule() again
+      if (this.writes.size < this.maxWrites) this.start();
+      return;
+    }
+    if (this.timer !== null) return;
+    this.timer = setTimeout(this.onTimer, at - now);
     this.timer.unref?.();
   }
 
   private readonly onTimer = (): void => {
     this.timer = null;
-    this.flush().catch(noop);
+    this.schedule();
   };
 
-  /** Writes everything buffered now (waits for a running flush first). Rejects if the store failed. */
-  async flush(): Promise<void> {
-    while (this.flushing !== null) await this.flushing.catch(noop);
-    if (this.buf.length === 0) return;
+  /** Writes everything buffered as one write, in the background; the promise settles when it ends. */
+  private start(): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     const rows = this.buf;
     this.buf = [];
-    let failed = false;
-    this.flushing = this.write(rows).catch((e: unknown) => {
-      failed = true;
-      throw e;
+    const w = this.write(rows).finally(() => {
+      this.writes.delete(w);
+      this.schedule(); // rows that came (or came back) meanwhile
     });
-    try {
-      await this.flushing;
-    } finally {
-      this.flushing = null;
-      if (this.buf.length > 0 && this.timer === null && !this.closed) {
-        this.arm(failed ? 1000 : this.buf.length >= this.maxBatch ? 0 : this.intervalMs);
-      }
-    }
+    this.writes.add(w);
+    w.catch(noop);
+    return w;
+  }
+
+  /**
+   * Read-your-writes: resolves once every row pushed before the call is written. Waits for the writes
+   * running now and writes what is buffered; rejects if the store failed (the rows stay buffered).
+   */
+  async flush(): Promise<void> {
+    const waits = [...this.writes];
+    if (this.buf.length > 0) waits.push(this.start());
+    const results = await Promise.allSettled(waits);
+    // A failed write put its rows back: one more try now, so success means they are written.
+    if (results.some((r) => r.status === 'rejected') && this.buf.length > 0) await this.start();
   }
 
   private async write(rows: T[]): Promise<void> {
@@ -93,13 +119,15 @@ export class BatchWriter<T> {
         await this.insert(chunk);
       } catch (e) {
         if (chunk.length > 1 && (await this.rowByRow(chunk))) continue;
-        // The store is failing: keep the rest for a later flush (bounded).
+        // The store is failing: keep the rest for a later write (bounded), and pause the writes.
+        if (this.buf.length === 0) this.oldestAt = performance.now();
         this.buf = rows.slice(i).concat(this.buf);
         if (this.buf.length > this.maxBuffered) {
           const drop = this.buf.length - this.maxBuffered;
           this.buf.splice(0, drop);
           this.dropped += drop;
         }
+        this.pausedUntil = performance.now() + RETRY_MS;
         this.warn(`${this.name}: writing ${chunk.length} rows failed (${(e as Error).message.slice(0, 200)}); ${this.buf.length} kept for retry`);
         throw e;
       }
@@ -129,12 +157,12 @@ export class BatchWriter<T> {
     return true;
   }
 
-  /** Stops the timer and writes every buffered row (retrying once after a failure). */
+  /** Stops the timer and writes every buffered row (trying up to three times after failures). */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    for (let attempt = 0; attempt < 3 && (this.buf.length > 0 || this.flushing !== null); attempt++) {
+    for (let attempt = 0; attempt < 3 && (this.buf.length > 0 || this.writes.size > 0); attempt++) {
       try {
         await this.flush();
       } catch {
