@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const [{ buildApp }, { loggerOptions }, { createServices }] = await Promise.all([
+  const [{ buildApp, startDraining }, { loggerOptions }, { createServices }] = await Promise.all([
     import('./http/app.js'),
     import('./http/logger.js'),
     import('./services/index.js'),
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   // webhook deliveries under way and close the store, all within LINKHUB_SHUTDOWN_TIMEOUT_MS. A
   // second signal kills at once (the handlers are `once`).
   const shutdown = async (signal: string) => {
+    startDraining(app);
     process.stdout.write(`linkhub: ${signal}, shutting down\n`);
     const bound = config.shutdownTimeoutMs;
     setTimeout(() => {

@@ -318,6 +318,7 @@ before(async () => {
   await call('connector meta unknown', 'GET', '/connectors/meta/nope');
   await call('openapi', 'GET', '/openapi.json', { auth: false });
   await call('health', 'GET', '/healthz', { auth: false });
+  await call('ready', 'GET', '/readyz', { auth: false });
   await call('no auth', 'GET', '/accounts', { auth: false });
   await call('wrong key', 'GET', '/accounts', { auth: basic(lh.apiKey + 'x') });
   await call('hub token as API key', 'GET', '/accounts', { auth: 'Bearer ' + t1 });
@@ -499,6 +500,7 @@ describe('no secret leaks', () => {
       'DELETE /api_keys/',
       'GET /openapi.json',
       'GET /healthz',
+      'GET /readyz',
       'GET /hub/settings',
       'GET /hub/connectors ',
       'GET /hub/connectors/stripe-test',

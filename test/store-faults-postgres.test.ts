@@ -94,14 +94,16 @@ async function recovers(): Promise<void> {
 }
 
 describe('PostgreSQL faults', () => {
-  test('down: reads, writes and /healthz answer 503 store_unavailable with Retry-After; back up, they work again', async (t) => {
+  test('down: reads, writes and /readyz answer 503 store_unavailable with Retry-After (/healthz stays 200); back up, they work again', async (t) => {
     assert.equal((await timed('GET', '/accounts')).status, 200);
     proxy.set('down');
     const down = await timed('GET', '/accounts');
     assertUnavailable(down, 'GET /accounts');
     t.diagnostic(`down: answered in ${down.ms} ms`);
     assertUnavailable(await timed('POST', '/connect_sessions', { origin_owner_id: 'o-1', origin_owner_name: 'Down Co' }), 'POST /connect_sessions');
-    assertUnavailable(await timed('GET', '/healthz'), 'GET /healthz');
+    assertUnavailable(await timed('GET', '/readyz'), 'GET /readyz');
+    // alive all the same: restarting the process would not bring the database back
+    assert.equal((await timed('GET', '/healthz')).status, 200);
     proxy.set('open');
     await recovers();
     assert.equal((await timed('POST', '/connect_sessions', { origin_owner_id: 'o-1', origin_owner_name: 'Up Co' })).status, 201);
@@ -116,7 +118,7 @@ describe('PostgreSQL faults', () => {
       timed('GET', '/accounts'),
       timed('POST', '/connect_sessions', { origin_owner_id: 'o-2', origin_owner_name: 'Frozen Co' }),
       timed('GET', '/connectors/meta'),
-      timed('GET', '/healthz'),
+      timed('GET', '/readyz'),
       timed('GET', '/accounts'),
     ]);
     answers.forEach((r, i) => {

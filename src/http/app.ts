@@ -26,6 +26,18 @@ import { webRoutes } from './web/index.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
+/** The apps whose shutdown has begun: set by startDraining() or, at the latest, when close() starts. */
+const drainingApps = new WeakSet<FastifyInstance>();
+
+/**
+ * Shutdown begins (main.ts, on SIGTERM or SIGINT, before close()): from now on GET /readyz answers
+ * 503 and new requests get shutting_down. Synchronous, so that nothing answers "ready" after the
+ * process has said it is shutting down.
+ */
+export function startDraining(app: FastifyInstance): void {
+  drainingApps.add(app);
+}
+
 export interface AppOptions {
   /** Tests: fail any answer that a response schema would alter (openapi/serialization-check.ts). */
   checkSerialization?: boolean;
@@ -58,20 +70,20 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
   installValidation(app);
   installErrorHandling(app);
   installServerEdges(app.server);
-  // From the start of close(): requests still arriving on open connections get 503 shutting_down
+  // From the start of shutdown (startDraining, at the latest close()): requests still arriving on open connections get 503 shutting_down
   // and every answer closes its connection, so that no keep-alive connection outlives the drain.
-  let closing = false;
+  const closing = () => drainingApps.has(app);
   app.addHook('preClose', (done) => {
-    closing = true;
+    startDraining(app);
     done();
   });
   app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
+    if (closing()) reply.header('connection', 'close');
     done(null, payload);
   });
   // A body-less request may still say content-type: application/json (the Hub does on GET): no body then.
   app.addHook('onRequest', (request, reply, done) => {
-    if (closing) return void sendError(reply.header('connection', 'close'), fail('shutting_down'));
+    if (closing()) return void sendError(reply.header('connection', 'close'), fail('shutting_down'));
     const noHost = missingHost(request);
     if (noHost) return void sendError(reply.header('connection', 'close'), noHost);
     const h = request.headers;

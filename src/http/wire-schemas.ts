@@ -139,7 +139,13 @@ export const NamedRequestLog = Type.Object({ ...requestLogFields, ...named });
 export const NamedRequestLogDetail = Type.Object({ ...requestLogDetailFields, ...named });
 export const NamedAuditEvent = Type.Object({ ...auditFields, ...named });
 
-export const Health = Type.Object({ status: Type.Literal('ok'), store: Type.String({ description: 'pglite | postgres' }) });
+const BuildFields = {
+  store: Type.String({ description: 'pglite | postgres' }),
+  version: Type.String({ description: "Linkhub's version (package.json)" }),
+  commit: Nullable(Type.String({ description: 'The git commit this build was made from; null when run from source or built outside git' })),
+};
+export const Health = Type.Object({ status: Type.Literal('ok'), ...BuildFields });
+export const Ready = Type.Object({ status: Type.Literal('ready'), ...BuildFields });
 
 /** Schemas registered once (app.addSchema) and referenced by $id: components of the document. */
 export const RESPONSE_COMPONENTS = [ApiKey, ConnectorMeta, WebhookEndpoint, WebhookDelivery, RequestLog, RequestLogDetail, AuditEvent];

@@ -2,7 +2,7 @@
 // cannot be provoked by a well-formed request to a healthy server, so they are provoked in the
 // server (a service that throws, a stored secret changed behind the vault's back, a store that
 // refuses) and then asked for over HTTP like any other error.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { accounts } from '../../src/store/schema.js';
 import type { Recipes } from './world.js';
 
@@ -42,9 +42,22 @@ export const serverRecipes: Recipes = {
     const execute = db.execute;
     db.execute = (() => Promise.reject(new Error('connection terminated'))) as unknown as typeof db.execute;
     try {
-      return await w.raw('GET', '/healthz', { auth: false });
+      return await w.raw('GET', '/readyz', { auth: false });
     } finally {
       db.execute = execute;
+    }
+  },
+  async store_not_migrated(w) {
+    // The store as restored from before the newest migration: its record of it is gone.
+    const db = w.lh.services.store.db;
+    const deleted = await db.execute(
+      sql`delete from drizzle.__drizzle_migrations where created_at = (select max(created_at) from drizzle.__drizzle_migrations) returning hash, created_at`,
+    );
+    const [newest] = (deleted as unknown as { rows: { hash: string; created_at: string }[] }).rows;
+    try {
+      return await w.raw('GET', '/readyz', { auth: false });
+    } finally {
+      await db.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${newest.hash}, ${newest.created_at})`);
     }
   },
 };

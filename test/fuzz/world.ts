@@ -94,10 +94,10 @@ export class World {
     return {};
   }
 
-  /** The server still answers its health check and an authenticated read. */
+  /** The server is still ready (its store answers) and serves an authenticated read. */
   async stillServes(): Promise<string | null> {
-    const health = await fetch(`${this.lh.url}/healthz`);
-    if (health.status !== 200) return `GET /healthz answered ${health.status}`;
+    const health = await fetch(`${this.lh.url}/readyz`);
+    if (health.status !== 200) return `GET /readyz answered ${health.status}`;
     const list = await this.lh.api('GET', '/accounts?page_size=1');
     return list.status === 200 ? null : `GET /accounts answered ${list.status}: ${list.text}`;
   }

@@ -110,12 +110,21 @@ export async function killAllLinkhubProcesses(): Promise<void> {
 }
 
 /**
- * Spawns src/main.ts (or `entry`, a compiled file run by plain node, as `npm start` does); without
- * PORT in `env` a free port is chosen. Does not wait for readiness.
+ * A compiled entry run by plain node, as `npm start` (dist/src/main.js) or the package's bin
+ * (dist/src/cli.js with `start`) run it.
  */
-export async function spawnLinkhub(env: Record<string, string>, entry?: string): Promise<LinkhubProcess> {
+export interface BuiltEntry {
+  file: string;
+  args?: string[];
+}
+
+/**
+ * Spawns src/main.ts (or `entry`); without PORT in `env` a free port is chosen. Does not wait for
+ * readiness.
+ */
+export async function spawnLinkhub(env: Record<string, string>, entry?: BuiltEntry): Promise<LinkhubProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, entry ? [entry] : ['--import', 'tsx', mainScript], {
+  const child = spawn(process.execPath, entry ? [entry.file, ...(entry.args ?? [])] : ['--import', 'tsx', mainScript], {
     cwd: projectRoot,
     env: childEnv({ PORT: String(port), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -152,18 +161,18 @@ export async function spawnLinkhub(env: Record<string, string>, entry?: string):
   return proc;
 }
 
-/** Spawns src/main.ts (or `entry`) and waits until GET /healthz answers 200 (fails fast if the process exits). */
-export async function startLinkhubProcess(env: Record<string, string>, timeoutMs = 120_000, entry?: string): Promise<LinkhubProcess> {
+/** Spawns src/main.ts (or `entry`) and waits until GET /readyz answers 200 (fails fast if the process exits). */
+export async function startLinkhubProcess(env: Record<string, string>, timeoutMs = 120_000, entry?: BuiltEntry): Promise<LinkhubProcess> {
   const proc = await spawnLinkhub(env, entry);
   const state: { exit: Exit | null } = { exit: null };
   void proc.exited.then((e) => (state.exit = e));
   const early = () => new Error(`Linkhub exited (${state.exit!.code ?? state.exit!.signal}) before it was ready:\n${proc.stderr()}\n${proc.stdout()}`);
   try {
     await waitFor(
-      'GET /healthz 200',
+      'GET /readyz 200',
       async () => {
         if (state.exit) return true;
-        const res = await fetch(proc.url + '/healthz').catch(() => null);
+        const res = await fetch(proc.url + '/readyz').catch(() => null);
         return res?.status === 200;
       },
       timeoutMs,

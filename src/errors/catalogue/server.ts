@@ -38,4 +38,10 @@ export const SERVER_ERRORS = {
     action: 'Retry shortly; if it persists, check the database Linkhub uses.',
     retryable: true,
   },
+  store_not_migrated: {
+    status: 503,
+    message: "The store lacks this version's migrations ({missing}): it was replaced or restored while Linkhub ran",
+    action: 'Restart this node: it migrates the store at start-up (or restore the database that matches this version).',
+    retryable: false,
+  },
 } as const satisfies Record<string, ErrorEntry>;

@@ -31,6 +31,7 @@ const STACKONE_IDS: Record<string, string> = {
 /** Names where the derived one would read badly (singletons, verbs that are not CRUD). */
 const NAMED: Record<string, string> = {
   'GET /healthz': 'linkhub_health',
+  'GET /readyz': 'linkhub_ready',
   'POST /actions/search': 'linkhub_search_actions',
   'DELETE /api_keys/:id': 'linkhub_revoke_api_key',
   'GET /audit': 'linkhub_list_audit_events',
@@ -57,6 +58,7 @@ const SURFACES: Surface[] = [
   // the CSRF guard answers 403 to any state-changing call without x-linkhub-csrf or from another origin
   { prefix: '/dashboard/api/', idPrefix: 'dashboard', tag: 'Dashboard', security: [{ dashboardSession: [] }], unsafeErrors: [403] },
   { prefix: '/healthz', idPrefix: 'linkhub', tag: 'Health', security: [] },
+  { prefix: '/readyz', idPrefix: 'linkhub', tag: 'Health', security: [] },
   { prefix: '/', idPrefix: 'linkhub' },
 ];
 
