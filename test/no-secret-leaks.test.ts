@@ -327,6 +327,8 @@ before(async () => {
   await call('stripe key as hub token', 'GET', '/hub/settings', { auth: false, headers: { 'x-hub-session-token': k.secretTest } });
   await call('huge body with a key', 'POST', '/connect_sessions', { body: { origin_owner_id: k.secretTest, origin_owner_name: 'x'.repeat(1_100_000) } });
   await call('unknown route', 'GET', '/nope', { auth: false });
+  await call('unknown route naming a key', 'GET', `/v1/${k.secretTest}/${encodeURIComponent(k.restrictedTest)}`, { auth: false });
+  await call('unknown dashboard route naming a key', 'GET', `/dashboard/api/${k.secretTest}`, { auth: false });
 
   // --- proxy, actions, MCP, request logs, audit, hosted link page (status not asserted: other suites own them)
   const acct = { 'x-account-id': accountId };

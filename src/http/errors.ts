@@ -8,6 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ErrorName } from '../errors/catalogue.js';
 import { fail, LinkhubError } from '../errors/fail.js';
 import { isStoreUnavailable } from '../store/failures.js';
+import { redactUrl } from './logger.js';
 
 export function errorBody(err: LinkhubError) {
   return { statusCode: err.statusCode, message: err.message, timestamp: new Date().toISOString(), code: err.code, ...err.extra };
@@ -138,5 +139,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     return sendError(reply, known);
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, fail('route_not_found', { method: request.method, path: request.url.split('?')[0] })));
+  app.setNotFoundHandler((request, reply) => sendError(reply, routeNotFound(request)));
+}
+
+/** 404 for a path no route serves; the path is echoed as logged (a key pasted into a URL is masked). */
+export function routeNotFound(request: FastifyRequest): LinkhubError {
+  return fail('route_not_found', { method: request.method, path: redactUrl(request.url.split('?')[0]) });
 }

@@ -3,13 +3,14 @@
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { dashboardAccountView } from '../../services/accounts/account-view.js';
-import { fail, LinkhubError } from '../../errors/fail.js';
+import { LinkhubError } from '../../errors/fail.js';
 import { WEBHOOK_EVENTS } from '../../services/webhooks/webhooks.js';
 import type { ConnectSession } from '../../services/accounts/sessions.js';
 import type { RouteContext } from '../context.js';
 import { apiKeyView, deliveryView, endpointView, WebhookEndpointCreate } from '../views.js';
 import { DeliveryIdParams, Environment, Nullable } from '../schemas.js';
 import { errors } from '../openapi/errors.js';
+import { routeNotFound } from '../errors.js';
 import { ApiKeyCreated, ApiKeyRevoked, DeliveryRetried, WebhookEndpointCreated } from '../wire-schemas.js';
 import { AccountPage, AccountTested, AuthLink, SessionInfo, SignedIn, SignedOut } from './schemas.js';
 import { dashboardLogRoutes } from './logs.js';
@@ -345,7 +346,7 @@ export const dashboardApiRoutes =
 
       // Unknown /dashboard/api/* paths: a JSON 404 (after the cookie check), not the SPA page.
       authed.all('/dashboard/api/*', { schema: { hide: true } }, async (request) => {
-        throw fail('route_not_found', { method: request.method, path: request.url.split('?')[0] });
+        throw routeNotFound(request);
       });
     });
   };
