@@ -1,9 +1,12 @@
 // GET /metrics through HTTP: off (404 route_not_found) without LINKHUB_METRICS_TOKEN, 401 without
 // the Bearer token or with a wrong one, Prometheus's text format with it; after a proxied call the
 // HTTP counters (by route pattern, never the raw URL) and the upstream counters (by connector and
-// status) have moved; the accounts gauge counts a linked account; throttle waits and refusals are
+// status) have moved; the accounts gauge counts a linked account; failed webhook deliveries, throttle waits and refusals are
 // counted; and no key or token is in the text.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, test } from 'node:test';
 import { useLinkhub } from './helpers/fixture.js';
 import { type Linkhub, linkAccount, startLinkhub } from './helpers/linkhub.js';
@@ -112,6 +115,27 @@ describe('what is counted', () => {
     assert.match(text, /^# TYPE linkhub_webhook_delivery_failures_total counter$/m);
     if (lh.services.store.kind === 'postgres') assert.ok(sample(text, 'linkhub_db_pool_connections', { state: 'total' }) >= 1);
     else assert.equal(sample(text, 'linkhub_db_pool_connections'), 0);
+  });
+
+  test('failed webhook deliveries are counted, and the outbox shows what waits', async () => {
+    const receiver = createServer((_req, res) => res.writeHead(500).end());
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const endpoint = await lh.api('POST', '/webhooks', { url });
+      assert.equal(endpoint.status, 201, endpoint.text);
+      assert.equal((await lh.api('PATCH', `/accounts/${account}`, { label: 'metrics' })).status, 200);
+      let text = '';
+      for (let i = 0; i < 100 && sample(text, 'linkhub_webhook_delivery_failures_total', { final: 'false' }) < 1; i++) {
+        await sleep(50);
+        text = (await scrape(lh)).text;
+      }
+      assert.ok(sample(text, 'linkhub_webhook_delivery_failures_total', { final: 'false' }) >= 1, 'a failed attempt');
+      assert.ok(sample(text, 'linkhub_webhook_outbox_pending') >= 1, 'the event waits for its retry');
+      assert.equal((await lh.api('DELETE', `/webhooks/${endpoint.body.id}`)).status, 200);
+    } finally {
+      receiver.close();
+    }
   });
 
   test('throttle waits and refusals are counted', async () => {
