@@ -61,6 +61,8 @@ export interface Config {
   allowedHosts: string[];
   /** Browser origins allowed to call /mcp besides LINKHUB_PUBLIC_URL's (LINKHUB_MCP_ALLOWED_ORIGINS, comma-separated). */
   mcpAllowedOrigins: string[];
+  /** Bearer token of GET /metrics (LINKHUB_METRICS_TOKEN); null: the route is off (404). */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -156,6 +158,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('LINKHUB_API_KEY must be 24 to 200 printable characters without spaces');
   }
 
+  const metricsToken = str(env, 'LINKHUB_METRICS_TOKEN');
+  if (metricsToken !== null && !/^[\x21-\x7e]{16,200}$/.test(metricsToken)) {
+    throw new ConfigError('LINKHUB_METRICS_TOKEN must be 16 to 200 printable characters without spaces');
+  }
+
   const webhookUrl = url(env, 'LINKHUB_WEBHOOK_URL', null, ['http:', 'https:']);
   const webhookSecret = str(env, 'LINKHUB_WEBHOOK_SECRET');
   if (webhookSecret !== null && webhookSecret.length < 16) throw new ConfigError('LINKHUB_WEBHOOK_SECRET must be at least 16 characters');
@@ -178,6 +185,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminPassword,
     apiBases: apiBases(env),
     apiKey,
+    metricsToken,
     webhookUrl,
     webhookSecret,
     organizationIdType: orgType,

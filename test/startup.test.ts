@@ -108,6 +108,8 @@ describe('configuration by environment variables is validated at start', { concu
       ['LINKHUB_STRIPE_TIMEOUT_MS', '10s'],
       ['LINKHUB_STRIPE_TIMEOUT_MS', '99'],
       ['LINKHUB_WEBHOOK_RETRY_BASE_MS', '1'],
+      ['LINKHUB_METRICS_TOKEN', 'too-short'],
+      ['LINKHUB_METRICS_TOKEN', 'long enough but with spaces'],
     ];
     for (const [name, value] of more) {
       assert.throws(

@@ -12,6 +12,7 @@ import { actionRoutes } from './actions.js';
 import { hubRoutes } from './hub.js';
 import { logRoutes } from './logs.js';
 import { mcpRoutes } from './mcp.js';
+import { installMetrics } from './metrics.js';
 import { docsRoutes } from './openapi/docs-page.js';
 import { installOpenapi, openapiDocument } from './openapi/document.js';
 import { installSerializationCheck } from './openapi/serialization-check.js';
@@ -95,6 +96,7 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
 
   if (options.checkSerialization) installSerializationCheck(app);
   await installOpenapi(app);
+  installMetrics(app, services);
 
   const ctx: RouteContext = { services, requireApiKey: apiKeyAuth(services.apiKeys) };
   await app.register(healthRoutes(ctx));

@@ -26,7 +26,16 @@ export interface Store {
   changes: ChangeFeed;
   /** Runs `fn` while no other node runs an exclusive section (start-up bootstrap: default project, first key). */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** PostgreSQL: the pool's connections now (for GET /metrics); null on the embedded store. */
+  poolStats?(): PoolStats | null;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
 }
 
 export interface StoreOptions {
@@ -80,6 +89,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       kind: 'postgres',
       changes,
       exclusive: (fn) => withAdvisoryLock(url, poolOptions, BOOTSTRAP_LOCK, () => fn()),
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       close: async () => {
         await changes.close();
         await pool.end();
@@ -107,5 +117,5 @@ export async function storeFromPglite(client: PGlite | PgliteThread): Promise<St
   const db = drizzlePglite(client as PGlite, { schema });
   await migratePglite(db, { migrationsFolder: migrationsDir });
   // One process per data directory: nothing to exclude.
-  return { db: db as unknown as Db, kind: 'pglite', changes: localChangeFeed(), exclusive: (fn) => fn(), close: () => client.close() };
+  return { db: db as unknown as Db, kind: 'pglite', changes: localChangeFeed(), exclusive: (fn) => fn(), poolStats: () => null, close: () => client.close() };
 }

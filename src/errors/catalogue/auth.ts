@@ -15,6 +15,12 @@ export const AUTH_ERRORS = {
     action: 'Use a current API key of this Linkhub (Dashboard > API keys); a revoked key stays refused.',
     retryable: false,
   },
+  metrics_token_invalid: {
+    status: 401,
+    message: 'Missing or wrong metrics token',
+    action: 'Scrape GET /metrics with `Authorization: Bearer <LINKHUB_METRICS_TOKEN>`.',
+    retryable: false,
+  },
   hub_session_invalid: {
     status: 401,
     message: 'Session token is invalid or has expired: ask for a new link',

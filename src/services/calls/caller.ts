@@ -36,6 +36,7 @@ import type { Vault } from '../../vault/vault.js';
 import { KeyVerdicts } from '../accounts/key-verdicts.js';
 import type { Actor } from '../logs/actor.js';
 import type { CallRecord, CallSource, RequestLogService } from '../logs/request-log.js';
+import { Metrics, type UpstreamFailure } from '../metrics/metrics.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
 import { AccountCache, type CachedAccount } from './account-cache.js';
 import { KeyKnowledgeBase, type KeyKnowledge } from './key-knowledge.js';
@@ -92,6 +93,8 @@ export interface AccountCallerOptions {
    * account is put in error. Without it a 401 is taken at its word.
    */
   testKey?: (connector: ConnectorDefinition, key: string) => Promise<LiveTestOutcome>;
+  /** Where calls are counted (GET /metrics); default a registry of its own that nobody reads. */
+  metrics?: Metrics;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -101,6 +104,7 @@ export class AccountCaller {
   private readonly permissions: KeyKnowledgeBase;
   private readonly verdicts: KeyVerdicts;
   private readonly testKey: AccountCallerOptions['testKey'];
+  private readonly metrics: Metrics;
   /** One confirmation of a 401 per stored key at a time, however many calls got it. */
   private readonly confirming = new Map<string, Promise<'invalid_key' | 'expired_key' | null>>();
 
@@ -117,6 +121,7 @@ export class AccountCaller {
     this.permissions = new KeyKnowledgeBase(db, this.accounts, opts.warn);
     this.verdicts = new KeyVerdicts(db, webhooks, this.accounts.onAccountChanged, opts.warn);
     this.testKey = opts.testKey;
+    this.metrics = opts.metrics ?? new Metrics({ version: '', commit: null });
   }
 
   /** Forget the cached key and row of an account (key replaced, tested, edited or deleted). */
@@ -174,6 +179,7 @@ export class AccountCaller {
     }
 
     const status = response.status;
+    this.metrics.upstreamCall(profile.connector.key, status, response.attempts, response.durationMs / 1000);
     const result: SendResult = { response, account, providerError: null, keyRejected: null, forbidden: null, rateLimited: false };
     this.record(target, account, req, at, {
       status,
@@ -289,7 +295,10 @@ export class AccountCaller {
   private failure(target: CallTarget, account: CachedAccount, req: SendRequest, err: unknown, at: Date, durationMs: number): unknown {
     const base = { durationMs, requestId: null, body: null, type: undefined, status: null };
     const name = account.profile.connector.name;
+    const counted = (status: UpstreamFailure, attempts: number) =>
+      this.metrics.upstreamCall(account.profile.connector.key, status, attempts, durationMs / 1000);
     if (err instanceof ThrottleError) {
+      counted('throttled', 0);
       this.record(target, account, req, at, { ...base, error: 'throttled', attempts: 0, idempotencyKey: null });
       if (err.reason === 'closed') return fail('shutting_down', {}, { retry_after_ms: err.retryAfterMs });
       return fail(
@@ -304,6 +313,7 @@ export class AccountCaller {
       );
     }
     if (err instanceof UpstreamUnavailableError) {
+      counted(err.code === 'timeout' ? 'timeout' : 'unreachable', err.attempts);
       this.record(target, account, req, at, {
         ...base,
         error: err.code === 'timeout' ? 'timeout' : 'unreachable',
@@ -322,6 +332,7 @@ export class AccountCaller {
       });
     }
     if (err instanceof UpstreamRequestError) {
+      counted('error', 0);
       this.record(target, account, req, at, { ...base, error: err.code, attempts: 0, idempotencyKey: null });
       if (err.code === 'invalid_request') return fail('invalid_request', { message: err.message });
       if (err.code === 'closed') return fail('shutting_down');

@@ -5,6 +5,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { request } from 'undici';
 import type { Db } from '../../store/db.js';
 import { webhookAttempts, webhookEndpoints, webhookOutbox } from '../../store/schema.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { WebhookService } from './webhooks.js';
 
 export interface WebhookWorkerOptions {
@@ -32,6 +33,8 @@ export class WebhookWorker {
     private readonly webhooks: WebhookService,
     private readonly opts: WebhookWorkerOptions,
     private readonly warn: (msg: string) => void,
+    /** Where failed attempts are counted (GET /metrics). */
+    private readonly metrics: Metrics | null = null,
   ) {}
 
   start(): void {
@@ -128,6 +131,7 @@ export class WebhookWorker {
     const durationMs = Date.now() - started;
     const done = error === null;
     const giveUp = !done && (attempt >= this.opts.maxAttempts || !endpoint || !endpoint.enabled);
+    if (!done) this.metrics?.webhookDeliveryFailed(giveUp);
     const backoff = Math.min(this.opts.retryBaseMs * 2 ** (attempt - 1), 3_600_000) * (0.8 + Math.random() * 0.4);
     await this.db.transaction(async (tx) => {
       await tx.insert(webhookAttempts).values({ outboxId: row.id, attempt, statusCode, error, durationMs });
