@@ -1,5 +1,5 @@
-// Scheduled re-verification (LINKHUB_VERIFY_INTERVAL): a key revoked or cut off at the provider turns
-// the account `error` with its reason without any call, with an account.updated webhook and a
+// Scheduled re-verification (LINKHUB_VERIFY_INTERVAL): a key revoked at the provider, or stripped of
+// the permission the test needs, turns the account `error` with its reason without any call, with an account.updated webhook and a
 // `key.test` audit record by the `system` actor; a new key and the next verification keep it
 // active; transient failures change nothing until several in a row; two nodes on one PostgreSQL test
 // each due account once per interval; `off` tests nothing. Short intervals (1 s, polled every 100 ms);
@@ -124,6 +124,19 @@ describe('one Linkhub', () => {
     assert.deepEqual(after.status_reasons, []);
     assert.ok(Date.parse(after.last_verified_at) > Date.parse(revoked.last_verified_at));
     assert.ok(liveTests(next).length >= 3, 'the link test and two verifications');
+  });
+
+  test('a permission removed from a restricted key: error naming the permission the test needs', async (t) => {
+    const lh = await start(t);
+    const key = stripe.world.addKey({ kind: 'rk', mode: 'test', account: stripe.accounts.main.id, permissions: { customer: 'read', charge: 'read' } });
+    const { id } = await linkAccount(lh, key);
+    await waitFor('a first scheduled verification', async () => (await scheduled(lh, id)).length >= 1, WITHIN_MS);
+    stripe.world.setKeyPermissions(key, { customer: undefined, charge: 'read' });
+    const cut = await waitFor('the account in error', async () => ((await account(lh, id)).status === 'error' ? account(lh, id) : null), WITHIN_MS);
+    assert.equal(cut.status_reasons[0].code, 'missing_permission');
+    assert.match(cut.status_reasons[0].description, /rak_customer_read/);
+    assert.equal((await scheduled(lh, id)).at(-1).outcome, 'missing_permission');
+    await waitFor('account.updated delivered', () => updates(id).find((e) => e.data.status === 'error'), WITHIN_MS);
   });
 
   test('503s: nothing changes until three in a row; then error with a reason; a success restores active', async (t) => {
