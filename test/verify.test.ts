@@ -5,13 +5,14 @@
 // each due account once per interval; `off` tests nothing. Short intervals (1 s, polled every 100 ms);
 // every wait is a generous bound on the mechanism.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { startCluster } from './helpers/cluster.js';
 import { type Linkhub, linkAccount, startLinkhub } from './helpers/linkhub.js';
-import { callApi, killAllLinkhubProcesses, linkAccount as linkThrough, waitFor } from './helpers/process.js';
+import { callApi, childStore, killAllLinkhubProcesses, linkAccount as linkThrough, startLinkhubProcess, waitFor } from './helpers/process.js';
 import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
 
 after(killAllLinkhubProcesses);
@@ -173,6 +174,34 @@ describe('one Linkhub', () => {
     assert.deepEqual(await scheduled(off, offAccount.id), []);
     assert.equal(liveTests(offKey).length, 1, 'the link test only');
   });
+});
+
+test('SIGTERM while a verification is in flight: it finishes and is recorded, then the process exits 0', async () => {
+  const store = await childStore();
+  const apiKey = `lh_${randomBytes(24).toString('hex')}`;
+  const env = { ...store.env, LINKHUB_API_KEY: apiKey, LINKHUB_STRIPE_API_BASE: stripe.url, LINKHUB_VERIFY_INTERVAL: String(INTERVAL_MS) };
+  try {
+    let node = await startLinkhubProcess(env);
+    const key = freshKey();
+    const { id } = await linkThrough(node.url, apiKey, key);
+    stripe.inject({ kind: 'delay', delayMs: 2000, pathPrefix: LIVE_TEST_PATH });
+    await waitFor('a scheduled test held by the stand-in', () => liveTests(key).some((e) => e.fault === 'delay' && e.status === 0), WITHIN_MS);
+    const exit = await node.stop();
+    assert.equal(exit.code, 0, node.stderr());
+    assert.equal(liveTests(key).find((e) => e.fault === 'delay')!.status, 200, 'the test in flight was answered');
+    node = await startLinkhubProcess({ ...env, LINKHUB_VERIFY_INTERVAL: 'off' });
+    const audited = await callApi(node.url, 'GET', `/audit?account_id=${id}&limit=200`, { key: apiKey });
+    const system = (audited.body.data as any[]).filter((e) => e.action === 'key.test' && e.actor_type === 'system');
+    assert.deepEqual(
+      system.map((e) => e.outcome),
+      ['ok'],
+      'the verification in flight was recorded',
+    );
+    await node.stop();
+  } finally {
+    await killAllLinkhubProcesses();
+    await store.drop();
+  }
 });
 
 test('two nodes on one PostgreSQL: each due account is verified once per interval, not once per node', async () => {
