@@ -59,6 +59,11 @@ export interface Config {
    * specification's defence against DNS rebinding.
    */
   allowedHosts: string[];
+  /**
+   * How often every linked account's key is re-tested against its provider, ms (LINKHUB_VERIFY_INTERVAL:
+   * ms or `30m`, `24h`, `7d`; default a day); 0 = never (`0` or `off`).
+   */
+  verifyIntervalMs: number;
   /** Browser origins allowed to call /mcp besides LINKHUB_PUBLIC_URL's (LINKHUB_MCP_ALLOWED_ORIGINS, comma-separated). */
   mcpAllowedOrigins: string[];
   /** Bearer token of GET /metrics (LINKHUB_METRICS_TOKEN); null: the route is off (404). */
@@ -205,6 +210,7 @@ export function loadConfig(env: Env = process.env): Config {
     dbStatementTimeoutMs: int(env, 'LINKHUB_DB_STATEMENT_TIMEOUT_MS', 5000, 100, 3_600_000),
     ...httpTimeouts(env),
     shutdownTimeoutMs: int(env, 'LINKHUB_SHUTDOWN_TIMEOUT_MS', 10_000, 1000, 600_000),
+    verifyIntervalMs: verifyInterval(env),
     allowedHosts: list(env, 'LINKHUB_ALLOWED_HOSTS').map((h) => {
       if (!/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/.test(h)) throw new ConfigError(`LINKHUB_ALLOWED_HOSTS: "${h}" is not a host or host:port`);
       return h;
@@ -222,6 +228,21 @@ export function loadConfig(env: Env = process.env): Config {
       return u.origin;
     }),
   };
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** LINKHUB_VERIFY_INTERVAL: milliseconds, or a number with a unit (ms, s, m, h, d); `0` or `off` switches it off. */
+function verifyInterval(env: Env): number {
+  const name = 'LINKHUB_VERIFY_INTERVAL';
+  const v = str(env, name)?.toLowerCase() ?? '24h';
+  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(v);
+  const ms = m ? Number(m[1]) * UNIT_MS[m[2] ?? 'ms'] : NaN;
+  if (v === 'off' || ms === 0) return 0;
+  if (!(ms >= 1000 && ms <= 365 * 86_400_000)) {
+    throw new ConfigError(`${name} must be a duration from 1s to 365d: milliseconds or a number with ms, s, m, h or d (e.g. 24h), or "off" (got "${v}")`);
+  }
+  return ms;
 }
 
 /** A comma-separated list, lowercase, empty entries dropped. */

@@ -24,6 +24,7 @@ import { Metrics } from './metrics/metrics.js';
 import { ProxyService } from './calls/proxy.js';
 import { storeTokenSource } from './calls/shared-throttle.js';
 import { FrameOriginsService } from './projects/frame-origins.js';
+import { Verifier, verifyPollMs } from './accounts/verifier.js';
 import { WebhookWorker } from './webhooks/webhook-worker.js';
 import { WebhookService } from './webhooks/webhooks.js';
 
@@ -36,6 +37,8 @@ export interface Services {
   accounts: AccountService;
   webhooks: WebhookService;
   webhookWorker: WebhookWorker;
+  /** Re-tests every account's key once per LINKHUB_VERIFY_INTERVAL across the cluster (started with the server). */
+  verifier: Verifier;
   audit: AuditService;
   tester: LiveTester;
   /** Calls a provider with a linked account's key (proxy, actions, MCP): cache, throttle, retries, log, audit. */
@@ -136,6 +139,8 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       metrics,
     );
     webhooks.onEnqueued = () => webhookWorker.kick();
+    const interval = config.verifyIntervalMs;
+    const verifier = new Verifier(store.db, accounts, { intervalMs: interval, pollMs: verifyPollMs(interval), batch: 20, unreachableLimit: 3 }, opts.warn);
     const calls = new AccountCaller(store.db, vault, webhooks, upstream, profiles, requestLog, {
       warn: opts.warn,
       changes: store.changes,
@@ -156,6 +161,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       accounts,
       webhooks,
       webhookWorker,
+      verifier,
       audit,
       tester,
       calls,
@@ -170,6 +176,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       createdAdminPassword,
       metrics,
       async close() {
+        await verifier.stop();
         await revalidation.stop();
         await calls.close();
         await requestLog.close();

@@ -108,10 +108,18 @@ export const accounts = pgTable(
     externalAccountId: text('external_account_id'),
     externalAccountName: text('external_account_name'),
     lastVerifiedAt: ts('last_verified_at'),
+    /** When the scheduled re-verification is due (null: not scheduled yet, e.g. just linked or a new key). */
+    nextVerifyAt: ts('next_verify_at'),
+    /** Live tests in a row that could not reach the provider (reset by any verdict). */
+    verifyFailures: integer('verify_failures').notNull().default(0),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('accounts_project_created').on(t.projectId, t.createdAt, t.id), index('accounts_project_owner').on(t.projectId, t.originOwnerId)],
+  (t) => [
+    index('accounts_project_created').on(t.projectId, t.createdAt, t.id),
+    index('accounts_project_owner').on(t.projectId, t.originOwnerId),
+    index('accounts_next_verify').on(t.nextVerifyAt),
+  ],
 );
 
 export const webhookEndpoints = pgTable('webhook_endpoints', {

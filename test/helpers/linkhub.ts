@@ -94,6 +94,7 @@ export async function startLinkhub(opts: StartOptions): Promise<Linkhub> {
   // auth_link_url and logo URLs follow the real port
   services.config.publicUrl = opts.env?.LINKHUB_PUBLIC_URL ?? url;
   services.webhookWorker.start();
+  services.verifier.start();
   const apiKey = opts.env?.LINKHUB_API_KEY ?? services.createdApiKey!;
   return {
     url,

@@ -51,6 +51,36 @@ function failure(outcome: Exclude<LiveTestOutcome, { result: 'ok' }>): LinkhubEr
   }
 }
 
+export interface TestOptions {
+  /** Through the account's per-account throttle (scheduled re-verification; an on-demand test has a user waiting). */
+  throttled?: boolean;
+  /**
+   * After this many unverified results in a row (provider unreachable, 5xx, 429), status `error` with a
+   * `provider_unreachable` reason (scheduled re-verification); without it an unverified result changes nothing.
+   */
+  unreachableLimit?: number;
+}
+
+/**
+ * Status `error` once the provider could not be reached `limit` times in a row. Why not keep `active`:
+ * the status promises a key verified recently, and after several scheduled checks (hours to days apart)
+ * that failed nobody knows whether it still works; the reason says so in plain words, calls are not
+ * refused for it, and the next successful test or call restores `active`.
+ */
+function unverifiedStatus(
+  connector: ConnectorDefinition,
+  outcome: LiveTestOutcome,
+  account: Pick<AccountRow, 'status' | 'verifyFailures'>,
+  limit: number | undefined,
+): { status: string; reasons: StatusReason[] } | null {
+  // an account already in error keeps the verdict it has (a revoked key stays revoked while the provider is down)
+  const failures = account.verifyFailures;
+  if (outcome.result !== 'unreachable' || limit === undefined || failures < limit || account.status === 'error') return null;
+  const last = outcome.providerStatus === null ? 'no answer' : `HTTP ${outcome.providerStatus}`;
+  const description = `Linkhub could not reach ${connector.name} to verify this key ${failures} times in a row (last: ${last}). The key may still work; Linkhub keeps checking.`;
+  return { status: 'error', reasons: [{ code: 'provider_unreachable', description, timestamp: new Date().toISOString() }] };
+}
+
 /** First key of the two-key advisory locks taken while linking (the second is the owner's hash). */
 const OWNER_LOCK_SPACE = 0x4c48_4c31; // "LHL1"
 
@@ -219,20 +249,31 @@ export class AccountService {
     this.onAccountChanged(id);
   }
 
-  /** Runs the live test with the stored key now; updates status and last_verified_at with its audit record. */
-  async test(projectId: string, actor: Actor, id: string): Promise<{ account: AccountRow; outcome: LiveTestOutcome }> {
+  /**
+   * Runs the live test with the stored key now; updates status, last_verified_at and the count of
+   * unverified results in a row, with its audit record (and account.updated when the status changes).
+   */
+  async test(projectId: string, actor: Actor, id: string, opts: TestOptions = {}): Promise<{ account: AccountRow; outcome: LiveTestOutcome }> {
     const current = await this.get(projectId, id);
     const key = this.vault.decrypt(current.secretCiphertext, current.id);
-    const outcome = await this.tester.test(this.connector(current.provider), key);
-    const next = statusAfter(outcome);
-    if (!next) {
-      await this.audit.record(projectId, id, actor, 'key.test', outcome.result);
-      return { account: current, outcome };
-    }
-    const changed =
-      next.status !== current.status || JSON.stringify(next.reasons.map((r) => r.code)) !== JSON.stringify(current.statusReasons.map((r) => r.code));
+    const connector = this.connector(current.provider);
+    const outcome = await this.tester.test(connector, key, opts.throttled ? { accountId: id, environment: current.environment } : undefined);
     const now = new Date();
-    const account = await this.db.transaction(async (tx) => {
+    const result = await this.db.transaction(async (tx) => {
+      // Every verdict resets the count of unverified results in a row; an unverified one adds to it.
+      const [counted] = await tx
+        .update(accounts)
+        .set({ verifyFailures: outcome.result === 'unreachable' ? sql`${accounts.verifyFailures} + 1` : 0 })
+        .where(and(eq(accounts.id, id), eq(accounts.projectId, projectId)))
+        .returning();
+      if (!counted) throw fail('account_not_found');
+      const next = statusAfter(outcome) ?? unverifiedStatus(connector, outcome, counted, opts.unreachableLimit);
+      if (!next) {
+        await this.audit.record(projectId, id, actor, 'key.test', outcome.result, tx);
+        return { row: counted, changed: false };
+      }
+      const changed =
+        next.status !== counted.status || JSON.stringify(next.reasons.map((r) => r.code)) !== JSON.stringify(counted.statusReasons.map((r) => r.code));
       const [row] = await tx
         .update(accounts)
         .set({
@@ -249,13 +290,12 @@ export class AccountService {
         })
         .where(eq(accounts.id, id))
         .returning();
-      if (!row) throw fail('account_not_found');
       if (changed) await this.webhooks.enqueue(tx, projectId, 'account.updated', accountView(row));
       await this.audit.record(projectId, id, actor, 'key.test', outcome.result, tx);
-      return row;
+      return { row, changed };
     });
-    this.committed(id);
-    return { account, outcome };
+    if (result.changed || outcome.result !== 'unreachable') this.committed(id);
+    return { account: result.row, outcome };
   }
 
   async get(projectId: string, id: string): Promise<AccountRow> {
@@ -313,5 +353,8 @@ function keyFields(
     externalAccountId: outcome.externalAccountId ?? current.externalAccountId,
     externalAccountName: outcome.externalAccountName ?? current.externalAccountName,
     lastVerifiedAt: new Date(),
+    // a new key, just tested: its schedule starts again from this test
+    verifyFailures: 0,
+    nextVerifyAt: null,
   };
 }

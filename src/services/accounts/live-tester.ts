@@ -1,9 +1,10 @@
 // Runs a connector's live test (link time, re-test, rotation) through the one upstream client,
 // so the key test shares the keep-alive pool of that connector's API with proxy, actions and MCP.
 // No retries (the user sees "try again" and decides) except the client's one retry when a reused
-// keep-alive connection turns out closed; no throttling; a precise deadline (an AbortSignal
+// keep-alive connection turns out closed; no throttling unless asked (scheduled re-verification
+// goes through the account's throttle, so it never crowds out the account's calls); a precise deadline (an AbortSignal
 // timer, not the client's coarse per-attempt timers), since the Hub's user is waiting.
-import type { ConnectorDefinition, LiveTestOutcome } from '../../connectors/types.js';
+import type { ConnectorDefinition, EnvironmentKey, LiveTestOutcome } from '../../connectors/types.js';
 import type { UpstreamClient } from '../../upstream/index.js';
 import type { CallProfiles } from '../calls/profiles.js';
 
@@ -14,7 +15,8 @@ export class LiveTester {
     private readonly timeoutMs: number,
   ) {}
 
-  test(connector: ConnectorDefinition, key: string): Promise<LiveTestOutcome> {
+  /** `throttle`: through that account's per-account throttle, at the rate of its environment. */
+  test(connector: ConnectorDefinition, key: string, throttle?: { accountId: string; environment: EnvironmentKey }): Promise<LiveTestOutcome> {
     const profile = this.profiles.get(connector);
     const { header, prefix } = connector.api.credential;
     return connector.liveTest(key, {
@@ -27,6 +29,7 @@ export class LiveTester {
           credential: { header, value: prefix + credential, secret: credential },
           rules: profile.rules,
           retries: 0,
+          ...(throttle ? { throttleKey: throttle.accountId, throttleRate: profile.rates[throttle.environment] } : {}),
           timeoutMs: this.timeoutMs,
           signal: AbortSignal.timeout(this.timeoutMs),
         });
