@@ -49,7 +49,7 @@ after(async () => {
 
 /** A Linkhub verifying every `interval`; closed when the test ends (the stand-in's faults are for the next test's). */
 async function start(t: TestContext, interval: string | number = INTERVAL_MS): Promise<Linkhub> {
-  const lh = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_VERIFY_INTERVAL: String(interval) } });
+  const lh = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_VERIFY_INTERVAL: String(interval), LINKHUB_METRICS_TOKEN: METRICS_TOKEN } });
   running.push(lh);
   t.after(() => {
     running.splice(running.indexOf(lh), 1);
@@ -67,6 +67,15 @@ async function audit(lh: Linkhub, id: string): Promise<any[]> {
   const res = await lh.api('GET', `/audit?account_id=${id}&limit=200`);
   assert.equal(res.status, 200);
   return (res.body.data as any[]).filter((e) => e.action === 'key.test').reverse(); // oldest first
+}
+
+const METRICS_TOKEN = 'verify-test-metrics-token';
+/** linkhub_verifications_total{result} as GET /metrics shows it (0 when not yet counted). */
+async function verifications(lh: Linkhub, result: string): Promise<number> {
+  const res = await lh.api('GET', '/metrics', undefined, { auth: `Bearer ${METRICS_TOKEN}` });
+  assert.equal(res.status, 200, res.text);
+  const m = new RegExp(`^linkhub_verifications_total\\{result="${result}"\\} (\\d+)$`, 'm').exec(res.text);
+  return m ? Number(m[1]) : 0;
 }
 
 const scheduled = async (lh: Linkhub, id: string) => (await audit(lh, id)).filter((e) => e.actor_type === 'system');
@@ -110,6 +119,8 @@ describe('one Linkhub', () => {
     const tests = await scheduled(lh, id);
     assert.equal(tests.at(-1).outcome, 'invalid_key');
     assert.equal(tests.at(-1).actor_id, 'verifier');
+    assert.ok((await verifications(lh, 'invalid_key')) >= 1, 'the refused verification is counted');
+    assert.ok((await verifications(lh, 'ok')) >= 1, 'the first verification is counted');
     const event = await waitFor('account.updated delivered', () => updates(id).find((e) => e.data.status === 'error'), WITHIN_MS);
     assert.equal(event.data.status_reasons[0].code, revoked.status_reasons[0].code);
     // nothing but live tests reached Stripe with this key

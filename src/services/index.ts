@@ -140,7 +140,13 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     );
     webhooks.onEnqueued = () => webhookWorker.kick();
     const interval = config.verifyIntervalMs;
-    const verifier = new Verifier(store.db, accounts, { intervalMs: interval, pollMs: verifyPollMs(interval), batch: 20, unreachableLimit: 3 }, opts.warn);
+    const verifier = new Verifier(
+      store.db,
+      accounts,
+      { intervalMs: interval, pollMs: verifyPollMs(interval), batch: 20, unreachableLimit: 3 },
+      opts.warn,
+      (r) => metrics.verification(r),
+    );
     const calls = new AccountCaller(store.db, vault, webhooks, upstream, profiles, requestLog, {
       warn: opts.warn,
       changes: store.changes,

@@ -41,6 +41,8 @@ export class Verifier {
     private readonly accountService: AccountService,
     private readonly opts: VerifierOptions,
     private readonly warn: (msg: string) => void,
+    /** Counts each verification's result (GET /metrics). */
+    private readonly counted: (result: string) => void = () => {},
   ) {}
 
   start(): void {
@@ -108,6 +110,7 @@ export class Verifier {
         throttled: true,
         unreachableLimit: this.opts.unreachableLimit,
       });
+      this.counted(outcome.result);
       // Not verified: try again after a quarter of the interval rather than a whole one, so that an
       // outage reaches the limit (or ends) within the interval.
       if (outcome.result === 'unreachable') {
@@ -118,6 +121,7 @@ export class Verifier {
       }
     } catch (e) {
       if (e instanceof LinkhubError && e.entry === 'account_not_found') return; // deleted meanwhile
+      this.counted('error');
       this.warn(`verifying account ${a.id} failed: ${(e as Error).message}`);
     }
   }

@@ -75,6 +75,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly verifications = new Counter({
+    name: 'linkhub_verifications_total',
+    help: 'Scheduled re-verifications of linked accounts, by result (ok, invalid_key, expired_key, missing_permission, unreachable, error)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   constructor(build: BuildInfo, store?: Store) {
     new Gauge({
       name: 'linkhub_build_info',
@@ -105,6 +112,11 @@ export class Metrics {
 
   throttleRejected(reason: string): void {
     this.throttleRejections.inc({ reason });
+  }
+
+  /** One scheduled re-verification and its result. */
+  verification(result: string): void {
+    this.verifications.inc({ result });
   }
 
   webhookDeliveryFailed(final: boolean): void {
