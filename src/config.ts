@@ -18,7 +18,8 @@ export interface Config {
   apiKey: string | null;
   webhookUrl: string | null;
   webhookSecret: string | null;
-  organizationIdType: 'string' | 'number';
+  /** The type of a connect session's organization_id; null: by the client (src/http/platform/client-quirks.ts). */
+  organizationIdType: 'string' | 'number' | null;
   logLevel: string;
   /** Timeout of each call to a provider's API, ms (LINKHUB_STRIPE_TIMEOUT_MS). */
   upstreamTimeoutMs: number;
@@ -172,8 +173,8 @@ export function loadConfig(env: Env = process.env): Config {
   const webhookSecret = str(env, 'LINKHUB_WEBHOOK_SECRET');
   if (webhookSecret !== null && webhookSecret.length < 16) throw new ConfigError('LINKHUB_WEBHOOK_SECRET must be at least 16 characters');
 
-  const orgType = str(env, 'LINKHUB_ORGANIZATION_ID_TYPE') ?? 'string';
-  if (orgType !== 'string' && orgType !== 'number') throw new ConfigError('LINKHUB_ORGANIZATION_ID_TYPE must be "string" or "number"');
+  const orgType = str(env, 'LINKHUB_ORGANIZATION_ID_TYPE');
+  if (orgType !== null && orgType !== 'string' && orgType !== 'number') throw new ConfigError('LINKHUB_ORGANIZATION_ID_TYPE must be "string" or "number"');
 
   const logLevel = str(env, 'LINKHUB_LOG_LEVEL') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {

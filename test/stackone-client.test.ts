@@ -15,8 +15,9 @@ let sdk: StackOne;
 
 before(async () => {
   stripe = await startStripeStandin();
-  // 4.28 requires organization_id to be a number (docs/stackone-compat.md#organization_id-type)
-  lh = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_ORGANIZATION_ID_TYPE: 'number' } });
+  // The default configuration: 4.28 gets organization_id as the number it requires because Linkhub
+  // reads the client's user-agent (docs/stackone-compat.md#organization_id-type).
+  lh = await startLinkhub({ stripeApiBase: stripe.url });
   sdk = new StackOne({ serverURL: lh.url, security: { username: lh.apiKey, password: '' } });
 });
 after(async () => {
@@ -292,8 +293,8 @@ describe('SDK errors are typed', () => {
 });
 
 describe('organization_id type', () => {
-  test('with the default (string) organization_id the 4.28 SDK cannot parse a session (why the switch exists)', async () => {
-    const lhString = await startLinkhub({ stripeApiBase: stripe.url });
+  test('LINKHUB_ORGANIZATION_ID_TYPE=string overrides the client: then the 4.28 SDK cannot parse a session (why the default follows the client)', async () => {
+    const lhString = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_ORGANIZATION_ID_TYPE: 'string' } });
     try {
       const s = new StackOne({ serverURL: lhString.url, security: { username: lhString.apiKey, password: '' } });
       const e = await rejection(() => s.connectSessions.createConnectSession({ originOwnerId: 'o', originOwnerName: 'O' }));
@@ -304,5 +305,23 @@ describe('organization_id type', () => {
     } finally {
       await lhString.close();
     }
+  });
+
+  test('by default the type follows the user-agent: 4.28 a number; 4.34, another client or none a string', async () => {
+    const session = (ua?: string) =>
+      fetch(`${lh.url}/connect_sessions`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${lh.apiKey}:`).toString('base64')}`,
+          'content-type': 'application/json',
+          ...(ua ? { 'user-agent': ua } : {}),
+        },
+        body: JSON.stringify({ origin_owner_id: 'ua', origin_owner_name: 'UA' }),
+      }).then(async (r) => (await r.json()).organization_id);
+    assert.equal(await session('speakeasy-sdk/typescript 4.28.0 2.721.3 1.0.0 @stackone/stackone-client-ts'), 1);
+    assert.equal(await session('speakeasy-sdk/typescript 4.34.1 2.740.0 1.0.0 @stackone/stackone-client-ts'), '1');
+    assert.equal(await session('speakeasy-sdk/typescript 4.28.0 2.721.3 1.0.0 @someone/else'), '1');
+    assert.equal(await session('curl/8.5.0'), '1');
+    assert.equal(await session(), '1');
   });
 });

@@ -105,7 +105,7 @@ export const ConnectSessionView = Type.Object(
   {
     id: Type.Integer(),
     organization_id: Type.Union([Type.String(), Type.Number()], {
-      description: 'string by default; number with LINKHUB_ORGANIZATION_ID_TYPE=number (SDK 4.28)',
+      description: "a number for StackOne's TypeScript client up to 4.28 (by its user-agent), else a string; LINKHUB_ORGANIZATION_ID_TYPE forces one",
     }),
     project_id: Type.String(),
     origin_owner_id: Type.String(),

@@ -8,6 +8,7 @@ import type { RouteContext } from '../context.js';
 import { sendError } from '../errors.js';
 import { errors } from '../openapi/errors.js';
 import { ConnectSessionCreate, ConnectSessionView } from '../schemas.js';
+import { organizationIdType } from './client-quirks.js';
 
 export function sessionView(s: ConnectSession, organizationId: number, orgType: 'string' | 'number') {
   return {
@@ -72,7 +73,7 @@ export const connectSessionRoutes =
           integrationId: b.integration_id ?? null,
           expiresIn: b.expires_in ?? 1800,
         });
-        const view = sessionView(session, project.organizationId, services.config.organizationIdType);
+        const view = sessionView(session, project.organizationId, organizationIdType(request.headers['user-agent'], services.config.organizationIdType));
         return reply.code(201).send({
           ...view,
           token,
@@ -96,7 +97,15 @@ export const connectSessionRoutes =
         if (!session || session.projectId !== request.principal.project.id) {
           return sendError(reply, fail('connect_session_token_invalid'));
         }
-        return reply.code(201).send(sessionView(session, request.principal.project.organizationId, services.config.organizationIdType));
+        return reply
+          .code(201)
+          .send(
+            sessionView(
+              session,
+              request.principal.project.organizationId,
+              organizationIdType(request.headers['user-agent'], services.config.organizationIdType),
+            ),
+          );
       },
     );
   };
