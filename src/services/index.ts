@@ -101,7 +101,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     // The first rows (data key, default project and key, env webhook endpoint, admin password), one
     // node at a time: nodes started together on an empty database would otherwise race to create them.
     const boot = await store.exclusive(async () => {
-      const vault = await Vault.open(store.db, masterKey);
+      const vault = await Vault.open(store.db, { current: masterKey, previous: config.masterKeyPrevious });
       const { project, createdKey } = await apiKeys.ensureDefaultProject(config.apiKey);
       const webhooks = new WebhookService(store.db, vault);
       const createdWebhookSecret = await webhooks.configureEnvEndpoint(project.id, config.webhookUrl, config.webhookSecret);
