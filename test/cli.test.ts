@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { projectRoot } from '../src/paths.js';
@@ -178,6 +179,49 @@ describe('linkhub master-key', () => {
     assert.equal(malformed.code, 2);
     assert.match(malformed.stderr, /^linkhub: configuration error: LINKHUB_MASTER_KEY must be 32 bytes/);
   });
+});
+
+test('embedded store with a generated master.key: rotate writes a new key file (old kept until done), resumes after a kill', async () => {
+  const store = await childStore({ embedded: true });
+  const env = { ...store.env, LINKHUB_STRIPE_API_BASE: stripe.url };
+  const file = join(store.dataDir, 'master.key');
+  const keyOf = () => readFileSync(file, 'utf8').trim();
+  const first = await startLinkhubProcess(env);
+  const apiKey = serverKey(first);
+  const account = await linkAccount(first.url, apiKey, stripe.keys.secretTest, { origin_owner_id: 'file-1', origin_owner_name: 'File' });
+  await first.stop();
+  const old = keyOf();
+  secrets.push(old);
+
+  // as a rotation killed after writing the new key and before re-wrapping: the server still opens
+  const interrupted = newKey();
+  writeFileSync(`${file}.previous`, `${old}\n`, { mode: 0o600 });
+  writeFileSync(file, `${interrupted}\n`, { mode: 0o600 });
+  const during = await startLinkhubProcess(env);
+  assert.equal(await proxied(during, apiKey, account.id), 200);
+  await during.stop();
+  const resumed = await cli(env, 'master-key', 'rotate');
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /Resuming the rotation/);
+  assert.equal(keyOf(), interrupted, 'no other key generated');
+  assert.ok(!existsSync(`${file}.previous`), 'the old key file goes once every data key is re-wrapped');
+
+  // a plain rotation: a new key file, mode 0600; the old one gone at the end
+  const rotated = await cli(env, 'master-key', 'rotate');
+  assert.equal(rotated.code, 0, rotated.stderr);
+  assert.match(rotated.stderr, /Wrote a new master key to .*master\.key, the old one kept as .*master\.key\.previous/);
+  const fresh = keyOf();
+  secrets.push(fresh);
+  assert.notEqual(fresh, interrupted);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.ok(!existsSync(`${file}.previous`));
+  assert.match(rotated.stdout, new RegExp(`all 1 are wrapped by the current master key ${keyId(fresh)}`));
+  const after = await startLinkhubProcess(env);
+  try {
+    assert.equal(await proxied(after, apiKey, account.id), 200, 'the stored Stripe key decrypts under the new master.key');
+  } finally {
+    await after.stop();
+  }
 });
 
 describe('linkhub api-keys', () => {

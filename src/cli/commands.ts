@@ -1,10 +1,12 @@
 // What the CLI's store commands do: `master-key status|rotate` and `api-keys create|list|revoke`.
 // Output for people on stdout (or JSON with --json), progress and notes on stderr. No secret is
 // ever printed but the new API key of `api-keys create`, once, alone on stdout.
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { LinkhubError } from '../errors/fail.js';
 import { ApiKeyService } from '../services/admin/api-keys.js';
 import { projects } from '../store/schema.js';
+import { beginKeyFileRotation, finishKeyFileRotation } from '../vault/master-key.js';
 import { masterKeyStatus, rotateMasterKey } from '../vault/rotation.js';
 import { CliError, type CliStore, withStore } from './store.js';
 
@@ -43,12 +45,22 @@ export async function masterKeyStatusCommand(opts: { json?: boolean }): Promise<
 
 export async function masterKeyRotateCommand(opts: { batchSize: number }): Promise<void> {
   await withStore('master-key rotate', async (s) => {
-    const keys = s.masterKeys();
+    let keys = s.masterKeys();
     const before = await masterKeyStatus(s.store.db, keys);
     const unknown = before.filter((r) => r.role === 'unknown');
     if (unknown.length) {
       throw new CliError(
         `${unknown.map((r) => `${r.dataKeys} data key(s) are wrapped by master key ${r.masterKeyId}`).join(', ')}, which is neither LINKHUB_MASTER_KEY nor in LINKHUB_MASTER_KEY_PREVIOUS: add that key to LINKHUB_MASTER_KEY_PREVIOUS and run again (nothing was changed)`,
+      );
+    }
+    if (s.keyFile) {
+      const file = join(s.config.dataDir, 'master.key');
+      const next = beginKeyFileRotation(s.config.dataDir);
+      keys = { current: next.key, previous: [next.previous, ...keys.previous] };
+      note(
+        next.resumed
+          ? `Resuming the rotation to the master key in ${file} (${file}.previous holds the old one).`
+          : `Wrote a new master key to ${file}, the old one kept as ${file}.previous until every data key is re-wrapped: back up the new ${file} now.`,
       );
     }
     const result = await rotateMasterKey(s.store.db, keys, {
@@ -57,6 +69,7 @@ export async function masterKeyRotateCommand(opts: { batchSize: number }): Promi
         note(`re-wrapped ${p.done}/${p.total} data key(s)`);
       },
     });
+    if (s.keyFile) finishKeyFileRotation(s.config.dataDir);
     const after = await masterKeyStatus(s.store.db, keys);
     const all = after.reduce((n, r) => n + r.dataKeys, 0);
     out(
@@ -64,7 +77,7 @@ export async function masterKeyRotateCommand(opts: { batchSize: number }): Promi
         ? `Nothing to do: all ${all} data key(s) were already wrapped by the current master key ${result.currentKeyId}.`
         : `Rotated: ${result.done} data key(s) re-wrapped; all ${all} are wrapped by the current master key ${result.currentKeyId}.`,
     );
-    if (keys.previous.length) out('LINKHUB_MASTER_KEY_PREVIOUS is no longer needed: remove it from every node and restart them one by one.');
+    if (s.config.masterKeyPrevious.length) out('LINKHUB_MASTER_KEY_PREVIOUS is no longer needed: remove it from every node and restart them one by one.');
   });
 }
 

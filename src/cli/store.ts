@@ -36,6 +36,8 @@ export interface CliStore {
   store: Store;
   /** The master keys of the configuration (LINKHUB_MASTER_KEY or master.key, and LINKHUB_MASTER_KEY_PREVIOUS). */
   masterKeys(): MasterKeys;
+  /** The embedded store's master key is the generated master.key (LINKHUB_MASTER_KEY unset): rotate replaces the file. */
+  keyFile: boolean;
   close(): Promise<void>;
 }
 
@@ -75,7 +77,11 @@ export async function openCliStore(command: string): Promise<CliStore> {
   return {
     config,
     store,
-    masterKeys: () => ({ current: loadOrCreateMasterKey(config.masterKey, config.dataDir, warn).key, previous: config.masterKeyPrevious }),
+    masterKeys: () => {
+      const source = loadOrCreateMasterKey(config.masterKey, config.dataDir, warn);
+      return { current: source.key, previous: [...config.masterKeyPrevious, ...(source.previous ? [source.previous] : [])] };
+    },
+    keyFile: !config.databaseUrl && !config.masterKey,
     async close() {
       await store.close();
       await lock?.release();
