@@ -1,37 +1,89 @@
 #!/usr/bin/env node
-// `linkhub`, the package's bin. For now one subcommand, `start`, which is `npm start` (the compiled
-// src/main.ts): it serves with the configuration in the environment. Exit codes a script can rely
-// on: 0 done, 2 a usage error (unknown command or option), and start's own (2 for a configuration
-// error, 1 when start-up fails).
+// `linkhub`, the package's bin (commander). `start` serves (the compiled src/main.ts, as `npm start`);
+// `master-key status|rotate` and `api-keys create|list|revoke` open the store configured by the same
+// environment variables as the server (src/cli/store.ts). Exit codes a script can rely on: 0 done,
+// 1 the command failed (one line on stderr), 2 a usage or configuration error (start keeps its own:
+// 2 for a configuration error, 1 when start-up fails).
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { buildInfo } from './build-info.js';
 
-const USAGE = `Usage: linkhub <command>
+const program = new Command('linkhub')
+  .usage('<command>')
+  .description('Linkhub, the self-hostable integration hub. Configured by environment variables (see the README).')
+  .version(`linkhub ${buildInfo.version} (commit ${buildInfo.commit ?? 'unknown'})`, '-v, --version', 'Show the version and the commit it was built from')
+  .helpOption('-h, --help', 'Show this help')
+  .helpCommand('help [command]', 'Show the help of a command')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (s, write) => write(s.replace(/^error: /, 'linkhub: ')) })
+  // commander exits 1 on a usage error: 2 here, as scripts expect; help and version exit 0
+  .exitOverride((e: CommanderError) => {
+    process.exit(e.exitCode === 0 ? 0 : 2);
+  });
 
-Commands:
-  start          Serve Linkhub: configuration from environment variables (see the README)
+/** Runs a command's work: a failure is one line on stderr and exit 1 (2 for a configuration error). */
+async function run(work: () => Promise<void>): Promise<void> {
+  const { CliError } = await import('./cli/store.js');
+  try {
+    await work();
+  } catch (e) {
+    process.stderr.write(`linkhub: ${(e as Error).message}\n`);
+    process.exitCode = e instanceof CliError ? e.exitCode : 1;
+  }
+}
 
-Options:
-  -h, --help     Show this help
-  -v, --version  Show the version and the commit it was built from
-`;
+const commands = () => import('./cli/commands.js');
 
-const [command, ...rest] = process.argv.slice(2);
+function positiveInt(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 10_000) throw new InvalidArgumentError('a whole number from 1 to 10000');
+  return Number(v);
+}
 
-function usageError(message: string): never {
-  process.stderr.write(`linkhub: ${message}\n\n${USAGE}`);
+program
+  .command('start')
+  .description('Serve Linkhub: configuration from environment variables (see the README)')
+  .action(async () => {
+    // main.js starts serving when loaded, and stays up until SIGTERM or SIGINT
+    await import('./main.js');
+  });
+
+const masterKey = program
+  .command('master-key')
+  .usage('<command>')
+  .description('Rotate the master key that wraps the data keys of the vault, and show which key wraps them');
+masterKey
+  .command('status')
+  .description('How many data keys are wrapped under each master key id (ids are fingerprints, never keys)')
+  .option('--json', 'Print JSON')
+  .action((opts: { json?: boolean }) => run(async () => (await commands()).masterKeyStatusCommand(opts)));
+masterKey
+  .command('rotate')
+  .description('Re-wrap every data key under LINKHUB_MASTER_KEY, unwrapping with LINKHUB_MASTER_KEY_PREVIOUS: batched, resumable, safe while the nodes serve')
+  .option('--batch-size <n>', 'Data keys re-wrapped per transaction', positiveInt, 100)
+  .action((opts: { batchSize: number }) => run(async () => (await commands()).masterKeyRotateCommand(opts)));
+
+const apiKeys = program.command('api-keys').usage('<command>').description("Manage a project's platform API keys");
+apiKeys
+  .command('create')
+  .description('Create an API key and print it (only this once) on stdout')
+  .option('--name <name>', 'What the key is for', 'Created with the CLI')
+  .option('--project <id>', 'The project', 'default')
+  .action((opts: { name: string; project: string }) => run(async () => (await commands()).apiKeysCreateCommand(opts)));
+apiKeys
+  .command('list')
+  .description("List a project's API keys (their last 4 characters, never the keys)")
+  .option('--project <id>', 'The project', 'default')
+  .option('--json', 'Print JSON')
+  .action((opts: { project: string; json?: boolean }) => run(async () => (await commands()).apiKeysListCommand(opts)));
+apiKeys
+  .command('revoke')
+  .description('Revoke an API key: every node refuses it within a moment (401)')
+  .argument('<id>', 'The key id (see api-keys list)')
+  .option('--project <id>', 'The project', 'default')
+  .action((id: string, opts: { project: string }) => run(async () => (await commands()).apiKeysRevokeCommand(id, opts)));
+
+if (process.argv.length <= 2) {
+  process.stderr.write('linkhub: no command given\n\n');
+  program.outputHelp({ error: true });
   process.exit(2);
 }
-
-if (command === undefined) {
-  usageError('no command given');
-} else if (command === '-h' || command === '--help' || command === 'help') {
-  process.stdout.write(USAGE);
-} else if (command === '-v' || command === '--version') {
-  process.stdout.write(`linkhub ${buildInfo.version} (commit ${buildInfo.commit ?? 'unknown'})\n`);
-} else if (command === 'start') {
-  if (rest.length > 0) usageError(`start takes no arguments (got ${rest.join(' ')}): it is configured by environment variables`);
-  // main.js starts serving when loaded, and stays up until SIGTERM or SIGINT
-  await import('./main.js');
-} else {
-  usageError(`unknown command ${JSON.stringify(command)}`);
-}
+await program.parseAsync();

@@ -8,6 +8,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   masterKey: Buffer | null;
+  /** LINKHUB_MASTER_KEY_PREVIOUS (comma-separated): master keys that only unwrap data keys, during a rotation. */
+  masterKeyPrevious: Buffer[];
   publicUrl: string;
   adminPassword: string | null;
   /**
@@ -93,6 +95,14 @@ function url(env: Env, name: string, fallback: string | null, protocols: string[
   return v.replace(/\/+$/, '');
 }
 
+/** A master key: 32 bytes in base64 (the message names the variable, never the value). */
+function base64Key(value: string, name: string): Buffer {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || Buffer.from(value, 'base64').length !== 32) {
+    throw new ConfigError(`${name} must be 32 bytes encoded in base64 (e.g. \`openssl rand -base64 32\`)`);
+  }
+  return Buffer.from(value, 'base64');
+}
+
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const v = str(env, name);
   if (v === null) return fallback;
@@ -145,13 +155,16 @@ export function loadConfig(env: Env = process.env): Config {
   let masterKey: Buffer | null = null;
   const mk = str(env, 'LINKHUB_MASTER_KEY');
   if (mk !== null) {
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(mk) || Buffer.from(mk, 'base64').length !== 32) {
-      throw new ConfigError('LINKHUB_MASTER_KEY must be 32 bytes encoded in base64 (e.g. `openssl rand -base64 32`)');
-    }
-    masterKey = Buffer.from(mk, 'base64');
+    masterKey = base64Key(mk, 'LINKHUB_MASTER_KEY');
   } else if (databaseUrl !== null) {
     throw new ConfigError('LINKHUB_MASTER_KEY is required with DATABASE_URL (base64 of 32 random bytes); it is generated only for the embedded store');
   }
+
+  const masterKeyPrevious = (str(env, 'LINKHUB_MASTER_KEY_PREVIOUS') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k, i) => base64Key(k, `LINKHUB_MASTER_KEY_PREVIOUS (entry ${i + 1})`));
 
   const displayHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const publicUrl = url(env, 'LINKHUB_PUBLIC_URL', `http://${displayHost}:${port}`, ['http:', 'https:'])!;
@@ -187,6 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databaseUrl,
     masterKey,
+    masterKeyPrevious,
     publicUrl,
     adminPassword,
     apiBases: apiBases(env),

@@ -98,7 +98,7 @@ describe('the build', () => {
       const r = run(...args);
       assert.equal(r.status, 2, `linkhub ${args.join(' ')}: ${r.stderr}`);
       assert.equal(r.stdout, '', 'usage goes to stderr');
-      assert.match(r.stderr, /Usage: linkhub <command>/);
+      assert.match(r.stderr, /Usage: linkhub (<command>|start)/);
     }
   });
 });

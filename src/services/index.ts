@@ -6,7 +6,7 @@ import { webhookOutbox } from '../store/schema.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
 import { openStore, type Store, type StoreOptions } from '../store/db.js';
 import { loadOrCreateMasterKey } from '../vault/master-key.js';
-import { Vault } from '../vault/vault.js';
+import { type MasterKeys, Vault } from '../vault/vault.js';
 import { LeasedThrottle, Throttle, UpstreamClient } from '../upstream/index.js';
 import { AccountService } from './accounts/accounts.js';
 import { ActionService } from './actions/index.js';
@@ -84,9 +84,10 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     ? null
     : await lockDataDir(config.dataDir, (e) => onLost(`the lock on the data directory ${config.dataDir} was taken over (${e.message}): stop writing`));
   let store: Store;
-  let masterKey: Buffer;
+  let masterKeys: MasterKeys;
   try {
-    masterKey = loadOrCreateMasterKey(config.masterKey, config.dataDir, opts.warn).key;
+    const source = loadOrCreateMasterKey(config.masterKey, config.dataDir, opts.warn);
+    masterKeys = { current: source.key, previous: [...config.masterKeyPrevious, ...(source.previous ? [source.previous] : [])] };
     const storeOptions: StoreOptions = {
       databaseUrl: config.databaseUrl,
       pgliteDir: config.dataDir,
@@ -104,7 +105,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     // The first rows (data key, default project and key, env webhook endpoint, admin password), one
     // node at a time: nodes started together on an empty database would otherwise race to create them.
     const boot = await store.exclusive(async () => {
-      const vault = await Vault.open(store.db, masterKey);
+      const vault = await Vault.open(store.db, masterKeys);
       const { project, createdKey } = await apiKeys.ensureDefaultProject(config.apiKey);
       const webhooks = new WebhookService(store.db, vault);
       const createdWebhookSecret = await webhooks.configureEnvEndpoint(project.id, config.webhookUrl, config.webhookSecret);

@@ -22,6 +22,44 @@ const undecryptable = (owner: string, reason: string) => fail('secret_undecrypta
 
 const wrapAad = (version: number) => Buffer.from(`linkhub data key v${version}`);
 
+/** The master keys a node holds: the current one wraps, the previous ones only unwrap. */
+export interface MasterKeys {
+  current: Buffer;
+  previous: Buffer[];
+}
+
+export interface RingKey {
+  id: string;
+  key: Buffer;
+}
+
+/** The current key first, then the previous ones (each with its id). */
+export function keyRing(keys: Buffer | MasterKeys): RingKey[] {
+  const all = Buffer.isBuffer(keys) ? [keys] : [keys.current, ...keys.previous];
+  return all.map((key) => ({ id: masterKeyId(key), key }));
+}
+
+export function wrapDataKey(masterKey: Buffer, version: number, dataKey: Buffer): string {
+  return encodeSealed(seal(masterKey, dataKey, wrapAad(version)));
+}
+
+/** A data key unwrapped by the master key of the ring its row names, or VaultError naming the key ids. */
+export function unwrapDataKey(ring: RingKey[], row: { version: number; wrappedKey: string; masterKeyId: string }): Buffer {
+  const holder = ring.find((k) => k.id === row.masterKeyId);
+  if (!holder) {
+    const previous = ring.slice(1).map((k) => k.id);
+    throw new VaultError(
+      `the master key does not match this store: data key v${row.version} is wrapped by master key ${row.masterKeyId}, which is neither LINKHUB_MASTER_KEY (key id ${ring[0].id})` +
+        ` nor in LINKHUB_MASTER_KEY_PREVIOUS (${previous.length ? `key ids ${previous.join(', ')}` : 'not set'}): configure the master key with id ${row.masterKeyId}`,
+    );
+  }
+  try {
+    return open(holder.key, decodeSealed(row.wrappedKey), wrapAad(row.version));
+  } catch {
+    throw new VaultError(`data key v${row.version} cannot be unwrapped with master key ${holder.id} (the stored wrapped key is damaged)`);
+  }
+}
+
 export interface SealedSecret {
   ciphertext: string;
   version: number;
@@ -33,30 +71,27 @@ export class Vault {
     private readonly current: number,
   ) {}
 
-  /** Loads (or on an empty store creates) the data keys, unwrapping them with the master key. */
-  static async open(db: Db, masterKey: Buffer): Promise<Vault> {
-    const id = masterKeyId(masterKey);
+  /**
+   * Loads (or on an empty store creates) the data keys, unwrapping each with whichever master key
+   * wrapped it: `keys.current` (LINKHUB_MASTER_KEY, the one new data keys are wrapped by) or one of
+   * `keys.previous` (LINKHUB_MASTER_KEY_PREVIOUS, only for unwrapping until `master-key rotate` ran).
+   * A Buffer is a current key without previous ones.
+   */
+  static async open(db: Db, keys: Buffer | MasterKeys): Promise<Vault> {
+    const ring = keyRing(keys);
+    const current = ring[0];
     let rows = await db.select().from(vaultKeys).orderBy(asc(vaultKeys.version));
     if (rows.length === 0) {
       const dek = randomBytes(32);
       await db
         .insert(vaultKeys)
-        .values({ version: 1, wrappedKey: encodeSealed(seal(masterKey, dek, wrapAad(1))), masterKeyId: id })
+        .values({ version: 1, wrappedKey: wrapDataKey(current.key, 1, dek), masterKeyId: current.id })
         .onConflictDoNothing();
       rows = await db.select().from(vaultKeys).orderBy(asc(vaultKeys.version));
     }
-    const keys = new Map<number, Buffer>();
-    for (const row of rows) {
-      if (row.masterKeyId !== id) {
-        throw new VaultError('the master key does not match this store (data keys were wrapped by another master key): check LINKHUB_MASTER_KEY');
-      }
-      try {
-        keys.set(row.version, open(masterKey, decodeSealed(row.wrappedKey), wrapAad(row.version)));
-      } catch {
-        throw new VaultError(`data key v${row.version} cannot be unwrapped with this master key`);
-      }
-    }
-    return new Vault(keys, Math.max(...keys.keys()));
+    const dataKeys = new Map<number, Buffer>();
+    for (const row of rows) dataKeys.set(row.version, unwrapDataKey(ring, row));
+    return new Vault(dataKeys, Math.max(...dataKeys.keys()));
   }
 
   encrypt(plaintext: string, ownerId: string): SealedSecret {

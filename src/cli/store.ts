@@ -1,0 +1,100 @@
+// How a CLI command opens the store: from the same environment configuration as the server
+// (src/config.ts), never creating one. On the embedded store the data directory belongs to one
+// process, so a command takes its lock like a server does and, when a server holds it, stops with
+// a message naming that server's PID; on PostgreSQL commands run beside the servers.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Config, ConfigError, loadConfig } from '../config.js';
+import { DataDirError, type DataDirLock, lockDataDir } from '../store/data-dir-lock.js';
+import { openStore, type Store } from '../store/db.js';
+import { loadOrCreateMasterKey } from '../vault/master-key.js';
+import type { MasterKeys } from '../vault/vault.js';
+
+/** A failure the CLI reports as one line on stderr, with its exit code (2: configuration). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export const warn = (msg: string) => process.stderr.write(`linkhub: warning: ${msg}\n`);
+
+export function cliConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(`configuration error: ${e.message}`, 2);
+    throw e;
+  }
+}
+
+export interface CliStore {
+  config: Config;
+  store: Store;
+  /** The master keys of the configuration (LINKHUB_MASTER_KEY or master.key, and LINKHUB_MASTER_KEY_PREVIOUS). */
+  masterKeys(): MasterKeys;
+  /** The embedded store's master key is the generated master.key (LINKHUB_MASTER_KEY unset): rotate replaces the file. */
+  keyFile: boolean;
+  close(): Promise<void>;
+}
+
+/** Opens the configured store for `command` (named in the messages), or throws CliError saying why not. */
+export async function openCliStore(command: string): Promise<CliStore> {
+  const config = cliConfig();
+  let lock: DataDirLock | null = null;
+  if (!config.databaseUrl) {
+    const pgdata = join(config.dataDir, 'pgdata');
+    if (!existsSync(pgdata) || readdirSync(pgdata).length === 0) {
+      throw new CliError(`there is no Linkhub store in ${config.dataDir}: start Linkhub once first, or point LINKHUB_DATA_DIR (or DATABASE_URL) at the store`);
+    }
+    try {
+      lock = await lockDataDir(config.dataDir, (e) => warn(`the lock on ${config.dataDir} was taken over (${e.message})`));
+    } catch (e) {
+      if (e instanceof DataDirError && /in use by another Linkhub process/.test(e.message)) {
+        const holder = /\((PID [^)]*)\)/.exec(e.message)?.[1] ?? 'its PID is not recorded';
+        throw new CliError(
+          `the embedded store in ${config.dataDir} is held by a running Linkhub server (${holder}): stop it, run \`linkhub ${command}\`, then start it again (on the embedded store only one process may open the data directory)`,
+        );
+      }
+      throw e;
+    }
+  }
+  let store: Store;
+  try {
+    store = await openStore({
+      databaseUrl: config.databaseUrl,
+      pgliteDir: config.dataDir,
+      warn,
+      pool: { max: 2, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs },
+    });
+  } catch (e) {
+    await lock?.release();
+    throw e;
+  }
+  return {
+    config,
+    store,
+    masterKeys: () => {
+      const source = loadOrCreateMasterKey(config.masterKey, config.dataDir, warn);
+      return { current: source.key, previous: [...config.masterKeyPrevious, ...(source.previous ? [source.previous] : [])] };
+    },
+    keyFile: !config.databaseUrl && !config.masterKey,
+    async close() {
+      await store.close();
+      await lock?.release();
+    },
+  };
+}
+
+/** Runs `fn` on the opened store and closes it whatever happens. */
+export async function withStore<T>(command: string, fn: (s: CliStore) => Promise<T>): Promise<T> {
+  const s = await openCliStore(command);
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}

@@ -1,0 +1,295 @@
+// The `linkhub` CLI as a process (node --import tsx src/cli.ts), on the store under test: master-key
+// rotation end to end (an account linked under the old key is served with the new key alone after
+// `master-key rotate`; on PostgreSQL the rotation runs while a node serves, on the embedded store a
+// running server is named and the command refused), `master-key status`, a wrong key refused,
+// `api-keys create|list|revoke` seen over HTTP, usage errors exit 2, and no secret in any output.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { projectRoot } from '../src/paths.js';
+import { masterKeyId } from '../src/vault/master-key.js';
+import {
+  callApi,
+  childStore,
+  type ChildStore,
+  killAllLinkhubProcesses,
+  type LinkhubProcess,
+  linkAccount,
+  startLinkhubProcess,
+  waitFor,
+} from './helpers/process.js';
+import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+
+const cliScript = join(projectRoot, 'src', 'cli.ts');
+let stripe: StripeStandin;
+const stores: ChildStore[] = [];
+/** Every secret of the run: none may appear in a CLI output (the created API key is checked apart). */
+const secrets: string[] = [];
+/** Every CLI output of the run. */
+const outputs: string[] = [];
+
+before(async () => {
+  stripe = await startStripeStandin();
+  secrets.push(stripe.keys.secretTest);
+});
+after(async () => {
+  await killAllLinkhubProcesses();
+  for (const s of stores) await s.drop().catch(() => {});
+  await stripe?.close();
+});
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `linkhub <args>` to its exit with only the given environment (plus PATH/HOME/TMPDIR). */
+function cli(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+  const base: NodeJS.ProcessEnv = {};
+  for (const k of ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG']) if (process.env[k] !== undefined) base[k] = process.env[k];
+  const child = spawn(process.execPath, ['--import', 'tsx', cliScript, ...args], {
+    cwd: projectRoot,
+    env: { ...base, LINKHUB_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      outputs.push(stdout + stderr);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+const newKey = () => {
+  const k = randomBytes(32).toString('base64');
+  secrets.push(k, Buffer.from(k, 'base64').toString('hex'), Buffer.from(k, 'base64').toString('base64url'));
+  return k;
+};
+const keyId = (k: string) => masterKeyId(Buffer.from(k, 'base64'));
+
+async function newStore(): Promise<ChildStore> {
+  const s = await childStore();
+  stores.push(s);
+  return s;
+}
+
+const serverKey = (p: LinkhubProcess) => {
+  const key = /\blh_[A-Za-z0-9]{20,}\b/.exec(p.stdout())![0];
+  secrets.push(key);
+  return key;
+};
+
+async function proxied(p: LinkhubProcess, apiKey: string, accountId: string): Promise<number> {
+  const r = await callApi(p.url, 'POST', '/unified/proxy', {
+    key: apiKey,
+    headers: { 'x-account-id': accountId },
+    body: { url: 'https://api.stripe.com', path: '/v1/customers?limit=1' },
+  });
+  return r.status;
+}
+
+describe('linkhub master-key', () => {
+  test('rotate: an account linked under the old key is served with the new key alone; status counts by key id', async () => {
+    const store = await newStore();
+    const [oldKey, nextKey] = [newKey(), newKey()];
+    const env = { ...store.env, LINKHUB_STRIPE_API_BASE: stripe.url };
+    const first = await startLinkhubProcess({ ...env, LINKHUB_MASTER_KEY: oldKey });
+    const apiKey = serverKey(first);
+    const account = await linkAccount(first.url, apiKey, stripe.keys.secretTest, { origin_owner_id: 'rot-1', origin_owner_name: 'Rot' });
+    await first.stop();
+
+    // every node rolled onto the new key, the old one kept for unwrapping
+    const rolling = { ...env, LINKHUB_MASTER_KEY: nextKey, LINKHUB_MASTER_KEY_PREVIOUS: oldKey };
+    const node = await startLinkhubProcess(rolling);
+    assert.equal(await proxied(node, apiKey, account.id), 200);
+
+    if (store.kind === 'pglite') {
+      // the embedded store is held by the server: refused, naming it
+      const refused = await cli(rolling, 'master-key', 'rotate');
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, new RegExp(`^linkhub: the embedded store in .* is held by a running Linkhub server \\(PID ${node.child.pid} `));
+      assert.equal(refused.stderr.trim().split('\n').length, 1, 'one line');
+      await node.stop();
+    }
+    const before = await cli(rolling, 'master-key', 'status', '--json');
+    assert.equal(before.code, 0, before.stderr);
+    assert.deepEqual(JSON.parse(before.stdout).master_keys, [{ key_id: keyId(oldKey), data_keys: 1, role: 'previous' }]);
+    // on PostgreSQL the node keeps serving through the rotation
+    let serving = true;
+    let servedDuring = 0;
+    const calls: Promise<void>[] = [];
+    if (store.kind === 'postgres') {
+      const loop = async () => {
+        for (; serving; servedDuring++) assert.equal(await proxied(node, apiKey, account.id), 200);
+      };
+      calls.push(loop());
+    }
+    const rotated = await cli(rolling, 'master-key', 'rotate', '--batch-size', '1');
+    serving = false;
+    await Promise.all(calls);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    assert.match(rotated.stderr, /re-wrapped 1\/1 data key/);
+    assert.match(rotated.stdout, new RegExp(`Rotated: 1 data key\\(s\\) re-wrapped; all 1 are wrapped by the current master key ${keyId(nextKey)}`));
+    const again = await cli(rolling, 'master-key', 'rotate');
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /Nothing to do/);
+    if (store.kind === 'postgres') {
+      assert.ok(servedDuring > 0, 'calls were served during the rotation');
+      assert.equal(await proxied(node, apiKey, account.id), 200);
+      await node.stop();
+    }
+
+    const status = await cli({ ...env, LINKHUB_MASTER_KEY: nextKey }, 'master-key', 'status');
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, new RegExp(`${keyId(nextKey)}\\s+1\\s+current`));
+    assert.match(status.stdout, /Every data key is wrapped by the current master key/);
+
+    // PREVIOUS dropped: the new key alone decrypts the stored Stripe key
+    const after = await startLinkhubProcess({ ...env, LINKHUB_MASTER_KEY: nextKey });
+    try {
+      stripe.clearLog();
+      assert.equal(await proxied(after, apiKey, account.id), 200);
+      assert.ok(
+        stripe.log.some((e) => e.keyLast4 === stripe.keys.secretTest.slice(-4)),
+        'the decrypted key reached Stripe',
+      );
+    } finally {
+      await after.stop();
+    }
+
+    // a key that wraps nothing here: a clear refusal naming the key ids, nothing changed
+    const wrong = newKey();
+    const bad = await cli({ ...env, LINKHUB_MASTER_KEY: wrong, LINKHUB_MASTER_KEY_PREVIOUS: oldKey }, 'master-key', 'rotate');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, new RegExp(`^linkhub: 1 data key\\(s\\) are wrapped by master key ${keyId(nextKey)}, which is neither LINKHUB_MASTER_KEY nor`));
+    const badStatus = await cli({ ...env, LINKHUB_MASTER_KEY: wrong }, 'master-key', 'status');
+    assert.equal(badStatus.code, 0);
+    assert.match(badStatus.stdout, new RegExp(`${keyId(nextKey)}\\s+1\\s+not configured`));
+    const malformed = await cli({ ...env, LINKHUB_MASTER_KEY: 'short' }, 'master-key', 'status');
+    assert.equal(malformed.code, 2);
+    assert.match(malformed.stderr, /^linkhub: configuration error: LINKHUB_MASTER_KEY must be 32 bytes/);
+  });
+});
+
+test('embedded store with a generated master.key: rotate writes a new key file (old kept until done), resumes after a kill', async () => {
+  const store = await childStore({ embedded: true });
+  const env = { ...store.env, LINKHUB_STRIPE_API_BASE: stripe.url };
+  const file = join(store.dataDir, 'master.key');
+  const keyOf = () => readFileSync(file, 'utf8').trim();
+  const first = await startLinkhubProcess(env);
+  const apiKey = serverKey(first);
+  const account = await linkAccount(first.url, apiKey, stripe.keys.secretTest, { origin_owner_id: 'file-1', origin_owner_name: 'File' });
+  await first.stop();
+  const old = keyOf();
+  secrets.push(old);
+
+  // as a rotation killed after writing the new key and before re-wrapping: the server still opens
+  const interrupted = newKey();
+  writeFileSync(`${file}.previous`, `${old}\n`, { mode: 0o600 });
+  writeFileSync(file, `${interrupted}\n`, { mode: 0o600 });
+  const during = await startLinkhubProcess(env);
+  assert.equal(await proxied(during, apiKey, account.id), 200);
+  await during.stop();
+  const resumed = await cli(env, 'master-key', 'rotate');
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /Resuming the rotation/);
+  assert.equal(keyOf(), interrupted, 'no other key generated');
+  assert.ok(!existsSync(`${file}.previous`), 'the old key file goes once every data key is re-wrapped');
+
+  // a plain rotation: a new key file, mode 0600; the old one gone at the end
+  const rotated = await cli(env, 'master-key', 'rotate');
+  assert.equal(rotated.code, 0, rotated.stderr);
+  assert.match(rotated.stderr, /Wrote a new master key to .*master\.key, the old one kept as .*master\.key\.previous/);
+  const fresh = keyOf();
+  secrets.push(fresh);
+  assert.notEqual(fresh, interrupted);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.ok(!existsSync(`${file}.previous`));
+  assert.match(rotated.stdout, new RegExp(`all 1 are wrapped by the current master key ${keyId(fresh)}`));
+  const after = await startLinkhubProcess(env);
+  try {
+    assert.equal(await proxied(after, apiKey, account.id), 200, 'the stored Stripe key decrypts under the new master.key');
+  } finally {
+    await after.stop();
+  }
+});
+
+describe('linkhub api-keys', () => {
+  test('create prints the key once and it works over HTTP; list shows its end only; revoke makes it 401', async () => {
+    const store = await newStore();
+    const env = { ...store.env, LINKHUB_MASTER_KEY: store.env.LINKHUB_MASTER_KEY ?? newKey() };
+    let server = await startLinkhubProcess(env);
+    serverKey(server);
+    const embedded = store.kind === 'pglite';
+    // on the embedded store the CLI runs while the server is stopped; on PostgreSQL beside it
+    const offline = async (fn: () => Promise<void>) => {
+      if (embedded) await server.stop();
+      await fn();
+      if (embedded) server = await startLinkhubProcess(env);
+    };
+    let key = '';
+    let id = '';
+    await offline(async () => {
+      const created = await cli(env, 'api-keys', 'create', '--name', 'ci runner');
+      assert.equal(created.code, 0, created.stderr);
+      key = created.stdout.trim();
+      assert.match(key, /^lh_[A-Za-z0-9]{40}$/, 'stdout is the key alone');
+      id = /Created API key (key_\w+) \("ci runner"\) in project default/.exec(created.stderr)![1];
+      assert.ok(!created.stderr.includes(key));
+      const listed = await cli(env, 'api-keys', 'list', '--json');
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.ok(!listed.stdout.includes(key), 'list never shows a key');
+      const row = JSON.parse(listed.stdout).data.find((r: { id: string }) => r.id === id);
+      assert.deepEqual([row.name, row.hint, row.revoked_at], ['ci runner', key.slice(-4), null]);
+      const table = await cli(env, 'api-keys', 'list');
+      assert.match(table.stdout, new RegExp(`${id}\\s+ci runner\\s+${key.slice(-4)}\\s.*active`));
+    });
+    assert.equal((await callApi(server.url, 'GET', '/accounts', { key })).status, 200, 'the created key works');
+    await offline(async () => {
+      const revoked = await cli(env, 'api-keys', 'revoke', id);
+      assert.equal(revoked.code, 0, revoked.stderr);
+      assert.match(revoked.stdout, new RegExp(`Revoked API key ${id}`));
+      const twice = await cli(env, 'api-keys', 'revoke', id);
+      assert.equal(twice.code, 1);
+      assert.match(twice.stderr, new RegExp(`^linkhub: there is no active API key ${id} in project default\\n$`));
+      const noProject = await cli(env, 'api-keys', 'list', '--project', 'nope');
+      assert.equal(noProject.code, 1);
+      assert.match(noProject.stderr, /there is no project "nope" \(projects: default\)/);
+    });
+    await waitFor('the revoked key refused', async () => (await callApi(server.url, 'GET', '/accounts', { key })).status === 401, 10_000, 100);
+    await server.stop();
+  });
+
+  test('usage errors exit 2 with the usage on stderr; help exits 0', async () => {
+    for (const args of [
+      ['api-keys', 'revoke'],
+      ['master-key', 'bogus'],
+      ['api-keys', 'list', '--bogus'],
+      ['master-key', 'rotate', '--batch-size', '0'],
+    ]) {
+      const r = await cli({}, ...args);
+      assert.equal(r.code, 2, `linkhub ${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /Usage: linkhub /);
+    }
+    const help = await cli({}, 'master-key', '--help');
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /rotate/);
+    assert.match(help.stdout, /status/);
+  });
+});
+
+test('no secret (master keys, the Stripe key, API keys) in any CLI output', () => {
+  assert.ok(outputs.length > 10);
+  for (const out of outputs) for (const s of secrets) assert.ok(!out.includes(s), `a secret (…${s.slice(-4)}) in a CLI output`);
+});
