@@ -4,7 +4,7 @@
 // environment variables as the server (src/cli/store.ts). Exit codes a script can rely on: 0 done,
 // 1 the command failed (one line on stderr), 2 a usage or configuration error (start keeps its own:
 // 2 for a configuration error, 1 when start-up fails).
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, type CommanderError, InvalidArgumentError } from 'commander';
 import { buildInfo } from './build-info.js';
 
 const program = new Command('linkhub')
