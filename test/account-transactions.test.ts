@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { useLinkhub } from './helpers/fixture.js';
 import { connectSession, linkAccount, type Linkhub } from './helpers/linkhub.js';
+import { waitFor } from './helpers/process.js';
 import type { StripeStandin } from './stripe-standin/index.js';
 
 let lh: Linkhub;
@@ -113,4 +114,24 @@ test('a deletion is audited with who deleted the account', async () => {
   const deletion = (res.body.data as any[]).find((e) => e.action === 'account.delete');
   assert.ok(deletion, res.text);
   assert.equal(deletion.actor_type, 'api_key');
+});
+
+test("a key replaced while the old one is being tested: the old key's verdict does not touch the account", async () => {
+  const oldKey = newKey();
+  const id = (await linkAccount(lh, oldKey)).id;
+  stripe.world.setKeyStatus(oldKey, 'deleted');
+  // the test's call with the old key is refused by Stripe, and the answer held back
+  stripe.inject({ kind: 'delay', delayMs: 1_500, count: 1, pathPrefix: '/v1/customers' });
+  const testing = lh.api('POST', `/accounts/${id}/test`);
+  await waitFor('the held test call', () => stripe.log.some((e) => e.fault === 'delay'), 10_000, 5);
+  const next = newKey();
+  const patched = await lh.api('PATCH', `/accounts/${id}`, { credentials: { api_key: next } });
+  assert.equal(patched.status, 200, patched.text);
+  const tested = await testing;
+  assert.equal(tested.status, 200, tested.text);
+  assert.equal(tested.body.outcome, 'invalid_key', 'the old key was refused');
+  const after = (await lh.api('GET', `/accounts/${id}`)).body;
+  assert.equal(after.status, 'active', 'the new key stands');
+  assert.equal(after.key_hint, next.slice(-4));
+  assert.equal(await keySentFor(id), next.slice(-4));
 });

@@ -261,12 +261,22 @@ export class AccountService {
     const now = new Date();
     const result = await this.db.transaction(async (tx) => {
       // Every verdict resets the count of unverified results in a row; an unverified one adds to it.
+      // Only while the tested key is still the stored one: a key replaced during the test (a PATCH on
+      // another node, a relink) must not get the old key's verdict.
       const [counted] = await tx
         .update(accounts)
         .set({ verifyFailures: outcome.result === 'unreachable' ? sql`${accounts.verifyFailures} + 1` : 0 })
-        .where(and(eq(accounts.id, id), eq(accounts.projectId, projectId)))
+        .where(and(eq(accounts.id, id), eq(accounts.projectId, projectId), eq(accounts.secretCiphertext, current.secretCiphertext)))
         .returning();
-      if (!counted) throw fail('account_not_found');
+      if (!counted) {
+        const [replaced] = await tx
+          .select()
+          .from(accounts)
+          .where(and(eq(accounts.id, id), eq(accounts.projectId, projectId)));
+        if (!replaced) throw fail('account_not_found');
+        await this.audit.record(projectId, id, actor, 'key.test', outcome.result, tx);
+        return { row: replaced, changed: false };
+      }
       const next = statusAfter(outcome) ?? unverifiedStatus(connector, outcome, counted, opts.unreachableLimit);
       if (!next) {
         await this.audit.record(projectId, id, actor, 'key.test', outcome.result, tx);
