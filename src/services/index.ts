@@ -115,7 +115,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     const { vault, project, createdKey, webhooks, createdWebhookSecret, createdAdminPassword } = boot;
     // The embedded store has one process: leases of deliveries cut off by a crash can be released now.
     if (store.kind === 'pglite') await store.db.update(webhookOutbox).set({ lockedUntil: null }).where(eq(webhookOutbox.status, 'pending'));
-    const metrics = new Metrics(buildInfo, store);
+    const metrics = new Metrics(buildInfo, store, config.metricsToken !== null);
     const requestLog = new RequestLogService(store.db, config.requestLogBodies, opts.warn);
     const audit = new AuditService(store.db, requestLog);
     const upstream = new UpstreamClient({
