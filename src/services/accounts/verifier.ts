@@ -11,6 +11,7 @@ import type { Db } from '../../store/db.js';
 import { accounts } from '../../store/schema.js';
 import type { Actor } from '../logs/actor.js';
 import type { AccountService } from './accounts.js';
+import { Poller } from '../poller.js';
 
 export interface VerifierOptions {
   /** Time between two verifications of an account, ms (jittered by up to 10 % either way). */
@@ -32,9 +33,7 @@ export function verifyPollMs(intervalMs: number): number {
 }
 
 export class Verifier {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
+  private readonly loop: Poller;
 
   constructor(
     private readonly db: Db,
@@ -43,39 +42,24 @@ export class Verifier {
     private readonly warn: (msg: string) => void,
     /** Counts each verification's result (GET /metrics). */
     private readonly counted: (result: string) => void = () => {},
-  ) {}
+  ) {
+    this.loop = new Poller('account verification pass', opts.pollMs, () => this.pass(), warn);
+  }
 
   start(): void {
-    if (this.opts.intervalMs <= 0 || !this.stopped) return;
-    this.stopped = false;
-    this.tick();
+    if (this.opts.intervalMs <= 0 || !this.loop.stopped) return;
+    this.loop.start();
   }
 
   /** Claims nothing more; the tests under way finish. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
-  }
-
-  private tick(): void {
-    this.timer = null;
-    if (this.stopped) return;
-    this.running = this.pass()
-      .catch((e: unknown) => this.warn(`account verification pass failed: ${(e as Error).message}`))
-      .finally(() => {
-        this.running = null;
-        if (this.stopped) return;
-        this.timer = setTimeout(() => this.tick(), this.opts.pollMs);
-        this.timer.unref();
-      });
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async pass(): Promise<void> {
     await this.schedule();
     for (;;) {
-      if (this.stopped) return;
+      if (this.loop.stopped) return;
       const claimed = await this.claim();
       if (claimed.length === 0) return;
       await Promise.all(claimed.map((a) => this.verify(a)));

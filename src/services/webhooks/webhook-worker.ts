@@ -6,6 +6,7 @@ import { request } from 'undici';
 import type { Db } from '../../store/db.js';
 import { webhookAttempts, webhookEndpoints, webhookOutbox } from '../../store/schema.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { Poller } from '../poller.js';
 import type { WebhookService } from './webhooks.js';
 
 export interface WebhookWorkerOptions {
@@ -23,60 +24,36 @@ export function signWebhook(secret: string, rawBody: string): string {
 }
 
 export class WebhookWorker {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = true;
+  private readonly loop: Poller;
 
   constructor(
     private readonly db: Db,
     private readonly webhooks: WebhookService,
     private readonly opts: WebhookWorkerOptions,
-    private readonly warn: (msg: string) => void,
+    warn: (msg: string) => void,
     /** Where failed attempts are counted (GET /metrics). */
     private readonly metrics: Metrics | null = null,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.kick();
+  ) {
+    this.loop = new Poller('webhook delivery pass', opts.pollMs, () => this.pass(), warn);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Runs a pass now (or right after the current one). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.running = this.pass()
-      .catch((e: unknown) => this.warn(`webhook delivery pass failed: ${(e as Error).message}`))
-      .finally(() => {
-        this.running = null;
-        if (this.stopped) return;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        } else {
-          this.timer = setTimeout(() => this.kick(), this.opts.pollMs);
-          this.timer.unref();
-        }
-      });
+    this.loop.kick();
   }
 
   private async pass(): Promise<void> {
     for (;;) {
       const claimed = await this.claim();
-      if (claimed.length === 0 || this.stopped) return;
+      if (claimed.length === 0 || this.loop.stopped) return;
       await Promise.all(claimed.map((row) => this.deliver(row)));
     }
   }
