@@ -37,7 +37,8 @@ describe('Dashboard settings', { skip: chromiumSkip() }, () => {
     const api = await fx.lh.api('GET', '/project/settings');
     assert.deepEqual(api.body.allowed_frame_origins, ['https://app.example.com', 'https://*.customer.example']);
     await page.reload();
-    await page.waitForFunction(() => (document.getElementById('frame-origins') as HTMLTextAreaElement).value.includes('customer.example'));
+    // after the reload the page renders the field once its settings have loaded: wait for it to exist too
+    await page.waitForFunction(() => (document.getElementById('frame-origins') as HTMLTextAreaElement | null)?.value.includes('customer.example') === true);
     await screenshot(page, 'dashboard-settings');
   });
 
