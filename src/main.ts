@@ -16,20 +16,22 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  // Another process took the data directory over: writing on would lose its writes or ours.
+  const onDataDirLost = (msg: string) => {
+    process.stderr.write(`linkhub: ${msg}\n`);
+    process.exit(1);
+  };
+  const warn = (msg: string) => process.stderr.write(`linkhub: warning: ${msg}\n`);
+  // The embedded store starts on its own thread now, while the rest of Linkhub loads (embedded-start.ts).
+  const embedded = config.databaseUrl
+    ? undefined
+    : await (await import('./store/embedded-start.js')).startEmbeddedStore(config.dataDir, config.masterKey, { warn, onLost: onDataDirLost });
   const [{ buildApp, startDraining }, { loggerOptions }, { createServices }] = await Promise.all([
     import('./http/app.js'),
     import('./http/logger.js'),
     import('./services/index.js'),
   ]);
-  const warn = (msg: string) => process.stderr.write(`linkhub: warning: ${msg}\n`);
-  const services = await createServices(config, {
-    warn,
-    // Another process took the data directory over: writing on would lose its writes or ours.
-    onDataDirLost: (msg) => {
-      process.stderr.write(`linkhub: ${msg}\n`);
-      process.exit(1);
-    },
-  });
+  const services = await createServices(config, { warn, onDataDirLost, embedded });
   const app = await buildApp(services, loggerOptions(config.logLevel));
   if (services.createdApiKey) {
     process.stdout.write(`\nLinkhub created the default project's API key. It is shown only this once; store it now:\n\n    ${services.createdApiKey}\n\n`);

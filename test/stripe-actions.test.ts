@@ -64,8 +64,8 @@ test('(a) regenerating from vendor/stripe/openapi.json is byte-identical to the 
 
 test('(a) the catalogue records the spec it was generated from', () => {
   const ops = specOperations();
-  assert.equal(stripeActionCatalog.spec.operations, ops.length);
-  const byOperation = new Map(stripeActions.map((a) => [`${a.method} ${a.path}`, a]));
+  assert.equal(stripeActionCatalog().spec.operations, ops.length);
+  const byOperation = new Map(stripeActions().map((a) => [`${a.method} ${a.path}`, a]));
   for (const op of ops) {
     const action = byOperation.get(`${op.method} ${op.path}`);
     assert.ok(action, `no action for ${op.method} ${op.path}`);
@@ -75,14 +75,14 @@ test('(a) the catalogue records the spec it was generated from', () => {
 
 test('(b) one action per operation: 452 actions, unique names, stripe_<snake_case>', () => {
   assert.equal(stripeActionsFile, COMMITTED);
-  assert.equal(stripeActions.length, EXPECTED_OPERATIONS);
-  assert.equal(stripeActionCatalog.count, EXPECTED_OPERATIONS);
-  assert.equal(stripeActionCatalog.spec.operations, EXPECTED_OPERATIONS);
-  const names = new Set(stripeActions.map((a) => a.name));
-  assert.equal(names.size, stripeActions.length, 'duplicate action names');
-  const operations = new Set(stripeActions.map((a) => `${a.method} ${a.path}`));
-  assert.equal(operations.size, stripeActions.length, 'two actions for one operation');
-  for (const action of stripeActions) {
+  assert.equal(stripeActions().length, EXPECTED_OPERATIONS);
+  assert.equal(stripeActionCatalog().count, EXPECTED_OPERATIONS);
+  assert.equal(stripeActionCatalog().spec.operations, EXPECTED_OPERATIONS);
+  const names = new Set(stripeActions().map((a) => a.name));
+  assert.equal(names.size, stripeActions().length, 'duplicate action names');
+  const operations = new Set(stripeActions().map((a) => `${a.method} ${a.path}`));
+  assert.equal(operations.size, stripeActions().length, 'two actions for one operation');
+  for (const action of stripeActions()) {
     assert.match(action.name, /^stripe_[a-z0-9_]+$/);
     assert.equal(action.name.split('_')[0], 'stripe', 'connector key must be the first _-separated part');
     assert.ok(['GET', 'POST', 'DELETE'].includes(action.method));
@@ -96,7 +96,7 @@ test('(b) one action per operation: 452 actions, unique names, stripe_<snake_cas
     if (action.pagination !== null) assert.equal(action.list, true, `${action.name}: pagination implies list`);
   }
   assert.equal(findAction('stripe_no_such_action'), undefined);
-  assert.equal(stripeActionsByName.size, stripeActions.length);
+  assert.equal(stripeActionsByName().size, stripeActions().length);
 });
 
 test('(c) well-known actions have the right method, path, access and permission', () => {
@@ -138,7 +138,7 @@ test('(c) well-known actions have the right method, path, access and permission'
   assert.match(findAction('stripe_get_current_account')?.permissionNote ?? '', /restricted/);
   // Removed endpoints stay in the catalogue, marked deprecated
   // (docs/stripe.md#the-openapi-spec-and-fixtures).
-  const upcoming = stripeActions.find((a) => a.method === 'GET' && a.path === '/v1/invoices/upcoming');
+  const upcoming = stripeActions().find((a) => a.method === 'GET' && a.path === '/v1/invoices/upcoming');
   assert.equal(upcoming?.deprecated, true);
   assert.match(upcoming?.deprecationReason ?? '', /2025-03-31/);
   assert.equal(findAction('stripe_create_file')?.baseUrl, 'https://files.stripe.com');
@@ -214,7 +214,7 @@ function wrongTyped(action: StripeAction, valid: Record<string, Record<string, u
 
 test('(d) every input schema compiles with Ajv (strict); samples validate, wrong types fail', () => {
   const ajv = new Ajv({ strict: true, strictTypes: true, allowUnionTypes: true, allErrors: false });
-  for (const action of stripeActions) {
+  for (const action of stripeActions()) {
     assert.equal(action.input.type, 'object');
     assert.equal(action.input.additionalProperties, false);
     const validate = ajv.compile(action.input);
@@ -253,7 +253,7 @@ test('(d) every input schema compiles with Ajv (strict); samples validate, wrong
 });
 
 test('(e) every path parameter is a required string in input.properties.path', () => {
-  for (const action of stripeActions) {
+  for (const action of stripeActions()) {
     const params = [...action.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
     const path = action.input.properties.path;
     if (params.length === 0) {
@@ -299,18 +299,18 @@ test('(f) deprecated actions are exactly the operations the pinned stripe SDK no
   const routes = sdkRoutes(SDK_RESOURCES);
   assert.ok(routes.size > 400, `only ${routes.size} SDK routes found: has the SDK layout changed?`);
   const shape = (a: StripeAction): string => `${a.method} ${a.path.replace(/\{[^}]+\}/g, '{}')}`;
-  const missing = stripeActions
+  const missing = stripeActions()
     .filter((a) => !routes.has(shape(a)))
     .map((a) => a.name)
     .sort();
-  const deprecated = stripeActions
+  const deprecated = stripeActions()
     .filter((a) => a.deprecated)
     .map((a) => a.name)
     .sort();
   assert.deepEqual(missing, deprecated, `stripe@${version} drift: update DEPRECATIONS in scripts/stripe-actions/deprecations.ts and regenerate`);
   // Every resource (first path segment after the namespaces) still has SDK routes.
   const sdkPrefixes = new Set([...routes].map((r) => r.split(' ')[1].split('/').slice(0, 3).join('/')));
-  const live = stripeActions.filter((a) => !a.deprecated);
+  const live = stripeActions().filter((a) => !a.deprecated);
   for (const a of live) assert.ok(sdkPrefixes.has(a.path.split('/').slice(0, 3).join('/')), `${a.name}: resource unknown to stripe@${version}`);
 });
 
@@ -370,7 +370,7 @@ test('(g) generator schema rules: refs, depth fallback, "" unset idiom, bypassed
   assert.equal(bypass.enum, undefined, 'bypassed enums do not restrict');
   assert.match(String(bypass.description), /Known values: card, sepa_debit/);
   assert.equal(bypass.format, undefined);
-  assert.ok(!JSON.stringify(stripeActions).includes('"x-'), 'no x-* vendor keys in the catalogue');
+  assert.ok(!JSON.stringify(stripeActions()).includes('"x-'), 'no x-* vendor keys in the catalogue');
 
   assert.equal(plainText('<p>Use <code>expand</code> and <a href="/x">this &amp; that</a>.</p>'), 'Use expand and this & that.');
   assert.equal(plainText('word '.repeat(100)).length <= 301, true);

@@ -22,10 +22,18 @@ import { connectSessionRoutes } from './platform/connect-sessions.js';
 import { connectorMetaRoutes } from './platform/connectors-meta.js';
 import { webhookRoutes } from './platform/webhooks.js';
 import { proxyRoutes } from './proxy.js';
+import { DeferredSchemas } from './lazy-compilers.js';
 import { installValidation } from './validation.js';
 import { webRoutes } from './web/index.js';
 
 export const BODY_LIMIT = 1024 * 1024;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Compiles every route schema not yet compiled (they compile on first use: lazy-compilers.ts); returns how many. */
+    compileDeferredSchemas(): number;
+  }
+}
 
 /** The apps whose shutdown has begun: set by startDraining() or, at the latest, when close() starts. */
 const drainingApps = new WeakSet<FastifyInstance>();
@@ -46,6 +54,7 @@ export interface AppOptions {
 
 export async function buildApp(services: Services, logger: FastifyServerOptions['logger'], options: AppOptions = {}): Promise<FastifyInstance> {
   const { httpHeadersTimeoutMs, httpRequestTimeoutMs, httpKeepAliveTimeoutMs } = services.config;
+  const deferred = new DeferredSchemas();
   const app = Fastify({
     logger,
     bodyLimit: BODY_LIMIT,
@@ -66,9 +75,12 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
     frameworkErrors: (err, _request, reply) => sendError(reply, routerFailure(err)),
     // What Node's HTTP parser refuses (malformed request, headers too large, timeout) too.
     clientErrorHandler,
+    // Schemas are compiled on each route's first request, not at start (lazy-compilers.ts).
+    schemaController: deferred.schemaController(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  installValidation(app);
+  installValidation(app, deferred);
+  app.decorate('compileDeferredSchemas', () => deferred.compileAll());
   installErrorHandling(app);
   installServerEdges(app.server);
   // From the start of shutdown (startDraining, at the latest close()): requests still arriving on open connections get 503 shutting_down

@@ -28,12 +28,10 @@
 //   be called (the permission may have been granted since).
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { Type } from 'typebox';
 import { getConnector } from '../connectors/registry.js';
 import { fail, LinkhubError } from '../errors/fail.js';
-import { type McpConnection, mcpServer, toolsOf } from '../services/actions/mcp-server.js';
+import { type McpConnection, toolsOf } from '../services/actions/mcp-connection.js';
 import { TOOL_MODES, toolsJson } from '../services/actions/mcp-tools.js';
 import { PARAM_STYLES } from '../services/actions/param-styles.js';
 import { presentedApiKey } from './auth.js';
@@ -43,7 +41,30 @@ import { mcpRequestRefusal } from './mcp-guard.js';
 import { errors } from './openapi/errors.js';
 import { McpQuery, McpRequestBody, McpResponse, OptionalAccountIdHeader } from './wire-schemas.js';
 
-export { MCP_SERVER_INFO } from '../services/actions/mcp-server.js';
+export { MCP_SERVER_INFO } from '../services/actions/mcp-connection.js';
+
+/**
+ * The MCP SDK's server side and Linkhub's server on it, loaded on the first request that needs them:
+ * a start need not pay for them (about a third of a second and 25 MB: bench/start.ts).
+ */
+let sdkLoading: Promise<McpSdk> | null = null;
+interface McpSdk {
+  Transport: typeof import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js').WebStandardStreamableHTTPServerTransport;
+  versions: readonly string[];
+  mcpServer: typeof import('../services/actions/mcp-server.js').mcpServer;
+}
+function mcpSdk(): Promise<McpSdk> {
+  sdkLoading ??= Promise.all([
+    import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
+    import('../services/actions/mcp-server.js'),
+  ]).then(([transport, types, server]) => ({
+    Transport: transport.WebStandardStreamableHTTPServerTransport,
+    versions: types.SUPPORTED_PROTOCOL_VERSIONS,
+    mcpServer: server.mcpServer,
+  }));
+  return sdkLoading;
+}
 
 const first = (v: unknown): string | undefined => (Array.isArray(v) ? first(v[0]) : typeof v === 'string' ? v : undefined);
 
@@ -128,13 +149,13 @@ export const mcpRoutes =
      * Anything else, or anything unusual about it (batch, cursor, unsupported protocol version), goes
      * through the SDK server.
      */
-    function fastToolsList(request: FastifyRequest, body: unknown, c: McpConnection): string | null {
+    function fastToolsList(request: FastifyRequest, body: unknown, c: McpConnection, versions: readonly string[]): string | null {
       const m = body as { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
       if (Array.isArray(body) || m.jsonrpc !== '2.0' || m.method !== 'tools/list') return null;
       if (!(typeof m.id === 'string' || (typeof m.id === 'number' && Number.isInteger(m.id)))) return null;
       if (m.params !== undefined && (typeof m.params !== 'object' || m.params === null || Object.keys(m.params).some((k) => k !== '_meta'))) return null;
       const version = first(request.headers['mcp-protocol-version']);
-      if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return null;
+      if (version !== undefined && !versions.includes(version)) return null;
       return `{"result":{"tools":${toolsJson(toolsOf(c))}},"jsonrpc":"2.0","id":${JSON.stringify(m.id)}}`;
     }
 
@@ -175,20 +196,21 @@ export const mcpRoutes =
         });
       }
 
-      const fast = fastToolsList(request, body, c);
+      const sdk = await mcpSdk();
+      const fast = fastToolsList(request, body, c, sdk.versions);
       if (fast !== null) return reply.type('application/json').send(fast);
 
       let quirks: ReturnType<typeof normaliseQuirks>;
       try {
-        quirks = normaliseQuirks(body, first(request.headers['mcp-protocol-version']));
+        quirks = normaliseQuirks(body, first(request.headers['mcp-protocol-version']), sdk.versions);
       } catch (e) {
         if (e instanceof LinkhubError) return mcpHttpError(reply, e, { code: -32600 });
         throw e;
       }
       const { body: message, ids } = quirks;
       const jsonOnly = !(first(request.headers.accept) ?? '').includes('text/event-stream');
-      const mcp = mcpServer(c, (input) => actions.execute(input));
-      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      const mcp = sdk.mcpServer(c, (input) => actions.execute(input));
+      const transport = new sdk.Transport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       try {
         await mcp.connect(transport);
         const res = await transport.handleRequest(webRequest(request), { parsedBody: message });
@@ -220,7 +242,7 @@ function depthOf(v: unknown, limit: number): number {
  * StackOne 4.28 quirks: an object `id` (stripped to `{}`) becomes a placeholder string the SDK server
  * accepts, restored in the answer; `initialize` with empty params gets defaults. Other input is untouched.
  */
-function normaliseQuirks(body: object, protocolHeader: string | undefined): { body: unknown; ids: Map<string, unknown> } {
+function normaliseQuirks(body: object, protocolHeader: string | undefined, versions: readonly string[]): { body: unknown; ids: Map<string, unknown> } {
   const ids = new Map<string, unknown>();
   const fix = (m: unknown): unknown => {
     if (!m || typeof m !== 'object' || Array.isArray(m)) return m;
@@ -235,7 +257,7 @@ function normaliseQuirks(body: object, protocolHeader: string | undefined): { bo
     }
     const params = msg.params;
     if (msg.method === 'initialize' && (params === undefined || (params !== null && typeof params === 'object' && Object.keys(params).length === 0))) {
-      const version = protocolHeader && SUPPORTED_PROTOCOL_VERSIONS.includes(protocolHeader) ? protocolHeader : DEFAULT_PROTOCOL_VERSION;
+      const version = protocolHeader && versions.includes(protocolHeader) ? protocolHeader : DEFAULT_PROTOCOL_VERSION;
       msg = { ...msg, params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 'unknown', version: '0' } } };
     }
     return msg;

@@ -6,6 +6,7 @@ import { Ajv, type Options, type SchemaValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { installInputHygiene, type TextKind, textProblem } from './input-hygiene.js';
+import type { DeferredSchemas } from './lazy-compilers.js';
 
 function make(options: Options): Ajv {
   const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true, removeAdditional: false, ...options });
@@ -33,7 +34,7 @@ function withTextKinds(schema: unknown): unknown {
   return out;
 }
 
-export function installValidation(app: FastifyInstance): void {
+export function installValidation(app: FastifyInstance, deferred: DeferredSchemas): void {
   const strict = make({ coerceTypes: false });
   const coercing = make({ coerceTypes: 'array' });
   // one copy per schema object: Ajv caches compiled schemas by identity (and refuses a second $id)
@@ -46,7 +47,7 @@ export function installValidation(app: FastifyInstance): void {
     }
     return copy as object;
   };
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(prepared(schema)));
+  app.setValidatorCompiler(({ schema, httpPart }) => deferred.validator(() => (httpPart === 'body' ? strict : coercing).compile(prepared(schema))));
   installInputHygiene(app);
   // Bodies are JSON only. Fastify's built-in text/plain parser would hand a string to the body schema
   // ("body must be object"); without it a non-JSON body is a clear 415.

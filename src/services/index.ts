@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { buildInfo } from '../build-info.js';
 import type { Config } from '../config.js';
 import { webhookOutbox } from '../store/schema.js';
-import { lockDataDir } from '../store/data-dir-lock.js';
+import { type EmbeddedStart, lockEmbeddedDataDir } from '../store/embedded-start.js';
 import { openStore, type Store, type StoreOptions } from '../store/db.js';
 import { loadOrCreateMasterKey } from '../vault/master-key.js';
 import { type MasterKeys, Vault } from '../vault/vault.js';
@@ -70,6 +70,8 @@ export interface ServiceOptions {
   openStore?: () => Promise<Store>;
   webhookPollMs?: number;
   webhookRetryBaseMs?: number;
+  /** The embedded store already taken and starting (main.ts starts it before loading the rest: embedded-start.ts). */
+  embedded?: EmbeddedStart;
   /**
    * The embedded store's data directory lock was taken over by another process while this one held
    * it: this process must stop writing (main exits). Default: a warning.
@@ -80,19 +82,18 @@ export interface ServiceOptions {
 export async function createServices(config: Config, opts: ServiceOptions): Promise<Services> {
   // The embedded store (and its master.key) belongs to one process: taken before anything is read or written.
   const onLost = opts.onDataDirLost ?? opts.warn;
-  const dirLock = config.databaseUrl
-    ? null
-    : await lockDataDir(config.dataDir, (e) => onLost(`the lock on the data directory ${config.dataDir} was taken over (${e.message}): stop writing`));
+  const dirLock = config.databaseUrl ? null : (opts.embedded?.lock ?? (await lockEmbeddedDataDir(config.dataDir, onLost)));
   let store: Store;
   let masterKeys: MasterKeys;
   try {
-    const source = loadOrCreateMasterKey(config.masterKey, config.dataDir, opts.warn);
+    const source = opts.embedded?.masterKey ?? loadOrCreateMasterKey(config.masterKey, config.dataDir, opts.warn);
     masterKeys = { current: source.key, previous: [...config.masterKeyPrevious, ...(source.previous ? [source.previous] : [])] };
     const storeOptions: StoreOptions = {
       databaseUrl: config.databaseUrl,
       pgliteDir: config.dataDir,
       warn: opts.warn,
       pool: { max: config.dbPoolMax, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs },
+      pglite: opts.embedded?.thread,
     };
     store = await (opts.openStore ? opts.openStore() : openStore(storeOptions));
   } catch (e) {

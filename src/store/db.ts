@@ -1,7 +1,5 @@
 // Opens the store: PostgreSQL when a URL is given, else PGlite in the data directory.
 // Both are migrated with the same SQL migrations before anything else runs.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -11,9 +9,9 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { migrationsDir } from '../paths.js';
 import { type ChangeFeed, localChangeFeed, postgresChangeFeed } from './change-feed.js';
-import { dataDirProblem } from './data-dir-lock.js';
+import { embeddedStoreError, startPgliteThread } from './embedded-start.js';
 import { createPool, POOL_DEFAULTS, type PoolOptions } from './pg-pool.js';
-import { PgliteThread } from './pglite-thread.js';
+import type { PgliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -46,6 +44,8 @@ export interface StoreOptions {
   warn?: (msg: string) => void;
   /** PostgreSQL: pool size and timeouts (pg-pool.ts); defaults when left out. */
   pool?: PoolOptions;
+  /** The embedded store's thread when it was started already (main.ts starts it early: embedded-start.ts). */
+  pglite?: Promise<PgliteThread>;
 }
 
 /** Fixed numbers: every node of a cluster takes the same advisory locks. */
@@ -96,16 +96,12 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       },
     };
   }
-  const dataDir = opts.pgliteDir ? join(opts.pgliteDir, 'pgdata') : null;
+  const thread = await (opts.pglite ?? startPgliteThread(opts.pgliteDir));
   try {
-    if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
-    return await storeFromPglite(await PgliteThread.start({ dataDir, loadDataDir: null }));
+    return await storeFromPglite(thread);
   } catch (e) {
-    // What the operator can act on: which directory, and the system's reason (full, read-only, …).
-    if (opts.pgliteDir && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((e as NodeJS.ErrnoException).code!)) {
-      throw dataDirProblem(opts.pgliteDir, e as NodeJS.ErrnoException);
-    }
-    throw new Error(`the embedded store in ${dataDir ?? 'memory'} could not be opened: ${(e as Error).message}`);
+    await thread.close().catch(() => {});
+    throw embeddedStoreError(opts.pgliteDir, e);
   }
 }
 

@@ -3,18 +3,9 @@
 // created_at is the journal entry's `when`; the migrator applies every entry newer than the newest row.
 // A node is migrated at start-up, so a gap means the database was replaced or restored from before
 // this version while it ran: its queries would fail on missing tables or columns.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { migrationsDir } from '../paths.js';
 import type { Db } from './db.js';
-
-interface JournalEntry {
-  tag: string;
-  when: number;
-}
-
-const journal: JournalEntry[] = (JSON.parse(readFileSync(join(migrationsDir, 'meta', '_journal.json'), 'utf8')) as { entries: JournalEntry[] }).entries;
+import { journal } from './migration-journal.js';
 
 /** The tags of the migrations this version needs and the store lacks ([] when it is up to date). */
 export async function missingMigrations(db: Db): Promise<string[]> {

@@ -46,6 +46,15 @@ function serializeError(e: unknown): SerializedError {
 
 const plain = (r: Results) => ({ rows: r.rows, fields: r.fields, affectedRows: r.affectedRows });
 
+/**
+ * Postgres settings of the embedded store, beside PGlite's own. initdb writes shared_buffers = 128MB
+ * and max_connections = 100 for a server; PGlite is one backend in this process, and those buffers
+ * were touched at every start: 130 MB of resident memory and about a second of start-up
+ * (bench/start.ts). Linkhub's embedded data is small; the operating system's page cache still holds
+ * what the smaller buffer pool drops. Passed at start, so an existing data directory gets them too.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'max_connections=8'];
+
 interface OpenTx {
   tx: Transaction;
   finish(commit: boolean, replyId: number): void;
@@ -54,7 +63,10 @@ interface OpenTx {
 async function main(): Promise<void> {
   const port = parentPort!;
   const init = workerData as WorkerInit;
-  const db = await PGlite.create(init.dataDir ?? undefined, init.loadDataDir ? { loadDataDir: new Blob([init.loadDataDir]) } : {});
+  const db = await PGlite.create(init.dataDir ?? undefined, {
+    startParams: START_PARAMS,
+    ...(init.loadDataDir ? { loadDataDir: new Blob([init.loadDataDir]) } : {}),
+  });
   const txs = new Map<number, OpenTx>();
   const reply = (m: Reply) => port.postMessage(m);
   const target = (txId: number | null) => {

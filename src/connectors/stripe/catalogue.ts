@@ -39,7 +39,7 @@ export const stripeActionsContract: ConnectorActions = {
   prefix: 'stripe_',
   catalogue() {
     if (catalogue === null) {
-      const actions = Object.freeze(stripeActions.map(toAction));
+      const actions = Object.freeze(stripeActions().map(toAction));
       catalogue = Object.freeze({ actions, byName: new Map(actions.map((a) => [a.name, a])) });
     }
     return catalogue;

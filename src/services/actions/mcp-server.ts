@@ -7,30 +7,13 @@
 // transport, client quirks) is src/http/mcp.ts.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
+import type { ConnectorAction } from '../../connectors/types.js';
 import { fail, LinkhubError } from '../../errors/fail.js';
-import type { KeyKnowledge } from '../calls/key-knowledge.js';
-import type { Actor } from '../logs/actor.js';
 import type { ExecuteInput, ExecuteResult } from './executor.js';
-import { executeToolName, searchMatches, SEARCH_MAX_TOP_K, searchToolName, type ToolMode, toolsFor } from './mcp-tools.js';
+import { MCP_SERVER_INFO, type McpConnection, toolsOf } from './mcp-connection.js';
+import { executeToolName, searchMatches, SEARCH_MAX_TOP_K, searchToolName } from './mcp-tools.js';
 import { type McpTool, type NestedArgs, type ParamStyle, renameFields, toNestedArgs } from './param-styles.js';
 import { SEARCH_DEFAULT_TOP_K } from './search.js';
-
-export const MCP_SERVER_INFO = { name: 'linkhub', version: '0.1.0' } as const;
-
-/** One MCP connection: the account, its connector and key, and the client's choices. */
-export interface McpConnection {
-  projectId: string;
-  accountId: string;
-  connector: ConnectorDefinition;
-  /** The executor's knowledge of the account's key. */
-  key: KeyKnowledge;
-  actor: Actor;
-  mode: ToolMode;
-  style: ParamStyle;
-  hideUnavailable: boolean;
-  logError: (e: unknown) => void;
-}
 
 const jsonResult = (payload: Record<string, unknown>): CallToolResult => ({
   content: [{ type: 'text', text: JSON.stringify(payload) }],
@@ -49,9 +32,6 @@ function toolError(e: LinkhubError, rename: (text: string) => string = (text) =>
     isError: true,
   };
 }
-
-/** tools/list of a connection (also served pre-serialised by the HTTP fast path). */
-export const toolsOf = (c: McpConnection) => toolsFor({ connector: c.connector, mode: c.mode, style: c.style, key: c.key, hideUnavailable: c.hideUnavailable });
 
 export function mcpServer(c: McpConnection, execute: (input: ExecuteInput) => Promise<ExecuteResult>): McpServer {
   const search = searchToolName(c.connector);

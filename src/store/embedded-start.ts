@@ -1,0 +1,101 @@
+// Starting the embedded store, in a module light enough to load first: main.ts starts PGlite's thread
+// before it loads the rest of Linkhub, so PGlite's start (about half a second) runs beside the module
+// loading (about a second) instead of after it (bench/start.ts).
+//
+// An empty data directory starts from the store template that `npm run build` makes
+// (scripts/build-store-template.ts: a data directory already initialised and migrated), copied in
+// place: PGlite's initdb and the migrations took 6 s of a first start. The template is used only when
+// it holds exactly this build's migrations; otherwise (no build, another version) PGlite initialises
+// the directory itself and the migrations run, as before.
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../paths.js';
+import { type DataDirLock, dataDirProblem, lockDataDir } from './data-dir-lock.js';
+import { migrationIds } from './migration-journal.js';
+import { PgliteThread } from './pglite-thread.js';
+import { loadOrCreateMasterKey, type MasterKeySource } from '../vault/master-key.js';
+
+export const STORE_TEMPLATE_DIR = join(projectRoot, 'dist', 'store-template');
+/** What the template holds: the migrations applied to it (migrationIds()), in order. */
+export const TEMPLATE_MANIFEST = 'manifest.json';
+
+/** The error an operator can act on: which directory, and the system's reason (full, read-only, …). */
+export function embeddedStoreError(pgliteDir: string | null, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (pgliteDir && typeof code === 'string' && /^E[A-Z]+$/.test(code)) return dataDirProblem(pgliteDir, e as NodeJS.ErrnoException);
+  return new Error(`the embedded store in ${pgliteDir ? join(pgliteDir, 'pgdata') : 'memory'} could not be opened: ${(e as Error).message}`);
+}
+
+/** The template's data directory when it was made from exactly these migrations, else null. */
+function usableTemplate(): string | null {
+  try {
+    const manifest = JSON.parse(readFileSync(join(STORE_TEMPLATE_DIR, TEMPLATE_MANIFEST), 'utf8')) as { migrations?: unknown };
+    const ids = migrationIds();
+    const held = manifest.migrations;
+    const same = Array.isArray(held) && held.length === ids.length && ids.every((id, i) => held[i] === id);
+    return same ? join(STORE_TEMPLATE_DIR, 'pgdata') : null;
+  } catch {
+    return null; // no template (run from source, or not built): PGlite initialises the directory
+  }
+}
+
+/**
+ * A new data directory from the template: copied beside it, then renamed into place, so a start
+ * killed during the copy leaves no half directory that would later pass for a store.
+ */
+function seedFromTemplate(pgdata: string): void {
+  if (existsSync(pgdata) && readdirSync(pgdata).length > 0) return;
+  const template = usableTemplate();
+  if (!template) return;
+  const partial = `${pgdata}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  cpSync(template, partial, { recursive: true });
+  rmSync(pgdata, { recursive: true, force: true }); // an empty directory
+  renameSync(partial, pgdata);
+}
+
+/** Starts PGlite on its own thread in `pgliteDir`/pgdata (null: in memory); errors name the directory. */
+export async function startPgliteThread(pgliteDir: string | null): Promise<PgliteThread> {
+  try {
+    if (!pgliteDir) return await PgliteThread.start({ dataDir: null, loadDataDir: null });
+    mkdirSync(pgliteDir, { recursive: true });
+    const pgdata = join(pgliteDir, 'pgdata');
+    seedFromTemplate(pgdata);
+    return await PgliteThread.start({ dataDir: pgdata, loadDataDir: null });
+  } catch (e) {
+    throw embeddedStoreError(pgliteDir, e);
+  }
+}
+
+/** The data directory taken by this process (it and its master.key belong to one process at a time). */
+export function lockEmbeddedDataDir(dataDir: string, onLost: (msg: string) => void): Promise<DataDirLock> {
+  return lockDataDir(dataDir, (e) => onLost(`the lock on the data directory ${dataDir} was taken over (${e.message}): stop writing`));
+}
+
+/** The data directory taken and PGlite's thread starting: createServices (ServiceOptions.embedded) finishes the opening. */
+export interface EmbeddedStart {
+  lock: DataDirLock;
+  /** Read (or generated) before the store was seeded from the template: a new store gets a new key, an existing one must have its own. */
+  masterKey: MasterKeySource;
+  thread: Promise<PgliteThread>;
+}
+
+/** Takes the data directory and starts PGlite's thread without waiting for it (main.ts, before loading the rest). */
+export async function startEmbeddedStore(
+  dataDir: string,
+  configuredKey: Buffer | null,
+  log: { warn: (msg: string) => void; onLost: (msg: string) => void },
+): Promise<EmbeddedStart> {
+  const lock = await lockEmbeddedDataDir(dataDir, log.onLost);
+  let masterKey: MasterKeySource;
+  try {
+    masterKey = loadOrCreateMasterKey(configuredKey, dataDir, log.warn);
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
+  const thread = startPgliteThread(dataDir);
+  // awaited by createServices; until then a failure to start must not count as an unhandled rejection
+  thread.catch(() => {});
+  return { lock, masterKey, thread };
+}
