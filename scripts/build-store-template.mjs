@@ -4,7 +4,7 @@
 // its migrations. A first start on an empty data directory copies it instead of running PGlite's
 // initdb and every migration (src/store/embedded-start.ts). It holds the schema only: no project,
 // no key, nothing secret.
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { openStore } from '../dist/src/store/db.js';
 import { STORE_TEMPLATE_DIR, TEMPLATE_MANIFEST } from '../dist/src/store/embedded-start.js';
@@ -17,5 +17,7 @@ const building = mkdtempSync(join(dirname(STORE_TEMPLATE_DIR), 'store-template-'
 const store = await openStore({ databaseUrl: null, pgliteDir: building });
 await store.close(); // a clean shutdown: checkpointed, nothing to recover at the next start
 writeFileSync(join(building, TEMPLATE_MANIFEST), `${JSON.stringify({ migrations: migrationIds() }, null, 2)}\n`);
+// mkdtemp made it owner-only: the server may run as another user than the build (the image's `node`)
+chmodSync(building, 0o755);
 renameSync(building, STORE_TEMPLATE_DIR);
 console.log(`store template: ${migrationIds().length} migrations → ${STORE_TEMPLATE_DIR}`);

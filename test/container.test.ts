@@ -6,7 +6,7 @@
 // The compose file's nodes must be that image on one PostgreSQL with one master key.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -144,6 +144,10 @@ describe('the image', () => {
       else cpSync(source, target, { recursive: true });
     }
     assert.ok(!existsSync(join(runtime, 'src')), 'the final stage holds no source');
+    // the image runs as `node`, the build as root: the store template must be readable by anyone
+    for (const p of ['dist/store-template', 'dist/store-template/manifest.json', 'dist/store-template/pgdata']) {
+      assert.equal(statSync(join(runtime, p)).mode & 0o004, 0o004, `${p} is readable by the image's user`);
+    }
     // the image's ENV, on loopback and with the store under test (its own data dir in place of /data)
     store.proc = await startLinkhubProcess({ ...env, HOST: '127.0.0.1', ...store.s!.env }, 180_000, { file: join(runtime, execForm('CMD')[1]) });
     const ready = (await (await fetch(`${store.proc.url}/readyz`)).json()) as { commit: string; version: string };
