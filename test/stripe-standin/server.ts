@@ -93,7 +93,8 @@ function authenticate(world: World, key: string | null): KeyRecord {
  * the key's own account or one connected to it. Further segments are connected accounts of the one before.
  */
 function contextAccount(world: World, key: KeyRecord, context: string | null): string {
-  if (context === null) throw errors.contextRequired();
+  // an empty header is no header
+  if (!context) throw errors.contextRequired();
   const [first, ...rest] = context.split('/');
   const reachable = key.kind === 'org' ? key.organization.includes(first) : first === key.account || world.platformOf(first) === key.account;
   if (!reachable || !world.getAccount(first)) throw errors.accountInvalid(key.secret, first);
@@ -221,7 +222,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
       throw errors.invalidVersion(versionHeader);
     }
     let account = key.account;
-    if (key.kind === 'org' || stripeContext !== null) {
+    if (key.kind === 'org' || stripeContext) {
       account = contextAccount(state.world, key, stripeContext);
     } else if (stripeAccount !== null) {
       if (key.kind === 'rk' && !hasConnect(key.permissions)) throw errors.restrictedKeyConnect();
