@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { useLinkhub } from './helpers/fixture.js';
 import { connectSession, type Linkhub } from './helpers/linkhub.js';
-import { type StripeStandin } from './stripe-standin/index.js';
+import type { StripeStandin } from './stripe-standin/index.js';
 import { STRIPE_API_VERSION } from '../src/connectors/stripe/version.js';
 
 let stripe: StripeStandin;
@@ -131,7 +131,10 @@ describe('calls of an organization-key account', () => {
     assert.equal(stripe.log.at(-1)!.stripeContext, stripe.accounts.main.id);
     assert.equal(stripe.log.at(-1)!.stripeVersion, STRIPE_API_VERSION);
 
-    const other = await proxy(orgAcc, { path: '/v1/customers?limit=3', headers: { 'Stripe-Context': stripe.accounts.other.id, 'Stripe-Version': '2025-03-31.basil' } });
+    const other = await proxy(orgAcc, {
+      path: '/v1/customers?limit=3',
+      headers: { 'Stripe-Context': stripe.accounts.other.id, 'Stripe-Version': '2025-03-31.basil' },
+    });
     assert.equal(other.status, 200, other.text);
     assert.deepEqual(
       other.body.data.data.map((c: any) => c.id),

@@ -7,7 +7,13 @@ export type EnvironmentKey = 'production' | 'test';
 export type KeyType = 'secret' | 'restricted';
 
 /** Codes a key rule may refuse with (each is an entry of the error catalogue). */
-export type KeyRuleCode = 'key_missing' | 'key_whitespace' | 'key_publishable' | 'key_prefix' | 'key_mode_mismatch' | 'key_malformed'
+export type KeyRuleCode =
+  | 'key_missing'
+  | 'key_whitespace'
+  | 'key_publishable'
+  | 'key_prefix'
+  | 'key_mode_mismatch'
+  | 'key_malformed'
   | 'context_missing'
   | 'context_malformed'
   | 'context_unexpected';

@@ -103,8 +103,7 @@ export const errors = {
     ),
 
   /** An organization key without Stripe-Context: Stripe's text (quoted in stripe-python #1660); status 400 [?]. */
-  contextRequired: (): StripeError =>
-    invalid(400, 'Please include the Stripe-Context header with your target account when using an Organization API key.'),
+  contextRequired: (): StripeError => invalid(400, 'Please include the Stripe-Context header with your target account when using an Organization API key.'),
 
   // ---- rate limits and simulated Stripe-side failures ----
   rateLimit: (): StripeError =>

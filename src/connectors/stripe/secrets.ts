@@ -2,7 +2,8 @@
 // and test, and organization keys sk_org_ with or without a mode word), webhook signing secrets
 // (whsec_) and client secrets (`pi_…_secret_…`). Matched by shape wherever they start: no word boundary, since `x_sk_live_…` or `api_key=abcsk_live_…` still
 // carries the key (the call log decodes other encodings before asking, secret-encodings.ts).
-const SECRET_VALUE = /(?:(?:sk|rk|pk)_(?:org_(?:live_|test_)?|live_|test_)[A-Za-z0-9]{4,}|whsec_[A-Za-z0-9+/=]{4,}|[a-z]{2,6}_[A-Za-z0-9]{6,}_secret_[A-Za-z0-9]{4,})/g;
+const SECRET_VALUE =
+  /(?:(?:sk|rk|pk)_(?:org_(?:live_|test_)?|live_|test_)[A-Za-z0-9]{4,}|whsec_[A-Za-z0-9+/=]{4,}|[a-z]{2,6}_[A-Za-z0-9]{6,}_secret_[A-Za-z0-9]{4,})/g;
 
 /** Masks Stripe secrets inside a string, keeping only their kind ('sk_test_[redacted]'). */
 export function maskStripeSecrets(s: string): string {
