@@ -1,5 +1,5 @@
 // Redaction by a key's shape, in every encoding a URL or body can carry (property-based, seeded):
-// random Stripe-shaped secrets (secret, restricted and publishable keys, webhook and client
+// random Stripe-shaped secrets (secret, restricted, publishable and organization keys, webhook and client
 // secrets), encoded at random (percent-encoded in part or in full, twice, JSON or HTML escapes,
 // base64, base64url, hex, a Basic credential) and set after word characters, must not show their
 // secret part, nor their encoded form, in what redaction returns; then, over HTTP (in a proxied
@@ -30,6 +30,8 @@ const secret: fc.Arbitrary<Secret> = fc.oneof(
   fc
     .tuple(fc.constantFrom('sk', 'rk', 'pk'), fc.constantFrom('test', 'live', 'org'), alnum(12, 99))
     .map(([kind, mode, tail]) => ({ value: `${kind}_${mode}_${tail}`, tail })),
+  // organization keys with a mode word: sk_org_live_… must not keep its tail behind `sk_org_`
+  fc.tuple(fc.constantFrom('live', 'test'), alnum(12, 99)).map(([mode, tail]) => ({ value: `sk_org_${mode}_${tail}`, tail })),
   alnum(16, 40).map((tail) => ({ value: `whsec_${tail}`, tail })),
   fc.tuple(fc.constantFrom('pi', 'seti', 'pm'), alnum(14, 24), alnum(12, 25)).map(([kind, id, tail]) => ({ value: `${kind}_${id}_secret_${tail}`, tail })),
 );

@@ -69,7 +69,7 @@ describe('keys', () => {
     assert.equal(new Set(all.map(([, k]) => k)).size, all.length);
     for (const [name, k] of all) {
       assert.equal(k.length, 107, name);
-      assert.match(k, /^(sk|rk|pk)_(test|live)_51[A-Za-z0-9]+$/, name);
+      assert.match(k, /^(sk|rk|pk|sk_org)_(test|live)_51[A-Za-z0-9]+$/, name);
     }
     assert.match(S.keys.restrictedTest, /^rk_test_/);
     assert.match(S.keys.publishableLive, /^pk_live_/);
@@ -279,6 +279,44 @@ describe('restricted keys (docs/stripe.md#restricted-key-permissions, #stand-in-
       rk.json.error.message,
       'You passed a restricted API key with the Stripe-Account header, but the restricted API key does not have any Connect permissions.',
     );
+  });
+});
+
+describe('organization keys (docs/stripe-org-keys.md)', () => {
+  const MISSING = 'Please include the Stripe-Context header with your target account when using an Organization API key.';
+
+  it('sk_org_test_/sk_org_live_ keys; without Stripe-Context → 400 invalid_request_error with Stripe text (SDK: StripeInvalidRequestError)', async () => {
+    assert.match(S.keys.orgTest, /^sk_org_test_[A-Za-z0-9]+$/);
+    assert.match(S.keys.orgLive, /^sk_org_live_[A-Za-z0-9]+$/);
+    const live = await call('GET', '/v1/customers?limit=1', { key: S.keys.orgLive, headers: { 'Stripe-Context': MAIN_ACCOUNT_ID } });
+    assert.equal(live.status, 200);
+    const r = await call('GET', '/v1/customers?limit=1', { key: S.keys.orgTest });
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.json, { error: { message: MISSING, type: 'invalid_request_error' } });
+    assert.equal((await call('GET', '/v1/customers?limit=1', { key: S.keys.orgTest, headers: { 'Stripe-Context': '' } })).status, 400);
+    const err = await sdkError(sdk(S.keys.orgTest).customers.list({ limit: 1 }));
+    assert.equal(err.type, 'StripeInvalidRequestError');
+    assert.equal(err.message, MISSING);
+  });
+
+  it('acts on the account Stripe-Context names (the SDK sends it), and only on accounts of the organization', async () => {
+    const org = S.keys.orgTest;
+    const main = await sdk(org).customers.list({ limit: 3 }, { stripeContext: MAIN_ACCOUNT_ID });
+    const other = await sdk(org).customers.list({ limit: 3 }, { stripeContext: S.accounts.other.id });
+    assert.deepEqual(
+      main.data.map((c) => c.id),
+      (await sdk(S.keys.secretTest).customers.list({ limit: 3 })).data.map((c) => c.id),
+    );
+    assert.deepEqual(
+      other.data.map((c) => c.id),
+      (await sdk(S.keys.otherAccountSecretTest).customers.list({ limit: 3 })).data.map((c) => c.id),
+    );
+    assert.equal(S.log.at(-3)!.stripeContext, S.accounts.other.id);
+    const account = await sdk(org).accounts.retrieveCurrent({}, { stripeContext: S.accounts.other.id });
+    assert.equal(account.id, S.accounts.other.id);
+    const outside = await call('GET', '/v1/customers', { key: org, headers: { 'Stripe-Context': 'acct_1NotInTheOrg0' } });
+    assert.equal(outside.status, 403);
+    assert.equal(outside.json.error.code, 'account_invalid');
   });
 });
 

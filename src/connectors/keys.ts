@@ -7,9 +7,26 @@ export type EnvironmentKey = 'production' | 'test';
 export type KeyType = 'secret' | 'restricted';
 
 /** Codes a key rule may refuse with (each is an entry of the error catalogue). */
-export type KeyRuleCode = 'key_missing' | 'key_whitespace' | 'key_publishable' | 'key_prefix' | 'key_mode_mismatch' | 'key_malformed';
+export type KeyRuleCode =
+  | 'key_missing'
+  | 'key_whitespace'
+  | 'key_publishable'
+  | 'key_prefix'
+  | 'key_mode_mismatch'
+  | 'key_malformed'
+  | 'context_missing'
+  | 'context_malformed'
+  | 'context_unexpected';
 
 /** Outcome of the key rules: either a normalised key and what it is, or a user-facing refusal. */
 export type KeyCheck =
-  | { ok: true; key: string; keyType: KeyType; environment: EnvironmentKey; hint: string }
+  | {
+      ok: true;
+      key: string;
+      keyType: KeyType;
+      environment: EnvironmentKey;
+      hint: string;
+      /** The context this key acts in (connectors with a context field), else absent or null. */
+      context?: string | null;
+    }
   | { ok: false; code: KeyRuleCode; message: string };

@@ -40,6 +40,25 @@ export interface ConnectorField {
   tooltip?: string;
 }
 
+/**
+ * A second, non-secret credential some keys need: the account a key that can act on several accounts
+ * (e.g. an organization-wide key) acts on. Linked with the key, stored with the account, shown in its
+ * views and sent in `header` on every call of that account (a caller's own header wins for one call).
+ */
+export interface ConnectorContext {
+  /** Wire name in `credentials` when linking and in account views (e.g. `<provider>_context`). */
+  key: string;
+  label: string;
+  placeholder: string;
+  guide: string;
+  /** The request header carrying it (lowercase). */
+  header: string;
+  /** Headers the provider also requires on every call of such an account (a caller's own win). */
+  alsoSend: Readonly<Record<string, string>>;
+  /** Whether a key (as pasted) needs a context: the Hub shows the field for it. */
+  needed(key: string): boolean;
+}
+
 export interface ConnectorNotice {
   key: string;
   type: 'info' | 'warning';
@@ -55,8 +74,9 @@ export type LiveTestOutcome =
   | { result: 'missing_permission'; permission: string | null; message: string; providerMessage: string | null; externalAccountId: string | null }
   | { result: 'unreachable'; message: string; providerStatus: number | null };
 
-/** How a connector reaches its API during the live test: GET a path with the key as credential.
- * Resolves with the status and raw body; rejects only when the API could not be reached. */
+/** How a connector reaches its API during the live test: GET a path with the key as credential
+ * (and the account's context header, when it has one). Resolves with the status and raw body;
+ * rejects only when the API could not be reached. */
 export interface LiveTestContext {
   get(path: string, key: string): Promise<{ status: number; body: Buffer }>;
 }
@@ -75,6 +95,8 @@ export interface ConnectorDefinition {
   /** The one secret field holding the API key. */
   field: ConnectorField;
   notices: ConnectorNotice[];
+  /** For connectors with keys that act on several accounts: the context field (see ConnectorContext). */
+  context?: ConnectorContext;
   /**
    * Wire names of the provider's own account id and display name on linked accounts
    * (e.g. stripe_account_id), filled from what the live test learnt.
@@ -82,7 +104,8 @@ export interface ConnectorDefinition {
   accountFields: { id: string; name: string };
   /** How messages name each kind of key, e.g. `secret key (sk_…)`. */
   keyNames: Readonly<Record<KeyType, string>>;
-  checkKey(raw: unknown, environment: EnvironmentKey): KeyCheck;
+  /** Key rules (and the context's, for connectors with one), before any network call. */
+  checkKey(raw: unknown, environment: EnvironmentKey, context?: unknown): KeyCheck;
   /**
    * Masks the provider's secrets (its API keys, webhook secrets, client secrets) anywhere in a text,
    * keeping only their kind; the call log runs every stored body and path through it.

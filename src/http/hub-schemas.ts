@@ -55,6 +55,7 @@ export const HubAccount = Type.Object({
   keyHint: Type.String({ description: 'Linkhub: last 4 characters of the key' }),
   status: Type.String({ description: 'Linkhub' }),
   accountName: Nullable(Type.String({ description: "Linkhub: the provider account's display name" })),
+  context: Nullable(Type.String({ description: 'Linkhub: the context the key acts in (e.g. the account an organization key acts on)' })),
 });
 
 export const HubLinkedAccount = Type.Object({
@@ -65,4 +66,5 @@ export const HubLinkedAccount = Type.Object({
   key_hint: Type.String(),
   account_id: Nullable(Type.String({ description: "The provider's own account id, when the live test learnt it" })),
   account_name: Nullable(Type.String()),
+  context: Nullable(Type.String({ description: 'The context the key acts in (e.g. the account an organization key acts on), or null' })),
 });

@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getIntegration, integrationFor, integrations, type IntegrationRow, logoPath } from '../connectors/registry.js';
 import { REDACTED_PREFIX } from '../services/accounts/account-view.js';
+import type { ConnectorDefinition } from '../connectors/types.js';
 import type { Actor } from '../services/logs/actor.js';
 import { fail } from '../errors/fail.js';
 import type { ConnectSession } from '../services/accounts/sessions.js';
@@ -26,6 +27,18 @@ const HubAccountBody = Type.Object(
   { integration_id: Type.Optional(Type.String({ maxLength: 64 })), credentials: Credentials },
   { additionalProperties: false },
 );
+
+/** The connector's context credential as sent (undefined: not sent). */
+const contextOf = (connector: ConnectorDefinition, credentials: Record<string, string | null>): unknown =>
+  connector.context ? credentials[connector.context.key] : undefined;
+
+/** The context field of the form, for connectors with one: optional, shown by the Hub only for keys that need it. */
+const contextFields = (connector: ConnectorDefinition) => {
+  const c = connector.context;
+  if (!c) return [];
+  const field = { key: c.key, label: c.label, type: 'text', required: false, readOnly: false, secret: false, placeholder: c.placeholder };
+  return [{ ...field, description: c.guide, guide: { description: c.guide }, linkhub_context: true }];
+};
 
 const actor = (request: FastifyRequest): Actor => ({ type: 'hub_session', id: String(request.hubSession.id) });
 
@@ -148,6 +161,7 @@ export const hubRoutes =
                 error: `Paste a ${environment.label} key: ${environment.placeholder}`,
               },
             },
+            ...contextFields(connector),
           ],
           configNotices: connector.notices,
           assets: { icon: config.publicUrl + logoPath(connector) },
@@ -179,6 +193,7 @@ export const hubRoutes =
           keyHint: a.keyHint,
           status: a.status,
           accountName: a.externalAccountName,
+          context: a.context,
         };
       },
     );
@@ -191,6 +206,7 @@ export const hubRoutes =
       keyHint: string;
       externalAccountId: string | null;
       externalAccountName: string | null;
+      context: string | null;
     }) => ({
       id: a.id,
       provider: a.provider,
@@ -199,6 +215,7 @@ export const hubRoutes =
       key_hint: a.keyHint,
       account_id: a.externalAccountId,
       account_name: a.externalAccountName,
+      context: a.context,
     });
 
     const linkSchema = {
@@ -210,14 +227,16 @@ export const hubRoutes =
       const s = request.hubSession;
       const row = await allowedRow(s, request.body.integration_id);
       const key = request.body.credentials[row.connector.field.key];
+      const context = contextOf(row.connector, request.body.credentials);
       if (s.accountId) {
-        const account = await accounts.replaceKey(s.projectId, actor(request), s.accountId, key);
+        const account = await accounts.replaceKey(s.projectId, actor(request), s.accountId, key, context);
         return reply.code(200).send(linked(account));
       }
       const { account, created } = await accounts.link(s.projectId, actor(request), {
         provider: row.connector.key,
         environment: row.environment.key,
         rawKey: key,
+        rawContext: context,
         originOwnerId: s.originOwnerId,
         originOwnerName: s.originOwnerName,
         originUsername: s.originUsername,
@@ -242,7 +261,8 @@ export const hubRoutes =
       const row = integrationFor(account.provider, account.environment);
       const key = request.body.credentials[row?.connector.field.key ?? 'api_key'];
       if (key === undefined || key === null || key === '' || key.startsWith(REDACTED_PREFIX)) return linked(account);
-      return linked(await accounts.replaceKey(s.projectId, actor(request), account.id, key));
+      const context = row ? contextOf(row.connector, request.body.credentials) : undefined;
+      return linked(await accounts.replaceKey(s.projectId, actor(request), account.id, key, context));
     });
 
     // OAuth connection attempts do not exist for API-key connectors (docs/stackone-compat.md#hub-endpoints: 404 until an OAuth connector exists).

@@ -59,6 +59,14 @@ export const linkedAccountSchema = () =>
         connectors().flatMap((c) => [
           [c.accountFields.id, Type.Optional(Nullable(Type.String({ description: `Linkhub: the ${c.name} account id, when ${c.name} told it` })))],
           [c.accountFields.name, Type.Optional(Nullable(Type.String({ description: `Linkhub: the ${c.name} account's display name` })))],
+          ...(c.context
+            ? [
+                [
+                  c.context.key,
+                  Type.Optional(Nullable(Type.String({ description: `Linkhub: the ${c.context.label} the key acts in (sent as ${c.context.header})` }))),
+                ],
+              ]
+            : []),
         ]),
       ),
     },

@@ -152,7 +152,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     const calls = new AccountCaller(store.db, vault, webhooks, upstream, profiles, requestLog, {
       warn: opts.warn,
       changes: store.changes,
-      testKey: (connector, key) => tester.test(connector, key),
+      testKey: (connector, key, context) => tester.test(connector, key, undefined, context),
       metrics,
     });
     // Several nodes may share a PostgreSQL store: check the caches against it, in case a change notification was lost.

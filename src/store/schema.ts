@@ -107,6 +107,8 @@ export const accounts = pgTable(
     secretKeyVersion: integer('secret_key_version').notNull(),
     externalAccountId: text('external_account_id'),
     externalAccountName: text('external_account_name'),
+    /** The connector's context for keys acting on several accounts (e.g. the account an organization key acts on); not secret. */
+    context: text('context'),
     lastVerifiedAt: ts('last_verified_at'),
     /** When the scheduled re-verification is due (null: not scheduled yet, e.g. just linked or a new key). */
     nextVerifyAt: ts('next_verify_at'),

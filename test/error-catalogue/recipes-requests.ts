@@ -47,8 +47,11 @@ export const requestRecipes: Recipes = {
 };
 
 /** Links `key` through the Hub into the test environment (no account is made on failure). */
-const linkTest = async (w: World, key: unknown, lh: Linkhub = w.lh): Promise<Answer> =>
-  lh.hub(await w.hubToken({}, lh), 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: key } });
+const linkTest = async (w: World, key: unknown, lh: Linkhub = w.lh, context?: string): Promise<Answer> =>
+  lh.hub(await w.hubToken({}, lh), 'POST', '/hub/accounts', {
+    integration_id: 'stripe-test',
+    credentials: { api_key: key, ...(context === undefined ? {} : { stripe_context: context }) },
+  });
 
 export const linkingRecipes: Recipes = {
   key_missing: (w) => linkTest(w, ''),
@@ -57,6 +60,9 @@ export const linkingRecipes: Recipes = {
   key_prefix: (w) => linkTest(w, 'xk_test_1234567890abcdef'),
   key_mode_mismatch: (w) => linkTest(w, w.stripe.keys.secretLive),
   key_malformed: (w) => linkTest(w, 'sk_test_abc'),
+  context_missing: (w) => linkTest(w, w.stripe.keys.orgTest),
+  context_malformed: (w) => linkTest(w, w.stripe.keys.orgTest, w.lh, 'cus_123'),
+  context_unexpected: (w) => linkTest(w, w.stripe.keys.secretTest, w.lh, w.stripe.accounts.main.id),
   invalid_key: (w) => linkTest(w, 'sk_test_' + 'Z'.repeat(40)),
   expired_key: (w) => linkTest(w, w.stripe.keys.expiredTest),
   missing_permission: (w) => linkTest(w, w.stripe.keys.restrictedTestNoCustomers),

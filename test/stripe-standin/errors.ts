@@ -102,6 +102,9 @@ export const errors = {
       `The provided key '${maskForbidden(key)}' does not have access to account '${account}' (or that account does not exist). Application access may have been revoked.`,
     ),
 
+  /** An organization key without Stripe-Context: Stripe's text (quoted in stripe-python #1660); status 400 [?]. */
+  contextRequired: (): StripeError => invalid(400, 'Please include the Stripe-Context header with your target account when using an Organization API key.'),
+
   // ---- rate limits and simulated Stripe-side failures ----
   rateLimit: (): StripeError =>
     coded(429, 'rate_limit', 'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.'),

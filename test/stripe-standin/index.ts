@@ -42,6 +42,9 @@ export interface StandinKeys {
   otherAccountSecretTest: string;
   /** sk_live_ of the second account. */
   otherAccountSecretLive: string;
+  /** sk_org_test_ and sk_org_live_ of the organization of both accounts (docs/stripe-org-keys.md): every request needs Stripe-Context. */
+  orgTest: string;
+  orgLive: string;
 }
 
 export interface StripeStandin {
@@ -126,6 +129,8 @@ export async function startStripeStandin(opts: StartOptions = {}): Promise<Strip
     publishableLive: world.addKey({ kind: 'pk', mode: 'live', account: M }),
     otherAccountSecretTest: world.addKey({ kind: 'sk', mode: 'test', account: other.id }),
     otherAccountSecretLive: world.addKey({ kind: 'sk', mode: 'live', account: other.id }),
+    orgTest: world.addKey({ kind: 'org', mode: 'test', account: M, organization: [M, other.id] }),
+    orgLive: world.addKey({ kind: 'org', mode: 'live', account: M, organization: [M, other.id] }),
   };
 
   const log = new RequestLog(opts.log ?? true);

@@ -3,7 +3,8 @@
 // knows.
 import { randomBytes } from 'node:crypto';
 
-export type KeyKind = 'sk' | 'rk' | 'pk';
+/** `org`: an organization key, `sk_org_<mode>_…` (docs/stripe-org-keys.md). */
+export type KeyKind = 'sk' | 'rk' | 'pk' | 'org';
 export type Mode = 'live' | 'test';
 
 /** Typical length of a current Stripe key (older ones are shorter); callers must not depend on it. */
@@ -34,9 +35,9 @@ export function randomAlnum(n: number): string {
   return out;
 }
 
-/** A realistic random key: `sk_test_51` + alphanumerics, `length` characters in all. */
+/** A realistic random key: `sk_test_51` (`sk_org_test_51`) + alphanumerics, `length` characters in all. */
 export function generateKey(kind: KeyKind, mode: Mode, length = KEY_LENGTH): string {
-  const prefix = `${kind}_${mode}_51`;
+  const prefix = `${kind === 'org' ? 'sk_org' : kind}_${mode}_51`;
   return prefix + randomAlnum(Math.max(10, length - prefix.length));
 }
 
@@ -79,6 +80,6 @@ export function keyLast4(key: string): string {
 
 /** Kind and mode from a key's prefix, or undefined when it has none of the known ones. */
 export function parseKeyPrefix(key: string): { kind: KeyKind; mode: Mode } | undefined {
-  const m = /^(sk|rk|pk)_(test|live)_/.exec(key);
-  return m ? { kind: m[1] as KeyKind, mode: m[2] as Mode } : undefined;
+  const m = /^(sk_org|sk|rk|pk)_(test|live)_/.exec(key);
+  return m ? { kind: (m[1] === 'sk_org' ? 'org' : m[1]) as KeyKind, mode: m[2] as Mode } : undefined;
 }

@@ -18,6 +18,7 @@ export interface RequestLogEntry {
   idempotencyKey: string | null;
   stripeVersion: string | null;
   stripeAccount: string | null;
+  stripeContext: string | null;
   /** HTTP status sent; 0 when the socket was reset without a response (or none was sent yet). */
   status: number;
   requestId: string | null;

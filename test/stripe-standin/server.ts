@@ -1,5 +1,5 @@
 // The stand-in's HTTP server (docs/stripe.md#the-local-stand-in). Per request, in order:
-//   fault injection → auth → rate limit → Stripe-Version → Stripe-Account → route (404) →
+//   fault injection → auth → rate limit → Stripe-Version → Stripe-Context / Stripe-Account → route (404) →
 //   restricted-key permission → idempotency → handler; Request-Id, Stripe-Version and
 //   Content-Type on every response (docs/stripe.md#stand-in-response-headers).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -87,6 +87,25 @@ function authenticate(world: World, key: string | null): KeyRecord {
   return rec;
 }
 
+/**
+ * The account a Stripe-Context names (docs/stripe-org-keys.md): required with an organization key,
+ * whose first segment must be an account of the organization; with another key the first segment is
+ * the key's own account or one connected to it. Further segments are connected accounts of the one before.
+ */
+function contextAccount(world: World, key: KeyRecord, context: string | null): string {
+  // an empty header is no header
+  if (!context) throw errors.contextRequired();
+  const [first, ...rest] = context.split('/');
+  const reachable = key.kind === 'org' ? key.organization.includes(first) : first === key.account || world.platformOf(first) === key.account;
+  if (!reachable || !world.getAccount(first)) throw errors.accountInvalid(key.secret, first);
+  let account = first;
+  for (const next of rest) {
+    if (!world.getAccount(next) || world.platformOf(next) !== account) throw errors.accountInvalid(key.secret, next);
+    account = next;
+  }
+  return account;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function readBody(req: IncomingMessage): Promise<string | null> {
@@ -142,6 +161,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
   const idemKey = isPost ? header(h['idempotency-key']) : null;
   const versionHeader = header(h['stripe-version']);
   const stripeAccount = header(h['stripe-account']);
+  const stripeContext = header(h['stripe-context']);
 
   const entry: RequestLogEntry | null = state.log.enabled
     ? {
@@ -156,6 +176,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
         idempotencyKey: idemKey,
         stripeVersion: versionHeader,
         stripeAccount,
+        stripeContext,
         status: 0,
         requestId,
       }
@@ -201,7 +222,9 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
       throw errors.invalidVersion(versionHeader);
     }
     let account = key.account;
-    if (stripeAccount !== null) {
+    if (key.kind === 'org' || stripeContext) {
+      account = contextAccount(state.world, key, stripeContext);
+    } else if (stripeAccount !== null) {
       if (key.kind === 'rk' && !hasConnect(key.permissions)) throw errors.restrictedKeyConnect();
       if (stripeAccount !== key.account) {
         if (!state.world.getAccount(stripeAccount) || state.world.platformOf(stripeAccount) !== key.account) {

@@ -28,6 +28,8 @@ export interface KeyRecord {
   status: KeyStatus;
   permissions: Permissions;
   created: number;
+  /** Organization keys: the accounts of the organization, one of which each request names in Stripe-Context. */
+  organization: readonly string[];
 }
 
 export interface AddAccountInput {
@@ -50,6 +52,8 @@ export interface AddKeyInput {
   account: string;
   permissions?: Record<string, Access | undefined>;
   status?: KeyStatus;
+  /** Organization keys (kind `org`): the organization's accounts (`account` is one of them). */
+  organization?: string[];
   /** Use this exact secret instead of a random one. */
   secret?: string;
 }
@@ -537,6 +541,7 @@ export class World {
       status: input.status ?? 'active',
       permissions: normalizePermissions(input.permissions),
       created: Math.floor(Date.now() / 1000),
+      organization: input.organization ?? [],
     });
     return secret;
   }

@@ -30,6 +30,16 @@ export async function testStripeKey(key: string, ctx: LiveTestContext): Promise<
         providerMessage,
       };
     case 'missing_permission': {
+      if (verdict.error?.code === 'account_invalid') {
+        // Stripe-Account / Stripe-Context naming an account the key cannot act on (e.g. one outside the organization)
+        return {
+          result: 'missing_permission',
+          permission: null,
+          message: 'Stripe says this key cannot act on the account named as Stripe-Context. Check the account id: it must be an account of your organization.',
+          providerMessage,
+          externalAccountId: null,
+        };
+      }
       const name = verdict.permission ?? LIVE_TEST_PERMISSION;
       return {
         result: 'missing_permission',

@@ -12,6 +12,9 @@ export const LINKING_ERRORS = {
   key_prefix: keyRule('Paste a key of this provider (the message names the prefixes it takes).'),
   key_mode_mismatch: keyRule('Use a key of the environment you chose, or choose the environment of the key.'),
   key_malformed: keyRule("Copy the whole key again from the provider's dashboard."),
+  context_missing: keyRule("Send the account the key acts on with it, as the connector's context credential (`credentials.<provider>_context`)."),
+  context_malformed: keyRule('Send the context in the shape the message names (an account id of the provider).'),
+  context_unexpected: keyRule('Leave the context out: only keys that act on several accounts (e.g. organization keys) take one.'),
   invalid_key: {
     status: 422,
     message: '{message}',

@@ -20,6 +20,7 @@ export const DashboardAccount = Type.Object(
     label: Nullable(Type.String()),
     external_account_id: Nullable(Type.String({ description: "The provider's own account id, when the live test learnt it" })),
     external_account_name: Nullable(Type.String()),
+    context: Nullable(Type.String({ description: 'The context the key acts in (e.g. the account an organization key acts on), sent on every call' })),
     last_verified_at: Nullable(DateTime),
     created_at: DateTime,
     updated_at: DateTime,

@@ -1,6 +1,7 @@
 // /accounts: list, get, patch, delete, meta (StackOne contract) and POST /accounts/{id}/test (Linkhub).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { getConnector } from '../../connectors/registry.js';
 import { accountView, REDACTED_PREFIX } from '../../services/accounts/account-view.js';
 import type { DetailsPatch } from '../../services/accounts/accounts.js';
 import { fail } from '../../errors/fail.js';
@@ -14,19 +15,35 @@ const Account = Type.Ref('LinkedAccount');
 
 const isEmpty = (v: unknown) => v === undefined || v === null || (typeof v === 'object' && Object.keys(v as object).length === 0);
 
-/** The new secret in a PATCH, if any: present keys replace, missing keys (and redacted placeholders) keep. */
-function newSecret(secretField: string, bags: Record<string, Record<string, unknown> | null | undefined>): unknown {
-  let found: unknown;
+/**
+ * The new secret in a PATCH, if any: present keys replace, missing keys (and redacted placeholders)
+ * keep; and the context sent with it (connectors with a context field), which only comes with a new key.
+ */
+function newSecret(
+  secretField: string,
+  contextField: string | null,
+  bags: Record<string, Record<string, unknown> | null | undefined>,
+): { key: unknown; context: unknown } {
+  let key: unknown;
+  let context: unknown;
   for (const [bagName, bag] of Object.entries(bags)) {
     if (isEmpty(bag)) continue;
     for (const [k, v] of Object.entries(bag!)) {
       const field = `${bagName}.${k}`;
+      if (k === contextField) {
+        context = v;
+        continue;
+      }
       if (k !== secretField) throw fail('invalid_input', { field, problem: `is not a known field (expected ${bagName}.${secretField})` }, { field });
       if (v === '' || v === null || (typeof v === 'string' && v.startsWith(REDACTED_PREFIX))) continue;
-      found = v;
+      key = v;
     }
   }
-  return found;
+  if (context !== undefined && key === undefined) {
+    const field = `credentials.${contextField}`;
+    throw fail('invalid_input', { field, problem: `is taken together with a new key (credentials.${secretField}), which is tested with it` }, { field });
+  }
+  return { key, context };
 }
 
 export const accountRoutes =
@@ -94,7 +111,8 @@ export const accountRoutes =
         const b = request.body;
         const current = await accounts.get(projectId, request.params.id);
         if (b.provider && b.provider !== current.provider) throw fail('provider_not_changeable');
-        const secret = newSecret('api_key', { credentials: b.credentials, secrets: b.secrets });
+        const connector = getConnector(current.provider);
+        const secret = newSecret(connector?.field.key ?? 'api_key', connector?.context?.key ?? null, { credentials: b.credentials, secrets: b.secrets });
         const patch: DetailsPatch = {};
         if (b.origin_owner_id) patch.originOwnerId = b.origin_owner_id;
         if (b.origin_owner_name) patch.originOwnerName = b.origin_owner_name;
@@ -102,7 +120,8 @@ export const accountRoutes =
         if (typeof b.label === 'string') patch.label = b.label;
         if (!isEmpty(b.metadata)) patch.metadata = b.metadata!;
         // the key and the details commit together, or nothing changes
-        return accountView(await accounts.update(projectId, apiKeyActor(request), current.id, { rawKey: secret, details: patch }));
+        const change = { rawKey: secret.key, rawContext: secret.context, details: patch };
+        return accountView(await accounts.update(projectId, apiKeyActor(request), current.id, change));
       },
     );
 

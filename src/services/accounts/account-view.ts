@@ -40,12 +40,19 @@ export function accountView(a: AccountRow) {
     type: a.environment,
     // the provider's own account, under the connector's field names (e.g. `<provider>_account_id`)
     ...(connector ? { [connector.accountFields.id]: a.externalAccountId, [connector.accountFields.name]: a.externalAccountName } : {}),
+    // the context the key acts in (not secret), under the connector's field name (e.g. `<provider>_context`)
+    ...(connector?.context ? { [connector.context.key]: a.context } : {}),
   };
 }
 
 /** The Dashboard's flat view: the provider's own account under neutral names. */
 export function dashboardAccountView(a: AccountRow) {
-  return { ...shared(a, getConnector(a.provider)), external_account_id: a.externalAccountId, external_account_name: a.externalAccountName };
+  return {
+    ...shared(a, getConnector(a.provider)),
+    external_account_id: a.externalAccountId,
+    external_account_name: a.externalAccountName,
+    context: a.context,
+  };
 }
 
 export type AccountView = ReturnType<typeof accountView>;

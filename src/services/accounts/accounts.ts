@@ -21,6 +21,8 @@ export interface LinkInput {
   provider: string;
   environment: EnvironmentKey;
   rawKey: unknown;
+  /** The connector's context credential sent with the key (e.g. the account an organization key acts on). */
+  rawContext?: unknown;
   originOwnerId: string;
   originOwnerName: string;
   originUsername: string | null;
@@ -116,11 +118,11 @@ export class AccountService {
     return c;
   }
 
-  /** Key rules, then the live test; the normalised key and what the test learnt, or a LinkhubError. */
-  private async verifyKey(connector: ConnectorDefinition, environment: EnvironmentKey, rawKey: unknown) {
-    const check = connector.checkKey(rawKey, environment);
+  /** Key rules (with its context), then the live test; the normalised key and what the test learnt, or a LinkhubError. */
+  private async verifyKey(connector: ConnectorDefinition, environment: EnvironmentKey, rawKey: unknown, rawContext?: unknown) {
+    const check = connector.checkKey(rawKey, environment, rawContext);
     if (!check.ok) throw fail(check.code, { message: check.message });
-    const outcome = await this.tester.test(connector, check.key);
+    const outcome = await this.tester.test(connector, check.key, undefined, check.context ?? null);
     if (outcome.result !== 'ok') throw failure(outcome);
     return { check, outcome };
   }
@@ -133,7 +135,7 @@ export class AccountService {
    */
   async link(projectId: string, actor: Actor, input: LinkInput): Promise<{ account: AccountRow; created: boolean }> {
     const connector = this.connector(input.provider);
-    const { check, outcome } = await this.verifyKey(connector, input.environment, input.rawKey);
+    const { check, outcome } = await this.verifyKey(connector, input.environment, input.rawKey, input.rawContext);
     const result = await this.db.transaction(async (tx) => {
       const existing = input.multiple ? undefined : await this.lockOwner(tx, projectId, input);
       if (existing) {
@@ -196,17 +198,21 @@ export class AccountService {
   }
 
   /** Tests a new key for an existing account and swaps it in atomically; on failure the old key stays. */
-  async replaceKey(projectId: string, actor: Actor, id: string, rawKey: unknown): Promise<AccountRow> {
-    return this.update(projectId, actor, id, { rawKey });
+  async replaceKey(projectId: string, actor: Actor, id: string, rawKey: unknown, rawContext?: unknown): Promise<AccountRow> {
+    return this.update(projectId, actor, id, { rawKey, rawContext });
   }
 
   /**
    * Edits an account: a new key (tested live first, outside the transaction) and details, in one
    * transaction with its webhook event and audit record: if any step fails, nothing changed.
    */
-  async update(projectId: string, actor: Actor, id: string, change: { rawKey?: unknown; details?: DetailsPatch }): Promise<AccountRow> {
+  async update(projectId: string, actor: Actor, id: string, change: { rawKey?: unknown; rawContext?: unknown; details?: DetailsPatch }): Promise<AccountRow> {
     const before = await this.get(projectId, id);
-    const key = change.rawKey === undefined ? null : await this.verifyKey(this.connector(before.provider), before.environment, change.rawKey);
+    const connector = this.connector(before.provider);
+    // A new key without a context keeps the stored one when it needs one (rotating an organization key).
+    const needed = typeof change.rawKey === 'string' && connector.context?.needed(change.rawKey) === true;
+    const rawContext = change.rawContext ?? (needed ? before.context : undefined);
+    const key = change.rawKey === undefined ? null : await this.verifyKey(connector, before.environment, change.rawKey, rawContext);
     const patch = change.details ?? {};
     if (!key && Object.values(patch).every((v) => v === undefined)) return before;
     const account = await this.db.transaction(async (tx) => {
@@ -257,7 +263,8 @@ export class AccountService {
     const current = await this.get(projectId, id);
     const key = this.vault.decrypt(current.secretCiphertext, current.id);
     const connector = this.connector(current.provider);
-    const outcome = await this.tester.test(connector, key, opts.throttled ? { accountId: id, environment: current.environment } : undefined);
+    const throttle = opts.throttled ? { accountId: id, environment: current.environment } : undefined;
+    const outcome = await this.tester.test(connector, key, throttle, current.context);
     const now = new Date();
     const result = await this.db.transaction(async (tx) => {
       // Every verdict resets the count of unverified results in a row; an unverified one adds to it.
@@ -349,7 +356,7 @@ export class AccountService {
 function keyFields(
   vault: Vault,
   current: Pick<AccountRow, 'id' | 'externalAccountId' | 'externalAccountName'>,
-  check: { key: string; keyType: 'secret' | 'restricted'; hint: string },
+  check: { key: string; keyType: 'secret' | 'restricted'; hint: string; context?: string | null },
   outcome: Extract<LiveTestOutcome, { result: 'ok' }>,
 ) {
   const sealed = vault.encrypt(check.key, current.id);
@@ -358,6 +365,7 @@ function keyFields(
     statusReasons: [] as StatusReason[],
     keyType: check.keyType,
     keyHint: check.hint,
+    context: check.context ?? null,
     secretCiphertext: sealed.ciphertext,
     secretKeyVersion: sealed.version,
     externalAccountId: outcome.externalAccountId ?? current.externalAccountId,

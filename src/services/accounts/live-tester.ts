@@ -6,6 +6,7 @@
 // timer, not the client's coarse per-attempt timers), since the Hub's user is waiting.
 import type { ConnectorDefinition, EnvironmentKey, LiveTestOutcome } from '../../connectors/types.js';
 import type { UpstreamClient } from '../../upstream/index.js';
+import { contextHeaders } from '../calls/context-headers.js';
 import type { CallProfiles } from '../calls/profiles.js';
 
 export class LiveTester {
@@ -15,17 +16,26 @@ export class LiveTester {
     private readonly timeoutMs: number,
   ) {}
 
-  /** `throttle`: through that account's per-account throttle, at the rate of its environment. */
-  test(connector: ConnectorDefinition, key: string, throttle?: { accountId: string; environment: EnvironmentKey }): Promise<LiveTestOutcome> {
+  /**
+   * `throttle`: through that account's per-account throttle, at the rate of its environment.
+   * `context`: the account's context (connectors with one), sent in its header on every request of the test.
+   */
+  test(
+    connector: ConnectorDefinition,
+    key: string,
+    throttle?: { accountId: string; environment: EnvironmentKey },
+    context?: string | null,
+  ): Promise<LiveTestOutcome> {
     const profile = this.profiles.get(connector);
     const { header, prefix } = connector.api.credential;
+    const headers = { ...connector.api.requestHeaders, ...contextHeaders(connector, context) };
     return connector.liveTest(key, {
       get: async (path, credential) => {
         const res = await this.upstream.request({
           base: profile.base,
           method: 'GET',
           path,
-          headers: connector.api.requestHeaders,
+          headers,
           credential: { header, value: prefix + credential, secret: credential },
           rules: profile.rules,
           retries: 0,

@@ -21,6 +21,7 @@ import { accounts } from '../../store/schema.js';
 import type { UpstreamCredential } from '../../upstream/index.js';
 import type { Vault } from '../../vault/vault.js';
 import type { AccountRow } from '../accounts/account-view.js';
+import { contextHeaders } from './context-headers.js';
 import type { CallProfile, CallProfiles } from './profiles.js';
 
 export const ACCOUNT_TTL_MS = 60_000;
@@ -35,6 +36,8 @@ export interface CachedAccount {
   readonly profile: CallProfile;
   /** The decrypted key in the header the provider reads. Never logged, never returned. */
   readonly credential: UpstreamCredential;
+  /** Headers every call of this account sends (its context, ConnectorContext), or null. */
+  readonly headers: Readonly<Record<string, string>> | null;
   /** Identifies the stored key (hash of its ciphertext): learnt permissions belong to it. */
   readonly fingerprint: string;
   /** Requests/s towards the provider for this account (its environment's rate). */
@@ -141,6 +144,7 @@ export class AccountCache {
       row,
       profile,
       credential: Object.freeze({ header, value: prefix + key, secret: key }),
+      headers: row.context ? contextHeaders(connector, row.context) : null,
       fingerprint: createHash('sha256').update(row.secretCiphertext).digest('hex').slice(0, 16),
       rate: profile.rates[row.environment],
       until: Date.now() + this.ttlMs,

@@ -92,7 +92,7 @@ export interface AccountCallerOptions {
    * The connector's live test with a stored key (LiveTester.test): it confirms a 401 before the
    * account is put in error. Without it a 401 is taken at its word.
    */
-  testKey?: (connector: ConnectorDefinition, key: string) => Promise<LiveTestOutcome>;
+  testKey?: (connector: ConnectorDefinition, key: string, context: string | null) => Promise<LiveTestOutcome>;
   /** Where calls are counted (GET /metrics); default a registry of its own that nobody reads. */
   metrics?: Metrics;
 }
@@ -164,7 +164,8 @@ export class AccountCaller {
         base: req.base ?? profile.base,
         method: req.method,
         path: req.path,
-        headers: req.headers,
+        // the account's context headers, under the caller's own (a caller may name another context for one call)
+        headers: account.headers === null ? req.headers : { ...account.headers, ...req.headers },
         credential: account.credential,
         rules: profile.rules,
         body: req.body ?? null,
@@ -228,7 +229,7 @@ export class AccountCaller {
     if (!testKey || judged) return Promise.resolve(code);
     let p = this.confirming.get(account.fingerprint);
     if (!p) {
-      p = testKey(account.profile.connector, account.credential.secret)
+      p = testKey(account.profile.connector, account.credential.secret, account.row.context)
         .then((o) => (o.result === 'invalid_key' ? o.code : null))
         .catch(() => null)
         .finally(() => this.confirming.delete(account.fingerprint));

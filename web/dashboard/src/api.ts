@@ -80,6 +80,8 @@ export interface Account {
   label: string | null;
   external_account_id: string | null;
   external_account_name: string | null;
+  /** The context the key acts in (e.g. the account a Stripe organization key acts on), or null. */
+  context: string | null;
   last_verified_at: string | null;
   created_at: string;
   updated_at: string;

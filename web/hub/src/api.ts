@@ -29,6 +29,8 @@ export interface ConfigField {
   tooltip?: string;
   guide?: { description?: string; tooltip?: string };
   validation?: { type: string; pattern: string; error?: string };
+  /** Linkhub: the connector's context field (shown only for keys that need one). */
+  linkhub_context?: boolean;
 }
 
 export interface Notice {
@@ -58,6 +60,7 @@ export interface AccountData {
   keyType?: string;
   keyHint?: string;
   accountName?: string | null;
+  context?: string | null;
 }
 
 export interface Linked {

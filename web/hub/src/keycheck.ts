@@ -1,13 +1,19 @@
 // Key rules as the user types. Stripe keys go through the server's own rules module
 // (src/connectors/stripe/key-rules.ts, pure), so the messages are identical to the server's.
-import { checkStripeKey } from '../../../src/connectors/stripe/key-rules.js';
+import { checkStripeKey, isStripeOrgKey } from '../../../src/connectors/stripe/key-rules.js';
 import type { ConfigField } from './api.js';
 
 export type ClientCheck = { ok: true } | { ok: false; code: string; message: string };
 
-export function checkKey(provider: string, environment: string, value: string, field: ConfigField | undefined): ClientCheck {
+/** Whether the pasted key needs the connector's context field (a Stripe organization key): the form shows it then. */
+export function needsContext(provider: string, value: string): boolean {
+  return provider === 'stripe' && isStripeOrgKey(value);
+}
+
+/** The key rules, and the context's when the key needs one (`context`: the context field's value). */
+export function checkKey(provider: string, environment: string, value: string, field: ConfigField | undefined, context?: string): ClientCheck {
   if (provider === 'stripe' && (environment === 'production' || environment === 'test')) {
-    const r = checkStripeKey(value, environment);
+    const r = checkStripeKey(value, environment, needsContext(provider, value) ? context : undefined);
     return r.ok ? { ok: true } : { ok: false, code: r.code, message: r.message };
   }
   if (!value.trim()) return { ok: false, code: 'key_missing', message: `Enter your ${field?.label ?? 'key'}.` };

@@ -7,7 +7,8 @@ import { type createApi, HubError, type Linked } from './api.js';
 import { CurrentKey } from './current-key.js';
 import { EnvironmentChoice } from './environment-choice.js';
 import { KeyField } from './key-field.js';
-import { checkKey, redactedDisplay } from './keycheck.js';
+import { ContextField } from './context-field.js';
+import { checkKey, needsContext, redactedDisplay } from './keycheck.js';
 import { envLabel, providerName } from './labels.js';
 import { LinkError } from './link-error.js';
 import { SuccessDialog } from './success-dialog.js';
@@ -36,12 +37,15 @@ export function LinkForm(p: LinkFormProps) {
   const cfg = row ? data.configs[row.integration_id] : data.configs[rows[0].integration_id];
   const field = cfg?.configFields?.find((f) => f.secret !== false || f.type === 'password') ?? cfg?.configFields?.[0];
   const fieldKey = field?.key ?? 'api_key';
+  // the connector's context field (e.g. the account a Stripe organization key acts on), shown for keys that need it
+  const contextField = cfg?.configFields?.find((f) => f.linkhub_context === true);
   const name = providerName(data.rows, provider);
   const notices = cfg?.configNotices ?? [];
   const guide = field?.guide?.description ?? field?.description ?? cfg?.support?.description;
   const currentKey = edit ? redactedDisplay(edit.secrets?.[fieldKey], edit.keyHint) : null;
 
   const [key, setKey] = useState('');
+  const [context, setContext] = useState(edit?.context ?? '');
   const [touched, setTouched] = useState(false);
   const [show, setShow] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -51,8 +55,9 @@ export function LinkForm(p: LinkFormProps) {
   const inflight = useRef(false);
   const inputRef = useRef<HTMLInputElement>(null);
 
+  const withContext = contextField !== undefined && needsContext(provider, key);
   const check = row
-    ? checkKey(provider, row.environment, key, field)
+    ? checkKey(provider, row.environment, key, field, context)
     : ({ ok: false, code: 'environment', message: 'Choose Production or Test Mode above.' } as const);
 
   async function submit(e?: Event) {
@@ -67,7 +72,7 @@ export function LinkForm(p: LinkFormProps) {
     setBusy(true);
     setError(null);
     try {
-      const credentials = { [fieldKey]: key };
+      const credentials = { [fieldKey]: key, ...(withContext && contextField ? { [contextField.key]: context.trim() } : {}) };
       const linked = edit ? await p.api.update(edit.secureId, row.integration_id, credentials) : await p.api.link(row.integration_id, credentials);
       setKey('');
       setTouched(false);
@@ -130,7 +135,7 @@ export function LinkForm(p: LinkFormProps) {
           placeholder={row ? field?.placeholder : 'Choose an environment first'}
           show={show}
           busy={busy}
-          problem={touched && !check.ok ? check.message : null}
+          problem={touched && !check.ok && !check.code.startsWith('context_') ? check.message : null}
           guide={guide}
           notices={notices.filter((n) => n.position !== 'top')}
           support={cfg?.support?.link ? { link: cfg.support.link, name } : null}
@@ -142,6 +147,19 @@ export function LinkForm(p: LinkFormProps) {
           }}
           onToggle={() => setShow(!show)}
         />
+
+        {withContext && contextField && (
+          <ContextField
+            field={contextField}
+            value={context}
+            busy={busy}
+            problem={touched && !check.ok && check.code.startsWith('context_') ? check.message : null}
+            onInput={(v) => {
+              setContext(v);
+              setError(null);
+            }}
+          />
+        )}
 
         {error && <LinkError error={error} name={name} currentKey={currentKey} onRetry={() => void submit()} />}
 

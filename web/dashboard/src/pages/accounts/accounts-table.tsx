@@ -70,6 +70,11 @@ export function AccountsTable(p: AccountsTableProps) {
                 <td>
                   <div>{a.key_type === 'restricted' ? 'Restricted' : 'Secret'}</div>
                   <div class="sub mono key-label">{keyLabel(a)}</div>
+                  {a.context && (
+                    <div class="sub mono nowrap" title="Sent as the context of every call (e.g. Stripe-Context for an organization key)">
+                      in {a.context}
+                    </div>
+                  )}
                 </td>
                 <td>
                   <StatusBadge status={a.status} />
