@@ -81,6 +81,20 @@ apiKeys
   .option('--project <id>', 'The project', 'default')
   .action((id: string, opts: { project: string }) => run(async () => (await commands()).apiKeysRevokeCommand(id, opts)));
 
+const backup = () => import('./cli/backup.js');
+program
+  .command('backup')
+  .description('Write a consistent snapshot of the embedded store to FILE (gzip-compressed tar, mode 0600), without the master key unless asked')
+  .argument('<file>', 'The backup file to write (replaced atomically)')
+  .option('--include-master-key', 'Also put the generated master.key in the backup (then the file opens every secret it holds)')
+  .action((file: string, opts: { includeMasterKey?: boolean }) => run(async () => (await backup()).backupCommand(file, opts)));
+program
+  .command('restore')
+  .description('Restore a backup into LINKHUB_DATA_DIR, which no running Linkhub may hold and must hold no store unless --force')
+  .argument('<file>', 'A file written by linkhub backup')
+  .option('--force', 'Replace the store in LINKHUB_DATA_DIR (kept aside until the restore has succeeded)')
+  .action((file: string, opts: { force?: boolean }) => run(async () => (await backup()).restoreCommand(file, opts)));
+
 if (process.argv.length <= 2) {
   process.stderr.write('linkhub: no command given\n\n');
   program.outputHelp({ error: true });
