@@ -4,8 +4,9 @@
 // environment variables as the server (src/cli/store.ts). Exit codes a script can rely on: 0 done,
 // 1 the command failed (one line on stderr), 2 a usage or configuration error (start keeps its own:
 // 2 for a configuration error, 1 when start-up fails).
-import { Command, type CommanderError, InvalidArgumentError } from 'commander';
+import { Command, type CommanderError, InvalidArgumentError, Option } from 'commander';
 import { buildInfo } from './build-info.js';
+import type { LogsExportFlags } from './cli/logs-export.js';
 
 const program = new Command('linkhub')
   .usage('<command>')
@@ -94,6 +95,22 @@ program
   .argument('<file>', 'A file written by linkhub backup')
   .option('--force', 'Replace the store in LINKHUB_DATA_DIR (kept aside until the restore has succeeded)')
   .action((file: string, opts: { force?: boolean }) => run(async () => (await backup()).restoreCommand(file, opts)));
+
+const logs = program.command('logs').usage('<command>').description('The request log and the credential audit trail');
+logs
+  .command('export')
+  .description('Write the request log and/or the audit trail from a time on, oldest first, as NDJSON or CSV (redacted as the logs API is)')
+  .requiredOption('--since <time>', 'From: an ISO-8601 time, or a duration back from now (24h, 7d)')
+  .option('--until <time>', 'Up to: an ISO-8601 time, or a duration back from now (default: now)')
+  .addOption(
+    new Option('--kind <kind>', 'requests (every call), audit (the audit trail, calls included), all (calls and the other audit events)')
+      .choices(['requests', 'audit', 'all'])
+      .default('all'),
+  )
+  .addOption(new Option('--format <format>', 'ndjson (one object per line, with kind) or csv (a header row)').choices(['ndjson', 'csv']).makeOptionMandatory())
+  .option('--output <file>', 'Write to FILE (atomically, mode 0600) instead of stdout')
+  .option('--project <id>', 'One project only (default: every project)')
+  .action((opts: LogsExportFlags) => run(async () => (await import('./cli/logs-export.js')).logsExportCommand(opts)));
 
 if (process.argv.length <= 2) {
   process.stderr.write('linkhub: no command given\n\n');
