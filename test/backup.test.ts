@@ -1,7 +1,8 @@
 // Backups, as an operator makes them. The embedded store: `linkhub backup` of a data directory with a
 // linked account, `linkhub restore` into a new one, and a Linkhub process there serving the account
 // with the same master key; restore refuses a data directory a server holds, a file that is not a
-// backup (or is cut short), and a store already there unless --force. PostgreSQL: `backup` points at
+// backup (or is cut short), and a store already there unless --force; a snapshot taken while
+// transactions commit holds each whole. PostgreSQL: `backup` points at
 // pg_dump (exit 2), and the README's pg_dump / pg_restore round trip is run for real.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
+import { count } from 'drizzle-orm';
+import { readBackup, writeBackup } from '../src/services/backup/backup.js';
+import { openSnapshot, openStore } from '../src/store/db.js';
+import { auditEvents } from '../src/store/schema.js';
 import { masterKeyId } from '../src/vault/master-key.js';
 import { runCli } from './helpers/cli.js';
 import { callApi, childStore, killAllLinkhubProcesses, type LinkhubProcess, linkAccount, startLinkhubProcess } from './helpers/process.js';
@@ -137,6 +142,42 @@ describe('linkhub backup and restore (embedded store)', () => {
     const withEnvKey = await runCli({ ...source.env, LINKHUB_MASTER_KEY: randomBytes(32).toString('base64') }, 'backup', '--include-master-key', file);
     assert.equal(withEnvKey.code, 2);
     assert.match(withEnvKey.stderr, /LINKHUB_MASTER_KEY is set/);
+  });
+});
+
+describe('the snapshot of a store that serves', () => {
+  test('taken while transactions of two rows commit, it holds each transaction whole', async () => {
+    const live = await openStore({ databaseUrl: null, pgliteDir: mkdtempSync(join(dir, 'live-')) });
+    let writing = true;
+    let committed = 0;
+    const writers = [0, 1, 2].map(async (w) => {
+      for (let i = 0; writing; i++) {
+        await live.db.transaction(async (tx) => {
+          for (const n of [1, 2])
+            await tx
+              .insert(auditEvents)
+              .values({ projectId: 'p', accountId: `tx-${w}-${i}`, actorType: 't', actorId: 't', action: `step.${n}`, outcome: null });
+        });
+        committed++;
+      }
+    });
+    while (committed < 20) await new Promise((r) => setTimeout(r, 5));
+    const file = join(dir, 'live.tar.gz');
+    await writeBackup(live, file);
+    const atBackup = committed;
+    writing = false;
+    await Promise.all(writers);
+    await live.close();
+
+    const copy = await openSnapshot(join(mkdtempSync(join(dir, 'copy-')), 'pgdata'), (await readBackup(file)).pgdata);
+    const groups = await copy.db.select({ accountId: auditEvents.accountId, n: count() }).from(auditEvents).groupBy(auditEvents.accountId);
+    await copy.close();
+    assert.ok(groups.length >= 20 && groups.length <= atBackup + 3, `${groups.length} transactions in the snapshot`);
+    assert.deepEqual(
+      groups.filter((g) => Number(g.n) !== 2),
+      [],
+      'no transaction cut in half',
+    );
   });
 });
 
