@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `linkhub`, the package's bin (commander). `start` serves (the compiled src/main.ts, as `npm start`);
-// `master-key status|rotate` and `api-keys create|list|revoke` open the store configured by the same
-// environment variables as the server (src/cli/store.ts). Exit codes a script can rely on: 0 done,
+// `master-key status|rotate`, `api-keys create|list|revoke`, `backup`, `restore` and `logs export`
+// open the store configured by the same environment variables as the server (src/cli/store.ts). Exit codes a script can rely on: 0 done,
 // 1 the command failed (one line on stderr), 2 a usage or configuration error (start keeps its own:
 // 2 for a configuration error, 1 when start-up fails).
 import { Command, type CommanderError, InvalidArgumentError, Option } from 'commander';
