@@ -33,7 +33,9 @@ export async function logsExportCommand(flags: LogsExportFlags): Promise<void> {
   if (until && until < since) throw new CliError('--until is before --since', 2);
   await withStore('logs export', async (s) => {
     const text = exportLogs(s.store.db, { kind: flags.kind, format: flags.format, since, until, projectId: flags.project });
-    if (flags.output) await writeFileAtomically(resolve(flags.output), text);
-    else await pipeline(text, process.stdout, { end: false });
+    if (flags.output) {
+      const file = resolve(flags.output);
+      process.stderr.write(`Wrote ${await writeFileAtomically(file, text)} bytes to ${file}.\n`);
+    } else await pipeline(text, process.stdout, { end: false });
   });
 }
