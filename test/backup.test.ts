@@ -6,7 +6,7 @@
 // pg_dump (exit 2), and the README's pg_dump / pg_restore round trip is run for real.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -36,6 +36,7 @@ after(async () => {
   await killAllLinkhubProcesses();
   for (const d of databases) await d.drop().catch(() => {});
   await stripe?.close();
+  rmSync(dir, { recursive: true, force: true }); // stores and backups of tens of MB
 });
 
 const serverKey = (p: LinkhubProcess) => /\blh_[A-Za-z0-9]{20,}\b/.exec(p.stdout())![0];
