@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `linkhub`, the package's bin (commander). `start` serves (the compiled src/main.ts, as `npm start`);
-// `master-key status|rotate` and `api-keys create|list|revoke` open the store configured by the same
-// environment variables as the server (src/cli/store.ts). Exit codes a script can rely on: 0 done,
+// `master-key status|rotate`, `api-keys create|list|revoke`, `backup`, `restore` and `logs export`
+// open the store configured by the same environment variables as the server (src/cli/store.ts). Exit codes a script can rely on: 0 done,
 // 1 the command failed (one line on stderr), 2 a usage or configuration error (start keeps its own:
 // 2 for a configuration error, 1 when start-up fails).
-import { Command, type CommanderError, InvalidArgumentError } from 'commander';
+import { Command, type CommanderError, InvalidArgumentError, Option } from 'commander';
 import { buildInfo } from './build-info.js';
+import type { LogsExportFlags } from './cli/logs-export.js';
 
 const program = new Command('linkhub')
   .usage('<command>')
@@ -80,6 +81,36 @@ apiKeys
   .argument('<id>', 'The key id (see api-keys list)')
   .option('--project <id>', 'The project', 'default')
   .action((id: string, opts: { project: string }) => run(async () => (await commands()).apiKeysRevokeCommand(id, opts)));
+
+const backup = () => import('./cli/backup.js');
+program
+  .command('backup')
+  .description('Write a consistent snapshot of the embedded store to FILE (gzip-compressed tar, mode 0600), without the master key unless asked')
+  .argument('<file>', 'The backup file to write (replaced atomically)')
+  .option('--include-master-key', 'Also put the generated master.key in the backup (then the file opens every secret it holds)')
+  .action((file: string, opts: { includeMasterKey?: boolean }) => run(async () => (await backup()).backupCommand(file, opts)));
+program
+  .command('restore')
+  .description('Restore a backup into LINKHUB_DATA_DIR, which no running Linkhub may hold and must hold no store unless --force')
+  .argument('<file>', 'A file written by linkhub backup')
+  .option('--force', 'Replace the store in LINKHUB_DATA_DIR (kept aside until the restore has succeeded)')
+  .action((file: string, opts: { force?: boolean }) => run(async () => (await backup()).restoreCommand(file, opts)));
+
+const logs = program.command('logs').usage('<command>').description('The request log and the credential audit trail');
+logs
+  .command('export')
+  .description('Write the request log and/or the audit trail from a time on, oldest first, as NDJSON or CSV (redacted as the logs API is)')
+  .requiredOption('--since <time>', 'From: an ISO-8601 time, or a duration back from now (24h, 7d)')
+  .option('--until <time>', 'Up to: an ISO-8601 time, or a duration back from now (default: now)')
+  .addOption(
+    new Option('--kind <kind>', 'requests (every call), audit (the audit trail, calls included), all (calls and the other audit events)')
+      .choices(['requests', 'audit', 'all'])
+      .default('all'),
+  )
+  .addOption(new Option('--format <format>', 'ndjson (one object per line, with kind) or csv (a header row)').choices(['ndjson', 'csv']).makeOptionMandatory())
+  .option('--output <file>', 'Write to FILE (atomically, mode 0600) instead of stdout')
+  .option('--project <id>', 'One project only (default: every project)')
+  .action((opts: LogsExportFlags) => run(async () => (await import('./cli/logs-export.js')).logsExportCommand(opts)));
 
 if (process.argv.length <= 2) {
   process.stderr.write('linkhub: no command given\n\n');

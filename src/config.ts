@@ -247,12 +247,17 @@ export function loadConfig(env: Env = process.env): Config {
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** A duration: milliseconds, or a number with ms, s, m, h or d (`30m`, `24h`, `7d`); NaN when it is none. */
+export function parseDuration(v: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(v.trim().toLowerCase());
+  return m ? Number(m[1]) * UNIT_MS[m[2] ?? 'ms'] : Number.NaN;
+}
+
 /** LINKHUB_VERIFY_INTERVAL: milliseconds, or a number with a unit (ms, s, m, h, d); `0` or `off` switches it off. */
 function verifyInterval(env: Env): number {
   const name = 'LINKHUB_VERIFY_INTERVAL';
   const v = str(env, name)?.toLowerCase() ?? '24h';
-  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(v);
-  const ms = m ? Number(m[1]) * UNIT_MS[m[2] ?? 'ms'] : NaN;
+  const ms = parseDuration(v);
   if (v === 'off' || ms === 0) return 0;
   if (!(ms >= 1000 && ms <= 365 * 86_400_000)) {
     throw new ConfigError(`${name} must be a duration from 1s to 365d: milliseconds or a number with ms, s, m, h or d (e.g. 24h), or "off" (got "${v}")`);

@@ -4,13 +4,12 @@
 // running server is named and the command refused), `master-key status`, a wrong key refused,
 // `api-keys create|list|revoke` seen over HTTP, usage errors exit 2, and no secret in any output.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { projectRoot } from '../src/paths.js';
 import { masterKeyId } from '../src/vault/master-key.js';
+import { type CliRun, runCli } from './helpers/cli.js';
 import {
   callApi,
   childStore,
@@ -23,7 +22,6 @@ import {
 } from './helpers/process.js';
 import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
 
-const cliScript = join(projectRoot, 'src', 'cli.ts');
 let stripe: StripeStandin;
 const stores: ChildStore[] = [];
 /** Every secret of the run: none may appear in a CLI output (the created API key is checked apart). */
@@ -41,33 +39,11 @@ after(async () => {
   await stripe?.close();
 });
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `linkhub <args>` to its exit with only the given environment (plus PATH/HOME/TMPDIR). */
-function cli(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
-  const base: NodeJS.ProcessEnv = {};
-  for (const k of ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG']) if (process.env[k] !== undefined) base[k] = process.env[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', cliScript, ...args], {
-    cwd: projectRoot,
-    env: { ...base, LINKHUB_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) =>
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      outputs.push(stdout + stderr);
-      resolve({ code, stdout, stderr });
-    }),
-  );
+/** Runs `linkhub <args>`, keeping its output for the secret check. */
+async function cli(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+  const run = await runCli(env, ...args);
+  outputs.push(run.stdout + run.stderr);
+  return run;
 }
 
 const newKey = () => {

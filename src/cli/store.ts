@@ -2,9 +2,8 @@
 // (src/config.ts), never creating one. On the embedded store the data directory belongs to one
 // process, so a command takes its lock like a server does and, when a server holds it, stops with
 // a message naming that server's PID; on PostgreSQL commands run beside the servers.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Config, ConfigError, loadConfig } from '../config.js';
+import { holdsStore } from '../services/backup/restore.js';
 import { DataDirError, type DataDirLock, lockDataDir } from '../store/data-dir-lock.js';
 import { openStore, type Store } from '../store/db.js';
 import { loadOrCreateMasterKey } from '../vault/master-key.js';
@@ -41,26 +40,33 @@ export interface CliStore {
   close(): Promise<void>;
 }
 
+/**
+ * Takes the embedded store's data directory for `command`, or throws CliError naming the running
+ * server that holds it.
+ */
+export async function lockForCommand(dataDir: string, command: string): Promise<DataDirLock> {
+  try {
+    return await lockDataDir(dataDir, (e) => warn(`the lock on ${dataDir} was taken over (${e.message})`));
+  } catch (e) {
+    if (e instanceof DataDirError && /in use by another Linkhub process/.test(e.message)) {
+      const holder = /\((PID [^)]*)\)/.exec(e.message)?.[1] ?? 'its PID is not recorded';
+      throw new CliError(
+        `the embedded store in ${dataDir} is held by a running Linkhub server (${holder}): stop it, run \`linkhub ${command}\`, then start it again (on the embedded store only one process may open the data directory)`,
+      );
+    }
+    throw e;
+  }
+}
+
 /** Opens the configured store for `command` (named in the messages), or throws CliError saying why not. */
 export async function openCliStore(command: string): Promise<CliStore> {
   const config = cliConfig();
   let lock: DataDirLock | null = null;
   if (!config.databaseUrl) {
-    const pgdata = join(config.dataDir, 'pgdata');
-    if (!existsSync(pgdata) || readdirSync(pgdata).length === 0) {
+    if (!holdsStore(config.dataDir)) {
       throw new CliError(`there is no Linkhub store in ${config.dataDir}: start Linkhub once first, or point LINKHUB_DATA_DIR (or DATABASE_URL) at the store`);
     }
-    try {
-      lock = await lockDataDir(config.dataDir, (e) => warn(`the lock on ${config.dataDir} was taken over (${e.message})`));
-    } catch (e) {
-      if (e instanceof DataDirError && /in use by another Linkhub process/.test(e.message)) {
-        const holder = /\((PID [^)]*)\)/.exec(e.message)?.[1] ?? 'its PID is not recorded';
-        throw new CliError(
-          `the embedded store in ${config.dataDir} is held by a running Linkhub server (${holder}): stop it, run \`linkhub ${command}\`, then start it again (on the embedded store only one process may open the data directory)`,
-        );
-      }
-      throw e;
-    }
+    lock = await lockForCommand(config.dataDir, command);
   }
   let store: Store;
   try {

@@ -2,10 +2,10 @@
 // (logs.ts: GET /requests/logs, /requests/logs/{id}, /audit) and the dashboard's (dashboard/logs.ts):
 // filter parsing (plain names, StackOne's flat names or filter[...]), cursors and views.
 // Both stores are written in batches; every read here flushes pending rows first (read-your-writes).
-import { getConnector } from '../connectors/registry.js';
 import type { AuditService } from '../services/logs/audit.js';
 import { fail } from '../errors/fail.js';
-import type { RequestLogFilter, RequestLogRow, RequestLogService } from '../services/logs/request-log.js';
+import type { RequestLogFilter, RequestLogService } from '../services/logs/request-log.js';
+import { auditView, logView } from '../services/logs/views.js';
 
 export type Query = Record<string, unknown>;
 
@@ -109,39 +109,6 @@ const parseBody = (s: string | null): unknown => {
   }
 };
 
-export function logView(r: RequestLogRow) {
-  const q = r.path.indexOf('?');
-  const ok = r.status !== null && r.status >= 200 && r.status < 300;
-  return {
-    id: String(r.id),
-    request_id: String(r.id),
-    project_id: r.projectId,
-    account_id: r.accountId,
-    provider: r.provider,
-    service: r.source,
-    action: r.action,
-    http_method: r.method,
-    path: q === -1 ? r.path : r.path.slice(0, q),
-    url: (getConnector(r.provider)?.api.baseUrl ?? '') + r.path,
-    status: r.status,
-    success: ok,
-    duration: Math.round(r.durationMs * 1000) / 1000,
-    event_datetime: r.at.toISOString(),
-    start_time: r.at.toISOString(),
-    end_time: new Date(r.at.getTime() + r.durationMs).toISOString(),
-    source_type: r.actorType,
-    source_id: r.actorId,
-    // Linkhub
-    error: r.error,
-    attempts: r.attempts,
-    retries: Math.max(0, r.attempts - 1),
-    provider_request_id: r.providerRequestId,
-    idempotency_key: r.idempotencyKey,
-  };
-}
-
-export type LogView = ReturnType<typeof logView>;
-
 /** One page of the request log, newest first; `route` names the list route for cursor errors. */
 export async function listLogs(requestLog: RequestLogService, projectId: string, q: Query, pageSize: number, route: string) {
   const filter = logFilter(q, pageSize, route);
@@ -187,18 +154,7 @@ export async function listAudit(audit: AuditService, requestLog: RequestLogServi
   });
   const page = rows.slice(offset, want);
   return {
-    data: page.map((e) => ({
-      id: String(e.id),
-      project_id: e.projectId,
-      account_id: e.accountId,
-      actor_type: e.actorType,
-      actor_id: e.actorId,
-      action: e.action,
-      outcome: e.outcome,
-      at: e.at.toISOString(),
-    })),
+    data: page.map(auditView),
     next: rows.length > want ? cursor('a', want) : null,
   };
 }
-
-export type AuditView = Awaited<ReturnType<typeof listAudit>>['data'][number];

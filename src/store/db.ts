@@ -26,6 +26,11 @@ export interface Store {
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** PostgreSQL: the pool's connections now (for GET /metrics); null on the embedded store. */
   poolStats?(): PoolStats | null;
+  /**
+   * The embedded store: a tar of its data directory as of one moment, taken while it serves
+   * (`linkhub backup`; openSnapshot opens one). Absent on PostgreSQL, which has pg_dump.
+   */
+  snapshot?(): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -112,6 +117,29 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
 export async function storeFromPglite(client: PGlite | PgliteThread): Promise<Store> {
   const db = drizzlePglite(client as PGlite, { schema });
   await migratePglite(db, { migrationsFolder: migrationsDir });
+  const snapshot =
+    client instanceof PgliteThread
+      ? () => client.snapshot()
+      : async () => {
+          await client.query('CHECKPOINT');
+          return new Uint8Array(await (await client._runExclusiveTransaction(() => client.dumpDataDir('none'))).arrayBuffer());
+        };
   // One process per data directory: nothing to exclude.
-  return { db: db as unknown as Db, kind: 'pglite', changes: localChangeFeed(), exclusive: (fn) => fn(), poolStats: () => null, close: () => client.close() };
+  return {
+    db: db as unknown as Db,
+    kind: 'pglite',
+    changes: localChangeFeed(),
+    exclusive: (fn) => fn(),
+    poolStats: () => null,
+    snapshot,
+    close: () => client.close(),
+  };
+}
+
+/**
+ * Creates the embedded store's PGlite directory `pgdata` (which must not exist or be empty) from a
+ * snapshot (Store.snapshot) and opens it, migrated: a snapshot of an older Linkhub is brought up to date.
+ */
+export async function openSnapshot(pgdata: string, snapshot: Uint8Array<ArrayBuffer>): Promise<Store> {
+  return storeFromPglite(await PgliteThread.start({ dataDir: pgdata, loadDataDir: snapshot }));
 }

@@ -146,6 +146,14 @@ export class PgliteThread {
     await this.call({ op: 'copy', statements });
   }
 
+  /**
+   * A tar of the data directory as of one moment (PGlite's dumpDataDir after a checkpoint, taken
+   * while no transaction is open): what `linkhub backup` keeps. Statements wait while it is read.
+   */
+  async snapshot(): Promise<Uint8Array> {
+    return (await this.call({ op: 'snapshot' })) as Uint8Array;
+  }
+
   async close(): Promise<void> {
     if (!this.failure) await this.call({ op: 'close' }).catch(() => {});
     this.failure ??= new StoreUnavailableError('The embedded store is closed');

@@ -1,0 +1,61 @@
+// `linkhub restore`: a checked backup (readBackup) becomes the embedded store of a data directory
+// that no process holds (the caller holds its lock). The snapshot is unpacked and opened (migrated,
+// so a backup of an older Linkhub is brought up to date) in pgdata.restoring beside the store; only
+// when that worked does it take pgdata's place. A store it replaces (`replace`) is kept aside as
+// pgdata.before-restore until then, and put back if the swap fails.
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { count } from 'drizzle-orm';
+import { openSnapshot } from '../../store/db.js';
+import { accounts } from '../../store/schema.js';
+import { writeFileAtomically } from '../atomic-file.js';
+import type { Backup } from './backup.js';
+
+/** The data directory holds a store and `replace` was not given. */
+export class StoreNotEmptyError extends Error {}
+
+/** Whether the data directory holds an embedded store. */
+export function holdsStore(dataDir: string): boolean {
+  const pgdata = join(dataDir, 'pgdata');
+  return existsSync(pgdata) && readdirSync(pgdata).length > 0;
+}
+
+export async function restoreBackup(dataDir: string, backup: Backup, opts: { replace: boolean }): Promise<{ accounts: number; replaced: boolean }> {
+  const replaced = holdsStore(dataDir);
+  if (replaced && !opts.replace) throw new StoreNotEmptyError(`${dataDir} already holds a store`);
+  await mkdir(dataDir, { recursive: true });
+  const pgdata = join(dataDir, 'pgdata');
+  const fresh = join(dataDir, 'pgdata.restoring');
+  await rm(fresh, { recursive: true, force: true }); // a restore killed earlier
+  let restored: number;
+  try {
+    const store = await openSnapshot(fresh, backup.pgdata);
+    try {
+      restored = Number((await store.db.select({ n: count() }).from(accounts))[0].n);
+    } finally {
+      await store.close();
+    }
+  } catch (e) {
+    await rm(fresh, { recursive: true, force: true });
+    throw new Error(`the backup's store could not be opened (nothing was changed): ${(e as Error).message}`);
+  }
+
+  // What the restore replaces, moved aside: the store, and the key files when the backup brings its own.
+  const replacing = ['pgdata', ...backup.keyFiles.map((k) => k.name)].filter((name) => existsSync(join(dataDir, name)));
+  const aside = (name: string) => join(dataDir, `${name}.before-restore`);
+  for (const name of replacing) {
+    await rm(aside(name), { recursive: true, force: true });
+    await rename(join(dataDir, name), aside(name));
+  }
+  try {
+    await rename(fresh, pgdata);
+    for (const k of backup.keyFiles) await writeFileAtomically(join(dataDir, k.name), [k.data]);
+  } catch (e) {
+    await rm(pgdata, { recursive: true, force: true });
+    for (const name of replacing) await rename(aside(name), join(dataDir, name));
+    throw e;
+  }
+  for (const name of replacing) await rm(aside(name), { recursive: true, force: true });
+  return { accounts: restored, replaced };
+}

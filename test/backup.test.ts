@@ -1,0 +1,208 @@
+// Backups, as an operator makes them. The embedded store: `linkhub backup` of a data directory with a
+// linked account, `linkhub restore` into a new one, and a Linkhub process there serving the account
+// with the same master key; restore refuses a data directory a server holds, a file that is not a
+// backup (or is cut short), and a store already there unless --force; a snapshot taken while
+// transactions commit holds each whole. PostgreSQL: `backup` points at
+// pg_dump (exit 2), and the README's pg_dump / pg_restore round trip is run for real.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { after, before, describe, test } from 'node:test';
+import { count } from 'drizzle-orm';
+import { readBackup, writeBackup } from '../src/services/backup/backup.js';
+import { openSnapshot, openStore } from '../src/store/db.js';
+import { auditEvents } from '../src/store/schema.js';
+import { masterKeyId } from '../src/vault/master-key.js';
+import { runCli } from './helpers/cli.js';
+import { callApi, childStore, killAllLinkhubProcesses, type LinkhubProcess, linkAccount, startLinkhubProcess } from './helpers/process.js';
+import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
+import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+
+/** The machine's PostgreSQL (node-svc machines and CI have it). */
+const SERVER = process.env.LINKHUB_TEST_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+let stripe: StripeStandin;
+const databases: ScratchDatabase[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'linkhub-backup-test-'));
+
+before(async () => {
+  stripe = await startStripeStandin();
+});
+after(async () => {
+  await killAllLinkhubProcesses();
+  for (const d of databases) await d.drop().catch(() => {});
+  await stripe?.close();
+  rmSync(dir, { recursive: true, force: true }); // stores and backups of tens of MB
+});
+
+const serverKey = (p: LinkhubProcess) => /\blh_[A-Za-z0-9]{20,}\b/.exec(p.stdout())![0];
+
+async function proxied(p: LinkhubProcess, apiKey: string, accountId: string): Promise<number> {
+  const r = await callApi(p.url, 'POST', '/unified/proxy', {
+    key: apiKey,
+    headers: { 'x-account-id': accountId },
+    body: { url: 'https://api.stripe.com', path: '/v1/customers?limit=1' },
+  });
+  return r.status;
+}
+
+/** A Linkhub on `env` with one linked account, stopped again: its API key and the account. */
+async function storeWithAccount(env: Record<string, string>): Promise<{ apiKey: string; accountId: string }> {
+  const server = await startLinkhubProcess({ ...env, LINKHUB_STRIPE_API_BASE: stripe.url });
+  const apiKey = serverKey(server);
+  const account = await linkAccount(server.url, apiKey, stripe.keys.secretTest, { origin_owner_id: 'backup-1', origin_owner_name: 'Backup' });
+  assert.equal(await proxied(server, apiKey, account.id), 200);
+  await server.stop();
+  return { apiKey, accountId: account.id };
+}
+
+describe('linkhub backup and restore (embedded store)', () => {
+  test('a backup restored into a new data directory serves the account with the same master key; refusals change nothing', async () => {
+    const source = await childStore({ embedded: true });
+    const { apiKey, accountId } = await storeWithAccount(source.env);
+    const keyFile = join(source.dataDir, 'master.key');
+    const file = join(dir, 'linkhub.tar.gz');
+
+    const made = await runCli(source.env, 'backup', file);
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(made.stdout, /^Backed up the embedded store in .*: 1 account\(s\), [\d.]+ MB/);
+    const id = masterKeyId(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64'));
+    assert.match(made.stderr, new RegExp(`does not hold the master key its secrets need \\(master key id ${id}\\)`));
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const tar = gunzipSync(readFileSync(file));
+    assert.ok(!tar.includes(stripe.keys.secretTest), 'the provider key is stored encrypted only');
+    assert.ok(!tar.includes(readFileSync(keyFile, 'utf8').trim()), 'the master key stays out');
+
+    // into a new data directory: restored, and told which master key it needs
+    const target = mkdtempSync(join(dir, 'restored-'));
+    const env = { LINKHUB_DATA_DIR: target, LINKHUB_STRIPE_API_BASE: stripe.url };
+    const restored = await runCli(env, 'restore', file);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.match(restored.stdout, /^Restored .* \(taken .*, 1 account\(s\)\) into /);
+    assert.match(restored.stderr, new RegExp(`need the master key with id ${id}, which is not here`));
+    copyFileSync(keyFile, join(target, 'master.key'));
+    const server = await startLinkhubProcess(env);
+    assert.equal(await proxied(server, apiKey, accountId), 200, 'the restored account is served with its decrypted key');
+
+    // a data directory a server holds: refused, naming it
+    const held = await runCli(env, 'restore', file);
+    assert.equal(held.code, 1);
+    assert.match(held.stderr, new RegExp(`^linkhub: the embedded store in .* is held by a running Linkhub server \\(PID ${server.child.pid} `));
+    await server.stop();
+
+    // a store already there: refused without --force, replaced with it
+    const full = await runCli(env, 'restore', file);
+    assert.equal(full.code, 1);
+    assert.match(full.stderr, /already holds a store \(nothing was changed\): .* pass --force/);
+    const forced = await runCli(env, 'restore', '--force', file);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stdout, /replacing the store that was there/);
+    assert.doesNotMatch(forced.stderr, /master key/, 'the master.key there opens it');
+    const keys = await runCli(env, 'api-keys', 'list', '--json');
+    assert.equal(JSON.parse(keys.stdout).data.length, 1, keys.stderr);
+
+    // files that are not backups: refused before anything is touched
+    const empty = join(dir, 'never-created');
+    const bad: [string, Buffer, RegExp][] = [
+      ['text.txt', Buffer.from('hello\n'), /is not a Linkhub backup: it is not gzip-compressed/],
+      ['cut.tar.gz', readFileSync(file).subarray(0, 100_000), /is not a Linkhub backup: it is not gzip-compressed \(or is cut short\)/],
+      ['other.tar.gz', gzipSync(Buffer.alloc(4096, 7)), /is not a Linkhub backup: it is not a tar archive/],
+    ];
+    for (const [name, bytes, message] of bad) {
+      writeFileSync(join(dir, name), bytes);
+      const r = await runCli({ LINKHUB_DATA_DIR: empty }, 'restore', join(dir, name));
+      assert.equal(r.code, 1, name);
+      assert.match(r.stderr, message);
+      assert.match(r.stderr, /nothing was changed/);
+    }
+    assert.equal(existsSync(empty), false);
+    for (const r of [made, restored, held, full, forced]) assert.ok(!(r.stdout + r.stderr).includes(stripe.keys.secretTest));
+  });
+
+  test('--include-master-key: the restored directory gets the master.key (mode 0600) that opens its data keys', async () => {
+    const source = await childStore({ embedded: true });
+    await storeWithAccount(source.env);
+    const file = join(dir, 'with-key.tar.gz');
+    const made = await runCli(source.env, 'backup', '--include-master-key', file);
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(made.stderr, /holds the master key .* keep it as safe as the key itself/);
+
+    const target = join(dir, 'with-key');
+    const restored = await runCli({ LINKHUB_DATA_DIR: target }, 'restore', file);
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.doesNotMatch(restored.stderr, /master key/);
+    assert.deepEqual(readFileSync(join(target, 'master.key')), readFileSync(join(source.dataDir, 'master.key')));
+    assert.equal(statSync(join(target, 'master.key')).mode & 0o777, 0o600);
+    const status = await runCli({ LINKHUB_DATA_DIR: target }, 'master-key', 'status', '--json');
+    assert.equal(JSON.parse(status.stdout).master_keys[0].role, 'current', status.stderr);
+
+    const withEnvKey = await runCli({ ...source.env, LINKHUB_MASTER_KEY: randomBytes(32).toString('base64') }, 'backup', '--include-master-key', file);
+    assert.equal(withEnvKey.code, 2);
+    assert.match(withEnvKey.stderr, /LINKHUB_MASTER_KEY is set/);
+  });
+});
+
+describe('the snapshot of a store that serves', () => {
+  test('taken while transactions of two rows commit, it holds each transaction whole', async () => {
+    const live = await openStore({ databaseUrl: null, pgliteDir: mkdtempSync(join(dir, 'live-')) });
+    let writing = true;
+    let committed = 0;
+    const writers = [0, 1, 2].map(async (w) => {
+      for (let i = 0; writing; i++) {
+        await live.db.transaction(async (tx) => {
+          for (const n of [1, 2])
+            await tx
+              .insert(auditEvents)
+              .values({ projectId: 'p', accountId: `tx-${w}-${i}`, actorType: 't', actorId: 't', action: `step.${n}`, outcome: null });
+        });
+        committed++;
+      }
+    });
+    while (committed < 20) await new Promise((r) => setTimeout(r, 5));
+    const file = join(dir, 'live.tar.gz');
+    await writeBackup(live, file);
+    const atBackup = committed;
+    writing = false;
+    await Promise.all(writers);
+    await live.close();
+
+    const copy = await openSnapshot(join(mkdtempSync(join(dir, 'copy-')), 'pgdata'), (await readBackup(file)).pgdata);
+    const groups = await copy.db.select({ accountId: auditEvents.accountId, n: count() }).from(auditEvents).groupBy(auditEvents.accountId);
+    await copy.close();
+    assert.ok(groups.length >= 20 && groups.length <= atBackup + 3, `${groups.length} transactions in the snapshot`);
+    assert.deepEqual(
+      groups.filter((g) => Number(g.n) !== 2),
+      [],
+      'no transaction cut in half',
+    );
+  });
+});
+
+describe('PostgreSQL: pg_dump and pg_restore', () => {
+  test('linkhub backup points at pg_dump (exit 2), and the README round trip serves the account on the restored database', async () => {
+    const masterKey = randomBytes(32).toString('base64');
+    const [first, second] = [await createScratchDatabase(SERVER, 'linkhub_dump'), await createScratchDatabase(SERVER, 'linkhub_restore')];
+    databases.push(first, second);
+    const env = (url: string) => ({ LINKHUB_DATA_DIR: mkdtempSync(join(dir, 'pg-')), DATABASE_URL: url, LINKHUB_MASTER_KEY: masterKey });
+
+    const refused = await runCli(env(first.url), 'backup', join(dir, 'pg.tar.gz'));
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /pg_dump --format=custom --file=".*pg\.tar\.gz" "\$DATABASE_URL"/);
+    assert.ok(!refused.stderr.includes(first.url), 'the URL (which may hold a password) is not printed');
+
+    const { apiKey, accountId } = await storeWithAccount(env(first.url));
+    const dump = join(dir, 'linkhub.dump');
+    const dumped = spawnSync('/usr/bin/pg_dump', ['--format=custom', `--file=${dump}`, first.url], { encoding: 'utf8' });
+    assert.equal(dumped.status, 0, dumped.stderr);
+    const restored = spawnSync('/usr/bin/pg_restore', ['--no-owner', `--dbname=${second.url}`, dump], { encoding: 'utf8' });
+    assert.equal(restored.status, 0, restored.stderr);
+
+    const server = await startLinkhubProcess({ ...env(second.url), LINKHUB_STRIPE_API_BASE: stripe.url });
+    assert.equal(await proxied(server, apiKey, accountId), 200, 'the restored database serves the account with the same master key');
+    await server.stop();
+  });
+});
