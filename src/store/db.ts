@@ -11,7 +11,7 @@ import { migrationsDir } from '../paths.js';
 import { type ChangeFeed, localChangeFeed, postgresChangeFeed } from './change-feed.js';
 import { embeddedStoreError, startPgliteThread } from './embedded-start.js';
 import { createPool, POOL_DEFAULTS, type PoolOptions } from './pg-pool.js';
-import type { PgliteThread } from './pglite-thread.js';
+import { PgliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;

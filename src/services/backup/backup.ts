@@ -15,7 +15,7 @@ import { buildInfo } from '../../build-info.js';
 import type { Store } from '../../store/db.js';
 import { accounts, vaultKeys } from '../../store/schema.js';
 import { writeFileAtomically } from '../atomic-file.js';
-import { type TarEntry, tarChunks, untar } from './archive.js';
+import { type TarEntry, tarBytes, untar } from './archive.js';
 
 const MANIFEST = 'linkhub-backup.json';
 const PGDATA = 'pgdata.tar';
@@ -82,7 +82,7 @@ export async function writeBackup(store: Store, file: string, keyFiles: KeyFile[
     pgdata: { bytes: pgdata.length, sha256: sha256(pgdata) },
   };
   const entries: TarEntry[] = [{ name: MANIFEST, data: Buffer.from(JSON.stringify(manifest, null, 2) + '\n') }, { name: PGDATA, data: pgdata }, ...keyFiles];
-  const bytes = await writeFileAtomically(file, tarChunks(entries, now), [createGzip()]);
+  const bytes = await writeFileAtomically(file, [await tarBytes(entries, now)], [createGzip()]);
   return { manifest, bytes };
 }
 
@@ -103,7 +103,7 @@ export async function readBackup(file: string): Promise<Backup> {
   } catch {
     throw new NotABackupError(file, 'it is not gzip-compressed (or is cut short)');
   }
-  const entries = untar(tar);
+  const entries = await untar(tar);
   if (entries instanceof Error) throw new NotABackupError(file, entries.message);
   if (entries[0]?.name !== MANIFEST) throw new NotABackupError(file, `it does not start with ${MANIFEST}`);
   let manifest: BackupManifest;
