@@ -47,6 +47,8 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   services.webhookWorker.start();
   services.verifier.start();
+  // The embedded store is this process's alone: `linkhub` commands reach it through the admin socket.
+  const admin = services.store.kind === 'pglite' ? await (await import('./cli/admin-socket.js')).openAdminSocket(services, warn) : null;
   process.stdout.write(
     `Linkhub is listening on ${config.publicUrl} (store: ${services.store.kind}${services.store.kind === 'pglite' ? ` in ${config.dataDir}` : ''})\n`,
   );
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
     try {
       await app.close();
       clearTimeout(cut);
+      await admin?.close(); // the commands under way finish first
       await webhooks;
       await verifications;
       await services.close();
