@@ -44,11 +44,12 @@ async function main(): Promise<void> {
       `Linkhub created the signing secret of LINKHUB_WEBHOOK_URL. It is shown only this once (set LINKHUB_WEBHOOK_SECRET to choose it):\n\n    ${services.createdWebhookSecret}\n\n`,
     );
   }
+  // The embedded store is this process's alone: `linkhub` commands reach it through the admin socket
+  // (open before the server answers /readyz, so a ready server takes commands).
+  const admin = services.store.kind === 'pglite' ? await (await import('./cli/admin-socket.js')).openAdminSocket(services, warn) : null;
   await app.listen({ port: config.port, host: config.host });
   services.webhookWorker.start();
   services.verifier.start();
-  // The embedded store is this process's alone: `linkhub` commands reach it through the admin socket.
-  const admin = services.store.kind === 'pglite' ? await (await import('./cli/admin-socket.js')).openAdminSocket(services, warn) : null;
   process.stdout.write(
     `Linkhub is listening on ${config.publicUrl} (store: ${services.store.kind}${services.store.kind === 'pglite' ? ` in ${config.dataDir}` : ''})\n`,
   );

@@ -7,32 +7,22 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { lstatSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { cli, cliOutputs } from './helpers/cli.js';
+import { cli, cliOnTerminal, cliOutputs } from './helpers/cli.js';
 import { callApi, type ChildStore, childStore, killAllLinkhubProcesses, linkAccount, startLinkhubProcess, waitFor } from './helpers/process.js';
+import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js';
 import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
 
 let stripe: StripeStandin;
-let receiver: { url: string; events: any[]; server: Server };
+let receiver: WebhookReceiver;
 const stores: ChildStore[] = [];
 const secrets: string[] = [];
 
 before(async () => {
   stripe = await startStripeStandin();
-  const events: any[] = [];
-  const server = createHttpServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (d: string) => (body += d));
-    req.on('end', () => {
-      events.push(JSON.parse(body));
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, events, server };
+  receiver = await startWebhookReceiver();
 });
 after(async () => {
   await killAllLinkhubProcesses();
@@ -41,7 +31,7 @@ after(async () => {
   receiver?.server.close();
 });
 
-async function setup(opts: { embedded?: boolean } = {}) {
+async function setup(opts: { embedded?: boolean; env?: Record<string, string> } = {}) {
   const store = await childStore(opts);
   stores.push(store);
   const env = {
@@ -49,6 +39,7 @@ async function setup(opts: { embedded?: boolean } = {}) {
     LINKHUB_MASTER_KEY: store.env.LINKHUB_MASTER_KEY ?? randomBytes(32).toString('base64'),
     LINKHUB_STRIPE_API_BASE: stripe.url,
     LINKHUB_VERIFY_INTERVAL: 'off', // only the CLI tests keys here
+    ...opts.env,
   };
   secrets.push(env.LINKHUB_MASTER_KEY);
   const server = await startLinkhubProcess(env);
@@ -137,7 +128,10 @@ test('accounts list never shows a key; accounts verify turns a key revoked at th
     ].sort(),
   );
   for (const k of keys) assert.ok(!listed.stdout.includes(k));
-  assert.ok(rows.every((r: any) => !('key_hint' in r) && !('credentials' in r)), 'not even the last characters of a key');
+  assert.ok(
+    rows.every((r: any) => !('key_hint' in r) && !('credentials' in r)),
+    'not even the last characters of a key',
+  );
   const table = await cli(env, 'accounts', 'list');
   assert.match(table.stdout, /^ID\s+PROVIDER\s+END USER\s+STATUS\s+LAST VERIFIED$/m);
   assert.match(table.stdout, new RegExp(`^${a.id}\\s+stripe \\(test\\)\\s+Alpha \\(cust-a\\)\\s+active\\s+\\d{4}-`, 'm'));
@@ -146,6 +140,10 @@ test('accounts list never shows a key; accounts verify turns a key revoked at th
   assert.equal(all.code, 0, all.stderr);
   assert.match(all.stderr, /^verified 2\/2 account\(s\)$/m, 'plain progress lines when stderr is not a terminal');
   assert.match(all.stdout, new RegExp(`^${b.id}\\s+active\\s+the key works$`, 'm'));
+  const onTerminal = await cliOnTerminal(env, 'accounts', 'verify', '--all');
+  assert.equal(onTerminal.code, 0, onTerminal.stdout);
+  assert.match(onTerminal.stdout, /verified \u2588+ 2\/2 account\(s\)/, 'a progress bar on a terminal');
+  assert.doesNotMatch(onTerminal.stdout, /^verified 1\/2/m);
 
   stripe.world.setKeyStatus(keys[0], 'deleted');
   const revoked = await cli(env, 'accounts', 'verify', a.id);
@@ -182,7 +180,7 @@ test('accounts list never shows a key; accounts verify turns a key revoked at th
 });
 
 test('doctor: passes on a healthy setup; fails naming an unreachable API, and a configuration that does not load', async () => {
-  const { store, env, server } = await setup();
+  const { store, env, server } = await setup({ env: { LINKHUB_VERIFY_INTERVAL: '24h' } });
   const healthy = await cli(env, 'doctor');
   assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
   assert.doesNotMatch(healthy.stdout, /^(fail|warn)/m);

@@ -146,14 +146,20 @@ describe('linkhub master-key', () => {
   });
 });
 
-test('embedded store with a generated master.key: rotate writes a new key file (old kept until done), resumes after a kill', async () => {
+/** An embedded store with a generated master.key, a server running on it and one linked account. */
+async function embeddedWithKeyFile() {
   const store = await childStore({ embedded: true });
   const env = { ...store.env, LINKHUB_STRIPE_API_BASE: stripe.url };
   const file = join(store.dataDir, 'master.key');
   const keyOf = () => readFileSync(file, 'utf8').trim();
-  const first = await startLinkhubProcess(env);
-  const apiKey = serverKey(first);
-  const account = await linkAccount(first.url, apiKey, stripe.keys.secretTest, { origin_owner_id: 'file-1', origin_owner_name: 'File' });
+  const server = await startLinkhubProcess(env);
+  const apiKey = serverKey(server);
+  const account = await linkAccount(server.url, apiKey, stripe.keys.secretTest, { origin_owner_id: 'file-1', origin_owner_name: 'File' });
+  return { env, file, keyOf, server, apiKey, account };
+}
+
+test('embedded store with a generated master.key: rotate writes a new key file (old kept until done), resumes after a kill', async () => {
+  const { env, file, keyOf, server: first, apiKey, account } = await embeddedWithKeyFile();
   await first.stop();
   const old = keyOf();
   secrets.push(old);
@@ -190,13 +196,7 @@ test('embedded store with a generated master.key: rotate writes a new key file (
 });
 
 test('embedded store with a generated master.key: rotate through the running server; it keeps encrypting, and after a restart the new key alone opens everything', async () => {
-  const store = await childStore({ embedded: true });
-  const env = { ...store.env, LINKHUB_STRIPE_API_BASE: stripe.url };
-  const file = join(store.dataDir, 'master.key');
-  const keyOf = () => readFileSync(file, 'utf8').trim();
-  const server = await startLinkhubProcess(env);
-  const apiKey = serverKey(server);
-  const before = await linkAccount(server.url, apiKey, stripe.keys.secretTest, { origin_owner_id: 'sock-1', origin_owner_name: 'Before' });
+  const { env, file, keyOf, server, apiKey, account: before } = await embeddedWithKeyFile();
   const old = keyOf();
   secrets.push(old);
   const rotated = await cli(env, 'master-key', 'rotate');

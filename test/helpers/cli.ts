@@ -16,9 +16,13 @@ export interface CliRun {
 export const cliOutputs: string[] = [];
 
 export function cli(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+  return run(process.execPath, ['--import', 'tsx', cliScript, ...args], env);
+}
+
+function run(file: string, argv: string[], env: Record<string, string>): Promise<CliRun> {
   const base: NodeJS.ProcessEnv = {};
   for (const k of ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG']) if (process.env[k] !== undefined) base[k] = process.env[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', cliScript, ...args], {
+  const child = spawn(file, argv, {
     cwd: projectRoot,
     env: { ...base, LINKHUB_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,4 +39,14 @@ export function cli(env: Record<string, string>, ...args: string[]): Promise<Cli
       resolve({ code, stdout, stderr });
     }),
   );
+}
+
+/**
+ * Runs `linkhub <args>` on a pseudo-terminal (util-linux `script`), as a person at a terminal runs it:
+ * stdout and stderr arrive together, as the terminal shows them.
+ */
+export function cliOnTerminal(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+  const quote = (a: string) => `'${a.replaceAll("'", `'\\''`)}'`;
+  const command = [process.execPath, '--import', 'tsx', cliScript, ...args].map(quote).join(' ');
+  return run('script', ['-qefc', command, '/dev/null'], env);
 }
