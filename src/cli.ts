@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // `linkhub`, the package's bin (commander). `start` serves (the compiled src/main.ts, as `npm start`);
-// `master-key status|rotate`, `api-keys create|list|revoke`, `backup`, `restore` and `logs export`
-// open the store configured by the same environment variables as the server (src/cli/store.ts). Exit codes a script can rely on: 0 done,
-// 1 the command failed (one line on stderr), 2 a usage or configuration error (start keeps its own:
-// 2 for a configuration error, 1 when start-up fails).
+// `restore` works on a data directory no process holds (src/cli/backup.ts); the other commands
+// (src/cli/registry.ts) work on the store configured by the same environment
+// variables as the server: inside the server holding an embedded store, through its admin socket,
+// else on the store they open (src/cli/runner.ts). Exit codes a script can rely on: 0 done, 1 the
+// command failed (one line on stderr), 2 a usage or configuration error (start keeps its own: 2 for
+// a configuration error, 1 when start-up fails).
 import { Command, type CommanderError, InvalidArgumentError, Option } from 'commander';
+import { resolve } from 'node:path';
 import { buildInfo } from './build-info.js';
 import type { LogsExportFlags } from './cli/logs-export.js';
 
@@ -32,7 +35,8 @@ async function run(work: () => Promise<void>): Promise<void> {
   }
 }
 
-const commands = () => import('./cli/commands.js');
+/** Runs a command of the registry where the store is. */
+const command = (name: string, args: Record<string, unknown>) => run(async () => (await import('./cli/runner.js')).runCommand(name, args));
 
 function positiveInt(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 10_000) throw new InvalidArgumentError('a whole number from 1 to 10000');
@@ -55,12 +59,12 @@ masterKey
   .command('status')
   .description('How many data keys are wrapped under each master key id (ids are fingerprints, never keys)')
   .option('--json', 'Print JSON')
-  .action((opts: { json?: boolean }) => run(async () => (await commands()).masterKeyStatusCommand(opts)));
+  .action((opts: { json?: boolean }) => command('master-key status', opts));
 masterKey
   .command('rotate')
   .description('Re-wrap every data key under LINKHUB_MASTER_KEY, unwrapping with LINKHUB_MASTER_KEY_PREVIOUS: batched, resumable, safe while the nodes serve')
   .option('--batch-size <n>', 'Data keys re-wrapped per transaction', positiveInt, 100)
-  .action((opts: { batchSize: number }) => run(async () => (await commands()).masterKeyRotateCommand(opts)));
+  .action((opts: { batchSize: number }) => command('master-key rotate', opts));
 
 const apiKeys = program.command('api-keys').usage('<command>').description("Manage a project's platform API keys");
 apiKeys
@@ -68,19 +72,47 @@ apiKeys
   .description('Create an API key and print it (only this once) on stdout')
   .option('--name <name>', 'What the key is for', 'Created with the CLI')
   .option('--project <id>', 'The project', 'default')
-  .action((opts: { name: string; project: string }) => run(async () => (await commands()).apiKeysCreateCommand(opts)));
+  .action((opts: { name: string; project: string }) => command('api-keys create', opts));
 apiKeys
   .command('list')
   .description("List a project's API keys (their last 4 characters, never the keys)")
   .option('--project <id>', 'The project', 'default')
   .option('--json', 'Print JSON')
-  .action((opts: { project: string; json?: boolean }) => run(async () => (await commands()).apiKeysListCommand(opts)));
+  .action((opts: { project: string; json?: boolean }) => command('api-keys list', opts));
 apiKeys
   .command('revoke')
   .description('Revoke an API key: every node refuses it within a moment (401)')
   .argument('<id>', 'The key id (see api-keys list)')
   .option('--project <id>', 'The project', 'default')
-  .action((id: string, opts: { project: string }) => run(async () => (await commands()).apiKeysRevokeCommand(id, opts)));
+  .action((id: string, opts: { project: string }) => command('api-keys revoke', { ...opts, id }));
+
+const accounts = program.command('accounts').usage('<command>').description("A project's linked accounts (never their keys)");
+accounts
+  .command('list')
+  .description('List the linked accounts: id, provider, end user, status, last verified')
+  .option('--project <id>', 'The project', 'default')
+  .addOption(new Option('--status <status>', 'Only accounts with this status').choices(['active', 'error']))
+  .option('--json', 'Print JSON')
+  .action((opts: { project: string; status?: string; json?: boolean }) => command('accounts list', opts));
+accounts
+  .command('verify')
+  .description(
+    "Re-test account keys live now, by the scheduled verification's rules (status, audit, webhooks), and print each verdict. Exit 0 when every key tested works; 1 when any account is not active afterwards or could not be verified",
+  )
+  .argument('[id]', 'The account id (see accounts list)')
+  .option('--all', 'Every account of the project (progress on stderr)')
+  .option('--project <id>', 'The project', 'default')
+  .action((id: string | undefined, opts: { project: string; all?: boolean }, cmd: Command) => {
+    if (Boolean(id) === Boolean(opts.all)) cmd.error('linkhub: give an account id or --all (not both)');
+    return command('accounts verify', { ...opts, id });
+  });
+
+program
+  .command('doctor')
+  .description(
+    'Check the installation, one line each (ok, warn or fail): configuration, store and migrations, the server holding the data directory, master keys, each API reachable, settings. Exit 0 when nothing fails, else 1',
+  )
+  .action(() => run(async () => (await import('./cli/runner.js')).runDoctor()));
 
 const backup = () => import('./cli/backup.js');
 program
@@ -88,7 +120,7 @@ program
   .description('Write a consistent snapshot of the embedded store to FILE (gzip-compressed tar, mode 0600), without the master key unless asked')
   .argument('<file>', 'The backup file to write (replaced atomically)')
   .option('--include-master-key', 'Also put the generated master.key in the backup (then the file opens every secret it holds)')
-  .action((file: string, opts: { includeMasterKey?: boolean }) => run(async () => (await backup()).backupCommand(file, opts)));
+  .action((file: string, opts: { includeMasterKey?: boolean }) => command('backup', { file: resolve(file), includeMasterKey: opts.includeMasterKey === true }));
 program
   .command('restore')
   .description('Restore a backup into LINKHUB_DATA_DIR, which no running Linkhub may hold and must hold no store unless --force')
@@ -110,7 +142,9 @@ logs
   .addOption(new Option('--format <format>', 'ndjson (one object per line, with kind) or csv (a header row)').choices(['ndjson', 'csv']).makeOptionMandatory())
   .option('--output <file>', 'Write to FILE (atomically, mode 0600) instead of stdout')
   .option('--project <id>', 'One project only (default: every project)')
-  .action((opts: LogsExportFlags) => run(async () => (await import('./cli/logs-export.js')).logsExportCommand(opts)));
+  .action((opts: LogsExportFlags) =>
+    run(async () => (await import('./cli/runner.js')).runCommand('logs export', (await import('./cli/logs-export.js')).logsExportArgs(opts))),
+  );
 
 if (process.argv.length <= 2) {
   process.stderr.write('linkhub: no command given\n\n');

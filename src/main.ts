@@ -46,6 +46,9 @@ async function main(): Promise<void> {
       `Linkhub created the signing secret of LINKHUB_WEBHOOK_URL. It is shown only this once (set LINKHUB_WEBHOOK_SECRET to choose it):\n\n    ${services.createdWebhookSecret}\n\n`,
     );
   }
+  // The embedded store is this process's alone: `linkhub` commands reach it through the admin socket
+  // (open before the server answers /readyz, so a ready server takes commands).
+  const admin = services.store.kind === 'pglite' ? await (await import('./cli/admin-socket.js')).openAdminSocket(services, warn) : null;
   await app.listen({ port: config.port, host: config.host });
   services.webhookWorker.start();
   services.verifier.start();
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
     try {
       await app.close();
       clearTimeout(cut);
+      await admin?.close(); // the commands under way finish first
       await webhooks;
       await verifications;
       await services.close();

@@ -17,7 +17,7 @@ import { readBackup, writeBackup } from '../src/services/backup/backup.js';
 import { openSnapshot, openStore } from '../src/store/db.js';
 import { auditEvents } from '../src/store/schema.js';
 import { masterKeyId } from '../src/vault/master-key.js';
-import { runCli } from './helpers/cli.js';
+import { cli as runCli } from './helpers/cli.js';
 import { callApi, childStore, killAllLinkhubProcesses, type LinkhubProcess, linkAccount, startLinkhubProcess } from './helpers/process.js';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
 import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
@@ -88,10 +88,24 @@ describe('linkhub backup and restore (embedded store)', () => {
     const server = await startLinkhubProcess(env);
     assert.equal(await proxied(server, apiKey, accountId), 200, 'the restored account is served with its decrypted key');
 
+    // while it serves: a backup through the server's admin socket, and its calls exported (flushed first)
+    const live = join(dir, 'live.tar.gz');
+    const whileServing = await runCli(env, 'backup', live);
+    assert.equal(whileServing.code, 0, whileServing.stderr);
+    assert.match(whileServing.stdout, new RegExp(`while the server \\(PID ${server.child.pid}\\) served`));
+    assert.equal((await readBackup(live)).manifest.accounts, 1);
+    const exported = await runCli(env, 'logs', 'export', '--since', '1h', '--kind', 'requests', '--format', 'ndjson');
+    assert.equal(exported.code, 0, exported.stderr);
+    const calls = exported.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; account_id?: string });
+    assert.ok(calls.length >= 1 && calls.every((c) => c.kind === 'request'), exported.stdout);
+
     // a data directory a server holds: refused, naming it
     const held = await runCli(env, 'restore', file);
     assert.equal(held.code, 1);
-    assert.match(held.stderr, new RegExp(`^linkhub: the embedded store in .* is held by a running Linkhub server \\(PID ${server.child.pid} `));
+    assert.match(held.stderr, /^linkhub: a running Linkhub server holds .*: stop it, run `linkhub restore`, then start it again \(nothing was changed\)/);
     await server.stop();
 
     // a store already there: refused without --force, replaced with it
@@ -120,7 +134,7 @@ describe('linkhub backup and restore (embedded store)', () => {
       assert.match(r.stderr, /nothing was changed/);
     }
     assert.equal(existsSync(empty), false);
-    for (const r of [made, restored, held, full, forced]) assert.ok(!(r.stdout + r.stderr).includes(stripe.keys.secretTest));
+    for (const r of [made, restored, whileServing, exported, held, full, forced]) assert.ok(!(r.stdout + r.stderr).includes(stripe.keys.secretTest));
   });
 
   test('--include-master-key: the restored directory gets the master.key (mode 0600) that opens its data keys', async () => {

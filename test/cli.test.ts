@@ -1,15 +1,15 @@
 // The `linkhub` CLI as a process (node --import tsx src/cli.ts), on the store under test: master-key
 // rotation end to end (an account linked under the old key is served with the new key alone after
-// `master-key rotate`; on PostgreSQL the rotation runs while a node serves, on the embedded store a
-// running server is named and the command refused), `master-key status`, a wrong key refused,
-// `api-keys create|list|revoke` seen over HTTP, usage errors exit 2, and no secret in any output.
+// `master-key rotate`, run while a node serves: beside it on PostgreSQL, inside it through its admin
+// socket on the embedded store), `master-key status`, a wrong key refused, `api-keys create|list|revoke`
+// with a server running, seen over HTTP, usage errors exit 2, and no secret in any output.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { masterKeyId } from '../src/vault/master-key.js';
-import { type CliRun, runCli } from './helpers/cli.js';
+import { cli, cliOutputs as outputs } from './helpers/cli.js';
 import {
   callApi,
   childStore,
@@ -26,8 +26,6 @@ let stripe: StripeStandin;
 const stores: ChildStore[] = [];
 /** Every secret of the run: none may appear in a CLI output (the created API key is checked apart). */
 const secrets: string[] = [];
-/** Every CLI output of the run. */
-const outputs: string[] = [];
 
 before(async () => {
   stripe = await startStripeStandin();
@@ -38,13 +36,6 @@ after(async () => {
   for (const s of stores) await s.drop().catch(() => {});
   await stripe?.close();
 });
-
-/** Runs `linkhub <args>`, keeping its output for the secret check. */
-async function cli(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
-  const run = await runCli(env, ...args);
-  outputs.push(run.stdout + run.stderr);
-  return run;
-}
 
 const newKey = () => {
   const k = randomBytes(32).toString('base64');
@@ -89,27 +80,16 @@ describe('linkhub master-key', () => {
     const node = await startLinkhubProcess(rolling);
     assert.equal(await proxied(node, apiKey, account.id), 200);
 
-    if (store.kind === 'pglite') {
-      // the embedded store is held by the server: refused, naming it
-      const refused = await cli(rolling, 'master-key', 'rotate');
-      assert.equal(refused.code, 1);
-      assert.match(refused.stderr, new RegExp(`^linkhub: the embedded store in .* is held by a running Linkhub server \\(PID ${node.child.pid} `));
-      assert.equal(refused.stderr.trim().split('\n').length, 1, 'one line');
-      await node.stop();
-    }
     const before = await cli(rolling, 'master-key', 'status', '--json');
     assert.equal(before.code, 0, before.stderr);
     assert.deepEqual(JSON.parse(before.stdout).master_keys, [{ key_id: keyId(oldKey), data_keys: 1, role: 'previous' }]);
-    // on PostgreSQL the node keeps serving through the rotation
+    // the node keeps serving through the rotation (on the embedded store the rotation runs inside it)
     let serving = true;
     let servedDuring = 0;
-    const calls: Promise<void>[] = [];
-    if (store.kind === 'postgres') {
-      const loop = async () => {
-        for (; serving; servedDuring++) assert.equal(await proxied(node, apiKey, account.id), 200);
-      };
-      calls.push(loop());
-    }
+    const loop = async () => {
+      for (; serving; servedDuring++) assert.equal(await proxied(node, apiKey, account.id), 200);
+    };
+    const calls = [loop()];
     const rotated = await cli(rolling, 'master-key', 'rotate', '--batch-size', '1');
     serving = false;
     await Promise.all(calls);
@@ -119,11 +99,20 @@ describe('linkhub master-key', () => {
     const again = await cli(rolling, 'master-key', 'rotate');
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /Nothing to do/);
-    if (store.kind === 'postgres') {
-      assert.ok(servedDuring > 0, 'calls were served during the rotation');
-      assert.equal(await proxied(node, apiKey, account.id), 200);
-      await node.stop();
+    assert.ok(servedDuring > 0, 'calls were served during the rotation');
+    assert.equal(await proxied(node, apiKey, account.id), 200);
+    if (store.kind === 'pglite') {
+      // through the socket the command runs with the server's master key: another key here is refused
+      const other = await cli({ ...env, LINKHUB_MASTER_KEY: newKey() }, 'master-key', 'rotate');
+      assert.equal(other.code, 1);
+      assert.match(
+        other.stderr,
+        new RegExp(
+          `^linkhub: the command runs inside the server \\(PID ${node.child.pid}\\) with its master key ${keyId(nextKey)}, but LINKHUB_MASTER_KEY here is the key`,
+        ),
+      );
     }
+    await node.stop();
 
     const status = await cli({ ...env, LINKHUB_MASTER_KEY: nextKey }, 'master-key', 'status');
     assert.equal(status.code, 0, status.stderr);
@@ -157,14 +146,20 @@ describe('linkhub master-key', () => {
   });
 });
 
-test('embedded store with a generated master.key: rotate writes a new key file (old kept until done), resumes after a kill', async () => {
+/** An embedded store with a generated master.key, a server running on it and one linked account. */
+async function embeddedWithKeyFile() {
   const store = await childStore({ embedded: true });
   const env = { ...store.env, LINKHUB_STRIPE_API_BASE: stripe.url };
   const file = join(store.dataDir, 'master.key');
   const keyOf = () => readFileSync(file, 'utf8').trim();
-  const first = await startLinkhubProcess(env);
-  const apiKey = serverKey(first);
-  const account = await linkAccount(first.url, apiKey, stripe.keys.secretTest, { origin_owner_id: 'file-1', origin_owner_name: 'File' });
+  const server = await startLinkhubProcess(env);
+  const apiKey = serverKey(server);
+  const account = await linkAccount(server.url, apiKey, stripe.keys.secretTest, { origin_owner_id: 'file-1', origin_owner_name: 'File' });
+  return { env, file, keyOf, server, apiKey, account };
+}
+
+test('embedded store with a generated master.key: rotate writes a new key file (old kept until done), resumes after a kill', async () => {
+  const { env, file, keyOf, server: first, apiKey, account } = await embeddedWithKeyFile();
   await first.stop();
   const old = keyOf();
   secrets.push(old);
@@ -200,48 +195,61 @@ test('embedded store with a generated master.key: rotate writes a new key file (
   }
 });
 
+test('embedded store with a generated master.key: rotate through the running server; it keeps encrypting, and after a restart the new key alone opens everything', async () => {
+  const { env, file, keyOf, server, apiKey, account: before } = await embeddedWithKeyFile();
+  const old = keyOf();
+  secrets.push(old);
+  const rotated = await cli(env, 'master-key', 'rotate');
+  assert.equal(rotated.code, 0, rotated.stderr);
+  assert.match(rotated.stderr, /Wrote a new master key to .*master\.key/);
+  const fresh = keyOf();
+  secrets.push(fresh);
+  assert.notEqual(fresh, old);
+  assert.ok(!existsSync(`${file}.previous`), 'every data key re-wrapped: the old key file is gone');
+  assert.match(rotated.stdout, new RegExp(`all 1 are wrapped by the current master key ${keyId(fresh)}`));
+  // the server keeps its data keys (only their wrapping changed): it still decrypts and encrypts
+  assert.equal(await proxied(server, apiKey, before.id), 200);
+  const afterwards = await linkAccount(server.url, apiKey, stripe.keys.secretTest, { origin_owner_id: 'sock-2', origin_owner_name: 'After' });
+  assert.equal(await proxied(server, apiKey, afterwards.id), 200);
+  await server.stop();
+  const restarted = await startLinkhubProcess(env);
+  try {
+    for (const a of [before, afterwards]) assert.equal(await proxied(restarted, apiKey, a.id), 200, 'decrypted under the new master.key alone');
+  } finally {
+    await restarted.stop();
+  }
+});
+
 describe('linkhub api-keys', () => {
   test('create prints the key once and it works over HTTP; list shows its end only; revoke makes it 401', async () => {
     const store = await newStore();
     const env = { ...store.env, LINKHUB_MASTER_KEY: store.env.LINKHUB_MASTER_KEY ?? newKey() };
-    let server = await startLinkhubProcess(env);
+    // with a server running: on the embedded store the commands run inside it (its admin socket), on PostgreSQL beside it
+    const server = await startLinkhubProcess(env);
     serverKey(server);
-    const embedded = store.kind === 'pglite';
-    // on the embedded store the CLI runs while the server is stopped; on PostgreSQL beside it
-    const offline = async (fn: () => Promise<void>) => {
-      if (embedded) await server.stop();
-      await fn();
-      if (embedded) server = await startLinkhubProcess(env);
-    };
-    let key = '';
-    let id = '';
-    await offline(async () => {
-      const created = await cli(env, 'api-keys', 'create', '--name', 'ci runner');
-      assert.equal(created.code, 0, created.stderr);
-      key = created.stdout.trim();
-      assert.match(key, /^lh_[A-Za-z0-9]{40}$/, 'stdout is the key alone');
-      id = /Created API key (key_\w+) \("ci runner"\) in project default/.exec(created.stderr)![1];
-      assert.ok(!created.stderr.includes(key));
-      const listed = await cli(env, 'api-keys', 'list', '--json');
-      assert.equal(listed.code, 0, listed.stderr);
-      assert.ok(!listed.stdout.includes(key), 'list never shows a key');
-      const row = JSON.parse(listed.stdout).data.find((r: { id: string }) => r.id === id);
-      assert.deepEqual([row.name, row.hint, row.revoked_at], ['ci runner', key.slice(-4), null]);
-      const table = await cli(env, 'api-keys', 'list');
-      assert.match(table.stdout, new RegExp(`${id}\\s+ci runner\\s+${key.slice(-4)}\\s.*active`));
-    });
+    const created = await cli(env, 'api-keys', 'create', '--name', 'ci runner');
+    assert.equal(created.code, 0, created.stderr);
+    const key = created.stdout.trim();
+    assert.match(key, /^lh_[A-Za-z0-9]{40}$/, 'stdout is the key alone');
+    const id = /Created API key (key_\w+) \("ci runner"\) in project default/.exec(created.stderr)![1];
+    assert.ok(!created.stderr.includes(key));
+    const listed = await cli(env, 'api-keys', 'list', '--json');
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok(!listed.stdout.includes(key), 'list never shows a key');
+    const row = JSON.parse(listed.stdout).data.find((r: { id: string }) => r.id === id);
+    assert.deepEqual([row.name, row.hint, row.revoked_at], ['ci runner', key.slice(-4), null]);
+    const table = await cli(env, 'api-keys', 'list');
+    assert.match(table.stdout, new RegExp(`${id}\\s+ci runner\\s+${key.slice(-4)}\\s.*active`));
     assert.equal((await callApi(server.url, 'GET', '/accounts', { key })).status, 200, 'the created key works');
-    await offline(async () => {
-      const revoked = await cli(env, 'api-keys', 'revoke', id);
-      assert.equal(revoked.code, 0, revoked.stderr);
-      assert.match(revoked.stdout, new RegExp(`Revoked API key ${id}`));
-      const twice = await cli(env, 'api-keys', 'revoke', id);
-      assert.equal(twice.code, 1);
-      assert.match(twice.stderr, new RegExp(`^linkhub: there is no active API key ${id} in project default\\n$`));
-      const noProject = await cli(env, 'api-keys', 'list', '--project', 'nope');
-      assert.equal(noProject.code, 1);
-      assert.match(noProject.stderr, /there is no project "nope" \(projects: default\)/);
-    });
+    const revoked = await cli(env, 'api-keys', 'revoke', id);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.match(revoked.stdout, new RegExp(`Revoked API key ${id}`));
+    const twice = await cli(env, 'api-keys', 'revoke', id);
+    assert.equal(twice.code, 1);
+    assert.match(twice.stderr, new RegExp(`^linkhub: there is no active API key ${id} in project default\\n$`));
+    const noProject = await cli(env, 'api-keys', 'list', '--project', 'nope');
+    assert.equal(noProject.code, 1);
+    assert.match(noProject.stderr, /there is no project "nope" \(projects: default\)/);
     await waitFor('the revoked key refused', async () => (await callApi(server.url, 'GET', '/accounts', { key })).status === 401, 10_000, 100);
     await server.stop();
   });

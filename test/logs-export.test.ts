@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CliRun, runCli } from './helpers/cli.js';
+import { type CliRun, cli as runCli } from './helpers/cli.js';
 import { callApi, type ChildStore, childStore, killAllLinkhubProcesses, linkAccount, startLinkhubProcess } from './helpers/process.js';
 import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
 

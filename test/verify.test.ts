@@ -6,13 +6,12 @@
 // every wait is a generous bound on the mechanism.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { startCluster } from './helpers/cluster.js';
 import { type Linkhub, linkAccount, startLinkhub } from './helpers/linkhub.js';
 import { callApi, childStore, killAllLinkhubProcesses, linkAccount as linkThrough, startLinkhubProcess, waitFor } from './helpers/process.js';
+import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js';
 import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
 
 after(killAllLinkhubProcesses);
@@ -23,22 +22,12 @@ const WITHIN_MS = 30_000;
 const LIVE_TEST_PATH = '/v1/customers';
 
 let stripe: StripeStandin;
-let receiver: { url: string; events: any[]; server: Server };
+let receiver: WebhookReceiver;
 const running: Linkhub[] = [];
 
 before(async () => {
   stripe = await startStripeStandin();
-  const events: any[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (d: string) => (body += d));
-    req.on('end', () => {
-      events.push(JSON.parse(body));
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, events, server };
+  receiver = await startWebhookReceiver();
 });
 
 after(async () => {

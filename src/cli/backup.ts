@@ -1,13 +1,16 @@
 // `linkhub backup FILE` and `linkhub restore FILE`: the glue between the command line and
-// services/backup/ (what a backup is, how it is written, checked and restored). The backup runs on
-// the store this process opens (withStore); a process that already holds it, a server, can call
-// writeBackup on its own open store the same way.
+// services/backup/ (what a backup is, how it is written, checked and restored). The backup is a
+// command of the registry: it runs inside a server that holds the embedded store (a snapshot while it
+// serves), else on the store this process opens. A restore needs the data directory free.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type KeyFile, KEY_FILES, NotABackupError, readBackup, writeBackup } from '../services/backup/backup.js';
 import { restoreBackup, StoreNotEmptyError } from '../services/backup/restore.js';
 import { loadOrCreateMasterKey, masterKeyId } from '../vault/master-key.js';
-import { CliError, cliConfig, lockForCommand, warn, withStore } from './store.js';
+import { type Static, Type } from 'typebox';
+import { connectAdmin } from './admin-client.js';
+import type { CommandContext } from './context.js';
+import { CliError, cliConfig, lockForCommand, warn } from './store.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -19,38 +22,44 @@ const onPostgres = (what: string) =>
     2,
   );
 
-export async function backupCommand(file: string, opts: { includeMasterKey?: boolean }): Promise<void> {
-  const config = cliConfig();
-  const target = resolve(file);
-  if (config.databaseUrl) throw onPostgres(`run pg_dump --format=custom --file=${JSON.stringify(target)} "$DATABASE_URL"`);
-  if (opts.includeMasterKey && config.masterKey) {
+export const BackupArgs = Type.Object(
+  { file: Type.String({ minLength: 1, maxLength: 4096 }), includeMasterKey: Type.Boolean() },
+  { additionalProperties: false },
+);
+
+/**
+ * `backup FILE`: run where the store is open (registry.ts), inside the server that holds it too, so the
+ * snapshot is taken while it serves. FILE is absolute (resolved by the CLI, not the server's directory).
+ */
+export async function backupCommand(ctx: CommandContext, args: Static<typeof BackupArgs>): Promise<void> {
+  const { config } = ctx;
+  if (config.databaseUrl) throw onPostgres(`run pg_dump --format=custom --file=${JSON.stringify(args.file)} "$DATABASE_URL"`);
+  if (args.includeMasterKey && config.masterKey) {
     throw new CliError('--include-master-key takes the generated master.key; LINKHUB_MASTER_KEY is set: keep that key where you keep it', 2);
   }
-  await withStore('backup', async (s) => {
-    const keyFiles: KeyFile[] = [];
-    if (opts.includeMasterKey) {
-      for (const name of KEY_FILES) {
-        try {
-          keyFiles.push({ name, data: readFileSync(join(s.config.dataDir, name)) });
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        }
+  const keyFiles: KeyFile[] = [];
+  if (args.includeMasterKey) {
+    for (const name of KEY_FILES) {
+      try {
+        keyFiles.push({ name, data: readFileSync(join(config.dataDir, name)) });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
     }
-    const started = Date.now();
-    const { manifest, bytes } = await writeBackup(s.store, target, keyFiles);
-    out(
-      `Backed up the embedded store in ${s.config.dataDir} to ${target}: ${manifest.accounts} account(s), ${mb(bytes)} (${mb(manifest.pgdata.bytes)} uncompressed), in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+  }
+  const started = Date.now();
+  const { manifest, bytes } = await writeBackup(ctx.store, args.file, keyFiles);
+  ctx.out(
+    `Backed up the embedded store in ${config.dataDir} to ${args.file}: ${manifest.accounts} account(s), ${mb(bytes)} (${mb(manifest.pgdata.bytes)} uncompressed), in ${((Date.now() - started) / 1000).toFixed(1)} s${ctx.server ? `, while the server (PID ${ctx.server}) served` : ''}.`,
+  );
+  const ids = manifest.master_key_ids.join(', ') || 'none yet';
+  if (keyFiles.length) {
+    ctx.note(`linkhub: warning: ${args.file} holds the master key (${ids}) with the secrets it opens: keep it as safe as the key itself`);
+  } else {
+    ctx.note(
+      `linkhub: warning: ${args.file} does not hold the master key its secrets need (master key id ${ids}): keep ${config.masterKey ? 'LINKHUB_MASTER_KEY' : join(config.dataDir, 'master.key')} safe apart from it; a restore needs it`,
     );
-    const ids = manifest.master_key_ids.join(', ') || 'none yet';
-    if (keyFiles.length) {
-      warn(`${target} holds the master key (${ids}) with the secrets it opens: keep it as safe as the key itself`);
-    } else {
-      warn(
-        `${target} does not hold the master key its secrets need (master key id ${ids}): keep ${config.masterKey ? 'LINKHUB_MASTER_KEY' : join(s.config.dataDir, 'master.key')} safe apart from it; a restore needs it`,
-      );
-    }
-  });
+  }
 }
 
 /** The master key ids this configuration can unwrap with, or null when the data directory has no key. */
@@ -74,6 +83,11 @@ export async function restoreCommand(file: string, opts: { force?: boolean }): P
     if (e instanceof NotABackupError) throw new CliError(`${e.message} (nothing was changed)`);
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError(`${source} does not exist`);
     throw e;
+  }
+  const server = await connectAdmin(config.dataDir);
+  if (server) {
+    server.destroy();
+    throw new CliError(`a running Linkhub server holds ${config.dataDir}: stop it, run \`linkhub restore\`, then start it again (nothing was changed)`);
   }
   const lock = await lockForCommand(config.dataDir, 'restore');
   let result: Awaited<ReturnType<typeof restoreBackup>>;

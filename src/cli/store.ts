@@ -1,9 +1,11 @@
 // How a CLI command opens the store: from the same environment configuration as the server
 // (src/config.ts), never creating one. On the embedded store the data directory belongs to one
-// process, so a command takes its lock like a server does and, when a server holds it, stops with
-// a message naming that server's PID; on PostgreSQL commands run beside the servers.
+// process, so a command takes its lock like a server does (runner.ts first asks the server holding
+// it to run the command through its admin socket; only a server that does not answer gets here,
+// and the command stops naming its PID); on PostgreSQL commands run beside the servers.
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { holdsStore } from '../services/backup/restore.js';
+import { adminSocketPath } from './admin-protocol.js';
 import { DataDirError, type DataDirLock, lockDataDir } from '../store/data-dir-lock.js';
 import { openStore, type Store } from '../store/db.js';
 import { loadOrCreateMasterKey } from '../vault/master-key.js';
@@ -41,6 +43,15 @@ export interface CliStore {
 }
 
 /**
+ * The master keys as the configuration and the data directory say now (read again each time: a
+ * rotation may have replaced a generated master.key since the process started).
+ */
+export function readMasterKeys(config: Config, warn: (msg: string) => void): MasterKeys {
+  const source = loadOrCreateMasterKey(config.masterKey, config.dataDir, warn);
+  return { current: source.key, previous: [...config.masterKeyPrevious, ...(source.previous ? [source.previous] : [])] };
+}
+
+/**
  * Takes the embedded store's data directory for `command`, or throws CliError naming the running
  * server that holds it.
  */
@@ -51,7 +62,7 @@ export async function lockForCommand(dataDir: string, command: string): Promise<
     if (e instanceof DataDirError && /in use by another Linkhub process/.test(e.message)) {
       const holder = /\((PID [^)]*)\)/.exec(e.message)?.[1] ?? 'its PID is not recorded';
       throw new CliError(
-        `the embedded store in ${dataDir} is held by a running Linkhub server (${holder}): stop it, run \`linkhub ${command}\`, then start it again (on the embedded store only one process may open the data directory)`,
+        `the embedded store in ${dataDir} is held by a running Linkhub server (${holder}) that does not answer on its admin socket ${adminSocketPath(dataDir)}: if it is starting, run \`linkhub ${command}\` again in a moment; else stop it, run the command, then start it again (on the embedded store only one process may open the data directory)`,
       );
     }
     throw e;
@@ -83,10 +94,7 @@ export async function openCliStore(command: string): Promise<CliStore> {
   return {
     config,
     store,
-    masterKeys: () => {
-      const source = loadOrCreateMasterKey(config.masterKey, config.dataDir, warn);
-      return { current: source.key, previous: [...config.masterKeyPrevious, ...(source.previous ? [source.previous] : [])] };
-    },
+    masterKeys: () => readMasterKeys(config, warn),
     keyFile: !config.databaseUrl && !config.masterKey,
     async close() {
       await store.close();

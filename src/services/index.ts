@@ -24,7 +24,7 @@ import { Metrics } from './metrics/metrics.js';
 import { ProxyService } from './calls/proxy.js';
 import { storeTokenSource } from './calls/shared-throttle.js';
 import { FrameOriginsService } from './projects/frame-origins.js';
-import { Verifier, verifyPollMs } from './accounts/verifier.js';
+import { UNREACHABLE_LIMIT, Verifier, verifyPollMs } from './accounts/verifier.js';
 import { WebhookWorker } from './webhooks/webhook-worker.js';
 import { WebhookService } from './webhooks/webhooks.js';
 
@@ -145,7 +145,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     const verifier = new Verifier(
       store.db,
       accounts,
-      { intervalMs: interval, pollMs: verifyPollMs(interval), batch: 20, unreachableLimit: 3 },
+      { intervalMs: interval, pollMs: verifyPollMs(interval), batch: 20, unreachableLimit: UNREACHABLE_LIMIT },
       opts.warn,
       (r) => metrics.verification(r),
     );

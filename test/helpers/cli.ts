@@ -1,4 +1,5 @@
-// Runs the `linkhub` CLI as a process (node --import tsx src/cli.ts), as an operator would.
+// Runs the `linkhub` CLI as a process (node --import tsx src/cli.ts) with only the given environment
+// (plus PATH/HOME/TMPDIR), to its exit; every output is kept for the no-secret checks.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/paths.js';
@@ -11,11 +12,17 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `linkhub <args>` to its exit with only the given environment (plus PATH/HOME/TMPDIR). */
-export function runCli(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+/** Every CLI output of the run (stdout + stderr of each command). */
+export const cliOutputs: string[] = [];
+
+export function cli(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+  return run(process.execPath, ['--import', 'tsx', cliScript, ...args], env);
+}
+
+function run(file: string, argv: string[], env: Record<string, string>): Promise<CliRun> {
   const base: NodeJS.ProcessEnv = {};
   for (const k of ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG']) if (process.env[k] !== undefined) base[k] = process.env[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', cliScript, ...args], {
+  const child = spawn(file, argv, {
     cwd: projectRoot,
     env: { ...base, LINKHUB_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,7 +35,18 @@ export function runCli(env: Record<string, string>, ...args: string[]): Promise<
   return new Promise((resolve) =>
     child.once('close', (code) => {
       clearTimeout(timer);
+      cliOutputs.push(stdout + stderr);
       resolve({ code, stdout, stderr });
     }),
   );
+}
+
+/**
+ * Runs `linkhub <args>` on a pseudo-terminal (util-linux `script`), as a person at a terminal runs it:
+ * stdout and stderr arrive together, as the terminal shows them.
+ */
+export function cliOnTerminal(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+  const quote = (a: string) => `'${a.replaceAll("'", `'\\''`)}'`;
+  const command = [process.execPath, '--import', 'tsx', cliScript, ...args].map(quote).join(' ');
+  return run('script', ['-qefc', command, '/dev/null'], env);
 }

@@ -10,6 +10,8 @@ import { LinkhubError } from '../../errors/fail.js';
 import type { Db } from '../../store/db.js';
 import { accounts } from '../../store/schema.js';
 import type { Actor } from '../logs/actor.js';
+import type { LiveTestOutcome } from '../../connectors/types.js';
+import type { AccountRow } from './account-view.js';
 import type { AccountService } from './accounts.js';
 import { Poller } from '../poller.js';
 
@@ -26,6 +28,9 @@ export interface VerifierOptions {
 
 /** Who the audit log names for scheduled tests (the Dashboard shows actor type `system` as "Linkhub"). */
 export const VERIFIER_ACTOR: Actor = { type: 'system', id: 'verifier' };
+
+/** Unverified results in a row (provider unreachable) before the status turns `error`. */
+export const UNREACHABLE_LIMIT = 3;
 
 /** The poll period for an interval: a tenth of it, between 50 ms and a minute. */
 export function verifyPollMs(intervalMs: number): number {
@@ -90,23 +95,35 @@ export class Verifier {
 
   private async verify(a: { id: string; projectId: string }): Promise<void> {
     try {
-      const { outcome } = await this.accountService.test(a.projectId, VERIFIER_ACTOR, a.id, {
-        throttled: true,
-        unreachableLimit: this.opts.unreachableLimit,
-      });
-      this.counted(outcome.result);
-      // Not verified: try again after a quarter of the interval rather than a whole one, so that an
-      // outage reaches the limit (or ends) within the interval.
-      if (outcome.result === 'unreachable') {
-        await this.db
-          .update(accounts)
-          .set({ nextVerifyAt: sql`least(${accounts.nextVerifyAt}, now() + ${this.jittered(0.15)})` })
-          .where(eq(accounts.id, a.id));
-      }
+      await this.verifyNow(a, VERIFIER_ACTOR);
     } catch (e) {
-      if (e instanceof LinkhubError && e.entry === 'account_not_found') return; // deleted meanwhile
       this.counted('error');
       this.warn(`verifying account ${a.id} failed: ${(e as Error).message}`);
     }
+  }
+
+  /**
+   * Tests one account's key now, by the scheduled verification's rules (`linkhub accounts verify`
+   * too): status, audit record by `actor`, account.updated when the status changes. Null when the
+   * account was deleted meanwhile.
+   */
+  async verifyNow(a: { id: string; projectId: string }, actor: Actor): Promise<{ account: AccountRow; outcome: LiveTestOutcome } | null> {
+    let tested: { account: AccountRow; outcome: LiveTestOutcome };
+    try {
+      tested = await this.accountService.test(a.projectId, actor, a.id, { throttled: true, unreachableLimit: this.opts.unreachableLimit });
+    } catch (e) {
+      if (e instanceof LinkhubError && e.entry === 'account_not_found') return null; // deleted meanwhile
+      throw e;
+    }
+    this.counted(tested.outcome.result);
+    // Not verified: try again after a quarter of the interval rather than a whole one, so that an
+    // outage reaches the limit (or ends) within the interval.
+    if (tested.outcome.result === 'unreachable') {
+      await this.db
+        .update(accounts)
+        .set({ nextVerifyAt: sql`least(${accounts.nextVerifyAt}, now() + ${this.jittered(0.15)})` })
+        .where(eq(accounts.id, a.id));
+    }
+    return tested;
   }
 }

@@ -26,7 +26,7 @@ import type { CallProfile, CallProfiles } from './profiles.js';
 
 export const ACCOUNT_TTL_MS = 60_000;
 /** The change-feed topic of linked accounts. */
-const ACCOUNT_TOPIC = 'account';
+export const ACCOUNT_TOPIC = 'account';
 export const ACCOUNT_CACHE_MAX = 5_000;
 /** Statuses whose accounts may be called (see the 412 policy above). */
 export const CALLABLE_STATUSES: ReadonlySet<string> = new Set(['active', 'error']);
