@@ -119,6 +119,7 @@ export const mcpRoutes =
         style,
         hideUnavailable,
         logError,
+        trace: request,
       };
     }
 

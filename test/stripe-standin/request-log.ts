@@ -18,6 +18,8 @@ export interface RequestLogEntry {
   idempotencyKey: string | null;
   stripeVersion: string | null;
   stripeAccount: string | null;
+  /** The W3C `traceparent` header sent (Stripe ignores it; Linkhub sends its trace). */
+  traceparent: string | null;
   /** HTTP status sent; 0 when the socket was reset without a response (or none was sent yet). */
   status: number;
   requestId: string | null;

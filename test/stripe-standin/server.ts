@@ -156,6 +156,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
         idempotencyKey: idemKey,
         stripeVersion: versionHeader,
         stripeAccount,
+        traceparent: header(h.traceparent),
         status: 0,
         requestId,
       }

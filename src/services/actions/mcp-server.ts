@@ -11,6 +11,7 @@ import type { ConnectorAction, ConnectorDefinition } from '../../connectors/type
 import { fail, LinkhubError } from '../../errors/fail.js';
 import type { KeyKnowledge } from '../calls/key-knowledge.js';
 import type { Actor } from '../logs/actor.js';
+import type { RequestTrace } from '../logs/request-trace.js';
 import type { ExecuteInput, ExecuteResult } from './executor.js';
 import { executeToolName, searchMatches, SEARCH_MAX_TOP_K, searchToolName, type ToolMode, toolsFor } from './mcp-tools.js';
 import { type McpTool, type NestedArgs, type ParamStyle, renameFields, toNestedArgs } from './param-styles.js';
@@ -30,6 +31,8 @@ export interface McpConnection {
   style: ParamStyle;
   hideUnavailable: boolean;
   logError: (e: unknown) => void;
+  /** The HTTP request of the connection (its traceparent goes upstream). */
+  trace?: RequestTrace;
 }
 
 const jsonResult = (payload: Record<string, unknown>): CallToolResult => ({
@@ -69,7 +72,7 @@ export function mcpServer(c: McpConnection, execute: (input: ExecuteInput) => Pr
 
   const run = async (action: ConnectorAction, args: NestedArgs, next: string | null, style: ParamStyle): Promise<CallToolResult> => {
     try {
-      const result = await execute({ projectId: c.projectId, accountId: c.accountId, actor: c.actor, action: action.name, ...args, next, source: 'mcp' });
+      const result = await execute({ projectId: c.projectId, accountId: c.accountId, actor: c.actor, action: action.name, ...args, next, source: 'mcp', trace: c.trace });
       return jsonResult({ data: result.data, next: result.next });
     } catch (e) {
       if (!(e instanceof LinkhubError)) throw e;
