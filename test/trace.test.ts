@@ -5,7 +5,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { callApi, childStore, type ChildStore, killAllLinkhubProcesses, linkAccount, type LinkhubProcess, startLinkhubProcess, waitFor } from './helpers/process.js';
+import {
+  callApi,
+  childStore,
+  type ChildStore,
+  killAllLinkhubProcesses,
+  linkAccount,
+  type LinkhubProcess,
+  startLinkhubProcess,
+  waitFor,
+} from './helpers/process.js';
 import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/;
@@ -63,7 +72,7 @@ async function proxied(traceparent?: string) {
 
 test("a caller's traceparent: Linkhub's span in its trace on every log line, in x-request-id and upstream", async () => {
   const r = await proxied(`00-${TRACE_ID}-${CALLER_SPAN}-01`);
-  assert.equal(r.status, 200, 'the proxy passes the provider\'s answer on (its 404 in the envelope)');
+  assert.equal(r.status, 200, "the proxy passes the provider's answer on (its 404 in the envelope)");
   const [, traceId, span] = TRACEPARENT.exec(r.requestId) ?? [];
   assert.equal(traceId, TRACE_ID, r.requestId);
   assert.notEqual(span, CALLER_SPAN, "Linkhub's own span");

@@ -239,7 +239,12 @@ export class UpstreamClient {
         const name = k.toLowerCase();
         if (name === idemHeader) callerIdem = v;
         else if (name === 'content-type') callerType = v;
-        else if (!DROPPED_REQUEST_HEADERS.has(name) && !name.startsWith('proxy-') && name !== credential.header && (trace === undefined || name !== 'traceparent')) {
+        else if (
+          !DROPPED_REQUEST_HEADERS.has(name) &&
+          !name.startsWith('proxy-') &&
+          name !== credential.header &&
+          (trace === undefined || name !== 'traceparent')
+        ) {
           if (name === 'user-agent') hasAgent = true;
           headers.push(name, v);
         }

@@ -52,6 +52,3 @@ export function childTraceparent(incoming: string | string[] | undefined): strin
   const flags = parent === null ? '01' : (Number.parseInt(parent.flags, 16) & 1) === 1 ? '01' : '00';
   return `00-${parent?.traceId ?? randomHex(16)}-${randomHex(8)}-${flags}`;
 }
-
-/** The trace id of a traceparent Linkhub made (childTraceparent). */
-export const traceIdOf = (traceparent: string): string => traceparent.slice(3, 35);
