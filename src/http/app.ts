@@ -86,7 +86,8 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
     if (closing()) reply.header('connection', 'close');
     done(null, payload);
   });
-  // A body-less request may still say content-type: application/json (the Hub does on GET): no body then.
+  // Every answer names its request id. A body-less request may still say content-type:
+  // application/json (the Hub does on GET): no body then.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     if (closing()) return void sendError(reply.header('connection', 'close'), fail('shutting_down'));

@@ -41,7 +41,7 @@ export interface UpstreamRules {
   idempotencyHeader: string | null;
   /** Response header with the provider's request id (lowercase), or null. */
   requestIdHeader: string | null;
-  /** The provider takes a W3C `traceparent` header: a request's `traceparent` is sent (else dropped). */
+  /** The provider takes a W3C `traceparent` header: a request's `traceparent` is sent (else Linkhub sends none of its own). */
   traceparent: boolean;
 }
 
