@@ -126,3 +126,17 @@ test('every answer names its request id, errors included', async () => {
   const unknown = await callApi(node.url, 'GET', '/accounts/nope', { key: apiKey });
   assert.equal(unknown.status, 404);
 });
+
+test("a key test asked for by a request (POST /accounts/{id}/test) carries that request's trace to the provider", async () => {
+  const mark = stripe.log.length;
+  const res = await fetch(`${node.url}/accounts/${accountId}/test`, {
+    method: 'POST',
+    headers: { authorization: 'Basic ' + Buffer.from(apiKey + ':').toString('base64'), traceparent: `00-${TRACE_ID}-${CALLER_SPAN}-01` },
+  });
+  assert.equal(res.status, 200, await res.text());
+  const requestId = res.headers.get('x-request-id');
+  assert.match(requestId ?? '', new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
+  const sent = stripe.log.slice(mark).map((e) => e.traceparent);
+  assert.ok(sent.length > 0, 'the live test reached the stand-in');
+  assert.deepEqual(new Set(sent), new Set([requestId]));
+});

@@ -15,8 +15,13 @@ export class LiveTester {
     private readonly timeoutMs: number,
   ) {}
 
-  /** `throttle`: through that account's per-account throttle, at the rate of its environment. */
-  test(connector: ConnectorDefinition, key: string, throttle?: { accountId: string; environment: EnvironmentKey }): Promise<LiveTestOutcome> {
+  /** `throttle`: through that account's per-account throttle, at the rate of its environment; `traceparent`: the asking request's. */
+  test(
+    connector: ConnectorDefinition,
+    key: string,
+    throttle?: { accountId: string; environment: EnvironmentKey },
+    traceparent?: string,
+  ): Promise<LiveTestOutcome> {
     const profile = this.profiles.get(connector);
     const { header, prefix } = connector.api.credential;
     return connector.liveTest(key, {
@@ -29,6 +34,7 @@ export class LiveTester {
           credential: { header, value: prefix + credential, secret: credential },
           rules: profile.rules,
           retries: 0,
+          traceparent,
           ...(throttle ? { throttleKey: throttle.accountId, throttleRate: profile.rates[throttle.environment] } : {}),
           timeoutMs: this.timeoutMs,
           signal: AbortSignal.timeout(this.timeoutMs),
