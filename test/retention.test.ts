@@ -94,7 +94,7 @@ test('entries older than LINKHUB_LOG_RETENTION_DAYS (default 90) are deleted in 
     const h = await history(node.url, accountId);
     return h.oldAudit === 0 && h.oldCalls === 0 ? h : null;
   });
-  assert.deepEqual(pruned.calls.map((c) => c.path ?? c.request?.path).length, 2, 'the two recent calls stay');
+  assert.equal(pruned.calls.length, 2, 'the two recent calls stay');
   const actions = pruned.audit.map((e) => `${e.action}:${e.outcome}`);
   assert.ok(actions.includes('link.create:ok'), actions.join());
   assert.ok(actions.includes('key.test:recent'), 'the 20-day-old event stays');
