@@ -67,6 +67,11 @@ export interface Config {
    * ms or `30m`, `24h`, `7d`; default a day); 0 = never (`0` or `off`).
    */
   verifyIntervalMs: number;
+  /**
+   * Days the call log and the audit trail are kept (LINKHUB_LOG_RETENTION_DAYS, default 90); older
+   * entries are deleted in the background. 0 = kept forever (`0` or `off`).
+   */
+  logRetentionDays: number;
   /** Browser origins allowed to call /mcp besides LINKHUB_PUBLIC_URL's (LINKHUB_MCP_ALLOWED_ORIGINS, comma-separated). */
   mcpAllowedOrigins: string[];
   /** Bearer token of GET /metrics (LINKHUB_METRICS_TOKEN); null: the route is off (404). */
@@ -226,6 +231,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...httpTimeouts(env),
     shutdownTimeoutMs: int(env, 'LINKHUB_SHUTDOWN_TIMEOUT_MS', 10_000, 1000, 600_000),
     verifyIntervalMs: verifyInterval(env),
+    logRetentionDays: retentionDays(env),
     allowedHosts: list(env, 'LINKHUB_ALLOWED_HOSTS').map((h) => {
       if (!/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/.test(h)) throw new ConfigError(`LINKHUB_ALLOWED_HOSTS: "${h}" is not a host or host:port`);
       return h;
@@ -263,6 +269,16 @@ function verifyInterval(env: Env): number {
     throw new ConfigError(`${name} must be a duration from 1s to 365d: milliseconds or a number with ms, s, m, h or d (e.g. 24h), or "off" (got "${v}")`);
   }
   return ms;
+}
+
+/** LINKHUB_LOG_RETENTION_DAYS: whole days up to 100 years; `0` or `off` keeps everything. */
+function retentionDays(env: Env): number {
+  const v = str(env, 'LINKHUB_LOG_RETENTION_DAYS')?.toLowerCase() ?? null;
+  if (v === 'off') return 0;
+  if (v !== null && !/^\d+$/.test(v)) {
+    throw new ConfigError(`LINKHUB_LOG_RETENTION_DAYS must be a whole number of days (0 or "off" keeps the logs forever) (got "${v}")`);
+  }
+  return int(env, 'LINKHUB_LOG_RETENTION_DAYS', 90, 0, 36_500);
 }
 
 /** A comma-separated list, lowercase, empty entries dropped. */

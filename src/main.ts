@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   services.webhookWorker.start();
   services.verifier.start();
+  services.retention.start();
   process.stdout.write(
     `Linkhub is listening on ${config.publicUrl} (store: ${services.store.kind}${services.store.kind === 'pglite' ? ` in ${config.dataDir}` : ''})\n`,
   );
@@ -71,12 +72,14 @@ async function main(): Promise<void> {
     const cut = setTimeout(() => app.server.closeAllConnections(), Math.max(bound / 2, bound - FLUSH_RESERVE_MS)).unref();
     const webhooks = services.webhookWorker.stop(); // picks no new delivery; those under way finish meanwhile
     const verifications = services.verifier.stop(); // claims no new account; the tests under way finish meanwhile
+    const pruning = services.retention.stop(); // the batch under way commits
     try {
       await app.close();
       clearTimeout(cut);
       await admin?.close(); // the commands under way finish first
       await webhooks;
       await verifications;
+      await pruning;
       await services.close();
     } catch (e) {
       process.stderr.write(`linkhub: shutdown failed: ${(e as Error).message}\n`);

@@ -43,6 +43,11 @@ export interface ConnectorApi {
   passHeaders: readonly string[];
   /** Response header carrying the provider's request id (lowercase), or null. */
   requestIdHeader: string | null;
+  /**
+   * The provider takes a W3C `traceparent` request header (uses or ignores it): Linkhub then sends the
+   * trace of the request that caused the call. False for a provider that refuses unknown headers.
+   */
+  acceptsTraceparent: boolean;
   /** Request bodies and query strings. */
   encoding: {
     contentType: string;

@@ -156,6 +156,7 @@ export const actionRoutes =
           body: b.body,
           next: b.next,
           source: 'rpc',
+          trace: request,
         });
         return { data: r.data, next: r.next };
       },

@@ -24,6 +24,7 @@ import { webhookRoutes } from './platform/webhooks.js';
 import { proxyRoutes } from './proxy.js';
 import { DeferredSchemas } from './lazy-compilers.js';
 import { installValidation } from './validation.js';
+import { childTraceparent } from '../upstream/trace-context.js';
 import { webRoutes } from './web/index.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -57,6 +58,9 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
   const deferred = new DeferredSchemas();
   const app = Fastify({
     logger,
+    // The request id is the W3C traceparent of Linkhub's span (upstream/trace-context.ts): every log
+    // line of the request carries it as reqId, the answer as x-request-id, upstream calls as traceparent.
+    genReqId: (req) => childTraceparent(req.headers.traceparent),
     bodyLimit: BODY_LIMIT,
     trustProxy: false,
     // A client that trickles its headers or body is cut off (408 in the error shape, errors.ts);
@@ -94,8 +98,10 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
     if (closing()) reply.header('connection', 'close');
     done(null, payload);
   });
-  // A body-less request may still say content-type: application/json (the Hub does on GET): no body then.
+  // Every answer names its request id. A body-less request may still say content-type:
+  // application/json (the Hub does on GET): no body then.
   app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
     if (closing()) return void sendError(reply.header('connection', 'close'), fail('shutting_down'));
     const noHost = missingHost(request);
     if (noHost) return void sendError(reply.header('connection', 'close'), noHost);

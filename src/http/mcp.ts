@@ -140,6 +140,7 @@ export const mcpRoutes =
         style,
         hideUnavailable,
         logError,
+        trace: request,
       };
     }
 

@@ -70,7 +70,7 @@ export const proxyRoutes =
         },
       },
       async (request, reply) => {
-        const r = await proxy.call(request.principal.project.id, accountIdHeader(request), apiKeyActor(request), request.body ?? {});
+        const r = await proxy.call(request.principal.project.id, accountIdHeader(request), apiKeyActor(request), request.body ?? {}, request);
         return reply.code(r.status).type('application/json').send(r.payload);
       },
     );

@@ -15,6 +15,7 @@ import { ApiKeyService, type Project } from './admin/api-keys.js';
 import { AuditService } from './logs/audit.js';
 import { LiveTester } from './accounts/live-tester.js';
 import { RequestLogService } from './logs/request-log.js';
+import { Retention } from './logs/retention.js';
 import { SessionService } from './accounts/sessions.js';
 import { CacheRevalidation } from './cache-revalidation.js';
 import { AccountCaller } from './calls/caller.js';
@@ -39,6 +40,8 @@ export interface Services {
   webhookWorker: WebhookWorker;
   /** Re-tests every account's key once per LINKHUB_VERIFY_INTERVAL across the cluster (started with the server). */
   verifier: Verifier;
+  /** Deletes call-log and audit entries older than LINKHUB_LOG_RETENTION_DAYS, one node at a time (started with the server). */
+  retention: Retention;
   audit: AuditService;
   tester: LiveTester;
   /** Calls a provider with a linked account's key (proxy, actions, MCP): cache, throttle, retries, log, audit. */
@@ -149,6 +152,8 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       opts.warn,
       (r) => metrics.verification(r),
     );
+    // hourly: entries are kept for days, so an hour more or less does not matter
+    const retention = new Retention(store.db, { days: config.logRetentionDays, pollMs: 3_600_000 }, opts.warn);
     const calls = new AccountCaller(store.db, vault, webhooks, upstream, profiles, requestLog, {
       warn: opts.warn,
       changes: store.changes,
@@ -170,6 +175,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       webhooks,
       webhookWorker,
       verifier,
+      retention,
       audit,
       tester,
       calls,
@@ -185,6 +191,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       metrics,
       async close() {
         await verifier.stop();
+        await retention.stop();
         await revalidation.stop();
         await calls.close();
         await requestLog.close();

@@ -188,7 +188,8 @@ export const auditEvents = pgTable(
     outcome: text('outcome'),
     at: ts('at').notNull().defaultNow(),
   },
-  (t) => [index('audit_events_account').on(t.accountId, t.at)],
+  // audit_events_at: the retention pass deletes by age (services/logs/retention.ts)
+  (t) => [index('audit_events_account').on(t.accountId, t.at), index('audit_events_at').on(t.at)],
 );
 
 /** The dashboard's admin password: one row (id 1), an scrypt hash with its parameters. */
@@ -261,7 +262,12 @@ export const callLogSegments = pgTable(
     statuses: integer('statuses').array().notNull(),
     records: text('records').notNull(),
   },
-  (t) => [index('call_log_segments_project_id').on(t.projectId, t.id), index('call_log_segments_account_ids').using('gin', t.accountIds)],
+  (t) => [
+    index('call_log_segments_project_id').on(t.projectId, t.id),
+    index('call_log_segments_account_ids').using('gin', t.accountIds),
+    // the retention pass deletes segments whose last call is older than the retention
+    index('call_log_segments_last_at').on(t.lastAt),
+  ],
 );
 
 /**

@@ -41,6 +41,8 @@ export interface UpstreamRules {
   idempotencyHeader: string | null;
   /** Response header with the provider's request id (lowercase), or null. */
   requestIdHeader: string | null;
+  /** The provider takes a W3C `traceparent` header: a request's `traceparent` is sent (else Linkhub sends none of its own). */
+  traceparent: boolean;
 }
 
 /** A credential as it is sent: `header: value`; `secret` is what must never appear in a message. */
@@ -71,6 +73,11 @@ export interface UpstreamRequest {
    * methods send one only if given.
    */
   idempotencyKey?: string | null;
+  /**
+   * The W3C traceparent of the span making this call (trace-context.ts), sent when the rules allow it,
+   * in place of any caller `traceparent`.
+   */
+  traceparent?: string;
   /** Per-account throttle key (e.g. the linked account id); no throttling when absent. */
   throttleKey?: string;
   /** Requests/s for `throttleKey` (required with it). */
@@ -223,6 +230,7 @@ export class UpstreamClient {
     const rules = req.rules;
     const idemHeader = rules.idempotencyHeader;
     const credential = req.credential;
+    const trace = rules.traceparent ? req.traceparent : undefined;
     const src = req.headers;
     if (src !== undefined) {
       for (const k in src) {
@@ -231,13 +239,19 @@ export class UpstreamClient {
         const name = k.toLowerCase();
         if (name === idemHeader) callerIdem = v;
         else if (name === 'content-type') callerType = v;
-        else if (!DROPPED_REQUEST_HEADERS.has(name) && !name.startsWith('proxy-') && name !== credential.header) {
+        else if (
+          !DROPPED_REQUEST_HEADERS.has(name) &&
+          !name.startsWith('proxy-') &&
+          name !== credential.header &&
+          (trace === undefined || name !== 'traceparent')
+        ) {
           if (name === 'user-agent') hasAgent = true;
           headers.push(name, v);
         }
       }
     }
     headers.push(credential.header, credential.value);
+    if (trace !== undefined) headers.push('traceparent', trace);
     let idem: string | null = null;
     if (idemHeader !== null) {
       idem = req.idempotencyKey ?? callerIdem;

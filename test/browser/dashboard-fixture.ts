@@ -62,3 +62,15 @@ export async function startDashboardFixture(password: string): Promise<Dashboard
     },
   };
 }
+
+/** Fills and submits the Hub form (in a dialog or on the Auth Link page) with a test key. */
+export async function completeHub(scope: Page, key: string) {
+  const hub = scope.locator('linkhub-hub');
+  const input = hub.locator('input#key');
+  await input.waitFor({ timeout: 15_000 });
+  const testEnv = hub.getByRole('radio', { name: /test/i });
+  if ((await testEnv.count()) > 0 && !(await testEnv.first().isChecked())) await testEnv.first().check();
+  await input.fill(key);
+  await hub.getByRole('button', { name: /^(Connect|Test and save)$/ }).click();
+  await hub.getByRole('button', { name: 'Done' }).waitFor({ timeout: 15_000 });
+}

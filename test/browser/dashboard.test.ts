@@ -12,7 +12,7 @@ import { basic, type Linkhub } from '../helpers/linkhub.js';
 import type { StripeStandin } from '../stripe-standin/index.js';
 import { chromiumSkip, screenshot } from './browser.js';
 import { HUB_JS } from './build.js';
-import { type DashboardFixture, type Owner, startDashboardFixture } from './dashboard-fixture.js';
+import { completeHub, type DashboardFixture, type Owner, startDashboardFixture } from './dashboard-fixture.js';
 
 const PASSWORD = 'browser-test-password-1';
 
@@ -27,18 +27,6 @@ const problems: string[] = [];
 
 const link = async (owner: Owner, key: string) => ({ id: await fx.link(owner, key) });
 const shot = (name: string, target: Page = page) => screenshot(target, `dashboard-${name}`);
-
-/** Fills and submits the Hub form (in a dialog or on the Auth Link page) with a test key. */
-async function completeHub(scope: Page, key: string) {
-  const hub = scope.locator('linkhub-hub');
-  const input = hub.locator('input#key');
-  await input.waitFor({ timeout: 15_000 });
-  const testEnv = hub.getByRole('radio', { name: /test/i });
-  if ((await testEnv.count()) > 0 && !(await testEnv.first().isChecked())) await testEnv.first().check();
-  await input.fill(key);
-  await hub.getByRole('button', { name: /^(Connect|Test and save)$/ }).click();
-  await hub.getByRole('button', { name: 'Done' }).waitFor({ timeout: 15_000 });
-}
 
 describe('dashboard in Chromium', { skip: chromiumSkip() }, () => {
   before(async () => {

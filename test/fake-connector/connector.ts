@@ -172,6 +172,8 @@ export const fakepayConnector: ConnectorDefinition = {
     requestHeaders: { 'fakepay-version': '2' },
     passHeaders: [],
     requestIdHeader: 'x-request-id',
+    // A provider that refuses headers it does not know: no traceparent is sent.
+    acceptsTraceparent: false,
     encoding: {
       contentType: 'application/json',
       body: (data) => JSON.stringify(data),

@@ -19,6 +19,8 @@ export interface RequestLogEntry {
   stripeVersion: string | null;
   stripeAccount: string | null;
   stripeContext: string | null;
+  /** The W3C `traceparent` header sent (Stripe ignores it; Linkhub sends its trace). */
+  traceparent: string | null;
   /** HTTP status sent; 0 when the socket was reset without a response (or none was sent yet). */
   status: number;
   requestId: string | null;

@@ -177,6 +177,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
         stripeVersion: versionHeader,
         stripeAccount,
         stripeContext,
+        traceparent: header(h.traceparent),
         status: 0,
         requestId,
       }

@@ -18,6 +18,8 @@ export const stripeApi: ConnectorApi = {
   // Act on a connected account (Stripe-Account) or in a context (Stripe-Context).
   passHeaders: ['stripe-account', 'stripe-context'],
   requestIdHeader: 'request-id',
+  // Stripe ignores headers it does not know.
+  acceptsTraceparent: true,
   encoding: { contentType: 'application/x-www-form-urlencoded', body: formEncode, query: formEncode },
   // Stripe's global per-account limits: 100 requests/s in live mode, 25 in test mode.
   rateLimits: { production: 100, test: 25 },

@@ -150,7 +150,7 @@ export const dashboardApiRoutes =
 
       const testSchema = { summary: 'Run the live key test now', params: Id, body: NoBody, response: { 200: AccountTested, ...errors(401, 404) } };
       authed.post('/dashboard/api/accounts/:id/test', { schema: testSchema }, async (request) => {
-        const { account, outcome } = await accounts.test(project().id, dashboardActor(request), request.params.id);
+        const { account, outcome } = await accounts.test(project().id, dashboardActor(request), request.params.id, { traceparent: request.id });
         return {
           outcome: outcome.result === 'invalid_key' ? outcome.code : outcome.result,
           ok: outcome.result === 'ok',

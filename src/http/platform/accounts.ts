@@ -152,7 +152,7 @@ export const accountRoutes =
         },
       },
       async (request) => {
-        const { account, outcome } = await accounts.test(request.principal.project.id, apiKeyActor(request), request.params.id);
+        const { account, outcome } = await accounts.test(request.principal.project.id, apiKeyActor(request), request.params.id, { traceparent: request.id });
         const message = outcome.result === 'ok' ? 'The key works.' : outcome.message;
         const result = outcome.result === 'invalid_key' ? outcome.code : outcome.result;
         return {

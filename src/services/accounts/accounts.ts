@@ -61,6 +61,8 @@ export interface TestOptions {
    * `provider_unreachable` reason (scheduled re-verification); without it an unverified result changes nothing.
    */
   unreachableLimit?: number;
+  /** The W3C traceparent of the request asking for the test (sent to the provider when it takes one). */
+  traceparent?: string;
 }
 
 /**
@@ -264,7 +266,7 @@ export class AccountService {
     const key = this.vault.decrypt(current.secretCiphertext, current.id);
     const connector = this.connector(current.provider);
     const throttle = opts.throttled ? { accountId: id, environment: current.environment } : undefined;
-    const outcome = await this.tester.test(connector, key, throttle, current.context);
+    const outcome = await this.tester.test(connector, key, throttle, current.context, opts.traceparent);
     const now = new Date();
     const result = await this.db.transaction(async (tx) => {
       // Every verdict resets the count of unverified results in a row; an unverified one adds to it.

@@ -8,6 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';
 import { accounts } from '../../store/schema.js';
 import { type AccountRow, accountView } from './account-view.js';
+import { type RequestTrace, warnFor } from '../logs/request-trace.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
 
 const KEY_REJECTED_CODES: ReadonlySet<string> = new Set(['invalid_key', 'expired_key']);
@@ -23,7 +24,7 @@ export class KeyVerdicts {
   ) {}
 
   /** 401: status error + reason + account.updated webhook, unless the key changed meanwhile. */
-  rejected(account: { row: AccountRow }, code: string, description: string): Promise<void> {
+  rejected(account: { row: AccountRow }, code: string, description: string, trace?: RequestTrace): Promise<void> {
     const id = account.row.id;
     this.onChanged(id);
     let p = this.rejecting.get(id);
@@ -46,7 +47,7 @@ export class KeyVerdicts {
         });
         if (changed) this.webhooks.onEnqueued();
       } catch (e) {
-        this.warn(`could not mark account ${id} as error after a 401: ${(e as Error).message}`);
+        warnFor(trace, this.warn)(`could not mark account ${id} as error after a 401: ${(e as Error).message}`);
       } finally {
         this.rejecting.delete(id);
         this.onChanged(id);
@@ -57,7 +58,7 @@ export class KeyVerdicts {
   }
 
   /** A 2xx with a key the provider had refused: back to active (reasons from a 401/test only). */
-  async recovered(account: { row: AccountRow }): Promise<void> {
+  async recovered(account: { row: AccountRow }, trace?: RequestTrace): Promise<void> {
     const reasons = account.row.statusReasons;
     if (reasons.length === 0 || !reasons.every((r) => KEY_REJECTED_CODES.has(r.code))) return;
     const id = account.row.id;
@@ -76,7 +77,7 @@ export class KeyVerdicts {
       });
       if (changed) this.webhooks.onEnqueued();
     } catch (e) {
-      this.warn(`could not restore account ${id} to active: ${(e as Error).message}`);
+      warnFor(trace, this.warn)(`could not restore account ${id} to active: ${(e as Error).message}`);
     }
     this.onChanged(id);
   }

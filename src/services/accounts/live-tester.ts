@@ -19,12 +19,14 @@ export class LiveTester {
   /**
    * `throttle`: through that account's per-account throttle, at the rate of its environment.
    * `context`: the account's context (connectors with one), sent in its header on every request of the test.
+   * `traceparent`: the asking request's.
    */
   test(
     connector: ConnectorDefinition,
     key: string,
     throttle?: { accountId: string; environment: EnvironmentKey },
     context?: string | null,
+    traceparent?: string,
   ): Promise<LiveTestOutcome> {
     const profile = this.profiles.get(connector);
     const { header, prefix } = connector.api.credential;
@@ -39,6 +41,7 @@ export class LiveTester {
           credential: { header, value: prefix + credential, secret: credential },
           rules: profile.rules,
           retries: 0,
+          traceparent,
           ...(throttle ? { throttleKey: throttle.accountId, throttleRate: profile.rates[throttle.environment] } : {}),
           timeoutMs: this.timeoutMs,
           signal: AbortSignal.timeout(this.timeoutMs),

@@ -24,6 +24,7 @@ import { appendQuery, resolveUpstreamPath, UpstreamUrlError } from '../../upstre
 import { providerErrors } from '../calls/answers.js';
 import type { AccountCaller, SendResult } from '../calls/caller.js';
 import type { Actor } from '../logs/actor.js';
+import type { RequestTrace } from '../logs/request-trace.js';
 import { ActionInputs } from './input.js';
 
 export interface ExecuteInput {
@@ -40,6 +41,8 @@ export interface ExecuteInput {
   next?: string | null;
   /** Who is executing (call log `source`); default 'rpc'. */
   source?: 'rpc' | 'mcp';
+  /** The HTTP request this execution serves (its traceparent goes upstream, its warnings to its log). */
+  trace?: RequestTrace;
   signal?: AbortSignal;
 }
 
@@ -112,7 +115,7 @@ export class ActionExecutor {
       throw fail('action_not_for_account', params, { action: action.name });
     }
     const res = await this.caller.send(
-      { projectId: input.projectId, accountId: account.row.id, actor: input.actor, source: input.source ?? 'rpc', action: action.name },
+      { projectId: input.projectId, accountId: account.row.id, actor: input.actor, source: input.source ?? 'rpc', action: action.name, trace: input.trace },
       {
         method: action.method,
         path,

@@ -3,6 +3,7 @@
 import type { ConnectorDefinition } from '../../connectors/types.js';
 import type { KeyKnowledge } from '../calls/key-knowledge.js';
 import type { Actor } from '../logs/actor.js';
+import type { RequestTrace } from '../logs/request-trace.js';
 import { type ToolMode, toolsFor } from './mcp-tools.js';
 import type { ParamStyle } from './param-styles.js';
 
@@ -20,6 +21,8 @@ export interface McpConnection {
   style: ParamStyle;
   hideUnavailable: boolean;
   logError: (e: unknown) => void;
+  /** The HTTP request of the connection (its traceparent goes upstream). */
+  trace?: RequestTrace;
 }
 
 /** tools/list of a connection (also served pre-serialised by the HTTP fast path). */

@@ -49,7 +49,16 @@ export function mcpServer(c: McpConnection, execute: (input: ExecuteInput) => Pr
 
   const run = async (action: ConnectorAction, args: NestedArgs, next: string | null, style: ParamStyle): Promise<CallToolResult> => {
     try {
-      const result = await execute({ projectId: c.projectId, accountId: c.accountId, actor: c.actor, action: action.name, ...args, next, source: 'mcp' });
+      const result = await execute({
+        projectId: c.projectId,
+        accountId: c.accountId,
+        actor: c.actor,
+        action: action.name,
+        ...args,
+        next,
+        source: 'mcp',
+        trace: c.trace,
+      });
       return jsonResult({ data: result.data, next: result.next });
     } catch (e) {
       if (!(e instanceof LinkhubError)) throw e;

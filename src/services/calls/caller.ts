@@ -36,6 +36,7 @@ import type { Vault } from '../../vault/vault.js';
 import { KeyVerdicts } from '../accounts/key-verdicts.js';
 import type { Actor } from '../logs/actor.js';
 import type { CallRecord, CallSource, RequestLogService } from '../logs/request-log.js';
+import type { RequestTrace } from '../logs/request-trace.js';
 import { Metrics, type UpstreamFailure } from '../metrics/metrics.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
 import { AccountCache, type CachedAccount } from './account-cache.js';
@@ -50,6 +51,8 @@ export interface CallTarget {
   source: CallSource;
   /** Action id (`<connector>_<verb>_<resource>`) for rpc/MCP; null for the proxy. */
   action: string | null;
+  /** The HTTP request this call serves: its traceparent goes upstream, its warnings to its log. */
+  trace?: RequestTrace;
 }
 
 export interface SendRequest {
@@ -173,6 +176,7 @@ export class AccountCaller {
         idempotencyKey: req.idempotencyKey ?? null,
         throttleKey: account.row.id,
         throttleRate: account.rate,
+        traceparent: target.trace?.id,
         signal: req.signal,
       });
     } catch (err) {
@@ -193,7 +197,7 @@ export class AccountCaller {
       type: response.headers['content-type'],
     });
     if (status >= 200 && status < 300) {
-      if (account.row.status === 'error') await this.verdicts.recovered(account);
+      if (account.row.status === 'error') await this.verdicts.recovered(account, target.trace);
       return result;
     }
     const verdict = profile.connector.api.readAnswer(status, response.body);
@@ -204,11 +208,11 @@ export class AccountCaller {
       // The same words as the executor's 412, in the proxy's answer and the account's status reason.
       const message = renderMessage(rejected === 'expired_key' ? 'stored_key_expired' : 'stored_key_invalid', { provider: name, account: account.row.id });
       result.keyRejected = { code: rejected, message };
-      await this.verdicts.rejected(account, rejected, message);
+      await this.verdicts.rejected(account, rejected, message, target.trace);
     } else if (verdict.kind === 'missing_permission') {
       const { permission, closedToRestrictedKeys } = verdict;
       result.forbidden = { permission, closedToRestrictedKeys, message: verdict.error?.message ?? '' };
-      if (permission && account.row.keyType === 'restricted') await this.permissions.learn(account, [[permission, false]]);
+      if (permission && account.row.keyType === 'restricted') await this.permissions.learn(account, [[permission, false]], target.trace);
     } else if (verdict.kind === 'rate_limited') {
       result.rateLimited = true;
     }

@@ -5,6 +5,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';
 import { accountPermissions } from '../../store/schema.js';
+import { type RequestTrace, warnFor } from '../logs/request-trace.js';
 import type { AccountCache, CachedAccount } from './account-cache.js';
 
 /** What is known about the account's key: its type and the permissions learnt. */
@@ -47,7 +48,7 @@ export class KeyKnowledgeBase {
   }
 
   /** Records what a call taught about the key's permissions (awaited for misses, which are rare). */
-  async learn(account: CachedAccount, facts: [permission: string, granted: boolean][]): Promise<void> {
+  async learn(account: CachedAccount, facts: [permission: string, granted: boolean][], trace?: RequestTrace): Promise<void> {
     if (account.row.keyType !== 'restricted') return;
     try {
       const map = await this.permissionMap(account);
@@ -65,7 +66,7 @@ export class KeyKnowledgeBase {
       }
     } catch (e) {
       // Best effort: the account may have been deleted meanwhile (foreign key), or the store is closing.
-      this.warn(`could not record permissions of account ${account.row.id}: ${(e as Error).message}`);
+      warnFor(trace, this.warn)(`could not record permissions of account ${account.row.id}: ${(e as Error).message}`);
     }
   }
 

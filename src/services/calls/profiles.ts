@@ -34,6 +34,7 @@ export class CallProfiles {
           transientAnswer: api.retry.transientAnswer ?? null,
           idempotencyHeader: api.idempotency?.header ?? null,
           requestIdHeader: api.requestIdHeader,
+          traceparent: api.acceptsTraceparent,
         }),
         rates: Object.freeze({ production: o.production ?? api.rateLimits.production, test: o.test ?? api.rateLimits.test }),
         aliases: Object.freeze([api.baseUrl]),

@@ -20,6 +20,7 @@
 import { fail } from '../../errors/fail.js';
 import { appendQuery, filterForwardHeaders, resolveUpstreamPath, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
 import type { Actor } from '../logs/actor.js';
+import type { RequestTrace } from '../logs/request-trace.js';
 import type { AccountCaller } from './caller.js';
 import type { CallProfile } from './profiles.js';
 import { proxyEnvelope } from './proxy-envelope.js';
@@ -74,7 +75,7 @@ export class ProxyService {
   constructor(private readonly calls: AccountCaller) {}
 
   /** One proxied call: the HTTP status to answer with and the envelope's bytes. */
-  async call(projectId: string, accountId: string, actor: Actor, b: ProxyInput): Promise<{ status: number; payload: Buffer }> {
+  async call(projectId: string, accountId: string, actor: Actor, b: ProxyInput, trace?: RequestTrace): Promise<{ status: number; payload: Buffer }> {
     const method = (b.method ?? 'get').toUpperCase();
     if (!METHODS.has(method)) {
       throw fail(
@@ -90,7 +91,7 @@ export class ProxyService {
     const headers = b.headers ? forwardedHeaders(b.headers) : undefined;
     const calls = this.calls;
     const account = calls.cached(projectId, accountId) ?? (await calls.resolve(projectId, accountId));
-    const target = { projectId, accountId: account.row.id, actor, source: 'proxy' as const, action: null };
+    const target = { projectId, accountId: account.row.id, actor, source: 'proxy' as const, action: null, trace };
     const profile = account.profile;
 
     let path: string;

@@ -1,8 +1,9 @@
 // The table of linked accounts: owner, provider account, environment, key, status (with why it
-// failed), last verified, created, and the per-account actions with the last test's outcome.
+// failed in plain words, and Re-link first among the actions when a new key is needed), last verified, created, and the per-account actions with the last test's outcome.
 import type { Account } from '../../api.js';
 import { accountName, EnvBadge, keyLabel, StatusBadge, Time } from '../../components/display.js';
 import { TableHead } from '../../components/table-head.js';
+import { needsNewKey, StatusReason } from './status-reason.js';
 
 /** What Test connection said, shown under the account's buttons. */
 export interface Outcome {
@@ -78,11 +79,7 @@ export function AccountsTable(p: AccountsTableProps) {
                 </td>
                 <td>
                   <StatusBadge status={a.status} />
-                  {a.status_reasons[0] && (
-                    <div class="sub reason" title={a.status_reasons[0].description}>
-                      {a.status_reasons[0].description}
-                    </div>
-                  )}
+                  {a.status_reasons[0] && <StatusReason reason={a.status_reasons[0]} />}
                 </td>
                 <td class="nowrap" data-col="last-verified">
                   <Time iso={a.last_verified_at} />
@@ -101,7 +98,13 @@ export function AccountsTable(p: AccountsTableProps) {
                     >
                       {p.busy[a.id] ? 'Testing…' : 'Test connection'}
                     </button>
-                    <button type="button" class="btn btn-sm" aria-label={`Re-link ${name}`} aria-haspopup="dialog" onClick={() => p.onRelink(a)}>
+                    <button
+                      type="button"
+                      class={needsNewKey(a) ? 'btn btn-sm btn-primary' : 'btn btn-sm'}
+                      aria-label={`Re-link ${name}`}
+                      aria-haspopup="dialog"
+                      onClick={() => p.onRelink(a)}
+                    >
                       Re-link
                     </button>
                     <button
