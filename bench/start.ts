@@ -4,7 +4,7 @@
 // bare Fastify server started and polled the same way in the same run (the baseline the ratios are
 // taken to). Then the resident memory of an idle Linkhub on the embedded store (PGlite runs on a
 // thread of the same process, so it is included) and of the bare server.
-//   node --import tsx bench/start.ts [--trials 5] [--idle-ms 5000]
+//   node --import tsx bench/start.ts [--trials 5] [--idle-ms 5000] [--rss-trials 3]
 // With --database-url (or BENCH_DATABASE_URL / TEST_DATABASE_URL) also on an existing PostgreSQL store.
 // Builds the server first (npm run build:server) so that it measures the current code.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -18,10 +18,16 @@ import { freePort } from '../test/helpers/process.js';
 import { createScratchDatabase } from '../test/helpers/scratch-database.js';
 
 const { values: args } = parseArgs({
-  options: { trials: { type: 'string', default: '5' }, 'idle-ms': { type: 'string', default: '5000' }, 'database-url': { type: 'string' } },
+  options: {
+    trials: { type: 'string', default: '5' },
+    'idle-ms': { type: 'string', default: '5000' },
+    'rss-trials': { type: 'string', default: '3' },
+    'database-url': { type: 'string' },
+  },
 });
 const TRIALS = Number(args.trials);
 const IDLE_MS = Number(args['idle-ms']);
+const RSS_TRIALS = Number(args['rss-trials']);
 const databaseUrl = args['database-url'] ?? process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 
 const MAIN = join(projectRoot, 'dist', 'src', 'main.js');
@@ -120,13 +126,18 @@ for (let i = 0; i < TRIALS; i++) {
   }
 }
 
-// Idle memory: ready, then left alone for IDLE_MS (the background work of a quiet node runs meanwhile).
+// Idle memory: ready, then left alone for IDLE_MS (the background work of a quiet node runs meanwhile);
+// the median of RSS_TRIALS starts, as one reading varies by ±10 % (when V8 last collected, what
+// it has compiled in the background).
 async function idleRss(argv: string[], env: Record<string, string>): Promise<number> {
-  const s = await startAndWait(argv, env);
-  await new Promise((r) => setTimeout(r, IDLE_MS));
-  const mb = rssMb(s.child.pid!);
-  await stop(s.child);
-  return mb;
+  const readings: number[] = [];
+  for (let i = 0; i < RSS_TRIALS; i++) {
+    const s = await startAndWait(argv, env);
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    readings.push(rssMb(s.child.pid!));
+    await stop(s.child);
+  }
+  return median(readings);
 }
 const rss = {
   bare: await idleRss(bareArgv, {}),
@@ -144,7 +155,7 @@ line('bare Fastify (baseline)', times.bare);
 line('embedded store, empty data dir', times.empty);
 line('embedded store, existing', times.existing);
 if (pg) line('PostgreSQL, existing', times.postgres);
-console.log(`\nidle resident memory (after ${IDLE_MS} ms idle):`);
+console.log(`\nidle resident memory (after ${IDLE_MS} ms idle, median of ${RSS_TRIALS} starts):`);
 console.log(`  bare Fastify                       ${rss.bare.toFixed(0).padStart(6)} MB`);
 console.log(`  embedded store, existing           ${rss.existing.toFixed(0).padStart(6)} MB`);
 if (rss.postgres !== null) console.log(`  PostgreSQL, existing               ${rss.postgres.toFixed(0).padStart(6)} MB`);

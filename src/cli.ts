@@ -6,6 +6,7 @@
 // else on the store they open (src/cli/runner.ts). Exit codes a script can rely on: 0 done, 1 the
 // command failed (one line on stderr), 2 a usage or configuration error (start keeps its own: 2 for
 // a configuration error, 1 when start-up fails).
+import './compile-cache.js';
 import { Command, type CommanderError, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { buildInfo } from './build-info.js';

@@ -1,5 +1,6 @@
 // Entry point: validate configuration, open and migrate the store, start serving.
 // Configuration is checked before the rest of the application is even loaded.
+import './compile-cache.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 
 /** Of the shutdown bound, what is kept for flushing the call log and closing the store after the drain. */

@@ -21,7 +21,7 @@ import { CacheRevalidation } from './cache-revalidation.js';
 import { AccountCaller } from './calls/caller.js';
 import { CallProfiles } from './calls/profiles.js';
 import { countedThrottle } from './metrics/counted-throttle.js';
-import { Metrics } from './metrics/metrics.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { ProxyService } from './calls/proxy.js';
 import { storeTokenSource } from './calls/shared-throttle.js';
 import { FrameOriginsService } from './projects/frame-origins.js';
@@ -119,7 +119,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     const { vault, project, createdKey, webhooks, createdWebhookSecret, createdAdminPassword } = boot;
     // The embedded store has one process: leases of deliveries cut off by a crash can be released now.
     if (store.kind === 'pglite') await store.db.update(webhookOutbox).set({ lockedUntil: null }).where(eq(webhookOutbox.status, 'pending'));
-    const metrics = new Metrics(buildInfo, store, config.metricsToken !== null);
+    const metrics = await createMetrics(buildInfo, store, config.metricsToken !== null);
     const requestLog = new RequestLogService(store.db, config.requestLogBodies, opts.warn);
     const audit = new AuditService(store.db, requestLog);
     const upstream = new UpstreamClient({

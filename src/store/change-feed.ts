@@ -6,7 +6,7 @@
 // (drop what they cached) as soon as it is back. The embedded store serves one process, so there
 // delivery is local only.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 
 export const CHANGE_CHANNEL = 'linkhub_changes';
 
@@ -53,9 +53,9 @@ export function localChangeFeed(): ChangeFeed {
 
 /**
  * Several nodes on one PostgreSQL database. `pool` sends the NOTIFYs; a dedicated client (from
- * `connection`) listens, and is reconnected with a capped backoff after any error.
+ * `newClient`) listens, and is reconnected with a capped backoff after any error.
  */
-export function postgresChangeFeed(pool: pg.Pool, connection: pg.ClientConfig, warn: (msg: string) => void): ChangeFeed {
+export function postgresChangeFeed(pool: pg.Pool, newClient: () => pg.Client, warn: (msg: string) => void): ChangeFeed {
   const subs = new Subscribers();
   // Our own notifications come back too: they were delivered locally already.
   const node = randomBytes(6).toString('hex');
@@ -67,7 +67,7 @@ export function postgresChangeFeed(pool: pg.Pool, connection: pg.ClientConfig, w
   const listen = async (): Promise<void> => {
     timer = null;
     if (closed) return;
-    const c = new pg.Client(connection);
+    const c = newClient();
     c.on('error', () => {}); // 'end' follows and reconnects
     c.on('notification', (n) => {
       const payload = n.payload ?? '';

@@ -3,43 +3,15 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import type pg from 'pg';
 import { migrationsDir } from '../paths.js';
-import { type ChangeFeed, localChangeFeed, postgresChangeFeed } from './change-feed.js';
+import { localChangeFeed } from './change-feed.js';
 import { embeddedStoreError, startPgliteThread } from './embedded-start.js';
-import { createPool, POOL_DEFAULTS, type PoolOptions } from './pg-pool.js';
+import type { PoolOptions } from './pg-pool.js';
 import { PgliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
+import type { Db, Store } from './store-types.js';
 
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
-export interface Store {
-  db: Db;
-  kind: 'pglite' | 'postgres';
-  /** Changes every node's caches must hear about (LISTEN/NOTIFY on PostgreSQL, local on PGlite). */
-  changes: ChangeFeed;
-  /** Runs `fn` while no other node runs an exclusive section (start-up bootstrap: default project, first key). */
-  exclusive<T>(fn: () => Promise<T>): Promise<T>;
-  /** PostgreSQL: the pool's connections now (for GET /metrics); null on the embedded store. */
-  poolStats?(): PoolStats | null;
-  /**
-   * The embedded store: a tar of its data directory as of one moment, taken while it serves
-   * (`linkhub backup`; openSnapshot opens one). Absent on PostgreSQL, which has pg_dump.
-   */
-  snapshot?(): Promise<Uint8Array>;
-  close(): Promise<void>;
-}
-
-export interface PoolStats {
-  total: number;
-  idle: number;
-  /** Queries waiting for a connection. */
-  waiting: number;
-}
+export type { Db, PoolStats, Store, Tx } from './store-types.js';
 
 export interface StoreOptions {
   databaseUrl: string | null;
@@ -53,54 +25,9 @@ export interface StoreOptions {
   pglite?: Promise<PgliteThread>;
 }
 
-/** Fixed numbers: every node of a cluster takes the same advisory locks. */
-const MIGRATION_LOCK = 0x4c48_4d31; // "LHM1"
-const BOOTSTRAP_LOCK = 0x4c48_4231; // "LHB1"
-
-/**
- * Runs `fn` holding a PostgreSQL session advisory lock, on a pool of its own without statement
- * timeouts (waiting for another node's turn may rightly take long): nodes started at once on an
- * empty database take turns to migrate and to create the first rows, instead of racing to create
- * the same tables and keys; the ones after the first find nothing left to do. `fn` gets that pool
- * (two connections: one holds the lock).
- */
-async function withAdvisoryLock<T>(url: string, poolOptions: PoolOptions, key: number, fn: (unlimited: pg.Pool) => Promise<T>): Promise<T> {
-  const unlimited = createPool(url, { ...poolOptions, max: 2, statementTimeoutMs: 0 });
-  try {
-    const lock = await unlimited.connect();
-    try {
-      await lock.query('SELECT pg_advisory_lock($1)', [key]);
-      return await fn(unlimited);
-    } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
-      lock.release();
-    }
-  } finally {
-    await unlimited.end();
-  }
-}
-
 export async function openStore(opts: StoreOptions): Promise<Store> {
-  if (opts.databaseUrl) {
-    const url = opts.databaseUrl;
-    const poolOptions = opts.pool ?? POOL_DEFAULTS;
-    // Migrations run without the statement timeout: one may rightly take long (an index on a large table).
-    await withAdvisoryLock(url, poolOptions, MIGRATION_LOCK, (unlimited) => migratePg(drizzlePg(unlimited, { schema }), { migrationsFolder: migrationsDir }));
-    const pool = createPool(url, poolOptions);
-    const db = drizzlePg(pool, { schema }) as unknown as Db;
-    const changes = postgresChangeFeed(pool, { connectionString: url }, opts.warn ?? (() => {}));
-    return {
-      db,
-      kind: 'postgres',
-      changes,
-      exclusive: (fn) => withAdvisoryLock(url, poolOptions, BOOTSTRAP_LOCK, () => fn()),
-      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-      close: async () => {
-        await changes.close();
-        await pool.end();
-      },
-    };
-  }
+  // PostgreSQL's driver and its drizzle adapter load only when configured: the embedded store needs neither.
+  if (opts.databaseUrl) return (await import('./postgres-store.js')).openPostgresStore(opts.databaseUrl, opts.pool, opts.warn);
   const thread = await (opts.pglite ?? startPgliteThread(opts.pgliteDir));
   try {
     return await storeFromPglite(thread);

@@ -37,7 +37,7 @@ import { KeyVerdicts } from '../accounts/key-verdicts.js';
 import type { Actor } from '../logs/actor.js';
 import type { CallRecord, CallSource, RequestLogService } from '../logs/request-log.js';
 import type { RequestTrace } from '../logs/request-trace.js';
-import { Metrics, type UpstreamFailure } from '../metrics/metrics.js';
+import { type Metrics, NO_METRICS, type UpstreamFailure } from '../metrics/metrics.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
 import { AccountCache, type CachedAccount } from './account-cache.js';
 import { KeyKnowledgeBase, type KeyKnowledge } from './key-knowledge.js';
@@ -124,7 +124,7 @@ export class AccountCaller {
     this.permissions = new KeyKnowledgeBase(db, this.accounts, opts.warn);
     this.verdicts = new KeyVerdicts(db, webhooks, this.accounts.onAccountChanged, opts.warn);
     this.testKey = opts.testKey;
-    this.metrics = opts.metrics ?? new Metrics({ version: '', commit: null });
+    this.metrics = opts.metrics ?? NO_METRICS;
   }
 
   /** Forget the cached key and row of an account (key replaced, tested, edited or deleted). */
