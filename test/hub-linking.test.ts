@@ -102,6 +102,16 @@ describe('key rules run before any network call', () => {
     assert.match(res.body.message, /choose Test Mode/);
     assert.equal(stripe.log.length, 0);
   });
+
+  test('a live key in a Test-Mode-only session suggests only a test key, not Production', async () => {
+    const { token } = await connectSession(lh, { type: 'test' });
+    const res = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: stripe.keys.secretLive } });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.code, 'key_mode_mismatch');
+    assert.match(res.body.message, /live key \(sk_live_…\) but only Test Mode is offered here\. Use a test key/);
+    assert.doesNotMatch(res.body.message, /Production/);
+    assert.equal(stripe.log.length, 0);
+  });
 });
 
 describe('live test outcomes', () => {

@@ -243,6 +243,7 @@ export const hubRoutes =
         label: s.label,
         metadata: s.metadata,
         multiple: s.multiple,
+        offered: [...new Set((await rowsFor(s)).filter((r) => r.connector.key === row.connector.key).map((r) => r.environment.key))],
       });
       return reply.code(created ? 201 : 200).send(linked(account));
     });

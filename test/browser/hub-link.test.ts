@@ -54,6 +54,11 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
     await radio.waitFor();
     assert.ok(await radio.isChecked());
     assert.equal(await page.getByRole('radio').count(), 1);
+    // a live key: the message suggests only what this session offers
+    await keyField(page).fill(fx.stripe.keys.secretLive);
+    const check = await page.locator('linkhub-hub #key-check').innerText();
+    assert.match(check, /live key .* only Test Mode is offered here\. Use a test key/);
+    assert.doesNotMatch(check, /Production/);
     await screenshot(page, 'link-dark-test-only');
     await context.close();
   });
@@ -126,7 +131,9 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
     const save = page.getByRole('button', { name: 'Test and save' });
     // a live key is refused as you type (the account is Test Mode)
     await field.fill(fx.stripe.keys.secretLive);
-    assert.match(await page.locator('linkhub-hub #key-check').innerText(), /you chose Test Mode/);
+    const refused = await page.locator('linkhub-hub #key-check').innerText();
+    assert.match(refused, /only Test Mode is offered here/);
+    assert.doesNotMatch(refused, /Production/, 'the environment of an account cannot be changed');
     assert.ok(await save.isDisabled());
 
     await field.fill(fx.stripe.keys.restrictedTestNoCustomers);
