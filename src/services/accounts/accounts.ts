@@ -123,7 +123,13 @@ export class AccountService {
   }
 
   /** Key rules (with its context), then the live test; the normalised key and what the test learnt, or a LinkhubError. */
-  private async verifyKey(connector: ConnectorDefinition, environment: EnvironmentKey, rawKey: unknown, rawContext?: unknown, offered?: readonly EnvironmentKey[]) {
+  private async verifyKey(
+    connector: ConnectorDefinition,
+    environment: EnvironmentKey,
+    rawKey: unknown,
+    rawContext?: unknown,
+    offered?: readonly EnvironmentKey[],
+  ) {
     const check = connector.checkKey(rawKey, environment, rawContext, offered);
     if (!check.ok) throw fail(check.code, { message: check.message });
     const outcome = await this.tester.test(connector, check.key, undefined, check.context ?? null);
