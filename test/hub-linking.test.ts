@@ -56,6 +56,19 @@ describe('hub discovery', () => {
     assert.deepEqual(cfg.body.hub_settings, { configured_webhook_events: {}, project_settings: {} });
   });
 
+  test('GET /hub/settings says once an account was linked through the session (its Auth Link then says "already used")', async () => {
+    const { token } = await connectSession(lh, { origin_owner_id: 'own-used' });
+    assert.equal((await lh.hub(token, 'GET', '/hub/settings')).body.linkhub_used_at, undefined);
+    const refused = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: 'sk_live_x' } });
+    assert.equal(refused.status, 400);
+    assert.equal((await lh.hub(token, 'GET', '/hub/settings')).body.linkhub_used_at, undefined, 'a refused key does not use the session');
+    const res = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: stripe.keys.secretTest } });
+    assert.equal(res.status, 201, res.text);
+    const settings = await lh.hub(token, 'GET', '/hub/settings');
+    assert.equal(settings.status, 200);
+    assert.ok(!Number.isNaN(Date.parse(settings.body.linkhub_used_at)), settings.text);
+  });
+
   test('a type:"test" session offers only the Test Mode row', async () => {
     const { token } = await connectSession(lh, { type: 'test' });
     const list = await lh.hub(token, 'GET', '/hub/connectors');
@@ -100,6 +113,16 @@ describe('key rules run before any network call', () => {
     assert.equal(res.body.code, 'key_mode_mismatch');
     assert.match(res.body.message, /test key \(rk_test_…\) but you chose Production/);
     assert.match(res.body.message, /choose Test Mode/);
+    assert.equal(stripe.log.length, 0);
+  });
+
+  test('a live key in a Test-Mode-only session suggests only a test key, not Production', async () => {
+    const { token } = await connectSession(lh, { type: 'test' });
+    const res = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: stripe.keys.secretLive } });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.code, 'key_mode_mismatch');
+    assert.match(res.body.message, /live key \(sk_live_…\) but only Test Mode is offered here\. Use a test key/);
+    assert.doesNotMatch(res.body.message, /Production/);
     assert.equal(stripe.log.length, 0);
   });
 });

@@ -104,8 +104,8 @@ export interface ConnectorDefinition {
   accountFields: { id: string; name: string };
   /** How messages name each kind of key, e.g. `secret key (sk_…)`. */
   keyNames: Readonly<Record<KeyType, string>>;
-  /** Key rules (and the context's, for connectors with one), before any network call. */
-  checkKey(raw: unknown, environment: EnvironmentKey, context?: unknown): KeyCheck;
+  /** Key rules (and the context's, for connectors with one), before any network call; `offered`: the environments the user may choose (omitted: all). */
+  checkKey(raw: unknown, environment: EnvironmentKey, context?: unknown, offered?: readonly EnvironmentKey[]): KeyCheck;
   /**
    * Masks the provider's secrets (its API keys, webhook secrets, client secrets) anywhere in a text,
    * keeping only their kind; the call log runs every stored body and path through it.

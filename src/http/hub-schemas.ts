@@ -10,6 +10,7 @@ export const HubSettings = Type.Object({
   existing_account_id: Type.Optional(Type.String({ description: 'Set when the session re-links this account' })),
   origin_owner_name: Type.String(),
   expires_at: DateTime,
+  linkhub_used_at: Type.Optional({ ...DateTime, description: 'Linkhub: set once an account was linked (or its key replaced) through this session' }),
 });
 
 const HubIntegration = Type.Object({

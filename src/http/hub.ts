@@ -109,6 +109,7 @@ export const hubRoutes =
       ...(request.hubSession.accountId ? { existing_account_id: request.hubSession.accountId } : {}),
       origin_owner_name: request.hubSession.originOwnerName,
       expires_at: request.hubSession.expiresAt.toISOString(),
+      ...(request.hubSession.usedAt ? { linkhub_used_at: request.hubSession.usedAt.toISOString() } : {}),
     }));
 
     app.get(
@@ -230,6 +231,7 @@ export const hubRoutes =
       const context = contextOf(row.connector, request.body.credentials);
       if (s.accountId) {
         const account = await accounts.replaceKey(s.projectId, actor(request), s.accountId, key, context);
+        await sessions.markUsed(s.id);
         return reply.code(200).send(linked(account));
       }
       const { account, created } = await accounts.link(s.projectId, actor(request), {
@@ -243,7 +245,9 @@ export const hubRoutes =
         label: s.label,
         metadata: s.metadata,
         multiple: s.multiple,
+        offered: [...new Set((await rowsFor(s)).filter((r) => r.connector.key === row.connector.key).map((r) => r.environment.key))],
       });
+      await sessions.markUsed(s.id);
       return reply.code(created ? 201 : 200).send(linked(account));
     });
 
@@ -262,7 +266,9 @@ export const hubRoutes =
       const key = request.body.credentials[row?.connector.field.key ?? 'api_key'];
       if (key === undefined || key === null || key === '' || key.startsWith(REDACTED_PREFIX)) return linked(account);
       const context = row ? contextOf(row.connector, request.body.credentials) : undefined;
-      return linked(await accounts.replaceKey(s.projectId, actor(request), account.id, key, context));
+      const replaced = await accounts.replaceKey(s.projectId, actor(request), account.id, key, context);
+      await sessions.markUsed(s.id);
+      return linked(replaced);
     });
 
     // OAuth connection attempts do not exist for API-key connectors (docs/stackone-compat.md#hub-endpoints: 404 until an OAuth connector exists).

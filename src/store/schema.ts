@@ -75,6 +75,8 @@ export const connectSessions = pgTable(
     integrationId: text('integration_id'),
     expiresAt: ts('expires_at').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** When an account was first linked (or its key replaced) through this session: its Auth Link then says "already used". */
+    usedAt: ts('used_at'),
   },
   (t) => [uniqueIndex('connect_sessions_token_hash').on(t.tokenHash)],
 );

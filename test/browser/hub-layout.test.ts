@@ -1,6 +1,6 @@
 // The Hub on phones: every screen (environment picker, key entry, the key rules, the server's refusals,
 // Stripe unreachable, the confirmation, the done screen, a Hub that could not load, an expired session;
-// on the Auth Link page also edit mode and an expired link) at 360 and 390 px, with the machine's fonts
+// on the Auth Link page also edit mode and an expired, incomplete or used link) at 360 and 390 px, with the machine's fonts
 // and with wide text, with long account names, ids and keys. Nothing may overflow: not the page, not the
 // card, not any box inside it (see overflow.ts).
 import assert from 'node:assert/strict';
@@ -98,7 +98,7 @@ describe('Hub layout on phones', { skip: chromiumSkip() }, () => {
     layout.assertNone();
   });
 
-  test('Auth Link page: linking, edit mode with a refusal and the confirmation, an expired link', async () => {
+  test('Auth Link page: linking, edit mode with a refusal and the confirmation, an expired, an incomplete and a used link', async () => {
     const layout = overflowLog();
     const ownerId = fx.newOwner();
     const { session } = await connectSession(fx.lh, { origin_owner_id: ownerId, origin_owner_name: long.name });
@@ -131,6 +131,12 @@ describe('Hub layout on phones', { skip: chromiumSkip() }, () => {
     await page.goto(`${fx.lh.url}/link?token=not-a-real-token`);
     await page.getByRole('heading', { name: 'This link has expired' }).waitFor();
     await layout.check(page, 'expired link');
+    await page.goto(`${fx.lh.url}/link`);
+    await page.getByRole('heading', { name: 'This link is incomplete' }).waitFor();
+    await layout.check(page, 'incomplete link');
+    await page.goto(edit.session.auth_link_url);
+    await page.getByRole('heading', { name: 'This link was already used' }).waitFor();
+    await layout.check(page, 'used link');
     await context.close();
     layout.assertNone();
   });

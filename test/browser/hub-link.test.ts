@@ -1,5 +1,5 @@
 // The hosted Auth Link page (GET /link?token=…, what auth_link_url points to) in real Chromium:
-// linking, a one-row session, the iframe message, stale links, and edit mode (key rotation).
+// linking, a one-row session, the iframe message, stale, incomplete and used links, and edit mode (key rotation).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
@@ -54,6 +54,11 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
     await radio.waitFor();
     assert.ok(await radio.isChecked());
     assert.equal(await page.getByRole('radio').count(), 1);
+    // a live key: the message suggests only what this session offers
+    await keyField(page).fill(fx.stripe.keys.secretLive);
+    const check = await page.locator('linkhub-hub #key-check').innerText();
+    assert.match(check, /live key .* only Test Mode is offered here\. Use a test key/);
+    assert.doesNotMatch(check, /Production/);
     await screenshot(page, 'link-dark-test-only');
     await context.close();
   });
@@ -77,11 +82,41 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
     await context.close();
   });
 
-  test('a stale link says "This link has expired": unknown token, no token, and a session that expires mid-flow', async () => {
-    for (const url of [`${fx.lh.url}/link?token=not-a-real-token`, `${fx.lh.url}/link`]) {
-      const { page, context } = await fx.openUrl(url);
+  test('a link without its token says it is incomplete, not expired', async () => {
+    const { page, context } = await fx.openUrl(`${fx.lh.url}/link`);
+    await page.getByRole('heading', { level: 1, name: 'This link is incomplete' }).waitFor();
+    const text = await page.locator('linkhub-hub .message').innerText();
+    assert.match(text, /no session token\. Open the whole link your app gave you/);
+    assert.doesNotMatch(text, /expired/i);
+    await screenshot(page, 'link-incomplete');
+    await context.close();
+  });
+
+  test('a used link says so when opened again, with the account linked and how to get a new link', async () => {
+    const ownerId = fx.newOwner();
+    const { session } = await connectSession(fx.lh, { origin_owner_id: ownerId });
+    let { page, context } = await fx.openUrl(session.auth_link_url);
+    await page.getByRole('radio', { name: 'Test Mode' }).check();
+    await keyField(page).fill(fx.stripe.keys.secretTest);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('dialog', { name: 'Stripe account connected' }).waitFor();
+    await context.close();
+    ({ page, context } = await fx.openUrl(session.auth_link_url));
+    await page.getByRole('heading', { level: 1, name: 'This link was already used' }).waitFor();
+    const text = await page.locator('linkhub-hub .message').innerText();
+    assert.match(text, /Your account is linked/);
+    assert.match(text, /ask the person or app that sent it to you for a new link/);
+    assert.equal(await page.getByRole('button', { name: 'Connect' }).count(), 0, 'no form to link again');
+    await screenshot(page, 'link-used');
+    assert.equal((await fx.accountsOf(ownerId)).length, 1);
+    await context.close();
+  });
+
+  test('a stale link says "This link has expired": unknown token, and a session that expires mid-flow', async () => {
+    {
+      const { page, context } = await fx.openUrl(`${fx.lh.url}/link?token=not-a-real-token`);
       await page.getByRole('heading', { name: 'This link has expired' }).waitFor();
-      if (url.includes('not-a-real')) await screenshot(page, 'link-expired');
+      await screenshot(page, 'link-expired');
       await context.close();
     }
     const ownerId = fx.newOwner();
@@ -126,7 +161,9 @@ describe('Auth Link page', { skip: chromiumSkip() }, () => {
     const save = page.getByRole('button', { name: 'Test and save' });
     // a live key is refused as you type (the account is Test Mode)
     await field.fill(fx.stripe.keys.secretLive);
-    assert.match(await page.locator('linkhub-hub #key-check').innerText(), /you chose Test Mode/);
+    const refused = await page.locator('linkhub-hub #key-check').innerText();
+    assert.match(refused, /only Test Mode is offered here/);
+    assert.doesNotMatch(refused, /Production/, 'the environment of an account cannot be changed');
     assert.ok(await save.isDisabled());
 
     await field.fill(fx.stripe.keys.restrictedTestNoCustomers);

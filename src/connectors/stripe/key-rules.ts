@@ -43,7 +43,11 @@ function checkContext(org: boolean, raw: unknown): { ok: true; context: string |
   return { ok: true, context: given };
 }
 
-export function checkStripeKey(raw: unknown, environment: EnvironmentKey, context?: unknown): KeyCheck {
+/**
+ * `offered`: the environments the user may choose here (a test-only session, an existing account's);
+ * the mode-mismatch message suggests only those. Omitted: both.
+ */
+export function checkStripeKey(raw: unknown, environment: EnvironmentKey, context?: unknown, offered?: readonly EnvironmentKey[]): KeyCheck {
   if (typeof raw !== 'string' || raw.trim() === '') {
     return { ok: false, code: 'key_missing', message: 'Paste your Stripe API key (Developers > API keys in the Stripe Dashboard).' };
   }
@@ -72,12 +76,14 @@ export function checkStripeKey(raw: unknown, environment: EnvironmentKey, contex
   if (mode !== MODE_WORD[environment]) {
     const keyEnv: EnvironmentKey = mode === 'live' ? 'production' : 'test';
     const want = MODE_WORD[environment];
+    const use = `Use a ${want} key (sk_${want}_, rk_${want}_ or sk_org_${want}_)`;
+    const canSwitch = !offered || offered.includes(keyEnv);
     return {
       ok: false,
       code: 'key_mode_mismatch',
-      message:
-        `This is a ${mode} key (${kind}_${mode}_…) but you chose ${MODE_LABEL[environment]}. ` +
-        `Use a ${want} key (sk_${want}_, rk_${want}_ or sk_org_${want}_), or choose ${MODE_LABEL[keyEnv]}.`,
+      message: canSwitch
+        ? `This is a ${mode} key (${kind}_${mode}_…) but you chose ${MODE_LABEL[environment]}. ${use}, or choose ${MODE_LABEL[keyEnv]}.`
+        : `This is a ${mode} key (${kind}_${mode}_…) but only ${MODE_LABEL[environment]} is offered here. ${use}.`,
     };
   }
   if (!/^(sk_org|sk|rk)_(live|test)_[A-Za-z0-9]{10,247}$/.test(key)) {

@@ -30,6 +30,8 @@ export interface LinkInput {
   metadata: Record<string, unknown> | null;
   /** true: always a new account; false: an existing account of the same owner, provider and environment gets the new key. */
   multiple: boolean;
+  /** The environments the user could choose (a test-only session offers one): key-rule messages suggest only these. */
+  offered?: readonly EnvironmentKey[];
 }
 
 export interface DetailsPatch {
@@ -121,8 +123,14 @@ export class AccountService {
   }
 
   /** Key rules (with its context), then the live test; the normalised key and what the test learnt, or a LinkhubError. */
-  private async verifyKey(connector: ConnectorDefinition, environment: EnvironmentKey, rawKey: unknown, rawContext?: unknown) {
-    const check = connector.checkKey(rawKey, environment, rawContext);
+  private async verifyKey(
+    connector: ConnectorDefinition,
+    environment: EnvironmentKey,
+    rawKey: unknown,
+    rawContext?: unknown,
+    offered?: readonly EnvironmentKey[],
+  ) {
+    const check = connector.checkKey(rawKey, environment, rawContext, offered);
     if (!check.ok) throw fail(check.code, { message: check.message });
     const outcome = await this.tester.test(connector, check.key, undefined, check.context ?? null);
     if (outcome.result !== 'ok') throw failure(outcome);
@@ -137,7 +145,7 @@ export class AccountService {
    */
   async link(projectId: string, actor: Actor, input: LinkInput): Promise<{ account: AccountRow; created: boolean }> {
     const connector = this.connector(input.provider);
-    const { check, outcome } = await this.verifyKey(connector, input.environment, input.rawKey, input.rawContext);
+    const { check, outcome } = await this.verifyKey(connector, input.environment, input.rawKey, input.rawContext, input.offered);
     const result = await this.db.transaction(async (tx) => {
       const existing = input.multiple ? undefined : await this.lockOwner(tx, projectId, input);
       if (existing) {
@@ -214,7 +222,7 @@ export class AccountService {
     // A new key without a context keeps the stored one when it needs one (rotating an organization key).
     const needed = typeof change.rawKey === 'string' && connector.context?.needed(change.rawKey) === true;
     const rawContext = change.rawContext ?? (needed ? before.context : undefined);
-    const key = change.rawKey === undefined ? null : await this.verifyKey(connector, before.environment, change.rawKey, rawContext);
+    const key = change.rawKey === undefined ? null : await this.verifyKey(connector, before.environment, change.rawKey, rawContext, [before.environment]); // an account keeps its environment
     const patch = change.details ?? {};
     if (!key && Object.values(patch).every((v) => v === undefined)) return before;
     const account = await this.db.transaction(async (tx) => {

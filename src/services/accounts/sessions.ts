@@ -1,7 +1,7 @@
 // Connect sessions: short-lived tokens that let one end user (origin owner) link or edit accounts
 // through the Hub. Only a SHA-256 of the token is stored.
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';
 import { connectSessions } from '../../store/schema.js';
 import { sha256 } from '../ids.js';
@@ -34,6 +34,14 @@ export class SessionService {
       .values({ projectId, tokenHash: sha256(token), expiresAt: new Date(Date.now() + expiresIn * 1000), ...rest })
       .returning();
     return { session, token };
+  }
+
+  /** Records the first account linked (or key replaced) through the session; its Auth Link then says so instead of the form. */
+  async markUsed(id: number): Promise<void> {
+    await this.db
+      .update(connectSessions)
+      .set({ usedAt: new Date() })
+      .where(and(eq(connectSessions.id, id), isNull(connectSessions.usedAt)));
   }
 
   /** The live session for a token, or null when unknown or expired. */

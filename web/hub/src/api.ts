@@ -5,6 +5,8 @@ export interface HubSettings {
   existing_account_id?: string;
   origin_owner_name?: string;
   expires_at?: string;
+  /** Linkhub: an account was already linked (or its key replaced) through this session. */
+  linkhub_used_at?: string;
 }
 
 export interface Integration {

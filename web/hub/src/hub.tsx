@@ -8,6 +8,7 @@ import { createApi, HubError, type AccountData, type ConnectorConfig, type Integ
 import { envLabel, providerName } from './labels.js';
 import { LinkForm } from './link-form.js';
 import { Message } from './message.js';
+import { Notice } from './notice.js';
 import { Picker } from './picker.js';
 import { Summary } from './summary.js';
 import type { Loaded, Mode } from './types.js';
@@ -25,6 +26,8 @@ export interface HubProps {
 type View =
   | { v: 'loading' }
   | { v: 'expired'; focus?: boolean }
+  | { v: 'incomplete' }
+  | { v: 'used' }
   | { v: 'failed'; message: string }
   | { v: 'empty' }
   | { v: 'pick' }
@@ -39,10 +42,11 @@ export function Hub(props: HubProps) {
   const [selected, setSelected] = useState<string | null>(null);
 
   async function load() {
-    if (!props.token) return setView({ v: 'expired' });
+    if (!props.token) return setView({ v: 'incomplete' });
     setView({ v: 'loading' });
     try {
       const settings = await api.settings();
+      if (settings.linkhub_used_at) return setView({ v: 'used' });
       let account: AccountData | null = null;
       if (settings.existing_account_id) account = await api.account(settings.existing_account_id);
       const rows = (await api.connectors(account?.provider)).integrations.filter((r) => r.active !== false && r.name);
@@ -106,7 +110,7 @@ export function Hub(props: HubProps) {
       body = (
         <Message icon="clock" title={props.mode === 'page' ? 'This link has expired' : 'This session has expired'} H={H} close={closeButton} focus={view.focus}>
           <p>
-            {props.token ? 'For your security, links to connect an account only work for a limited time.' : 'This link is incomplete: it has no session token.'}{' '}
+            For your security, links to connect an account only work for a limited time.{' '}
             {props.mode === 'page'
               ? 'Ask the person or app that sent it to you for a new link.'
               : 'Close this window and start again from the app to get a new one.'}
@@ -114,6 +118,10 @@ export function Hub(props: HubProps) {
           <p class="muted">Nothing was saved.</p>
         </Message>
       );
+      break;
+    case 'incomplete':
+    case 'used':
+      body = <Notice kind={view.v} page={props.mode === 'page'} H={H} close={closeButton} />;
       break;
     case 'failed':
       body = (

@@ -10,10 +10,18 @@ export function needsContext(provider: string, value: string): boolean {
   return provider === 'stripe' && isStripeOrgKey(value);
 }
 
-/** The key rules, and the context's when the key needs one (`context`: the context field's value). */
-export function checkKey(provider: string, environment: string, value: string, field: ConfigField | undefined, context?: string): ClientCheck {
+/** The key rules, and the context's when the key needs one (`context`: the context field's value; `offered`: the environments this session offers). */
+export function checkKey(
+  provider: string,
+  environment: string,
+  value: string,
+  field: ConfigField | undefined,
+  context?: string,
+  offered?: readonly string[],
+): ClientCheck {
   if (provider === 'stripe' && (environment === 'production' || environment === 'test')) {
-    const r = checkStripeKey(value, environment, needsContext(provider, value) ? context : undefined);
+    const envs = offered?.filter((e): e is 'production' | 'test' => e === 'production' || e === 'test');
+    const r = checkStripeKey(value, environment, needsContext(provider, value) ? context : undefined, envs);
     return r.ok ? { ok: true } : { ok: false, code: r.code, message: r.message };
   }
   if (!value.trim()) return { ok: false, code: 'key_missing', message: `Enter your ${field?.label ?? 'key'}.` };

@@ -57,7 +57,14 @@ export function LinkForm(p: LinkFormProps) {
 
   const withContext = contextField !== undefined && needsContext(provider, key);
   const check = row
-    ? checkKey(provider, row.environment, key, field, context)
+    ? checkKey(
+        provider,
+        row.environment,
+        key,
+        field,
+        context,
+        rows.map((r) => r.environment),
+      )
     : ({ ok: false, code: 'environment', message: 'Choose Production or Test Mode above.' } as const);
 
   async function submit(e?: Event) {

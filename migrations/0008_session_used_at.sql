@@ -1,0 +1,1 @@
+ALTER TABLE "connect_sessions" ADD COLUMN "used_at" timestamp with time zone;
