@@ -31,7 +31,7 @@ export const logRoutes =
           response: { 200: Page(Type.Ref('RequestLog')), ...errors(400, 401) },
         },
       },
-      async (request) => listLogs(requestLog, request.principal.project.id, request.query as Query, request.query.page_size ?? 25, 'GET /requests/logs'),
+      async (request) => listLogs(requestLog, ctx.services.config.apiBases, request.principal.project.id, request.query as Query, request.query.page_size ?? 25, 'GET /requests/logs'),
     );
 
     app.get(
@@ -44,7 +44,7 @@ export const logRoutes =
           response: { 200: Type.Object({ data: Type.Ref('RequestLogDetail') }), ...errors(401, 404) },
         },
       },
-      async (request) => ({ data: await getLog(requestLog, request.principal.project.id, request.params.id) }),
+      async (request) => ({ data: await getLog(requestLog, ctx.services.config.apiBases, request.principal.project.id, request.params.id) }),
     );
 
     app.get(
