@@ -51,6 +51,10 @@ export function CopyField(p: { label: string; value: string; hint?: ComponentChi
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const { copied, copy } = useCopy(p.value, () => input.current?.select());
+  // `autofocus` only works at page load or when a dialog opens; this field usually appears later.
+  useEffect(() => {
+    if (p.autoFocus) input.current?.focus();
+  }, []);
   return (
     <div class="field">
       <label for={id}>{p.label}</label>
