@@ -82,6 +82,11 @@ describe('linkhub logs export', () => {
     const requests = lines(await exportRun('--since', '1h', '--kind', 'requests', '--format', 'ndjson'));
     assert.equal(requests.length, CALLS);
     assert.ok(requests.every((r) => r.kind === 'request' && r.service === 'proxy' && r.http_method === 'GET'));
+    // the URL actually called: LINKHUB_STRIPE_API_BASE (the stand-in), as the logs API says
+    assert.ok(
+      requests.every((r) => String(r.url).startsWith(`${stripe.url}/v1/`)),
+      requests.map((r) => r.url).join(' '),
+    );
     // Stripe refuses the unknown parameter `key` of the last call
     assert.deepEqual(
       requests.map((r) => r.status),

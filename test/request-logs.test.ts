@@ -50,7 +50,9 @@ describe('recorded calls', () => {
     assert.equal(prox.action, null);
     assert.equal(prox.http_method, 'GET');
     assert.equal(prox.path, '/v1/customers');
-    assert.equal(prox.url, 'https://api.stripe.com/v1/customers?limit=2');
+    // The URL actually called: the configured base (LINKHUB_STRIPE_API_BASE, the stand-in), not the public one.
+    assert.equal(prox.url, `${stripe.url}/v1/customers?limit=2`);
+    assert.equal((await lh.api('GET', `/requests/logs/${prox.id}`)).body.data.request.url, `${stripe.url}/v1/customers?limit=2`);
     assert.equal(prox.status, 200);
     assert.equal(prox.success, true);
     assert.equal(prox.provider_request_id, pReq);

@@ -76,6 +76,7 @@ export async function logsExportCommand(ctx: CommandContext, args: Static<typeof
     since: new Date(args.since),
     until: args.until ? new Date(args.until) : undefined,
     projectId: args.project,
+    apiBases: ctx.config.apiBases,
   };
   const text = exportLogs(ctx.store.db, opts);
   if (args.output) ctx.note(`Wrote ${await writeFileAtomically(args.output, text)} bytes to ${args.output}.`);

@@ -109,22 +109,25 @@ const parseBody = (s: string | null): unknown => {
   }
 };
 
+/** Where each provider's calls go (Config.apiBases): the logs show the URL actually called. */
+type ApiBases = Readonly<Record<string, string>>;
+
 /** One page of the request log, newest first; `route` names the list route for cursor errors. */
-export async function listLogs(requestLog: RequestLogService, projectId: string, q: Query, pageSize: number, route: string) {
+export async function listLogs(requestLog: RequestLogService, apiBases: ApiBases, projectId: string, q: Query, pageSize: number, route: string) {
   const filter = logFilter(q, pageSize, route);
   await requestLog.flush();
   const rows = await requestLog.list(projectId, filter);
   const more = rows.length > pageSize;
   const page = more ? rows.slice(0, pageSize) : rows;
-  return { data: page.map(logView), next: more ? cursor('l', page[page.length - 1].id) : null };
+  return { data: page.map((r) => logView(r, apiBases)), next: more ? cursor('l', page[page.length - 1].id) : null };
 }
 
 /** One log with its (already redacted, size-capped) request and response bodies; ids are decimal. */
-export async function getLog(requestLog: RequestLogService, projectId: string, id: string) {
+export async function getLog(requestLog: RequestLogService, apiBases: ApiBases, projectId: string, id: string) {
   if (!/^\d{1,18}$/.test(id)) throw fail('request_log_not_found');
   await requestLog.flush();
   const r = await requestLog.get(projectId, Number(id));
-  const v = logView(r);
+  const v = logView(r, apiBases);
   return {
     ...v,
     request: { method: r.method, path: v.path, url: v.url, body: parseBody(r.requestBody) },

@@ -11,7 +11,7 @@ import { Page } from './wire-schemas.js';
 export const logRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const { requestLog, audit } = ctx.services;
+    const { requestLog, audit, config } = ctx.services;
     app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
 
     app.get(
@@ -31,7 +31,8 @@ export const logRoutes =
           response: { 200: Page(Type.Ref('RequestLog')), ...errors(400, 401) },
         },
       },
-      async (request) => listLogs(requestLog, request.principal.project.id, request.query as Query, request.query.page_size ?? 25, 'GET /requests/logs'),
+      async (request) =>
+        listLogs(requestLog, config.apiBases, request.principal.project.id, request.query as Query, request.query.page_size ?? 25, 'GET /requests/logs'),
     );
 
     app.get(
@@ -44,7 +45,7 @@ export const logRoutes =
           response: { 200: Type.Object({ data: Type.Ref('RequestLogDetail') }), ...errors(401, 404) },
         },
       },
-      async (request) => ({ data: await getLog(requestLog, request.principal.project.id, request.params.id) }),
+      async (request) => ({ data: await getLog(requestLog, config.apiBases, request.principal.project.id, request.params.id) }),
     );
 
     app.get(

@@ -24,7 +24,8 @@ export interface DashboardFixture {
   close(): Promise<void>;
 }
 
-export async function startDashboardFixture(password: string): Promise<DashboardFixture> {
+/** `env`: more environment for Linkhub (e.g. LINKHUB_API_KEY). */
+export async function startDashboardFixture(password: string, env: Record<string, string> = {}): Promise<DashboardFixture> {
   await ensureDashboardBuilt();
   await ensureWebBuilt();
   // the browser first: when it cannot start (CI=true without Chromium) no server is left running
@@ -33,7 +34,7 @@ export async function startDashboardFixture(password: string): Promise<Dashboard
   let lh: Linkhub;
   try {
     stripe = await startStripeStandin();
-    lh = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_ADMIN_PASSWORD: password } });
+    lh = await startLinkhub({ stripeApiBase: stripe.url, env: { ...env, LINKHUB_ADMIN_PASSWORD: password } });
   } catch (e) {
     await browser.close();
     await stripe?.close();

@@ -37,7 +37,7 @@ export const dashboardLogRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { services } = ctx;
-    const { accounts, apiKeys, audit, requestLog } = services;
+    const { accounts, apiKeys, audit, requestLog, config } = services;
     const project = () => services.defaultProject.id;
 
     /** Adds account_owner_name and actor_name (an API key's name): two small queries per page. */
@@ -63,7 +63,7 @@ export const dashboardLogRoutes =
     };
     app.get('/dashboard/api/logs', { schema: logsSchema }, async (request) => {
       const q = request.query;
-      const page = await listLogs(requestLog, project(), q as Query, q.limit ?? 25, 'GET /dashboard/api/logs');
+      const page = await listLogs(requestLog, config.apiBases, project(), q as Query, q.limit ?? 25, 'GET /dashboard/api/logs');
       return { data: await named(page.data, logActor), next: page.next };
     });
 
@@ -73,7 +73,7 @@ export const dashboardLogRoutes =
       response: { 200: NamedRequestLogDetail, ...errors(401, 404) },
     };
     app.get('/dashboard/api/logs/:id', { schema: logSchema }, async (request) => {
-      const [log] = await named([await getLog(requestLog, project(), request.params.id)], logActor);
+      const [log] = await named([await getLog(requestLog, config.apiBases, project(), request.params.id)], logActor);
       return log;
     });
 

@@ -26,6 +26,8 @@ export interface LogExportOptions {
   until?: Date;
   /** One project's logs; every project's when left out. */
   projectId?: string;
+  /** Where each provider's calls go (Config.apiBases): `url` is the URL actually called, as the logs API says. */
+  apiBases?: Readonly<Record<string, string>>;
 }
 
 /** Segments (≤ 1000 calls each) and audit events per query. */
@@ -85,7 +87,7 @@ async function* events(db: Db, o: LogExportOptions): AsyncGenerator<Timed> {
 
 async function* callRows(db: Db, o: LogExportOptions, as: 'request' | 'audit'): AsyncGenerator<Timed> {
   for await (const r of calls(db, o, as === 'audit')) {
-    yield { at: r.at.getTime(), row: as === 'request' ? { kind: 'request', ...logView(r) } : { kind: 'audit', ...auditView(callAuditEntry(r)) } };
+    yield { at: r.at.getTime(), row: as === 'request' ? { kind: 'request', ...logView(r, o.apiBases) } : { kind: 'audit', ...auditView(callAuditEntry(r)) } };
   }
 }
 

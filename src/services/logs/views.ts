@@ -5,7 +5,8 @@ import { getConnector } from '../../connectors/registry.js';
 import type { AuditEntry } from './audit.js';
 import type { RequestLogRow } from './request-log.js';
 
-export function logView(r: RequestLogRow) {
+/** A log as the API shows it; `apiBases` (LINKHUB_<KEY>_API_BASE) make `url` the URL actually called. */
+export function logView(r: RequestLogRow, apiBases: Readonly<Record<string, string>> = {}) {
   const q = r.path.indexOf('?');
   const ok = r.status !== null && r.status >= 200 && r.status < 300;
   return {
@@ -18,7 +19,7 @@ export function logView(r: RequestLogRow) {
     action: r.action,
     http_method: r.method,
     path: q === -1 ? r.path : r.path.slice(0, q),
-    url: (getConnector(r.provider)?.api.baseUrl ?? '') + r.path,
+    url: (apiBases[r.provider ?? ''] ?? getConnector(r.provider)?.api.baseUrl ?? '') + r.path,
     status: r.status,
     success: ok,
     duration: Math.round(r.durationMs * 1000) / 1000,

@@ -1,16 +1,12 @@
-// A read-only field with a Copy button (Auth Links, new keys and secrets), and the card that shows a
-// new secret once.
+// A read-only field with a Copy button (Auth Links, new keys and secrets), a Copy button for an id
+// shown as text (account ids), and the card that shows a new secret once.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 
-export function CopyField(p: { label: string; value: string; hint?: ComponentChildren; autoFocus?: boolean }) {
-  const id = useId();
-  const input = useRef<HTMLInputElement>(null);
+/** Copies `value`; `copied` says so for 2.5 s. Without the clipboard API (not a secure context, no
+ * permission) `select` selects the text on the page and the legacy command copies it. */
+function useCopy(value: string, select: () => void) {
   const [copied, setCopied] = useState(false);
-  // `autofocus` only works at page load or when a dialog opens; this field usually appears later.
-  useEffect(() => {
-    if (p.autoFocus) input.current?.focus();
-  }, []);
   useEffect(() => {
     if (!copied) return;
     const t = setTimeout(() => setCopied(false), 2500);
@@ -18,14 +14,47 @@ export function CopyField(p: { label: string; value: string; hint?: ComponentChi
   }, [copied]);
   async function copy() {
     try {
-      await navigator.clipboard.writeText(p.value);
+      await navigator.clipboard.writeText(value);
     } catch {
-      // Not a secure context, or no permission: select and use the legacy command.
-      input.current?.select();
+      select();
       document.execCommand?.('copy');
     }
     setCopied(true);
   }
+  return { copied, copy };
+}
+
+const CopiedStatus = (p: { copied: boolean }) => (
+  <span class="sr-only" role="status">
+    {p.copied ? 'Copied to the clipboard' : ''}
+  </span>
+);
+
+/** An id in monospace with a small Copy button (`label` names what it copies, for screen readers). */
+export function CopyId(p: { value: string; label: string }) {
+  const text = useRef<HTMLSpanElement>(null);
+  const { copied, copy } = useCopy(p.value, () => text.current && getSelection()?.selectAllChildren(text.current));
+  return (
+    <div class="sub copy-id">
+      <span ref={text} class="mono">
+        {p.value}
+      </span>
+      <button type="button" class="btn" aria-label={`${p.label} ${p.value}`} onClick={copy}>
+        {copied ? 'Copied' : 'Copy'}
+      </button>
+      <CopiedStatus copied={copied} />
+    </div>
+  );
+}
+
+export function CopyField(p: { label: string; value: string; hint?: ComponentChildren; autoFocus?: boolean }) {
+  const id = useId();
+  const input = useRef<HTMLInputElement>(null);
+  const { copied, copy } = useCopy(p.value, () => input.current?.select());
+  // `autofocus` only works at page load or when a dialog opens; this field usually appears later.
+  useEffect(() => {
+    if (p.autoFocus) input.current?.focus();
+  }, []);
   return (
     <div class="field">
       <label for={id}>{p.label}</label>
@@ -49,9 +78,7 @@ export function CopyField(p: { label: string; value: string; hint?: ComponentChi
           {p.hint}
         </p>
       )}
-      <span class="sr-only" role="status">
-        {copied ? 'Copied to the clipboard' : ''}
-      </span>
+      <CopiedStatus copied={copied} />
     </div>
   );
 }

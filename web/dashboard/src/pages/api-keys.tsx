@@ -1,5 +1,6 @@
 // API keys for the platform API: create (the key is shown once, with a copy button), list with
-// hint and last use, revoke (with confirmation; the key stops working at once).
+// hint and last use ("…" and its last 4 characters: a key given by LINKHUB_API_KEY need not start
+// with lh_), revoke (with confirmation; the key stops working at once).
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage, type ApiKey } from '../api.js';
 import { announce } from '../components/announcer.js';
@@ -107,7 +108,7 @@ export function ApiKeysPage(_p: PageProps) {
             {(keys ?? []).map((k) => (
               <tr key={k.id} class={k.revoked_at ? 'row-muted' : undefined}>
                 <td class="strong">{k.name}</td>
-                <td class="mono">lh_…{k.hint}</td>
+                <td class="mono">…{k.hint}</td>
                 <td class="nowrap">
                   <Time iso={k.created_at} />
                 </td>
@@ -160,7 +161,7 @@ export function ApiKeysPage(_p: PageProps) {
           }}
         >
           <p>
-            <strong>{revoke.name}</strong> (lh_…{revoke.hint}) stops working immediately: every call made with it gets 401. This cannot be undone.
+            <strong>{revoke.name}</strong> (…{revoke.hint}) stops working immediately: every call made with it gets 401. This cannot be undone.
           </p>
         </ConfirmDialog>
       )}

@@ -1,7 +1,8 @@
-// The table of linked accounts: owner, provider account, environment, key, status (with why it
+// The table of linked accounts: owner (and the account's id, to copy for the API), provider account, environment, key, status (with why it
 // failed in plain words, and Re-link first among the actions when a new key is needed), last verified, created, and the per-account actions with the last test's outcome.
 import type { Account } from '../../api.js';
 import { accountName, EnvBadge, keyLabel, StatusBadge, Time } from '../../components/display.js';
+import { CopyId } from '../../components/copy-field.js';
 import { TableHead } from '../../components/table-head.js';
 import { needsNewKey, StatusReason } from './status-reason.js';
 
@@ -46,6 +47,7 @@ export function AccountsTable(p: AccountsTableProps) {
                   <div class="strong">{a.origin_owner_name}</div>
                   <div class="sub mono">{a.origin_owner_id}</div>
                   {a.origin_username && <div class="sub">{a.origin_username}</div>}
+                  <CopyId value={a.id} label="Copy the account id" />
                 </td>
                 <td>
                   {a.external_account_name ? (
