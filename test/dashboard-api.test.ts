@@ -100,7 +100,7 @@ describe('sign-in', () => {
     const me = await dash('GET', '/session');
     assert.equal(me.status, 200);
     assert.equal(me.body.project.id, 'default');
-    assert.deepEqual(me.body.webhook_events, ['account.created', 'account.updated', 'account.deleted']);
+    assert.deepEqual(me.body.webhook_events, ['account.created', 'account.updated', 'account.deleted', 'approval.requested', 'approval.resolved']);
   });
 
   test('over https (public URL) the cookie is Secure too', async () => {

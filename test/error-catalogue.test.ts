@@ -12,6 +12,7 @@ import { after, describe, test } from 'node:test';
 import { ERROR_DOCS, renderErrorDocs } from '../scripts/generate-error-docs.js';
 import { getConnector, registerConnector } from '../src/connectors/registry.js';
 import { codeOf, ERROR_DOMAINS, type ErrorName, errorEntry, errorNames, templateParams } from '../src/errors/catalogue.js';
+import { agentRecipes } from './error-catalogue/recipes-agents.js';
 import { authRecipes, notFoundRecipes } from './error-catalogue/recipes-auth.js';
 import { callRecipes, providerRecipes } from './error-catalogue/recipes-calls.js';
 import { linkingRecipes, requestRecipes } from './error-catalogue/recipes-requests.js';
@@ -20,7 +21,7 @@ import { type Answer, type Recipe, type World, worldOf } from './error-catalogue
 import { fakepayConnector } from './fake-connector/connector.js';
 import { useLinkhub } from './helpers/fixture.js';
 
-const RECIPE_FILES = [authRecipes, notFoundRecipes, requestRecipes, linkingRecipes, callRecipes, providerRecipes, serverRecipes];
+const RECIPE_FILES = [authRecipes, notFoundRecipes, requestRecipes, linkingRecipes, callRecipes, providerRecipes, serverRecipes, agentRecipes];
 const RECIPES: Record<string, Recipe> = Object.assign({}, ...RECIPE_FILES);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;

@@ -180,7 +180,7 @@ describe('configuration and the account lifecycle', () => {
     secret = created.body.secret;
     assert.match(secret, /^whsec_[A-Za-z0-9_-]{32}$/);
     assert.equal(created.body.url, receiver.url);
-    assert.deepEqual(created.body.events, ['account.created', 'account.updated', 'account.deleted']);
+    assert.deepEqual(created.body.events, ['account.created', 'account.updated', 'account.deleted', 'approval.requested', 'approval.resolved']);
     assert.equal(created.body.secret_hint, secret.slice(-4));
 
     const list = await lh.api('GET', '/webhooks');
@@ -286,7 +286,7 @@ describe('endpoint from LINKHUB_WEBHOOK_URL / LINKHUB_WEBHOOK_SECRET', () => {
     assert.equal(list.body.length, 1);
     assert.equal(list.body[0].url, receiver.url);
     assert.equal(list.body[0].secret_hint, secret.slice(-4));
-    assert.deepEqual(list.body[0].events, ['account.created', 'account.updated', 'account.deleted']);
+    assert.deepEqual(list.body[0].events, ['account.created', 'account.updated', 'account.deleted', 'approval.requested', 'approval.resolved']);
     assert.ok(!list.text.includes(secret));
 
     const account = await linkIn(lh, stripe.keys.restrictedTest, { origin_owner_id: 'env-owner', origin_owner_name: 'Env Co' });

@@ -7,12 +7,15 @@
 //   - linking (this file): environments, the key field and its guidance, key rules, live test;
 //   - calling (api.ts): where the API is, how the credential and bodies are sent, rate limits,
 //     retries, idempotency, how answers and errors are read;
-//   - actions (actions.ts): the typed action catalogue and its search vocabulary.
+//   - actions (actions.ts): the typed action catalogue and its search vocabulary;
+//   - agents (agents.ts): the provider's own SDK paths and error shape, and which actions move money.
 import type { ConnectorActions } from './actions.js';
+import type { ConnectorAgentSupport } from './agents.js';
 import type { ConnectorApi } from './api.js';
 import type { EnvironmentKey, KeyCheck, KeyType } from './keys.js';
 
 export type { ConnectorAction, ConnectorActions, ActionCatalogue, JsonSchema, SearchVocabulary } from './actions.js';
+export type { ConnectorAgentSupport, MoneyLookup, MoneyRule } from './agents.js';
 export type { ConnectorApi, ProviderError, ProviderVerdict, HttpMethod } from './api.js';
 
 export type { EnvironmentKey, KeyCheck, KeyRuleCode, KeyType } from './keys.js';
@@ -114,4 +117,6 @@ export interface ConnectorDefinition {
   liveTest(key: string, ctx: LiveTestContext): Promise<LiveTestOutcome>;
   api: ConnectorApi;
   actions: ConnectorActions;
+  /** Serving the provider's own SDKs to agents, and which actions move money (absent: no native paths, no money rules). */
+  agents?: ConnectorAgentSupport;
 }

@@ -8,6 +8,7 @@
 //
 // The entries live in one file per domain (./catalogue/*.ts); this index merges them. It imports
 // nothing from the rest of Linkhub: every room may use it.
+import { AGENT_ERRORS } from './catalogue/agents.js';
 import { AUTH_ERRORS } from './catalogue/auth.js';
 import { CALL_ERRORS } from './catalogue/calls.js';
 import { LINKING_ERRORS } from './catalogue/linking.js';
@@ -28,6 +29,7 @@ export const ERROR_DOMAINS = {
   calls: CALL_ERRORS,
   provider: PROVIDER_ERRORS,
   server: SERVER_ERRORS,
+  agents: AGENT_ERRORS,
 } as const;
 
 export const CATALOGUE = {
@@ -38,6 +40,7 @@ export const CATALOGUE = {
   ...CALL_ERRORS,
   ...PROVIDER_ERRORS,
   ...SERVER_ERRORS,
+  ...AGENT_ERRORS,
 } as const;
 
 type Catalogue = typeof CATALOGUE;

@@ -17,10 +17,15 @@ export function errorBody(err: LinkhubError) {
 /** Seconds a client should wait on Linkhub's own retryable 503s that carry no retry_after_ms. */
 const RETRY_AFTER_S: Partial<Record<ErrorName, number>> = { store_unavailable: 2, shutting_down: 2 };
 
-export function sendError(reply: FastifyReply, err: LinkhubError) {
+/** Sets Retry-After on Linkhub's own retryable answers that say when to come back. */
+export function retryAfter(reply: FastifyReply, err: LinkhubError): void {
   const ms = err.extra.retry_after_ms;
-  const retryAfter = typeof ms === 'number' ? Math.max(1, Math.ceil(ms / 1000)) : RETRY_AFTER_S[err.entry];
-  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  const seconds = typeof ms === 'number' ? Math.max(1, Math.ceil(ms / 1000)) : RETRY_AFTER_S[err.entry];
+  if (seconds !== undefined) reply.header('retry-after', String(seconds));
+}
+
+export function sendError(reply: FastifyReply, err: LinkhubError) {
+  retryAfter(reply, err);
   return reply.code(err.statusCode).type('application/json').send(errorBody(err));
 }
 
@@ -124,21 +129,24 @@ function rootCause(err: Error): string {
   return typeof code === 'string' ? `${code} ${e.message}` : e.message;
 }
 
+/** What an answer says about any error a handler or hook threw (unexpected ones logged, answered as internal_error). */
+export function answerFor(err: FastifyError | Error, request: FastifyRequest): LinkhubError {
+  const known = toLinkhubError(err);
+  if (!known) {
+    request.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
+    return fail('internal_error');
+  }
+  if (known.statusCode >= 500) {
+    // The driver's own words (the deepest cause: a refused connection, a timeout) go to the server
+    // log, not the answer; never drizzle's wrapper, whose message lists the query's parameters.
+    const cause = known.entry === 'store_unavailable' && !(err instanceof LinkhubError) ? rootCause(err) : undefined;
+    request.log.error({ statusCode: known.statusCode, code: known.code, cause }, known.message);
+  }
+  return known;
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | Error, request, reply) => {
-    const known = toLinkhubError(err);
-    if (!known) {
-      request.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
-      return sendError(reply, fail('internal_error'));
-    }
-    if (known.statusCode >= 500) {
-      // The driver's own words (the deepest cause: a refused connection, a timeout) go to the server
-      // log, not the answer; never drizzle's wrapper, whose message lists the query's parameters.
-      const cause = known.entry === 'store_unavailable' && !(err instanceof LinkhubError) ? rootCause(err) : undefined;
-      request.log.error({ statusCode: known.statusCode, code: known.code, cause }, known.message);
-    }
-    return sendError(reply, known);
-  });
+  app.setErrorHandler((err: FastifyError | Error, request, reply) => sendError(reply, answerFor(err, request)));
   app.setNotFoundHandler((request, reply) => sendError(reply, routeNotFound(request)));
 }
 

@@ -9,7 +9,7 @@ import { auditView, logView } from '../services/logs/views.js';
 
 export type Query = Record<string, unknown>;
 
-export const LOG_SOURCES = ['proxy', 'rpc', 'mcp'] as const;
+export const LOG_SOURCES = ['proxy', 'rpc', 'mcp', 'native', 'approval'] as const;
 
 const invalid = (field: string, problem: string) => fail('invalid_input', { field, problem }, { field });
 

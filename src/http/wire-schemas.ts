@@ -6,6 +6,7 @@
 import { Type, type TProperties, type TSchema } from 'typebox';
 import { TOOL_MODES } from '../services/actions/mcp-tools.js';
 import { PARAM_STYLES } from '../services/actions/param-styles.js';
+import { AgentPolicy, AgentToken, Approval } from './platform/agent-schemas.js';
 import { Nullable } from './schemas.js';
 
 export const DateTime = Type.String({ format: 'date-time' });
@@ -148,7 +149,18 @@ export const Health = Type.Object({ status: Type.Literal('ok'), ...BuildFields }
 export const Ready = Type.Object({ status: Type.Literal('ready'), ...BuildFields });
 
 /** Schemas registered once (app.addSchema) and referenced by $id: components of the document. */
-export const RESPONSE_COMPONENTS = [ApiKey, ConnectorMeta, WebhookEndpoint, WebhookDelivery, RequestLog, RequestLogDetail, AuditEvent];
+export const RESPONSE_COMPONENTS = [
+  ApiKey,
+  ConnectorMeta,
+  WebhookEndpoint,
+  WebhookDelivery,
+  RequestLog,
+  RequestLogDetail,
+  AuditEvent,
+  AgentPolicy,
+  AgentToken,
+  Approval,
+];
 
 // ---- proxy, actions, MCP ------------------------------------------------------------------------
 

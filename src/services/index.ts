@@ -12,6 +12,10 @@ import { AccountService } from './accounts/accounts.js';
 import { ActionService } from './actions/index.js';
 import { AdminAuthService } from './admin/admin-auth.js';
 import { ApiKeyService, type Project } from './admin/api-keys.js';
+import { ApprovalService } from './agents/approvals.js';
+import { AgentGate } from './agents/gate.js';
+import { SpendLedger } from './agents/spend.js';
+import { AgentTokenService } from './agents/tokens.js';
 import { AuditService } from './logs/audit.js';
 import { LiveTester } from './accounts/live-tester.js';
 import { RequestLogService } from './logs/request-log.js';
@@ -22,6 +26,7 @@ import { AccountCaller } from './calls/caller.js';
 import { CallProfiles } from './calls/profiles.js';
 import { countedThrottle } from './metrics/counted-throttle.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { NativeService } from './calls/native.js';
 import { ProxyService } from './calls/proxy.js';
 import { storeTokenSource } from './calls/shared-throttle.js';
 import { FrameOriginsService } from './projects/frame-origins.js';
@@ -48,6 +53,14 @@ export interface Services {
   calls: AccountCaller;
   /** POST /unified/proxy: a raw provider call with a linked account's key. */
   proxy: ProxyService;
+  /** Agent tokens (lhat_…): hashed, cached, revoked on every node. */
+  agentTokens: AgentTokenService;
+  /** Agent policies at the door of every surface an agent token uses. */
+  gate: AgentGate;
+  /** Calls held by an agent policy for a person's decision. */
+  approvals: ApprovalService;
+  /** The provider's own API paths (/v1/…) for its SDKs, with an agent token as their key. */
+  native: NativeService;
   /** Every connector's action catalogue, search and executor (rpc, MCP). */
   actions: ActionService;
   /** The call log (batched, in segments), which is also the audit trail of calls. */
@@ -161,7 +174,11 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       metrics,
     });
     // Several nodes may share a PostgreSQL store: check the caches against it, in case a change notification was lost.
-    const revalidation = new CacheRevalidation([calls.accounts, apiKeys], config.clusterCheckMs, opts.warn);
+    const agentTokens = new AgentTokenService(store.db, store.changes);
+    const spend = new SpendLedger(store.db);
+    const approvals = new ApprovalService(store.db, calls, webhooks, spend);
+    const gate = new AgentGate(calls, spend, approvals);
+    const revalidation = new CacheRevalidation([calls.accounts, apiKeys, agentTokens], config.clusterCheckMs, opts.warn);
     if (store.kind === 'postgres') revalidation.start();
     accounts.onAccountChanged = calls.onAccountChanged;
     const actions = new ActionService(calls, () => config.publicUrl);
@@ -180,6 +197,10 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       tester,
       calls,
       proxy: new ProxyService(calls),
+      agentTokens,
+      gate,
+      approvals,
+      native: new NativeService(calls, gate),
       actions,
       requestLog,
       frameOrigins: new FrameOriginsService(store.db),

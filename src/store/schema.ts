@@ -2,6 +2,7 @@
 // Migrations in /migrations are generated from this file by `npm run db:generate`.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   doublePrecision,
@@ -116,6 +117,8 @@ export const accounts = pgTable(
     nextVerifyAt: ts('next_verify_at'),
     /** Live tests in a row that could not reach the provider (reset by any verdict). */
     verifyFailures: integer('verify_failures').notNull().default(0),
+    /** The account-wide agent policy: what agent tokens created without their own policy may do (null: anything). */
+    agentPolicy: jsonb('agent_policy').$type<AgentPolicyData | null>(),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -290,3 +293,101 @@ export const accountPermissions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.accountId, t.permission] })],
 );
+
+/**
+ * What an agent may do with a linked account (validated by the AgentPolicy schema of
+ * src/services/agents/policy-schema.ts; stored as given).
+ */
+export interface AgentPolicyData {
+  read_only?: boolean;
+  allow?: string[];
+  deny?: string[];
+  /** By lower-case currency: amounts in the currency's smallest unit. */
+  money?: Record<string, { per_call?: number; per_day?: number; approval_above?: number }>;
+}
+
+/** Agent tokens (`lhat_…`): only a SHA-256 of the token is kept. */
+export const agentTokens = pgTable(
+  'agent_tokens',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    /** The account it was created on; `accountIds` holds it first, then the others it may act on. */
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    accountIds: text('account_ids').array().notNull(),
+    name: text('name').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    hint: text('hint').notNull(),
+    /** Its own policy; null: the account's agent policy applies (read at each call). */
+    policy: jsonb('policy').$type<AgentPolicyData | null>(),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at'),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('agent_tokens_secret_hash').on(t.secretHash), index('agent_tokens_account').on(t.accountId)],
+);
+
+/** Money moved by agents, per token (or per account for calls without one), for the rolling daily caps. */
+export const agentSpend = pgTable(
+  'agent_spend',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** The token id; the cap of an account-wide policy counts the account's calls under `acc:<id>`. */
+    spender: text('spender').notNull(),
+    currency: text('currency').notNull(),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [index('agent_spend_spender_at').on(t.spender, t.currency, t.at)],
+);
+
+/** Calls held for a person's decision (a policy's approval threshold). */
+export const approvals = pgTable(
+  'approvals',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    tokenId: text('token_id'),
+    /** Whose daily totals the call counts in (the token, or `acc:<id>` under the account's policy). */
+    spender: text('spender').notNull(),
+    action: text('action'),
+    /** pending → approved → executed | failed; or denied / expired */
+    status: text('status').notNull(),
+    /** The held call: method, path, params, forwarded headers and its idempotency key (no credentials). */
+    request: jsonb('request').$type<HeldRequest>().notNull(),
+    currency: text('currency').notNull(),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+    reason: text('reason').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    resolvedAt: ts('resolved_at'),
+    resolvedBy: text('resolved_by'),
+    /** The provider's answer to the executed call: status and body text. */
+    resultStatus: integer('result_status'),
+    resultBody: text('result_body'),
+  },
+  (t) => [index('approvals_project_status').on(t.projectId, t.status, t.createdAt)],
+);
+
+export interface HeldRequest {
+  method: string;
+  path: string;
+  /** The encoded body as it will be sent, and its content type. */
+  body: string | null;
+  contentType: string | null;
+  /** The parameters, for people to read (redacted like the call log when shown). */
+  params: unknown;
+  /** Forwarded headers (no credential, no idempotency key). */
+  headers: Record<string, string>;
+  idempotencyKey: string;
+}

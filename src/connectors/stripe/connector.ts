@@ -3,6 +3,7 @@
 // answers read, the action catalogue). docs/stripe.md explains the facts behind it, and
 // docs/stripe-org-keys.md organization keys (sk_org_…) and their Stripe-Context.
 import type { ConnectorDefinition } from '../types.js';
+import { stripeAgents } from './agents.js';
 import { stripeApi } from './api.js';
 import { stripeActionsContract } from './catalogue.js';
 import { checkStripeKey, isStripeOrgKey } from './key-rules.js';
@@ -87,4 +88,5 @@ export const stripeConnector: ConnectorDefinition = {
   liveTest: testStripeKey,
   api: stripeApi,
   actions: stripeActionsContract,
+  agents: stripeAgents,
 };

@@ -4,7 +4,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { getConnector } from '../../connectors/registry.js';
 import type { ConnectorDefinition, EnvironmentKey, LiveTestOutcome } from '../../connectors/types.js';
 import type { Db, Tx } from '../../store/db.js';
-import { accounts, type StatusReason } from '../../store/schema.js';
+import { accounts, type AgentPolicyData, type StatusReason } from '../../store/schema.js';
 import type { Vault } from '../../vault/vault.js';
 import { type AccountFilter, type KeysetPage, listAccountsKeyset, listAccountsPage } from './account-queries.js';
 import { type AccountRow, accountView } from './account-view.js';
@@ -245,6 +245,17 @@ export class AccountService {
     });
     this.committed(id);
     return account;
+  }
+
+  /** Sets what the account's agent tokens without a policy of their own may do (null: no limits). */
+  async setAgentPolicy(projectId: string, id: string, policy: AgentPolicyData | null, actor: Actor): Promise<AccountRow> {
+    const row = await this.db.transaction(async (tx) => {
+      const r = await this.write(tx, projectId, id, { agentPolicy: policy });
+      await this.audit.record(projectId, id, actor, 'agent_policy.set', policy ? 'set' : 'cleared', tx);
+      return r;
+    });
+    this.committed(id);
+    return row;
   }
 
   /** Updates the account (updated_at now) and enqueues account.updated, in the caller's transaction. */

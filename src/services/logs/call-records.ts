@@ -12,7 +12,7 @@ export const CALL_FORMAT = 1;
 /** Calls per segment at most (ids leave room for this many per segment). */
 export const SEGMENT_SPAN = 4096;
 
-export type CallSource = 'proxy' | 'rpc' | 'mcp';
+export type CallSource = 'proxy' | 'rpc' | 'mcp' | 'native' | 'approval';
 
 /** What a call leaves behind, as the caller path sees it; redacted by encodeCall. */
 export interface CallRecord {

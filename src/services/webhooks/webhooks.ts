@@ -9,7 +9,7 @@ import type { AccountView } from '../accounts/account-view.js';
 import { fail } from '../../errors/fail.js';
 import { newId } from '../ids.js';
 
-export const WEBHOOK_EVENTS = ['account.created', 'account.updated', 'account.deleted'] as const;
+export const WEBHOOK_EVENTS = ['account.created', 'account.updated', 'account.deleted', 'approval.requested', 'approval.resolved'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
@@ -40,7 +40,14 @@ export class WebhookService {
       })
       .onConflictDoUpdate({
         target: webhookEndpoints.id,
-        set: { url: input.url, secretCiphertext: sealed.ciphertext, secretKeyVersion: sealed.version, secretHint: secret.slice(-4), enabled: true },
+        set: {
+          url: input.url,
+          events: input.events?.length ? input.events : [...WEBHOOK_EVENTS],
+          secretCiphertext: sealed.ciphertext,
+          secretKeyVersion: sealed.version,
+          secretHint: secret.slice(-4),
+          enabled: true,
+        },
       })
       .returning();
     return { endpoint: row, secret };
@@ -56,7 +63,11 @@ export class WebhookService {
       return null;
     }
     if (existing && !secret) {
-      await this.db.update(webhookEndpoints).set({ url, enabled: true }).where(eq(webhookEndpoints.id, id));
+      // the configured endpoint hears every event, including those added by later versions
+      await this.db
+        .update(webhookEndpoints)
+        .set({ url, enabled: true, events: [...WEBHOOK_EVENTS] })
+        .where(eq(webhookEndpoints.id, id));
       return null;
     }
     const created = await this.createEndpoint(projectId, { id, url, secret: secret ?? undefined });
@@ -82,21 +93,7 @@ export class WebhookService {
 
   /** Writes one outbox row per subscribed endpoint, in the caller's transaction. */
   async enqueue(tx: Tx, projectId: string, event: WebhookEvent, account: AccountView): Promise<void> {
-    const endpoints = await tx
-      .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
-      .from(webhookEndpoints)
-      .where(and(eq(webhookEndpoints.projectId, projectId), eq(webhookEndpoints.enabled, true)));
-    const targets = endpoints.filter((e) => e.events.includes(event));
-    if (targets.length === 0) return;
-    const eventId = newId('evt', 20);
-    const now = new Date().toISOString();
-    const body = JSON.stringify({
-      id: eventId,
-      event,
-      type: event,
-      event_date: now,
-      sent_at: now,
-      project_id: projectId,
+    await this.enqueueEvent(tx, projectId, event, {
       record_type: 'account',
       record_id: account.id,
       account_id: account.id,
@@ -107,6 +104,19 @@ export class WebhookService {
       setup_information: { user_id: account.origin_owner_id },
       data: account,
     });
+  }
+
+  /** An event about another record than an account (an approval): `fields` follow the event's common ones. */
+  async enqueueEvent(tx: Tx, projectId: string, event: WebhookEvent, fields: Record<string, unknown>): Promise<void> {
+    const endpoints = await tx
+      .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.projectId, projectId), eq(webhookEndpoints.enabled, true)));
+    const targets = endpoints.filter((e) => e.events.includes(event));
+    if (targets.length === 0) return;
+    const eventId = newId('evt', 20);
+    const now = new Date().toISOString();
+    const body = JSON.stringify({ id: eventId, event, type: event, event_date: now, sent_at: now, project_id: projectId, ...fields });
     await tx.insert(webhookOutbox).values(targets.map((t) => ({ projectId, endpointId: t.id, eventId, eventType: event, body })));
   }
 

@@ -1,0 +1,44 @@
+// The agent part of the connector contract: how the provider's own clients (its SDKs) talk to it,
+// so Linkhub can serve them unchanged with an agent token as their key, and which actions move
+// money (for the spend caps and approvals of agent policies). All data or pure functions.
+
+/**
+ * How to read the amount of a money-moving action from its parameters (path, query and body, by
+ * name). Amounts are in the currency's smallest unit, as the provider takes them.
+ */
+export interface MoneyRule {
+  /** Parameters whose values, added up, are the amount (absent ones count 0; none present: unknown). */
+  amount?: readonly string[];
+  /** The parameter naming the currency. */
+  currency?: string;
+  /**
+   * When the call does not say its amount or currency (a full refund of a charge, paying an
+   * invoice): read the object it acts on. The first lookup whose `id` parameter is present is used.
+   */
+  lookup?: readonly MoneyLookup[];
+}
+
+export interface MoneyLookup {
+  /** The parameter holding the object's id. */
+  id: string;
+  /** GET path of the object, `{id}` replaced by the id. */
+  path: string;
+  /** Fields of the object: its amount, minus `minus` (already refunded…), and currency. */
+  amount: string;
+  minus?: string;
+  currency: string;
+}
+
+export interface ConnectorAgentSupport {
+  /** Path prefixes the provider's own API serves and its SDKs call (e.g. `/v1/`), served by Linkhub as they are. */
+  nativePrefixes: readonly string[];
+  /**
+   * Linkhub's own refusal on those paths, in the provider's error shape, so its SDKs raise the right
+   * exception (the HTTP status is Linkhub's; `extra` are fields such as an approval id).
+   */
+  nativeError(status: number, code: string, message: string, extra: Readonly<Record<string, unknown>>): unknown;
+  /** The request header the provider's SDK sends the key in (lowercase) and its scheme prefix. */
+  sdkCredential: { header: string; prefix: string };
+  /** Actions that move money, by action name. */
+  money: Readonly<Record<string, MoneyRule>>;
+}

@@ -1,0 +1,57 @@
+// Stripe for agents: the stripe SDKs call /v1 and /v2 with `Authorization: Bearer <key>` and read
+// errors as {"error": {type, code, message}}; they pick the exception class by HTTP status (400
+// InvalidRequest, 401 Authentication, 402 Card, 403 Permission, 409 Idempotency, 429 RateLimit,
+// other API errors), so Linkhub's refusals keep their status and take Stripe's shape. And which
+// Stripe actions move money, with where their amount and currency are (docs/stripe.md#agents).
+import type { ConnectorAgentSupport, MoneyLookup, MoneyRule } from '../agents.js';
+
+const AMOUNT_CURRENCY: MoneyRule = { amount: ['amount'], currency: 'currency' };
+const charge = (id: string): MoneyLookup => ({ id, path: '/v1/charges/{id}', amount: 'amount', minus: 'amount_refunded', currency: 'currency' });
+const paymentIntent = (id: string, amount = 'amount'): MoneyLookup => ({ id, path: '/v1/payment_intents/{id}', amount, currency: 'currency' });
+const invoice = (id: string): MoneyLookup => ({ id, path: '/v1/invoices/{id}', amount: 'amount_remaining', currency: 'currency' });
+
+const MONEY: Record<string, MoneyRule> = {
+  stripe_create_charge: AMOUNT_CURRENCY,
+  stripe_capture_charge: {
+    amount: ['amount'],
+    lookup: [{ id: 'charge', path: '/v1/charges/{id}', amount: 'amount', minus: 'amount_captured', currency: 'currency' }],
+  },
+  stripe_create_payment_intent: AMOUNT_CURRENCY,
+  stripe_confirm_payment_intent: { lookup: [paymentIntent('intent')] },
+  stripe_capture_payment_intent: { amount: ['amount_to_capture'], lookup: [paymentIntent('intent', 'amount_capturable')] },
+  // a refund names a payment intent or a charge; without `amount` it refunds what is left
+  stripe_create_refund: {
+    amount: ['amount'],
+    currency: 'currency',
+    lookup: [{ id: 'payment_intent', path: '/v1/payment_intents/{id}', amount: 'amount_received', currency: 'currency' }, charge('charge')],
+  },
+  stripe_refund_charge: { amount: ['amount'], lookup: [charge('charge')] },
+  stripe_create_charge_refund: { amount: ['amount'], lookup: [charge('charge')] },
+  stripe_pay_invoice: { lookup: [invoice('invoice')] },
+  stripe_create_credit_note: { amount: ['credit_amount', 'refund_amount', 'out_of_band_amount'], lookup: [invoice('invoice')] },
+  stripe_create_payout: AMOUNT_CURRENCY,
+  stripe_create_transfer: AMOUNT_CURRENCY,
+  stripe_create_transfer_reversal: {
+    amount: ['amount'],
+    lookup: [{ id: 'id', path: '/v1/transfers/{id}', amount: 'amount', minus: 'amount_reversed', currency: 'currency' }],
+  },
+  stripe_create_topup: AMOUNT_CURRENCY,
+  stripe_create_application_fee_refund: {
+    amount: ['amount'],
+    lookup: [{ id: 'id', path: '/v1/application_fees/{id}', amount: 'amount', minus: 'amount_refunded', currency: 'currency' }],
+  },
+  stripe_create_treasury_outbound_transfer: AMOUNT_CURRENCY,
+  stripe_create_treasury_outbound_payment: AMOUNT_CURRENCY,
+  stripe_create_treasury_inbound_transfer: AMOUNT_CURRENCY,
+  stripe_refund_payment_terminal_reader: { amount: ['amount'], lookup: [paymentIntent('payment_intent', 'amount_received'), charge('charge')] },
+};
+
+/** Stripe's error type for a status (the SDK picks its exception class by status; the type is for people and logs). */
+const errorType = (status: number): string => (status >= 500 ? 'api_error' : 'invalid_request_error');
+
+export const stripeAgents: ConnectorAgentSupport = {
+  nativePrefixes: ['/v1/', '/v2/'],
+  nativeError: (status, code, message, extra) => ({ error: { type: errorType(status), ...extra, code, message } }),
+  sdkCredential: { header: 'authorization', prefix: 'Bearer ' },
+  money: MONEY,
+};

@@ -1,0 +1,70 @@
+// Agents: agent tokens, their policies (allowed actions, spend caps) and approvals of held calls.
+import type { ErrorEntry } from './types.js';
+
+export const AGENT_ERRORS = {
+  agent_token_missing: {
+    status: 401,
+    message: 'Missing agent token: send `Authorization: Bearer lhat_…`',
+    action: 'Create an agent token with POST /accounts/{id}/agent_tokens and send it as a Bearer token (a provider SDK does when the token is its key).',
+    retryable: false,
+  },
+  agent_token_invalid: {
+    status: 401,
+    message: 'Invalid, expired or revoked agent token',
+    action: 'Ask the account owner for a current agent token; a revoked or expired token stays refused.',
+    retryable: false,
+  },
+  agent_token_not_found: {
+    status: 404,
+    message: 'Agent token not found',
+    action: 'Check the token id (GET /accounts/{id}/agent_tokens lists the account’s tokens).',
+    retryable: false,
+  },
+  agent_account_required: {
+    status: 400,
+    message: 'This agent token acts on {count} accounts: name one in {where}',
+    action: 'Send the account id (one of the token’s accounts) in the Linkhub-Account header, or the `account` argument on MCP tools.',
+    retryable: false,
+    extras: ['accounts'],
+  },
+  agent_account_refused: {
+    status: 403,
+    message: 'This agent token may not act on account {account}',
+    action: 'Use one of the accounts the token names (its `accounts`), or ask for a token on that account.',
+    retryable: false,
+  },
+  policy_denied: {
+    status: 403,
+    message: 'Refused by the agent policy: {reason}',
+    action: 'The call is outside what the token’s policy allows; ask the account owner to change the policy if it should be allowed.',
+    retryable: false,
+    extras: ['reason_code'],
+  },
+  spend_cap_exceeded: {
+    status: 403,
+    message: 'Refused by the agent policy: {reason}',
+    action: 'Stay under the policy’s per-call and daily caps (amounts in the currency’s smallest unit), or ask for a higher cap.',
+    retryable: false,
+    extras: ['currency', 'cap'],
+  },
+  approval_required: {
+    status: 403,
+    message: 'This call needs approval ({reason}): approval {approval} is pending',
+    action:
+      'A person approves or denies it in the Dashboard (or POST /approvals/{id}/approve); repeat the same call with the same Idempotency-Key to get its result once approved.',
+    retryable: true,
+    extras: ['approval'],
+  },
+  approval_not_found: {
+    status: 404,
+    message: 'Approval not found',
+    action: 'Check the approval id (GET /approvals lists them).',
+    retryable: false,
+  },
+  approval_not_pending: {
+    status: 409,
+    message: 'Approval {approval} is already {status}',
+    action: 'An approval is decided once; read it with GET /approvals/{id}.',
+    retryable: false,
+  },
+} as const satisfies Record<string, ErrorEntry>;

@@ -1,0 +1,58 @@
+// The provider's own API paths (e.g. /v1/…), served to the provider's SDKs with an
+// agent token as their key (the service is src/services/calls/native.ts). Linkhub's refusals on
+// these paths take the provider's error shape (connector.agents.nativeError) so the SDK raises the
+// right exception; the provider's own answers pass unchanged.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { connectors } from '../connectors/registry.js';
+import type { ConnectorAgentSupport } from '../connectors/types.js';
+import type { LinkhubError } from '../errors/fail.js';
+import { pickAccount } from '../services/agents/tokens.js';
+import { headerValue, requireAgent } from './agent-auth.js';
+import type { RouteContext } from './context.js';
+import { answerFor, errorBody, retryAfter } from './errors.js';
+
+/** The header naming which of the token's accounts a call acts on. */
+export const ACCOUNT_HEADER = 'linkhub-account';
+
+function render(reply: FastifyReply, agents: ConnectorAgentSupport, err: LinkhubError) {
+  retryAfter(reply, err);
+  // Linkhub's documented fields (statusCode, timestamp, extras) ride along inside the provider's shape
+  return reply
+    .code(err.statusCode)
+    .type('application/json')
+    .send(agents.nativeError(err.statusCode, err.code, err.message, errorBody(err)));
+}
+
+export const nativeRoutes = (ctx: RouteContext) => async (app: FastifyInstance) => {
+  const { agentTokens, native } = ctx.services;
+  // The SDK's body is sent on as bytes, whatever its type (a form for /v1, JSON for /v2).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const prefixes = new Map<string, ConnectorAgentSupport>();
+  for (const c of connectors()) for (const p of c.agents?.nativePrefixes ?? []) if (!prefixes.has(p)) prefixes.set(p, c.agents as ConnectorAgentSupport);
+
+  for (const [prefix, agents] of prefixes) {
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const principal = await requireAgent(agentTokens, request);
+      const accountId = pickAccount(principal, headerValue(request, ACCOUNT_HEADER), 'the Linkhub-Account header');
+      const r = await native.call({
+        principal,
+        accountId,
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: Buffer.isBuffer(request.body) ? request.body : null,
+        trace: request,
+      });
+      return reply.code(r.status).headers(r.headers).send(r.body);
+    };
+    app.route({
+      method: ['GET', 'POST', 'DELETE', 'PUT', 'PATCH'],
+      url: `${prefix}*`,
+      schema: { hide: true },
+      handler,
+      errorHandler: (err, request, reply) => render(reply, agents, answerFor(err, request)),
+    });
+  }
+};

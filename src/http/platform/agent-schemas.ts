@@ -1,0 +1,101 @@
+// Wire schemas of agent tokens, agent policies and approvals.
+import { Type } from 'typebox';
+import { Nullable } from '../schemas.js';
+
+const DateTime = Type.String({ format: 'date-time' });
+
+const Amount = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "In the currency's smallest unit (cents)" });
+const ActionGlob = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^[A-Za-z0-9_*]+$',
+  description: 'An action name, `*` matching any run of characters',
+});
+
+/** Inline in request bodies (their validators resolve no shared $ref); AgentPolicy below is the document's component. */
+const policySchema = (id?: string) =>
+  Type.Object(
+    {
+      read_only: Type.Optional(Type.Boolean({ description: 'Only actions that read (GET) pass' })),
+      allow: Type.Optional(Type.Array(ActionGlob, { maxItems: 500, description: 'Only these actions pass (a call that is no known action does not)' })),
+      deny: Type.Optional(Type.Array(ActionGlob, { maxItems: 500, description: 'These actions never pass' })),
+      money: Type.Optional(
+        Type.Record(
+          Type.String({ pattern: '^[a-z]{3}$' }),
+          Type.Object(
+            {
+              per_call: Type.Optional(Amount),
+              per_day: Type.Optional(Amount),
+              approval_above: Type.Optional(Type.Integer({ ...Amount, description: 'Calls above this amount are held for a person to approve' })),
+            },
+            { additionalProperties: false },
+          ),
+          {
+            description:
+              'Money-moving actions (refunds, payouts, transfers, charges, payment intents, invoice payments, credit notes, top-ups…) by lower-case currency: ' +
+              'caps per call and per rolling 24 hours, and an approval threshold. With `money` set, a currency it does not name is refused.',
+          },
+        ),
+      ),
+    },
+    { additionalProperties: false, ...(id ? { $id: id } : {}), description: 'What an agent token may do' },
+  );
+export const AgentPolicy = policySchema('AgentPolicy');
+export const AgentPolicyInput = policySchema();
+
+export const AgentTokenInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    expires_in: Type.Optional(Nullable(Type.Integer({ minimum: 60, maximum: 31_536_000 * 5, description: 'Seconds until it stops working (default: never)' }))),
+    policy: Type.Optional(Nullable(AgentPolicyInput)),
+    also_accounts: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 50, description: 'Other linked accounts it may act on' })),
+  },
+  { additionalProperties: false },
+);
+
+const tokenFields = {
+  id: Type.String(),
+  name: Type.String(),
+  hint: Type.String({ description: 'Last characters of the token' }),
+  account_id: Type.String(),
+  accounts: Type.Array(Type.String(), { description: 'The accounts it acts on; the first is the one it was created on' }),
+  policy: Nullable(Type.Ref('AgentPolicy')),
+  created_at: DateTime,
+  expires_at: Nullable(DateTime),
+  last_used_at: Nullable(DateTime),
+  revoked_at: Nullable(DateTime),
+};
+
+export const AgentToken = Type.Object(tokenFields, { $id: 'AgentToken' });
+export const AgentTokenCreated = Type.Object({
+  ...tokenFields,
+  token: Type.String({ description: 'The token (lhat_…): shown this once, only a hash is kept' }),
+});
+
+export const Approval = Type.Object(
+  {
+    id: Type.String(),
+    account_id: Type.String(),
+    agent_token_id: Nullable(Type.String()),
+    action: Nullable(Type.String()),
+    status: Type.String({ description: 'pending, denied, executed (approved and sent), or failed (approved, the provider refused it)' }),
+    amount: Type.Integer(),
+    currency: Type.String(),
+    reason: Type.String(),
+    request: Type.Object(
+      {
+        method: Type.String(),
+        path: Type.String(),
+        params: Type.Unknown(),
+        headers: Type.Record(Type.String(), Type.String()),
+        idempotency_key: Type.String(),
+      },
+      { additionalProperties: true },
+    ),
+    created_at: DateTime,
+    resolved_at: Nullable(DateTime),
+    resolved_by: Nullable(Type.String()),
+    result: Nullable(Type.Object({ status: Type.Integer() })),
+  },
+  { $id: 'Approval' },
+);

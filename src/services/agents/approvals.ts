@@ -1,0 +1,185 @@
+// Calls held by an agent policy until a person decides. A held call is stored as it will be sent
+// (method, path, encoded body, forwarded headers and its idempotency key; never a credential).
+// Approving sends it once: the pending → approved step is one conditional UPDATE, so of two
+// approvers (or two nodes) exactly one sends, and it sends with the call's original idempotency
+// key, so even a resend after a crash is applied once by the provider. The provider's answer is
+// kept on the approval; the agent that repeats its call with the same Idempotency-Key gets it.
+// `approval.requested` and `approval.resolved` webhooks tell the SaaS backend.
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { fail } from '../../errors/fail.js';
+import type { Db } from '../../store/db.js';
+import { approvals } from '../../store/schema.js';
+import type { AccountCaller } from '../calls/caller.js';
+import { newId } from '../ids.js';
+import type { Actor } from '../logs/actor.js';
+import type { WebhookService } from '../webhooks/webhooks.js';
+import type { GatedCall, GateOutcome } from './gate-types.js';
+import type { SpendLedger } from './spend.js';
+
+export type ApprovalRow = typeof approvals.$inferSelect;
+
+export interface HoldInput {
+  call: GatedCall;
+  spender: string;
+  action: string;
+  currency: string;
+  amount: number;
+  reason: string;
+}
+
+/** An approval as the API and webhooks show it. */
+export function approvalView(a: ApprovalRow) {
+  return {
+    id: a.id,
+    account_id: a.accountId,
+    agent_token_id: a.tokenId,
+    action: a.action,
+    status: a.status,
+    amount: a.amount,
+    currency: a.currency,
+    reason: a.reason,
+    request: {
+      method: a.request.method,
+      path: a.request.path,
+      params: a.request.params,
+      headers: a.request.headers,
+      idempotency_key: a.request.idempotencyKey,
+    },
+    created_at: a.createdAt.toISOString(),
+    resolved_at: a.resolvedAt?.toISOString() ?? null,
+    resolved_by: a.resolvedBy,
+    result: a.resultStatus === null ? null : { status: a.resultStatus },
+  };
+}
+
+export class ApprovalService {
+  constructor(
+    private readonly db: Db,
+    private readonly calls: AccountCaller,
+    private readonly webhooks: WebhookService,
+    private readonly spend: SpendLedger,
+  ) {}
+
+  /** Stores the call as pending, sends `approval.requested`, and refuses the call with approval_required. */
+  async hold(h: HoldInput): Promise<never> {
+    const id = newId('apr', 20);
+    const { call } = h;
+    const row = await this.db.transaction(async (tx) => {
+      const [r] = await tx
+        .insert(approvals)
+        .values({
+          id,
+          projectId: call.target.projectId,
+          accountId: call.account.row.id,
+          tokenId: call.principal.tokenId,
+          spender: h.spender,
+          action: h.action,
+          status: 'pending',
+          request: call.held(),
+          currency: h.currency,
+          amount: h.amount,
+          reason: h.reason,
+        })
+        .returning();
+      await this.webhooks.enqueueEvent(tx, r.projectId, 'approval.requested', this.eventFields(r));
+      return r;
+    });
+    this.webhooks.onEnqueued();
+    throw fail('approval_required', { reason: h.reason, approval: row.id }, { approval: row.id });
+  }
+
+  private eventFields(a: ApprovalRow) {
+    return { record_type: 'approval', record_id: a.id, account_id: a.accountId, data: approvalView(a) };
+  }
+
+  /** The approval an earlier call with this idempotency key created, if any. */
+  async findByKey(accountId: string, spender: string, key: string): Promise<ApprovalRow | null> {
+    const rows = await this.db
+      .select()
+      .from(approvals)
+      .where(and(eq(approvals.accountId, accountId), eq(approvals.spender, spender), sql`${approvals.request}->>'idempotencyKey' = ${key}`))
+      .orderBy(desc(approvals.createdAt))
+      .limit(1);
+    return rows[0] ?? null;
+  }
+
+  /** What a repeated call gets: the approved call's answer, or the refusal that still holds. */
+  answerFor(a: ApprovalRow): GateOutcome {
+    if (a.status === 'executed' && a.resultStatus !== null) return { kind: 'answered', status: a.resultStatus, body: a.resultBody ?? '' };
+    if (a.status === 'denied') throw fail('policy_denied', { reason: `approval ${a.id} was denied` }, { reason_code: 'approval_denied' });
+    throw fail('approval_required', { reason: a.reason, approval: a.id }, { approval: a.id });
+  }
+
+  async list(projectId: string, opts: { status?: string; accountId?: string; limit?: number }) {
+    const conds = [eq(approvals.projectId, projectId)];
+    if (opts.status) conds.push(eq(approvals.status, opts.status));
+    if (opts.accountId) conds.push(eq(approvals.accountId, opts.accountId));
+    return this.db
+      .select()
+      .from(approvals)
+      .where(and(...conds))
+      .orderBy(desc(approvals.createdAt))
+      .limit(Math.min(opts.limit ?? 50, 200));
+  }
+
+  async get(projectId: string, id: string): Promise<ApprovalRow> {
+    const [row] = await this.db
+      .select()
+      .from(approvals)
+      .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId)));
+    if (!row) throw fail('approval_not_found');
+    return row;
+  }
+
+  /** Decides a pending approval; approving sends the held call (once) and keeps the provider's answer. */
+  async resolve(projectId: string, id: string, decision: 'approve' | 'deny', actor: Actor): Promise<ApprovalRow> {
+    const by = `${actor.type}:${actor.id}`;
+    const [taken] = await this.db
+      .update(approvals)
+      .set({ status: decision === 'approve' ? 'approved' : 'denied', resolvedAt: new Date(), resolvedBy: by })
+      .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId), eq(approvals.status, 'pending')))
+      .returning();
+    if (!taken) {
+      const current = await this.get(projectId, id);
+      throw fail('approval_not_pending', { approval: id, status: current.status });
+    }
+    let done = taken;
+    if (decision === 'approve') done = await this.execute(taken, actor);
+    await this.db.transaction((tx) => this.webhooks.enqueueEvent(tx, projectId, 'approval.resolved', this.eventFields(done)));
+    this.webhooks.onEnqueued();
+    return done;
+  }
+
+  private async execute(a: ApprovalRow, actor: Actor): Promise<ApprovalRow> {
+    const req = a.request;
+    let status: number;
+    let body: string;
+    try {
+      const r = await this.calls.send(
+        { projectId: a.projectId, accountId: a.accountId, actor, source: 'approval', action: a.action },
+        {
+          method: req.method as 'POST',
+          path: req.path,
+          headers: req.headers,
+          body: req.body,
+          contentType: req.contentType ?? undefined,
+          idempotencyKey: req.idempotencyKey,
+          logBody: req.params,
+        },
+      );
+      status = r.response.status;
+      body = r.response.body.toString('utf8');
+    } catch (e) {
+      // Linkhub could not send it (account gone, provider unreachable): the approval says so
+      status = 0;
+      body = e instanceof Error ? e.message : String(e);
+    }
+    if (status >= 200 && status < 300 && a.currency !== 'unknown') await this.spend.record(a.spender, a.currency, a.amount);
+    const [row] = await this.db
+      .update(approvals)
+      .set({ status: status >= 200 && status < 300 ? 'executed' : 'failed', resultStatus: status, resultBody: body })
+      .where(eq(approvals.id, a.id))
+      .returning();
+    return row;
+  }
+}

@@ -1,0 +1,26 @@
+// What the agent gate (./gate.ts) is asked about and answers, shared with the approvals it holds
+// calls in (./approvals.ts) without either importing the other.
+import type { ConnectorAction } from '../../connectors/types.js';
+import type { HeldRequest } from '../../store/schema.js';
+import type { CachedAccount } from '../calls/account-cache.js';
+import type { CallTarget } from '../calls/caller.js';
+import type { AgentPrincipal } from './tokens.js';
+
+export interface GatedCall {
+  principal: AgentPrincipal;
+  account: CachedAccount;
+  target: CallTarget;
+  method: string;
+  /** The guarded path with its query string. */
+  path: string;
+  /** The action, when the surface names it (rpc, MCP); else matched from method and path. */
+  action?: ConnectorAction | null;
+  /** A parameter of the call by name (query or body; path parameters are added by the gate). */
+  param: (name: string) => unknown;
+  /** The request as it will be sent, for an approval to send later. */
+  held: () => HeldRequest;
+  idempotencyKey: string | null;
+}
+
+/** What the surface does next: send (and call `settle` with the provider's status), or answer a stored result. */
+export type GateOutcome = { kind: 'send'; settle: (status: number) => Promise<void> } | { kind: 'answered'; status: number; body: string };

@@ -1,0 +1,131 @@
+// The agent policy at the door of every surface an agent token can use (the provider-native paths,
+// the proxy, actions and MCP): one check before a call is sent.
+//   1. which action the call is (named by rpc/MCP; matched from method + path otherwise);
+//   2. allowed / denied / read-only (./policy.ts) → 403 policy_denied;
+//   3. for a money-moving action (the connector's money rules) under a policy with money rules:
+//      its amount and currency (from the call, else read from the object it acts on), then
+//      no limit for the currency or above `per_call` → 403 spend_cap_exceeded;
+//      above `approval_above` (or an amount that cannot be told) → held: 403 approval_required;
+//      above `per_day` with the last 24 hours → 403 spend_cap_exceeded;
+//      else the amount is written to the day's total (taken back if the provider refuses the call).
+// A call repeated with the Idempotency-Key of a held one gets that approval's state instead:
+// still pending, denied, or the provider's answer to the approved call (sent once, by the approver).
+import type { ConnectorDefinition, MoneyRule } from '../../connectors/types.js';
+import { fail } from '../../errors/fail.js';
+import type { AgentPolicyData } from '../../store/schema.js';
+import { ActionMatcher } from '../actions/path-match.js';
+import type { CachedAccount } from '../calls/account-cache.js';
+import type { AccountCaller } from '../calls/caller.js';
+import type { ApprovalService } from './approvals.js';
+import type { GatedCall, GateOutcome } from './gate-types.js';
+import { hasMoneyRules, judge } from './policy.js';
+import type { SpendLedger } from './spend.js';
+import type { AgentPrincipal } from './tokens.js';
+
+export type { GatedCall, GateOutcome } from './gate-types.js';
+
+const SEND: GateOutcome = { kind: 'send', settle: async () => {} };
+
+export class AgentGate {
+  private readonly matchers = new Map<string, ActionMatcher>();
+
+  constructor(
+    private readonly calls: AccountCaller,
+    private readonly spend: SpendLedger,
+    private readonly approvals: ApprovalService,
+  ) {}
+
+  /** The policy in force: the token's own, else the account's agent policy, else none. */
+  policyOf(principal: AgentPrincipal, account: CachedAccount): AgentPolicyData | null {
+    return principal.policy ?? account.row.agentPolicy ?? null;
+  }
+
+  private matcher(connector: ConnectorDefinition): ActionMatcher {
+    let m = this.matchers.get(connector.key);
+    if (!m) {
+      m = new ActionMatcher(connector.actions.catalogue().actions);
+      this.matchers.set(connector.key, m);
+    }
+    return m;
+  }
+
+  async check(call: GatedCall): Promise<GateOutcome> {
+    const policy = this.policyOf(call.principal, call.account);
+    if (!policy) return SEND;
+    const connector = call.account.profile.connector;
+    let action = call.action ?? null;
+    let pathParams: Record<string, string> = {};
+    if (!action) {
+      const m = this.matcher(connector).match(call.method, call.path);
+      action = m?.action ?? null;
+      pathParams = m?.params ?? {};
+    }
+    const verdict = judge(policy, { method: call.method, action });
+    if (!verdict.ok) throw fail('policy_denied', { reason: verdict.reason }, { reason_code: verdict.code });
+    const rule = action ? connector.agents?.money[action.name] : undefined;
+    if (!action || !rule || !hasMoneyRules(policy)) return SEND;
+
+    const spender = call.principal.policy ? call.principal.tokenId : `acc:${call.account.row.id}`;
+    if (call.idempotencyKey) {
+      const earlier = await this.approvals.findByKey(call.account.row.id, spender, call.idempotencyKey);
+      if (earlier) return this.approvals.answerFor(earlier);
+    }
+    const param = (name: string) => pathParams[name] ?? call.param(name);
+    const money = await this.amountOf(rule, param, call);
+    const hold = (reason: string): Promise<never> =>
+      this.approvals.hold({ call, spender, action: action.name, currency: money?.currency ?? 'unknown', amount: money?.amount ?? 0, reason });
+
+    if (!money) {
+      if (Object.values(policy.money).some((l) => l.approval_above !== undefined)) await hold('its amount cannot be told before it is sent');
+      throw fail('spend_cap_exceeded', { reason: `the amount of ${action.name} cannot be told before it is sent` }, { currency: null, cap: null });
+    }
+    const { amount, currency } = money;
+    const limits = policy.money[currency];
+    const shown = `${amount} ${currency}`;
+    if (!limits) throw fail('spend_cap_exceeded', { reason: `no limit is set for ${currency}, so ${shown} is refused` }, { currency, cap: 0 });
+    if (limits.per_call !== undefined && amount > limits.per_call) {
+      throw fail('spend_cap_exceeded', { reason: `${shown} is above the per-call cap of ${limits.per_call}` }, { currency, cap: limits.per_call });
+    }
+    if (limits.approval_above !== undefined && amount > limits.approval_above) await hold(`${shown} is above ${limits.approval_above}`);
+    const r = await this.spend.reserve(spender, currency, amount, limits.per_day);
+    if (!r.ok) {
+      throw fail(
+        'spend_cap_exceeded',
+        { reason: `${shown} would take the last 24 hours to ${r.spentToday + amount}, above the daily cap of ${limits.per_day}` },
+        { currency, cap: limits.per_day },
+      );
+    }
+    return { kind: 'send', settle: async (status) => (status >= 200 && status < 300 ? undefined : this.spend.release(r.id)) };
+  }
+
+  /** The call's amount and currency, reading the object it acts on when the call does not say; null: cannot tell. */
+  private async amountOf(rule: MoneyRule, param: (name: string) => unknown, call: GatedCall): Promise<{ amount: number; currency: string } | null> {
+    let amount: number | null = null;
+    for (const name of rule.amount ?? []) {
+      const v = param(name);
+      if (v === undefined || v === null || v === '') continue;
+      const n = Number(v);
+      if (!Number.isSafeInteger(n) || n < 0) return null;
+      amount = (amount ?? 0) + n;
+    }
+    const given = rule.currency ? param(rule.currency) : undefined;
+    let currency = typeof given === 'string' && given ? given.toLowerCase() : null;
+    if (amount !== null && currency) return { amount, currency };
+    for (const look of rule.lookup ?? []) {
+      const id = param(look.id);
+      if (typeof id !== 'string' || !id) continue;
+      const r = await this.calls.send(
+        { ...call.target, action: null },
+        { method: 'GET', path: look.path.replace('{id}', encodeURIComponent(id)), headers: call.held().headers },
+        call.account,
+      );
+      if (r.response.status !== 200) return null;
+      const obj = JSON.parse(r.response.body.toString('utf8')) as Record<string, unknown>;
+      const full = Number(obj[look.amount]) - (look.minus ? Number(obj[look.minus] ?? 0) : 0);
+      currency ??= typeof obj[look.currency] === 'string' ? (obj[look.currency] as string).toLowerCase() : null;
+      amount ??= Number.isFinite(full) ? full : null;
+      break;
+    }
+    return amount !== null && currency ? { amount, currency } : null;
+  }
+}

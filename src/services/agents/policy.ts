@@ -1,0 +1,54 @@
+// What an agent policy allows, decided without the network or the store: allowed and denied actions
+// (names and `*` globs), read-only, and which money rule applies. The amounts themselves (caps,
+// daily totals, approvals) are checked by ./gate.ts.
+//
+// A call whose action is unknown (a proxy or /v1 path no catalogue action matches) is judged by its
+// method alone: with `read_only` only GET passes, and with an `allow` list nothing unknown passes
+// (an allow list names what may be done; an unrecognised call is not on it).
+import type { AgentPolicyData } from '../../store/schema.js';
+
+export type AgentPolicy = AgentPolicyData;
+
+export type PolicyVerdict = { ok: true } | { ok: false; code: 'read_only' | 'not_allowed' | 'denied'; reason: string };
+
+const globCache = new Map<string, RegExp>();
+function glob(pattern: string): RegExp {
+  let re = globCache.get(pattern);
+  if (!re) {
+    const body = pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    re = new RegExp(`^${body}$`);
+    globCache.set(pattern, re);
+  }
+  return re;
+}
+
+export const matchesAny = (name: string, patterns: readonly string[] | undefined): boolean => (patterns ?? []).some((p) => glob(p).test(name));
+
+export interface JudgedCall {
+  method: string;
+  /** The catalogue action the call is, or null when none matches. */
+  action: { name: string; access: 'read' | 'write' } | null;
+}
+
+/** Whether the policy lets this call through (before any money rule). */
+export function judge(policy: AgentPolicy | null, call: JudgedCall): PolicyVerdict {
+  if (!policy) return { ok: true };
+  const name = call.action?.name ?? null;
+  const reads = call.action ? call.action.access === 'read' : call.method === 'GET';
+  if (policy.read_only && !reads) {
+    return { ok: false, code: 'read_only', reason: `the token is read-only and ${name ?? `${call.method} of this path`} writes` };
+  }
+  if (name && matchesAny(name, policy.deny)) return { ok: false, code: 'denied', reason: `${name} is denied` };
+  if (policy.allow && policy.allow.length > 0) {
+    if (!name) return { ok: false, code: 'not_allowed', reason: `${call.method} of this path is no action the policy allows` };
+    if (!matchesAny(name, policy.allow)) return { ok: false, code: 'not_allowed', reason: `${name} is not among the allowed actions` };
+  }
+  return { ok: true };
+}
+
+/** Whether any money rule is set (then money-moving calls are measured against it). */
+export const hasMoneyRules = (policy: AgentPolicy | null): policy is AgentPolicy & { money: NonNullable<AgentPolicy['money']> } =>
+  !!policy?.money && Object.keys(policy.money).length > 0;

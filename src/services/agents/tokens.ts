@@ -1,0 +1,174 @@
+// Agent tokens (`lhat_…`): a credential an AI agent holds instead of the platform API key. It acts on
+// the linked accounts it names (usually one) under a policy, and is stored as a SHA-256 digest only.
+// Like API keys, verified tokens are cached briefly; a revocation reaches every node's cache through
+// the change feed, and revalidate() (the cluster check) catches a lost notification.
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { fail } from '../../errors/fail.js';
+import type { ChangeFeed } from '../../store/change-feed.js';
+import type { Db } from '../../store/db.js';
+import { accounts, agentTokens, type AgentPolicyData } from '../../store/schema.js';
+import { newId, randomBase62, sameDigest, sha256 } from '../ids.js';
+import type { Actor } from '../logs/actor.js';
+
+export interface AgentPrincipal {
+  tokenId: string;
+  projectId: string;
+  /** The accounts it may act on; the first is the one it was created on. */
+  accountIds: readonly string[];
+  /** Its own policy; null: the account's agent policy applies. */
+  policy: AgentPolicyData | null;
+  /** Epoch ms, or null: never. */
+  expiresAt: number | null;
+}
+
+export interface NewAgentToken {
+  name: string;
+  /** Seconds; null/undefined: never expires. */
+  expiresIn?: number | null;
+  policy?: AgentPolicyData | null;
+  alsoAccounts?: readonly string[];
+}
+
+const CACHE_MS = 5_000;
+const TOPIC = 'agent_token';
+export const AGENT_TOKEN_PREFIX = 'lhat_';
+
+type Cached = { principal: AgentPrincipal | null; until: number };
+
+export const isAgentToken = (s: string): boolean => s.startsWith(AGENT_TOKEN_PREFIX);
+
+export class AgentTokenService {
+  /** By SHA-256 of the token. */
+  private readonly cache = new Map<string, Cached>();
+  private readonly lastUsedWrites = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly changes: ChangeFeed,
+    private readonly now: () => number = Date.now,
+  ) {
+    changes.subscribe(TOPIC, (id) => this.forget(new Set([id])));
+    changes.onResync(() => this.cache.clear());
+  }
+
+  private forget(ids: ReadonlySet<string>): void {
+    for (const [k, v] of this.cache) if (v.principal && ids.has(v.principal.tokenId)) this.cache.delete(k);
+  }
+
+  /** Drops cached tokens revoked (or deleted with their account) since they were read. */
+  async revalidate(): Promise<void> {
+    const ids = new Set<string>();
+    for (const v of this.cache.values()) if (v.principal) ids.add(v.principal.tokenId);
+    if (ids.size === 0) return;
+    const live = await this.db
+      .select({ id: agentTokens.id })
+      .from(agentTokens)
+      .where(and(inArray(agentTokens.id, [...ids]), isNull(agentTokens.revokedAt)));
+    for (const r of live) ids.delete(r.id);
+    if (ids.size) this.forget(ids);
+  }
+
+  async create(projectId: string, accountId: string, input: NewAgentToken, actor: Actor) {
+    const others = [...new Set(input.alsoAccounts ?? [])].filter((id) => id !== accountId);
+    const wanted = [accountId, ...others];
+    const found = await this.db
+      .select({ id: accounts.id })
+      .from(accounts)
+      .where(and(inArray(accounts.id, wanted), eq(accounts.projectId, projectId)));
+    const known = new Set(found.map((r) => r.id));
+    if (!known.has(accountId)) throw fail('account_not_found');
+    const missing = others.find((id) => !known.has(id));
+    if (missing)
+      throw fail('invalid_input', { field: 'also_accounts', problem: `names ${missing}, which is no account of this project` }, { field: 'also_accounts' });
+    const token = `${AGENT_TOKEN_PREFIX}${randomBase62(40)}`;
+    const id = newId('at', 16);
+    const expiresAt = input.expiresIn ? new Date(this.now() + input.expiresIn * 1000) : null;
+    const [row] = await this.db
+      .insert(agentTokens)
+      .values({
+        id,
+        projectId,
+        accountId,
+        accountIds: wanted,
+        name: input.name,
+        secretHash: sha256(token),
+        hint: token.slice(-4),
+        policy: input.policy ?? null,
+        createdBy: `${actor.type}:${actor.id}`,
+        expiresAt,
+      })
+      .returning();
+    return { row, token };
+  }
+
+  /** The account's tokens (those created on it, and those that may also act on it), newest first. */
+  async list(projectId: string, accountId: string) {
+    const rows = await this.db.select().from(agentTokens).where(eq(agentTokens.projectId, projectId));
+    return rows.filter((r) => r.accountIds.includes(accountId)).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  }
+
+  async revoke(projectId: string, accountId: string, tokenId: string) {
+    const rows = await this.db
+      .update(agentTokens)
+      .set({ revokedAt: new Date(this.now()) })
+      .where(
+        and(
+          eq(agentTokens.id, tokenId),
+          eq(agentTokens.projectId, projectId),
+          sql`${accountId} = any(${agentTokens.accountIds})`,
+          isNull(agentTokens.revokedAt),
+        ),
+      )
+      .returning();
+    if (!rows[0]) throw fail('agent_token_not_found');
+    this.changes.publish(TOPIC, tokenId);
+    return rows[0];
+  }
+
+  /** The principal of a presented token, or null (unknown, revoked or expired). */
+  async verify(presented: string): Promise<AgentPrincipal | null> {
+    const digest = sha256(presented);
+    const now = this.now();
+    const hit = this.cache.get(digest);
+    let principal: AgentPrincipal | null;
+    if (hit && hit.until > now) principal = hit.principal;
+    else {
+      const rows = await this.db
+        .select()
+        .from(agentTokens)
+        .where(and(eq(agentTokens.secretHash, digest), isNull(agentTokens.revokedAt)))
+        .limit(1);
+      const row = rows[0];
+      principal =
+        row && sameDigest(row.secretHash, digest)
+          ? { tokenId: row.id, projectId: row.projectId, accountIds: row.accountIds, policy: row.policy ?? null, expiresAt: row.expiresAt?.getTime() ?? null }
+          : null;
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(digest, { principal, until: now + CACHE_MS });
+    }
+    if (!principal || (principal.expiresAt !== null && principal.expiresAt <= now)) return null;
+    this.touch(principal.tokenId, now);
+    return principal;
+  }
+
+  /** Records last use at most once a minute per token, off the request path. */
+  private touch(id: string, now: number): void {
+    if ((this.lastUsedWrites.get(id) ?? 0) > now - 60_000) return;
+    this.lastUsedWrites.set(id, now);
+    this.db
+      .update(agentTokens)
+      .set({ lastUsedAt: new Date(now) })
+      .where(eq(agentTokens.id, id))
+      .catch(() => {});
+  }
+}
+
+/** Which of the token's accounts a call acts on: the one named, else its only one (400 when it has several). */
+export function pickAccount(p: AgentPrincipal, named: string | undefined, where: string): string {
+  if (named) {
+    if (!p.accountIds.includes(named)) throw fail('agent_account_refused', { account: named });
+    return named;
+  }
+  if (p.accountIds.length === 1) return p.accountIds[0];
+  throw fail('agent_account_required', { count: p.accountIds.length, where }, { accounts: p.accountIds });
+}

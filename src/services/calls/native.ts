@@ -1,0 +1,121 @@
+// The provider's own API, served as it is to its own SDKs (given an agent token as their key):
+// the SDK's request goes upstream with the linked account's key instead of the agent token, its
+// headers forwarded (account, context, version, idempotency key), and the provider's answer comes
+// back unchanged: status, headers (its request id) and body bytes. The agent policy is applied
+// first (./../agents/gate.ts); throttle, retries and the call log are the shared call path's.
+import { randomUUID } from 'node:crypto';
+import { fail } from '../../errors/fail.js';
+import type { HeldRequest } from '../../store/schema.js';
+import { filterForwardHeaders, filterResponseHeaders, resolveUpstreamPath, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
+import type { AgentGate } from '../agents/gate.js';
+import type { AgentPrincipal } from '../agents/tokens.js';
+import type { RequestTrace } from '../logs/request-trace.js';
+import type { AccountCaller } from './caller.js';
+
+export interface NativeRequest {
+  principal: AgentPrincipal;
+  accountId: string;
+  method: string;
+  /** The path and query as the SDK sent them (`/v1/customers?limit=3`). */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer | null;
+  trace?: RequestTrace;
+}
+
+export interface NativeAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | string;
+}
+
+const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
+/** Linkhub's own request headers, never sent upstream (the credential header is dropped by the upstream layer's list). */
+const NOT_FORWARDED = ['linkhub-account', 'content-length', 'content-type', 'idempotency-key'];
+/** Framing is the server's own; the provider's body is sent as bytes with its length. */
+const NOT_RETURNED = ['content-length', 'content-encoding'];
+
+/** The call's parameters by name, for the agent policy: query for reads, the form or JSON body for writes. */
+function paramReader(method: string, url: string, body: Buffer | null, contentType: string | undefined): (name: string) => unknown {
+  const q = url.indexOf('?');
+  const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+  let bodyParams: ((name: string) => unknown) | null = null;
+  if (body && body.length > 0 && method !== 'GET') {
+    if (contentType?.includes('json')) {
+      let parsed: unknown = null;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch {
+        // an unreadable body is the provider's to refuse; the policy sees no parameters in it
+      }
+      const obj = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+      bodyParams = (name) => obj[name];
+    } else {
+      const form = new URLSearchParams(body.toString('utf8'));
+      bodyParams = (name) => form.get(name) ?? undefined;
+    }
+  }
+  return (name) => bodyParams?.(name) ?? query.get(name) ?? undefined;
+}
+
+export class NativeService {
+  constructor(
+    private readonly calls: AccountCaller,
+    private readonly gate: AgentGate,
+  ) {}
+
+  async call(r: NativeRequest): Promise<NativeAnswer> {
+    const method = r.method.toUpperCase();
+    if (!METHODS.has(method)) throw fail('invalid_input', { field: 'method', problem: `${r.method} is not served` }, { field: 'method' });
+    const account = this.calls.cached(r.principal.projectId, r.accountId) ?? (await this.calls.resolve(r.principal.projectId, r.accountId));
+    const profile = account.profile;
+    let path: string;
+    try {
+      path = resolveUpstreamPath(profile.base, { path: r.url }, { aliases: profile.aliases });
+    } catch (e) {
+      if (!(e instanceof UpstreamUrlError)) throw e;
+      throw fail('url_refused', { problem: e.message }, { reason: e.reason });
+    }
+    const contentType = typeof r.headers['content-type'] === 'string' ? r.headers['content-type'] : undefined;
+    const headers = filterForwardHeaders(r.headers, NOT_FORWARDED);
+    const given = r.headers['idempotency-key'];
+    const callerKey = typeof given === 'string' && given ? given : null;
+    const body = r.body && r.body.length > 0 ? r.body.toString('utf8') : null;
+    const target = {
+      projectId: r.principal.projectId,
+      accountId: account.row.id,
+      actor: { type: 'agent_token' as const, id: r.principal.tokenId },
+      source: 'native' as const,
+      action: null,
+      trace: r.trace,
+    };
+
+    let idempotencyKey = callerKey;
+    const held = (): HeldRequest => {
+      // a held call must keep one key from now on: the approver's send and the agent's repeat use it
+      idempotencyKey ??= `linkhub-${randomUUID()}`;
+      return { method, path, body, contentType: contentType ?? null, params: body ?? null, headers, idempotencyKey };
+    };
+    const gated = this.gate.policyOf(r.principal, account)
+      ? await this.gate.check({
+          principal: r.principal,
+          account,
+          target,
+          method,
+          path,
+          param: paramReader(method, path, r.body, contentType),
+          held,
+          idempotencyKey: callerKey,
+        })
+      : null;
+    if (gated?.kind === 'answered') return { status: gated.status, headers: { 'content-type': 'application/json' }, body: gated.body };
+
+    const res = await this.calls.send(
+      target,
+      { method: method as UpstreamMethod, path, headers, body, contentType: body !== null ? contentType : undefined, idempotencyKey, logBody: body },
+      account,
+    );
+    await gated?.settle(res.response.status);
+    return { status: res.response.status, headers: filterResponseHeaders(res.response.headers, NOT_RETURNED), body: res.response.body };
+  }
+}

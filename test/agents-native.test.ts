@@ -1,0 +1,292 @@
+// Agent tokens and the Stripe-native paths, driven by the official `stripe` SDK pointed at Linkhub
+// with an agent token as its key: calls pass byte for byte, the linked key (never the token) goes
+// to Stripe, Linkhub's refusals are Stripe-shaped and raise the SDK's matching exception, and the
+// token's policy refuses, caps and holds calls for approval before anything reaches Stripe.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import Stripe from 'stripe';
+import { useLinkhub } from './helpers/fixture.js';
+import { linkAccount, type Linkhub } from './helpers/linkhub.js';
+import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js';
+import type { StripeStandin } from './stripe-standin/index.js';
+
+let stripe: StripeStandin;
+let lh: Linkhub;
+let acc: string;
+let other: string;
+let hooks: WebhookReceiver;
+
+useLinkhub({ webhookPollMs: 20 }, async (f) => {
+  ({ lh, stripe } = f);
+  acc = (await linkAccount(lh, stripe.keys.secretTest)).id;
+  other = (await linkAccount(lh, stripe.keys.otherAccountSecretTest)).id;
+  hooks = await startWebhookReceiver();
+  const res = await lh.api('POST', '/webhooks', { url: hooks.url });
+  assert.equal(res.status, 201, res.text);
+});
+after(() => {
+  hooks.server.close();
+  hooks.server.closeAllConnections();
+});
+
+async function newToken(body: Record<string, unknown> = {}, account = acc) {
+  const res = await lh.api('POST', `/accounts/${account}/agent_tokens`, { name: 'agent', ...body });
+  assert.equal(res.status, 201, res.text);
+  return res.body as { id: string; token: string; policy: unknown; accounts: string[] };
+}
+
+const sdk = (token: string, extra: Record<string, unknown> = {}) => {
+  const u = new URL(lh.url);
+  return new Stripe(token, { host: u.hostname, port: Number(u.port), protocol: 'http', telemetry: false, maxNetworkRetries: 0, ...extra });
+};
+
+/** A raw request to Linkhub's /v1 with a token (for byte comparisons). */
+const raw = (token: string, path: string, init: RequestInit = {}) =>
+  fetch(lh.url + path, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string>) } });
+
+async function stripeError(p: Promise<unknown>): Promise<any> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  assert.fail('the call succeeded');
+}
+
+/** A charge of `amount` cents made directly at the stand-in (the account's own data). */
+async function charge(amount: number): Promise<string> {
+  const c = await new Stripe(stripe.keys.secretTest, stripe.sdkOptions()).charges.create({ amount, currency: 'usd', source: 'tok_visa' });
+  return c.id;
+}
+
+describe('agent tokens', () => {
+  test('created with the platform key: lhat_ shown once, listed without it, stored only as a hash', async () => {
+    const t = await newToken({ expires_in: 3600 });
+    assert.match(t.token, /^lhat_[A-Za-z0-9]{40}$/);
+    const list = await lh.api('GET', `/accounts/${acc}/agent_tokens`);
+    assert.equal(list.status, 200, list.text);
+    const row = list.body.find((r: any) => r.id === t.id);
+    assert.ok(row && row.hint === t.token.slice(-4) && row.expires_at);
+    assert.ok(!list.text.includes(t.token));
+    const dump = await lh.services.store.db.execute('select * from agent_tokens');
+    assert.ok(!JSON.stringify(dump).includes(t.token), 'the token is not in the store');
+    const bad = await lh.api('POST', `/accounts/${acc}/agent_tokens`, { name: 'x', policy: { money: { usd: { per_call: -1 } } } });
+    assert.equal(bad.status, 400, bad.text);
+    const unknown = await lh.api('POST', `/accounts/acc_nope/agent_tokens`, { name: 'x' });
+    assert.equal(unknown.status, 404, unknown.text);
+    const noKey = await lh.api('POST', `/accounts/${acc}/agent_tokens`, { name: 'x' }, { auth: false });
+    assert.equal(noKey.status, 401);
+  });
+
+  test('the token is no platform key, and the platform key is no agent token', async () => {
+    const t = await newToken();
+    const asKey = await lh.api('GET', '/accounts', undefined, { auth: `Bearer ${t.token}` });
+    assert.equal(asKey.status, 401);
+    const e = await stripeError(sdk(lh.apiKey).customers.list());
+    assert.equal(e.type, 'StripeAuthenticationError');
+    assert.equal(e.statusCode, 401);
+    assert.equal(e.code, 'agent_token_missing');
+  });
+
+  test('revoked: refused at once with the SDK authentication error', async () => {
+    const t = await newToken();
+    await sdk(t.token).customers.list({ limit: 1 });
+    const del = await lh.api('DELETE', `/accounts/${acc}/agent_tokens/${t.id}`);
+    assert.equal(del.status, 200, del.text);
+    assert.ok(del.body.revoked_at);
+    const e = await stripeError(sdk(t.token).customers.list({ limit: 1 }));
+    assert.equal(e.type, 'StripeAuthenticationError');
+    assert.equal(e.code, 'agent_token_invalid');
+    const again = await lh.api('DELETE', `/accounts/${acc}/agent_tokens/${t.id}`);
+    assert.equal(again.status, 404);
+  });
+});
+
+describe('the stripe SDK through /v1 with an agent token', () => {
+  test('list, create with an idempotency key, retrieve, update, search: Stripe’s answers, the linked key upstream', async () => {
+    const t = await newToken();
+    const s = sdk(t.token);
+    const created = await s.customers.create({ email: 'agent@example.com', metadata: { via: 'agent' } }, { idempotencyKey: 'agent-create-1' });
+    assert.match(created.id, /^cus_/);
+    const replay = await s.customers.create({ email: 'agent@example.com', metadata: { via: 'agent' } }, { idempotencyKey: 'agent-create-1' });
+    assert.equal(replay.id, created.id, 'Stripe replayed the idempotent request');
+    const got = await s.customers.retrieve(created.id);
+    assert.equal((got as Stripe.Customer).email, 'agent@example.com');
+    const updated = await s.customers.update(created.id, { name: 'Agent Smith' });
+    assert.equal(updated.name, 'Agent Smith');
+    const page = await s.customers.list({ limit: 2 });
+    assert.equal(page.object, 'list');
+    const posts = stripe.log.filter((e) => e.method === 'POST' && e.path === '/v1/customers');
+    assert.equal(posts.length, 2);
+    assert.ok(posts.every((e) => e.idempotencyKey === 'agent-create-1'));
+    for (const e of stripe.log) {
+      assert.equal(e.keyLast4, stripe.keys.secretTest.slice(-4), 'the linked key was sent');
+      assert.ok(!JSON.stringify(e).includes(t.token), 'the token never reaches Stripe');
+    }
+    assert.ok(!lh.logs.join('\n').includes(t.token), 'nor a log line');
+  });
+
+  test('status, Request-Id and body byte for byte, the provider’s errors included', async () => {
+    const t = await newToken();
+    const direct = await fetch(`${stripe.url}/v1/customers/cus_missing`, { headers: { authorization: `Bearer ${stripe.keys.secretTest}` } });
+    const via = await raw(t.token, '/v1/customers/cus_missing');
+    assert.equal(via.status, 404);
+    assert.equal(via.status, direct.status);
+    const [a, b] = [await direct.text(), await via.text()];
+    assert.equal(b.replace(/req_[A-Za-z0-9]+/g, 'req_'), a.replace(/req_[A-Za-z0-9]+/g, 'req_'));
+    assert.match(via.headers.get('request-id') ?? '', /^req_/);
+    assert.equal(via.headers.get('request-id'), stripe.log.at(-1)?.requestId ?? via.headers.get('request-id'));
+    const e = await stripeError(sdk(t.token).customers.retrieve('cus_missing'));
+    assert.equal(e.type, 'StripeInvalidRequestError');
+    assert.equal(e.code, 'resource_missing');
+  });
+
+  test('Stripe-Account and Stripe-Version are forwarded', async () => {
+    const t = await newToken();
+    // a plain secret key may not act on another account: Stripe's own refusal proves the header arrived
+    const refused = await stripeError(sdk(t.token, { apiVersion: '2024-06-20' }).customers.list({ limit: 1 }, { stripeAccount: 'acct_1LinkhubOthr00' }));
+    assert.equal(refused.type, 'StripePermissionError');
+    assert.match(refused.message, /does not have access to account 'acct_1LinkhubOthr00'/);
+    const e = stripe.log.at(-1)!;
+    assert.equal(e.stripeAccount, 'acct_1LinkhubOthr00');
+    assert.equal(e.stripeVersion, '2024-06-20');
+  });
+
+  test('a token on several accounts: Linkhub-Account picks one; none or another is refused Stripe-shaped', async () => {
+    const t = await newToken({ also_accounts: [other] });
+    assert.deepEqual(t.accounts, [acc, other]);
+    const none = await stripeError(sdk(t.token).customers.list());
+    assert.equal(none.type, 'StripeInvalidRequestError');
+    assert.equal(none.statusCode, 400);
+    assert.equal(none.code, 'agent_account_required');
+    const picked = await raw(t.token, '/v1/customers?limit=1', { headers: { 'linkhub-account': other } });
+    assert.equal(picked.status, 200);
+    const alone = await newToken();
+    const refused = await raw(alone.token, '/v1/customers?limit=1', { headers: { 'linkhub-account': other } });
+    assert.equal(refused.status, 403);
+    const body = await refused.json();
+    assert.equal(body.error.code, 'agent_account_refused');
+    assert.equal(body.error.type, 'invalid_request_error');
+  });
+});
+
+describe('policies', () => {
+  test('read_only and deny: refused with the SDK permission error, nothing sent to Stripe', async () => {
+    const ro = await newToken({ policy: { read_only: true } });
+    await sdk(ro.token).customers.list({ limit: 1 });
+    stripe.clearLog();
+    const e = await stripeError(sdk(ro.token).customers.create({ email: 'x@example.com' }));
+    assert.equal(e.type, 'StripePermissionError');
+    assert.equal(e.statusCode, 403);
+    assert.equal(e.code, 'policy_denied');
+    assert.match(e.message, /read-only/);
+    const deny = await newToken({ policy: { deny: ['stripe_delete_*'], allow: ['stripe_*_customer*'] } });
+    const c = await sdk(deny.token).customers.create({ email: 'y@example.com' });
+    const del = await stripeError(sdk(deny.token).customers.del(c.id));
+    assert.equal(del.code, 'policy_denied');
+    const notAllowed = await stripeError(sdk(deny.token).products.list());
+    assert.equal(notAllowed.code, 'policy_denied');
+    assert.match(notAllowed.message, /not among the allowed/);
+    assert.ok(!stripe.log.some((x) => x.method === 'DELETE' || x.path === '/v1/products'), 'refused calls never reached Stripe');
+  });
+
+  test('the account-wide policy applies to tokens without their own', async () => {
+    const t = await newToken();
+    const set = await lh.api('PUT', `/accounts/${acc}/agent_policy`, { policy: { read_only: true } });
+    assert.equal(set.status, 200, set.text);
+    try {
+      const e = await stripeError(sdk(t.token).customers.create({ email: 'z@example.com' }));
+      assert.equal(e.code, 'policy_denied');
+      const own = await newToken({ policy: {} });
+      await sdk(own.token).customers.create({ email: 'z@example.com' });
+    } finally {
+      await lh.api('PUT', `/accounts/${acc}/agent_policy`, { policy: null });
+    }
+    await sdk(t.token).customers.create({ email: 'z2@example.com' });
+  });
+
+  test('spend caps: per call, and per rolling day per currency; another currency is refused', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_call: 5000, per_day: 8000 } } } });
+    const s = sdk(t.token);
+    const big = await stripeError(s.refunds.create({ charge: await charge(9000), amount: 6000 }));
+    assert.equal(big.type, 'StripePermissionError');
+    assert.equal(big.code, 'spend_cap_exceeded');
+    assert.match(big.message, /per-call cap of 5000/);
+    const ch = await charge(9000);
+    await s.refunds.create({ charge: ch, amount: 4000 });
+    await s.refunds.create({ charge: ch, amount: 3000 });
+    const third = await stripeError(s.refunds.create({ charge: ch, amount: 2000 }));
+    assert.equal(third.code, 'spend_cap_exceeded');
+    assert.match(third.message, /daily cap of 8000/);
+    // no amount: a full refund of what is left of the charge, read from Stripe first (4000 > cap left)
+    const full = await stripeError(s.refunds.create({ charge: await charge(4000) }));
+    assert.equal(full.code, 'spend_cap_exceeded');
+    const eur = await stripeError(s.paymentIntents.create({ amount: 100, currency: 'eur' }));
+    assert.match(eur.message, /no limit is set for eur/);
+    const refundPosts = stripe.log.filter((x) => x.method === 'POST' && x.path === '/v1/refunds');
+    assert.equal(refundPosts.length, 2, 'only the calls within the caps reached Stripe');
+  });
+
+  test('approval round trip: held, seen with its request, approved, sent once with its idempotency key, answered on repeat', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_call: 100_000, approval_above: 5000 } } } });
+    const s = sdk(t.token);
+    const ch = await charge(20_000);
+    stripe.clearLog();
+    const held = await stripeError(s.refunds.create({ charge: ch, amount: 7500 }, { idempotencyKey: 'refund-7500' }));
+    assert.equal(held.type, 'StripePermissionError');
+    assert.equal(held.code, 'approval_required');
+    const approvalId = held.raw.approval as string;
+    assert.match(approvalId, /^apr_/);
+    assert.equal(stripe.log.filter((x) => x.method === 'POST').length, 0, 'nothing sent while held');
+    const again = await stripeError(s.refunds.create({ charge: ch, amount: 7500 }, { idempotencyKey: 'refund-7500' }));
+    assert.equal(again.raw.approval, approvalId, 'a repeat while pending is the same approval');
+
+    const pending = await lh.api('GET', '/approvals?status=pending');
+    const seen = pending.body.find((a: any) => a.id === approvalId);
+    assert.ok(seen, pending.text);
+    assert.equal(seen.amount, 7500);
+    assert.equal(seen.currency, 'usd');
+    assert.equal(seen.action, 'stripe_create_refund');
+    assert.equal(seen.request.method, 'POST');
+    assert.equal(seen.request.path, '/v1/refunds');
+    assert.equal(seen.request.idempotency_key, 'refund-7500');
+    assert.match(String(seen.request.params), /amount=7500/);
+
+    const approved = await lh.api('POST', `/approvals/${approvalId}/approve`);
+    assert.equal(approved.status, 200, approved.text);
+    assert.equal(approved.body.status, 'executed');
+    assert.equal(approved.body.result.status, 200);
+    const twice = await lh.api('POST', `/approvals/${approvalId}/approve`);
+    assert.equal(twice.status, 409);
+    const sent = stripe.log.filter((x) => x.method === 'POST' && x.path === '/v1/refunds');
+    assert.equal(sent.length, 1, 'sent exactly once');
+    assert.equal(sent[0].idempotencyKey, 'refund-7500');
+    assert.equal(sent[0].keyLast4, stripe.keys.secretTest.slice(-4));
+
+    const result = await s.refunds.create({ charge: ch, amount: 7500 }, { idempotencyKey: 'refund-7500' });
+    assert.match(result.id, /^re_/);
+    assert.equal(result.amount, 7500);
+    assert.equal(stripe.log.filter((x) => x.method === 'POST' && x.path === '/v1/refunds').length, 1, 'the repeat got the stored answer');
+
+    const deadline = performance.now() + 10_000;
+    const kinds = () => hooks.events.filter((e) => e.record_id === approvalId).map((e) => e.event);
+    while (kinds().length < 2 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(kinds().sort(), ['approval.requested', 'approval.resolved']);
+  });
+
+  test('a denied approval is never sent, and its repeat says it was denied', async () => {
+    const t = await newToken({ policy: { money: { usd: { approval_above: 100 } } } });
+    const s = sdk(t.token);
+    const ch = await charge(5000);
+    const held = await stripeError(s.refunds.create({ charge: ch, amount: 500 }, { idempotencyKey: 'deny-me' }));
+    const denied = await lh.api('POST', `/approvals/${held.raw.approval}/deny`);
+    assert.equal(denied.status, 200, denied.text);
+    assert.equal(denied.body.status, 'denied');
+    const again = await stripeError(s.refunds.create({ charge: ch, amount: 500 }, { idempotencyKey: 'deny-me' }));
+    assert.equal(again.code, 'policy_denied');
+    assert.match(again.message, /denied/);
+    assert.equal(stripe.log.filter((x) => x.method === 'POST' && x.path === '/v1/refunds').length, 0);
+    const missing = await lh.api('POST', '/approvals/apr_nope/approve');
+    assert.equal(missing.status, 404);
+  });
+});

@@ -1,0 +1,57 @@
+// Recipes: agent tokens, their policies and approvals. Refusals on the provider-native paths come in
+// the provider's error shape; Linkhub's documented fields are inside its `error` object, so the
+// recipe reads them from there.
+import type { Answer, Recipes, World } from './world.js';
+
+const json = { 'content-type': 'application/json' };
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+async function token(w: World, body: Record<string, unknown> = {}): Promise<string> {
+  const res = await w.raw('POST', `/accounts/${w.accounts.secret}/agent_tokens`, { body: JSON.stringify({ name: 'recipe', ...body }), headers: json });
+  if (res.status !== 201) throw new Error(`agent token: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.token as string;
+}
+
+/** A request on a native path with an agent token; the answer's `error` object as the body. */
+async function native(
+  w: World,
+  method: string,
+  path: string,
+  auth: string | false,
+  o: { body?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const a = await w.raw(method, path, { ...o, auth });
+  if (!a.body || typeof a.body.error !== 'object') throw new Error(`not the provider's error shape: ${JSON.stringify(a.body)}`);
+  if (a.body.error.type !== 'invalid_request_error') throw new Error(`error type ${a.body.error.type}`);
+  return { ...a, body: a.body.error };
+}
+
+const payout = (amount: number) => ({ body: `amount=${amount}&currency=usd`, headers: form });
+
+async function held(w: World): Promise<string> {
+  const t = await token(w, { policy: { money: { usd: { approval_above: 1 } } } });
+  const a = await native(w, 'POST', '/v1/payouts', `Bearer ${t}`, payout(5));
+  return a.body.approval as string;
+}
+
+export const agentRecipes: Recipes = {
+  agent_token_missing: (w) => native(w, 'GET', '/v1/customers', false),
+  agent_token_invalid: (w) => native(w, 'GET', '/v1/customers', `Bearer lhat_${'A'.repeat(40)}`),
+  agent_token_not_found: (w) => w.raw('DELETE', `/accounts/${w.accounts.secret}/agent_tokens/at_doesnotexist`),
+  agent_account_required: async (w) => native(w, 'GET', '/v1/customers', `Bearer ${await token(w, { also_accounts: [w.accounts.restricted] })}`),
+  agent_account_refused: async (w) => native(w, 'GET', '/v1/customers', `Bearer ${await token(w)}`, { headers: { 'linkhub-account': w.accounts.restricted } }),
+  policy_denied: async (w) =>
+    native(w, 'POST', '/v1/customers', `Bearer ${await token(w, { policy: { read_only: true } })}`, { body: 'name=x', headers: form }),
+  spend_cap_exceeded: async (w) => native(w, 'POST', '/v1/payouts', `Bearer ${await token(w, { policy: { money: { usd: { per_call: 1 } } } })}`, payout(5)),
+  approval_required: async (w) => {
+    const t = await token(w, { policy: { money: { usd: { approval_above: 1 } } } });
+    return native(w, 'POST', '/v1/payouts', `Bearer ${t}`, payout(5));
+  },
+  approval_not_found: (w) => w.raw('POST', '/approvals/apr_doesnotexist/approve'),
+  approval_not_pending: async (w) => {
+    const id = await held(w);
+    const first = await w.raw('POST', `/approvals/${id}/deny`);
+    if (first.status !== 200) throw new Error(`deny: ${first.status}`);
+    return w.raw('POST', `/approvals/${id}/deny`);
+  },
+};
