@@ -173,7 +173,7 @@ function conformance(c: ConnectorDefinition, h: ConnectorHarness): void {
     );
   });
 
-  test('serves MCP: one tool per action, and the two meta tools in search_execute mode', async () => {
+  test('serves MCP: the two meta tools by default (search_execute), and one tool per action with tool-mode=all', async () => {
     const mcp = async (query = '') => {
       const transport = new StreamableHTTPClientTransport(new URL(`/mcp${query}`, lh.url), {
         requestInit: { headers: { authorization: basic(lh.apiKey), 'x-account-id': accountId } },
@@ -183,7 +183,7 @@ function conformance(c: ConnectorDefinition, h: ConnectorHarness): void {
       clients.push(client);
       return client;
     };
-    const individual = await mcp();
+    const individual = await mcp('?tool-mode=all');
     const tools = (await individual.listTools()).tools.map((t) => t.name);
     assert.equal(tools.length, c.actions.catalogue().actions.length);
     assert.ok(tools.includes(h.list.action));
@@ -191,7 +191,7 @@ function conformance(c: ConnectorDefinition, h: ConnectorHarness): void {
     assert.ok(!listed.isError, JSON.stringify(listed));
     assert.equal((listed.structuredContent as any).data.length, 2);
 
-    const meta = await mcp('?tool-mode=search_execute');
+    const meta = await mcp();
     assert.deepEqual(
       (await meta.listTools()).tools.map((t) => t.name),
       [`${c.actions.prefix}search_actions`, `${c.actions.prefix}execute_action`],
