@@ -184,9 +184,16 @@ function conformance(c: ConnectorDefinition, h: ConnectorHarness): void {
       return client;
     };
     const individual = await mcp('?tool-mode=all');
-    const tools = (await individual.listTools()).tools.map((t) => t.name);
+    const listedTools = (await individual.listTools()).tools;
+    const tools = listedTools.map((t) => t.name);
     assert.equal(tools.length, c.actions.catalogue().actions.length);
     assert.ok(tools.includes(h.list.action));
+    // annotations from the catalogue, whatever the provider: reads are read-only, writes are not
+    for (const a of c.actions.catalogue().actions) {
+      const hints = listedTools.find((t) => t.name === a.name)?.annotations;
+      assert.equal(hints?.readOnlyHint, a.access === 'read', a.name);
+      assert.equal(hints?.title, a.label, a.name);
+    }
     const listed = (await individual.callTool({ name: h.list.action, arguments: { query: h.list.query } })) as CallToolResult;
     assert.ok(!listed.isError, JSON.stringify(listed));
     assert.equal((listed.structuredContent as any).data.length, 2);
