@@ -46,7 +46,7 @@ async function listTools(query = ''): Promise<Tool[]> {
 const tokens = (tools: Tool[]) => Math.ceil(Buffer.byteLength(JSON.stringify(tools)) / 3);
 
 describe('tool modes', () => {
-  test(`the default tools/list is search and execute, within ${DEFAULT_LIST_TOKEN_BUDGET} tokens`, async () => {
+  test(`the default tools/list is search and execute, within ${DEFAULT_LIST_TOKEN_BUDGET} tokens`, async (t) => {
     const tools = await listTools();
     assert.deepEqual(
       tools.map((t) => t.name),
@@ -57,6 +57,7 @@ describe('tool modes', () => {
     // the same count puts the whole catalogue far beyond the budget: the measure is not vacuous
     const all = await listTools('?tool-mode=all');
     assert.ok(tokens(all) > DEFAULT_LIST_TOKEN_BUDGET * 10, `tool-mode=all: ${tokens(all)} tokens`);
+    t.diagnostic(`tools/list: default ${used} tokens, tool-mode=all ${tokens(all)} (UTF-8 bytes / 3)`);
   });
 
   test('tool-mode=all lists one tool per action; individual is the same list', async () => {
