@@ -49,7 +49,7 @@ const SETTING_VERBS = new Set(['mark', 'replace', 'set', 'update']);
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'PUT', 'DELETE']);
 
-/** The verb of an action name: the word after the connector's prefix (`stripe_cancel_payout` → cancel). */
+/** The verb of an action name: the word after the connector's prefix (`<prefix>cancel_payout` → cancel). */
 export function actionVerb(a: ConnectorAction, prefix: string): string {
   const rest = a.name.startsWith(prefix) ? a.name.slice(prefix.length) : a.name;
   return rest.split('_', 1)[0].toLowerCase();
