@@ -1,4 +1,4 @@
-// MCP tools/list: the full catalogue (tool-mode=individual, one tool per action) against
+// MCP tools/list: the full catalogue (tool-mode=all, one tool per action) against the default
 // tool-mode=search_execute (two meta tools): time per request (raw JSON-RPC POST and through the
 // official SDK client) and the size of the answer an agent puts in its context (bytes, and tokens
 // approximated as bytes/4). Figures are printed as ratios within one run; no absolute thresholds.
@@ -39,7 +39,7 @@ async function main() {
       return { elapsed, text };
     };
 
-    const modes = ['individual', 'search_execute'] as const;
+    const modes = ['all', 'search_execute'] as const;
     const results: Record<
       string,
       { cold: number; raw: ReturnType<typeof stats>; sdk: ReturnType<typeof stats>; bytes: number; toolsBytes: number; tools: number }
@@ -81,7 +81,7 @@ async function main() {
       };
     }
 
-    const a = results.individual;
+    const a = results.all;
     const b = results.search_execute;
     console.log(`MCP tools/list, ${iterations} iterations per mode (Linkhub on ${lh.services.store.kind}, loopback HTTP)\n`);
     console.log('mode             tools  first req   raw median  raw p95    SDK median  SDK p95    response bytes  ≈tokens');
@@ -91,14 +91,14 @@ async function main() {
         `${mode.padEnd(16)} ${String(r.tools).padStart(5)}  ${ms(r.cold).padStart(9)}  ${ms(r.raw.median).padStart(10)}  ${ms(r.raw.p95).padStart(9)}  ${ms(r.sdk.median).padStart(10)}  ${ms(r.sdk.p95).padStart(9)}  ${String(r.bytes).padStart(14)}  ${String(Math.round(r.bytes / 4)).padStart(7)}`,
       );
     }
-    console.log('\nindividual / search_execute:');
+    console.log('\nall / search_execute:');
     console.log(`  tools/list time (raw POST, median):   ${ratio(a.raw.median, b.raw.median)}`);
     console.log(`  tools/list time (SDK client, median): ${ratio(a.sdk.median, b.sdk.median)}`);
     console.log(
       `  response size (bytes ≈ tokens):       ${ratio(a.bytes, b.bytes)}  (${a.bytes} vs ${b.bytes} bytes; ≈${Math.round(a.bytes / 4)} vs ≈${Math.round(b.bytes / 4)} tokens)`,
     );
     console.log(`  tools array only:                     ${ratio(a.toolsBytes, b.toolsBytes)}`);
-    console.log(`individual: first (uncached) request / cached median: ${ratio(a.cold, a.raw.median)}`);
+    console.log(`all: first (uncached) request / cached median: ${ratio(a.cold, a.raw.median)}`);
   } finally {
     await lh.close();
     await stripe.close();

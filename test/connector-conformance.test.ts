@@ -173,7 +173,7 @@ function conformance(c: ConnectorDefinition, h: ConnectorHarness): void {
     );
   });
 
-  test('serves MCP: one tool per action, and the two meta tools in search_execute mode', async () => {
+  test('serves MCP: the two meta tools by default (search_execute), and one tool per action with tool-mode=all', async () => {
     const mcp = async (query = '') => {
       const transport = new StreamableHTTPClientTransport(new URL(`/mcp${query}`, lh.url), {
         requestInit: { headers: { authorization: basic(lh.apiKey), 'x-account-id': accountId } },
@@ -183,15 +183,22 @@ function conformance(c: ConnectorDefinition, h: ConnectorHarness): void {
       clients.push(client);
       return client;
     };
-    const individual = await mcp();
-    const tools = (await individual.listTools()).tools.map((t) => t.name);
+    const individual = await mcp('?tool-mode=all');
+    const listedTools = (await individual.listTools()).tools;
+    const tools = listedTools.map((t) => t.name);
     assert.equal(tools.length, c.actions.catalogue().actions.length);
     assert.ok(tools.includes(h.list.action));
+    // annotations from the catalogue, whatever the provider: reads are read-only, writes are not
+    for (const a of c.actions.catalogue().actions) {
+      const hints = listedTools.find((t) => t.name === a.name)?.annotations;
+      assert.equal(hints?.readOnlyHint, a.access === 'read', a.name);
+      assert.equal(hints?.title, a.label, a.name);
+    }
     const listed = (await individual.callTool({ name: h.list.action, arguments: { query: h.list.query } })) as CallToolResult;
     assert.ok(!listed.isError, JSON.stringify(listed));
     assert.equal((listed.structuredContent as any).data.length, 2);
 
-    const meta = await mcp('?tool-mode=search_execute');
+    const meta = await mcp();
     assert.deepEqual(
       (await meta.listTools()).tools.map((t) => t.name),
       [`${c.actions.prefix}search_actions`, `${c.actions.prefix}execute_action`],

@@ -104,6 +104,6 @@ test("the MCP SDK's own client (no Origin) lists and calls tools as before", asy
   });
   await client.connect(transport);
   const { tools } = await client.listTools();
-  assert.ok(tools.length > 10);
+  assert.ok(tools.some((t) => t.name === 'stripe_execute_action'));
   await client.close();
 });

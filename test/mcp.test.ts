@@ -41,9 +41,10 @@ interface ConnectOptions {
   auth?: string | null;
 }
 
+/** /mcp with the query; these tests work on every tool, so tool-mode=all unless a test names a mode (the default is search_execute: mcp-tool-modes.test.ts). */
 function mcpUrl(query: Record<string, string> = {}): URL {
   const u = new URL('/mcp', lh.url);
-  for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
+  for (const [k, v] of Object.entries({ 'tool-mode': 'all', ...query })) u.searchParams.set(k, v);
   return u;
 }
 
@@ -230,13 +231,13 @@ describe('auth, account and methods', () => {
   });
 
   test('unsupported tool-mode or param-style: 400 naming the supported values', async () => {
-    assertErrorShape(await rawPost(initialize(), { query: { 'tool-mode': 'everything' } }), 400, /tool-mode "everything".*individual, search_execute/);
+    assertErrorShape(await rawPost(initialize(), { query: { 'tool-mode': 'everything' } }), 400, /tool-mode "everything".*search_execute, all, individual/);
     assertErrorShape(await rawPost(initialize(), { query: { 'param-style': 'camel' } }), 400, /param-style "camel".*nested, flat_prefixed, flat_smart/);
   });
 });
 
 describe('tools/list', () => {
-  test('individual mode: one tool per action (452), names, annotations', async () => {
+  test('tool-mode=all: one tool per action (452), names, annotations', async () => {
     const client = await connect();
     const { tools, nextCursor } = await client.listTools();
     assert.equal(nextCursor, undefined);
@@ -257,7 +258,7 @@ describe('tools/list', () => {
   });
 
   test("the cached tools/list answer equals the SDK server's (batch requests go through the SDK)", async () => {
-    const queries: Record<string, string>[] = [{}, { 'param-style': 'flat_smart' }, { 'tool-mode': 'search_execute' }];
+    const queries: Record<string, string>[] = [{}, { 'tool-mode': 'individual', 'param-style': 'flat_smart' }, { 'tool-mode': 'search_execute' }];
     for (const query of queries) {
       const single = await rawPost({ jsonrpc: '2.0', id: 'a', method: 'tools/list' }, { query });
       const batch = await rawPost([{ jsonrpc: '2.0', id: 'a', method: 'tools/list' }], { query });
@@ -485,7 +486,7 @@ describe('search_execute', () => {
     assert.equal(invalid.isError, true);
     assert.match(textOf(invalid), /query\.limit/);
     const direct = await call(client, 'stripe_list_customers', {});
-    assert.equal(direct.isError, true, 'individual tools are not callable in search_execute mode');
+    assert.equal(direct.isError, true, 'per-action tools are not callable in search_execute mode');
   });
 });
 

@@ -354,7 +354,8 @@ before(async () => {
   await call('rpc unknown', 'POST', '/actions/rpc', { headers: acct, body: { action: 'stripe_nope' } });
   await call('rpc failing account', 'POST', '/actions/rpc', { headers: { 'x-account-id': perm.body.id }, body: { action: 'stripe_list_customers' } });
   await call('action search', 'POST', '/actions/search', { body: { query: 'list customers', connector: 'stripe' } });
-  const mcp = (label: string, body: unknown) => call(label, 'POST', '/mcp', { headers: { ...acct, accept: 'application/json, text/event-stream' }, body });
+  const mcp = (label: string, body: unknown, path = '/mcp?tool-mode=all') =>
+    call(label, 'POST', path, { headers: { ...acct, accept: 'application/json, text/event-stream' }, body });
   await mcp('mcp initialize', {
     jsonrpc: '2.0',
     id: 1,
@@ -363,6 +364,9 @@ before(async () => {
   });
   await mcp('mcp tools/list', { jsonrpc: '2.0', id: 2, method: 'tools/list' });
   await mcp('mcp tools/call', { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'stripe_list_customers', arguments: { query: { limit: 1 } } } });
+  const execute = { name: 'stripe_execute_action', arguments: { action: 'stripe_list_customers', query: { limit: 1 } } };
+  await mcp('mcp default tools/list', { jsonrpc: '2.0', id: 4, method: 'tools/list' }, '/mcp');
+  await mcp('mcp default tools/call', { jsonrpc: '2.0', id: 5, method: 'tools/call', params: execute }, '/mcp');
   await call('mcp get', 'GET', '/mcp', { headers: acct });
   const logs = await call('request logs', 'GET', '/requests/logs');
   const firstLog = Array.isArray(logs.body) ? logs.body[0] : Array.isArray(logs.body?.data) ? logs.body.data[0] : undefined;

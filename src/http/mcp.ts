@@ -14,6 +14,10 @@
 // - A Host that does not name this Linkhub, or a browser Origin that is not allowed, → 403 before
 //   anything else (mcp-guard.ts); clients outside a browser send no Origin.
 // - GET and DELETE /mcp → 405 (no SSE stream, no sessions), before authentication.
+// - CORS for browser clients (mcp-cors.ts): OPTIONS /mcp is the preflight, and every answer to an
+//   Origin the guard accepted names it in Access-Control-Allow-Origin.
+// - tools/list is small by default (tool-mode=search_execute: search and execute, a few hundred
+//   tokens); tool-mode=all (alias individual) lists one tool per action.
 // - Accept: `application/json` alone (StackOne's mcpPost) or none is served: answers are always JSON.
 //   Such a client (no `text/event-stream` in Accept) also gets 200 instead of 202 for notifications,
 //   since StackOne's SDK accepts only 200 (docs/stackone-compat.md#general-rules).
@@ -32,11 +36,12 @@ import { Type } from 'typebox';
 import { getConnector } from '../connectors/registry.js';
 import { fail, LinkhubError } from '../errors/fail.js';
 import { type McpConnection, toolsOf } from '../services/actions/mcp-connection.js';
-import { TOOL_MODES, toolsJson } from '../services/actions/mcp-tools.js';
+import { DEFAULT_TOOL_MODE, TOOL_MODE_NAMES, toolMode, toolsJson } from '../services/actions/mcp-tools.js';
 import { PARAM_STYLES } from '../services/actions/param-styles.js';
 import { presentedApiKey } from './auth.js';
 import type { RouteContext } from './context.js';
 import { errorBody } from './errors.js';
+import { allowMcpOrigin, mcpPreflight } from './mcp-cors.js';
 import { mcpRequestRefusal } from './mcp-guard.js';
 import { errors } from './openapi/errors.js';
 import { McpQuery, McpRequestBody, McpResponse, OptionalAccountIdHeader } from './wire-schemas.js';
@@ -109,7 +114,9 @@ export const mcpRoutes =
     app.addHook('onRequest', async (request, reply) => {
       const refusal = mcpRequestRefusal(request, ctx.services.config);
       if (refusal) return mcpHttpError(reply, refusal);
+      allowMcpOrigin(request, reply); // an Origin the guard just accepted
     });
+    app.options('/mcp', { schema: { hide: true } }, mcpPreflight);
 
     const notAllowed = async (_request: FastifyRequest, reply: FastifyReply) => mcpHttpError(reply.header('allow', 'POST'), fail('method_not_allowed'));
     app.get('/mcp', { schema: { hide: true } }, notAllowed);
@@ -117,7 +124,7 @@ export const mcpRoutes =
 
     async function connection(request: FastifyRequest): Promise<McpConnection> {
       const q = request.query as Record<string, unknown>;
-      const mode = option(first(q['tool-mode']) ?? first(q.tool_mode), TOOL_MODES, 'individual', 'tool-mode');
+      const mode = toolMode(option(first(q['tool-mode']) ?? first(q.tool_mode), TOOL_MODE_NAMES, DEFAULT_TOOL_MODE, 'tool-mode'));
       const style = option(first(q['param-style']) ?? first(q.param_style), PARAM_STYLES, 'nested', 'param-style');
       const hideUnavailable = flag(first(q.hide_unavailable), 'hide_unavailable');
       const accountId = (first(request.headers['x-account-id']) || first(q['x-account-id']) || first(q.account_id) || '').trim();
@@ -164,8 +171,11 @@ export const mcpRoutes =
       summary: 'MCP server (Streamable HTTP, stateless, JSON answers)',
       description:
         'JSON-RPC 2.0: initialize, tools/list, tools/call, notifications. One linked account per connection: x-account-id header, ' +
-        'or ?x-account-id= / ?account_id= (the header wins). Query: tool-mode=individual|search_execute, ' +
-        'param-style=nested|flat_prefixed|flat_smart, hide_unavailable=true|false. GET and DELETE answer 405.',
+        'or ?x-account-id= / ?account_id= (the header wins). Query: tool-mode=search_execute (default: two tools, ' +
+        '<provider>_search_actions and <provider>_execute_action, that reach every action) or all (alias individual: one tool per action), ' +
+        'param-style=nested|flat_prefixed|flat_smart, hide_unavailable=true|false. Every tool carries annotations ' +
+        '(readOnlyHint, destructiveHint, idempotentHint, openWorldHint, title). GET and DELETE answer 405. ' +
+        'Browser clients: OPTIONS /mcp answers the CORS preflight for the origins the DNS-rebinding guard allows.',
       tags: ['MCP'],
       // documented, not validated: the handler and the MCP SDK transport check JSON-RPC and answer in its error shape
       docOnly: { body: McpRequestBody, querystring: McpQuery, headers: OptionalAccountIdHeader },

@@ -4,7 +4,7 @@
 // (views.ts, log-views.ts, …) returns, with the view's own nullability; shapes that are open by
 // nature (the provider's data, metadata, action metadata) say additionalProperties: true.
 import { Type, type TProperties, type TSchema } from 'typebox';
-import { TOOL_MODES } from '../services/actions/mcp-tools.js';
+import { TOOL_MODE_NAMES } from '../services/actions/mcp-tools.js';
 import { PARAM_STYLES } from '../services/actions/param-styles.js';
 import { AgentPolicy, AgentToken, Approval } from './platform/agent-schemas.js';
 import { Nullable } from './schemas.js';
@@ -252,8 +252,12 @@ export const McpResponse = Type.Union([JsonRpcResponse, Type.Array(JsonRpcRespon
 export const McpQuery = Type.Object({
   'tool-mode': Type.Optional(
     Type.Union(
-      TOOL_MODES.map((m) => Type.Literal(m)),
-      { description: 'Default individual: one tool per action' },
+      TOOL_MODE_NAMES.map((m) => Type.Literal(m)),
+      {
+        description:
+          'Default search_execute: two tools (search the actions, execute one), a few hundred tokens. ' +
+          'all (alias individual): one tool per action, the whole catalogue',
+      },
     ),
   ),
   'param-style': Type.Optional(

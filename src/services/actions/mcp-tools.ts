@@ -1,30 +1,27 @@
 // The MCP tools of a connector's actions (StackOne's MCP tool modes, docs/stackone-compat.md#mcp):
-// one tool per action (`tool-mode=individual`) or the two meta tools of `tool-mode=search_execute`
-// (`<prefix>search_actions`, `<prefix>execute_action`), with the input schema in one of the param
-// styles (param-styles.ts), plus search matches for the meta search tool. Pure and cached: a
-// catalogue's tools are built once per (connector, mode, style, key type), never per request.
+// the two meta tools of `tool-mode=search_execute` (`<prefix>search_actions`, `<prefix>execute_action`,
+// the default: a few hundred tokens that reach every action), or one tool per action with
+// `tool-mode=all` (StackOne's name `individual` is its alias; hundreds of thousands of tokens for a
+// large catalogue), with the input schema in one of the param styles (param-styles.ts), plus search
+// matches for the meta search tool. Pure and cached: a catalogue's tools are built once per
+// (connector, mode, style, key type), never per request.
 import type { ConnectorAction, ConnectorDefinition, KeyType } from '../../connectors/types.js';
 import type { KeyKnowledge } from '../calls/key-knowledge.js';
 import { type Unavailable, unavailability } from './availability.js';
 import { inputSchemaFor, type McpTool, type ParamStyle, SECTIONS, sectionSchema } from './param-styles.js';
 import { SEARCH_DEFAULT_TOP_K, searchActions } from './search.js';
+import { actionAnnotations } from './tool-annotations.js';
 
-export const TOOL_MODES = ['individual', 'search_execute'] as const;
-export type ToolMode = (typeof TOOL_MODES)[number];
+/** What `?tool-mode=` takes; `individual` is StackOne's name for `all`. */
+export const TOOL_MODE_NAMES = ['search_execute', 'all', 'individual'] as const;
+export type ToolModeName = (typeof TOOL_MODE_NAMES)[number];
+export const DEFAULT_TOOL_MODE = 'search_execute' satisfies ToolModeName;
+export type ToolMode = Exclude<ToolModeName, 'individual'>;
+export const toolMode = (name: ToolModeName): ToolMode => (name === 'individual' ? 'all' : name);
 export const SEARCH_MAX_TOP_K = 50;
 
 export const searchToolName = (c: ConnectorDefinition) => `${c.actions.prefix}search_actions`;
 export const executeToolName = (c: ConnectorDefinition) => `${c.actions.prefix}execute_action`;
-
-function annotations(a: ConnectorAction): NonNullable<McpTool['annotations']> {
-  return {
-    title: a.label,
-    readOnlyHint: a.access === 'read',
-    destructiveHint: a.method === 'DELETE',
-    idempotentHint: a.method !== 'POST',
-    openWorldHint: true,
-  };
-}
 
 function describe(a: ConnectorAction): string {
   let d = a.description || a.label;
@@ -32,8 +29,14 @@ function describe(a: ConnectorAction): string {
   return d;
 }
 
-function actionTool(a: ConnectorAction, style: ParamStyle, keyType: KeyType): McpTool {
-  const tool: McpTool = { name: a.name, title: a.label, description: describe(a), inputSchema: inputSchemaFor(a, style), annotations: annotations(a) };
+function actionTool(a: ConnectorAction, prefix: string, style: ParamStyle, keyType: KeyType): McpTool {
+  const tool: McpTool = {
+    name: a.name,
+    title: a.label,
+    description: describe(a),
+    inputSchema: inputSchemaFor(a, style),
+    annotations: actionAnnotations(a, prefix),
+  };
   if (keyType === 'restricted') {
     tool._meta = { 'linkhub/permission': a.permission ?? (a.closedToRestrictedKeys ? 'not_available_to_restricted_keys' : null) };
   }
@@ -105,7 +108,7 @@ export function baseTools(c: ConnectorDefinition, mode: ToolMode, style: ParamSt
   let tools = listCache.get(key);
   if (!tools) {
     tools = Object.freeze(
-      mode === 'search_execute' ? [searchTool(c), executeTool(c)] : c.actions.catalogue().actions.map((a) => actionTool(a, style, keyType)),
+      mode === 'search_execute' ? [searchTool(c), executeTool(c)] : c.actions.catalogue().actions.map((a) => actionTool(a, c.actions.prefix, style, keyType)),
     );
     listCache.set(key, tools);
   }
@@ -137,7 +140,7 @@ export interface ToolListOptions {
 /** tools/list for one account: the cached list, with the actions its restricted key cannot run marked or hidden. */
 export function toolsFor(o: ToolListOptions): readonly McpTool[] {
   const base = baseTools(o.connector, o.mode, o.style, o.key.keyType);
-  if (o.mode !== 'individual' || o.key.keyType !== 'restricted') return base;
+  if (o.mode !== 'all' || o.key.keyType !== 'restricted') return base;
   const byName = o.connector.actions.catalogue().byName;
   const out: McpTool[] = [];
   for (const tool of base) {
