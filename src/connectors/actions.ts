@@ -77,6 +77,20 @@ export interface SearchVocabulary {
   synonyms: Readonly<Record<string, readonly string[]>>;
   /** Leading part of every path not worth indexing (e.g. /v1/). */
   pathPrefix: string;
+  /**
+   * Phrases of several words that mean one thing of the catalogue, read before single words:
+   * "money back" → "refund", "connected account" → Connect's accounts. The phrase's words are
+   * replaced by the text.
+   */
+  phrases?: Readonly<Record<string, string>>;
+  /**
+   * What a resource is for, in the words people use, keyed by its path without the path prefix and
+   * without `{…}` parameters (`refunds`, `checkout/sessions`); indexed with every action on that
+   * path or one literal below it (`refunds/{refund}/cancel`), the longest key winning.
+   */
+  purposes?: Readonly<Record<string, string>>;
+  /** What people say when they want one action (by name without the prefix), beyond its resource's purpose. */
+  intents?: Readonly<Record<string, string>>;
 }
 
 export interface ConnectorActions {
