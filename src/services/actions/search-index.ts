@@ -6,7 +6,7 @@
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
 
 const STOP_WORDS =
-  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one'.split(
+  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one has have had not yet been was were will should could there then than through gone went already'.split(
     ' ',
   );
 
@@ -53,6 +53,14 @@ const VERBS: Record<string, readonly string[]> = {
   take: ['create'],
   configure: ['update', 'create'],
   history: ['list'],
+  pause: ['update'],
+  preview: ['get'],
+  what: ['get', 'list'],
+  which: ['list', 'get'],
+  who: ['get', 'list'],
+  why: ['get'],
+  when: ['get'],
+  did: ['get', 'list'],
   run: ['create'],
   add: ['create'],
   make: ['create'],

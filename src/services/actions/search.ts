@@ -15,18 +15,35 @@ const LIST_BOOST = 1.2;
 
 const indexes = new Map<string, Index>();
 
+/** Most words a two-word phrase's words may have between them ("pay a customer back"). */
+const PHRASE_GAP = 2;
+
+/**
+ * Where a phrase's words are in the query, in order, or null. Only two words may have others between
+ * them (a verb and its particle); longer phrases are names ("linked bank account" is not "link a
+ * customer's bank account").
+ */
+function phraseAt(words: string[], phrase: string[]): number[] | null {
+  for (let start = words.indexOf(phrase[0]); start >= 0; start = words.indexOf(phrase[0], start + 1)) {
+    const at = [start];
+    for (const w of phrase.slice(1)) {
+      const i = words.indexOf(w, at[at.length - 1] + 1);
+      if (i < 0) break;
+      at.push(i);
+    }
+    if (at.length === phrase.length && at[at.length - 1] - start - (phrase.length - 1) <= (phrase.length === 2 ? PHRASE_GAP : 0)) return at;
+  }
+  return null;
+}
+
 /** The query's words, with the vocabulary's phrases replaced by what they mean, and those asked for in the plural. */
 function queryWords(idx: Index, query: string): { words: string[]; plural: Set<string> } {
   const plural = new Set<string>();
   for (const t of tokens(query)) if (t.endsWith('s') && stem(t) !== t && !stem(t).endsWith('s')) plural.add(stem(t));
   let words = terms(query, idx.stop).filter((w) => w.length > 1 || /\d/.test(w));
   for (const p of idx.phrases) {
-    for (let i = 0; i + p.words.length <= words.length; i++) {
-      if (p.words.every((w, j) => words[i + j] === w)) {
-        words = [...words.slice(0, i), ...p.means, ...words.slice(i + p.words.length)];
-        i += p.means.length - 1;
-      }
-    }
+    const at = phraseAt(words, p.words);
+    if (at) words = [...words.slice(0, at[0]), ...p.means, ...words.slice(at[0]).filter((_, i) => !at.includes(at[0] + i))];
   }
   return { words: [...new Set(words)], plural };
 }
