@@ -6,7 +6,7 @@
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
 
 const STOP_WORDS =
-  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one has have had not yet been was were will should could there then than through gone went already'.split(
+  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one let has have had not yet been was were will should could there then than through gone went already'.split(
     ' ',
   );
 
@@ -54,6 +54,8 @@ const VERBS: Record<string, readonly string[]> = {
   configure: ['update', 'create'],
   history: ['list'],
   pause: ['update'],
+  rotate: ['update'],
+  resend: ['send'],
   preview: ['get'],
   what: ['get', 'list'],
   which: ['list', 'get'],
@@ -102,8 +104,10 @@ export interface Doc {
   action: ConnectorAction;
   /** the first word of its name: create, list, capture, … */
   verb: string;
-  /** the last word of its name: the thing it acts on or lists */
+  /** the last spoken word of its name: the thing it acts on or lists */
   resource: string;
+  /** its name's words that people say */
+  spoken: number;
   tf: Record<Field, Map<string, number>>;
   /** words per field */
   len: Record<Field, number>;
@@ -189,6 +193,7 @@ export function buildIndex(connector: ConnectorDefinition): Index {
     .map(([p, means]) => ({ words: terms(p, stop), means: terms(means, stop) }))
     .filter((p) => p.words.length > 0)
     .sort((x, y) => y.words.length - x.words.length);
+  const unspoken = new Set((vocabulary.unspoken ?? []).map(stem));
   const docs: Doc[] = [];
   const df = new Map<string, number>();
   const successor = new Map<string, string>();
@@ -212,8 +217,10 @@ export function buildIndex(connector: ConnectorDefinition): Index {
       for (const t of tf[f].keys()) all.add(t);
     }
     for (const t of all) df.set(t, (df.get(t) ?? 0) + 1);
-    const nameWords = a.name.slice(prefix.length).split('_');
-    docs.push({ action: a, verb: stem(nameWords[0]), resource: stem(nameWords[nameWords.length - 1]), tf, len, all });
+    const nameWords = a.name.slice(prefix.length).split('_').map(stem);
+    const said = nameWords.filter((w) => !unspoken.has(w));
+    const spoken = [...tf.name.keys()].filter((w) => !unspoken.has(w)).length;
+    docs.push({ action: a, verb: nameWords[0], resource: said[said.length - 1] ?? nameWords[0], spoken, tf, len, all });
     const next = a.deprecated ? findSuccessor(a, actions, prefix, vocabulary.pathPrefix) : undefined;
     if (next && next !== a.name && byName.has(next)) successor.set(a.name, next);
   }

@@ -48,14 +48,17 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Set<s
   return { words: [...new Set(words)], plural };
 }
 
+/** A question ("is this payment …", "how many …", not "how do I …") reads: its verb is get or list. */
+const QUESTION = /^\s*(is|was|are|were|has|have|does|did|how (many|much)|what|which|who|when|where|why)\b/i;
+
 /**
  * What the query asks to do: its first word when that is a verb (of the catalogue or a generic one),
  * with the catalogue verbs it stands for, the first of them meant most often ("find" → search, then
  * get or list). People write "verb object"; a later word is more often part of the object.
  */
-function queryVerb(idx: Index, words: string[]): { word: string; verbs: string[] } | null {
+function queryVerb(idx: Index, words: string[], query: string): { word: string; verbs: string[] } | null {
   const w = words[0];
-  if (w === undefined || !(idx.actionVerbs.has(w) || idx.verbs.has(w))) return null;
+  if (w === undefined || !(idx.actionVerbs.has(w) || idx.verbs.has(w))) return QUESTION.test(query) ? { word: 'get', verbs: ['get', 'list'] } : null;
   const alts = idx.verbs.get(w);
   if (alts === undefined) return { word: w, verbs: [w] };
   return { word: w, verbs: alts.includes(w) || !idx.actionVerbs.has(w) ? alts : [...alts, w] };
@@ -85,7 +88,7 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
   const N = idx.docs.length;
   const { words, plural } = queryWords(idx, query);
   if (words.length === 0) return [];
-  const verb = queryVerb(idx, words);
+  const verb = queryVerb(idx, words, query);
   // a thing asked for in the plural, without a verb or with one that reads ("see refunds"), wants a list;
   // one that finds ("find refunds") wants a search
   const wantsList = verb === null || verb.verbs[0] === 'get' || verb.verbs[0] === 'list';
@@ -109,7 +112,8 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     let score = 0;
     let matched = 0;
     const nameHit = new Set<string>();
-    const listed = wantsList && doc.action.list && plural.has(doc.resource);
+    // a list of the thing asked for in the plural: its resource, or a word of its purpose that is not a word of its name
+    const listed = wantsList && doc.action.list && [...plural].some((p) => p === doc.resource || (!doc.tf.name.has(p) && doc.tf.purpose.has(p)));
     // a list asked for in the plural does what the query's verb asks ("get refunds")
     const does = verb === null ? 0 : listed ? 1 : doesVerb(doc, verb);
     if (does && doc.tf.name.has(doc.verb)) nameHit.add(doc.verb);
@@ -130,7 +134,7 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     }
     // coverage of the query (squared: missing words hurt) and of the action name (a name fully asked for wins)
     if (score <= 0) continue;
-    score *= (matched / words.length) ** 2 * (1 + 0.5 * (nameHit.size / doc.tf.name.size));
+    score *= (matched / words.length) ** 2 * (1 + 0.5 * Math.min(1, nameHit.size / doc.spoken));
     // without a verb: a list when a plural is asked for, else a creation ("a payment link for …")
     if (verb ? does : listed || (doc.verb === 'creat' && !plural.has(doc.resource))) score *= VERB_BOOST ** (verb ? does : 1);
     if (listed) score *= LIST_BOOST;
