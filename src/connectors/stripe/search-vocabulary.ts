@@ -80,6 +80,8 @@ export const stripeVocabulary: SearchVocabulary = {
     'set up': 'create setup',
     'right away': 'immediately',
     'bank login': 'financial connections session',
+    'in person': 'terminal reader in person',
+    'much tax': 'calculate tax calculation',
     unsubscribe: 'cancel subscription',
     'paid outside': 'paid out of band',
     'at once': 'immediately',

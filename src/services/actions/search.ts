@@ -3,7 +3,7 @@
 // English around it (search-index.ts) are Linkhub's; the provider's own words (synonyms, phrases,
 // what each resource is for) come from its connector's search vocabulary.
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
-import { buildIndex, type Doc, FIELD_NAMES, FIELDS, type Index, stem, terms, tokens } from './search-index.js';
+import { buildIndex, type Doc, type Field, FIELD_NAMES, FIELDS, type Index, stem, terms, tokens } from './search-index.js';
 
 export { stem } from './search-index.js';
 
@@ -12,6 +12,9 @@ export const SEARCH_DEFAULT_TOP_K = 5;
 /** Score factors of an action doing what the query's verb asks, and of a list when a plural is asked for. */
 const VERB_BOOST = 1.25;
 const LIST_BOOST = 1.2;
+/** Fields whose words say what an action touches rather than what it is for, and how much a word found only there covers. */
+const INCIDENTAL: readonly Field[] = ['description', 'params'];
+const INCIDENTAL_COVER = 0.5;
 
 const indexes = new Map<string, Index>();
 
@@ -36,11 +39,15 @@ function phraseAt(words: string[], phrase: string[]): number[] | null {
   return null;
 }
 
+/** A thing the query says it does not want ("without capturing") is not a word to look for. */
+const WITHOUT = /\b(without|except|but not|instead of)\s+\S+/gi;
+
 /** The query's words, with the vocabulary's phrases replaced by what they mean, and those asked for in the plural. */
 function queryWords(idx: Index, query: string): { words: string[]; plural: Set<string> } {
   const plural = new Set<string>();
   for (const t of tokens(query)) if (t.endsWith('s') && stem(t) !== t && !stem(t).endsWith('s')) plural.add(stem(t));
-  let words = terms(query, idx.stop).filter((w) => w.length > 1 || /\d/.test(w));
+  // numbers are values (an amount, an order number), not what to do
+  let words = terms(query.replace(WITHOUT, ' '), idx.stop).filter((w) => w.length > 1 && !/^\d+$/.test(w));
   for (const p of idx.phrases) {
     const at = phraseAt(words, p.words);
     if (at) words = [...words.slice(0, at[0]), ...p.means, ...words.slice(at[0]).filter((_, i) => !at.includes(at[0] + i))];
@@ -119,6 +126,7 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     if (does && doc.tf.name.has(doc.verb)) nameHit.add(doc.verb);
     for (const [i, alts] of expansions.entries()) {
       let best = 0;
+      let said = false;
       for (const [t, wq] of alts) {
         if (!doc.all.has(t)) continue;
         let s = 0;
@@ -127,9 +135,11 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
           if (n) s += FIELDS[f] * (n / (n + 0.5 * (0.25 + (0.75 * doc.len[f]) / idx.avgLen[f])));
         }
         if (doc.tf.name.has(t)) nameHit.add(t);
+        said ||= FIELD_NAMES.some((f) => !INCIDENTAL.includes(f) && doc.tf[f].has(t));
         best = Math.max(best, wq * idf(t) * s);
       }
-      if (best > 0 || (does && i === 0)) matched++;
+      // a word found only in the reference text (a description's "sort order") covers the query half as much
+      if (best > 0 || (does && i === 0)) matched += said || (does && i === 0) ? 1 : INCIDENTAL_COVER;
       score += does && i === 0 ? Math.max(best, does * verbScore) : best;
     }
     // coverage of the query (squared: missing words hurt) and of the action name (a name fully asked for wins)
