@@ -89,6 +89,10 @@ export interface SearchVocabulary {
    * path or one literal below it (`refunds/{refund}/cancel`), the longest key winning.
    */
   purposes?: Readonly<Record<string, string>>;
+  /** Verbs people use for this provider's actions → the catalogue's verbs ("charge" a customer → create a payment). */
+  verbs?: Readonly<Record<string, readonly string[]>>;
+  /** Actions (names without the prefix) the provider still serves but steers away from: ranked a little lower. */
+  legacy?: readonly string[];
   /** Words of action names people do not say ("intent" of payment_intent): they count neither as the thing acted on nor as a name word left unasked. */
   unspoken?: readonly string[];
   /** What people say when they want one action (by name without the prefix), beyond its resource's purpose. */

@@ -6,7 +6,7 @@
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
 
 const STOP_WORDS =
-  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one let has have had not yet been was were will should could there then than through gone went already'.split(
+  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one let has have had before after again now today earlier what which who why when where did not yet been was were will should could there then than through gone went already'.split(
     ' ',
   );
 
@@ -54,17 +54,16 @@ const VERBS: Record<string, readonly string[]> = {
   configure: ['update', 'create'],
   history: ['list'],
   pause: ['update'],
+  switch: ['update'],
+  disable: ['update'],
+  enable: ['update'],
+  deactivate: ['update'],
+  close: ['close', 'delete'],
   save: ['create'],
   calculate: ['create'],
   rotate: ['update'],
   resend: ['send'],
   preview: ['get'],
-  what: ['get', 'list'],
-  which: ['list', 'get'],
-  who: ['list', 'get'],
-  why: ['get'],
-  when: ['get'],
-  did: ['get', 'list'],
   run: ['create'],
   add: ['create'],
   make: ['create'],
@@ -124,12 +123,16 @@ export interface Index {
   verbs: ReadonlyMap<string, string[]>;
   /** every action's verb */
   actionVerbs: ReadonlySet<string>;
+  /** every word of an action name */
+  nameWords: ReadonlySet<string>;
   /** stemmed phrase words → stemmed words they stand for, longest phrases first */
   phrases: { words: string[]; means: string[] }[];
   docs: Doc[];
   df: Map<string, number>;
   vocab: string[];
   avgLen: Record<Field, number>;
+  /** actions the provider still serves but steers away from (a vocabulary's `legacy`) */
+  legacy: ReadonlySet<string>;
   /** deprecated action → the action its deprecation note names or points to as the replacement */
   successor: Map<string, string>;
 }
@@ -189,7 +192,8 @@ export function buildIndex(connector: ConnectorDefinition): Index {
   const prefix = connector.actions.prefix;
   const stop = new Set([...STOP_WORDS, ...vocabulary.stopWords]);
   const verbs = stemmed(VERBS);
-  const synonyms = new Map(verbs);
+  for (const [k, v] of stemmed(vocabulary.verbs ?? {})) verbs.set(k, v);
+  const synonyms = stemmed(VERBS);
   for (const [k, v] of stemmed(vocabulary.synonyms)) synonyms.set(k, [...new Set([...(synonyms.get(k) ?? []), ...v])]);
   const phrases = Object.entries(vocabulary.phrases ?? {})
     .map(([p, means]) => ({ words: terms(p, stop), means: terms(means, stop) }))
@@ -229,5 +233,7 @@ export function buildIndex(connector: ConnectorDefinition): Index {
   const avgLen = {} as Record<Field, number>;
   for (const f of FIELD_NAMES) avgLen[f] = Math.max(1, docs.reduce((x, d) => x + d.len[f], 0) / docs.length);
   const actionVerbs = new Set(docs.map((d) => d.verb));
-  return { byName, stop, synonyms, verbs, actionVerbs, phrases, docs, df, vocab: [...df.keys()], avgLen, successor };
+  const nameWords = new Set(docs.flatMap((d) => [...d.tf.name.keys()]));
+  const legacy = new Set((vocabulary.legacy ?? []).map((n) => prefix + n));
+  return { byName, stop, synonyms, verbs, actionVerbs, nameWords, legacy, phrases, docs, df, vocab: [...df.keys()], avgLen, successor };
 }

@@ -15,6 +15,9 @@ const LIST_BOOST = 1.2;
 /** Fields whose words say what an action touches rather than what it is for, and how much a word found only there covers. */
 const INCIDENTAL: readonly Field[] = ['description', 'params'];
 const INCIDENTAL_COVER = 0.5;
+/** Score factors of a deprecated action (its replacement takes 0.95 of its score) and of one the provider calls legacy. */
+const DEPRECATED = 0.5;
+const LEGACY = 0.8;
 
 const indexes = new Map<string, Index>();
 
@@ -45,7 +48,9 @@ const WITHOUT = /\b(without|except|but not|instead of)\s+\S+/gi;
 /** The query's words, with the vocabulary's phrases replaced by what they mean, and those asked for in the plural. */
 function queryWords(idx: Index, query: string): { words: string[]; plural: Set<string> } {
   const plural = new Set<string>();
-  for (const t of tokens(query)) if (t.endsWith('s') && stem(t) !== t && !stem(t).endsWith('s')) plural.add(stem(t));
+  for (const t of tokens(query))
+    if (t.endsWith('s') && stem(t) !== t && !stem(t).endsWith('s') && !idx.verbs.has(stem(t)))
+      for (const p of [stem(t), ...(idx.synonyms.get(stem(t)) ?? [])]) plural.add(p);
   // numbers are values (an amount, an order number), not what to do
   let words = terms(query.replace(WITHOUT, ' '), idx.stop).filter((w) => w.length > 1 && !/^\d+$/.test(w));
   for (const p of idx.phrases) {
@@ -55,17 +60,23 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Set<s
   return { words: [...new Set(words)], plural };
 }
 
-/** A question ("is this payment …", "how many …", not "how do I …") reads: its verb is get or list. */
+/** A question ("is this payment …", "how many …", not "how do I …") reads: its verb is get or list (list first for "how many", "who", "which"). */
 const QUESTION = /^\s*(is|was|are|were|has|have|does|did|how (many|much)|what|which|who|when|where|why)\b/i;
 
 /**
  * What the query asks to do: its first word when that is a verb (of the catalogue or a generic one),
+ * else its second when that is a generic verb,
  * with the catalogue verbs it stands for, the first of them meant most often ("find" → search, then
  * get or list). People write "verb object"; a later word is more often part of the object.
  */
 function queryVerb(idx: Index, words: string[], query: string): { word: string; verbs: string[] } | null {
-  const w = words[0];
-  if (w === undefined || !(idx.actionVerbs.has(w) || idx.verbs.has(w))) return QUESTION.test(query) ? { word: 'get', verbs: ['get', 'list'] } : null;
+  // the first word, or the second after a thing of the catalogue ("customer wants to switch …") when it is a common verb
+  const w = idx.actionVerbs.has(words[0]) || idx.verbs.has(words[0]) ? words[0] : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) ? words[1] : undefined;
+  if (w === undefined) {
+    const q = QUESTION.exec(query)?.[1]?.toLowerCase();
+    if (q === undefined) return null;
+    return { word: 'get', verbs: /^(how many|who|which)$/.test(q) ? ['list', 'get'] : ['get', 'list'] };
+  }
   const alts = idx.verbs.get(w);
   if (alts === undefined) return { word: w, verbs: [w] };
   return { word: w, verbs: alts.includes(w) || !idx.actionVerbs.has(w) ? alts : [...alts, w] };
@@ -153,7 +164,7 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
   const final = new Map<string, number>();
   for (const [name, s] of raw) {
     const a = idx.byName.get(name)!;
-    final.set(name, Math.max(final.get(name) ?? 0, a.deprecated ? s * 0.5 : s));
+    final.set(name, Math.max(final.get(name) ?? 0, s * (a.deprecated ? DEPRECATED : idx.legacy.has(name) ? LEGACY : 1)));
     const next = idx.successor.get(name);
     if (next) final.set(next, Math.max(final.get(next) ?? 0, raw.get(next) ?? 0, s * 0.95));
   }
