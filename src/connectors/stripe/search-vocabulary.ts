@@ -17,7 +17,6 @@ export const stripeVocabulary: SearchVocabulary = {
     membership: ['subscription'],
     subscribe: ['subscription'],
     subscriber: ['subscription', 'customer'],
-    renew: ['subscription'],
     weekly: ['subscription', 'recurring', 'price'],
     monthly: ['subscription', 'recurring', 'price'],
     yearly: ['subscription', 'recurring', 'price'],
@@ -65,6 +64,7 @@ export const stripeVocabulary: SearchVocabulary = {
   verbs: {
     freeze: ['update'],
     archive: ['update'],
+    authorize: ['create'],
   },
   phrases: {
     'money back': 'refund',
@@ -108,6 +108,8 @@ export const stripeVocabulary: SearchVocabulary = {
     'every year': 'recurring subscription yearly',
     'hold money': 'treasury financial account store funds',
     themselves: 'billing portal self-serve',
+    earnings: 'balance payout',
+    'payout bank account': 'external account bank account',
     'turn off': 'disable',
     'turn on': 'enable',
     'in person': 'terminal reader in person',

@@ -10,15 +10,18 @@ const STOP_WORDS =
     ' ',
   );
 
-/** Light English stemming so "refunds"/"refund", "charges"/"charge", "created"/"create" meet. */
+/** Light English stemming so "refunds"/"refund", "charges"/"charge", "created"/"create", "configure"/"configuration" meet. */
 export function stem(w: string): string {
   if (w.length <= 3 || /^\d+$/.test(w)) return w;
   let s = w;
+  // the plural first, so "configurations" meets "configure" through "configuration"
   if (s.endsWith('ies') && s.length > 4) s = s.slice(0, -3) + 'y';
-  else if (s.endsWith('ing') && s.length > 5) s = s.slice(0, -3);
-  else if (s.endsWith('ed') && s.length > 4) s = s.slice(0, -2);
   else if (/(ss|x|ch|sh|z)es$/.test(s)) s = s.slice(0, -2);
   else if (s.endsWith('s') && !s.endsWith('ss') && !s.endsWith('us')) s = s.slice(0, -1);
+  if (s.endsWith('ation') && s.length > 7) s = s.slice(0, -5);
+  else if (s.endsWith('ate') && s.length > 6) s = s.slice(0, -3);
+  else if (s.endsWith('ing') && s.length > 5) s = s.slice(0, -3);
+  else if (s.endsWith('ed') && s.length > 4) s = s.slice(0, -2);
   if (s.endsWith('e') && s.length > 3) s = s.slice(0, -1);
   return s;
 }
@@ -54,6 +57,7 @@ const VERBS: Record<string, readonly string[]> = {
   configure: ['update', 'create'],
   history: ['list'],
   pause: ['update'],
+  quit: ['cancel', 'delete'],
   switch: ['update'],
   disable: ['update'],
   enable: ['update'],

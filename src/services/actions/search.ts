@@ -15,9 +15,9 @@ const LIST_BOOST = 1.2;
 /** Fields whose words say what an action touches rather than what it is for, and how much a word found only there covers. */
 const INCIDENTAL: readonly Field[] = ['description', 'params'];
 const INCIDENTAL_COVER = 0.5;
-/** Score factors of a deprecated action (its replacement takes 0.95 of its score) and of one the provider calls legacy. */
+/** Score factors of a deprecated action with a replacement (which takes 0.95 of its score), and of one without or one the provider calls legacy. */
 const DEPRECATED = 0.5;
-const LEGACY = 0.8;
+const LEGACY = 0.7;
 
 const indexes = new Map<string, Index>();
 
@@ -61,7 +61,7 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Set<s
 }
 
 /** A question ("is this payment …", "how many …", not "how do I …") reads: its verb is get or list (list first for "how many", "who", "which"). */
-const QUESTION = /^\s*(is|was|are|were|has|have|does|did|how (many|much)|what|which|who|when|where|why)\b/i;
+const QUESTION = /(?:^|[,;?]\s*)(is|was|are|were|has|have|does|did|how many|how much|what|which|who|when|where|why)\b/i;
 
 /**
  * What the query asks to do: its first word when that is a verb (of the catalogue or a generic one),
@@ -69,24 +69,32 @@ const QUESTION = /^\s*(is|was|are|were|has|have|does|did|how (many|much)|what|wh
  * with the catalogue verbs it stands for, the first of them meant most often ("find" → search, then
  * get or list). People write "verb object"; a later word is more often part of the object.
  */
-function queryVerb(idx: Index, words: string[], query: string): { word: string; verbs: string[] } | null {
+function queryVerb(idx: Index, words: string[], query: string): QueryVerb | null {
   // the first word, or the second after a thing of the catalogue ("customer wants to switch …") when it is a common verb
-  const w = idx.actionVerbs.has(words[0]) || idx.verbs.has(words[0]) ? words[0] : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) ? words[1] : undefined;
-  if (w === undefined) {
+  const at = idx.actionVerbs.has(words[0]) || idx.verbs.has(words[0]) ? 0 : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) ? 1 : -1;
+  if (at < 0) {
     const q = QUESTION.exec(query)?.[1]?.toLowerCase();
     if (q === undefined) return null;
-    return { word: 'get', verbs: /^(how many|who|which)$/.test(q) ? ['list', 'get'] : ['get', 'list'] };
+    return { word: 'get', at, verbs: /^(how many|who|which)$/.test(q) ? ['list', 'get'] : ['get', 'list'] };
   }
+  const w = words[at];
   const alts = idx.verbs.get(w);
-  if (alts === undefined) return { word: w, verbs: [w] };
-  return { word: w, verbs: alts.includes(w) || !idx.actionVerbs.has(w) ? alts : [...alts, w] };
+  if (alts === undefined) return { word: w, at, verbs: [w] };
+  return { word: w, at, verbs: alts.includes(w) || !idx.actionVerbs.has(w) ? alts : [...alts, w] };
+}
+
+interface QueryVerb {
+  word: string;
+  /** where it is in the query's words; -1 for a question's (its own verbs are part of the question: "did we get") */
+  at: number;
+  verbs: string[];
 }
 
 /**
  * How well the action does what the query's verb asks: 1 for its own verb or one of its intents
  * ("refund" creates a refund: a creation named after the verb), 0.5 for a verb meant less often, else 0.
  */
-function doesVerb(doc: Doc, v: { word: string; verbs: string[] }): number {
+function doesVerb(doc: Doc, v: QueryVerb): number {
   if (v.verbs[0] === doc.verb || doc.tf.intent.has(v.word) || (doc.verb === 'creat' && doc.tf.name.has(v.word))) return 1;
   return v.verbs.includes(doc.verb) ? 0.5 : 0;
 }
@@ -104,9 +112,11 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     indexes.set(connector.key, idx);
   }
   const N = idx.docs.length;
-  const { words, plural } = queryWords(idx, query);
+  const asked = queryWords(idx, query);
+  const verb = queryVerb(idx, asked.words, query);
+  const { plural } = asked;
+  const words = verb?.at === -1 ? asked.words.filter((w) => !idx.verbs.has(w) && !idx.actionVerbs.has(w)) : asked.words;
   if (words.length === 0) return [];
-  const verb = queryVerb(idx, words, query);
   // a thing asked for in the plural, without a verb or with one that reads ("see refunds"), wants a list;
   // one that finds ("find refunds") wants a search
   const wantsList = verb === null || verb.verbs[0] === 'get' || verb.verbs[0] === 'list';
@@ -150,8 +160,8 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
         best = Math.max(best, wq * idf(t) * s);
       }
       // a word found only in the reference text (a description's "sort order") covers the query half as much
-      if (best > 0 || (does && i === 0)) matched += said || (does && i === 0) ? 1 : INCIDENTAL_COVER;
-      score += does && i === 0 ? Math.max(best, does * verbScore) : best;
+      if (best > 0 || (does && i === verb?.at)) matched += said || (does && i === verb?.at) ? 1 : INCIDENTAL_COVER;
+      score += does && i === verb?.at ? Math.max(best, does * verbScore) : best;
     }
     // coverage of the query (squared: missing words hurt) and of the action name (a name fully asked for wins)
     if (score <= 0) continue;
@@ -164,8 +174,9 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
   const final = new Map<string, number>();
   for (const [name, s] of raw) {
     const a = idx.byName.get(name)!;
-    final.set(name, Math.max(final.get(name) ?? 0, s * (a.deprecated ? DEPRECATED : idx.legacy.has(name) ? LEGACY : 1)));
     const next = idx.successor.get(name);
+    // a deprecated action with a replacement ranks below it; one without stays findable, as a legacy one does
+    final.set(name, Math.max(final.get(name) ?? 0, s * (a.deprecated && next ? DEPRECATED : a.deprecated || idx.legacy.has(name) ? LEGACY : 1)));
     if (next) final.set(next, Math.max(final.get(next) ?? 0, raw.get(next) ?? 0, s * 0.95));
   }
   const ranked = [...final].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).slice(0, topK);
