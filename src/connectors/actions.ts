@@ -91,6 +91,11 @@ export interface SearchVocabulary {
   purposes?: Readonly<Record<string, string>>;
   /** Verbs people use for this provider's actions → the catalogue's verbs ("charge" a customer → create a payment). */
   verbs?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Paths (without the path prefix) of actions for tooling rather than work (test helpers): ranked like
+   * legacy ones unless the query says one of the path's words ("test").
+   */
+  aside?: readonly string[];
   /** Actions (names without the prefix) the provider still serves but steers away from: ranked a little lower. */
   legacy?: readonly string[];
   /** Words of action names people do not say ("intent" of payment_intent): they count neither as the thing acted on nor as a name word left unasked. */

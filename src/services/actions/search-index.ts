@@ -6,7 +6,7 @@
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
 
 const STOP_WORDS =
-  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one let has have had before after again now today earlier what which who why when where did not yet been was were will should could there then than through gone went already'.split(
+  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one let only has have had before after again now today earlier what which who why when where did not yet been was were will should could there then than through gone went already'.split(
     ' ',
   );
 
@@ -113,6 +113,8 @@ export interface Doc {
   resource: string;
   /** its name's words that people say */
   spoken: number;
+  /** the words of the vocabulary's `aside` path it is under, one of which the query must say for it to rank fully */
+  aside: ReadonlySet<string> | null;
   tf: Record<Field, Map<string, number>>;
   /** words per field */
   len: Record<Field, number>;
@@ -230,7 +232,9 @@ export function buildIndex(connector: ConnectorDefinition): Index {
     const nameWords = a.name.slice(prefix.length).split('_').map(stem);
     const said = nameWords.filter((w) => !unspoken.has(w));
     const spoken = [...tf.name.keys()].filter((w) => !unspoken.has(w)).length;
-    docs.push({ action: a, verb: nameWords[0], resource: said[said.length - 1] ?? nameWords[0], spoken, tf, len, all });
+    const asideKey = vocabulary.aside?.find((k) => stemPath === k || stemPath.startsWith(`${k}/`));
+    const aside = asideKey === undefined ? null : new Set(terms(asideKey, stop));
+    docs.push({ action: a, verb: nameWords[0], resource: said[said.length - 1] ?? nameWords[0], spoken, aside, tf, len, all });
     const next = a.deprecated ? findSuccessor(a, actions, prefix, vocabulary.pathPrefix) : undefined;
     if (next && next !== a.name && byName.has(next)) successor.set(a.name, next);
   }

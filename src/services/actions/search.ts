@@ -46,11 +46,11 @@ function phraseAt(words: string[], phrase: string[]): number[] | null {
 const WITHOUT = /\b(without|except|but not|instead of)\s+\S+/gi;
 
 /** The query's words, with the vocabulary's phrases replaced by what they mean, and those asked for in the plural. */
-function queryWords(idx: Index, query: string): { words: string[]; plural: Set<string> } {
-  const plural = new Set<string>();
-  for (const t of tokens(query))
-    if (t.endsWith('s') && stem(t) !== t && !stem(t).endsWith('s') && !idx.verbs.has(stem(t)))
-      for (const p of [stem(t), ...(idx.synonyms.get(stem(t)) ?? [])]) plural.add(p);
+function queryWords(idx: Index, query: string): { words: string[]; plural: Map<string, number> } {
+  // word → the place of the plural it comes from (its synonyms share it)
+  const plural = new Map<string, number>();
+  const plurals = tokens(query).filter((t) => t.endsWith('s') && stem(t) !== t && !idx.verbs.has(stem(t)));
+  for (const [place, t] of plurals.entries()) for (const p of [stem(t), ...(idx.synonyms.get(stem(t)) ?? [])]) if (!plural.has(p)) plural.set(p, place);
   // numbers are values (an amount, an order number), not what to do
   let words = terms(query.replace(WITHOUT, ' '), idx.stop).filter((w) => w.length > 1 && !/^\d+$/.test(w));
   for (const p of idx.phrases) {
@@ -136,12 +136,18 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
   // what the verb weighs for an action doing it: as if it were a word of its name
   const verbScore = verb ? idf(verb.word) * (FIELDS.name + FIELDS.label) * 0.7 : 0;
   const raw = new Map<string, number>();
+  const lowered = new Set<string>();
   for (const doc of idx.docs) {
     let score = 0;
     let matched = 0;
     const nameHit = new Set<string>();
     // a list of the thing asked for in the plural: its resource, or a word of its purpose that is not a word of its name
-    const listed = wantsList && doc.action.list && [...plural].some((p) => p === doc.resource || (!doc.tf.name.has(p) && doc.tf.purpose.has(p)));
+    // (the first plural most: "list employees who have company cards" wants the employees)
+    let listedAt = -1;
+    if (wantsList && doc.action.list)
+      for (const [p, at] of plural)
+        if ((p === doc.resource || (!doc.tf.name.has(p) && doc.tf.purpose.has(p))) && (listedAt < 0 || at < listedAt)) listedAt = at;
+    const listed = listedAt >= 0;
     // a list asked for in the plural does what the query's verb asks ("get refunds")
     const does = verb === null ? 0 : listed ? 1 : doesVerb(doc, verb);
     if (does && doc.tf.name.has(doc.verb)) nameHit.add(doc.verb);
@@ -168,16 +174,19 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     score *= (matched / words.length) ** 2 * (1 + 0.5 * Math.min(1, nameHit.size / doc.spoken));
     // without a verb: a list when a plural is asked for, else a creation ("a payment link for …")
     if (verb ? does : listed || (doc.verb === 'creat' && !plural.has(doc.resource))) score *= VERB_BOOST ** (verb ? does : 1);
-    if (listed) score *= LIST_BOOST;
-    raw.set(doc.action.name, score);
+    if (listed) score *= listedAt === 0 ? LIST_BOOST : Math.sqrt(LIST_BOOST);
+    // legacy actions, and tooling ones (test helpers) the query does not name, rank a little lower
+    const lower = idx.legacy.has(doc.action.name) || (doc.aside !== null && !words.some((w) => doc.aside?.has(w)));
+    if (lower) lowered.add(doc.action.name);
+    raw.set(doc.action.name, lower ? score * LEGACY : score);
   }
   const final = new Map<string, number>();
   for (const [name, s] of raw) {
     const a = idx.byName.get(name)!;
     const next = idx.successor.get(name);
     // a deprecated action with a replacement ranks below it; one without stays findable, as a legacy one does
-    final.set(name, Math.max(final.get(name) ?? 0, s * (a.deprecated && next ? DEPRECATED : a.deprecated || idx.legacy.has(name) ? LEGACY : 1)));
-    if (next) final.set(next, Math.max(final.get(next) ?? 0, raw.get(next) ?? 0, s * 0.95));
+    final.set(name, Math.max(final.get(name) ?? 0, s * (a.deprecated ? (next ? DEPRECATED : LEGACY) : 1)));
+    if (next) final.set(next, Math.max(final.get(next) ?? 0, raw.get(next) ?? 0, s * 0.95 * (lowered.has(next) ? LEGACY : 1)));
   }
   const ranked = [...final].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).slice(0, topK);
   const top = ranked[0]?.[1] ?? 1;
