@@ -5,8 +5,6 @@
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
 import { buildIndex, type Doc, type Field, FIELD_NAMES, FIELDS, type Index, stem, terms, tokens } from './search-index.js';
 
-export { stem } from './search-index.js';
-
 export const SEARCH_DEFAULT_TOP_K = 5;
 
 /** Score factors of an action doing what the query's verb asks, and of a list when a plural is asked for. */
@@ -101,9 +99,11 @@ function doesVerb(doc: Doc, v: QueryVerb): number {
 
 /**
  * Ranks actions for a plain-language query: BM25-like term weights (IDF over the catalogue, saturated
- * term frequency per field, field weights with the action name first), small stemming and synonym sets,
- * prefix matches for partial words, a coverage factor (share of query words matched), a penalty for
- * deprecated actions, whose relevance is handed to the replacement their note names.
+ * term frequency per field, field weights with the action name first), small stemming, phrase and
+ * synonym sets, prefix matches for partial words, a coverage factor (share of query words matched,
+ * words found only in reference text counting half), the query's verb and plurals as factors, legacy
+ * and tooling actions a little lower, and deprecated actions below the replacement their note names,
+ * which takes over their relevance.
  */
 export function searchActions(connector: ConnectorDefinition, query: string, topK = SEARCH_DEFAULT_TOP_K): { action: ConnectorAction; score: number }[] {
   let idx = indexes.get(connector.key);
