@@ -80,7 +80,7 @@ export interface SearchVocabulary {
   /**
    * Phrases of several words that mean one thing of the catalogue, read before single words:
    * "money back" → "refund", "connected account" → Connect's accounts. The phrase's words are
-   * replaced by the text.
+   * replaced by the text. A "…" in a phrase lets up to two words stand there ("pay … back").
    */
   phrases?: Readonly<Record<string, string>>;
   /**

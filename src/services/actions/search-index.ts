@@ -132,7 +132,7 @@ export interface Index {
   /** every word of an action name */
   nameWords: ReadonlySet<string>;
   /** stemmed phrase words → stemmed words they stand for, longest phrases first */
-  phrases: { words: string[]; means: string[] }[];
+  phrases: { words: string[]; gap: boolean; means: string[] }[];
   docs: Doc[];
   df: Map<string, number>;
   vocab: string[];
@@ -202,7 +202,7 @@ export function buildIndex(connector: ConnectorDefinition): Index {
   const synonyms = stemmed(VERBS);
   for (const [k, v] of stemmed(vocabulary.synonyms)) synonyms.set(k, [...new Set([...(synonyms.get(k) ?? []), ...v])]);
   const phrases = Object.entries(vocabulary.phrases ?? {})
-    .map(([p, means]) => ({ words: terms(p, stop), means: terms(means, stop) }))
+    .map(([p, means]) => ({ words: terms(p, stop), gap: p.includes('…'), means: terms(means, stop) }))
     .filter((p) => p.words.length > 0)
     .sort((x, y) => y.words.length - x.words.length);
   const unspoken = new Set((vocabulary.unspoken ?? []).map(stem));

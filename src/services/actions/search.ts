@@ -19,23 +19,20 @@ const LEGACY = 0.7;
 
 const indexes = new Map<string, Index>();
 
-/** Most words a two-word phrase's words may have between them ("pay a customer back"). */
+/** Most words a phrase written with "…" may have at its "…" ("pay … back": "pay a customer back"). */
 const PHRASE_GAP = 2;
 
-/**
- * Where a phrase's words are in the query, in order, or null. Only two words may have others between
- * them (a verb and its particle); longer phrases are names ("linked bank account" is not "link a
- * customer's bank account").
- */
-function phraseAt(words: string[], phrase: string[]): number[] | null {
-  for (let start = words.indexOf(phrase[0]); start >= 0; start = words.indexOf(phrase[0], start + 1)) {
+/** Where a phrase's words are among the query's words the vocabulary has not replaced yet, in order, or null. */
+function phraseAt(words: string[], replaced: boolean[], phrase: { words: string[]; gap: boolean }): number[] | null {
+  const find = (w: string, from: number) => words.findIndex((x, i) => i >= from && x === w && !replaced[i]);
+  for (let start = find(phrase.words[0], 0); start >= 0; start = find(phrase.words[0], start + 1)) {
     const at = [start];
-    for (const w of phrase.slice(1)) {
-      const i = words.indexOf(w, at[at.length - 1] + 1);
+    for (const w of phrase.words.slice(1)) {
+      const i = find(w, at[at.length - 1] + 1);
       if (i < 0) break;
       at.push(i);
     }
-    if (at.length === phrase.length && at[at.length - 1] - start - (phrase.length - 1) <= (phrase.length === 2 ? PHRASE_GAP : 0)) return at;
+    if (at.length === phrase.words.length && at[at.length - 1] - start - (at.length - 1) <= (phrase.gap ? PHRASE_GAP : 0)) return at;
   }
   return null;
 }
@@ -51,9 +48,16 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Map<s
   for (const [place, t] of plurals.entries()) for (const p of [stem(t), ...(idx.synonyms.get(stem(t)) ?? [])]) if (!plural.has(p)) plural.set(p, place);
   // numbers are values (an amount, an order number), not what to do
   let words = terms(query.replace(WITHOUT, ' '), idx.stop).filter((w) => w.length > 1 && !/^\d+$/.test(w));
+  // what a phrase means is not read again by a shorter phrase ("customer portal" → "billing portal", not → "invoice portal")
+  let replaced = words.map(() => false);
   for (const p of idx.phrases) {
-    const at = phraseAt(words, p.words);
-    if (at) words = [...words.slice(0, at[0]), ...p.means, ...words.slice(at[0]).filter((_, i) => !at.includes(at[0] + i))];
+    const at = phraseAt(words, replaced, p);
+    if (!at) continue;
+    // the meaning goes where the phrase starts; words the phrase let stand between its own stay after it
+    const before = (_: unknown, i: number) => i < at[0];
+    const after = (_: unknown, i: number) => i > at[0] && !at.includes(i);
+    words = [...words.filter(before), ...p.means, ...words.filter(after)];
+    replaced = [...replaced.filter(before), ...p.means.map(() => true), ...replaced.filter(after)];
   }
   return { words: [...new Set(words)], plural };
 }
