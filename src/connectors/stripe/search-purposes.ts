@@ -146,7 +146,7 @@ export const stripeIntents: Record<string, string> = {
   update_issuing_card: 'freeze block deactivate cancel spending limits',
   decline_issuing_authorization: 'decline purchase',
   approve_issuing_authorization: 'approve purchase',
-  apply_customer_balance_payment_intent: 'pay with credit balance',
+  apply_customer_balance_payment_intent: 'credit balance',
   create_payment_intent: 'take accept charge hold authorize off session saved card',
   capture_payment_intent: 'capture authorized held',
   cancel_payment_intent: 'cancel release hold before capture',

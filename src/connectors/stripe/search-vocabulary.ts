@@ -28,6 +28,7 @@ export const stripeVocabulary: SearchVocabulary = {
     marketplace: ['connect'],
     commission: ['application', 'fee'],
     ownership: ['owner'],
+    notification: ['webhook', 'endpoint', 'event'],
     overcharge: ['refund'],
     declined: ['declined', 'charge'],
     passport: ['identity', 'verification'],

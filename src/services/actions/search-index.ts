@@ -10,6 +10,9 @@ const STOP_WORDS =
     ' ',
   );
 
+/** "shipp" (of shipping, shipped) → "ship"; not l, s or z ("billing" stays "bill"). */
+const undouble = (s: string): string => (/([^aeioulsz])\1$/.test(s) ? s.slice(0, -1) : s);
+
 /** Light English stemming so "refunds"/"refund", "charges"/"charge", "created"/"create", "configure"/"configuration" meet. */
 export function stem(w: string): string {
   if (w.length <= 3 || /^\d+$/.test(w)) return w;
@@ -20,8 +23,8 @@ export function stem(w: string): string {
   else if (s.endsWith('s') && !s.endsWith('ss') && !s.endsWith('us')) s = s.slice(0, -1);
   if (s.endsWith('ation') && s.length > 7) s = s.slice(0, -5);
   else if (s.endsWith('ate') && s.length > 6) s = s.slice(0, -3);
-  else if (s.endsWith('ing') && s.length > 5) s = s.slice(0, -3);
-  else if (s.endsWith('ed') && s.length > 4) s = s.slice(0, -2);
+  else if (s.endsWith('ing') && s.length > 5) s = undouble(s.slice(0, -3));
+  else if (s.endsWith('ed') && s.length > 4) s = undouble(s.slice(0, -2));
   if (s.endsWith('e') && s.length > 3) s = s.slice(0, -1);
   return s;
 }

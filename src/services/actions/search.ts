@@ -37,6 +37,8 @@ function phraseAt(words: string[], replaced: boolean[], phrase: { words: string[
   return null;
 }
 
+const PREPOSITIONS = new Set('from with of in on by for through via at about'.split(' '));
+
 /** A thing the query says it does not want ("without capturing") is not a word to look for. */
 const WITHOUT = /\b(without|except|but not|instead of)\s+\S+/gi;
 
@@ -44,7 +46,11 @@ const WITHOUT = /\b(without|except|but not|instead of)\s+\S+/gi;
 function queryWords(idx: Index, query: string): { words: string[]; plural: Map<string, number> } {
   // word → the place of the plural it comes from (its synonyms share it)
   const plural = new Map<string, number>();
-  const plurals = tokens(query).filter((t) => t.endsWith('s') && stem(t) !== t && !idx.verbs.has(stem(t)));
+  // a plural after a preposition qualifies another thing ("cash balance from bank transfers"): not what is asked for
+  const all = tokens(query);
+  const plurals = all.filter(
+    (t, i) => t.endsWith('s') && stem(t) !== t && !idx.verbs.has(stem(t)) && !all.slice(Math.max(0, i - 2), i).some((w) => PREPOSITIONS.has(w)),
+  );
   for (const [place, t] of plurals.entries()) for (const p of [stem(t), ...(idx.synonyms.get(stem(t)) ?? [])]) if (!plural.has(p)) plural.set(p, place);
   // numbers are values (an amount, an order number), not what to do
   let words = terms(query.replace(WITHOUT, ' '), idx.stop).filter((w) => w.length > 1 && !/^\d+$/.test(w));
