@@ -77,6 +77,31 @@ export interface SearchVocabulary {
   synonyms: Readonly<Record<string, readonly string[]>>;
   /** Leading part of every path not worth indexing (e.g. /v1/). */
   pathPrefix: string;
+  /**
+   * Phrases of several words that mean one thing of the catalogue, read before single words:
+   * "money back" → "refund", "connected account" → Connect's accounts. The phrase's words are
+   * replaced by the text. A "…" in a phrase lets up to two words stand there ("pay … back").
+   */
+  phrases?: Readonly<Record<string, string>>;
+  /**
+   * What a resource is for, in the words people use, keyed by its path without the path prefix and
+   * without `{…}` parameters (`refunds`, `checkout/sessions`); indexed with every action on that
+   * path or one literal below it (`refunds/{refund}/cancel`), the longest key winning.
+   */
+  purposes?: Readonly<Record<string, string>>;
+  /** Verbs people use for this provider's actions → the catalogue's verbs ("charge" a customer → create a payment). */
+  verbs?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Paths (without the path prefix) of actions for tooling rather than work (test helpers): ranked like
+   * legacy ones unless the query says one of the path's words ("test").
+   */
+  aside?: readonly string[];
+  /** Actions (names without the prefix) the provider still serves but steers away from: ranked a little lower. */
+  legacy?: readonly string[];
+  /** Words of action names people do not say ("intent" of payment_intent): they count neither as the thing acted on nor as a name word left unasked. */
+  unspoken?: readonly string[];
+  /** What people say when they want one action (by name without the prefix), beyond its resource's purpose. */
+  intents?: Readonly<Record<string, string>>;
 }
 
 export interface ConnectorActions {

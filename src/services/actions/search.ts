@@ -1,153 +1,119 @@
 // Plain-language search over a connector's action catalogue, shared by GET /actions?search=,
 // POST /actions/search and the MCP server's <connector>_search_actions tool. The ranking and the
-// English around it (stop words, stemming, verbs) are Linkhub's; the provider's own words come
-// from its connector's search vocabulary.
+// English around it (search-index.ts) are Linkhub's; the provider's own words (synonyms, phrases,
+// what each resource is for) come from its connector's search vocabulary.
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
+import { buildIndex, type Doc, type Field, FIELD_NAMES, FIELDS, type Index, stem, terms, tokens } from './search-index.js';
 
 export const SEARCH_DEFAULT_TOP_K = 5;
 
-const STOP_WORDS =
-  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about'.split(
-    ' ',
-  );
-
-/** Light English stemming so "refunds"/"refund", "charges"/"charge", "created"/"create" meet. */
-export function stem(w: string): string {
-  if (w.length <= 3 || /^\d+$/.test(w)) return w;
-  let s = w;
-  if (s.endsWith('ies') && s.length > 4) s = s.slice(0, -3) + 'y';
-  else if (s.endsWith('ing') && s.length > 5) s = s.slice(0, -3);
-  else if (s.endsWith('ed') && s.length > 4) s = s.slice(0, -2);
-  else if (/(ss|x|ch|sh|z)es$/.test(s)) s = s.slice(0, -2);
-  else if (s.endsWith('s') && !s.endsWith('ss') && !s.endsWith('us')) s = s.slice(0, -1);
-  if (s.endsWith('e') && s.length > 3) s = s.slice(0, -1);
-  return s;
-}
-
-const tokens = (text: string): string[] =>
-  text
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-
-/** Verbs of queries that should also find the catalogue's wording (stemmed → stemmed alternatives). */
-const VERBS: Record<string, readonly string[]> = {
-  retrieve: ['get'],
-  fetch: ['get', 'list'],
-  show: ['get', 'list'],
-  find: ['search', 'get', 'list'],
-  look: ['search', 'get'],
-  lookup: ['search', 'get'],
-  view: ['get'],
-  read: ['get', 'list'],
-  see: ['get', 'list'],
-  browse: ['list'],
-  every: ['list'],
-  new: ['create'],
-  add: ['create'],
-  make: ['create'],
-  open: ['create'],
-  start: ['create'],
-  issue: ['create'],
-  modify: ['update'],
-  change: ['update'],
-  edit: ['update'],
-  set: ['update'],
-  rename: ['update'],
-  remove: ['delete'],
-  destroy: ['delete'],
-  erase: ['delete'],
-  cancel: ['cancel', 'delete'],
-  stop: ['cancel', 'delete'],
-  end: ['cancel'],
-  abort: ['cancel'],
-  terminate: ['cancel'],
-};
-
-/** word → alternatives, both stemmed. */
-function stemmed(words: Readonly<Record<string, readonly string[]>>): Map<string, string[]> {
-  return new Map(Object.entries(words).map(([k, v]) => [stem(k), v.map(stem)]));
-}
-
-/** Field weights: a word in the action name counts most, then the label, the path, the description, the parameter names. */
-const FIELDS = { name: 3, label: 2, path: 1.5, description: 1, params: 0.4 } as const;
-type Field = keyof typeof FIELDS;
-
-interface Doc {
-  action: ConnectorAction;
-  tf: Record<Field, Map<string, number>>;
-  /** words per field */
-  len: Record<Field, number>;
-  all: Set<string>;
-}
-
-interface Index {
-  byName: ReadonlyMap<string, ConnectorAction>;
-  stop: ReadonlySet<string>;
-  synonyms: ReadonlyMap<string, string[]>;
-  docs: Doc[];
-  df: Map<string, number>;
-  vocab: string[];
-  avgLen: Record<Field, number>;
-  /** deprecated action → the action its deprecation note names as the replacement */
-  successor: Map<string, string>;
-}
+/** Score factors of an action doing what the query's verb asks, and of a list when a plural is asked for. */
+const VERB_BOOST = 1.25;
+const LIST_BOOST = 1.2;
+/** Fields whose words say what an action touches rather than what it is for, and how much a word found only there covers. */
+const INCIDENTAL: readonly Field[] = ['description', 'params'];
+const INCIDENTAL_COVER = 0.5;
+/** Score factors of a deprecated action with a replacement (which takes 0.95 of its score), and of one without or one the provider calls legacy. */
+const DEPRECATED = 0.5;
+const LEGACY = 0.7;
 
 const indexes = new Map<string, Index>();
 
-function count(words: string[], stop: ReadonlySet<string>): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const w of words) if (!stop.has(w)) m.set(stem(w), (m.get(stem(w)) ?? 0) + 1);
-  return m;
+/** Most words a phrase written with "…" may have at its "…" ("pay … back": "pay a customer back"). */
+const PHRASE_GAP = 2;
+
+/** Where a phrase's words are among the query's words the vocabulary has not replaced yet, in order, or null. */
+function phraseAt(words: string[], replaced: boolean[], phrase: { words: string[]; gap: boolean }): number[] | null {
+  const find = (w: string, from: number) => words.findIndex((x, i) => i >= from && x === w && !replaced[i]);
+  for (let start = find(phrase.words[0], 0); start >= 0; start = find(phrase.words[0], start + 1)) {
+    const at = [start];
+    for (const w of phrase.words.slice(1)) {
+      const i = find(w, at[at.length - 1] + 1);
+      if (i < 0) break;
+      at.push(i);
+    }
+    if (at.length === phrase.words.length && at[at.length - 1] - start - (at.length - 1) <= (phrase.gap ? PHRASE_GAP : 0)) return at;
+  }
+  return null;
 }
 
-function buildIndex(connector: ConnectorDefinition): Index {
-  const { actions, byName } = connector.actions.catalogue();
-  const vocabulary = connector.actions.vocabulary;
-  const prefix = connector.actions.prefix;
-  const stop = new Set([...STOP_WORDS, ...vocabulary.stopWords]);
-  const synonyms = stemmed(VERBS);
-  for (const [k, v] of stemmed(vocabulary.synonyms)) synonyms.set(k, [...new Set([...(synonyms.get(k) ?? []), ...v])]);
-  const docs: Doc[] = [];
-  const df = new Map<string, number>();
-  const successor = new Map<string, string>();
-  const successorName = new RegExp(`\\b(${prefix}[a-z0-9_]+)\\b`);
-  for (const a of actions) {
-    const params: string[] = [];
-    for (const s of ['path', 'query', 'body'] as const) params.push(...Object.keys(a.input.properties[s]?.properties ?? {}).flatMap(tokens));
-    const path = a.path.startsWith(vocabulary.pathPrefix) ? a.path.slice(vocabulary.pathPrefix.length) : a.path;
-    const tf: Doc['tf'] = {
-      name: count(tokens(a.name.slice(prefix.length)), stop),
-      label: count(tokens(a.label), stop),
-      path: count(tokens(path.replace(/\{[^}]*\}/g, ' ')), stop),
-      description: count(tokens(a.description), stop),
-      params: count(
-        params.filter((p) => p !== 'expand'),
-        stop,
-      ),
-    };
-    const all = new Set<string>();
-    const len = {} as Record<Field, number>;
-    for (const f of Object.keys(tf) as Field[]) {
-      len[f] = [...tf[f].values()].reduce((x, y) => x + y, 0);
-      for (const t of tf[f].keys()) all.add(t);
-    }
-    for (const t of all) df.set(t, (df.get(t) ?? 0) + 1);
-    docs.push({ action: a, tf, len, all });
-    const next = a.deprecated ? successorName.exec(a.deprecationReason ?? '')?.[1] : undefined;
-    if (next && byName.has(next)) successor.set(a.name, next);
+const PREPOSITIONS = new Set('from with of in on by for through via at about'.split(' '));
+
+/** A thing the query says it does not want ("without capturing") is not a word to look for. */
+const WITHOUT = /\b(without|except|but not|instead of)\s+\S+/gi;
+
+/** The query's words, with the vocabulary's phrases replaced by what they mean, and those asked for in the plural. */
+function queryWords(idx: Index, query: string): { words: string[]; plural: Map<string, number> } {
+  // word → the place of the plural it comes from (its synonyms share it)
+  const plural = new Map<string, number>();
+  // a plural after a preposition qualifies another thing ("cash balance from bank transfers"): not what is asked for
+  const all = tokens(query);
+  const plurals = all.filter(
+    (t, i) => t.endsWith('s') && stem(t) !== t && !idx.verbs.has(stem(t)) && !all.slice(Math.max(0, i - 2), i).some((w) => PREPOSITIONS.has(w)),
+  );
+  for (const [place, t] of plurals.entries()) for (const p of [stem(t), ...(idx.synonyms.get(stem(t)) ?? [])]) if (!plural.has(p)) plural.set(p, place);
+  // numbers are values (an amount, an order number), not what to do
+  let words = terms(query.replace(WITHOUT, ' '), idx.stop).filter((w) => w.length > 1 && !/^\d+$/.test(w));
+  // what a phrase means is not read again by a shorter phrase ("customer portal" → "billing portal", not → "invoice portal")
+  let replaced = words.map(() => false);
+  for (const p of idx.phrases) {
+    const at = phraseAt(words, replaced, p);
+    if (!at) continue;
+    // the meaning goes where the phrase starts; words the phrase let stand between its own stay after it
+    const before = (_: unknown, i: number) => i < at[0];
+    const after = (_: unknown, i: number) => i > at[0] && !at.includes(i);
+    words = [...words.filter(before), ...p.means, ...words.filter(after)];
+    replaced = [...replaced.filter(before), ...p.means.map(() => true), ...replaced.filter(after)];
   }
-  const avgLen = {} as Record<Field, number>;
-  for (const f of Object.keys(FIELDS) as Field[]) avgLen[f] = Math.max(1, docs.reduce((x, d) => x + d.len[f], 0) / docs.length);
-  return { byName, stop, synonyms, docs, df, vocab: [...df.keys()], avgLen, successor };
+  return { words: [...new Set(words)], plural };
+}
+
+/** A question ("is this payment …", "how many …", not "how do I …") reads: its verb is get or list (list first for "how many", "who", "which"). */
+const QUESTION = /(?:^|[,;?]\s*)(is|was|are|were|has|have|does|did|how many|how much|what|which|who|when|where|why)\b/i;
+
+/**
+ * What the query asks to do: its first word when that is a verb (of the catalogue or a generic one),
+ * else its second when that is a generic verb,
+ * with the catalogue verbs it stands for, the first of them meant most often ("find" → search, then
+ * get or list). People write "verb object"; a later word is more often part of the object.
+ */
+function queryVerb(idx: Index, words: string[], query: string): QueryVerb | null {
+  // the first word, or the second after a thing of the catalogue ("customer wants to switch …") when it is a common verb
+  const at = idx.actionVerbs.has(words[0]) || idx.verbs.has(words[0]) ? 0 : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) ? 1 : -1;
+  if (at < 0) {
+    const q = QUESTION.exec(query)?.[1]?.toLowerCase();
+    if (q === undefined) return null;
+    return { word: 'get', at, verbs: /^(how many|who|which)$/.test(q) ? ['list', 'get'] : ['get', 'list'] };
+  }
+  const w = words[at];
+  const alts = idx.verbs.get(w);
+  if (alts === undefined) return { word: w, at, verbs: [w] };
+  return { word: w, at, verbs: alts.includes(w) || !idx.actionVerbs.has(w) ? alts : [...alts, w] };
+}
+
+interface QueryVerb {
+  word: string;
+  /** where it is in the query's words; -1 for a question's (its own verbs are part of the question: "did we get") */
+  at: number;
+  verbs: string[];
+}
+
+/**
+ * How well the action does what the query's verb asks: 1 for its own verb or one of its intents
+ * ("refund" creates a refund: a creation named after the verb), 0.5 for a verb meant less often, else 0.
+ */
+function doesVerb(doc: Doc, v: QueryVerb): number {
+  if (v.verbs[0] === doc.verb || doc.tf.intent.has(v.word) || (doc.verb === 'creat' && doc.tf.name.has(v.word))) return 1;
+  return v.verbs.includes(doc.verb) ? 0.5 : 0;
 }
 
 /**
  * Ranks actions for a plain-language query: BM25-like term weights (IDF over the catalogue, saturated
- * term frequency per field, field weights with the action name first), small stemming and synonym sets,
- * prefix matches for partial words, a coverage factor (share of query words matched), a penalty for
- * deprecated actions, whose relevance is handed to the replacement their note names.
+ * term frequency per field, field weights with the action name first), small stemming, phrase and
+ * synonym sets, prefix matches for partial words, a coverage factor (share of query words matched,
+ * words found only in reference text counting half), the query's verb and plurals as factors, legacy
+ * and tooling actions a little lower, and deprecated actions below the replacement their note names,
+ * which takes over their relevance.
  */
 export function searchActions(connector: ConnectorDefinition, query: string, topK = SEARCH_DEFAULT_TOP_K): { action: ConnectorAction; score: number }[] {
   let idx = indexes.get(connector.key);
@@ -156,54 +122,81 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     indexes.set(connector.key, idx);
   }
   const N = idx.docs.length;
-  const words = [
-    ...new Set(
-      tokens(query)
-        .filter((w) => !idx.stop.has(w) && (w.length > 1 || /\d/.test(w)))
-        .map(stem),
-    ),
-  ];
+  const asked = queryWords(idx, query);
+  const verb = queryVerb(idx, asked.words, query);
+  const { plural } = asked;
+  const words = verb?.at === -1 ? asked.words.filter((w) => !idx.verbs.has(w) && !idx.actionVerbs.has(w)) : asked.words;
   if (words.length === 0) return [];
+  // a thing asked for in the plural, without a verb or with one that reads ("see refunds"), wants a list;
+  // one that finds ("find refunds") wants a search
+  const wantsList = verb === null || verb.verbs[0] === 'get' || verb.verbs[0] === 'list';
   // each query word → weighted alternatives (itself 1, synonyms 0.6, vocabulary words it prefixes 0.5)
   const expansions = words.map((w) => {
     const alts = new Map<string, number>([[w, 1]]);
     for (const s of idx.synonyms.get(w) ?? []) if (!alts.has(s)) alts.set(s, 0.6);
-    if (w.length >= 3) for (const v of idx.vocab) if (v !== w && v.startsWith(w) && !alts.has(v)) alts.set(v, 0.5);
+    // a word of no action is taken as the start of one ("subscr" → subscription); a whole word is not
+    // stretched ("connect" is not "connection", "card" not "cardholder")
+    if (w.length >= 3 && !idx.df.has(w)) for (const v of idx.vocab) if (v !== w && v.startsWith(w) && !alts.has(v)) alts.set(v, 0.5);
     return alts;
   });
   const idf = (t: string) => {
     const d = idx.df.get(t) ?? 0;
     return Math.log(1 + (N - d + 0.5) / (d + 0.5));
   };
+  // what the verb weighs for an action doing it: as if it were a word of its name
+  const verbScore = verb ? idf(verb.word) * (FIELDS.name + FIELDS.label) * 0.7 : 0;
   const raw = new Map<string, number>();
+  const lowered = new Set<string>();
   for (const doc of idx.docs) {
     let score = 0;
     let matched = 0;
     const nameHit = new Set<string>();
-    for (const alts of expansions) {
+    // a list of the thing asked for in the plural: its resource, or a word of its purpose that is not a word of its name
+    // (the first plural most: "list employees who have company cards" wants the employees)
+    let listedAt = -1;
+    if (wantsList && doc.action.list)
+      for (const [p, at] of plural)
+        if ((p === doc.resource || (!doc.tf.name.has(p) && doc.tf.purpose.has(p))) && (listedAt < 0 || at < listedAt)) listedAt = at;
+    const listed = listedAt >= 0;
+    // a list asked for in the plural does what the query's verb asks ("get refunds")
+    const does = verb === null ? 0 : listed ? 1 : doesVerb(doc, verb);
+    if (does && doc.tf.name.has(doc.verb)) nameHit.add(doc.verb);
+    for (const [i, alts] of expansions.entries()) {
       let best = 0;
+      let said = false;
       for (const [t, wq] of alts) {
         if (!doc.all.has(t)) continue;
         let s = 0;
-        for (const f of Object.keys(FIELDS) as Field[]) {
+        for (const f of FIELD_NAMES) {
           const n = doc.tf[f].get(t);
           if (n) s += FIELDS[f] * (n / (n + 0.5 * (0.25 + (0.75 * doc.len[f]) / idx.avgLen[f])));
         }
         if (doc.tf.name.has(t)) nameHit.add(t);
+        said ||= FIELD_NAMES.some((f) => !INCIDENTAL.includes(f) && doc.tf[f].has(t));
         best = Math.max(best, wq * idf(t) * s);
       }
-      if (best > 0) matched++;
-      score += best;
+      // a word found only in the reference text (a description's "sort order") covers the query half as much
+      if (best > 0 || (does && i === verb?.at)) matched += said || (does && i === verb?.at) ? 1 : INCIDENTAL_COVER;
+      score += does && i === verb?.at ? Math.max(best, does * verbScore) : best;
     }
     // coverage of the query (squared: missing words hurt) and of the action name (a name fully asked for wins)
-    if (score > 0) raw.set(doc.action.name, score * (matched / words.length) ** 2 * (1 + 0.5 * (nameHit.size / doc.tf.name.size)));
+    if (score <= 0) continue;
+    score *= (matched / words.length) ** 2 * (1 + 0.5 * Math.min(1, nameHit.size / doc.spoken));
+    // without a verb: a list when a plural is asked for, else a creation ("a payment link for …")
+    if (verb ? does : listed || (doc.verb === 'creat' && !plural.has(doc.resource))) score *= VERB_BOOST ** (verb ? does : 1);
+    if (listed) score *= listedAt === 0 ? LIST_BOOST : Math.sqrt(LIST_BOOST);
+    // legacy actions, and tooling ones (test helpers) the query does not name, rank a little lower
+    const lower = idx.legacy.has(doc.action.name) || (doc.aside !== null && !words.some((w) => doc.aside?.has(w)));
+    if (lower) lowered.add(doc.action.name);
+    raw.set(doc.action.name, lower ? score * LEGACY : score);
   }
   const final = new Map<string, number>();
   for (const [name, s] of raw) {
     const a = idx.byName.get(name)!;
-    final.set(name, Math.max(final.get(name) ?? 0, a.deprecated ? s * 0.5 : s));
     const next = idx.successor.get(name);
-    if (next) final.set(next, Math.max(final.get(next) ?? 0, raw.get(next) ?? 0, s * 0.95));
+    // a deprecated action with a replacement ranks below it; one without stays findable, as a legacy one does
+    final.set(name, Math.max(final.get(name) ?? 0, s * (a.deprecated ? (next ? DEPRECATED : LEGACY) : 1)));
+    if (next) final.set(next, Math.max(final.get(next) ?? 0, raw.get(next) ?? 0, s * 0.95 * (lowered.has(next) ? LEGACY : 1)));
   }
   const ranked = [...final].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).slice(0, topK);
   const top = ranked[0]?.[1] ?? 1;

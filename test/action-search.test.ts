@@ -1,0 +1,101 @@
+// Plain-language action search through the real interface (POST /actions/search and GET
+// /actions?search= on a running Linkhub): the held-out task set (test/search/held-out.json, never
+// tuned on) reaches its measured top-1 and top-5 less a small margin, and the cases the search must
+// understand: deprecated actions below their replacements, "money back" → refund, "bill" → invoice,
+// "plan" → price or subscription, Connect's accounts apart from Financial Connections'.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { useLinkhub } from './helpers/fixture.js';
+import type { Linkhub } from './helpers/linkhub.js';
+import { loadTasks, rankOf, score } from './search/tasks.js';
+
+let lh: Linkhub;
+useLinkhub({ standin: { log: false } }, (f) => {
+  lh = f.lh;
+});
+
+const PREFIX = 'stripe_';
+
+/** The ranked action names POST /actions/search answers for a query. */
+async function search(query: string, topK = 5): Promise<string[]> {
+  const res = await lh.api('POST', '/actions/search', { query, connector: 'stripe', top_k: topK });
+  assert.equal(res.status, 200, res.text);
+  return res.body.results.map((r: { action_name: string }) => r.action_name);
+}
+
+/** Measured on the held-out set by bench/search.ts when the ranking was last tuned (86.8 % and 97.1 %), less a margin; top 5 as issue 13 asks. */
+const HELD_OUT_MIN = { top1: 0.84, top5: 0.97 };
+
+describe('action search: held-out task set over POST /actions/search', () => {
+  test(`top-1 ≥ ${HELD_OUT_MIN.top1}, top-5 ≥ ${HELD_OUT_MIN.top5}`, async () => {
+    const tasks = loadTasks('held-out');
+    assert.ok(tasks.length >= 50, `${tasks.length} held-out tasks`);
+    const results = [];
+    for (const task of tasks) results.push(rankOf(task, await search(task.query), PREFIX));
+    const s = score(results);
+    const misses = results.filter((r) => r.rank !== 1).map((r) => `${r.rank ?? '-'} ${r.task.query} → ${r.ranked[0]}`);
+    assert.ok(s.top1 >= HELD_OUT_MIN.top1, `top-1 ${s.top1.toFixed(3)}; misses:\n${misses.join('\n')}`);
+    assert.ok(s.top5 >= HELD_OUT_MIN.top5, `top-5 ${s.top5.toFixed(3)}; misses:\n${misses.join('\n')}`);
+  });
+});
+
+describe('action search: what it must understand', () => {
+  test('a deprecated action ranks below the action that replaces it', async () => {
+    const pairs: [query: string, replacement: string, deprecated: string][] = [
+      ['refund a charge', 'create_refund', 'refund_charge'],
+      ['list a customer’s subscriptions', 'list_subscriptions', 'list_customer_subscriptions'],
+      ['get a linked account', 'get_financial_connections_account', 'get_linked_account'],
+      ['close a charge dispute', 'close_dispute', 'close_charge_dispute'],
+      ['balance history', 'list_balance_transactions', 'list_balance_history'],
+      ['create a person on a connected account', 'create_account_person', 'create_account_person_legacy'],
+    ];
+    for (const [query, replacement, deprecated] of pairs) {
+      const ranked = await search(query, 50);
+      const r = ranked.indexOf(PREFIX + replacement);
+      const d = ranked.indexOf(PREFIX + deprecated);
+      assert.ok(r >= 0 && (d < 0 || r < d), `"${query}": ${replacement} at ${r}, ${deprecated} at ${d}: ${ranked.slice(0, 5).join(', ')}`);
+    }
+    // GET /actions?search= orders the same way, and marks the deprecated one
+    const listed = await lh.api('GET', `/actions?search=${encodeURIComponent('refund a charge')}&page_size=10`);
+    assert.equal(listed.status, 200, listed.text);
+    const actions = listed.body.data[0].actions as { id: string; deprecated?: boolean }[];
+    const ids = actions.map((a) => a.id);
+    assert.equal(ids[0], 'stripe_create_refund');
+    assert.ok(!ids.includes('stripe_refund_charge') || ids.indexOf('stripe_refund_charge') > 0);
+    assert.ok(actions.filter((a) => a.id === 'stripe_refund_charge').every((a) => a.deprecated === true));
+  });
+
+  test('"money back" means a refund', async () => {
+    for (const q of ['give a customer their money back', 'customer wants their money back for a purchase', 'pay a customer back for a double charge'])
+      assert.equal((await search(q))[0], 'stripe_create_refund', q);
+  });
+
+  test('a bill is an invoice', async () => {
+    for (const [q, expect] of [
+      ['send a bill to a client', /invoice/],
+      ['mark a bill as uncollectible', /^stripe_mark_uncollectible_invoice$/],
+      ['list unpaid bills', /^stripe_(list|search)_invoices$/],
+    ] as const) {
+      const top = (await search(q))[0];
+      assert.match(top, expect, `"${q}" → ${top}`);
+    }
+  });
+
+  test('a plan is a price, or the subscription a customer is on', async () => {
+    assert.equal((await search('change a customer’s plan'))[0], 'stripe_update_subscription');
+    assert.equal((await search('downgrade a customer to a cheaper plan'))[0], 'stripe_update_subscription');
+    assert.match((await search('create a pricing plan'))[0], /^stripe_create_(price|plan)$/);
+    assert.match((await search('what plan is this customer on'))[0], /^stripe_(get|list)_subscriptions?$/);
+  });
+
+  test('Connect’s connected accounts and Financial Connections’ linked bank accounts are told apart', async () => {
+    const connect = await search('list my connected accounts');
+    assert.equal(connect[0], 'stripe_list_accounts');
+    const fc = await search('list bank accounts linked through Financial Connections');
+    assert.equal(fc[0], 'stripe_list_financial_connections_accounts');
+    assert.ok(!connect.slice(0, 3).some((n) => n.includes('financial_connections')), connect.join(', '));
+    assert.ok(!fc.slice(0, 3).some((n) => n === 'stripe_list_accounts'), fc.join(', '));
+    assert.equal((await search('onboard a seller to my marketplace'))[0].startsWith('stripe_create_account'), true);
+    assert.equal((await search('let a customer link their bank account by logging in to their bank'))[0], 'stripe_create_financial_connections_session');
+  });
+});
