@@ -1,8 +1,10 @@
 // Child processes of the benchmarks, one role each (argv[2]); they talk to the parent over IPC.
 //   standin      the Stripe stand-in (log off, rate limits off)
 //   passthrough  a bare undici passthrough server (no auth, no logging) in front of UPSTREAM
-//   linkhub      a real Linkhub (same buildApp/createServices as `npm start`, PGlite in a temp
-//                dir, LINKHUB_LOG_LEVEL=warn) with one account linked to the stand-in's STRIPE_KEY
+//   linkhub      a real Linkhub (same buildApp/createServices/loggerOptions as `npm start`, PGlite in a
+//                temp dir, the default configuration: log level info unless LINKHUB_LOG_LEVEL is set)
+//                with one account linked to the stand-in's STRIPE_KEY; its log lines go to stdout,
+//                a pipe the bench drains as a log collector would
 //   load         the load generator: undici Pool, N concurrent loops, per-request latencies
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -37,6 +39,26 @@ process.on('message', (m: Msg) => {
   if (m?.type === 'cpu') {
     const u = process.cpuUsage();
     send({ type: 'cpu', us: u.user + u.system, threads: threadCpu(), pid: process.pid });
+  }
+});
+
+// Steady-state profile of the main thread (BENCH_PROFILE=<file>): started/stopped by the bench, in any role.
+let session: import('node:inspector').Session | null = null;
+onMessage(async (m) => {
+  if (m.type === 'profile-start') {
+    const { Session } = await import('node:inspector');
+    session = new Session();
+    session.connect();
+    await new Promise<void>((r) => session!.post('Profiler.enable', () => session!.post('Profiler.start', () => r())));
+    send({ type: 'profile-started' });
+  }
+  if (m.type === 'profile-stop') {
+    const { writeFileSync } = await import('node:fs');
+    session!.post('Profiler.stop', (_e, { profile }) => {
+      writeFileSync(String(m.file), JSON.stringify(profile));
+      session!.disconnect();
+      send({ type: 'profile-stopped' });
+    });
   }
 });
 
@@ -76,6 +98,7 @@ async function linkhub(): Promise<void> {
   const { loadConfig } = await import('../../src/config.js');
   const { buildApp } = await import('../../src/http/app.js');
   const { loggerOptions } = await import('../../src/http/logger.js');
+  const { batchedStdout } = await import('../../src/http/log-stream.js');
   const { createServices } = await import('../../src/services/index.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'linkhub-bench-'));
   // BENCH_DATABASE_URL=postgres://…: run on a fresh PostgreSQL database instead of PGlite.
@@ -94,13 +117,12 @@ async function linkhub(): Promise<void> {
     PORT: '0',
     LINKHUB_DATA_DIR: dataDir,
     LINKHUB_STRIPE_API_BASE: process.env.UPSTREAM!,
-    LINKHUB_LOG_LEVEL: process.env.LINKHUB_LOG_LEVEL ?? 'warn',
     // The stand-in has no rate limits in the benchmark; Linkhub's throttle must not be the limit either.
     LINKHUB_THROTTLE_TEST_RPS: '1000000',
     LINKHUB_THROTTLE_LIVE_RPS: '1000000',
   });
   const services = await createServices(config, { warn: (m) => process.stderr.write(`linkhub: ${m}\n`) });
-  const app = await buildApp(services, loggerOptions(config.logLevel));
+  const app = await buildApp(services, loggerOptions(config.logLevel, batchedStdout())); // as main.ts does
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   services.config.publicUrl = url;
@@ -117,24 +139,7 @@ async function linkhub(): Promise<void> {
     body: JSON.stringify({ integration_id: 'stripe-test', credentials: { api_key: process.env.STRIPE_KEY } }),
   }).then((r) => r.json() as Promise<{ id: string }>);
   if (!linked.id) throw new Error(`linking failed: ${JSON.stringify(linked)}`);
-  // Steady-state profile of the API thread (BENCH_PROFILE=<file>): started/stopped by the bench.
-  let session: import('node:inspector').Session | null = null;
   onMessage(async (m) => {
-    if (m.type === 'profile-start') {
-      const { Session } = await import('node:inspector');
-      session = new Session();
-      session.connect();
-      await new Promise<void>((r) => session!.post('Profiler.enable', () => session!.post('Profiler.start', () => r())));
-      send({ type: 'profile-started' });
-    }
-    if (m.type === 'profile-stop') {
-      const { writeFileSync } = await import('node:fs');
-      session!.post('Profiler.stop', (_e, { profile }) => {
-        writeFileSync(String(m.file), JSON.stringify(profile));
-        session!.disconnect();
-        send({ type: 'profile-stopped' });
-      });
-    }
     if (m.type === 'stats') {
       await services.requestLog.flush();
       const { sql } = await import('drizzle-orm');
@@ -185,7 +190,7 @@ async function linkhub(): Promise<void> {
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());
-  send({ type: 'ready', url, auth, accountId: linked.id, store: services.store.kind });
+  send({ type: 'ready', url, auth, accountId: linked.id, store: services.store.kind, logLevel: config.logLevel });
 }
 
 export interface LoadJob {
