@@ -15,10 +15,14 @@
 // then the busiest others, e.g. the embedded store's), of the load generator and of the stand-in.
 // After the runs, the cost of the durable call records alone (one call-log entry per call, which is
 // also its audit record, written as under load) is measured in the Linkhub process.
-// Env: BENCH_CONCURRENCY (64), BENCH_DURATION_MS (2000), BENCH_WARMUP_MS (500), BENCH_ROUNDS (10),
+// Then BENCH_LATENCY_ROUNDS short alternating rounds at concurrency 1 measure the p50 Linkhub adds to a
+// request by itself (at c=64 the p50 added is the throughput gap as queueing: p50 ≈ 64 / throughput).
+// Env: BENCH_CONCURRENCY (64), BENCH_DURATION_MS (2000), BENCH_WARMUP_MS (500), BENCH_ROUNDS (10), BENCH_LATENCY_ROUNDS (5),
 // BENCH_DATABASE_URL (run Linkhub on a fresh PostgreSQL database instead of PGlite), BENCH_CPU_PROF=<dir>
 // (profile the whole Linkhub process), BENCH_PROFILE=<file prefix> (profile the main thread of Linkhub and of
 // the passthrough during each of their measured rounds; each file's request count is printed).
+// BENCH_FLOOR=1: also run, in every round, Fastify with Linkhub's logger forwarding the same request
+// with undici and nothing else (bench/lib/roles.ts fastify-floor): what the framework alone costs.
 // BENCH_COMPARE=<another checkout> (e.g. a worktree of main): also run that checkout's Linkhub, in the
 // same configuration (or at log level BENCH_COMPARE_LOG_LEVEL), in every round right after this one,
 // and print its figures beside these.
@@ -29,6 +33,7 @@ const concurrency = num('BENCH_CONCURRENCY', 64);
 const durationMs = num('BENCH_DURATION_MS', 2000);
 const warmupMs = num('BENCH_WARMUP_MS', 500);
 const rounds = num('BENCH_ROUNDS', 10);
+const latencyRounds = num('BENCH_LATENCY_ROUNDS', 5);
 const PATH = '/v1/customers?limit=3';
 
 async function main(): Promise<void> {
@@ -53,6 +58,8 @@ async function main(): Promise<void> {
         )
       : null;
     if (other) roles.push(other);
+    const floor = process.env.BENCH_FLOOR ? await startRole('fastify-floor', { UPSTREAM: stripe.info.url }, { drainStdout: true }) : null;
+    if (floor) roles.push(floor);
     console.log(`  Linkhub store: ${lh.info.store}, log level ${lh.info.logLevel}, request-log bodies: ${process.env.LINKHUB_REQUEST_LOG_BODIES ?? 'default'}`);
     const bearer = { authorization: `Bearer ${stripe.info.key}` };
     const base = { concurrency, warmupMs, durationMs, method: 'GET' as const, path: PATH, expect: '"object":"list"' };
@@ -76,11 +83,14 @@ async function main(): Promise<void> {
       : null;
     const proxyWarm = await warm(load, proxyJob);
     if (otherJob) await warm(load, otherJob);
+    const floorJob = floor ? { ...proxyJob, name: 'fastify floor', origin: floor.info.url, headers: { ...proxyJob.headers, ...bearer } } : null;
+    if (floorJob) await warm(load, floorJob);
     await warm(load, { ...base, name: 'passthrough', origin: pass.info.url, headers: bearer });
     const direct = await runLoad(load, { ...base, name: 'direct (stand-in)', origin: stripe.info.url, headers: bearer }, stripe);
     const passes: LoadResult[] = [];
     const proxies: LoadResult[] = [];
     const others: LoadResult[] = [];
+    const floors: LoadResult[] = [];
     const linesBefore = lh.stdoutLines();
     for (let i = 0; i < rounds; i++) {
       passes.push(
@@ -89,7 +99,20 @@ async function main(): Promise<void> {
         ),
       );
       proxies.push(await profiled(lh, `${i + 1}`, () => runLoad(load, { ...proxyJob, name: `proxy #${i + 1}` }, lh, { 'stand-in': stripe })));
+      if (floor && floorJob) floors.push(await runLoad(load, { ...floorJob, name: `fastify floor #${i + 1}` }, floor, { 'stand-in': stripe }));
       if (other && otherJob) others.push(await runLoad(load, { ...otherJob, name: `compared #${i + 1}` }, other, { 'stand-in': stripe }));
+    }
+    // At c=64 the load is a closed loop: p50 ≈ concurrency / throughput, so the p50 added there is the
+    // throughput gap seen as queueing. The time Linkhub adds to one request is measured alone: one
+    // request at a time, alternating, in short rounds.
+    const single = { concurrency: 1, warmupMs: 200, durationMs: Math.max(500, durationMs / 2) };
+    const addedAlone: number[] = [];
+    const alone: LoadResult[] = [];
+    for (let i = 0; i < latencyRounds; i++) {
+      const a = await runLoad(load, { ...base, ...single, name: `passthrough c=1 #${i + 1}`, origin: pass.info.url, headers: bearer });
+      const b = await runLoad(load, { ...proxyJob, ...single, name: `proxy c=1 #${i + 1}` });
+      addedAlone.push(b.p50 - a.p50);
+      alone.push(b);
     }
     const p = combine('passthrough', passes);
     const x = combine('proxy', proxies);
@@ -100,12 +123,8 @@ async function main(): Promise<void> {
     const ratios = proxies.map((r, i) => r.rps / passes[i].rps);
     const addedP50 = proxies.map((r, i) => r.p50 - passes[i].p50);
     const spread = (v: number[], d: number) => `${Math.min(...v).toFixed(d)}–${Math.max(...v).toFixed(d)}`;
-    const logLines =
-      (lh.stdoutLines() - linesBefore) /
-      Math.max(
-        1,
-        proxies.reduce((n, r) => n + r.total, 0),
-      );
+    const measured = [...proxies, ...alone].reduce((n, r) => n + r.total, 0);
+    const logLines = (lh.stdoutLines() - linesBefore) / Math.max(1, measured);
 
     console.log('\n  summary (mean of rounds)');
     console.log(`    direct        ${direct.rps.toFixed(0).padStart(6)} req/s   p50 ${direct.p50.toFixed(2)} ms   p99 ${direct.p99.toFixed(2)} ms`);
@@ -119,7 +138,20 @@ async function main(): Promise<void> {
     console.log(
       `    added latency vs passthrough  p50 median ${median(addedP50).toFixed(3)} ms (rounds ${spread(addedP50, 2)}) (goal ≤ 0.1 ms)   p99 ${(x.p99 - p.p99).toFixed(3)} ms (mean of rounds)`,
     );
+    if (addedAlone.length) {
+      console.log(
+        `    added latency, one request at a time (c=1): p50 median ${median(addedAlone).toFixed(3)} ms (rounds ${spread(addedAlone, 3)}) (goal ≤ 0.1 ms)`,
+      );
+    }
     console.log(`    Linkhub log lines per proxied request (log level ${lh.info.logLevel}): ${logLines.toFixed(2)}`);
+    if (floors.length) {
+      const f = combine('floor', floors);
+      const fRatios = floors.map((r, i) => r.rps / passes[i].rps);
+      console.log(
+        `    fastify floor (Fastify + Linkhub's log line + undici, nothing else): throughput median ${median(fRatios).toFixed(3)}× (rounds ${spread(fRatios, 2)}), ` +
+          `p50 added median ${median(floors.map((r, i) => r.p50 - passes[i].p50)).toFixed(3)} ms, CPU ${f.cpuPerRequestUs?.toFixed(0)} µs per request`,
+      );
+    }
     if (others.length) {
       const o = combine('compared', others);
       const oRatios = others.map((r, i) => r.rps / passes[i].rps);
@@ -141,7 +173,7 @@ async function main(): Promise<void> {
       );
     }
     // Every proxied call must be in the call log (warm-up included): the records are really written.
-    const sent = proxyWarm.total + proxies.reduce((n, r) => n + r.total, 0);
+    const sent = proxyWarm.total + measured;
     console.log(`    calls in the call log: ${stats.logged} of ${sent} proxied; dropped: ${stats.dropped}; failed requests: ${errors}`);
     if (errors > 0 || stats.logged !== sent) process.exitCode = 1;
   } finally {

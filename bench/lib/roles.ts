@@ -1,6 +1,7 @@
 // Child processes of the benchmarks, one role each (argv[2]); they talk to the parent over IPC.
 //   standin      the Stripe stand-in (log off, rate limits off)
 //   passthrough  a bare undici passthrough server (no auth, no logging) in front of UPSTREAM
+//   fastify-floor  Fastify with Linkhub's logger forwarding the proxy's `path` with undici (BENCH_FLOOR)
 //   linkhub      a real Linkhub (same buildApp/createServices/loggerOptions as `npm start`, PGlite in a
 //                temp dir, the default configuration: log level info unless LINKHUB_LOG_LEVEL is set)
 //                with one account linked to the stand-in's STRIPE_KEY; its log lines go to stdout,
@@ -92,6 +93,27 @@ async function passthrough(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   send({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+}
+
+/**
+ * The floor under Linkhub's proxy: Fastify with Linkhub's logger (one line per request to a batched
+ * stdout) taking the same POST /unified/proxy JSON body and forwarding its `path` with undici, the
+ * provider's body answered as it came: no auth, account, throttle, call log or envelope.
+ */
+async function fastifyFloor(): Promise<void> {
+  const { default: Fastify } = await import('fastify');
+  const { loggerOptions, OneLinePerRequest } = await import('../../src/http/logger.js');
+  const { batchedStdout } = await import('../../src/http/log-stream.js');
+  const pool = new Pool(process.env.UPSTREAM!, { connections: 64, pipelining: 1, keepAliveTimeout: 10_000 });
+  const app = Fastify({ logger: loggerOptions('info', batchedStdout()), logController: new OneLinePerRequest() });
+  app.post('/unified/proxy', async (request, reply) => {
+    const { path } = request.body as { path: string };
+    const up = await pool.request({ method: 'GET', path, headers: { authorization: request.headers.authorization ?? '' } });
+    const body = Buffer.from(await up.body.arrayBuffer());
+    return reply.code(up.statusCode).type('application/json').send(body);
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  send({ type: 'ready', url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` });
 }
 
 async function linkhub(): Promise<void> {
@@ -296,7 +318,7 @@ async function load(): Promise<void> {
   send({ type: 'ready' });
 }
 
-const roles: Record<string, () => Promise<void>> = { standin, passthrough, linkhub, load };
+const roles: Record<string, () => Promise<void>> = { standin, passthrough, 'fastify-floor': fastifyFloor, linkhub, load };
 if (!roles[role]) {
   process.stderr.write(`unknown role ${role}\n`);
   process.exit(2);
