@@ -149,7 +149,7 @@ async function main(): Promise<void> {
       const fRatios = floors.map((r, i) => r.rps / passes[i].rps);
       console.log(
         `    fastify floor (Fastify + Linkhub's log line + undici, nothing else): throughput median ${median(fRatios).toFixed(3)}× (rounds ${spread(fRatios, 2)}), ` +
-          `p50 added median ${median(floors.map((r, i) => r.p50 - passes[i].p50)).toFixed(3)} ms, CPU ${f.cpuPerRequestUs?.toFixed(0)} µs per request`,
+          `p50 added median ${median(floors.map((r, i) => r.p50 - passes[i].p50)).toFixed(3)} ms, CPU per request median ${cpuMedian(floors)} µs (mean ${f.cpuPerRequestUs?.toFixed(0)})`,
       );
     }
     if (others.length) {
@@ -157,13 +157,15 @@ async function main(): Promise<void> {
       const oRatios = others.map((r, i) => r.rps / passes[i].rps);
       console.log(
         `    compared (${compareDir}, log level ${other?.info.logLevel ?? '?'}): throughput median ${median(oRatios).toFixed(3)}× (rounds ${spread(oRatios, 2)}), ` +
-          `p50 added median ${median(others.map((r, i) => r.p50 - passes[i].p50)).toFixed(3)} ms, CPU ${o.cpuPerRequestUs?.toFixed(0)} µs per request; ` +
+          `p50 added median ${median(others.map((r, i) => r.p50 - passes[i].p50)).toFixed(3)} ms, CPU per request median ${cpuMedian(others)} µs (mean ${o.cpuPerRequestUs?.toFixed(0)}); ` +
           `this/compared per round: median ${median(proxies.map((r, i) => r.rps / others[i].rps)).toFixed(3)}×`,
       );
     }
     if (x.cpuPerRequestUs !== undefined && p.cpuPerRequestUs !== undefined) {
       console.log(
-        `    server CPU per request: proxy ${x.cpuPerRequestUs.toFixed(0)} µs vs passthrough ${p.cpuPerRequestUs.toFixed(0)} µs (${(x.cpuPerRequestUs / p.cpuPerRequestUs).toFixed(2)}×); stand-in ${direct.cpuPerRequestUs?.toFixed(0)} µs`,
+        `    server CPU per request, median of rounds: proxy ${cpuMedian(proxies)} µs vs passthrough ${cpuMedian(passes)} µs ` +
+          `(per round ${median(proxies.map((r, i) => (r.cpuPerRequestUs ?? 0) / (passes[i].cpuPerRequestUs ?? 1))).toFixed(2)}×); ` +
+          `mean ${x.cpuPerRequestUs.toFixed(0)} vs ${p.cpuPerRequestUs.toFixed(0)} µs; stand-in ${direct.cpuPerRequestUs?.toFixed(0)} µs`,
       );
     }
     if (x.cpuPerRequestUs !== undefined) {
@@ -192,6 +194,9 @@ async function profiled(role: Role, name: string, run: () => Promise<LoadResult>
   console.log(`    profile ${file}: ${r.total} requests`);
   return r;
 }
+
+/** Median over rounds of the server's CPU per request (µs): a round the machine stalled weighs no more than another. */
+const cpuMedian = (rs: LoadResult[]) => median(rs.map((r) => r.cpuPerRequestUs ?? Number.NaN)).toFixed(0);
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
