@@ -93,27 +93,41 @@ async function main(): Promise<void> {
     const floors: LoadResult[] = [];
     const linesBefore = lh.stdoutLines();
     for (let i = 0; i < rounds; i++) {
+      // Each round: the passthrough, then the others in an order that turns round every round, so
+      // none of them always runs right after the baseline (the position alone shifted ratios by ~10 %).
+      const steps: (() => Promise<unknown>)[] = [
+        async () => proxies.push(await profiled(lh, `${i + 1}`, () => runLoad(load, { ...proxyJob, name: `proxy #${i + 1}` }, lh, { 'stand-in': stripe }))),
+      ];
+      if (floor && floorJob)
+        steps.push(async () => floors.push(await runLoad(load, { ...floorJob, name: `fastify floor #${i + 1}` }, floor, { 'stand-in': stripe })));
+      if (other && otherJob)
+        steps.push(async () => others.push(await runLoad(load, { ...otherJob, name: `compared #${i + 1}` }, other, { 'stand-in': stripe })));
+      if (i % 2 === 1) steps.reverse();
       passes.push(
         await profiled(pass, `pass.${i + 1}`, () =>
           runLoad(load, { ...base, name: `passthrough #${i + 1}`, origin: pass.info.url, headers: bearer }, pass, { 'stand-in': stripe }),
         ),
       );
-      proxies.push(await profiled(lh, `${i + 1}`, () => runLoad(load, { ...proxyJob, name: `proxy #${i + 1}` }, lh, { 'stand-in': stripe })));
-      if (floor && floorJob) floors.push(await runLoad(load, { ...floorJob, name: `fastify floor #${i + 1}` }, floor, { 'stand-in': stripe }));
-      if (other && otherJob) others.push(await runLoad(load, { ...otherJob, name: `compared #${i + 1}` }, other, { 'stand-in': stripe }));
+      for (const step of steps) await step();
     }
+
     // At c=64 the load is a closed loop: p50 ≈ concurrency / throughput, so the p50 added there is the
     // throughput gap seen as queueing. The time Linkhub adds to one request is measured alone: one
     // request at a time, alternating, in short rounds.
     const single = { concurrency: 1, warmupMs: 200, durationMs: Math.max(500, durationMs / 2) };
     const addedAlone: number[] = [];
     const alone: LoadResult[] = [];
+    const passAlone: LoadResult[] = [];
+    const otherAlone: LoadResult[] = [];
     for (let i = 0; i < latencyRounds; i++) {
-      const a = await runLoad(load, { ...base, ...single, name: `passthrough c=1 #${i + 1}`, origin: pass.info.url, headers: bearer });
-      const b = await runLoad(load, { ...proxyJob, ...single, name: `proxy c=1 #${i + 1}` });
+      const a = await runLoad(load, { ...base, ...single, name: `passthrough c=1 #${i + 1}`, origin: pass.info.url, headers: bearer }, pass);
+      const b = await runLoad(load, { ...proxyJob, ...single, name: `proxy c=1 #${i + 1}` }, lh);
       addedAlone.push(b.p50 - a.p50);
       alone.push(b);
+      passAlone.push(a);
+      if (other && otherJob) otherAlone.push(await runLoad(load, { ...otherJob, ...single, name: `compared c=1 #${i + 1}` }, other));
     }
+
     const p = combine('passthrough', passes);
     const x = combine('proxy', proxies);
     const stats = await lh.request({ type: 'stats' }, 'stats');
@@ -141,6 +155,13 @@ async function main(): Promise<void> {
     if (addedAlone.length) {
       console.log(
         `    added latency, one request at a time (c=1): p50 median ${median(addedAlone).toFixed(3)} ms (rounds ${spread(addedAlone, 3)}) (goal ≤ 0.1 ms)`,
+      );
+      // With one request at a time the machine is not saturated: the steadiest CPU figures of a run.
+      console.log(
+        `      server CPU per request at c=1, median of rounds: proxy ${cpuMedian(alone)} µs, passthrough ${cpuMedian(passAlone)} µs` +
+          (otherAlone.length
+            ? `, compared ${cpuMedian(otherAlone)} µs (p50 added ${median(otherAlone.map((r, k) => r.p50 - passAlone[k].p50)).toFixed(3)} ms)`
+            : ''),
       );
     }
     console.log(`    Linkhub log lines per proxied request (log level ${lh.info.logLevel}): ${logLines.toFixed(2)}`);
