@@ -27,23 +27,31 @@ async function main(): Promise<void> {
   const embedded = config.databaseUrl
     ? undefined
     : await (await import('./store/embedded-start.js')).startEmbeddedStore(config.dataDir, config.masterKey, { warn, onLost: onDataDirLost });
-  const [{ buildApp, startDraining }, { loggerOptions }, { createServices }] = await Promise.all([
+  const [{ buildApp, startDraining }, { loggerOptions }, { batchedStdout }, { createServices }] = await Promise.all([
     import('./http/app.js'),
     import('./http/logger.js'),
+    import('./http/log-stream.js'),
     import('./services/index.js'),
   ]);
   const services = await createServices(config, { warn, onDataDirLost, embedded });
-  const app = await buildApp(services, loggerOptions(config.logLevel));
+  // Log lines are written once per turn of the event loop (log-stream.ts); what Linkhub says on stdout
+  // itself goes after the lines logged before it.
+  const logStream = batchedStdout();
+  const say = (text: string) => {
+    logStream.flush();
+    process.stdout.write(text);
+  };
+  const app = await buildApp(services, loggerOptions(config.logLevel, logStream));
   if (services.createdApiKey) {
-    process.stdout.write(`\nLinkhub created the default project's API key. It is shown only this once; store it now:\n\n    ${services.createdApiKey}\n\n`);
+    say(`\nLinkhub created the default project's API key. It is shown only this once; store it now:\n\n    ${services.createdApiKey}\n\n`);
   }
   if (services.createdAdminPassword) {
-    process.stdout.write(
+    say(
       `Linkhub created the dashboard admin password (${config.publicUrl}/dashboard). It is shown only this once; store it now\n(set LINKHUB_ADMIN_PASSWORD to replace it):\n\n    ${services.createdAdminPassword}\n\n`,
     );
   }
   if (services.createdWebhookSecret) {
-    process.stdout.write(
+    say(
       `Linkhub created the signing secret of LINKHUB_WEBHOOK_URL. It is shown only this once (set LINKHUB_WEBHOOK_SECRET to choose it):\n\n    ${services.createdWebhookSecret}\n\n`,
     );
   }
@@ -54,16 +62,14 @@ async function main(): Promise<void> {
   services.webhookWorker.start();
   services.verifier.start();
   services.retention.start();
-  process.stdout.write(
-    `Linkhub is listening on ${config.publicUrl} (store: ${services.store.kind}${services.store.kind === 'pglite' ? ` in ${config.dataDir}` : ''})\n`,
-  );
+  say(`Linkhub is listening on ${config.publicUrl} (store: ${services.store.kind}${services.store.kind === 'pglite' ? ` in ${config.dataDir}` : ''})\n`);
   // SIGTERM/SIGINT: stop accepting, let the calls in flight finish (new requests on open connections
   // get 503 shutting_down, every answer closes its connection), then flush the call log, finish the
   // webhook deliveries under way and close the store, all within LINKHUB_SHUTDOWN_TIMEOUT_MS. A
   // second signal kills at once (the handlers are `once`).
   const shutdown = async (signal: string) => {
     startDraining(app);
-    process.stdout.write(`linkhub: ${signal}, shutting down\n`);
+    say(`linkhub: ${signal}, shutting down\n`);
     const bound = config.shutdownTimeoutMs;
     setTimeout(() => {
       process.stderr.write(`linkhub: shutdown took longer than ${bound} ms (LINKHUB_SHUTDOWN_TIMEOUT_MS): exiting anyway\n`);

@@ -78,9 +78,14 @@ test("a caller's traceparent: Linkhub's span in its trace on every log line, in 
   assert.notEqual(span, CALLER_SPAN, "Linkhub's own span");
   assert.deepEqual(
     r.lines.map((l) => l.msg),
-    ['incoming request', 'request completed'],
-    'both request lines carry the id, and no line is added per request',
+    ['request completed'],
+    'one line per request, at its end, carries the id; no other line is added per request',
   );
+  const [line] = r.lines;
+  assert.equal(line.level, 30, 'at info, the default level');
+  assert.deepEqual(line.req, { method: 'POST', url: '/unified/proxy' });
+  assert.deepEqual(line.res, { statusCode: 200 });
+  assert.equal(typeof line.responseTime, 'number');
   assert.equal(r.sent, r.requestId, "the provider gets the trace with Linkhub's span as parent");
   assert.equal(r.requestId.endsWith('-01'), true, 'the sampled flag is kept');
 });
@@ -109,7 +114,7 @@ test('no traceparent, or an invalid one: a new trace for each request', async ()
     assert.notEqual(m[1], TRACE_ID, `${header} is ignored`);
     assert.equal(seen.has(m[1]), false, 'a new trace id each time');
     seen.add(m[1]);
-    assert.equal(r.lines.length, 2, `${header}: the request's log lines carry its id`);
+    assert.equal(r.lines.length, 1, `${header}: the request's log line carries its id`);
     assert.equal(r.sent, r.requestId);
   }
 });
@@ -139,4 +144,25 @@ test("a key test asked for by a request (POST /accounts/{id}/test) carries that 
   const sent = stripe.log.slice(mark).map((e) => e.traceparent);
   assert.ok(sent.length > 0, 'the live test reached the stand-in');
   assert.deepEqual(new Set(sent), new Set([requestId]));
+});
+
+test('the request line names the status and a redacted URL, and the last lines are written on a clean stop', async () => {
+  const secret = `sk_test_${randomBytes(12).toString('hex')}`;
+  const res = await fetch(`${node.url}/accounts/nope?api_key=${secret}`, { headers: { traceparent: `00-${TRACE_ID}-${CALLER_SPAN}-01` } });
+  assert.equal(res.status, 401);
+  const requestId = res.headers.get('x-request-id');
+  const exit = await node.stop(); // SIGTERM at once: the line may still be waiting for its write
+  assert.equal(exit.code, 0);
+  const lines = node
+    .stdout()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l))
+    .filter((l) => l.reqId === requestId);
+  assert.deepEqual(
+    lines.map((l) => [l.msg, l.req?.method, l.res?.statusCode]),
+    [['request completed', 'GET', 401]],
+  );
+  assert.equal(lines[0].req.url.includes(secret), false, lines[0].req.url);
+  assert.match(lines[0].req.url, /api_key=\[redacted\]/);
 });

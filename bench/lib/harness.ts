@@ -14,16 +14,27 @@ export interface Role {
   info: Record<string, any>;
   request(msg: Record<string, unknown>, reply: string): Promise<Record<string, any>>;
   stop(): Promise<void>;
+  /** Lines the role wrote to stdout so far, when started with `drainStdout` (its stdout is then not shown). */
+  stdoutLines(): number;
 }
 
-export async function startRole(role: string, env: Record<string, string> = {}): Promise<Role> {
+/**
+ * `drainStdout`: the role's stdout is a pipe this process reads and discards, counting lines, as a log
+ * collector reads a server's stdout (Linkhub logs there): the server pays for its writes as in production.
+ */
+export async function startRole(role: string, env: Record<string, string> = {}, opts: { drainStdout?: boolean; checkout?: string } = {}): Promise<Role> {
   // BENCH_CPU_PROF=<dir> profiles the Linkhub process (node --cpu-prof), or the role named by BENCH_PROF_ROLE.
   const prof =
     role === (process.env.BENCH_PROF_ROLE ?? 'linkhub') && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = fork(ROLES, [role], {
+  // `checkout`: the role as another checkout of Linkhub runs it (its bench/lib/roles.ts and its src/).
+  const child = fork(opts.checkout ? `${opts.checkout}/bench/lib/roles.ts` : ROLES, [role], {
     execArgv: ['--import', 'tsx', ...prof],
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', opts.drainStdout ? 'pipe' : 'inherit', 'inherit', 'ipc'],
+  });
+  let lines = 0;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
   });
   const info = await new Promise<Record<string, any>>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`${role} did not start within 60 s`)), 60_000);
@@ -39,6 +50,7 @@ export async function startRole(role: string, env: Record<string, string> = {}):
   return {
     child,
     info,
+    stdoutLines: () => lines,
     request: (msg, reply) =>
       new Promise((resolve) => {
         const on = (m: any) => {

@@ -1,8 +1,11 @@
 // Child processes of the benchmarks, one role each (argv[2]); they talk to the parent over IPC.
 //   standin      the Stripe stand-in (log off, rate limits off)
 //   passthrough  a bare undici passthrough server (no auth, no logging) in front of UPSTREAM
-//   linkhub      a real Linkhub (same buildApp/createServices as `npm start`, PGlite in a temp
-//                dir, LINKHUB_LOG_LEVEL=warn) with one account linked to the stand-in's STRIPE_KEY
+//   fastify-floor  Fastify with Linkhub's logger forwarding the proxy's `path` with undici (BENCH_FLOOR)
+//   linkhub      a real Linkhub (same buildApp/createServices/loggerOptions as `npm start`, PGlite in a
+//                temp dir, the default configuration: log level info unless LINKHUB_LOG_LEVEL is set)
+//                with one account linked to the stand-in's STRIPE_KEY; its log lines go to stdout,
+//                a pipe the bench drains as a log collector would
 //   load         the load generator: undici Pool, N concurrent loops, per-request latencies
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -40,6 +43,26 @@ process.on('message', (m: Msg) => {
   }
 });
 
+// Steady-state profile of the main thread (BENCH_PROFILE=<file>): started/stopped by the bench, in any role.
+let session: import('node:inspector').Session | null = null;
+onMessage(async (m) => {
+  if (m.type === 'profile-start') {
+    const { Session } = await import('node:inspector');
+    session = new Session();
+    session.connect();
+    await new Promise<void>((r) => session!.post('Profiler.enable', () => session!.post('Profiler.start', () => r())));
+    send({ type: 'profile-started' });
+  }
+  if (m.type === 'profile-stop') {
+    const { writeFileSync } = await import('node:fs');
+    session!.post('Profiler.stop', (_e, { profile }) => {
+      writeFileSync(String(m.file), JSON.stringify(profile));
+      session!.disconnect();
+      send({ type: 'profile-stopped' });
+    });
+  }
+});
+
 const role = process.argv[2];
 
 async function standin(): Promise<void> {
@@ -72,10 +95,32 @@ async function passthrough(): Promise<void> {
   send({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
 }
 
+/**
+ * The floor under Linkhub's proxy: Fastify with Linkhub's logger (one line per request to a batched
+ * stdout) taking the same POST /unified/proxy JSON body and forwarding its `path` with undici, the
+ * provider's body answered as it came: no auth, account, throttle, call log or envelope.
+ */
+async function fastifyFloor(): Promise<void> {
+  const { default: Fastify } = await import('fastify');
+  const { loggerOptions, OneLinePerRequest } = await import('../../src/http/logger.js');
+  const { batchedStdout } = await import('../../src/http/log-stream.js');
+  const pool = new Pool(process.env.UPSTREAM!, { connections: 64, pipelining: 1, keepAliveTimeout: 10_000 });
+  const app = Fastify({ logger: loggerOptions('info', batchedStdout()), logController: new OneLinePerRequest() });
+  app.post('/unified/proxy', async (request, reply) => {
+    const { path } = request.body as { path: string };
+    const up = await pool.request({ method: 'GET', path, headers: { authorization: request.headers.authorization ?? '' } });
+    const body = Buffer.from(await up.body.arrayBuffer());
+    return reply.code(up.statusCode).type('application/json').send(body);
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  send({ type: 'ready', url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` });
+}
+
 async function linkhub(): Promise<void> {
   const { loadConfig } = await import('../../src/config.js');
   const { buildApp } = await import('../../src/http/app.js');
   const { loggerOptions } = await import('../../src/http/logger.js');
+  const { batchedStdout } = await import('../../src/http/log-stream.js');
   const { createServices } = await import('../../src/services/index.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'linkhub-bench-'));
   // BENCH_DATABASE_URL=postgres://…: run on a fresh PostgreSQL database instead of PGlite.
@@ -94,13 +139,12 @@ async function linkhub(): Promise<void> {
     PORT: '0',
     LINKHUB_DATA_DIR: dataDir,
     LINKHUB_STRIPE_API_BASE: process.env.UPSTREAM!,
-    LINKHUB_LOG_LEVEL: process.env.LINKHUB_LOG_LEVEL ?? 'warn',
     // The stand-in has no rate limits in the benchmark; Linkhub's throttle must not be the limit either.
     LINKHUB_THROTTLE_TEST_RPS: '1000000',
     LINKHUB_THROTTLE_LIVE_RPS: '1000000',
   });
   const services = await createServices(config, { warn: (m) => process.stderr.write(`linkhub: ${m}\n`) });
-  const app = await buildApp(services, loggerOptions(config.logLevel));
+  const app = await buildApp(services, loggerOptions(config.logLevel, batchedStdout())); // as main.ts does
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   services.config.publicUrl = url;
@@ -117,24 +161,7 @@ async function linkhub(): Promise<void> {
     body: JSON.stringify({ integration_id: 'stripe-test', credentials: { api_key: process.env.STRIPE_KEY } }),
   }).then((r) => r.json() as Promise<{ id: string }>);
   if (!linked.id) throw new Error(`linking failed: ${JSON.stringify(linked)}`);
-  // Steady-state profile of the API thread (BENCH_PROFILE=<file>): started/stopped by the bench.
-  let session: import('node:inspector').Session | null = null;
   onMessage(async (m) => {
-    if (m.type === 'profile-start') {
-      const { Session } = await import('node:inspector');
-      session = new Session();
-      session.connect();
-      await new Promise<void>((r) => session!.post('Profiler.enable', () => session!.post('Profiler.start', () => r())));
-      send({ type: 'profile-started' });
-    }
-    if (m.type === 'profile-stop') {
-      const { writeFileSync } = await import('node:fs');
-      session!.post('Profiler.stop', (_e, { profile }) => {
-        writeFileSync(String(m.file), JSON.stringify(profile));
-        session!.disconnect();
-        send({ type: 'profile-stopped' });
-      });
-    }
     if (m.type === 'stats') {
       await services.requestLog.flush();
       const { sql } = await import('drizzle-orm');
@@ -185,7 +212,7 @@ async function linkhub(): Promise<void> {
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());
-  send({ type: 'ready', url, auth, accountId: linked.id, store: services.store.kind });
+  send({ type: 'ready', url, auth, accountId: linked.id, store: services.store.kind, logLevel: config.logLevel });
 }
 
 export interface LoadJob {
@@ -291,7 +318,7 @@ async function load(): Promise<void> {
   send({ type: 'ready' });
 }
 
-const roles: Record<string, () => Promise<void>> = { standin, passthrough, linkhub, load };
+const roles: Record<string, () => Promise<void>> = { standin, passthrough, 'fastify-floor': fastifyFloor, linkhub, load };
 if (!roles[role]) {
   process.stderr.write(`unknown role ${role}\n`);
   process.exit(2);

@@ -10,6 +10,7 @@ import { clientErrorHandler, installErrorHandling, installServerEdges, missingHo
 import { healthRoutes } from './health.js';
 import { actionRoutes } from './actions.js';
 import { hubRoutes } from './hub.js';
+import { OneLinePerRequest } from './logger.js';
 import { logRoutes } from './logs.js';
 import { mcpRoutes } from './mcp.js';
 import { installMetrics } from './metrics.js';
@@ -61,6 +62,8 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
   const deferred = new DeferredSchemas();
   const app = Fastify({
     logger,
+    // One line per request, at its end (logger.ts).
+    logController: new OneLinePerRequest(),
     // The request id is the W3C traceparent of Linkhub's span (upstream/trace-context.ts): every log
     // line of the request carries it as reqId, the answer as x-request-id, upstream calls as traceparent.
     genReqId: (req) => childTraceparent(req.headers.traceparent),

@@ -44,7 +44,8 @@ class CollectHandler {
     const h: Record<string, string> = {};
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = undiciUtil.headerNameToString(raw[i]); // well-known names from a lookup tree, no string copy
-      const value = raw[i + 1].toString(name === 'content-disposition' ? 'latin1' : 'utf8');
+      // toString() with no encoding is Buffer's UTF-8 fast path (no encoding lookup per value)
+      const value = name === 'content-disposition' ? raw[i + 1].toString('latin1') : raw[i + 1].toString();
       const prev = h[name];
       h[name] = prev === undefined ? value : prev + ', ' + value;
     }

@@ -31,6 +31,8 @@ export class ApiKeyService {
   private cache = new Map<string, Cached>();
   /** By the Authorization header that presented the key (skips decoding and hashing on repeat calls). */
   private byHeader = new Map<string, Cached>();
+  /** Reads of the store under way, by SHA-256 of the key. */
+  private readonly reading = new Map<string, Promise<Cached>>();
   private lastUsedWrites = new Map<string, number>();
 
   constructor(
@@ -135,6 +137,20 @@ export class ApiKeyService {
       if (header !== undefined) this.rememberHeader(header, hit);
       return hit.principal;
     }
+    // One read per key at a time: when the entry expires under load, the requests then in flight
+    // share it (each made its own before: tens of identical reads every CACHE_MS).
+    let read = this.reading.get(digest);
+    if (read === undefined) {
+      read = this.read(digest).finally(() => this.reading.delete(digest));
+      this.reading.set(digest, read);
+    }
+    const entry = await read;
+    if (header !== undefined) this.rememberHeader(header, entry);
+    if (entry.principal) this.touch(entry.principal.keyId, Date.now());
+    return entry.principal;
+  }
+
+  private async read(digest: string): Promise<Cached> {
     const rows = await this.db
       .select({ id: apiKeys.id, secretHash: apiKeys.secretHash, project: projects })
       .from(apiKeys)
@@ -144,11 +160,9 @@ export class ApiKeyService {
     const row = rows[0];
     const principal = row && sameDigest(row.secretHash, digest) ? { keyId: row.id, project: row.project } : null;
     if (this.cache.size > 10_000) this.cache.clear();
-    const entry = { principal, until: now + CACHE_MS };
+    const entry = { principal, until: Date.now() + CACHE_MS };
     this.cache.set(digest, entry);
-    if (header !== undefined) this.rememberHeader(header, entry);
-    if (principal) this.touch(principal.keyId, now);
-    return principal;
+    return entry;
   }
 
   private rememberHeader(header: string, entry: Cached): void {
