@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { fail } from '../errors/fail.js';
-import { apiKeyActor } from './auth.js';
+import { callerOf, headerValue } from './agent-auth.js';
 import type { RouteContext } from './context.js';
 import { accountIdHeader, retryAfterHeader } from './proxy.js';
 import { errors, errorsOrProvider } from './openapi/errors.js';
@@ -82,13 +82,14 @@ export const actionRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { actions } = ctx.services;
-    app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
+    // per route, before the body is read or validated (no key, no parsing): agents may execute actions too
     app.addHook('onError', retryAfterHeader);
     const tags = ['Actions'];
 
     app.get(
       '/actions',
       {
+        onRequest: ctx.requireApiKey,
         schema: {
           summary: 'List actions (ActionsMeta), paged with `next`',
           description:
@@ -125,6 +126,7 @@ export const actionRoutes =
     app.post(
       '/actions/rpc',
       {
+        onRequest: ctx.requireCaller,
         schema: {
           summary: "Execute an action with a linked account's key",
           description:
@@ -144,11 +146,16 @@ export const actionRoutes =
       async (request) => {
         const b = request.body;
         const fromBody = b.headers ? (b.headers['x-account-id'] ?? b.headers['X-Account-Id']) : undefined;
-        const accountId = accountIdHeader(request, fromBody);
+        const c = callerOf(
+          request,
+          () => accountIdHeader(request, fromBody),
+          headerValue(request, 'x-account-id') ?? (typeof fromBody === 'string' ? fromBody : undefined),
+        );
         const r = await actions.execute({
-          projectId: request.principal.project.id,
-          accountId,
-          actor: apiKeyActor(request),
+          projectId: c.projectId,
+          accountId: c.accountId,
+          actor: c.actor,
+          agent: c.agent,
           action: b.action,
           path: b.path,
           query: b.query,
@@ -165,6 +172,7 @@ export const actionRoutes =
     app.post(
       '/actions/search',
       {
+        onRequest: ctx.requireApiKey,
         schema: {
           summary: 'Search actions by meaning (lexical ranking)',
           tags,

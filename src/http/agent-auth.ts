@@ -1,9 +1,11 @@
 // Agent tokens on the wire: `Authorization: Bearer lhat_…` (what a provider SDK sends with the token
 // as its key), or Basic with the token as username (curl -u lhat_…:).
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fail } from '../errors/fail.js';
-import type { AgentPrincipal, AgentTokenService } from '../services/agents/tokens.js';
-import { presentedApiKey } from './auth.js';
+import { type AgentPrincipal, type AgentTokenService, pickAccount } from '../services/agents/tokens.js';
+import type { Actor } from '../services/logs/actor.js';
+import { apiKeyActor, presentedApiKey } from './auth.js';
+import { sendError } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,4 +34,46 @@ export function headerValue(request: FastifyRequest, name: string): string | und
   const h = request.headers[name];
   const v = (Array.isArray(h) ? h[0] : h)?.trim();
   return v ? v : undefined;
+}
+
+type Hook = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => void;
+
+/**
+ * The onRequest hook of routes an agent may call too (the proxy, action execution): an agent token
+ * sets request.agent, anything else goes through the API-key hook.
+ */
+export function callerAuth(apiKeyHook: Hook, tokens: AgentTokenService): Hook {
+  return function authenticate(request, reply, done) {
+    const token = presentedAgentToken(request);
+    if (!token) {
+      apiKeyHook(request, reply, done);
+      return;
+    }
+    tokens.verify(token).then((principal) => {
+      if (!principal) {
+        void sendError(reply, fail('agent_token_invalid'));
+        return;
+      }
+      request.agent = principal;
+      done();
+    }, done);
+  };
+}
+
+/** Who calls (project, actor) and with which account: an agent picks among its token's accounts. */
+export function callerOf(
+  request: FastifyRequest,
+  accountId: () => string,
+  named: string | undefined,
+): { projectId: string; actor: Actor; accountId: string; agent: AgentPrincipal | null } {
+  const agent = request.agent ?? null;
+  if (agent) {
+    return {
+      projectId: agent.projectId,
+      actor: { type: 'agent_token', id: agent.tokenId },
+      accountId: pickAccount(agent, named, 'the x-account-id header'),
+      agent,
+    };
+  }
+  return { projectId: request.principal.project.id, actor: apiKeyActor(request), accountId: accountId(), agent: null };
 }

@@ -25,6 +25,7 @@ import { connectSessionRoutes } from './platform/connect-sessions.js';
 import { connectorMetaRoutes } from './platform/connectors-meta.js';
 import { webhookRoutes } from './platform/webhooks.js';
 import { nativeRoutes } from './native.js';
+import { callerAuth } from './agent-auth.js';
 import { proxyRoutes } from './proxy.js';
 import { DeferredSchemas } from './lazy-compilers.js';
 import { installValidation } from './validation.js';
@@ -122,7 +123,8 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
   await installOpenapi(app);
   installMetrics(app, services);
 
-  const ctx: RouteContext = { services, requireApiKey: apiKeyAuth(services.apiKeys) };
+  const requireApiKey = apiKeyAuth(services.apiKeys);
+  const ctx: RouteContext = { services, requireApiKey, requireCaller: callerAuth(requireApiKey, services.agentTokens) };
   await app.register(healthRoutes(ctx));
   await app.register(connectSessionRoutes(ctx));
   await app.register(accountRoutes(ctx));

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { fail, LinkhubError } from '../errors/fail.js';
-import { apiKeyActor } from './auth.js';
+import { callerOf, headerValue } from './agent-auth.js';
 import type { RouteContext } from './context.js';
 import { errors } from './openapi/errors.js';
 import { Nullable } from './schemas.js';
@@ -48,7 +48,7 @@ export const proxyRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
     const proxy = ctx.services.proxy;
-    app.addHook('onRequest', ctx.requireApiKey); // before the body is read or validated: no key, no parsing
+    app.addHook('onRequest', ctx.requireCaller); // before the body is read or validated: no key or token, no parsing
     app.addHook('onError', retryAfterHeader);
 
     app.post(
@@ -70,7 +70,8 @@ export const proxyRoutes =
         },
       },
       async (request, reply) => {
-        const r = await proxy.call(request.principal.project.id, accountIdHeader(request), apiKeyActor(request), request.body ?? {}, request);
+        const c = callerOf(request, () => accountIdHeader(request), headerValue(request, 'x-account-id'));
+        const r = await proxy.call(c.projectId, c.accountId, c.actor, request.body ?? {}, request, c.agent);
         return reply.code(r.status).type('application/json').send(r.payload);
       },
     );

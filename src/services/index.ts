@@ -178,10 +178,10 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     const spend = new SpendLedger(store.db);
     const approvals = new ApprovalService(store.db, calls, webhooks, spend);
     const gate = new AgentGate(calls, spend, approvals);
+    const actions = new ActionService(calls, () => config.publicUrl, gate);
     const revalidation = new CacheRevalidation([calls.accounts, apiKeys, agentTokens], config.clusterCheckMs, opts.warn);
     if (store.kind === 'postgres') revalidation.start();
     accounts.onAccountChanged = calls.onAccountChanged;
-    const actions = new ActionService(calls, () => config.publicUrl);
     return {
       config,
       store,
@@ -196,7 +196,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       audit,
       tester,
       calls,
-      proxy: new ProxyService(calls),
+      proxy: new ProxyService(calls, gate),
       agentTokens,
       gate,
       approvals,

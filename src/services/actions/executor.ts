@@ -17,6 +17,7 @@
 //       4xx the provider's own status for other client errors (400, 402, 404, 409, …) with
 //           {code: the provider's code, provider_errors:[{status, url, raw, headers}]}
 //       501 an upload (multipart) action; 502/504 the provider failed (5xx after retries) or was unreachable
+import { randomUUID } from 'node:crypto';
 import { connectorOfAction } from '../../connectors/registry.js';
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
 import { fail, type LinkhubError, providerFailure } from '../../errors/fail.js';
@@ -25,6 +26,10 @@ import { providerErrors } from '../calls/answers.js';
 import type { AccountCaller, SendResult } from '../calls/caller.js';
 import type { Actor } from '../logs/actor.js';
 import type { RequestTrace } from '../logs/request-trace.js';
+import type { GateOutcome } from '../agents/gate-types.js';
+import type { AgentGate } from '../agents/gate.js';
+import { storedAnswer } from '../agents/stored-answer.js';
+import type { AgentPrincipal } from '../agents/tokens.js';
 import { ActionInputs } from './input.js';
 
 export interface ExecuteInput {
@@ -39,6 +44,8 @@ export interface ExecuteInput {
   body?: Record<string, unknown> | null;
   /** Cursor from a previous page's `next` (list actions). */
   next?: string | null;
+  /** The agent token executing it, whose policy applies (null/absent: the platform API key). */
+  agent?: AgentPrincipal | null;
   /** Who is executing (call log `source`); default 'rpc'. */
   source?: 'rpc' | 'mcp';
   /** The HTTP request this execution serves (its traceparent goes upstream, its warnings to its log). */
@@ -71,7 +78,10 @@ export function findAction(name: string): { connector: ConnectorDefinition; acti
 export class ActionExecutor {
   private readonly inputs = new ActionInputs();
 
-  constructor(private readonly caller: AccountCaller) {}
+  constructor(
+    private readonly caller: AccountCaller,
+    private readonly gate: AgentGate,
+  ) {}
 
   async execute(input: ExecuteInput): Promise<ExecuteResult> {
     const found = findAction(input.action);
@@ -114,21 +124,43 @@ export class ActionExecutor {
       const params = { action: action.name, connector: connector.name, account: account.row.id, account_connector: account.profile.connector.name };
       throw fail('action_not_for_account', params, { action: action.name });
     }
-    const res = await this.caller.send(
-      { projectId: input.projectId, accountId: account.row.id, actor: input.actor, source: input.source ?? 'rpc', action: action.name, trace: input.trace },
-      {
+    const target = {
+      projectId: input.projectId,
+      accountId: account.row.id,
+      actor: input.actor,
+      source: input.source ?? 'rpc',
+      action: action.name,
+      trace: input.trace,
+    } as const;
+    const contentType = body !== null ? encoding.contentType : undefined;
+    let gated: GateOutcome | null = null;
+    if (input.agent && this.gate.policyOf(input.agent, account)) {
+      const sections = [input.path, query, input.body];
+      const given = idempotencyKey;
+      gated = await this.gate.check({
+        principal: input.agent,
+        account,
+        target,
         method: action.method,
         path,
-        headers,
-        body,
-        contentType: body !== null ? encoding.contentType : undefined,
-        idempotencyKey,
-        base,
-        logBody: input.body ?? null,
-        signal: input.signal,
-      },
-      account,
-    );
+        action,
+        param: (name) => sections.find((s) => s && s[name] !== undefined)?.[name],
+        held: () => {
+          idempotencyKey ??= `linkhub-${randomUUID()}`;
+          return { method: action.method, path, body, contentType: contentType ?? null, params: input.body ?? null, headers, idempotencyKey };
+        },
+        idempotencyKey: given,
+      });
+    }
+    const res =
+      gated?.kind === 'answered'
+        ? storedAnswer(account, gated.status, gated.body)
+        : await this.caller.send(
+            target,
+            { method: action.method, path, headers, body, contentType, idempotencyKey, base, logBody: input.body ?? null, signal: input.signal },
+            account,
+          );
+    if (gated?.kind === 'send') await gated.settle(res.response.status);
     return this.interpret(connector, action, res, path);
   }
 

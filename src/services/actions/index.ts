@@ -3,6 +3,7 @@
 // an account's key (availability marks).
 import { connectors, getConnector } from '../../connectors/registry.js';
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
+import type { AgentGate } from '../agents/gate.js';
 import type { AccountCaller } from '../calls/caller.js';
 import type { KeyKnowledge } from '../calls/key-knowledge.js';
 import { ActionExecutor, type ExecuteInput, type ExecuteResult } from './executor.js';
@@ -25,8 +26,9 @@ export class ActionService {
   constructor(
     private readonly caller: AccountCaller,
     publicUrl: () => string,
+    gate: AgentGate,
   ) {
-    this.executor = new ActionExecutor(caller);
+    this.executor = new ActionExecutor(caller, gate);
     this.listing = new ActionListing(publicUrl, (projectId, accountId) => caller.knowledge(projectId, accountId));
   }
 

@@ -17,8 +17,13 @@
 // provider's status inside for anything else: the provider's own 4xx/5xx are data, not Linkhub
 // failures (a Linkhub-level 401/403/404 would be mistaken for Linkhub's own: bad API key, unknown
 // account), and StackOne's SDK 4.34 rejects non-2xx bodies without Linkhub's error shape.
+import { randomUUID } from 'node:crypto';
 import { fail } from '../../errors/fail.js';
 import { appendQuery, filterForwardHeaders, resolveUpstreamPath, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
+import type { GateOutcome } from '../agents/gate-types.js';
+import type { AgentGate } from '../agents/gate.js';
+import { storedAnswer } from '../agents/stored-answer.js';
+import type { AgentPrincipal } from '../agents/tokens.js';
 import type { Actor } from '../logs/actor.js';
 import type { RequestTrace } from '../logs/request-trace.js';
 import type { AccountCaller } from './caller.js';
@@ -72,10 +77,20 @@ function guardedPath(profile: CallProfile, url: string | null | undefined, path:
 }
 
 export class ProxyService {
-  constructor(private readonly calls: AccountCaller) {}
+  constructor(
+    private readonly calls: AccountCaller,
+    private readonly gate: AgentGate,
+  ) {}
 
-  /** One proxied call: the HTTP status to answer with and the envelope's bytes. */
-  async call(projectId: string, accountId: string, actor: Actor, b: ProxyInput, trace?: RequestTrace): Promise<{ status: number; payload: Buffer }> {
+  /** One proxied call: the HTTP status to answer with and the envelope's bytes. An agent's call passes its policy first. */
+  async call(
+    projectId: string,
+    accountId: string,
+    actor: Actor,
+    b: ProxyInput,
+    trace?: RequestTrace,
+    agent?: AgentPrincipal | null,
+  ): Promise<{ status: number; payload: Buffer }> {
     const method = (b.method ?? 'get').toUpperCase();
     if (!METHODS.has(method)) {
       throw fail(
@@ -108,18 +123,33 @@ export class ProxyService {
       if (method === 'GET' || method === 'DELETE') path = appendQuery(path, encoding.query(payload));
       else body = encoding.body(payload);
     }
-    const r = await calls.send(
-      target,
-      {
-        method: method as UpstreamMethod,
+    const contentType = body !== null ? encoding.contentType : undefined;
+    let gated: GateOutcome | null = null;
+    if (agent && this.gate.policyOf(agent, account)) {
+      const params = (payload ?? {}) as Record<string, unknown>;
+      const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
+      const given = headers?.['idempotency-key'] ?? null;
+      let idem = given;
+      gated = await this.gate.check({
+        principal: agent,
+        account,
+        target,
+        method,
         path,
-        headers,
-        body,
-        contentType: body !== null ? encoding.contentType : undefined,
-        logBody: payload ?? null,
-      },
-      account,
-    );
+        param: (name) => params[name] ?? query.get(name) ?? undefined,
+        held: () => {
+          idem ??= `linkhub-${randomUUID()}`;
+          const { 'idempotency-key': _, ...rest } = headers ?? {};
+          return { method, path, body, contentType: contentType ?? null, params: payload ?? null, headers: rest, idempotencyKey: idem };
+        },
+        idempotencyKey: given,
+      });
+    }
+    const r =
+      gated?.kind === 'answered'
+        ? storedAnswer(account, gated.status, gated.body)
+        : await calls.send(target, { method: method as UpstreamMethod, path, headers, body, contentType, logBody: payload ?? null }, account);
+    if (gated?.kind === 'send') await gated.settle(r.response.status);
     const status = r.response.status;
     return { status: status >= 200 && status < 300 ? status : 200, payload: proxyEnvelope(r, path) };
   }

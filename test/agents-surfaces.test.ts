@@ -1,0 +1,111 @@
+// An agent token on Linkhub's own surfaces, the proxy and action execution: the same policy as on
+// the native paths (refusals in Linkhub's error shape), the account picked among the token's, the
+// platform-only routes closed to it, and an approval answered to the agent that repeats its call.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import Stripe from 'stripe';
+import { useLinkhub } from './helpers/fixture.js';
+import { linkAccount, type Linkhub } from './helpers/linkhub.js';
+import type { StripeStandin } from './stripe-standin/index.js';
+
+let stripe: StripeStandin;
+let lh: Linkhub;
+let acc: string;
+let other: string;
+
+useLinkhub({}, async (f) => {
+  ({ lh, stripe } = f);
+  acc = (await linkAccount(lh, stripe.keys.secretTest)).id;
+  other = (await linkAccount(lh, stripe.keys.otherAccountSecretTest)).id;
+});
+
+async function token(body: Record<string, unknown> = {}): Promise<string> {
+  const res = await lh.api('POST', `/accounts/${acc}/agent_tokens`, { name: 'agent', ...body });
+  assert.equal(res.status, 201, res.text);
+  return res.body.token;
+}
+
+const as = (t: string, headers: Record<string, string> = {}) => ({ auth: `Bearer ${t}`, headers });
+const charge = async (amount: number) =>
+  (await new Stripe(stripe.keys.secretTest, stripe.sdkOptions()).charges.create({ amount, currency: 'usd', source: 'tok_visa' })).id;
+
+describe('an agent token on the proxy and on actions', () => {
+  test('calls its account without x-account-id; the log names the token', async () => {
+    const t = await token();
+    const p = await lh.api('POST', '/unified/proxy', { path: '/v1/customers?limit=1' }, as(t));
+    assert.equal(p.status, 200, p.text);
+    assert.equal(p.body.data.object, 'list');
+    const r = await lh.api('POST', '/actions/rpc', { action: 'stripe_list_customers', query: { limit: 1 } }, as(t));
+    assert.equal(r.status, 200, r.text);
+    assert.ok(Array.isArray(r.body.data));
+    assert.equal(stripe.log.at(-1)?.keyLast4, stripe.keys.secretTest.slice(-4));
+    await lh.services.requestLog.flush();
+    const audit = await lh.api('GET', `/audit?account_id=${acc}&limit=20`);
+    assert.equal(audit.status, 200, audit.text);
+    const id = (await lh.api('GET', `/accounts/${acc}/agent_tokens`)).body.find((x: any) => t.endsWith(x.hint)).id;
+    const mine = audit.body.data.filter((e: any) => e.actor_type === 'agent_token' && e.actor_id === id).map((e: any) => e.action);
+    assert.deepEqual(mine.sort(), ['call.proxy', 'call.rpc:stripe_list_customers'], 'audited under the token');
+  });
+
+  test('only the accounts it names; several need x-account-id', async () => {
+    const single = await token();
+    const refused = await lh.api('POST', '/unified/proxy', { path: '/v1/customers' }, as(single, { 'x-account-id': other }));
+    assert.equal(refused.status, 403, refused.text);
+    assert.equal(refused.body.code, 'agent_account_refused');
+    const multi = await token({ also_accounts: [other] });
+    const none = await lh.api('POST', '/actions/rpc', { action: 'stripe_list_customers' }, as(multi));
+    assert.equal(none.status, 400, none.text);
+    assert.equal(none.body.code, 'agent_account_required');
+    const picked = await lh.api('POST', '/actions/rpc', { action: 'stripe_list_customers' }, as(multi, { 'x-account-id': other }));
+    assert.equal(picked.status, 200, picked.text);
+    assert.equal(stripe.log.at(-1)?.keyLast4, stripe.keys.otherAccountSecretTest.slice(-4));
+  });
+
+  test('platform routes stay closed to it', async () => {
+    const t = await token();
+    for (const [m, p] of [
+      ['GET', '/accounts'],
+      ['GET', '/actions'],
+      ['POST', `/accounts/${acc}/agent_tokens`],
+      ['GET', '/approvals'],
+    ] as const) {
+      const res = await lh.api(m, p, m === 'POST' ? { name: 'x' } : undefined, as(t));
+      assert.equal(res.status, 401, `${m} ${p}: ${res.text}`);
+    }
+  });
+
+  test('the policy: refused on the proxy and rpc alike, nothing sent', async () => {
+    const t = await token({ policy: { read_only: true } });
+    stripe.clearLog();
+    const p = await lh.api('POST', '/unified/proxy', { method: 'post', path: '/v1/customers', body: { email: 'a@example.com' } }, as(t));
+    assert.equal(p.status, 403, p.text);
+    assert.equal(p.body.code, 'policy_denied');
+    assert.equal(p.body.reason_code, 'read_only');
+    const r = await lh.api('POST', '/actions/rpc', { action: 'stripe_create_customer', body: { email: 'a@example.com' } }, as(t));
+    assert.equal(r.status, 403, r.text);
+    assert.equal(r.body.code, 'policy_denied');
+    assert.equal(stripe.log.length, 0);
+  });
+
+  test('caps and an approval through rpc, its answer given to the repeat with the same idempotency key', async () => {
+    const t = await token({ policy: { money: { usd: { per_call: 10_000, approval_above: 1000 } } } });
+    const ch = await charge(20_000);
+    stripe.clearLog();
+    const over = await lh.api('POST', '/actions/rpc', { action: 'stripe_create_refund', body: { charge: ch, amount: 15_000 } }, as(t));
+    assert.equal(over.status, 403, over.text);
+    assert.equal(over.body.code, 'spend_cap_exceeded');
+    const call = { action: 'stripe_create_refund', headers: { 'idempotency-key': 'rpc-refund-1' }, body: { charge: ch, amount: 2500 } };
+    const held = await lh.api('POST', '/actions/rpc', call, as(t));
+    assert.equal(held.status, 403, held.text);
+    assert.equal(held.body.code, 'approval_required');
+    assert.equal(held.body.retryable, true);
+    const ok = await lh.api('POST', `/approvals/${held.body.approval}/approve`);
+    assert.equal(ok.body.status, 'executed', ok.text);
+    const repeat = await lh.api('POST', '/actions/rpc', call, as(t));
+    assert.equal(repeat.status, 200, repeat.text);
+    assert.equal(repeat.body.data.amount, 2500);
+    const small = await lh.api('POST', '/unified/proxy', { method: 'post', path: '/v1/refunds', body: { charge: ch, amount: 500 } }, as(t));
+    assert.equal(small.status, 200, small.text);
+    assert.equal(stripe.log.filter((e) => e.method === 'POST' && e.path === '/v1/refunds').length, 2, 'the approved call once, and the small one');
+  });
+});
