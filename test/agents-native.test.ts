@@ -227,6 +227,20 @@ describe('policies', () => {
     assert.equal(refundPosts.length, 2, 'only the calls within the caps reached Stripe');
   });
 
+  test('a call that does not go through is taken back off the day’s total', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_day: 1000 } } } });
+    const s = sdk(t.token);
+    // Stripe cannot be reached for it (every attempt of Linkhub's retries is cut)
+    stripe.inject({ kind: 'reset', count: 20, pathPrefix: '/v1/payouts' });
+    const lost = await stripeError(s.payouts.create({ amount: 1000, currency: 'usd' }));
+    assert.equal(lost.statusCode, 502, lost.message);
+    stripe.clearFaults();
+    const paid = await s.payouts.create({ amount: 1000, currency: 'usd' });
+    assert.match(paid.id, /^po_/, 'the refused amount did not count');
+    const over = await stripeError(s.payouts.create({ amount: 1, currency: 'usd' }));
+    assert.equal(over.code, 'spend_cap_exceeded');
+  });
+
   test('approval round trip: held, seen with its request, approved, sent once with its idempotency key, answered on repeat', async () => {
     const t = await newToken({ policy: { money: { usd: { per_call: 100_000, approval_above: 5000 } } } });
     const s = sdk(t.token);
