@@ -141,6 +141,19 @@ describe('the stripe SDK through /v1 with an agent token', () => {
     assert.equal(e.code, 'resource_missing');
   });
 
+  test('/v2 passes through too, its JSON body as sent', async () => {
+    const t = await newToken();
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' };
+    const direct = await fetch(`${stripe.url}/v2/core/event_destinations`, { ...init, headers: { ...init.headers, authorization: `Bearer ${stripe.keys.secretTest}` } });
+    const via = await raw(t.token, '/v2/core/event_destinations', init);
+    assert.equal(via.status, direct.status);
+    const strip = (x: string) => x.replace(/req_[A-Za-z0-9]+/g, 'req_');
+    assert.equal(strip(await via.text()), strip(await direct.text()));
+    const sent = stripe.log.at(-1)!;
+    assert.equal(sent.path, '/v2/core/event_destinations');
+    assert.equal(sent.keyLast4, stripe.keys.secretTest.slice(-4));
+  });
+
   test('Stripe-Account and Stripe-Version are forwarded', async () => {
     const t = await newToken();
     // a plain secret key may not act on another account: Stripe's own refusal proves the header arrived
