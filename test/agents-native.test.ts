@@ -144,7 +144,10 @@ describe('the stripe SDK through /v1 with an agent token', () => {
   test('/v2 passes through too, its JSON body as sent', async () => {
     const t = await newToken();
     const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' };
-    const direct = await fetch(`${stripe.url}/v2/core/event_destinations`, { ...init, headers: { ...init.headers, authorization: `Bearer ${stripe.keys.secretTest}` } });
+    const direct = await fetch(`${stripe.url}/v2/core/event_destinations`, {
+      ...init,
+      headers: { ...init.headers, authorization: `Bearer ${stripe.keys.secretTest}` },
+    });
     const via = await raw(t.token, '/v2/core/event_destinations', init);
     assert.equal(via.status, direct.status);
     const strip = (x: string) => x.replace(/req_[A-Za-z0-9]+/g, 'req_');
