@@ -43,6 +43,10 @@ const policySchema = (id?: string) =>
 export const AgentPolicy = policySchema('AgentPolicy');
 export const AgentPolicyInput = policySchema();
 
+export const AccountParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+export const TokenParams = Type.Object({ id: Type.String({ maxLength: 100 }), token_id: Type.String({ maxLength: 100 }) });
+export const PolicyBody = Type.Object({ policy: Nullable(AgentPolicyInput) }, { additionalProperties: false });
+
 export const AgentTokenInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
@@ -98,4 +102,13 @@ export const Approval = Type.Object(
     result: Nullable(Type.Object({ status: Type.Integer() })),
   },
   { $id: 'Approval' },
+);
+
+export const ApprovalListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union(['pending', 'denied', 'approved', 'executed', 'failed'].map((s) => Type.Literal(s)))),
+    account_id: Type.Optional(Type.String({ maxLength: 100 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  },
+  { additionalProperties: false },
 );
