@@ -31,6 +31,8 @@ const policySchema = (id?: string) =>
             { additionalProperties: false },
           ),
           {
+            // a key off the pattern (USD) is refused, not stored and then dropped from the answer
+            additionalProperties: false,
             description:
               'Money-moving actions (refunds, payouts, transfers, charges, payment intents, invoice payments, credit notes, top-ups…) by lower-case currency: ' +
               'caps per call and per rolling 24 hours, and an approval threshold. With `money` set, a currency it does not name is refused.',
