@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Stripe from 'stripe';
+import { agentSdk, refusal } from './helpers/agent-sdk.js';
 import { type Dash, dashboardClient } from './helpers/dashboard-client.js';
 import { useLinkhub } from './helpers/fixture.js';
 import { linkAccount, type Linkhub } from './helpers/linkhub.js';
@@ -22,19 +23,7 @@ useLinkhub({ env: { LINKHUB_ADMIN_PASSWORD: PASSWORD } }, async (f) => {
   dash = await dashboardClient(lh, PASSWORD);
 });
 
-const sdk = (token: string) => {
-  const u = new URL(lh.url);
-  return new Stripe(token, { host: u.hostname, port: Number(u.port), protocol: 'http', telemetry: false, maxNetworkRetries: 0 });
-};
-
-async function refusal(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  assert.fail('the call succeeded');
-}
+const sdk = (token: string) => agentSdk(lh.url, token);
 
 function assert4xx(res: { status: number; body: any; text: string }, status: number) {
   assert.equal(res.status, status, res.text);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import Stripe from 'stripe';
+import { agentSdk, refusal } from '../helpers/agent-sdk.js';
 import { chromiumSkip, screenshot } from './browser.js';
 import { type DashboardFixture, startDashboardFixture } from './dashboard-fixture.js';
 import { overflowLog } from './overflow.js';
@@ -17,19 +18,7 @@ let context: BrowserContext;
 let page: Page;
 let acc: string;
 
-const sdk = (token: string) => {
-  const u = new URL(fx.lh.url);
-  return new Stripe(token, { host: u.hostname, port: Number(u.port), protocol: 'http', telemetry: false, maxNetworkRetries: 0 });
-};
-
-async function refusal(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  assert.fail('the call succeeded');
-}
+const sdk = (token: string) => agentSdk(fx.lh.url, token);
 
 /** Fills the new-token form (its own policy) and submits it; the token as the shown-once card gives it. */
 async function createToken(name: string, fill: () => Promise<void>): Promise<string> {
@@ -148,7 +137,13 @@ describe('Dashboard agents', { skip: chromiumSkip() }, () => {
     assert.ok(code.includes(`host: '${u.hostname}', port: ${u.port}, protocol: 'http'`), 'the stripe SDK pointed at Linkhub');
     assert.ok(code.includes(`curl ${fx.lh.url}/v1/customers`) && code.includes(`Linkhub-Account: ${acc}`));
     assert.ok(code.includes('lhat_your_agent_token'), 'a placeholder when no token was just created');
-    assert.equal(await page.locator('.snippets').getByRole('button', { name: /^Copy / }).count(), 5);
+    assert.equal(
+      await page
+        .locator('.snippets')
+        .getByRole('button', { name: /^Copy / })
+        .count(),
+      5,
+    );
     await page.getByRole('button', { name: 'Copy curl' }).click();
     await page.getByRole('button', { name: 'Copy curl' }).getByText('Copied').waitFor();
     await assertFitsAt(1280, 'Connect an agent');
