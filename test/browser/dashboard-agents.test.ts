@@ -95,6 +95,10 @@ describe('Dashboard agents', { skip: chromiumSkip() }, () => {
       await page.getByRole('button', { name: 'Add a currency' }).click();
       await page.getByLabel('Approval above (USD)').fill('10');
     });
+    await page.getByRole('link', { name: 'Connect an agent with this token' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Connect an agent' }).waitFor();
+    const filled = (await page.locator('.copy-block pre').allInnerTexts()).join('\n');
+    assert.ok(filled.includes(`"LINKHUB_AGENT_TOKEN": "${token}"`) && filled.includes(`Bearer ${token}`), 'the new token is filled in');
     const charge = await new Stripe(fx.stripe.keys.secretTest, fx.stripe.sdkOptions()).charges.create({ amount: 9000, currency: 'usd', source: 'tok_visa' });
     const refund = () => sdk(token).refunds.create({ charge: charge.id, amount: 2500 }, { idempotencyKey: 'ui-refund-2500' });
     const held = await refusal(refund());
