@@ -136,6 +136,7 @@ describe('Dashboard agents', { skip: chromiumSkip() }, () => {
     const code = (await page.locator('.copy-block pre').allInnerTexts()).join('\n');
     const u = new URL(fx.lh.url);
     assert.ok(code.includes(`"${fx.lh.url}/mcp"`), 'the MCP URL');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the snippet's own environment reference, as the user pastes it
     assert.ok(code.includes('mcp-remote') && code.includes('Authorization: Bearer ${LINKHUB_AGENT_TOKEN}'), 'mcp-remote with the Bearer header');
     assert.ok(code.includes('MCPServerStreamableHttp'));
     assert.ok(code.includes(`host: '${u.hostname}', port: ${u.port}, protocol: 'http'`), 'the stripe SDK pointed at Linkhub');
