@@ -118,6 +118,8 @@ export interface Doc {
   spoken: number;
   /** the words of the vocabulary's `aside` path it is under, one of which the query must say for it to rank fully */
   aside: ReadonlySet<string> | null;
+  /** for an action of a niche product: the words only that product's actions say (outside reference text), one of which the query must say for it to rank fully */
+  niche: ReadonlySet<string> | null;
   tf: Record<Field, Map<string, number>>;
   /** words per field */
   len: Record<Field, number>;
@@ -195,6 +197,24 @@ function findSuccessor(a: ConnectorAction, actions: readonly ConnectorAction[], 
   return live.find((b) => pathStem(b.path, pathPrefix) === target && b.path.endsWith('}') === byItem && verb(b.name) === verb(a.name))?.name;
 }
 
+/** Fields that say what an action is (not what it touches): the words a niche product owns come from them. */
+const SAYS: readonly Field[] = ['name', 'label', 'intent', 'path', 'purpose'];
+
+/** Gives each action of a niche product the words only that product's actions say. */
+function markNiches(docs: Doc[], nicheOf: ReadonlyMap<string, string>): void {
+  const owners = new Map<string, Set<string>>();
+  for (const d of docs) for (const f of SAYS) for (const t of d.tf[f].keys()) owners.set(t, (owners.get(t) ?? new Set()).add(nicheOf.get(d.action.name) ?? ''));
+  const own = new Map<string, Set<string>>();
+  for (const [t, by] of owners) {
+    const [only] = by;
+    if (by.size === 1 && only !== '') own.set(only, (own.get(only) ?? new Set()).add(t));
+  }
+  for (const d of docs) {
+    const key = nicheOf.get(d.action.name);
+    if (key !== undefined) d.niche = own.get(key) ?? new Set();
+  }
+}
+
 export function buildIndex(connector: ConnectorDefinition): Index {
   const { actions, byName } = connector.actions.catalogue();
   const vocabulary = connector.actions.vocabulary;
@@ -212,6 +232,7 @@ export function buildIndex(connector: ConnectorDefinition): Index {
   const docs: Doc[] = [];
   const df = new Map<string, number>();
   const successor = new Map<string, string>();
+  const nicheOf = new Map<string, string>();
   for (const a of actions) {
     const params: string[] = [];
     for (const s of ['path', 'query', 'body'] as const) params.push(...Object.keys(a.input.properties[s]?.properties ?? {}).filter((p) => p !== 'expand'));
@@ -237,10 +258,13 @@ export function buildIndex(connector: ConnectorDefinition): Index {
     const spoken = [...tf.name.keys()].filter((w) => !unspoken.has(w)).length;
     const asideKey = vocabulary.aside?.find((k) => stemPath === k || stemPath.startsWith(`${k}/`));
     const aside = asideKey === undefined ? null : new Set(terms(asideKey, stop));
-    docs.push({ action: a, verb: nameWords[0], resource: said[said.length - 1] ?? nameWords[0], spoken, aside, tf, len, all });
+    const nicheKey = vocabulary.niche?.find((k) => stemPath === k || stemPath.startsWith(`${k}/`));
+    if (nicheKey !== undefined) nicheOf.set(a.name, nicheKey);
+    docs.push({ action: a, verb: nameWords[0], resource: said[said.length - 1] ?? nameWords[0], spoken, aside, niche: null, tf, len, all });
     const next = a.deprecated ? findSuccessor(a, actions, prefix, vocabulary.pathPrefix) : undefined;
     if (next && next !== a.name && byName.has(next)) successor.set(a.name, next);
   }
+  markNiches(docs, nicheOf);
   const avgLen = {} as Record<Field, number>;
   for (const f of FIELD_NAMES) avgLen[f] = Math.max(1, docs.reduce((x, d) => x + d.len[f], 0) / docs.length);
   const actionVerbs = new Set(docs.map((d) => d.verb));

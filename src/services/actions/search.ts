@@ -16,6 +16,8 @@ const INCIDENTAL_COVER = 0.5;
 /** Score factors of a deprecated action with a replacement (which takes 0.95 of its score), and of one without or one the provider calls legacy. */
 const DEPRECATED = 0.5;
 const LEGACY = 0.7;
+/** Score factor of an action of a niche product the query does not name by one of its own words. */
+const NICHE = 0.8;
 
 const indexes = new Map<string, Index>();
 
@@ -67,6 +69,14 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Map<s
   }
   return { words: [...new Set(words)], plural };
 }
+
+/**
+ * A question or wish wrapped round a task ("is there a way to pause …", "how can I …", "I need to …")
+ * asks for the task: the wrapping goes, so the task's own verb is read and the question is not taken
+ * for a read ("is …" → get).
+ */
+const WRAPPER =
+  /^\W*(?:(?:hi|hey|ok|so|please)\W+)?(?:is there (?:a|an|any)(?: \w+)? (?:way|option|endpoint|api|method) (?:to|for|of)|is it possible to|(?:what is|what's|whats) the (?:\w+ )?way to|how (?:do|can|should|would|could|to) (?:i|we|you)?|(?:can|could|may|should) (?:i|we|you)|i(?:'d| would) like to|(?:i|we)(?:'m| am| are)? (?:want|need|trying|try|have|looking)(?: to| for)?|help me(?: to)?|how to|way to)\s+/i;
 
 /** A question ("is this payment …", "how many …", not "how do I …") reads: its verb is get or list (list first for "how many", "who", "which"). */
 const QUESTION = /(?:^|[,;?]\s*)(is|was|are|were|has|have|does|did|how many|how much|what|which|who|when|where|why)\b/i;
@@ -122,6 +132,7 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     indexes.set(connector.key, idx);
   }
   const N = idx.docs.length;
+  query = query.replace(WRAPPER, '');
   const asked = queryWords(idx, query);
   const verb = queryVerb(idx, asked.words, query);
   const { plural } = asked;
@@ -188,6 +199,7 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     // legacy actions, and tooling ones (test helpers) the query does not name, rank a little lower
     const lower = idx.legacy.has(doc.action.name) || (doc.aside !== null && !words.some((w) => doc.aside?.has(w)));
     if (lower) lowered.add(doc.action.name);
+    if (doc.niche && !expansions.some((alts) => [...alts.keys()].some((w) => doc.niche?.has(w)))) score *= NICHE;
     raw.set(doc.action.name, lower ? score * LEGACY : score);
   }
   const final = new Map<string, number>();
