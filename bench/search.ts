@@ -65,7 +65,9 @@ for (const m of misses)
 const aim = `the aim (top-1 ${pct(GOAL.top1)}, top-5 ${pct(GOAL.top5)})`;
 console.log(devScores.top1 >= GOAL.top1 && devScores.top5 >= GOAL.top5 ? `dev: at or over ${aim}` : `dev: under ${aim}`);
 // a task naming an action the catalogue does not have would count as a miss forever: that is a broken set
-const unknown = [...loadTasks('dev'), ...loadTasks('dev2'), ...loadTasks('held-out')].flatMap((t) => t.expect).filter((e) => !connector.actions.catalogue().byName.has(prefix + e));
+const unknown = [...loadTasks('dev'), ...loadTasks('dev2'), ...loadTasks('held-out')]
+  .flatMap((t) => t.expect)
+  .filter((e) => !connector.actions.catalogue().byName.has(prefix + e));
 if (unknown.length) {
   console.error(`FAIL: tasks expect actions the catalogue does not have: ${[...new Set(unknown)].join(', ')}`);
   process.exit(1);
