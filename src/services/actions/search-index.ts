@@ -36,6 +36,20 @@ export const tokens = (text: string): string[] =>
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
 
+/**
+ * Whether two words differ by one letter added, dropped or changed, or two neighbours swapped ("invoce",
+ * "authorise"). Hand-written:
+ * the ranking only asks "one edit or not" of a word against a few thousand, which needs no distance library.
+ */
+export function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  // two neighbours swapped ("subscriptoin") count as one slip too
+  if (a.length === b.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2)) return true;
+  return a.slice(i + (a.length >= b.length ? 1 : 0)) === b.slice(i + (b.length >= a.length ? 1 : 0));
+}
+
 /** Verbs of queries that should also find the catalogue's wording (stemmed → stemmed alternatives). */
 const VERBS: Record<string, readonly string[]> = {
   retrieve: ['get'],

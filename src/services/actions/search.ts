@@ -3,7 +3,7 @@
 // English around it (search-index.ts) are Linkhub's; the provider's own words (synonyms, phrases,
 // what each resource is for) come from its connector's search vocabulary.
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
-import { buildIndex, type Doc, type Field, FIELD_NAMES, FIELDS, type Index, stem, terms, tokens } from './search-index.js';
+import { buildIndex, type Doc, type Field, FIELD_NAMES, FIELDS, type Index, oneEditApart, stem, terms, tokens } from './search-index.js';
 
 export const SEARCH_DEFAULT_TOP_K = 5;
 
@@ -16,6 +16,8 @@ const INCIDENTAL_COVER = 0.5;
 /** Score factors of a deprecated action with a replacement (which takes 0.95 of its score), and of one without or one the provider calls legacy. */
 const DEPRECATED = 0.5;
 const LEGACY = 0.7;
+/** Weight of a catalogue word one letter away from a query word of no action. */
+const TYPO = 0.8;
 /** Score factor of an action of a niche product the query does not name by one of its own words. */
 const NICHE = 0.8;
 
@@ -148,6 +150,8 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     // a word of no action is taken as the start of one ("subscr" → subscription); a whole word is not
     // stretched ("connect" is not "connection", "card" not "cardholder")
     if (w.length >= 3 && !idx.df.has(w)) for (const v of idx.vocab) if (v !== w && v.startsWith(w) && !alts.has(v)) alts.set(v, 0.5);
+    // …and a longer word of no action, one letter away from one, a slip or a spelling ("invoce", "authoris")
+    if (w.length >= 5 && alts.size === 1 && !idx.df.has(w)) for (const v of idx.vocab) if (oneEditApart(w, v)) alts.set(v, TYPO);
     return alts;
   });
   const idf = (t: string) => {
