@@ -91,7 +91,10 @@ const QUESTION = /(?:^|[,;?]\s*)(is|was|are|were|has|have|does|did|how many|how 
  */
 function queryVerb(idx: Index, words: string[], query: string): QueryVerb | null {
   // the first word, or the second after a thing of the catalogue ("customer wants to switch …") when it is a common verb
-  const at = idx.actionVerbs.has(words[0]) || idx.verbs.has(words[0]) ? 0 : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) ? 1 : -1;
+  const isVerb = (w: string | undefined) => w !== undefined && (idx.actionVerbs.has(w) || idx.verbs.has(w));
+  // …or the first of the last clause, when the first says what happened ("bank rejected a payment, see the reason")
+  const last = terms(query.split(/[,;:]/).pop() ?? '', idx.stop)[0];
+  const at = isVerb(words[0]) ? 0 : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) ? 1 : isVerb(last) && /[,;:]/.test(query) ? words.indexOf(last) : -1;
   if (at < 0) {
     const q = QUESTION.exec(query)?.[1]?.toLowerCase();
     if (q === undefined) return null;
