@@ -19,7 +19,7 @@ const LEGACY = 0.7;
 /** Weight of a catalogue word one letter away from a query word of no action. */
 const TYPO = 0.8;
 /** Score factor of an action of a niche product the query does not name by one of its own words. */
-const NICHE = 0.8;
+const NICHE = 0.7;
 
 const indexes = new Map<string, Index>();
 
