@@ -96,6 +96,11 @@ export interface SearchVocabulary {
    * legacy ones unless the query says one of the path's words ("test").
    */
   aside?: readonly string[];
+  /**
+   * Paths (without the path prefix) of specialised products most accounts do not use (card issuing,
+   * banking, in-person readers): ranked a little lower unless the query says a word only they have.
+   */
+  niche?: readonly string[];
   /** Actions (names without the prefix) the provider still serves but steers away from: ranked a little lower. */
   legacy?: readonly string[];
   /** Words of action names people do not say ("intent" of payment_intent): they count neither as the thing acted on nor as a name word left unasked. */

@@ -148,6 +148,21 @@ export const stripeVocabulary: SearchVocabulary = {
     'create_plan',
   ],
   aside: ['test_helpers'],
+  // products of their own beside payments and billing, which a plain task names when it means them
+  niche: [
+    'issuing',
+    'treasury',
+    'terminal',
+    'identity',
+    'financial_connections',
+    'radar',
+    'reporting',
+    'climate',
+    'apps',
+    'forwarding',
+    'entitlements',
+    'sigma',
+  ],
   purposes: stripePurposes,
   intents: stripeIntents,
 };

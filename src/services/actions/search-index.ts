@@ -36,6 +36,20 @@ export const tokens = (text: string): string[] =>
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
 
+/**
+ * Whether two words differ by one letter added, dropped or changed, or two neighbours swapped ("invoce",
+ * "authorise"). Hand-written:
+ * the ranking only asks "one edit or not" of a word against a few thousand, which needs no distance library.
+ */
+export function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  // two neighbours swapped ("subscriptoin") count as one slip too
+  if (a.length === b.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2)) return true;
+  return a.slice(i + (a.length >= b.length ? 1 : 0)) === b.slice(i + (b.length >= a.length ? 1 : 0));
+}
+
 /** Verbs of queries that should also find the catalogue's wording (stemmed → stemmed alternatives). */
 const VERBS: Record<string, readonly string[]> = {
   retrieve: ['get'],
@@ -118,6 +132,8 @@ export interface Doc {
   spoken: number;
   /** the words of the vocabulary's `aside` path it is under, one of which the query must say for it to rank fully */
   aside: ReadonlySet<string> | null;
+  /** for an action of a niche product: the words only that product's actions say (outside reference text), one of which the query must say for it to rank fully */
+  niche: ReadonlySet<string> | null;
   tf: Record<Field, Map<string, number>>;
   /** words per field */
   len: Record<Field, number>;
@@ -195,6 +211,24 @@ function findSuccessor(a: ConnectorAction, actions: readonly ConnectorAction[], 
   return live.find((b) => pathStem(b.path, pathPrefix) === target && b.path.endsWith('}') === byItem && verb(b.name) === verb(a.name))?.name;
 }
 
+/** Fields that say what an action is (not what it touches): the words a niche product owns come from them. */
+const SAYS: readonly Field[] = ['name', 'label', 'intent', 'path', 'purpose'];
+
+/** Gives each action of a niche product the words only that product's actions say. */
+function markNiches(docs: Doc[], nicheOf: ReadonlyMap<string, string>): void {
+  const owners = new Map<string, Set<string>>();
+  for (const d of docs) for (const f of SAYS) for (const t of d.tf[f].keys()) owners.set(t, (owners.get(t) ?? new Set()).add(nicheOf.get(d.action.name) ?? ''));
+  const own = new Map<string, Set<string>>();
+  for (const [t, by] of owners) {
+    const [only] = by;
+    if (by.size === 1 && only !== '') own.set(only, (own.get(only) ?? new Set()).add(t));
+  }
+  for (const d of docs) {
+    const key = nicheOf.get(d.action.name);
+    if (key !== undefined) d.niche = own.get(key) ?? new Set();
+  }
+}
+
 export function buildIndex(connector: ConnectorDefinition): Index {
   const { actions, byName } = connector.actions.catalogue();
   const vocabulary = connector.actions.vocabulary;
@@ -212,6 +246,7 @@ export function buildIndex(connector: ConnectorDefinition): Index {
   const docs: Doc[] = [];
   const df = new Map<string, number>();
   const successor = new Map<string, string>();
+  const nicheOf = new Map<string, string>();
   for (const a of actions) {
     const params: string[] = [];
     for (const s of ['path', 'query', 'body'] as const) params.push(...Object.keys(a.input.properties[s]?.properties ?? {}).filter((p) => p !== 'expand'));
@@ -237,10 +272,13 @@ export function buildIndex(connector: ConnectorDefinition): Index {
     const spoken = [...tf.name.keys()].filter((w) => !unspoken.has(w)).length;
     const asideKey = vocabulary.aside?.find((k) => stemPath === k || stemPath.startsWith(`${k}/`));
     const aside = asideKey === undefined ? null : new Set(terms(asideKey, stop));
-    docs.push({ action: a, verb: nameWords[0], resource: said[said.length - 1] ?? nameWords[0], spoken, aside, tf, len, all });
+    const nicheKey = vocabulary.niche?.find((k) => stemPath === k || stemPath.startsWith(`${k}/`));
+    if (nicheKey !== undefined) nicheOf.set(a.name, nicheKey);
+    docs.push({ action: a, verb: nameWords[0], resource: said[said.length - 1] ?? nameWords[0], spoken, aside, niche: null, tf, len, all });
     const next = a.deprecated ? findSuccessor(a, actions, prefix, vocabulary.pathPrefix) : undefined;
     if (next && next !== a.name && byName.has(next)) successor.set(a.name, next);
   }
+  markNiches(docs, nicheOf);
   const avgLen = {} as Record<Field, number>;
   for (const f of FIELD_NAMES) avgLen[f] = Math.max(1, docs.reduce((x, d) => x + d.len[f], 0) / docs.length);
   const actionVerbs = new Set(docs.map((d) => d.verb));

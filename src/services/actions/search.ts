@@ -3,7 +3,7 @@
 // English around it (search-index.ts) are Linkhub's; the provider's own words (synonyms, phrases,
 // what each resource is for) come from its connector's search vocabulary.
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
-import { buildIndex, type Doc, type Field, FIELD_NAMES, FIELDS, type Index, stem, terms, tokens } from './search-index.js';
+import { buildIndex, type Doc, type Field, FIELD_NAMES, FIELDS, type Index, oneEditApart, stem, terms, tokens } from './search-index.js';
 
 export const SEARCH_DEFAULT_TOP_K = 5;
 
@@ -16,6 +16,10 @@ const INCIDENTAL_COVER = 0.5;
 /** Score factors of a deprecated action with a replacement (which takes 0.95 of its score), and of one without or one the provider calls legacy. */
 const DEPRECATED = 0.5;
 const LEGACY = 0.7;
+/** Weight of a catalogue word one letter away from a query word of no action. */
+const TYPO = 0.8;
+/** Score factor of an action of a niche product the query does not name by one of its own words. */
+const NICHE = 0.7;
 
 const indexes = new Map<string, Index>();
 
@@ -68,6 +72,14 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Map<s
   return { words: [...new Set(words)], plural };
 }
 
+/**
+ * A question or wish wrapped round a task ("is there a way to pause …", "how can I …", "I need to …")
+ * asks for the task: the wrapping goes, so the task's own verb is read and the question is not taken
+ * for a read ("is …" → get).
+ */
+const WRAPPER =
+  /^\W*(?:(?:hi|hey|ok|so|please)\W+)?(?:is there (?:a|an|any)(?: \w+)? (?:way|option|endpoint|api|method) (?:to|for|of)|is it possible to|(?:what is|what's|whats) the (?:\w+ )?way to|how (?:do|can|should|would|could|to) (?:i|we|you)?|(?:can|could|may|should) (?:i|we|you)|i(?:'d| would) like to|(?:i|we)(?:'m| am| are)? (?:want|need|trying|try|have|looking)(?: to| for)?|help me(?: to)?|how to|way to)\s+/i;
+
 /** A question ("is this payment …", "how many …", not "how do I …") reads: its verb is get or list (list first for "how many", "who", "which"). */
 const QUESTION = /(?:^|[,;?]\s*)(is|was|are|were|has|have|does|did|how many|how much|what|which|who|when|where|why)\b/i;
 
@@ -79,7 +91,10 @@ const QUESTION = /(?:^|[,;?]\s*)(is|was|are|were|has|have|does|did|how many|how 
  */
 function queryVerb(idx: Index, words: string[], query: string): QueryVerb | null {
   // the first word, or the second after a thing of the catalogue ("customer wants to switch …") when it is a common verb
-  const at = idx.actionVerbs.has(words[0]) || idx.verbs.has(words[0]) ? 0 : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) ? 1 : -1;
+  const isVerb = (w: string | undefined) => w !== undefined && (idx.actionVerbs.has(w) || idx.verbs.has(w));
+  // …or the first of the last clause, when the first says what happened ("bank rejected a payment, see the reason")
+  const last = terms(query.split(/[,;:]/).pop() ?? '', idx.stop)[0];
+  const at = isVerb(words[0]) ? 0 : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) ? 1 : isVerb(last) && /[,;:]/.test(query) ? words.indexOf(last) : -1;
   if (at < 0) {
     const q = QUESTION.exec(query)?.[1]?.toLowerCase();
     if (q === undefined) return null;
@@ -122,6 +137,7 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     indexes.set(connector.key, idx);
   }
   const N = idx.docs.length;
+  query = query.replace(WRAPPER, '');
   const asked = queryWords(idx, query);
   const verb = queryVerb(idx, asked.words, query);
   const { plural } = asked;
@@ -137,6 +153,8 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     // a word of no action is taken as the start of one ("subscr" → subscription); a whole word is not
     // stretched ("connect" is not "connection", "card" not "cardholder")
     if (w.length >= 3 && !idx.df.has(w)) for (const v of idx.vocab) if (v !== w && v.startsWith(w) && !alts.has(v)) alts.set(v, 0.5);
+    // …and a longer word of no action, one letter away from one, a slip or a spelling ("invoce", "authoris")
+    if (w.length >= 5 && alts.size === 1 && !idx.df.has(w)) for (const v of idx.vocab) if (oneEditApart(w, v)) alts.set(v, TYPO);
     return alts;
   });
   const idf = (t: string) => {
@@ -188,6 +206,7 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     // legacy actions, and tooling ones (test helpers) the query does not name, rank a little lower
     const lower = idx.legacy.has(doc.action.name) || (doc.aside !== null && !words.some((w) => doc.aside?.has(w)));
     if (lower) lowered.add(doc.action.name);
+    if (doc.niche && !expansions.some((alts) => [...alts.keys()].some((w) => doc.niche?.has(w)))) score *= NICHE;
     raw.set(doc.action.name, lower ? score * LEGACY : score);
   }
   const final = new Map<string, number>();
