@@ -63,6 +63,18 @@ export const oauthAuthorizeRoutes =
       });
     });
 
+    /** One of the project's accounts (the page lists them; the form could name anything). */
+    const isAccount = (id: string): Promise<boolean> =>
+      id.length > 0 && id.length <= 100
+        ? accounts.get(ctx.services.defaultProject.id, id).then(
+            () => true,
+            (e) => {
+              if (e instanceof LinkhubError) return false;
+              throw e;
+            },
+          )
+        : Promise.resolve(false);
+
     /** A form's authorization request, checked; or the answer when it is no good one. */
     async function checkedForm(request: FastifyRequest, reply: FastifyReply) {
       const form = formOf(request);
@@ -85,16 +97,42 @@ export const oauthAuthorizeRoutes =
         const { token } = await adminAuth.signIn(password, request.ip);
         reply.header('set-cookie', sessionCookie(token, Math.floor(adminAuth.sessionTtlMs / 1000), secure()));
       } catch (e) {
-        const known =
-        accountId.length <= 100 &&
-        (await accounts.get(ctx.services.defaultProject.id, accountId).then(
-          () => true,
-          (e) => {
-            if (e instanceof LinkhubError) return false;
-            throw e;
-          },
-        ));
-      if (!known) return errorPage(reply, 400, 'Choose one of the accounts listed.');
+        const known = e instanceof LinkhubError;
+        if (known && e.entry === 'too_many_sign_in_attempts') reply.header('retry-after', String(e.extra.retry_after));
+        if (known || (e instanceof Error && e.message === 'no password')) {
+          return signInPage(reply, known ? e.statusCode : 401, q, checked.ok.client.name, SIGN_IN_PATH, known ? e.message : 'Enter the password.');
+        }
+        throw e;
+      }
+      const back = new URL(AUTHORIZE_PATH, 'http://x');
+      for (const [k, v] of Object.entries(q)) if (v !== undefined) back.searchParams.set(k, v);
+      return reply.redirect(back.pathname + back.search, 303);
+    });
+
+    app.post(AUTHORIZE_PATH, { schema: { hide: true } }, async (request, reply) => {
+      const c = await checkedForm(request, reply);
+      if ('answer' in c) return c.answer;
+      const { form, q, checked } = c;
+      const token = sessionToken(request);
+      const session = await adminAuth.resolve(token);
+      if (!session) return signInPage(reply, 401, q, checked.ok.client.name, SIGN_IN_PATH, 'Your Dashboard session ended: sign in again.');
+      request.adminSession = session;
+      const refusal = crossOriginRefusal(request, config.publicUrl);
+      const csrf = typeof form.csrf === 'string' ? form.csrf : '';
+      if (refusal || !/^[0-9a-f]{64}$/.test(csrf) || !sameDigest(csrf, csrfOf(token!))) {
+        return errorPage(reply, 403, 'This approval did not come from the authorization page: open the link from your MCP client again.');
+      }
+      const { redirectUri, state } = checked.ok;
+      if (form.decision !== 'approve') {
+        return reply.redirect(
+          redirectWith(redirectUri, { error: 'access_denied', error_description: 'the user denied access', state, iss: config.publicUrl }),
+          303,
+        );
+      }
+      const policy = form.policy as PolicyPreset;
+      if (!POLICY_PRESETS.includes(policy)) return errorPage(reply, 400, 'Choose a policy.');
+      const accountId = typeof form.account === 'string' ? form.account : '';
+      if (!(await isAccount(accountId))) return errorPage(reply, 400, 'Choose one of the accounts listed.');
       const code = await oauth.issueCode({
         ...checked.ok,
         projectId: ctx.services.defaultProject.id,
