@@ -1,6 +1,7 @@
 // POST /mcp: Linkhub's MCP server (docs/stackone-compat.md#mcp) over Streamable HTTP in stateless mode. One linked
 // account per connection (x-account-id header, or ?x-account-id= / ?account_id=; the header wins),
-// the platform API key as auth. Every POST gets a fresh MCP server and transport (the SDK's stateless
+// the platform API key as auth; or an agent token, which selects its account(s) and policy (mcp-auth.ts,
+// docs/agents.md#mcp). Every POST gets a fresh MCP server and transport (the SDK's stateless
 // pattern: JSON-RPC ids of concurrent clients can never cross), answered with plain JSON, never SSE.
 // tools/call runs through the shared action executor (services.actions.execute), exactly as
 // POST /actions/rpc does: same validation, permissions, throttle, request log and audit.
@@ -169,8 +170,10 @@ export const mcpRoutes =
     const postSchema = {
       summary: 'MCP server (Streamable HTTP, stateless, JSON answers)',
       description:
-        'JSON-RPC 2.0: initialize, tools/list, tools/call, notifications. One linked account per connection: x-account-id header, ' +
-        'or ?x-account-id= / ?account_id= (the header wins). Query: tool-mode=search_execute (default: two tools, ' +
+        'JSON-RPC 2.0: initialize, tools/list, tools/call, notifications. Auth: the platform API key with one linked account per connection ' +
+        '(x-account-id header, or ?x-account-id= / ?account_id=; the header wins), or an agent token (`Authorization: Bearer lhat_…`, from ' +
+        'POST /accounts/{id}/agent_tokens or OAuth) that selects its account and policy; a token with several accounts takes an `account` tool ' +
+        'argument unless x-account-id names one. Without a credential: 401 with `WWW-Authenticate: Bearer resource_metadata=…` (OAuth discovery). Query: tool-mode=search_execute (default: two tools, ' +
         '<provider>_search_actions and <provider>_execute_action, that reach every action) or all (alias individual: one tool per action), ' +
         'param-style=nested|flat_prefixed|flat_smart, hide_unavailable=true|false. Every tool carries annotations ' +
         '(readOnlyHint, destructiveHint, idempotentHint, openWorldHint, title). GET and DELETE answer 405. ' +

@@ -1,9 +1,12 @@
 // The OAuth answers' schemas (src/http/oauth.ts): the RFCs' field names, as OAuth clients read them.
 import { Type } from 'typebox';
 
+/** OAuthError, by reference (the component is registered with the document: openapi/document.ts). */
+export const OAuthErrorRef = Type.Ref('OAuthError');
+
 export const OAuthErrorBody = Type.Object(
   { error: Type.String({ description: 'An OAuth error code (RFC 6749, RFC 7591)' }), error_description: Type.String() },
-  { description: 'An OAuth error (not Linkhub’s error shape: OAuth clients read this one)' },
+  { $id: 'OAuthError', description: 'An OAuth error (not Linkhub’s error shape: OAuth clients read this one)' },
 );
 
 export const ProtectedResourceMetadata = Type.Object({

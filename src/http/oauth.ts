@@ -9,7 +9,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { OAuthError } from '../services/oauth/oauth.js';
 import type { RouteContext } from './context.js';
-import { AuthorizationServerMetadata, OAuthClientRegistered, OAuthErrorBody, OAuthTokenIssued, ProtectedResourceMetadata } from './oauth-schemas.js';
+import { AuthorizationServerMetadata, OAuthClientRegistered, OAuthErrorRef, OAuthTokenIssued, ProtectedResourceMetadata } from './oauth-schemas.js';
 
 export const AUTHORIZE_PATH = '/dashboard/oauth/authorize';
 
@@ -102,7 +102,7 @@ export const oauthRoutes =
           docOnly: {
             body: Type.Object({ redirect_uris: Type.Array(Type.String()), client_name: Type.Optional(Type.String()) }, { additionalProperties: true }),
           },
-          response: { 201: OAuthClientRegistered, 400: OAuthErrorBody },
+          response: { 201: OAuthClientRegistered, 400: OAuthErrorRef },
         },
       },
       async (request, reply) => {
@@ -150,7 +150,7 @@ export const oauthRoutes =
               resource: Type.Optional(Type.String()),
             }),
           },
-          response: { 200: OAuthTokenIssued, 400: OAuthErrorBody, 401: OAuthErrorBody },
+          response: { 200: OAuthTokenIssued, 400: OAuthErrorRef, 401: OAuthErrorRef },
         },
       },
       async (request, reply) => {
