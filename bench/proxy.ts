@@ -81,6 +81,14 @@ async function main(): Promise<void> {
           headers: { ...proxyJob.headers, authorization: other.info.auth, 'x-account-id': other.info.accountId },
         }
       : null;
+    // The provider-native path (/v1/…) as the stripe SDK calls it, with an agent token as the key.
+    const minted = await fetch(`${lh.info.url}/accounts/${lh.info.accountId}/agent_tokens`, {
+      method: 'POST',
+      headers: { authorization: lh.info.auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench' }),
+    }).then((r) => r.json() as Promise<{ token: string }>);
+    const nativeJob = { ...base, name: 'native /v1 (Linkhub)', origin: lh.info.url, headers: { authorization: `Bearer ${minted.token}` } };
+    const nativeWarm = await warm(load, nativeJob);
     const proxyWarm = await warm(load, proxyJob);
     if (otherJob) await warm(load, otherJob);
     const floorJob = floor ? { ...proxyJob, name: 'fastify floor', origin: floor.info.url, headers: { ...proxyJob.headers, ...bearer } } : null;
@@ -91,6 +99,7 @@ async function main(): Promise<void> {
     const proxies: LoadResult[] = [];
     const others: LoadResult[] = [];
     const floors: LoadResult[] = [];
+    const natives: LoadResult[] = [];
     const linesBefore = lh.stdoutLines();
     for (let i = 0; i < rounds; i++) {
       // Each round: the passthrough, then the others in an order that turns round every round, so
@@ -98,6 +107,7 @@ async function main(): Promise<void> {
       const steps: (() => Promise<unknown>)[] = [
         async () => proxies.push(await profiled(lh, `${i + 1}`, () => runLoad(load, { ...proxyJob, name: `proxy #${i + 1}` }, lh, { 'stand-in': stripe }))),
       ];
+      steps.push(async () => natives.push(await runLoad(load, { ...nativeJob, name: `native #${i + 1}` }, lh, { 'stand-in': stripe })));
       if (floor && floorJob)
         steps.push(async () => floors.push(await runLoad(load, { ...floorJob, name: `fastify floor #${i + 1}` }, floor, { 'stand-in': stripe })));
       if (other && otherJob)
@@ -137,7 +147,7 @@ async function main(): Promise<void> {
     const ratios = proxies.map((r, i) => r.rps / passes[i].rps);
     const addedP50 = proxies.map((r, i) => r.p50 - passes[i].p50);
     const spread = (v: number[], d: number) => `${Math.min(...v).toFixed(d)}–${Math.max(...v).toFixed(d)}`;
-    const measured = [...proxies, ...alone].reduce((n, r) => n + r.total, 0);
+    const measured = [...proxies, ...alone, ...natives].reduce((n, r) => n + r.total, 0);
     const logLines = (lh.stdoutLines() - linesBefore) / Math.max(1, measured);
 
     console.log('\n  summary (mean of rounds)');
@@ -148,6 +158,11 @@ async function main(): Promise<void> {
       `    throughput proxy/passthrough  median ${median(ratios).toFixed(3)}× (rounds ${spread(ratios, 2)}; mean of rounds ${(x.rps / p.rps).toFixed(3)}×)   (goal ≥ 0.95×)`,
     );
     console.log(`      per round: ${ratios.map((v) => v.toFixed(2)).join(', ')}`);
+    const nRatios = natives.map((r, i) => r.rps / passes[i].rps);
+    console.log(
+      `    throughput native /v1 (agent token)/passthrough  median ${median(nRatios).toFixed(3)}× (rounds ${spread(nRatios, 2)})   (goal ≥ 0.95×); ` +
+        `p50 added median ${median(natives.map((r, i) => r.p50 - passes[i].p50)).toFixed(3)} ms; CPU per request median ${cpuMedian(natives)} µs`,
+    );
     console.log(`    throughput passthrough/direct ${(p.rps / direct.rps).toFixed(3)}×`);
     console.log(
       `    added latency vs passthrough  p50 median ${median(addedP50).toFixed(3)} ms (rounds ${spread(addedP50, 2)}) (goal ≤ 0.1 ms)   p99 ${(x.p99 - p.p99).toFixed(3)} ms (mean of rounds)`,
@@ -196,8 +211,8 @@ async function main(): Promise<void> {
       );
     }
     // Every proxied call must be in the call log (warm-up included): the records are really written.
-    const sent = proxyWarm.total + measured;
-    console.log(`    calls in the call log: ${stats.logged} of ${sent} proxied; dropped: ${stats.dropped}; failed requests: ${errors}`);
+    const sent = proxyWarm.total + nativeWarm.total + measured;
+    console.log(`    calls in the call log: ${stats.logged} of ${sent} proxied and native; dropped: ${stats.dropped}; failed requests: ${errors}`);
     if (errors > 0 || stats.logged !== sent) process.exitCode = 1;
   } finally {
     await Promise.all(roles.reverse().map((r) => r.stop()));

@@ -141,6 +141,22 @@ describe('the stripe SDK through /v1 with an agent token', () => {
     assert.equal(e.code, 'resource_missing');
   });
 
+  test('/v2 passes through too, its JSON body as sent', async () => {
+    const t = await newToken();
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' };
+    const direct = await fetch(`${stripe.url}/v2/core/event_destinations`, {
+      ...init,
+      headers: { ...init.headers, authorization: `Bearer ${stripe.keys.secretTest}` },
+    });
+    const via = await raw(t.token, '/v2/core/event_destinations', init);
+    assert.equal(via.status, direct.status);
+    const strip = (x: string) => x.replace(/req_[A-Za-z0-9]+/g, 'req_');
+    assert.equal(strip(await via.text()), strip(await direct.text()));
+    const sent = stripe.log.at(-1)!;
+    assert.equal(sent.path, '/v2/core/event_destinations');
+    assert.equal(sent.keyLast4, stripe.keys.secretTest.slice(-4));
+  });
+
   test('Stripe-Account and Stripe-Version are forwarded', async () => {
     const t = await newToken();
     // a plain secret key may not act on another account: Stripe's own refusal proves the header arrived
@@ -225,6 +241,20 @@ describe('policies', () => {
     assert.match(eur.message, /no limit is set for eur/);
     const refundPosts = stripe.log.filter((x) => x.method === 'POST' && x.path === '/v1/refunds');
     assert.equal(refundPosts.length, 2, 'only the calls within the caps reached Stripe');
+  });
+
+  test('a call that does not go through is taken back off the day’s total', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_day: 1000 } } } });
+    const s = sdk(t.token);
+    // Stripe cannot be reached for it (every attempt of Linkhub's retries is cut)
+    stripe.inject({ kind: 'reset', count: 20, pathPrefix: '/v1/payouts' });
+    const lost = await stripeError(s.payouts.create({ amount: 1000, currency: 'usd' }));
+    assert.equal(lost.statusCode, 502, lost.message);
+    stripe.clearFaults();
+    const paid = await s.payouts.create({ amount: 1000, currency: 'usd' });
+    assert.match(paid.id, /^po_/, 'the refused amount did not count');
+    const over = await stripeError(s.payouts.create({ amount: 1, currency: 'usd' }));
+    assert.equal(over.code, 'spend_cap_exceeded');
   });
 
   test('approval round trip: held, seen with its request, approved, sent once with its idempotency key, answered on repeat', async () => {

@@ -92,6 +92,17 @@ describe('a change made through one node reaches the others by notification', ()
     );
   });
 
+  test('an agent token revoked through node A: node B refuses it', async () => {
+    const [a, b] = c.nodes;
+    const account = (await linkAccount(a.url, c.apiKey, c.stripe.keys.secretTest)).id;
+    const created = await callApi(a.url, 'POST', `/accounts/${account}/agent_tokens`, { key: c.apiKey, body: { name: 'agent' } });
+    assert.equal(created.status, 201, created.text);
+    const viaB = () => callApi(b.url, 'GET', '/v1/customers?limit=1', { auth: `Bearer ${created.body.token}` });
+    assert.equal((await viaB()).status, 200, 'B has the token cached');
+    assert.equal((await callApi(a.url, 'DELETE', `/accounts/${account}/agent_tokens/${created.body.id}`, { key: c.apiKey })).status, 200);
+    await timeUntil('B refuses the revoked agent token', async () => (await viaB()).status === 401, NOTIFIED_WITHIN_MS);
+  });
+
   test('a node whose listening connection drops resynchronises: a change made meanwhile is not served stale', async () => {
     const [a, b] = c.nodes;
     const account = (await linkAccount(a.url, c.apiKey, c.stripe.keys.secretTest)).id;
@@ -116,17 +127,23 @@ describe('a change whose notification is lost is seen within the check interval'
     c = await startCluster({ nodes: 2, env: { LINKHUB_CLUSTER_CHECK_MS: String(CHECK_MS) } });
     const account = (await linkAccount(c.nodes[0].url, c.apiKey, c.stripe.keys.secretTest)).id;
     const created = await callApi(c.nodes[0].url, 'POST', '/api_keys', { key: c.apiKey, body: { name: 'behind' } });
+    const other = (await linkAccount(c.nodes[0].url, c.apiKey, c.stripe.keys.secretTest)).id;
+    const agent = await callApi(c.nodes[0].url, 'POST', `/accounts/${other}/agent_tokens`, { key: c.apiKey, body: { name: 'behind' } });
+    const viaAgent = (url: string) => callApi(url, 'GET', '/v1/customers?limit=1', { auth: `Bearer ${agent.body.token}` });
     for (const n of c.nodes) {
+      assert.equal((await viaAgent(n.url)).status, 200);
       assert.equal((await proxy(n.url, c.apiKey, account)).status, 200);
       assert.equal((await callApi(n.url, 'GET', '/accounts', { key: created.body.key })).status, 200);
     }
     await sql(c, 'UPDATE accounts SET status = $1, updated_at = now() WHERE id = $2', ['inactive', account]);
     await sql(c, 'UPDATE api_keys SET revoked_at = now() WHERE id = $1', [created.body.id]);
+    await sql(c, 'UPDATE agent_tokens SET revoked_at = now() WHERE id = $1', [agent.body.id]);
     // Within two check intervals and a generous allowance for a busy machine.
     const bound = 2 * CHECK_MS + 2_000;
     for (const n of c.nodes) {
       await timeUntil('the node refuses the account', async () => (await proxy(n.url, c.apiKey, account)).status === 412, bound);
       await timeUntil('the node refuses the API key', async () => (await callApi(n.url, 'GET', '/accounts', { key: created.body.key })).status === 401, bound);
+      await timeUntil('the node refuses the agent token', async () => (await viaAgent(n.url)).status === 401, bound);
     }
   });
 });
@@ -171,6 +188,34 @@ describe('limits hold for the cluster', () => {
     assert.ok(rate <= 20 * 1.1, `${rate.toFixed(1)} calls/s reached Stripe for a 20/s account`);
     assert.ok(steady.length > 0, 'calls went through');
   });
+});
+
+test('an agent daily cap holds for the cluster: concurrent refunds through 3 nodes never exceed it', async () => {
+  const c = await startCluster({ nodes: 3 });
+  try {
+    const [a] = c.nodes;
+    const account = (await linkAccount(a.url, c.apiKey, c.stripe.keys.secretTest)).id;
+    const policy = { money: { usd: { per_day: 10_000 } } };
+    const t = await callApi(a.url, 'POST', `/accounts/${account}/agent_tokens`, { key: c.apiKey, body: { name: 'capped', policy } });
+    assert.equal(t.status, 201, t.text);
+    const form = { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${t.body.token}` };
+    const ch = await fetch(`${c.stripe.url}/v1/charges`, {
+      method: 'POST',
+      headers: { ...form, authorization: `Bearer ${c.stripe.keys.secretTest}` },
+      body: 'amount=100000&currency=usd&source=tok_visa',
+    }).then((r) => r.json());
+    // 12 refunds of 1,000 at once, 4 per node: the cap has room for 10
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        fetch(`${c.nodes[i % 3].url}/v1/refunds`, { method: 'POST', headers: form, body: `charge=${ch.id}&amount=1000` }).then((r) => r.status),
+      ),
+    );
+    assert.equal(answers.filter((s) => s === 200).length, 10, answers.join(','));
+    assert.equal(answers.filter((s) => s === 403).length, 2, answers.join(','));
+    assert.equal(c.stripe.log.filter((e) => e.method === 'POST' && e.path === '/v1/refunds').length, 10);
+  } finally {
+    await c.close();
+  }
 });
 
 test('one owner linked at once through two nodes: one account, the other links edit it', async () => {

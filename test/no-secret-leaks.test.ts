@@ -348,6 +348,40 @@ before(async () => {
     body: { url: 'https://api.stripe.com', method: 'get', path: '/v1/customers' },
   });
   await call('proxy no account', 'POST', '/unified/proxy', { body: { path: '/v1/customers' } });
+  // --- agent tokens: the native paths, the proxy and actions with a token, a held call, revocation
+  const at = await call('create agent token', 'POST', `/accounts/${accountId}/agent_tokens`, {
+    body: { name: 'leak', policy: { money: { usd: { approval_above: 100 } } } },
+    handsOut: ['token'],
+  });
+  assert.equal(at.status, 201);
+  secrets.set('agent token', at.body.token);
+  const agent = { authorization: `Bearer ${at.body.token}` };
+  await call('agent tokens', 'GET', `/accounts/${accountId}/agent_tokens`);
+  await call('native list', 'GET', '/v1/customers?limit=2', { auth: agent.authorization });
+  await call('native create', 'POST', '/v1/customers', {
+    auth: agent.authorization,
+    body: 'email=agent%40example.com',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  await call('native basic auth', 'GET', '/v1/balance', { auth: basic(at.body.token) });
+  await call('agent proxy', 'POST', '/unified/proxy', { auth: agent.authorization, body: { path: '/v1/customers?limit=1' } });
+  await call('agent rpc', 'POST', '/actions/rpc', { auth: agent.authorization, body: { action: 'stripe_list_customers' } });
+  const heldCall = await call('native held payout', 'POST', '/v1/payouts', {
+    auth: agent.authorization,
+    body: 'amount=500&currency=usd',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': 'leak-payout' },
+  });
+  const approval = heldCall.body?.error?.approval;
+  assert.match(String(approval), /^apr_/);
+  await call('approvals', 'GET', '/approvals');
+  await call('approval', 'GET', `/approvals/${approval}`);
+  await call('approve', 'POST', `/approvals/${approval}/approve`);
+  await call('agent policy', 'PUT', `/accounts/${accountId}/agent_policy`, { body: { policy: { read_only: true } } });
+  await call('agent policy read', 'GET', `/accounts/${accountId}/agent_policy`);
+  await call('agent policy cleared', 'PUT', `/accounts/${accountId}/agent_policy`, { body: { policy: null } });
+  await call('revoke agent token', 'DELETE', `/accounts/${accountId}/agent_tokens/${at.body.id}`);
+  await call('revoked agent token', 'GET', '/v1/customers', { auth: agent.authorization });
+  await call('agent token as API key', 'GET', '/accounts', { auth: agent.authorization });
   await call('actions', 'GET', `/actions?filter[account_ids]=${accountId}&group_by=connector&include=operation_details`);
   await call('rpc', 'POST', '/actions/rpc', { body: { action: 'stripe_list_customers', query: { limit: 1 }, headers: acct } });
   await call('rpc retrieve', 'POST', '/actions/rpc', { headers: acct, body: { action: 'stripe_retrieve_balance' } });

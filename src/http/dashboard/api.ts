@@ -13,6 +13,7 @@ import { errors } from '../openapi/errors.js';
 import { routeNotFound } from '../errors.js';
 import { ApiKeyCreated, ApiKeyRevoked, DeliveryRetried, WebhookEndpointCreated } from '../wire-schemas.js';
 import { AccountPage, AccountTested, AuthLink, SessionInfo, SignedIn, SignedOut } from './schemas.js';
+import { dashboardAgentRoutes } from './agents.js';
 import { dashboardLogRoutes } from './logs.js';
 import { clearedCookie, csrfGuard, dashboardActor, requireAdmin, sessionCookie, sessionToken } from './session.js';
 
@@ -343,6 +344,7 @@ export const dashboardApiRoutes =
       // ---- request logs and audit (logs.ts) --------------------------------------------------------
 
       await authed.register(dashboardLogRoutes(ctx));
+      await authed.register(dashboardAgentRoutes(ctx));
 
       // Unknown /dashboard/api/* paths: a JSON 404 (after the cookie check), not the SPA page.
       authed.all('/dashboard/api/*', { schema: { hide: true } }, async (request) => {

@@ -31,6 +31,8 @@ const policySchema = (id?: string) =>
             { additionalProperties: false },
           ),
           {
+            // a key off the pattern (USD) is refused, not stored and then dropped from the answer
+            additionalProperties: false,
             description:
               'Money-moving actions (refunds, payouts, transfers, charges, payment intents, invoice payments, credit notes, top-ups…) by lower-case currency: ' +
               'caps per call and per rolling 24 hours, and an approval threshold. With `money` set, a currency it does not name is refused.',
@@ -42,6 +44,10 @@ const policySchema = (id?: string) =>
   );
 export const AgentPolicy = policySchema('AgentPolicy');
 export const AgentPolicyInput = policySchema();
+
+export const AccountParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+export const TokenParams = Type.Object({ id: Type.String({ maxLength: 100 }), token_id: Type.String({ maxLength: 100 }) });
+export const PolicyBody = Type.Object({ policy: Nullable(AgentPolicyInput) }, { additionalProperties: false });
 
 export const AgentTokenInput = Type.Object(
   {
@@ -98,4 +104,13 @@ export const Approval = Type.Object(
     result: Nullable(Type.Object({ status: Type.Integer() })),
   },
   { $id: 'Approval' },
+);
+
+export const ApprovalListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union(['pending', 'denied', 'approved', 'executed', 'failed'].map((s) => Type.Literal(s)))),
+    account_id: Type.Optional(Type.String({ maxLength: 100 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  },
+  { additionalProperties: false },
 );

@@ -2,36 +2,16 @@
 // (what its tokens without a policy of their own may do). Platform API key only.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AgentPolicyData, agentTokens } from '../../store/schema.js';
+import { createAgentToken, listAgentTokens, revokeAgentToken, setAccountAgentPolicy } from '../agent-token-ops.js';
 import { apiKeyActor } from '../auth.js';
 import type { RouteContext } from '../context.js';
 import { errors } from '../openapi/errors.js';
-import { Nullable } from '../schemas.js';
-import { AgentPolicyInput, AgentTokenCreated, AgentTokenInput } from './agent-schemas.js';
-
-type TokenRow = typeof agentTokens.$inferSelect;
-
-const tokenView = (t: TokenRow) => ({
-  id: t.id,
-  name: t.name,
-  hint: t.hint,
-  account_id: t.accountId,
-  accounts: t.accountIds,
-  policy: t.policy,
-  created_at: t.createdAt.toISOString(),
-  expires_at: t.expiresAt?.toISOString() ?? null,
-  last_used_at: t.lastUsedAt?.toISOString() ?? null,
-  revoked_at: t.revokedAt?.toISOString() ?? null,
-});
-
-const AccountParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
-const TokenParams = Type.Object({ id: Type.String({ maxLength: 100 }), token_id: Type.String({ maxLength: 100 }) });
-const PolicyBody = Type.Object({ policy: Nullable(AgentPolicyInput) }, { additionalProperties: false });
+import { AccountParams, AgentTokenCreated, AgentTokenInput, PolicyBody, TokenParams } from './agent-schemas.js';
 
 export const agentTokenRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
   async (app) => {
-    const { agentTokens, accounts, audit } = ctx.services;
+    const { accounts } = ctx.services;
     app.addHook('onRequest', ctx.requireApiKey);
     const tags = ['Agent tokens'];
 
@@ -50,17 +30,8 @@ export const agentTokenRoutes =
         },
       },
       async (request, reply) => {
-        const projectId = request.principal.project.id;
-        const b = request.body;
-        const actor = apiKeyActor(request);
-        const { row, token } = await agentTokens.create(
-          projectId,
-          request.params.id,
-          { name: b.name, expiresIn: b.expires_in, policy: b.policy as AgentPolicyData | null | undefined, alsoAccounts: b.also_accounts },
-          actor,
-        );
-        await audit.record(projectId, row.accountId, actor, 'agent_token.created', row.id);
-        return reply.code(201).send({ ...tokenView(row), token });
+        const created = await createAgentToken(ctx.services, request.principal.project.id, request.params.id, request.body, apiKeyActor(request));
+        return reply.code(201).send(created);
       },
     );
 
@@ -74,11 +45,7 @@ export const agentTokenRoutes =
           response: { 200: Type.Array(Type.Ref('AgentToken')), ...errors(401, 404) },
         },
       },
-      async (request) => {
-        const projectId = request.principal.project.id;
-        await accounts.get(projectId, request.params.id);
-        return (await agentTokens.list(projectId, request.params.id)).map(tokenView);
-      },
+      async (request) => listAgentTokens(ctx.services, request.principal.project.id, request.params.id),
     );
 
     app.delete(
@@ -91,12 +58,7 @@ export const agentTokenRoutes =
           response: { 200: Type.Ref('AgentToken'), ...errors(401, 404) },
         },
       },
-      async (request) => {
-        const projectId = request.principal.project.id;
-        const row = await agentTokens.revoke(projectId, request.params.id, request.params.token_id);
-        await audit.record(projectId, row.accountId, apiKeyActor(request), 'agent_token.revoked', row.id);
-        return tokenView(row);
-      },
+      async (request) => revokeAgentToken(ctx.services, request.principal.project.id, request.params.id, request.params.token_id, apiKeyActor(request)),
     );
 
     app.get(
@@ -116,10 +78,6 @@ export const agentTokenRoutes =
           response: { 200: PolicyBody, ...errors(400, 401, 404) },
         },
       },
-      async (request) => {
-        const projectId = request.principal.project.id;
-        const row = await accounts.setAgentPolicy(projectId, request.params.id, (request.body.policy ?? null) as AgentPolicyData | null, apiKeyActor(request));
-        return { policy: row.agentPolicy ?? null };
-      },
+      async (request) => setAccountAgentPolicy(ctx.services, request.principal.project.id, request.params.id, request.body.policy, apiKeyActor(request)),
     );
   };

@@ -7,15 +7,7 @@ import { apiKeyActor } from '../auth.js';
 import type { RouteContext } from '../context.js';
 import { errors } from '../openapi/errors.js';
 import { IdParams } from '../schemas.js';
-
-const ListQuery = Type.Object(
-  {
-    status: Type.Optional(Type.Union(['pending', 'denied', 'approved', 'executed', 'failed'].map((s) => Type.Literal(s)))),
-    account_id: Type.Optional(Type.String({ maxLength: 100 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-  },
-  { additionalProperties: false },
-);
+import { ApprovalListQuery } from './agent-schemas.js';
 
 export const approvalRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
@@ -30,7 +22,7 @@ export const approvalRoutes =
         schema: {
           summary: 'List calls held for approval, newest first',
           tags,
-          querystring: ListQuery,
+          querystring: ApprovalListQuery,
           response: { 200: Type.Array(Type.Ref('Approval')), ...errors(400, 401) },
         },
       },

@@ -28,7 +28,7 @@ import type { Actor } from '../logs/actor.js';
 import type { RequestTrace } from '../logs/request-trace.js';
 import type { GateOutcome } from '../agents/gate-types.js';
 import type { AgentGate } from '../agents/gate.js';
-import { storedAnswer } from '../agents/stored-answer.js';
+import { sendGated } from '../agents/stored-answer.js';
 import type { AgentPrincipal } from '../agents/tokens.js';
 import { ActionInputs } from './input.js';
 
@@ -152,15 +152,13 @@ export class ActionExecutor {
         idempotencyKey: given,
       });
     }
-    const res =
-      gated?.kind === 'answered'
-        ? storedAnswer(account, gated.status, gated.body)
-        : await this.caller.send(
-            target,
-            { method: action.method, path, headers, body, contentType, idempotencyKey, base, logBody: input.body ?? null, signal: input.signal },
-            account,
-          );
-    if (gated?.kind === 'send') await gated.settle(res.response.status);
+    const res = await sendGated(gated, account, () =>
+      this.caller.send(
+        target,
+        { method: action.method, path, headers, body, contentType, idempotencyKey, base, logBody: input.body ?? null, signal: input.signal },
+        account,
+      ),
+    );
     return this.interpret(connector, action, res, path);
   }
 

@@ -2,6 +2,7 @@
 // the agent repeating that call (no second call to the provider).
 import type { CachedAccount } from '../calls/account-cache.js';
 import type { SendResult } from '../calls/caller.js';
+import type { GateOutcome } from './gate-types.js';
 
 export function storedAnswer(account: CachedAccount, status: number, body: string): SendResult {
   return {
@@ -20,4 +21,22 @@ export function storedAnswer(account: CachedAccount, status: number, body: strin
     forbidden: null,
     rateLimited: false,
   };
+}
+
+/**
+ * Sends a call the agent gate let through, taking its amount back off the day's total when it does
+ * not go through (the provider refused it, or it could not be sent); or gives the stored answer of
+ * an approved call.
+ */
+export async function sendGated(gated: GateOutcome | null, account: CachedAccount, send: () => Promise<SendResult>): Promise<SendResult> {
+  if (gated?.kind === 'answered') return storedAnswer(account, gated.status, gated.body);
+  let r: SendResult;
+  try {
+    r = await send();
+  } catch (e) {
+    await gated?.settle(0);
+    throw e;
+  }
+  await gated?.settle(r.response.status);
+  return r;
 }

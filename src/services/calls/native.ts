@@ -8,6 +8,7 @@ import { fail } from '../../errors/fail.js';
 import type { HeldRequest } from '../../store/schema.js';
 import { filterForwardHeaders, filterResponseHeaders, resolveUpstreamPath, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
 import type { AgentGate } from '../agents/gate.js';
+import { sendGated } from '../agents/stored-answer.js';
 import type { AgentPrincipal } from '../agents/tokens.js';
 import type { RequestTrace } from '../logs/request-trace.js';
 import type { AccountCaller } from './caller.js';
@@ -108,14 +109,13 @@ export class NativeService {
           idempotencyKey: callerKey,
         })
       : null;
-    if (gated?.kind === 'answered') return { status: gated.status, headers: { 'content-type': 'application/json' }, body: gated.body };
-
-    const res = await this.calls.send(
-      target,
-      { method: method as UpstreamMethod, path, headers, body, contentType: body !== null ? contentType : undefined, idempotencyKey, logBody: body },
-      account,
+    const res = await sendGated(gated, account, () =>
+      this.calls.send(
+        target,
+        { method: method as UpstreamMethod, path, headers, body, contentType: body !== null ? contentType : undefined, idempotencyKey, logBody: body },
+        account,
+      ),
     );
-    await gated?.settle(res.response.status);
     return { status: res.response.status, headers: filterResponseHeaders(res.response.headers, NOT_RETURNED), body: res.response.body };
   }
 }

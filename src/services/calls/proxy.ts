@@ -22,7 +22,7 @@ import { fail } from '../../errors/fail.js';
 import { appendQuery, filterForwardHeaders, resolveUpstreamPath, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
 import type { GateOutcome } from '../agents/gate-types.js';
 import type { AgentGate } from '../agents/gate.js';
-import { storedAnswer } from '../agents/stored-answer.js';
+import { sendGated } from '../agents/stored-answer.js';
 import type { AgentPrincipal } from '../agents/tokens.js';
 import type { Actor } from '../logs/actor.js';
 import type { RequestTrace } from '../logs/request-trace.js';
@@ -145,11 +145,9 @@ export class ProxyService {
         idempotencyKey: given,
       });
     }
-    const r =
-      gated?.kind === 'answered'
-        ? storedAnswer(account, gated.status, gated.body)
-        : await calls.send(target, { method: method as UpstreamMethod, path, headers, body, contentType, logBody: payload ?? null }, account);
-    if (gated?.kind === 'send') await gated.settle(r.response.status);
+    const r = await sendGated(gated, account, () =>
+      calls.send(target, { method: method as UpstreamMethod, path, headers, body, contentType, logBody: payload ?? null }, account),
+    );
     const status = r.response.status;
     return { status: status >= 200 && status < 300 ? status : 200, payload: proxyEnvelope(r, path) };
   }

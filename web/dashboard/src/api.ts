@@ -190,3 +190,40 @@ export interface AuditEvent {
   outcome: string | null;
   at: string;
 }
+
+/** An agent token's policy; money amounts in the currency's smallest unit (cents). */
+export interface AgentPolicy {
+  read_only?: boolean;
+  allow?: string[];
+  deny?: string[];
+  money?: Record<string, { per_call?: number; per_day?: number; approval_above?: number }>;
+}
+
+export interface AgentToken {
+  id: string;
+  name: string;
+  hint: string;
+  account_id: string;
+  accounts: string[];
+  policy: AgentPolicy | null;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface Approval {
+  id: string;
+  account_id: string;
+  agent_token_id: string | null;
+  action: string | null;
+  status: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  request: { method: string; path: string; params: unknown; headers: Record<string, string>; idempotency_key: string };
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  result: { status: number } | null;
+}

@@ -90,7 +90,7 @@ export function App() {
               <li key={r.path}>
                 <a
                   href={r.path}
-                  aria-current={r === route ? 'page' : undefined}
+                  aria-current={r.path === route.path ? 'page' : r.path === route.under ? 'location' : undefined}
                   onClick={(e) => {
                     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
                     e.preventDefault();

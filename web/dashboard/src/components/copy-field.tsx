@@ -1,5 +1,6 @@
 // A read-only field with a Copy button (Auth Links, new keys and secrets), a Copy button for an id
-// shown as text (account ids), and the card that shows a new secret once.
+// shown as text (account ids), a block of code with a Copy button (snippets), and the card that
+// shows a new secret once.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 
@@ -44,6 +45,28 @@ export function CopyId(p: { value: string; label: string }) {
       </button>
       <CopiedStatus copied={copied} />
     </div>
+  );
+}
+
+/** A titled block of code (a config file, a snippet) with a Copy button; long lines scroll inside it. */
+export function CopyBlock(p: { title: string; value: string; hint?: ComponentChildren }) {
+  const id = useId();
+  const pre = useRef<HTMLPreElement>(null);
+  const { copied, copy } = useCopy(p.value, () => pre.current && getSelection()?.selectAllChildren(pre.current));
+  return (
+    <section class="card copy-block" aria-labelledby={id}>
+      <div class="copy-block-head">
+        <h3 id={id}>{p.title}</h3>
+        <button type="button" class="btn btn-sm" aria-label={`Copy ${p.title}`} onClick={copy}>
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+      </div>
+      {p.hint && <p class="hint">{p.hint}</p>}
+      <pre ref={pre} class="mono" tabIndex={0}>
+        <code>{p.value}</code>
+      </pre>
+      <CopiedStatus copied={copied} />
+    </section>
   );
 }
 

@@ -72,3 +72,30 @@ export function ErrorAlert(p: { error: string | null }) {
     </p>
   ) : null;
 }
+
+/** A credential's state (API keys, agent tokens): revoked (when), expired, or active. */
+export function CredentialStatus(p: { revokedAt: string | null; expired?: boolean }) {
+  if (p.revokedAt)
+    return (
+      <span class="status status-neutral">
+        <span class="dot" aria-hidden="true" />
+        Revoked <Time iso={p.revokedAt} />
+      </span>
+    );
+  return (
+    <span class={`status ${p.expired ? 'status-neutral' : 'status-ok'}`}>
+      <span class="dot" aria-hidden="true" />
+      {p.expired ? 'Expired' : 'Active'}
+    </span>
+  );
+}
+
+/** Revoke for a credential still live (it opens a confirmation). */
+export function RevokeButton(p: { name: string; revokedAt: string | null; onClick(): void }) {
+  if (p.revokedAt) return null;
+  return (
+    <button type="button" class="btn btn-sm btn-danger-quiet" aria-haspopup="dialog" aria-label={`Revoke ${p.name}`} onClick={p.onClick}>
+      Revoke
+    </button>
+  );
+}

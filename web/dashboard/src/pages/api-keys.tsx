@@ -6,7 +6,7 @@ import { api, errorMessage, type ApiKey } from '../api.js';
 import { announce } from '../components/announcer.js';
 import { SecretOnce } from '../components/copy-field.js';
 import { ConfirmDialog } from '../components/dialog.js';
-import { ErrorAlert, Time } from '../components/display.js';
+import { CredentialStatus, ErrorAlert, RevokeButton, Time } from '../components/display.js';
 import type { PageProps } from '../page.js';
 import { TableHead } from '../components/table-head.js';
 
@@ -116,30 +116,10 @@ export function ApiKeysPage(_p: PageProps) {
                   <Time iso={k.last_used_at} />
                 </td>
                 <td>
-                  {k.revoked_at ? (
-                    <span class="status status-neutral">
-                      <span class="dot" aria-hidden="true" />
-                      Revoked <Time iso={k.revoked_at} />
-                    </span>
-                  ) : (
-                    <span class="status status-ok">
-                      <span class="dot" aria-hidden="true" />
-                      Active
-                    </span>
-                  )}
+                  <CredentialStatus revokedAt={k.revoked_at} />
                 </td>
                 <td class="actions">
-                  {!k.revoked_at && (
-                    <button
-                      type="button"
-                      class="btn btn-sm btn-danger-quiet"
-                      aria-haspopup="dialog"
-                      aria-label={`Revoke ${k.name}`}
-                      onClick={() => setRevoke(k)}
-                    >
-                      Revoke
-                    </button>
-                  )}
+                  <RevokeButton name={k.name} revokedAt={k.revoked_at} onClick={() => setRevoke(k)} />
                 </td>
               </tr>
             ))}

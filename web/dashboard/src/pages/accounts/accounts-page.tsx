@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../../components/dialog.js';
 import { accountName, ErrorAlert, keyLabel } from '../../components/display.js';
 import { HubDialog } from '../../components/hub.js';
 import type { PageProps } from '../../page.js';
+import { agentsPath } from '../agents/account-path.js';
 import { AccountsTable, type Outcome } from './accounts-table.js';
 import { FilterForm } from './filter-form.js';
 import { anyFilter } from './filters.js';
@@ -93,6 +94,7 @@ export function AccountsPage(p: PageProps) {
         onTest={(a) => void testConnection(a)}
         onRelink={setRelink}
         onDelete={setRemove}
+        onAgents={(a) => p.navigate(agentsPath(a.id))}
       />
 
       <nav class="pager" aria-label="Pages">

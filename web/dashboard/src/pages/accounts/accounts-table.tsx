@@ -4,6 +4,7 @@ import type { Account } from '../../api.js';
 import { accountName, EnvBadge, keyLabel, StatusBadge, Time } from '../../components/display.js';
 import { CopyId } from '../../components/copy-field.js';
 import { TableHead } from '../../components/table-head.js';
+import { agentsPath } from '../agents/account-path.js';
 import { needsNewKey, StatusReason } from './status-reason.js';
 
 /** What Test connection said, shown under the account's buttons. */
@@ -29,6 +30,8 @@ export interface AccountsTableProps {
   onTest(a: Account): void;
   onRelink(a: Account): void;
   onDelete(a: Account): void;
+  /** Opens the account's agent tokens. */
+  onAgents(a: Account): void;
 }
 
 export function AccountsTable(p: AccountsTableProps) {
@@ -109,6 +112,18 @@ export function AccountsTable(p: AccountsTableProps) {
                     >
                       Re-link
                     </button>
+                    <a
+                      class="btn btn-sm"
+                      href={agentsPath(a.id)}
+                      aria-label={`Agents of ${name}`}
+                      onClick={(e) => {
+                        if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+                        e.preventDefault();
+                        p.onAgents(a);
+                      }}
+                    >
+                      Agents
+                    </a>
                     <button
                       type="button"
                       class="btn btn-sm btn-danger-quiet"

@@ -1,0 +1,56 @@
+// Agent tokens as the platform API and the Dashboard both create, show and revoke them: the wire
+// view (never the token, only its hint) and each change with its audit record, in one place so the
+// two surfaces cannot drift apart.
+import type { AgentPolicyData, agentTokens } from '../store/schema.js';
+import type { Actor } from '../services/logs/actor.js';
+import type { Services } from '../services/index.js';
+
+type TokenRow = typeof agentTokens.$inferSelect;
+
+export const agentTokenView = (t: TokenRow) => ({
+  id: t.id,
+  name: t.name,
+  hint: t.hint,
+  account_id: t.accountId,
+  accounts: t.accountIds,
+  policy: t.policy,
+  created_at: t.createdAt.toISOString(),
+  expires_at: t.expiresAt?.toISOString() ?? null,
+  last_used_at: t.lastUsedAt?.toISOString() ?? null,
+  revoked_at: t.revokedAt?.toISOString() ?? null,
+});
+
+export interface AgentTokenBody {
+  name: string;
+  expires_in?: number | null;
+  policy?: unknown;
+  also_accounts?: string[];
+}
+
+/** Creates a token (the body as AgentTokenInput validated it) and records it in the audit trail; the view with the token, shown once. */
+export async function createAgentToken(services: Services, projectId: string, accountId: string, b: AgentTokenBody, actor: Actor) {
+  const { row, token } = await services.agentTokens.create(
+    projectId,
+    accountId,
+    { name: b.name, expiresIn: b.expires_in, policy: b.policy as AgentPolicyData | null | undefined, alsoAccounts: b.also_accounts },
+    actor,
+  );
+  await services.audit.record(projectId, row.accountId, actor, 'agent_token.created', row.id);
+  return { ...agentTokenView(row), token };
+}
+
+export async function revokeAgentToken(services: Services, projectId: string, accountId: string, tokenId: string, actor: Actor) {
+  const row = await services.agentTokens.revoke(projectId, accountId, tokenId);
+  await services.audit.record(projectId, row.accountId, actor, 'agent_token.revoked', row.id);
+  return agentTokenView(row);
+}
+
+export async function listAgentTokens(services: Services, projectId: string, accountId: string) {
+  await services.accounts.get(projectId, accountId);
+  return (await services.agentTokens.list(projectId, accountId)).map(agentTokenView);
+}
+
+export async function setAccountAgentPolicy(services: Services, projectId: string, accountId: string, policy: unknown, actor: Actor) {
+  const row = await services.accounts.setAgentPolicy(projectId, accountId, (policy ?? null) as AgentPolicyData | null, actor);
+  return { policy: row.agentPolicy ?? null };
+}

@@ -1,0 +1,107 @@
+// One held call: who asked (account, token), what (action, amount, reason), the full request
+// (method, path, params, forwarded headers, idempotency key), and Approve / Deny while pending, or
+// the decision and the provider's status once decided.
+import { useState } from 'preact/hooks';
+import { errorMessage, type Approval } from '../../api.js';
+import { ErrorAlert, StatusBadge, Time } from '../../components/display.js';
+import { formatMoney } from '../agents/policy-draft.js';
+
+const OUTCOME: Record<string, { label: string; kind: 'ok' | 'err' | 'warn' | 'neutral' }> = {
+  pending: { label: 'pending', kind: 'warn' },
+  approved: { label: 'approved, sending', kind: 'warn' },
+  executed: { label: 'approved and sent', kind: 'ok' },
+  failed: { label: 'approved, refused by the provider', kind: 'err' },
+  denied: { label: 'denied', kind: 'neutral' },
+};
+
+export function ApprovalCard(p: { approval: Approval; onDecide(d: 'approve' | 'deny'): Promise<void> }) {
+  const a = p.approval;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const outcome = OUTCOME[a.status] ?? { label: a.status, kind: 'neutral' as const };
+  const amount = a.currency === 'unknown' ? 'Amount not known' : formatMoney(a.amount, a.currency);
+  const decide = async (d: 'approve' | 'deny') => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await p.onDecide(d);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <article class={`card approval approval-${a.status}`} aria-labelledby={`apr-${a.id}`} data-approval-id={a.id}>
+      <div class="approval-head">
+        <h2 id={`apr-${a.id}`}>
+          <span class="mono">{a.action ?? 'Unknown action'}</span> · {amount}
+        </h2>
+        <StatusBadge status={outcome.label} kind={outcome.kind} />
+      </div>
+      <dl class="facts">
+        <dt>Account</dt>
+        <dd class="mono">{a.account_id}</dd>
+        <dt>Agent token</dt>
+        <dd class="mono">{a.agent_token_id ?? 'none (account policy)'}</dd>
+        <dt>Reason</dt>
+        <dd>{a.reason}</dd>
+        <dt>Asked</dt>
+        <dd>
+          <Time iso={a.created_at} />
+        </dd>
+        {a.resolved_at && (
+          <>
+            <dt>Decided</dt>
+            <dd>
+              <Time iso={a.resolved_at} /> by <span class="mono">{a.resolved_by}</span>
+            </dd>
+          </>
+        )}
+        {a.result && (
+          <>
+            <dt>Provider status</dt>
+            <dd class="mono">{a.result.status === 0 ? 'not sent (unreachable)' : a.result.status}</dd>
+          </>
+        )}
+      </dl>
+      <details open={a.status === 'pending'}>
+        <summary>Request</summary>
+        <dl class="facts">
+          <dt>Method and path</dt>
+          <dd class="mono">
+            {a.request.method} {a.request.path}
+          </dd>
+          <dt>Idempotency key</dt>
+          <dd class="mono">{a.request.idempotency_key}</dd>
+          <dt>Headers</dt>
+          <dd class="mono">
+            {Object.keys(a.request.headers).length === 0
+              ? 'none'
+              : Object.entries(a.request.headers).map(([k, v]) => (
+                  <div key={k}>
+                    {k}: {v}
+                  </div>
+                ))}
+          </dd>
+        </dl>
+        <p class="facts-label">Parameters</p>
+        <pre class="mono request-params" tabIndex={0}>
+          {JSON.stringify(a.request.params, null, 2)}
+        </pre>
+      </details>
+      <ErrorAlert error={error} />
+      {a.status === 'pending' && (
+        <div class="button-row">
+          <button type="button" class="btn btn-primary" aria-disabled={busy ? 'true' : undefined} onClick={() => decide('approve')}>
+            Approve
+          </button>
+          <button type="button" class="btn btn-danger-quiet" aria-disabled={busy ? 'true' : undefined} onClick={() => decide('deny')}>
+            Deny
+          </button>
+        </div>
+      )}
+    </article>
+  );
+}
