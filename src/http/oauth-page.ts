@@ -29,7 +29,7 @@ export function sendPage(reply: FastifyReply, status: number, title: string, bod
     .header('content-security-policy', csp)
     .header('x-frame-options', 'DENY')
     .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
+    .header('referrer-policy', 'same-origin') // no-referrer would make a browser send `Origin: null` with the forms, which is refused
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
     .send(
