@@ -42,6 +42,12 @@ export const oauthRoutes =
         .send();
 
     const oauthError = (reply: FastifyReply, e: OAuthError) => reply.code(e.status).send({ error: e.error, error_description: e.description });
+    // Linkhub's own refusals before the handler (malformed JSON, hostile input) are 400s in OAuth's
+    // shape here too; any other status goes on to the app's error handler.
+    app.setErrorHandler((err: { statusCode?: number; message?: string }, request, reply) => {
+      if (err.statusCode !== 400 || !request.url.startsWith('/oauth/')) throw err;
+      return oauthError(reply, new OAuthError('invalid_request', err.message ?? 'invalid request'));
+    });
 
     const resourceMetadata = async () => ({
       resource: `${publicUrl()}/mcp`,
