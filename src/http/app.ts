@@ -1,4 +1,6 @@
 // Builds the Fastify application: validation, errors, OpenAPI, and one module per surface.
+import { oauthAuthorizeRoutes } from './oauth-authorize.js';
+import { oauthRoutes } from './oauth.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { fail } from '../errors/fail.js';
@@ -135,6 +137,8 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
   await app.register(approvalRoutes(ctx));
   await app.register(hubRoutes(ctx), { prefix: '/hub' });
   await app.register(mcpRoutes(ctx));
+  await app.register(oauthRoutes(ctx));
+  await app.register(oauthAuthorizeRoutes(ctx));
   await app.register(proxyRoutes(ctx));
   await app.register(nativeRoutes(ctx));
   await app.register(actionRoutes(ctx));

@@ -1,6 +1,7 @@
 // POST /mcp: Linkhub's MCP server (docs/stackone-compat.md#mcp) over Streamable HTTP in stateless mode. One linked
 // account per connection (x-account-id header, or ?x-account-id= / ?account_id=; the header wins),
-// the platform API key as auth. Every POST gets a fresh MCP server and transport (the SDK's stateless
+// the platform API key as auth; or an agent token, which selects its account(s) and policy (mcp-auth.ts,
+// docs/agents.md#mcp). Every POST gets a fresh MCP server and transport (the SDK's stateless
 // pattern: JSON-RPC ids of concurrent clients can never cross), answered with plain JSON, never SSE.
 // tools/call runs through the shared action executor (services.actions.execute), exactly as
 // POST /actions/rpc does: same validation, permissions, throttle, request log and audit.
@@ -38,7 +39,8 @@ import { fail, LinkhubError } from '../errors/fail.js';
 import { type McpConnection, toolsOf } from '../services/actions/mcp-connection.js';
 import { DEFAULT_TOOL_MODE, TOOL_MODE_NAMES, toolMode, toolsJson } from '../services/actions/mcp-tools.js';
 import { PARAM_STYLES } from '../services/actions/param-styles.js';
-import { presentedApiKey } from './auth.js';
+import { pickAccount } from '../services/agents/tokens.js';
+import { mcpAuthRefusal, mcpChallenge } from './mcp-auth.js';
 import type { RouteContext } from './context.js';
 import { errorBody } from './errors.js';
 import { allowMcpOrigin, mcpPreflight } from './mcp-cors.js';
@@ -85,14 +87,6 @@ function mcpHttpError(reply: FastifyReply, err: LinkhubError, rpc: { code?: numb
     .send({ ...errorBody(err), jsonrpc: '2.0', error: { code, message: err.message }, id: rpc.id ?? null });
 }
 
-/** The API key: Basic (key as username) or Bearer, or the bare key when a client copies it verbatim into Authorization. */
-export function mcpApiKey(header: string | undefined): string | null {
-  const key = presentedApiKey(header);
-  if (key) return key;
-  const raw = header?.trim();
-  return raw && /^[^\s:]+$/.test(raw) && !/^(basic|bearer)$/i.test(raw) ? raw : null;
-}
-
 function option<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
   if (value === undefined || value === '') return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -108,7 +102,7 @@ function flag(value: string | undefined, name: string): boolean {
 export const mcpRoutes =
   (ctx: RouteContext): FastifyPluginAsync =>
   async (app) => {
-    const { apiKeys, actions } = ctx.services;
+    const { actions } = ctx.services;
 
     // Host and Origin first, before authentication (mcp-guard.ts: the specification's DNS-rebinding defence)
     app.addHook('onRequest', async (request, reply) => {
@@ -127,11 +121,15 @@ export const mcpRoutes =
       const mode = toolMode(option(first(q['tool-mode']) ?? first(q.tool_mode), TOOL_MODE_NAMES, DEFAULT_TOOL_MODE, 'tool-mode'));
       const style = option(first(q['param-style']) ?? first(q.param_style), PARAM_STYLES, 'nested', 'param-style');
       const hideUnavailable = flag(first(q.hide_unavailable), 'hide_unavailable');
-      const accountId = (first(request.headers['x-account-id']) || first(q['x-account-id']) || first(q.account_id) || '').trim();
+      const named = (first(request.headers['x-account-id']) || first(q['x-account-id']) || first(q.account_id) || '').trim();
+      const agent = request.agent ?? null;
+      // an agent token selects its account; with several and none named, each tool call names one
+      const choices = agent && !named && agent.accountIds.length > 1 ? agent.accountIds : null;
+      const accountId = agent ? (choices ? choices[0] : pickAccount(agent, named || undefined, 'the x-account-id header')) : named;
       if (!accountId) {
         throw fail('missing_account_id', { where: 'the x-account-id header (or ?x-account-id= / ?account_id=)' }, { field: 'x-account-id' });
       }
-      const projectId = request.principal.project.id;
+      const projectId = agent ? agent.projectId : request.principal.project.id;
       const key = await actions.knowledge(projectId, accountId);
       const connector = getConnector(key.provider);
       if (!connector) throw fail('integration_disabled', { account: key.accountId, provider: key.provider });
@@ -142,7 +140,9 @@ export const mcpRoutes =
         accountId: key.accountId,
         connector,
         key,
-        actor: { type: 'api_key', id: request.principal.keyId },
+        actor: agent ? { type: 'agent_token', id: agent.tokenId } : { type: 'api_key', id: request.principal.keyId },
+        agent,
+        accountChoices: choices,
         mode,
         style,
         hideUnavailable,
@@ -170,8 +170,10 @@ export const mcpRoutes =
     const postSchema = {
       summary: 'MCP server (Streamable HTTP, stateless, JSON answers)',
       description:
-        'JSON-RPC 2.0: initialize, tools/list, tools/call, notifications. One linked account per connection: x-account-id header, ' +
-        'or ?x-account-id= / ?account_id= (the header wins). Query: tool-mode=search_execute (default: two tools, ' +
+        'JSON-RPC 2.0: initialize, tools/list, tools/call, notifications. Auth: the platform API key with one linked account per connection ' +
+        '(x-account-id header, or ?x-account-id= / ?account_id=; the header wins), or an agent token (`Authorization: Bearer lhat_…`, from ' +
+        'POST /accounts/{id}/agent_tokens or OAuth) that selects its account and policy; a token with several accounts takes an `account` tool ' +
+        'argument unless x-account-id names one. Without a credential: 401 with `WWW-Authenticate: Bearer resource_metadata=…` (OAuth discovery). Query: tool-mode=search_execute (default: two tools, ' +
         '<provider>_search_actions and <provider>_execute_action, that reach every action) or all (alias individual: one tool per action), ' +
         'param-style=nested|flat_prefixed|flat_smart, hide_unavailable=true|false. Every tool carries annotations ' +
         '(readOnlyHint, destructiveHint, idempotentHint, openWorldHint, title). GET and DELETE answer 405. ' +
@@ -186,12 +188,11 @@ export const mcpRoutes =
       },
     };
     app.post('/mcp', { schema: postSchema }, async (request, reply) => {
-      // Basic, Bearer, or the bare key
-      const key = mcpApiKey(request.headers.authorization);
-      if (!key) return mcpHttpError(reply, fail('api_key_missing'));
-      const principal = await apiKeys.verify(key);
-      if (!principal) return mcpHttpError(reply, fail('api_key_invalid'));
-      request.principal = principal;
+      const refused = await mcpAuthRefusal(request, ctx.services);
+      if (refused) {
+        const challenge = mcpChallenge(ctx.services.config.publicUrl, refused.entry !== 'api_key_missing');
+        return mcpHttpError(reply.header('www-authenticate', challenge), refused);
+      }
 
       let c: McpConnection;
       try {

@@ -15,6 +15,7 @@ import { ApiKeyService, type Project } from './admin/api-keys.js';
 import { ApprovalService } from './agents/approvals.js';
 import { AgentGate } from './agents/gate.js';
 import { SpendLedger } from './agents/spend.js';
+import { OAuthService } from './oauth/oauth.js';
 import { AgentTokenService } from './agents/tokens.js';
 import { AuditService } from './logs/audit.js';
 import { LiveTester } from './accounts/live-tester.js';
@@ -55,6 +56,8 @@ export interface Services {
   proxy: ProxyService;
   /** Agent tokens (lhat_…): hashed, cached, revoked on every node. */
   agentTokens: AgentTokenService;
+  /** OAuth for MCP clients: client registration, codes, and agent tokens as access tokens. */
+  oauth: OAuthService;
   /** Agent policies at the door of every surface an agent token uses. */
   gate: AgentGate;
   /** Calls held by an agent policy for a person's decision. */
@@ -198,6 +201,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       calls,
       proxy: new ProxyService(calls, gate),
       agentTokens,
+      oauth: new OAuthService(store.db, agentTokens),
       gate,
       approvals,
       native: new NativeService(calls, gate),

@@ -391,3 +391,4 @@ export interface HeldRequest {
   headers: Record<string, string>;
   idempotencyKey: string;
 }
+export * from './schema-oauth.js';

@@ -118,6 +118,10 @@ export function verdict(s: Sent): string | null {
   } catch {
     return `error ${s.status} is not JSON`;
   }
+  // the OAuth endpoints' 400 and 401 are OAuth's {error, error_description}, as documented (docs/agents.md#oauth)
+  if (new URL(s.url).pathname.startsWith('/oauth/') && (s.status === 400 || s.status === 401)) {
+    return typeof body.error === 'string' && body.error !== '' && typeof body.error_description === 'string' ? null : 'not an OAuth error body';
+  }
   if (body.statusCode !== s.status) return `error body statusCode ${String(body.statusCode)} ≠ ${s.status}`;
   if (typeof body.message !== 'string' || body.message === '') return 'error body has no message';
   if (typeof body.timestamp !== 'string' || !ISO.test(body.timestamp)) return 'error body has no ISO timestamp';

@@ -4,7 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminAuthService, AdminSession } from '../../services/admin/admin-auth.js';
 import type { Actor } from '../../services/logs/actor.js';
-import { fail } from '../../errors/fail.js';
+import { fail, type LinkhubError } from '../../errors/fail.js';
 import { sendError } from '../errors.js';
 
 export const COOKIE_NAME = 'linkhub_dashboard';
@@ -42,6 +42,28 @@ export const dashboardActor = (request: FastifyRequest): Actor => ({ type: 'dash
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Why a state-changing request does not come from this origin (when the browser says where it comes from), or null. */
+export function crossOriginRefusal(request: FastifyRequest, publicUrl: string): LinkhubError | null {
+  const site = request.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return fail('cross_site_refused');
+  const origin = request.headers.origin;
+  if (origin === 'null') return fail('cross_origin_refused');
+  if (!origin) return null;
+  let host: string | null = null;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    /* unparsable: refused below */
+  }
+  let publicHost: string | null = null;
+  try {
+    publicHost = new URL(publicUrl).host;
+  } catch {
+    /* none */
+  }
+  return host === null || (host !== request.headers.host && host !== publicHost) ? fail('cross_origin_refused') : null;
+}
+
 /**
  * State-changing calls must carry `x-linkhub-csrf: 1` (a cross-site page cannot set a custom header
  * without a CORS preflight, which the dashboard never grants) and, when the browser says where the
@@ -53,26 +75,8 @@ export function csrfGuard(publicUrl: () => string) {
     if (request.headers[CSRF_HEADER] !== '1') {
       return sendError(reply, fail('csrf_header_missing', { header: CSRF_HEADER }));
     }
-    const site = request.headers['sec-fetch-site'];
-    if (site === 'cross-site' || site === 'same-site') return sendError(reply, fail('cross_site_refused'));
-    const origin = request.headers.origin;
-    if (origin && origin !== 'null') {
-      let host: string | null = null;
-      try {
-        host = new URL(origin).host;
-      } catch {
-        /* unparsable: refused below */
-      }
-      let publicHost: string | null = null;
-      try {
-        publicHost = new URL(publicUrl()).host;
-      } catch {
-        /* none */
-      }
-      if (host === null || (host !== request.headers.host && host !== publicHost)) return sendError(reply, fail('cross_origin_refused'));
-    } else if (origin === 'null') {
-      return sendError(reply, fail('cross_origin_refused'));
-    }
+    const refusal = crossOriginRefusal(request, publicUrl());
+    if (refusal) return sendError(reply, refusal);
   };
 }
 

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document (@fastify/swagger, dynamic mode): top-level facts (info, tags with their
 // descriptions, security schemes), component names taken from the schemas' $id, and documentation
 // that must not become validation (see DocOnly).
+import { OAuthErrorBody } from '../oauth-schemas.js';
 import swagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import type { TSchema } from 'typebox';
@@ -34,7 +35,11 @@ export const TAGS = [
   { name: 'Connectors', description: 'StackOne-compatible: connector metadata.' },
   { name: 'Proxy', description: "StackOne-compatible: a raw call to the account's provider, made with its key." },
   { name: 'Actions', description: 'StackOne-compatible: the action catalogue and action execution (RPC), plus action search.' },
-  { name: 'MCP', description: 'StackOne-compatible: the MCP server (Streamable HTTP, stateless, JSON answers) for one linked account per connection.' },
+  {
+    name: 'MCP',
+    description:
+      'StackOne-compatible: the MCP server (Streamable HTTP, stateless, JSON answers) for one linked account per connection, or the accounts of an agent token.',
+  },
   { name: 'Logs and audit', description: "Calls made with linked accounts' keys (StackOne's request logs) and Linkhub's append-only credential audit." },
   { name: 'Webhooks', description: 'Linkhub: webhook endpoints (signed deliveries of account events) and the delivery log.' },
   { name: 'API keys', description: 'Linkhub: the platform API keys of the project.' },
@@ -44,6 +49,11 @@ export const TAGS = [
   { name: 'Hub', description: "The private API of the Hub (Linkhub's and StackOne's @stackone/hub web component), authorised by a connect-session token." },
   { name: 'Dashboard', description: "The dashboard's JSON API, authorised by its session cookie; state-changing calls need the x-linkhub-csrf: 1 header." },
   { name: 'Health', description: 'Liveness and store readiness, without authentication.' },
+  {
+    name: 'OAuth',
+    description:
+      "Linkhub: OAuth 2.1 for MCP clients (metadata, client registration, tokens); the access token is an agent token (docs/agents.md#oauth). Errors in OAuth's shape.",
+  },
 ];
 
 const swaggerOptions: FastifyDynamicSwaggerOptions = {
@@ -86,7 +96,7 @@ const swaggerOptions: FastifyDynamicSwaggerOptions = {
 export async function installOpenapi(app: FastifyInstance): Promise<void> {
   app.addHook('onRoute', describeRoute);
   await app.register(swagger, swaggerOptions);
-  for (const schema of [...components(), ...errorComponents(), ...RESPONSE_COMPONENTS, ...DASHBOARD_COMPONENTS]) app.addSchema(schema);
+  for (const schema of [...components(), ...errorComponents(), ...RESPONSE_COMPONENTS, ...DASHBOARD_COMPONENTS, OAuthErrorBody]) app.addSchema(schema);
 }
 
 /** The document as served: the server is this Linkhub's public URL (known only once it listens). */

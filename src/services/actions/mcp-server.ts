@@ -10,7 +10,8 @@ import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } fr
 import type { ConnectorAction } from '../../connectors/types.js';
 import { fail, LinkhubError } from '../../errors/fail.js';
 import type { ExecuteInput, ExecuteResult } from './executor.js';
-import { MCP_SERVER_INFO, type McpConnection, toolsOf } from './mcp-connection.js';
+import { pickAccount } from '../agents/tokens.js';
+import { ACCOUNT_ARGUMENT, MCP_SERVER_INFO, type McpConnection, toolsOf } from './mcp-connection.js';
 import { executeToolName, searchMatches, SEARCH_MAX_TOP_K, searchToolName } from './mcp-tools.js';
 import { type McpTool, type NestedArgs, type ParamStyle, renameFields, toNestedArgs } from './param-styles.js';
 import { SEARCH_DEFAULT_TOP_K } from './search.js';
@@ -47,12 +48,19 @@ export function mcpServer(c: McpConnection, execute: (input: ExecuteInput) => Pr
         : `${name} account ${c.accountId} through Linkhub: one tool per ${name} API action.`,
   });
 
-  const run = async (action: ConnectorAction, args: NestedArgs, next: string | null, style: ParamStyle): Promise<CallToolResult> => {
+  /** The account a call acts on: the connection's, or (a token holding several) the one its `account` argument names. */
+  const accountOf = (named: unknown): string => {
+    if (!c.accountChoices || !c.agent) return c.accountId;
+    return pickAccount(c.agent, typeof named === 'string' && named ? named : undefined, `the "${ACCOUNT_ARGUMENT}" argument`);
+  };
+
+  const run = async (action: ConnectorAction, args: NestedArgs, next: string | null, style: ParamStyle, account: unknown): Promise<CallToolResult> => {
     try {
       const result = await execute({
         projectId: c.projectId,
-        accountId: c.accountId,
+        accountId: accountOf(account),
         actor: c.actor,
+        agent: c.agent,
         action: action.name,
         ...args,
         next,
@@ -74,13 +82,14 @@ export function mcpServer(c: McpConnection, execute: (input: ExecuteInput) => Pr
     next: string | null,
   ): Promise<CallToolResult> | CallToolResult => {
     let input: NestedArgs;
+    const { [ACCOUNT_ARGUMENT]: account, ...actionArgs } = args ?? {};
     try {
-      input = toNestedArgs(action, style, args);
+      input = toNestedArgs(action, style, c.accountChoices ? actionArgs : args);
     } catch (e) {
       if (e instanceof LinkhubError) return toolError(e);
       throw e;
     }
-    return run(action, input, next, style);
+    return run(action, input, next, style, account);
   };
 
   const searchCall = (args: Record<string, unknown>): CallToolResult => {

@@ -1,0 +1,145 @@
+// The OAuth authorization page (docs/agents.md#oauth) at /dashboard/oauth/authorize, under /dashboard
+// so the Dashboard's session cookie (Path=/dashboard) reaches it: a signed-in Dashboard user picks
+// one of the project's accounts and a policy preset and approves; the client gets a one-time code at
+// its registered redirect URI. Not signed in: the Dashboard password first, on this page. The
+// forms are CSRF-safe: the session cookie is SameSite=Strict, a cross-origin POST is refused
+// (Sec-Fetch-Site / Origin), and the approve form carries a token derived from the session.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LinkhubError } from '../errors/fail.js';
+import { sameDigest, sha256 } from '../services/ids.js';
+import { AUTHORIZATION_PARAMS, checkAuthorizationRequest, redirectWith } from '../services/oauth/authorization-request.js';
+import { POLICY_PRESETS, type PolicyPreset } from '../services/oauth/oauth.js';
+import type { RouteContext } from './context.js';
+import { crossOriginRefusal, dashboardActor, sessionCookie, sessionToken } from './dashboard/session.js';
+import { AUTHORIZE_PATH, parseForm } from './oauth.js';
+import { approvePage, errorPage, signInPage } from './oauth-page.js';
+
+const SIGN_IN_PATH = '/dashboard/oauth/sign_in';
+const MAX_ACCOUNTS_SHOWN = 200;
+
+/** The approve form's CSRF token: bound to the session, which a cross-site page cannot read. */
+const csrfOf = (session: string) => sha256(`oauth-approve:${session}`);
+
+/** The authorization parameters of a query or form (strings only; the first of a repeated name). */
+function paramsOf(source: unknown): Record<string, string | undefined> {
+  const o = (source && typeof source === 'object' ? source : {}) as Record<string, unknown>;
+  const out: Record<string, string | undefined> = {};
+  for (const k of AUTHORIZATION_PARAMS) {
+    const v = Array.isArray(o[k]) ? (o[k] as unknown[])[0] : o[k];
+    if (typeof v === 'string' && v !== '' && v.length <= 2000) out[k] = v;
+  }
+  return out;
+}
+
+const formOf = (request: FastifyRequest) => (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+
+export const oauthAuthorizeRoutes =
+  (ctx: RouteContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { oauth, adminAuth, accounts, config } = ctx.services;
+    const secure = () => config.publicUrl.startsWith('https:');
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseForm(body as string)));
+
+    const accountChoices = async () => {
+      const page = await accounts.listKeyset(ctx.services.defaultProject.id, {}, { limit: MAX_ACCOUNTS_SHOWN });
+      return page.rows.map((a) => ({ id: a.id, label: `${a.externalAccountName || a.originOwnerName} (${a.provider}, ${a.environment})` }));
+    };
+
+    app.get(AUTHORIZE_PATH, { schema: { hide: true } }, async (request, reply) => {
+      const q = paramsOf(request.query);
+      const checked = await checkAuthorizationRequest(oauth, q, config.publicUrl);
+      if ('fatal' in checked) return errorPage(reply, 400, checked.fatal);
+      if ('redirect' in checked) return reply.redirect(checked.redirect, 302);
+      const token = sessionToken(request);
+      if (!(await adminAuth.resolve(token))) return signInPage(reply, 200, q, checked.ok.client.name, SIGN_IN_PATH);
+      return approvePage(reply, {
+        q,
+        clientName: checked.ok.client.name,
+        redirectUri: checked.ok.redirectUri,
+        accounts: await accountChoices(),
+        csrf: csrfOf(token!),
+        action: AUTHORIZE_PATH,
+      });
+    });
+
+    /** One of the project's accounts (the page lists them; the form could name anything). */
+    const isAccount = (id: string): Promise<boolean> =>
+      id.length > 0 && id.length <= 100
+        ? accounts.get(ctx.services.defaultProject.id, id).then(
+            () => true,
+            (e) => {
+              if (e instanceof LinkhubError) return false;
+              throw e;
+            },
+          )
+        : Promise.resolve(false);
+
+    /** A form's authorization request, checked; or the answer when it is no good one. */
+    async function checkedForm(request: FastifyRequest, reply: FastifyReply) {
+      const form = formOf(request);
+      const q = paramsOf(form);
+      const checked = await checkAuthorizationRequest(oauth, q, config.publicUrl);
+      if ('fatal' in checked) return { answer: errorPage(reply, 400, checked.fatal) };
+      if ('redirect' in checked) return { answer: reply.redirect(checked.redirect, 303) };
+      return { form, q, checked };
+    }
+
+    app.post(SIGN_IN_PATH, { schema: { hide: true } }, async (request, reply) => {
+      const c = await checkedForm(request, reply);
+      if ('answer' in c) return c.answer;
+      const { form, q, checked } = c;
+      const refusal = crossOriginRefusal(request, config.publicUrl);
+      if (refusal) return errorPage(reply, 403, refusal.message);
+      const password = typeof form.password === 'string' ? form.password : '';
+      try {
+        if (!password || password.length > 1000) throw new Error('no password');
+        const { token } = await adminAuth.signIn(password, request.ip);
+        reply.header('set-cookie', sessionCookie(token, Math.floor(adminAuth.sessionTtlMs / 1000), secure()));
+      } catch (e) {
+        const known = e instanceof LinkhubError;
+        if (known && e.entry === 'too_many_sign_in_attempts') reply.header('retry-after', String(e.extra.retry_after));
+        if (known || (e instanceof Error && e.message === 'no password')) {
+          return signInPage(reply, known ? e.statusCode : 401, q, checked.ok.client.name, SIGN_IN_PATH, known ? e.message : 'Enter the password.');
+        }
+        throw e;
+      }
+      const back = new URL(AUTHORIZE_PATH, 'http://x');
+      for (const [k, v] of Object.entries(q)) if (v !== undefined) back.searchParams.set(k, v);
+      return reply.redirect(back.pathname + back.search, 303);
+    });
+
+    app.post(AUTHORIZE_PATH, { schema: { hide: true } }, async (request, reply) => {
+      const c = await checkedForm(request, reply);
+      if ('answer' in c) return c.answer;
+      const { form, q, checked } = c;
+      const token = sessionToken(request);
+      const session = await adminAuth.resolve(token);
+      if (!session) return signInPage(reply, 401, q, checked.ok.client.name, SIGN_IN_PATH, 'Your Dashboard session ended: sign in again.');
+      request.adminSession = session;
+      const refusal = crossOriginRefusal(request, config.publicUrl);
+      const csrf = typeof form.csrf === 'string' ? form.csrf : '';
+      if (refusal || !/^[0-9a-f]{64}$/.test(csrf) || !sameDigest(csrf, csrfOf(token!))) {
+        return errorPage(reply, 403, 'This approval did not come from the authorization page: open the link from your MCP client again.');
+      }
+      const { redirectUri, state } = checked.ok;
+      if (form.decision !== 'approve') {
+        return reply.redirect(
+          redirectWith(redirectUri, { error: 'access_denied', error_description: 'the user denied access', state, iss: config.publicUrl }),
+          303,
+        );
+      }
+      const policy = form.policy as PolicyPreset;
+      if (!POLICY_PRESETS.includes(policy)) return errorPage(reply, 400, 'Choose a policy.');
+      const accountId = typeof form.account === 'string' ? form.account : '';
+      if (!(await isAccount(accountId))) return errorPage(reply, 400, 'Choose one of the accounts listed.');
+      const code = await oauth.issueCode({
+        ...checked.ok,
+        projectId: ctx.services.defaultProject.id,
+        accountId,
+        policy,
+        actor: dashboardActor(request),
+      });
+      return reply.redirect(redirectWith(redirectUri, { code, state, iss: config.publicUrl }), 303);
+    });
+  };

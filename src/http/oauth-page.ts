@@ -1,0 +1,87 @@
+// The authorization page's HTML (oauth-authorize.ts): sign in, then pick an account and a policy
+// preset and approve. Server-rendered, no script; every value is escaped.
+import type { FastifyReply } from 'fastify';
+import { AUTHORIZATION_PARAMS } from '../services/oauth/authorization-request.js';
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The request's parameters as hidden fields, so they travel from page to page. */
+export const hiddenParams = (q: Record<string, string | undefined>) =>
+  AUTHORIZATION_PARAMS.filter((k) => q[k] !== undefined)
+    .map((k) => `<input type="hidden" name="${k}" value="${esc(q[k]!)}">`)
+    .join('');
+
+const STYLE =
+  'body{font:15px/1.5 system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}' +
+  'fieldset{border:1px solid #ccc;border-radius:6px;margin:1rem 0}label{display:block;margin:.3rem 0}' +
+  'button{font:inherit;padding:.4rem 1rem;margin-right:.5rem}.error{color:#b00020}code{font-size:90%}';
+
+/** Sends a page: no framing, no caching, forms only to this origin and (approval redirects there) the client's redirect URI. */
+export function sendPage(reply: FastifyReply, status: number, title: string, body: string, formTarget?: string): FastifyReply {
+  let target = '';
+  if (formTarget) {
+    const u = new URL(formTarget);
+    target = u.protocol === 'http:' || u.protocol === 'https:' ? ` ${u.origin}` : ` ${u.protocol}`;
+  }
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; form-action 'self'${target}; frame-ancestors 'none'; base-uri 'none'`;
+  return reply
+    .code(status)
+    .header('content-security-policy', csp)
+    .header('x-frame-options', 'DENY')
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'same-origin') // no-referrer would make a browser send `Origin: null` with the forms, which is refused
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(
+      `<!doctype html><html lang="en"><meta charset="utf-8"><title>${esc(title)} · Linkhub</title><style>${STYLE}</style><h1>${esc(title)}</h1>${body}</html>`,
+    );
+}
+
+export const errorPage = (reply: FastifyReply, status: number, message: string) =>
+  sendPage(reply, status, 'Cannot authorize', `<p class="error">${esc(message)}</p>`);
+
+export function signInPage(reply: FastifyReply, status: number, q: Record<string, string | undefined>, clientName: string, action: string, error?: string) {
+  return sendPage(
+    reply,
+    status,
+    'Sign in to Linkhub',
+    `<p><strong>${esc(clientName)}</strong> asks to use Linkhub through MCP. Sign in with the Dashboard password to choose what it may do.</p>` +
+      (error ? `<p class="error">${esc(error)}</p>` : '') +
+      `<form method="post" action="${esc(action)}">${hiddenParams(q)}` +
+      '<label>Password <input type="password" name="password" autocomplete="current-password" required autofocus></label>' +
+      '<button type="submit">Sign in</button></form>',
+  );
+}
+
+export interface AccountChoice {
+  id: string;
+  label: string;
+}
+
+export function approvePage(
+  reply: FastifyReply,
+  o: { q: Record<string, string | undefined>; clientName: string; redirectUri: string; accounts: AccountChoice[]; csrf: string; action: string },
+) {
+  if (o.accounts.length === 0) {
+    return errorPage(reply, 409, 'This Linkhub has no linked account yet: link one in the Dashboard, then try again.');
+  }
+  const accounts = o.accounts
+    .map(
+      (a, i) => `<label><input type="radio" name="account" value="${esc(a.id)}"${i === 0 ? ' checked' : ''}> ${esc(a.label)} <code>${esc(a.id)}</code></label>`,
+    )
+    .join('');
+  return sendPage(
+    reply,
+    200,
+    'Authorize an MCP client',
+    `<p><strong>${esc(o.clientName)}</strong> asks for an agent token to use one linked account through Linkhub's MCP server. ` +
+      `It will be sent back to <code>${esc(o.redirectUri)}</code>.</p>` +
+      `<form method="post" action="${esc(o.action)}">${hiddenParams(o.q)}<input type="hidden" name="csrf" value="${esc(o.csrf)}">` +
+      `<fieldset><legend>Account</legend>${accounts}</fieldset>` +
+      '<fieldset><legend>Policy</legend>' +
+      '<label><input type="radio" name="policy" value="read_only" checked> Read-only: reading actions only</label>' +
+      '<label><input type="radio" name="policy" value="account"> The account\'s agent policy (as set with PUT /accounts/{id}/agent_policy)</label></fieldset>' +
+      '<button type="submit" name="decision" value="approve">Approve</button><button type="submit" name="decision" value="deny">Deny</button></form>',
+    o.redirectUri,
+  );
+}

@@ -1,0 +1,185 @@
+// OAuth for MCP clients (the MCP authorization specification, docs/agents.md#oauth): the metadata a
+// client discovers from the 401 on /mcp (RFC 9728 protected resource, RFC 8414 authorization server),
+// dynamic client registration (RFC 7591) and the token endpoint (authorization code + PKCE S256,
+// issuing an agent token). The authorization page is oauth-authorize.ts. Errors here are OAuth's own
+// `{error, error_description}`, which OAuth clients read, not Linkhub's error shape. Everything here
+// is public and cookie-free, so any origin may read it (a browser-based MCP client discovers too).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import { OAuthError } from '../services/oauth/oauth.js';
+import type { RouteContext } from './context.js';
+import { AuthorizationServerMetadata, OAuthClientRegistered, OAuthErrorRef, OAuthTokenIssued, ProtectedResourceMetadata } from './oauth-schemas.js';
+
+export const AUTHORIZE_PATH = '/dashboard/oauth/authorize';
+
+/** Form fields (application/x-www-form-urlencoded, what OAuth clients send to the token endpoint) as an object; the first of a repeated name. */
+export function parseForm(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(text)) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export const oauthRoutes =
+  (ctx: RouteContext): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { oauth, config } = ctx.services;
+    const publicUrl = () => config.publicUrl;
+
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseForm(body as string)));
+    app.addHook('onSend', async (_request, reply, payload) => {
+      reply.header('access-control-allow-origin', '*').header('cache-control', 'no-store');
+      return payload;
+    });
+    const preflight = async (_request: unknown, reply: FastifyReply) =>
+      reply
+        .code(204)
+        .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+        .header('access-control-allow-headers', 'content-type, authorization, mcp-protocol-version')
+        .header('access-control-max-age', '600')
+        .send();
+
+    const oauthError = (reply: FastifyReply, e: OAuthError) => reply.code(e.status).send({ error: e.error, error_description: e.description });
+    // Linkhub's own refusals before the handler (malformed JSON, hostile input) are 400s in OAuth's
+    // shape here too; any other status goes on to the app's error handler.
+    app.setErrorHandler((err: { statusCode?: number; message?: string }, request, reply) => {
+      if (err.statusCode !== 400 || !request.url.startsWith('/oauth/')) throw err;
+      return oauthError(reply, new OAuthError('invalid_request', err.message ?? 'invalid request'));
+    });
+
+    const resourceMetadata = async () => ({
+      resource: `${publicUrl()}/mcp`,
+      authorization_servers: [publicUrl()],
+      bearer_methods_supported: ['header'],
+      resource_name: 'Linkhub MCP',
+      resource_documentation: `${publicUrl()}/docs`,
+    });
+    const prmSchema = (path: string) => ({
+      schema: {
+        summary: `Protected resource metadata of /mcp (RFC 9728)${path ? ', at the path-suffixed location' : ''}`,
+        operationId: `oauth_get_protected_resource_metadata${path ? '_mcp' : ''}`,
+        tags: ['OAuth'],
+        security: [],
+        response: { 200: ProtectedResourceMetadata },
+      },
+    });
+    app.get('/.well-known/oauth-protected-resource', prmSchema(''), resourceMetadata);
+    app.get('/.well-known/oauth-protected-resource/mcp', prmSchema('/mcp'), resourceMetadata);
+    app.options('/.well-known/*', { schema: { hide: true } }, preflight);
+
+    app.get(
+      '/.well-known/oauth-authorization-server',
+      {
+        schema: {
+          summary: 'Authorization server metadata (RFC 8414)',
+          operationId: 'oauth_get_authorization_server_metadata',
+          tags: ['OAuth'],
+          security: [],
+          response: { 200: AuthorizationServerMetadata },
+        },
+      },
+      async () => ({
+        issuer: publicUrl(),
+        authorization_endpoint: `${publicUrl()}${AUTHORIZE_PATH}`,
+        token_endpoint: `${publicUrl()}/oauth/token`,
+        registration_endpoint: `${publicUrl()}/oauth/register`,
+        response_types_supported: ['code'],
+        grant_types_supported: ['authorization_code'],
+        code_challenge_methods_supported: ['S256'],
+        token_endpoint_auth_methods_supported: ['none'],
+        protected_resources: [`${publicUrl()}/mcp`],
+        service_documentation: `${publicUrl()}/docs`,
+      }),
+    );
+
+    app.options('/oauth/register', { schema: { hide: true } }, preflight);
+    app.post(
+      '/oauth/register',
+      {
+        schema: {
+          summary: 'Dynamic client registration (RFC 7591): public clients, PKCE S256',
+          description:
+            'Takes client metadata (redirect_uris required: https, http on a loopback host, or an app scheme). Errors: `{error, error_description}`.',
+          operationId: 'oauth_register_client',
+          tags: ['OAuth'],
+          security: [],
+          docOnly: {
+            body: Type.Object({ redirect_uris: Type.Array(Type.String()), client_name: Type.Optional(Type.String()) }, { additionalProperties: true }),
+          },
+          response: { 201: OAuthClientRegistered, 400: OAuthErrorRef },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        if (!body || typeof body !== 'object' || Array.isArray(body)) {
+          return oauthError(reply, new OAuthError('invalid_client_metadata', 'the body must be a JSON object of client metadata'));
+        }
+        try {
+          const client = await oauth.register(body as Record<string, unknown>);
+          return reply.code(201).send({
+            client_id: client.id,
+            client_id_issued_at: Math.floor(Date.now() / 1000),
+            client_name: client.name,
+            redirect_uris: client.redirectUris,
+            grant_types: ['authorization_code'],
+            response_types: ['code'],
+            token_endpoint_auth_method: 'none',
+          });
+        } catch (e) {
+          if (e instanceof OAuthError) return oauthError(reply, e);
+          throw e;
+        }
+      },
+    );
+
+    app.options('/oauth/token', { schema: { hide: true } }, preflight);
+    app.post(
+      '/oauth/token',
+      {
+        schema: {
+          summary: 'Token endpoint: authorization_code with PKCE (S256) → an agent token (Bearer) for /mcp',
+          description:
+            'Form-encoded (or JSON): grant_type=authorization_code, code, code_verifier, client_id, redirect_uri, resource. ' +
+            'The access token is an agent token (`lhat_…`) on the account and policy approved on the authorization page. Errors: `{error, error_description}`.',
+          operationId: 'oauth_create_token',
+          tags: ['OAuth'],
+          security: [],
+          docOnly: {
+            body: Type.Object({
+              grant_type: Type.Literal('authorization_code'),
+              code: Type.String(),
+              code_verifier: Type.String(),
+              client_id: Type.String(),
+              redirect_uri: Type.Optional(Type.String()),
+              resource: Type.Optional(Type.String()),
+            }),
+          },
+          response: { 200: OAuthTokenIssued, 400: OAuthErrorRef, 401: OAuthErrorRef },
+        },
+      },
+      async (request, reply) => {
+        const f = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+        try {
+          const grant = str(f.grant_type);
+          if (grant !== 'authorization_code') {
+            throw new OAuthError(
+              grant ? 'unsupported_grant_type' : 'invalid_request',
+              grant ? `grant_type ${grant} is not supported` : 'grant_type is required',
+            );
+          }
+          const code = str(f.code);
+          const verifier = str(f.code_verifier);
+          const clientId = str(f.client_id);
+          if (!code || !verifier || !clientId) throw new OAuthError('invalid_request', 'code, code_verifier and client_id are required');
+          if (!(await oauth.client(clientId))) throw new OAuthError('invalid_client', 'unknown client_id', 401);
+          const issued = await oauth.redeem({ code, clientId, verifier, redirectUri: str(f.redirect_uri), resource: str(f.resource) });
+          return reply.header('pragma', 'no-cache').send({ access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn });
+        } catch (e) {
+          if (e instanceof OAuthError) return oauthError(reply, e);
+          throw e;
+        }
+      },
+    );
+  };

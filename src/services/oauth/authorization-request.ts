@@ -1,0 +1,62 @@
+// The parameters of an OAuth authorization request (GET and the approve POST of
+// /dashboard/oauth/authorize), checked as OAuth 2.1 says: a bad client or redirect URI is shown to
+// the user and never redirected to (it could be anyone's); anything else wrong goes back to the
+// client's redirect URI as an error.
+import type { OAuthClient, OAuthService } from './oauth.js';
+
+export interface AuthorizationRequest {
+  client: OAuthClient;
+  redirectUri: string;
+  state: string | undefined;
+  codeChallenge: string;
+  resource: string | null;
+}
+
+export type CheckedRequest =
+  | { ok: AuthorizationRequest }
+  /** Shown on the page, not redirected. */
+  | { fatal: string }
+  /** Sent back to the client. */
+  | { redirect: string };
+
+/** The parameters a request carries, kept as hidden fields from page to page. */
+export const AUTHORIZATION_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'resource',
+  'scope',
+] as const;
+
+const PKCE_CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
+
+/** The client's redirect URI with an authorization answer (code or error) added, and the issuer (RFC 9207). */
+export function redirectWith(redirectUri: string, params: Record<string, string | undefined>): string {
+  const u = new URL(redirectUri);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.set(k, v);
+  return u.toString();
+}
+
+export async function checkAuthorizationRequest(oauth: OAuthService, q: Record<string, string | undefined>, publicUrl: string): Promise<CheckedRequest> {
+  const client = q.client_id ? await oauth.client(q.client_id) : null;
+  if (!client) return { fatal: 'This application is not registered with Linkhub (unknown client_id).' };
+  const redirectUri = q.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
+  if (!redirectUri || !client.redirectUris.includes(redirectUri)) {
+    return { fatal: 'The redirect_uri is not one this application registered.' };
+  }
+  const back = (error: string, description: string) => ({
+    redirect: redirectWith(redirectUri, { error, error_description: description, state: q.state, iss: publicUrl }),
+  });
+  if (q.response_type !== 'code') return back('unsupported_response_type', 'response_type must be code');
+  if (q.code_challenge_method !== 'S256' || !q.code_challenge || !PKCE_CHALLENGE.test(q.code_challenge)) {
+    return back('invalid_request', 'PKCE is required: code_challenge (43 to 128 characters) with code_challenge_method=S256');
+  }
+  const resource = q.resource ? q.resource.replace(/\/$/, '') : null;
+  if (resource !== null && resource !== `${publicUrl}/mcp` && resource !== publicUrl) {
+    return back('invalid_target', `resource must be ${publicUrl}/mcp`);
+  }
+  return { ok: { client, redirectUri, state: q.state, codeChallenge: q.code_challenge, resource } };
+}

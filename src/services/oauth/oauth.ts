@@ -1,0 +1,165 @@
+// OAuth 2.1 for MCP clients (the MCP authorization specification): public clients register
+// themselves (RFC 7591), a signed-in Dashboard user approves one account and a policy preset, and
+// the client redeems the one-time code with its PKCE verifier (S256 only) for an agent token, which
+// is the access token /mcp takes. Hand-written: it is Linkhub's own authorization server over its
+// own agent tokens and Dashboard sign-in; no kept library plays that part. Errors are OAuthError
+// (RFC 6749 codes), answered by the HTTP side as `{error, error_description}`.
+import { createHash } from 'node:crypto';
+import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { LinkhubError } from '../../errors/fail.js';
+import type { Db } from '../../store/db.js';
+import { oauthClients, oauthCodes } from '../../store/schema.js';
+import type { AgentTokenService } from '../agents/tokens.js';
+import { newId, randomBase62, sha256 } from '../ids.js';
+import type { Actor } from '../logs/actor.js';
+
+/** A code is redeemed within seconds by a real client; five minutes leaves room for a slow one. */
+export const CODE_TTL_MS = 5 * 60_000;
+/** The agent token an approval issues lasts 30 days; the client then asks the user again. */
+export const ACCESS_TOKEN_TTL_S = 30 * 24 * 60 * 60;
+export const POLICY_PRESETS = ['read_only', 'account'] as const;
+export type PolicyPreset = (typeof POLICY_PRESETS)[number];
+
+export class OAuthError extends Error {
+  constructor(
+    readonly error: string,
+    readonly description: string,
+    readonly status = 400,
+  ) {
+    super(description);
+  }
+}
+
+export interface OAuthClient {
+  id: string;
+  name: string;
+  redirectUris: string[];
+}
+
+const MAX_REDIRECT_URIS = 10;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** OAuth 2.1 redirect URIs: https, http on a loopback host (native apps, mcp-remote), or an app's private scheme; never a fragment. */
+export function redirectUriProblem(raw: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return 'is not an absolute URI';
+  }
+  if (raw.length > 2000) return 'is longer than 2000 characters';
+  if (u.hash) return 'must not have a fragment';
+  if (u.protocol === 'https:') return null;
+  if (u.protocol === 'http:') return LOOPBACK.has(u.hostname) ? null : 'http is allowed only on a loopback host (localhost, 127.0.0.1, [::1])';
+  if (['javascript:', 'data:', 'file:', 'blob:', 'vbscript:'].includes(u.protocol)) return `scheme ${u.protocol} is not allowed`;
+  return null; // an app's private-use scheme (RFC 8252)
+}
+
+/** The PKCE S256 challenge of a verifier (RFC 7636: BASE64URL(SHA256(verifier))). */
+export const s256 = (verifier: string): string => createHash('sha256').update(verifier).digest('base64url');
+
+export interface Approval {
+  client: OAuthClient;
+  redirectUri: string;
+  codeChallenge: string;
+  projectId: string;
+  accountId: string;
+  policy: PolicyPreset;
+  resource: string | null;
+  actor: Actor;
+}
+
+export class OAuthService {
+  constructor(
+    private readonly db: Db,
+    private readonly tokens: AgentTokenService,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** RFC 7591 registration of a public client (token_endpoint_auth_method none). */
+  async register(metadata: Record<string, unknown>): Promise<OAuthClient> {
+    const uris = metadata.redirect_uris;
+    if (!Array.isArray(uris) || uris.length === 0 || uris.length > MAX_REDIRECT_URIS || uris.some((u) => typeof u !== 'string')) {
+      throw new OAuthError('invalid_redirect_uri', `redirect_uris must be a list of 1 to ${MAX_REDIRECT_URIS} URIs`);
+    }
+    for (const u of uris as string[]) {
+      const problem = redirectUriProblem(u);
+      if (problem) throw new OAuthError('invalid_redirect_uri', `redirect_uri ${JSON.stringify(u.slice(0, 200))} ${problem}`);
+    }
+    const grants = metadata.grant_types;
+    if (grants !== undefined && (!Array.isArray(grants) || !grants.includes('authorization_code'))) {
+      throw new OAuthError('invalid_client_metadata', 'grant_types must include authorization_code');
+    }
+    const responses = metadata.response_types;
+    if (responses !== undefined && (!Array.isArray(responses) || !responses.includes('code'))) {
+      throw new OAuthError('invalid_client_metadata', 'response_types must include code');
+    }
+    const rawName = typeof metadata.client_name === 'string' ? metadata.client_name.trim() : '';
+    const name = (rawName || 'MCP client').slice(0, 100);
+    const client = { id: newId('oc', 24), name, redirectUris: [...new Set(uris as string[])] };
+    await this.db.insert(oauthClients).values(client);
+    return client;
+  }
+
+  async client(id: string): Promise<OAuthClient | null> {
+    if (!id || id.length > 100) return null;
+    const [row] = await this.db.select().from(oauthClients).where(eq(oauthClients.id, id)).limit(1);
+    return row ? { id: row.id, name: row.name, redirectUris: row.redirectUris } : null;
+  }
+
+  /** The one-time code of an approval (only its SHA-256 is stored); expired codes are swept on the way. */
+  async issueCode(a: Approval): Promise<string> {
+    const code = randomBase62(43);
+    const now = this.now();
+    await this.db.delete(oauthCodes).where(lt(oauthCodes.expiresAt, new Date(now - CODE_TTL_MS)));
+    await this.db.insert(oauthCodes).values({
+      codeHash: sha256(code),
+      clientId: a.client.id,
+      redirectUri: a.redirectUri,
+      codeChallenge: a.codeChallenge,
+      projectId: a.projectId,
+      accountId: a.accountId,
+      policy: a.policy,
+      resource: a.resource,
+      approvedBy: `${a.actor.type}:${a.actor.id}`,
+      expiresAt: new Date(now + CODE_TTL_MS),
+    });
+    return code;
+  }
+
+  /**
+   * authorization_code grant: the code is spent by one conditional update (a second redemption, even
+   * at once on another node, finds it used), then checked against the client, redirect URI and PKCE
+   * verifier; a match issues an agent token on the approved account under the approved preset.
+   */
+  async redeem(input: { code: string; clientId: string; redirectUri: string | undefined; verifier: string; resource: string | undefined }) {
+    const now = new Date(this.now());
+    const [row] = await this.db
+      .update(oauthCodes)
+      .set({ usedAt: now })
+      .where(and(eq(oauthCodes.codeHash, sha256(input.code)), isNull(oauthCodes.usedAt), gt(oauthCodes.expiresAt, now)))
+      .returning();
+    const invalid = (why: string) => new OAuthError('invalid_grant', why);
+    if (!row) throw invalid('the code is unknown, expired or already used');
+    if (row.clientId !== input.clientId) throw invalid('the code was issued to another client');
+    if (input.redirectUri !== undefined && input.redirectUri !== row.redirectUri) throw invalid('redirect_uri differs from the authorization request');
+    if (s256(input.verifier) !== row.codeChallenge) throw invalid('code_verifier does not match the code_challenge');
+    if (input.resource !== undefined && row.resource !== null && input.resource !== row.resource)
+      throw invalid('resource differs from the authorization request');
+    const client = await this.client(row.clientId);
+    const [type, ...rest] = row.approvedBy.split(':');
+    try {
+      const { row: token, token: accessToken } = await this.tokens.create(
+        row.projectId,
+        row.accountId,
+        { name: `OAuth: ${client?.name ?? row.clientId}`, expiresIn: ACCESS_TOKEN_TTL_S, policy: row.policy === 'read_only' ? { read_only: true } : null },
+        { type: type as Actor['type'], id: rest.join(':') },
+      );
+      return { accessToken, tokenId: token.id, expiresIn: ACCESS_TOKEN_TTL_S };
+    } catch (e) {
+      // the account was deleted between approval and redemption
+      if (e instanceof LinkhubError && e.entry === 'account_not_found') throw invalid('the approved account no longer exists');
+      throw e;
+    }
+  }
+}

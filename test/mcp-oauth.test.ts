@@ -1,0 +1,174 @@
+// OAuth for MCP clients (docs/agents.md#oauth), driven as a client and a person at the browser
+// would: discovery from the 401 on /mcp, dynamic registration, the authorization page (sign in with
+// the Dashboard password, pick the account and policy, approve), the token request with PKCE, then
+// /mcp with the agent token received. Plus what must be refused on the way.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { useLinkhub } from './helpers/fixture.js';
+import { linkAccount, type Linkhub } from './helpers/linkhub.js';
+import { ADMIN_PASSWORD, approveInBrowser, discover, form, hiddenFields, pkce } from './helpers/oauth-client.js';
+import type { StripeStandin } from './stripe-standin/index.js';
+
+let stripe: StripeStandin;
+let lh: Linkhub;
+let acc: string;
+const open: Client[] = [];
+const REDIRECT = 'http://127.0.0.1:9/callback';
+
+useLinkhub({ env: { LINKHUB_ADMIN_PASSWORD: ADMIN_PASSWORD } }, async (f) => {
+  ({ lh, stripe } = f);
+  acc = (await linkAccount(lh, stripe.keys.secretTest)).id;
+});
+after(async () => {
+  for (const c of open) await c.close().catch(() => {});
+});
+
+const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+async function register(server: any, redirectUris = [REDIRECT]): Promise<string> {
+  const res = await post(server.registration_endpoint, { client_name: 'Test MCP client', redirect_uris: redirectUris, token_endpoint_auth_method: 'none' });
+  const body = await res.json();
+  assert.equal(res.status, 201, JSON.stringify(body));
+  return body.client_id;
+}
+
+function authorizationUrl(server: any, clientId: string, challenge: string, extra: Record<string, string> = {}): string {
+  const u = new URL(server.authorization_endpoint);
+  const params = {
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: REDIRECT,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 'st-1',
+    resource: `${lh.url}/mcp`,
+    ...extra,
+  };
+  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+  return u.toString();
+}
+
+const exchange = (server: any, fields: Record<string, string>) =>
+  fetch(server.token_endpoint, { ...form({ grant_type: 'authorization_code', redirect_uri: REDIRECT, resource: `${lh.url}/mcp`, ...fields }) });
+
+describe('OAuth for MCP clients', () => {
+  test('discovery, registration, sign-in and approval, PKCE token, then /mcp with the agent token', async () => {
+    const { resource, server } = await discover(`${lh.url}/mcp`);
+    assert.equal(resource.resource, `${lh.url}/mcp`);
+    assert.deepEqual(server.code_challenge_methods_supported, ['S256']);
+    assert.equal(server.issuer, lh.url);
+    const clientId = await register(server);
+    const { verifier, challenge } = pkce();
+
+    const { location, cookie } = await approveInBrowser(authorizationUrl(server, clientId, challenge), { account: acc, policy: 'read_only' });
+    const back = new URL(location);
+    assert.equal(`${back.origin}${back.pathname}`, REDIRECT);
+    assert.equal(back.searchParams.get('state'), 'st-1');
+    assert.equal(back.searchParams.get('iss'), lh.url);
+    const code = back.searchParams.get('code')!;
+
+    const res = await exchange(server, { code, code_verifier: verifier, client_id: clientId });
+    const issued = await res.json();
+    assert.equal(res.status, 200, JSON.stringify(issued));
+    assert.equal(issued.token_type, 'Bearer');
+    assert.match(issued.access_token, /^lhat_/);
+    assert.ok(issued.expires_in > 0);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+
+    const again = await exchange(server, { code, code_verifier: verifier, client_id: clientId });
+    assert.equal(again.status, 400);
+    assert.equal((await again.json()).error, 'invalid_grant', 'a code is used once');
+
+    const client = new Client({ name: 'oauth-test', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`/mcp?tool-mode=all`, lh.url), {
+        requestInit: { headers: { authorization: `Bearer ${issued.access_token}` } },
+      }),
+    );
+    open.push(client);
+    assert.ok((await client.listTools()).tools.some((t) => t.name === 'stripe_list_customers'));
+    const write = (await client.callTool({ name: 'stripe_create_customer', arguments: { body: { email: 'x@example.com' } } })) as CallToolResult;
+    assert.equal(write.isError, true, 'the read-only preset');
+    assert.equal((write.structuredContent as any).error.code, 'policy_denied');
+
+    const listed = await lh.api('GET', `/accounts/${acc}/agent_tokens`);
+    const mine = listed.body.find((t: any) => issued.access_token.endsWith(t.hint));
+    assert.equal(mine.name, 'OAuth: Test MCP client');
+    assert.deepEqual(mine.policy, { read_only: true });
+
+    // the session cookie is kept: the next approval needs no sign-in; "the account's policy" gives the token none of its own
+    const second = pkce();
+    const next = await approveInBrowser(authorizationUrl(server, clientId, second.challenge), { account: acc, policy: 'account', cookie });
+    const token2 = await (
+      await exchange(server, { code: new URL(next.location).searchParams.get('code')!, code_verifier: second.verifier, client_id: clientId })
+    ).json();
+    const row = (await lh.api('GET', `/accounts/${acc}/agent_tokens`)).body.find((t: any) => token2.access_token.endsWith(t.hint));
+    assert.equal(row.policy, null);
+  });
+
+  test('refused: a wrong verifier, another client, deny, a bad redirect URI, no PKCE, a forged approval', async () => {
+    const { server } = await discover(`${lh.url}/mcp`);
+    const clientId = await register(server);
+    const otherClient = await register(server);
+    const { verifier, challenge } = pkce();
+    const { location, cookie } = await approveInBrowser(authorizationUrl(server, clientId, challenge), { account: acc });
+    const code = new URL(location).searchParams.get('code')!;
+    const wrong = await exchange(server, { code, code_verifier: pkce().verifier, client_id: clientId });
+    assert.deepEqual([wrong.status, (await wrong.json()).error], [400, 'invalid_grant']);
+    const spent = await exchange(server, { code, code_verifier: verifier, client_id: clientId });
+    assert.equal(spent.status, 400, 'a failed redemption spends the code');
+
+    const c2 = await approveInBrowser(authorizationUrl(server, clientId, challenge), { account: acc, cookie });
+    const stolen = await exchange(server, { code: new URL(c2.location).searchParams.get('code')!, code_verifier: verifier, client_id: otherClient });
+    assert.deepEqual([stolen.status, (await stolen.json()).error], [400, 'invalid_grant']);
+    const unknown = await exchange(server, { code: 'x', code_verifier: verifier, client_id: 'oc_nope' });
+    assert.deepEqual([unknown.status, (await unknown.json()).error], [401, 'invalid_client']);
+    const refresh = await fetch(server.token_endpoint, form({ grant_type: 'refresh_token', refresh_token: 'x' }));
+    assert.deepEqual([refresh.status, (await refresh.json()).error], [400, 'unsupported_grant_type']);
+
+    const denied = await approveInBrowser(authorizationUrl(server, clientId, challenge), { account: acc, cookie, decision: 'deny' });
+    assert.equal(new URL(denied.location).searchParams.get('error'), 'access_denied');
+    assert.equal(new URL(denied.location).searchParams.get('state'), 'st-1');
+
+    const badRedirect = await fetch(authorizationUrl(server, clientId, challenge, { redirect_uri: 'https://evil.example/cb' }), { redirect: 'manual' });
+    assert.equal(badRedirect.status, 400, 'shown, never redirected to');
+    const noPkce = await fetch(authorizationUrl(server, clientId, challenge, { code_challenge_method: 'plain' }), { redirect: 'manual' });
+    assert.equal(noPkce.status, 302);
+    assert.equal(new URL(noPkce.headers.get('location')!).searchParams.get('error'), 'invalid_request');
+
+    const page = await (await fetch(authorizationUrl(server, clientId, challenge), { headers: { cookie } })).text();
+    const fields = { ...hiddenFields(page), account: acc, policy: 'read_only', decision: 'approve' };
+    const forgedCsrf = await fetch(server.authorization_endpoint, {
+      ...form({ ...fields, csrf: '0'.repeat(64) }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    });
+    assert.equal(forgedCsrf.status, 403);
+    const crossSite = await fetch(server.authorization_endpoint, {
+      ...form(fields),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin: 'https://evil.example' },
+    });
+    assert.equal(crossSite.status, 403);
+    const wrongPassword = await fetch(new URL('/dashboard/oauth/sign_in', lh.url), form({ ...hiddenFields(page), password: 'not the password' }));
+    assert.equal(wrongPassword.status, 401);
+    assert.equal(wrongPassword.headers.get('set-cookie'), null);
+
+    for (const uris of [['http://example.com/cb'], ['javascript:alert(1)'], [], ['https://x.example/cb#frag']]) {
+      const res = await post(server.registration_endpoint, { redirect_uris: uris });
+      assert.deepEqual([res.status, (await res.json()).error], [400, 'invalid_redirect_uri'], JSON.stringify(uris));
+    }
+  });
+
+  test('the secrets stay out of the logs', async () => {
+    const { server } = await discover(`${lh.url}/mcp`);
+    const clientId = await register(server);
+    const { verifier, challenge } = pkce();
+    const { location } = await approveInBrowser(authorizationUrl(server, clientId, challenge), { account: acc });
+    const code = new URL(location).searchParams.get('code')!;
+    const issued = await (await exchange(server, { code, code_verifier: verifier, client_id: clientId })).json();
+    const logs = lh.logs.join('\n');
+    for (const secret of [ADMIN_PASSWORD, code, verifier, issued.access_token]) assert.ok(!logs.includes(secret), 'a secret in the logs');
+  });
+});

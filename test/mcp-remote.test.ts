@@ -1,0 +1,84 @@
+// Real MCP clients against Linkhub's /mcp (docs/agents.md#mcp): mcp-remote spawned as a process doing
+// the OAuth dance end to end (its authorization URL approved on the authorization page, the redirect
+// delivered to its own callback server), then tools/list through its stdio; mcp-remote given an
+// agent token as a header; and the MCP Inspector CLI listing tools through it.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { projectRoot } from '../src/paths.js';
+import { useLinkhub } from './helpers/fixture.js';
+import { linkAccount, type Linkhub } from './helpers/linkhub.js';
+import { ADMIN_PASSWORD, approveInBrowser } from './helpers/oauth-client.js';
+import { type StdioMcp, spawnStdioMcp } from './helpers/stdio-mcp.js';
+import type { StripeStandin } from './stripe-standin/index.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+let stripe: StripeStandin;
+let lh: Linkhub;
+let acc: string;
+const running: StdioMcp[] = [];
+const mcpRemote = join(projectRoot, 'node_modules', 'mcp-remote', 'dist', 'proxy.js');
+const inspectorCli = join(projectRoot, 'node_modules', '@modelcontextprotocol', 'inspector-cli', 'build', 'index.js');
+
+useLinkhub({ env: { LINKHUB_ADMIN_PASSWORD: ADMIN_PASSWORD } }, async (f) => {
+  ({ lh, stripe } = f);
+  acc = (await linkAccount(lh, stripe.keys.secretTest)).id;
+});
+after(async () => {
+  for (const p of running) await p.close();
+});
+
+/** mcp-remote's environment: its own token store, and a "browser" that opens nothing (the test is the person at the browser). */
+const remoteEnv = () => ({ MCP_REMOTE_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'i13-mcp-remote-')), BROWSER: 'true' });
+
+async function listThrough(p: StdioMcp): Promise<string[]> {
+  const init = await p.request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'linkhub-test', version: '1' } });
+  assert.equal(init.result?.serverInfo?.name, 'linkhub', JSON.stringify(init));
+  p.notify('notifications/initialized');
+  const list = await p.request('tools/list');
+  assert.ok(Array.isArray(list.result?.tools), JSON.stringify(list));
+  return list.result.tools.map((t: { name: string }) => t.name);
+}
+
+describe('mcp-remote and the MCP Inspector', () => {
+  test('mcp-remote: the OAuth dance end to end, then tools/list over its stdio', async () => {
+    const p = spawnStdioMcp(process.execPath, [mcpRemote, `${lh.url}/mcp`], remoteEnv());
+    running.push(p);
+    const [, url] = await p.waitForStderr(/Please authorize this client by visiting:\s+(\S+)/);
+    assert.ok(url.startsWith(`${lh.url}/dashboard/oauth/authorize?`), url);
+    const { location } = await approveInBrowser(url, { account: acc, policy: 'read_only' });
+    assert.match(location, /^http:\/\/(localhost|127\.0\.0\.1):\d+\/oauth\/callback\?code=/);
+    const callback = await fetch(location);
+    assert.equal(callback.status, 200, await callback.text());
+    await p.waitForStderr(/Proxy established successfully/);
+    const tools = await listThrough(p);
+    assert.deepEqual(tools, ['stripe_search_actions', 'stripe_execute_action']);
+    const tokens = (await lh.api('GET', `/accounts/${acc}/agent_tokens`)).body;
+    assert.ok(
+      tokens.some((t: any) => t.name.startsWith('OAuth: ') && t.policy?.read_only === true),
+      JSON.stringify(tokens),
+    );
+  });
+
+  test('mcp-remote with an agent token header, and the Inspector CLI listing tools through it', async () => {
+    const res = await lh.api('POST', `/accounts/${acc}/agent_tokens`, { name: 'header agent' });
+    assert.equal(res.status, 201, res.text);
+    const header = `Authorization:Bearer ${res.body.token}`;
+    const p = spawnStdioMcp(process.execPath, [mcpRemote, `${lh.url}/mcp`, '--header', header], remoteEnv());
+    running.push(p);
+    await p.waitForStderr(/Proxy established successfully/);
+    assert.deepEqual(await listThrough(p), ['stripe_search_actions', 'stripe_execute_action']);
+    assert.doesNotMatch(p.stderr(), /Please authorize/, 'no OAuth with a token');
+
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [inspectorCli, process.execPath, mcpRemote, `${lh.url}/mcp?tool-mode=all`, '--header', header, '--method', 'tools/list'],
+      { env: { ...process.env, ...remoteEnv() }, maxBuffer: 64 * 1024 * 1024 },
+    );
+    const names = JSON.parse(stdout).tools.map((t: { name: string }) => t.name);
+    assert.ok(names.includes('stripe_list_customers') && names.length > 100, `${names.length} tools`);
+  });
+});
