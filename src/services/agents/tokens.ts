@@ -2,7 +2,7 @@
 // the linked accounts it names (usually one) under a policy, and is stored as a SHA-256 digest only.
 // Like API keys, verified tokens are cached briefly; a revocation reaches every node's cache through
 // the change feed, and revalidate() (the cluster check) catches a lost notification.
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { fail } from '../../errors/fail.js';
 import type { ChangeFeed } from '../../store/change-feed.js';
 import type { Db } from '../../store/db.js';
@@ -103,8 +103,11 @@ export class AgentTokenService {
 
   /** The account's tokens (those created on it, and those that may also act on it), newest first. */
   async list(projectId: string, accountId: string) {
-    const rows = await this.db.select().from(agentTokens).where(eq(agentTokens.projectId, projectId));
-    return rows.filter((r) => r.accountIds.includes(accountId)).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    return this.db
+      .select()
+      .from(agentTokens)
+      .where(and(eq(agentTokens.projectId, projectId), sql`${accountId} = any(${agentTokens.accountIds})`))
+      .orderBy(desc(agentTokens.createdAt));
   }
 
   async revoke(projectId: string, accountId: string, tokenId: string) {
