@@ -99,6 +99,10 @@ describe('agent tokens', () => {
     assert.equal(e.code, 'agent_token_invalid');
     const again = await lh.api('DELETE', `/accounts/${acc}/agent_tokens/${t.id}`);
     assert.equal(again.status, 404);
+    // made and revoked once each, under the API key that asked (a refused second revocation records nothing)
+    const audit = await lh.api('GET', `/audit?account_id=${acc}&limit=200`);
+    const events = audit.body.data.filter((e: any) => e.outcome === t.id).map((e: any) => `${e.actor_type} ${e.action}`);
+    assert.deepEqual(events.sort(), ['api_key agent_token.created', 'api_key agent_token.revoked'], audit.text);
   });
 });
 

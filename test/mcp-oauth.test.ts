@@ -98,6 +98,12 @@ describe('OAuth for MCP clients', () => {
     const mine = listed.body.find((t: any) => issued.access_token.endsWith(t.hint));
     assert.equal(mine.name, 'OAuth: Test MCP client');
     assert.deepEqual(mine.policy, { read_only: true });
+    // issuing it is audited under the Dashboard user who approved it, with the token's id (never the token)
+    const audit = await lh.api('GET', `/audit?account_id=${acc}&limit=50`);
+    const made = audit.body.data.filter((e: any) => e.action === 'agent_token.created' && e.outcome === mine.id);
+    assert.equal(made.length, 1, audit.text);
+    assert.equal(made[0].actor_type, 'dashboard');
+    assert.ok(!audit.text.includes(issued.access_token));
 
     // the session cookie is kept: the next approval needs no sign-in; "the account's policy" gives the token none of its own
     const second = pkce();

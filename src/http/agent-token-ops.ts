@@ -1,6 +1,5 @@
 // Agent tokens as the platform API and the Dashboard both create, show and revoke them: the wire
-// view (never the token, only its hint) and each change with its audit record, in one place so the
-// two surfaces cannot drift apart.
+// view (never the token, only its hint), in one place so the two surfaces cannot drift apart.
 import type { AgentPolicyData, agentTokens } from '../store/schema.js';
 import type { Actor } from '../services/logs/actor.js';
 import type { Services } from '../services/index.js';
@@ -27,7 +26,7 @@ export interface AgentTokenBody {
   also_accounts?: string[];
 }
 
-/** Creates a token (the body as AgentTokenInput validated it) and records it in the audit trail; the view with the token, shown once. */
+/** Creates a token (the body as AgentTokenInput validated it) (the service audits it); the view with the token, shown once. */
 export async function createAgentToken(services: Services, projectId: string, accountId: string, b: AgentTokenBody, actor: Actor) {
   const { row, token } = await services.agentTokens.create(
     projectId,
@@ -35,13 +34,11 @@ export async function createAgentToken(services: Services, projectId: string, ac
     { name: b.name, expiresIn: b.expires_in, policy: b.policy as AgentPolicyData | null | undefined, alsoAccounts: b.also_accounts },
     actor,
   );
-  await services.audit.record(projectId, row.accountId, actor, 'agent_token.created', row.id);
   return { ...agentTokenView(row), token };
 }
 
 export async function revokeAgentToken(services: Services, projectId: string, accountId: string, tokenId: string, actor: Actor) {
-  const row = await services.agentTokens.revoke(projectId, accountId, tokenId);
-  await services.audit.record(projectId, row.accountId, actor, 'agent_token.revoked', row.id);
+  const row = await services.agentTokens.revoke(projectId, accountId, tokenId, actor);
   return agentTokenView(row);
 }
 

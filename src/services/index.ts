@@ -177,7 +177,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       metrics,
     });
     // Several nodes may share a PostgreSQL store: check the caches against it, in case a change notification was lost.
-    const agentTokens = new AgentTokenService(store.db, store.changes);
+    const agentTokens = new AgentTokenService(store.db, store.changes, audit);
     const spend = new SpendLedger(store.db);
     const approvals = new ApprovalService(store.db, calls, webhooks, spend);
     const gate = new AgentGate(calls, spend, approvals);

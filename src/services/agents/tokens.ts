@@ -9,6 +9,7 @@ import type { Db } from '../../store/db.js';
 import { accounts, agentTokens, type AgentPolicyData } from '../../store/schema.js';
 import { newId, randomBase62, sameDigest, sha256 } from '../ids.js';
 import type { Actor } from '../logs/actor.js';
+import type { AuditService } from '../logs/audit.js';
 
 export interface AgentPrincipal {
   tokenId: string;
@@ -45,6 +46,8 @@ export class AgentTokenService {
   constructor(
     private readonly db: Db,
     private readonly changes: ChangeFeed,
+    /** Every token made or revoked, whoever asked (the API, the Dashboard, an OAuth approval), is audited with the change. */
+    private readonly audit: AuditService,
     private readonly now: () => number = Date.now,
   ) {
     changes.subscribe(TOPIC, (id) => this.forget(new Set([id])));
@@ -83,21 +86,25 @@ export class AgentTokenService {
     const token = `${AGENT_TOKEN_PREFIX}${randomBase62(40)}`;
     const id = newId('at', 16);
     const expiresAt = input.expiresIn ? new Date(this.now() + input.expiresIn * 1000) : null;
-    const [row] = await this.db
-      .insert(agentTokens)
-      .values({
-        id,
-        projectId,
-        accountId,
-        accountIds: wanted,
-        name: input.name,
-        secretHash: sha256(token),
-        hint: token.slice(-4),
-        policy: input.policy ?? null,
-        createdBy: `${actor.type}:${actor.id}`,
-        expiresAt,
-      })
-      .returning();
+    const row = await this.db.transaction(async (tx) => {
+      const [made] = await tx
+        .insert(agentTokens)
+        .values({
+          id,
+          projectId,
+          accountId,
+          accountIds: wanted,
+          name: input.name,
+          secretHash: sha256(token),
+          hint: token.slice(-4),
+          policy: input.policy ?? null,
+          createdBy: `${actor.type}:${actor.id}`,
+          expiresAt,
+        })
+        .returning();
+      await this.audit.record(projectId, accountId, actor, 'agent_token.created', id, tx);
+      return made;
+    });
     return { row, token };
   }
 
@@ -110,19 +117,23 @@ export class AgentTokenService {
       .orderBy(desc(agentTokens.createdAt));
   }
 
-  async revoke(projectId: string, accountId: string, tokenId: string) {
-    const rows = await this.db
-      .update(agentTokens)
-      .set({ revokedAt: new Date(this.now()) })
-      .where(
-        and(
-          eq(agentTokens.id, tokenId),
-          eq(agentTokens.projectId, projectId),
-          sql`${accountId} = any(${agentTokens.accountIds})`,
-          isNull(agentTokens.revokedAt),
-        ),
-      )
-      .returning();
+  async revoke(projectId: string, accountId: string, tokenId: string, actor: Actor) {
+    const rows = await this.db.transaction(async (tx) => {
+      const changed = await tx
+        .update(agentTokens)
+        .set({ revokedAt: new Date(this.now()) })
+        .where(
+          and(
+            eq(agentTokens.id, tokenId),
+            eq(agentTokens.projectId, projectId),
+            sql`${accountId} = any(${agentTokens.accountIds})`,
+            isNull(agentTokens.revokedAt),
+          ),
+        )
+        .returning();
+      if (changed[0]) await this.audit.record(projectId, changed[0].accountId, actor, 'agent_token.revoked', tokenId, tx);
+      return changed;
+    });
     if (!rows[0]) throw fail('agent_token_not_found');
     this.changes.publish(TOPIC, tokenId);
     return rows[0];
