@@ -3,8 +3,9 @@
 // (first start: migrations, default project, keys) and on an existing embedded store, against a
 // bare Fastify server started and polled the same way in the same run (the baseline the ratios are
 // taken to). Then the resident memory of an idle Linkhub on the embedded store (PGlite runs on a
-// thread of the same process, so it is included) and of the bare server.
-//   node --import tsx bench/start.ts [--trials 5] [--idle-ms 5000] [--rss-trials 3]
+// thread of the same process, so it is included) and of the bare server. And the floor of the
+// embedded store in both: the bare server with PGlite opened on the same existing data directory.
+//   node --import tsx bench/start.ts [--trials 5] [--idle-ms 5000] [--settle-ms 30000] [--rss-trials 3]
 // With --database-url (or BENCH_DATABASE_URL / TEST_DATABASE_URL) also on an existing PostgreSQL store.
 // Builds the server first (npm run build:server) so that it measures the current code.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../src/paths.js';
+import { PGLITE_SETTINGS } from '../src/store/pglite-settings.js';
 import { freePort } from '../test/helpers/process.js';
 import { createScratchDatabase } from '../test/helpers/scratch-database.js';
 
@@ -21,18 +23,30 @@ const { values: args } = parseArgs({
   options: {
     trials: { type: 'string', default: '5' },
     'idle-ms': { type: 'string', default: '5000' },
+    'settle-ms': { type: 'string', default: '30000' },
     'rss-trials': { type: 'string', default: '3' },
     'database-url': { type: 'string' },
   },
 });
 const TRIALS = Number(args.trials);
 const IDLE_MS = Number(args['idle-ms']);
+const SETTLE_MS = Number(args['settle-ms']);
 const RSS_TRIALS = Number(args['rss-trials']);
 const databaseUrl = args['database-url'] ?? process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 
 const MAIN = join(projectRoot, 'dist', 'src', 'main.js');
 // The baseline: Fastify itself, one route, nothing else (what any Fastify service pays to start).
 const BARE = `import Fastify from 'fastify';
+const app = Fastify();
+app.get('/readyz', async () => ({ status: 'ready' }));
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });`;
+// The floor of the embedded store: the same bare server, ready once PGlite has opened an existing
+// data directory (with Linkhub's settings) and answered one query. No Linkhub code at all: what
+// PGlite itself costs to start and to hold, which no change to Linkhub can take off its start.
+const BARE_PGLITE = `import Fastify from 'fastify';
+import { PGlite } from '@electric-sql/pglite';
+const db = await PGlite.create(process.env.PGDATA, { startParams: [...PGlite.defaultStartParams, ...JSON.parse(process.env.PG_SETTINGS)] });
+await db.query('select 1');
 const app = Fastify();
 app.get('/readyz', async () => ({ status: 'ready' }));
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });`;
@@ -88,7 +102,9 @@ if (build.status !== 0) {
 }
 
 const bareArgv = ['--input-type=module', '-e', BARE];
-const times: Record<string, number[]> = { bare: [], empty: [], existing: [], postgres: [] };
+const barePgliteArgv = ['--input-type=module', '-e', BARE_PGLITE];
+const barePgliteEnv = (dataDir: string) => ({ PGDATA: join(dataDir, 'pgdata'), PG_SETTINGS: JSON.stringify(PGLITE_SETTINGS) });
+const times: Record<string, number[]> = { bare: [], barePglite: [], empty: [], existing: [], postgres: [] };
 const dirs: string[] = [];
 const pg = databaseUrl
   ? await (async () => {
@@ -119,6 +135,10 @@ for (let i = 0; i < TRIALS; i++) {
   times.existing.push(existing.ms);
   await stop(existing.child);
 
+  const floor = await startAndWait(barePgliteArgv, barePgliteEnv(dataDir));
+  times.barePglite.push(floor.ms);
+  await stop(floor.child);
+
   if (pg) {
     const onPg = await startAndWait([MAIN], pg.env);
     times.postgres.push(onPg.ms);
@@ -126,22 +146,28 @@ for (let i = 0; i < TRIALS; i++) {
   }
 }
 
-// Idle memory: ready, then left alone for IDLE_MS (the background work of a quiet node runs meanwhile);
-// the median of RSS_TRIALS starts, as one reading varies by ±10 % (when V8 last collected, what
-// it has compiled in the background).
-async function idleRss(argv: string[], env: Record<string, string>): Promise<number> {
-  const readings: number[] = [];
+// Idle memory: ready, then left alone (the background work of a quiet node runs meanwhile), read
+// after IDLE_MS and again once settled (SETTLE_MS): V8's memory reducer gives back the young
+// generation that start-up grew only after some seconds without allocation, so the first reading is
+// the process just after its start and the second the node that idles. Each the median of RSS_TRIALS
+// starts, as one reading varies by ±10 % (when V8 last collected, what it compiled in the background).
+async function idleRss(argv: string[], env: Record<string, string>): Promise<{ early: number; settled: number }> {
+  const early: number[] = [];
+  const settled: number[] = [];
   for (let i = 0; i < RSS_TRIALS; i++) {
     const s = await startAndWait(argv, env);
     await new Promise((r) => setTimeout(r, IDLE_MS));
-    readings.push(rssMb(s.child.pid!));
+    early.push(rssMb(s.child.pid!));
+    await new Promise((r) => setTimeout(r, Math.max(0, SETTLE_MS - IDLE_MS)));
+    settled.push(rssMb(s.child.pid!));
     await stop(s.child);
   }
-  return median(readings);
+  return { early: median(early), settled: median(settled) };
 }
 const rss = {
   bare: await idleRss(bareArgv, {}),
   existing: await idleRss([MAIN], { LINKHUB_DATA_DIR: dirs[0] }),
+  barePglite: await idleRss(barePgliteArgv, barePgliteEnv(dirs[0])),
   postgres: pg ? await idleRss([MAIN], pg.env) : null,
 };
 
@@ -154,11 +180,15 @@ const line = (name: string, xs: number[]) =>
 line('bare Fastify (baseline)', times.bare);
 line('embedded store, empty data dir', times.empty);
 line('embedded store, existing', times.existing);
+line('bare Fastify + PGlite, existing', times.barePglite);
 if (pg) line('PostgreSQL, existing', times.postgres);
-console.log(`\nidle resident memory (after ${IDLE_MS} ms idle, median of ${RSS_TRIALS} starts):`);
-console.log(`  bare Fastify                       ${rss.bare.toFixed(0).padStart(6)} MB`);
-console.log(`  embedded store, existing           ${rss.existing.toFixed(0).padStart(6)} MB`);
-if (rss.postgres !== null) console.log(`  PostgreSQL, existing               ${rss.postgres.toFixed(0).padStart(6)} MB`);
+console.log(`\nidle resident memory, median of ${RSS_TRIALS} starts: ${IDLE_MS} ms after ready, and settled (${SETTLE_MS} ms after ready):`);
+const mem = (name: string, r: { early: number; settled: number }) =>
+  console.log(`  ${name.padEnd(34)} ${r.early.toFixed(0).padStart(6)} MB   settled ${r.settled.toFixed(0).padStart(4)} MB`);
+mem('bare Fastify', rss.bare);
+mem('embedded store, existing', rss.existing);
+mem('bare Fastify + PGlite, existing', rss.barePglite);
+if (rss.postgres !== null) mem('PostgreSQL, existing', rss.postgres);
 
 for (const d of [...dirs, ...(pg ? [pg.env.LINKHUB_DATA_DIR] : [])]) rmSync(d, { recursive: true, force: true });
 await pg?.store.drop();

@@ -110,6 +110,40 @@ describe('call log segments', () => {
     );
   });
 
+  test('writes that overlap and end in any order still list newest first', async () => {
+    // The first write's INSERT reaches the store 300 ms late (a slow pool connection); the second,
+    // started meanwhile, lands first. Its calls are newer and must still list first.
+    let slowFirst = true;
+    const slow = new Proxy(store.db, {
+      get(target, key) {
+        const v = Reflect.get(target, key);
+        if (key !== 'insert') return typeof v === 'function' ? v.bind(target) : v;
+        return (table: Parameters<Db['insert']>[0]) => ({
+          values: (rows: never) => {
+            const q = target.insert(table).values(rows);
+            if (!slowFirst) return q;
+            slowFirst = false;
+            return new Promise((r) => setTimeout(r, 300)).then(() => q);
+          },
+        });
+      },
+    });
+    await store.db.execute(sql`insert into projects (id, name) values ('overlap', 'Overlap') on conflict do nothing`);
+    const other = new RequestLogService(slow, 'all', () => {}, { intervalMs: 600_000 });
+    const first = i + 1;
+    const mine = () => call({ projectId: 'overlap', accountId: 'acc_overlap' });
+    for (let n = 0; n < 3; n++) other.record(mine());
+    const older = other.flush();
+    for (let n = 0; n < 3; n++) other.record(mine());
+    await Promise.all([older, other.flush()]);
+    await other.close();
+    const listed = await log.list('overlap', { limit: 10 });
+    assert.deepEqual(
+      listed.map((r) => r.path),
+      [6, 5, 4, 3, 2, 1].map((k) => `/v1/customers?limit=${first + k - 1}`),
+    );
+  });
+
   test('paging and filters across many segments, with and without the segment summaries', async () => {
     // 30 segments of 20 calls; every 7th call fails on account acc_b with a 402 from rpc.
     const made: CallRecord[] = [];

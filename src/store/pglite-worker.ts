@@ -9,6 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import { RAW_TEXT_TYPES, type Reply, type Request, type SerializedError, type WorkerInit } from './pglite-protocol.js';
+import { PGLITE_SETTINGS } from './pglite-settings.js';
 
 /** drizzle-orm's parsers for its queries: timestamps, dates and intervals stay text. */
 const RAW = (v: string) => v;
@@ -46,14 +47,8 @@ function serializeError(e: unknown): SerializedError {
 
 const plain = (r: Results) => ({ rows: r.rows, fields: r.fields, affectedRows: r.affectedRows });
 
-/**
- * Postgres settings of the embedded store, beside PGlite's own. initdb writes shared_buffers = 128MB
- * and max_connections = 100 for a server; PGlite is one backend in this process, and those buffers
- * were touched at every start: 130 MB of resident memory and about a second of start-up
- * (bench/start.ts). Linkhub's embedded data is small; the operating system's page cache still holds
- * what the smaller buffer pool drops. Passed at start, so an existing data directory gets them too.
- */
-const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'max_connections=8'];
+/** PGlite's own start parameters and Linkhub's settings (pglite-settings.ts). */
+const START_PARAMS = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS];
 
 interface OpenTx {
   tx: Transaction;

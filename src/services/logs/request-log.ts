@@ -221,6 +221,13 @@ function segmentConditions(projectId: string, f: RequestLogFilter, maxSegment: n
 export class RequestLogService {
   private readonly writer: BatchWriter<EncodedCall>;
   private readonly pglite: PgliteThread | null;
+  /**
+   * Segment ids are taken one write after another, in the order the writes start: writes run at once
+   * on PostgreSQL's pool and may reach it in any order, and a later batch with a smaller id would list
+   * its calls as older than calls made before them ("newest first" is by id). PGlite runs one
+   * statement at a time, in order, so there the sequence is already in call order.
+   */
+  private ids: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
@@ -272,7 +279,9 @@ export class RequestLogService {
       await this.pglite.copy(groups.map((g) => ({ sql: COPY_SEGMENT, data: g.map(copyLine).join('') })));
       return;
     }
-    const rows = (g: Segment[]) => g.map((s) => ({ ...s, format: CALL_FORMAT }));
+    const ids = await this.reserveIds(groups.reduce((n, g) => n + g.length, 0));
+    let next = 0;
+    const rows = (g: Segment[]) => g.map((s) => ({ ...s, id: ids[next++], format: CALL_FORMAT }));
     if (groups.length === 1) await this.db.insert(callLogSegments).values(rows(groups[0]));
     else {
       await this.db.transaction(async (tx) => {
@@ -288,6 +297,16 @@ export class RequestLogService {
 
   async close(): Promise<void> {
     await this.writer.close();
+  }
+
+  /** `n` segment ids from the table's sequence, after those of every write started before this one. */
+  private reserveIds(n: number): Promise<number[]> {
+    const taken = this.ids.then(async () => {
+      const r = await this.db.execute(sql`select nextval(pg_get_serial_sequence('call_log_segments', 'id')) as id from generate_series(1, ${n})`);
+      return (r as unknown as { rows: { id: number | string }[] }).rows.map((x) => Number(x.id)).sort((a, b) => a - b);
+    });
+    this.ids = taken.catch(() => undefined);
+    return taken;
   }
 
   /** Calls of a project matching the filter, newest first, at most `limit`. */
