@@ -1,14 +1,17 @@
-// The MCP Inspector's web UI (0.15) in Chromium against Linkhub's /mcp (docs/agents.md#mcp): the
-// Inspector started as a user starts it, its page opened with the proxy's session token; transport
-// Streamable HTTP, Linkhub's URL, an agent token minted through the API as the bearer token;
-// Connect, list tools (the default search/execute pair), and run the search tool, whose answer names
-// the action Linkhub's search ranks first.
+// The MCP Inspector's web UI (0.15) in Chromium against Linkhub's /mcp (docs/agents.md#the-mcp-inspectors-web-ui):
+// the Inspector started as a user starts it, its page opened with the proxy's session token, transport
+// Streamable HTTP and Linkhub's URL. With an agent token minted through the API as the bearer token:
+// Connect, List Tools (the default search/execute pair), and the search tool run, its matches those
+// Linkhub's search API ranks. With no header: Connect leads through the Inspector's OAuth (discovery
+// and registration from the page) to Linkhub's authorization page in the same tab, signed in and
+// approved, and back to the Inspector connected with the token it received.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { useLinkhub } from '../helpers/fixture.js';
 import { linkAccount, type Linkhub } from '../helpers/linkhub.js';
 import { type McpInspector, startMcpInspector } from '../helpers/mcp-inspector.js';
+import { ADMIN_PASSWORD } from '../helpers/oauth-client.js';
 import { chromiumSkip, launchChromium, screenshot } from './browser.js';
 
 let lh: Linkhub;
@@ -16,7 +19,7 @@ let acc: string;
 let inspector: McpInspector | null = null;
 let browser: Browser | null = null;
 
-useLinkhub({}, async (f) => {
+useLinkhub({ env: { LINKHUB_ADMIN_PASSWORD: ADMIN_PASSWORD } }, async (f) => {
   lh = f.lh;
   acc = (await linkAccount(lh, f.stripe.keys.secretTest)).id;
 });
@@ -89,6 +92,37 @@ describe('the MCP Inspector UI against Linkhub', { skip: chromiumSkip() }, () =>
     );
     assert.equal(shown[0], 'stripe_create_refund');
     await screenshot(page, 'mcp-inspector-tools');
+    assert.deepEqual(problems, []);
+  });
+
+  test('no header: the Inspector’s OAuth, signed in and approved on the authorization page, then List Tools', async () => {
+    const { page, problems } = await openInspector();
+    await fillConnection(page, null);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    // Linkhub's 401 sends the Inspector through discovery and registration to the authorization page
+    await page.waitForURL((u) => u.href.startsWith(`${lh.url}/dashboard/oauth/authorize?`));
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Authorize an MCP client' }).waitFor();
+    await page.getByText('MCP Inspector').first().waitFor();
+    await page.locator(`input[name="account"][value="${acc}"]`).check();
+    await page.getByLabel(/read-only/i).check();
+    await screenshot(page, 'mcp-inspector-oauth-authorize');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    // back at the Inspector, which exchanges the code and connects with the token
+    await page.waitForURL((u) => u.origin === inspector!.origin);
+    await page.getByText('Connected', { exact: true }).waitFor();
+    await page.getByRole('tab', { name: 'Tools' }).click();
+    await page.getByRole('button', { name: 'List Tools' }).click();
+    await page.getByText('stripe_search_actions', { exact: true }).waitFor();
+    await page.getByText('stripe_execute_action', { exact: true }).waitFor();
+    await screenshot(page, 'mcp-inspector-oauth-tools');
+
+    const tokens = (await lh.api('GET', `/accounts/${acc}/agent_tokens`)).body;
+    assert.ok(
+      tokens.some((t: any) => t.name === 'OAuth: MCP Inspector' && t.policy?.read_only === true),
+      JSON.stringify(tokens),
+    );
     assert.deepEqual(problems, []);
   });
 });
