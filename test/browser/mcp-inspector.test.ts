@@ -34,7 +34,11 @@ async function openInspector(): Promise<{ page: Page; problems: string[] }> {
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(inspector!.url);
+  // the Inspector's own setting (a query parameter like the token): 60 s for a request instead of its
+  // 10 s, for a busy CI machine where Linkhub's first search builds its index
+  const url = new URL(inspector!.url);
+  url.searchParams.set('MCP_SERVER_REQUEST_TIMEOUT', '60000');
+  await page.goto(url.href);
   return { page, problems };
 }
 
