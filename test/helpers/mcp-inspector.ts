@@ -39,7 +39,9 @@ function endGroup(child: ChildProcess): Promise<void> {
 }
 
 async function startOnce(): Promise<McpInspector> {
-  const [clientPort, serverPort] = [await freePort(), await freePort()];
+  const clientPort = await freePort();
+  let serverPort = await freePort();
+  while (serverPort === clientPort) serverPort = await freePort(); // each was free, but not both at once
   const child = spawn(process.execPath, [INSPECTOR_BIN], {
     cwd: projectRoot,
     detached: true,
