@@ -63,6 +63,8 @@ export const stripeVocabulary: SearchVocabulary = {
     reader: ['terminal', 'reader'],
     kyc: ['identity', 'verification'],
     fraud: ['radar', 'fraud'],
+    fraudulent: ['fraud', 'radar'],
+    suspicious: ['fraud', 'radar'],
   },
   verbs: {
     freeze: ['update'],
@@ -132,6 +134,10 @@ export const stripeVocabulary: SearchVocabulary = {
     'log in': 'login',
     'write off': 'uncollectible',
     'give up': 'close',
+    'get paid': 'payment',
+    'get paid out': 'payout',
+    'link … bank': 'financial connections link bank',
+    'block … paying': 'radar block list item',
   },
   unspoken: ['intent'],
   // Stripe's guides steer new integrations to PaymentMethods and Prices over Sources and Plans

@@ -18,10 +18,12 @@ export function stem(w: string): string {
   if (w.length <= 3 || /^\d+$/.test(w)) return w;
   let s = w;
   // the plural first, so "configurations" meets "configure" through "configuration"
-  if (s.endsWith('ies') && s.length > 4) s = s.slice(0, -3) + 'y';
+  if (/ie[sd]$/.test(s) && s.length > 4) s = s.slice(0, -3) + 'y';
   else if (/(ss|x|ch|sh|z)es$/.test(s)) s = s.slice(0, -2);
   else if (s.endsWith('s') && !s.endsWith('ss') && !s.endsWith('us')) s = s.slice(0, -1);
-  if (s.endsWith('ation') && s.length > 7) s = s.slice(0, -5);
+  // "notification", "notified", "notify" meet; as do "verification", "verified", "verify"
+  if (s.endsWith('ification') && s.length > 11) s = s.slice(0, -8) + 'y';
+  else if (s.endsWith('ation') && s.length > 7) s = s.slice(0, -5);
   else if (s.endsWith('ate') && s.length > 6) s = s.slice(0, -3);
   else if (s.endsWith('ing') && s.length > 5) s = undouble(s.slice(0, -3));
   else if (s.endsWith('ed') && s.length > 4) s = undouble(s.slice(0, -2));
@@ -60,6 +62,7 @@ const VERBS: Record<string, readonly string[]> = {
   lookup: ['search', 'get'],
   view: ['get'],
   read: ['get', 'list'],
+  download: ['get'],
   see: ['get', 'list'],
   check: ['get'],
   detail: ['get'],
