@@ -42,6 +42,11 @@ function phraseAt(words: string[], replaced: boolean[], phrase: { words: string[
 }
 
 const PREPOSITIONS = new Set('from with of in on by for through via at about'.split(' '));
+/** "every plan", "all of the invoices": asked for as a plural is. */
+const EVERY = new Set(['every', 'all', 'each']);
+const DETERMINERS = new Set(['my', 'our', 'the', 'of', 'your']);
+/** "every month" is how often, not a list. */
+const TIME_UNITS = /^(?:hour|day|week|month|quarter|year)s?$/;
 
 /** A thing the query says it does not want ("without capturing") is not a word to look for. */
 const WITHOUT = /\b(without|except|but not|instead of)\s+\S+/gi;
@@ -51,9 +56,13 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Map<s
   // word → the place of the plural it comes from (its synonyms share it)
   const plural = new Map<string, number>();
   // a plural after a preposition qualifies another thing ("cash balance from bank transfers"): not what is asked for
+  // (one right after the first word belongs to its verb: "look at refunds")
   const all = tokens(query);
   const plurals = all.filter(
-    (t, i) => t.endsWith('s') && stem(t) !== t && !idx.verbs.has(stem(t)) && !all.slice(Math.max(0, i - 2), i).some((w) => PREPOSITIONS.has(w)),
+    (t, i) =>
+      ((t.endsWith('s') && stem(t) !== t) || ((EVERY.has(all[i - 1]) || (EVERY.has(all[i - 2]) && DETERMINERS.has(all[i - 1]))) && !TIME_UNITS.test(t))) &&
+      !idx.verbs.has(stem(t)) &&
+      !all.slice(Math.max(2, i - 2), i).some((w) => PREPOSITIONS.has(w)),
   );
   for (const [place, t] of plurals.entries()) for (const p of [stem(t), ...(idx.synonyms.get(stem(t)) ?? [])]) if (!plural.has(p)) plural.set(p, place);
   // numbers are values (an amount, an order number), not what to do
@@ -80,6 +89,27 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Map<s
 const WRAPPER =
   /^\W*(?:(?:hi|hey|ok|so|please)\W+)?(?:is there (?:a|an|any)(?: \w+)? (?:way|option|endpoint|api|method) (?:to|for|of)|is it possible to|(?:what is|what's|whats) the (?:\w+ )?way to|how (?:do|can|should|would|could|to) (?:i|we|you)?|(?:can|could|may|should) (?:i|we|you)|i(?:'d| would) like to|(?:i|we)(?:'m| am| are)? (?:want|need|trying|try|have|looking)(?: to| for)?|help me(?: to)?|how to|way to)\s+/i;
 
+/** A first verb followed by "a", "an", "new", "another": the thing is to be made. */
+const A_NEW = /^\W*\w+\s+(?:a|an|new|another)\s/i;
+
+/** A time window looked back over ("in the last hour", "this week", "recent"): the task reads a list. */
+const SINCE =
+  /\b(?:(?:in|over|during|from|for|within|since)\s+)?(?:the\s+)?(?:(?:last|past|previous|this)\s+(?:\d+\s+|few\s+|couple\s+of\s+)?(?:hours?|days?|weeks?|months?|quarters?|years?)|yesterday|recent(?:ly)?|lately)\b/gi;
+
+/** The query's own account as the place of the task ("on my account"), not a thing to act on. */
+const OWN_ACCOUNT = /\b(?:in|on|from|of|to)\s+(?:my|our)\s+(?:stripe\s+)?account\b/gi;
+
+/** English verbs of two words, read as the one verb they mean ("take the discount off" removes it). */
+const PHRASAL: [RegExp, string][] = [
+  [/\blook(?:ing)?\s+(?:at|over|through)\b/gi, 'see'],
+  [/\b(?:look(?:ing)?|search(?:ing)?)\s+(?:up|for)\b/gi, 'find'],
+  [/\bget\s+rid\s+of\b/gi, 'remove'],
+  [/\b(?:take|get)\s+((?:\S+\s+){0,3}?)off\b/gi, 'remove $1'],
+];
+
+/** "get notified", "get charged": not a read. */
+const GET_DONE = /^\W*get\s+(?=\w+ed\b)/i;
+
 /** A question ("is this payment …", "how many …", not "how do I …") reads: its verb is get or list (list first for "how many", "who", "which"). */
 const QUESTION = /(?:^|[,;?]\s*)(is|was|are|were|has|have|does|did|how many|how much|what|which|who|when|where|why)\b/i;
 
@@ -89,7 +119,7 @@ const QUESTION = /(?:^|[,;?]\s*)(is|was|are|were|has|have|does|did|how many|how 
  * with the catalogue verbs it stands for, the first of them meant most often ("find" → search, then
  * get or list). People write "verb object"; a later word is more often part of the object.
  */
-function queryVerb(idx: Index, words: string[], query: string): QueryVerb | null {
+function queryVerb(idx: Index, words: string[], query: string, many: boolean): QueryVerb | null {
   // the first word, or the second after a thing of the catalogue ("customer wants to switch …") when it is a common verb
   const isVerb = (w: string | undefined) => w !== undefined && (idx.actionVerbs.has(w) || idx.verbs.has(w));
   // …or the first of the last clause, when the first says what happened ("bank rejected a payment, see the reason")
@@ -98,12 +128,15 @@ function queryVerb(idx: Index, words: string[], query: string): QueryVerb | null
   if (at < 0) {
     const q = QUESTION.exec(query)?.[1]?.toLowerCase();
     if (q === undefined) return null;
-    return { word: 'get', at, verbs: /^(how many|who|which)$/.test(q) ? ['list', 'get'] : ['get', 'list'] };
+    return { word: 'get', at, verbs: many || /^(how many|who|which)$/.test(q) ? ['list', 'get'] : ['get', 'list'] };
   }
   const w = words[at];
   const alts = idx.verbs.get(w);
   if (alts === undefined) return { word: w, at, verbs: [w] };
-  return { word: w, at, verbs: alts.includes(w) || !idx.actionVerbs.has(w) ? alts : [...alts, w] };
+  const verbs = alts.includes(w) || !idx.actionVerbs.has(w) ? alts : [...alts, w];
+  // "set a price" makes one, "set the price" changes it
+  if (at === 0 && verbs.includes('creat') && A_NEW.test(query)) return { word: w, at, verbs: ['creat', ...verbs.filter((v) => v !== 'creat')] };
+  return { word: w, at, verbs };
 }
 
 interface QueryVerb {
@@ -138,8 +171,12 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
   }
   const N = idx.docs.length;
   query = query.replace(WRAPPER, '');
+  const ranged = query.search(SINCE) >= 0;
+  query = query.replace(SINCE, ' ').replace(OWN_ACCOUNT, ' ').replace(GET_DONE, '');
+  for (const [phrasal, verb] of PHRASAL) query = query.replace(phrasal, verb);
   const asked = queryWords(idx, query);
-  const verb = queryVerb(idx, asked.words, query);
+  const many = ranged || tokens(query).some((t) => t.endsWith('s') && idx.nameWords.has(stem(t)) && stem(t) !== t);
+  const verb = queryVerb(idx, asked.words, query, many);
   const { plural } = asked;
   const words = verb?.at === -1 ? asked.words.filter((w) => !idx.verbs.has(w) && !idx.actionVerbs.has(w)) : asked.words;
   if (words.length === 0) return [];
