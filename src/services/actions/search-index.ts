@@ -6,7 +6,7 @@
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
 
 const STOP_WORDS =
-  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one let only has have had before after again now today earlier what which who why when where did not yet been was were will should could there then than through gone went already'.split(
+  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one let only has have had before after again now today earlier what which who why when where did not yet been was were will should could there then than through gone went already still ever currently actually really also maybe kindly pls plz thanks thank'.split(
     ' ',
   );
 
@@ -119,9 +119,9 @@ function stemmed(words: Readonly<Record<string, readonly string[]>>): Map<string
 
 /**
  * Field weights: a word in the action name counts most, then the intents people use for it and the
- * label, the path, the description and the resource's purpose, the parameter names.
+ * label, the path, the description and the resource's purpose, the values a list filters by, the parameter names.
  */
-export const FIELDS = { name: 3, label: 2, intent: 2, path: 1.5, description: 1, purpose: 1, params: 0.4 } as const;
+export const FIELDS = { name: 3, label: 2, intent: 2, path: 1.5, description: 1, purpose: 1, filters: 0.5, params: 0.4 } as const;
 export type Field = keyof typeof FIELDS;
 export const FIELD_NAMES = Object.keys(FIELDS) as Field[];
 
@@ -214,6 +214,14 @@ function findSuccessor(a: ConnectorAction, actions: readonly ConnectorAction[], 
   return live.find((b) => pathStem(b.path, pathPrefix) === target && b.path.endsWith('}') === byItem && verb(b.name) === verb(a.name))?.name;
 }
 
+/** The values a list's query parameters take ("past_due", "open"): what people ask a list for ("which subscriptions are past due"). */
+function filterValues(a: ConnectorAction): string[] {
+  const values: string[] = [];
+  for (const p of Object.values(a.input.properties.query?.properties ?? {}) as { enum?: unknown[] }[])
+    for (const v of p.enum ?? []) if (typeof v === 'string') values.push(v);
+  return values;
+}
+
 /** Fields that say what an action is (not what it touches): the words a niche product owns come from them. */
 const SAYS: readonly Field[] = ['name', 'label', 'intent', 'path', 'purpose'];
 
@@ -261,6 +269,7 @@ export function buildIndex(connector: ConnectorDefinition): Index {
       path: count(terms(stemPath.replace(/\//g, ' '), stop)),
       description: count(terms(a.description, stop)),
       purpose: count(terms(purposeOf(stemPath, vocabulary.purposes ?? {}), stop)),
+      filters: count(terms(a.list ? filterValues(a).join(' ') : '', stop)),
       params: count(terms(params.join(' '), stop)),
     };
     const all = new Set<string>();

@@ -20,6 +20,8 @@ const LEGACY = 0.7;
 const TYPO = 0.8;
 /** Score factor of an action of a niche product the query does not name by one of its own words. */
 const NICHE = 0.7;
+/** Weight of a query word that qualifies the thing asked for ("… to a customer's subscription") rather than names it. */
+const QUALIFIER = 0.8;
 
 const indexes = new Map<string, Index>();
 
@@ -52,7 +54,7 @@ const TIME_UNITS = /^(?:hour|day|week|month|quarter|year)s?$/;
 const WITHOUT = /\b(without|except|but not|instead of)\s+\S+/gi;
 
 /** The query's words, with the vocabulary's phrases replaced by what they mean, and those asked for in the plural. */
-function queryWords(idx: Index, query: string): { words: string[]; plural: Map<string, number> } {
+function queryWords(idx: Index, query: string): { words: string[]; plural: Map<string, number>; tail: Set<string> } {
   // word → the place of the plural it comes from (its synonyms share it)
   const plural = new Map<string, number>();
   // a plural after a preposition qualifies another thing ("cash balance from bank transfers"): not what is asked for
@@ -65,8 +67,9 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Map<s
       !all.slice(Math.max(2, i - 2), i).some((w) => PREPOSITIONS.has(w)),
   );
   for (const [place, t] of plurals.entries()) for (const p of [stem(t), ...(idx.synonyms.get(stem(t)) ?? [])]) if (!plural.has(p)) plural.set(p, place);
-  // numbers are values (an amount, an order number), not what to do
-  let words = terms(query.replace(WITHOUT, ' '), idx.stop).filter((w) => w.length > 1 && !/^\d+$/.test(w));
+  const read = readWords(idx, query);
+  let words = read.map((r) => r.word);
+  let tails = read.map((r) => r.tail);
   // what a phrase means is not read again by a shorter phrase ("customer portal" → "billing portal", not → "invoice portal")
   let replaced = words.map(() => false);
   for (const p of idx.phrases) {
@@ -75,10 +78,40 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Map<s
     // the meaning goes where the phrase starts; words the phrase let stand between its own stay after it
     const before = (_: unknown, i: number) => i < at[0];
     const after = (_: unknown, i: number) => i > at[0] && !at.includes(i);
+    const tail = at.every((i) => tails[i]);
     words = [...words.filter(before), ...p.means, ...words.filter(after)];
     replaced = [...replaced.filter(before), ...p.means.map(() => true), ...replaced.filter(after)];
+    tails = [...tails.filter(before), ...p.means.map(() => tail), ...tails.filter(after)];
   }
-  return { words: [...new Set(words)], plural };
+  const head = new Set(words.filter((_, i) => !tails[i]));
+  return { words: [...new Set(words)], plural, tail: new Set(words.filter((w) => !head.has(w))) };
+}
+
+/** Words that start what qualifies the thing a clause asks for: where, for what, from whom. */
+const QUALIFIERS = new Set('to for in on from at into through via by about'.split(' '));
+
+/**
+ * The query's words, each marked when it qualifies rather than names the thing asked for: after
+ * a clause's verb and object, a preposition starts the qualifier ("add a seat | to a customer's
+ * subscription"); "to" before a verb starts what is to be done, not a qualifier. Numbers are
+ * values (an amount, an order number), not what to do.
+ */
+function readWords(idx: Index, query: string): { word: string; tail: boolean }[] {
+  const out: { word: string; tail: boolean }[] = [];
+  for (const clause of query.replace(WITHOUT, ' ').split(/[,;.?!]/)) {
+    const toks = tokens(clause);
+    let tail = false;
+    let object = false;
+    for (const [i, t] of toks.entries()) {
+      const next = stem(toks[i + 1] ?? '');
+      if (object && QUALIFIERS.has(t) && !(t === 'to' && (idx.verbs.has(next) || idx.actionVerbs.has(next)))) tail = true;
+      if (idx.stop.has(t)) continue;
+      if (i > 0) object = true;
+      const w = stem(t);
+      if (w.length > 1 && !/^\d+$/.test(w)) out.push({ word: w, tail });
+    }
+  }
+  return out;
 }
 
 /**
@@ -177,7 +210,7 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
   const asked = queryWords(idx, query);
   const many = ranged || tokens(query).some((t) => t.endsWith('s') && idx.nameWords.has(stem(t)) && stem(t) !== t);
   const verb = queryVerb(idx, asked.words, query, many);
-  const { plural } = asked;
+  const { plural, tail } = asked;
   const words = verb?.at === -1 ? asked.words.filter((w) => !idx.verbs.has(w) && !idx.actionVerbs.has(w)) : asked.words;
   if (words.length === 0) return [];
   // a thing asked for in the plural, without a verb or with one that reads ("see refunds"), wants a list;
@@ -194,6 +227,9 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     if (w.length >= 5 && alts.size === 1 && !idx.df.has(w)) for (const v of idx.vocab) if (oneEditApart(w, v)) alts.set(v, TYPO);
     return alts;
   });
+  // a word that qualifies the thing asked for counts less than the thing, for its score and its coverage
+  const weights = words.map((w) => (tail.has(w) ? QUALIFIER : 1));
+  const asks = weights.reduce((x, y) => x + y, 0);
   const idf = (t: string) => {
     const d = idx.df.get(t) ?? 0;
     return Math.log(1 + (N - d + 0.5) / (d + 0.5));
@@ -231,12 +267,13 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
         best = Math.max(best, wq * idf(t) * s);
       }
       // a word found only in the reference text (a description's "sort order") covers the query half as much
-      if (best > 0 || (does && i === verb?.at)) matched += said || (does && i === verb?.at) ? 1 : INCIDENTAL_COVER;
-      score += does && i === verb?.at ? Math.max(best, does * verbScore) : best;
+      const w = weights[i];
+      if (best > 0 || (does && i === verb?.at)) matched += w * (said || (does && i === verb?.at) ? 1 : INCIDENTAL_COVER);
+      score += w * (does && i === verb?.at ? Math.max(best, does * verbScore) : best);
     }
     // coverage of the query (squared: missing words hurt) and of the action name (a name fully asked for wins)
     if (score <= 0) continue;
-    score *= (matched / words.length) ** 2 * (1 + 0.5 * Math.min(1, nameHit.size / doc.spoken));
+    score *= (matched / asks) ** 2 * (1 + 0.5 * Math.min(1, nameHit.size / doc.spoken));
     // without a verb: a list when a plural is asked for, else a creation ("a payment link for …")
     if (verb ? does : listed || (doc.verb === 'creat' && !plural.has(doc.resource))) score *= VERB_BOOST ** (verb ? does : 1);
     if (listed) score *= listedAt === 0 ? LIST_BOOST : Math.sqrt(LIST_BOOST);
