@@ -123,8 +123,6 @@ export const stripeVocabulary: SearchVocabulary = {
     'free month': 'coupon discount',
     'charge … usage': 'create usage record',
     'payout bank account': 'external account bank account',
-    'turn … off': 'disable',
-    'turn … on': 'enable',
     'in person': 'terminal reader in person',
     'much tax': 'calculate tax calculation',
     unsubscribe: 'cancel subscription',

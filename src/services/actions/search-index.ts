@@ -222,6 +222,33 @@ function filterValues(a: ConnectorAction): string[] {
   return values;
 }
 
+/** A sentence of a description with the action's own name words blanked: the template it follows. */
+function template(sentence: string, name: Set<string>): string {
+  return tokens(sentence)
+    .map((w) => (name.has(stem(w)) ? '_' : w))
+    .join(' ');
+}
+
+/** Sentences of descriptions said by at least this many actions are boilerplate ("The objects are sorted in descending order …"). */
+const BOILERPLATE = 3;
+
+/**
+ * Each action's description without boilerplate: a sentence many actions share once their own name
+ * words are blanked says how the catalogue works ("sorted … most recent first", "parameters not
+ * provided are left unchanged"), not what the action is for, and its words ("order", "recent") would
+ * match queries they have nothing to do with.
+ */
+function ownSentences(actions: readonly ConnectorAction[], prefix: string): (a: ConnectorAction) => string {
+  const split = (a: ConnectorAction) => a.description.split(/(?<=[.!?])\s+/);
+  const names = new Map(actions.map((a) => [a, new Set(a.name.slice(prefix.length).split('_').map(stem))]));
+  const seen = new Map<string, number>();
+  for (const a of actions) for (const t of new Set(split(a).map((s) => template(s, names.get(a)!)))) seen.set(t, (seen.get(t) ?? 0) + 1);
+  return (a) =>
+    split(a)
+      .filter((s) => (seen.get(template(s, names.get(a)!)) ?? 0) < BOILERPLATE)
+      .join(' ');
+}
+
 /** Fields that say what an action is (not what it touches): the words a niche product owns come from them. */
 const SAYS: readonly Field[] = ['name', 'label', 'intent', 'path', 'purpose'];
 
@@ -254,6 +281,7 @@ export function buildIndex(connector: ConnectorDefinition): Index {
     .filter((p) => p.words.length > 0)
     .sort((x, y) => y.words.length - x.words.length);
   const unspoken = new Set((vocabulary.unspoken ?? []).map(stem));
+  const kept = ownSentences(actions, prefix);
   const docs: Doc[] = [];
   const df = new Map<string, number>();
   const successor = new Map<string, string>();
@@ -267,7 +295,7 @@ export function buildIndex(connector: ConnectorDefinition): Index {
       label: count(terms(a.label, stop)),
       intent: count(terms(vocabulary.intents?.[a.name.slice(prefix.length)] ?? '', stop)),
       path: count(terms(stemPath.replace(/\//g, ' '), stop)),
-      description: count(terms(a.description, stop)),
+      description: count(terms(kept(a), stop)),
       purpose: count(terms(purposeOf(stemPath, vocabulary.purposes ?? {}), stop)),
       filters: count(terms(a.list ? filterValues(a).join(' ') : '', stop)),
       params: count(terms(params.join(' '), stop)),

@@ -137,6 +137,8 @@ const PHRASAL: [RegExp, string][] = [
   [/\blook(?:ing)?\s+(?:at|over|through)\b/gi, 'see'],
   [/\b(?:look(?:ing)?|search(?:ing)?)\s+(?:up|for)\b/gi, 'find'],
   [/\bget\s+rid\s+of\b/gi, 'remove'],
+  [/\bturn\s+((?:\S+\s+){0,3}?)off\b/gi, 'disable $1'],
+  [/\bturn\s+((?:\S+\s+){0,3}?)on\b/gi, 'enable $1'],
   [/\b(?:take|get)\s+((?:\S+\s+){0,3}?)off\b/gi, 'remove $1'],
 ];
 
