@@ -100,7 +100,7 @@ const VERBS: Record<string, readonly string[]> = {
   modify: ['update'],
   change: ['update'],
   edit: ['update'],
-  set: ['update'],
+  set: ['update', 'create'],
   rename: ['update'],
   remove: ['delete'],
   destroy: ['delete'],
