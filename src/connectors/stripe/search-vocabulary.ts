@@ -9,6 +9,12 @@ export const stripeVocabulary: SearchVocabulary = {
   stopWords: ['stripe'],
   pathPrefix: '/v1/',
   synonyms: {
+    // a country named reads as one of Stripe's country specs (what it supports there)
+    ...Object.fromEntries(
+      'germany france spain italy netherlands belgium ireland austria sweden denmark norway finland poland portugal switzerland japan singapore australia canada mexico brazil india uk usa britain'
+        .split(' ')
+        .map((c) => [c, ['country']]),
+    ),
     client: ['customer'],
     user: ['customer'],
     buyer: ['customer'],
