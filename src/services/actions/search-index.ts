@@ -1,6 +1,7 @@
 // The index action search ranks over, built once per connector on its first query: each action's
-// words by field (name, label, path, description, parameters, and the connector vocabulary's purpose
-// of its resource and intents for it), their document frequencies, and which action replaces each
+// words by field (name, label, path, description less its boilerplate, the values a list filters by,
+// parameters, and the connector vocabulary's purpose of its resource and intents for it), their
+// document frequencies, and which action replaces each
 // deprecated one. The English (stop words, stemming, generic verbs) is Linkhub's own: a few lines
 // of rules fit a catalogue's wording better than a general-purpose stemmer would.
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
