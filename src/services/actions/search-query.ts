@@ -18,7 +18,10 @@ export interface ReadQuery {
 export function readQuery(idx: Index, query: string): ReadQuery {
   query = query.replace(WRAPPER, '');
   const ranged = query.search(SINCE) >= 0;
-  query = query.replace(SINCE, ' ').replace(OWN_ACCOUNT, ' ').replace(GET_DONE, '');
+  query = query
+    .replace(SINCE, ' ')
+    .replace(OWN_ACCOUNT, (all, word?: string) => (word === undefined || idx.stop.has(word.toLowerCase()) ? ' ' : all))
+    .replace(GET_DONE, '');
   for (const [phrasal, verb] of PHRASAL) query = query.replace(phrasal, verb);
   const asked = queryWords(idx, query);
   // a question about many things, or over a time window, reads a list
@@ -130,8 +133,8 @@ const A_NEW = /^\W*\w+\s+(?:a|an|new|another)\s/i;
 const SINCE =
   /\b(?:(?:in|over|during|from|for|within|since)\s+)?(?:the\s+)?(?:(?:last|past|previous|this)\s+(?:\d+\s+|few\s+|couple\s+of\s+)?(?:hours?|days?|weeks?|months?|quarters?|years?)|yesterday|recent(?:ly)?|lately)\b/gi;
 
-/** The query's own account as the place of the task ("on my account"), not a thing to act on. */
-const OWN_ACCOUNT = /\b(?:in|on|from|of|to)\s+(?:my|our)\s+(?:stripe\s+)?account\b/gi;
+/** The query's own account as the place of the task ("on my account", "in our <provider> account"), not a thing to act on. */
+const OWN_ACCOUNT = /\b(?:in|on|from|of|to)\s+(?:my|our)\s+(?:(\w+)\s+)?account\b/gi;
 
 /** English verbs of two words, read as the one verb they mean ("take the discount off" removes it). */
 const PHRASAL: [RegExp, string][] = [
