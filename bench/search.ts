@@ -1,8 +1,8 @@
 // Plain-language action search: top-1, top-5 and mean reciprocal rank on the development task set
-// (test/search/dev.json, the one the ranking is tuned on), the validation set (dev2.json, written before
-// a round of tuning and read in totals) and the held-out sets (held-out.json and fresh.json, written
-// before tuning and only measured), with the latency of one query (p50/p99 over every query of the four
-// sets, several rounds).
+// (test/search/dev.json, the one the ranking is tuned on), the validation and held-out sets (dev2.json,
+// held-out.json: each written before a round of tuning, their misses read in a later one) and the fresh
+// set (fresh.json: written before the last round, never tuned on, only measured), with the latency of one
+// query (p50/p99 over every query of the four sets, several rounds).
 // Lists the development set's misses and says whether the development set reaches issue 13's aim
 // (top-1 93 %, top-5 99 %). Exits 1 when a task expects an action the catalogue does not have.
 // Run: node --import tsx bench/search.ts
