@@ -1,8 +1,10 @@
 // Plain-language action search through the real interface (POST /actions/search and GET
-// /actions?search= on a running Linkhub): the held-out task set (test/search/held-out.json, never
-// tuned on) reaches its measured top-1 and top-5 less a small margin, and the cases the search must
-// understand: deprecated actions below their replacements, "money back" → refund, "bill" → invoice,
-// "plan" → price or subscription, Connect's accounts apart from Financial Connections'.
+// /actions?search= on a running Linkhub): the held-out task set (test/search/held-out.json, whose
+// misses a later round read) and the fresh set (test/search/fresh.json, written before that round and
+// never tuned on) reach their measured top-1 and top-5 less a small margin, and the cases the search
+// must understand: deprecated actions below their replacements, "money back" → refund, "bill" →
+// invoice, "plan" → price or subscription, Connect's accounts apart from Financial Connections', and
+// how a query is read (time windows, qualifiers, two-word verbs).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { useLinkhub } from './helpers/fixture.js';
@@ -23,21 +25,28 @@ async function search(query: string, topK = 5): Promise<string[]> {
   return res.body.results.map((r: { action_name: string }) => r.action_name);
 }
 
-/** Measured on the held-out set by bench/search.ts when the ranking was last tuned (86.8 % and 97.1 %), less a margin; top 5 as issue 13 asks. */
-const HELD_OUT_MIN = { top1: 0.84, top5: 0.97 };
+/**
+ * Measured by bench/search.ts when the ranking was last tuned, less a margin: held-out 97.1 % and
+ * 100 % (its misses were read in that round), fresh 77.6 % and 92.2 % (written before it, never tuned on).
+ */
+const FLOORS = [
+  { set: 'held-out', min: { top1: 0.94, top5: 0.98 } },
+  { set: 'fresh', min: { top1: 0.74, top5: 0.9 } },
+] as const;
 
-describe('action search: held-out task set over POST /actions/search', () => {
-  test(`top-1 ≥ ${HELD_OUT_MIN.top1}, top-5 ≥ ${HELD_OUT_MIN.top5}`, async () => {
-    const tasks = loadTasks('held-out');
-    assert.ok(tasks.length >= 50, `${tasks.length} held-out tasks`);
-    const results = [];
-    for (const task of tasks) results.push(rankOf(task, await search(task.query), PREFIX));
-    const s = score(results);
-    const misses = results.filter((r) => r.rank !== 1).map((r) => `${r.rank ?? '-'} ${r.task.query} → ${r.ranked[0]}`);
-    assert.ok(s.top1 >= HELD_OUT_MIN.top1, `top-1 ${s.top1.toFixed(3)}; misses:\n${misses.join('\n')}`);
-    assert.ok(s.top5 >= HELD_OUT_MIN.top5, `top-5 ${s.top5.toFixed(3)}; misses:\n${misses.join('\n')}`);
+for (const { set, min } of FLOORS)
+  describe(`action search: ${set} task set over POST /actions/search`, () => {
+    test(`top-1 ≥ ${min.top1}, top-5 ≥ ${min.top5}`, async () => {
+      const tasks = loadTasks(set);
+      assert.ok(tasks.length >= 50, `${tasks.length} ${set} tasks`);
+      const results = [];
+      for (const task of tasks) results.push(rankOf(task, await search(task.query), PREFIX));
+      const s = score(results);
+      const misses = results.filter((r) => r.rank !== 1).map((r) => `${r.rank ?? '-'} ${r.task.query} → ${r.ranked[0]}`);
+      assert.ok(s.top1 >= min.top1, `top-1 ${s.top1.toFixed(3)}; misses:\n${misses.join('\n')}`);
+      assert.ok(s.top5 >= min.top5, `top-5 ${s.top5.toFixed(3)}; misses:\n${misses.join('\n')}`);
+    });
   });
-});
 
 describe('action search: what it must understand', () => {
   test('a deprecated action ranks below the action that replaces it', async () => {
@@ -86,6 +95,18 @@ describe('action search: what it must understand', () => {
     assert.equal((await search('downgrade a customer to a cheaper plan'))[0], 'stripe_update_subscription');
     assert.match((await search('create a pricing plan'))[0], /^stripe_create_(price|plan)$/);
     assert.match((await search('what plan is this customer on'))[0], /^stripe_(get|list)_subscriptions?$/);
+  });
+
+  test('how a query is read: a time window asks for a list, a qualifier weighs less than the thing, two-word verbs', async () => {
+    // "in the last day" and "recent" look back over many: a list, not one
+    assert.equal((await search('what happened with payouts in the last day'))[0], 'stripe_list_payouts');
+    assert.equal((await search('which charges failed yesterday'))[0], 'stripe_list_charges');
+    assert.equal((await search('recent disputes'))[0], 'stripe_list_disputes');
+    // the thing made is a refund; the charge only says which
+    assert.equal((await search('create a refund for a charge'))[0], 'stripe_create_refund');
+    // "take … off" removes, "turn … off" disables: not "take" as in taking a payment
+    assert.equal((await search('take the coupon off this customer'))[0], 'stripe_delete_customer_discount');
+    assert.equal((await search('turn the webhook off for now'))[0], 'stripe_update_webhook_endpoint');
   });
 
   test('Connect’s connected accounts and Financial Connections’ linked bank accounts are told apart', async () => {

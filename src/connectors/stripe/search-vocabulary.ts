@@ -9,6 +9,12 @@ export const stripeVocabulary: SearchVocabulary = {
   stopWords: ['stripe'],
   pathPrefix: '/v1/',
   synonyms: {
+    // a country named reads as one of Stripe's country specs (what it supports there)
+    ...Object.fromEntries(
+      'germany france spain italy netherlands belgium ireland austria sweden denmark norway finland poland portugal switzerland japan singapore australia canada mexico brazil india uk usa britain'
+        .split(' ')
+        .map((c) => [c, ['country']]),
+    ),
     client: ['customer'],
     user: ['customer'],
     buyer: ['customer'],
@@ -63,6 +69,8 @@ export const stripeVocabulary: SearchVocabulary = {
     reader: ['terminal', 'reader'],
     kyc: ['identity', 'verification'],
     fraud: ['radar', 'fraud'],
+    fraudulent: ['fraud', 'radar'],
+    suspicious: ['fraud', 'radar'],
   },
   verbs: {
     freeze: ['update'],
@@ -121,8 +129,6 @@ export const stripeVocabulary: SearchVocabulary = {
     'free month': 'coupon discount',
     'charge … usage': 'create usage record',
     'payout bank account': 'external account bank account',
-    'turn … off': 'disable',
-    'turn … on': 'enable',
     'in person': 'terminal reader in person',
     'much tax': 'calculate tax calculation',
     unsubscribe: 'cancel subscription',
@@ -132,6 +138,10 @@ export const stripeVocabulary: SearchVocabulary = {
     'log in': 'login',
     'write off': 'uncollectible',
     'give up': 'close',
+    'get paid': 'payment',
+    'get paid out': 'payout',
+    'link … bank': 'financial connections link bank',
+    'block … paying': 'radar block list item',
   },
   unspoken: ['intent'],
   // Stripe's guides steer new integrations to PaymentMethods and Prices over Sources and Plans

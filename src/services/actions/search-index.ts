@@ -1,12 +1,13 @@
 // The index action search ranks over, built once per connector on its first query: each action's
-// words by field (name, label, path, description, parameters, and the connector vocabulary's purpose
-// of its resource and intents for it), their document frequencies, and which action replaces each
+// words by field (name, label, path, description less its boilerplate, the values a list filters by,
+// parameters, and the connector vocabulary's purpose of its resource and intents for it), their
+// document frequencies, and which action replaces each
 // deprecated one. The English (stop words, stemming, generic verbs) is Linkhub's own: a few lines
 // of rules fit a catalogue's wording better than a general-purpose stemmer would.
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
 
 const STOP_WORDS =
-  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one let only has have had before after again now today earlier what which who why when where did not yet been was were will should could there then than through gone went already'.split(
+  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one let only has have had before after again now today earlier what which who why when where did not yet been was were will should could there then than through gone went already still ever currently actually really also maybe kindly pls plz thanks thank'.split(
     ' ',
   );
 
@@ -18,10 +19,12 @@ export function stem(w: string): string {
   if (w.length <= 3 || /^\d+$/.test(w)) return w;
   let s = w;
   // the plural first, so "configurations" meets "configure" through "configuration"
-  if (s.endsWith('ies') && s.length > 4) s = s.slice(0, -3) + 'y';
+  if (/ie[sd]$/.test(s) && s.length > 4) s = s.slice(0, -3) + 'y';
   else if (/(ss|x|ch|sh|z)es$/.test(s)) s = s.slice(0, -2);
   else if (s.endsWith('s') && !s.endsWith('ss') && !s.endsWith('us')) s = s.slice(0, -1);
-  if (s.endsWith('ation') && s.length > 7) s = s.slice(0, -5);
+  // "notification", "notified", "notify" meet; as do "verification", "verified", "verify"
+  if (s.endsWith('ification') && s.length > 11) s = s.slice(0, -8) + 'y';
+  else if (s.endsWith('ation') && s.length > 7) s = s.slice(0, -5);
   else if (s.endsWith('ate') && s.length > 6) s = s.slice(0, -3);
   else if (s.endsWith('ing') && s.length > 5) s = undouble(s.slice(0, -3));
   else if (s.endsWith('ed') && s.length > 4) s = undouble(s.slice(0, -2));
@@ -60,6 +63,7 @@ const VERBS: Record<string, readonly string[]> = {
   lookup: ['search', 'get'],
   view: ['get'],
   read: ['get', 'list'],
+  download: ['get'],
   see: ['get', 'list'],
   check: ['get'],
   detail: ['get'],
@@ -97,7 +101,7 @@ const VERBS: Record<string, readonly string[]> = {
   modify: ['update'],
   change: ['update'],
   edit: ['update'],
-  set: ['update'],
+  set: ['update', 'create'],
   rename: ['update'],
   remove: ['delete'],
   destroy: ['delete'],
@@ -116,9 +120,9 @@ function stemmed(words: Readonly<Record<string, readonly string[]>>): Map<string
 
 /**
  * Field weights: a word in the action name counts most, then the intents people use for it and the
- * label, the path, the description and the resource's purpose, the parameter names.
+ * label, the path, the description and the resource's purpose, the values a list filters by, the parameter names.
  */
-export const FIELDS = { name: 3, label: 2, intent: 2, path: 1.5, description: 1, purpose: 1, params: 0.4 } as const;
+export const FIELDS = { name: 3, label: 2, intent: 2, path: 1.5, description: 1, purpose: 1, filters: 0.5, params: 0.4 } as const;
 export type Field = keyof typeof FIELDS;
 export const FIELD_NAMES = Object.keys(FIELDS) as Field[];
 
@@ -211,6 +215,41 @@ function findSuccessor(a: ConnectorAction, actions: readonly ConnectorAction[], 
   return live.find((b) => pathStem(b.path, pathPrefix) === target && b.path.endsWith('}') === byItem && verb(b.name) === verb(a.name))?.name;
 }
 
+/** The values a list's query parameters take ("past_due", "open"): what people ask a list for ("which subscriptions are past due"). */
+function filterValues(a: ConnectorAction): string[] {
+  const values: string[] = [];
+  for (const p of Object.values(a.input.properties.query?.properties ?? {}) as { enum?: unknown[] }[])
+    for (const v of p.enum ?? []) if (typeof v === 'string') values.push(v);
+  return values;
+}
+
+/** A sentence of a description with the action's own name words blanked: the template it follows. */
+function template(sentence: string, name: Set<string>): string {
+  return tokens(sentence)
+    .map((w) => (name.has(stem(w)) ? '_' : w))
+    .join(' ');
+}
+
+/** Sentences of descriptions said by at least this many actions are boilerplate ("The objects are sorted in descending order …"). */
+const BOILERPLATE = 3;
+
+/**
+ * Each action's description without boilerplate: a sentence many actions share once their own name
+ * words are blanked says how the catalogue works ("sorted … most recent first", "parameters not
+ * provided are left unchanged"), not what the action is for, and its words ("order", "recent") would
+ * match queries they have nothing to do with.
+ */
+function ownSentences(actions: readonly ConnectorAction[], prefix: string): (a: ConnectorAction) => string {
+  const split = (a: ConnectorAction) => a.description.split(/(?<=[.!?])\s+/);
+  const names = new Map(actions.map((a) => [a, new Set(a.name.slice(prefix.length).split('_').map(stem))]));
+  const seen = new Map<string, number>();
+  for (const a of actions) for (const t of new Set(split(a).map((s) => template(s, names.get(a)!)))) seen.set(t, (seen.get(t) ?? 0) + 1);
+  return (a) =>
+    split(a)
+      .filter((s) => (seen.get(template(s, names.get(a)!)) ?? 0) < BOILERPLATE)
+      .join(' ');
+}
+
 /** Fields that say what an action is (not what it touches): the words a niche product owns come from them. */
 const SAYS: readonly Field[] = ['name', 'label', 'intent', 'path', 'purpose'];
 
@@ -243,6 +282,7 @@ export function buildIndex(connector: ConnectorDefinition): Index {
     .filter((p) => p.words.length > 0)
     .sort((x, y) => y.words.length - x.words.length);
   const unspoken = new Set((vocabulary.unspoken ?? []).map(stem));
+  const kept = ownSentences(actions, prefix);
   const docs: Doc[] = [];
   const df = new Map<string, number>();
   const successor = new Map<string, string>();
@@ -256,8 +296,9 @@ export function buildIndex(connector: ConnectorDefinition): Index {
       label: count(terms(a.label, stop)),
       intent: count(terms(vocabulary.intents?.[a.name.slice(prefix.length)] ?? '', stop)),
       path: count(terms(stemPath.replace(/\//g, ' '), stop)),
-      description: count(terms(a.description, stop)),
+      description: count(terms(kept(a), stop)),
       purpose: count(terms(purposeOf(stemPath, vocabulary.purposes ?? {}), stop)),
+      filters: count(terms(a.list ? filterValues(a).join(' ') : '', stop)),
       params: count(terms(params.join(' '), stop)),
     };
     const all = new Set<string>();

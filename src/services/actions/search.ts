@@ -1,9 +1,10 @@
 // Plain-language search over a connector's action catalogue, shared by GET /actions?search=,
 // POST /actions/search and the MCP server's <connector>_search_actions tool. The ranking and the
-// English around it (search-index.ts) are Linkhub's; the provider's own words (synonyms, phrases,
-// what each resource is for) come from its connector's search vocabulary.
+// English around it (search-index.ts, search-query.ts) are Linkhub's; the provider's own words
+// (synonyms, phrases, what each resource is for) come from its connector's search vocabulary.
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
-import { buildIndex, type Doc, type Field, FIELD_NAMES, FIELDS, type Index, oneEditApart, stem, terms, tokens } from './search-index.js';
+import { buildIndex, type Doc, type Field, FIELD_NAMES, FIELDS, type Index, oneEditApart } from './search-index.js';
+import { type QueryVerb, readQuery } from './search-query.js';
 
 export const SEARCH_DEFAULT_TOP_K = 5;
 
@@ -20,98 +21,10 @@ const LEGACY = 0.7;
 const TYPO = 0.8;
 /** Score factor of an action of a niche product the query does not name by one of its own words. */
 const NICHE = 0.7;
+/** Weight of a query word that qualifies the thing asked for ("… to a customer's subscription") rather than names it. */
+const QUALIFIER = 0.8;
 
 const indexes = new Map<string, Index>();
-
-/** Most words a phrase written with "…" may have at its "…" ("pay … back": "pay a customer back"). */
-const PHRASE_GAP = 2;
-
-/** Where a phrase's words are among the query's words the vocabulary has not replaced yet, in order, or null. */
-function phraseAt(words: string[], replaced: boolean[], phrase: { words: string[]; gap: boolean }): number[] | null {
-  const find = (w: string, from: number) => words.findIndex((x, i) => i >= from && x === w && !replaced[i]);
-  for (let start = find(phrase.words[0], 0); start >= 0; start = find(phrase.words[0], start + 1)) {
-    const at = [start];
-    for (const w of phrase.words.slice(1)) {
-      const i = find(w, at[at.length - 1] + 1);
-      if (i < 0) break;
-      at.push(i);
-    }
-    if (at.length === phrase.words.length && at[at.length - 1] - start - (at.length - 1) <= (phrase.gap ? PHRASE_GAP : 0)) return at;
-  }
-  return null;
-}
-
-const PREPOSITIONS = new Set('from with of in on by for through via at about'.split(' '));
-
-/** A thing the query says it does not want ("without capturing") is not a word to look for. */
-const WITHOUT = /\b(without|except|but not|instead of)\s+\S+/gi;
-
-/** The query's words, with the vocabulary's phrases replaced by what they mean, and those asked for in the plural. */
-function queryWords(idx: Index, query: string): { words: string[]; plural: Map<string, number> } {
-  // word → the place of the plural it comes from (its synonyms share it)
-  const plural = new Map<string, number>();
-  // a plural after a preposition qualifies another thing ("cash balance from bank transfers"): not what is asked for
-  const all = tokens(query);
-  const plurals = all.filter(
-    (t, i) => t.endsWith('s') && stem(t) !== t && !idx.verbs.has(stem(t)) && !all.slice(Math.max(0, i - 2), i).some((w) => PREPOSITIONS.has(w)),
-  );
-  for (const [place, t] of plurals.entries()) for (const p of [stem(t), ...(idx.synonyms.get(stem(t)) ?? [])]) if (!plural.has(p)) plural.set(p, place);
-  // numbers are values (an amount, an order number), not what to do
-  let words = terms(query.replace(WITHOUT, ' '), idx.stop).filter((w) => w.length > 1 && !/^\d+$/.test(w));
-  // what a phrase means is not read again by a shorter phrase ("customer portal" → "billing portal", not → "invoice portal")
-  let replaced = words.map(() => false);
-  for (const p of idx.phrases) {
-    const at = phraseAt(words, replaced, p);
-    if (!at) continue;
-    // the meaning goes where the phrase starts; words the phrase let stand between its own stay after it
-    const before = (_: unknown, i: number) => i < at[0];
-    const after = (_: unknown, i: number) => i > at[0] && !at.includes(i);
-    words = [...words.filter(before), ...p.means, ...words.filter(after)];
-    replaced = [...replaced.filter(before), ...p.means.map(() => true), ...replaced.filter(after)];
-  }
-  return { words: [...new Set(words)], plural };
-}
-
-/**
- * A question or wish wrapped round a task ("is there a way to pause …", "how can I …", "I need to …")
- * asks for the task: the wrapping goes, so the task's own verb is read and the question is not taken
- * for a read ("is …" → get).
- */
-const WRAPPER =
-  /^\W*(?:(?:hi|hey|ok|so|please)\W+)?(?:is there (?:a|an|any)(?: \w+)? (?:way|option|endpoint|api|method) (?:to|for|of)|is it possible to|(?:what is|what's|whats) the (?:\w+ )?way to|how (?:do|can|should|would|could|to) (?:i|we|you)?|(?:can|could|may|should) (?:i|we|you)|i(?:'d| would) like to|(?:i|we)(?:'m| am| are)? (?:want|need|trying|try|have|looking)(?: to| for)?|help me(?: to)?|how to|way to)\s+/i;
-
-/** A question ("is this payment …", "how many …", not "how do I …") reads: its verb is get or list (list first for "how many", "who", "which"). */
-const QUESTION = /(?:^|[,;?]\s*)(is|was|are|were|has|have|does|did|how many|how much|what|which|who|when|where|why)\b/i;
-
-/**
- * What the query asks to do: its first word when that is a verb (of the catalogue or a generic one),
- * else its second when that is a generic verb,
- * with the catalogue verbs it stands for, the first of them meant most often ("find" → search, then
- * get or list). People write "verb object"; a later word is more often part of the object.
- */
-function queryVerb(idx: Index, words: string[], query: string): QueryVerb | null {
-  // the first word, or the second after a thing of the catalogue ("customer wants to switch …") when it is a common verb
-  const isVerb = (w: string | undefined) => w !== undefined && (idx.actionVerbs.has(w) || idx.verbs.has(w));
-  // …or the first of the last clause, when the first says what happened ("bank rejected a payment, see the reason")
-  const last = terms(query.split(/[,;:]/).pop() ?? '', idx.stop)[0];
-  const at = isVerb(words[0]) ? 0 : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) ? 1 : isVerb(last) && /[,;:]/.test(query) ? words.indexOf(last) : -1;
-  if (at < 0) {
-    const q = QUESTION.exec(query)?.[1]?.toLowerCase();
-    if (q === undefined) return null;
-    return { word: 'get', at, verbs: /^(how many|who|which)$/.test(q) ? ['list', 'get'] : ['get', 'list'] };
-  }
-  const w = words[at];
-  const alts = idx.verbs.get(w);
-  if (alts === undefined) return { word: w, at, verbs: [w] };
-  return { word: w, at, verbs: alts.includes(w) || !idx.actionVerbs.has(w) ? alts : [...alts, w] };
-}
-
-interface QueryVerb {
-  word: string;
-  /** where it is in the query's words; -1 for a question's (its own verbs are part of the question: "did we get") */
-  at: number;
-  verbs: string[];
-}
 
 /**
  * How well the action does what the query's verb asks: 1 for its own verb or one of its intents
@@ -126,7 +39,8 @@ function doesVerb(doc: Doc, v: QueryVerb): number {
  * Ranks actions for a plain-language query: BM25-like term weights (IDF over the catalogue, saturated
  * term frequency per field, field weights with the action name first), small stemming, phrase and
  * synonym sets, prefix matches for partial words, a coverage factor (share of query words matched,
- * words found only in reference text counting half), the query's verb and plurals as factors, legacy
+ * words found only in reference text counting half, words that only qualify the thing asked for
+ * weighing less), the query's verb and plurals as factors, legacy
  * and tooling actions a little lower, and deprecated actions below the replacement their note names,
  * which takes over their relevance.
  */
@@ -137,10 +51,8 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     indexes.set(connector.key, idx);
   }
   const N = idx.docs.length;
-  query = query.replace(WRAPPER, '');
-  const asked = queryWords(idx, query);
-  const verb = queryVerb(idx, asked.words, query);
-  const { plural } = asked;
+  const asked = readQuery(idx, query);
+  const { plural, tail, verb } = asked;
   const words = verb?.at === -1 ? asked.words.filter((w) => !idx.verbs.has(w) && !idx.actionVerbs.has(w)) : asked.words;
   if (words.length === 0) return [];
   // a thing asked for in the plural, without a verb or with one that reads ("see refunds"), wants a list;
@@ -157,6 +69,9 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     if (w.length >= 5 && alts.size === 1 && !idx.df.has(w)) for (const v of idx.vocab) if (oneEditApart(w, v)) alts.set(v, TYPO);
     return alts;
   });
+  // a word that qualifies the thing asked for counts less than the thing, for its score and its coverage
+  const weights = words.map((w) => (tail.has(w) ? QUALIFIER : 1));
+  const asks = weights.reduce((x, y) => x + y, 0);
   const idf = (t: string) => {
     const d = idx.df.get(t) ?? 0;
     return Math.log(1 + (N - d + 0.5) / (d + 0.5));
@@ -194,12 +109,13 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
         best = Math.max(best, wq * idf(t) * s);
       }
       // a word found only in the reference text (a description's "sort order") covers the query half as much
-      if (best > 0 || (does && i === verb?.at)) matched += said || (does && i === verb?.at) ? 1 : INCIDENTAL_COVER;
-      score += does && i === verb?.at ? Math.max(best, does * verbScore) : best;
+      const w = weights[i];
+      if (best > 0 || (does && i === verb?.at)) matched += w * (said || (does && i === verb?.at) ? 1 : INCIDENTAL_COVER);
+      score += w * (does && i === verb?.at ? Math.max(best, does * verbScore) : best);
     }
     // coverage of the query (squared: missing words hurt) and of the action name (a name fully asked for wins)
     if (score <= 0) continue;
-    score *= (matched / words.length) ** 2 * (1 + 0.5 * Math.min(1, nameHit.size / doc.spoken));
+    score *= (matched / asks) ** 2 * (1 + 0.5 * Math.min(1, nameHit.size / doc.spoken));
     // without a verb: a list when a plural is asked for, else a creation ("a payment link for …")
     if (verb ? does : listed || (doc.verb === 'creat' && !plural.has(doc.resource))) score *= VERB_BOOST ** (verb ? does : 1);
     if (listed) score *= listedAt === 0 ? LIST_BOOST : Math.sqrt(LIST_BOOST);
