@@ -99,6 +99,7 @@ describe('an agent token on the proxy and on actions', () => {
     assert.equal(held.status, 403, held.text);
     assert.equal(held.body.code, 'approval_required');
     assert.equal(held.body.retryable, true);
+    assert.equal(held.body.idempotency_key, 'rpc-refund-1', 'the key the held call is kept with');
     const ok = await lh.api('POST', `/approvals/${held.body.approval}/approve`);
     assert.equal(ok.body.status, 'executed', ok.text);
     const repeat = await lh.api('POST', '/actions/rpc', call, as(t));
@@ -107,5 +108,22 @@ describe('an agent token on the proxy and on actions', () => {
     const small = await lh.api('POST', '/unified/proxy', { method: 'post', path: '/v1/refunds', body: { charge: ch, amount: 500 } }, as(t));
     assert.equal(small.status, 200, small.text);
     assert.equal(stripe.log.filter((e) => e.method === 'POST' && e.path === '/v1/refunds').length, 2, 'the approved call once, and the small one');
+
+    // A caller that sent no key (an MCP tool call, an SDK making a new key per call) is given the one
+    // Linkhub keeps the call with, and repeats with it to learn the outcome: sent once, answered again.
+    const keyless = { action: 'stripe_create_refund', body: { charge: ch, amount: 3000 } };
+    const held2 = await lh.api('POST', '/actions/rpc', keyless, as(t));
+    assert.equal(held2.body.code, 'approval_required', held2.text);
+    assert.match(held2.body.idempotency_key, /^linkhub-/);
+    const pending = await lh.api('POST', '/actions/rpc', { ...keyless, headers: { 'idempotency-key': held2.body.idempotency_key } }, as(t));
+    assert.equal(pending.body.code, 'approval_required');
+    assert.equal(pending.body.approval, held2.body.approval, 'still pending: the same approval, not a second one');
+    assert.equal((await lh.api('POST', `/approvals/${held2.body.approval}/approve`)).body.status, 'executed');
+    const learnt = await lh.api('POST', '/actions/rpc', { ...keyless, headers: { 'idempotency-key': held2.body.idempotency_key } }, as(t));
+    assert.equal(learnt.status, 200, learnt.text);
+    assert.equal(learnt.body.data.amount, 3000);
+    const sent = stripe.log.filter((e) => e.method === 'POST' && e.path === '/v1/refunds');
+    assert.equal(sent.length, 3, 'the keyless approved call once');
+    assert.equal(sent.at(-1)?.idempotencyKey, held2.body.idempotency_key);
   });
 });

@@ -51,9 +51,9 @@ export const AGENT_ERRORS = {
     status: 403,
     message: 'This call needs approval ({reason}): approval {approval} is pending',
     action:
-      'A person approves or denies it in the Dashboard (or POST /approvals/{id}/approve); repeat the same call with the same Idempotency-Key to get its result once approved.',
+      'A person approves or denies it in the Dashboard (or POST /approvals/{id}/approve); repeat the same call with the Idempotency-Key given in idempotency_key to get its result once approved.',
     retryable: true,
-    extras: ['approval'],
+    extras: ['approval', 'idempotency_key'],
   },
   approval_not_found: {
     status: 404,

@@ -52,6 +52,13 @@ export function approvalView(a: ApprovalRow) {
   };
 }
 
+/**
+ * The refusal of a held call. It names the idempotency key the call is kept with (the caller's, or
+ * the one Linkhub made): a caller that sent none (an SDK making a new key per call, an MCP tool call)
+ * repeats the call with it to get the approved call's answer.
+ */
+const held = (a: ApprovalRow) => fail('approval_required', { reason: a.reason, approval: a.id }, { approval: a.id, idempotency_key: a.request.idempotencyKey });
+
 export class ApprovalService {
   constructor(
     private readonly db: Db,
@@ -64,6 +71,7 @@ export class ApprovalService {
   async hold(h: HoldInput): Promise<never> {
     const id = newId('apr', 20);
     const { call } = h;
+    const request = call.held();
     const row = await this.db.transaction(async (tx) => {
       const [r] = await tx
         .insert(approvals)
@@ -75,7 +83,7 @@ export class ApprovalService {
           spender: h.spender,
           action: h.action,
           status: 'pending',
-          request: call.held(),
+          request,
           currency: h.currency,
           amount: h.amount,
           reason: h.reason,
@@ -85,7 +93,7 @@ export class ApprovalService {
       return r;
     });
     this.webhooks.onEnqueued();
-    throw fail('approval_required', { reason: h.reason, approval: row.id }, { approval: row.id });
+    throw held(row);
   }
 
   private eventFields(a: ApprovalRow) {
@@ -107,7 +115,7 @@ export class ApprovalService {
   answerFor(a: ApprovalRow): GateOutcome {
     if (a.status === 'executed' && a.resultStatus !== null) return { kind: 'answered', status: a.resultStatus, body: a.resultBody ?? '' };
     if (a.status === 'denied') throw fail('policy_denied', { reason: `approval ${a.id} was denied` }, { reason_code: 'approval_denied' });
-    throw fail('approval_required', { reason: a.reason, approval: a.id }, { approval: a.id });
+    throw held(a);
   }
 
   async list(projectId: string, opts: { status?: string; accountId?: string; limit?: number }) {
