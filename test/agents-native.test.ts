@@ -9,6 +9,8 @@ import { useLinkhub } from './helpers/fixture.js';
 import { linkAccount, type Linkhub } from './helpers/linkhub.js';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js';
 import type { StripeStandin } from './stripe-standin/index.js';
+import { stripeAgents } from '../src/connectors/stripe/agents.js';
+import { nativeOrigin } from '../src/services/calls/native.js';
 
 let stripe: StripeStandin;
 let lh: Linkhub;
@@ -159,6 +161,36 @@ describe('the stripe SDK through /v1 with an agent token', () => {
     const sent = stripe.log.at(-1)!;
     assert.equal(sent.path, '/v2/core/event_destinations');
     assert.equal(sent.keyLast4, stripe.keys.secretTest.slice(-4));
+  });
+
+  test('a file upload: multipart bytes sent unchanged (to the files host the SDK would use), its file read back', async () => {
+    const t = await newToken();
+    // bytes that are not UTF-8: read as text on the way they would come out longer (U+FFFD)
+    const data = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe, 0x00, 0x80]), Buffer.alloc(200_000, 0xc3)]);
+    const file = await sdk(t.token).files.create({ purpose: 'dispute_evidence', file: { data, name: 'evidence.png', type: 'image/png' } });
+    assert.equal(file.object, 'file');
+    assert.equal(file.size, data.length, 'the bytes arrived as sent');
+    assert.equal(file.filename, 'evidence.png');
+    assert.equal(file.type, 'png');
+    const sent = stripe.log.at(-1)!;
+    assert.equal(sent.path, '/v1/files');
+    assert.equal(sent.keyLast4, stripe.keys.secretTest.slice(-4), 'with the linked key');
+    assert.deepEqual(await sdk(t.token).files.retrieve(file.id), file);
+    const missing = await stripeError(sdk(t.token).files.create({ file: { data, name: 'x.png', type: 'image/png' } } as never));
+    assert.equal(missing.code, 'parameter_missing');
+    // the call log shows what was sent without the bytes
+    await lh.services.requestLog.flush();
+    const logged = (await lh.api('GET', `/requests/logs?account_id=${acc}&page_size=5`)).body.data.find((r: any) => r.path === '/v1/files');
+    assert.ok(logged, 'the upload is in the call log');
+    const detail = await lh.api('GET', `/requests/logs/${logged.id}`);
+    assert.match(detail.body.data.request.body, /^\[\d+ bytes of multipart\/form-data/);
+  });
+
+  test('the SDK’s other hosts are the connector’s: files and meter events leave for theirs', () => {
+    assert.equal(nativeOrigin(stripeAgents, 'POST', '/v1/files'), 'https://files.stripe.com');
+    assert.equal(nativeOrigin(stripeAgents, 'POST', '/v2/billing/meter_event_stream'), 'https://meter-events.stripe.com');
+    assert.equal(nativeOrigin(stripeAgents, 'GET', '/v1/files?limit=3'), undefined, 'listing files is the API host');
+    assert.equal(nativeOrigin(stripeAgents, 'POST', '/v1/customers'), undefined);
   });
 
   test('Stripe-Account and Stripe-Version are forwarded', async () => {

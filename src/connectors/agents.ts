@@ -29,9 +29,25 @@ export interface MoneyLookup {
   currency: string;
 }
 
+/** A call the provider's SDK sends to another host than the API root when left to its defaults. */
+export interface NativeOrigin {
+  method: string;
+  /** The path, without query. */
+  path: string;
+  /** Where the provider serves it (as an action's baseUrl: a configured API base takes its place). */
+  origin: string;
+}
+
 export interface ConnectorAgentSupport {
   /** Path prefixes the provider's own API serves and its SDKs call (e.g. `/v1/`), served by Linkhub as they are. */
   nativePrefixes: readonly string[];
+  /**
+   * Calls served from other hosts. An SDK given Linkhub's host sends them there too (it overrides
+   * every host with the one it was given), so Linkhub sends them on to the right one.
+   */
+  nativeOrigins: readonly NativeOrigin[];
+  /** Largest request body on those paths, bytes: the provider's largest upload with its framing. */
+  nativeBodyLimit: number;
   /**
    * Linkhub's own refusal on those paths, in the provider's error shape, so its SDKs raise the right
    * exception (the HTTP status is Linkhub's; `extra` are fields such as an approval id).

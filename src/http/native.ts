@@ -50,6 +50,7 @@ export const nativeRoutes = (ctx: RouteContext) => async (app: FastifyInstance) 
     app.route({
       method: ['GET', 'POST', 'DELETE', 'PUT', 'PATCH'],
       url: `${prefix}*`,
+      bodyLimit: agents.nativeBodyLimit,
       schema: { hide: true },
       handler,
       errorHandler: (err, request, reply) => render(reply, agents, answerFor(err, request)),

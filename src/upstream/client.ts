@@ -64,7 +64,8 @@ export interface UpstreamRequest {
   credential: UpstreamCredential;
   /** The provider's wire rules. */
   rules: UpstreamRules;
-  body?: string | null;
+  /** Bytes for a body that is not text (a file upload through a native path). */
+  body?: string | Buffer | null;
   /** Content-Type of `body` (default: a caller `content-type` header, else application/x-www-form-urlencoded). */
   contentType?: string;
   /**

@@ -168,6 +168,7 @@ export const errors = {
   /** Search syntax error text [?]. */
   invalidSearchQuery: (detail: string): StripeError => invalid(400, `Invalid search query: ${detail}`, { param: 'query' }),
   invalidPage: (): StripeError => invalid(400, 'Invalid page token.', { param: 'page' }),
+  invalidValue: (param: string, message: string): StripeError => invalid(400, message, { param }),
   missingParam: (name: string): StripeError => coded(400, 'parameter_missing', `Missing required param: ${name}.`, { param: name }),
   resourceMissing: (objectName: string, id: string, param = 'id'): StripeError =>
     coded(404, 'resource_missing', `No such ${objectName}: '${id}'`, { param }, true),

@@ -7,6 +7,7 @@ import { errors, StripeError } from './errors.js';
 import { expandList, type FormValue, type Params } from './form.js';
 import { randomAlnum, type Mode } from './keys.js';
 import { OBJECT_PERMISSION, grants } from './permissions.js';
+import { FILE_CREATE, FILE_RETRIEVE } from './files.js';
 import { compileSearch } from './search.js';
 import { RESOURCES, toJson, touch, type KeyRecord, type ResourceDef, type Store, type StripeObject, type World } from './world.js';
 
@@ -76,6 +77,7 @@ export function matchRoute(method: string, path: string): Route | null {
   if (slash === -1) {
     if (method === 'GET' && rest === 'account') return ACCOUNT_ROUTE;
     if (method === 'GET' && rest === 'balance') return BALANCE_ROUTE;
+    if (method === 'POST' && rest === 'files') return FILE_CREATE;
     const set = ROUTES.get(rest);
     if (!set) return null;
     if (method === 'GET') return set.list;
@@ -85,6 +87,7 @@ export function matchRoute(method: string, path: string): Route | null {
   const segment = rest.slice(0, slash);
   const id = rest.slice(slash + 1);
   if (!id || id.includes('/')) return null;
+  if (segment === 'files') return method === 'GET' ? { ...FILE_RETRIEVE, id } : null;
   if (segment === 'accounts') return method === 'GET' ? { ...CONNECTED_ACCOUNT_ROUTE, id } : null;
   const set = ROUTES.get(segment);
   if (!set) return null;

@@ -22,6 +22,7 @@ export const SEGMENT_PERMISSION: Readonly<Record<string, string>> = {
   payouts: 'payout',
   events: 'event',
   accounts: 'connected_account',
+  files: 'file',
 };
 
 /** Object type → permission resource, for expansions (a restricted key needs read on each expanded type). */

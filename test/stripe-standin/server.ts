@@ -4,6 +4,7 @@
 //   Content-Type on every response (docs/stripe.md#stand-in-response-headers).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { errors, StripeError } from './errors.js';
+import { parseMultipart } from './files.js';
 import { parseForm, type Params } from './form.js';
 import { matchRoute, type Ctx, type Route } from './handlers.js';
 import type { IdempotencyCache, Lookup } from './idempotency.js';
@@ -25,6 +26,8 @@ export interface ServerState {
 
 const VERSION_RE = /^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/;
 const MAX_BODY = 1 << 20;
+/** A file upload: Stripe's largest file is 16 MB. */
+const MAX_UPLOAD = 17 << 20;
 
 /** Headers Stripe sends on every response (besides Request-Id and Stripe-Version). */
 const BASE_HEADERS: Readonly<Record<string, string>> = {
@@ -108,15 +111,15 @@ function contextAccount(world: World, key: KeyRecord, context: string | null): s
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function readBody(req: IncomingMessage): Promise<string | null> {
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
+      if (size <= max) chunks.push(c);
     });
-    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > max ? null : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -150,9 +153,12 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
   let body: Params = {};
   let tooLarge = false;
   if (hasBody) {
-    const raw = await readBody(req);
+    const type = h['content-type'] ?? '';
+    const multipart = /^multipart\/form-data/i.test(type);
+    const raw = await readBody(req, multipart ? MAX_UPLOAD : MAX_BODY);
     if (raw === null) tooLarge = true;
-    else body = parseForm(raw);
+    else if (multipart) body = await parseMultipart(raw, type).catch(() => ({}));
+    else body = parseForm(raw.toString('utf8'));
   }
 
   const requestId = newRequestId();

@@ -51,6 +51,13 @@ const errorType = (status: number): string => (status >= 500 ? 'api_error' : 'in
 
 export const stripeAgents: ConnectorAgentSupport = {
   nativePrefixes: ['/v1/', '/v2/'],
+  // the SDKs' other hosts (DEFAULT_BASE_ADDRESSES in stripe-node): file uploads and meter events
+  nativeOrigins: [
+    { method: 'POST', path: '/v1/files', origin: 'https://files.stripe.com' },
+    { method: 'POST', path: '/v2/billing/meter_event_stream', origin: 'https://meter-events.stripe.com' },
+  ],
+  // Stripe's largest file (an identity document, an account requirement) is 16 MB; room for the multipart framing
+  nativeBodyLimit: 16 * 1024 * 1024 + 64 * 1024,
   nativeError: (status, code, message, extra) => ({ error: { type: errorType(status), ...extra, code, message } }),
   sdkCredential: { header: 'authorization', prefix: 'Bearer ' },
   money: MONEY,

@@ -12,7 +12,7 @@ import { STRIPE_API_VERSION } from './version.js';
 export const stripeApi: ConnectorApi = {
   baseUrl: 'https://api.stripe.com',
   // File uploads and downloads (the two files.stripe.com operations of the spec).
-  actionOrigins: ['https://files.stripe.com'],
+  actionOrigins: ['https://files.stripe.com', 'https://meter-events.stripe.com'],
   credential: { header: 'authorization', prefix: 'Bearer ' },
   requestHeaders: { 'stripe-version': STRIPE_API_VERSION },
   // Act on a connected account (Stripe-Account) or in a context (Stripe-Context).

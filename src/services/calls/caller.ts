@@ -61,7 +61,8 @@ export interface SendRequest {
   path: string;
   /** Headers to forward (already filtered); the credential header is always Linkhub's. */
   headers?: Record<string, string>;
-  body?: string | null;
+  /** Bytes for a body that is not text (a file upload through a native path). */
+  body?: string | Buffer | null;
   contentType?: string;
   idempotencyKey?: string | null;
   /** Another base than the account's API root (an action served from another origin). */

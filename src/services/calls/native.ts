@@ -5,6 +5,7 @@
 // first (./../agents/gate.ts); throttle, retries and the call log are the shared call path's.
 import { randomUUID } from 'node:crypto';
 import { fail } from '../../errors/fail.js';
+import type { ConnectorAgentSupport } from '../../connectors/agents.js';
 import type { HeldRequest } from '../../store/schema.js';
 import { filterForwardHeaders, filterResponseHeaders, resolveUpstreamPath, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
 import type { AgentGate } from '../agents/gate.js';
@@ -36,12 +37,22 @@ const NOT_FORWARDED = ['linkhub-account', 'content-length', 'content-type', 'ide
 /** Framing is the server's own; the provider's body is sent as bytes with its length. */
 const NOT_RETURNED = ['content-length', 'content-encoding'];
 
+/** Bodies read as text (parameters the policy can see); any other (a multipart file upload) is sent as bytes. */
+const isText = (contentType: string | undefined) => !contentType || /^(application\/(x-www-form-urlencoded|json)|text\/)/i.test(contentType.trim());
+
+/** Where a call goes: the API root, or the host the connector serves it from (a file upload). */
+export function nativeOrigin(agents: ConnectorAgentSupport | undefined, method: string, path: string): string | undefined {
+  const q = path.indexOf('?');
+  const bare = q === -1 ? path : path.slice(0, q);
+  return agents?.nativeOrigins.find((o) => o.method === method && o.path === bare)?.origin;
+}
+
 /** The call's parameters by name, for the agent policy: query for reads, the form or JSON body for writes. */
 function paramReader(method: string, url: string, body: Buffer | null, contentType: string | undefined): (name: string) => unknown {
   const q = url.indexOf('?');
   const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
   let bodyParams: ((name: string) => unknown) | null = null;
-  if (body && body.length > 0 && method !== 'GET') {
+  if (body && body.length > 0 && method !== 'GET' && isText(contentType)) {
     if (contentType?.includes('json')) {
       let parsed: unknown = null;
       try {
@@ -81,7 +92,10 @@ export class NativeService {
     const headers = filterForwardHeaders(r.headers, NOT_FORWARDED);
     const given = r.headers['idempotency-key'];
     const callerKey = typeof given === 'string' && given ? given : null;
-    const body = r.body && r.body.length > 0 ? r.body.toString('utf8') : null;
+    const raw = r.body && r.body.length > 0 ? r.body : null;
+    const text = isText(contentType);
+    const body = raw && text ? raw.toString('utf8') : raw;
+    const base = this.calls.profiles.actionBase(profile, nativeOrigin(profile.connector.agents, method, path));
     const target = {
       projectId: r.principal.projectId,
       accountId: account.row.id,
@@ -94,6 +108,9 @@ export class NativeService {
     let idempotencyKey = callerKey;
     const held = (): HeldRequest => {
       // a held call must keep one key from now on: the approver's send and the agent's repeat use it
+      if (typeof body !== 'string' && body !== null) {
+        throw fail('invalid_input', { field: 'body', problem: 'a file upload cannot be held for approval' }, { field: 'body' });
+      }
       idempotencyKey ??= `linkhub-${randomUUID()}`;
       return { method, path, body, contentType: contentType ?? null, params: body ?? null, headers, idempotencyKey };
     };
@@ -112,7 +129,16 @@ export class NativeService {
     const res = await sendGated(gated, account, () =>
       this.calls.send(
         target,
-        { method: method as UpstreamMethod, path, headers, body, contentType: body !== null ? contentType : undefined, idempotencyKey, logBody: body },
+        {
+          method: method as UpstreamMethod,
+          path,
+          base,
+          headers,
+          body,
+          contentType: body !== null ? contentType : undefined,
+          idempotencyKey,
+          logBody: typeof body === 'string' || body === null ? body : `[${body.length} bytes of ${contentType ?? 'data'}]`,
+        },
         account,
       ),
     );
