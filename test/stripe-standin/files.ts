@@ -21,7 +21,10 @@ export async function parseMultipart(body: Buffer, contentType: string): Promise
 const byWorld = new WeakMap<World, Map<string, Record<string, unknown>>>();
 const filesOf = (ctx: Ctx) => {
   let m = byWorld.get(ctx.world);
-  if (!m) byWorld.set(ctx.world, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    byWorld.set(ctx.world, m);
+  }
   return m;
 };
 const PURPOSES = new Set(
