@@ -113,7 +113,15 @@ describe('Dashboard agents', { skip: chromiumSkip() }, () => {
       assert.ok(text.includes(shown), `the approval shows ${shown}: ${text}`);
     }
     await layout.check(page, 'approvals, pending');
+    // asked again first: Cancel sends nothing
     await card.getByRole('button', { name: 'Approve' }).click();
+    const ask = page.getByRole('dialog', { name: 'Approve and send this call?' });
+    assert.match(await ask.innerText(), /POST \/v1\/refunds \(\$25\.00\)/);
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await ask.waitFor({ state: 'detached' });
+    assert.equal(fx.stripe.log.filter((x) => x.method === 'POST' && x.path === '/v1/refunds').length, 0, 'nothing sent on Cancel');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await ask.getByRole('button', { name: 'Approve and send' }).click();
     await card.getByText('approved and sent').waitFor();
     assert.match(await card.innerText(), /Provider status\s*200/);
 

@@ -1,9 +1,11 @@
 // One held call: who asked (account, token), what (action, amount, reason), the full request
 // (method, path, params, forwarded headers, idempotency key), and Approve / Deny while pending, or
-// the decision and the provider's status once decided.
+// the decision and the provider's status once decided. Both decisions are asked again in a dialog:
+// approving sends a call that may move money, and neither can be taken back.
 import { useState } from 'preact/hooks';
-import { errorMessage, type Approval } from '../../api.js';
-import { ErrorAlert, StatusBadge, Time } from '../../components/display.js';
+import type { Approval } from '../../api.js';
+import { ConfirmDialog } from '../../components/dialog.js';
+import { StatusBadge, Time } from '../../components/display.js';
 import { formatMoney } from '../agents/policy-draft.js';
 
 const OUTCOME: Record<string, { label: string; kind: 'ok' | 'err' | 'warn' | 'neutral' }> = {
@@ -16,22 +18,9 @@ const OUTCOME: Record<string, { label: string; kind: 'ok' | 'err' | 'warn' | 'ne
 
 export function ApprovalCard(p: { approval: Approval; onDecide(d: 'approve' | 'deny'): Promise<void> }) {
   const a = p.approval;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState<'approve' | 'deny' | null>(null);
   const outcome = OUTCOME[a.status] ?? { label: a.status, kind: 'neutral' as const };
   const amount = a.currency === 'unknown' ? 'Amount not known' : formatMoney(a.amount, a.currency);
-  const decide = async (d: 'approve' | 'deny') => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await p.onDecide(d);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
     <article class={`card approval approval-${a.status}`} aria-labelledby={`apr-${a.id}`} data-approval-id={a.id}>
       <div class="approval-head">
@@ -91,16 +80,33 @@ export function ApprovalCard(p: { approval: Approval; onDecide(d: 'approve' | 'd
           {JSON.stringify(a.request.params, null, 2)}
         </pre>
       </details>
-      <ErrorAlert error={error} />
       {a.status === 'pending' && (
         <div class="button-row">
-          <button type="button" class="btn btn-primary" aria-disabled={busy ? 'true' : undefined} onClick={() => decide('approve')}>
+          <button type="button" class="btn btn-primary" onClick={() => setAsking('approve')}>
             Approve
           </button>
-          <button type="button" class="btn btn-danger-quiet" aria-disabled={busy ? 'true' : undefined} onClick={() => decide('deny')}>
+          <button type="button" class="btn btn-danger-quiet" onClick={() => setAsking('deny')}>
             Deny
           </button>
         </div>
+      )}
+      {asking && (
+        <ConfirmDialog
+          title={asking === 'approve' ? 'Approve and send this call?' : 'Deny this call?'}
+          confirmLabel={asking === 'approve' ? 'Approve and send' : 'Deny call'}
+          onClose={() => setAsking(null)}
+          onConfirm={() => p.onDecide(asking)}
+        >
+          <p>
+            <span class="mono">
+              {a.request.method} {a.request.path}
+            </span>{' '}
+            ({amount}) on <span class="mono">{a.account_id}</span>
+            {asking === 'approve'
+              ? ' is sent now, once, with its idempotency key. This cannot be undone.'
+              : ' is never sent; the agent is told it was denied. This cannot be undone.'}
+          </p>
+        </ConfirmDialog>
       )}
     </article>
   );
