@@ -333,6 +333,7 @@ describe('policies', () => {
     assert.match(result.id, /^re_/);
     assert.equal(result.amount, 7500);
     assert.equal(stripe.log.filter((x) => x.method === 'POST' && x.path === '/v1/refunds').length, 1, 'the repeat got the stored answer');
+    assert.equal(result.lastResponse.requestId, sent[0].requestId, 'with the Request-Id of the call that was sent');
 
     const deadline = performance.now() + 10_000;
     const kinds = () => hooks.events.filter((e) => e.record_id === approvalId).map((e) => e.event);

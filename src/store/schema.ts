@@ -375,6 +375,8 @@ export const approvals = pgTable(
     /** The provider's answer to the executed call: status and body text. */
     resultStatus: integer('result_status'),
     resultBody: text('result_body'),
+    /** The provider's request id of the approved call: the agent's repeat gets it back with the answer. */
+    resultRequestId: text('result_request_id'),
   },
   (t) => [index('approvals_project_status').on(t.projectId, t.status, t.createdAt)],
 );

@@ -113,7 +113,9 @@ export class ApprovalService {
 
   /** What a repeated call gets: the approved call's answer, or the refusal that still holds. */
   answerFor(a: ApprovalRow): GateOutcome {
-    if (a.status === 'executed' && a.resultStatus !== null) return { kind: 'answered', status: a.resultStatus, body: a.resultBody ?? '' };
+    if (a.status === 'executed' && a.resultStatus !== null) {
+      return { kind: 'answered', status: a.resultStatus, body: a.resultBody ?? '', requestId: a.resultRequestId };
+    }
     if (a.status === 'denied') throw fail('policy_denied', { reason: `approval ${a.id} was denied` }, { reason_code: 'approval_denied' });
     throw held(a);
   }
@@ -162,6 +164,7 @@ export class ApprovalService {
     const req = a.request;
     let status: number;
     let body: string;
+    let requestId: string | null = null;
     try {
       const r = await this.calls.send(
         { projectId: a.projectId, accountId: a.accountId, actor, source: 'approval', action: a.action },
@@ -177,6 +180,7 @@ export class ApprovalService {
       );
       status = r.response.status;
       body = r.response.body.toString('utf8');
+      requestId = r.response.requestId;
     } catch (e) {
       // Linkhub could not send it (account gone, provider unreachable): the approval says so
       status = 0;
@@ -185,7 +189,7 @@ export class ApprovalService {
     if (status >= 200 && status < 300 && a.currency !== 'unknown') await this.spend.record(a.spender, a.currency, a.amount);
     const [row] = await this.db
       .update(approvals)
-      .set({ status: status >= 200 && status < 300 ? 'executed' : 'failed', resultStatus: status, resultBody: body })
+      .set({ status: status >= 200 && status < 300 ? 'executed' : 'failed', resultStatus: status, resultBody: body, resultRequestId: requestId })
       .where(eq(approvals.id, a.id))
       .returning();
     return row;

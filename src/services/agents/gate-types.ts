@@ -23,4 +23,6 @@ export interface GatedCall {
 }
 
 /** What the surface does next: send (and call `settle` with the provider's status), or answer a stored result. */
-export type GateOutcome = { kind: 'send'; settle: (status: number) => Promise<void> } | { kind: 'answered'; status: number; body: string };
+export type GateOutcome =
+  | { kind: 'send'; settle: (status: number) => Promise<void> }
+  | { kind: 'answered'; status: number; body: string; requestId: string | null };

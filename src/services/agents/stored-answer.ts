@@ -4,14 +4,16 @@ import type { CachedAccount } from '../calls/account-cache.js';
 import type { SendResult } from '../calls/caller.js';
 import type { GateOutcome } from './gate-types.js';
 
-export function storedAnswer(account: CachedAccount, status: number, body: string): SendResult {
+export function storedAnswer(account: CachedAccount, status: number, body: string, requestId: string | null): SendResult {
+  // the provider's request id of the call that was sent, in the header its clients read it from
+  const idHeader = account.profile.rules.requestIdHeader;
   return {
     response: {
       status,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(idHeader && requestId ? { [idHeader]: requestId } : {}) },
       body: Buffer.from(body),
       attempts: 0,
-      requestId: null,
+      requestId,
       idempotencyKey: null,
       durationMs: 0,
     },
@@ -29,7 +31,7 @@ export function storedAnswer(account: CachedAccount, status: number, body: strin
  * an approved call.
  */
 export async function sendGated(gated: GateOutcome | null, account: CachedAccount, send: () => Promise<SendResult>): Promise<SendResult> {
-  if (gated?.kind === 'answered') return storedAnswer(account, gated.status, gated.body);
+  if (gated?.kind === 'answered') return storedAnswer(account, gated.status, gated.body, gated.requestId);
   let r: SendResult;
   try {
     r = await send();

@@ -1,0 +1,1 @@
+ALTER TABLE "approvals" ADD COLUMN "result_request_id" text;
