@@ -115,6 +115,59 @@ describe('OAuth for MCP clients', () => {
     assert.equal(row.policy, null);
   });
 
+  test('refresh tokens: rotated on use, the old pair dead; a copied one ends the grant; revoking the access token ends it too', async () => {
+    const { server } = await discover(`${lh.url}/mcp`);
+    assert.deepEqual(server.grant_types_supported, ['authorization_code', 'refresh_token']);
+    const clientId = await register(server);
+    const otherClient = await register(server);
+    const grant = async () => {
+      const { verifier, challenge } = pkce();
+      const { location } = await approveInBrowser(authorizationUrl(server, clientId, challenge), { account: acc, policy: 'read_only' });
+      return (await exchange(server, { code: new URL(location).searchParams.get('code')!, code_verifier: verifier, client_id: clientId })).json();
+    };
+    const refresh = (refresh_token: string, client_id = clientId) =>
+      fetch(server.token_endpoint, form({ grant_type: 'refresh_token', refresh_token, client_id }));
+    const mcpStatus = async (token: string) =>
+      (
+        await fetch(`${lh.url}/mcp`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'initialize',
+            params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+          }),
+        })
+      ).status;
+
+    const first = await grant();
+    assert.match(first.refresh_token, /^lhrt_/);
+    assert.equal((await refresh(first.refresh_token, otherClient)).status, 400, 'another client cannot use it');
+    const res = await refresh(first.refresh_token);
+    const second = await res.json();
+    assert.equal(res.status, 200, JSON.stringify(second));
+    assert.match(second.access_token, /^lhat_/);
+    assert.notEqual(second.refresh_token, first.refresh_token);
+    assert.equal(await mcpStatus(second.access_token), 200);
+    assert.equal(await mcpStatus(first.access_token), 401, 'the previous access token is revoked');
+    const tokens = (await lh.api('GET', `/accounts/${acc}/agent_tokens`)).body;
+    assert.deepEqual(tokens.find((t: any) => second.access_token.endsWith(t.hint)).policy, { read_only: true }, 'the approved preset carries over');
+
+    // the first refresh token again: it was copied, so the whole grant ends (the live access token too)
+    const replay = await refresh(first.refresh_token);
+    assert.deepEqual([replay.status, (await replay.json()).error], [400, 'invalid_grant']);
+    assert.equal(await mcpStatus(second.access_token), 401);
+    assert.equal((await refresh(second.refresh_token)).status, 400, 'the family is over');
+
+    // revoked by a person: the client cannot refresh its way back
+    const third = await grant();
+    const id = (await lh.api('GET', `/accounts/${acc}/agent_tokens`)).body.find((t: any) => third.access_token.endsWith(t.hint)).id;
+    assert.equal((await lh.api('DELETE', `/accounts/${acc}/agent_tokens/${id}`)).status, 200);
+    const after = await refresh(third.refresh_token);
+    assert.deepEqual([after.status, (await after.json()).error], [400, 'invalid_grant']);
+  });
+
   test('refused: a wrong verifier, another client, deny, a bad redirect URI, no PKCE, a forged approval', async () => {
     const { server } = await discover(`${lh.url}/mcp`);
     const clientId = await register(server);
@@ -132,8 +185,10 @@ describe('OAuth for MCP clients', () => {
     assert.deepEqual([stolen.status, (await stolen.json()).error], [400, 'invalid_grant']);
     const unknown = await exchange(server, { code: 'x', code_verifier: verifier, client_id: 'oc_nope' });
     assert.deepEqual([unknown.status, (await unknown.json()).error], [401, 'invalid_client']);
-    const refresh = await fetch(server.token_endpoint, form({ grant_type: 'refresh_token', refresh_token: 'x' }));
-    assert.deepEqual([refresh.status, (await refresh.json()).error], [400, 'unsupported_grant_type']);
+    const implicit = await fetch(server.token_endpoint, form({ grant_type: 'password', username: 'x', password: 'y' }));
+    assert.deepEqual([implicit.status, (await implicit.json()).error], [400, 'unsupported_grant_type']);
+    const noClient = await fetch(server.token_endpoint, form({ grant_type: 'refresh_token', refresh_token: 'x' }));
+    assert.deepEqual([noClient.status, (await noClient.json()).error], [400, 'invalid_request']);
 
     const denied = await approveInBrowser(authorizationUrl(server, clientId, challenge), { account: acc, cookie, decision: 'deny' });
     assert.equal(new URL(denied.location).searchParams.get('error'), 'access_denied');
@@ -174,7 +229,12 @@ describe('OAuth for MCP clients', () => {
     const { location } = await approveInBrowser(authorizationUrl(server, clientId, challenge), { account: acc });
     const code = new URL(location).searchParams.get('code')!;
     const issued = await (await exchange(server, { code, code_verifier: verifier, client_id: clientId })).json();
+    const next = await (
+      await fetch(server.token_endpoint, form({ grant_type: 'refresh_token', refresh_token: issued.refresh_token, client_id: clientId }))
+    ).json();
     const logs = lh.logs.join('\n');
-    for (const secret of [ADMIN_PASSWORD, code, verifier, issued.access_token]) assert.ok(!logs.includes(secret), 'a secret in the logs');
+    for (const secret of [ADMIN_PASSWORD, code, verifier, issued.access_token, issued.refresh_token, next.access_token, next.refresh_token]) {
+      assert.ok(secret && !logs.includes(secret), 'a secret in the logs');
+    }
   });
 });

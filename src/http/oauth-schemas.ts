@@ -44,4 +44,7 @@ export const OAuthTokenIssued = Type.Object({
   access_token: Type.String({ description: 'An agent token (lhat_…) for `Authorization: Bearer` on /mcp' }),
   token_type: Type.Literal('Bearer'),
   expires_in: Type.Integer({ description: 'Seconds' }),
+  refresh_token: Type.String({
+    description: 'Used once, for the next access token without the user (grant_type=refresh_token); replaced by the one returned with it',
+  }),
 });

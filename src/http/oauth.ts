@@ -86,7 +86,7 @@ export const oauthRoutes =
         token_endpoint: `${publicUrl()}/oauth/token`,
         registration_endpoint: `${publicUrl()}/oauth/register`,
         response_types_supported: ['code'],
-        grant_types_supported: ['authorization_code'],
+        grant_types_supported: ['authorization_code', 'refresh_token'],
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['none'],
         protected_resources: [`${publicUrl()}/mcp`],
@@ -123,7 +123,7 @@ export const oauthRoutes =
             client_id_issued_at: Math.floor(Date.now() / 1000),
             client_name: client.name,
             redirect_uris: client.redirectUris,
-            grant_types: ['authorization_code'],
+            grant_types: ['authorization_code', 'refresh_token'],
             response_types: ['code'],
             token_endpoint_auth_method: 'none',
           });
@@ -139,22 +139,26 @@ export const oauthRoutes =
       '/oauth/token',
       {
         schema: {
-          summary: 'Token endpoint: authorization_code with PKCE (S256) → an agent token (Bearer) for /mcp',
+          summary: 'Token endpoint: authorization_code with PKCE (S256), or refresh_token → an agent token (Bearer) for /mcp and a refresh token',
           description:
-            'Form-encoded (or JSON): grant_type=authorization_code, code, code_verifier, client_id, redirect_uri, resource. ' +
-            'The access token is an agent token (`lhat_…`) on the account and policy approved on the authorization page. Errors: `{error, error_description}`.',
+            'Form-encoded (or JSON): grant_type=authorization_code, code, code_verifier, client_id, redirect_uri, resource; or grant_type=refresh_token, ' +
+            'refresh_token, client_id. The access token is an agent token (`lhat_…`) on the account and policy approved on the authorization page; ' +
+            'the refresh token (`lhrt_…`) is used once and replaced by the one returned with it. Errors: `{error, error_description}`.',
           operationId: 'oauth_create_token',
           tags: ['OAuth'],
           security: [],
           docOnly: {
-            body: Type.Object({
-              grant_type: Type.Literal('authorization_code'),
-              code: Type.String(),
-              code_verifier: Type.String(),
-              client_id: Type.String(),
-              redirect_uri: Type.Optional(Type.String()),
-              resource: Type.Optional(Type.String()),
-            }),
+            body: Type.Union([
+              Type.Object({
+                grant_type: Type.Literal('authorization_code'),
+                code: Type.String(),
+                code_verifier: Type.String(),
+                client_id: Type.String(),
+                redirect_uri: Type.Optional(Type.String()),
+                resource: Type.Optional(Type.String()),
+              }),
+              Type.Object({ grant_type: Type.Literal('refresh_token'), refresh_token: Type.String(), client_id: Type.String() }),
+            ]),
           },
           response: { 200: OAuthTokenIssued, 400: OAuthErrorRef, 401: OAuthErrorRef },
         },
@@ -163,6 +167,16 @@ export const oauthRoutes =
         const f = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
         try {
           const grant = str(f.grant_type);
+          const issued = (t: { accessToken: string; expiresIn: number; refreshToken: string }) =>
+            reply
+              .header('pragma', 'no-cache')
+              .send({ access_token: t.accessToken, token_type: 'Bearer', expires_in: t.expiresIn, refresh_token: t.refreshToken });
+          if (grant === 'refresh_token') {
+            const refreshToken = str(f.refresh_token);
+            const clientId = str(f.client_id);
+            if (!refreshToken || !clientId) throw new OAuthError('invalid_request', 'refresh_token and client_id are required');
+            return issued(await oauth.refresh({ refreshToken, clientId }));
+          }
           if (grant !== 'authorization_code') {
             throw new OAuthError(
               grant ? 'unsupported_grant_type' : 'invalid_request',
@@ -174,8 +188,7 @@ export const oauthRoutes =
           const clientId = str(f.client_id);
           if (!code || !verifier || !clientId) throw new OAuthError('invalid_request', 'code, code_verifier and client_id are required');
           if (!(await oauth.client(clientId))) throw new OAuthError('invalid_client', 'unknown client_id', 401);
-          const issued = await oauth.redeem({ code, clientId, verifier, redirectUri: str(f.redirect_uri), resource: str(f.resource) });
-          return reply.header('pragma', 'no-cache').send({ access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn });
+          return issued(await oauth.redeem({ code, clientId, verifier, redirectUri: str(f.redirect_uri), resource: str(f.resource) }));
         } catch (e) {
           if (e instanceof OAuthError) return oauthError(reply, e);
           throw e;

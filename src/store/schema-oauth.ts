@@ -33,3 +33,26 @@ export const oauthCodes = pgTable(
   },
   (t) => [index('oauth_codes_expires').on(t.expiresAt)],
 );
+
+/**
+ * Refresh tokens, by SHA-256 of the token. Rotated: each is used once (`used_at`), and its use gives
+ * the next one of the same family with a new access token. A used one presented again means it was
+ * copied: the whole family is ended. `access_token_id` is the agent token issued with it.
+ */
+export const oauthRefreshTokens = pgTable(
+  'oauth_refresh_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    family: text('family').notNull(),
+    clientId: text('client_id').notNull(),
+    projectId: text('project_id').notNull(),
+    accountId: text('account_id').notNull(),
+    policy: text('policy').notNull(),
+    approvedBy: text('approved_by').notNull(),
+    accessTokenId: text('access_token_id').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('oauth_refresh_tokens_family').on(t.family), index('oauth_refresh_tokens_expires').on(t.expiresAt)],
+);

@@ -139,6 +139,16 @@ export class AgentTokenService {
     return rows[0];
   }
 
+  /** Whether a token exists and nobody revoked it (expired or not). */
+  async unrevoked(tokenId: string): Promise<boolean> {
+    const [row] = await this.db
+      .select({ id: agentTokens.id })
+      .from(agentTokens)
+      .where(and(eq(agentTokens.id, tokenId), isNull(agentTokens.revokedAt)))
+      .limit(1);
+    return row !== undefined;
+  }
+
   /** The principal of a presented token, or null (unknown, revoked or expired). */
   async verify(presented: string): Promise<AgentPrincipal | null> {
     const digest = sha256(presented);

@@ -6,29 +6,20 @@
 // (RFC 6749 codes), answered by the HTTP side as `{error, error_description}`.
 import { createHash } from 'node:crypto';
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
-import { LinkhubError } from '../../errors/fail.js';
 import type { Db } from '../../store/db.js';
 import { oauthClients, oauthCodes } from '../../store/schema.js';
 import type { AgentTokenService } from '../agents/tokens.js';
 import { newId, randomBase62, sha256 } from '../ids.js';
 import type { Actor } from '../logs/actor.js';
+import { OAuthError } from './oauth-error.js';
+import { type IssuedTokens, RefreshTokens } from './refresh-tokens.js';
 
 /** A code is redeemed within seconds by a real client; five minutes leaves room for a slow one. */
 export const CODE_TTL_MS = 5 * 60_000;
-/** The agent token an approval issues lasts 30 days; the client then asks the user again. */
-export const ACCESS_TOKEN_TTL_S = 30 * 24 * 60 * 60;
 export const POLICY_PRESETS = ['read_only', 'account'] as const;
 export type PolicyPreset = (typeof POLICY_PRESETS)[number];
 
-export class OAuthError extends Error {
-  constructor(
-    readonly error: string,
-    readonly description: string,
-    readonly status = 400,
-  ) {
-    super(description);
-  }
-}
+export { OAuthError };
 
 export interface OAuthClient {
   id: string;
@@ -70,11 +61,15 @@ export interface Approval {
 }
 
 export class OAuthService {
+  private readonly refreshTokens: RefreshTokens;
+
   constructor(
     private readonly db: Db,
-    private readonly tokens: AgentTokenService,
+    tokens: AgentTokenService,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.refreshTokens = new RefreshTokens(db, tokens, now);
+  }
 
   /** RFC 7591 registration of a public client (token_endpoint_auth_method none). */
   async register(metadata: Record<string, unknown>): Promise<OAuthClient> {
@@ -130,9 +125,16 @@ export class OAuthService {
   /**
    * authorization_code grant: the code is spent by one conditional update (a second redemption, even
    * at once on another node, finds it used), then checked against the client, redirect URI and PKCE
-   * verifier; a match issues an agent token on the approved account under the approved preset.
+   * verifier; a match issues an agent token on the approved account under the approved preset, and a
+   * refresh token.
    */
-  async redeem(input: { code: string; clientId: string; redirectUri: string | undefined; verifier: string; resource: string | undefined }) {
+  async redeem(input: {
+    code: string;
+    clientId: string;
+    redirectUri: string | undefined;
+    verifier: string;
+    resource: string | undefined;
+  }): Promise<IssuedTokens> {
     const now = new Date(this.now());
     const [row] = await this.db
       .update(oauthCodes)
@@ -147,19 +149,13 @@ export class OAuthService {
     if (input.resource !== undefined && row.resource !== null && input.resource !== row.resource)
       throw invalid('resource differs from the authorization request');
     const client = await this.client(row.clientId);
-    const [type, ...rest] = row.approvedBy.split(':');
-    try {
-      const { row: token, token: accessToken } = await this.tokens.create(
-        row.projectId,
-        row.accountId,
-        { name: `OAuth: ${client?.name ?? row.clientId}`, expiresIn: ACCESS_TOKEN_TTL_S, policy: row.policy === 'read_only' ? { read_only: true } : null },
-        { type: type as Actor['type'], id: rest.join(':') },
-      );
-      return { accessToken, tokenId: token.id, expiresIn: ACCESS_TOKEN_TTL_S };
-    } catch (e) {
-      // the account was deleted between approval and redemption
-      if (e instanceof LinkhubError && e.entry === 'account_not_found') throw invalid('the approved account no longer exists');
-      throw e;
-    }
+    return this.refreshTokens.issue({ ...row, clientName: client?.name ?? row.clientId });
+  }
+
+  /** refresh_token grant (refresh-tokens.ts): the next access and refresh tokens, for the client they were issued to. */
+  async refresh(input: { refreshToken: string; clientId: string }): Promise<IssuedTokens> {
+    const client = await this.client(input.clientId);
+    if (!client) throw new OAuthError('invalid_client', 'unknown client_id', 401);
+    return this.refreshTokens.refresh(input.refreshToken, client);
   }
 }
