@@ -16,6 +16,8 @@ export interface ReadQuery {
 
 /** Reads a query for the ranking (see the file's head). */
 export function readQuery(idx: Index, query: string): ReadQuery {
+  // an object id quoted in the query (pi_3Nx8) names its resource
+  if (idx.ids) query = query.replace(idx.ids, (_, prefix: string) => ` ${idx.idPrefixes.get(prefix.toLowerCase())} `);
   query = query.replace(WRAPPER, '');
   const ranged = query.search(SINCE) >= 0;
   query = query
@@ -68,6 +70,7 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Map<s
     (t, i) =>
       ((t.endsWith('s') && stem(t) !== t) || ((EVERY.has(all[i - 1]) || (EVERY.has(all[i - 2]) && DETERMINERS.has(all[i - 1]))) && !TIME_UNITS.test(t))) &&
       !idx.verbs.has(stem(t)) &&
+      !idx.stop.has(t) &&
       !all.slice(Math.max(2, i - 2), i).some((w) => PREPOSITIONS.has(w)),
   );
   for (const [place, t] of plurals.entries()) for (const p of [stem(t), ...(idx.synonyms.get(stem(t)) ?? [])]) if (!plural.has(p)) plural.set(p, place);
@@ -92,7 +95,7 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Map<s
 }
 
 /** Words that start what qualifies the thing a clause asks for: where, for what, from whom. */
-const QUALIFIERS = new Set('to for in on from at into through via by about'.split(' '));
+const QUALIFIERS = new Set('to for in on from at into through via by about so because'.split(' '));
 
 /**
  * The query's words, each marked when it qualifies rather than names the thing asked for: after
@@ -124,7 +127,7 @@ function readWords(idx: Index, query: string): { word: string; tail: boolean }[]
  * for a read ("is …" → get).
  */
 const WRAPPER =
-  /^\W*(?:(?:hi|hey|ok|so|please)\W+)?(?:is there (?:a|an|any)(?: \w+)? (?:way|option|endpoint|api|method) (?:to|for|of)|is it possible to|(?:what is|what's|whats) the (?:\w+ )?way to|how (?:do|can|should|would|could|to) (?:i|we|you)?|(?:can|could|may|should) (?:i|we|you)|i(?:'d| would) like to|(?:i|we)(?:'m| am| are)? (?:want|need|trying|try|have|looking)(?: to| for)?|help me(?: to)?|how to|way to)\s+/i;
+  /^\W*(?:(?:hi|hey|ok|so|please)\W+)?(?:is there (?:a|an|any)(?: \w+)? (?:way|option|endpoint|api|method) (?:to|for|of)|is it possible to|(?:what is|what's|whats) the (?:\w+ )?way to|how (?:do|can|should|would|could|to) (?:i|we|you)?|(?:can|could|may|should) (?:i|we|you)|i(?:'d| would) like to|(?:i|we)(?:'m| am| are)? (?:want|need|trying|try|have|looking)(?: to| for)?|help me(?: to)?|how to|way to|where (?:do|can|should|would) (?:i|we))\s+/i;
 
 /** A first verb followed by "a", "an", "new", "another": the thing is to be made. */
 const A_NEW = /^\W*\w+\s+(?:a|an|new|another)\s/i;
@@ -141,6 +144,7 @@ const PHRASAL: [RegExp, string][] = [
   [/\blook(?:ing)?\s+(?:at|over|through)\b/gi, 'see'],
   [/\b(?:look(?:ing)?|search(?:ing)?)\s+(?:up|for)\b/gi, 'find'],
   [/\bget\s+rid\s+of\b/gi, 'remove'],
+  [/\bcall(?:ing|ed)?\s+((?:\S+\s+){0,3}?)off\b/gi, 'cancel $1'],
   [/\bturn\s+((?:\S+\s+){0,3}?)off\b/gi, 'disable $1'],
   [/\bturn\s+((?:\S+\s+){0,3}?)on\b/gi, 'enable $1'],
   [/\b(?:take|get)\s+((?:\S+\s+){0,3}?)off\b/gi, 'remove $1'],
@@ -163,7 +167,17 @@ function queryVerb(idx: Index, words: string[], query: string, many: boolean): Q
   const isVerb = (w: string | undefined) => w !== undefined && (idx.actionVerbs.has(w) || idx.verbs.has(w));
   // …or the first of the last clause, when the first says what happened ("bank rejected a payment, see the reason")
   const last = terms(query.split(/[,;:]/).pop() ?? '', idx.stop)[0];
-  const at = isVerb(words[0]) ? 0 : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) ? 1 : isVerb(last) && /[,;:]/.test(query) ? words.indexOf(last) : -1;
+  // a question ("which invoices are open", "how many refunds …") has no verb of its own up front, and a verb
+  // said in the past ("customer changed their mind, …") tells what happened, not what to do
+  const asks = QUESTION.exec(query)?.index === 0;
+  const told = (w: string | undefined) => isVerb(w) && !asks && !tokens(query).some((t) => stem(t) === w && /ed$/.test(t) && t !== w);
+  const at = told(words[0])
+    ? 0
+    : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) && told(words[1])
+      ? 1
+      : isVerb(last) && /[,;:]/.test(query)
+        ? words.indexOf(last)
+        : -1;
   if (at < 0) {
     const q = QUESTION.exec(query)?.[1]?.toLowerCase();
     if (q === undefined) return null;

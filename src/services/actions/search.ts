@@ -53,7 +53,8 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
   const N = idx.docs.length;
   const asked = readQuery(idx, query);
   const { plural, tail, verb } = asked;
-  const words = verb?.at === -1 ? asked.words.filter((w) => !idx.verbs.has(w) && !idx.actionVerbs.has(w)) : asked.words;
+  // a question's own verbs are not what it asks about ("did we get …"), unless they name a thing too ("how many refunds")
+  const words = verb?.at === -1 ? asked.words.filter((w) => idx.things.has(w) || (!idx.verbs.has(w) && !idx.actionVerbs.has(w))) : asked.words;
   if (words.length === 0) return [];
   // a thing asked for in the plural, without a verb or with one that reads ("see refunds"), wants a list;
   // one that finds ("find refunds") wants a search
