@@ -7,7 +7,7 @@
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
 
 const STOP_WORDS =
-  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one let only has have had before after again now today earlier what which who why when where did not yet been was were will should could there then than through gone went already still ever currently actually really also maybe kindly pls plz thanks thank wants needs wanted needed asks asked many anymore whenever someone somebody'.split(
+  'a an the of to for in on at by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one let only has have had before after again now today earlier what which who why when where did not yet been was were will should could there then than through gone went already still ever currently actually really also maybe kindly pls plz thanks thank wants needs wanted needed asks asked many anymore whenever someone somebody'.split(
     ' ',
   );
 
@@ -28,7 +28,7 @@ export function stem(w: string): string {
   else if (s.endsWith('ation') && s.length > 7) s = s.slice(0, -5);
   else if (s.endsWith('ate') && s.length > 6) s = s.slice(0, -3);
   else if (s.endsWith('ing') && s.length > 5) s = undouble(s.slice(0, -3));
-  else if (s.endsWith('ed') && s.length > 4) s = undouble(s.slice(0, -2));
+  else if (s.endsWith('ed') && !s.endsWith('eed') && s.length > 4) s = undouble(s.slice(0, -2));
   if (s.endsWith('e') && s.length > 3) s = s.slice(0, -1);
   return s;
 }

@@ -151,7 +151,7 @@ const PHRASAL: [RegExp, string][] = [
 ];
 
 /** "get notified", "get charged": not a read. */
-const GET_DONE = /^\W*get\s+(?=\w+ed\b)/i;
+const GET_DONE = /\bget\s+(?=\w+ed\b)/gi;
 
 /** A question ("is this payment …", "how many …", not "how do I …") reads: its verb is get or list (list first for "how many", "who", "which"). */
 const QUESTION = /(?:^|[,;?]\s*)(is|was|are|were|has|have|does|did|how many|how much|what|which|who|when|where|why)\b/i;
