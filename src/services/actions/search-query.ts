@@ -18,7 +18,7 @@ export interface ReadQuery {
 export function readQuery(idx: Index, query: string): ReadQuery {
   // an object id quoted in the query (pi_3Nx8) names its resource
   if (idx.ids) query = query.replace(idx.ids, (_, prefix: string) => ` ${idx.idPrefixes.get(prefix.toLowerCase())} `);
-  query = query.replace(WRAPPER, '');
+  query = query.replace(LABEL, '').replace(WRAPPER, '');
   const ranged = query.search(SINCE) >= 0;
   query = query
     .replace(SINCE, ' ')
@@ -129,6 +129,9 @@ function readWords(idx: Index, query: string): { word: string; tail: boolean }[]
 const WRAPPER =
   /^\W*(?:(?:hi|hey|ok|so|please)\W+)?(?:is there (?:a|an|any)(?: \w+)? (?:way|option|endpoint|api|method) (?:to|for|of)|is it possible to|(?:what is|what's|whats) the (?:\w+ )?way to|how (?:do|can|should|would|could|to) (?:i|we|you)?|(?:can|could|may|should) (?:i|we|you)|i(?:'d| would) like to|(?:i|we)(?:'m| am| are)? (?:want|need|trying|try|have|looking)(?: to| for)?|help me(?: to)?|how to|way to|where (?:do|can|should|would) (?:i|we))\s+/i;
 
+/** A label before the task ("Task:", "ticket #4821:", "step 2 of 4:", "Slack:"): where it comes from, not what it asks. */
+const LABEL = /^\W*(?:(?:task|ticket|issue|case|step|plan|agent|todo|slack|request|subject|re|fyi)\b[^:]{0,24}:\s*)+/i;
+
 /** A first verb followed by "a", "an", "new", "another": the thing is to be made. */
 const A_NEW = /^\W*\w+\s+(?:a|an|new|another)\s/i;
 
@@ -166,18 +169,13 @@ function queryVerb(idx: Index, words: string[], query: string, many: boolean): Q
   // the first word, or the second after a thing of the catalogue ("customer wants to switch …") when it is a common verb
   const isVerb = (w: string | undefined) => w !== undefined && (idx.actionVerbs.has(w) || idx.verbs.has(w));
   // …or the first of the last clause, when the first says what happened ("bank rejected a payment, see the reason")
-  const last = terms(query.split(/[,;:]/).pop() ?? '', idx.stop)[0];
+  const clauses = query.split(/[,;:?]/).filter((c) => terms(c, idx.stop).length > 0);
+  const last = clauses.length > 1 ? terms(clauses[clauses.length - 1], idx.stop)[0] : undefined;
   // a question ("which invoices are open", "how many refunds …") has no verb of its own up front, and a verb
   // said in the past ("customer changed their mind, …") tells what happened, not what to do
   const asks = QUESTION.exec(query)?.index === 0;
   const told = (w: string | undefined) => isVerb(w) && !asks && !tokens(query).some((t) => stem(t) === w && /ed$/.test(t) && t !== w);
-  const at = told(words[0])
-    ? 0
-    : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) && told(words[1])
-      ? 1
-      : isVerb(last) && /[,;:]/.test(query)
-        ? words.indexOf(last)
-        : -1;
+  const at = told(words[0]) ? 0 : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) && told(words[1]) ? 1 : isVerb(last) ? words.indexOf(last) : -1;
   if (at < 0) {
     const q = QUESTION.exec(query)?.[1]?.toLowerCase();
     if (q === undefined) return null;
@@ -187,6 +185,9 @@ function queryVerb(idx: Index, words: string[], query: string, many: boolean): Q
   const alts = idx.verbs.get(w);
   if (alts === undefined) return { word: w, at, verbs: [w] };
   const verbs = alts.includes(w) || !idx.actionVerbs.has(w) ? alts : [...alts, w];
+  // a read of all or every … of something is a list ("show me all of them")
+  if (verbs[0] === 'get' && verbs.includes('list') && /\b(?:all|every)\b/i.test(query))
+    return { word: w, at, verbs: ['list', ...verbs.filter((v) => v !== 'list')] };
   // "set a price" makes one, "set the price" changes it
   if (at === 0 && verbs.includes('creat') && A_NEW.test(query)) return { word: w, at, verbs: ['creat', ...verbs.filter((v) => v !== 'creat')] };
   return { word: w, at, verbs };
