@@ -127,6 +127,9 @@ const VERBS: Record<string, readonly string[]> = {
   suspend: ['update'],
   extend: ['update'],
   reactivate: ['resume', 'update'],
+  bump: ['increment', 'update'],
+  increase: ['increment', 'update'],
+  raise: ['increment', 'update'],
   unpause: ['resume'],
 };
 

@@ -18,7 +18,11 @@ export interface ReadQuery {
 export function readQuery(idx: Index, query: string): ReadQuery {
   // an object id quoted in the query (pi_3Nx8) names its resource
   if (idx.ids) query = query.replace(idx.ids, (_, prefix: string) => ` ${idx.idPrefixes.get(prefix.toLowerCase())} `);
-  query = query.replace(LABEL, '').replace(WRAPPER, '');
+  // a dash between words separates clauses as a comma does ("the stay got extended - can I bump …")
+  query = query
+    .replace(LABEL, '')
+    .replace(WRAPPER, '')
+    .replace(/\s[-–—]+\s/g, ', ');
   const ranged = query.search(SINCE) >= 0;
   query = query
     .replace(SINCE, ' ')
