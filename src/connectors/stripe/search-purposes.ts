@@ -107,6 +107,18 @@ export const stripePurposes: Record<string, string> = {
   'treasury/received_debits': 'Treasury funds pulled out of a financial account',
   'treasury/transaction_entries': 'Treasury ledger entries of a financial account',
   'treasury/transactions': 'Treasury transactions money movement of a financial account',
+  'issuing/settlements': 'Issuing settlements card network settlement totals of issued card spending',
+  'customers/bank_accounts': 'legacy bank accounts of a customer for ACH direct debit, verify with micro-deposits',
+  'credit_notes/preview': 'preview a credit note before issuing it',
+  'test_helpers/customers': 'test mode simulate a bank transfer funding a customer cash balance',
+  'test_helpers/issuing/cards/shipping': 'test mode simulate the shipping of a physical issued card: shipped delivered returned failed',
+  'test_helpers/refunds': 'test mode simulate a refund expiring',
+  'test_helpers/terminal/readers': 'test mode simulate a card presented tapped on a reader',
+  'test_helpers/treasury/inbound_transfers': 'test mode simulate an inbound transfer succeeding failing returned',
+  'test_helpers/treasury/outbound_payments': 'test mode simulate an outbound payment posted failed returned',
+  'test_helpers/treasury/outbound_transfers': 'test mode simulate an outbound transfer posted failed returned',
+  'test_helpers/treasury/received_credits': 'test mode simulate an incoming received credit',
+  'test_helpers/treasury/received_debits': 'test mode simulate an outgoing received debit',
   webhook_endpoints: 'webhook endpoints URL where Stripe sends events notifications to my server receive listen subscribe',
 };
 
