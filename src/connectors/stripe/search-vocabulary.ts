@@ -131,6 +131,9 @@ export const stripeVocabulary: SearchVocabulary = {
     'free month': 'coupon discount',
     'charge … usage': 'create usage record',
     'payout bank account': 'external account bank account',
+    // where payouts go: Stripe calls the bank account or debit card an external account
+    'payout destination': 'external account',
+    'payout method': 'external account',
     'in person': 'terminal reader in person',
     'much tax': 'calculate tax calculation',
     unsubscribe: 'cancel subscription',
