@@ -11,6 +11,8 @@ export interface ReadQuery {
   plural: Map<string, number>;
   /** words that only qualify the thing asked for */
   tail: Set<string>;
+  /** words of the reason the task is asked for ("… so new customers can't pick it"): weigh least */
+  reason: Set<string>;
   verb: QueryVerb | null;
 }
 
@@ -64,7 +66,7 @@ const TIME_UNITS = /^(?:hour|day|week|month|quarter|year)s?$/;
 const WITHOUT = /\b(without|except|but not|instead of)\s+\S+/gi;
 
 /** The query's words, with the vocabulary's phrases replaced by what they mean, and those asked for in the plural. */
-function queryWords(idx: Index, query: string): { words: string[]; plural: Map<string, number>; tail: Set<string> } {
+function queryWords(idx: Index, query: string): { words: string[]; plural: Map<string, number>; tail: Set<string>; reason: Set<string> } {
   // word → the place of the plural it comes from (its synonyms share it)
   const plural = new Map<string, number>();
   // a plural after a preposition qualifies another thing ("cash balance from bank transfers"): not what is asked for
@@ -80,7 +82,7 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Map<s
   for (const [place, t] of plurals.entries()) for (const p of [stem(t), ...(idx.synonyms.get(stem(t)) ?? [])]) if (!plural.has(p)) plural.set(p, place);
   const read = readWords(idx, query);
   let words = read.map((r) => r.word);
-  let tails = read.map((r) => r.tail);
+  let tails = read.map((r) => r.part);
   // what a phrase means is not read again by a shorter phrase ("customer portal" → "billing portal", not → "invoice portal")
   let replaced = words.map(() => false);
   for (const p of idx.phrases) {
@@ -89,17 +91,22 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Map<s
     // the meaning goes where the phrase starts; words the phrase let stand between its own stay after it
     const before = (_: unknown, i: number) => i < at[0];
     const after = (_: unknown, i: number) => i > at[0] && !at.includes(i);
-    const tail = at.every((i) => tails[i]);
+    const tail = Math.min(...at.map((i) => tails[i]));
     words = [...words.filter(before), ...p.means, ...words.filter(after)];
     replaced = [...replaced.filter(before), ...p.means.map(() => true), ...replaced.filter(after)];
     tails = [...tails.filter(before), ...p.means.map(() => tail), ...tails.filter(after)];
   }
-  const head = new Set(words.filter((_, i) => !tails[i]));
-  return { words: [...new Set(words)], plural, tail: new Set(words.filter((w) => !head.has(w))) };
+  // a word said in several parts counts as the weightiest
+  const part = new Map<string, number>();
+  for (const [i, w] of words.entries()) part.set(w, Math.min(part.get(w) ?? 2, tails[i]));
+  const at = (p: number) => new Set([...part].filter(([, q]) => q === p).map(([w]) => w));
+  return { words: [...new Set(words)], plural, tail: at(1), reason: at(2) };
 }
 
 /** Words that start what qualifies the thing a clause asks for: where, for what, from whom. */
-const QUALIFIERS = new Set('to for in on from at into through via by about so because'.split(' '));
+const QUALIFIERS = new Set('to for in on from at into through via by about'.split(' '));
+/** Words that start the reason for a task ("… so the customer can't pay"). */
+const REASONS = new Set(['so', 'because']);
 
 /**
  * The query's words, each marked when it qualifies rather than names the thing asked for: after
@@ -107,19 +114,21 @@ const QUALIFIERS = new Set('to for in on from at into through via by about so be
  * subscription"); "to" before a verb starts what is to be done, not a qualifier. Numbers are
  * values (an amount, an order number), not what to do.
  */
-function readWords(idx: Index, query: string): { word: string; tail: boolean }[] {
-  const out: { word: string; tail: boolean }[] = [];
+function readWords(idx: Index, query: string): { word: string; part: number }[] {
+  const out: { word: string; part: number }[] = [];
   for (const clause of query.replace(WITHOUT, ' ').split(/[,;.?!]/)) {
     const toks = tokens(clause);
-    let tail = false;
+    // 0: the thing asked for, 1: what qualifies it, 2: why it is asked
+    let part = 0;
     let object = false;
     for (const [i, t] of toks.entries()) {
       const next = stem(toks[i + 1] ?? '');
-      if (object && QUALIFIERS.has(t) && !(t === 'to' && (idx.verbs.has(next) || idx.actionVerbs.has(next)))) tail = true;
+      if (object && REASONS.has(t)) part = 2;
+      else if (object && QUALIFIERS.has(t) && !(t === 'to' && (idx.verbs.has(next) || idx.actionVerbs.has(next)))) part = Math.max(part, 1);
       if (idx.stop.has(t)) continue;
       if (i > 0) object = true;
       const w = stem(t);
-      if (w.length > 1 && !/^\d+$/.test(w)) out.push({ word: w, tail });
+      if (w.length > 1 && !/^\d+$/.test(w)) out.push({ word: w, part });
     }
   }
   return out;
