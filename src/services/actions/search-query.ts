@@ -77,7 +77,9 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Map<s
       ((t.endsWith('s') && stem(t) !== t) || ((EVERY.has(all[i - 1]) || (EVERY.has(all[i - 2]) && DETERMINERS.has(all[i - 1]))) && !TIME_UNITS.test(t))) &&
       !idx.verbs.has(stem(t)) &&
       !idx.stop.has(t) &&
-      !all.slice(Math.max(2, i - 2), i).some((w) => PREPOSITIONS.has(w)),
+      !all.slice(Math.max(2, i - 2), i).some((w) => PREPOSITIONS.has(w)) &&
+      // …nor one of the reason the task is asked for ("… so we can see their balances")
+      !all.slice(1, i).some((w) => REASONS.has(w)),
   );
   for (const [place, t] of plurals.entries()) for (const p of [stem(t), ...(idx.synonyms.get(stem(t)) ?? [])]) if (!plural.has(p)) plural.set(p, place);
   const read = readWords(idx, query);
