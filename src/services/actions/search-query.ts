@@ -25,16 +25,19 @@ export function readQuery(idx: Index, query: string): ReadQuery {
     .replace(LABEL, '')
     .replace(WRAPPER, '')
     .replace(/\s[-–—]+\s/g, ', ');
-  const ranged = query.search(SINCE) >= 0;
+  // …as is the latest of a kind ("my last payout"): the first of its list
+  const latest = LATEST.test(query);
+  const ranged = query.search(SINCE) >= 0 || latest;
   query = query
     .replace(SINCE, ' ')
+    .replace(LATEST, (all) => all.replace(/\b(?:last|latest|most\s+recent|newest)\s+/i, ''))
     .replace(OWN_ACCOUNT, (all, word?: string) => (word === undefined || idx.stop.has(word.toLowerCase()) ? ' ' : all))
     .replace(GET_DONE, '');
   for (const [phrasal, verb] of PHRASAL) query = query.replace(phrasal, verb);
   const asked = queryWords(idx, query);
   // a question about many things, or over a time window, reads a list
   const many = ranged || tokens(query).some((t) => t.endsWith('s') && idx.nameWords.has(stem(t)) && stem(t) !== t);
-  return { ...asked, verb: queryVerb(idx, asked.words, query, many) };
+  return { ...asked, verb: queryVerb(idx, asked.words, query, many, latest) };
 }
 
 /** Most words a phrase written with "…" may have at its "…" ("pay … back": "pay a customer back"). */
@@ -154,6 +157,9 @@ const A_NEW = /^\W*\w+\s+(?:a|an|new|another)\s/i;
 const SINCE =
   /\b(?:(?:in|over|during|from|for|within|since)\s+)?(?:the\s+)?(?:(?:last|past|previous|this)\s+(?:\d+\s+|few\s+|couple\s+of\s+)?(?:hours?|days?|weeks?|months?|quarters?|years?)|yesterday|recent(?:ly)?|lately)\b/gi;
 
+/** The latest of a kind ("my last payout", "the most recent dispute"), not a time window. */
+const LATEST = /\b(?:my|our|the)\s+(?:last|latest|most\s+recent|newest)\s+(?!(?:\d+\s+)?(?:hours?|days?|weeks?|months?|quarters?|years?)\b)\w+/i;
+
 /** The query's own account as the place of the task ("on my account", "in our <provider> account"), not a thing to act on. */
 const OWN_ACCOUNT = /\b(?:in|on|from|of|to)\s+(?:my|our)\s+(?:(\w+)\s+)?account\b/gi;
 
@@ -163,6 +169,8 @@ const PHRASAL: [RegExp, string][] = [
   [/\b(?:look(?:ing)?|search(?:ing)?)\s+(?:up|for)\b/gi, 'find'],
   [/\bget\s+rid\s+of\b/gi, 'remove'],
   [/\bcall(?:ing|ed)?\s+((?:\S+\s+){0,3}?)off\b/gi, 'cancel $1'],
+  // "did it go through", "when did the payout go out": what happened to it, no word to look for
+  [/\b(?:go|goes|went|gone)\s+(?:out|through)\b/gi, ' '],
   [/\bturn\s+((?:\S+\s+){0,3}?)off\b/gi, 'disable $1'],
   [/\bturn\s+((?:\S+\s+){0,3}?)on\b/gi, 'enable $1'],
   [/\b(?:take|get)\s+((?:\S+\s+){0,3}?)off\b/gi, 'remove $1'],
@@ -180,7 +188,7 @@ const QUESTION = /(?:^|[,;?]\s*)(is|was|are|were|has|have|does|did|how many|how 
  * with the catalogue verbs it stands for, the first of them meant most often ("find" → search, then
  * get or list). People write "verb object"; a later word is more often part of the object.
  */
-function queryVerb(idx: Index, words: string[], query: string, many: boolean): QueryVerb | null {
+function queryVerb(idx: Index, words: string[], query: string, many: boolean, latest: boolean): QueryVerb | null {
   // the first word, or the second after a thing of the catalogue ("customer wants to switch …") when it is a common verb
   const isVerb = (w: string | undefined) => w !== undefined && (idx.actionVerbs.has(w) || idx.verbs.has(w));
   // …or the first of the last clause, when the first says what happened ("bank rejected a payment, see the reason")
@@ -200,8 +208,8 @@ function queryVerb(idx: Index, words: string[], query: string, many: boolean): Q
   const alts = idx.verbs.get(w);
   if (alts === undefined) return { word: w, at, verbs: [w] };
   const verbs = alts.includes(w) || !idx.actionVerbs.has(w) ? alts : [...alts, w];
-  // a read of all or every … of something is a list ("show me all of them")
-  if (verbs[0] === 'get' && verbs.includes('list') && /\b(?:all|every)\b/i.test(query))
+  // a read of all or every … of something is a list ("show me all of them"), as is one of the latest ("show the last payout")
+  if (verbs[0] === 'get' && verbs.includes('list') && (latest || /\b(?:all|every)\b/i.test(query)))
     return { word: w, at, verbs: ['list', ...verbs.filter((v) => v !== 'list')] };
   // "set a price" makes one, "set the price" changes it
   if (at === 0 && verbs.includes('creat') && A_NEW.test(query)) return { word: w, at, verbs: ['creat', ...verbs.filter((v) => v !== 'creat')] };
