@@ -34,6 +34,11 @@ export function readQuery(idx: Index, query: string): ReadQuery {
     .replace(OWN_ACCOUNT, (all, word?: string) => (word === undefined || idx.stop.has(word.toLowerCase()) ? ' ' : all))
     .replace(GET_DONE, '');
   for (const [phrasal, verb] of PHRASAL) query = query.replace(phrasal, verb);
+  // "find the charge and give it back": the finding is a step towards the task; the task is the second verb
+  query = query.replace(FIND_THEN, (all, found: string, then: string) => {
+    const verb = terms(then, idx.stop)[0];
+    return verb !== undefined && (idx.verbs.has(verb) || idx.actionVerbs.has(verb)) && !isRead(idx, verb) ? `${then} ${found}` : all;
+  });
   const asked = queryWords(idx, query);
   // a question about many things, or over a time window, reads a list
   const many = ranged || tokens(query).some((t) => t.endsWith('s') && idx.nameWords.has(stem(t)) && stem(t) !== t);
@@ -175,6 +180,15 @@ const PHRASAL: [RegExp, string][] = [
   [/\bturn\s+((?:\S+\s+){0,3}?)on\b/gi, 'enable $1'],
   [/\b(?:take|get)\s+((?:\S+\s+){0,3}?)off\b/gi, 'remove $1'],
 ];
+
+/** A find or fetch and then another verb ("look up the customer and cancel their subscription"). */
+const FIND_THEN = /\b(?:find|look\s+up|fetch|pull\s+up|locate|retrieve)\s+([^,;.?!]*?)\s+(?:and(?:\s+then)?|then)\s+([^,;.?!]+)/gi;
+
+/** Whether a verb reads (get, list, search, or a generic verb that stands for them). */
+function isRead(idx: Index, verb: string): boolean {
+  const reads = (v: string) => ['get', 'list', 'search'].includes(v);
+  return reads(verb) || (idx.verbs.get(verb)?.every(reads) ?? false);
+}
 
 /** "get notified", "get charged": not a read. */
 const GET_DONE = /\bget\s+(?=\w+ed\b)/gi;
