@@ -212,7 +212,13 @@ function queryVerb(idx: Index, words: string[], query: string, many: boolean, la
   // said in the past ("customer changed their mind, …") tells what happened, not what to do
   const asks = QUESTION.exec(query)?.index === 0;
   const told = (w: string | undefined) => isVerb(w) && !asks && !tokens(query).some((t) => stem(t) === w && /ed$/.test(t) && t !== w);
-  const at = told(words[0]) ? 0 : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) && told(words[1]) ? 1 : isVerb(last) ? words.indexOf(last) : -1;
+  const at = told(words[0])
+    ? 0
+    : idx.nameWords.has(words[0]) && idx.verbs.has(words[1]) && told(words[1])
+      ? 1
+      : last !== undefined && isVerb(last)
+        ? words.indexOf(last)
+        : -1;
   if (at < 0) {
     const q = QUESTION.exec(query)?.[1]?.toLowerCase();
     if (q === undefined) return null;
