@@ -105,6 +105,11 @@ export interface SearchVocabulary {
   legacy?: readonly string[];
   /** Words of action names people do not say ("intent" of payment_intent): they count neither as the thing acted on nor as a name word left unasked. */
   unspoken?: readonly string[];
+  /**
+   * Prefixes of the provider's object ids → the thing they name (`pi` → "payment intent"): a query that
+   * quotes an id (`pi_3Nx8`) names its resource by it.
+   */
+  idPrefixes?: Readonly<Record<string, string>>;
   /** What people say when they want one action (by name without the prefix), beyond its resource's purpose. */
   intents?: Readonly<Record<string, string>>;
 }

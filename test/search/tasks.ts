@@ -1,6 +1,6 @@
 // The action-search task sets (dev.json: tuned on; dev2.json and held-out.json: written before a round
-// of tuning, their misses read in a later one; fresh.json: written before the last round, never tuned
-// on, only measured) and how a ranking
+// of tuning, their misses read in a later one; fresh.json: written before a round, its misses read in
+// the next; fresh2.json: written before the last round, never tuned on, only measured) and how a ranking
 // is scored against them: top-1, top-5 and mean reciprocal rank. Shared by bench/search.ts (in
 // process) and test/action-search.test.ts (over HTTP), so both count the same way.
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ export interface SearchTask {
   source: string;
 }
 
-export type TaskSet = 'dev' | 'dev2' | 'held-out' | 'fresh';
+export type TaskSet = 'dev' | 'dev2' | 'held-out' | 'fresh' | 'fresh2';
 
 export function loadTasks(set: TaskSet): SearchTask[] {
   return (JSON.parse(readFileSync(new URL(`./${set}.json`, import.meta.url), 'utf8')) as { tasks: SearchTask[] }).tasks;

@@ -7,7 +7,7 @@
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
 
 const STOP_WORDS =
-  'a an the of to for in on by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one let only has have had before after again now today earlier what which who why when where did not yet been was were will should could there then than through gone went already still ever currently actually really also maybe kindly pls plz thanks thank'.split(
+  'a an the of to for in on at by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one let only has have had before after again now today earlier what which who why when where did not yet been was were will should could there then than through gone went already still ever currently actually really also maybe kindly pls plz thanks thank wants needs wanted needed asks asked many anymore whenever someone somebody'.split(
     ' ',
   );
 
@@ -17,7 +17,8 @@ const undouble = (s: string): string => (/([^aeioulsz])\1$/.test(s) ? s.slice(0,
 /** Light English stemming so "refunds"/"refund", "charges"/"charge", "created"/"create", "configure"/"configuration" meet. */
 export function stem(w: string): string {
   if (w.length <= 3 || /^\d+$/.test(w)) return w;
-  let s = w;
+  // British -ise spellings meet the catalogue's American -ize ("authorised", "tokenise", "itemised")
+  let s = w.length > 6 ? w.replace(/is(e|ed|es|ing|ation|ations)$/, 'iz$1') : w;
   // the plural first, so "configurations" meets "configure" through "configuration"
   if (/ie[sd]$/.test(s) && s.length > 4) s = s.slice(0, -3) + 'y';
   else if (/(ss|x|ch|sh|z)es$/.test(s)) s = s.slice(0, -2);
@@ -27,7 +28,7 @@ export function stem(w: string): string {
   else if (s.endsWith('ation') && s.length > 7) s = s.slice(0, -5);
   else if (s.endsWith('ate') && s.length > 6) s = s.slice(0, -3);
   else if (s.endsWith('ing') && s.length > 5) s = undouble(s.slice(0, -3));
-  else if (s.endsWith('ed') && s.length > 4) s = undouble(s.slice(0, -2));
+  else if (s.endsWith('ed') && !s.endsWith('eed') && s.length > 4) s = undouble(s.slice(0, -2));
   if (s.endsWith('e') && s.length > 3) s = s.slice(0, -1);
   return s;
 }
@@ -111,6 +112,16 @@ const VERBS: Record<string, readonly string[]> = {
   end: ['cancel'],
   abort: ['cancel'],
   terminate: ['cancel'],
+  kill: ['cancel', 'expire', 'delete'],
+  trash: ['delete'],
+  revoke: ['disconnect', 'cancel', 'delete'],
+  suspend: ['update'],
+  extend: ['update'],
+  reactivate: ['resume', 'update'],
+  bump: ['increment', 'update'],
+  increase: ['increment', 'update'],
+  raise: ['increment', 'update'],
+  unpause: ['resume'],
 };
 
 /** word → alternatives, both stemmed. */
@@ -154,6 +165,12 @@ export interface Index {
   actionVerbs: ReadonlySet<string>;
   /** every word of an action name */
   nameWords: ReadonlySet<string>;
+  /** every thing an action acts on or lists (its resource): "refund" of create_refund */
+  things: ReadonlySet<string>;
+  /** id prefix → the words of the thing it names */
+  idPrefixes: ReadonlyMap<string, string>;
+  /** an object id of one of those prefixes in a query (`pi_3Nx8`, `cs_test_a1`), the prefix captured; null without prefixes */
+  ids: RegExp | null;
   /** stemmed phrase words → stemmed words they stand for, longest phrases first */
   phrases: { words: string[]; gap: boolean; means: string[] }[];
   docs: Doc[];
@@ -324,6 +341,29 @@ export function buildIndex(connector: ConnectorDefinition): Index {
   for (const f of FIELD_NAMES) avgLen[f] = Math.max(1, docs.reduce((x, d) => x + d.len[f], 0) / docs.length);
   const actionVerbs = new Set(docs.map((d) => d.verb));
   const nameWords = new Set(docs.flatMap((d) => [...d.tf.name.keys()]));
+  const things = new Set(docs.map((d) => d.resource));
   const legacy = new Set((vocabulary.legacy ?? []).map((n) => prefix + n));
-  return { byName, stop, synonyms, verbs, actionVerbs, nameWords, legacy, phrases, docs, df, vocab: [...df.keys()], avgLen, successor };
+  const idPrefixes = new Map(Object.entries(vocabulary.idPrefixes ?? {}));
+  // an id has a digit or a capital after its prefix (and a test/live marker): "pro_monthly" is a name, not an id
+  const ids = idPrefixes.size
+    ? new RegExp(`\\b(${[...idPrefixes.keys()].sort((x, y) => y.length - x.length).join('|')})_(?:(?:test|live)_)?(?=[a-z]*[0-9A-Z])[A-Za-z0-9]+\\b`, 'g')
+    : null;
+  return {
+    byName,
+    stop,
+    synonyms,
+    verbs,
+    actionVerbs,
+    nameWords,
+    things,
+    idPrefixes,
+    ids,
+    legacy,
+    phrases,
+    docs,
+    df,
+    vocab: [...df.keys()],
+    avgLen,
+    successor,
+  };
 }

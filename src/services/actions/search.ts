@@ -23,6 +23,8 @@ const TYPO = 0.8;
 const NICHE = 0.7;
 /** Weight of a query word that qualifies the thing asked for ("… to a customer's subscription") rather than names it. */
 const QUALIFIER = 0.8;
+/** Weight of a query word of the reason a task is asked for ("… so new customers can't pick it"). */
+const REASON = 0.5;
 
 const indexes = new Map<string, Index>();
 
@@ -52,8 +54,9 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
   }
   const N = idx.docs.length;
   const asked = readQuery(idx, query);
-  const { plural, tail, verb } = asked;
-  const words = verb?.at === -1 ? asked.words.filter((w) => !idx.verbs.has(w) && !idx.actionVerbs.has(w)) : asked.words;
+  const { plural, tail, reason, verb } = asked;
+  // a question's own verbs are not what it asks about ("did we get …"), unless they name a thing too ("how many refunds")
+  const words = verb?.at === -1 ? asked.words.filter((w) => idx.things.has(w) || (!idx.verbs.has(w) && !idx.actionVerbs.has(w))) : asked.words;
   if (words.length === 0) return [];
   // a thing asked for in the plural, without a verb or with one that reads ("see refunds"), wants a list;
   // one that finds ("find refunds") wants a search
@@ -70,7 +73,7 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
     return alts;
   });
   // a word that qualifies the thing asked for counts less than the thing, for its score and its coverage
-  const weights = words.map((w) => (tail.has(w) ? QUALIFIER : 1));
+  const weights = words.map((w) => (reason.has(w) ? REASON : tail.has(w) ? QUALIFIER : 1));
   const asks = weights.reduce((x, y) => x + y, 0);
   const idf = (t: string) => {
     const d = idx.df.get(t) ?? 0;
