@@ -109,14 +109,9 @@ export class NativeService {
           idempotencyKey: callerKey,
         })
       : null;
-    const send = () =>
-      this.calls.send(
-        target,
-        { method: method as UpstreamMethod, path, headers, body, contentType: body !== null ? contentType : undefined, idempotencyKey, logBody: body },
-        account,
-      );
+    const req = { method: method as UpstreamMethod, path, headers, body, contentType: body !== null ? contentType : undefined, idempotencyKey, logBody: body };
     // no policy on the call: sent as it is, without the gate's wrapper
-    const res = gated === null ? await send() : await sendGated(gated, account, send);
+    const res = gated === null ? await this.calls.send(target, req, account) : await sendGated(gated, account, () => this.calls.send(target, req, account));
     return { status: res.response.status, headers: filterResponseHeaders(res.response.headers, NOT_RETURNED), body: res.response.body };
   }
 }
