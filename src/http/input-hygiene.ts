@@ -71,8 +71,8 @@ export function checkInput(v: unknown, where: Where, kind: TextKind, path: strin
     return;
   }
   for (const k of Object.keys(v)) {
-    path.push(shown(k));
     const problem = textProblem(k, 'line');
+    path.push(problem ? shown(k) : k);
     if (problem) throw refuse(where, path, `(a key) ${problem}`);
     checkInput((v as Record<string, unknown>)[k], where, kind, path, depth + 1);
     path.pop();
