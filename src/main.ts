@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     import('./services/index.js'),
   ]);
   const services = await createServices(config, { warn, onDataDirLost, embedded });
-  // Log lines are written once per turn of the event loop (log-stream.ts); what Linkhub says on stdout
+  // Log lines are written in batches (log-stream.ts); what Linkhub says on stdout
   // itself goes after the lines logged before it.
   const logStream = batchedStdout();
   const say = (text: string) => {

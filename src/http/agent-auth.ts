@@ -13,17 +13,37 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * What Authorization headers present (an agent token, or null for anything else), remembered: a
+ * client repeats its header on every call, and reading it (a regular expression, a Basic header's
+ * base64) cost more than the lookup. Bounded; like the API-key cache, held in memory only.
+ */
+const presentedBy = new Map<string, string | null>();
+const PRESENTED_MAX = 10_000;
+/** Longer headers are read each time (no credential Linkhub issues is near this long). */
+const PRESENTED_CHARS = 512;
+
 /** The agent token presented on a request, or null when its credential is no agent token. */
 export function presentedAgentToken(request: FastifyRequest): string | null {
-  const presented = presentedApiKey(request.headers.authorization);
-  return presented?.startsWith('lhat_') ? presented : null;
+  const header = request.headers.authorization;
+  if (header === undefined) return null;
+  let token = presentedBy.get(header);
+  if (token === undefined) {
+    const presented = presentedApiKey(header);
+    token = presented?.startsWith('lhat_') ? presented : null;
+    if (header.length <= PRESENTED_CHARS) {
+      if (presentedBy.size >= PRESENTED_MAX) presentedBy.clear();
+      presentedBy.set(header, token);
+    }
+  }
+  return token;
 }
 
 /** The principal of the request's agent token; 401 agent_token_missing / agent_token_invalid. */
 export async function requireAgent(tokens: AgentTokenService, request: FastifyRequest): Promise<AgentPrincipal> {
   const token = presentedAgentToken(request);
   if (!token) throw fail('agent_token_missing');
-  const principal = await tokens.verify(token);
+  const principal = tokens.cached(token) ?? (await tokens.verify(token));
   if (!principal) throw fail('agent_token_invalid');
   request.agent = principal;
   return principal;
@@ -47,6 +67,12 @@ export function callerAuth(apiKeyHook: Hook, tokens: AgentTokenService): Hook {
     const token = presentedAgentToken(request);
     if (!token) {
       apiKeyHook(request, reply, done);
+      return;
+    }
+    const known = tokens.cached(token);
+    if (known) {
+      request.agent = known;
+      done();
       return;
     }
     tokens.verify(token).then((principal) => {

@@ -59,7 +59,8 @@ export function checkInput(v: unknown, where: Where, kind: TextKind, path: strin
     if (problem) throw refuse(where, path, problem);
     return;
   }
-  if (v === null || typeof v !== 'object') return;
+  // a raw body (a content-type parser's Buffer) has no strings or nesting: only bytes, passed on as they are
+  if (v === null || typeof v !== 'object' || v instanceof Uint8Array) return;
   if (depth >= MAX_DEPTH) throw refuse(where, path, `nests deeper than ${MAX_DEPTH} levels`);
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
@@ -70,8 +71,8 @@ export function checkInput(v: unknown, where: Where, kind: TextKind, path: strin
     return;
   }
   for (const k of Object.keys(v)) {
-    path.push(shown(k));
     const problem = textProblem(k, 'line');
+    path.push(problem ? shown(k) : k);
     if (problem) throw refuse(where, path, `(a key) ${problem}`);
     checkInput((v as Record<string, unknown>)[k], where, kind, path, depth + 1);
     path.pop();

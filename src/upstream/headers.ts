@@ -66,23 +66,66 @@ function connectionTokens(v: unknown): string[] {
     : [];
 }
 
+// Per call the same few values repeat (`Connection: keep-alive`, the same header names): the last
+// Connection value's names, the names found valid and each name's last valid value are remembered
+// rather than checked again.
+let lastConnection: string | null = null;
+let lastDeclared: ReadonlySet<string> = new Set();
+const VALID_NAMES = new Set<string>();
+const VALID_NAMES_MAX = 1024;
+
+function declaredHopByHop(v: unknown): ReadonlySet<string> {
+  if (typeof v === 'string' && v === lastConnection) return lastDeclared;
+  const names = new Set(connectionTokens(v));
+  if (typeof v === 'string') {
+    lastConnection = v;
+    lastDeclared = names;
+  }
+  return names;
+}
+
+/** The last value found valid per header name (bounded). */
+const OK_VALUES = new Map<string, string>();
+function okValue(name: string, v: string): boolean {
+  if (BAD_VALUE.test(v)) return false;
+  if (OK_VALUES.size < 256 || OK_VALUES.has(name)) OK_VALUES.set(name, v);
+  return true;
+}
+function validName(name: string): boolean {
+  if (VALID_NAMES.has(name)) return true;
+  if (!TOKEN.test(name)) return false;
+  if (VALID_NAMES.size >= VALID_NAMES_MAX) VALID_NAMES.clear();
+  VALID_NAMES.add(name);
+  return true;
+}
+
+/** `extra` as a set of lowercase names (a Set is taken as it is: its names are lowercase). */
+function extraNames(extra: Iterable<string> | undefined): ReadonlySet<string> | null {
+  if (extra === undefined) return null;
+  if (extra instanceof Set) return extra;
+  const out = new Set<string>();
+  for (const e of extra) out.add(e.toLowerCase());
+  return out;
+}
+
 function filter(input: HeaderInput, dropped: ReadonlySet<string>, extra: Iterable<string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!input) return out;
-  let extraDrop: Set<string> | null = null;
-  for (const k of Object.keys(input)) {
-    if (k.toLowerCase() === 'connection') extraDrop = new Set(connectionTokens(input[k]));
+  const keys = Object.keys(input);
+  let declared: ReadonlySet<string> | null = null;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (k.length === 10 && k.toLowerCase() === 'connection') declared = declaredHopByHop(input[k]);
   }
-  if (extra) {
-    extraDrop ??= new Set();
-    for (const e of extra) extraDrop.add(e.toLowerCase());
-  }
-  for (const k of Object.keys(input)) {
+  const more = extraNames(extra);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
     const name = k.toLowerCase();
-    if (dropped.has(name) || name.startsWith('proxy-') || extraDrop?.has(name) || !TOKEN.test(name)) continue;
+    if (dropped.has(name) || name.startsWith('proxy-') || declared?.has(name) || more?.has(name) || !validName(name)) continue;
     const v = headerValue(input[k]);
-    if (v === null || BAD_VALUE.test(v)) continue;
-    out[name] = name in out ? out[name] + ', ' + v : v;
+    if (v === null || (OK_VALUES.get(name) !== v && !okValue(name, v))) continue;
+    const prev = out[name];
+    out[name] = prev === undefined ? v : prev + ', ' + v;
   }
   return out;
 }
@@ -91,7 +134,8 @@ function filter(input: HeaderInput, dropped: ReadonlySet<string>, extra: Iterabl
  * Caller headers safe to forward upstream (lowercased names, string values). Drops
  * `DROPPED_REQUEST_HEADERS`, `proxy-*`, headers named in `Connection`, names in `extraDrop`
  * (e.g. Linkhub's own `x-account-id`), invalid names and values containing CR/LF/NUL or
- * other control characters. Accepts Node's IncomingHttpHeaders or a JSON object.
+ * other control characters. Accepts Node's IncomingHttpHeaders or a JSON object. `extraDrop` as a
+ * Set is used as it is (lowercase names: a module constant, built once).
  */
 export function filterForwardHeaders(input: HeaderInput, extraDrop?: Iterable<string>): Record<string, string> {
   return filter(input, DROPPED_REQUEST_HEADERS, extraDrop);

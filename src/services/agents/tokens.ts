@@ -41,6 +41,8 @@ export const isAgentToken = (s: string): boolean => s.startsWith(AGENT_TOKEN_PRE
 export class AgentTokenService {
   /** By SHA-256 of the token. */
   private readonly cache = new Map<string, Cached>();
+  /** The same entries by the presented token: a repeat call skips hashing it. */
+  private readonly byToken = new Map<string, Cached>();
   private readonly lastUsedWrites = new Map<string, number>();
 
   constructor(
@@ -51,17 +53,22 @@ export class AgentTokenService {
     private readonly now: () => number = Date.now,
   ) {
     changes.subscribe(TOPIC, (id) => this.forget(new Set([id])));
-    changes.onResync(() => this.cache.clear());
+    changes.onResync(() => {
+      this.cache.clear();
+      this.byToken.clear();
+    });
   }
 
   private forget(ids: ReadonlySet<string>): void {
-    for (const [k, v] of this.cache) if (v.principal && ids.has(v.principal.tokenId)) this.cache.delete(k);
+    for (const map of [this.cache, this.byToken]) {
+      for (const [k, v] of map) if (v.principal && ids.has(v.principal.tokenId)) map.delete(k);
+    }
   }
 
   /** Drops cached tokens revoked (or deleted with their account) since they were read. */
   async revalidate(): Promise<void> {
     const ids = new Set<string>();
-    for (const v of this.cache.values()) if (v.principal) ids.add(v.principal.tokenId);
+    for (const map of [this.cache, this.byToken]) for (const v of map.values()) if (v.principal) ids.add(v.principal.tokenId);
     if (ids.size === 0) return;
     const live = await this.db
       .select({ id: agentTokens.id })
@@ -149,27 +156,45 @@ export class AgentTokenService {
     return row !== undefined;
   }
 
+  /**
+   * The principal of a token verified within the last seconds, without a promise (the hot path): null
+   * when it is known bad (unknown, revoked or expired), undefined when not known: use verify().
+   */
+  cached(presented: string): AgentPrincipal | null | undefined {
+    const hit = this.byToken.get(presented);
+    if (hit === undefined) return undefined;
+    const now = this.now();
+    return hit.until > now ? this.usable(hit.principal, now) : undefined;
+  }
+
   /** The principal of a presented token, or null (unknown, revoked or expired). */
   async verify(presented: string): Promise<AgentPrincipal | null> {
+    const known = this.cached(presented);
+    if (known !== undefined) return known;
     const digest = sha256(presented);
     const now = this.now();
-    const hit = this.cache.get(digest);
-    let principal: AgentPrincipal | null;
-    if (hit && hit.until > now) principal = hit.principal;
-    else {
+    let hit = this.cache.get(digest);
+    if (!hit || hit.until <= now) {
       const rows = await this.db
         .select()
         .from(agentTokens)
         .where(and(eq(agentTokens.secretHash, digest), isNull(agentTokens.revokedAt)))
         .limit(1);
       const row = rows[0];
-      principal =
+      const principal =
         row && sameDigest(row.secretHash, digest)
           ? { tokenId: row.id, projectId: row.projectId, accountIds: row.accountIds, policy: row.policy ?? null, expiresAt: row.expiresAt?.getTime() ?? null }
           : null;
       if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(digest, { principal, until: now + CACHE_MS });
+      hit = { principal, until: now + CACHE_MS };
+      this.cache.set(digest, hit);
     }
+    if (this.byToken.size > 10_000) this.byToken.clear();
+    this.byToken.set(presented, hit);
+    return this.usable(hit.principal, now);
+  }
+
+  private usable(principal: AgentPrincipal | null, now: number): AgentPrincipal | null {
     if (!principal || (principal.expiresAt !== null && principal.expiresAt <= now)) return null;
     this.touch(principal.tokenId, now);
     return principal;

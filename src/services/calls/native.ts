@@ -7,12 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { fail } from '../../errors/fail.js';
 import type { ConnectorAgentSupport } from '../../connectors/agents.js';
 import type { HeldRequest } from '../../store/schema.js';
-import { filterForwardHeaders, filterResponseHeaders, resolveUpstreamPath, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
+import { filterForwardHeaders, filterResponseHeaders, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
 import type { AgentGate } from '../agents/gate.js';
 import { sendGated } from '../agents/stored-answer.js';
 import type { AgentPrincipal } from '../agents/tokens.js';
 import type { RequestTrace } from '../logs/request-trace.js';
 import type { AccountCaller } from './caller.js';
+import { guardedPath } from './guarded-path.js';
 
 export interface NativeRequest {
   principal: AgentPrincipal;
@@ -33,9 +34,9 @@ export interface NativeAnswer {
 
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
 /** Linkhub's own request headers, never sent upstream (the credential header is dropped by the upstream layer's list). */
-const NOT_FORWARDED = ['linkhub-account', 'content-length', 'content-type', 'idempotency-key'];
+const NOT_FORWARDED: ReadonlySet<string> = new Set(['linkhub-account', 'content-length', 'content-type', 'idempotency-key']);
 /** Framing is the server's own; the provider's body is sent as bytes with its length. */
-const NOT_RETURNED = ['content-length', 'content-encoding'];
+const NOT_RETURNED: ReadonlySet<string> = new Set(['content-length', 'content-encoding']);
 
 /** Bodies read as text (parameters the policy can see); any other (a multipart file upload) is sent as bytes. */
 const isText = (contentType: string | undefined) => !contentType || /^(application\/(x-www-form-urlencoded|json)|text\/)/i.test(contentType.trim());
@@ -83,7 +84,7 @@ export class NativeService {
     const profile = account.profile;
     let path: string;
     try {
-      path = resolveUpstreamPath(profile.base, { path: r.url }, { aliases: profile.aliases });
+      path = guardedPath(profile, undefined, r.url);
     } catch (e) {
       if (!(e instanceof UpstreamUrlError)) throw e;
       throw fail('url_refused', { problem: e.message }, { reason: e.reason });
@@ -106,14 +107,6 @@ export class NativeService {
     };
 
     let idempotencyKey = callerKey;
-    const held = (): HeldRequest => {
-      // a held call must keep one key from now on: the approver's send and the agent's repeat use it
-      if (typeof body !== 'string' && body !== null) {
-        throw fail('invalid_input', { field: 'body', problem: 'a file upload cannot be held for approval' }, { field: 'body' });
-      }
-      idempotencyKey ??= `linkhub-${randomUUID()}`;
-      return { method, path, body, contentType: contentType ?? null, params: body ?? null, headers, idempotencyKey };
-    };
     const gated = this.gate.policyOf(r.principal, account)
       ? await this.gate.check({
           principal: r.principal,
@@ -122,26 +115,29 @@ export class NativeService {
           method,
           path,
           param: paramReader(method, path, r.body, contentType),
-          held,
+          held: (): HeldRequest => {
+            // a held call must keep one key from now on: the approver's send and the agent's repeat use it
+            if (typeof body !== 'string' && body !== null) {
+              throw fail('invalid_input', { field: 'body', problem: 'a file upload cannot be held for approval' }, { field: 'body' });
+            }
+            idempotencyKey ??= `linkhub-${randomUUID()}`;
+            return { method, path, body, contentType: contentType ?? null, params: body ?? null, headers, idempotencyKey };
+          },
           idempotencyKey: callerKey,
         })
       : null;
-    const res = await sendGated(gated, account, () =>
-      this.calls.send(
-        target,
-        {
-          method: method as UpstreamMethod,
-          path,
-          base,
-          headers,
-          body,
-          contentType: body !== null ? contentType : undefined,
-          idempotencyKey,
-          logBody: typeof body === 'string' || body === null ? body : `[${body.length} bytes of ${contentType ?? 'data'}]`,
-        },
-        account,
-      ),
-    );
+    const req = {
+      method: method as UpstreamMethod,
+      path,
+      base,
+      headers,
+      body,
+      contentType: body !== null ? contentType : undefined,
+      idempotencyKey,
+      logBody: typeof body === 'string' || body === null ? body : `[${body.length} bytes of ${contentType ?? 'data'}]`,
+    };
+    // no policy on the call: sent as it is, without the gate's wrapper
+    const res = gated === null ? await this.calls.send(target, req, account) : await sendGated(gated, account, () => this.calls.send(target, req, account));
     return { status: res.response.status, headers: filterResponseHeaders(res.response.headers, NOT_RETURNED), body: res.response.body };
   }
 }

@@ -9,7 +9,14 @@ import type { SendResult } from './caller.js';
 const json = JSON.stringify;
 
 /** The last `"name":"value"` JSON fragment built per header name: most values repeat from one answer to the next. */
-const fragments = new Map<string, { value: string; json: string }>();
+const fragments = new Map<string, { value: string; json: string; ascii: boolean }>();
+const ASCII = /^[\x00-\x7f]*$/;
+/**
+ * Whether the JSON the last responseHeadersJson() call returned is all ASCII (set by each call, read
+ * right after it): then its bytes are its characters, and the envelope is written without measuring
+ * and encoding it as UTF-8.
+ */
+let headersAscii = false;
 
 /**
  * The JSON object of the response headers returned to the caller (filterResponseHeaders' rules).
@@ -18,29 +25,36 @@ const fragments = new Map<string, { value: string; json: string }>();
  */
 function responseHeadersJson(h: Record<string, string>): string {
   const connection = h.connection;
-  if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close') return json(filterResponseHeaders(h));
+  if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close') {
+    headersAscii = false;
+    return json(filterResponseHeaders(h));
+  }
   let out = '';
+  let ascii = true;
   for (const k in h) {
     if (DROPPED_RESPONSE_HEADERS.has(k) || k.startsWith('proxy-')) continue;
     const v = h[k];
     let f = fragments.get(k);
     if (f === undefined || f.value !== v) {
-      f = { value: v, json: `${json(k)}:${json(v)}` };
+      const fragment = `${json(k)}:${json(v)}`;
+      f = { value: v, json: fragment, ascii: ASCII.test(fragment) };
       if (fragments.size < 256 || fragments.has(k)) fragments.set(k, f);
     }
+    ascii &&= f.ascii;
     out += (out === '' ? '{' : ',') + f.json;
   }
+  headersAscii = ascii;
   return out === '' ? '{}' : out + '}';
 }
 
-/** head + data + tail in one buffer (one allocation, one copy of the provider's body). */
-function joined(head: string, data: Buffer, tail: string): Buffer {
-  const headLen = Buffer.byteLength(head);
-  const tailLen = Buffer.byteLength(tail);
-  const out = Buffer.allocUnsafe(headLen + data.length + tailLen);
-  out.write(head, 0);
+/** head + data + `}` in one buffer (one allocation, one copy of the provider's body); `ascii`: head is all ASCII. */
+function joined(head: string, ascii: boolean, data: Buffer): Buffer {
+  const headLen = ascii ? head.length : Buffer.byteLength(head);
+  const out = Buffer.allocUnsafe(headLen + data.length + 1);
+  if (ascii) out.write(head, 0, 'latin1');
+  else out.write(head, 0);
   data.copy(out, headLen);
-  out.write(tail, headLen + data.length);
+  out[headLen + data.length] = 0x7d; /* } */
   return out;
 }
 
@@ -67,7 +81,7 @@ export function proxyEnvelope(r: SendResult, path: string): Buffer {
   const raw = buf.length > 0 && type.includes('json') && (buf[0] === 0x7b /* { */ || buf[0] === 0x5b); /* [ */
   const data: Buffer = raw ? buf : Buffer.from(buf.length === 0 ? 'null' : json(buf.toString('utf8')));
   const head = `{"status":${res.status},"headers":${responseHeadersJson(res.headers)},"data":`;
-  if (res.status >= 200 && res.status < 300) return joined(head, data, '}');
+  if (res.status >= 200 && res.status < 300) return joined(head, headersAscii, data);
   const url = r.account.profile.connector.api.baseUrl + path.split('?')[0];
   const tail = `,"provider_errors":[{"status":${res.status},"url":${json(url)},"raw":`;
   let end = `,"headers":${json({ 'request-id': res.requestId ?? undefined })}}]`;

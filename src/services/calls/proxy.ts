@@ -19,7 +19,7 @@
 // account), and StackOne's SDK 4.34 rejects non-2xx bodies without Linkhub's error shape.
 import { randomUUID } from 'node:crypto';
 import { fail } from '../../errors/fail.js';
-import { appendQuery, filterForwardHeaders, resolveUpstreamPath, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
+import { appendQuery, filterForwardHeaders, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
 import type { GateOutcome } from '../agents/gate-types.js';
 import type { AgentGate } from '../agents/gate.js';
 import { sendGated } from '../agents/stored-answer.js';
@@ -27,7 +27,7 @@ import type { AgentPrincipal } from '../agents/tokens.js';
 import type { Actor } from '../logs/actor.js';
 import type { RequestTrace } from '../logs/request-trace.js';
 import type { AccountCaller } from './caller.js';
-import type { CallProfile } from './profiles.js';
+import { guardedPath } from './guarded-path.js';
 import { proxyEnvelope } from './proxy-envelope.js';
 
 export interface ProxyInput {
@@ -40,7 +40,7 @@ export interface ProxyInput {
 
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']);
 /** Headers of the proxy body never forwarded (besides the upstream layer's own list). */
-const NOT_FORWARDED = ['x-account-id', 'content-type', 'content-length', 'x-connector-profile-id'];
+const NOT_FORWARDED: ReadonlySet<string> = new Set(['x-account-id', 'content-type', 'content-length', 'x-connector-profile-id']);
 /** Caps on the caller's headers, far above what an API call needs and far below what servers drop or refuse (16 KiB). */
 export const MAX_FORWARDED_HEADERS = 64;
 export const MAX_FORWARDED_HEADER_BYTES = 8192;
@@ -55,25 +55,6 @@ function forwardedHeaders(input: Record<string, unknown>): Record<string, string
   for (const [k, v] of Object.entries(headers)) bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
   if (bytes > MAX_FORWARDED_HEADER_BYTES) throw refuse(`are ${bytes} bytes of names and values: at most ${MAX_FORWARDED_HEADER_BYTES} bytes are forwarded`);
   return headers;
-}
-
-/** resolveUpstreamPath is pure for a fixed base: remember recent answers (accepted and refused). */
-const pathCache = new Map<string, string | UpstreamUrlError>();
-function guardedPath(profile: CallProfile, url: string | null | undefined, path: string | null | undefined): string {
-  const key = `${profile.base}\u0000${url ?? ''}\u0000${path ?? ''}`;
-  let hit = pathCache.get(key);
-  if (hit === undefined) {
-    try {
-      hit = resolveUpstreamPath(profile.base, { url, path }, { aliases: profile.aliases });
-    } catch (e) {
-      if (!(e instanceof UpstreamUrlError)) throw e;
-      hit = e;
-    }
-    if (pathCache.size >= 2048) pathCache.clear();
-    pathCache.set(key, hit);
-  }
-  if (typeof hit !== 'string') throw hit;
-  return hit;
 }
 
 export class ProxyService {
@@ -145,9 +126,9 @@ export class ProxyService {
         idempotencyKey: given,
       });
     }
-    const r = await sendGated(gated, account, () =>
-      calls.send(target, { method: method as UpstreamMethod, path, headers, body, contentType, logBody: payload ?? null }, account),
-    );
+    const req = { method: method as UpstreamMethod, path, headers, body, contentType, logBody: payload ?? null };
+    // no gate on the call (no agent, or no policy): sent as it is, without the gate's wrapper
+    const r = gated === null ? await calls.send(target, req, account) : await sendGated(gated, account, () => calls.send(target, req, account));
     const status = r.response.status;
     return { status: status >= 200 && status < 300 ? status : 200, payload: proxyEnvelope(r, path) };
   }

@@ -131,16 +131,17 @@ export type StoredCall = [
 
 export type BodyPolicy = 'all' | 'errors' | 'none';
 
+/**
+ * The JSON of the last call's fields from `provider` to `path` (without brackets): a client repeating
+ * a call repeats them, so only the fields after them are serialised again.
+ */
+let lastHead = { provider: '', source: '', actorType: '', actorId: '', method: '', path: '', json: '' };
+
 /** Redacts and encodes one call. Bodies kept: all; errors = request bodies, and response bodies of failed calls; none. */
 export function encodeCall(r: CallRecord, bodies: BodyPolicy): EncodedCall {
   const failed = r.status === null || r.status < 200 || r.status >= 300;
-  const fields: unknown[] = [
-    r.provider,
-    r.source,
-    r.actor.type,
-    r.actor.id,
-    r.method,
-    redactPath(r.path),
+  // the fields after `path` (the path is never null: trailing nulls are cut from these alone)
+  const rest: unknown[] = [
     r.status,
     r.error,
     Math.round(r.durationMs * 1000) / 1000,
@@ -152,11 +153,26 @@ export function encodeCall(r: CallRecord, bodies: BodyPolicy): EncodedCall {
     bodies === 'none' ? null : redactBody(r.requestBody),
     bodies === 'all' || (bodies === 'errors' && failed) ? redactRawBody(r.responseBody, r.responseType) : null,
   ];
-  let n = fields.length;
-  while (fields[n - 1] === null) n--;
-  fields.length = n;
+  let n = rest.length;
+  while (n > 0 && rest[n - 1] === null) n--;
+  rest.length = n;
+  let head = lastHead;
+  const { actor } = r;
+  if (
+    head.path !== r.path ||
+    head.actorId !== actor.id ||
+    head.provider !== r.provider ||
+    head.source !== r.source ||
+    head.actorType !== actor.type ||
+    head.method !== r.method
+  ) {
+    const json = JSON.stringify([r.provider, r.source, actor.type, actor.id, r.method, redactPath(r.path)]).slice(1, -1);
+    head = { provider: r.provider, source: r.source, actorType: actor.type, actorId: actor.id, method: r.method, path: r.path, json };
+    lastHead = head;
+  }
   // JSON escapes every control character: the text is storable as is (no NUL reaches PostgreSQL).
-  return { projectId: r.projectId, accountId: r.accountId, action: r.action, status: r.status, at: r.at.getTime(), tail: JSON.stringify(fields).slice(1) };
+  const tail = n === 0 ? `${head.json}]` : `${head.json},${JSON.stringify(rest).slice(1)}`;
+  return { projectId: r.projectId, accountId: r.accountId, action: r.action, status: r.status, at: r.at.getTime(), tail };
 }
 
 /** A stored segment, decoded. */
