@@ -151,6 +151,14 @@ describe('OAuth for MCP clients', () => {
     assert.notEqual(second.refresh_token, first.refresh_token);
     assert.equal(await mcpStatus(second.access_token), 200);
     assert.equal(await mcpStatus(first.access_token), 401, 'the previous access token is revoked');
+    const firstId = (await lh.api('GET', `/accounts/${acc}/agent_tokens`)).body.find((t: any) => first.access_token.endsWith(t.hint)).id;
+    const audit = (await lh.api('GET', `/audit?account_id=${acc}&limit=200`)).body.data;
+    const revoked = audit.filter((e: any) => e.outcome === firstId && e.action === 'agent_token.revoked');
+    assert.deepEqual(
+      revoked.map((e: any) => `${e.actor_type}:${e.actor_id}`),
+      ['system:oauth'],
+      'the rotation is audited as Linkhub’s',
+    );
     const tokens = (await lh.api('GET', `/accounts/${acc}/agent_tokens`)).body;
     assert.deepEqual(tokens.find((t: any) => second.access_token.endsWith(t.hint)).policy, { read_only: true }, 'the approved preset carries over');
 

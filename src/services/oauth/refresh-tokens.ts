@@ -38,6 +38,8 @@ export interface IssuedTokens {
   refreshToken: string;
 }
 
+const OAUTH_SYSTEM: Actor = { type: 'system', id: 'oauth' };
+
 const actorOf = (approvedBy: string): Actor => {
   const [type, ...rest] = approvedBy.split(':');
   return { type: type as Actor['type'], id: rest.join(':') };
@@ -102,7 +104,7 @@ export class RefreshTokens {
     // revoked by a person since: the grant is over
     if (!(await this.tokens.unrevoked(row.accessTokenId))) throw invalid('the access token of this grant was revoked');
     const next = await this.issue({ ...row, clientName: client.name }, row.family);
-    await this.revokeQuietly(row.accountId, row.projectId, row.accessTokenId, row.approvedBy);
+    await this.revokeQuietly(row.accountId, row.projectId, row.accessTokenId);
     return next;
   }
 
@@ -114,12 +116,13 @@ export class RefreshTokens {
       .set({ usedAt: new Date(this.now()) })
       .where(eq(t.family, family))
       .returning();
-    for (const r of rows) await this.revokeQuietly(r.accountId, r.projectId, r.accessTokenId, r.approvedBy);
+    for (const r of rows) await this.revokeQuietly(r.accountId, r.projectId, r.accessTokenId);
   }
 
-  private async revokeQuietly(accountId: string, projectId: string, tokenId: string, approvedBy: string): Promise<void> {
+  /** Revoked by Linkhub itself (a rotation, a replayed token), audited as `system:oauth`, not as the approving user. */
+  private async revokeQuietly(accountId: string, projectId: string, tokenId: string): Promise<void> {
     try {
-      await this.tokens.revoke(projectId, accountId, tokenId, actorOf(approvedBy));
+      await this.tokens.revoke(projectId, accountId, tokenId, OAUTH_SYSTEM);
     } catch (e) {
       if (!(e instanceof LinkhubError && e.entry === 'agent_token_not_found')) throw e;
     }
