@@ -11,7 +11,7 @@ import type { Db } from '../../store/db.js';
 import { approvals } from '../../store/schema.js';
 import type { AccountCaller } from '../calls/caller.js';
 import { newId } from '../ids.js';
-import type { Actor } from '../logs/actor.js';
+import { type Actor, actorRef } from '../logs/actor.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
 import type { GatedCall, GateOutcome } from './gate-types.js';
 import type { SpendLedger } from './spend.js';
@@ -143,7 +143,7 @@ export class ApprovalService {
 
   /** Decides a pending approval; approving sends the held call (once) and keeps the provider's answer. */
   async resolve(projectId: string, id: string, decision: 'approve' | 'deny', actor: Actor): Promise<ApprovalRow> {
-    const by = `${actor.type}:${actor.id}`;
+    const by = actorRef(actor);
     const [taken] = await this.db
       .update(approvals)
       .set({ status: decision === 'approve' ? 'approved' : 'denied', resolvedAt: new Date(), resolvedBy: by })

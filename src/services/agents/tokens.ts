@@ -8,7 +8,7 @@ import type { ChangeFeed } from '../../store/change-feed.js';
 import type { Db } from '../../store/db.js';
 import { accounts, agentTokens, type AgentPolicyData } from '../../store/schema.js';
 import { newId, randomBase62, sameDigest, sha256 } from '../ids.js';
-import type { Actor } from '../logs/actor.js';
+import { type Actor, actorRef } from '../logs/actor.js';
 import type { AuditService } from '../logs/audit.js';
 
 export interface AgentPrincipal {
@@ -39,10 +39,8 @@ type Cached = { principal: AgentPrincipal | null; until: number };
 export const isAgentToken = (s: string): boolean => s.startsWith(AGENT_TOKEN_PREFIX);
 
 export class AgentTokenService {
-  /** By SHA-256 of the token. */
+  /** By the presented token (in memory only): a repeat call skips hashing it. */
   private readonly cache = new Map<string, Cached>();
-  /** The same entries by the presented token: a repeat call skips hashing it. */
-  private readonly byToken = new Map<string, Cached>();
   private readonly lastUsedWrites = new Map<string, number>();
 
   constructor(
@@ -53,22 +51,17 @@ export class AgentTokenService {
     private readonly now: () => number = Date.now,
   ) {
     changes.subscribe(TOPIC, (id) => this.forget(new Set([id])));
-    changes.onResync(() => {
-      this.cache.clear();
-      this.byToken.clear();
-    });
+    changes.onResync(() => this.cache.clear());
   }
 
   private forget(ids: ReadonlySet<string>): void {
-    for (const map of [this.cache, this.byToken]) {
-      for (const [k, v] of map) if (v.principal && ids.has(v.principal.tokenId)) map.delete(k);
-    }
+    for (const [k, v] of this.cache) if (v.principal && ids.has(v.principal.tokenId)) this.cache.delete(k);
   }
 
   /** Drops cached tokens revoked (or deleted with their account) since they were read. */
   async revalidate(): Promise<void> {
     const ids = new Set<string>();
-    for (const map of [this.cache, this.byToken]) for (const v of map.values()) if (v.principal) ids.add(v.principal.tokenId);
+    for (const v of this.cache.values()) if (v.principal) ids.add(v.principal.tokenId);
     if (ids.size === 0) return;
     const live = await this.db
       .select({ id: agentTokens.id })
@@ -105,7 +98,7 @@ export class AgentTokenService {
           secretHash: sha256(token),
           hint: token.slice(-4),
           policy: input.policy ?? null,
-          createdBy: `${actor.type}:${actor.id}`,
+          createdBy: actorRef(actor),
           expiresAt,
         })
         .returning();
@@ -161,7 +154,7 @@ export class AgentTokenService {
    * when it is known bad (unknown, revoked or expired), undefined when not known: use verify().
    */
   cached(presented: string): AgentPrincipal | null | undefined {
-    const hit = this.byToken.get(presented);
+    const hit = this.cache.get(presented);
     if (hit === undefined) return undefined;
     const now = this.now();
     return hit.until > now ? this.usable(hit.principal, now) : undefined;
@@ -172,26 +165,20 @@ export class AgentTokenService {
     const known = this.cached(presented);
     if (known !== undefined) return known;
     const digest = sha256(presented);
+    const rows = await this.db
+      .select()
+      .from(agentTokens)
+      .where(and(eq(agentTokens.secretHash, digest), isNull(agentTokens.revokedAt)))
+      .limit(1);
+    const row = rows[0];
+    const principal =
+      row && sameDigest(row.secretHash, digest)
+        ? { tokenId: row.id, projectId: row.projectId, accountIds: row.accountIds, policy: row.policy ?? null, expiresAt: row.expiresAt?.getTime() ?? null }
+        : null;
     const now = this.now();
-    let hit = this.cache.get(digest);
-    if (!hit || hit.until <= now) {
-      const rows = await this.db
-        .select()
-        .from(agentTokens)
-        .where(and(eq(agentTokens.secretHash, digest), isNull(agentTokens.revokedAt)))
-        .limit(1);
-      const row = rows[0];
-      const principal =
-        row && sameDigest(row.secretHash, digest)
-          ? { tokenId: row.id, projectId: row.projectId, accountIds: row.accountIds, policy: row.policy ?? null, expiresAt: row.expiresAt?.getTime() ?? null }
-          : null;
-      if (this.cache.size > 10_000) this.cache.clear();
-      hit = { principal, until: now + CACHE_MS };
-      this.cache.set(digest, hit);
-    }
-    if (this.byToken.size > 10_000) this.byToken.clear();
-    this.byToken.set(presented, hit);
-    return this.usable(hit.principal, now);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(presented, { principal, until: now + CACHE_MS });
+    return this.usable(principal, now);
   }
 
   private usable(principal: AgentPrincipal | null, now: number): AgentPrincipal | null {

@@ -10,7 +10,7 @@ import type { Db } from '../../store/db.js';
 import { oauthClients, oauthCodes } from '../../store/schema.js';
 import type { AgentTokenService } from '../agents/tokens.js';
 import { newId, randomBase62, sha256 } from '../ids.js';
-import type { Actor } from '../logs/actor.js';
+import { type Actor, actorRef } from '../logs/actor.js';
 import { OAuthError } from './oauth-error.js';
 import { type IssuedTokens, RefreshTokens } from './refresh-tokens.js';
 
@@ -116,7 +116,7 @@ export class OAuthService {
       accountId: a.accountId,
       policy: a.policy,
       resource: a.resource,
-      approvedBy: `${a.actor.type}:${a.actor.id}`,
+      approvedBy: actorRef(a.actor),
       expiresAt: new Date(now + CODE_TTL_MS),
     });
     return code;

@@ -10,7 +10,7 @@ import type { Db } from '../../store/db.js';
 import { oauthRefreshTokens } from '../../store/schema.js';
 import type { AgentTokenService } from '../agents/tokens.js';
 import { newId, randomBase62, sha256 } from '../ids.js';
-import type { Actor } from '../logs/actor.js';
+import { type Actor, actorFromRef } from '../logs/actor.js';
 import { OAuthError } from './oauth-error.js';
 
 /** An access token lasts a week; the client refreshes it without the user. */
@@ -40,11 +40,6 @@ export interface IssuedTokens {
 
 const OAUTH_SYSTEM: Actor = { type: 'system', id: 'oauth' };
 
-const actorOf = (approvedBy: string): Actor => {
-  const [type, ...rest] = approvedBy.split(':');
-  return { type: type as Actor['type'], id: rest.join(':') };
-};
-
 export class RefreshTokens {
   constructor(
     private readonly db: Db,
@@ -60,7 +55,7 @@ export class RefreshTokens {
         g.projectId,
         g.accountId,
         { name: `OAuth: ${g.clientName}`, expiresIn: ACCESS_TOKEN_TTL_S, policy: g.policy === 'read_only' ? { read_only: true } : null },
-        actorOf(g.approvedBy),
+        actorFromRef(g.approvedBy),
       );
     } catch (e) {
       // the account was deleted since the approval
