@@ -230,6 +230,54 @@ describe('OAuth for MCP clients', () => {
     }
   });
 
+  test('more accounts than the page lists: it says so, and its search finds the one wanted (approved from there)', async () => {
+    const { server } = await discover(`${lh.url}/mcp`);
+    const clientId = await register(server);
+    const { challenge } = pkce();
+    const url = new URL(authorizationUrl(server, clientId, challenge));
+    const { cookie } = await approveInBrowser(url.toString(), { account: acc, decision: 'deny' });
+    const page = async (search?: string) => {
+      const u = new URL(url);
+      if (search !== undefined) u.searchParams.set('account_search', search);
+      const res = await fetch(u, { headers: { cookie } });
+      const html = await res.text();
+      assert.equal(res.status, 200, html);
+      return { html, listed: [...html.matchAll(/name="account" value="([^"]+)"/g)].map((m) => m[1]) };
+    };
+    // a few accounts: all listed, no search offered
+    assert.doesNotMatch((await page()).html, /account_search/);
+    // 200 more: the page lists 200 (newest first) and offers the search
+    const made: string[] = [];
+    for (let i = 0; i < 200; i += 20)
+      made.push(
+        ...(
+          await Promise.all(
+            Array.from({ length: 20 }, (_, j) => linkAccount(lh, stripe.keys.secretTest, { session: { origin_owner_name: `Tenant ${i + j}` } })),
+          )
+        ).map((a) => a.id),
+      );
+    const full = await page();
+    assert.equal(full.listed.length, 200);
+    assert.ok(!full.listed.includes(acc), 'the oldest account is past the first 200');
+    assert.match(full.html, /Only the first 200 accounts are listed/);
+    assert.match(full.html, /<form method="get" action="\/dashboard\/oauth\/authorize">/);
+    // by id, the one not listed is found and approved from the page the search gave
+    const found = await page(acc);
+    assert.deepEqual(found.listed, [acc]);
+    assert.doesNotMatch(found.html, /Only the first/);
+    // by name; a search matching nothing says so (not "no linked account yet")
+    assert.deepEqual((await page('Tenant 117')).listed, [made[117]]);
+    const none = await page('<nobody>');
+    assert.deepEqual(none.listed, []);
+    assert.match(none.html, /No account matches &#34;&#60;nobody&#62;&#34;/);
+    const approved = await fetch(url, {
+      ...form({ ...hiddenFields(found.html), account: acc, policy: 'read_only', decision: 'approve' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin: url.origin },
+    });
+    assert.equal(approved.status, 303);
+    assert.ok(new URL(approved.headers.get('location')!).searchParams.get('code'));
+  });
+
   test('the secrets stay out of the logs', async () => {
     const { server } = await discover(`${lh.url}/mcp`);
     const clientId = await register(server);

@@ -16,7 +16,10 @@ import { AUTHORIZE_PATH, parseForm } from './oauth.js';
 import { approvePage, errorPage, signInPage } from './oauth-page.js';
 
 const SIGN_IN_PATH = '/dashboard/oauth/sign_in';
+/** Accounts listed at once; past that the page's search (by name or id, as the Dashboard's) finds the one wanted. */
 const MAX_ACCOUNTS_SHOWN = 200;
+/** The page's own query parameter: the search among the accounts, not one of the authorization request's. */
+const ACCOUNT_SEARCH = 'account_search';
 
 /** The approve form's CSRF token: bound to the session, which a cross-site page cannot read. */
 const csrfOf = (session: string) => sha256(`oauth-approve:${session}`);
@@ -41,9 +44,12 @@ export const oauthAuthorizeRoutes =
     const secure = () => config.publicUrl.startsWith('https:');
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseForm(body as string)));
 
-    const accountChoices = async () => {
-      const page = await accounts.listKeyset(ctx.services.defaultProject.id, {}, { limit: MAX_ACCOUNTS_SHOWN });
-      return page.rows.map((a) => ({ id: a.id, label: `${a.externalAccountName || a.originOwnerName} (${a.provider}, ${a.environment})` }));
+    const accountChoices = async (search: string | undefined) => {
+      const page = await accounts.listKeyset(ctx.services.defaultProject.id, { search }, { limit: MAX_ACCOUNTS_SHOWN });
+      return {
+        list: page.rows.map((a) => ({ id: a.id, label: `${a.externalAccountName || a.originOwnerName} (${a.provider}, ${a.environment})` })),
+        more: page.nextCursor !== null,
+      };
     };
 
     app.get(AUTHORIZE_PATH, { schema: { hide: true } }, async (request, reply) => {
@@ -53,11 +59,14 @@ export const oauthAuthorizeRoutes =
       if ('redirect' in checked) return reply.redirect(checked.redirect, 302);
       const token = sessionToken(request);
       if (!(await adminAuth.resolve(token))) return signInPage(reply, 200, q, checked.ok.client.name, SIGN_IN_PATH);
+      const search = (request.query as Record<string, unknown>)[ACCOUNT_SEARCH];
+      const wanted = typeof search === 'string' && search.trim() !== '' ? search.trim().slice(0, 200) : undefined;
       return approvePage(reply, {
         q,
         clientName: checked.ok.client.name,
         redirectUri: checked.ok.redirectUri,
-        accounts: await accountChoices(),
+        accounts: await accountChoices(wanted),
+        search: { name: ACCOUNT_SEARCH, value: wanted },
         csrf: csrfOf(token!),
         action: AUTHORIZE_PATH,
       });

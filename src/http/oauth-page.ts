@@ -58,14 +58,42 @@ export interface AccountChoice {
   label: string;
 }
 
+/**
+ * The search among the accounts (a GET of this page with the request's parameters): shown when not
+ * every account is listed, or a search was made.
+ */
+function accountSearch(o: { q: Record<string, string | undefined>; action: string; search: { name: string; value?: string }; more: boolean; found: number }) {
+  const { name, value } = o.search;
+  if (!o.more && value === undefined) return '';
+  const said = value === undefined ? '' : ` value="${esc(value)}"`;
+  const note = o.more
+    ? `<p>Only the first ${o.found} accounts are listed: find the one you want by its name or id.</p>`
+    : o.found === 0
+      ? `<p class="error">No account matches ${esc(JSON.stringify(value))}.</p>`
+      : '';
+  return (
+    `${note}<form method="get" action="${esc(o.action)}">${hiddenParams(o.q)}` +
+    `<label>Find an account <input type="search" name="${esc(name)}"${said}></label><button type="submit">Find</button></form>`
+  );
+}
+
 export function approvePage(
   reply: FastifyReply,
-  o: { q: Record<string, string | undefined>; clientName: string; redirectUri: string; accounts: AccountChoice[]; csrf: string; action: string },
+  o: {
+    q: Record<string, string | undefined>;
+    clientName: string;
+    redirectUri: string;
+    accounts: { list: AccountChoice[]; more: boolean };
+    search: { name: string; value?: string };
+    csrf: string;
+    action: string;
+  },
 ) {
-  if (o.accounts.length === 0) {
+  if (o.accounts.list.length === 0 && o.search.value === undefined) {
     return errorPage(reply, 409, 'This Linkhub has no linked account yet: link one in the Dashboard, then try again.');
   }
-  const accounts = o.accounts
+  const found = o.accounts.list.length;
+  const accounts = o.accounts.list
     .map(
       (a, i) => `<label><input type="radio" name="account" value="${esc(a.id)}"${i === 0 ? ' checked' : ''}> ${esc(a.label)} <code>${esc(a.id)}</code></label>`,
     )
@@ -76,6 +104,7 @@ export function approvePage(
     'Authorize an MCP client',
     `<p><strong>${esc(o.clientName)}</strong> asks for an agent token to use one linked account through Linkhub's MCP server. ` +
       `It will be sent back to <code>${esc(o.redirectUri)}</code>.</p>` +
+      accountSearch({ ...o, more: o.accounts.more, found }) +
       `<form method="post" action="${esc(o.action)}">${hiddenParams(o.q)}<input type="hidden" name="csrf" value="${esc(o.csrf)}">` +
       `<fieldset><legend>Account</legend>${accounts}</fieldset>` +
       '<fieldset><legend>Policy</legend>' +
