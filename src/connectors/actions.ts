@@ -112,6 +112,18 @@ export interface SearchVocabulary {
   idPrefixes?: Readonly<Record<string, string>>;
   /** What people say when they want one action (by name without the prefix), beyond its resource's purpose. */
   intents?: Readonly<Record<string, string>>;
+  /**
+   * Requests people wrote, each labelled with the actions that answer it (names without the prefix),
+   * read on the search index's first build: the first action learns the request's words, indexed as a
+   * field of their own, so wording seen once for an action finds it again in other requests.
+   */
+  examples?: () => readonly SearchExample[];
+}
+
+/** A request as people write it and the actions that answer it, the best first. */
+export interface SearchExample {
+  query: string;
+  expect: readonly string[];
 }
 
 export interface ConnectorActions {

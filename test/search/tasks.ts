@@ -1,9 +1,16 @@
-// The action-search task sets (dev.json: tuned on; dev2.json and held-out.json: written before a round
-// of tuning, their misses read in a later one; fresh.json: written before a round, its misses read in
-// the next; fresh2.json: written before the last round, never tuned on, only measured) and how a ranking
-// is scored against them: top-1, top-5 and mean reciprocal rank. Shared by bench/search.ts (in
-// process) and test/action-search.test.ts (over HTTP), so both count the same way.
+// The action-search task sets and how a ranking is scored against them: top-1, top-5 and mean
+// reciprocal rank. Shared by bench/search.ts (in process) and test/action-search.test.ts (over HTTP), so
+// both count the same way.
+// - Sets the ranking learns from (src/connectors/stripe/search-examples/, the connector's labelled
+//   requests): dev.json (the hand-tuned vocabulary was tuned on it), dev2.json, held-out.json, fresh.json
+//   (each written before a round of tuning, their misses read in a later one) and fresh2.json (written
+//   before a round, never tuned on; learned from since the round that wrote fresh3), and
+//   per-action-1..3.json (five requests for every live action, written for the ranking to learn from,
+//   without running it). Their scores are training scores.
+// - fresh3.json, here: written blind before the round that made the ranking learn from examples, never
+//   tuned on nor learned from, only measured: the figure for wording the ranking has not seen.
 import { readFileSync } from 'node:fs';
+import { stripeSearchExamplesDir } from '../../src/connectors/stripe/search-examples.js';
 
 export interface SearchTask {
   query: string;
@@ -12,10 +19,14 @@ export interface SearchTask {
   source: string;
 }
 
-export type TaskSet = 'dev' | 'dev2' | 'held-out' | 'fresh' | 'fresh2';
+/** The sets the ranking learns from, then the one it has never seen. */
+export const LEARNED_SETS = ['dev', 'dev2', 'held-out', 'fresh', 'fresh2', 'per-action-1', 'per-action-2', 'per-action-3'] as const;
+export const UNSEEN_SETS = ['fresh3'] as const;
+export type TaskSet = (typeof LEARNED_SETS)[number] | (typeof UNSEEN_SETS)[number];
 
 export function loadTasks(set: TaskSet): SearchTask[] {
-  return (JSON.parse(readFileSync(new URL(`./${set}.json`, import.meta.url), 'utf8')) as { tasks: SearchTask[] }).tasks;
+  const file = (LEARNED_SETS as readonly string[]).includes(set) ? `${stripeSearchExamplesDir}/${set}.json` : new URL(`./${set}.json`, import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { tasks: SearchTask[] }).tasks;
 }
 
 export interface TaskResult {

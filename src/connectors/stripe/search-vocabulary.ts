@@ -3,6 +3,7 @@
 // English verbs (find, remove, …) are the search's own; these are Stripe's domain. What each resource
 // is for, and the words for single actions, are in search-purposes.ts.
 import type { SearchVocabulary } from '../actions.js';
+import { stripeSearchExamples } from './search-examples.js';
 import { stripeIntents, stripePurposes } from './search-purposes.js';
 
 export const stripeVocabulary: SearchVocabulary = {
@@ -258,4 +259,5 @@ export const stripeVocabulary: SearchVocabulary = {
   },
   purposes: stripePurposes,
   intents: stripeIntents,
+  examples: stripeSearchExamples,
 };

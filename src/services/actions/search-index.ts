@@ -131,9 +131,11 @@ function stemmed(words: Readonly<Record<string, readonly string[]>>): Map<string
 
 /**
  * Field weights: a word in the action name counts most, then the intents people use for it and the
- * label, the path, the description and the resource's purpose, the values a list filters by, the parameter names.
+ * label, the path, the description, the resource's purpose and the requests people wrote for it (the
+ * vocabulary's examples; as much as the description: words a person chose, but also the words of the
+ * rest of their request), the values a list filters by, the parameter names.
  */
-export const FIELDS = { name: 3, label: 2, intent: 2, path: 1.5, description: 1, purpose: 1, filters: 0.5, params: 0.4 } as const;
+export const FIELDS = { name: 3, label: 2, intent: 2, path: 1.5, description: 1, purpose: 1, example: 1, filters: 0.5, params: 0.4 } as const;
 export type Field = keyof typeof FIELDS;
 export const FIELD_NAMES = Object.keys(FIELDS) as Field[];
 
@@ -177,6 +179,7 @@ export interface Index {
   df: Map<string, number>;
   vocab: string[];
   avgLen: Record<Field, number>;
+
   /** actions the provider still serves but steers away from (a vocabulary's `legacy`) */
   legacy: ReadonlySet<string>;
   /** deprecated action → the action its deprecation note names or points to as the replacement */
@@ -300,6 +303,15 @@ export function buildIndex(connector: ConnectorDefinition): Index {
     .sort((x, y) => y.words.length - x.words.length);
   const unspoken = new Set((vocabulary.unspoken ?? []).map(stem));
   const kept = ownSentences(actions, prefix);
+  const idPrefixes = new Map(Object.entries(vocabulary.idPrefixes ?? {}));
+  // an id has a digit or a capital after its prefix (and a test/live marker): "pro_monthly" is a name, not an id
+  const ids = idPrefixes.size
+    ? new RegExp(`\\b(${[...idPrefixes.keys()].sort((x, y) => y.length - x.length).join('|')})_(?:(?:test|live)_)?(?=[a-z]*[0-9A-Z])[A-Za-z0-9]+\\b`, 'g')
+    : null;
+  // an example's object ids read as the things they name, as a query's do; its numbers (amounts, order numbers) are values
+  const said = (q: string) => (ids ? q.replace(ids, (_, p: string) => ` ${idPrefixes.get(p.toLowerCase())} `) : q).replace(/\b\d+\b/g, ' ');
+  const examples = new Map<string, string>();
+  for (const e of vocabulary.examples?.() ?? []) examples.set(e.expect[0], `${examples.get(e.expect[0]) ?? ''} ${said(e.query)}`);
   const docs: Doc[] = [];
   const df = new Map<string, number>();
   const successor = new Map<string, string>();
@@ -312,6 +324,7 @@ export function buildIndex(connector: ConnectorDefinition): Index {
       name: count(terms(a.name.slice(prefix.length), stop)),
       label: count(terms(a.label, stop)),
       intent: count(terms(vocabulary.intents?.[a.name.slice(prefix.length)] ?? '', stop)),
+      example: count(terms(examples.get(a.name.slice(prefix.length)) ?? '', stop)),
       path: count(terms(stemPath.replace(/\//g, ' '), stop)),
       description: count(terms(kept(a), stop)),
       purpose: count(terms(purposeOf(stemPath, vocabulary.purposes ?? {}), stop)),
@@ -337,17 +350,13 @@ export function buildIndex(connector: ConnectorDefinition): Index {
     if (next && next !== a.name && byName.has(next)) successor.set(a.name, next);
   }
   markNiches(docs, nicheOf);
+
   const avgLen = {} as Record<Field, number>;
   for (const f of FIELD_NAMES) avgLen[f] = Math.max(1, docs.reduce((x, d) => x + d.len[f], 0) / docs.length);
   const actionVerbs = new Set(docs.map((d) => d.verb));
   const nameWords = new Set(docs.flatMap((d) => [...d.tf.name.keys()]));
   const things = new Set(docs.map((d) => d.resource));
   const legacy = new Set((vocabulary.legacy ?? []).map((n) => prefix + n));
-  const idPrefixes = new Map(Object.entries(vocabulary.idPrefixes ?? {}));
-  // an id has a digit or a capital after its prefix (and a test/live marker): "pro_monthly" is a name, not an id
-  const ids = idPrefixes.size
-    ? new RegExp(`\\b(${[...idPrefixes.keys()].sort((x, y) => y.length - x.length).join('|')})_(?:(?:test|live)_)?(?=[a-z]*[0-9A-Z])[A-Za-z0-9]+\\b`, 'g')
-    : null;
   return {
     byName,
     stop,

@@ -85,7 +85,8 @@ function queryWords(idx: Index, query: string): { words: string[]; plural: Map<s
       ((t.endsWith('s') && stem(t) !== t) || ((EVERY.has(all[i - 1]) || (EVERY.has(all[i - 2]) && DETERMINERS.has(all[i - 1]))) && !TIME_UNITS.test(t))) &&
       !idx.verbs.has(stem(t)) &&
       !idx.stop.has(t) &&
-      !all.slice(Math.max(2, i - 2), i).some((w) => PREPOSITIONS.has(w)) &&
+      // (…when there is another thing before it: "what happened with payouts" asks for the payouts)
+      !(all.slice(Math.max(2, i - 2), i).some((w) => PREPOSITIONS.has(w)) && all.slice(0, i).some((w) => idx.nameWords.has(stem(w)))) &&
       // …nor one of the reason the task is asked for ("… so we can see their balances")
       !all.slice(1, i).some((w) => REASONS.has(w)),
   );
@@ -138,7 +139,9 @@ function readWords(idx: Index, query: string): { word: string; part: number }[] 
       if (idx.stop.has(t)) continue;
       if (i > 0) object = true;
       const w = stem(t);
-      if (w.length > 1 && !/^\d+$/.test(w)) out.push({ word: w, part });
+      // a verb said in the past after the first word ("customer changed their email, …") tells what happened: it weighs as a reason does
+      const told = i > 0 && /ed$/.test(t) && t !== w && (idx.verbs.has(w) || idx.actionVerbs.has(w));
+      if (w.length > 1 && !/^\d+$/.test(w)) out.push({ word: w, part: told ? 2 : part });
     }
   }
   return out;

