@@ -20,7 +20,19 @@ export interface SearchTask {
 }
 
 /** The sets the ranking learns from, then the one it has never seen. */
-export const LEARNED_SETS = ['dev', 'dev2', 'held-out', 'fresh', 'fresh2', 'per-action-1', 'per-action-2', 'per-action-3'] as const;
+export const LEARNED_SETS = [
+  'dev',
+  'dev2',
+  'held-out',
+  'fresh',
+  'fresh2',
+  'per-action-1',
+  'per-action-2',
+  'per-action-3',
+  'per-action-4',
+  'per-action-5',
+  'per-action-6',
+] as const;
 export const UNSEEN_SETS = ['fresh3'] as const;
 export type TaskSet = (typeof LEARNED_SETS)[number] | (typeof UNSEEN_SETS)[number];
 

@@ -1,6 +1,6 @@
 // Requests people wrote for Stripe's actions, labelled with the actions that answer them: the task
 // sets in search-examples/ (each task's first expected action learns the request's words; see
-// SearchVocabulary.examples). Read on the search index's first build, not at start: about 2,700
+// SearchVocabulary.examples). Read on the search index's first build, not at start: thousands of
 // requests the server does not need until someone searches.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
