@@ -22,7 +22,8 @@
 // (profile the whole Linkhub process), BENCH_PROFILE=<file prefix> (profile the main thread of Linkhub and of
 // the passthrough during each of their measured rounds; each file's request count is printed).
 // BENCH_FLOOR=1: also run, in every round, Fastify with Linkhub's logger forwarding the same request
-// with undici and nothing else (bench/lib/roles.ts fastify-floor): what the framework alone costs.
+// with undici and nothing else (bench/lib/roles.ts fastify-floor), and the same on a bare node:http
+// server (http-floor): the two floors' gap is what the framework costs.
 // BENCH_COMPARE=<another checkout> (e.g. a worktree of main): also run that checkout's Linkhub, in the
 // same configuration (or at log level BENCH_COMPARE_LOG_LEVEL), in every round right after this one,
 // and print its figures beside these.
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
     if (other) roles.push(other);
     const floor = process.env.BENCH_FLOOR ? await startRole('fastify-floor', { UPSTREAM: stripe.info.url }, { drainStdout: true }) : null;
     if (floor) roles.push(floor);
+    const rawFloor = process.env.BENCH_FLOOR ? await startRole('http-floor', { UPSTREAM: stripe.info.url }, { drainStdout: true }) : null;
+    if (rawFloor) roles.push(rawFloor);
     console.log(`  Linkhub store: ${lh.info.store}, log level ${lh.info.logLevel}, request-log bodies: ${process.env.LINKHUB_REQUEST_LOG_BODIES ?? 'default'}`);
     const bearer = { authorization: `Bearer ${stripe.info.key}` };
     const base = { concurrency, warmupMs, durationMs, method: 'GET' as const, path: PATH, expect: '"object":"list"' };
@@ -93,12 +96,15 @@ async function main(): Promise<void> {
     if (otherJob) await warm(load, otherJob);
     const floorJob = floor ? { ...proxyJob, name: 'fastify floor', origin: floor.info.url, headers: { ...proxyJob.headers, ...bearer } } : null;
     if (floorJob) await warm(load, floorJob);
+    const rawFloorJob = rawFloor && floorJob ? { ...floorJob, name: 'node:http floor', origin: rawFloor.info.url } : null;
+    if (rawFloorJob) await warm(load, rawFloorJob);
     await warm(load, { ...base, name: 'passthrough', origin: pass.info.url, headers: bearer });
     const direct = await runLoad(load, { ...base, name: 'direct (stand-in)', origin: stripe.info.url, headers: bearer }, stripe);
     const passes: LoadResult[] = [];
     const proxies: LoadResult[] = [];
     const others: LoadResult[] = [];
     const floors: LoadResult[] = [];
+    const rawFloors: LoadResult[] = [];
     const natives: LoadResult[] = [];
     const linesBefore = lh.stdoutLines();
     for (let i = 0; i < rounds; i++) {
@@ -110,6 +116,8 @@ async function main(): Promise<void> {
       steps.push(async () => natives.push(await runLoad(load, { ...nativeJob, name: `native #${i + 1}` }, lh, { 'stand-in': stripe })));
       if (floor && floorJob)
         steps.push(async () => floors.push(await runLoad(load, { ...floorJob, name: `fastify floor #${i + 1}` }, floor, { 'stand-in': stripe })));
+      if (rawFloor && rawFloorJob)
+        steps.push(async () => rawFloors.push(await runLoad(load, { ...rawFloorJob, name: `node:http floor #${i + 1}` }, rawFloor, { 'stand-in': stripe })));
       if (other && otherJob)
         steps.push(async () => others.push(await runLoad(load, { ...otherJob, name: `compared #${i + 1}` }, other, { 'stand-in': stripe })));
       if (i % 2 === 1) steps.reverse();
@@ -187,6 +195,20 @@ async function main(): Promise<void> {
         `    fastify floor (Fastify + Linkhub's log line + undici, nothing else): throughput median ${median(fRatios).toFixed(3)}× (rounds ${spread(fRatios, 2)}), ` +
           `p50 added median ${median(floors.map((r, i) => r.p50 - passes[i].p50)).toFixed(3)} ms, CPU per request median ${cpuMedian(floors)} µs (mean ${f.cpuPerRequestUs?.toFixed(0)})`,
       );
+    }
+    if (rawFloors.length) {
+      const f = combine('raw floor', rawFloors);
+      const fRatios = rawFloors.map((r, i) => r.rps / passes[i].rps);
+      console.log(
+        `    node:http floor (the same minus Fastify): throughput median ${median(fRatios).toFixed(3)}× (rounds ${spread(fRatios, 2)}), ` +
+          `p50 added median ${median(rawFloors.map((r, i) => r.p50 - passes[i].p50)).toFixed(3)} ms, CPU per request median ${cpuMedian(rawFloors)} µs (mean ${f.cpuPerRequestUs?.toFixed(0)})`,
+      );
+      // Each round's two floors met the same machine: their difference is steadier than either median.
+      const framework = floors.map((r, i) => (r.cpuPerRequestUs ?? Number.NaN) - (rawFloors[i].cpuPerRequestUs ?? Number.NaN));
+      if (framework.length)
+        console.log(
+          `      Fastify's own cost, fastify floor − node:http floor CPU per request in the same round: median ${median(framework).toFixed(1)} µs (rounds ${spread(framework, 0)})`,
+        );
     }
     if (others.length) {
       const o = combine('compared', others);

@@ -2,6 +2,7 @@
 //   standin      the Stripe stand-in (log off, rate limits off)
 //   passthrough  a bare undici passthrough server (no auth, no logging) in front of UPSTREAM
 //   fastify-floor  Fastify with Linkhub's logger forwarding the proxy's `path` with undici (BENCH_FLOOR)
+//   http-floor   the same minus Fastify: node:http, the same log line (pino), undici (BENCH_FLOOR)
 //   linkhub      a real Linkhub (same buildApp/createServices/loggerOptions as `npm start`, PGlite in a
 //                temp dir, the default configuration: log level info unless LINKHUB_LOG_LEVEL is set)
 //                with one account linked to the stand-in's STRIPE_KEY; its log lines go to stdout,
@@ -114,6 +115,45 @@ async function fastifyFloor(): Promise<void> {
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   send({ type: 'ready', url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` });
+}
+
+/**
+ * The floor under the Fastify floor: the same work (JSON body read and parsed, `path` forwarded with
+ * undici, one `request completed` line per request through Linkhub's logger options to a batched
+ * stdout) on a bare node:http server. The gap between the two floors is what the framework costs.
+ */
+async function httpFloor(): Promise<void> {
+  const { default: Fastify } = await import('fastify');
+  const { loggerOptions } = await import('../../src/http/logger.js');
+  const { batchedStdout } = await import('../../src/http/log-stream.js');
+  // Fastify's own pino instance (its serializers merged with Linkhub's), never listening: the same line.
+  const log = Fastify({ logger: loggerOptions('info', batchedStdout()) }).log;
+  const pool = new Pool(process.env.UPSTREAM!, { connections: 64, pipelining: 1, keepAliveTimeout: 10_000 });
+  let n = 0;
+  const server = createServer((req, res) => {
+    const t0 = performance.now();
+    const reqId = `req-${(++n).toString(36)}`;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      let status = 502;
+      let body: Buffer = Buffer.alloc(0);
+      try {
+        const { path } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { path: string };
+        const up = await pool.request({ method: 'GET', path, headers: { authorization: req.headers.authorization ?? '' } });
+        body = Buffer.from(await up.body.arrayBuffer());
+        status = up.statusCode;
+      } catch {
+        /* 502 */
+      }
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+      res.end(body);
+      log.child({ reqId }).info({ req, res, responseTime: performance.now() - t0 }, 'request completed');
+    });
+  });
+  server.keepAliveTimeout = 72_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  send({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
 }
 
 async function linkhub(): Promise<void> {
@@ -318,7 +358,7 @@ async function load(): Promise<void> {
   send({ type: 'ready' });
 }
 
-const roles: Record<string, () => Promise<void>> = { standin, passthrough, 'fastify-floor': fastifyFloor, linkhub, load };
+const roles: Record<string, () => Promise<void>> = { standin, passthrough, 'fastify-floor': fastifyFloor, 'http-floor': httpFloor, linkhub, load };
 if (!roles[role]) {
   process.stderr.write(`unknown role ${role}\n`);
   process.exit(2);
