@@ -5,11 +5,13 @@
 //   requests): dev.json (the hand-tuned vocabulary was tuned on it), dev2.json, held-out.json, fresh.json
 //   (each written before a round of tuning, their misses read in a later one) and fresh2.json (written
 //   before a round, never tuned on; learned from since the round that wrote fresh3), and
-//   per-action-1..3.json (five requests for every live action, written for the ranking to learn from,
-//   without running it). Their scores are training scores.
-// - fresh3.json, here: written blind before the round that made the ranking learn from examples, never
-//   tuned on nor learned from, only measured: the figure for wording the ranking has not seen.
-import { readFileSync } from 'node:fs';
+//   per-action-1..12.json (four rounds of five requests for every live action, each round in other
+//   styles, written for the ranking to learn from without running it). Their scores are training scores.
+// - Sets never seen, here: fresh3.json (written blind before the round that made the ranking learn from
+//   labelled requests; its totals were looked at while that round grew the requests, its misses never
+//   read) and fresh4.json (written blind during that round, measured once at its end). Never tuned on
+//   nor learned from: the figures for wording the ranking has not seen.
+import { readdirSync, readFileSync } from 'node:fs';
 import { stripeSearchExamplesDir } from '../../src/connectors/stripe/search-examples.js';
 
 export interface SearchTask {
@@ -19,25 +21,21 @@ export interface SearchTask {
   source: string;
 }
 
-/** The sets the ranking learns from, then the one it has never seen. */
-export const LEARNED_SETS = [
-  'dev',
-  'dev2',
-  'held-out',
-  'fresh',
-  'fresh2',
-  'per-action-1',
-  'per-action-2',
-  'per-action-3',
-  'per-action-4',
-  'per-action-5',
-  'per-action-6',
-] as const;
-export const UNSEEN_SETS = ['fresh3'] as const;
-export type TaskSet = (typeof LEARNED_SETS)[number] | (typeof UNSEEN_SETS)[number];
+/**
+ * The sets the ranking learns from (every file of the connector's folder: the older sets first, then
+ * the per-action rounds in order), then the ones it has never seen.
+ */
+const ORDER = ['dev', 'dev2', 'held-out', 'fresh', 'fresh2'];
+const rank = (set: string) => (ORDER.includes(set) ? ORDER.indexOf(set) : ORDER.length + Number(/\d+$/.exec(set)?.[0] ?? 0));
+export const LEARNED_SETS: readonly string[] = readdirSync(stripeSearchExamplesDir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -'.json'.length))
+  .sort((x, y) => rank(x) - rank(y));
+export const UNSEEN_SETS = ['fresh3', 'fresh4'] as const;
+export type TaskSet = string;
 
 export function loadTasks(set: TaskSet): SearchTask[] {
-  const file = (LEARNED_SETS as readonly string[]).includes(set) ? `${stripeSearchExamplesDir}/${set}.json` : new URL(`./${set}.json`, import.meta.url);
+  const file = LEARNED_SETS.includes(set) ? `${stripeSearchExamplesDir}/${set}.json` : new URL(`./${set}.json`, import.meta.url);
   return (JSON.parse(readFileSync(file, 'utf8')) as { tasks: SearchTask[] }).tasks;
 }
 

@@ -133,11 +133,11 @@ function stemmed(words: Readonly<Record<string, readonly string[]>>): Map<string
  * Field weights: a word in the action name counts most, then the intents people use for it and the
  * label, the path, the description and the resource's purpose, the values a list filters by, the
  * parameter names; and the requests people wrote for it (the vocabulary's examples), weighed by a
- * 5-fold cross-validation over them (bench/search.ts): first try 70.8 % at 0.5, 71.7 % at 1, 72.5 % at
- * 2, 73.1 % at 4, no better at 6 or 8 (4,731 requests). Their words count only half for coverage
- * (search.ts INCIDENTAL), so many of them do not outweigh the action's own words.
+ * 5-fold cross-validation over them (bench/search.ts; 8,701 requests, first try): 69.8 % at 2, 71.0 % at
+ * 4, 71.5 % at 6. Their words count for coverage only as search.ts says (INCIDENTAL, EXAMPLE_THING), so
+ * many of them do not outweigh the action's own words.
  */
-export const FIELDS = { name: 3, label: 2, intent: 2, path: 1.5, description: 1, purpose: 1, example: 4, filters: 0.5, params: 0.4 } as const;
+export const FIELDS = { name: 3, label: 2, intent: 2, path: 1.5, description: 1, purpose: 1, example: 6, filters: 0.5, params: 0.4 } as const;
 export type Field = keyof typeof FIELDS;
 export const FIELD_NAMES = Object.keys(FIELDS) as Field[];
 
@@ -181,7 +181,6 @@ export interface Index {
   df: Map<string, number>;
   vocab: string[];
   avgLen: Record<Field, number>;
-
   /** actions the provider still serves but steers away from (a vocabulary's `legacy`) */
   legacy: ReadonlySet<string>;
   /** deprecated action → the action its deprecation note names or points to as the replacement */
@@ -352,7 +351,6 @@ export function buildIndex(connector: ConnectorDefinition): Index {
     if (next && next !== a.name && byName.has(next)) successor.set(a.name, next);
   }
   markNiches(docs, nicheOf);
-
   const avgLen = {} as Record<Field, number>;
   for (const f of FIELD_NAMES) avgLen[f] = Math.max(1, docs.reduce((x, d) => x + d.len[f], 0) / docs.length);
   const actionVerbs = new Set(docs.map((d) => d.verb));

@@ -179,6 +179,8 @@ const PHRASAL: [RegExp, string][] = [
   [/\bcall(?:ing|ed)?\s+((?:\S+\s+){0,3}?)off\b/gi, 'cancel $1'],
   // "did it go through", "when did the payout go out": what happened to it, no word to look for
   [/\b(?:go|goes|went|gone)\s+(?:out|through)\b/gi, ' '],
+  // "what is going on with …": what is the state of it, no word to look for
+  [/\b(?:going|goes)\s+on\b/gi, ' '],
   [/\bturn\s+((?:\S+\s+){0,3}?)off\b/gi, 'disable $1'],
   [/\bturn\s+((?:\S+\s+){0,3}?)on\b/gi, 'enable $1'],
   [/\b(?:take|get)\s+((?:\S+\s+){0,3}?)off\b/gi, 'remove $1'],
