@@ -29,7 +29,8 @@ function files(dir: string): string[] {
 }
 
 const read = (f: string) => readFileSync(join(ROOT, f), 'utf8');
-const handWritten = (f: string) => !/\.generated\.|package-lock\.json$/.test(f);
+// generated files, and data sets (a connector's labelled search requests: thousands of written lines of data, no code)
+const handWritten = (f: string) => !/\.generated\.|package-lock\.json$|\/search-examples\/[^/]+\.json$/.test(f);
 
 function depcruise(cwd: string, targets: string[]): { code: number; output: string } {
   const bin = join(ROOT, 'node_modules/.bin/depcruise');
