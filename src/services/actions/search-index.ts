@@ -310,9 +310,9 @@ export function buildIndex(connector: ConnectorDefinition): Index {
     ? new RegExp(`\\b(${[...idPrefixes.keys()].sort((x, y) => y.length - x.length).join('|')})_(?:(?:test|live)_)?(?=[a-z]*[0-9A-Z])[A-Za-z0-9]+\\b`, 'g')
     : null;
   // an example's object ids read as the things they name, as a query's do; its numbers (amounts, order numbers) are values
-  const said = (q: string) => (ids ? q.replace(ids, (_, p: string) => ` ${idPrefixes.get(p.toLowerCase())} `) : q).replace(/\b\d+\b/g, ' ');
+  const asRead = (q: string) => (ids ? q.replace(ids, (_, p: string) => ` ${idPrefixes.get(p.toLowerCase())} `) : q).replace(/\b\d+\b/g, ' ');
   const examples = new Map<string, string>();
-  for (const e of vocabulary.examples?.() ?? []) examples.set(e.expect[0], `${examples.get(e.expect[0]) ?? ''} ${said(e.query)}`);
+  for (const e of vocabulary.examples?.() ?? []) examples.set(e.expect[0], `${examples.get(e.expect[0]) ?? ''} ${asRead(e.query)}`);
   const docs: Doc[] = [];
   const df = new Map<string, number>();
   const successor = new Map<string, string>();

@@ -120,18 +120,18 @@ export function searchActions(connector: ConnectorDefinition, query: string, top
         let s = 0;
         for (const f of FIELD_NAMES) {
           const n = doc.tf[f].get(t);
-          if (n) s += FIELDS[f] * (n / (n + 0.5 * (0.25 + (0.75 * doc.len[f]) / idx.avgLen[f])));
+          if (!n) continue;
+          s += FIELDS[f] * (n / (n + 0.5 * (0.25 + (0.75 * doc.len[f]) / idx.avgLen[f])));
+          said ||= !INCIDENTAL.includes(f);
+          own ||= f !== 'example';
         }
         if (doc.tf.name.has(t)) nameHit.add(t);
-        said ||= FIELD_NAMES.some((f) => !INCIDENTAL.includes(f) && doc.tf[f].has(t));
-        own ||= FIELD_NAMES.some((f) => f !== 'example' && doc.tf[f].has(t));
         if (!idx.nameWords.has(t)) thing = false;
         best = Math.max(best, wq * idf(t) * s);
       }
       // a word found only in the reference text (a description's "sort order") covers the query half as much
       const w = weights[i];
-      if (best > 0 || (does && i === verb?.at))
-        matched += w * (said || (does && i === verb?.at) ? 1 : own ? INCIDENTAL_COVER : thing ? EXAMPLE_THING : INCIDENTAL_COVER);
+      if (best > 0 || (does && i === verb?.at)) matched += w * (said || (does && i === verb?.at) ? 1 : !own && thing ? EXAMPLE_THING : INCIDENTAL_COVER);
       score += w * (does && i === verb?.at ? Math.max(best, does * verbScore) : best);
     }
     // coverage of the query (squared: missing words hurt) and of the action name (a name fully asked for wins)
