@@ -31,7 +31,7 @@ export const LEARNED_SETS: readonly string[] = readdirSync(stripeSearchExamplesD
   .filter((f) => f.endsWith('.json'))
   .map((f) => f.slice(0, -'.json'.length))
   .sort((x, y) => rank(x) - rank(y));
-export const UNSEEN_SETS = ['fresh3', 'fresh4'] as const;
+export const UNSEEN_SETS = ['fresh3', 'fresh4', 'fresh5', 'fresh6'] as const;
 export type TaskSet = string;
 
 export function loadTasks(set: TaskSet): SearchTask[] {

@@ -1,0 +1,69 @@
+// Where the second pass of action search gets its model: learned by `npm run build`
+// (scripts/build-search-models.mjs) into dist/search-models/, read on a connector's first query (by
+// the build, or by the sources run beside it, as the tests do); a model learned from other requests or
+// another catalogue than the running ones is not used. Without a built one (a connector registered at
+// start), the model is learned on that first query: about twenty seconds for the built-in connector's
+// requests.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ConnectorDefinition } from '../../connectors/types.js';
+import { learnSearchModel, modelFingerprint } from './search-learn.js';
+import type { SearchModel } from './search-rerank.js';
+
+/** dist/search-models/ of a build (this file is dist/src/services/actions/search-model.js there). */
+export const SEARCH_MODELS_DIR = fileURLToPath(new URL('../../../search-models/', import.meta.url));
+/** …and of the build beside the sources, when they run (src/services/actions/search-model.ts). */
+const BESIDE_SOURCES = fileURLToPath(new URL('../../../dist/search-models/', import.meta.url));
+
+interface Header {
+  fingerprint: string;
+  bits: number;
+  base: number;
+}
+
+const models = new Map<string, SearchModel | null>();
+
+/** The connector's model: built, else learned now; null when it has no labelled requests. */
+export function searchModel(connector: ConnectorDefinition): SearchModel | null {
+  let model = models.get(connector.key);
+  if (model === undefined) {
+    const examples = connector.actions.vocabulary.examples?.() ?? [];
+    const fingerprint = examples.length ? modelFingerprint(connector, examples) : '';
+    model = examples.length
+      ? (readBuilt(SEARCH_MODELS_DIR, connector.key, fingerprint) ??
+        readBuilt(BESIDE_SOURCES, connector.key, fingerprint) ??
+        learnSearchModel(connector, examples))
+      : null;
+    models.set(connector.key, model);
+  }
+  return model;
+}
+
+/** Uses this model for the connector from now on (a bench's, learned from the sources it measures). */
+export function useSearchModel(key: string, model: SearchModel | null): void {
+  models.set(key, model);
+}
+
+function readBuilt(dir: string, key: string, fingerprint: string): SearchModel | null {
+  const head = `${dir}/${key}.json`;
+  if (!existsSync(head)) return null;
+  const h = JSON.parse(readFileSync(head, 'utf8')) as Header;
+  if (h.fingerprint !== fingerprint) return null;
+  const bytes = readFileSync(`${dir}/${key}.weights`);
+  // a copy: the file's buffer may not be aligned for a Float32Array view
+  const weights = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(weights.buffer).set(bytes);
+  return weights.length === 1 << h.bits ? { bits: h.bits, base: h.base, weights } : null;
+}
+
+/** Learns the connector's model and writes it where a build's server reads it; false when it has no labelled requests. */
+export function buildSearchModel(connector: ConnectorDefinition, dir = SEARCH_MODELS_DIR): boolean {
+  const examples = connector.actions.vocabulary.examples?.() ?? [];
+  const model = learnSearchModel(connector, examples);
+  if (model === null) return false;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/${connector.key}.weights`, new Uint8Array(model.weights.buffer));
+  const header: Header = { fingerprint: modelFingerprint(connector, examples), bits: model.bits, base: model.base };
+  writeFileSync(`${dir}/${connector.key}.json`, `${JSON.stringify(header, null, 2)}\n`);
+  return true;
+}

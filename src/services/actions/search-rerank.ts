@@ -1,0 +1,98 @@
+// The learned second pass of action search: the ranking's first candidates scored again by a linear
+// model over pairs of the query's words with what each candidate is (the action, its verb, the thing
+// it acts on, its product area), weighted against the ranking's own score. The model is learned from
+// the connector's labelled requests (search-learn.ts); it tells apart the siblings the ranking's word
+// weights cannot ("stop the sub at period end" is an update, not a cancel), from what people wrote.
+import type { Doc, Index } from './search-index.js';
+import { terms } from './search-index.js';
+import { readQuery } from './search-query.js';
+
+/** How many of the ranking's first candidates the model orders again. */
+export const RERANK_DEPTH = 20;
+
+export interface SearchModel {
+  /** log2 of the number of weights: features are hashed into them */
+  bits: number;
+  /** the weight of the ranking's own score (its log, relative to the first candidate) */
+  base: number;
+  weights: Float32Array;
+}
+
+/** The query as the model reads it: its words (ids read as the things they name, no numbers), its pairs of neighbouring words, its verb. */
+export interface ModelQuery {
+  words: string[];
+  pairs: string[];
+  verb: string;
+  /** whether it asks about many things (a plural of a thing, a time window) */
+  many: boolean;
+}
+
+export function modelQuery(idx: Index, query: string): ModelQuery {
+  const read = (idx.ids ? query.replace(idx.ids, (_, p: string) => ` ${idx.idPrefixes.get(p.toLowerCase())} `) : query).replace(/\b\d+\b/g, ' ');
+  const seq = terms(read, idx.stop);
+  const pairs: string[] = [];
+  for (let i = 0; i + 1 < seq.length; i++) pairs.push(`${seq[i]} ${seq[i + 1]}`);
+  const asked = readQuery(idx, query);
+  return { words: [...new Set(seq)], pairs, verb: asked.verb?.word ?? '', many: asked.plural.size > 0 || asked.verb?.verbs[0] === 'list' };
+}
+
+/**
+ * FNV-1a, 32 bits: features are hashed into a fixed array of weights (no dictionary of every pair seen
+ * in training to keep). Hand-written: five lines, and the model must hash exactly as it was trained.
+ */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The weights a candidate's score adds up: its features' places in the model. */
+export function featureSlots(q: ModelQuery, doc: Doc, bits: number): number[] {
+  const mask = (1 << bits) - 1;
+  const name = doc.action.name;
+  const area = doc.action.path.split('/')[2] ?? '';
+  const keys: string[] = [`qv|${q.verb}|${doc.verb}`, `qa|${q.verb}|${name}`, `m|${q.many}|${doc.verb}`, `mn|${q.many}|${name}`];
+  for (const w of q.words) {
+    keys.push(`a|${w}|${name}`, `v|${w}|${doc.verb}`, `r|${w}|${doc.resource}`, `p|${w}|${area}`);
+    for (const n of doc.tf.name.keys()) if (n !== doc.verb && n !== doc.resource) keys.push(`x|${w}|${n}`);
+  }
+  for (const p of q.pairs) keys.push(`b|${p}|${name}`);
+  return keys.map((k) => fnv1a(k) & mask);
+}
+
+/** The ranking's score as the model weighs it. */
+export const baseFeature = (score: number): number => Math.log(Math.max(score, 1e-3));
+
+const docsByName = new WeakMap<Index, Map<string, Doc>>();
+/** How far below its replacement a deprecated action the model put above it goes (a factor e^-0.1 of the score). */
+const DEPRECATED_GAP = 0.1;
+
+/**
+ * Orders the ranking's first RERANK_DEPTH candidates (scores relative to the first) by the model; the
+ * rest follow in the ranking's order, below them. Scores stay relative to the first (1).
+ */
+export function rerank<T extends { action: { name: string }; score: number }>(model: SearchModel, idx: Index, query: string, ranked: T[]): T[] {
+  if (ranked.length < 2) return ranked;
+  let docs = docsByName.get(idx);
+  if (docs === undefined) {
+    docs = new Map(idx.docs.map((d) => [d.action.name, d]));
+    docsByName.set(idx, docs);
+  }
+  const q = modelQuery(idx, query);
+  const head = ranked.slice(0, RERANK_DEPTH).map((r) => {
+    let z = model.base * baseFeature(r.score);
+    for (const i of featureSlots(q, docs.get(r.action.name)!, model.bits)) z += model.weights[i];
+    return { r, z };
+  });
+  // a deprecated action stays below the action that replaces it, as in the ranking
+  const z = new Map(head.map((h) => [h.r.action.name, h.z]));
+  for (const h of head) {
+    const next = z.get(idx.successor.get(h.r.action.name) ?? '');
+    if (next !== undefined && h.z >= next) h.z = next - DEPRECATED_GAP;
+  }
+  head.sort((x, y) => y.z - x.z || x.r.action.name.localeCompare(y.r.action.name));
+  const top = head[0].z;
+  const scored = head.map(({ r, z }) => ({ ...r, score: Math.round(Math.exp(z - top) * 1000) / 1000 }));
+  const floor = scored[scored.length - 1].score;
+  return [...scored, ...ranked.slice(RERANK_DEPTH).map((r) => ({ ...r, score: Math.round(r.score * floor * 1000) / 1000 }))];
+}
