@@ -89,7 +89,7 @@ export function fit(cases: readonly Case[], { epochs = EPOCHS, step = STEP, l2 =
   const g2 = new Float64Array(1 << BITS);
   let base = 1;
   let baseG2 = 0;
-  for (let epoch = 0; epoch < epochs; epoch++)
+  for (let epoch = 0; epoch < epochs; epoch++) {
     for (const c of cases) {
       const z = c.slots.map((slots, i) => slots.reduce((s, k) => s + w[k], base * c.base[i]));
       const top = Math.max(...z);
@@ -109,5 +109,6 @@ export function fit(cases: readonly Case[], { epochs = EPOCHS, step = STEP, l2 =
         base -= (step * g * c.base[i]) / Math.sqrt(baseG2 + 1e-8);
       }
     }
+  }
   return { bits: BITS, base, weights: Float32Array.from(w) };
 }

@@ -25,15 +25,18 @@ export interface ModelQuery {
   verb: string;
   /** whether it asks about many things (a plural of a thing, a time window) */
   many: boolean;
+  /** the words of each thing an object id in it names (`re_1Oa2`: one refund, likely to be read or changed, not listed) */
+  ids: string[][];
 }
 
 export function modelQuery(idx: Index, query: string): ModelQuery {
+  const ids = idx.ids ? [...query.matchAll(idx.ids)].map((m) => terms(idx.idPrefixes.get(m[1].toLowerCase()) ?? '', idx.stop)) : [];
   const read = (idx.ids ? query.replace(idx.ids, (_, p: string) => ` ${idx.idPrefixes.get(p.toLowerCase())} `) : query).replace(/\b\d+\b/g, ' ');
   const seq = terms(read, idx.stop);
   const pairs: string[] = [];
   for (let i = 0; i + 1 < seq.length; i++) pairs.push(`${seq[i]} ${seq[i + 1]}`);
   const asked = readQuery(idx, query);
-  return { words: [...new Set(seq)], pairs, verb: asked.verb?.word ?? '', many: asked.plural.size > 0 || asked.verb?.verbs[0] === 'list' };
+  return { words: [...new Set(seq)], pairs, verb: asked.verb?.word ?? '', many: asked.plural.size > 0 || asked.verb?.verbs[0] === 'list', ids };
 }
 
 /**
@@ -56,7 +59,9 @@ export function featureSlots(q: ModelQuery, doc: Doc, bits: number): number[] {
     keys.push(`a|${w}|${name}`, `v|${w}|${doc.verb}`, `r|${w}|${doc.resource}`, `p|${w}|${area}`);
     for (const n of doc.tf.name.keys()) if (n !== doc.verb && n !== doc.resource) keys.push(`x|${w}|${n}`);
   }
-  for (const p of q.pairs) keys.push(`b|${p}|${name}`);
+  for (const p of q.pairs) keys.push(`b|${p}|${name}`, `bv|${p}|${doc.verb}`);
+  // whether the candidate acts on the thing an id names, and how (one read, changed, listed)
+  for (const id of q.ids) keys.push(`i|${id.every((w) => doc.tf.name.has(w))}|${doc.verb}`);
   return keys.map((k) => fnv1a(k) & mask);
 }
 
