@@ -1,10 +1,13 @@
 // Where the second pass of action search gets its model: learned by `npm run build`
 // (scripts/build-search-models.mjs) into dist/search-models/, read on a connector's first query (by
 // the build, or by the sources run beside it, as the tests do); a model learned from other requests or
-// another catalogue than the running ones is not used. Without a built one (a connector registered at
-// start), the model is learned on that first query: about twenty seconds for the built-in connector's
+// another catalogue than the running ones, or (where the sources are at hand) by other search code, is
+// not used. Without a usable built one (a connector registered at start, sources changed since the
+// build), the model is learned on that first query: about thirty seconds for the built-in connector's
 // requests.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConnectorDefinition } from '../../connectors/types.js';
 import { learnSearchModel, modelFingerprint } from './search-learn.js';
@@ -15,8 +18,28 @@ export const SEARCH_MODELS_DIR = fileURLToPath(new URL('../../../search-models/'
 /** …and of the build beside the sources, when they run (src/services/actions/search-model.ts). */
 const BESIDE_SOURCES = fileURLToPath(new URL('../../../dist/search-models/', import.meta.url));
 
+/** The sources' src/, where a checkout has them (the container image has only the build). */
+const SOURCES = [new URL('../../../../src/', import.meta.url), new URL('../../', import.meta.url)]
+  .map((u) => fileURLToPath(u))
+  .find((dir) => existsSync(join(dir, 'services/actions/search-rank.ts')));
+
+/** A digest of the search's code and the connector's search vocabulary, as sources; null without them. */
+function sourceDigest(key: string): string | null {
+  if (SOURCES === undefined) return null;
+  const h = createHash('sha256');
+  for (const dir of ['services/actions', `connectors/${key}`].map((d) => join(SOURCES, d)).filter(existsSync))
+    for (const f of readdirSync(dir)
+      .filter((f) => f.startsWith('search') && f.endsWith('.ts'))
+      .sort())
+      h.update(`${f}\n`).update(readFileSync(join(dir, f)));
+  return h.digest('hex');
+}
+
 interface Header {
+  /** what it learned from: modelFingerprint() */
   fingerprint: string;
+  /** the code that learned it, where the build had the sources */
+  sources: string | null;
   bits: number;
   base: number;
 }
@@ -28,11 +51,9 @@ export function searchModel(connector: ConnectorDefinition): SearchModel | null 
   let model = models.get(connector.key);
   if (model === undefined) {
     const examples = connector.actions.vocabulary.examples?.() ?? [];
-    const fingerprint = examples.length ? modelFingerprint(connector, examples) : '';
-    model = examples.length
-      ? (readBuilt(SEARCH_MODELS_DIR, connector.key, fingerprint) ??
-        readBuilt(BESIDE_SOURCES, connector.key, fingerprint) ??
-        learnSearchModel(connector, examples))
+    const learned = examples.length ? { fingerprint: modelFingerprint(connector, examples), sources: sourceDigest(connector.key) } : null;
+    model = learned
+      ? (readBuilt(SEARCH_MODELS_DIR, connector.key, learned) ?? readBuilt(BESIDE_SOURCES, connector.key, learned) ?? learnSearchModel(connector, examples))
       : null;
     models.set(connector.key, model);
   }
@@ -44,11 +65,11 @@ export function useSearchModel(key: string, model: SearchModel | null): void {
   models.set(key, model);
 }
 
-function readBuilt(dir: string, key: string, fingerprint: string): SearchModel | null {
+function readBuilt(dir: string, key: string, now: Pick<Header, 'fingerprint' | 'sources'>): SearchModel | null {
   const head = `${dir}/${key}.json`;
   if (!existsSync(head)) return null;
   const h = JSON.parse(readFileSync(head, 'utf8')) as Header;
-  if (h.fingerprint !== fingerprint) return null;
+  if (h.fingerprint !== now.fingerprint || (h.sources !== null && now.sources !== null && h.sources !== now.sources)) return null;
   const bytes = readFileSync(`${dir}/${key}.weights`);
   // a copy: the file's buffer may not be aligned for a Float32Array view
   const weights = new Float32Array(bytes.byteLength / 4);
@@ -63,7 +84,7 @@ export function buildSearchModel(connector: ConnectorDefinition, dir = SEARCH_MO
   if (model === null) return false;
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/${connector.key}.weights`, new Uint8Array(model.weights.buffer));
-  const header: Header = { fingerprint: modelFingerprint(connector, examples), bits: model.bits, base: model.base };
+  const header: Header = { fingerprint: modelFingerprint(connector, examples), sources: sourceDigest(connector.key), bits: model.bits, base: model.base };
   writeFileSync(`${dir}/${connector.key}.json`, `${JSON.stringify(header, null, 2)}\n`);
   return true;
 }
