@@ -1,6 +1,6 @@
 // Plain-language action search through the real interface (POST /actions/search and GET
 // /actions?search= on a running Linkhub): task sets the search learns from (the connector's labelled
-// requests: held-out, fresh2) and the ones it has never seen (test/search/fresh3.json … fresh8.json,
+// requests: held-out, fresh2) and the ones it has never seen (test/search/fresh3.json … fresh10.json,
 // written blind; see test/search/tasks.ts) reach their measured top-1 and top-5 less a small margin (an
 // unseen set's top-1 floor is above what the ranking scores on it without its learned second pass), that
 // the build learns that second pass where the server reads it, and
@@ -33,19 +33,22 @@ async function search(query: string, topK = 5): Promise<string[]> {
 /**
  * Measured by bench/search.ts when the search last changed, less a margin: held-out 100 % and 100 %,
  * fresh2 99.3 % and 100 % (both learned from: training scores); never seen, top-1 and top-5 (in
- * brackets, top-1 without the second pass, so these floors fail if it is lost): fresh3 90.4 % and
- * 100 % (83.2 %), fresh4 84.5 % and 97.6 % (76.8 %), fresh5 87.6 % and 97.6 % (79.3 %), fresh6 97.0 %
- * and 100 % (90.5 %), fresh7 91.8 % and 100 % (82.4 %), fresh8 93.5 % and 100 % (82.9 %).
+ * brackets, top-1 without the second pass, so these floors fail if it is lost): fresh3 92.2 % and
+ * 100 % (82.0 %), fresh4 85.1 % and 97.6 % (78.0 %), fresh5 88.2 % and 98.8 % (79.3 %), fresh6 95.9 %
+ * and 100 % (90.5 %), fresh7 93.5 % and 100 % (83.5 %), fresh8 92.9 % and 100 % (84.7 %), fresh9
+ * 93.5 % and 97.6 % (81.8 %), fresh10 92.9 % and 99.4 % (85.2 %).
  */
 const FLOORS = [
   { set: 'held-out', min: { top1: 0.97, top5: 0.99 } },
   { set: 'fresh2', min: { top1: 0.97, top5: 0.99 } },
-  { set: 'fresh3', min: { top1: 0.87, top5: 0.97 } },
+  { set: 'fresh3', min: { top1: 0.89, top5: 0.97 } },
   { set: 'fresh4', min: { top1: 0.81, top5: 0.95 } },
-  { set: 'fresh5', min: { top1: 0.85, top5: 0.95 } },
-  { set: 'fresh6', min: { top1: 0.94, top5: 0.98 } },
-  { set: 'fresh7', min: { top1: 0.89, top5: 0.98 } },
+  { set: 'fresh5', min: { top1: 0.86, top5: 0.96 } },
+  { set: 'fresh6', min: { top1: 0.93, top5: 0.98 } },
+  { set: 'fresh7', min: { top1: 0.9, top5: 0.98 } },
   { set: 'fresh8', min: { top1: 0.9, top5: 0.98 } },
+  { set: 'fresh9', min: { top1: 0.91, top5: 0.95 } },
+  { set: 'fresh10', min: { top1: 0.9, top5: 0.97 } },
 ] as const;
 
 test('the build learns the second pass from the connector’s labelled requests, where the server reads it', () => {

@@ -18,7 +18,11 @@ export interface SearchModel {
   weights: Float32Array;
 }
 
-/** The query as the model reads it: its words (ids read as the things they name, no numbers), its pairs of neighbouring words, its verb. */
+/**
+ * The query as the model reads it: its words (ids read as the things they name, no numbers), its pairs
+ * of neighbouring words, its verb with the catalogue verb it stands for first ("get list" for "which
+ * charges …": a question about many reads a list).
+ */
 export interface ModelQuery {
   words: string[];
   pairs: string[];
@@ -36,7 +40,13 @@ export function modelQuery(idx: Index, query: string): ModelQuery {
   const pairs: string[] = [];
   for (let i = 0; i + 1 < seq.length; i++) pairs.push(`${seq[i]} ${seq[i + 1]}`);
   const asked = readQuery(idx, query);
-  return { words: [...new Set(seq)], pairs, verb: asked.verb?.word ?? '', many: asked.plural.size > 0 || asked.verb?.verbs[0] === 'list', ids };
+  return {
+    words: [...new Set(seq)],
+    pairs,
+    verb: asked.verb ? `${asked.verb.word} ${asked.verb.verbs[0]}` : '',
+    many: asked.plural.size > 0 || asked.verb?.verbs[0] === 'list',
+    ids,
+  };
 }
 
 /**
@@ -60,6 +70,9 @@ export function featureSlots(q: ModelQuery, doc: Doc, bits: number): number[] {
     for (const n of doc.tf.name.keys()) if (n !== doc.verb && n !== doc.resource) keys.push(`x|${w}|${n}`);
   }
   for (const p of q.pairs) keys.push(`b|${p}|${name}`, `bv|${p}|${doc.verb}`);
+  // whether the query names the thing the candidate acts on, and how many of its name's words it says
+  const said = [...doc.tf.name.keys()].filter((n) => q.words.includes(n)).length;
+  keys.push(`t|${q.words.includes(doc.resource)}|${doc.verb}`, `n|${said}|${doc.tf.name.size}`);
   // whether the candidate acts on the thing an id names, and how (one read, changed, listed)
   for (const id of q.ids) keys.push(`i|${id.every((w) => doc.tf.name.has(w))}|${doc.verb}`);
   return keys.map((k) => fnv1a(k) & mask);
