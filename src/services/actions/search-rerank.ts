@@ -63,6 +63,7 @@ function fnv1a(s: string): number {
 export function featureSlots(q: ModelQuery, doc: Doc, bits: number): number[] {
   const mask = (1 << bits) - 1;
   const name = doc.action.name;
+  // its product area: the path's first segment after the version (`/v1/issuing/cards` → issuing)
   const area = doc.action.path.split('/')[2] ?? '';
   const keys: string[] = [`qv|${q.verb}|${doc.verb}`, `qa|${q.verb}|${name}`, `m|${q.many}|${doc.verb}`, `mn|${q.many}|${name}`];
   for (const w of q.words) {
