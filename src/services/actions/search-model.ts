@@ -6,7 +6,7 @@
 // build), the model is learned on that first query: about thirty seconds for the built-in connector's
 // requests.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConnectorDefinition } from '../../connectors/types.js';
@@ -35,7 +35,7 @@ function sourceDigest(key: string): string | null {
   return h.digest('hex');
 }
 
-interface Header {
+export interface Header {
   /** what it learned from: modelFingerprint() */
   fingerprint: string;
   /** the code that learned it, where the build had the sources */
@@ -65,15 +65,41 @@ export function useSearchModel(key: string, model: SearchModel | null): void {
   models.set(key, model);
 }
 
+/**
+ * A built model's file: a 4-byte length (little-endian), its header as JSON, its weights (Float32,
+ * little-endian). One file, written whole and renamed into place: a server (or a test) reading it
+ * while a build writes it sees the old one or the new one, never half of either.
+ */
+const modelFile = (dir: string, key: string) => join(dir, `${key}.model`);
+
+/** The header of the connector's built model, where the server would read it; null without one. */
+export function builtModelHeader(key: string): Header | null {
+  for (const dir of [SEARCH_MODELS_DIR, BESIDE_SOURCES]) {
+    const bytes = readModel(dir, key);
+    if (bytes) return bytes.header;
+  }
+  return null;
+}
+
+function readModel(dir: string, key: string): { header: Header; weights: Buffer } | null {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(modelFile(dir, key));
+  } catch {
+    return null; // none built
+  }
+  const length = bytes.readUInt32LE(0);
+  return { header: JSON.parse(bytes.subarray(4, 4 + length).toString('utf8')) as Header, weights: bytes.subarray(4 + length) };
+}
+
 function readBuilt(dir: string, key: string, now: Pick<Header, 'fingerprint' | 'sources'>): SearchModel | null {
-  const head = `${dir}/${key}.json`;
-  if (!existsSync(head)) return null;
-  const h = JSON.parse(readFileSync(head, 'utf8')) as Header;
+  const built = readModel(dir, key);
+  if (built === null) return null;
+  const h = built.header;
   if (h.fingerprint !== now.fingerprint || (h.sources !== null && now.sources !== null && h.sources !== now.sources)) return null;
-  const bytes = readFileSync(`${dir}/${key}.weights`);
-  // a copy: the file's buffer may not be aligned for a Float32Array view
-  const weights = new Float32Array(bytes.byteLength / 4);
-  new Uint8Array(weights.buffer).set(bytes);
+  // a copy: the file's bytes may not be aligned for a Float32Array view
+  const weights = new Float32Array(built.weights.byteLength / 4);
+  new Uint8Array(weights.buffer).set(built.weights);
   return weights.length === 1 << h.bits ? { bits: h.bits, base: h.base, weights } : null;
 }
 
@@ -82,9 +108,13 @@ export function buildSearchModel(connector: ConnectorDefinition, dir = SEARCH_MO
   const examples = connector.actions.vocabulary.examples?.() ?? [];
   const model = learnSearchModel(connector, examples);
   if (model === null) return false;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}/${connector.key}.weights`, new Uint8Array(model.weights.buffer));
   const header: Header = { fingerprint: modelFingerprint(connector, examples), sources: sourceDigest(connector.key), bits: model.bits, base: model.base };
-  writeFileSync(`${dir}/${connector.key}.json`, `${JSON.stringify(header, null, 2)}\n`);
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(json.length);
+  mkdirSync(dir, { recursive: true });
+  const building = `${modelFile(dir, connector.key)}.${process.pid}`;
+  writeFileSync(building, Buffer.concat([length, json, Buffer.from(model.weights.buffer)]));
+  renameSync(building, modelFile(dir, connector.key));
   return true;
 }
