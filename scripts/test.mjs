@@ -40,9 +40,17 @@ if (!args.includes('--no-typecheck')) {
 }
 
 if (!args.includes('--no-build')) {
-  // the server too: the tests run the sources, which read what the build learns (dist/search-models/)
-  console.log('== build (server, search model, Hub, Dashboard)');
-  if (run('npm', ['run', '--silent', 'build']) !== 0) {
+  // the search model too: the tests run the sources, which read what the build learns
+  // (dist/search-models/), else each test process would learn its own. Not the rest of build:server:
+  // test/built-entry.test.ts builds that, and a store template swapped under a starting server mid-run
+  // would fail its copy.
+  console.log('== build (search model, Hub, Dashboard)');
+  const steps = [
+    ['npx', ['tsc', '-p', 'tsconfig.json']],
+    [process.execPath, [fileURLToPath(new URL('./build-search-models.mjs', import.meta.url))]],
+    ['npm', ['run', '--silent', 'build:web']],
+  ];
+  if (steps.some(([cmd, cmdArgs]) => run(cmd, cmdArgs) !== 0)) {
     console.log('tests: 0 passed, 1 failed');
     process.exit(1);
   }
