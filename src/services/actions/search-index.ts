@@ -187,6 +187,13 @@ export interface Index {
   successor: Map<string, string>;
 }
 
+/**
+ * A request as learned from: its object ids read as the things they name, as a query's are; its numbers
+ * (amounts, order numbers) dropped as values.
+ */
+export const asRead = (idx: Pick<Index, 'ids' | 'idPrefixes'>, q: string): string =>
+  (idx.ids ? q.replace(idx.ids, (_, p: string) => ` ${idx.idPrefixes.get(p.toLowerCase())} `) : q).replace(/\b\d+\b/g, ' ');
+
 /** The words of a text as the index keeps them: no stop words, stemmed. */
 export const terms = (text: string, stop: ReadonlySet<string>): string[] =>
   tokens(text)
@@ -309,10 +316,8 @@ export function buildIndex(connector: ConnectorDefinition): Index {
   const ids = idPrefixes.size
     ? new RegExp(`\\b(${[...idPrefixes.keys()].sort((x, y) => y.length - x.length).join('|')})_(?:(?:test|live)_)?(?=[a-z]*[0-9A-Z])[A-Za-z0-9]+\\b`, 'g')
     : null;
-  // an example's object ids read as the things they name, as a query's do; its numbers (amounts, order numbers) are values
-  const asRead = (q: string) => (ids ? q.replace(ids, (_, p: string) => ` ${idPrefixes.get(p.toLowerCase())} `) : q).replace(/\b\d+\b/g, ' ');
   const examples = new Map<string, string>();
-  for (const e of vocabulary.examples?.() ?? []) examples.set(e.expect[0], `${examples.get(e.expect[0]) ?? ''} ${asRead(e.query)}`);
+  for (const e of vocabulary.examples?.() ?? []) examples.set(e.expect[0], `${examples.get(e.expect[0]) ?? ''} ${asRead({ ids, idPrefixes }, e.query)}`);
   const docs: Doc[] = [];
   const df = new Map<string, number>();
   const successor = new Map<string, string>();

@@ -4,7 +4,7 @@
 // the connector's labelled requests (search-learn.ts); it tells apart the siblings the ranking's word
 // weights cannot ("stop the sub at period end" is an update, not a cancel), from what people wrote.
 import type { Doc, Index } from './search-index.js';
-import { terms } from './search-index.js';
+import { asRead, terms } from './search-index.js';
 import { readQuery } from './search-query.js';
 
 /** How many of the ranking's first candidates the model orders again. */
@@ -35,8 +35,7 @@ export interface ModelQuery {
 
 export function modelQuery(idx: Index, query: string): ModelQuery {
   const ids = idx.ids ? [...query.matchAll(idx.ids)].map((m) => terms(idx.idPrefixes.get(m[1].toLowerCase()) ?? '', idx.stop)) : [];
-  const read = (idx.ids ? query.replace(idx.ids, (_, p: string) => ` ${idx.idPrefixes.get(p.toLowerCase())} `) : query).replace(/\b\d+\b/g, ' ');
-  const seq = terms(read, idx.stop);
+  const seq = terms(asRead(idx, query), idx.stop);
   const pairs: string[] = [];
   for (let i = 0; i + 1 < seq.length; i++) pairs.push(`${seq[i]} ${seq[i + 1]}`);
   const asked = readQuery(idx, query);
