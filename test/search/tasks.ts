@@ -5,7 +5,7 @@
 //   requests): dev.json (the hand-tuned vocabulary was tuned on it), dev2.json, held-out.json, fresh.json
 //   (each written before a round of tuning, their misses read in a later one) and fresh2.json (written
 //   before a round, never tuned on; learned from since the round that wrote fresh3), and
-//   per-action-1..28.json (eight rounds of five requests for every live action, each round in other
+//   per-action-1..32.json (nine rounds of five requests for every live action, each round in other
 //   styles, written for the search to learn from without running it). Their scores are training scores.
 // - Sets never seen, here, each written blind by a helper who read only the catalogue: fresh3.json (before
 //   the ranking learned from labelled requests) and fresh4.json (during that round): their misses were
@@ -14,8 +14,10 @@
 //   fresh6.json (before the second pass was built; totals looked at while it was, misses never read) and
 //   fresh7.json and fresh8.json (while it was built; measured on its final code, before and after the
 //   last round of labelled requests) and fresh9.json and fresh10.json (written after it was built, before
-//   that last round; measured once, on the final code). Never learned from: the figures for wording the
-//   search has not seen.
+//   that last round; measured after it, and on the final code of that session) and fresh11.json and
+//   fresh12.json (written in a later session before its changes: a ninth round of labelled requests and
+//   the nearness of labelled requests in the second pass; measured on the code before them and on their
+//   final code, misses never read). Never learned from: the figures for wording the search has not seen.
 import { readdirSync, readFileSync } from 'node:fs';
 import { stripeSearchExamplesDir } from '../../src/connectors/stripe/search-examples.js';
 
@@ -36,7 +38,7 @@ export const LEARNED_SETS: readonly string[] = readdirSync(stripeSearchExamplesD
   .filter((f) => f.endsWith('.json'))
   .map((f) => f.slice(0, -'.json'.length))
   .sort((x, y) => rank(x) - rank(y));
-export const UNSEEN_SETS = ['fresh3', 'fresh4', 'fresh5', 'fresh6', 'fresh7', 'fresh8', 'fresh9', 'fresh10'] as const;
+export const UNSEEN_SETS = ['fresh3', 'fresh4', 'fresh5', 'fresh6', 'fresh7', 'fresh8', 'fresh9', 'fresh10', 'fresh11', 'fresh12'] as const;
 export type TaskSet = string;
 
 export function loadTasks(set: TaskSet): SearchTask[] {
