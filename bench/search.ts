@@ -5,7 +5,7 @@
 // labelled requests left out altogether (the ranking as it was before it learned from them): what each
 // step of learning brings on wording nobody tuned for; and it cross-validates over every labelled request
 // (each fold searched by an index and a second pass that learned from the other folds only). The model is
-// learned here from the sources (30–45 s per model on two cores), not read from a build. Lists the development set's misses and says whether the
+// learned here from the sources (about a minute per model on two cores), not read from a build. Lists the development set's misses and says whether the
 // unseen set reaches issue 13's aim (top-1 93 %, top-5 99 %). Exits 1 when a task expects an action the
 // catalogue does not have.
 // Run: node --import tsx bench/search.ts

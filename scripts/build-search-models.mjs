@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Part of `npm run build` (after tsc): learns the second pass of action search for each connector with
 // labelled requests (src/services/actions/search-learn.ts) into dist/search-models/, which the server
-// reads on a connector's first query instead of learning it then (about thirty seconds on two cores).
+// reads on a connector's first query instead of learning it then (about a minute on two cores).
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectors } from '../dist/src/connectors/registry.js';

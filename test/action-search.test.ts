@@ -1,9 +1,10 @@
 // Plain-language action search through the real interface (POST /actions/search and GET
 // /actions?search= on a running Linkhub): task sets the search learns from (the connector's labelled
-// requests: held-out, fresh2) and the ones it has never seen (test/search/fresh3.json … fresh10.json,
+// requests: held-out, fresh2) and the ones it has never seen (test/search/fresh3.json … fresh12.json,
 // written blind; see test/search/tasks.ts) reach their measured top-1 and top-5 less a small margin (an
-// unseen set's top-1 floor is above what the ranking scores on it without its learned second pass), that
-// the build learns that second pass where the server reads it, and
+// unseen set's top-1 floor is above what the ranking scores on it without its learned second pass), all
+// the unseen sets pooled reach issue 13's aim, the build learns that second pass where the server reads
+// it, and
 // the cases the search must understand: deprecated actions below their replacements, "money back" → refund, "bill" → invoice, "plan" → price or subscription, Connect's accounts apart
 // from Financial Connections', and how a query is read (time windows, qualifiers, two-word verbs,
 // object ids, questions, a find before the task, the reason for it).
@@ -14,7 +15,7 @@ import type { Linkhub } from './helpers/linkhub.js';
 import { stripeConnector } from '../src/connectors/stripe/connector.js';
 import { modelFingerprint } from '../src/services/actions/search-learn.js';
 import { builtModelHeader } from '../src/services/actions/search-model.js';
-import { loadTasks, rankOf, score } from './search/tasks.js';
+import { loadTasks, rankOf, score, type TaskResult, UNSEEN_SETS } from './search/tasks.js';
 
 let lh: Linkhub;
 useLinkhub({ standin: { log: false } }, (f) => {
@@ -30,26 +31,47 @@ async function search(query: string, topK = 5): Promise<string[]> {
   return res.body.results.map((r: { action_name: string }) => r.action_name);
 }
 
+/** A task set's results over POST /actions/search (each set searched once per run: the pooled test reuses them). */
+const searched = new Map<string, Promise<TaskResult[]>>();
+function searchSet(set: string): Promise<TaskResult[]> {
+  let results = searched.get(set);
+  if (results === undefined) {
+    results = (async () => {
+      const out: TaskResult[] = [];
+      for (const task of loadTasks(set)) out.push(rankOf(task, await search(task.query), PREFIX));
+      return out;
+    })();
+    searched.set(set, results);
+  }
+  return results;
+}
+
 /**
  * Measured by bench/search.ts when the search last changed, less a margin: held-out 100 % and 100 %,
- * fresh2 99.3 % and 100 % (both learned from: training scores); never seen, top-1 and top-5 (in
- * brackets, top-1 without the second pass, so these floors fail if it is lost): fresh3 92.2 % and
- * 100 % (82.0 %), fresh4 85.1 % and 97.6 % (78.0 %), fresh5 88.2 % and 98.8 % (79.3 %), fresh6 95.9 %
- * and 100 % (90.5 %), fresh7 93.5 % and 100 % (83.5 %), fresh8 92.9 % and 100 % (84.7 %), fresh9
- * 93.5 % and 97.6 % (81.8 %), fresh10 92.9 % and 99.4 % (85.2 %).
+ * fresh2 100 % and 100 % (both learned from: training scores); never seen, top-1 and top-5 (in
+ * brackets, top-1 without the second pass, so these floors fail if it is lost): fresh3 92.8 % and
+ * 100 % (82.0 %), fresh4 88.7 % and 97.6 % (78.0 %), fresh5 91.1 % and 99.4 % (79.9 %), fresh6 97.6 %
+ * and 100 % (90.5 %), fresh7 94.1 % and 100 % (82.4 %), fresh8 95.3 % and 100 % (85.3 %), fresh9
+ * 94.1 % and 98.8 % (82.4 %), fresh10 92.3 % and 99.4 % (85.8 %), fresh11 95.9 % and 98.8 % (88.9 %),
+ * fresh12 97.1 % and 100 % (90.7 %); all of them pooled 93.9 % and 99.4 %, against issue 13's aim of
+ * 93 % and 99 % (92.6 % and 99.2 % before the nearness of labelled requests and the ninth round).
  */
 const FLOORS = [
   { set: 'held-out', min: { top1: 0.97, top5: 0.99 } },
   { set: 'fresh2', min: { top1: 0.97, top5: 0.99 } },
   { set: 'fresh3', min: { top1: 0.89, top5: 0.97 } },
-  { set: 'fresh4', min: { top1: 0.81, top5: 0.95 } },
-  { set: 'fresh5', min: { top1: 0.86, top5: 0.96 } },
-  { set: 'fresh6', min: { top1: 0.93, top5: 0.98 } },
-  { set: 'fresh7', min: { top1: 0.9, top5: 0.98 } },
-  { set: 'fresh8', min: { top1: 0.9, top5: 0.98 } },
-  { set: 'fresh9', min: { top1: 0.91, top5: 0.95 } },
+  { set: 'fresh4', min: { top1: 0.85, top5: 0.95 } },
+  { set: 'fresh5', min: { top1: 0.88, top5: 0.97 } },
+  { set: 'fresh6', min: { top1: 0.95, top5: 0.98 } },
+  { set: 'fresh7', min: { top1: 0.91, top5: 0.98 } },
+  { set: 'fresh8', min: { top1: 0.92, top5: 0.98 } },
+  { set: 'fresh9', min: { top1: 0.91, top5: 0.96 } },
   { set: 'fresh10', min: { top1: 0.9, top5: 0.97 } },
+  { set: 'fresh11', min: { top1: 0.93, top5: 0.96 } },
+  { set: 'fresh12', min: { top1: 0.94, top5: 0.98 } },
 ] as const;
+/** Issue 13's aim, over every set never learned from, pooled. */
+const POOLED = { top1: 0.93, top5: 0.99 };
 
 test('the build learns the second pass from the connector’s labelled requests, where the server reads it', () => {
   // the tests run the sources beside the build (the search reads dist/search-models/ then), as `npm start` runs the build
@@ -64,16 +86,22 @@ test('the build learns the second pass from the connector’s labelled requests,
 for (const { set, min } of FLOORS)
   describe(`action search: ${set} task set over POST /actions/search`, () => {
     test(`top-1 ≥ ${min.top1}, top-5 ≥ ${min.top5}`, async () => {
-      const tasks = loadTasks(set);
-      assert.ok(tasks.length >= 50, `${tasks.length} ${set} tasks`);
-      const results = [];
-      for (const task of tasks) results.push(rankOf(task, await search(task.query), PREFIX));
+      const results = await searchSet(set);
+      assert.ok(results.length >= 50, `${results.length} ${set} tasks`);
       const s = score(results);
       const misses = results.filter((r) => r.rank !== 1).map((r) => `${r.rank ?? '-'} ${r.task.query} → ${r.ranked[0]}`);
       assert.ok(s.top1 >= min.top1, `top-1 ${s.top1.toFixed(3)}; misses:\n${misses.join('\n')}`);
       assert.ok(s.top5 >= min.top5, `top-5 ${s.top5.toFixed(3)}; misses:\n${misses.join('\n')}`);
     });
   });
+
+test(`action search: every set never learned from, pooled, reaches issue 13's aim (top-1 ≥ ${POOLED.top1}, top-5 ≥ ${POOLED.top5})`, async () => {
+  const results = (await Promise.all(UNSEEN_SETS.map(searchSet))).flat();
+  assert.ok(results.length >= 1500, `${results.length} tasks`);
+  const s = score(results);
+  assert.ok(s.top1 >= POOLED.top1, `top-1 ${s.top1.toFixed(3)} over ${s.n}`);
+  assert.ok(s.top5 >= POOLED.top5, `top-5 ${s.top5.toFixed(3)} over ${s.n}`);
+});
 
 describe('action search: what it must understand', () => {
   test('a deprecated action ranks below the action that replaces it', async () => {

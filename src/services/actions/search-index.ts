@@ -5,6 +5,7 @@
 // deprecated one. The English (stop words, stemming, generic verbs) is Linkhub's own: a few lines
 // of rules fit a catalogue's wording better than a general-purpose stemmer would.
 import type { ConnectorAction, ConnectorDefinition } from '../../connectors/types.js';
+import { buildNeighbours, type Neighbours, type Said } from './search-neighbours.js';
 
 const STOP_WORDS =
   'a an the of to for in on at by with and or my me i we our us all from this that these those is are be it its please how do does can you your some any want need would like using via into about their them they his her he she so just one let only has have had before after again now today earlier what which who why when where did not yet been was were will should could there then than through gone went already still ever currently actually really also maybe kindly pls plz thanks thank wants needs wanted needed asks asked many anymore whenever someone somebody'.split(
@@ -185,6 +186,8 @@ export interface Index {
   legacy: ReadonlySet<string>;
   /** deprecated action → the action its deprecation note names or points to as the replacement */
   successor: Map<string, string>;
+  /** the labelled requests, for the nearest to a query */
+  neighbours: Neighbours;
 }
 
 /**
@@ -317,7 +320,13 @@ export function buildIndex(connector: ConnectorDefinition): Index {
     ? new RegExp(`\\b(${[...idPrefixes.keys()].sort((x, y) => y.length - x.length).join('|')})_(?:(?:test|live)_)?(?=[a-z]*[0-9A-Z])[A-Za-z0-9]+\\b`, 'g')
     : null;
   const examples = new Map<string, string>();
-  for (const e of vocabulary.examples?.() ?? []) examples.set(e.expect[0], `${examples.get(e.expect[0]) ?? ''} ${asRead({ ids, idPrefixes }, e.query)}`);
+  const requests: { said: Said; action: string }[] = [];
+  for (const e of vocabulary.examples?.() ?? []) {
+    const read = asRead({ ids, idPrefixes }, e.query);
+    examples.set(e.expect[0], `${examples.get(e.expect[0]) ?? ''} ${read}`);
+    const raw = tokens(read).filter((w) => !stop.has(w));
+    requests.push({ said: { raw, stems: raw.map(stem) }, action: prefix + e.expect[0] });
+  }
   const docs: Doc[] = [];
   const df = new Map<string, number>();
   const successor = new Map<string, string>();
@@ -379,5 +388,6 @@ export function buildIndex(connector: ConnectorDefinition): Index {
     vocab: [...df.keys()],
     avgLen,
     successor,
+    neighbours: buildNeighbours(requests),
   };
 }

@@ -1,24 +1,28 @@
 // How the second pass of action search (search-rerank.ts) learns from a connector's labelled requests.
 // Each request is ranked by an index that did not learn it (five folds: an index per fold learns the
-// other four), so the model sees the ranking's mistakes on wording it has not seen, as a user's query
-// will be; then the model is fitted to put the labelled action first among those candidates (a softmax
-// over them, AdaGrad steps, a little L2). Deterministic: the same requests and code give the same
+// other four), and its nearest labelled requests are that index's, so the model sees the ranking's
+// mistakes and the nearness of wording it has not seen, as a user's query will be; then the model is
+// fitted to put the labelled action first among those candidates (a softmax over them, AdaGrad steps,
+// a little L2). Deterministic: the same requests and code give the same
 // weights. Hand-written: a few dozen lines of a linear model over hashed features, where a machine
 // learning library would bring tensors, native code or a download for no better fit.
 import { createHash } from 'node:crypto';
 import type { SearchExample } from '../../connectors/actions.js';
 import type { ConnectorDefinition } from '../../connectors/types.js';
 import type { Doc } from './search-index.js';
+import { NEAR_FEATURES } from './search-neighbours.js';
 import { forgetIndex, rankActions, searchIndex } from './search-rank.js';
-import { baseFeature, featureSlots, modelQuery, RERANK_DEPTH, type SearchModel } from './search-rerank.js';
+import { baseFeature, featureSlots, modelQuery, modelScore, nearOf, RERANK_DEPTH, type SearchModel } from './search-rerank.js';
 
 /**
  * Chosen by 5-fold cross-validation over the labelled requests (bench/search.ts): 2^18 weights (as good
- * as one per feature; 1 MB), eight passes, step 0.03 (0.05 and 0.1 fit worse, 0.02 no better).
+ * as one per feature; 1 MB), eight passes, step 0.03 (0.05 and 0.1 fit worse, 0.02 no better); the
+ * nearness weights, which every case moves, step 0.1.
  */
 const BITS = 18;
 const EPOCHS = 8;
 const STEP = 0.03;
+const NEAR_STEP = 0.1;
 const L2 = 1e-5;
 const FOLDS = 5;
 
@@ -45,6 +49,8 @@ export interface Case {
   fold: number;
   base: number[];
   slots: number[][];
+  /** each candidate's nearness to the query, among the requests the fold's index learned */
+  near: number[][];
   right: boolean[];
 }
 
@@ -75,6 +81,11 @@ export function learningCases(connector: ConnectorDefinition, examples: readonly
         fold: k,
         base: ranked.map((r) => baseFeature(r.score)),
         slots: ranked.map((r) => featureSlots(q, docs.get(r.action.name)!, BITS)),
+        near: nearOf(
+          searchIndex(fold),
+          q,
+          ranked.map((r) => r.action.name),
+        ),
         right: ranked.map((r) => right.has(r.action.name)),
       });
     }
@@ -89,9 +100,11 @@ export function fit(cases: readonly Case[], { epochs = EPOCHS, step = STEP, l2 =
   const g2 = new Float64Array(1 << BITS);
   let base = 1;
   let baseG2 = 0;
+  const near = new Array<number>(NEAR_FEATURES).fill(0);
+  const nearG2 = new Array<number>(NEAR_FEATURES).fill(0);
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const c of cases) {
-      const z = c.slots.map((slots, i) => slots.reduce((s, k) => s + w[k], base * c.base[i]));
+      const z = c.slots.map((slots, i) => modelScore({ base, near, weights: w }, c.base[i], slots, c.near[i]));
       const top = Math.max(...z);
       const p = z.map((x) => Math.exp(x - top));
       const all = p.reduce((x, y) => x + y, 0);
@@ -107,8 +120,12 @@ export function fit(cases: readonly Case[], { epochs = EPOCHS, step = STEP, l2 =
         }
         baseG2 += (g * c.base[i]) ** 2;
         base -= (step * g * c.base[i]) / Math.sqrt(baseG2 + 1e-8);
+        for (const [j, x] of c.near[i].entries()) {
+          nearG2[j] += (g * x) ** 2;
+          near[j] -= (NEAR_STEP * g * x) / Math.sqrt(nearG2[j] + 1e-8);
+        }
       }
     }
   }
-  return { bits: BITS, base, weights: Float32Array.from(w) };
+  return { bits: BITS, base, near, weights: Float32Array.from(w) };
 }

@@ -3,7 +3,7 @@
 // the build, or by the sources run beside it, as the tests do); a model learned from other requests or
 // another catalogue than the running ones, or (where the sources are at hand) by other search code, is
 // not used. Without a usable built one (a connector registered at start, sources changed since the
-// build), the model is learned on that first query: about thirty seconds for the built-in connector's
+// build), the model is learned on that first query: about a minute for the built-in connector's
 // requests.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConnectorDefinition } from '../../connectors/types.js';
 import { learnSearchModel, modelFingerprint } from './search-learn.js';
+import { NEAR_FEATURES } from './search-neighbours.js';
 import type { SearchModel } from './search-rerank.js';
 
 /** dist/search-models/ of a build (this file is dist/src/services/actions/search-model.js there). */
@@ -42,6 +43,7 @@ export interface Header {
   sources: string | null;
   bits: number;
   base: number;
+  near: number[];
 }
 
 const models = new Map<string, SearchModel | null>();
@@ -100,7 +102,7 @@ function readBuilt(dir: string, key: string, now: Pick<Header, 'fingerprint' | '
   // a copy: the file's bytes may not be aligned for a Float32Array view
   const weights = new Float32Array(built.weights.byteLength / 4);
   new Uint8Array(weights.buffer).set(built.weights);
-  return weights.length === 1 << h.bits ? { bits: h.bits, base: h.base, weights } : null;
+  return weights.length === 1 << h.bits && h.near?.length === NEAR_FEATURES ? { bits: h.bits, base: h.base, near: h.near, weights } : null;
 }
 
 /** Learns the connector's model and writes it where a build's server reads it; false when it has no labelled requests. */
@@ -108,7 +110,13 @@ export function buildSearchModel(connector: ConnectorDefinition, dir = SEARCH_MO
   const examples = connector.actions.vocabulary.examples?.() ?? [];
   const model = learnSearchModel(connector, examples);
   if (model === null) return false;
-  const header: Header = { fingerprint: modelFingerprint(connector, examples), sources: sourceDigest(connector.key), bits: model.bits, base: model.base };
+  const header: Header = {
+    fingerprint: modelFingerprint(connector, examples),
+    sources: sourceDigest(connector.key),
+    bits: model.bits,
+    base: model.base,
+    near: model.near,
+  };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(json.length);

@@ -1,10 +1,12 @@
 // The learned second pass of action search: the ranking's first candidates scored again by a linear
 // model over pairs of the query's words with what each candidate is (the action, its verb, the thing
-// it acts on, its product area), weighted against the ranking's own score. The model is learned from
-// the connector's labelled requests (search-learn.ts); it tells apart the siblings the ranking's word
+// it acts on, its product area) and over how near the query is to the labelled requests for each
+// (search-neighbours.ts), weighted against the ranking's own score. The model is learned from the
+// connector's labelled requests (search-learn.ts); it tells apart the siblings the ranking's word
 // weights cannot ("stop the sub at period end" is an update, not a cancel), from what people wrote.
 import type { Doc, Index } from './search-index.js';
-import { asRead, terms } from './search-index.js';
+import { asRead, stem, terms, tokens } from './search-index.js';
+import { nearFeatures, type Said } from './search-neighbours.js';
 import { readQuery } from './search-query.js';
 
 /** How many of the ranking's first candidates the model orders again. */
@@ -15,6 +17,8 @@ export interface SearchModel {
   bits: number;
   /** the weight of the ranking's own score (its log, relative to the first candidate) */
   base: number;
+  /** the weights of a candidate's nearness to the query's nearest labelled requests (search-neighbours.ts's nearFeatures) */
+  near: number[];
   weights: Float32Array;
 }
 
@@ -24,6 +28,8 @@ export interface SearchModel {
  * charges …": a question about many reads a list).
  */
 export interface ModelQuery {
+  /** its words in order, as written and stemmed (for its nearness to labelled requests) */
+  said: Said;
   words: string[];
   pairs: string[];
   verb: string;
@@ -35,11 +41,13 @@ export interface ModelQuery {
 
 export function modelQuery(idx: Index, query: string): ModelQuery {
   const ids = idx.ids ? [...query.matchAll(idx.ids)].map((m) => terms(idx.idPrefixes.get(m[1].toLowerCase()) ?? '', idx.stop)) : [];
-  const seq = terms(asRead(idx, query), idx.stop);
+  const raw = tokens(asRead(idx, query)).filter((w) => !idx.stop.has(w));
+  const seq = raw.map(stem);
   const pairs: string[] = [];
   for (let i = 0; i + 1 < seq.length; i++) pairs.push(`${seq[i]} ${seq[i + 1]}`);
   const asked = readQuery(idx, query);
   return {
+    said: { raw, stems: seq },
     words: [...new Set(seq)],
     pairs,
     verb: asked.verb ? `${asked.verb.word} ${asked.verb.verbs[0]}` : '',
@@ -81,6 +89,22 @@ export function featureSlots(q: ModelQuery, doc: Doc, bits: number): number[] {
 /** The ranking's score as the model weighs it. */
 export const baseFeature = (score: number): number => Math.log(Math.max(score, 1e-3));
 
+/** The candidates' nearness features: how near each one's labelled requests (of the index's) are to the query. */
+export const nearOf = (idx: Index, q: ModelQuery, candidates: readonly string[]): number[][] => nearFeatures(idx.neighbours, q.said, candidates);
+
+/** A candidate's score: the ranking's, its features' weights and its nearness, weighed. */
+export function modelScore(
+  model: Pick<SearchModel, 'base' | 'near'> & { weights: ArrayLike<number> },
+  base: number,
+  slots: readonly number[],
+  near: readonly number[],
+): number {
+  let z = model.base * base;
+  for (const i of slots) z += model.weights[i];
+  for (const [j, x] of near.entries()) z += model.near[j] * x;
+  return z;
+}
+
 const docsByName = new WeakMap<Index, Map<string, Doc>>();
 /** How far below its replacement a deprecated action the model put above it goes (a factor e^-0.1 of the score). */
 const DEPRECATED_GAP = 0.1;
@@ -97,11 +121,13 @@ export function rerank<T extends { action: { name: string }; score: number }>(mo
     docsByName.set(idx, docs);
   }
   const q = modelQuery(idx, query);
-  const head = ranked.slice(0, RERANK_DEPTH).map((r) => {
-    let z = model.base * baseFeature(r.score);
-    for (const i of featureSlots(q, docs.get(r.action.name)!, model.bits)) z += model.weights[i];
-    return { r, z };
-  });
+  const candidates = ranked.slice(0, RERANK_DEPTH);
+  const near = nearOf(
+    idx,
+    q,
+    candidates.map((r) => r.action.name),
+  );
+  const head = candidates.map((r, i) => ({ r, z: modelScore(model, baseFeature(r.score), featureSlots(q, docs.get(r.action.name)!, model.bits), near[i]) }));
   // a deprecated action stays below the action that replaces it, as in the ranking
   const z = new Map(head.map((h) => [h.r.action.name, h.z]));
   for (const h of head) {
