@@ -197,11 +197,14 @@ export interface Index {
 export const asRead = (idx: Pick<Index, 'ids' | 'idPrefixes'>, q: string): string =>
   (idx.ids ? q.replace(idx.ids, (_, p: string) => ` ${idx.idPrefixes.get(p.toLowerCase())} `) : q).replace(/\b\d+\b/g, ' ');
 
+/** A text as the index reads it, in order: its words as written with the stop words dropped, and the same stemmed. */
+export function said(text: string, stop: ReadonlySet<string>): { raw: string[]; stems: string[] } {
+  const raw = tokens(text).filter((w) => !stop.has(w));
+  return { raw, stems: raw.map(stem) };
+}
+
 /** The words of a text as the index keeps them: no stop words, stemmed. */
-export const terms = (text: string, stop: ReadonlySet<string>): string[] =>
-  tokens(text)
-    .filter((w) => !stop.has(w))
-    .map(stem);
+export const terms = (text: string, stop: ReadonlySet<string>): string[] => said(text, stop).stems;
 
 function count(words: string[]): Map<string, number> {
   const m = new Map<string, number>();
@@ -324,8 +327,7 @@ export function buildIndex(connector: ConnectorDefinition): Index {
   for (const e of vocabulary.examples?.() ?? []) {
     const read = asRead({ ids, idPrefixes }, e.query);
     examples.set(e.expect[0], `${examples.get(e.expect[0]) ?? ''} ${read}`);
-    const raw = tokens(read).filter((w) => !stop.has(w));
-    requests.push({ said: { raw, stems: raw.map(stem) }, action: prefix + e.expect[0] });
+    requests.push({ said: said(read, stop), action: prefix + e.expect[0] });
   }
   const docs: Doc[] = [];
   const df = new Map<string, number>();

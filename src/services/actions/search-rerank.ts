@@ -5,7 +5,7 @@
 // connector's labelled requests (search-learn.ts); it tells apart the siblings the ranking's word
 // weights cannot ("stop the sub at period end" is an update, not a cancel), from what people wrote.
 import type { Doc, Index } from './search-index.js';
-import { asRead, stem, terms, tokens } from './search-index.js';
+import { asRead, said, terms } from './search-index.js';
 import { nearFeatures, type Said } from './search-neighbours.js';
 import { readQuery } from './search-query.js';
 
@@ -41,13 +41,13 @@ export interface ModelQuery {
 
 export function modelQuery(idx: Index, query: string): ModelQuery {
   const ids = idx.ids ? [...query.matchAll(idx.ids)].map((m) => terms(idx.idPrefixes.get(m[1].toLowerCase()) ?? '', idx.stop)) : [];
-  const raw = tokens(asRead(idx, query)).filter((w) => !idx.stop.has(w));
-  const seq = raw.map(stem);
+  const read = said(asRead(idx, query), idx.stop);
+  const seq = read.stems;
   const pairs: string[] = [];
   for (let i = 0; i + 1 < seq.length; i++) pairs.push(`${seq[i]} ${seq[i + 1]}`);
   const asked = readQuery(idx, query);
   return {
-    said: { raw, stems: seq },
+    said: read,
     words: [...new Set(seq)],
     pairs,
     verb: asked.verb ? `${asked.verb.word} ${asked.verb.verbs[0]}` : '',
@@ -79,8 +79,8 @@ export function featureSlots(q: ModelQuery, doc: Doc, bits: number): number[] {
   }
   for (const p of q.pairs) keys.push(`b|${p}|${name}`, `bv|${p}|${doc.verb}`);
   // whether the query names the thing the candidate acts on, and how many of its name's words it says
-  const said = [...doc.tf.name.keys()].filter((n) => q.words.includes(n)).length;
-  keys.push(`t|${q.words.includes(doc.resource)}|${doc.verb}`, `n|${said}|${doc.tf.name.size}`);
+  const named = [...doc.tf.name.keys()].filter((n) => q.words.includes(n)).length;
+  keys.push(`t|${q.words.includes(doc.resource)}|${doc.verb}`, `n|${named}|${doc.tf.name.size}`);
   // whether the candidate acts on the thing an id names, and how (one read, changed, listed)
   for (const id of q.ids) keys.push(`i|${id.every((w) => doc.tf.name.has(w))}|${doc.verb}`);
   return keys.map((k) => fnv1a(k) & mask);
