@@ -279,6 +279,29 @@ describe('policies', () => {
     assert.equal(refundPosts.length, 2, 'only the calls within the caps reached Stripe');
   });
 
+  test('an amount Stripe may read otherwise is not trusted: a parameter given twice, or only in a write’s query', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_call: 5000 } } } });
+    const ch = await charge(90_000);
+    const form = (body: string, query = '') =>
+      raw(t.token, `/v1/refunds${query}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    stripe.clearLog();
+    for (const [body, query] of [
+      [`charge=${ch}&amount=1&amount=90000`, ''], // a form parser that keeps the last one refunds 90000
+      [`charge=${ch}`, '?amount=1'], // a full refund where the query is not read
+      ['amount=1', `?charge=${ch}`], // the currency is read from a charge Stripe may not be asked about
+      [`charge=${ch}&charge=${await charge(100)}&amount=1`, ''],
+    ]) {
+      const res = await form(body, query);
+      assert.equal(res.status, 403, `${query} ${body}`);
+      const e = (await res.json()) as { error: { type: string; code: string; message: string } };
+      assert.equal(e.error.code, 'spend_cap_exceeded', `${query} ${body}`);
+      assert.match(e.error.message, /cannot be told before it is sent/);
+    }
+    assert.equal(stripe.log.filter((x) => x.path.startsWith('/v1/refunds')).length, 0, 'none reached Stripe');
+    const once = await form(`charge=${ch}&amount=1`);
+    assert.equal(once.status, 200, await once.text());
+  });
+
   test('a call that does not go through is taken back off the day’s total', async () => {
     const t = await newToken({ policy: { money: { usd: { per_day: 1000 } } } });
     const s = sdk(t.token);

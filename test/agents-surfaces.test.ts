@@ -87,6 +87,20 @@ describe('an agent token on the proxy and on actions', () => {
     assert.equal(stripe.log.length, 0);
   });
 
+  test('an amount in a write’s query (or given twice there) is not trusted on the proxy; rpc takes no query for a write', async () => {
+    const t = await token({ policy: { money: { usd: { per_call: 5000 } } } });
+    const ch = await charge(90_000);
+    stripe.clearLog();
+    for (const path of ['/v1/refunds?amount=1', '/v1/refunds?amount=1&amount=90000']) {
+      const p = await lh.api('POST', '/unified/proxy', { method: 'post', path, body: { charge: ch } }, as(t));
+      assert.equal(p.status, 403, p.text);
+      assert.equal(p.body.code, 'spend_cap_exceeded');
+    }
+    const r = await lh.api('POST', '/actions/rpc', { action: 'stripe_create_refund', query: { amount: 1 }, body: { charge: ch } }, as(t));
+    assert.equal(r.status, 400, r.text);
+    assert.equal(stripe.log.filter((x) => x.path.startsWith('/v1/refunds')).length, 0, 'none reached Stripe');
+  });
+
   test('caps and an approval through rpc, its answer given to the repeat with the same idempotency key', async () => {
     const t = await token({ policy: { money: { usd: { per_call: 10_000, approval_above: 1000 } } } });
     const ch = await charge(20_000);

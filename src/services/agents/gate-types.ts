@@ -15,7 +15,7 @@ export interface GatedCall {
   path: string;
   /** The action, when the surface names it (rpc, MCP); else matched from method and path. */
   action?: ConnectorAction | null;
-  /** A parameter of the call by name (query or body; path parameters are added by the gate). */
+  /** A parameter of the call by name (query or body; path parameters are added by the gate); UNCLEAR: see formParam. */
   param: (name: string) => unknown;
   /** The request as it will be sent, for an approval to send later. */
   held: () => HeldRequest;
@@ -26,3 +26,21 @@ export interface GatedCall {
 export type GateOutcome =
   | { kind: 'send'; settle: (status: number) => Promise<void> }
   | { kind: 'answered'; status: number; body: string; requestId: string | null };
+
+/** A parameter the provider may read otherwise than the gate would (see formParam): the gate cannot tell the call's amount. */
+export const UNCLEAR: unique symbol = Symbol('unclear');
+
+/**
+ * A parameter of a form or query string as the gate may rely on it: its one value; UNCLEAR when the name
+ * is repeated (a form parser keeps the first or the last: `amount=1&amount=100000` must not pass as 1) or
+ * when `unclear` says this string's values may not be the ones the provider reads (a write's query: the
+ * provider may take it or ignore it).
+ */
+export function formParam(form: URLSearchParams, name: string, unclear = false): string | typeof UNCLEAR | undefined {
+  const all = form.getAll(name);
+  if (all.length === 0) return undefined;
+  return all.length > 1 || unclear ? UNCLEAR : all[0];
+}
+
+/** Whether a call's parameters are its query's (reads and deletes), not its body's. */
+export const paramsInQuery = (method: string): boolean => method === 'GET' || method === 'DELETE';

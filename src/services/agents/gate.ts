@@ -17,7 +17,7 @@ import { ActionMatcher } from '../actions/path-match.js';
 import type { CachedAccount } from '../calls/account-cache.js';
 import type { AccountCaller } from '../calls/caller.js';
 import type { ApprovalService } from './approvals.js';
-import type { GatedCall, GateOutcome } from './gate-types.js';
+import { type GatedCall, type GateOutcome, UNCLEAR } from './gate-types.js';
 import { hasMoneyRules, judge } from './policy.js';
 import type { SpendLedger } from './spend.js';
 import type { AgentPrincipal } from './tokens.js';
@@ -103,16 +103,19 @@ export class AgentGate {
     let amount: number | null = null;
     for (const name of rule.amount ?? []) {
       const v = param(name);
+      if (v === UNCLEAR) return null;
       if (v === undefined || v === null || v === '') continue;
       const n = Number(v);
       if (!Number.isSafeInteger(n) || n < 0) return null;
       amount = (amount ?? 0) + n;
     }
     const given = rule.currency ? param(rule.currency) : undefined;
+    if (given === UNCLEAR) return null;
     let currency = typeof given === 'string' && given ? given.toLowerCase() : null;
     if (amount !== null && currency) return { amount, currency };
     for (const look of rule.lookup ?? []) {
       const id = param(look.id);
+      if (id === UNCLEAR) return null;
       if (typeof id !== 'string' || !id) continue;
       const r = await this.calls.send(
         { ...call.target, action: null },

@@ -9,6 +9,7 @@ import type { ConnectorAgentSupport } from '../../connectors/agents.js';
 import type { HeldRequest } from '../../store/schema.js';
 import { filterForwardHeaders, filterResponseHeaders, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
 import type { AgentGate } from '../agents/gate.js';
+import { formParam, paramsInQuery } from '../agents/gate-types.js';
 import { sendGated } from '../agents/stored-answer.js';
 import type { AgentPrincipal } from '../agents/tokens.js';
 import type { RequestTrace } from '../logs/request-trace.js';
@@ -48,7 +49,7 @@ export function nativeOrigin(agents: ConnectorAgentSupport | undefined, method: 
   return agents?.nativeOrigins.find((o) => o.method === method && o.path === bare)?.origin;
 }
 
-/** The call's parameters by name, for the agent policy: query for reads, the form or JSON body for writes. */
+/** The call's parameters by name, for the agent policy: query for reads, the form or JSON body for writes (see formParam). */
 function paramReader(method: string, url: string, body: Buffer | null, contentType: string | undefined): (name: string) => unknown {
   const q = url.indexOf('?');
   const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
@@ -65,10 +66,11 @@ function paramReader(method: string, url: string, body: Buffer | null, contentTy
       bodyParams = (name) => obj[name];
     } else {
       const form = new URLSearchParams(body.toString('utf8'));
-      bodyParams = (name) => form.get(name) ?? undefined;
+      bodyParams = (name) => formParam(form, name);
     }
   }
-  return (name) => bodyParams?.(name) ?? query.get(name) ?? undefined;
+  // a write's parameters are its body's: one only in its query is read by the provider or not
+  return (name) => bodyParams?.(name) ?? formParam(query, name, !paramsInQuery(method));
 }
 
 export class NativeService {

@@ -20,7 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import { fail } from '../../errors/fail.js';
 import { appendQuery, filterForwardHeaders, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
-import type { GateOutcome } from '../agents/gate-types.js';
+import { formParam, type GateOutcome, paramsInQuery } from '../agents/gate-types.js';
 import type { AgentGate } from '../agents/gate.js';
 import { sendGated } from '../agents/stored-answer.js';
 import type { AgentPrincipal } from '../agents/tokens.js';
@@ -117,7 +117,8 @@ export class ProxyService {
         target,
         method,
         path,
-        param: (name) => params[name] ?? query.get(name) ?? undefined,
+        // a GET's or DELETE's payload is its query; a write's query is read by the provider or not (formParam)
+        param: (name) => params[name] ?? formParam(query, name, !paramsInQuery(method)),
         held: () => {
           idem ??= `linkhub-${randomUUID()}`;
           const { 'idempotency-key': _, ...rest } = headers ?? {};
