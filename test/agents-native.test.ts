@@ -297,7 +297,15 @@ describe('policies', () => {
       assert.equal(e.error.code, 'spend_cap_exceeded', `${query} ${body}`);
       assert.match(e.error.message, /cannot be told before it is sent/);
     }
-    assert.equal(stripe.log.filter((x) => x.path.startsWith('/v1/refunds')).length, 0, 'none reached Stripe');
+    // the same path written with escaped letters is the refund action (and is sent as /v1/refunds)
+    const escaped = await raw(t.token, '/v1/%72efunds', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `charge=${ch}&amount=6000`,
+    });
+    assert.equal(escaped.status, 403);
+    assert.match(await escaped.text(), /per-call cap of 5000/);
+    assert.equal(stripe.log.filter((x) => x.path.includes('efunds')).length, 0, 'none reached Stripe');
     const once = await form(`charge=${ch}&amount=1`);
     assert.equal(once.status, 200, await once.text());
   });
