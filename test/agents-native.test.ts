@@ -290,6 +290,8 @@ describe('policies', () => {
       [`charge=${ch}`, '?amount=1'], // a full refund where the query is not read
       ['amount=1', `?charge=${ch}`], // the currency is read from a charge Stripe may not be asked about
       [`charge=${ch}&charge=${await charge(100)}&amount=1`, ''],
+      [`charge=${ch}&amount=1&amount]=90000`, ''], // an older nested parser files `amount]` and `[amount]` as amount
+      [`charge=${ch}&amount=1&%5Bamount%5D=90000`, ''],
     ]) {
       const res = await form(body, query);
       assert.equal(res.status, 403, `${query} ${body}`);

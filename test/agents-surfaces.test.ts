@@ -96,6 +96,9 @@ describe('an agent token on the proxy and on actions', () => {
       assert.equal(p.status, 403, p.text);
       assert.equal(p.body.code, 'spend_cap_exceeded');
     }
+    const nested = await lh.api('POST', '/unified/proxy', { method: 'post', path: '/v1/refunds', body: { charge: ch, amount: 1, '[amount]': 90_000 } }, as(t));
+    assert.equal(nested.status, 403, nested.text);
+    assert.equal(nested.body.code, 'spend_cap_exceeded');
     const r = await lh.api('POST', '/actions/rpc', { action: 'stripe_create_refund', query: { amount: 1 }, body: { charge: ch } }, as(t));
     assert.equal(r.status, 400, r.text);
     assert.equal(stripe.log.filter((x) => x.path.startsWith('/v1/refunds')).length, 0, 'none reached Stripe');

@@ -31,16 +31,30 @@ export type GateOutcome =
 export const UNCLEAR: unique symbol = Symbol('unclear');
 
 /**
- * A parameter of a form or query string as the gate may rely on it: its one value; UNCLEAR when the name
- * is repeated (a form parser keeps the first or the last: `amount=1&amount=100000` must not pass as 1) or
- * when `unclear` says this string's values may not be the ones the provider reads (a write's query: the
- * provider may take it or ignore it).
+ * A parameter of a form, query string or payload as the gate may rely on it: its one value; UNCLEAR when
+ * the provider's parser may read another: the name is repeated (a parser keeps the first or the last:
+ * `amount=1&amount=90000` must not pass as 1), another key reads as the same name to an older nested
+ * parser (Rack 2 takes `[amount]` and `amount]` for `amount`; `amount[x]` makes it an object), or
+ * `unclear` says these values may not be the ones the provider reads (a write's query: the provider may
+ * take it or ignore it).
  */
-export function formParam(form: URLSearchParams, name: string, unclear = false): string | typeof UNCLEAR | undefined {
-  const all = form.getAll(name);
-  if (all.length === 0) return undefined;
-  return all.length > 1 || unclear ? UNCLEAR : all[0];
+export function formParam<V>(entries: Iterable<[string, V]>, name: string, unclear = false): V | typeof UNCLEAR | undefined {
+  let value: V | undefined;
+  let seen = 0;
+  for (const [key, v] of entries) {
+    if (key === name) {
+      value = v;
+      seen++;
+    } else if (key.startsWith(name) || key.startsWith('[') || key.startsWith(']')) {
+      if (BASE_NAME.exec(key)?.[1] === name) return UNCLEAR;
+    }
+  }
+  if (seen === 0) return undefined;
+  return seen > 1 || unclear ? UNCLEAR : value;
 }
+
+/** The name a nested-parameter parser files a key under: `[amount]`, `amount]`, `amount[x]` → `amount`. */
+const BASE_NAME = /^[[\]]*([^[\]]+)/;
 
 /** Whether a call's parameters are its query's (reads and deletes), not its body's. */
 export const paramsInQuery = (method: string): boolean => method === 'GET' || method === 'DELETE';

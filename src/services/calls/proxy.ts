@@ -118,7 +118,7 @@ export class ProxyService {
         method,
         path,
         // a GET's or DELETE's payload is its query; a write's query is read by the provider or not (formParam)
-        param: (name) => params[name] ?? formParam(query, name, !paramsInQuery(method)),
+        param: (name) => formParam(Object.entries(params), name) ?? formParam(query, name, !paramsInQuery(method)),
         held: () => {
           idem ??= `linkhub-${randomUUID()}`;
           const { 'idempotency-key': _, ...rest } = headers ?? {};
