@@ -101,6 +101,8 @@ describe('an agent token on the proxy and on actions', () => {
     assert.equal(nested.body.code, 'spend_cap_exceeded');
     const r = await lh.api('POST', '/actions/rpc', { action: 'stripe_create_refund', query: { amount: 1 }, body: { charge: ch } }, as(t));
     assert.equal(r.status, 400, r.text);
+    const rn = await lh.api('POST', '/actions/rpc', { action: 'stripe_create_refund', body: { charge: ch, amount: 1, '[amount]': 90_000 } }, as(t));
+    assert.equal(rn.status, 400, rn.text); // the action's input names its parameters: no stray key reaches Stripe
     assert.equal(stripe.log.filter((x) => x.path.startsWith('/v1/refunds')).length, 0, 'none reached Stripe');
   });
 
