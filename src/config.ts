@@ -173,6 +173,15 @@ export function loadConfig(env: Env = process.env): Config {
 
   const displayHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   const publicUrl = url(env, 'LINKHUB_PUBLIC_URL', `http://${displayHost}:${port}`, ['http:', 'https:'])!;
+  // Linkhub is served at the root of its own host: the Hub's and Dashboard's pages, the OAuth pages and
+  // metadata (RFC 8414 puts the issuer's path after /.well-known/) all name root paths, so a prefix
+  // would half work (linking and /mcp answer, the Dashboard's assets and OAuth sign-in do not).
+  const pub = new URL(publicUrl);
+  if (pub.pathname !== '/' || pub.search || pub.hash || pub.username || pub.password) {
+    throw new ConfigError(
+      `LINKHUB_PUBLIC_URL must be an origin, scheme://host[:port], with no path, query or user: Linkhub is served at the root of its own host name (got ${pub.protocol}//${pub.host}${pub.pathname === '/' ? '' : ' with a path'}${pub.search || pub.hash ? ' with a query or fragment' : ''}${pub.username ? ' with a user' : ''})`,
+    );
+  }
 
   const adminPassword = str(env, 'LINKHUB_ADMIN_PASSWORD');
   if (adminPassword !== null && adminPassword.length < 8) throw new ConfigError('LINKHUB_ADMIN_PASSWORD must be at least 8 characters');

@@ -99,6 +99,9 @@ describe('configuration by environment variables is validated at start', { concu
       ['PORT', '80.5'],
       ['LINKHUB_PUBLIC_URL', 'localhost:3000'],
       ['LINKHUB_PUBLIC_URL', 'ftp://example.com'],
+      ['LINKHUB_PUBLIC_URL', 'https://example.com/linkhub'], // served at the root of its host only
+      ['LINKHUB_PUBLIC_URL', 'https://example.com/?x=1'],
+      ['LINKHUB_PUBLIC_URL', 'https://user:pw@example.com'],
       ['LINKHUB_ADMIN_PASSWORD', 'short'],
       ['LINKHUB_API_KEY', 'short key'],
       ['LINKHUB_WEBHOOK_URL', 'ftp://hooks.example'],
