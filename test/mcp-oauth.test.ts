@@ -197,6 +197,14 @@ describe('OAuth for MCP clients', () => {
     assert.deepEqual([implicit.status, (await implicit.json()).error], [400, 'unsupported_grant_type']);
     const noClient = await fetch(server.token_endpoint, form({ grant_type: 'refresh_token', refresh_token: 'x' }));
     assert.deepEqual([noClient.status, (await noClient.json()).error], [400, 'invalid_request']);
+    // a parameter given twice (RFC 6749 §3.1) is refused, not read as its first or last value
+    const twice = await fetch(server.token_endpoint, {
+      ...form({}),
+      body: `grant_type=authorization_code&code=x&code=y&code_verifier=${verifier}&client_id=${clientId}&redirect_uri=${encodeURIComponent(REDIRECT)}`,
+    });
+    const twiceBody = await twice.json();
+    assert.deepEqual([twice.status, twiceBody.error], [400, 'invalid_request'], JSON.stringify(twiceBody));
+    assert.match(twiceBody.error_description, /"code" is given more than once/);
 
     const denied = await approveInBrowser(authorizationUrl(server, clientId, challenge), { account: acc, cookie, decision: 'deny' });
     assert.equal(new URL(denied.location).searchParams.get('error'), 'access_denied');
@@ -220,6 +228,12 @@ describe('OAuth for MCP clients', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin: 'https://evil.example' },
     });
     assert.equal(crossSite.status, 403);
+    const twiceDecided = await fetch(server.authorization_endpoint, {
+      ...form({}),
+      body: `${new URLSearchParams(fields)}&decision=deny`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin: new URL(lh.url).origin },
+    });
+    assert.equal(twiceDecided.status, 400, 'a field given twice is refused, never redirected with a code');
     const wrongPassword = await fetch(new URL('/dashboard/oauth/sign_in', lh.url), form({ ...hiddenFields(page), password: 'not the password' }));
     assert.equal(wrongPassword.status, 401);
     assert.equal(wrongPassword.headers.get('set-cookie'), null);

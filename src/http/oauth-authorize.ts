@@ -12,7 +12,7 @@ import { AUTHORIZATION_PARAMS, checkAuthorizationRequest, redirectWith } from '.
 import { POLICY_PRESETS, type PolicyPreset } from '../services/oauth/oauth.js';
 import type { RouteContext } from './context.js';
 import { crossOriginRefusal, dashboardActor, sessionCookie, sessionToken } from './dashboard/session.js';
-import { AUTHORIZE_PATH, parseForm } from './oauth.js';
+import { AUTHORIZE_PATH, formParser } from './oauth.js';
 import { approvePage, errorPage, signInPage } from './oauth-page.js';
 
 const SIGN_IN_PATH = '/dashboard/oauth/sign_in';
@@ -42,7 +42,7 @@ export const oauthAuthorizeRoutes =
   async (app) => {
     const { oauth, adminAuth, accounts, config } = ctx.services;
     const secure = () => config.publicUrl.startsWith('https:');
-    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseForm(body as string)));
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, formParser);
 
     const accountChoices = async (search: string | undefined) => {
       const page = await accounts.listKeyset(ctx.services.defaultProject.id, { search }, { limit: MAX_ACCOUNTS_SHOWN });

@@ -13,12 +13,31 @@ import { AuthorizationServerMetadata, OAuthClientRegistered, OAuthErrorRef, OAut
 
 export const AUTHORIZE_PATH = '/dashboard/oauth/authorize';
 
-/** Form fields (application/x-www-form-urlencoded, what OAuth clients send to the token endpoint) as an object; the first of a repeated name. */
+/**
+ * Form fields (application/x-www-form-urlencoded, what OAuth clients send to the token endpoint and
+ * the authorization page posts) as an object. A repeated name is refused with a 400 (RFC 6749 §3.1:
+ * parameters must not be given more than once), not read as its first or last value.
+ */
 export function parseForm(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(text)) if (!(k in out)) out[k] = v;
+  for (const [k, v] of new URLSearchParams(text)) {
+    if (Object.hasOwn(out, k)) throw Object.assign(new Error(`${JSON.stringify(k.slice(0, 64))} is given more than once`), { statusCode: 400 });
+    out[k] = v;
+  }
   return out;
 }
+
+/** A Fastify body parser of such forms: a repeated name is the request's 400. */
+export const formParser = (_request: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void => {
+  let parsed: Record<string, string>;
+  try {
+    parsed = parseForm(body as string);
+  } catch (e) {
+    done(e as Error);
+    return;
+  }
+  done(null, parsed);
+};
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -28,7 +47,7 @@ export const oauthRoutes =
     const { oauth, config } = ctx.services;
     const publicUrl = () => config.publicUrl;
 
-    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseForm(body as string)));
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, formParser);
     app.addHook('onSend', async (_request, reply, payload) => {
       reply.header('access-control-allow-origin', '*').header('cache-control', 'no-store');
       return payload;
