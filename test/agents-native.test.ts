@@ -285,7 +285,23 @@ describe('policies', () => {
     const form = (body: string, query = '') =>
       raw(t.token, `/v1/refunds${query}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
     stripe.clearLog();
+    const labelled = (type: string, body: string) => raw(t.token, '/v1/refunds', { method: 'POST', headers: { 'content-type': type }, body });
+    // a form is read as the form it is labelled, whatever its parameters say (here: a full refund, 90000)
+    const formJson = await labelled('application/x-www-form-urlencoded; x=json', `{"a":"&charge=${ch}&b=","charge":"${ch}","amount":1}`);
+    assert.equal(formJson.status, 403);
+    assert.match(await formJson.text(), /90000 usd is above the per-call cap of 5000/);
+    // a body labelled otherwise than the form Stripe's API takes may be read as a form, as JSON, or not at all
+    for (const [type, body] of [
+      ['application/json', `{"charge":"${ch}","amount":1}`],
+      ['text/plain', `charge=${ch}&amount=1`],
+    ]) {
+      const res = await labelled(type, body);
+      assert.equal(res.status, 403, type);
+      assert.match(await res.text(), /cannot be told before it is sent/, type);
+    }
     for (const [body, query] of [
+      [`charge=${ch}&amount=1& amount=90000`, ''], // Rack drops the spaces after `&`: amount twice
+      [`charge=${ch}&amount=1&x=y;amount=90000`, ''], // Rack 2 also splits on `;`
       [`charge=${ch}&amount=1&amount=90000`, ''], // a form parser that keeps the last one refunds 90000
       [`charge=${ch}`, '?amount=1'], // a full refund where the query is not read
       ['amount=1', `?charge=${ch}`], // the currency is read from a charge Stripe may not be asked about
@@ -310,6 +326,23 @@ describe('policies', () => {
     assert.equal(stripe.log.filter((x) => x.path.includes('efunds')).length, 0, 'none reached Stripe');
     const once = await form(`charge=${ch}&amount=1`);
     assert.equal(once.status, 200, await once.text());
+  });
+
+  test('a call held for approval with a NUL character in its body: a 400 in Stripe’s shape, nothing stored or sent', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_call: 100_000, approval_above: 1000 } } } });
+    stripe.clearLog();
+    const res = await raw(t.token, '/v1/payouts', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'amount=2000&currency=usd&description=a\u0000b',
+    });
+    const e = (await res.json()) as { error: { type: string; code: string; message: string } };
+    assert.equal(res.status, 400, JSON.stringify(e));
+    assert.equal(e.error.code, 'invalid_input');
+    assert.match(e.error.message, /NUL character/);
+    const pending = await lh.api('GET', '/approvals?status=pending');
+    assert.ok(!pending.text.includes('description=a'), 'not held');
+    assert.equal(stripe.log.filter((x) => x.path === '/v1/payouts').length, 0);
   });
 
   test('a call that does not go through is taken back off the day’s total', async () => {

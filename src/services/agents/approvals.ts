@@ -59,6 +59,10 @@ export function approvalView(a: ApprovalRow) {
  */
 const held = (a: ApprovalRow) => fail('approval_required', { reason: a.reason, approval: a.id }, { approval: a.id, idempotency_key: a.request.idempotencyKey });
 
+/** Whether a value holds U+0000 in any string or key. */
+const hasNul = (v: unknown): boolean =>
+  typeof v === 'string' ? v.includes('\0') : v !== null && typeof v === 'object' && Object.entries(v).some(([k, x]) => k.includes('\0') || hasNul(x));
+
 export class ApprovalService {
   constructor(
     private readonly db: Db,
@@ -72,6 +76,10 @@ export class ApprovalService {
     const id = newId('apr', 20);
     const { call } = h;
     const request = call.held();
+    // PostgreSQL's jsonb (where a held call is kept) cannot hold U+0000: refused, not a failed insert
+    if (hasNul(request)) {
+      throw fail('invalid_input', { field: 'body', problem: 'a call holding a NUL character (U+0000) cannot be held for approval' }, { field: 'body' });
+    }
     const row = await this.db.transaction(async (tx) => {
       const [r] = await tx
         .insert(approvals)

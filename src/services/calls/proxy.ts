@@ -20,7 +20,8 @@
 import { randomUUID } from 'node:crypto';
 import { fail } from '../../errors/fail.js';
 import { appendQuery, filterForwardHeaders, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
-import { formParam, type GateOutcome, paramsInQuery } from '../agents/gate-types.js';
+import { formParam, formReadings, paramsInQuery, readParam } from '../agents/form-params.js';
+import type { GateOutcome } from '../agents/gate-types.js';
 import type { AgentGate } from '../agents/gate.js';
 import { sendGated } from '../agents/stored-answer.js';
 import type { AgentPrincipal } from '../agents/tokens.js';
@@ -108,7 +109,7 @@ export class ProxyService {
     let gated: GateOutcome | null = null;
     if (agent && this.gate.policyOf(agent, account)) {
       const params = (payload ?? {}) as Record<string, unknown>;
-      const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
+      const query = formReadings(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
       const given = headers?.['idempotency-key'] ?? null;
       let idem = given;
       gated = await this.gate.check({
@@ -118,7 +119,7 @@ export class ProxyService {
         method,
         path,
         // a GET's or DELETE's payload is its query; a write's query is read by the provider or not (formParam)
-        param: (name) => formParam(Object.entries(params), name) ?? formParam(query, name, !paramsInQuery(method)),
+        param: (name) => formParam(Object.entries(params), name) ?? readParam(query, name, !paramsInQuery(method)),
         held: () => {
           idem ??= `linkhub-${randomUUID()}`;
           const { 'idempotency-key': _, ...rest } = headers ?? {};
