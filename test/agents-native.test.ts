@@ -132,6 +132,23 @@ describe('the stripe SDK through /v1 with an agent token', () => {
     assert.ok(!lh.logs.join('\n').includes(t.token), 'nor a log line');
   });
 
+  test('a Linkhub credential put in a path is masked in the log line and the call log, in any encoding', async () => {
+    const t = await newToken();
+    const other = await newToken();
+    for (const secret of [other.token, lh.apiKey]) {
+      for (const path of [`/v1/customers/${secret}`, `/v1/customers?email=${encodeURIComponent(secret)}`]) {
+        const res = await raw(t.token, path);
+        await res.arrayBuffer();
+      }
+    }
+    await lh.services.requestLog.flush();
+    const logs = (await lh.api('GET', `/requests/logs?account_id=${acc}&page_size=20`)).text;
+    for (const secret of [other.token, lh.apiKey]) {
+      for (const text of [logs, lh.logs.join('\n')]) assert.ok(!text.includes(secret.slice(5, 30)), 'no credential in a log');
+    }
+    assert.match(logs, /lhat_\[redacted\]/);
+  });
+
   test('status, Request-Id and body byte for byte, the provider’s errors included', async () => {
     const t = await newToken();
     const direct = await fetch(`${stripe.url}/v1/customers/cus_missing`, { headers: { authorization: `Bearer ${stripe.keys.secretTest}` } });

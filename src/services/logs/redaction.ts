@@ -2,7 +2,7 @@
 // characters. Values of sensitive keys (number, cvc, secret, password, token, key,
 // client_secret, …; see SENSITIVE_KEY) are replaced by "[redacted]" at any depth, and anything
 // shaped like a provider's secret (each connector's maskSecrets: API keys, webhook and client
-// secrets) is masked wherever it appears and in whatever encoding (secret-encodings.ts: percent,
+// secrets) or like Linkhub's own credentials is masked wherever it appears and in whatever encoding (secret-encodings.ts: percent,
 // double percent, JSON and HTML escapes, base64, hex), so the account's key can never be stored
 // even if a caller or provider echoes it.
 import { connectors } from '../../connectors/registry.js';
@@ -22,9 +22,16 @@ export function isSensitiveKey(k: string): boolean {
   return SENSITIVE_KEY.test(k);
 }
 
+/**
+ * Linkhub's own credentials (API keys `lh_…`, agent tokens `lhat_…`, OAuth refresh tokens `lhrt_…`: a
+ * prefix and at least 32 base62 characters), masked as a provider's are: a caller may put one in a path
+ * or body that is logged (`GET /v1/customers/lhat_…`).
+ */
+const OWN_SECRET = /\b(lh|lhat|lhrt)_[A-Za-z0-9]{32,}/g;
+
 function maskPlain(s: string): string {
   for (const c of connectors()) s = c.maskSecrets(s);
-  return s;
+  return s.includes('lh') ? s.replace(OWN_SECRET, '$1_[redacted]') : s;
 }
 
 /** Masks every registered provider's secrets inside a string, in any encoding (a key keeps only its kind, e.g. its prefix). */
