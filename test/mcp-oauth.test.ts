@@ -238,7 +238,7 @@ describe('OAuth for MCP clients', () => {
     assert.equal(wrongPassword.status, 401);
     assert.equal(wrongPassword.headers.get('set-cookie'), null);
 
-    for (const uris of [['http://example.com/cb'], ['javascript:alert(1)'], [], ['https://x.example/cb#frag']]) {
+    for (const uris of [['http://example.com/cb'], ['javascript:alert(1)'], [], ['https://x.example/cb#frag'], ['https://x.example/cb#']]) {
       const res = await post(server.registration_endpoint, { redirect_uris: uris });
       assert.deepEqual([res.status, (await res.json()).error], [400, 'invalid_redirect_uri'], JSON.stringify(uris));
     }

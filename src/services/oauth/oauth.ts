@@ -39,7 +39,7 @@ export function redirectUriProblem(raw: string): string | null {
     return 'is not an absolute URI';
   }
   if (raw.length > 2000) return 'is longer than 2000 characters';
-  if (u.hash) return 'must not have a fragment';
+  if (u.hash || raw.includes('#')) return 'must not have a fragment'; // an empty one too: `…/cb#` has no hash
   if (u.protocol === 'https:') return null;
   if (u.protocol === 'http:') return LOOPBACK.has(u.hostname) ? null : 'http is allowed only on a loopback host (localhost, 127.0.0.1, [::1])';
   if (['javascript:', 'data:', 'file:', 'blob:', 'vbscript:'].includes(u.protocol)) return `scheme ${u.protocol} is not allowed`;
