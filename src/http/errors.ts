@@ -129,11 +129,23 @@ function rootCause(err: Error): string {
   return typeof code === 'string' ? `${code} ${e.message}` : e.message;
 }
 
+/**
+ * An unexpected error as the server log keeps it. A failed query (drizzle's wrapper, which carries
+ * `query` and `params`) is logged as its SQL and its driver's cause: its message and the head of its
+ * stack list the parameters, which may be a caller's body or a held request.
+ */
+function unexpected(err: Error): { type: string; message: string; stack?: string; cause?: string } {
+  const q = err as { query?: unknown; params?: unknown };
+  if (typeof q.query !== 'string' || !('params' in q)) return { type: err.name, message: err.message, stack: err.stack };
+  const frames = err.stack?.split('\n').filter((line) => line.startsWith('    at '));
+  return { type: err.name, message: `Failed query: ${q.query}`, stack: frames?.join('\n'), cause: rootCause(err) };
+}
+
 /** What an answer says about any error a handler or hook threw (unexpected ones logged, answered as internal_error). */
 export function answerFor(err: FastifyError | Error, request: FastifyRequest): LinkhubError {
   const known = toLinkhubError(err);
   if (!known) {
-    request.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
+    request.log.error({ err: unexpected(err) }, 'unhandled error');
     return fail('internal_error');
   }
   if (known.statusCode >= 500) {
