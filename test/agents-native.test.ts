@@ -221,6 +221,25 @@ describe('the stripe SDK through /v1 with an agent token', () => {
     assert.equal(e.stripeVersion, '2024-06-20');
   });
 
+  test('Linkhub’s other refusals under /v1 are Stripe-shaped too: /v1 itself, a method not served, a malformed URL', async () => {
+    const t = await newToken();
+    for (const [method, path, status, code] of [
+      ['GET', '/v1', 404, 'route_not_found'],
+      ['GET', '/v1?limit=1', 404, 'route_not_found'],
+      ['OPTIONS', '/v1/customers', 404, 'route_not_found'],
+      ['GET', '/v1/customers/%zz', 400, 'malformed_url'],
+    ] as const) {
+      const res = await raw(t.token, path, { method });
+      const body = (await res.json()) as { error: { type: string; code: string; message: string } };
+      assert.equal(res.status, status, `${method} ${path}`);
+      assert.equal(body.error.code, code, `${method} ${path}`);
+      assert.equal(body.error.type, 'invalid_request_error');
+      assert.ok(body.error.message);
+    }
+    const own = await lh.api('GET', '/v1x');
+    assert.equal(own.body.code, 'route_not_found', 'a path beside /v1 keeps Linkhub’s shape');
+  });
+
   test('a token on several accounts: Linkhub-Account picks one; none or another is refused Stripe-shaped', async () => {
     const t = await newToken({ also_accounts: [other] });
     assert.deepEqual(t.accounts, [acc, other]);

@@ -5,6 +5,8 @@
 import { type IncomingMessage, type Server, STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { connectors } from '../connectors/registry.js';
+import type { ConnectorAgentSupport } from '../connectors/types.js';
 import type { ErrorName } from '../errors/catalogue.js';
 import { fail, LinkhubError } from '../errors/fail.js';
 import { isStoreUnavailable } from '../store/failures.js';
@@ -24,9 +26,29 @@ export function retryAfter(reply: FastifyReply, err: LinkhubError): void {
   if (seconds !== undefined) reply.header('retry-after', String(seconds));
 }
 
+let nativePrefixes: [string, ConnectorAgentSupport][] | null = null;
+
+/**
+ * The provider whose own API paths (`/v1/…`, and `/v1` itself) a URL is under: Linkhub's refusals
+ * there (its route's, a path no method serves, a malformed URL) take the provider's error shape, so
+ * its SDK raises the right exception (connector.agents.nativeError).
+ */
+export function nativeAgentsOf(url: string): ConnectorAgentSupport | undefined {
+  nativePrefixes ??= connectors().flatMap((c) => (c.agents ? c.agents.nativePrefixes.map((p) => [p, c.agents] as [string, ConnectorAgentSupport]) : []));
+  for (const [prefix, agents] of nativePrefixes) {
+    if (url.startsWith(prefix)) return agents;
+    const bare = prefix.slice(0, -1);
+    if (url.startsWith(bare) && (url.length === bare.length || url[bare.length] === '?')) return agents;
+  }
+  return undefined;
+}
+
 export function sendError(reply: FastifyReply, err: LinkhubError) {
   retryAfter(reply, err);
-  return reply.code(err.statusCode).type('application/json').send(errorBody(err));
+  const agents = nativeAgentsOf(reply.request.url);
+  // Linkhub's documented fields (statusCode, timestamp, extras) ride along inside the provider's shape
+  const body = agents ? agents.nativeError(err.statusCode, err.code, err.message, errorBody(err)) : errorBody(err);
+  return reply.code(err.statusCode).type('application/json').send(body);
 }
 
 /** Fastify's body-parsing errors, by their code. */

@@ -1,27 +1,17 @@
 // The provider's own API paths (e.g. /v1/…), served to the provider's SDKs with an
 // agent token as their key (the service is src/services/calls/native.ts). Linkhub's refusals on
-// these paths take the provider's error shape (connector.agents.nativeError) so the SDK raises the
-// right exception; the provider's own answers pass unchanged.
+// these paths take the provider's error shape (sendError, connector.agents.nativeError) so the SDK
+// raises the right exception; the provider's own answers pass unchanged.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { connectors } from '../connectors/registry.js';
 import type { ConnectorAgentSupport } from '../connectors/types.js';
-import type { LinkhubError } from '../errors/fail.js';
 import { pickAccount } from '../services/agents/tokens.js';
 import { headerValue, requireAgent } from './agent-auth.js';
 import type { RouteContext } from './context.js';
-import { answerFor, errorBody, retryAfter } from './errors.js';
+import { answerFor, sendError } from './errors.js';
 
 /** The header naming which of the token's accounts a call acts on. */
 export const ACCOUNT_HEADER = 'linkhub-account';
-
-function render(reply: FastifyReply, agents: ConnectorAgentSupport, err: LinkhubError) {
-  retryAfter(reply, err);
-  // Linkhub's documented fields (statusCode, timestamp, extras) ride along inside the provider's shape
-  return reply
-    .code(err.statusCode)
-    .type('application/json')
-    .send(agents.nativeError(err.statusCode, err.code, err.message, errorBody(err)));
-}
 
 export const nativeRoutes = (ctx: RouteContext) => async (app: FastifyInstance) => {
   const { agentTokens, native } = ctx.services;
@@ -53,7 +43,7 @@ export const nativeRoutes = (ctx: RouteContext) => async (app: FastifyInstance) 
       bodyLimit: agents.nativeBodyLimit,
       schema: { hide: true },
       handler,
-      errorHandler: (err, request, reply) => render(reply, agents, answerFor(err, request)),
+      errorHandler: (err, request, reply) => sendError(reply, answerFor(err, request)),
     });
   }
 };
