@@ -236,6 +236,8 @@ describe('the stripe SDK through /v1 with an agent token', () => {
       assert.equal(body.error.type, 'invalid_request_error');
       assert.ok(body.error.message);
     }
+    const head = await raw(t.token, '/v1/customers', { method: 'HEAD' });
+    assert.equal(head.status, 404, 'HEAD is not served');
     const own = await lh.api('GET', '/v1x');
     assert.equal(own.body.code, 'route_not_found', 'a path beside /v1 keeps Linkhub’s shape');
   });
