@@ -366,6 +366,37 @@ describe('policies', () => {
     assert.equal(once.status, 200, await once.text());
   });
 
+  test('under spend limits: a write that is no known action, a blank amount and a raised intent cannot pass unread', async () => {
+    const capped = await newToken({ policy: { money: { usd: { per_call: 5000 } } } });
+    const held = await newToken({ policy: { money: { usd: { per_call: 10_000_000, approval_above: 1000 } } } });
+    const post = (token: string, path: string, body: string, type = 'application/x-www-form-urlencoded') =>
+      raw(token, path, { method: 'POST', headers: { 'content-type': type }, body });
+    stripe.clearLog();
+    const v2 = '/v2/money_management/outbound_payments';
+    const payment = JSON.stringify({ amount: { value: 900_000, currency: 'usd' }, from: { financial_account: 'fa_1' } });
+    const unknown = await post(capped.token, v2, payment, 'application/json');
+    assert.equal(unknown.status, 403);
+    assert.match(await unknown.text(), /no action Linkhub knows: whether it moves money cannot be told/);
+    const unknownHeld = await post(held.token, v2, payment, 'application/json');
+    assert.equal(unknownHeld.status, 403);
+    assert.match(await unknownHeld.text(), /approval_required/);
+    const read = await raw(capped.token, '/v2/core/events?limit=1');
+    assert.notEqual(read.status, 403, 'a read is no spend: sent as it is');
+    await read.arrayBuffer();
+    const blank = await post(capped.token, '/v1/payouts', 'amount=%20&currency=usd');
+    assert.equal(blank.status, 403);
+    assert.match(await blank.text(), /cannot be told/);
+    assert.ok(!stripe.log.some((x) => x.method === 'POST' && (x.path === v2 || x.path === '/v1/payouts')), 'none of them sent');
+
+    // an intent's amount raised before its confirm is judged when raised; other updates move nothing
+    const pi = await new Stripe(stripe.keys.secretTest, stripe.sdkOptions()).paymentIntents.create({ amount: 500, currency: 'usd' });
+    const raised = await post(held.token, `/v1/payment_intents/${pi.id}`, 'amount=900000');
+    assert.equal(raised.status, 403);
+    assert.match(await raised.text(), /approval_required/);
+    const labelled = await post(held.token, `/v1/payment_intents/${pi.id}`, 'metadata[order]=42');
+    assert.equal(labelled.status, 200, await labelled.text());
+  });
+
   test('a call held for approval with a NUL character in its body: a 400 in Stripe’s shape, nothing stored or sent', async () => {
     const t = await newToken({ policy: { money: { usd: { per_call: 100_000, approval_above: 1000 } } } });
     stripe.clearLog();

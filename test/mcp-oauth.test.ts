@@ -197,7 +197,7 @@ describe('OAuth for MCP clients', () => {
     assert.deepEqual([implicit.status, (await implicit.json()).error], [400, 'unsupported_grant_type']);
     const noClient = await fetch(server.token_endpoint, form({ grant_type: 'refresh_token', refresh_token: 'x' }));
     assert.deepEqual([noClient.status, (await noClient.json()).error], [400, 'invalid_request']);
-    // a parameter given twice (RFC 6749 §3.1) is refused, not read as its first or last value
+    // a parameter given twice (RFC 6749, section 3.1) is refused, not read as its first or last value
     const twice = await fetch(server.token_endpoint, {
       ...form({}),
       body: `grant_type=authorization_code&code=x&code=y&code_verifier=${verifier}&client_id=${clientId}&redirect_uri=${encodeURIComponent(REDIRECT)}`,

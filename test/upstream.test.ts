@@ -310,7 +310,7 @@ describe('resolveUpstreamUrl (SSRF guard)', () => {
       [{ path: "/v1/customers/search?query=email:'a@b.c'" }, '/v1/customers/search?query=email:%27a@b.c%27'],
       [{ path: '/v1/customers?name=Zo\u00eb M' }, '/v1/customers?name=Zo%C3%AB%20M'],
       [{ path: '/v1/customers/cus%20x' }, '/v1/customers/cus%20x'],
-      // escaped letters, digits, - _ ~ are the characters themselves (RFC 3986 §6.2.2.2); others stay escaped
+      // escaped letters, digits, - _ ~ are the characters themselves (RFC 3986, section 6.2.2.2); others stay escaped
       [{ path: '/v1/%72efunds/re%5F1%2D%7E%41%5a%30?amount=%31' }, '/v1/refunds/re_1-~AZ0?amount=%31'],
       [{ path: '/v1/customers/a%20%21%2C%5B%60%7B' }, '/v1/customers/a%20%21%2C%5B%60%7B'],
     ];

@@ -11,6 +11,8 @@ export interface MoneyRule {
   amount?: readonly string[];
   /** The parameter naming the currency. */
   currency?: string;
+  /** A money call only when one of `amount` is given (an update that may raise what a later call moves); else it moves nothing. */
+  whenGiven?: boolean;
   /**
    * When the call does not say its amount or currency (a full refund of a charge, paying an
    * invoice): read the object it acts on. The first lookup whose `id` parameter is present is used.
@@ -23,7 +25,7 @@ export interface MoneyLookup {
   id: string;
   /** GET path of the object, `{id}` replaced by the id. */
   path: string;
-  /** Fields of the object: its amount, minus `minus` (already refunded…), and currency. */
+  /** Fields of the object (dotted for a nested one: `pending_request.amount`): its amount, minus `minus` (already refunded…), and currency. */
   amount: string;
   minus?: string;
   currency: string;

@@ -40,7 +40,7 @@ export const nativeRoutes = (ctx: RouteContext) => async (app: FastifyInstance) 
     app.route({
       method: ['GET', 'POST', 'DELETE', 'PUT', 'PATCH'],
       url: `${prefix}*`,
-      // not served (the SDKs never send it): a Stripe-shaped 404 like any other method, not a 400 without a body
+      // not served (the SDKs never send it): a 404 in the provider's shape like any other method, not a 400 without a body
       exposeHeadRoute: false,
       bodyLimit: agents.nativeBodyLimit,
       schema: { hide: true },

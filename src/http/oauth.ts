@@ -15,7 +15,7 @@ export const AUTHORIZE_PATH = '/dashboard/oauth/authorize';
 
 /**
  * Form fields (application/x-www-form-urlencoded, what OAuth clients send to the token endpoint and
- * the authorization page posts) as an object. A repeated name is refused with a 400 (RFC 6749 §3.1:
+ * the authorization page posts) as an object. A repeated name is refused with a 400 (RFC 6749, section 3.1:
  * parameters must not be given more than once), not read as its first or last value.
  */
 export function parseForm(text: string): Record<string, string> {

@@ -28,7 +28,27 @@ const MONEY: Record<string, MoneyRule> = {
   stripe_refund_charge: { amount: ['amount'], lookup: [charge('charge')] },
   stripe_create_charge_refund: { amount: ['amount'], lookup: [charge('charge')] },
   stripe_pay_invoice: { lookup: [invoice('invoice')] },
-  stripe_create_credit_note: { amount: ['credit_amount', 'refund_amount', 'out_of_band_amount'], lookup: [invoice('invoice')] },
+  // finalizing an invoice charged automatically collects it at once (counted whether or not it is)
+  stripe_finalize_invoice: { lookup: [{ id: 'invoice', path: '/v1/invoices/{id}', amount: 'amount_due', currency: 'currency' }] },
+  // `amount` is the note's total (given beside its parts it is counted twice); else at most the invoice's total
+  stripe_create_credit_note: {
+    amount: ['amount', 'credit_amount', 'refund_amount', 'out_of_band_amount'],
+    lookup: [{ id: 'invoice', path: '/v1/invoices/{id}', amount: 'total', currency: 'currency' }],
+  },
+  // what a later confirm or capture moves: an update or increment that sets the amount is judged as that amount
+  stripe_update_payment_intent: { amount: ['amount'], currency: 'currency', lookup: [paymentIntent('intent')], whenGiven: true },
+  stripe_increment_authorization_payment_intent: { amount: ['amount'], lookup: [paymentIntent('intent')] },
+  stripe_apply_customer_balance_payment_intent: { amount: ['amount'], currency: 'currency', lookup: [paymentIntent('intent')] },
+  // a debit is counted; a credit (a negative amount: money given to the customer) cannot be told, so it is held or refused
+  stripe_create_customer_balance_transaction: AMOUNT_CURRENCY,
+  stripe_accept_quote: { lookup: [{ id: 'quote', path: '/v1/quotes/{id}', amount: 'amount_total', currency: 'currency' }] },
+  stripe_approve_issuing_authorization: {
+    amount: ['amount'],
+    lookup: [{ id: 'authorization', path: '/v1/issuing/authorizations/{id}', amount: 'pending_request.amount', currency: 'pending_request.currency' }],
+  },
+  // closing a dispute accepts it: the disputed amount is lost
+  stripe_close_dispute: { lookup: [{ id: 'dispute', path: '/v1/disputes/{id}', amount: 'amount', currency: 'currency' }] },
+  stripe_close_charge_dispute: { lookup: [{ id: 'charge', path: '/v1/charges/{id}/dispute', amount: 'amount', currency: 'currency' }] },
   stripe_create_payout: AMOUNT_CURRENCY,
   stripe_create_transfer: AMOUNT_CURRENCY,
   stripe_create_transfer_reversal: {

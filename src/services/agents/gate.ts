@@ -27,6 +27,16 @@ export type { GatedCall, GateOutcome } from './gate-types.js';
 
 const SEND: GateOutcome = { kind: 'send', settle: async () => {} };
 
+/** A parameter not given (an empty value is how a form unsets one). */
+const absent = (v: unknown): boolean => v === undefined || v === null || v === '';
+
+/** A field of an object by a dotted path (`pending_request.amount`). */
+function field(obj: unknown, path: string): unknown {
+  let v = obj;
+  for (const k of path.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v;
+}
+
 export class AgentGate {
   private readonly matchers = new Map<string, ActionMatcher>();
 
@@ -63,22 +73,31 @@ export class AgentGate {
     }
     const verdict = judge(policy, { method: call.method, action });
     if (!verdict.ok) throw fail('policy_denied', { reason: verdict.reason }, { reason_code: verdict.code });
+    if (!hasMoneyRules(policy)) return SEND;
+    // Under spend limits, a write that is no known action may move money as well as not: its amount cannot be told.
+    if (!action && call.method === 'GET') return SEND;
     const rule = action ? connector.agents?.money[action.name] : undefined;
-    if (!action || !rule || !hasMoneyRules(policy)) return SEND;
+    if (action && !rule) return SEND;
+    const param = (name: string) => pathParams[name] ?? call.param(name);
+    if (rule?.whenGiven && !(rule.amount ?? []).some((n) => !absent(param(n)))) return SEND;
 
     const spender = call.principal.policy ? call.principal.tokenId : `acc:${call.account.row.id}`;
     if (call.idempotencyKey) {
       const earlier = await this.approvals.findByKey(call.account.row.id, spender, call.idempotencyKey);
       if (earlier) return this.approvals.answerFor(earlier);
     }
-    const param = (name: string) => pathParams[name] ?? call.param(name);
-    const money = await this.amountOf(rule, param, call);
+    const name = action?.name ?? `${call.method} ${call.path.split('?')[0]}`;
+    const money = rule ? await this.amountOf(rule, param, call) : null;
     const hold = (reason: string): Promise<never> =>
-      this.approvals.hold({ call, spender, action: action.name, currency: money?.currency ?? 'unknown', amount: money?.amount ?? 0, reason });
+      this.approvals.hold({ call, spender, action: name, currency: money?.currency ?? 'unknown', amount: money?.amount ?? 0, reason });
 
     if (!money) {
-      if (Object.values(policy.money).some((l) => l.approval_above !== undefined)) await hold('its amount cannot be told before it is sent');
-      throw fail('spend_cap_exceeded', { reason: `the amount of ${action.name} cannot be told before it is sent` }, { currency: null, cap: null });
+      const why = rule ? 'its amount cannot be told before it is sent' : 'it is no action Linkhub knows, so whether it moves money cannot be told';
+      if (Object.values(policy.money).some((l) => l.approval_above !== undefined)) await hold(why);
+      const reason = rule
+        ? `the amount of ${name} cannot be told before it is sent`
+        : `${name} is no action Linkhub knows: whether it moves money cannot be told`;
+      throw fail('spend_cap_exceeded', { reason }, { currency: null, cap: null });
     }
     const { amount, currency } = money;
     const limits = policy.money[currency];
@@ -105,7 +124,8 @@ export class AgentGate {
     for (const name of rule.amount ?? []) {
       const v = param(name);
       if (v === UNCLEAR) return null;
-      if (v === undefined || v === null || v === '') continue;
+      if (absent(v)) continue;
+      if (typeof v === 'string' && v.trim() === '') return null; // " " is 0 to Number(), and who knows what to the provider
       const n = Number(v);
       if (!Number.isSafeInteger(n) || n < 0) return null;
       amount = (amount ?? 0) + n;
@@ -125,8 +145,9 @@ export class AgentGate {
       );
       if (r.response.status !== 200) return null;
       const obj = JSON.parse(r.response.body.toString('utf8')) as Record<string, unknown>;
-      const full = Number(obj[look.amount]) - (look.minus ? Number(obj[look.minus] ?? 0) : 0);
-      currency ??= typeof obj[look.currency] === 'string' ? (obj[look.currency] as string).toLowerCase() : null;
+      const full = Number(field(obj, look.amount)) - (look.minus ? Number(field(obj, look.minus) ?? 0) : 0);
+      const found = field(obj, look.currency);
+      currency ??= typeof found === 'string' ? found.toLowerCase() : null;
       amount ??= Number.isFinite(full) ? full : null;
       break;
     }
