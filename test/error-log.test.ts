@@ -1,7 +1,9 @@
 // What the server log keeps of an unexpected error: a failed query is logged as its SQL and its
-// driver's cause, never its parameters (a caller's body, a request held for approval), through the
-// app's real error handler, logger and store (PGlite or PostgreSQL).
+// driver's cause, never its parameters (a caller's body, a request held for approval); a client
+// that resets its connection mid-body is no store failure. Through the app's real error handler,
+// logger and store (PGlite or PostgreSQL) and a real socket.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -26,6 +28,8 @@ before(async () => {
   app.get('/throws', async () => {
     throw new Error(`plain failure ${MARKER}`);
   });
+  app.post('/takes', async (request) => ({ got: request.body }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
 });
 after(async () => {
   await app.close();
@@ -54,4 +58,27 @@ test('any other unexpected error keeps its message and stack in the log', async 
   assert.ok(!res.body.includes(MARKER));
   const err = JSON.parse(lines.find((l) => l.includes('unhandled error'))!).err;
   assert.equal(err.message, `plain failure ${MARKER}`);
+});
+
+test('a client that goes away mid-body is no store failure: no error logged, nothing answered 503', async () => {
+  lines.length = 0;
+  const { port } = app.server.address() as { port: number };
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write('POST /takes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":');
+      setTimeout(() => socket.resetAndDestroy(), 50);
+    });
+    socket.on('close', () => resolve());
+    socket.on('error', reject);
+  });
+  // the server sees the reset on its next turn; its log line for the request comes after
+  for (let i = 0; i < 100 && !lines.some((l) => l.includes('"url":"/takes"')); i++) await new Promise((r) => setTimeout(r, 20));
+  const logged = lines.map((l) => JSON.parse(l) as { level: number; msg: string; res?: { statusCode: number } });
+  assert.ok(logged.length > 0, 'the request was logged');
+  assert.deepEqual(
+    logged.filter((l) => l.level >= 50),
+    [],
+    'nothing at error level',
+  );
+  assert.ok(!lines.some((l) => l.includes('store_unavailable') || l.includes('"statusCode":503')), lines.join('\n'));
 });

@@ -165,6 +165,11 @@ function unexpected(err: Error): { type: string; message: string; stack?: string
 
 /** What an answer says about any error a handler or hook threw (unexpected ones logged, answered as internal_error). */
 export function answerFor(err: FastifyError | Error, request: FastifyRequest): LinkhubError {
+  // The client went away before its body was in (its socket reset): nobody reads this answer, and the
+  // reset is not the store's (whose network errors have the same code).
+  if (!request.raw.complete && request.raw.destroyed && (err as { code?: unknown }).code === 'ECONNRESET') {
+    return fail('bad_request', { message: 'the request was cut off by the client' });
+  }
   const known = toLinkhubError(err);
   if (!known) {
     request.log.error({ err: unexpected(err) }, 'unhandled error');
