@@ -3,6 +3,7 @@
 // to Stripe, Linkhub's refusals are Stripe-shaped and raise the SDK's matching exception, and the
 // token's policy refuses, caps and holds calls for approval before anything reaches Stripe.
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, describe, test } from 'node:test';
 import Stripe from 'stripe';
 import { useLinkhub } from './helpers/fixture.js';
@@ -236,6 +237,18 @@ describe('the stripe SDK through /v1 with an agent token', () => {
       assert.equal(body.error.type, 'invalid_request_error');
       assert.ok(body.error.message);
     }
+    // refused by the server before routing: an Expect it does not meet
+    const expect = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${lh.url}/v1/customers`, { headers: { authorization: `Bearer ${t.token}`, expect: 'bogus' } }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(expect.status, 417);
+    assert.equal(JSON.parse(expect.body).error.code, 'expectation_failed');
     const head = await raw(t.token, '/v1/customers', { method: 'HEAD' });
     assert.equal(head.status, 404, 'HEAD is not served');
     const own = await lh.api('GET', '/v1x');

@@ -43,12 +43,16 @@ export function nativeAgentsOf(url: string): ConnectorAgentSupport | undefined {
   return undefined;
 }
 
+/** The body of an error answer to `url`: Linkhub's shape, or the provider's under its own API paths. */
+export function errorPayload(err: LinkhubError, url: string) {
+  const agents = nativeAgentsOf(url);
+  // Linkhub's documented fields (statusCode, timestamp, extras) ride along inside the provider's shape
+  return agents ? agents.nativeError(err.statusCode, err.code, err.message, errorBody(err)) : errorBody(err);
+}
+
 export function sendError(reply: FastifyReply, err: LinkhubError) {
   retryAfter(reply, err);
-  const agents = nativeAgentsOf(reply.request.url);
-  // Linkhub's documented fields (statusCode, timestamp, extras) ride along inside the provider's shape
-  const body = agents ? agents.nativeError(err.statusCode, err.code, err.message, errorBody(err)) : errorBody(err);
-  return reply.code(err.statusCode).type('application/json').send(body);
+  return reply.code(err.statusCode).type('application/json').send(errorPayload(err, reply.request.url));
 }
 
 /** Fastify's body-parsing errors, by their code. */
@@ -128,7 +132,7 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
 export function installServerEdges(server: Server): void {
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     const failure = fail('expectation_failed', { expect: String(req.headers.expect ?? '').slice(0, 100) });
-    const body = JSON.stringify(errorBody(failure));
+    const body = JSON.stringify(errorPayload(failure, req.url ?? ''));
     res.writeHead(failure.statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
   });
   server.on('connect', (_req: IncomingMessage, socket: Socket) => {
