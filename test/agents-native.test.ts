@@ -410,6 +410,35 @@ describe('policies', () => {
     assert.equal(labelled.status, 200, await labelled.text());
   });
 
+  test('an approval is for an amount: a held confirm whose intent grew since is not sent', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_call: 10_000_000, approval_above: 1000 } } } });
+    const direct = new Stripe(stripe.keys.secretTest, stripe.sdkOptions());
+    const confirmHeld = async () => {
+      const pi = await direct.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa' });
+      const res = await raw(t.token, `/v1/payment_intents/${pi.id}/confirm`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+      });
+      const e = (await res.json()) as { error: { code: string; approval: string } };
+      assert.equal(e.error.code, 'approval_required');
+      return { pi: pi.id, approval: e.error.approval };
+    };
+    const grown = await confirmHeld();
+    await direct.paymentIntents.update(grown.pi, { amount: 900_000 }); // raised outside the agent's gate
+    stripe.clearLog();
+    const refused = await lh.api('POST', `/approvals/${grown.approval}/approve`);
+    assert.equal(refused.status, 200, refused.text);
+    assert.equal(refused.body.status, 'failed');
+    assert.equal(refused.body.result.status, 0);
+    assert.match(refused.body.result.error, /would now move 900000 usd, not the 2000 usd approved/);
+    assert.equal(stripe.log.filter((x) => x.path.endsWith('/confirm')).length, 0, 'the confirm was not sent');
+    const same = await confirmHeld();
+    const approved = await lh.api('POST', `/approvals/${same.approval}/approve`);
+    assert.notEqual(approved.body.result.status, 0, approved.text);
+    assert.equal(stripe.log.filter((x) => x.path === `/v1/payment_intents/${same.pi}/confirm`).length, 1, 'unchanged: sent once');
+  });
+
   test('a call held for approval with a NUL character in its body: a 400 in Stripe’s shape, nothing stored or sent', async () => {
     const t = await newToken({ policy: { money: { usd: { per_call: 100_000, approval_above: 1000 } } } });
     stripe.clearLog();

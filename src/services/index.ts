@@ -181,6 +181,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     const spend = new SpendLedger(store.db);
     const approvals = new ApprovalService(store.db, calls, webhooks, spend);
     const gate = new AgentGate(calls, spend, approvals);
+    approvals.amountNow = (a, actor) => gate.amountNow(a, actor);
     const actions = new ActionService(calls, () => config.publicUrl, gate);
     const revalidation = new CacheRevalidation([calls.accounts, apiKeys, agentTokens], config.clusterCheckMs, opts.warn);
     if (store.kind === 'postgres') revalidation.start();

@@ -101,7 +101,14 @@ export const Approval = Type.Object(
     created_at: DateTime,
     resolved_at: Nullable(DateTime),
     resolved_by: Nullable(Type.String()),
-    result: Nullable(Type.Object({ status: Type.Integer() })),
+    result: Nullable(
+      Type.Object({
+        status: Type.Integer({ description: "The provider's HTTP status; 0: Linkhub did not send the call (see `error`)" }),
+        error: Type.Optional(
+          Type.String({ description: 'Why the approved call was not sent (status 0): the provider unreachable, or what it would move grew since it was held' }),
+        ),
+      }),
+    ),
   },
   { $id: 'Approval' },
 );

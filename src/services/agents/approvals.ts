@@ -48,7 +48,8 @@ export function approvalView(a: ApprovalRow) {
     created_at: a.createdAt.toISOString(),
     resolved_at: a.resolvedAt?.toISOString() ?? null,
     resolved_by: a.resolvedBy,
-    result: a.resultStatus === null ? null : { status: a.resultStatus },
+    // the provider's answer stays with the agent that repeats its call; Linkhub's own reason not to send is shown
+    result: a.resultStatus === null ? null : a.resultStatus === 0 ? { status: 0, error: a.resultBody ?? '' } : { status: a.resultStatus },
   };
 }
 
@@ -64,6 +65,13 @@ const hasNul = (v: unknown): boolean =>
   typeof v === 'string' ? v.includes('\0') : v !== null && typeof v === 'object' && Object.entries(v).some(([k, x]) => k.includes('\0') || hasNul(x));
 
 export class ApprovalService {
+  /**
+   * What a held call would move if sent now (the gate's reading, AgentGate.amountNow; set where the
+   * services are wired, since the gate holds calls here): an approved call is sent only when that is
+   * no more than the amount approved.
+   */
+  amountNow: ((a: ApprovalRow, actor: Actor) => Promise<{ amount: number; currency: string } | null>) | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly calls: AccountCaller,
@@ -169,10 +177,20 @@ export class ApprovalService {
   }
 
   private async execute(a: ApprovalRow, actor: Actor): Promise<ApprovalRow> {
+    const grown = await this.grownSince(a, actor);
+    const { status, body, requestId } = grown ? { status: 0, body: grown, requestId: null } : await this.send(a, actor);
+    if (status >= 200 && status < 300 && a.currency !== 'unknown') await this.spend.record(a.spender, a.currency, a.amount);
+    const [row] = await this.db
+      .update(approvals)
+      .set({ status: status >= 200 && status < 300 ? 'executed' : 'failed', resultStatus: status, resultBody: body, resultRequestId: requestId })
+      .where(eq(approvals.id, a.id))
+      .returning();
+    return row;
+  }
+
+  /** Sends the approved call as it was held: the provider's status, body and request id (status 0: it could not be sent). */
+  private async send(a: ApprovalRow, actor: Actor): Promise<{ status: number; body: string; requestId: string | null }> {
     const req = a.request;
-    let status: number;
-    let body: string;
-    let requestId: string | null = null;
     try {
       const r = await this.calls.send(
         { projectId: a.projectId, accountId: a.accountId, actor, source: 'approval', action: a.action },
@@ -186,20 +204,24 @@ export class ApprovalService {
           logBody: req.params,
         },
       );
-      status = r.response.status;
-      body = r.response.body.toString('utf8');
-      requestId = r.response.requestId;
+      return { status: r.response.status, body: r.response.body.toString('utf8'), requestId: r.response.requestId };
     } catch (e) {
       // Linkhub could not send it (account gone, provider unreachable): the approval says so
-      status = 0;
-      body = e instanceof Error ? e.message : String(e);
+      return { status: 0, body: e instanceof Error ? e.message : String(e), requestId: null };
     }
-    if (status >= 200 && status < 300 && a.currency !== 'unknown') await this.spend.record(a.spender, a.currency, a.amount);
-    const [row] = await this.db
-      .update(approvals)
-      .set({ status: status >= 200 && status < 300 ? 'executed' : 'failed', resultStatus: status, resultBody: body, resultRequestId: requestId })
-      .where(eq(approvals.id, a.id))
-      .returning();
-    return row;
+  }
+
+  /** Why an approved call is not sent: what it would move now is more than (or other than) what was approved; null: send it. */
+  private async grownSince(a: ApprovalRow, actor: Actor): Promise<string | null> {
+    if (a.currency === 'unknown' || !this.amountNow) return null; // approved without an amount: nothing to hold it to
+    let now: { amount: number; currency: string } | null;
+    try {
+      now = await this.amountNow(a, actor);
+    } catch {
+      now = null;
+    }
+    if (now && now.currency === a.currency && now.amount <= a.amount) return null;
+    const moves = now ? `it would now move ${now.amount} ${now.currency}` : 'its amount can no longer be told';
+    return `not sent: ${moves}, not the ${a.amount} ${a.currency} approved (the object it acts on changed since it was held); the agent must ask again`;
   }
 }

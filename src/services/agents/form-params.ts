@@ -71,3 +71,40 @@ export function readParam(readings: readonly Reading[], name: string, unclear = 
   for (let i = 1; i < readings.length; i++) if (formParam(readings[i], name, unclear) !== first) return UNCLEAR;
   return first;
 }
+
+/** A content type's media type: `application/x-www-form-urlencoded; charset=utf-8` → `application/x-www-form-urlencoded`. */
+const mediaType = (contentType: string | null | undefined): string => (contentType ?? '').split(';')[0].trim().toLowerCase();
+
+/**
+ * A call's parameters by name, as the gate reads them: the query's for reads, the
+ * body's for writes. A body is read only when its media type is the provider's own encoding: one
+ * labelled otherwise (`application/x-www-form-urlencoded; x=json`, JSON to a form API, text) may be read
+ * by the provider as either or neither, so its parameters are UNCLEAR.
+ */
+export function callParams(
+  method: string,
+  url: string,
+  body: Buffer | string | null,
+  contentType: string | null | undefined,
+  encoding: string,
+): (name: string) => unknown {
+  const q = url.indexOf('?');
+  const query = formReadings(q === -1 ? '' : url.slice(q + 1));
+  // a write's parameters are its body's: one only in its query is read by the provider or not
+  const fromQuery = (name: string) => readParam(query, name, !paramsInQuery(method));
+  if (!body || body.length === 0 || method === 'GET') return fromQuery;
+  const media = mediaType(contentType);
+  if (media !== mediaType(encoding)) return () => UNCLEAR;
+  if (media === 'application/x-www-form-urlencoded') {
+    const form = formReadings(String(body));
+    return (name) => readParam(form, name) ?? fromQuery(name);
+  }
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(String(body));
+  } catch {
+    // an unreadable body is the provider's to refuse; the policy sees no parameters in it
+  }
+  const obj = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  return (name) => obj[name] ?? fromQuery(name);
+}

@@ -12,12 +12,13 @@
 // still pending, denied, or the provider's answer to the approved call (sent once, by the approver).
 import type { ConnectorDefinition, MoneyRule } from '../../connectors/types.js';
 import { fail } from '../../errors/fail.js';
-import type { AgentPolicyData } from '../../store/schema.js';
+import type { AgentPolicyData, HeldRequest } from '../../store/schema.js';
 import { ActionMatcher } from '../actions/path-match.js';
 import type { CachedAccount } from '../calls/account-cache.js';
-import type { AccountCaller } from '../calls/caller.js';
+import type { AccountCaller, CallTarget } from '../calls/caller.js';
+import type { Actor } from '../logs/actor.js';
 import type { ApprovalService } from './approvals.js';
-import { UNCLEAR } from './form-params.js';
+import { callParams, UNCLEAR } from './form-params.js';
 import type { GatedCall, GateOutcome } from './gate-types.js';
 import { hasMoneyRules, judge } from './policy.js';
 import type { SpendLedger } from './spend.js';
@@ -26,6 +27,8 @@ import type { AgentPrincipal } from './tokens.js';
 export type { GatedCall, GateOutcome } from './gate-types.js';
 
 const SEND: GateOutcome = { kind: 'send', settle: async () => {} };
+
+type Money = { amount: number; currency: string };
 
 /** A parameter not given (an empty value is how a form unsets one). */
 const absent = (v: unknown): boolean => v === undefined || v === null || v === '';
@@ -87,7 +90,7 @@ export class AgentGate {
       if (earlier) return this.approvals.answerFor(earlier);
     }
     const name = action?.name ?? `${call.method} ${call.path.split('?')[0]}`;
-    const money = rule ? await this.amountOf(rule, param, call) : null;
+    const money = rule ? await this.amountOf(rule, param, { target: call.target, account: call.account, headers: () => call.held().headers }) : null;
     const hold = (reason: string): Promise<never> =>
       this.approvals.hold({ call, spender, action: name, currency: money?.currency ?? 'unknown', amount: money?.amount ?? 0, reason });
 
@@ -118,8 +121,29 @@ export class AgentGate {
     return { kind: 'send', settle: async (status) => (status >= 200 && status < 300 ? undefined : this.spend.release(r.id)) };
   }
 
+  /**
+   * What a held call would move if sent now, read as when it was held (null: it cannot be told now).
+   * An approval is given for an amount: one read from the object it acts on (a payment intent to
+   * confirm, an invoice to pay) may have grown since, and then it is not the call that was approved.
+   */
+  async amountNow(a: { projectId: string; accountId: string; request: HeldRequest }, actor: Actor): Promise<Money | null> {
+    const account = this.calls.cached(a.projectId, a.accountId) ?? (await this.calls.resolve(a.projectId, a.accountId));
+    const connector = account.profile.connector;
+    const req = a.request;
+    const m = this.matcher(connector).match(req.method, req.path);
+    const rule = m ? connector.agents?.money[m.action.name] : undefined;
+    if (!m || !rule) return null;
+    const param = callParams(req.method, req.path, req.body, req.contentType, connector.api.encoding.contentType);
+    const target = { projectId: a.projectId, accountId: a.accountId, actor, source: 'approval' as const, action: null };
+    return this.amountOf(rule, (name) => m.params[name] ?? param(name), { target, account, headers: () => req.headers });
+  }
+
   /** The call's amount and currency, reading the object it acts on when the call does not say; null: cannot tell. */
-  private async amountOf(rule: MoneyRule, param: (name: string) => unknown, call: GatedCall): Promise<{ amount: number; currency: string } | null> {
+  private async amountOf(
+    rule: MoneyRule,
+    param: (name: string) => unknown,
+    call: { target: CallTarget; account: CachedAccount; headers: () => Record<string, string> },
+  ): Promise<Money | null> {
     let amount: number | null = null;
     for (const name of rule.amount ?? []) {
       const v = param(name);
@@ -140,7 +164,7 @@ export class AgentGate {
       if (typeof id !== 'string' || !id) continue;
       const r = await this.calls.send(
         { ...call.target, action: null },
-        { method: 'GET', path: look.path.replace('{id}', encodeURIComponent(id)), headers: call.held().headers },
+        { method: 'GET', path: look.path.replace('{id}', encodeURIComponent(id)), headers: call.headers() },
         call.account,
       );
       if (r.response.status !== 200) return null;

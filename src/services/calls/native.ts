@@ -9,7 +9,7 @@ import type { ConnectorAgentSupport } from '../../connectors/agents.js';
 import type { HeldRequest } from '../../store/schema.js';
 import { filterForwardHeaders, filterResponseHeaders, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
 import type { AgentGate } from '../agents/gate.js';
-import { formReadings, paramsInQuery, readParam, UNCLEAR } from '../agents/form-params.js';
+import { callParams } from '../agents/form-params.js';
 import { sendGated } from '../agents/stored-answer.js';
 import type { AgentPrincipal } from '../agents/tokens.js';
 import type { RequestTrace } from '../logs/request-trace.js';
@@ -47,37 +47,6 @@ export function nativeOrigin(agents: ConnectorAgentSupport | undefined, method: 
   const q = path.indexOf('?');
   const bare = q === -1 ? path : path.slice(0, q);
   return agents?.nativeOrigins.find((o) => o.method === method && o.path === bare)?.origin;
-}
-
-/** A content type's media type: `application/x-www-form-urlencoded; charset=utf-8` → `application/x-www-form-urlencoded`. */
-const mediaType = (contentType: string | undefined): string => (contentType ?? '').split(';')[0].trim().toLowerCase();
-
-/**
- * The call's parameters by name, for the agent policy (form-params.ts): the query's for reads, the
- * body's for writes. A body is read only when its media type is the provider's own encoding: one
- * labelled otherwise (`application/x-www-form-urlencoded; x=json`, JSON to a form API, text) may be read
- * by the provider as either or neither, so its parameters are UNCLEAR.
- */
-function paramReader(method: string, url: string, body: Buffer | null, contentType: string | undefined, encoding: string): (name: string) => unknown {
-  const q = url.indexOf('?');
-  const query = formReadings(q === -1 ? '' : url.slice(q + 1));
-  // a write's parameters are its body's: one only in its query is read by the provider or not
-  const fromQuery = (name: string) => readParam(query, name, !paramsInQuery(method));
-  if (!body || body.length === 0 || method === 'GET') return fromQuery;
-  const media = mediaType(contentType);
-  if (media !== mediaType(encoding)) return () => UNCLEAR;
-  if (media === 'application/x-www-form-urlencoded') {
-    const form = formReadings(body.toString('utf8'));
-    return (name) => readParam(form, name) ?? fromQuery(name);
-  }
-  let parsed: unknown = null;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    // an unreadable body is the provider's to refuse; the policy sees no parameters in it
-  }
-  const obj = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
-  return (name) => obj[name] ?? fromQuery(name);
 }
 
 export class NativeService {
@@ -123,7 +92,7 @@ export class NativeService {
           target,
           method,
           path,
-          param: paramReader(method, path, r.body, contentType, profile.connector.api.encoding.contentType),
+          param: callParams(method, path, r.body, contentType, profile.connector.api.encoding.contentType),
           held: (): HeldRequest => {
             // a held call must keep one key from now on: the approver's send and the agent's repeat use it
             if (typeof body !== 'string' && body !== null) {
