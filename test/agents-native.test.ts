@@ -433,6 +433,15 @@ describe('policies', () => {
     assert.equal(refused.body.result.status, 0);
     assert.match(refused.body.result.error, /would now move 900000 usd, not the 2000 usd approved/);
     assert.equal(stripe.log.filter((x) => x.path.endsWith('/confirm')).length, 0, 'the confirm was not sent');
+    const repeat = await raw(t.token, `/v1/payment_intents/${grown.pi}/confirm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': refused.body.request.idempotency_key },
+      body: '',
+    });
+    const told = (await repeat.json()) as { error: { code: string; reason_code: string; message: string } };
+    assert.equal(repeat.status, 403);
+    assert.equal(told.error.reason_code, 'approval_not_sent', 'the agent repeating its call is told, not held again');
+    assert.match(told.error.message, /not sent: it would now move 900000 usd/);
     const same = await confirmHeld();
     const approved = await lh.api('POST', `/approvals/${same.approval}/approve`);
     assert.notEqual(approved.body.result.status, 0, approved.text);

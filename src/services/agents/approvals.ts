@@ -129,10 +129,18 @@ export class ApprovalService {
 
   /** What a repeated call gets: the approved call's answer, or the refusal that still holds. */
   answerFor(a: ApprovalRow): GateOutcome {
-    if (a.status === 'executed' && a.resultStatus !== null) {
+    // sent: the provider's answer, a refusal of its own (a declined card) as much as a success
+    if ((a.status === 'executed' || a.status === 'failed') && a.resultStatus !== null && a.resultStatus > 0) {
       return { kind: 'answered', status: a.resultStatus, body: a.resultBody ?? '', requestId: a.resultRequestId };
     }
     if (a.status === 'denied') throw fail('policy_denied', { reason: `approval ${a.id} was denied` }, { reason_code: 'approval_denied' });
+    if (a.status === 'failed') {
+      throw fail(
+        'policy_denied',
+        { reason: `approval ${a.id} was given but the call was ${a.resultBody ?? 'not sent'}` },
+        { reason_code: 'approval_not_sent' },
+      );
+    }
     throw held(a);
   }
 
