@@ -225,5 +225,6 @@ export interface Approval {
   created_at: string;
   resolved_at: string | null;
   resolved_by: string | null;
-  result: { status: number } | null;
+  /** status 0: Linkhub did not send the approved call, `error` says why */
+  result: { status: number; error?: string } | null;
 }

@@ -12,7 +12,7 @@ const OUTCOME: Record<string, { label: string; kind: 'ok' | 'err' | 'warn' | 'ne
   pending: { label: 'pending', kind: 'warn' },
   approved: { label: 'approved, sending', kind: 'warn' },
   executed: { label: 'approved and sent', kind: 'ok' },
-  failed: { label: 'approved, refused by the provider', kind: 'err' },
+  failed: { label: 'approved, not done', kind: 'err' },
   denied: { label: 'denied', kind: 'neutral' },
 };
 
@@ -51,7 +51,7 @@ export function ApprovalCard(p: { approval: Approval; onDecide(d: 'approve' | 'd
         {a.result && (
           <>
             <dt>Provider status</dt>
-            <dd class="mono">{a.result.status === 0 ? 'not sent (unreachable)' : a.result.status}</dd>
+            <dd class="mono">{a.result.status === 0 ? `not sent: ${a.result.error ?? 'the provider was unreachable'}` : a.result.status}</dd>
           </>
         )}
       </dl>

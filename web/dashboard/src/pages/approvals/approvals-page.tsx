@@ -32,7 +32,13 @@ export function ApprovalsPage(_p: PageProps) {
 
   async function decide(a: Approval, decision: 'approve' | 'deny') {
     const done = await api<Approval>('POST', `/approvals/${encodeURIComponent(a.id)}/${decision}`);
-    announce(decision === 'approve' ? `Approved: ${done.status === 'executed' ? 'sent' : 'the provider refused it'}` : 'Denied: it will not be sent');
+    const outcome =
+      done.status === 'executed'
+        ? 'sent'
+        : done.result?.status === 0
+          ? `not sent: ${done.result.error ?? 'the provider was unreachable'}`
+          : 'the provider refused it';
+    announce(decision === 'approve' ? `Approved: ${outcome}` : 'Denied: it will not be sent');
     await load();
   }
 
