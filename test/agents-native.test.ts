@@ -393,6 +393,11 @@ describe('policies', () => {
     const unknownHeld = await post(held.token, v2, payment, 'application/json');
     assert.equal(unknownHeld.status, 403);
     assert.match(await unknownHeld.text(), /approval_required/);
+    // a write that is no known action outside where money moves is sent as before; a file upload is an action
+    const meter = await post(capped.token, '/v1/billing/meter_events', 'event_name=api_calls&payload[value]=1');
+    assert.notEqual(meter.status, 403, await meter.text());
+    const file = await sdk(capped.token).files.create({ purpose: 'dispute_evidence', file: { data: Buffer.from('x'), name: 'e.png', type: 'image/png' } });
+    assert.equal(file.object, 'file');
     const read = await raw(capped.token, '/v2/core/events?limit=1');
     assert.notEqual(read.status, 403, 'a read is no spend: sent as it is');
     await read.arrayBuffer();
@@ -408,6 +413,14 @@ describe('policies', () => {
     assert.match(await raised.text(), /approval_required/);
     const labelled = await post(held.token, `/v1/payment_intents/${pi.id}`, 'metadata[order]=42');
     assert.equal(labelled.status, 200, await labelled.text());
+    // an update within the caps sets what the confirm moves: judged, not added to the day's total
+    const daily = await newToken({ policy: { money: { usd: { per_call: 5000, per_day: 8000 } } } });
+    const small = await sdk(daily.token).paymentIntents.create({ amount: 3000, currency: 'usd' });
+    await sdk(daily.token).paymentIntents.update(small.id, { amount: 3500 });
+    const over = await post(daily.token, `/v1/payment_intents/${small.id}`, 'amount=6000');
+    assert.equal(over.status, 403, 'above the per-call cap');
+    const confirm = await post(daily.token, `/v1/payment_intents/${small.id}/confirm`, '');
+    assert.notEqual(confirm.status, 403, await confirm.text());
   });
 
   test('an approval is for an amount: a held confirm whose intent grew since is not sent', async () => {

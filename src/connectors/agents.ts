@@ -14,6 +14,12 @@ export interface MoneyRule {
   /** A money call only when one of `amount` is given (an update that may raise what a later call moves); else it moves nothing. */
   whenGiven?: boolean;
   /**
+   * It sets what a later call moves (a payment intent's update, an authorization's increment): judged
+   * against the per-call cap and the approval threshold, not added to the day's total (the confirm or
+   * capture that moves it is).
+   */
+  judgedOnly?: boolean;
+  /**
    * When the call does not say its amount or currency (a full refund of a charge, paying an
    * invoice): read the object it acts on. The first lookup whose `id` parameter is present is used.
    */
@@ -59,4 +65,10 @@ export interface ConnectorAgentSupport {
   sdkCredential: { header: string; prefix: string };
   /** Actions that move money, by action name. */
   money: Readonly<Record<string, MoneyRule>>;
+  /**
+   * Path prefixes (`/v2/money_management/`) under which a write Linkhub has no action for may move
+   * money, besides the resources the money-moving actions act on: under spend limits such a write is
+   * held or refused, since its amount cannot be told.
+   */
+  moneyAreas?: readonly string[];
 }

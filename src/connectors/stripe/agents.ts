@@ -36,8 +36,8 @@ const MONEY: Record<string, MoneyRule> = {
     lookup: [{ id: 'invoice', path: '/v1/invoices/{id}', amount: 'total', currency: 'currency' }],
   },
   // what a later confirm or capture moves: an update or increment that sets the amount is judged as that amount
-  stripe_update_payment_intent: { amount: ['amount'], currency: 'currency', lookup: [paymentIntent('intent')], whenGiven: true },
-  stripe_increment_authorization_payment_intent: { amount: ['amount'], lookup: [paymentIntent('intent')] },
+  stripe_update_payment_intent: { amount: ['amount'], currency: 'currency', lookup: [paymentIntent('intent')], whenGiven: true, judgedOnly: true },
+  stripe_increment_authorization_payment_intent: { amount: ['amount'], lookup: [paymentIntent('intent')], judgedOnly: true },
   stripe_apply_customer_balance_payment_intent: { amount: ['amount'], currency: 'currency', lookup: [paymentIntent('intent')] },
   // a debit is counted; a credit (a negative amount: money given to the customer) cannot be told, so it is held or refused
   stripe_create_customer_balance_transaction: AMOUNT_CURRENCY,
@@ -81,4 +81,6 @@ export const stripeAgents: ConnectorAgentSupport = {
   nativeError: (status, code, message, extra) => ({ error: { type: errorType(status), ...extra, code, message } }),
   sdkCredential: { header: 'authorization', prefix: 'Bearer ' },
   money: MONEY,
+  // where Stripe moves money through endpoints the generated catalogue may not hold yet (v2's money movement)
+  moneyAreas: ['/v2/money_management/', '/v2/payments/'],
 };

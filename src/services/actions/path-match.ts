@@ -23,7 +23,9 @@ export class ActionMatcher {
 
   constructor(actions: readonly ConnectorAction[]) {
     for (const a of actions) {
-      if (a.baseUrl) continue; // served from another origin: never a call on the API root
+      // an action served from another origin (a file upload) is matched too: the provider's SDK sends
+      // it to that host, and Linkhub's native path forwards it there (a root action of the same
+      // template wins below)
       let n = this.roots.get(a.method) ?? node();
       this.roots.set(a.method, n);
       for (const seg of a.path.split('/').filter(Boolean)) {
@@ -41,7 +43,7 @@ export class ActionMatcher {
         }
       }
       // the first action of a template wins (the catalogue lists the current one before a deprecated twin)
-      if (!n.action || (n.action.deprecated && !a.deprecated)) n.action = a;
+      if (!n.action || (n.action.deprecated && !a.deprecated) || (n.action.baseUrl && !a.baseUrl)) n.action = a;
     }
   }
 

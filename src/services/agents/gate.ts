@@ -42,6 +42,7 @@ function field(obj: unknown, path: string): unknown {
 
 export class AgentGate {
   private readonly matchers = new Map<string, ActionMatcher>();
+  private readonly moneyAreas = new Map<string, string[]>();
 
   constructor(
     private readonly calls: AccountCaller,
@@ -52,6 +53,26 @@ export class AgentGate {
   /** The policy in force: the token's own, else the account's agent policy, else none. */
   policyOf(principal: AgentPrincipal, account: CachedAccount): AgentPolicyData | null {
     return principal.policy ?? account.row.agentPolicy ?? null;
+  }
+
+  /**
+   * Whether a path is where the connector moves money: under a resource one of its money-moving
+   * actions acts on (`/v1/payment_intents/…`, `/v1/invoices/…`: the template up to its first
+   * parameter) or one of its `moneyAreas`.
+   */
+  private inMoneyArea(connector: ConnectorDefinition, pathWithQuery: string): boolean {
+    let areas = this.moneyAreas.get(connector.key);
+    if (!areas) {
+      const money = connector.agents?.money ?? {};
+      const roots = connector.actions
+        .catalogue()
+        .actions.filter((a) => money[a.name])
+        .map((a) => `${a.path.split('/{')[0].replace(/\/$/, '')}/`);
+      areas = [...new Set([...roots, ...(connector.agents?.moneyAreas ?? [])])];
+      this.moneyAreas.set(connector.key, areas);
+    }
+    const path = `${pathWithQuery.split('?')[0].replace(/\/+$/, '')}/`;
+    return areas.some((a) => path.startsWith(a));
   }
 
   private matcher(connector: ConnectorDefinition): ActionMatcher {
@@ -77,8 +98,8 @@ export class AgentGate {
     const verdict = judge(policy, { method: call.method, action });
     if (!verdict.ok) throw fail('policy_denied', { reason: verdict.reason }, { reason_code: verdict.code });
     if (!hasMoneyRules(policy)) return SEND;
-    // Under spend limits, a write that is no known action may move money as well as not: its amount cannot be told.
-    if (!action && call.method === 'GET') return SEND;
+    // Under spend limits, a write that is no known action where money moves may move it: its amount cannot be told.
+    if (!action && (call.method === 'GET' || !this.inMoneyArea(connector, call.path))) return SEND;
     const rule = action ? connector.agents?.money[action.name] : undefined;
     if (action && !rule) return SEND;
     const param = (name: string) => pathParams[name] ?? call.param(name);
@@ -110,6 +131,7 @@ export class AgentGate {
       throw fail('spend_cap_exceeded', { reason: `${shown} is above the per-call cap of ${limits.per_call}` }, { currency, cap: limits.per_call });
     }
     if (limits.approval_above !== undefined && amount > limits.approval_above) await hold(`${shown} is above ${limits.approval_above}`);
+    if (rule?.judgedOnly) return SEND;
     const r = await this.spend.reserve(spender, currency, amount, limits.per_day);
     if (!r.ok) {
       throw fail(
