@@ -461,6 +461,28 @@ describe('policies', () => {
     assert.equal(stripe.log.filter((x) => x.path === `/v1/payment_intents/${same.pi}/confirm`).length, 1, 'unchanged: sent once');
   });
 
+  test('a refund of a charge is judged in the charge’s currency, whatever `currency` says', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_call: 50 }, eur: { per_call: 100_000 } } } });
+    const res = await raw(t.token, '/v1/refunds', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `charge=${await charge(5000)}&amount=100&currency=eur`,
+    });
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /100 usd is above the per-call cap of 50/);
+  });
+
+  test('an approved update that sets what a later call moves is not added to the day’s total', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_call: 10_000_000, per_day: 3500, approval_above: 1000 } } } });
+    const pi = await new Stripe(stripe.keys.secretTest, stripe.sdkOptions()).paymentIntents.create({ amount: 500, currency: 'usd' });
+    const held = await stripeError(sdk(t.token).paymentIntents.update(pi.id, { amount: 3000 }));
+    assert.equal(held.code, 'approval_required');
+    const approved = await lh.api('POST', `/approvals/${held.raw.approval}/approve`);
+    assert.equal(approved.body.status, 'executed', approved.text);
+    const payout = await sdk(t.token).payouts.create({ amount: 1000, currency: 'usd' });
+    assert.match(payout.id, /^po_/, 'the day’s total did not take the update’s 3000');
+  });
+
   test('a call held for approval with a NUL character in its body: a 400 in Stripe’s shape, nothing stored or sent', async () => {
     const t = await newToken({ policy: { money: { usd: { per_call: 100_000, approval_above: 1000 } } } });
     stripe.clearLog();

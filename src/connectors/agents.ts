@@ -19,6 +19,8 @@ export interface MoneyRule {
    * capture that moves it is).
    */
   judgedOnly?: boolean;
+  /** When the call names an object to look up, the currency is the object's, whatever the currency parameter says (a refund of a charge). */
+  objectCurrency?: boolean;
   /**
    * When the call does not say its amount or currency (a full refund of a charge, paying an
    * invoice): read the object it acts on. The first lookup whose `id` parameter is present is used.

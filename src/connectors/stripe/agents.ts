@@ -23,6 +23,7 @@ const MONEY: Record<string, MoneyRule> = {
   stripe_create_refund: {
     amount: ['amount'],
     currency: 'currency',
+    objectCurrency: true,
     lookup: [{ id: 'payment_intent', path: '/v1/payment_intents/{id}', amount: 'amount_received', currency: 'currency' }, charge('charge')],
   },
   stripe_refund_charge: { amount: ['amount'], lookup: [charge('charge')] },

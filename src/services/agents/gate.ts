@@ -148,7 +148,7 @@ export class AgentGate {
    * An approval is given for an amount: one read from the object it acts on (a payment intent to
    * confirm, an invoice to pay) may have grown since, and then it is not the call that was approved.
    */
-  async amountNow(a: { projectId: string; accountId: string; request: HeldRequest }, actor: Actor): Promise<Money | null> {
+  async amountNow(a: { projectId: string; accountId: string; request: HeldRequest }, actor: Actor): Promise<(Money & { counted: boolean }) | null> {
     const account = this.calls.cached(a.projectId, a.accountId) ?? (await this.calls.resolve(a.projectId, a.accountId));
     const connector = account.profile.connector;
     const req = a.request;
@@ -157,7 +157,8 @@ export class AgentGate {
     if (!m || !rule) return null;
     const param = callParams(req.method, req.path, req.body, req.contentType, connector.api.encoding.contentType);
     const target = { projectId: a.projectId, accountId: a.accountId, actor, source: 'approval' as const, action: null };
-    return this.amountOf(rule, (name) => m.params[name] ?? param(name), { target, account, headers: () => req.headers });
+    const money = await this.amountOf(rule, (name) => m.params[name] ?? param(name), { target, account, headers: () => req.headers });
+    return money && { ...money, counted: !rule.judgedOnly };
   }
 
   /** The call's amount and currency, reading the object it acts on when the call does not say; null: cannot tell. */
@@ -179,7 +180,9 @@ export class AgentGate {
     const given = rule.currency ? param(rule.currency) : undefined;
     if (given === UNCLEAR) return null;
     let currency = typeof given === 'string' && given ? given.toLowerCase() : null;
-    if (amount !== null && currency) return { amount, currency };
+    const looked = (rule.lookup ?? []).find((l) => !absent(param(l.id)));
+    if (amount !== null && currency && !(rule.objectCurrency && looked)) return { amount, currency };
+    if (rule.objectCurrency && looked) currency = null; // the object's, read below
     for (const look of rule.lookup ?? []) {
       const id = param(look.id);
       if (id === UNCLEAR) return null;
