@@ -88,9 +88,9 @@ const URL_PATH = /^(?:\/[A-Za-z0-9._~-]+)*\/?$/;
 const NON_PRINTABLE = /[^\x21-\x7e]/;
 const HEX = /^[0-9A-Fa-f]{2}$/;
 /**
- * A percent-escape of a letter, digit, `-`, `_` or `~` (RFC 3986, section 2.3: the same URI as the character
- * itself, section 6.2.2.2): written plainly, so that what the call is taken for (the agent policy matches
- * `/v1/refunds`) is what the provider reads, whether or not it decodes `/v1/%72efunds` first.
+ * A percent-escape of a letter, digit, `-`, `_` or `~` (RFC 3986, section 2.3: the same URI as the
+ * character itself, section 6.2.2.2): written plainly, so that what the call is taken for (the agent
+ * policy matches `/v1/refunds`) is what the provider reads, whether or not it decodes `/v1/%72efunds`.
  */
 const ESCAPED_UNRESERVED = /%(4[1-9A-Fa-f]|5[0-9Aa]|6[1-9A-Fa-f]|7[0-9Aa]|3[0-9]|2[Dd]|5[Ff]|7[Ee])/g;
 

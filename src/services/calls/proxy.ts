@@ -118,7 +118,7 @@ export class ProxyService {
         target,
         method,
         path,
-        // a GET's or DELETE's payload is its query; a write's query is read by the provider or not (formParam)
+        // a GET's or DELETE's payload is its query; a write's query is read by the provider or not (form-params.ts)
         param: (name) => formParam(Object.entries(params), name) ?? readParam(query, name, !paramsInQuery(method)),
         held: () => {
           idem ??= `linkhub-${randomUUID()}`;

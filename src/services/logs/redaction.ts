@@ -2,9 +2,9 @@
 // characters. Values of sensitive keys (number, cvc, secret, password, token, key,
 // client_secret, …; see SENSITIVE_KEY) are replaced by "[redacted]" at any depth, and anything
 // shaped like a provider's secret (each connector's maskSecrets: API keys, webhook and client
-// secrets) or like Linkhub's own credentials is masked wherever it appears and in whatever encoding (secret-encodings.ts: percent,
-// double percent, JSON and HTML escapes, base64, hex), so the account's key can never be stored
-// even if a caller or provider echoes it.
+// secrets) or like Linkhub's own credentials is masked wherever it appears and in whatever encoding
+// (secret-encodings.ts: percent, double percent, JSON and HTML escapes, base64, hex), so the
+// account's key can never be stored even if a caller or provider echoes it.
 import { connectors } from '../../connectors/registry.js';
 import { decodeOnce, maskEncoded } from './secret-encodings.js';
 
