@@ -13,12 +13,6 @@ export interface MoneyRule {
   currency?: string;
   /** A money call only when one of `amount` is given (an update that may raise what a later call moves); else it moves nothing. */
   whenGiven?: boolean;
-  /**
-   * It sets what a later call moves (a payment intent's update, an authorization's increment): judged
-   * against the per-call cap and the approval threshold, not added to the day's total (the confirm or
-   * capture that moves it is).
-   */
-  judgedOnly?: boolean;
   /** When the call names an object to look up, the currency is the object's, whatever the currency parameter says (a refund of a charge). */
   objectCurrency?: boolean;
   /**

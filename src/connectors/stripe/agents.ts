@@ -36,10 +36,11 @@ const MONEY: Record<string, MoneyRule> = {
     amount: ['amount', 'credit_amount', 'refund_amount', 'out_of_band_amount'],
     lookup: [{ id: 'invoice', path: '/v1/invoices/{id}', amount: 'total', currency: 'currency' }],
   },
-  // what a later confirm or capture moves: an update or increment that sets the amount is judged as that amount
-  stripe_update_payment_intent: { amount: ['amount'], currency: 'currency', lookup: [paymentIntent('intent')], whenGiven: true, judgedOnly: true },
-  stripe_increment_authorization_payment_intent: { amount: ['amount'], lookup: [paymentIntent('intent')], judgedOnly: true },
-  stripe_apply_customer_balance_payment_intent: { amount: ['amount'], currency: 'currency', lookup: [paymentIntent('intent')] },
+  // what a later confirm or capture moves, counted when it is set: the confirm may not come through
+  // Linkhub (a customer confirms with the client secret), so counting only the confirm would miss it
+  stripe_update_payment_intent: { amount: ['amount'], currency: 'currency', lookup: [paymentIntent('intent')], whenGiven: true },
+  stripe_increment_authorization_payment_intent: { amount: ['amount'], lookup: [paymentIntent('intent')] },
+  stripe_apply_customer_balance_payment_intent: { amount: ['amount'], currency: 'currency', objectCurrency: true, lookup: [paymentIntent('intent')] },
   // a debit is counted; a credit (a negative amount: money given to the customer) cannot be told, so it is held or refused
   stripe_create_customer_balance_transaction: AMOUNT_CURRENCY,
   stripe_accept_quote: { lookup: [{ id: 'quote', path: '/v1/quotes/{id}', amount: 'amount_total', currency: 'currency' }] },
@@ -83,5 +84,16 @@ export const stripeAgents: ConnectorAgentSupport = {
   sdkCredential: { header: 'authorization', prefix: 'Bearer ' },
   money: MONEY,
   // where Stripe moves money through endpoints the generated catalogue may not hold yet (v2's money movement)
-  moneyAreas: ['/v2/money_management/', '/v2/payments/'],
+  // and where an unknown write moves it otherwise: climate orders are paid from the balance, a financial
+  // account's close forwards what is left, credit grants give credit, forwarding sends card data to
+  // another processor, balance settings change payouts
+  moneyAreas: [
+    '/v2/money_management/',
+    '/v2/payments/',
+    '/v1/climate/',
+    '/v1/treasury/',
+    '/v1/billing/credit_grants/',
+    '/v1/forwarding/',
+    '/v1/balance_settings/',
+  ],
 };

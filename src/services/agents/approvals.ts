@@ -70,7 +70,7 @@ export class ApprovalService {
    * services are wired, since the gate holds calls here): an approved call is sent only when that is
    * no more than the amount approved.
    */
-  amountNow: ((a: ApprovalRow, actor: Actor) => Promise<{ amount: number; currency: string; counted: boolean } | null>) | null = null;
+  amountNow: ((a: ApprovalRow, actor: Actor) => Promise<{ amount: number; currency: string } | null>) | null = null;
 
   constructor(
     private readonly db: Db,
@@ -185,9 +185,9 @@ export class ApprovalService {
   }
 
   private async execute(a: ApprovalRow, actor: Actor): Promise<ApprovalRow> {
-    const now = await this.recheck(a, actor);
-    const { status, body, requestId } = now.refusal ? { status: 0, body: now.refusal, requestId: null } : await this.send(a, actor);
-    if (status >= 200 && status < 300 && a.currency !== 'unknown' && now.counted) await this.spend.record(a.spender, a.currency, a.amount);
+    const refusal = await this.grownSince(a, actor);
+    const { status, body, requestId } = refusal ? { status: 0, body: refusal, requestId: null } : await this.send(a, actor);
+    if (status >= 200 && status < 300 && a.currency !== 'unknown') await this.spend.record(a.spender, a.currency, a.amount);
     const [row] = await this.db
       .update(approvals)
       .set({ status: status >= 200 && status < 300 ? 'executed' : 'failed', resultStatus: status, resultBody: body, resultRequestId: requestId })
@@ -219,24 +219,17 @@ export class ApprovalService {
     }
   }
 
-  /**
-   * Why an approved call is not sent (what it would move now is more than, or other than, what was
-   * approved), or null; and whether its amount goes to the day's total (not for an update that only
-   * sets what a later call moves).
-   */
-  private async recheck(a: ApprovalRow, actor: Actor): Promise<{ refusal: string | null; counted: boolean }> {
-    if (a.currency === 'unknown' || !this.amountNow) return { refusal: null, counted: true }; // approved without an amount: nothing to hold it to
-    let now: { amount: number; currency: string; counted: boolean } | null;
+  /** Why an approved call is not sent: what it would move now is more than (or other than) what was approved; null: send it. */
+  private async grownSince(a: ApprovalRow, actor: Actor): Promise<string | null> {
+    if (a.currency === 'unknown' || !this.amountNow) return null; // approved without an amount: nothing to hold it to
+    let now: { amount: number; currency: string } | null;
     try {
       now = await this.amountNow(a, actor);
     } catch {
       now = null;
     }
-    if (now && now.currency === a.currency && now.amount <= a.amount) return { refusal: null, counted: now.counted };
+    if (now && now.currency === a.currency && now.amount <= a.amount) return null;
     const moves = now ? `it would now move ${now.amount} ${now.currency}` : 'its amount can no longer be told';
-    return {
-      refusal: `not sent: ${moves}, not the ${a.amount} ${a.currency} approved (the object it acts on changed since it was held); the agent must ask again`,
-      counted: false,
-    };
+    return `not sent: ${moves}, not the ${a.amount} ${a.currency} approved (the object it acts on changed since it was held); the agent must ask again`;
   }
 }

@@ -68,10 +68,15 @@ export class AgentGate {
         .catalogue()
         .actions.filter((a) => money[a.name])
         .map((a) => `${a.path.split('/{')[0].replace(/\/$/, '')}/`);
-      areas = [...new Set([...roots, ...(connector.agents?.moneyAreas ?? [])])];
+      areas = [...new Set([...roots, ...(connector.agents?.moneyAreas ?? [])].map((a) => a.toLowerCase()))];
       this.moneyAreas.set(connector.key, areas);
     }
-    const path = `${pathWithQuery.split('?')[0].replace(/\/+$/, '')}/`;
+    // compared without case or `;parameters`: a provider that routes `/v1/Payouts;x` as `/v1/payouts` must not find it outside
+    const path = `${pathWithQuery
+      .split('?')[0]
+      .toLowerCase()
+      .replace(/;[^/]*/g, '')
+      .replace(/\/+$/, '')}/`;
     return areas.some((a) => path.startsWith(a));
   }
 
@@ -131,7 +136,6 @@ export class AgentGate {
       throw fail('spend_cap_exceeded', { reason: `${shown} is above the per-call cap of ${limits.per_call}` }, { currency, cap: limits.per_call });
     }
     if (limits.approval_above !== undefined && amount > limits.approval_above) await hold(`${shown} is above ${limits.approval_above}`);
-    if (rule?.judgedOnly) return SEND;
     const r = await this.spend.reserve(spender, currency, amount, limits.per_day);
     if (!r.ok) {
       throw fail(
@@ -148,7 +152,7 @@ export class AgentGate {
    * An approval is given for an amount: one read from the object it acts on (a payment intent to
    * confirm, an invoice to pay) may have grown since, and then it is not the call that was approved.
    */
-  async amountNow(a: { projectId: string; accountId: string; request: HeldRequest }, actor: Actor): Promise<(Money & { counted: boolean }) | null> {
+  async amountNow(a: { projectId: string; accountId: string; request: HeldRequest }, actor: Actor): Promise<Money | null> {
     const account = this.calls.cached(a.projectId, a.accountId) ?? (await this.calls.resolve(a.projectId, a.accountId));
     const connector = account.profile.connector;
     const req = a.request;
@@ -157,8 +161,7 @@ export class AgentGate {
     if (!m || !rule) return null;
     const param = callParams(req.method, req.path, req.body, req.contentType, connector.api.encoding.contentType);
     const target = { projectId: a.projectId, accountId: a.accountId, actor, source: 'approval' as const, action: null };
-    const money = await this.amountOf(rule, (name) => m.params[name] ?? param(name), { target, account, headers: () => req.headers });
-    return money && { ...money, counted: !rule.judgedOnly };
+    return this.amountOf(rule, (name) => m.params[name] ?? param(name), { target, account, headers: () => req.headers });
   }
 
   /** The call's amount and currency, reading the object it acts on when the call does not say; null: cannot tell. */
