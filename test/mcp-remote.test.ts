@@ -43,6 +43,23 @@ async function listThrough(p: StdioMcp): Promise<string[]> {
   return list.result.tools.map((t: { name: string }) => t.name);
 }
 
+/**
+ * The browser following the redirect to mcp-remote's callback server. A refused connection is tried
+ * again for a while (a person's browser would be slower than this test): once in CI the callback port
+ * refused the first attempt. A failure shows mcp-remote's own log.
+ */
+async function deliver(location: string, p: StdioMcp): Promise<Response> {
+  for (let i = 0; ; i++) {
+    try {
+      return await fetch(location);
+    } catch (e) {
+      const refused = (e as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
+      if (!refused || i >= 50) assert.fail(`the callback ${location} could not be reached (${String(e)}); mcp-remote said:\n${p.stderr()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 describe('mcp-remote and the MCP Inspector', () => {
   test('mcp-remote: the OAuth dance end to end, then tools/list over its stdio', async () => {
     const p = spawnStdioMcp(process.execPath, [mcpRemote, `${lh.url}/mcp`], remoteEnv());
@@ -51,7 +68,7 @@ describe('mcp-remote and the MCP Inspector', () => {
     assert.ok(url.startsWith(`${lh.url}/dashboard/oauth/authorize?`), url);
     const { location } = await approveInBrowser(url, { account: acc, policy: 'read_only' });
     assert.match(location, /^http:\/\/(localhost|127\.0\.0\.1):\d+\/oauth\/callback\?code=/);
-    const callback = await fetch(location);
+    const callback = await deliver(location, p);
     assert.equal(callback.status, 200, await callback.text());
     await p.waitForStderr(/Proxy established successfully/);
     const tools = await listThrough(p);
