@@ -26,7 +26,16 @@ export function retryAfter(reply: FastifyReply, err: LinkhubError): void {
   if (seconds !== undefined) reply.header('retry-after', String(seconds));
 }
 
-let nativePrefixes: [string, ConnectorAgentSupport][] | null = null;
+let prefixes: Map<string, ConnectorAgentSupport> | null = null;
+
+/** The providers' own API path prefixes (`/v1/`) and whose they are: the first connector that serves a prefix. */
+export function nativePrefixes(): ReadonlyMap<string, ConnectorAgentSupport> {
+  if (!prefixes) {
+    prefixes = new Map();
+    for (const c of connectors()) for (const p of c.agents?.nativePrefixes ?? []) if (c.agents && !prefixes.has(p)) prefixes.set(p, c.agents);
+  }
+  return prefixes;
+}
 
 /**
  * The provider whose own API paths (`/v1/…`, and `/v1` itself) a URL is under: Linkhub's refusals
@@ -34,8 +43,7 @@ let nativePrefixes: [string, ConnectorAgentSupport][] | null = null;
  * its SDK raises the right exception (connector.agents.nativeError).
  */
 export function nativeAgentsOf(url: string): ConnectorAgentSupport | undefined {
-  nativePrefixes ??= connectors().flatMap((c) => (c.agents ? c.agents.nativePrefixes.map((p) => [p, c.agents] as [string, ConnectorAgentSupport]) : []));
-  for (const [prefix, agents] of nativePrefixes) {
+  for (const [prefix, agents] of nativePrefixes()) {
     if (url.startsWith(prefix)) return agents;
     const bare = prefix.slice(0, -1);
     if (url.startsWith(bare) && (url.length === bare.length || url[bare.length] === '?')) return agents;

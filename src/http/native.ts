@@ -3,12 +3,10 @@
 // these paths take the provider's error shape (sendError, connector.agents.nativeError) so the SDK
 // raises the right exception; the provider's own answers pass unchanged.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { connectors } from '../connectors/registry.js';
-import type { ConnectorAgentSupport } from '../connectors/types.js';
 import { pickAccount } from '../services/agents/tokens.js';
 import { headerValue, requireAgent } from './agent-auth.js';
 import type { RouteContext } from './context.js';
-import { answerFor, sendError } from './errors.js';
+import { answerFor, nativePrefixes, sendError } from './errors.js';
 
 /** The header naming which of the token's accounts a call acts on. */
 export const ACCOUNT_HEADER = 'linkhub-account';
@@ -19,10 +17,7 @@ export const nativeRoutes = (ctx: RouteContext) => async (app: FastifyInstance) 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  const prefixes = new Map<string, ConnectorAgentSupport>();
-  for (const c of connectors()) for (const p of c.agents?.nativePrefixes ?? []) if (!prefixes.has(p)) prefixes.set(p, c.agents as ConnectorAgentSupport);
-
-  for (const [prefix, agents] of prefixes) {
+  for (const [prefix, agents] of nativePrefixes()) {
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const principal = await requireAgent(agentTokens, request);
       const accountId = pickAccount(principal, headerValue(request, ACCOUNT_HEADER), 'the Linkhub-Account header');
