@@ -39,4 +39,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The same as `npm start` (package.json), without npm in between: node runs as PID 1 and handles
 # SIGTERM itself, so `docker stop` drains the calls in flight (LINKHUB_SHUTDOWN_TIMEOUT_MS).
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/src/main.js"]

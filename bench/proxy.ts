@@ -28,6 +28,8 @@
 // same configuration (or at log level BENCH_COMPARE_LOG_LEVEL), in every round right after this one,
 // and print its figures beside these.
 // LINKHUB_LOG_LEVEL and LINKHUB_REQUEST_LOG_BODIES are passed through (default: Linkhub's defaults).
+// Linkhub runs with the node flags of `npm start` (package.json); BENCH_LINKHUB_NODE_FLAGS and
+// BENCH_COMPARE_NODE_FLAGS replace them (e.g. BENCH_COMPARE=. BENCH_COMPARE_NODE_FLAGS= compares with none).
 import { combine, env, num, runLoad, startRole, warm, type LoadResult, type Role } from './lib/harness.js';
 
 const concurrency = num('BENCH_CONCURRENCY', 64);
@@ -63,7 +65,10 @@ async function main(): Promise<void> {
     if (floor) roles.push(floor);
     const rawFloor = process.env.BENCH_FLOOR ? await startRole('http-floor', { UPSTREAM: stripe.info.url }, { drainStdout: true }) : null;
     if (rawFloor) roles.push(rawFloor);
-    console.log(`  Linkhub store: ${lh.info.store}, log level ${lh.info.logLevel}, request-log bodies: ${process.env.LINKHUB_REQUEST_LOG_BODIES ?? 'default'}`);
+    console.log(
+      `  Linkhub store: ${lh.info.store}, log level ${lh.info.logLevel}, request-log bodies: ${process.env.LINKHUB_REQUEST_LOG_BODIES ?? 'default'}, node flags: ${lh.info.nodeFlags || 'none'}` +
+        (other ? ` (compared: ${other.info.nodeFlags || 'none'})` : ''),
+    );
     const bearer = { authorization: `Bearer ${stripe.info.key}` };
     const base = { concurrency, warmupMs, durationMs, method: 'GET' as const, path: PATH, expect: '"object":"list"' };
     const proxyJob = {

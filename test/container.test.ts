@@ -149,7 +149,10 @@ describe('the image', () => {
       assert.equal(statSync(join(runtime, p)).mode & 0o004, 0o004, `${p} is readable by the image's user`);
     }
     // the image's ENV, on loopback and with the store under test (its own data dir in place of /data)
-    store.proc = await startLinkhubProcess({ ...env, HOST: '127.0.0.1', ...store.s!.env }, 180_000, { file: join(runtime, execForm('CMD')[1]) });
+    store.proc = await startLinkhubProcess({ ...env, HOST: '127.0.0.1', ...store.s!.env }, 180_000, {
+      node: execForm('CMD').slice(1, -1),
+      file: join(runtime, execForm('CMD').at(-1)!),
+    });
     const ready = (await (await fetch(`${store.proc.url}/readyz`)).json()) as { commit: string; version: string };
     assert.equal(ready.commit, commit, 'the commit comes from the build argument');
     assert.equal(ready.version, JSON.parse(read('package.json')).version);

@@ -1,6 +1,7 @@
 // Shared benchmark plumbing: start role processes (bench/lib/roles.ts), run load jobs in the
 // separate load-generator process, format results as ratios against a baseline of the same run.
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { LoadJob, LoadResult } from './roles.js';
@@ -19,6 +20,19 @@ export interface Role {
 }
 
 /**
+ * The node flags Linkhub runs with: those of `npm start` in its checkout's package.json (the default
+ * configuration), or BENCH_LINKHUB_NODE_FLAGS (this checkout) / BENCH_COMPARE_NODE_FLAGS (BENCH_COMPARE's),
+ * space-separated, when set (empty: none), to measure what a flag does.
+ */
+function linkhubNodeFlags(checkout?: string): string[] {
+  const given = checkout ? process.env.BENCH_COMPARE_NODE_FLAGS : process.env.BENCH_LINKHUB_NODE_FLAGS;
+  if (given !== undefined) return given.split(' ').filter(Boolean);
+  const pkg = JSON.parse(readFileSync(checkout ? `${checkout}/package.json` : fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'));
+  const words = String(pkg.scripts.start).split(' ');
+  return words.slice(words.indexOf('node') + 1, -1); // `node <flags> dist/src/main.js`
+}
+
+/**
  * `drainStdout`: the role's stdout is a pipe this process reads and discards, counting lines, as a log
  * collector reads a server's stdout (Linkhub logs there): the server pays for its writes as in production.
  */
@@ -28,7 +42,7 @@ export async function startRole(role: string, env: Record<string, string> = {}, 
     role === (process.env.BENCH_PROF_ROLE ?? 'linkhub') && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   // `checkout`: the role as another checkout of Linkhub runs it (its bench/lib/roles.ts and its src/).
   const child = fork(opts.checkout ? `${opts.checkout}/bench/lib/roles.ts` : ROLES, [role], {
-    execArgv: ['--import', 'tsx', ...prof],
+    execArgv: ['--import', 'tsx', ...prof, ...(role === 'linkhub' ? linkhubNodeFlags(opts.checkout) : [])],
     env: { ...process.env, ...env },
     stdio: ['ignore', opts.drainStdout ? 'pipe' : 'inherit', 'inherit', 'ipc'],
   });

@@ -252,8 +252,11 @@ async function linkhub(): Promise<void> {
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());
-  send({ type: 'ready', url, auth, accountId: linked.id, store: services.store.kind, logLevel: config.logLevel });
+  send({ type: 'ready', url, auth, accountId: linked.id, store: services.store.kind, logLevel: config.logLevel, nodeFlags: nodeFlags() });
 }
+
+/** This process's node flags, less the bench's own (the tsx loader, profiling). */
+const nodeFlags = () => process.execArgv.filter((a, i, all) => a !== '--import' && all[i - 1] !== '--import' && !a.startsWith('--cpu-prof')).join(' ');
 
 export interface LoadJob {
   name: string;

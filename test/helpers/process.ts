@@ -114,6 +114,8 @@ export async function killAllLinkhubProcesses(): Promise<void> {
  * (dist/src/cli.js with `start`) run it.
  */
 export interface BuiltEntry {
+  /** node's own flags, before the file (npm start's) */
+  node?: string[];
   file: string;
   args?: string[];
 }
@@ -124,7 +126,7 @@ export interface BuiltEntry {
  */
 export async function spawnLinkhub(env: Record<string, string>, entry?: BuiltEntry): Promise<LinkhubProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, entry ? [entry.file, ...(entry.args ?? [])] : ['--import', 'tsx', mainScript], {
+  const child = spawn(process.execPath, entry ? [...(entry.node ?? []), entry.file, ...(entry.args ?? [])] : ['--import', 'tsx', mainScript], {
     cwd: projectRoot,
     env: childEnv({ PORT: String(port), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
