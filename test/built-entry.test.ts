@@ -58,7 +58,7 @@ const packageOf = (specifier: string) =>
 
 describe('the build', () => {
   test('npm start and the bin run the compiled code and never build', () => {
-    // V8's young generation doubled (README, "Node.js flags"): measured by bench/proxy.ts, which starts Linkhub with these flags
+    // V8's young generation doubled (README, Running it): measured by bench/proxy.ts, which starts Linkhub with these flags
     assert.equal(pkg.scripts.start, 'node --max-semi-space-size=32 dist/src/main.js');
     assert.equal(pkg.bin.linkhub, 'dist/src/cli.js');
     assert.match(pkg.scripts.build, /build:server/);
