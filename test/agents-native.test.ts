@@ -430,6 +430,63 @@ describe('policies', () => {
     assert.match(await again.text(), /to 8500, above the daily cap of 8000/);
   });
 
+  test('what else moves money is judged: a balance set on a customer, a Treasury reversal, the older fee refund, an intent’s currency', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_call: 5000, per_day: 20_000 } } } });
+    const post = (path: string, body: string) => raw(t.token, path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const platform = new Stripe(stripe.keys.secretTest, stripe.sdkOptions());
+    const customer = await platform.customers.create({ email: 'c@example.com' });
+    const pi = await platform.paymentIntents.create({ amount: 1500, currency: 'usd' });
+    stripe.clearLog();
+    for (const [path, body, why] of [
+      [`/v1/customers/${customer.id}`, 'balance=-1000000', /cannot be told/], // a credit: money given to the customer
+      ['/v1/customers', 'email=x@example.com&balance=-2500000', /cannot be told/],
+      ['/v1/customers', 'email=x@example.com&balance=100', /cannot be told/], // a new customer has no currency yet
+      ['/v1/application_fees/fee_1/refund', 'amount=999999', /cannot be told/],
+      ['/v1/treasury/credit_reversals', 'received_credit=rc_1', /acts where money moves/],
+      ['/v1/treasury/financial_accounts/fa_1', 'metadata[x]=1', /acts where money moves/],
+      [`/v1/payment_intents/${pi.id}`, 'currency=gbp', /no limit is set for gbp/], // the customer would pay it in gbp
+      ['/v1/payouts.json', 'amount=900000&currency=usd', /no action Linkhub knows/],
+      ['/v1/payouts%20', 'amount=900000&currency=usd', /no action Linkhub knows/],
+    ] as const) {
+      const res = await post(path, body);
+      assert.equal(res.status, 403, `${path} ${body}`);
+      assert.match(await res.text(), why, `${path} ${body}`);
+    }
+    assert.deepEqual(
+      stripe.log.filter((x) => x.method === 'POST').map((x) => x.path),
+      [],
+      'none reached Stripe',
+    );
+    // the same without money in it passes: a customer's other fields, a debit of an existing customer's balance
+    const named = await post(`/v1/customers/${customer.id}`, 'name=Ann');
+    assert.equal(named.status, 200, await named.text());
+    const labelled = await post(`/v1/payment_intents/${pi.id}`, 'metadata[order]=1');
+    assert.equal(labelled.status, 200, await labelled.text());
+  });
+
+  test('an amount read from the object that is negative is not trusted: it would lower the day’s total', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_call: 5000, per_day: 6000 } } } });
+    const ch = await charge(1000);
+    // the stand-in lets its key rewrite what was refunded (Stripe would not; a negative invoice total is the real case)
+    const rewrite = await fetch(`${stripe.url}/v1/charges/${ch}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stripe.keys.secretTest}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'amount_refunded=1000000',
+    });
+    assert.equal(rewrite.status, 200, await rewrite.text());
+    const refund = await raw(t.token, '/v1/refunds', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `charge=${ch}`,
+    });
+    assert.equal(refund.status, 403);
+    assert.match(await refund.text(), /cannot be told/);
+    const payout = await sdk(t.token).payouts.create({ amount: 5000, currency: 'usd' });
+    assert.equal(payout.amount, 5000);
+    const second = await stripeError(sdk(t.token).payouts.create({ amount: 5000, currency: 'usd' }));
+    assert.match(second.message, /above the daily cap of 6000/, 'the day’s total was not lowered');
+  });
+
   test('an approval is for an amount: a held confirm whose intent grew since is not sent', async () => {
     const t = await newToken({ policy: { money: { usd: { per_call: 10_000_000, approval_above: 1000 } } } });
     const direct = new Stripe(stripe.keys.secretTest, stripe.sdkOptions());

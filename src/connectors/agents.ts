@@ -11,7 +11,10 @@ export interface MoneyRule {
   amount?: readonly string[];
   /** The parameter naming the currency. */
   currency?: string;
-  /** A money call only when one of `amount` is given (an update that may raise what a later call moves); else it moves nothing. */
+  /**
+   * A money call only when one of `amount`, or `currency`, is given (an update that may raise what a
+   * later call moves, or change the currency it moves in); else it moves nothing.
+   */
   whenGiven?: boolean;
   /** When the call names an object to look up, the currency is the object's, whatever the currency parameter says (a refund of a charge). */
   objectCurrency?: boolean;

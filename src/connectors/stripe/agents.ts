@@ -43,6 +43,13 @@ const MONEY: Record<string, MoneyRule> = {
   stripe_apply_customer_balance_payment_intent: { amount: ['amount'], currency: 'currency', objectCurrency: true, lookup: [paymentIntent('intent')] },
   // a debit is counted; a credit (a negative amount: money given to the customer) cannot be told, so it is held or refused
   stripe_create_customer_balance_transaction: AMOUNT_CURRENCY,
+  // a customer's `balance` set directly is the same credit or debit, in the customer's currency (a new one has none yet: cannot be told)
+  stripe_create_customer: { amount: ['balance'], whenGiven: true },
+  stripe_update_customer: {
+    amount: ['balance'],
+    whenGiven: true,
+    lookup: [{ id: 'customer', path: '/v1/customers/{id}', amount: 'balance', currency: 'currency' }],
+  },
   stripe_accept_quote: { lookup: [{ id: 'quote', path: '/v1/quotes/{id}', amount: 'amount_total', currency: 'currency' }] },
   stripe_approve_issuing_authorization: {
     amount: ['amount'],
@@ -59,6 +66,11 @@ const MONEY: Record<string, MoneyRule> = {
   },
   stripe_create_topup: AMOUNT_CURRENCY,
   stripe_create_application_fee_refund: {
+    amount: ['amount'],
+    lookup: [{ id: 'id', path: '/v1/application_fees/{id}', amount: 'amount', minus: 'amount_refunded', currency: 'currency' }],
+  },
+  // the older path of the same refund
+  stripe_refund_application_fee: {
     amount: ['amount'],
     lookup: [{ id: 'id', path: '/v1/application_fees/{id}', amount: 'amount', minus: 'amount_refunded', currency: 'currency' }],
   },

@@ -43,6 +43,8 @@ function field(obj: unknown, path: string): unknown {
 export class AgentGate {
   private readonly matchers = new Map<string, ActionMatcher>();
   private readonly moneyAreas = new Map<string, string[]>();
+  /** The connector's own `moneyAreas`, where every write may move money, known action or not. */
+  private readonly declaredAreas = new Map<string, string[]>();
 
   constructor(
     private readonly calls: AccountCaller,
@@ -60,24 +62,27 @@ export class AgentGate {
    * actions acts on (`/v1/payment_intents/…`, `/v1/invoices/…`: the template up to its first
    * parameter) or one of its `moneyAreas`.
    */
-  private inMoneyArea(connector: ConnectorDefinition, pathWithQuery: string): boolean {
+  private inMoneyArea(connector: ConnectorDefinition, pathWithQuery: string, declaredOnly = false): boolean {
     let areas = this.moneyAreas.get(connector.key);
     if (!areas) {
       const money = connector.agents?.money ?? {};
       const roots = connector.actions
         .catalogue()
         .actions.filter((a) => money[a.name])
-        .map((a) => `${a.path.split('/{')[0].replace(/\/$/, '')}/`);
-      areas = [...new Set([...roots, ...(connector.agents?.moneyAreas ?? [])].map((a) => a.toLowerCase()))];
+        .map((a) => a.path.split('/{')[0].replace(/\/$/, ''));
+      const declared = (connector.agents?.moneyAreas ?? []).map((a) => a.toLowerCase().replace(/\/$/, ''));
+      areas = [...new Set([...declared, ...roots.map((a) => a.toLowerCase())])];
       this.moneyAreas.set(connector.key, areas);
+      this.declaredAreas.set(connector.key, declared);
     }
     // compared without case or `;parameters`: a provider that routes `/v1/Payouts;x` as `/v1/payouts` must not find it outside
-    const path = `${pathWithQuery
+    const path = pathWithQuery
       .split('?')[0]
       .toLowerCase()
-      .replace(/;[^/]*/g, '')
-      .replace(/\/+$/, '')}/`;
-    return areas.some((a) => path.startsWith(a));
+      .replace(/;[^/]*/g, '');
+    // an area ends where a name could not go on (`/v1/payouts.json`, `/v1/payouts%20` are in it; `/v1/payouts_x` is not)
+    const within = (a: string) => path.startsWith(a) && !/[a-z0-9_]/.test(path.charAt(a.length));
+    return (declaredOnly ? this.declaredAreas.get(connector.key)! : areas).some(within);
   }
 
   private matcher(connector: ConnectorDefinition): ActionMatcher {
@@ -103,12 +108,15 @@ export class AgentGate {
     const verdict = judge(policy, { method: call.method, action });
     if (!verdict.ok) throw fail('policy_denied', { reason: verdict.reason }, { reason_code: verdict.code });
     if (!hasMoneyRules(policy)) return SEND;
-    // Under spend limits, a write that is no known action where money moves may move it: its amount cannot be told.
-    if (!action && (call.method === 'GET' || !this.inMoneyArea(connector, call.path))) return SEND;
+    // Under spend limits, a write that is no known action where money moves may move it: its amount cannot be
+    // told. So may a known action with no money rule in one of the connector's own money areas (a Treasury
+    // reversal, a financial account's close).
+    if (call.method === 'GET') return SEND;
     const rule = action ? connector.agents?.money[action.name] : undefined;
-    if (action && !rule) return SEND;
+    if (!rule && !this.inMoneyArea(connector, call.path, action !== null)) return SEND;
     const param = (name: string) => pathParams[name] ?? call.param(name);
-    if (rule?.whenGiven && !(rule.amount ?? []).some((n) => !absent(param(n)))) return SEND;
+    // judged when it sets what moves money: an amount, or the currency it moves in
+    if (rule?.whenGiven && ![...(rule.amount ?? []), ...(rule.currency ? [rule.currency] : [])].some((n) => !absent(param(n)))) return SEND;
 
     const spender = call.principal.policy ? call.principal.tokenId : `acc:${call.account.row.id}`;
     if (call.idempotencyKey) {
@@ -121,11 +129,17 @@ export class AgentGate {
       this.approvals.hold({ call, spender, action: name, currency: money?.currency ?? 'unknown', amount: money?.amount ?? 0, reason });
 
     if (!money) {
-      const why = rule ? 'its amount cannot be told before it is sent' : 'it is no action Linkhub knows, so whether it moves money cannot be told';
+      const why = rule
+        ? 'its amount cannot be told before it is sent'
+        : action
+          ? 'it acts where money moves, and what it moves cannot be told before it is sent'
+          : 'it is no action Linkhub knows, so whether it moves money cannot be told';
       if (Object.values(policy.money).some((l) => l.approval_above !== undefined)) await hold(why);
       const reason = rule
         ? `the amount of ${name} cannot be told before it is sent`
-        : `${name} is no action Linkhub knows: whether it moves money cannot be told`;
+        : action
+          ? `${name} acts where money moves: what it moves cannot be told before it is sent`
+          : `${name} is no action Linkhub knows: whether it moves money cannot be told`;
       throw fail('spend_cap_exceeded', { reason }, { currency: null, cap: null });
     }
     const { amount, currency } = money;
@@ -200,7 +214,8 @@ export class AgentGate {
       const full = Number(field(obj, look.amount)) - (look.minus ? Number(field(obj, look.minus) ?? 0) : 0);
       const found = field(obj, look.currency);
       currency ??= typeof found === 'string' ? found.toLowerCase() : null;
-      amount ??= Number.isFinite(full) ? full : null;
+      // read, not given: a negative (more refunded than charged, a negative invoice total) would lower the day's total
+      amount ??= Number.isSafeInteger(full) && full >= 0 ? full : null;
       break;
     }
     return amount !== null && currency ? { amount, currency } : null;

@@ -20,7 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import { fail } from '../../errors/fail.js';
 import { appendQuery, filterForwardHeaders, type UpstreamMethod, UpstreamUrlError } from '../../upstream/index.js';
-import { formParam, formReadings, paramsInQuery, readParam } from '../agents/form-params.js';
+import { callParams } from '../agents/form-params.js';
 import type { GateOutcome } from '../agents/gate-types.js';
 import type { AgentGate } from '../agents/gate.js';
 import { sendGated } from '../agents/stored-answer.js';
@@ -108,8 +108,6 @@ export class ProxyService {
     const contentType = body !== null ? encoding.contentType : undefined;
     let gated: GateOutcome | null = null;
     if (agent && this.gate.policyOf(agent, account)) {
-      const params = (payload ?? {}) as Record<string, unknown>;
-      const query = formReadings(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
       const given = headers?.['idempotency-key'] ?? null;
       let idem = given;
       gated = await this.gate.check({
@@ -118,8 +116,9 @@ export class ProxyService {
         target,
         method,
         path,
-        // a GET's or DELETE's payload is its query; a write's query is read by the provider or not (form-params.ts)
-        param: (name) => formParam(Object.entries(params), name) ?? readParam(query, name, !paramsInQuery(method)),
+        // read from what is sent, as the provider reads it: the payload's keys are encoded into names such as
+        // `[amount]` (a key ""), which a provider's parser may file under `amount` (form-params.ts)
+        param: callParams(method, path, body, contentType ?? null, encoding.contentType),
         held: () => {
           idem ??= `linkhub-${randomUUID()}`;
           const { 'idempotency-key': _, ...rest } = headers ?? {};
