@@ -301,6 +301,17 @@ describe('caller headers', () => {
     assert.equal(res.body.headers['stripe-version'], '2024-06-20');
   });
 
+  test('Stripe-Account naming an account the key cannot act on: Stripe’s own refusal, not a missing permission', async () => {
+    const res = await proxy(lh, secretAcc, { path: '/v1/customers', headers: { 'Stripe-Account': 'acct_1NotOursAtAll' } });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.status, 403);
+    assert.equal(res.body.code, 'account_invalid');
+    assert.match(res.body.message, /does not have access to account 'acct_1NotOursAtAll'/);
+    assert.doesNotMatch(res.text, /lacks the|unknown' permission/);
+    const account = await lh.api('GET', `/accounts/${secretAcc}`);
+    assert.equal(account.body.status, 'active', 'no verdict on the stored key');
+  });
+
   test('the same caller Idempotency-Key twice: one write, the second answer is a replay', async () => {
     const body = { method: 'post', path: '/v1/customers', body: { email: 'once@example.com' }, headers: { 'Idempotency-Key': 'same-key-twice' } };
     const first = await proxy(lh, secretAcc, body);

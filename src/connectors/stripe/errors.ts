@@ -33,6 +33,8 @@ const CLOSED_TO_RESTRICTED = /not available for use by restricted keys/;
 export function readStripeAnswer(status: number, body: Uint8Array): ProviderVerdict {
   const error = parseStripeError(body);
   if (status === 401) return { kind: 'key_rejected', code: error?.code === 'api_key_expired' ? 'expired_key' : 'invalid_key', error };
+  // Stripe-Account or Stripe-Context naming an account the key cannot act on: no permission would help
+  if (status === 403 && error?.code === 'account_invalid') return { kind: 'other', error };
   if (status === 403) {
     return {
       kind: 'missing_permission',

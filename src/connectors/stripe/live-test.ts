@@ -18,6 +18,16 @@ export async function testStripeKey(key: string, ctx: LiveTestContext): Promise<
   if (res.status >= 200 && res.status < 300) return { result: 'ok', ...(await identify(key, ctx)) };
   const verdict = readStripeAnswer(res.status, res.body);
   const providerMessage = verdict.error?.message ?? null;
+  if (res.status === 403 && verdict.error?.code === 'account_invalid') {
+    // Stripe-Account / Stripe-Context naming an account the key cannot act on (e.g. one outside the organization)
+    return {
+      result: 'missing_permission',
+      permission: null,
+      message: 'Stripe says this key cannot act on the account named as Stripe-Context. Check the account id: it must be an account of your organization.',
+      providerMessage,
+      externalAccountId: null,
+    };
+  }
   switch (verdict.kind) {
     case 'key_rejected':
       return {
@@ -30,16 +40,6 @@ export async function testStripeKey(key: string, ctx: LiveTestContext): Promise<
         providerMessage,
       };
     case 'missing_permission': {
-      if (verdict.error?.code === 'account_invalid') {
-        // Stripe-Account / Stripe-Context naming an account the key cannot act on (e.g. one outside the organization)
-        return {
-          result: 'missing_permission',
-          permission: null,
-          message: 'Stripe says this key cannot act on the account named as Stripe-Context. Check the account id: it must be an account of your organization.',
-          providerMessage,
-          externalAccountId: null,
-        };
-      }
       const name = verdict.permission ?? LIVE_TEST_PERMISSION;
       return {
         result: 'missing_permission',

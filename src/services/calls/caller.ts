@@ -210,7 +210,8 @@ export class AccountCaller {
       const message = renderMessage(rejected === 'expired_key' ? 'stored_key_expired' : 'stored_key_invalid', { provider: name, account: account.row.id });
       result.keyRejected = { code: rejected, message };
       await this.verdicts.rejected(account, rejected, message, target.trace);
-    } else if (verdict.kind === 'missing_permission') {
+    } else if (verdict.kind === 'missing_permission' && (account.row.keyType === 'restricted' || verdict.permission || verdict.closedToRestrictedKeys)) {
+      // (a secret key lacks no permission: its 403 is the provider's own answer, passed on as it is)
       const { permission, closedToRestrictedKeys } = verdict;
       result.forbidden = { permission, closedToRestrictedKeys, message: verdict.error?.message ?? '' };
       if (permission && account.row.keyType === 'restricted') await this.permissions.learn(account, [[permission, false]], target.trace);
