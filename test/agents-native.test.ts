@@ -56,6 +56,21 @@ async function stripeError(p: Promise<unknown>): Promise<any> {
   assert.fail('the call succeeded');
 }
 
+/** Each [path, form body, why] posted: refused (403, its message matching `why`), and none reached Stripe. */
+async function allRefused(post: (path: string, body: string) => Promise<Response>, cases: readonly (readonly [string, string, RegExp])[]) {
+  stripe.clearLog();
+  for (const [path, body, why] of cases) {
+    const res = await post(path, body);
+    assert.equal(res.status, 403, `${path} ${body}`);
+    assert.match(await res.text(), why, `${path} ${body}`);
+  }
+  assert.deepEqual(
+    stripe.log.filter((x) => x.method === 'POST').map((x) => x.path),
+    [],
+    'none reached Stripe',
+  );
+}
+
 /** A charge of `amount` cents made directly at the stand-in (the account's own data). */
 async function charge(amount: number): Promise<string> {
   const c = await new Stripe(stripe.keys.secretTest, stripe.sdkOptions()).charges.create({ amount, currency: 'usd', source: 'tok_visa' });
@@ -436,32 +451,80 @@ describe('policies', () => {
     const platform = new Stripe(stripe.keys.secretTest, stripe.sdkOptions());
     const customer = await platform.customers.create({ email: 'c@example.com' });
     const pi = await platform.paymentIntents.create({ amount: 1500, currency: 'usd' });
-    stripe.clearLog();
-    for (const [path, body, why] of [
+    await allRefused(post, [
       [`/v1/customers/${customer.id}`, 'balance=-1000000', /cannot be told/], // a credit: money given to the customer
       ['/v1/customers', 'email=x@example.com&balance=-2500000', /cannot be told/],
       ['/v1/customers', 'email=x@example.com&balance=100', /cannot be told/], // a new customer has no currency yet
       ['/v1/application_fees/fee_1/refund', 'amount=999999', /cannot be told/],
       ['/v1/treasury/credit_reversals', 'received_credit=rc_1', /acts where money moves/],
-      ['/v1/treasury/financial_accounts/fa_1', 'metadata[x]=1', /acts where money moves/],
+      ['/v1/treasury/debit_reversals', 'received_debit=rd_1', /acts where money moves/],
       [`/v1/payment_intents/${pi.id}`, 'currency=gbp', /no limit is set for gbp/], // the customer would pay it in gbp
       ['/v1/payouts.json', 'amount=900000&currency=usd', /no action Linkhub knows/],
       ['/v1/payouts%20', 'amount=900000&currency=usd', /no action Linkhub knows/],
-    ] as const) {
-      const res = await post(path, body);
-      assert.equal(res.status, 403, `${path} ${body}`);
-      assert.match(await res.text(), why, `${path} ${body}`);
-    }
-    assert.deepEqual(
-      stripe.log.filter((x) => x.method === 'POST').map((x) => x.path),
-      [],
-      'none reached Stripe',
-    );
+    ]);
     // the same without money in it passes: a customer's other fields, a debit of an existing customer's balance
     const named = await post(`/v1/customers/${customer.id}`, 'name=Ann');
     assert.equal(named.status, 200, await named.text());
     const labelled = await post(`/v1/payment_intents/${pi.id}`, 'metadata[order]=1');
     assert.equal(labelled.status, 200, await labelled.text());
+  });
+
+  test('a customer’s balance is judged by its change; confirms on a reader, auto-advanced invoices; no currency from the prototype', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_call: 5000, per_day: 200_000 } } } });
+    const post = (path: string, body: string) => raw(t.token, path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    // the platform's own changes, made at the stand-in (its generic update writes these fields)
+    const platform = (path: string, body: string) =>
+      fetch(`${stripe.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stripe.keys.secretTest}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      }).then(async (r) => {
+        const text = await r.text();
+        assert.equal(r.status, 200, text);
+        return JSON.parse(text) as { id: string };
+      });
+    const seeded = (await new Stripe(stripe.keys.secretTest, stripe.sdkOptions()).customers.list({ limit: 100 })).data.filter((c) => c.currency === 'usd');
+    assert.ok(seeded.length >= 2, 'seeded usd customers');
+    const [credited, owing] = seeded;
+    await platform(`/v1/customers/${credited.id}`, 'balance=-90000');
+    await platform(`/v1/customers/${owing.id}`, 'balance=90000');
+    const intent = await platform('/v1/payment_intents', 'amount=9000&currency=usd');
+    const invoice = await platform('/v1/invoices', `customer=${owing.id}`);
+    await platform(`/v1/invoices/${invoice.id}`, 'amount_due=90000&currency=usd');
+    await allRefused(post, [
+      [`/v1/customers/${credited.id}`, 'balance=2000', /92000 usd is above the per-call cap of 5000/], // -90000 → 2000: a debit of 92000
+      [`/v1/customers/${owing.id}`, 'balance=0', /cannot be told/], // 90000 → 0: a credit of 90000
+      [`/v1/customers/${owing.id}`, 'balance=', /cannot be told/], // unset
+      ['/v1/terminal/readers/tmr_1/process_payment_intent', `payment_intent=${intent.id}`, /9000 usd is above the per-call cap/],
+      [`/v1/payment_intents/${intent.id}/verify_microdeposits`, 'amounts[]=32&amounts[]=45', /9000 usd is above the per-call cap/],
+      [`/v1/invoices/${invoice.id}`, 'auto_advance=true', /90000 usd is above the per-call cap/],
+      ['/v1/payouts', 'amount=9000000&currency=constructor', /no limit is set for constructor/],
+      ['/v1/payouts', 'amount=9000000&currency=__proto__', /no limit is set for __proto__/],
+    ]);
+    // a small debit is counted and sent; an invoice's other fields and a Treasury account's name move nothing
+    const debit = await post(`/v1/customers/${owing.id}`, 'balance=90100');
+    assert.equal(debit.status, 200, await debit.text());
+    const memo = await post(`/v1/invoices/${invoice.id}`, 'description=May');
+    assert.equal(memo.status, 200, await memo.text());
+    const named = await post('/v1/treasury/financial_accounts/fa_1', 'nickname=Ops');
+    assert.notEqual(named.status, 403, await named.text());
+  });
+
+  test('a call Stripe answers 5xx stays in the day’s total: it may have moved money', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_call: 5000, per_day: 6000 } } } });
+    stripe.inject({ kind: '500', count: 20, pathPrefix: '/v1/payouts' });
+    const failed = await raw(t.token, '/v1/payouts', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'amount=4000&currency=usd',
+    });
+    assert.ok(failed.status >= 500, `status ${failed.status}`);
+    await failed.arrayBuffer();
+    stripe.clearFaults();
+    const next = await stripeError(sdk(t.token).payouts.create({ amount: 4000, currency: 'usd' }));
+    assert.match(next.message, /to 8000, above the daily cap of 6000/);
+    const fits = await sdk(t.token).payouts.create({ amount: 2000, currency: 'usd' });
+    assert.equal(fits.amount, 2000, 'up to the cap, the 5xx counted');
   });
 
   test('an amount read from the object that is negative is not trusted: it would lower the day’s total', async () => {
@@ -553,18 +616,21 @@ describe('policies', () => {
     assert.equal(stripe.log.filter((x) => x.path === '/v1/payouts').length, 0);
   });
 
-  test('a call that does not go through is taken back off the day’s total', async () => {
+  test('a call sent without an answer stays in the day’s total; one Stripe refuses is taken back', async () => {
     const t = await newToken({ policy: { money: { usd: { per_day: 1000 } } } });
     const s = sdk(t.token);
-    // Stripe cannot be reached for it (every attempt of Linkhub's retries is cut)
+    // every attempt of Linkhub's retries is cut after it was written: Stripe may have made the payout
     stripe.inject({ kind: 'reset', count: 20, pathPrefix: '/v1/payouts' });
     const lost = await stripeError(s.payouts.create({ amount: 1000, currency: 'usd' }));
     assert.equal(lost.statusCode, 502, lost.message);
     stripe.clearFaults();
-    const paid = await s.payouts.create({ amount: 1000, currency: 'usd' });
-    assert.match(paid.id, /^po_/, 'the refused amount did not count');
     const over = await stripeError(s.payouts.create({ amount: 1, currency: 'usd' }));
-    assert.equal(over.code, 'spend_cap_exceeded');
+    assert.equal(over.code, 'spend_cap_exceeded', 'the unanswered 1000 still counts');
+    const other = await newToken({ policy: { money: { usd: { per_day: 1000 } } } });
+    const refused = await stripeError(sdk(other.token).payouts.create({ amount: 1000, currency: 'usd', expand: ['nope'] }));
+    assert.equal(refused.statusCode, 400, refused.message);
+    const paid = await sdk(other.token).payouts.create({ amount: 1000, currency: 'usd' });
+    assert.match(paid.id, /^po_/, 'the refused amount did not count');
   });
 
   test('approval round trip: held, seen with its request, approved, sent once with its idempotency key, answered on repeat', async () => {

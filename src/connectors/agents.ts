@@ -13,9 +13,15 @@ export interface MoneyRule {
   currency?: string;
   /**
    * A money call only when one of `amount`, or `currency`, is given (an update that may raise what a
-   * later call moves, or change the currency it moves in); else it moves nothing.
+   * later call moves, or change the currency it moves in), or one of the parameters listed (an
+   * invoice's `auto_advance`: Stripe then finalizes and charges it); else it moves nothing.
    */
-  whenGiven?: boolean;
+  whenGiven?: true | readonly string[];
+  /**
+   * The amount given is a new value of the object's (a customer's `balance`): what moves is the change
+   * from the value read by the lookup. A drop (a credit) cannot be told.
+   */
+  delta?: boolean;
   /** When the call names an object to look up, the currency is the object's, whatever the currency parameter says (a refund of a charge). */
   objectCurrency?: boolean;
   /**
@@ -65,9 +71,11 @@ export interface ConnectorAgentSupport {
   /** Actions that move money, by action name. */
   money: Readonly<Record<string, MoneyRule>>;
   /**
-   * Path prefixes (`/v2/money_management/`) under which a write Linkhub has no action for may move
-   * money, besides the resources the money-moving actions act on: under spend limits such a write is
-   * held or refused, since its amount cannot be told.
+   * Path prefixes (`/v2/money_management/`) under which any write may move money, besides the
+   * resources the money-moving actions act on (where only writes Linkhub has no action for are): under
+   * spend limits such a write without a money rule is held or refused, since its amount cannot be told.
    */
   moneyAreas?: readonly string[];
+  /** Known actions in `moneyAreas` that move no money (opening or renaming an account, cancelling a transfer). */
+  movesNothing?: readonly string[];
 }

@@ -43,13 +43,20 @@ const MONEY: Record<string, MoneyRule> = {
   stripe_apply_customer_balance_payment_intent: { amount: ['amount'], currency: 'currency', objectCurrency: true, lookup: [paymentIntent('intent')] },
   // a debit is counted; a credit (a negative amount: money given to the customer) cannot be told, so it is held or refused
   stripe_create_customer_balance_transaction: AMOUNT_CURRENCY,
-  // a customer's `balance` set directly is the same credit or debit, in the customer's currency (a new one has none yet: cannot be told)
+  // a customer's `balance` set directly is the same credit or debit (the change from its balance), in the
+  // customer's currency (a new customer has none yet: cannot be told)
   stripe_create_customer: { amount: ['balance'], whenGiven: true },
   stripe_update_customer: {
     amount: ['balance'],
     whenGiven: true,
+    delta: true,
     lookup: [{ id: 'customer', path: '/v1/customers/{id}', amount: 'balance', currency: 'currency' }],
   },
+  // an invoice set to advance on its own is finalized and charged by Stripe, as a finalize would
+  stripe_update_invoice: { lookup: [{ id: 'invoice', path: '/v1/invoices/{id}', amount: 'amount_due', currency: 'currency' }], whenGiven: ['auto_advance'] },
+  // confirms the intent on a reader; verifying microdeposits lets a bank debit go ahead
+  stripe_process_payment_intent_terminal_reader: { lookup: [paymentIntent('payment_intent')] },
+  stripe_verify_microdeposits_payment_intent: { lookup: [paymentIntent('intent')] },
   stripe_accept_quote: { lookup: [{ id: 'quote', path: '/v1/quotes/{id}', amount: 'amount_total', currency: 'currency' }] },
   stripe_approve_issuing_authorization: {
     amount: ['amount'],
@@ -107,5 +114,13 @@ export const stripeAgents: ConnectorAgentSupport = {
     '/v1/billing/credit_grants/',
     '/v1/forwarding/',
     '/v1/balance_settings/',
+  ],
+  movesNothing: [
+    'stripe_create_treasury_financial_account',
+    'stripe_update_treasury_financial_account',
+    'stripe_update_treasury_financial_account_features',
+    'stripe_cancel_treasury_outbound_payment',
+    'stripe_cancel_treasury_outbound_transfer',
+    'stripe_cancel_treasury_inbound_transfer',
   ],
 };

@@ -6,7 +6,7 @@
 // kept on the approval; the agent that repeats its call with the same Idempotency-Key gets it.
 // `approval.requested` and `approval.resolved` webhooks tell the SaaS backend.
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { fail } from '../../errors/fail.js';
+import { fail, LinkhubError } from '../../errors/fail.js';
 import type { Db } from '../../store/db.js';
 import { approvals } from '../../store/schema.js';
 import type { AccountCaller } from '../calls/caller.js';
@@ -186,8 +186,10 @@ export class ApprovalService {
 
   private async execute(a: ApprovalRow, actor: Actor): Promise<ApprovalRow> {
     const refusal = await this.grownSince(a, actor);
-    const { status, body, requestId } = refusal ? { status: 0, body: refusal, requestId: null } : await this.send(a, actor);
-    if (status >= 200 && status < 300 && a.currency !== 'unknown') await this.spend.record(a.spender, a.currency, a.amount);
+    const { status, body, requestId, unanswered } = refusal ? { status: 0, body: refusal, requestId: null } : await this.send(a, actor);
+    // counted unless nothing moved (not sent, or refused): a 5xx or no answer may have moved it
+    const mayHaveMoved = unanswered === true || (status !== 0 && !(status >= 400 && status < 500));
+    if (mayHaveMoved && a.currency !== 'unknown') await this.spend.record(a.spender, a.currency, a.amount);
     const [row] = await this.db
       .update(approvals)
       .set({ status: status >= 200 && status < 300 ? 'executed' : 'failed', resultStatus: status, resultBody: body, resultRequestId: requestId })
@@ -197,7 +199,7 @@ export class ApprovalService {
   }
 
   /** Sends the approved call as it was held: the provider's status, body and request id (status 0: it could not be sent). */
-  private async send(a: ApprovalRow, actor: Actor): Promise<{ status: number; body: string; requestId: string | null }> {
+  private async send(a: ApprovalRow, actor: Actor): Promise<{ status: number; body: string; requestId: string | null; unanswered?: boolean }> {
     const req = a.request;
     try {
       const r = await this.calls.send(
@@ -215,7 +217,9 @@ export class ApprovalService {
       return { status: r.response.status, body: r.response.body.toString('utf8'), requestId: r.response.requestId };
     } catch (e) {
       // Linkhub could not send it (account gone, provider unreachable): the approval says so
-      return { status: 0, body: e instanceof Error ? e.message : String(e), requestId: null };
+      // sent without an answer (a timeout, a connection cut): it may have gone through
+      const unanswered = e instanceof LinkhubError && Number(e.extra.attempts) > 0;
+      return { status: 0, body: e instanceof Error ? e.message : String(e), requestId: null, unanswered };
     }
   }
 

@@ -22,7 +22,10 @@ export interface GatedCall {
   idempotencyKey: string | null;
 }
 
-/** What the surface does next: send (and call `settle` with the provider's status), or answer a stored result. */
+/**
+ * What the surface does next: send (and call `settle` with the provider's status: 0 when nothing was
+ * sent, -1 when it was sent and no answer came), or answer a stored result.
+ */
 export type GateOutcome =
   | { kind: 'send'; settle: (status: number) => Promise<void> }
   | { kind: 'answered'; status: number; body: string; requestId: string | null };

@@ -112,11 +112,16 @@ export class AgentGate {
     // told. So may a known action with no money rule in one of the connector's own money areas (a Treasury
     // reversal, a financial account's close).
     if (call.method === 'GET') return SEND;
-    const rule = action ? connector.agents?.money[action.name] : undefined;
-    if (!rule && !this.inMoneyArea(connector, call.path, action !== null)) return SEND;
+    const agents = connector.agents;
+    const rule = action && Object.hasOwn(agents?.money ?? {}, action.name) ? agents!.money[action.name] : undefined;
+    if (!rule && (agents?.movesNothing?.includes(action?.name ?? '') || !this.inMoneyArea(connector, call.path, action !== null))) return SEND;
     const param = (name: string) => pathParams[name] ?? call.param(name);
-    // judged when it sets what moves money: an amount, or the currency it moves in
-    if (rule?.whenGiven && ![...(rule.amount ?? []), ...(rule.currency ? [rule.currency] : [])].some((n) => !absent(param(n)))) return SEND;
+    // judged when it sets what moves money: an amount, the currency it moves in, or what the rule names
+    // (given even when empty: an empty value unsets it, which may be a change too)
+    if (rule?.whenGiven) {
+      const names = rule.whenGiven === true ? [...(rule.amount ?? []), ...(rule.currency ? [rule.currency] : [])] : rule.whenGiven;
+      if (!names.some((n) => param(n) !== undefined && param(n) !== null)) return SEND;
+    }
 
     const spender = call.principal.policy ? call.principal.tokenId : `acc:${call.account.row.id}`;
     if (call.idempotencyKey) {
@@ -143,7 +148,8 @@ export class AgentGate {
       throw fail('spend_cap_exceeded', { reason }, { currency: null, cap: null });
     }
     const { amount, currency } = money;
-    const limits = policy.money[currency];
+    // an own key only: `constructor` or `__proto__` as a currency must find no limits
+    const limits = Object.hasOwn(policy.money, currency) ? policy.money[currency] : undefined;
     const shown = `${amount} ${currency}`;
     if (!limits) throw fail('spend_cap_exceeded', { reason: `no limit is set for ${currency}, so ${shown} is refused` }, { currency, cap: 0 });
     if (limits.per_call !== undefined && amount > limits.per_call) {
@@ -158,7 +164,9 @@ export class AgentGate {
         { currency, cap: limits.per_day },
       );
     }
-    return { kind: 'send', settle: async (status) => (status >= 200 && status < 300 ? undefined : this.spend.release(r.id)) };
+    // taken back only when nothing moved: not sent (0), or refused by the provider (4xx). A 5xx or a call
+    // sent without an answer (-1) may have moved it: the provider calls such outcomes indeterminate.
+    return { kind: 'send', settle: async (status) => (status === 0 || (status >= 400 && status < 500) ? this.spend.release(r.id) : undefined) };
   }
 
   /**
@@ -171,7 +179,7 @@ export class AgentGate {
     const connector = account.profile.connector;
     const req = a.request;
     const m = this.matcher(connector).match(req.method, req.path);
-    const rule = m ? connector.agents?.money[m.action.name] : undefined;
+    const rule = m && Object.hasOwn(connector.agents?.money ?? {}, m.action.name) ? connector.agents!.money[m.action.name] : undefined;
     if (!m || !rule) return null;
     const param = callParams(req.method, req.path, req.body, req.contentType, connector.api.encoding.contentType);
     const target = { projectId: a.projectId, accountId: a.accountId, actor, source: 'approval' as const, action: null };
@@ -198,7 +206,9 @@ export class AgentGate {
     if (given === UNCLEAR) return null;
     let currency = typeof given === 'string' && given ? given.toLowerCase() : null;
     const looked = (rule.lookup ?? []).find((l) => !absent(param(l.id)));
-    if (amount !== null && currency && !(rule.objectCurrency && looked)) return { amount, currency };
+    if (amount !== null && currency && !(rule.objectCurrency && looked) && !rule.delta) return { amount, currency };
+    const set = amount;
+    if (rule.delta) amount = null; // what moves is the change from the object's value, read below
     if (rule.objectCurrency && looked) currency = null; // the object's, read below
     for (const look of rule.lookup ?? []) {
       const id = param(look.id);
@@ -215,7 +225,8 @@ export class AgentGate {
       const found = field(obj, look.currency);
       currency ??= typeof found === 'string' ? found.toLowerCase() : null;
       // read, not given: a negative (more refunded than charged, a negative invoice total) would lower the day's total
-      amount ??= Number.isSafeInteger(full) && full >= 0 ? full : null;
+      if (rule.delta) amount = set !== null && Number.isSafeInteger(full) && set - full >= 0 ? set - full : null;
+      else amount ??= Number.isSafeInteger(full) && full >= 0 ? full : null;
       break;
     }
     return amount !== null && currency ? { amount, currency } : null;

@@ -1,5 +1,6 @@
 // The provider's answer to an approved call, kept on its approval, given back as a call result to
 // the agent repeating that call (no second call to the provider).
+import { LinkhubError } from '../../errors/fail.js';
 import type { CachedAccount } from '../calls/account-cache.js';
 import type { SendResult } from '../calls/caller.js';
 import type { GateOutcome } from './gate-types.js';
@@ -36,7 +37,8 @@ export async function sendGated(gated: GateOutcome | null, account: CachedAccoun
   try {
     r = await send();
   } catch (e) {
-    await gated?.settle(0);
+    // sent without an answer (a timeout, a connection cut): it may have gone through
+    await gated?.settle(e instanceof LinkhubError && Number(e.extra.attempts) > 0 ? -1 : 0);
     throw e;
   }
   await gated?.settle(r.response.status);
