@@ -487,6 +487,11 @@ describe('lists, retrieve, search (docs/stripe.md#lists-search-and-expand)', () 
     assert.equal(notExpandable.status, 400);
     const sdkCharge = await sdk(S.keys.secretTest).charges.retrieve(r.json.data[0].id, { expand: ['customer'] });
     assert.equal((sdkCharge.customer as Stripe.Customer).id, r.json.data[0].customer.id);
+    // a write with a field that cannot be expanded is refused before it acts, as Stripe refuses a bad parameter
+    const before = (await call('GET', '/v1/payouts?limit=100')).json.data.length;
+    const write = await call('POST', '/v1/payouts?expand[]=nope', { body: 'amount=100&currency=usd' });
+    assert.equal(write.status, 400);
+    assert.equal((await call('GET', '/v1/payouts?limit=100')).json.data.length, before, 'no payout made');
   });
 
   it('search: field, email, metadata, AND, opaque next_page, total_count', async () => {

@@ -205,6 +205,11 @@ function expandObject(ctx: Ctx, obj: StripeObject, def: ResourceDef, tree: Expan
   return out ?? obj;
 }
 
+/** A write's top-level expand fields checked before it acts, as Stripe refuses a bad parameter before doing anything. */
+function checkExpandable(def: ResourceDef, tree: ExpandTree | null): void {
+  for (const field of tree?.keys() ?? []) if (!def.expandable.includes(field)) throw errors.notExpandable(field, 'expand');
+}
+
 function serialize(ctx: Ctx, obj: StripeObject, def: ResourceDef | undefined, tree: ExpandTree | null): string {
   if (!tree || !def) return toJson(obj);
   const expanded = expandObject(ctx, obj, def, tree, '');
@@ -453,6 +458,7 @@ function createHandler(ctx: Ctx): Result {
   if (def.name === 'customers') rejectUnknown(p, CUSTOMER_CREATE);
   for (const r of REQUIRED_ON_CREATE[def.name] ?? []) if (p[r] === undefined) throw errors.missingParam(r);
   const tree = expandTree(expandList(p), false);
+  checkExpandable(def, tree);
   const store = ctx.world.store(ctx.account, ctx.mode, def.name);
   const obj = newObject(ctx, def, store);
   applyParams(ctx, obj, def, p, def.name === 'customers' ? CUSTOMER_FIELDS : null);
@@ -465,6 +471,7 @@ function updateHandler(ctx: Ctx): Result {
   const p = ctx.params;
   if (def.name === 'customers') rejectUnknown(p, CUSTOMER_UPDATE);
   const tree = expandTree(expandList(p), false);
+  checkExpandable(def, tree);
   const store = ctx.world.store(ctx.account, ctx.mode, def.name);
   const obj = store.get(ctx.route.id!);
   if (!obj) throw missing(ctx, def, ctx.route.id!, 'id');
