@@ -110,7 +110,7 @@ export class AgentGate {
     if (!hasMoneyRules(policy)) return SEND;
     // Under spend limits, a write that is no known action where money moves may move it: its amount cannot be
     // told. So may a known action with no money rule in one of the connector's own money areas (a Treasury
-    // reversal, a financial account's close).
+    // reversal), unless the connector lists it as moving nothing.
     if (call.method === 'GET') return SEND;
     const agents = connector.agents;
     const rule = action && Object.hasOwn(agents?.money ?? {}, action.name) ? agents!.money[action.name] : undefined;
