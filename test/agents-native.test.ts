@@ -498,6 +498,9 @@ describe('policies', () => {
       ['/v1/terminal/readers/tmr_1/process_payment_intent', `payment_intent=${intent.id}`, /9000 usd is above the per-call cap/],
       [`/v1/payment_intents/${intent.id}/verify_microdeposits`, 'amounts[]=32&amounts[]=45', /9000 usd is above the per-call cap/],
       [`/v1/invoices/${invoice.id}`, 'auto_advance=true', /90000 usd is above the per-call cap/],
+      ['/v1/invoices', `customer=${owing.id}&auto_advance=true`, /cannot be told/], // its pending items: Stripe charges them by itself
+      ['/v1/treasury/financial_accounts/fa_1', 'forwarding_settings[financial_account]=fa_2&forwarding_settings[type]=financial_account', /cannot be told/],
+      ['/v2/billing/intents/bi_1/commit', '', /no action Linkhub knows/],
       ['/v1/payouts', 'amount=9000000&currency=constructor', /no limit is set for constructor/],
       ['/v1/payouts', 'amount=9000000&currency=__proto__', /no limit is set for __proto__/],
     ]);
@@ -508,6 +511,27 @@ describe('policies', () => {
     assert.equal(memo.status, 200, await memo.text());
     const named = await post('/v1/treasury/financial_accounts/fa_1', 'nickname=Ops');
     assert.notEqual(named.status, 403, await named.text());
+    const manual = await post(`/v1/invoices/${invoice.id}`, 'auto_advance=false');
+    assert.equal(manual.status, 200, await manual.text());
+    const sameCurrency = await post(`/v1/payment_intents/${intent.id}`, 'currency=usd&description=x');
+    assert.equal(sameCurrency.status, 200, await sameCurrency.text());
+    const draft = await post('/v1/invoices', `customer=${owing.id}&auto_advance=false`);
+    assert.equal(draft.status, 200, await draft.text());
+  });
+
+  test('a first attempt that timed out while Stripe made the payout: the retries’ 409 does not take it back', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_call: 5000, per_day: 5000 } } } });
+    // the stand-in takes the key, then sleeps past Linkhub's 2 s timeout before making the payout;
+    // Linkhub's retries with the same key meanwhile get 409 idempotency_key_in_use
+    stripe.inject({ kind: 'delay', delayMs: 8000, count: 1, pathPrefix: '/v1/payouts' });
+    const post = () =>
+      raw(t.token, '/v1/payouts', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'amount=4000&currency=usd' });
+    const first = await post();
+    const text = await first.text();
+    assert.equal(first.status, 409, text);
+    const second = await post();
+    assert.equal(second.status, 403, 'the first 4000 still counts');
+    assert.match(await second.text(), /above the daily cap of 5000/);
   });
 
   test('a call Stripe answers 5xx stays in the day’s total: it may have moved money', async () => {

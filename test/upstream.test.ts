@@ -858,6 +858,7 @@ describe('UpstreamClient retries against the stand-in', () => {
     assert.equal(r.status, 200, r.body.toString());
     assert.ok(r.attempts >= 2);
     assert.equal(r.headers['idempotent-replayed'], 'true', 'the answer is the replay of the first execution');
+    assert.equal(r.unansweredBefore, true, 'an earlier attempt was sent and got no answer');
     const posts = S.log.filter((e) => e.method === 'POST');
     assert.ok(
       posts.every((e) => e.idempotencyKey === `caller-${email}`),

@@ -102,6 +102,11 @@ export interface UpstreamResponse {
   /** The idempotency key sent, or null. */
   idempotencyKey: string | null;
   durationMs: number;
+  /**
+   * An earlier attempt was sent and got no answer (a timeout, a cut connection): whatever this answer
+   * says (a 409 for a key still in use), that attempt may have gone through.
+   */
+  unansweredBefore?: boolean;
 }
 
 export interface UpstreamClientOptions {
@@ -282,6 +287,7 @@ export class UpstreamClient {
     let retries = 0;
     let last: UpstreamResponse | null = null;
     let lastErr: unknown = null;
+    let unanswered = false;
     for (;;) {
       if (this.closed) throw new UpstreamRequestError('closed', 'The upstream client is closed');
       if (throttle !== null) {
@@ -307,6 +313,7 @@ export class UpstreamClient {
           requestId: rules.requestIdHeader === null ? null : (rh[rules.requestIdHeader] ?? null),
           idempotencyKey: idem,
           durationMs: 0,
+          unansweredBefore: unanswered,
         };
         lastErr = null;
         if (
@@ -320,6 +327,7 @@ export class UpstreamClient {
         if (!isNetworkCode(code)) throw this.requestError(err, code, credential.secret);
         last = null;
         lastErr = err;
+        if (!NEVER_SENT.has(code)) unanswered = true;
         const retry =
           code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE'
             ? false

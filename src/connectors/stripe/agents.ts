@@ -52,8 +52,12 @@ const MONEY: Record<string, MoneyRule> = {
     delta: true,
     lookup: [{ id: 'customer', path: '/v1/customers/{id}', amount: 'balance', currency: 'currency' }],
   },
-  // an invoice set to advance on its own is finalized and charged by Stripe, as a finalize would
+  // an invoice set to advance on its own is finalized and charged by Stripe, as a finalize would (a new
+  // one's amount, its pending items, cannot be told)
   stripe_update_invoice: { lookup: [{ id: 'invoice', path: '/v1/invoices/{id}', amount: 'amount_due', currency: 'currency' }], whenGiven: ['auto_advance'] },
+  stripe_create_invoice: { whenGiven: ['auto_advance'] },
+  // where a financial account's balance goes when it is closed: the close is held, but would send it there
+  stripe_update_treasury_financial_account: { whenGiven: ['forwarding_settings'] },
   // confirms the intent on a reader; verifying microdeposits lets a bank debit go ahead
   stripe_process_payment_intent_terminal_reader: { lookup: [paymentIntent('payment_intent')] },
   stripe_verify_microdeposits_payment_intent: { lookup: [paymentIntent('intent')] },
@@ -114,10 +118,11 @@ export const stripeAgents: ConnectorAgentSupport = {
     '/v1/billing/credit_grants/',
     '/v1/forwarding/',
     '/v1/balance_settings/',
+    // a billing intent's commit bills the customer for what it sets up
+    '/v2/billing/intents/',
   ],
   movesNothing: [
     'stripe_create_treasury_financial_account',
-    'stripe_update_treasury_financial_account',
     'stripe_update_treasury_financial_account_features',
     'stripe_cancel_treasury_outbound_payment',
     'stripe_cancel_treasury_outbound_transfer',

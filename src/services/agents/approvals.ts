@@ -214,7 +214,12 @@ export class ApprovalService {
           logBody: req.params,
         },
       );
-      return { status: r.response.status, body: r.response.body.toString('utf8'), requestId: r.response.requestId };
+      return {
+        status: r.response.status,
+        body: r.response.body.toString('utf8'),
+        requestId: r.response.requestId,
+        unanswered: r.response.unansweredBefore === true,
+      };
     } catch (e) {
       // Linkhub could not send it (account gone, provider unreachable): the approval says so
       // sent without an answer (a timeout, a connection cut): it may have gone through

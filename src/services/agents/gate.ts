@@ -28,7 +28,8 @@ export type { GatedCall, GateOutcome } from './gate-types.js';
 
 const SEND: GateOutcome = { kind: 'send', settle: async () => {} };
 
-type Money = { amount: number; currency: string };
+/** `unchanged`: an update (whenGiven) that gives no amount and the currency the object already has: it moves nothing new. */
+type Money = { amount: number; currency: string; unchanged?: boolean };
 
 /** A parameter not given (an empty value is how a form unsets one). */
 const absent = (v: unknown): boolean => v === undefined || v === null || v === '';
@@ -115,12 +116,14 @@ export class AgentGate {
     const agents = connector.agents;
     const rule = action && Object.hasOwn(agents?.money ?? {}, action.name) ? agents!.money[action.name] : undefined;
     if (!rule && (agents?.movesNothing?.includes(action?.name ?? '') || !this.inMoneyArea(connector, call.path, action !== null))) return SEND;
-    const param = (name: string) => pathParams[name] ?? call.param(name);
-    // judged when it sets what moves money: an amount, the currency it moves in, or what the rule names
-    // (given even when empty: an empty value unsets it, which may be a change too)
+    const param = (name: string): unknown => pathParams[name] ?? call.param(name);
+    // judged when it sets what moves money: an amount or the currency it moves in (given even when empty:
+    // an empty value unsets it, which may be a change too), or turns on what the rule names
     if (rule?.whenGiven) {
-      const names = rule.whenGiven === true ? [...(rule.amount ?? []), ...(rule.currency ? [rule.currency] : [])] : rule.whenGiven;
-      if (!names.some((n) => param(n) !== undefined && param(n) !== null)) return SEND;
+      const given = (n: string) => param(n) !== undefined && param(n) !== null;
+      const turnedOn = (n: string) => given(n) && param(n) !== 'false' && param(n) !== false;
+      if (rule.whenGiven === true ? ![...(rule.amount ?? []), ...(rule.currency ? [rule.currency] : [])].some(given) : !rule.whenGiven.some(turnedOn))
+        return SEND;
     }
 
     const spender = call.principal.policy ? call.principal.tokenId : `acc:${call.account.row.id}`;
@@ -130,6 +133,7 @@ export class AgentGate {
     }
     const name = action?.name ?? `${call.method} ${call.path.split('?')[0]}`;
     const money = rule ? await this.amountOf(rule, param, { target: call.target, account: call.account, headers: () => call.held().headers }) : null;
+    if (money?.unchanged) return SEND; // an update that gives the currency the object already has, and no amount
     const hold = (reason: string): Promise<never> =>
       this.approvals.hold({ call, spender, action: name, currency: money?.currency ?? 'unknown', amount: money?.amount ?? 0, reason });
 
@@ -223,7 +227,11 @@ export class AgentGate {
       const obj = JSON.parse(r.response.body.toString('utf8')) as Record<string, unknown>;
       const full = Number(field(obj, look.amount)) - (look.minus ? Number(field(obj, look.minus) ?? 0) : 0);
       const found = field(obj, look.currency);
-      currency ??= typeof found === 'string' ? found.toLowerCase() : null;
+      const objectCurrency = typeof found === 'string' ? found.toLowerCase() : null;
+      if (rule.whenGiven === true && set === null && currency !== null && currency === objectCurrency && Number.isSafeInteger(full)) {
+        return { amount: full, currency, unchanged: true };
+      }
+      currency ??= objectCurrency;
       // read, not given: a negative (more refunded than charged, a negative invoice total) would lower the day's total
       if (rule.delta) amount = set !== null && Number.isSafeInteger(full) && set - full >= 0 ? set - full : null;
       else amount ??= Number.isSafeInteger(full) && full >= 0 ? full : null;

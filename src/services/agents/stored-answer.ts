@@ -41,6 +41,6 @@ export async function sendGated(gated: GateOutcome | null, account: CachedAccoun
     await gated?.settle(e instanceof LinkhubError && Number(e.extra.attempts) > 0 ? -1 : 0);
     throw e;
   }
-  await gated?.settle(r.response.status);
+  await gated?.settle(r.response.unansweredBefore ? -1 : r.response.status);
   return r;
 }
