@@ -515,6 +515,8 @@ describe('policies', () => {
     assert.equal(manual.status, 200, await manual.text());
     const sameCurrency = await post(`/v1/payment_intents/${intent.id}`, 'currency=usd&description=x');
     assert.equal(sameCurrency.status, 200, await sameCurrency.text());
+    const unset = await post(`/v1/payment_intents/${intent.id}`, 'amount=&currency=usd'); // its own currency, but the amount unset
+    assert.equal(unset.status, 403, await unset.text());
     const draft = await post('/v1/invoices', `customer=${owing.id}&auto_advance=false`);
     assert.equal(draft.status, 200, await draft.text());
   });

@@ -714,6 +714,7 @@ describe('UpstreamClient retries against the stand-in', () => {
     const ok = await get(client(), '/v1/customers?limit=1');
     assert.equal(ok.status, 200);
     assert.equal(ok.attempts, 2);
+    assert.equal(ok.earlierIndeterminate, true, 'the 503 retried may have done what it was asked');
     S.clearLog();
     S.inject({ kind: '503', count: 5 });
     const bad = await get(client(), '/v1/customers?limit=1');
@@ -728,6 +729,7 @@ describe('UpstreamClient retries against the stand-in', () => {
     const r = await get(client(), '/v1/customers?limit=1');
     assert.equal(r.status, 200);
     assert.equal(r.attempts, 3);
+    assert.equal(r.earlierIndeterminate, false, 'a 409 says the key was in use: it did nothing');
     assert.equal(attemptsInLog(), 3);
   });
 
@@ -858,7 +860,7 @@ describe('UpstreamClient retries against the stand-in', () => {
     assert.equal(r.status, 200, r.body.toString());
     assert.ok(r.attempts >= 2);
     assert.equal(r.headers['idempotent-replayed'], 'true', 'the answer is the replay of the first execution');
-    assert.equal(r.unansweredBefore, true, 'an earlier attempt was sent and got no answer');
+    assert.equal(r.earlierIndeterminate, true, 'an earlier attempt was sent and got no answer');
     const posts = S.log.filter((e) => e.method === 'POST');
     assert.ok(
       posts.every((e) => e.idempotencyKey === `caller-${email}`),

@@ -103,10 +103,11 @@ export interface UpstreamResponse {
   idempotencyKey: string | null;
   durationMs: number;
   /**
-   * An earlier attempt was sent and got no answer (a timeout, a cut connection): whatever this answer
-   * says (a 409 for a key still in use), that attempt may have gone through.
+   * An earlier attempt was sent and its outcome is unknown: no answer (a timeout, a cut connection) or
+   * a 5xx that was retried. Whatever this answer says (a 409 for a key still in use), that attempt may
+   * have gone through.
    */
-  unansweredBefore?: boolean;
+  earlierIndeterminate?: boolean;
 }
 
 export interface UpstreamClientOptions {
@@ -287,7 +288,7 @@ export class UpstreamClient {
     let retries = 0;
     let last: UpstreamResponse | null = null;
     let lastErr: unknown = null;
-    let unanswered = false;
+    let indeterminate = false;
     for (;;) {
       if (this.closed) throw new UpstreamRequestError('closed', 'The upstream client is closed');
       if (throttle !== null) {
@@ -313,7 +314,7 @@ export class UpstreamClient {
           requestId: rules.requestIdHeader === null ? null : (rh[rules.requestIdHeader] ?? null),
           idempotencyKey: idem,
           durationMs: 0,
-          unansweredBefore: unanswered,
+          earlierIndeterminate: indeterminate,
         };
         lastErr = null;
         if (
@@ -321,13 +322,14 @@ export class UpstreamClient {
           !shouldRetryResponse(retries, maxRetries, status, rules.adviceHeader === null ? undefined : rh[rules.adviceHeader], buf, rules.transientAnswer)
         )
           break;
+        if (status >= 500) indeterminate = true; // retried: the next answer may not say what this attempt did
       } catch (err) {
         if (req.signal?.aborted) throw req.signal.reason ?? err;
         const code = errorCode(err);
         if (!isNetworkCode(code)) throw this.requestError(err, code, credential.secret);
         last = null;
         lastErr = err;
-        if (!NEVER_SENT.has(code)) unanswered = true;
+        if (!NEVER_SENT.has(code)) indeterminate = true;
         const retry =
           code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE'
             ? false

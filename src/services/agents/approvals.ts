@@ -6,7 +6,7 @@
 // kept on the approval; the agent that repeats its call with the same Idempotency-Key gets it.
 // `approval.requested` and `approval.resolved` webhooks tell the SaaS backend.
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { fail, LinkhubError } from '../../errors/fail.js';
+import { fail } from '../../errors/fail.js';
 import type { Db } from '../../store/db.js';
 import { approvals } from '../../store/schema.js';
 import type { AccountCaller } from '../calls/caller.js';
@@ -14,6 +14,7 @@ import { newId } from '../ids.js';
 import { type Actor, actorRef } from '../logs/actor.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
 import type { GatedCall, GateOutcome } from './gate-types.js';
+import { mayHaveBeenSent } from './stored-answer.js';
 import type { SpendLedger } from './spend.js';
 
 export type ApprovalRow = typeof approvals.$inferSelect;
@@ -218,13 +219,12 @@ export class ApprovalService {
         status: r.response.status,
         body: r.response.body.toString('utf8'),
         requestId: r.response.requestId,
-        unanswered: r.response.unansweredBefore === true,
+        unanswered: r.response.earlierIndeterminate === true,
       };
     } catch (e) {
-      // Linkhub could not send it (account gone, provider unreachable): the approval says so
-      // sent without an answer (a timeout, a connection cut): it may have gone through
-      const unanswered = e instanceof LinkhubError && Number(e.extra.attempts) > 0;
-      return { status: 0, body: e instanceof Error ? e.message : String(e), requestId: null, unanswered };
+      // Linkhub could not send it, or got no answer it could read: the approval says so (and the
+      // amount counts unless nothing left for the provider)
+      return { status: 0, body: e instanceof Error ? e.message : String(e), requestId: null, unanswered: mayHaveBeenSent(e) };
     }
   }
 

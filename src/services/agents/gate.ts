@@ -197,8 +197,10 @@ export class AgentGate {
     call: { target: CallTarget; account: CachedAccount; headers: () => Record<string, string> },
   ): Promise<Money | null> {
     let amount: number | null = null;
+    let amountGiven = false; // even empty: `amount=` unsets it
     for (const name of rule.amount ?? []) {
       const v = param(name);
+      if (v !== undefined && v !== null) amountGiven = true;
       if (v === UNCLEAR) return null;
       if (absent(v)) continue;
       if (typeof v === 'string' && v.trim() === '') return null; // " " is 0 to Number(), and who knows what to the provider
@@ -228,7 +230,7 @@ export class AgentGate {
       const full = Number(field(obj, look.amount)) - (look.minus ? Number(field(obj, look.minus) ?? 0) : 0);
       const found = field(obj, look.currency);
       const objectCurrency = typeof found === 'string' ? found.toLowerCase() : null;
-      if (rule.whenGiven === true && set === null && currency !== null && currency === objectCurrency && Number.isSafeInteger(full)) {
+      if (rule.whenGiven === true && !amountGiven && currency !== null && currency === objectCurrency && Number.isSafeInteger(full)) {
         return { amount: full, currency, unchanged: true };
       }
       currency ??= objectCurrency;

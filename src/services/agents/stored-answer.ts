@@ -26,6 +26,15 @@ export function storedAnswer(account: CachedAccount, status: number, body: strin
   };
 }
 
+/** Linkhub's own refusals before anything left for the provider: its throttle, a shutdown, a request it could not build. */
+const NOT_SENT: ReadonlySet<string> = new Set(['rate_limited', 'shutting_down', 'invalid_request']);
+
+/**
+ * Whether a call that failed may have reached the provider, and moved money: anything but a refusal
+ * before sending (a timeout, a cut connection, an answer Linkhub could not read).
+ */
+export const mayHaveBeenSent = (e: unknown): boolean => !(e instanceof LinkhubError && NOT_SENT.has(e.entry));
+
 /**
  * Sends a call the agent gate let through, taking its amount back off the day's total when it does
  * not go through (the provider refused it, or it could not be sent); or gives the stored answer of
@@ -37,10 +46,9 @@ export async function sendGated(gated: GateOutcome | null, account: CachedAccoun
   try {
     r = await send();
   } catch (e) {
-    // sent without an answer (a timeout, a connection cut): it may have gone through
-    await gated?.settle(e instanceof LinkhubError && Number(e.extra.attempts) > 0 ? -1 : 0);
+    await gated?.settle(mayHaveBeenSent(e) ? -1 : 0);
     throw e;
   }
-  await gated?.settle(r.response.unansweredBefore ? -1 : r.response.status);
+  await gated?.settle(r.response.earlierIndeterminate ? -1 : r.response.status);
   return r;
 }
