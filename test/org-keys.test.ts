@@ -144,6 +144,55 @@ describe('calls of an organization-key account', () => {
     assert.equal(stripe.log.at(-1)!.stripeVersion, '2025-03-31.basil');
   });
 
+  test('an agent token may not name another account of the organization, on any surface; its own context passes', async () => {
+    const minted = await lh.api('POST', `/accounts/${orgAcc}/agent_tokens`, { name: 'org agent' });
+    assert.equal(minted.status, 201, minted.text);
+    const bearer = { auth: `Bearer ${minted.body.token}` };
+    const other = stripe.accounts.other.id;
+    const before = stripe.world.store(other, 'test', 'customers').items.length;
+    stripe.clearLog();
+    const native = await fetch(`${lh.url}/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${minted.body.token}`, 'stripe-context': other, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=via_context',
+    });
+    assert.equal(native.status, 403);
+    const e = (await native.json()) as { error: { code: string } };
+    assert.equal(e.error.code, 'agent_account_refused');
+    for (const headers of [{ 'Stripe-Context': other }, { 'Stripe-Account': other }, { 'stripe-context': `${stripe.accounts.main.id}, ${other}` }]) {
+      const p = await lh.api('POST', '/unified/proxy', { method: 'post', path: '/v1/customers', body: { name: 'via_proxy' }, headers }, bearer);
+      assert.equal(p.status, 403, p.text);
+      assert.equal(p.body.code, 'agent_account_refused');
+    }
+    const r = await lh.api(
+      'POST',
+      '/actions/rpc',
+      { action: 'stripe_create_customer', body: { name: 'via_rpc' }, headers: { 'Stripe-Context': other } },
+      bearer,
+    );
+    assert.equal(r.status, 403, r.text);
+    assert.equal(r.body.code, 'agent_account_refused');
+    // nor held for an approver to send: refused before the policy's money rules
+    const held = await lh.api('POST', `/accounts/${orgAcc}/agent_tokens`, {
+      name: 'held',
+      policy: { money: { usd: { per_call: 10_000, approval_above: 1 } } },
+    });
+    const payout = await lh.api(
+      'POST',
+      '/unified/proxy',
+      { method: 'post', path: '/v1/payouts', body: { amount: 500, currency: 'usd' }, headers: { 'Stripe-Context': other } },
+      { auth: `Bearer ${held.body.token}` },
+    );
+    assert.equal(payout.status, 403, payout.text);
+    assert.equal(payout.body.code, 'agent_account_refused');
+    assert.equal(stripe.log.length, 0, 'nothing reached Stripe');
+    assert.equal(stripe.world.store(other, 'test', 'customers').items.length, before);
+    // its own context, named again, is no other account
+    const own = await lh.api('POST', '/unified/proxy', { path: '/v1/customers?limit=1', headers: { 'Stripe-Context': stripe.accounts.main.id } }, bearer);
+    assert.equal(own.status, 200, own.text);
+    assert.equal(own.body.status, 200);
+  });
+
   test("an action sends the stored context; the input's headers override it for that call", async () => {
     const res = await rpc(orgAcc, { action: 'stripe_list_customers', query: { limit: 2 } });
     assert.equal(res.status, 200, res.text);

@@ -56,6 +56,8 @@ export interface ConnectorContext {
   guide: string;
   /** The request header carrying it (lowercase). */
   header: string;
+  /** Other request headers that pick another account for one call (lowercase): an agent token may not send them. */
+  otherAccountHeaders?: readonly string[];
   /** Headers the provider also requires on every call of such an account (a caller's own win). */
   alsoSend: Readonly<Record<string, string>>;
   /** Whether a key (as pasted) needs a context: the Hub shows the field for it. */

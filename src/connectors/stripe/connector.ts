@@ -78,6 +78,7 @@ export const stripeConnector: ConnectorDefinition = {
       'An organization key (sk_org_…) acts on one account of your Stripe organization: enter that account id (acct_…, ' +
       'shown in the organization Dashboard under Accounts). Linkhub sends it as Stripe-Context on every call.',
     header: 'stripe-context',
+    otherAccountHeaders: ['stripe-account'],
     alsoSend: { 'stripe-version': STRIPE_API_VERSION },
     needed: isStripeOrgKey,
   },

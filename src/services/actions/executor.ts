@@ -145,6 +145,7 @@ export class ActionExecutor {
         path,
         action,
         param: (name) => sections.find((s) => s && s[name] !== undefined)?.[name],
+        headers,
         held: () => {
           idempotencyKey ??= `linkhub-${randomUUID()}`;
           return { method: action.method, path, body, contentType: contentType ?? null, params: input.body ?? null, headers, idempotencyKey };

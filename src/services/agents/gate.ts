@@ -16,6 +16,7 @@ import type { AgentPolicyData, HeldRequest } from '../../store/schema.js';
 import { ActionMatcher } from '../actions/path-match.js';
 import type { CachedAccount } from '../calls/account-cache.js';
 import type { AccountCaller, CallTarget } from '../calls/caller.js';
+import { refuseOtherContext } from '../calls/context-headers.js';
 import type { Actor } from '../logs/actor.js';
 import type { ApprovalService } from './approvals.js';
 import { callParams, UNCLEAR } from './form-params.js';
@@ -108,6 +109,8 @@ export class AgentGate {
     }
     const verdict = judge(policy, { method: call.method, action });
     if (!verdict.ok) throw fail('policy_denied', { reason: verdict.reason }, { reason_code: verdict.code });
+    // before it could be held: an approver must not be asked to send a call to an account the token does not name
+    refuseOtherContext(connector, call.account.row.context, call.headers);
     if (!hasMoneyRules(policy)) return SEND;
     // Under spend limits, a write that is no known action where money moves may move it: its amount cannot be
     // told. So may a known action with no money rule in one of the connector's own money areas (a Treasury

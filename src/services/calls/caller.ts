@@ -40,6 +40,7 @@ import type { RequestTrace } from '../logs/request-trace.js';
 import { type Metrics, NO_METRICS, type UpstreamFailure } from '../metrics/metrics.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
 import { AccountCache, type CachedAccount } from './account-cache.js';
+import { refuseOtherContext } from './context-headers.js';
 import { KeyKnowledgeBase, type KeyKnowledge } from './key-knowledge.js';
 import type { CallProfiles } from './profiles.js';
 
@@ -160,6 +161,7 @@ export class AccountCaller {
   async send(target: CallTarget, req: SendRequest, resolved?: CachedAccount): Promise<SendResult> {
     const account = resolved ?? (await this.resolve(target.projectId, target.accountId));
     const profile = account.profile;
+    if (target.actor.type === 'agent_token') refuseOtherContext(profile.connector, account.row.context, req.headers);
     const at = new Date();
     const started = performance.now();
     let response: UpstreamResponse;

@@ -2,6 +2,7 @@
 // context in the connector's header, and what the provider also requires with it. A caller's own
 // headers are merged over these, so a caller can name another context for one call.
 import type { ConnectorDefinition } from '../../connectors/types.js';
+import { fail } from '../../errors/fail.js';
 
 const NONE: Readonly<Record<string, string>> = Object.freeze({});
 
@@ -9,4 +10,19 @@ export function contextHeaders(connector: ConnectorDefinition, context: string |
   const c = connector.context;
   if (!c || !context) return NONE;
   return Object.freeze({ ...c.alsoSend, [c.header]: context });
+}
+
+/**
+ * An agent token acts on the accounts it names: on an account linked with a context (an organization
+ * key and the account it acts on), a caller header naming another context, or another account, would
+ * reach an account of the organization the token does not name (perhaps one linked on its own, under
+ * another policy). Refused unless it names the account's own context.
+ */
+export function refuseOtherContext(connector: ConnectorDefinition, context: string | null, headers: Readonly<Record<string, string>> | undefined): void {
+  const c = connector.context;
+  if (!c || !context || !headers) return;
+  for (const name of [c.header, ...(c.otherAccountHeaders ?? [])]) {
+    const v = headers[name];
+    if (v !== undefined && v.trim() !== context) throw fail('agent_account_refused', { account: JSON.stringify(v.slice(0, 64)) });
+  }
 }
