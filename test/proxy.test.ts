@@ -242,6 +242,7 @@ describe('locked to Stripe: refused with 400 and never sent', () => {
           'Transfer-Encoding': 'chunked',
           'Proxy-Authorization': 'Basic eA==',
           'X-Forwarded-For': '10.0.0.1',
+          'X-HTTP-Method-Override': 'DELETE',
           'x-account-id': acc,
           'Stripe-Version': '2024-06-20',
           'Stripe-Account': MAIN_ACCOUNT_ID,
@@ -263,6 +264,7 @@ describe('locked to Stripe: refused with 400 and never sent', () => {
       assert.equal(h['x-hop'], undefined);
       assert.equal(h['proxy-authorization'], undefined);
       assert.equal(h['x-forwarded-for'], undefined);
+      assert.equal(h['x-http-method-override'], undefined, 'the method sent is the one judged');
       assert.equal(h['x-account-id'], undefined);
       assert.equal(h['transfer-encoding'], undefined);
       assert.equal(h['stripe-version'], '2024-06-20');

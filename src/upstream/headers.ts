@@ -21,7 +21,7 @@ const HOP_BY_HOP = [
  * Request headers a caller may not send upstream: hop-by-hop/framing ones, the credential
  * (`authorization`, always injected by the client), cookies (the StackOne SDK sends an
  * empty `cookie:`), `expect` (undici rejects it), `accept-encoding` (bodies stay
- * uncompressed so the proxy can read them) and client-address headers.
+ * uncompressed so the proxy can read them), client-address headers and method overrides.
  */
 export const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   ...HOP_BY_HOP,
@@ -36,6 +36,10 @@ export const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'x-forwarded-port',
   'x-real-ip',
   'via',
+  // a server honouring one would do another method than the one Linkhub judged (a read-only agent's GET as a POST)
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
 ]);
 
 /** Response headers not passed back: hop-by-hop/framing ones and `set-cookie`. */
