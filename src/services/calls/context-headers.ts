@@ -1,6 +1,7 @@
 // The headers an account's context adds to every call of that account (ConnectorContext): the
 // context in the connector's header, and what the provider also requires with it. A caller's own
-// headers are merged over these, so a caller can name another context for one call.
+// headers are merged over these, so a caller can name another context for one call (the platform key;
+// an agent token may not: refuseOtherContext).
 import type { ConnectorDefinition } from '../../connectors/types.js';
 import { fail } from '../../errors/fail.js';
 
