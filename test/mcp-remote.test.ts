@@ -4,6 +4,7 @@
 // agent token as a header; and the MCP Inspector CLI listing tools through it.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -45,8 +46,8 @@ async function listThrough(p: StdioMcp): Promise<string[]> {
 
 /**
  * The browser following the redirect to mcp-remote's callback server. A refused connection is tried
- * again for a while (a person's browser would be slower than this test): once in CI the callback port
- * refused the first attempt. A failure shows mcp-remote's own log.
+ * again for a while (a person's browser would be slower than this test). A failure shows mcp-remote's
+ * own log.
  */
 async function deliver(location: string, p: StdioMcp): Promise<Response> {
   for (let i = 0; ; i++) {
@@ -78,6 +79,32 @@ describe('mcp-remote and the MCP Inspector', () => {
       tokens.some((t: any) => t.name.startsWith('OAuth: ') && t.policy?.read_only === true),
       JSON.stringify(tokens),
     );
+  });
+
+  test('mcp-remote whose callback port is taken: the redirect goes to the port it moved to', async () => {
+    // mcp-remote derives its callback port from the server URL and moves to the next when it is taken.
+    // It does so before printing the authorization URL only when its probe (a GET of /mcp) is challenged
+    // with a 401; once, in CI, a taken port and a 405 sent the redirect to the port it had left.
+    const first = spawnStdioMcp(process.execPath, [mcpRemote, `${lh.url}/mcp`], remoteEnv());
+    running.push(first);
+    const [, derived] = await first.waitForStderr(/callback port derived from the server URL: (\d+)/);
+    await first.close();
+    const squatter = createServer((_req, res) => res.end('not mcp-remote'));
+    await new Promise<void>((resolve) => squatter.listen(Number(derived), '127.0.0.1', resolve));
+    try {
+      const p = spawnStdioMcp(process.execPath, [mcpRemote, `${lh.url}/mcp`], remoteEnv());
+      running.push(p);
+      const [, url] = await p.waitForStderr(/Please authorize this client by visiting:\s+(\S+)/);
+      const redirect = new URL(new URL(url).searchParams.get('redirect_uri')!);
+      assert.notEqual(redirect.port, derived, `the redirect avoids the taken port; mcp-remote said:\n${p.stderr()}`);
+      const { location } = await approveInBrowser(url, { account: acc, policy: 'read_only' });
+      const callback = await deliver(location, p);
+      assert.equal(callback.status, 200, await callback.text());
+      await p.waitForStderr(/Proxy established successfully/);
+      assert.deepEqual(await listThrough(p), ['stripe_search_actions', 'stripe_execute_action']);
+    } finally {
+      squatter.close();
+    }
   });
 
   test('mcp-remote with an agent token header, and the Inspector CLI listing tools through it', async () => {

@@ -222,11 +222,15 @@ describe('auth, account and methods', () => {
     assert.match(client.getInstructions() ?? '', new RegExp(restrictedAccount));
   });
 
-  test('GET and DELETE /mcp: 405 in the error shape, Allow: POST', async () => {
+  test('GET and DELETE /mcp: 405 in the error shape, Allow: POST; without a credential, 401 and the challenge first', async () => {
     for (const method of ['GET', 'DELETE']) {
       const res = await lh.api(method, '/mcp', undefined, { headers: { accept: 'text/event-stream', 'mcp-session-id': 'x' } });
       assertErrorShape(res, 405, /Method not allowed/);
       assert.equal(res.headers.get('allow'), 'POST');
+      // a client probing the endpoint for its authorization (mcp-remote) gets the challenge
+      const probe = await lh.api(method, '/mcp', undefined, { auth: false, headers: { accept: 'application/json, text/event-stream' } });
+      assert.equal(probe.status, 401, probe.text);
+      assert.equal(probe.headers.get('www-authenticate'), `Bearer resource_metadata="${lh.url}/.well-known/oauth-protected-resource/mcp"`);
     }
   });
 

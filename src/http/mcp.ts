@@ -112,7 +112,17 @@ export const mcpRoutes =
     });
     app.options('/mcp', { schema: { hide: true } }, mcpPreflight);
 
-    const notAllowed = async (_request: FastifyRequest, reply: FastifyReply) => mcpHttpError(reply.header('allow', 'POST'), fail('method_not_allowed'));
+    /** 401 with the challenge for a request without a valid credential (MCP authorization), else null. */
+    const challenged = async (request: FastifyRequest, reply: FastifyReply) => {
+      const refused = await mcpAuthRefusal(request, ctx.services);
+      if (!refused) return null;
+      const challenge = mcpChallenge(ctx.services.config.publicUrl, refused.entry !== 'api_key_missing');
+      return mcpHttpError(reply.header('www-authenticate', challenge), refused);
+    };
+    // Unauthenticated first, as any request to the endpoint: clients probe with a GET for the challenge
+    // (mcp-remote starts its callback server on that answer, before it prints the authorization URL)
+    const notAllowed = async (request: FastifyRequest, reply: FastifyReply) =>
+      (await challenged(request, reply)) ?? mcpHttpError(reply.header('allow', 'POST'), fail('method_not_allowed'));
     app.get('/mcp', { schema: { hide: true } }, notAllowed);
     app.delete('/mcp', { schema: { hide: true } }, notAllowed);
 
@@ -188,11 +198,8 @@ export const mcpRoutes =
       },
     };
     app.post('/mcp', { schema: postSchema }, async (request, reply) => {
-      const refused = await mcpAuthRefusal(request, ctx.services);
-      if (refused) {
-        const challenge = mcpChallenge(ctx.services.config.publicUrl, refused.entry !== 'api_key_missing');
-        return mcpHttpError(reply.header('www-authenticate', challenge), refused);
-      }
+      const refused = await challenged(request, reply);
+      if (refused) return refused;
 
       let c: McpConnection;
       try {
