@@ -187,9 +187,9 @@ export class ApprovalService {
 
   private async execute(a: ApprovalRow, actor: Actor): Promise<ApprovalRow> {
     const refusal = await this.grownSince(a, actor);
-    const { status, body, requestId, unanswered } = refusal ? { status: 0, body: refusal, requestId: null } : await this.send(a, actor);
+    const { status, body, requestId, indeterminate } = refusal ? { status: 0, body: refusal, requestId: null } : await this.send(a, actor);
     // counted unless nothing moved (not sent, or refused): a 5xx or no answer may have moved it
-    const mayHaveMoved = unanswered === true || (status !== 0 && !(status >= 400 && status < 500));
+    const mayHaveMoved = indeterminate === true || (status !== 0 && !(status >= 400 && status < 500));
     if (mayHaveMoved && a.currency !== 'unknown') await this.spend.record(a.spender, a.currency, a.amount);
     const [row] = await this.db
       .update(approvals)
@@ -200,7 +200,7 @@ export class ApprovalService {
   }
 
   /** Sends the approved call as it was held: the provider's status, body and request id (status 0: it could not be sent). */
-  private async send(a: ApprovalRow, actor: Actor): Promise<{ status: number; body: string; requestId: string | null; unanswered?: boolean }> {
+  private async send(a: ApprovalRow, actor: Actor): Promise<{ status: number; body: string; requestId: string | null; indeterminate?: boolean }> {
     const req = a.request;
     try {
       const r = await this.calls.send(
@@ -219,12 +219,12 @@ export class ApprovalService {
         status: r.response.status,
         body: r.response.body.toString('utf8'),
         requestId: r.response.requestId,
-        unanswered: r.response.earlierIndeterminate === true,
+        indeterminate: r.response.earlierIndeterminate === true,
       };
     } catch (e) {
       // Linkhub could not send it, or got no answer it could read: the approval says so (and the
       // amount counts unless nothing left for the provider)
-      return { status: 0, body: e instanceof Error ? e.message : String(e), requestId: null, unanswered: mayHaveBeenSent(e) };
+      return { status: 0, body: e instanceof Error ? e.message : String(e), requestId: null, indeterminate: mayHaveBeenSent(e) };
     }
   }
 

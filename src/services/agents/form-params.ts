@@ -7,10 +7,10 @@
 /** A parameter the provider may read otherwise than the gate would: the gate cannot tell the call's amount. */
 export const UNCLEAR: unique symbol = Symbol('unclear');
 
-export type Reading<V = string> = Iterable<[string, V]>;
+type Reading<V = string> = Iterable<[string, V]>;
 
 /** Whether a call's parameters are its query's (reads and deletes), not its body's. */
-export const paramsInQuery = (method: string): boolean => method === 'GET' || method === 'DELETE';
+const paramsInQuery = (method: string): boolean => method === 'GET' || method === 'DELETE';
 
 /**
  * A parameter in one reading of a form, query string or payload: its one value; UNCLEAR when the name is
@@ -19,7 +19,7 @@ export const paramsInQuery = (method: string): boolean => method === 'GET' || me
  * `unclear` says these values may not be the ones the provider reads (a write's query: the provider
  * may take it or ignore it).
  */
-export function formParam<V>(entries: Reading<V>, name: string, unclear = false): V | typeof UNCLEAR | undefined {
+function formParam<V>(entries: Reading<V>, name: string, unclear = false): V | typeof UNCLEAR | undefined {
   let value: V | undefined;
   let seen = 0;
   for (const [key, v] of entries) {
@@ -42,7 +42,7 @@ const BASE_NAME = /^[[\]]*([^[\]]+)/;
  * they differ from it, Rack 3's (split on `&` and the spaces after it) and Rack 2's (on `&` or `;`, and
  * the spaces after). Names and values are form-decoded in each.
  */
-export function formReadings(text: string): Reading[] {
+function formReadings(text: string): Reading[] {
   const standard = new URLSearchParams(text);
   if (!text.includes(';') && !text.includes('& ')) return [standard];
   return [standard, split(text, /& */), split(text, /[&;] */)];
@@ -66,7 +66,7 @@ function decode(s: string): string {
 }
 
 /** A parameter as every reading gives it (see formParam), or UNCLEAR when they differ. */
-export function readParam(readings: readonly Reading[], name: string, unclear = false): string | typeof UNCLEAR | undefined {
+function readParam(readings: readonly Reading[], name: string, unclear = false): string | typeof UNCLEAR | undefined {
   const first = formParam(readings[0], name, unclear);
   for (let i = 1; i < readings.length; i++) if (formParam(readings[i], name, unclear) !== first) return UNCLEAR;
   return first;

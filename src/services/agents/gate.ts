@@ -35,6 +35,12 @@ type Money = { amount: number; currency: string; unchanged?: boolean };
 /** A parameter not given (an empty value is how a form unsets one). */
 const absent = (v: unknown): boolean => v === undefined || v === null || v === '';
 
+/** The connector's money rule for an action (an own key only: no `constructor` from the prototype). */
+function ruleOf(connector: ConnectorDefinition, action: string): MoneyRule | undefined {
+  const money = connector.agents?.money;
+  return money && Object.hasOwn(money, action) ? money[action] : undefined;
+}
+
 /** A field of an object by a dotted path (`pending_request.amount`). */
 function field(obj: unknown, path: string): unknown {
   let v = obj;
@@ -44,9 +50,8 @@ function field(obj: unknown, path: string): unknown {
 
 export class AgentGate {
   private readonly matchers = new Map<string, ActionMatcher>();
-  private readonly moneyAreas = new Map<string, string[]>();
-  /** The connector's own `moneyAreas`, where every write may move money, known action or not. */
-  private readonly declaredAreas = new Map<string, string[]>();
+  /** Per connector: where money moves (`all`), and of those its own `moneyAreas` (`declared`: any write, known action or not). */
+  private readonly moneyAreas = new Map<string, { all: string[]; declared: string[] }>();
 
   constructor(
     private readonly calls: AccountCaller,
@@ -67,15 +72,13 @@ export class AgentGate {
   private inMoneyArea(connector: ConnectorDefinition, pathWithQuery: string, declaredOnly = false): boolean {
     let areas = this.moneyAreas.get(connector.key);
     if (!areas) {
-      const money = connector.agents?.money ?? {};
       const roots = connector.actions
         .catalogue()
-        .actions.filter((a) => money[a.name])
-        .map((a) => a.path.split('/{')[0].replace(/\/$/, ''));
+        .actions.filter((a) => ruleOf(connector, a.name))
+        .map((a) => a.path.split('/{')[0].replace(/\/$/, '').toLowerCase());
       const declared = (connector.agents?.moneyAreas ?? []).map((a) => a.toLowerCase().replace(/\/$/, ''));
-      areas = [...new Set([...declared, ...roots.map((a) => a.toLowerCase())])];
+      areas = { all: [...new Set([...declared, ...roots])], declared };
       this.moneyAreas.set(connector.key, areas);
-      this.declaredAreas.set(connector.key, declared);
     }
     // compared without case or `;parameters`: a provider that routes `/v1/Payouts;x` as `/v1/payouts` must not find it outside
     const path = pathWithQuery
@@ -84,7 +87,7 @@ export class AgentGate {
       .replace(/;[^/]*/g, '');
     // an area ends where a name could not go on (`/v1/payouts.json`, `/v1/payouts%20` are in it; `/v1/payouts_x` is not)
     const within = (a: string) => path.startsWith(a) && !/[a-z0-9_]/.test(path.charAt(a.length));
-    return (declaredOnly ? this.declaredAreas.get(connector.key)! : areas).some(within);
+    return (declaredOnly ? areas.declared : areas.all).some(within);
   }
 
   private matcher(connector: ConnectorDefinition): ActionMatcher {
@@ -116,17 +119,16 @@ export class AgentGate {
     // told. So may a known action with no money rule in one of the connector's own money areas (a Treasury
     // reversal), unless the connector lists it as moving nothing.
     if (call.method === 'GET') return SEND;
-    const agents = connector.agents;
-    const rule = action && Object.hasOwn(agents?.money ?? {}, action.name) ? agents!.money[action.name] : undefined;
-    if (!rule && (agents?.movesNothing?.includes(action?.name ?? '') || !this.inMoneyArea(connector, call.path, action !== null))) return SEND;
+    const rule = action ? ruleOf(connector, action.name) : undefined;
+    if (!rule && (connector.agents?.movesNothing?.includes(action?.name ?? '') || !this.inMoneyArea(connector, call.path, action !== null))) return SEND;
     const param = (name: string): unknown => pathParams[name] ?? call.param(name);
     // judged when it sets what moves money: an amount or the currency it moves in (given even when empty:
     // an empty value unsets it, which may be a change too), or turns on what the rule names
     if (rule?.whenGiven) {
-      const given = (n: string) => param(n) !== undefined && param(n) !== null;
-      const turnedOn = (n: string) => given(n) && param(n) !== 'false' && param(n) !== false;
-      if (rule.whenGiven === true ? ![...(rule.amount ?? []), ...(rule.currency ? [rule.currency] : [])].some(given) : !rule.whenGiven.some(turnedOn))
-        return SEND;
+      const given = (v: unknown) => v !== undefined && v !== null;
+      const turnedOn = (v: unknown) => given(v) && v !== 'false' && v !== false;
+      const names = rule.whenGiven === true ? [...(rule.amount ?? []), ...(rule.currency ? [rule.currency] : [])] : rule.whenGiven;
+      if (!names.some((n) => (rule.whenGiven === true ? given : turnedOn)(param(n)))) return SEND;
     }
 
     const spender = call.principal.policy ? call.principal.tokenId : `acc:${call.account.row.id}`;
@@ -186,7 +188,7 @@ export class AgentGate {
     const connector = account.profile.connector;
     const req = a.request;
     const m = this.matcher(connector).match(req.method, req.path);
-    const rule = m && Object.hasOwn(connector.agents?.money ?? {}, m.action.name) ? connector.agents!.money[m.action.name] : undefined;
+    const rule = m ? ruleOf(connector, m.action.name) : undefined;
     if (!m || !rule) return null;
     const param = callParams(req.method, req.path, req.body, req.contentType, connector.api.encoding.contentType);
     const target = { projectId: a.projectId, accountId: a.accountId, actor, source: 'approval' as const, action: null };
