@@ -505,3 +505,19 @@ describe('concurrency', () => {
     );
   });
 });
+
+describe('tools/call with arguments that are not an object', () => {
+  test('a string, an array, a number or null: JSON-RPC invalid params (-32602) naming arguments, nothing run', async () => {
+    const before = stripe.log.length;
+    for (const args of ['x', [1], 5, null, true]) {
+      const res = await rawPost({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'stripe_list_customers', arguments: args } });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.body.error?.code, -32602, `${JSON.stringify(args)}: ${res.text}`);
+      assert.match(res.body.error.message, /arguments/);
+    }
+    assert.equal(stripe.log.length, before, 'no call reached Stripe');
+    const fine = await rawPost({ jsonrpc: '2.0', id: 10, method: 'tools/call', params: { name: 'stripe_list_customers', arguments: {} } });
+    assert.equal(fine.body.result?.isError, undefined, fine.text);
+    assert.equal(stripe.log.length, before + 1, 'an object still runs the tool');
+  });
+});

@@ -6,7 +6,7 @@
 // `isError: true` and the executor's message, never a transport error. The HTTP side (auth,
 // transport, client quirks) is src/http/mcp.ts.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolRequest, CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ConnectorAction } from '../../connectors/types.js';
 import { fail, LinkhubError } from '../../errors/fail.js';
 import type { ExecuteInput, ExecuteResult } from './executor.js';
@@ -117,10 +117,14 @@ export function mcpServer(c: McpConnection, execute: (input: ExecuteInput) => Pr
     return runWith(action, 'nested', rest, (next as string | null | undefined) ?? null);
   };
 
+  // The SDK parses a request with the handler's schema first and answers a misfit as an internal
+  // error (-32603); its tools/call wrapper answers the same misfit as invalid params (-32602). So the
+  // handler's schema names only the method and the wrapper checks the params, as CallToolRequestSchema.
+  const toolsCallMethod = CallToolRequestSchema.pick({ method: true }).loose();
   mcp.server.registerCapabilities({ tools: {} });
   mcp.server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolsOf(c) as McpTool[] }));
-  mcp.server.setRequestHandler(CallToolRequestSchema, async (req) => {
-    const { name: tool, arguments: args } = req.params;
+  mcp.server.setRequestHandler(toolsCallMethod, async (req) => {
+    const { name: tool, arguments: args } = (req as CallToolRequest).params;
     try {
       if (c.mode === 'search_execute') {
         if (tool === search) return searchCall(args ?? {});
