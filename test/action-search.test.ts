@@ -195,3 +195,11 @@ describe('action search: what it must understand', () => {
     assert.equal((await search('let a customer link their bank account by logging in to their bank'))[0], 'stripe_create_financial_connections_session');
   });
 });
+
+test('a task written over several lines (as an agent pastes it) is searched, its line breaks read as spaces; a NUL is still refused', async () => {
+  assert.equal((await search('The customer was charged twice.\nGive them their money back\r\n\tfor the second charge'))[0], 'stripe_create_refund');
+  const nul = await lh.api('POST', '/actions/search', { query: 'refund\u0000a charge', connector: 'stripe' });
+  assert.equal(nul.status, 400, nul.text);
+  assert.equal(nul.body.code, 'invalid_input', nul.text);
+  assert.equal(nul.body.field, 'query', nul.text);
+});

@@ -178,7 +178,8 @@ export const actionRoutes =
           tags,
           body: Type.Object(
             {
-              query: Type.String({ minLength: 1, maxLength: 500 }),
+              // text: an agent pastes its task as written, over several lines (line breaks are spaces to the search)
+              query: Type.String({ minLength: 1, maxLength: 500, 'x-text': 'text' }),
               connector: Type.Optional(Nullable(Type.String())),
               top_k: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 500 }))),
             },
