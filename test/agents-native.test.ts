@@ -308,6 +308,43 @@ describe('policies', () => {
     assert.ok(!stripe.log.some((x) => x.method === 'DELETE' || x.path === '/v1/products'), 'refused calls never reached Stripe');
   });
 
+  test('a method override in the parameters (`_method`, as Stripe.js once sent writes by GET) is refused under a policy, not forwarded', async () => {
+    const ro = await newToken({ policy: { read_only: true } });
+    const open0 = await newToken();
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const ch = await charge(700);
+    stripe.clearLog();
+    for (const path of [`/v1/refunds?charge=${ch}&_method=POST`, `/v1/refunds?charge=${ch}&_method%5Bx%5D=POST`, '/v1/customers?limit=1&_method=DELETE']) {
+      const res = await raw(ro.token, path);
+      assert.equal(res.status, 403, path);
+      const body = await res.json();
+      assert.equal(body.error.code, 'policy_denied', path);
+      assert.match(body.error.message, /_method/);
+    }
+    const money = await newToken({ policy: { money: { usd: { per_call: 5000 } } } });
+    const post = await raw(money.token, '/v1/customers', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=m%40example.com&_method=GET',
+    });
+    assert.equal(post.status, 403);
+    assert.equal((await post.json()).error.code, 'policy_denied');
+    // a body with no content type is read as a form by Rack: its `_method` (spelt with an escape) counts too
+    const update = await newToken({ policy: { allow: ['stripe_update_customer'] } });
+    const customer = (await (await raw(open0.token, '/v1/customers', { method: 'POST', headers: form, body: 'email=o%40example.com' })).json()).id;
+    stripe.clearLog();
+    const untyped = await raw(update.token, `/v1/customers/${customer}`, { method: 'POST', body: new TextEncoder().encode('name=x&_m%65thod=DELETE') });
+    assert.equal(untyped.status, 403);
+    assert.equal((await untyped.json()).error.reason_code, 'method_override');
+    assert.equal(stripe.log.length, 0, 'nothing reached Stripe');
+    const plain = await raw(update.token, `/v1/customers/${customer}`, { method: 'POST', headers: form, body: 'name=x' });
+    assert.equal(plain.status, 200, 'the same update without it passes');
+    stripe.clearLog();
+    const unjudged = await raw(open0.token, '/v1/customers?limit=1&_method=POST');
+    assert.notEqual(unjudged.status, 403, 'a token without a policy is not judged');
+    assert.equal(stripe.log.length, 1, "it is Stripe's to answer");
+  });
+
   test('the account-wide policy applies to tokens without their own', async () => {
     const t = await newToken();
     const set = await lh.api('PUT', `/accounts/${acc}/agent_policy`, { policy: { read_only: true } });

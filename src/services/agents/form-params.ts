@@ -4,6 +4,9 @@
 // one parser and 90000 to another; `amount=1& amount=90000` is two names to WHATWG's form parser and
 // one repeated name to Rack's, which drops spaces after `&` (and Rack 2 also splits on `;`).
 
+/** The parameter by which a server such as Rack's MethodOverride does another method than the request's. */
+export const METHOD_OVERRIDE = '_method';
+
 /** A parameter the provider may read otherwise than the gate would: the gate cannot tell the call's amount. */
 export const UNCLEAR: unique symbol = Symbol('unclear');
 
@@ -94,7 +97,12 @@ export function callParams(
   const fromQuery = (name: string) => readParam(query, name, !paramsInQuery(method));
   if (!body || body.length === 0 || method === 'GET') return fromQuery;
   const media = mediaType(contentType);
-  if (media !== mediaType(encoding)) return () => UNCLEAR;
+  if (media !== mediaType(encoding)) {
+    // Its parameters cannot be told, save a method override: one only where the body, read as a form
+    // (as Rack reads a POST without a content type), names it; else a JSON body would always be refused.
+    const form = formReadings(String(body));
+    return (name) => (name === METHOD_OVERRIDE && readParam(form, name) === undefined ? fromQuery(name) : UNCLEAR);
+  }
   if (media === 'application/x-www-form-urlencoded') {
     const form = formReadings(String(body));
     return (name) => readParam(form, name) ?? fromQuery(name);

@@ -19,7 +19,7 @@ import type { AccountCaller, CallTarget } from '../calls/caller.js';
 import { refuseOtherContext } from '../calls/context-headers.js';
 import type { Actor } from '../logs/actor.js';
 import type { ApprovalService } from './approvals.js';
-import { callParams, UNCLEAR } from './form-params.js';
+import { callParams, METHOD_OVERRIDE, UNCLEAR } from './form-params.js';
 import type { GatedCall, GateOutcome } from './gate-types.js';
 import { hasMoneyRules, judge } from './policy.js';
 import type { SpendLedger } from './spend.js';
@@ -110,7 +110,7 @@ export class AgentGate {
       action = m?.action ?? null;
       pathParams = m?.params ?? {};
     }
-    const verdict = judge(policy, { method: call.method, action });
+    const verdict = judge(policy, { method: call.method, action, methodOverride: call.param(METHOD_OVERRIDE) !== undefined });
     if (!verdict.ok) throw fail('policy_denied', { reason: verdict.reason }, { reason_code: verdict.code });
     // before it could be held: an approver must not be asked to send a call to an account the token does not name
     refuseOtherContext(connector, call.account.row.context, call.headers);

@@ -9,7 +9,7 @@ import type { AgentPolicyData } from '../../store/schema.js';
 
 export type AgentPolicy = AgentPolicyData;
 
-export type PolicyVerdict = { ok: true } | { ok: false; code: 'read_only' | 'not_allowed' | 'denied'; reason: string };
+export type PolicyVerdict = { ok: true } | { ok: false; code: 'read_only' | 'not_allowed' | 'denied' | 'method_override'; reason: string };
 
 const globCache = new Map<string, RegExp>();
 function glob(pattern: string): RegExp {
@@ -31,11 +31,17 @@ export interface JudgedCall {
   method: string;
   /** The catalogue action the call is, or null when none matches. */
   action: { name: string; access: 'read' | 'write' } | null;
+  /**
+   * The parameters carry `_method`: a server honouring it (Rack's MethodOverride; Stripe.js once sent
+   * writes as GETs with it) would do another method than the one judged, so nothing else is judged.
+   */
+  methodOverride?: boolean;
 }
 
 /** Whether the policy lets this call through (before any money rule). */
 export function judge(policy: AgentPolicy | null, call: JudgedCall): PolicyVerdict {
   if (!policy) return { ok: true };
+  if (call.methodOverride) return { ok: false, code: 'method_override', reason: 'the call names another method in its _method parameter' };
   const name = call.action?.name ?? null;
   const reads = call.action ? call.action.access === 'read' : call.method === 'GET';
   if (policy.read_only && !reads) {
