@@ -343,6 +343,8 @@ export const agentSpend = pgTable(
     currency: text('currency').notNull(),
     amount: bigint('amount', { mode: 'number' }).notNull(),
     at: ts('at').notNull().defaultNow(),
+    /** The call's idempotency key: a repeat with it is the same call, counted once. */
+    idempotencyKey: text('idempotency_key'),
   },
   (t) => [index('agent_spend_spender_at').on(t.spender, t.currency, t.at)],
 );
@@ -362,7 +364,7 @@ export const approvals = pgTable(
     /** Whose daily totals the call counts in (the token, or `acc:<id>` under the account's policy). */
     spender: text('spender').notNull(),
     action: text('action'),
-    /** pending → approved → executed | failed; or denied / expired */
+    /** pending → approved (being sent) → executed | failed | unconfirmed (sent, no answer: sent again); or denied */
     status: text('status').notNull(),
     /** The held call: method, path, params, forwarded headers and its idempotency key (no credentials). */
     request: jsonb('request').$type<HeldRequest>().notNull(),
@@ -372,6 +374,8 @@ export const approvals = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     resolvedAt: ts('resolved_at'),
     resolvedBy: text('resolved_by'),
+    /** When its latest sending started: an `approved` call still unanswered long after was cut off (a node died). */
+    sendingAt: ts('sending_at'),
     /** The provider's answer to the executed call: status and body text. */
     resultStatus: integer('result_status'),
     resultBody: text('result_body'),

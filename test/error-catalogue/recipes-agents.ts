@@ -19,14 +19,15 @@ async function native(
   path: string,
   auth: string | false,
   o: { body?: string; headers?: Record<string, string> } = {},
+  type = 'invalid_request_error',
 ): Promise<Answer> {
   const a = await w.raw(method, path, { ...o, auth });
   if (!a.body || typeof a.body.error !== 'object') throw new Error(`not the provider's error shape: ${JSON.stringify(a.body)}`);
-  if (a.body.error.type !== 'invalid_request_error') throw new Error(`error type ${a.body.error.type}`);
+  if (a.body.error.type !== type) throw new Error(`error type ${a.body.error.type}`);
   return { ...a, body: a.body.error };
 }
 
-const payout = (amount: number) => ({ body: `amount=${amount}&currency=usd`, headers: form });
+const payout = (amount: number, key?: string) => ({ body: `amount=${amount}&currency=usd`, headers: key ? { ...form, 'idempotency-key': key } : form });
 
 async function held(w: World): Promise<string> {
   const t = await token(w, { policy: { money: { usd: { approval_above: 1 } } } });
@@ -46,6 +47,23 @@ export const agentRecipes: Recipes = {
   approval_required: async (w) => {
     const t = await token(w, { policy: { money: { usd: { approval_above: 1 } } } });
     return native(w, 'POST', '/v1/payouts', `Bearer ${t}`, payout(5));
+  },
+  idempotency_key_reused: async (w) => {
+    const t = `Bearer ${await token(w, { policy: { money: { usd: { approval_above: 1 } } } })}`;
+    await native(w, 'POST', '/v1/payouts', t, payout(5, 'recipe-reused'));
+    return native(w, 'POST', '/v1/payouts', t, payout(6, 'recipe-reused'), 'idempotency_error');
+  },
+  approval_in_flight: async (w) => {
+    const t = `Bearer ${await token(w, { policy: { money: { usd: { approval_above: 1 } } } })}`;
+    const id = (await native(w, 'POST', '/v1/payouts', t, payout(5, 'recipe-in-flight'))).body.approval as string;
+    w.stripe.inject({ kind: 'delay', delayMs: 1000, pathPrefix: '/v1/payouts' });
+    const approving = w.raw('POST', `/approvals/${id}/approve`);
+    for (let i = 0; i < 400 && !w.stripe.log.some((e) => e.path === '/v1/payouts' && e.idempotencyKey === 'recipe-in-flight'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const repeat = await native(w, 'POST', '/v1/payouts', t, payout(5, 'recipe-in-flight'), 'idempotency_error');
+    await approving;
+    return repeat;
   },
   approval_not_found: (w) => w.raw('POST', '/approvals/apr_doesnotexist/approve'),
   approval_not_pending: async (w) => {

@@ -91,8 +91,13 @@ const MONEY: Record<string, MoneyRule> = {
   stripe_refund_payment_terminal_reader: { amount: ['amount'], lookup: [paymentIntent('payment_intent', 'amount_received'), charge('charge')] },
 };
 
-/** Stripe's error type for a status (the SDK picks its exception class by status; the type is for people and logs). */
-const errorType = (status: number): string => (status >= 500 ? 'api_error' : 'invalid_request_error');
+/**
+ * Stripe's error type for a status and code (the SDK picks its exception class by status, and for the
+ * others by type: an idempotency_error is its StripeIdempotencyError, as Stripe answers a key in use or reused).
+ */
+const IDEMPOTENCY_CODES: ReadonlySet<string> = new Set(['approval_in_flight', 'idempotency_key_reused']);
+const errorType = (status: number, code: string): string =>
+  IDEMPOTENCY_CODES.has(code) ? 'idempotency_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
 
 export const stripeAgents: ConnectorAgentSupport = {
   nativePrefixes: ['/v1/', '/v2/'],
@@ -103,7 +108,7 @@ export const stripeAgents: ConnectorAgentSupport = {
   ],
   // Stripe's largest file (an identity document, an account requirement) is 16 MB; room for the multipart framing
   nativeBodyLimit: 16 * 1024 * 1024 + 64 * 1024,
-  nativeError: (status, code, message, extra) => ({ error: { type: errorType(status), ...extra, code, message } }),
+  nativeError: (status, code, message, extra) => ({ error: { type: errorType(status, code), ...extra, code, message } }),
   sdkCredential: { header: 'authorization', prefix: 'Bearer ' },
   money: MONEY,
   // where Stripe moves money through endpoints the generated catalogue may not hold yet (v2's money movement)

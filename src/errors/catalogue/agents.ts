@@ -55,6 +55,20 @@ export const AGENT_ERRORS = {
     retryable: true,
     extras: ['approval', 'idempotency_key'],
   },
+  approval_in_flight: {
+    status: 409,
+    message: 'Approval {approval} was given and its call {state}: repeat the call with the same Idempotency-Key for its answer',
+    action:
+      'Repeat the same call with the same Idempotency-Key in a moment: the approved call is sent again with its idempotency key if no answer came, so the provider applies it once.',
+    retryable: true,
+    extras: ['approval', 'idempotency_key'],
+  },
+  idempotency_key_reused: {
+    status: 400,
+    message: 'Idempotency-Key {key} was first used with another request ({first}): a key names one request',
+    action: 'Use a new Idempotency-Key for a different request; repeat a request with its own key to get its result.',
+    retryable: false,
+  },
   approval_not_found: {
     status: 404,
     message: 'Approval not found',

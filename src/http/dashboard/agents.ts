@@ -1,9 +1,8 @@
 // /dashboard/api: an account's agent tokens (create: shown once; list; revoke), its agent policy,
 // and calls held for approval (list, approve, deny). The same services and views as the platform
-// API (agent-token-ops.ts, approvalView), acting as the signed-in Dashboard admin.
+// API (agent-token-ops.ts, ApprovalService.view), acting as the signed-in Dashboard admin.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { approvalView } from '../../services/agents/approvals.js';
 import { createAgentToken, listAgentTokens, revokeAgentToken, setAccountAgentPolicy } from '../agent-token-ops.js';
 import type { RouteContext } from '../context.js';
 import { errors } from '../openapi/errors.js';
@@ -69,7 +68,9 @@ export const dashboardAgentRoutes =
       },
       async (request) => {
         const q = request.query;
-        return (await services.approvals.list(projectId(), { status: q.status, accountId: q.account_id, limit: q.limit })).map(approvalView);
+        return (await services.approvals.list(projectId(), { status: q.status, accountId: q.account_id, limit: q.limit })).map((a) =>
+          services.approvals.view(a),
+        );
       },
     );
 
@@ -84,7 +85,7 @@ export const dashboardAgentRoutes =
             response: { 200: Type.Ref('Approval'), ...errors(401, 404, 409) },
           },
         },
-        async (request) => approvalView(await services.approvals.resolve(projectId(), request.params.id, decision, dashboardActor(request))),
+        async (request) => services.approvals.view(await services.approvals.resolve(projectId(), request.params.id, decision, dashboardActor(request))),
       );
     }
   };

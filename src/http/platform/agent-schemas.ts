@@ -84,7 +84,10 @@ export const Approval = Type.Object(
     account_id: Type.String(),
     agent_token_id: Nullable(Type.String()),
     action: Nullable(Type.String()),
-    status: Type.String({ description: 'pending, denied, executed (approved and sent), or failed (approved, the provider refused it)' }),
+    status: Type.String({
+      description:
+        'pending; denied; approved (being sent); executed (approved and sent); failed (approved, and the provider refused it, or Linkhub did not send it: result.status 0); unconfirmed (approved and sent, but no answer came: approving again, or the agent repeating the call, sends it again with its idempotency key)',
+    }),
     amount: Type.Integer(),
     currency: Type.String(),
     reason: Type.String(),
@@ -115,7 +118,7 @@ export const Approval = Type.Object(
 
 export const ApprovalListQuery = Type.Object(
   {
-    status: Type.Optional(Type.Union(['pending', 'denied', 'approved', 'executed', 'failed'].map((s) => Type.Literal(s)))),
+    status: Type.Optional(Type.Union(['pending', 'denied', 'approved', 'executed', 'failed', 'unconfirmed'].map((s) => Type.Literal(s)))),
     account_id: Type.Optional(Type.String({ maxLength: 100 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },

@@ -2,7 +2,6 @@
 // Platform API key; the Dashboard shows the same.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { approvalView } from '../../services/agents/approvals.js';
 import { apiKeyActor } from '../auth.js';
 import type { RouteContext } from '../context.js';
 import { errors } from '../openapi/errors.js';
@@ -28,7 +27,9 @@ export const approvalRoutes =
       },
       async (request) => {
         const q = request.query;
-        return (await approvals.list(request.principal.project.id, { status: q.status, accountId: q.account_id, limit: q.limit })).map(approvalView);
+        return (await approvals.list(request.principal.project.id, { status: q.status, accountId: q.account_id, limit: q.limit })).map((a) =>
+          approvals.view(a),
+        );
       },
     );
 
@@ -42,7 +43,7 @@ export const approvalRoutes =
           response: { 200: Type.Ref('Approval'), ...errors(401, 404) },
         },
       },
-      async (request) => approvalView(await approvals.get(request.principal.project.id, request.params.id)),
+      async (request) => approvals.view(await approvals.get(request.principal.project.id, request.params.id)),
     );
 
     for (const decision of ['approve', 'deny'] as const) {
@@ -56,7 +57,7 @@ export const approvalRoutes =
             response: { 200: Type.Ref('Approval'), ...errors(401, 404, 409) },
           },
         },
-        async (request) => approvalView(await approvals.resolve(request.principal.project.id, request.params.id, decision, apiKeyActor(request))),
+        async (request) => approvals.view(await approvals.resolve(request.principal.project.id, request.params.id, decision, apiKeyActor(request))),
       );
     }
   };

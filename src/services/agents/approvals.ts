@@ -2,19 +2,24 @@
 // (method, path, encoded body, forwarded headers and its idempotency key; never a credential).
 // Approving sends it once: the pending → approved step is one conditional UPDATE, so of two
 // approvers (or two nodes) exactly one sends, and it sends with the call's original idempotency
-// key, so even a resend after a crash is applied once by the provider. The provider's answer is
-// kept on the approval; the agent that repeats its call with the same Idempotency-Key gets it.
-// `approval.requested` and `approval.resolved` webhooks tell the SaaS backend.
-import { and, desc, eq, sql } from 'drizzle-orm';
+// key, so a call sent again is applied once by the provider. The provider's answer is kept on the
+// approval; the agent that repeats its call with the same Idempotency-Key gets it. A call sent
+// without an answer (a timeout, a cut connection; `unconfirmed`), or whose sending was cut off (its
+// node died: `approved` past the sending lease), is sent again with its key when the agent repeats
+// it or a person approves it again: the provider then applies it, or answers what it did with it.
+// The amount is counted when the call is approved, before it is sent, and taken back when the
+// provider refuses it. `approval.requested` and `approval.resolved` webhooks tell the SaaS backend
+// (`approval.resolved` again when a call sent again settles an unconfirmed one).
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { fail } from '../../errors/fail.js';
 import type { Db } from '../../store/db.js';
-import { approvals } from '../../store/schema.js';
+import { approvals, type HeldRequest } from '../../store/schema.js';
 import type { AccountCaller } from '../calls/caller.js';
 import { newId } from '../ids.js';
 import { type Actor, actorRef } from '../logs/actor.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
 import type { GatedCall, GateOutcome } from './gate-types.js';
-import { mayHaveBeenSent } from './stored-answer.js';
+import { mayHaveBeenSent, nothingMoved } from './stored-answer.js';
 import type { SpendLedger } from './spend.js';
 
 export type ApprovalRow = typeof approvals.$inferSelect;
@@ -28,14 +33,14 @@ export interface HoldInput {
   reason: string;
 }
 
-/** An approval as the API and webhooks show it. */
-export function approvalView(a: ApprovalRow) {
+/** An approval as the API and webhooks show it; `cutOff`: approved, but its sending was cut off (shown as unconfirmed). */
+export function approvalView(a: ApprovalRow, cutOff = false) {
   return {
     id: a.id,
     account_id: a.accountId,
     agent_token_id: a.tokenId,
     action: a.action,
-    status: a.status,
+    status: cutOff ? 'unconfirmed' : a.status,
     amount: a.amount,
     currency: a.currency,
     reason: a.reason,
@@ -61,6 +66,13 @@ export function approvalView(a: ApprovalRow) {
  */
 const held = (a: ApprovalRow) => fail('approval_required', { reason: a.reason, approval: a.id }, { approval: a.id, idempotency_key: a.request.idempotencyKey });
 
+/** An approved call whose answer is not there yet: being sent, or sent without an answer. */
+const inFlight = (a: ApprovalRow, state: string) =>
+  fail('approval_in_flight', { approval: a.id, state }, { approval: a.id, idempotency_key: a.request.idempotencyKey });
+
+/** Whether a repeat is the held request: a key names one request (the provider refuses a key reused for another). */
+const sameRequest = (a: HeldRequest, b: HeldRequest): boolean => a.method === b.method && a.path === b.path && (a.body ?? '') === (b.body ?? '');
+
 /** Whether a value holds U+0000 in any string or key. */
 const hasNul = (v: unknown): boolean =>
   typeof v === 'string' ? v.includes('\0') : v !== null && typeof v === 'object' && Object.entries(v).some(([k, x]) => k.includes('\0') || hasNul(x));
@@ -73,15 +85,40 @@ export class ApprovalService {
    */
   amountNow: ((a: ApprovalRow, actor: Actor) => Promise<{ amount: number; currency: string } | null>) | null = null;
 
+  /**
+   * @param sendingLeaseMs the longest an approved call takes to be sent and answered (its attempts,
+   *   their backoff, a throttle wait): one still unanswered after it was cut off (its node died)
+   */
   constructor(
     private readonly db: Db,
     private readonly calls: AccountCaller,
     private readonly webhooks: WebhookService,
     private readonly spend: SpendLedger,
+    private readonly sendingLeaseMs: number,
   ) {}
 
-  /** Stores the call as pending, sends `approval.requested`, and refuses the call with approval_required. */
-  async hold(h: HoldInput): Promise<never> {
+  /** Approved, and its sending started longer than the lease ago without an answer: its node died sending it. */
+  private cutOff(a: ApprovalRow): boolean {
+    const since = a.sendingAt ?? a.resolvedAt;
+    return a.status === 'approved' && since !== null && Date.now() - since.getTime() > this.sendingLeaseMs;
+  }
+
+  /** On a store only this process uses, at start: every approved call still being sent was cut off. */
+  async cutOffAtStart(): Promise<void> {
+    await this.db.update(approvals).set({ status: 'unconfirmed' }).where(eq(approvals.status, 'approved'));
+  }
+
+  /** An approval as the API and webhooks show it. */
+  view(a: ApprovalRow) {
+    return approvalView(a, this.cutOff(a));
+  }
+
+  /**
+   * Stores the call as pending, sends `approval.requested`, and refuses the call with approval_required.
+   * Calls with one idempotency key held at once (an agent retrying, on several nodes) make one approval:
+   * the key is locked while it is looked up and stored, and the later calls are its repeats.
+   */
+  async hold(h: HoldInput): Promise<GateOutcome> {
     const id = newId('apr', 20);
     const { call } = h;
     const request = call.held();
@@ -89,7 +126,15 @@ export class ApprovalService {
     if (hasNul(request)) {
       throw fail('invalid_input', { field: 'body', problem: 'a call holding a NUL character (U+0000) cannot be held for approval' }, { field: 'body' });
     }
+    const accountId = call.account.row.id;
     const row = await this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`approval:${accountId}:${h.spender}:${request.idempotencyKey}`}))`);
+      const [earlier] = await tx
+        .select()
+        .from(approvals)
+        .where(this.byKey(accountId, h.spender, request.idempotencyKey))
+        .limit(1);
+      if (earlier) return { earlier, created: null };
       const [r] = await tx
         .insert(approvals)
         .values({
@@ -107,14 +152,19 @@ export class ApprovalService {
         })
         .returning();
       await this.webhooks.enqueueEvent(tx, r.projectId, 'approval.requested', this.eventFields(r));
-      return r;
+      return { earlier: null, created: r };
     });
+    if (row.earlier) return this.repeated(row.earlier, call);
     this.webhooks.onEnqueued();
-    throw held(row);
+    throw held(row.created);
   }
 
   private eventFields(a: ApprovalRow) {
-    return { record_type: 'approval', record_id: a.id, account_id: a.accountId, data: approvalView(a) };
+    return { record_type: 'approval', record_id: a.id, account_id: a.accountId, data: this.view(a) };
+  }
+
+  private byKey(accountId: string, spender: string, key: string) {
+    return and(eq(approvals.accountId, accountId), eq(approvals.spender, spender), sql`${approvals.request}->>'idempotencyKey' = ${key}`);
   }
 
   /** The approval an earlier call with this idempotency key created, if any. */
@@ -122,14 +172,26 @@ export class ApprovalService {
     const rows = await this.db
       .select()
       .from(approvals)
-      .where(and(eq(approvals.accountId, accountId), eq(approvals.spender, spender), sql`${approvals.request}->>'idempotencyKey' = ${key}`))
+      .where(this.byKey(accountId, spender, key))
       .orderBy(desc(approvals.createdAt))
       .limit(1);
     return rows[0] ?? null;
   }
 
-  /** What a repeated call gets: the approved call's answer, or the refusal that still holds. */
-  answerFor(a: ApprovalRow): GateOutcome {
+  /**
+   * What a call repeated with a held call's idempotency key gets: refused when it is another request;
+   * else the approved call's answer (sent again first when it was sent without one), or the refusal
+   * that still holds.
+   */
+  async repeated(a: ApprovalRow, call: GatedCall): Promise<GateOutcome> {
+    const now = call.held();
+    if (!sameRequest(a.request, now)) {
+      throw fail('idempotency_key_reused', {
+        key: a.request.idempotencyKey,
+        first: `${a.request.method} ${a.request.path.split('?')[0]}, held as approval ${a.id}`,
+      });
+    }
+    if (a.status === 'unconfirmed' || this.cutOff(a)) a = await this.sendAgain(a, call.target.actor);
     // sent: the provider's answer, a refusal of its own (a declined card) as much as a success
     if ((a.status === 'executed' || a.status === 'failed') && a.resultStatus !== null && a.resultStatus > 0) {
       return { kind: 'answered', status: a.resultStatus, body: a.resultBody ?? '', requestId: a.resultRequestId };
@@ -142,7 +204,46 @@ export class ApprovalService {
         { reason_code: 'approval_not_sent' },
       );
     }
+    if (a.status === 'approved') throw inFlight(a, 'is being sent');
+    if (a.status === 'unconfirmed') throw inFlight(a, `was sent without an answer (${a.resultBody ?? 'none came'})`);
     throw held(a);
+  }
+
+  /**
+   * Sends an unconfirmed (or cut-off) approved call again with its idempotency key: taken by one
+   * conditional UPDATE, so one sender at a time; another's sending under way is left to it.
+   */
+  private async sendAgain(a: ApprovalRow, actor: Actor): Promise<ApprovalRow> {
+    const [taken] = await this.db
+      .update(approvals)
+      .set({ status: 'approved', sendingAt: new Date() })
+      .where(
+        and(
+          eq(approvals.id, a.id),
+          or(
+            eq(approvals.status, 'unconfirmed'),
+            and(
+              eq(approvals.status, 'approved'),
+              lt(sql`coalesce(${approvals.sendingAt}, ${approvals.resolvedAt})`, new Date(Date.now() - this.sendingLeaseMs)),
+            ),
+          ),
+        ),
+      )
+      .returning();
+    if (!taken) return (await this.findById(a.id)) ?? a;
+    const done = await this.execute(taken, actor, false);
+    await this.resolved(done);
+    return done;
+  }
+
+  private async findById(id: string): Promise<ApprovalRow | null> {
+    const [row] = await this.db.select().from(approvals).where(eq(approvals.id, id));
+    return row ?? null;
+  }
+
+  private async resolved(a: ApprovalRow): Promise<void> {
+    await this.db.transaction((tx) => this.webhooks.enqueueEvent(tx, a.projectId, 'approval.resolved', this.eventFields(a)));
+    this.webhooks.onEnqueued();
   }
 
   async list(projectId: string, opts: { status?: string; accountId?: string; limit?: number }) {
@@ -166,34 +267,51 @@ export class ApprovalService {
     return row;
   }
 
-  /** Decides a pending approval; approving sends the held call (once) and keeps the provider's answer. */
+  /**
+   * Decides a pending approval; approving sends the held call (once) and keeps the provider's answer.
+   * Approving an unconfirmed one again sends it again (with its idempotency key).
+   */
   async resolve(projectId: string, id: string, decision: 'approve' | 'deny', actor: Actor): Promise<ApprovalRow> {
     const by = actorRef(actor);
+    const at = new Date();
     const [taken] = await this.db
       .update(approvals)
-      .set({ status: decision === 'approve' ? 'approved' : 'denied', resolvedAt: new Date(), resolvedBy: by })
+      .set({ status: decision === 'approve' ? 'approved' : 'denied', resolvedAt: at, resolvedBy: by, sendingAt: decision === 'approve' ? at : null })
       .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId), eq(approvals.status, 'pending')))
       .returning();
     if (!taken) {
       const current = await this.get(projectId, id);
-      throw fail('approval_not_pending', { approval: id, status: current.status });
+      if (decision === 'approve' && (current.status === 'unconfirmed' || this.cutOff(current))) {
+        const again = await this.sendAgain(current, actor);
+        if (again.status !== 'approved') return again;
+      }
+      throw fail('approval_not_pending', { approval: id, status: this.view(current).status });
     }
-    let done = taken;
-    if (decision === 'approve') done = await this.execute(taken, actor);
-    await this.db.transaction((tx) => this.webhooks.enqueueEvent(tx, projectId, 'approval.resolved', this.eventFields(done)));
-    this.webhooks.onEnqueued();
+    const done = decision === 'approve' ? await this.execute(taken, actor, true) : taken;
+    await this.resolved(done);
     return done;
   }
 
-  private async execute(a: ApprovalRow, actor: Actor): Promise<ApprovalRow> {
-    const refusal = await this.grownSince(a, actor);
+  /**
+   * Sends an approved call and keeps the outcome. The first time, its amount is counted before it is
+   * sent (a node dying while it sends leaves it counted) and taken back if nothing moved.
+   */
+  private async execute(a: ApprovalRow, actor: Actor, first: boolean): Promise<ApprovalRow> {
+    // sent again: the same call with its key, applied once by the provider, not judged or counted again
+    const refusal = first ? await this.grownSince(a, actor) : null;
+    const counted = first && !refusal && a.currency !== 'unknown' ? await this.spend.record(a.spender, a.currency, a.amount, a.request.idempotencyKey) : null;
     const { status, body, requestId, indeterminate } = refusal ? { status: 0, body: refusal, requestId: null } : await this.send(a, actor);
-    // counted unless nothing moved (not sent, or refused): a 5xx or no answer may have moved it
-    const mayHaveMoved = indeterminate === true || (status !== 0 && !(status >= 400 && status < 500));
-    if (mayHaveMoved && a.currency !== 'unknown') await this.spend.record(a.spender, a.currency, a.amount);
+    if (counted !== null && !indeterminate && nothingMoved(status)) await this.spend.release(counted);
+    // no answer to a call that may have been sent: neither done nor failed, it is sent again when asked
+    const unanswered = status === 0 && indeterminate === true;
     const [row] = await this.db
       .update(approvals)
-      .set({ status: status >= 200 && status < 300 ? 'executed' : 'failed', resultStatus: status, resultBody: body, resultRequestId: requestId })
+      .set({
+        status: unanswered ? 'unconfirmed' : status >= 200 && status < 300 ? 'executed' : 'failed',
+        resultStatus: unanswered ? null : status,
+        resultBody: body,
+        resultRequestId: requestId,
+      })
       .where(eq(approvals.id, a.id))
       .returning();
     return row;

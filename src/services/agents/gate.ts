@@ -20,6 +20,7 @@ import { refuseOtherContext } from '../calls/context-headers.js';
 import type { Actor } from '../logs/actor.js';
 import type { ApprovalService } from './approvals.js';
 import { callParams, METHOD_OVERRIDE, UNCLEAR } from './form-params.js';
+import { nothingMoved } from './stored-answer.js';
 import type { GatedCall, GateOutcome } from './gate-types.js';
 import { hasMoneyRules, judge } from './policy.js';
 import type { SpendLedger } from './spend.js';
@@ -134,12 +135,12 @@ export class AgentGate {
     const spender = call.principal.policy ? call.principal.tokenId : `acc:${call.account.row.id}`;
     if (call.idempotencyKey) {
       const earlier = await this.approvals.findByKey(call.account.row.id, spender, call.idempotencyKey);
-      if (earlier) return this.approvals.answerFor(earlier);
+      if (earlier) return this.approvals.repeated(earlier, call);
     }
     const name = action?.name ?? `${call.method} ${call.path.split('?')[0]}`;
     const money = rule ? await this.amountOf(rule, param, { target: call.target, account: call.account, headers: () => call.held().headers }) : null;
     if (money?.unchanged) return SEND; // an update that gives the currency the object already has, and no amount
-    const hold = (reason: string): Promise<never> =>
+    const hold = (reason: string): Promise<GateOutcome> =>
       this.approvals.hold({ call, spender, action: name, currency: money?.currency ?? 'unknown', amount: money?.amount ?? 0, reason });
 
     if (!money) {
@@ -148,7 +149,7 @@ export class AgentGate {
         : action
           ? 'it acts where money moves, and what it moves cannot be told before it is sent'
           : 'it is no action Linkhub knows, so whether it moves money cannot be told';
-      if (Object.values(policy.money).some((l) => l.approval_above !== undefined)) await hold(why);
+      if (Object.values(policy.money).some((l) => l.approval_above !== undefined)) return hold(why);
       const reason = rule
         ? `the amount of ${name} cannot be told before it is sent`
         : action
@@ -164,8 +165,8 @@ export class AgentGate {
     if (limits.per_call !== undefined && amount > limits.per_call) {
       throw fail('spend_cap_exceeded', { reason: `${shown} is above the per-call cap of ${limits.per_call}` }, { currency, cap: limits.per_call });
     }
-    if (limits.approval_above !== undefined && amount > limits.approval_above) await hold(`${shown} is above ${limits.approval_above}`);
-    const r = await this.spend.reserve(spender, currency, amount, limits.per_day);
+    if (limits.approval_above !== undefined && amount > limits.approval_above) return hold(`${shown} is above ${limits.approval_above}`);
+    const r = await this.spend.reserve(spender, currency, amount, limits.per_day, call.idempotencyKey);
     if (!r.ok) {
       throw fail(
         'spend_cap_exceeded',
@@ -173,9 +174,7 @@ export class AgentGate {
         { currency, cap: limits.per_day },
       );
     }
-    // taken back only when nothing moved: not sent (0), or refused by the provider (4xx). A 5xx or a call
-    // sent without an answer (-1) may have moved it: the provider calls such outcomes indeterminate.
-    return { kind: 'send', settle: async (status) => (status === 0 || (status >= 400 && status < 500) ? this.spend.release(r.id) : undefined) };
+    return { kind: 'send', settle: async (status) => (nothingMoved(status) ? this.spend.release(r.id) : undefined) };
   }
 
   /**

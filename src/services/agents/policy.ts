@@ -32,8 +32,8 @@ export interface JudgedCall {
   /** The catalogue action the call is, or null when none matches. */
   action: { name: string; access: 'read' | 'write' } | null;
   /**
-   * The parameters carry `_method`: a server honouring it (Rack's MethodOverride; Stripe.js once sent
-   * writes as GETs with it) would do another method than the one judged, so nothing else is judged.
+   * The parameters carry `_method`: a server honouring it (Rack's MethodOverride; a provider's browser
+   * script once sent writes as GETs with it) would do another method than the one judged.
    */
   methodOverride?: boolean;
 }

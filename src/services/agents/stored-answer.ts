@@ -26,6 +26,14 @@ export function storedAnswer(account: CachedAccount, status: number, body: strin
   };
 }
 
+/**
+ * Whether a call's outcome moved nothing, so its amount is taken back off the day's total: not sent (0),
+ * or refused by the provider (a 4xx, but a 409: a conflict with a request under way, such as the same
+ * call sent twice at once, one of which goes through). A 5xx or a call sent without an answer (-1) may
+ * have moved it: the provider calls such outcomes indeterminate.
+ */
+export const nothingMoved = (status: number): boolean => status === 0 || (status >= 400 && status < 500 && status !== 409);
+
 /** Linkhub's own refusals before anything left for the provider: its throttle, a shutdown, a request it could not build. */
 const NOT_SENT: ReadonlySet<string> = new Set(['rate_limited', 'shutting_down', 'invalid_request']);
 

@@ -1,7 +1,8 @@
 // One held call: who asked (account, token), what (action, amount, reason), the full request
 // (method, path, params, forwarded headers, idempotency key), and Approve / Deny while pending, or
-// the decision and the provider's status once decided. Both decisions are asked again in a dialog:
-// approving sends a call that may move money, and neither can be taken back.
+// the decision and the provider's status once decided; Send again when the approved call got no
+// answer (unconfirmed). Each is asked again in a dialog: approving sends a call that may move money,
+// and no decision can be taken back.
 import { useState } from 'preact/hooks';
 import type { Approval } from '../../api.js';
 import { ConfirmDialog } from '../../components/dialog.js';
@@ -13,6 +14,7 @@ const OUTCOME: Record<string, { label: string; kind: 'ok' | 'err' | 'warn' | 'ne
   approved: { label: 'approved, sending', kind: 'warn' },
   executed: { label: 'approved and sent', kind: 'ok' },
   failed: { label: 'approved, not done', kind: 'err' },
+  unconfirmed: { label: 'approved, no answer', kind: 'warn' },
   denied: { label: 'denied', kind: 'neutral' },
 };
 
@@ -21,6 +23,7 @@ export function ApprovalCard(p: { approval: Approval; onDecide(d: 'approve' | 'd
   const [asking, setAsking] = useState<'approve' | 'deny' | null>(null);
   const outcome = OUTCOME[a.status] ?? { label: a.status, kind: 'neutral' as const };
   const amount = a.currency === 'unknown' ? 'Amount not known' : formatMoney(a.amount, a.currency);
+  const again = a.status === 'unconfirmed';
   return (
     <article class={`card approval approval-${a.status}`} aria-labelledby={`apr-${a.id}`} data-approval-id={a.id}>
       <div class="approval-head">
@@ -90,10 +93,17 @@ export function ApprovalCard(p: { approval: Approval; onDecide(d: 'approve' | 'd
           </button>
         </div>
       )}
+      {a.status === 'unconfirmed' && (
+        <div class="button-row">
+          <button type="button" class="btn btn-primary" onClick={() => setAsking('approve')}>
+            Send again
+          </button>
+        </div>
+      )}
       {asking && (
         <ConfirmDialog
-          title={asking === 'approve' ? 'Approve and send this call?' : 'Deny this call?'}
-          confirmLabel={asking === 'approve' ? 'Approve and send' : 'Deny call'}
+          title={asking === 'deny' ? 'Deny this call?' : again ? 'Send this call again?' : 'Approve and send this call?'}
+          confirmLabel={asking === 'deny' ? 'Deny call' : again ? 'Send again' : 'Approve and send'}
           onClose={() => setAsking(null)}
           onConfirm={() => p.onDecide(asking)}
         >
@@ -102,9 +112,11 @@ export function ApprovalCard(p: { approval: Approval; onDecide(d: 'approve' | 'd
               {a.request.method} {a.request.path}
             </span>{' '}
             ({amount}) on <span class="mono">{a.account_id}</span>
-            {asking === 'approve'
-              ? ' is sent now, once, with its idempotency key. This cannot be undone.'
-              : ' is never sent; the agent is told it was denied. This cannot be undone.'}
+            {asking === 'deny'
+              ? ' is never sent; the agent is told it was denied. This cannot be undone.'
+              : again
+                ? ' was sent but no answer came. It is sent again with the same idempotency key, so the provider applies it once: if the first went through, it answers what it did.'
+                : ' is sent now, once, with its idempotency key. This cannot be undone.'}
           </p>
         </ConfirmDialog>
       )}

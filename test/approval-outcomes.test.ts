@@ -1,0 +1,180 @@
+// What becomes of an approved call whose answer does not come, and of calls repeating a held one:
+// an approved call sent without an answer (every attempt timed out) is `unconfirmed`, not failed,
+// and is sent again with its idempotency key when the agent repeats it or a person approves it again,
+// so Stripe applies it once; a node killed while sending one leaves it to be sent again after a
+// restart; a repeat while it is being sent is told to wait (409, the SDK's idempotency error); a key
+// reused for another request is refused as Stripe refuses it; calls held at once with one key make one
+// approval; and a call repeated with its key is counted once in the day's total.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import Stripe from 'stripe';
+import { useLinkhub } from './helpers/fixture.js';
+import { linkAccount, type Linkhub } from './helpers/linkhub.js';
+import { callApi, childStore, killAllLinkhubProcesses, linkAccount as linkOver, startLinkhubProcess, waitFor } from './helpers/process.js';
+import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
+
+let stripe: StripeStandin;
+let lh: Linkhub;
+let acc: string;
+
+// a short upstream timeout, so that a delayed Stripe leaves a call unanswered; a short throttle wait
+useLinkhub({ env: { LINKHUB_STRIPE_TIMEOUT_MS: '300', LINKHUB_THROTTLE_MAX_WAIT_MS: '1000' } }, async (f) => {
+  ({ lh, stripe } = f);
+  acc = (await linkAccount(lh, stripe.keys.secretTest)).id;
+});
+after(() => killAllLinkhubProcesses());
+
+async function newToken(policy: unknown, base = lh.url, apiKey = lh.apiKey, account = acc): Promise<string> {
+  const res = await callApi(base, 'POST', `/accounts/${account}/agent_tokens`, { key: apiKey, body: { name: 'agent', policy } });
+  assert.equal(res.status, 201, res.text);
+  return res.body.token;
+}
+
+async function charge(amount: number, s = stripe): Promise<string> {
+  return (await new Stripe(s.keys.secretTest, s.sdkOptions()).charges.create({ amount, currency: 'usd', source: 'tok_visa' })).id;
+}
+
+/** A refund through Linkhub's /v1 with an agent token and an idempotency key. */
+async function refund(token: string, key: string, body: string, base = lh.url): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${base}/v1/refunds`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'idempotency-key': key, 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+const refundsOf = async (ch: string, s = stripe) => (await new Stripe(s.keys.secretTest, s.sdkOptions()).refunds.list({ charge: ch })).data;
+const posts = (s = stripe) => s.log.filter((e) => e.method === 'POST' && e.path === '/v1/refunds');
+
+describe('an approved call without an answer', () => {
+  test('every attempt timed out: unconfirmed; the agent’s repeat sends it again with its key and gets what Stripe did, once', async () => {
+    const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
+    const ch = await charge(9000);
+    const held = await refund(token, 'slow-1', `charge=${ch}&amount=5000`);
+    assert.equal(held.body.error.code, 'approval_required');
+    const id = held.body.error.approval;
+    // each of the three attempts answered after the timeout; the first is applied by Stripe meanwhile
+    stripe.inject({ kind: 'delay', delayMs: 1500, count: 3, pathPrefix: '/v1/refunds' });
+    const approved = await lh.api('POST', `/approvals/${id}/approve`);
+    assert.equal(approved.status, 200, approved.text);
+    assert.equal(approved.body.status, 'unconfirmed', 'sent without an answer is neither done nor failed');
+    assert.equal(approved.body.result, null);
+    await waitFor('Stripe applied the first attempt', async () => (await refundsOf(ch)).length === 1);
+
+    const again = await refund(token, 'slow-1', `charge=${ch}&amount=5000`);
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.object, 'refund');
+    assert.equal(again.body.amount, 5000);
+    assert.equal((await refundsOf(ch)).length, 1, 'applied once');
+    assert.ok(
+      posts().every((e) => e.idempotencyKey === 'slow-1'),
+      'always with the held key',
+    );
+    const after = await lh.api('GET', `/approvals/${id}`);
+    assert.equal(after.body.status, 'executed');
+    assert.equal(after.body.result.status, 200);
+  });
+
+  test('approving an unconfirmed call again sends it again; a repeat while it is being sent is told to wait (409)', async () => {
+    const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
+    const ch = await charge(9000);
+    const held = await refund(token, 'slow-2', `charge=${ch}&amount=4000`);
+    const id = held.body.error.approval;
+    stripe.inject({ kind: 'delay', delayMs: 1500, count: 3, pathPrefix: '/v1/refunds' });
+    const first = lh.api('POST', `/approvals/${id}/approve`);
+    await waitFor('the approved call reached Stripe', () => posts().length > 0);
+    const meanwhile = await refund(token, 'slow-2', `charge=${ch}&amount=4000`);
+    assert.equal(meanwhile.status, 409, JSON.stringify(meanwhile.body));
+    assert.equal(meanwhile.body.error.type, 'idempotency_error');
+    assert.equal(meanwhile.body.error.code, 'approval_in_flight');
+    assert.equal((await first).body.status, 'unconfirmed');
+    await waitFor('Stripe applied the first attempt', async () => (await refundsOf(ch)).length === 1);
+
+    const retried = await lh.api('POST', `/approvals/${id}/approve`);
+    assert.equal(retried.status, 200, retried.text);
+    assert.equal(retried.body.status, 'executed');
+    assert.equal((await refundsOf(ch)).length, 1, 'applied once');
+    const twice = await lh.api('POST', `/approvals/${id}/approve`);
+    assert.equal(twice.status, 409, 'executed: decided');
+  });
+
+  test('a node killed while sending an approved call: after the restart it is unconfirmed, sent again once, and counted once', async () => {
+    const s = await startStripeStandin();
+    const store = await childStore();
+    const env = { ...store.env, LINKHUB_STRIPE_API_BASE: s.url, LINKHUB_API_KEY: 'lh_test_approvals_0123456789abcdef', LINKHUB_THROTTLE_MAX_WAIT_MS: '1000' };
+    try {
+      let node = await startLinkhubProcess({ ...env, LINKHUB_STRIPE_TIMEOUT_MS: '10000' });
+      const account = (await linkOver(node.url, env.LINKHUB_API_KEY, s.keys.secretTest)).id;
+      const token = await newToken({ money: { usd: { per_call: 100_000, per_day: 10_000, approval_above: 4800 } } }, node.url, env.LINKHUB_API_KEY, account);
+      const ch = await charge(9000, s);
+      const held = await refund(token, 'cut-1', `charge=${ch}&amount=5000`, node.url);
+      const id = held.body.error.approval;
+      s.inject({ kind: 'delay', delayMs: 1500, pathPrefix: '/v1/refunds' });
+      void callApi(node.url, 'POST', `/approvals/${id}/approve`, { key: env.LINKHUB_API_KEY }).catch(() => {});
+      await waitFor('the approved call reached Stripe', () => posts(s).length > 0);
+      await node.kill9();
+      await waitFor('Stripe applied it', async () => (await refundsOf(ch, s)).length === 1);
+
+      // restarted with a short timeout: on PostgreSQL the sending lease (from the timeout) runs out in seconds
+      node = await startLinkhubProcess({ ...env, LINKHUB_STRIPE_TIMEOUT_MS: '200' });
+      await waitFor(
+        'the cut-off call shown unconfirmed',
+        async () => (await callApi(node.url, 'GET', `/approvals/${id}`, { key: env.LINKHUB_API_KEY })).body.status === 'unconfirmed',
+        20_000,
+        200,
+      );
+      const again = await refund(token, 'cut-1', `charge=${ch}&amount=5000`, node.url);
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      assert.equal(again.body.amount, 5000);
+      assert.equal((await refundsOf(ch, s)).length, 1, 'applied once');
+      // counted once, when approved: 5000 + 900 fits the day's 10000, 5000 + 900 + 4500 does not
+      assert.equal((await refund(token, 'small', `charge=${ch}&amount=900`, node.url)).status, 200);
+      const over = await refund(token, 'over', `charge=${await charge(9000, s)}&amount=4500`, node.url);
+      assert.equal(over.body.error?.code, 'spend_cap_exceeded', JSON.stringify(over.body));
+      await node.stop();
+    } finally {
+      await store.drop();
+      await s.close();
+    }
+  });
+});
+
+describe('calls repeating a held one', () => {
+  test('another request with a held call’s key: 400 idempotency_error, nothing sent; one request many times at once: one approval', async () => {
+    const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
+    const ch = await charge(9000);
+    const held = await refund(token, 'one-key', `charge=${ch}&amount=2000`);
+    assert.equal(held.body.error.code, 'approval_required');
+    const other = await refund(token, 'one-key', `charge=${ch}&amount=2500`);
+    assert.equal(other.status, 400, JSON.stringify(other.body));
+    assert.equal(other.body.error.type, 'idempotency_error');
+    assert.equal(other.body.error.code, 'idempotency_key_reused');
+    await lh.api('POST', `/approvals/${held.body.error.approval}/approve`);
+    const payout = await fetch(`${lh.url}/v1/payouts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'idempotency-key': 'one-key', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'amount=50&currency=usd',
+    });
+    assert.equal(payout.status, 400, 'the approved refund’s answer is not given to a payout');
+    assert.equal(posts().length, 1, 'only the approved refund was sent');
+
+    const burst = await Promise.all(Array.from({ length: 8 }, () => refund(token, 'burst-key', `charge=${ch}&amount=3000`)));
+    const ids = new Set(burst.map((r) => r.body.error?.approval));
+    assert.equal(ids.size, 1, `one approval: ${[...ids].join(', ')}`);
+    const pending = await lh.api('GET', '/approvals?status=pending');
+    assert.equal(pending.body.filter((a: any) => a.request.idempotency_key === 'burst-key').length, 1);
+  });
+
+  test('a call repeated with its key is counted once in the day’s total', async () => {
+    const token = await newToken({ money: { usd: { per_day: 5000 } } });
+    const ch = await charge(9000);
+    for (let i = 0; i < 3; i++) assert.equal((await refund(token, 'same-1500', `charge=${ch}&amount=1500`)).status, 200);
+    assert.equal((await refundsOf(ch)).length, 1, 'Stripe replayed the repeats');
+    // 1500 counted, not 4500: another 3000 fits the 5000
+    const next = await refund(token, 'next-3000', `charge=${ch}&amount=3000`);
+    assert.equal(next.status, 200, JSON.stringify(next.body));
+    const over = await refund(token, 'over-1000', `charge=${ch}&amount=1000`);
+    assert.equal(over.body.error?.code, 'spend_cap_exceeded');
+  });
+});
