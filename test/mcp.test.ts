@@ -521,3 +521,22 @@ describe('tools/call with arguments that are not an object', () => {
     assert.equal(stripe.log.length, before + 1, 'an object still runs the tool');
   });
 });
+
+describe('refused before anything runs', () => {
+  test('no credential or a wrong one, with or without x-account-id, on POST, GET and DELETE: the 401 is the whole answer, nothing logged as an error', async () => {
+    const before = lh.logs.length;
+    for (const auth of [null, basic('lh_wrong_key_0123456789')]) {
+      for (const account of [secretAccount, null]) {
+        const res = await rawPost({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, { auth, account });
+        assert.equal(res.status, 401, res.text);
+        for (const method of ['GET', 'DELETE']) {
+          const headers: Record<string, string> = account ? { 'x-account-id': account } : {};
+          if (auth) headers.authorization = auth;
+          assert.equal((await fetch(mcpUrl(), { method, headers })).status, 401);
+        }
+      }
+    }
+    const after = lh.logs.slice(before).filter((l) => /"level":(50|40)|already sent|TypeError/.test(l));
+    assert.deepEqual(after, [], 'no error or warning: the handler stopped at the 401');
+  });
+});

@@ -112,17 +112,23 @@ export const mcpRoutes =
     });
     app.options('/mcp', { schema: { hide: true } }, mcpPreflight);
 
-    /** 401 with the challenge for a request without a valid credential (MCP authorization), else null. */
-    const challenged = async (request: FastifyRequest, reply: FastifyReply) => {
+    /**
+     * Answers 401 with the challenge to a request without a valid credential (MCP authorization); true
+     * when it did. A boolean, not the reply: a reply is thenable, so awaiting it gives undefined.
+     */
+    const challenged = async (request: FastifyRequest, reply: FastifyReply): Promise<boolean> => {
       const refused = await mcpAuthRefusal(request, ctx.services);
-      if (!refused) return null;
+      if (!refused) return false;
       const challenge = mcpChallenge(ctx.services.config.publicUrl, refused.entry !== 'api_key_missing');
-      return mcpHttpError(reply.header('www-authenticate', challenge), refused);
+      mcpHttpError(reply.header('www-authenticate', challenge), refused);
+      return true;
     };
     // Unauthenticated first, as any request to the endpoint: clients probe with a GET for the challenge
     // (mcp-remote starts its callback server on that answer, before it prints the authorization URL)
-    const notAllowed = async (request: FastifyRequest, reply: FastifyReply) =>
-      (await challenged(request, reply)) ?? mcpHttpError(reply.header('allow', 'POST'), fail('method_not_allowed'));
+    const notAllowed = async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!(await challenged(request, reply))) mcpHttpError(reply.header('allow', 'POST'), fail('method_not_allowed'));
+      return reply;
+    };
     app.get('/mcp', { schema: { hide: true } }, notAllowed);
     app.delete('/mcp', { schema: { hide: true } }, notAllowed);
 
@@ -198,8 +204,7 @@ export const mcpRoutes =
       },
     };
     app.post('/mcp', { schema: postSchema }, async (request, reply) => {
-      const refused = await challenged(request, reply);
-      if (refused) return refused;
+      if (await challenged(request, reply)) return reply;
 
       let c: McpConnection;
       try {
