@@ -176,6 +176,46 @@ describe('OAuth for MCP clients', () => {
     assert.deepEqual([after.status, (await after.json()).error], [400, 'invalid_grant']);
   });
 
+  test('a refresh racing a revocation or a copy of its token: whatever the order, an ended grant leaves no live token', async () => {
+    const { server } = await discover(`${lh.url}/mcp`);
+    const clientId = await register(server);
+    const grant = async () => {
+      const { verifier, challenge } = pkce();
+      const { location } = await approveInBrowser(authorizationUrl(server, clientId, challenge), { account: acc, policy: 'read_only' });
+      return (await exchange(server, { code: new URL(location).searchParams.get('code')!, code_verifier: verifier, client_id: clientId })).json();
+    };
+    const refresh = async (refresh_token: string) => {
+      const res = await fetch(server.token_endpoint, form({ grant_type: 'refresh_token', refresh_token, client_id: clientId }));
+      return { status: res.status, body: await res.json() };
+    };
+    const live = async (access: string) =>
+      (
+        await fetch(`${lh.url}/mcp`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${access}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+        })
+      ).status === 200;
+    const idOf = async (access: string) => (await lh.api('GET', `/accounts/${acc}/agent_tokens`)).body.find((t: any) => access.endsWith(t.hint)).id;
+    for (let i = 0; i < 6; i++) {
+      // a person revokes the access token while the client refreshes
+      const g = await grant();
+      const id = await idOf(g.access_token);
+      const [r, del] = await Promise.all([refresh(g.refresh_token), lh.api('DELETE', `/accounts/${acc}/agent_tokens/${id}`)]);
+      if (del.status === 200 && r.status === 200) {
+        assert.equal(await live(r.body.access_token), false, `round ${i}: revoked, yet the refreshed access token works`);
+        assert.equal((await refresh(r.body.refresh_token)).status, 400, `round ${i}: revoked, yet the grant refreshes`);
+      }
+      // the refresh token used several times at once (a copy): the whole family ends, the winner's pair too
+      const h = await grant();
+      const uses = await Promise.all(Array.from({ length: 5 }, () => refresh(h.refresh_token)));
+      for (const u of uses.filter((x) => x.status === 200)) {
+        assert.equal(await live(u.body.access_token), false, `round ${i}: a copied refresh token left a live access token`);
+        assert.equal((await refresh(u.body.refresh_token)).status, 400);
+      }
+    }
+  });
+
   test('refused: a wrong verifier, another client, deny, a bad redirect URI, no PKCE, a forged approval', async () => {
     const { server } = await discover(`${lh.url}/mcp`);
     const clientId = await register(server);

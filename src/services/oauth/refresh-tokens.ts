@@ -39,6 +39,8 @@ export interface IssuedTokens {
 }
 
 const OAUTH_SYSTEM: Actor = { type: 'system', id: 'oauth' };
+/** The expiry of an ended family's refresh tokens: a mark no live token carries. */
+const ENDED = new Date(0);
 
 export class RefreshTokens {
   constructor(
@@ -99,27 +101,44 @@ export class RefreshTokens {
     // revoked by a person since: the grant is over
     if (!(await this.tokens.unrevoked(row.accessTokenId))) throw invalid('the access token of this grant was revoked');
     const next = await this.issue({ ...row, clientName: client.name }, row.family);
-    await this.revokeQuietly(row.accountId, row.projectId, row.accessTokenId);
+    // While the new pair was made, a copy of the presented token may have ended the family (before the
+    // new refresh token existed, so it was not among the rows ended), or a person may have revoked the
+    // access token. Checked after the new pair exists: either ends the grant, the new pair with it.
+    const [me] = await this.db.select({ expiresAt: t.expiresAt }).from(t).where(eq(t.tokenHash, hash)).limit(1);
+    const ended = !me || me.expiresAt.getTime() === ENDED.getTime();
+    if (ended || !(await this.revokeOwn(row.accountId, row.projectId, row.accessTokenId))) {
+      await this.endFamily(row.family);
+      throw invalid('the grant ended while it was refreshed (its access token revoked, or its refresh token used twice)');
+    }
     return next;
   }
 
-  /** A copied refresh token was used: no token of its family works any more. */
+  /**
+   * A copied refresh token was used: no token of its family works any more. Its rows are marked ended
+   * (ENDED), first: a refresh under way reads the mark once its new pair exists, and ends that too.
+   */
   private async endFamily(family: string): Promise<void> {
     const t = oauthRefreshTokens;
     const rows = await this.db
       .update(t)
-      .set({ usedAt: new Date(this.now()) })
+      .set({ usedAt: new Date(this.now()), expiresAt: ENDED })
       .where(eq(t.family, family))
       .returning();
-    for (const r of rows) await this.revokeQuietly(r.accountId, r.projectId, r.accessTokenId);
+    for (const r of rows) await this.revokeOwn(r.accountId, r.projectId, r.accessTokenId);
   }
 
-  /** Revoked by Linkhub itself (a rotation, a replayed token), audited as `system:oauth`, not as the approving user. */
-  private async revokeQuietly(accountId: string, projectId: string, tokenId: string): Promise<void> {
+  /**
+   * Revokes an access token as Linkhub itself (a rotation, a replayed token), audited as `system:oauth`,
+   * not as the approving user; false when someone else revoked it first.
+   */
+  private async revokeOwn(accountId: string, projectId: string, tokenId: string): Promise<boolean> {
     try {
       await this.tokens.revoke(projectId, accountId, tokenId, OAUTH_SYSTEM);
+      return true;
     } catch (e) {
-      if (!(e instanceof LinkhubError && e.entry === 'agent_token_not_found')) throw e;
+      if (e instanceof LinkhubError && e.entry === 'agent_token_not_found') return false;
+      throw e;
     }
   }
+
 }
