@@ -178,3 +178,35 @@ describe('calls repeating a held one', () => {
     assert.equal(over.body.error?.code, 'spend_cap_exceeded');
   });
 });
+
+describe('what approvers are shown', () => {
+  test('a held call’s card number, a key in its metadata and a key header are redacted in the approval, as in the call log', async () => {
+    const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
+    const pan = '4000056655665556';
+    const liveKey = `sk_live_${'51Hx'.repeat(8)}`;
+    const body = `amount=5000&currency=usd&payment_method_data[type]=card&payment_method_data[card][number]=${pan}&payment_method_data[card][cvc]=123&metadata[api_key]=k-${'z'.repeat(20)}&metadata[note]=${liveKey}`;
+    const held = await fetch(`${lh.url}/v1/payment_intents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded', 'x-api-key': 'header-secret-value' },
+      body,
+    });
+    const id = ((await held.json()) as any).error.approval;
+    const shown = await lh.api('GET', `/approvals/${id}`);
+    assert.equal(shown.status, 200, shown.text);
+    for (const secret of [pan, liveKey, 'z'.repeat(20), 'header-secret-value', 'cvc%5D=123', 'cvc]=123']) assert.ok(!shown.text.includes(secret), secret);
+    assert.match(String(shown.body.request.params), /amount=5000/, 'the rest is shown');
+    assert.equal(shown.body.request.headers['x-api-key'], '[redacted]');
+
+    // the same call under the threshold is sent: its call log entry hides them too
+    const sent = await fetch(`${lh.url}/v1/payment_intents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.replace('amount=5000', 'amount=500'),
+    });
+    assert.equal(sent.status, 200, await sent.text());
+    const logs = await lh.api('GET', '/requests/logs?page_size=5');
+    const entry = await lh.api('GET', `/requests/logs/${(logs.body.data ?? logs.body)[0].id}`);
+    assert.match(entry.text, /payment_intents/);
+    for (const secret of [pan, liveKey, 'z'.repeat(20)]) assert.ok(!entry.text.includes(secret), `call log: ${secret}`);
+  });
+});

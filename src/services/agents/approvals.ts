@@ -17,6 +17,7 @@ import { approvals, type HeldRequest } from '../../store/schema.js';
 import type { AccountCaller } from '../calls/caller.js';
 import { newId } from '../ids.js';
 import { type Actor, actorRef } from '../logs/actor.js';
+import { isSensitiveKey, maskSecrets, REDACTED, redactPath, redactShown } from '../logs/redaction.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
 import type { GatedCall, GateOutcome } from './gate-types.js';
 import { mayHaveBeenSent, nothingMoved } from './stored-answer.js';
@@ -44,12 +45,13 @@ export function approvalView(a: ApprovalRow, cutOff = false) {
     amount: a.amount,
     currency: a.currency,
     reason: a.reason,
+    // redacted as the call log is (card numbers, keys): an approver decides on the call, not its secrets
     request: {
       method: a.request.method,
-      path: a.request.path,
-      params: a.request.params,
-      headers: a.request.headers,
-      idempotency_key: a.request.idempotencyKey,
+      path: redactPath(a.request.path),
+      params: redactShown(a.request.params),
+      headers: Object.fromEntries(Object.entries(a.request.headers).map(([k, v]) => [k, isSensitiveKey(k.replace(/-/g, '_')) ? REDACTED : maskSecrets(v)])),
+      idempotency_key: maskSecrets(a.request.idempotencyKey),
     },
     created_at: a.createdAt.toISOString(),
     resolved_at: a.resolvedAt?.toISOString() ?? null,

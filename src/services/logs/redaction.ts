@@ -22,6 +22,9 @@ export function isSensitiveKey(k: string): boolean {
   return SENSITIVE_KEY.test(k);
 }
 
+/** Whether a name is sensitive by its last part, as a nested form name gives it: `card[number]`, `metadata[api_key]`. */
+const sensitiveName = (name: string): boolean => isSensitiveKey(/([A-Za-z0-9_]+)\]?$/.exec(name)?.[1] ?? name);
+
 /**
  * Linkhub's own credentials (API keys `lh_…`, agent tokens `lhat_…`, OAuth refresh tokens `lhrt_…`: a
  * prefix and at least 32 base62 characters), masked as a provider's are: a caller may put one in a path
@@ -47,7 +50,7 @@ export function redactValue(v: unknown, depth = 0): unknown {
   if (Array.isArray(v)) return v.map((x) => redactValue(x, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    out[k] = isSensitiveKey(k) && x !== null && x !== '' && typeof x !== 'boolean' ? REDACTED : redactValue(x, depth + 1);
+    out[k] = sensitiveName(k) && x !== null && x !== '' && typeof x !== 'boolean' ? REDACTED : redactValue(x, depth + 1);
   }
   return out;
 }
@@ -64,10 +67,18 @@ function cap(s: string): string {
   return s.length <= BODY_CAP ? s : `${s.slice(0, BODY_CAP)}…[truncated ${s.length - BODY_CAP} characters]`;
 }
 
-/** Redacted, capped text of a JSON-ish value (a parsed body), or null. */
+/** Text that reads as form encoding (`a=1&card[number]=…`), not JSON. */
+const formLike = (s: string): boolean => s.includes('=') && !/^\s*[{["]/.test(s);
+
+/** A body as people are shown it, whole: sensitive values redacted (a form's too) and secrets masked. */
+export function redactShown(v: unknown): unknown {
+  return typeof v === 'string' ? maskSecrets(formLike(v) ? redactPairs(v) : v) : redactValue(v);
+}
+
+/** Redacted, capped text of a JSON-ish value (a parsed body, or a form's text), or null. */
 export function redactBody(v: unknown): string | null {
   if (v === undefined || v === null || v === '') return null;
-  if (typeof v === 'string') return cap(maskSecrets(v));
+  if (typeof v === 'string') return cap(redactShown(v) as string);
   return cap(JSON.stringify(redactValue(v)));
 }
 
@@ -83,7 +94,8 @@ export function redactRawBody(raw: Buffer | null, contentType: string | undefine
       /* fall through: keep as text */
     }
   }
-  if (ct.startsWith('text/') || ct.includes('json') || ct.includes('x-www-form-urlencoded')) return cap(maskSecrets(raw.toString('utf8')));
+  if (ct.includes('x-www-form-urlencoded')) return cap(maskSecrets(redactPairs(raw.toString('utf8'))));
+  if (ct.startsWith('text/') || ct.includes('json')) return cap(maskSecrets(raw.toString('utf8')));
   return `[binary: ${raw.length} bytes${ct ? `, ${ct}` : ''}]`;
 }
 
@@ -109,8 +121,12 @@ function redactPathOnce(raw: string): string {
   const path = raw.replace(/[\x00-\x1f\x7f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
   const q = path.indexOf('?');
   if (q === -1) return maskSecrets(path);
-  const parts = path
-    .slice(q + 1)
+  return maskSecrets(path.slice(0, q + 1) + redactPairs(path.slice(q + 1)));
+}
+
+/** Form-encoded pairs (a query, a form body) with the values of sensitive names redacted. */
+function redactPairs(text: string): string {
+  return text
     .split('&')
     .map((pair) => {
       const eq = pair.indexOf('=');
@@ -118,8 +134,7 @@ function redactPathOnce(raw: string): string {
       // the name as the server reads it, whatever layers of percent-encoding hide it (api%255Fkey)
       let name = pair.slice(0, eq);
       for (let i = 0; i < 3 && name.includes('%'); i++) name = decodeOnce(name);
-      const base = /([A-Za-z0-9_]+)\]?$/.exec(name)?.[1] ?? name;
-      return isSensitiveKey(base) ? `${pair.slice(0, eq)}=${encodeURIComponent(REDACTED)}` : pair;
-    });
-  return maskSecrets(path.slice(0, q + 1) + parts.join('&'));
+      return sensitiveName(name) ? `${pair.slice(0, eq)}=${encodeURIComponent(REDACTED)}` : pair;
+    })
+    .join('&');
 }

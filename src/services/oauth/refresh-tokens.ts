@@ -140,5 +140,4 @@ export class RefreshTokens {
       throw e;
     }
   }
-
 }
