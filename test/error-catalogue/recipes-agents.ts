@@ -65,6 +65,25 @@ export const agentRecipes: Recipes = {
     await approving;
     return repeat;
   },
+  approval_token_revoked: async (w) => {
+    const made = await w.raw('POST', `/accounts/${w.accounts.secret}/agent_tokens`, {
+      body: JSON.stringify({ name: 'recipe', policy: { money: { usd: { approval_above: 1 } } } }),
+      headers: json,
+    });
+    const id = (await native(w, 'POST', '/v1/payouts', `Bearer ${made.body.token}`, payout(5))).body.approval as string;
+    const revoked = await w.raw('DELETE', `/accounts/${w.accounts.secret}/agent_tokens/${made.body.id}`);
+    if (revoked.status !== 200) throw new Error(`revoke: ${revoked.status}`);
+    return w.raw('POST', `/approvals/${id}/approve`);
+  },
+  held_call_too_large: async (w) => {
+    const t = await token(w, { policy: { money: { usd: { approval_above: 1 } } } });
+    return native(w, 'POST', '/v1/payouts', `Bearer ${t}`, { body: `amount=5&currency=usd&description=${'x'.repeat(70_000)}`, headers: form });
+  },
+  approvals_pending_limit: async (w) => {
+    const t = `Bearer ${await token(w, { policy: { money: { usd: { approval_above: 1 } } } })}`;
+    for (let i = 0; i < 100; i++) await native(w, 'POST', '/v1/payouts', t, payout(5 + i));
+    return native(w, 'POST', '/v1/payouts', t, payout(1000));
+  },
   approval_not_found: (w) => w.raw('POST', '/approvals/apr_doesnotexist/approve'),
   approval_not_pending: async (w) => {
     const id = await held(w);

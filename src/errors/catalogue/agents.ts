@@ -69,6 +69,24 @@ export const AGENT_ERRORS = {
     action: 'Use a new Idempotency-Key for a different request; repeat a request with its own key to get its result.',
     retryable: false,
   },
+  approval_token_revoked: {
+    status: 409,
+    message: 'Approval {approval} was asked for by agent token {token}, revoked since: it is not sent',
+    action: 'Deny it (POST /approvals/{id}/deny); the agent needs a new token, and asks again with it.',
+    retryable: false,
+  },
+  held_call_too_large: {
+    status: 413,
+    message: 'A call held for approval may carry at most {limit} bytes (this one has {size})',
+    action: 'Send a smaller call: a person reads a held call whole before approving it.',
+    retryable: false,
+  },
+  approvals_pending_limit: {
+    status: 429,
+    message: 'This agent has {count} calls waiting for approval, the most it may have: this one is not held',
+    action: 'Wait until a person decides the pending approvals (GET /approvals?status=pending), then ask again.',
+    retryable: true,
+  },
   approval_not_found: {
     status: 404,
     message: 'Approval not found',

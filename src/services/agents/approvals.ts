@@ -13,7 +13,7 @@
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { fail } from '../../errors/fail.js';
 import type { Db } from '../../store/db.js';
-import { approvals, type HeldRequest } from '../../store/schema.js';
+import { agentTokens, approvals, type HeldRequest } from '../../store/schema.js';
 import type { AccountCaller } from '../calls/caller.js';
 import { newId } from '../ids.js';
 import { type Actor, actorRef } from '../logs/actor.js';
@@ -67,6 +67,11 @@ export function approvalView(a: ApprovalRow, cutOff = false) {
  * repeats the call with it to get the approved call's answer.
  */
 const held = (a: ApprovalRow) => fail('approval_required', { reason: a.reason, approval: a.id }, { approval: a.id, idempotency_key: a.request.idempotencyKey });
+
+/** The largest held call (its request as stored): far above any call a person reads before approving it. */
+export const HELD_MAX_BYTES = 64 * 1024;
+/** Calls one agent (token, or account under its policy) may have waiting for a decision. */
+export const PENDING_MAX = 100;
 
 /** An approved call whose answer is not there yet: being sent, or sent without an answer. */
 const inFlight = (a: ApprovalRow, state: string) =>
@@ -128,6 +133,9 @@ export class ApprovalService {
     if (hasNul(request)) {
       throw fail('invalid_input', { field: 'body', problem: 'a call holding a NUL character (U+0000) cannot be held for approval' }, { field: 'body' });
     }
+    // a person reads a held call whole, and lists of them go to the Dashboard and webhooks
+    const size = Buffer.byteLength(JSON.stringify(request));
+    if (size > HELD_MAX_BYTES) throw fail('held_call_too_large', { limit: HELD_MAX_BYTES, size });
     const accountId = call.account.row.id;
     const row = await this.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`approval:${accountId}:${h.spender}:${request.idempotencyKey}`}))`);
@@ -137,6 +145,11 @@ export class ApprovalService {
         .where(this.byKey(accountId, h.spender, request.idempotencyKey))
         .limit(1);
       if (earlier) return { earlier, created: null };
+      const [waiting] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(approvals)
+        .where(and(eq(approvals.spender, h.spender), eq(approvals.status, 'pending')));
+      if ((waiting?.n ?? 0) >= PENDING_MAX) throw fail('approvals_pending_limit', { count: PENDING_MAX });
       const [r] = await tx
         .insert(approvals)
         .values({
@@ -275,6 +288,7 @@ export class ApprovalService {
    */
   async resolve(projectId: string, id: string, decision: 'approve' | 'deny', actor: Actor): Promise<ApprovalRow> {
     const by = actorRef(actor);
+    if (decision === 'approve') await this.refuseRevokedToken(await this.get(projectId, id));
     const at = new Date();
     const [taken] = await this.db
       .update(approvals)
@@ -292,6 +306,13 @@ export class ApprovalService {
     const done = decision === 'approve' ? await this.execute(taken, actor, true) : taken;
     await this.resolved(done);
     return done;
+  }
+
+  /** A pending call asked for by a token revoked since is not sent: whoever revoked it stopped that agent. */
+  private async refuseRevokedToken(a: ApprovalRow): Promise<void> {
+    if (a.status !== 'pending' || a.tokenId === null) return;
+    const [t] = await this.db.select({ revokedAt: agentTokens.revokedAt }).from(agentTokens).where(eq(agentTokens.id, a.tokenId));
+    if (t?.revokedAt) throw fail('approval_token_revoked', { approval: a.id, token: a.tokenId });
   }
 
   /**
