@@ -252,9 +252,15 @@ describe('OAuth for MCP clients', () => {
 
     const badRedirect = await fetch(authorizationUrl(server, clientId, challenge, { redirect_uri: 'https://evil.example/cb' }), { redirect: 'manual' });
     assert.equal(badRedirect.status, 400, 'shown, never redirected to');
+    // a malformed request is shown, not sent back: anyone may register a client, so an automatic
+    // redirect to its URI would make Linkhub an open redirector
     const noPkce = await fetch(authorizationUrl(server, clientId, challenge, { code_challenge_method: 'plain' }), { redirect: 'manual' });
-    assert.equal(noPkce.status, 302);
-    assert.equal(new URL(noPkce.headers.get('location')!).searchParams.get('error'), 'invalid_request');
+    assert.equal(noPkce.status, 400);
+    assert.match(await noPkce.text(), /invalid_request/);
+    const evil = await register(server, ['https://evil.example/phish']);
+    const bounced = await fetch(`${server.authorization_endpoint}?client_id=${evil}&response_type=x`, { redirect: 'manual' });
+    assert.equal(bounced.status, 400, 'no redirect without a person on a page first');
+    assert.equal(bounced.headers.get('location'), null);
 
     const page = await (await fetch(authorizationUrl(server, clientId, challenge), { headers: { cookie } })).text();
     const fields = { ...hiddenFields(page), account: acc, policy: 'read_only', decision: 'approve' };

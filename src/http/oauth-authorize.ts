@@ -56,7 +56,6 @@ export const oauthAuthorizeRoutes =
       const q = paramsOf(request.query);
       const checked = await checkAuthorizationRequest(oauth, q, config.publicUrl);
       if ('fatal' in checked) return errorPage(reply, 400, checked.fatal);
-      if ('redirect' in checked) return reply.redirect(checked.redirect, 302);
       const token = sessionToken(request);
       if (!(await adminAuth.resolve(token))) return signInPage(reply, 200, q, checked.ok.client.name, SIGN_IN_PATH);
       const search = (request.query as Record<string, unknown>)[ACCOUNT_SEARCH];
@@ -90,7 +89,6 @@ export const oauthAuthorizeRoutes =
       const q = paramsOf(form);
       const checked = await checkAuthorizationRequest(oauth, q, config.publicUrl);
       if ('fatal' in checked) return { answer: errorPage(reply, 400, checked.fatal) };
-      if ('redirect' in checked) return { answer: reply.redirect(checked.redirect, 303) };
       return { form, q, checked };
     }
 

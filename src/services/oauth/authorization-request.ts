@@ -1,7 +1,9 @@
 // The parameters of an OAuth authorization request (GET and the approve POST of
 // /dashboard/oauth/authorize), checked as OAuth 2.1 says: a bad client or redirect URI is shown to
-// the user and never redirected to (it could be anyone's); anything else wrong goes back to the
-// client's redirect URI as an error.
+// the user and never redirected to (it could be anyone's). A malformed request from a registered
+// client is shown too, not sent back to its redirect URI: registration is open, so without a page a
+// person reads first, anyone could make Linkhub send a browser to any URI (RFC 9700, section 4.11.2,
+// open redirectors). The user's own decision (deny) goes back to the client.
 import type { OAuthClient, OAuthService } from './oauth.js';
 
 export interface AuthorizationRequest {
@@ -15,9 +17,7 @@ export interface AuthorizationRequest {
 export type CheckedRequest =
   | { ok: AuthorizationRequest }
   /** Shown on the page, not redirected. */
-  | { fatal: string }
-  /** Sent back to the client. */
-  | { redirect: string };
+  | { fatal: string };
 
 /** The parameters a request carries, kept as hidden fields from page to page. */
 export const AUTHORIZATION_PARAMS = [
@@ -47,9 +47,7 @@ export async function checkAuthorizationRequest(oauth: OAuthService, q: Record<s
   if (!redirectUri || !client.redirectUris.includes(redirectUri)) {
     return { fatal: 'The redirect_uri is not one this application registered.' };
   }
-  const back = (error: string, description: string) => ({
-    redirect: redirectWith(redirectUri, { error, error_description: description, state: q.state, iss: publicUrl }),
-  });
+  const back = (error: string, description: string) => ({ fatal: `${client.name} sent a request Linkhub cannot answer (${error}): ${description}.` });
   if (q.response_type !== 'code') return back('unsupported_response_type', 'response_type must be code');
   if (q.code_challenge_method !== 'S256' || !q.code_challenge || !PKCE_CHALLENGE.test(q.code_challenge)) {
     return back('invalid_request', 'PKCE is required: code_challenge (43 to 128 characters) with code_challenge_method=S256');
