@@ -176,6 +176,31 @@ describe('OAuth for MCP clients', () => {
     assert.deepEqual([after.status, (await after.json()).error], [400, 'invalid_grant']);
   });
 
+  test('a loopback redirect URI may come back on another port (RFC 8252, 7.3); nothing else about it may change', async () => {
+    const { server } = await discover(`${lh.url}/mcp`);
+    const clientId = await register(server, ['http://127.0.0.1:33418/oauth/callback', 'http://localhost:33419/cb']);
+    const { verifier, challenge } = pkce();
+    const moved = 'http://127.0.0.1:51234/oauth/callback';
+    const { location } = await approveInBrowser(authorizationUrl(server, clientId, challenge, { redirect_uri: moved }), { account: acc });
+    assert.equal(location.split('?')[0], moved, 'sent back to the port it asked from');
+    const code = new URL(location).searchParams.get('code')!;
+    const tokens = await exchange(server, { code, code_verifier: verifier, client_id: clientId, redirect_uri: moved });
+    assert.equal(tokens.status, 200, await tokens.clone().text());
+    for (const other of [
+      'http://127.0.0.1:51234/other',
+      'http://127.0.0.1:51234/oauth/callback?x=1',
+      'http://localhost:51234/oauth/callback',
+      'https://127.0.0.1:33418/oauth/callback',
+      'http://localhost.evil.example:33419/cb',
+    ]) {
+      const res = await fetch(authorizationUrl(server, clientId, challenge, { redirect_uri: other }), { redirect: 'manual' });
+      assert.equal(res.status, 400, other);
+      assert.match(await res.text(), /not one this application registered/, other);
+    }
+    const local = await fetch(authorizationUrl(server, clientId, challenge, { redirect_uri: 'http://localhost:40000/cb' }), { redirect: 'manual' });
+    assert.equal(local.status, 200, 'localhost on another port too');
+  });
+
   test('a refresh racing a revocation or a copy of its token: whatever the order, an ended grant leaves no live token', async () => {
     const { server } = await discover(`${lh.url}/mcp`);
     const clientId = await register(server);

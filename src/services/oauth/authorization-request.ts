@@ -4,7 +4,7 @@
 // client is shown too, not sent back to its redirect URI: registration is open, so without a page a
 // person reads first, anyone could make Linkhub send a browser to any URI (RFC 9700, section 4.11.2,
 // open redirectors). The user's own decision (deny) goes back to the client.
-import type { OAuthClient, OAuthService } from './oauth.js';
+import { type OAuthClient, type OAuthService, registeredRedirect } from './oauth.js';
 
 export interface AuthorizationRequest {
   client: OAuthClient;
@@ -44,7 +44,7 @@ export async function checkAuthorizationRequest(oauth: OAuthService, q: Record<s
   const client = q.client_id ? await oauth.client(q.client_id) : null;
   if (!client) return { fatal: 'This application is not registered with Linkhub (unknown client_id).' };
   const redirectUri = q.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
-  if (!redirectUri || !client.redirectUris.includes(redirectUri)) {
+  if (!redirectUri || !registeredRedirect(client.redirectUris, redirectUri)) {
     return { fatal: 'The redirect_uri is not one this application registered.' };
   }
   const back = (error: string, description: string) => ({ fatal: `${client.name} sent a request Linkhub cannot answer (${error}): ${description}.` });

@@ -46,6 +46,27 @@ export function redirectUriProblem(raw: string): string | null {
   return null; // an app's private-use scheme (RFC 8252)
 }
 
+/**
+ * Whether a requested redirect URI is one the client registered: the same string, or for an http
+ * loopback URI the same but for the port. A native app listens on whatever port is free when it
+ * asks, so the server must allow any (RFC 8252, section 7.3; OAuth 2.1, section 8.4.2).
+ */
+export function registeredRedirect(registered: readonly string[], requested: string): boolean {
+  if (registered.includes(requested)) return true;
+  let want: URL;
+  try {
+    want = new URL(requested);
+  } catch {
+    return false;
+  }
+  if (want.protocol !== 'http:' || !LOOPBACK.has(want.hostname) || requested.includes('#')) return false;
+  const portless = (u: URL) => `${u.protocol}//${u.hostname}${u.pathname}${u.search}`;
+  return registered.some((r) => {
+    const u = URL.canParse(r) ? new URL(r) : null;
+    return u !== null && u.protocol === 'http:' && portless(u) === portless(want);
+  });
+}
+
 /** The PKCE S256 challenge of a verifier (RFC 7636: BASE64URL(SHA256(verifier))). */
 export const s256 = (verifier: string): string => createHash('sha256').update(verifier).digest('base64url');
 
