@@ -215,7 +215,9 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     masterKey,
     masterKeyPrevious,
-    publicUrl,
+    // as browsers and clients spell it (scheme and host lower-case, no default port): the cookie's
+    // Secure flag, the OAuth issuer and the resource a client names are compared with it
+    publicUrl: pub.origin,
     adminPassword,
     apiBases: apiBases(env),
     apiKey,

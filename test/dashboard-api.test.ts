@@ -3,6 +3,7 @@
 // search, keyset paging), test connection, re-link, delete, API keys, webhooks, and the request log
 // and audit trail (filters, paging, detail, bad input, no key in any answer).
 import assert from 'node:assert/strict';
+import { loadConfig } from '../src/config.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -111,6 +112,22 @@ describe('sign-in', () => {
       assert.equal(res.status, 200);
       assert.match(res.headers.get('set-cookie')!, /;\s*Secure/i);
       await dash('DELETE', '/session', undefined, { cookie: c });
+    } finally {
+      lh.services.config.publicUrl = was;
+    }
+  });
+
+  test('a public URL written with capitals and its default port is taken as browsers spell it: the cookie is still Secure', async () => {
+    const config = loadConfig({ LINKHUB_PUBLIC_URL: 'HTTPS://Linkhub.Example.COM:443', LINKHUB_DATA_DIR: '/tmp/unused' });
+    assert.equal(config.publicUrl, 'https://linkhub.example.com');
+    const was = lh.services.config.publicUrl;
+    lh.services.config.publicUrl = config.publicUrl;
+    try {
+      const { res, cookie: c } = await signIn();
+      assert.match(res.headers.get('set-cookie')!, /;\s*Secure/i);
+      await dash('DELETE', '/session', undefined, { cookie: c });
+      const meta = await lh.api('GET', '/.well-known/oauth-authorization-server', undefined, { auth: false });
+      assert.equal(meta.body.issuer, 'https://linkhub.example.com');
     } finally {
       lh.services.config.publicUrl = was;
     }
