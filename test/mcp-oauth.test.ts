@@ -309,9 +309,21 @@ describe('OAuth for MCP clients', () => {
     assert.equal(wrongPassword.status, 401);
     assert.equal(wrongPassword.headers.get('set-cookie'), null);
 
-    for (const uris of [['http://example.com/cb'], ['javascript:alert(1)'], [], ['https://x.example/cb#frag'], ['https://x.example/cb#']]) {
+    for (const uris of [
+      ['http://example.com/cb'],
+      ['javascript:alert(1)'],
+      [],
+      ['https://x.example/cb#frag'],
+      ['https://x.example/cb#'],
+      ['https://x.example/c\r\nb'],
+      ['https://x.example/c b'],
+    ]) {
       const res = await post(server.registration_endpoint, { redirect_uris: uris });
       assert.deepEqual([res.status, (await res.json()).error], [400, 'invalid_redirect_uri'], JSON.stringify(uris));
+    }
+    for (const name of ['Claude\r\n (verified by Linkhub)', 'Safe\u202Eevil', 'a\u2028b']) {
+      const res = await post(server.registration_endpoint, { client_name: name, redirect_uris: [REDIRECT] });
+      assert.deepEqual([res.status, (await res.json()).error], [400, 'invalid_client_metadata'], JSON.stringify(name));
     }
   });
 

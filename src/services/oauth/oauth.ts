@@ -39,6 +39,8 @@ export function redirectUriProblem(raw: string): string | null {
     return 'is not an absolute URI';
   }
   if (raw.length > 2000) return 'is longer than 2000 characters';
+  // the URL parser drops tabs and line breaks, so the stored text would not be the URI redirected to
+  if (/[\u0000-\u0020\u007f]/.test(raw)) return 'must not contain spaces or control characters';
   if (u.hash || raw.includes('#')) return 'must not have a fragment'; // an empty one too: `…/cb#` has no hash
   if (u.protocol === 'https:') return null;
   if (u.protocol === 'http:') return LOOPBACK.has(u.hostname) ? null : 'http is allowed only on a loopback host (localhost, 127.0.0.1, [::1])';
@@ -111,6 +113,10 @@ export class OAuthService {
       throw new OAuthError('invalid_client_metadata', 'response_types must include code');
     }
     const rawName = typeof metadata.client_name === 'string' ? metadata.client_name.trim() : '';
+    // shown on the consent page and in agent token names: one plain line, no direction overrides
+    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(rawName)) {
+      throw new OAuthError('invalid_client_metadata', 'client_name must be one line with no control or direction-override characters');
+    }
     const name = (rawName || 'MCP client').slice(0, 100);
     const client = { id: newId('oc', 24), name, redirectUris: [...new Set(uris as string[])] };
     await this.db.insert(oauthClients).values(client);
