@@ -78,9 +78,7 @@ describe('OAuth for MCP clients', () => {
     assert.ok(issued.expires_in > 0);
     assert.equal(res.headers.get('cache-control'), 'no-store');
 
-    const again = await exchange(server, { code, code_verifier: verifier, client_id: clientId });
-    assert.equal(again.status, 400);
-    assert.equal((await again.json()).error, 'invalid_grant', 'a code is used once');
+    // a code is used once: a second redemption ends its grant (the next test)
 
     const client = new Client({ name: 'oauth-test', version: '1.0.0' });
     await client.connect(
@@ -199,6 +197,34 @@ describe('OAuth for MCP clients', () => {
     }
     const local = await fetch(authorizationUrl(server, clientId, challenge, { redirect_uri: 'http://localhost:40000/cb' }), { redirect: 'manual' });
     assert.equal(local.status, 200, 'localhost on another port too');
+  });
+
+  test('a code redeemed twice ends the grant it gave; another server’s resource is refused before the code is spent', async () => {
+    const { server } = await discover(`${lh.url}/mcp`);
+    const clientId = await register(server);
+    const mcpStatus = async (token: string) =>
+      (
+        await fetch(`${lh.url}/mcp`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+        })
+      ).status;
+    const first = pkce();
+    const { location } = await approveInBrowser(authorizationUrl(server, clientId, first.challenge, { resource: `${lh.url}/mcp/` }), { account: acc });
+    const code = new URL(location).searchParams.get('code')!;
+    const evil = await exchange(server, { code, code_verifier: first.verifier, client_id: clientId, resource: 'https://evil.example/api' });
+    assert.deepEqual([evil.status, (await evil.json()).error], [400, 'invalid_target']);
+    // the code is still good, and the resource may be named as the bare public URL
+    const issued = await exchange(server, { code, code_verifier: first.verifier, client_id: clientId, resource: lh.url });
+    const tokens = await issued.json();
+    assert.equal(issued.status, 200, JSON.stringify(tokens));
+    assert.equal(await mcpStatus(tokens.access_token), 200);
+    const replay = await exchange(server, { code, code_verifier: first.verifier, client_id: clientId });
+    assert.deepEqual([replay.status, (await replay.json()).error], [400, 'invalid_grant']);
+    assert.equal(await mcpStatus(tokens.access_token), 401, 'the grant of a replayed code ends');
+    const refreshed = await fetch(server.token_endpoint, form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: clientId }));
+    assert.equal(refreshed.status, 400);
   });
 
   test('a refresh racing a revocation or a copy of its token: whatever the order, an ended grant leaves no live token', async () => {

@@ -7,6 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import { ourResource } from '../services/oauth/authorization-request.js';
 import { OAuthError } from '../services/oauth/oauth.js';
 import type { RouteContext } from './context.js';
 import { AuthorizationServerMetadata, OAuthClientRegistered, OAuthErrorRef, OAuthTokenIssued, ProtectedResourceMetadata } from './oauth-schemas.js';
@@ -207,7 +208,10 @@ export const oauthRoutes =
           const clientId = str(f.client_id);
           if (!code || !verifier || !clientId) throw new OAuthError('invalid_request', 'code, code_verifier and client_id are required');
           if (!(await oauth.client(clientId))) throw new OAuthError('invalid_client', 'unknown client_id', 401);
-          return issued(await oauth.redeem({ code, clientId, verifier, redirectUri: str(f.redirect_uri), resource: str(f.resource) }));
+          // another server's resource is refused before the code is spent (RFC 8707, section 2)
+          const resource = ourResource(str(f.resource), publicUrl());
+          if (resource === false) throw new OAuthError('invalid_target', `resource must be ${publicUrl()}/mcp`);
+          return issued(await oauth.redeem({ code, clientId, verifier, redirectUri: str(f.redirect_uri), resource: resource ?? undefined }));
         } catch (e) {
           if (e instanceof OAuthError) return oauthError(reply, e);
           throw e;

@@ -40,6 +40,17 @@ export function redirectWith(redirectUri: string, params: Record<string, string 
   return u.toString();
 }
 
+/**
+ * The resource (RFC 8707) a request names, as Linkhub's one protected resource is named: `<public URL>/mcp`
+ * (given so, with a trailing slash, or as the bare public URL); null when none is named; false when it
+ * is another server's.
+ */
+export function ourResource(given: string | undefined, publicUrl: string): string | null | false {
+  if (!given) return null;
+  const r = given.replace(/\/$/, '');
+  return r === `${publicUrl}/mcp` || r === publicUrl ? `${publicUrl}/mcp` : false;
+}
+
 export async function checkAuthorizationRequest(oauth: OAuthService, q: Record<string, string | undefined>, publicUrl: string): Promise<CheckedRequest> {
   const client = q.client_id ? await oauth.client(q.client_id) : null;
   if (!client) return { fatal: 'This application is not registered with Linkhub (unknown client_id).' };
@@ -52,9 +63,7 @@ export async function checkAuthorizationRequest(oauth: OAuthService, q: Record<s
   if (q.code_challenge_method !== 'S256' || !q.code_challenge || !PKCE_CHALLENGE.test(q.code_challenge)) {
     return back('invalid_request', 'PKCE is required: code_challenge (43 to 128 characters) with code_challenge_method=S256');
   }
-  const resource = q.resource ? q.resource.replace(/\/$/, '') : null;
-  if (resource !== null && resource !== `${publicUrl}/mcp` && resource !== publicUrl) {
-    return back('invalid_target', `resource must be ${publicUrl}/mcp`);
-  }
+  const resource = ourResource(q.resource, publicUrl);
+  if (resource === false) return back('invalid_target', `resource must be ${publicUrl}/mcp`);
   return { ok: { client, redirectUri, state: q.state, codeChallenge: q.code_challenge, resource } };
 }

@@ -69,6 +69,9 @@ export function registeredRedirect(registered: readonly string[], requested: str
   });
 }
 
+/** The refresh token family a code's grant starts, named after the code (its hash) so a second redemption can end it. */
+const familyOf = (codeHash: string): string => `orf_${sha256(`family:${codeHash}`).slice(0, 24)}`;
+
 /** The PKCE S256 challenge of a verifier (RFC 7636: BASE64URL(SHA256(verifier))). */
 export const s256 = (verifier: string): string => createHash('sha256').update(verifier).digest('base64url');
 
@@ -163,20 +166,26 @@ export class OAuthService {
     resource: string | undefined;
   }): Promise<IssuedTokens> {
     const now = new Date(this.now());
+    const codeHash = sha256(input.code);
     const [row] = await this.db
       .update(oauthCodes)
       .set({ usedAt: now })
-      .where(and(eq(oauthCodes.codeHash, sha256(input.code)), isNull(oauthCodes.usedAt), gt(oauthCodes.expiresAt, now)))
+      .where(and(eq(oauthCodes.codeHash, codeHash), isNull(oauthCodes.usedAt), gt(oauthCodes.expiresAt, now)))
       .returning();
     const invalid = (why: string) => new OAuthError('invalid_grant', why);
-    if (!row) throw invalid('the code is unknown, expired or already used');
+    if (!row) {
+      // a code redeemed twice was seen by someone else: the grant it gave ends (RFC 6749, section 4.1.2)
+      const [seen] = await this.db.select({ usedAt: oauthCodes.usedAt }).from(oauthCodes).where(eq(oauthCodes.codeHash, codeHash)).limit(1);
+      if (seen?.usedAt) await this.refreshTokens.endFamily(familyOf(codeHash));
+      throw invalid('the code is unknown, expired or already used');
+    }
     if (row.clientId !== input.clientId) throw invalid('the code was issued to another client');
     if (input.redirectUri !== undefined && input.redirectUri !== row.redirectUri) throw invalid('redirect_uri differs from the authorization request');
     if (s256(input.verifier) !== row.codeChallenge) throw invalid('code_verifier does not match the code_challenge');
     if (input.resource !== undefined && row.resource !== null && input.resource !== row.resource)
       throw invalid('resource differs from the authorization request');
     const client = await this.client(row.clientId);
-    return this.refreshTokens.issue({ ...row, clientName: client?.name ?? row.clientId });
+    return this.refreshTokens.issue({ ...row, clientName: client?.name ?? row.clientId }, familyOf(codeHash));
   }
 
   /** refresh_token grant (refresh-tokens.ts): the next access and refresh tokens, for the client they were issued to. */

@@ -114,10 +114,10 @@ export class RefreshTokens {
   }
 
   /**
-   * A copied refresh token was used: no token of its family works any more. Its rows are marked ended
+   * A copied refresh token (or code) was used: no token of its family works any more. Its rows are marked ended
    * (ENDED), first: a refresh under way reads the mark once its new pair exists, and ends that too.
    */
-  private async endFamily(family: string): Promise<void> {
+  async endFamily(family: string): Promise<void> {
     const t = oauthRefreshTokens;
     const rows = await this.db
       .update(t)
