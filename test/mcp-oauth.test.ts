@@ -308,6 +308,15 @@ describe('OAuth for MCP clients', () => {
     const noPkce = await fetch(authorizationUrl(server, clientId, challenge, { code_challenge_method: 'plain' }), { redirect: 'manual' });
     assert.equal(noPkce.status, 400);
     assert.match(await noPkce.text(), /invalid_request/);
+    // a parameter given twice, or a state too long to be kept: shown, never answered with one of the values or without the state
+    const twiceQuery = new URL(authorizationUrl(server, clientId, challenge));
+    twiceQuery.searchParams.append('client_id', clientId);
+    const longState = authorizationUrl(server, clientId, challenge, { state: 's'.repeat(2001) });
+    for (const u of [twiceQuery.toString(), longState]) {
+      const res = await fetch(u, { headers: { cookie }, redirect: 'manual' });
+      assert.equal(res.status, 400, u.slice(0, 120));
+      assert.match(await res.text(), /more than once|longer than 2000/);
+    }
     const evil = await register(server, ['https://evil.example/phish']);
     const bounced = await fetch(`${server.authorization_endpoint}?client_id=${evil}&response_type=x`, { redirect: 'manual' });
     assert.equal(bounced.status, 400, 'no redirect without a person on a page first');

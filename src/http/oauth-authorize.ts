@@ -24,13 +24,19 @@ const ACCOUNT_SEARCH = 'account_search';
 /** The approve form's CSRF token: bound to the session, which a cross-site page cannot read. */
 const csrfOf = (session: string) => sha256(`oauth-approve:${session}`);
 
-/** The authorization parameters of a query or form (strings only; the first of a repeated name). */
-function paramsOf(source: unknown): Record<string, string | undefined> {
+/**
+ * The authorization parameters of a query or form, or why they cannot be read: a parameter given twice
+ * (RFC 6749, section 3.1: it must not be; neither value is the request's) or longer than 2000
+ * characters (a `state` dropped silently would come back without the client's protection).
+ */
+function paramsOf(source: unknown): Record<string, string | undefined> | string {
   const o = (source && typeof source === 'object' ? source : {}) as Record<string, unknown>;
   const out: Record<string, string | undefined> = {};
   for (const k of AUTHORIZATION_PARAMS) {
-    const v = Array.isArray(o[k]) ? (o[k] as unknown[])[0] : o[k];
-    if (typeof v === 'string' && v !== '' && v.length <= 2000) out[k] = v;
+    const v = o[k];
+    if (Array.isArray(v)) return `The authorization request gives ${k} more than once.`;
+    if (typeof v === 'string' && v.length > 2000) return `The authorization request's ${k} is longer than 2000 characters.`;
+    if (typeof v === 'string' && v !== '') out[k] = v;
   }
   return out;
 }
@@ -54,6 +60,7 @@ export const oauthAuthorizeRoutes =
 
     app.get(AUTHORIZE_PATH, { schema: { hide: true } }, async (request, reply) => {
       const q = paramsOf(request.query);
+      if (typeof q === 'string') return errorPage(reply, 400, q);
       const checked = await checkAuthorizationRequest(oauth, q, config.publicUrl);
       if ('fatal' in checked) return errorPage(reply, 400, checked.fatal);
       const token = sessionToken(request);
@@ -87,6 +94,7 @@ export const oauthAuthorizeRoutes =
     async function checkedForm(request: FastifyRequest, reply: FastifyReply) {
       const form = formOf(request);
       const q = paramsOf(form);
+      if (typeof q === 'string') return { answer: errorPage(reply, 400, q) };
       const checked = await checkAuthorizationRequest(oauth, q, config.publicUrl);
       if ('fatal' in checked) return { answer: errorPage(reply, 400, checked.fatal) };
       return { form, q, checked };
