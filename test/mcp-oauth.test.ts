@@ -59,6 +59,7 @@ describe('OAuth for MCP clients', () => {
     const { resource, server } = await discover(`${lh.url}/mcp`);
     assert.equal(resource.resource, `${lh.url}/mcp`);
     assert.deepEqual(server.code_challenge_methods_supported, ['S256']);
+    assert.equal(server.authorization_response_iss_parameter_supported, true, 'the answer carries iss (RFC 9207)');
     assert.equal(server.issuer, lh.url);
     const clientId = await register(server);
     const { verifier, challenge } = pkce();
@@ -227,6 +228,27 @@ describe('OAuth for MCP clients', () => {
     assert.equal(refreshed.status, 400);
   });
 
+  test('whatever refuses a request on /oauth/*, the answer has OAuth’s error and error_description', async () => {
+    const { server } = await discover(`${lh.url}/mcp`);
+    const big = await fetch(server.token_endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=authorization_code&code=${'x'.repeat(2 * 1024 * 1024)}`,
+    });
+    const wrongType = await fetch(server.registration_endpoint, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const missing = await fetch(`${lh.url}/oauth/nothing-here`, { method: 'POST' });
+    for (const [res, status] of [
+      [big, 413],
+      [wrongType, 415],
+      [missing, 404],
+    ] as const) {
+      const body = await res.json();
+      assert.equal(res.status, status, JSON.stringify(body));
+      assert.equal(body.error, 'invalid_request', JSON.stringify(body));
+      assert.equal(typeof body.error_description, 'string');
+    }
+  });
+
   test('a refresh racing a revocation or a copy of its token: whatever the order, an ended grant leaves no live token', async () => {
     const { server } = await discover(`${lh.url}/mcp`);
     const clientId = await register(server);
@@ -278,6 +300,12 @@ describe('OAuth for MCP clients', () => {
     assert.deepEqual([wrong.status, (await wrong.json()).error], [400, 'invalid_grant']);
     const spent = await exchange(server, { code, code_verifier: verifier, client_id: clientId });
     assert.equal(spent.status, 400, 'a failed redemption spends the code');
+
+    const c3 = await approveInBrowser(authorizationUrl(server, clientId, challenge), { account: acc, cookie });
+    const short = await exchange(server, { code: new URL(c3.location).searchParams.get('code')!, code_verifier: 'short', client_id: clientId });
+    const shortBody = await short.json();
+    assert.deepEqual([short.status, shortBody.error], [400, 'invalid_grant']);
+    assert.match(shortBody.error_description, /43 to 128/, 'a verifier RFC 7636 does not allow is named as such');
 
     const c2 = await approveInBrowser(authorizationUrl(server, clientId, challenge), { account: acc, cookie });
     const stolen = await exchange(server, { code: new URL(c2.location).searchParams.get('code')!, code_verifier: verifier, client_id: otherClient });

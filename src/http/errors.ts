@@ -53,6 +53,9 @@ export function nativeAgentsOf(url: string): ConnectorAgentSupport | undefined {
 
 /** The body of an error answer to `url`: Linkhub's shape, or the provider's under its own API paths. */
 export function errorPayload(err: LinkhubError, url: string) {
+  // OAuth clients read `error` and `error_description` (RFC 6749, section 5.2), whatever refused them
+  if (url.startsWith('/oauth/'))
+    return { error: err.statusCode >= 500 ? 'server_error' : 'invalid_request', error_description: err.message, ...errorBody(err) };
   const agents = nativeAgentsOf(url);
   // Linkhub's documented fields (statusCode, timestamp, extras) ride along inside the provider's shape
   return agents ? agents.nativeError(err.statusCode, err.code, err.message, errorBody(err)) : errorBody(err);

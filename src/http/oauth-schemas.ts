@@ -25,6 +25,7 @@ export const AuthorizationServerMetadata = Type.Object({
   response_types_supported: Type.Array(Type.String()),
   grant_types_supported: Type.Array(Type.String()),
   code_challenge_methods_supported: Type.Array(Type.String()),
+  authorization_response_iss_parameter_supported: Type.Boolean(),
   token_endpoint_auth_methods_supported: Type.Array(Type.String()),
   protected_resources: Type.Array(Type.String()),
   service_documentation: Type.String(),

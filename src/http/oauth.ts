@@ -108,6 +108,8 @@ export const oauthRoutes =
         response_types_supported: ['code'],
         grant_types_supported: ['authorization_code', 'refresh_token'],
         code_challenge_methods_supported: ['S256'],
+        // the authorization answer names its issuer (iss), against mix-up attacks (RFC 9207)
+        authorization_response_iss_parameter_supported: true,
         token_endpoint_auth_methods_supported: ['none'],
         protected_resources: [`${publicUrl()}/mcp`],
         service_documentation: `${publicUrl()}/docs`,

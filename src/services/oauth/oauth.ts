@@ -181,6 +181,8 @@ export class OAuthService {
     }
     if (row.clientId !== input.clientId) throw invalid('the code was issued to another client');
     if (input.redirectUri !== undefined && input.redirectUri !== row.redirectUri) throw invalid('redirect_uri differs from the authorization request');
+    // RFC 7636, section 4.1: 43 to 128 unreserved characters
+    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(input.verifier)) throw invalid('code_verifier must be 43 to 128 characters of A-Z, a-z, 0-9 and -._~');
     if (s256(input.verifier) !== row.codeChallenge) throw invalid('code_verifier does not match the code_challenge');
     if (input.resource !== undefined && row.resource !== null && input.resource !== row.resource)
       throw invalid('resource differs from the authorization request');
