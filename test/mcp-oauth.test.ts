@@ -228,6 +228,19 @@ describe('OAuth for MCP clients', () => {
     assert.equal(refreshed.status, 400);
   });
 
+  test('the consent page names the redirect host as the browser will go to it (punycode, not a look-alike)', async () => {
+    const { server } = await discover(`${lh.url}/mcp`);
+    const lookalike = 'https://claude.\u0430\u0456/api/mcp/auth_callback';
+    const clientId = await register(server, [lookalike]);
+    const { challenge } = pkce();
+    const url = authorizationUrl(server, clientId, challenge, { redirect_uri: lookalike });
+    const { cookie } = await approveInBrowser(url, { account: acc, decision: 'deny' });
+    const html = await (await fetch(url, { headers: { cookie } })).text();
+    const shown = /sent back to <code>([^<]*)<\/code>/.exec(html)?.[1] ?? '';
+    assert.match(shown, /^https:\/\/claude\.xn--/, shown);
+    assert.ok(!shown.includes('\u0430'), 'the look-alike host is not shown as such');
+  });
+
   test('whatever refuses a request on /oauth/*, the answer has OAuth’s error and error_description', async () => {
     const { server } = await discover(`${lh.url}/mcp`);
     const big = await fetch(server.token_endpoint, {

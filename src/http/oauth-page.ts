@@ -37,6 +37,12 @@ export function sendPage(reply: FastifyReply, status: number, title: string, bod
     );
 }
 
+/**
+ * A redirect URI as the browser will go to it: the parsed form, whose host is in punycode, so a
+ * look-alike in another script (`claude.аі`) shows as what it is (`claude.xn--80a0f`).
+ */
+const asSent = (uri: string): string => (URL.canParse(uri) ? new URL(uri).href : uri);
+
 export const errorPage = (reply: FastifyReply, status: number, message: string) =>
   sendPage(reply, status, 'Cannot authorize', `<p class="error">${esc(message)}</p>`);
 
@@ -103,7 +109,7 @@ export function approvePage(
     200,
     'Authorize an MCP client',
     `<p><strong>${esc(o.clientName)}</strong> asks for an agent token to use one linked account through Linkhub's MCP server. ` +
-      `It will be sent back to <code>${esc(o.redirectUri)}</code>.</p>` +
+      `It will be sent back to <code>${esc(asSent(o.redirectUri))}</code>.</p>` +
       accountSearch({ ...o, more: o.accounts.more, found }) +
       `<form method="post" action="${esc(o.action)}">${hiddenParams(o.q)}<input type="hidden" name="csrf" value="${esc(o.csrf)}">` +
       `<fieldset><legend>Account</legend>${accounts}</fieldset>` +
