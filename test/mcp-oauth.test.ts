@@ -466,4 +466,29 @@ describe('OAuth for MCP clients', () => {
       assert.ok(secret && !logs.includes(secret), 'a secret in the logs');
     }
   });
+
+  // last: it uses up this address's registrations
+  test('open registration cannot fill the store: clients never used are forgotten after a week, and one address may register 100 per 10 minutes', async () => {
+    const { server } = await discover(`${lh.url}/mcp`);
+    const stale = await register(server);
+    const used = await register(server);
+    const { challenge } = pkce();
+    await approveInBrowser(authorizationUrl(server, used, challenge), { account: acc }); // a code was issued to it
+    await lh.services.store.db.execute(`update oauth_clients set created_at = now() - interval '8 days' where id in ('${stale}', '${used}')`);
+    await register(server);
+    const ids = (await lh.services.store.db.execute('select id from oauth_clients')) as unknown as { rows?: { id: string }[] } & { id: string }[];
+    const left = new Set((ids.rows ?? ids).map((r) => r.id));
+    assert.equal(left.has(stale), false, 'never used: forgotten');
+    assert.equal(left.has(used), true, 'with a code: kept');
+
+    let refused: Response | null = null;
+    for (let i = 0; i < 101 && !refused; i++) {
+      const res = await post(server.registration_endpoint, { client_name: 'flood', redirect_uris: [REDIRECT] });
+      if (res.status !== 201) refused = res;
+    }
+    assert.ok(refused, 'a limit was reached');
+    assert.equal(refused.status, 429);
+    assert.match(refused.headers.get('retry-after') ?? '', /^\d+$/);
+    assert.equal((await refused.json()).error, 'invalid_request');
+  });
 });

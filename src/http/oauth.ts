@@ -9,10 +9,14 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ourResource } from '../services/oauth/authorization-request.js';
 import { OAuthError } from '../services/oauth/oauth.js';
+import { WindowLimit } from '../services/oauth/window-limit.js';
 import type { RouteContext } from './context.js';
 import { AuthorizationServerMetadata, OAuthClientRegistered, OAuthErrorRef, OAuthTokenIssued, ProtectedResourceMetadata } from './oauth-schemas.js';
 
 export const AUTHORIZE_PATH = '/dashboard/oauth/authorize';
+/** Client registrations one address may make per window (an MCP client registers once per server). */
+const REGISTRATIONS_PER_WINDOW = 100;
+const REGISTRATION_WINDOW_MS = 10 * 60 * 1000;
 
 /**
  * Form fields (application/x-www-form-urlencoded, what OAuth clients send to the token endpoint and
@@ -116,6 +120,9 @@ export const oauthRoutes =
       }),
     );
 
+    // Registration needs no credential (RFC 7591 open registration): limited per client address, on
+    // this node, so that it cannot be used to fill the store (RFC 7591, section 5)
+    const registrations = new WindowLimit(REGISTRATIONS_PER_WINDOW, REGISTRATION_WINDOW_MS);
     app.options('/oauth/register', { schema: { hide: true } }, preflight);
     app.post(
       '/oauth/register',
@@ -134,6 +141,14 @@ export const oauthRoutes =
         },
       },
       async (request, reply) => {
+        const wait = registrations.take(request.ip);
+        if (wait > 0) {
+          reply.header('retry-after', String(Math.ceil(wait / 1000)));
+          return oauthError(
+            reply,
+            new OAuthError('invalid_request', `too many registrations from this address: try again in ${Math.ceil(wait / 1000)} s`, 429),
+          );
+        }
         const body = request.body;
         if (!body || typeof body !== 'object' || Array.isArray(body)) {
           return oauthError(reply, new OAuthError('invalid_client_metadata', 'the body must be a JSON object of client metadata'));

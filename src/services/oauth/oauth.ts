@@ -5,7 +5,7 @@
 // own agent tokens and Dashboard sign-in; no kept library plays that part. Errors are OAuthError
 // (RFC 6749 codes), answered by the HTTP side as `{error, error_description}`.
 import { createHash } from 'node:crypto';
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';
 import { oauthClients, oauthCodes } from '../../store/schema.js';
 import type { AgentTokenService } from '../agents/tokens.js';
@@ -69,6 +69,9 @@ export function registeredRedirect(registered: readonly string[], requested: str
   });
 }
 
+/** A registered client that never obtained a code or a token is forgotten after this long. */
+const UNUSED_CLIENT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** The refresh token family a code's grant starts, named after the code (its hash) so a second redemption can end it. */
 const familyOf = (codeHash: string): string => `orf_${sha256(`family:${codeHash}`).slice(0, 24)}`;
 
@@ -122,6 +125,13 @@ export class OAuthService {
     }
     const name = (rawName || 'MCP client').slice(0, 100);
     const client = { id: newId('oc', 24), name, redirectUris: [...new Set(uris as string[])] };
+    // registration is open: clients that never got a code or a token go after a week, so registrations
+    // alone cannot fill the store (the HTTP side also limits them per address)
+    await this.db.execute(
+      sql`delete from oauth_clients c where c.created_at < ${new Date(this.now() - UNUSED_CLIENT_TTL_MS).toISOString()}::timestamptz
+        and not exists (select 1 from oauth_codes k where k.client_id = c.id)
+        and not exists (select 1 from oauth_refresh_tokens r where r.client_id = c.id)`,
+    );
     await this.db.insert(oauthClients).values(client);
     return client;
   }
