@@ -58,6 +58,8 @@ describe('OAuth for MCP clients', () => {
   test('discovery, registration, sign-in and approval, PKCE token, then /mcp with the agent token', async () => {
     const { resource, server } = await discover(`${lh.url}/mcp`);
     assert.equal(resource.resource, `${lh.url}/mcp`);
+    const root = await (await fetch(`${lh.url}/.well-known/oauth-protected-resource`)).json();
+    assert.equal(root.resource, lh.url, 'the root form names the URL it was fetched for (RFC 9728, 3.3)');
     assert.deepEqual(server.code_challenge_methods_supported, ['S256']);
     assert.equal(server.authorization_response_iss_parameter_supported, true, 'the answer carries iss (RFC 9207)');
     assert.equal(server.issuer, lh.url);

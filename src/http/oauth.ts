@@ -73,8 +73,10 @@ export const oauthRoutes =
       return oauthError(reply, new OAuthError('invalid_request', err.message ?? 'invalid request'));
     });
 
-    const resourceMetadata = async () => ({
-      resource: `${publicUrl()}/mcp`,
+    // RFC 9728, section 3.3: `resource` is the URL the metadata was fetched for, less the well-known part
+    // (the root form names the whole server, which the token endpoint also takes for /mcp)
+    const resourceMetadata = (path: '' | '/mcp') => async () => ({
+      resource: `${publicUrl()}${path}`,
       authorization_servers: [publicUrl()],
       bearer_methods_supported: ['header'],
       resource_name: 'Linkhub MCP',
@@ -89,8 +91,8 @@ export const oauthRoutes =
         response: { 200: ProtectedResourceMetadata },
       },
     });
-    app.get('/.well-known/oauth-protected-resource', prmSchema(''), resourceMetadata);
-    app.get('/.well-known/oauth-protected-resource/mcp', prmSchema('/mcp'), resourceMetadata);
+    app.get('/.well-known/oauth-protected-resource', prmSchema(''), resourceMetadata(''));
+    app.get('/.well-known/oauth-protected-resource/mcp', prmSchema('/mcp'), resourceMetadata('/mcp'));
     app.options('/.well-known/*', { schema: { hide: true } }, preflight);
 
     app.get(
