@@ -99,44 +99,74 @@ describe('an approved call without an answer', () => {
     assert.equal(twice.status, 409, 'executed: decided');
   });
 
-  test('a node killed while sending an approved call: after the restart it is unconfirmed, sent again once, and counted once', async () => {
-    const s = await startStripeStandin();
-    const store = await childStore();
-    const env = { ...store.env, LINKHUB_STRIPE_API_BASE: s.url, LINKHUB_API_KEY: 'lh_test_approvals_0123456789abcdef', LINKHUB_THROTTLE_MAX_WAIT_MS: '1000' };
-    try {
-      let node = await startLinkhubProcess({ ...env, LINKHUB_STRIPE_TIMEOUT_MS: '10000' });
-      const account = (await linkOver(node.url, env.LINKHUB_API_KEY, s.keys.secretTest)).id;
-      const token = await newToken({ money: { usd: { per_call: 100_000, per_day: 10_000, approval_above: 4800 } } }, node.url, env.LINKHUB_API_KEY, account);
-      const ch = await charge(9000, s);
-      const held = await refund(token, 'cut-1', `charge=${ch}&amount=5000`, node.url);
-      const id = held.body.error.approval;
-      s.inject({ kind: 'delay', delayMs: 1500, pathPrefix: '/v1/refunds' });
-      void callApi(node.url, 'POST', `/approvals/${id}/approve`, { key: env.LINKHUB_API_KEY }).catch(() => {});
-      await waitFor('the approved call reached Stripe', () => posts(s).length > 0);
-      await node.kill9();
-      await waitFor('Stripe applied it', async () => (await refundsOf(ch, s)).length === 1);
+  // killed while it reads the charge again (before the amount is counted), or while it sends the refund (after)
+  for (const [moment, path, readsCharge] of [
+    ['while it reads again what the call moves', '/v1/charges', true],
+    ['while it sends the call', '/v1/refunds', false],
+  ] as const) {
+    test(`a node killed ${moment}: after the restart it is unconfirmed (listed so), sent again once, and counted once`, async () => {
+      const s = await startStripeStandin();
+      const store = await childStore();
+      const env = { ...store.env, LINKHUB_STRIPE_API_BASE: s.url, LINKHUB_API_KEY: 'lh_test_approvals_0123456789abcdef', LINKHUB_THROTTLE_MAX_WAIT_MS: '1000' };
+      try {
+        let node = await startLinkhubProcess({ ...env, LINKHUB_STRIPE_TIMEOUT_MS: '10000' });
+        const account = (await linkOver(node.url, env.LINKHUB_API_KEY, s.keys.secretTest)).id;
+        const token = await newToken({ money: { usd: { per_call: 100_000, per_day: 10_000, approval_above: 4800 } } }, node.url, env.LINKHUB_API_KEY, account);
+        const ch = await charge(9000, s);
+        // the refund's currency is read from the charge when it is held, and again when approved
+        const body = `charge=${ch}&amount=5000`;
+        const held = await refund(token, 'cut-1', body, node.url);
+        const id = held.body.error.approval;
+        s.clearLog();
+        s.inject({ kind: 'delay', delayMs: 1500, pathPrefix: path });
+        void callApi(node.url, 'POST', `/approvals/${id}/approve`, { key: env.LINKHUB_API_KEY }).catch(() => {});
+        await waitFor('the approval reached Stripe', () => s.log.some((e) => e.path.startsWith(path)));
+        await node.kill9();
+        if (!readsCharge) await waitFor('Stripe applied it', async () => (await refundsOf(ch, s)).length === 1);
 
-      // restarted with a short timeout: on PostgreSQL the sending lease (from the timeout) runs out in seconds
-      node = await startLinkhubProcess({ ...env, LINKHUB_STRIPE_TIMEOUT_MS: '200' });
-      await waitFor(
-        'the cut-off call shown unconfirmed',
-        async () => (await callApi(node.url, 'GET', `/approvals/${id}`, { key: env.LINKHUB_API_KEY })).body.status === 'unconfirmed',
-        20_000,
-        200,
-      );
-      const again = await refund(token, 'cut-1', `charge=${ch}&amount=5000`, node.url);
-      assert.equal(again.status, 200, JSON.stringify(again.body));
-      assert.equal(again.body.amount, 5000);
-      assert.equal((await refundsOf(ch, s)).length, 1, 'applied once');
-      // counted once, when approved: 5000 + 900 fits the day's 10000, 5000 + 900 + 4500 does not
-      assert.equal((await refund(token, 'small', `charge=${ch}&amount=900`, node.url)).status, 200);
-      const over = await refund(token, 'over', `charge=${await charge(9000, s)}&amount=4500`, node.url);
-      assert.equal(over.body.error?.code, 'spend_cap_exceeded', JSON.stringify(over.body));
-      await node.stop();
-    } finally {
-      await store.drop();
-      await s.close();
-    }
+        // restarted with a short timeout: on PostgreSQL the sending lease (from the timeout) runs out in seconds
+        node = await startLinkhubProcess({ ...env, LINKHUB_STRIPE_TIMEOUT_MS: '200' });
+        const get = (p: string) => callApi(node.url, 'GET', p, { key: env.LINKHUB_API_KEY });
+        await waitFor('the cut-off call shown unconfirmed', async () => (await get(`/approvals/${id}`)).body.status === 'unconfirmed', 40_000, 200);
+        assert.ok(
+          (await get('/approvals?status=unconfirmed')).body.some((a: any) => a.id === id),
+          'listed as it is shown',
+        );
+        assert.ok(!(await get('/approvals?status=approved')).body.some((a: any) => a.id === id));
+        const again = await refund(token, 'cut-1', body, node.url);
+        assert.equal(again.status, 200, JSON.stringify(again.body));
+        assert.equal(again.body.amount, 5000);
+        assert.equal((await refundsOf(ch, s)).length, 1, 'applied once');
+        // counted once: 5000 + 900 fits the day's 10000, 5000 + 900 + 4500 does not
+        assert.equal((await refund(token, 'small', `charge=${await charge(5000, s)}&amount=900`, node.url)).status, 200);
+        const over = await refund(token, 'over', `charge=${await charge(5000, s)}&amount=4500`, node.url);
+        assert.equal(over.body.error?.code, 'spend_cap_exceeded', JSON.stringify(over.body));
+        await node.stop();
+      } finally {
+        await store.drop();
+        await s.close();
+      }
+    });
+  }
+
+  test('an approved call timed out, then its retries found its key in use (409): unconfirmed, not failed; its repeat gets what Stripe did', async () => {
+    const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
+    const ch = await charge(9000);
+    const held = await refund(token, 'slow-409', `charge=${ch}&amount=3000`);
+    const id = held.body.error.approval;
+    // the first attempt takes 3 s (past the 300 ms timeout); the retries meanwhile meet the key in use
+    stripe.inject({ kind: 'delay', delayMs: 3000, count: 1, pathPrefix: '/v1/refunds' });
+    const approved = await lh.api('POST', `/approvals/${id}/approve`);
+    assert.equal(approved.body.status, 'unconfirmed', approved.text);
+    assert.ok(
+      posts().some((e) => e.status === 409),
+      'a retry met the key in use',
+    );
+    await waitFor('Stripe applied the first attempt', async () => (await refundsOf(ch)).length === 1);
+    const again = await refund(token, 'slow-409', `charge=${ch}&amount=3000`);
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal((await refundsOf(ch)).length, 1);
+    assert.equal((await lh.api('GET', `/approvals/${id}`)).body.status, 'executed');
   });
 });
 
@@ -208,5 +238,27 @@ describe('what approvers are shown', () => {
     const entry = await lh.api('GET', `/requests/logs/${(logs.body.data ?? logs.body)[0].id}`);
     assert.match(entry.text, /payment_intents/);
     for (const secret of [pan, liveKey, 'z'.repeat(20)]) assert.ok(!entry.text.includes(secret), `call log: ${secret}`);
+  });
+});
+
+describe('caps that hold under faults and bursts', () => {
+  test('a counted key reused for another, bigger request is counted: the provider may never have seen the first (a 5xx before it kept the key)', async () => {
+    const token = await newToken({ money: { usd: { per_call: 2000, per_day: 3000 } } });
+    const ch = await charge(9000);
+    stripe.inject({ kind: '500', count: 3, pathPrefix: '/v1/refunds' });
+    assert.equal((await refund(token, 'K1', `charge=${ch}&amount=1`)).status, 500, 'a 5xx: counted, it may have gone through');
+    stripe.clearFaults();
+    assert.equal((await refund(token, 'K1', `charge=${ch}&amount=2000`)).status, 200, 'Stripe never saw K1: it applies this one');
+    const over = await refund(token, 'K3', `charge=${ch}&amount=1000`);
+    assert.equal(over.body.error?.code, 'spend_cap_exceeded', `1 + 2000 + 1000 is over 3000: ${JSON.stringify(over.body)}`);
+  });
+
+  test('a burst of held calls cannot take an agent past its 100 waiting approvals', async () => {
+    const token = await newToken({ money: { usd: { approval_above: 1 } } });
+    const ch = await charge(9000);
+    for (let i = 0; i < 95; i++) assert.equal((await refund(token, `wait-${i}`, `charge=${ch}&amount=${10 + i}`)).body.error.code, 'approval_required');
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => refund(token, `burst-${i}`, `charge=${ch}&amount=${500 + i}`)));
+    assert.equal(burst.filter((r) => r.body.error?.code === 'approval_required').length, 5);
+    assert.equal(burst.filter((r) => r.status === 429 && r.body.error?.code === 'approvals_pending_limit').length, 7);
   });
 });

@@ -179,8 +179,10 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     // Several nodes may share a PostgreSQL store: check the caches against it, in case a change notification was lost.
     const agentTokens = new AgentTokenService(store.db, store.changes, audit);
     const spend = new SpendLedger(store.db);
-    // an approved call's sending: a throttle wait, three attempts and their backoff (under 2 s), with room to spare
-    const approvals = new ApprovalService(store.db, calls, webhooks, spend, config.throttleMaxWaitMs + 3 * config.upstreamTimeoutMs + 5_000);
+    // An approved call's sending: what it moves read again, then the call, each up to three attempts with a
+    // throttle wait before each and their backoff (under 2 s); with room to spare. Past it, it was cut off.
+    const oneCall = 3 * (config.throttleMaxWaitMs + config.upstreamTimeoutMs) + 2_000;
+    const approvals = new ApprovalService(store.db, calls, webhooks, spend, 2 * oneCall + 5_000);
     // The embedded store has one process: an approved call still being sent at start was cut off by a crash.
     if (store.kind === 'pglite') await approvals.cutOffAtStart();
     const gate = new AgentGate(calls, spend, approvals);

@@ -343,8 +343,8 @@ export const agentSpend = pgTable(
     currency: text('currency').notNull(),
     amount: bigint('amount', { mode: 'number' }).notNull(),
     at: ts('at').notNull().defaultNow(),
-    /** The call's idempotency key: a repeat with it is the same call, counted once. */
-    idempotencyKey: text('idempotency_key'),
+    /** SHA-256 of the call's idempotency key and request: a repeat (the same key, the same request) is counted once. */
+    callDigest: text('call_digest'),
   },
   (t) => [index('agent_spend_spender_at').on(t.spender, t.currency, t.at)],
 );

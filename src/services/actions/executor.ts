@@ -145,6 +145,7 @@ export class ActionExecutor {
         path,
         action,
         param: (name) => sections.find((s) => s && s[name] !== undefined)?.[name],
+        body,
         headers,
         held: () => {
           idempotencyKey ??= `linkhub-${randomUUID()}`;

@@ -10,7 +10,7 @@
 // The amount is counted when the call is approved, before it is sent, and taken back when the
 // provider refuses it. `approval.requested` and `approval.resolved` webhooks tell the SaaS backend
 // (`approval.resolved` again when a call sent again settles an unconfirmed one).
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import { fail } from '../../errors/fail.js';
 import type { Db } from '../../store/db.js';
 import { agentTokens, approvals, type HeldRequest } from '../../store/schema.js';
@@ -21,7 +21,7 @@ import { isSensitiveKey, maskSecrets, REDACTED, redactPath, redactShown } from '
 import type { WebhookService } from '../webhooks/webhooks.js';
 import type { GatedCall, GateOutcome } from './gate-types.js';
 import { mayHaveBeenSent, nothingMoved } from './stored-answer.js';
-import type { SpendLedger } from './spend.js';
+import { callDigest, type SpendLedger } from './spend.js';
 
 export type ApprovalRow = typeof approvals.$inferSelect;
 
@@ -138,7 +138,8 @@ export class ApprovalService {
     if (size > HELD_MAX_BYTES) throw fail('held_call_too_large', { limit: HELD_MAX_BYTES, size });
     const accountId = call.account.row.id;
     const row = await this.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`approval:${accountId}:${h.spender}:${request.idempotencyKey}`}))`);
+      // one agent's holds one at a time: its idempotency keys are looked up, and its pending calls counted, alone
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`approval:${h.spender}`}))`);
       const [earlier] = await tx
         .select()
         .from(approvals)
@@ -246,7 +247,7 @@ export class ApprovalService {
       )
       .returning();
     if (!taken) return (await this.findById(a.id)) ?? a;
-    const done = await this.execute(taken, actor, false);
+    const done = await this.execute(taken, actor);
     await this.resolved(done);
     return done;
   }
@@ -263,7 +264,14 @@ export class ApprovalService {
 
   async list(projectId: string, opts: { status?: string; accountId?: string; limit?: number }) {
     const conds = [eq(approvals.projectId, projectId)];
-    if (opts.status) conds.push(eq(approvals.status, opts.status));
+    // listed as shown: an approved call cut off while it was sent is unconfirmed
+    const since = sql`coalesce(${approvals.sendingAt}, ${approvals.resolvedAt})`;
+    const cutOffBefore = new Date(Date.now() - this.sendingLeaseMs);
+    if (opts.status === 'unconfirmed') {
+      conds.push(or(eq(approvals.status, 'unconfirmed'), and(eq(approvals.status, 'approved'), lt(since, cutOffBefore)))!);
+    } else if (opts.status === 'approved') {
+      conds.push(eq(approvals.status, 'approved'), gte(since, cutOffBefore));
+    } else if (opts.status) conds.push(eq(approvals.status, opts.status));
     if (opts.accountId) conds.push(eq(approvals.accountId, opts.accountId));
     return this.db
       .select()
@@ -303,7 +311,7 @@ export class ApprovalService {
       }
       throw fail('approval_not_pending', { approval: id, status: this.view(current).status });
     }
-    const done = decision === 'approve' ? await this.execute(taken, actor, true) : taken;
+    const done = decision === 'approve' ? await this.execute(taken, actor) : taken;
     await this.resolved(done);
     return done;
   }
@@ -316,28 +324,35 @@ export class ApprovalService {
   }
 
   /**
-   * Sends an approved call and keeps the outcome. The first time, its amount is counted before it is
-   * sent (a node dying while it sends leaves it counted) and taken back if nothing moved.
+   * Sends an approved call and keeps the outcome. Its amount is counted before it is sent, once: a node
+   * dying while it sends leaves it counted, one dying before leaves it to the next sending. A sending of a
+   * call not yet counted first checks what it would move now (grownSince); one already counted is the
+   * same call with its key again, neither judged nor counted again. Taken back if nothing moved.
    */
-  private async execute(a: ApprovalRow, actor: Actor, first: boolean): Promise<ApprovalRow> {
-    // sent again: the same call with its key, applied once by the provider, not judged or counted again
-    const refusal = first ? await this.grownSince(a, actor) : null;
-    const counted = first && !refusal && a.currency !== 'unknown' ? await this.spend.record(a.spender, a.currency, a.amount, a.request.idempotencyKey) : null;
+  private async execute(a: ApprovalRow, actor: Actor): Promise<ApprovalRow> {
+    const digest = callDigest(a.request.idempotencyKey, a.request);
+    const measured = a.currency !== 'unknown';
+    const sentBefore = measured && (await this.spend.counted(a.spender, a.currency, digest));
+    const refusal = sentBefore ? null : await this.grownSince(a, actor);
+    const r = measured && !sentBefore && !refusal ? await this.spend.reserve(a.spender, a.currency, a.amount, undefined, digest) : null;
+    const counted = r?.ok ? r.id : null;
     const { status, body, requestId, indeterminate } = refusal ? { status: 0, body: refusal, requestId: null } : await this.send(a, actor);
     if (counted !== null && !indeterminate && nothingMoved(status)) await this.spend.release(counted);
-    // no answer to a call that may have been sent: neither done nor failed, it is sent again when asked
-    const unanswered = status === 0 && indeterminate === true;
+    // No answer to a call that may have been sent, or its key still in use by an earlier sending (a 409:
+    // only Linkhub sends with a held call's key): neither done nor failed, it is sent again when asked.
+    const unconfirmed = (status === 0 && indeterminate === true) || status === 409;
     const [row] = await this.db
       .update(approvals)
       .set({
-        status: unanswered ? 'unconfirmed' : status >= 200 && status < 300 ? 'executed' : 'failed',
-        resultStatus: unanswered ? null : status,
+        status: unconfirmed ? 'unconfirmed' : status >= 200 && status < 300 ? 'executed' : 'failed',
+        resultStatus: unconfirmed ? null : status,
         resultBody: body,
         resultRequestId: requestId,
       })
-      .where(eq(approvals.id, a.id))
+      // still this sending's: another that took it over meanwhile (past the lease) keeps its outcome
+      .where(and(eq(approvals.id, a.id), a.sendingAt === null ? isNull(approvals.sendingAt) : eq(approvals.sendingAt, a.sendingAt)))
       .returning();
-    return row;
+    return row ?? (await this.findById(a.id)) ?? a;
   }
 
   /** Sends the approved call as it was held: the provider's status, body and request id (status 0: it could not be sent). */

@@ -17,6 +17,8 @@ export interface GatedCall {
   action?: ConnectorAction | null;
   /** A parameter of the call by name (query or body; path parameters are added by the gate); UNCLEAR: see form-params.ts. */
   param: (name: string) => unknown;
+  /** The body as it will be sent (what, with the method, path and idempotency key, names the call). */
+  body: string | Buffer | null;
   /** The caller's headers as they will be forwarded. */
   headers: Readonly<Record<string, string>> | undefined;
   /** The request as it will be sent, for an approval to send later. */

@@ -23,7 +23,7 @@ import { callParams, METHOD_OVERRIDE, UNCLEAR } from './form-params.js';
 import { nothingMoved } from './stored-answer.js';
 import type { GatedCall, GateOutcome } from './gate-types.js';
 import { hasMoneyRules, judge } from './policy.js';
-import type { SpendLedger } from './spend.js';
+import { callDigest, type SpendLedger } from './spend.js';
 import type { AgentPrincipal } from './tokens.js';
 
 export type { GatedCall, GateOutcome } from './gate-types.js';
@@ -166,7 +166,9 @@ export class AgentGate {
       throw fail('spend_cap_exceeded', { reason: `${shown} is above the per-call cap of ${limits.per_call}` }, { currency, cap: limits.per_call });
     }
     if (limits.approval_above !== undefined && amount > limits.approval_above) return hold(`${shown} is above ${limits.approval_above}`);
-    const r = await this.spend.reserve(spender, currency, amount, limits.per_day, call.idempotencyKey);
+    // a repeat of a counted call (its key, the same request) is not counted again
+    const digest = call.idempotencyKey ? callDigest(call.idempotencyKey, call) : null;
+    const r = await this.spend.reserve(spender, currency, amount, limits.per_day, digest);
     if (!r.ok) {
       throw fail(
         'spend_cap_exceeded',

@@ -93,6 +93,7 @@ export class NativeService {
           method,
           path,
           param: callParams(method, path, r.body, contentType, profile.connector.api.encoding.contentType),
+          body,
           headers,
           held: (): HeldRequest => {
             // a held call must keep one key from now on: the approver's send and the agent's repeat use it

@@ -119,6 +119,7 @@ export class ProxyService {
         // read from what is sent, as the provider reads it: the payload's keys are encoded into names such as
         // `[amount]` (a key ""), which a provider's parser may file under `amount` (form-params.ts)
         param: callParams(method, path, body, contentType ?? null, encoding.contentType),
+        body,
         headers,
         held: () => {
           idem ??= `linkhub-${randomUUID()}`;
