@@ -1,7 +1,8 @@
 // The Dashboard's agent pages in Chromium: an agent token created with a policy through the form
 // (money typed in dollars, stored in cents) is shown once and works with the official stripe SDK;
 // revoked through the UI it gets 401. A call held by approval_above shows on Approvals with its
-// request; approved there, the SDK's repeat with the same idempotency key gets the refund. Connect
+// request; approved there, the SDK's repeat with the same idempotency key gets the refund; one that got
+// no answer shows so, with Send again, which Stripe applies once. Connect
 // an agent shows copy-ready snippets with this Linkhub's URL. Nothing overflows (overflow.ts).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -129,6 +130,32 @@ describe('Dashboard agents', { skip: chromiumSkip() }, () => {
     assert.equal(done.amount, 2500);
     assert.equal(fx.stripe.log.filter((x) => x.method === 'POST' && x.path === '/v1/refunds').length, 1, 'sent once, by the approval');
     await screenshot(page, 'dashboard-approvals');
+    layout.assertNone();
+  });
+
+  test('an approved refund that got no answer shows as such, with Send again; sent again, Stripe applies it once', async () => {
+    const layout = overflowLog();
+    const made = await fx.lh.api('POST', `/accounts/${acc}/agent_tokens`, { name: 'slow', policy: { money: { usd: { approval_above: 1000 } } } });
+    const charge = await new Stripe(fx.stripe.keys.secretTest, fx.stripe.sdkOptions()).charges.create({ amount: 9000, currency: 'usd', source: 'tok_visa' });
+    const refund = () => sdk(made.body.token).refunds.create({ charge: charge.id, amount: 3000 }, { idempotencyKey: 'ui-slow-3000' });
+    const held = await refusal(refund());
+    // every attempt answered after Linkhub's timeout: sent, no answer
+    fx.stripe.inject({ kind: 'delay', delayMs: 2500, count: 3, pathPrefix: '/v1/refunds' });
+    const approved = await fx.lh.api('POST', `/approvals/${held.raw.approval}/approve`);
+    assert.equal(approved.body.status, 'unconfirmed', approved.text);
+
+    await page.goto('/dashboard/approvals');
+    const card = page.locator(`article[data-approval-id="${held.raw.approval}"]`);
+    await card.getByText('approved, no answer').waitFor();
+    await layout.check(page, 'approvals, unconfirmed');
+    await card.getByRole('button', { name: 'Send again' }).click();
+    const ask = page.getByRole('dialog', { name: 'Send this call again?' });
+    assert.match(await ask.innerText(), /same idempotency key/);
+    await ask.getByRole('button', { name: 'Send again' }).click();
+    await card.getByText('approved and sent').waitFor();
+    const refunds = await new Stripe(fx.stripe.keys.secretTest, fx.stripe.sdkOptions()).refunds.list({ charge: charge.id });
+    assert.equal(refunds.data.length, 1, 'applied once');
+    assert.equal((await refund()).amount, 3000, "the agent's repeat gets it");
     layout.assertNone();
   });
 
