@@ -17,7 +17,8 @@ let stripe: StripeStandin;
 let lh: Linkhub;
 let acc: string;
 
-// a short upstream timeout, so that a delayed Stripe leaves a call unanswered; a short throttle wait
+// a short upstream timeout, so that a delayed Stripe leaves a call unanswered (Stripe's delays are
+// seconds longer: undici's timers fire up to ~1 s late); a short throttle wait
 useLinkhub({ env: { LINKHUB_STRIPE_TIMEOUT_MS: '300', LINKHUB_THROTTLE_MAX_WAIT_MS: '1000' } }, async (f) => {
   ({ lh, stripe } = f);
   acc = (await linkAccount(lh, stripe.keys.secretTest)).id;
@@ -54,9 +55,10 @@ describe('an approved call without an answer', () => {
     const held = await refund(token, 'slow-1', `charge=${ch}&amount=5000`);
     assert.equal(held.body.error.code, 'approval_required');
     const id = held.body.error.approval;
-    // each of the three attempts answered after the timeout; the first is applied by Stripe meanwhile
-    stripe.inject({ kind: 'delay', delayMs: 1500, count: 3, pathPrefix: '/v1/refunds' });
+    // every attempt answered after the timeout (however many are made); the first is applied by Stripe meanwhile
+    stripe.inject({ kind: 'delay', delayMs: 3000, count: 10, pathPrefix: '/v1/refunds' });
     const approved = await lh.api('POST', `/approvals/${id}/approve`);
+    stripe.clearFaults();
     assert.equal(approved.status, 200, approved.text);
     assert.equal(approved.body.status, 'unconfirmed', 'sent without an answer is neither done nor failed');
     assert.equal(approved.body.result, null);
@@ -81,7 +83,7 @@ describe('an approved call without an answer', () => {
     const ch = await charge(9000);
     const held = await refund(token, 'slow-2', `charge=${ch}&amount=4000`);
     const id = held.body.error.approval;
-    stripe.inject({ kind: 'delay', delayMs: 1500, count: 3, pathPrefix: '/v1/refunds' });
+    stripe.inject({ kind: 'delay', delayMs: 3000, count: 10, pathPrefix: '/v1/refunds' });
     const first = lh.api('POST', `/approvals/${id}/approve`);
     await waitFor('the approved call reached Stripe', () => posts().length > 0);
     const meanwhile = await refund(token, 'slow-2', `charge=${ch}&amount=4000`);
@@ -89,6 +91,7 @@ describe('an approved call without an answer', () => {
     assert.equal(meanwhile.body.error.type, 'idempotency_error');
     assert.equal(meanwhile.body.error.code, 'approval_in_flight');
     assert.equal((await first).body.status, 'unconfirmed');
+    stripe.clearFaults();
     await waitFor('Stripe applied the first attempt', async () => (await refundsOf(ch)).length === 1);
 
     const retried = await lh.api('POST', `/approvals/${id}/approve`);
@@ -154,8 +157,9 @@ describe('an approved call without an answer', () => {
     const ch = await charge(9000);
     const held = await refund(token, 'slow-409', `charge=${ch}&amount=3000`);
     const id = held.body.error.approval;
-    // the first attempt takes 3 s (past the 300 ms timeout); the retries meanwhile meet the key in use
-    stripe.inject({ kind: 'delay', delayMs: 3000, count: 1, pathPrefix: '/v1/refunds' });
+    // the first attempt takes 6 s (past the 300 ms timeout, which undici's coarse timers fire up to ~1 s
+    // late); the retries meanwhile meet the key in use
+    stripe.inject({ kind: 'delay', delayMs: 6000, count: 1, pathPrefix: '/v1/refunds' });
     const approved = await lh.api('POST', `/approvals/${id}/approve`);
     assert.equal(approved.body.status, 'unconfirmed', approved.text);
     assert.ok(

@@ -491,6 +491,8 @@ describe('OAuth for MCP clients', () => {
     assert.ok(refused, 'a limit was reached');
     assert.equal(refused.status, 429);
     assert.match(refused.headers.get('retry-after') ?? '', /^\d+$/);
-    assert.equal((await refused.json()).error, 'invalid_request');
+    const refusedBody = await refused.json();
+    assert.equal(refusedBody.error, 'invalid_request');
+    assert.equal(refusedBody.code, 'too_many_registrations', 'with Linkhub’s own fields');
   });
 });

@@ -7,6 +7,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
+import { fail } from '../errors/fail.js';
 import { ourResource } from '../services/oauth/authorization-request.js';
 import { OAuthError } from '../services/oauth/oauth.js';
 import { WindowLimit } from '../services/oauth/window-limit.js';
@@ -144,13 +145,8 @@ export const oauthRoutes =
       },
       async (request, reply) => {
         const wait = registrations.take(request.ip);
-        if (wait > 0) {
-          reply.header('retry-after', String(Math.ceil(wait / 1000)));
-          return oauthError(
-            reply,
-            new OAuthError('invalid_request', `too many registrations from this address: try again in ${Math.ceil(wait / 1000)} s`, 429),
-          );
-        }
+        // in OAuth's shape too (errors.ts), with Linkhub's fields and Retry-After
+        if (wait > 0) throw fail('too_many_registrations', { seconds: Math.ceil(wait / 1000) }, { retry_after_ms: wait });
         const body = request.body;
         if (!body || typeof body !== 'object' || Array.isArray(body)) {
           return oauthError(reply, new OAuthError('invalid_client_metadata', 'the body must be a JSON object of client metadata'));

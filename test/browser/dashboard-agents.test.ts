@@ -139,9 +139,10 @@ describe('Dashboard agents', { skip: chromiumSkip() }, () => {
     const charge = await new Stripe(fx.stripe.keys.secretTest, fx.stripe.sdkOptions()).charges.create({ amount: 9000, currency: 'usd', source: 'tok_visa' });
     const refund = () => sdk(made.body.token).refunds.create({ charge: charge.id, amount: 3000 }, { idempotencyKey: 'ui-slow-3000' });
     const held = await refusal(refund());
-    // every attempt answered after Linkhub's timeout: sent, no answer
-    fx.stripe.inject({ kind: 'delay', delayMs: 2500, count: 3, pathPrefix: '/v1/refunds' });
+    // every attempt (however many are made) answered well after Linkhub's timeout (2 s here): sent, no answer
+    fx.stripe.inject({ kind: 'delay', delayMs: 5000, count: 10, pathPrefix: '/v1/refunds' });
     const approved = await fx.lh.api('POST', `/approvals/${held.raw.approval}/approve`);
+    fx.stripe.clearFaults();
     assert.equal(approved.body.status, 'unconfirmed', approved.text);
 
     await page.goto('/dashboard/approvals');

@@ -10,6 +10,21 @@ export const authRecipes: Recipes = {
   // GET /metrics exists only with LINKHUB_METRICS_TOKEN; a wrong Bearer token is refused
   metrics_token_invalid: async (w) =>
     w.raw('GET', '/metrics', { auth: 'Bearer not-the-metrics-token', lh: await w.extra({ LINKHUB_METRICS_TOKEN: 'm'.repeat(32) }) }),
+  too_many_registrations: async (w) => {
+    const lh = await w.extra({});
+    const register = () =>
+      w.raw('POST', '/oauth/register', {
+        auth: false,
+        lh,
+        body: '{"redirect_uris":["http://127.0.0.1:9/cb"]}',
+        headers: { 'content-type': 'application/json' },
+      });
+    for (let i = 0; i < 100; i++) {
+      const res = await register();
+      if (res.status !== 201) throw new Error(`registration ${i}: ${res.status}`);
+    }
+    return register();
+  },
   hub_session_invalid: (w) => w.raw('GET', '/hub/settings', { auth: false, headers: { 'x-hub-session-token': 'not-a-token' } }),
   connect_session_token_invalid: (w) =>
     w.raw('POST', '/connect_sessions/authenticate', { body: '{"token":"nope"}', headers: { 'content-type': 'application/json' } }),

@@ -83,4 +83,11 @@ export const AUTH_ERRORS = {
     action: "Call /mcp by LINKHUB_PUBLIC_URL's host (or localhost when Linkhub listens on loopback), or add the host to LINKHUB_ALLOWED_HOSTS.",
     retryable: false,
   },
+  too_many_registrations: {
+    status: 429,
+    message: 'Too many OAuth client registrations from this address: try again in {seconds} s',
+    action: 'An MCP client registers once per server: keep its client_id. Wait `retry_after_ms` (the Retry-After header, in seconds).',
+    retryable: true,
+    extras: ['retry_after_ms'],
+  },
 } as const satisfies Record<string, ErrorEntry>;
