@@ -48,13 +48,18 @@ async function refund(token: string, key: string, body: string, base = lh.url): 
 const refundsOf = async (ch: string, s = stripe) => (await new Stripe(s.keys.secretTest, s.sdkOptions()).refunds.list({ charge: ch })).data;
 const posts = (s = stripe) => s.log.filter((e) => e.method === 'POST' && e.path === '/v1/refunds');
 
+/** A refund of a new 9000 charge, held for approval (above 1000) under a new token: the token, the charge, the approval. */
+async function heldRefund(key: string, amount: number): Promise<{ token: string; ch: string; id: string }> {
+  const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
+  const ch = await charge(9000);
+  const held = await refund(token, key, `charge=${ch}&amount=${amount}`);
+  assert.equal(held.body.error.code, 'approval_required');
+  return { token, ch, id: held.body.error.approval };
+}
+
 describe('an approved call without an answer', () => {
   test('every attempt timed out: unconfirmed; the agent’s repeat sends it again with its key and gets what Stripe did, once', async () => {
-    const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
-    const ch = await charge(9000);
-    const held = await refund(token, 'slow-1', `charge=${ch}&amount=5000`);
-    assert.equal(held.body.error.code, 'approval_required');
-    const id = held.body.error.approval;
+    const { token, ch, id } = await heldRefund('slow-1', 5000);
     // every attempt answered after the timeout (however many are made); the first is applied by Stripe meanwhile
     stripe.inject({ kind: 'delay', delayMs: 3000, count: 10, pathPrefix: '/v1/refunds' });
     const approved = await lh.api('POST', `/approvals/${id}/approve`);
@@ -79,10 +84,7 @@ describe('an approved call without an answer', () => {
   });
 
   test('approving an unconfirmed call again sends it again; a repeat while it is being sent is told to wait (409)', async () => {
-    const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
-    const ch = await charge(9000);
-    const held = await refund(token, 'slow-2', `charge=${ch}&amount=4000`);
-    const id = held.body.error.approval;
+    const { token, ch, id } = await heldRefund('slow-2', 4000);
     stripe.inject({ kind: 'delay', delayMs: 3000, count: 10, pathPrefix: '/v1/refunds' });
     const first = lh.api('POST', `/approvals/${id}/approve`);
     await waitFor('the approved call reached Stripe', () => posts().length > 0);
@@ -153,10 +155,7 @@ describe('an approved call without an answer', () => {
   }
 
   test('an approved call timed out, then its retries found its key in use (409): unconfirmed, not failed; its repeat gets what Stripe did', async () => {
-    const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
-    const ch = await charge(9000);
-    const held = await refund(token, 'slow-409', `charge=${ch}&amount=3000`);
-    const id = held.body.error.approval;
+    const { token, ch, id } = await heldRefund('slow-409', 3000);
     // the first attempt takes 6 s (past the 300 ms timeout, which undici's coarse timers fire up to ~1 s
     // late); the retries meanwhile meet the key in use
     stripe.inject({ kind: 'delay', delayMs: 6000, count: 1, pathPrefix: '/v1/refunds' });
@@ -176,15 +175,12 @@ describe('an approved call without an answer', () => {
 
 describe('calls repeating a held one', () => {
   test('another request with a held call’s key: 400 idempotency_error, nothing sent; one request many times at once: one approval', async () => {
-    const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
-    const ch = await charge(9000);
-    const held = await refund(token, 'one-key', `charge=${ch}&amount=2000`);
-    assert.equal(held.body.error.code, 'approval_required');
+    const { token, ch, id } = await heldRefund('one-key', 2000);
     const other = await refund(token, 'one-key', `charge=${ch}&amount=2500`);
     assert.equal(other.status, 400, JSON.stringify(other.body));
     assert.equal(other.body.error.type, 'idempotency_error');
     assert.equal(other.body.error.code, 'idempotency_key_reused');
-    await lh.api('POST', `/approvals/${held.body.error.approval}/approve`);
+    await lh.api('POST', `/approvals/${id}/approve`);
     const payout = await fetch(`${lh.url}/v1/payouts`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'idempotency-key': 'one-key', 'content-type': 'application/x-www-form-urlencoded' },

@@ -17,7 +17,7 @@ import { agentTokens, approvals, type HeldRequest } from '../../store/schema.js'
 import type { AccountCaller } from '../calls/caller.js';
 import { newId } from '../ids.js';
 import { type Actor, actorRef } from '../logs/actor.js';
-import { isSensitiveKey, maskSecrets, REDACTED, redactPath, redactShown } from '../logs/redaction.js';
+import { maskSecrets, redactHeaders, redactPath, redactShown } from '../logs/redaction.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
 import type { GatedCall, GateOutcome } from './gate-types.js';
 import { mayHaveBeenSent, nothingMoved } from './stored-answer.js';
@@ -50,7 +50,7 @@ export function approvalView(a: ApprovalRow, cutOff = false) {
       method: a.request.method,
       path: redactPath(a.request.path),
       params: redactShown(a.request.params),
-      headers: Object.fromEntries(Object.entries(a.request.headers).map(([k, v]) => [k, isSensitiveKey(k.replace(/-/g, '_')) ? REDACTED : maskSecrets(v)])),
+      headers: redactHeaders(a.request.headers),
       idempotency_key: maskSecrets(a.request.idempotencyKey),
     },
     created_at: a.createdAt.toISOString(),

@@ -55,6 +55,11 @@ export function redactValue(v: unknown, depth = 0): unknown {
   return out;
 }
 
+/** Headers as people are shown them: sensitive names (`x-api-key`, read as `x_api_key`) redacted, secrets masked. */
+export function redactHeaders(h: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, isSensitiveKey(k.replace(/-/g, '_')) ? REDACTED : maskSecrets(v)]));
+}
+
 /** Control characters (NUL cannot be stored in a Postgres text column) become visible escapes. */
 export function clean(s: string): string {
   return /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(s)
@@ -70,15 +75,18 @@ function cap(s: string): string {
 /** Text that reads as form encoding (`a=1&card[number]=…`), not JSON. */
 const formLike = (s: string): boolean => s.includes('=') && !/^\s*[{["]/.test(s);
 
+/** A body's text with a form's sensitive values redacted and secrets masked. */
+const redactText = (s: string): string => maskSecrets(formLike(s) ? redactPairs(s) : s);
+
 /** A body as people are shown it, whole: sensitive values redacted (a form's too) and secrets masked. */
 export function redactShown(v: unknown): unknown {
-  return typeof v === 'string' ? maskSecrets(formLike(v) ? redactPairs(v) : v) : redactValue(v);
+  return typeof v === 'string' ? redactText(v) : redactValue(v);
 }
 
 /** Redacted, capped text of a JSON-ish value (a parsed body, or a form's text), or null. */
 export function redactBody(v: unknown): string | null {
   if (v === undefined || v === null || v === '') return null;
-  if (typeof v === 'string') return cap(redactShown(v) as string);
+  if (typeof v === 'string') return cap(redactText(v));
   return cap(JSON.stringify(redactValue(v)));
 }
 
