@@ -8,7 +8,7 @@ import { after, describe, test } from 'node:test';
 import Stripe from 'stripe';
 import { useLinkhub } from './helpers/fixture.js';
 import { linkAccount, type Linkhub } from './helpers/linkhub.js';
-import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js';
+import { registerWebhookReceiver } from './helpers/webhook-receiver.js';
 import type { StripeStandin } from './stripe-standin/index.js';
 import { stripeAgents } from '../src/connectors/stripe/agents.js';
 import { nativeOrigin } from '../src/services/calls/native.js';
@@ -17,20 +17,15 @@ let stripe: StripeStandin;
 let lh: Linkhub;
 let acc: string;
 let other: string;
-let hooks: WebhookReceiver;
+let hooks: Awaited<ReturnType<typeof registerWebhookReceiver>>;
 
 useLinkhub({ webhookPollMs: 20 }, async (f) => {
   ({ lh, stripe } = f);
   acc = (await linkAccount(lh, stripe.keys.secretTest)).id;
   other = (await linkAccount(lh, stripe.keys.otherAccountSecretTest)).id;
-  hooks = await startWebhookReceiver();
-  const res = await lh.api('POST', '/webhooks', { url: hooks.url });
-  assert.equal(res.status, 201, res.text);
+  hooks = await registerWebhookReceiver(lh);
 });
-after(() => {
-  hooks.server.close();
-  hooks.server.closeAllConnections();
-});
+after(() => hooks.stop());
 
 async function newToken(body: Record<string, unknown> = {}, account = acc) {
   const res = await lh.api('POST', `/accounts/${account}/agent_tokens`, { name: 'agent', ...body });

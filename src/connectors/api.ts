@@ -65,8 +65,11 @@ export interface ConnectorApi {
     /** True when an answer the generic rules would not retry is transient (e.g. a lock timeout). */
     transientAnswer?(status: number, body: Uint8Array): boolean;
   };
-  /** How writes are made idempotent: the header carrying a key, sent on every POST and reused on retries. */
-  idempotency: { header: string; maxLength: number } | null;
+  /**
+   * How writes are made idempotent: the header carrying a key, sent on every POST and reused on retries;
+   * `keptMs`, how long the provider keeps a key after its first use (a call sent again later may be applied twice).
+   */
+  idempotency: { header: string; maxLength: number; keptMs: number } | null;
   /** What a non-2xx answer means (one reading for the live test and every call). */
   readAnswer(status: number, body: Uint8Array): ProviderVerdict;
   /** Permissions of restricted keys, for messages. */

@@ -12,6 +12,7 @@ import { AccountService } from './accounts/accounts.js';
 import { ActionService } from './actions/index.js';
 import { AdminAuthService } from './admin/admin-auth.js';
 import { ApiKeyService, type Project } from './admin/api-keys.js';
+import { ApprovalExpiry } from './agents/approval-expiry.js';
 import { ApprovalService } from './agents/approvals.js';
 import { AgentGate } from './agents/gate.js';
 import { SpendLedger } from './agents/spend.js';
@@ -62,6 +63,8 @@ export interface Services {
   gate: AgentGate;
   /** Calls held by an agent policy for a person's decision. */
   approvals: ApprovalService;
+  /** Expires calls left undecided past their time, with their webhook (started with the server). */
+  approvalExpiry: ApprovalExpiry;
   /** The provider's own API paths (/v1/…) for its SDKs, with an agent token as their key. */
   native: NativeService;
   /** Every connector's action catalogue, search and executor (rpc, MCP). */
@@ -185,6 +188,8 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     const approvals = new ApprovalService(store.db, calls, webhooks, spend, 2 * oneCall + 5_000);
     // The embedded store has one process: an approved call still being sent at start was cut off by a crash.
     if (store.kind === 'pglite') await approvals.cutOffAtStart();
+    // a minute: an expired call is refused from its first moment; the pass only tells (approval.resolved)
+    const approvalExpiry = new ApprovalExpiry(approvals, 60_000, opts.warn);
     const gate = new AgentGate(calls, spend, approvals);
     approvals.amountNow = (a, actor) => gate.amountNow(a, actor);
     const actions = new ActionService(calls, () => config.publicUrl, gate);
@@ -210,6 +215,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       oauth: new OAuthService(store.db, agentTokens),
       gate,
       approvals,
+      approvalExpiry,
       native: new NativeService(calls, gate),
       actions,
       requestLog,
@@ -223,6 +229,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       async close() {
         await verifier.stop();
         await retention.stop();
+        await approvalExpiry.stop();
         await revalidation.stop();
         await calls.close();
         await requestLog.close();

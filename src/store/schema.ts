@@ -17,6 +17,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { HeldRequest } from './held-request.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -385,16 +386,5 @@ export const approvals = pgTable(
   (t) => [index('approvals_project_status').on(t.projectId, t.status, t.createdAt)],
 );
 
-export interface HeldRequest {
-  method: string;
-  path: string;
-  /** The encoded body as it will be sent, and its content type. */
-  body: string | null;
-  contentType: string | null;
-  /** The parameters, for people to read (redacted like the call log when shown). */
-  params: unknown;
-  /** Forwarded headers (no credential, no idempotency key). */
-  headers: Record<string, string>;
-  idempotencyKey: string;
-}
+export type { HeldRequest } from './held-request.js';
 export * from './schema-oauth.js';

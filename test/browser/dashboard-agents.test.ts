@@ -160,6 +160,36 @@ describe('Dashboard agents', { skip: chromiumSkip() }, () => {
     layout.assertNone();
   });
 
+  test('past the time Stripe keeps its key, an unanswered refund shows why it is not sent again, without Send again; one left a week shows expired, without Approve', async () => {
+    const layout = overflowLog();
+    const made = await fx.lh.api('POST', `/accounts/${acc}/agent_tokens`, { name: 'late', policy: { money: { usd: { approval_above: 1000 } } } });
+    const charge = await new Stripe(fx.stripe.keys.secretTest, fx.stripe.sdkOptions()).charges.create({ amount: 9000, currency: 'usd', source: 'tok_visa' });
+    const agent = sdk(made.body.token);
+    const unanswered = await refusal(agent.refunds.create({ charge: charge.id, amount: 2000 }, { idempotencyKey: 'ui-late-2000' }));
+    const waiting = await refusal(agent.refunds.create({ charge: charge.id, amount: 3000 }, { idempotencyKey: 'ui-late-3000' }));
+    fx.stripe.inject({ kind: 'delay', delayMs: 5000, count: 10, pathPrefix: '/v1/refunds' });
+    const approved = await fx.lh.api('POST', `/approvals/${unanswered.raw.approval}/approve`);
+    fx.stripe.clearFaults();
+    assert.equal(approved.body.status, 'unconfirmed', approved.text);
+    // a day passes: the first sending and the holds move back 24 h, the waiting call a week
+    const db = fx.lh.services.store.db;
+    await db.execute(
+      `update approvals set created_at = created_at - interval '24 hours', resolved_at = resolved_at - interval '24 hours', sending_at = sending_at - interval '24 hours' where id = '${unanswered.raw.approval}'`,
+    );
+    await db.execute(`update approvals set created_at = created_at - interval '8 days' where id = '${waiting.raw.approval}'`);
+
+    await page.goto('/dashboard/approvals');
+    const late = page.locator(`article[data-approval-id="${unanswered.raw.approval}"]`);
+    await late.getByText('approved, no answer').waitFor();
+    assert.match(await late.getByRole('note').innerText(), /not sent again/);
+    assert.equal(await late.getByRole('button', { name: 'Send again' }).count(), 0);
+    const expired = page.locator(`article[data-approval-id="${waiting.raw.approval}"]`);
+    await expired.getByText('expired, not sent').waitFor();
+    assert.equal(await expired.getByRole('button', { name: 'Approve' }).count(), 0);
+    await layout.check(page, 'approvals, expired and too late to send again');
+    layout.assertNone();
+  });
+
   test('Connect an agent: snippets with the base URL and copy buttons, nothing overflows', async () => {
     const layout = overflowLog();
     await page.goto(`/dashboard/accounts/${acc}/agents`);

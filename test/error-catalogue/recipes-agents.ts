@@ -65,6 +65,15 @@ export const agentRecipes: Recipes = {
     await approving;
     return repeat;
   },
+  approval_send_again_closed: async (w) => {
+    const t = `Bearer ${await token(w, { policy: { money: { usd: { approval_above: 1 } } } })}`;
+    const id = (await native(w, 'POST', '/v1/payouts', t, payout(5, 'recipe-too-late'))).body.approval as string;
+    // approved and sent a day ago without an answer (the state a timed-out sending leaves), written in the store
+    await w.lh.services.store.db.execute(
+      `update approvals set status = 'unconfirmed', resolved_at = now() - interval '24 hours', sending_at = now() - interval '24 hours' where id = '${id}'`,
+    );
+    return native(w, 'POST', '/v1/payouts', t, payout(5, 'recipe-too-late'), 'idempotency_error');
+  },
   approval_token_revoked: async (w) => {
     const made = await w.raw('POST', `/accounts/${w.accounts.secret}/agent_tokens`, {
       body: JSON.stringify({ name: 'recipe', policy: { money: { usd: { approval_above: 1 } } } }),

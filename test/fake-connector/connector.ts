@@ -181,7 +181,7 @@ export const fakepayConnector: ConnectorDefinition = {
     },
     rateLimits: { production: 40, test: 10 },
     retry: { adviceHeader: 'x-fakepay-retry' },
-    idempotency: { header: 'x-idempotency-key', maxLength: 64 },
+    idempotency: { header: 'x-idempotency-key', maxLength: 64, keptMs: 60 * 60 * 1000 },
     readAnswer,
     permissions: {
       label: (p) => p.replace(':', ': '),

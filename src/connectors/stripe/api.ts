@@ -24,8 +24,8 @@ export const stripeApi: ConnectorApi = {
   // Stripe's global per-account limits: 100 requests/s in live mode, 25 in test mode.
   rateLimits: { production: 100, test: 25 },
   retry: { adviceHeader: 'stripe-should-retry', transientAnswer: isLockTimeout },
-  // Keys of up to 255 characters; Stripe replays the first answer for 24 h.
-  idempotency: { header: 'idempotency-key', maxLength: 255 },
+  // Keys of up to 255 characters; Stripe replays the first answer, and may remove a key once it is 24 h old.
+  idempotency: { header: 'idempotency-key', maxLength: 255, keptMs: 24 * 60 * 60 * 1000 },
   readAnswer: readStripeAnswer,
   permissions: { label: permissionLabel, grantHint, implied: impliedPermission, liveTest: LIVE_TEST_PERMISSION },
 };

@@ -63,6 +63,14 @@ export const AGENT_ERRORS = {
     retryable: true,
     extras: ['approval', 'idempotency_key'],
   },
+  approval_send_again_closed: {
+    status: 409,
+    message:
+      'Approval {approval} was sent without an answer, and the provider keeps an idempotency key {hours} hours: past {until}, sent again, it could be applied twice, so it is not sent again',
+    action: 'Look the call up at the provider by its idempotency key (in `idempotency_key`): if it was not applied and is still wanted, make it as a new call.',
+    retryable: false,
+    extras: ['approval', 'idempotency_key'],
+  },
   idempotency_key_reused: {
     status: 400,
     message: 'Idempotency-Key {key} was first used with another request ({first}): a key names one request',

@@ -86,7 +86,7 @@ export const Approval = Type.Object(
     action: Nullable(Type.String()),
     status: Type.String({
       description:
-        'pending; denied; approved (being sent); executed (approved and sent); failed (approved, and the provider refused it, or Linkhub did not send it: result.status 0); unconfirmed (approved and sent, but no answer came: approving again, or the agent repeating the call, sends it again with its idempotency key)',
+        'pending (until expires_at); expired (not decided in 7 days: never sent); denied; approved (being sent); executed (approved and sent); failed (approved, and the provider refused it, or Linkhub did not send it: result.status 0); unconfirmed (approved and sent, but no answer came: approving again, or the agent repeating the call, sends it again with its idempotency key, until send_again_until)',
     }),
     amount: Type.Integer(),
     currency: Type.String(),
@@ -102,8 +102,16 @@ export const Approval = Type.Object(
       { additionalProperties: true },
     ),
     created_at: DateTime,
+    expires_at: Nullable(Type.String({ format: 'date-time', description: 'A pending call: when it expires undecided (7 days after it was held)' })),
     resolved_at: Nullable(DateTime),
     resolved_by: Nullable(Type.String()),
+    send_again_until: Nullable(
+      Type.String({
+        format: 'date-time',
+        description:
+          "An unconfirmed call: until when it may be sent again, an hour inside the time the provider keeps its idempotency key after the first sending. Past it, it is not sent again (it could be applied twice): look it up at the provider. Null: the provider's key lifetime is not known",
+      }),
+    ),
     result: Nullable(
       Type.Object({
         status: Type.Integer({ description: "The provider's HTTP status; 0: Linkhub did not send the call (see `error`)" }),
@@ -118,7 +126,7 @@ export const Approval = Type.Object(
 
 export const ApprovalListQuery = Type.Object(
   {
-    status: Type.Optional(Type.Union(['pending', 'denied', 'approved', 'executed', 'failed', 'unconfirmed'].map((s) => Type.Literal(s)))),
+    status: Type.Optional(Type.Union(['pending', 'expired', 'denied', 'approved', 'executed', 'failed', 'unconfirmed'].map((s) => Type.Literal(s)))),
     account_id: Type.Optional(Type.String({ maxLength: 100 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },

@@ -10,20 +10,31 @@
 // The amount is counted when the call is approved, before it is sent, and taken back when the
 // provider refuses it. `approval.requested` and `approval.resolved` webhooks tell the SaaS backend
 // (`approval.resolved` again when a call sent again settles an unconfirmed one).
-import { and, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { fail } from '../../errors/fail.js';
 import type { Db } from '../../store/db.js';
-import { agentTokens, approvals, type HeldRequest } from '../../store/schema.js';
+import { agentTokens, approvals } from '../../store/schema.js';
 import type { AccountCaller } from '../calls/caller.js';
 import { newId } from '../ids.js';
 import { type Actor, actorRef } from '../logs/actor.js';
-import { maskSecrets, redactHeaders, redactPath, redactShown } from '../logs/redaction.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
+import {
+  APPROVAL_TTL_MS,
+  type ApprovalRow,
+  approvalView,
+  HELD_MAX_BYTES,
+  hasNul,
+  heldRefusal,
+  inFlight,
+  isExpired,
+  PENDING_MAX,
+  sameRequest,
+  sendAgainUntil,
+  tooLateToSendAgain,
+} from './approval-terms.js';
 import type { GatedCall, GateOutcome } from './gate-types.js';
 import { mayHaveBeenSent, nothingMoved } from './stored-answer.js';
 import { callDigest, type SpendLedger } from './spend.js';
-
-export type ApprovalRow = typeof approvals.$inferSelect;
 
 export interface HoldInput {
   call: GatedCall;
@@ -33,56 +44,6 @@ export interface HoldInput {
   amount: number;
   reason: string;
 }
-
-/** An approval as the API and webhooks show it; `cutOff`: approved, but its sending was cut off (shown as unconfirmed). */
-export function approvalView(a: ApprovalRow, cutOff = false) {
-  return {
-    id: a.id,
-    account_id: a.accountId,
-    agent_token_id: a.tokenId,
-    action: a.action,
-    status: cutOff ? 'unconfirmed' : a.status,
-    amount: a.amount,
-    currency: a.currency,
-    reason: a.reason,
-    // redacted as the call log is (card numbers, keys): an approver decides on the call, not its secrets
-    request: {
-      method: a.request.method,
-      path: redactPath(a.request.path),
-      params: redactShown(a.request.params),
-      headers: redactHeaders(a.request.headers),
-      idempotency_key: maskSecrets(a.request.idempotencyKey),
-    },
-    created_at: a.createdAt.toISOString(),
-    resolved_at: a.resolvedAt?.toISOString() ?? null,
-    resolved_by: a.resolvedBy,
-    // the provider's answer stays with the agent that repeats its call; Linkhub's own reason not to send is shown
-    result: a.resultStatus === null ? null : a.resultStatus === 0 ? { status: 0, error: a.resultBody ?? '' } : { status: a.resultStatus },
-  };
-}
-
-/**
- * The refusal of a held call. It names the idempotency key the call is kept with (the caller's, or
- * the one Linkhub made): a caller that sent none (an SDK making a new key per call, an MCP tool call)
- * repeats the call with it to get the approved call's answer.
- */
-const held = (a: ApprovalRow) => fail('approval_required', { reason: a.reason, approval: a.id }, { approval: a.id, idempotency_key: a.request.idempotencyKey });
-
-/** The largest held call (its request as stored): far above any call a person reads before approving it. */
-export const HELD_MAX_BYTES = 64 * 1024;
-/** Calls one agent (token, or account under its policy) may have waiting for a decision. */
-export const PENDING_MAX = 100;
-
-/** An approved call whose answer is not there yet: being sent, or sent without an answer. */
-const inFlight = (a: ApprovalRow, state: string) =>
-  fail('approval_in_flight', { approval: a.id, state }, { approval: a.id, idempotency_key: a.request.idempotencyKey });
-
-/** Whether a repeat is the held request: a key names one request (the provider refuses a key reused for another). */
-const sameRequest = (a: HeldRequest, b: HeldRequest): boolean => a.method === b.method && a.path === b.path && (a.body ?? '') === (b.body ?? '');
-
-/** Whether a value holds U+0000 in any string or key. */
-const hasNul = (v: unknown): boolean =>
-  typeof v === 'string' ? v.includes('\0') : v !== null && typeof v === 'object' && Object.entries(v).some(([k, x]) => k.includes('\0') || hasNul(x));
 
 export class ApprovalService {
   /**
@@ -115,6 +76,35 @@ export class ApprovalService {
     await this.db.update(approvals).set({ status: 'unconfirmed' }).where(eq(approvals.status, 'approved'));
   }
 
+  /** Pending calls created before this are expired. */
+  private expiredBefore(): Date {
+    return new Date(Date.now() - APPROVAL_TTL_MS);
+  }
+
+  /**
+   * Writes pending calls past their time as `expired` (resolved then, by nobody) and sends their
+   * `approval.resolved`: one conditional UPDATE per batch, so on several nodes each is expired once.
+   * Returns how many it expired.
+   */
+  async expireStale(batch = 200): Promise<number> {
+    const done = await this.db.transaction(async (tx) => {
+      const stale = tx
+        .select({ id: approvals.id })
+        .from(approvals)
+        .where(and(eq(approvals.status, 'pending'), lte(approvals.createdAt, this.expiredBefore())))
+        .limit(batch);
+      const rows = await tx
+        .update(approvals)
+        .set({ status: 'expired', resolvedAt: new Date() })
+        .where(and(sql`${approvals.id} in ${stale}`, eq(approvals.status, 'pending')))
+        .returning();
+      for (const r of rows) await this.webhooks.enqueueEvent(tx, r.projectId, 'approval.resolved', this.eventFields(r));
+      return rows.length;
+    });
+    if (done > 0) this.webhooks.onEnqueued();
+    return done;
+  }
+
   /** An approval as the API and webhooks show it. */
   view(a: ApprovalRow) {
     return approvalView(a, this.cutOff(a));
@@ -128,7 +118,8 @@ export class ApprovalService {
   async hold(h: HoldInput): Promise<GateOutcome> {
     const id = newId('apr', 20);
     const { call } = h;
-    const request = call.held();
+    const kept = call.account.profile.connector.api.idempotency?.keptMs;
+    const request = kept === undefined ? call.held() : { ...call.held(), keyKeptMs: kept };
     // PostgreSQL's jsonb (where a held call is kept) cannot hold U+0000: refused, not a failed insert
     if (hasNul(request)) {
       throw fail('invalid_input', { field: 'body', problem: 'a call holding a NUL character (U+0000) cannot be held for approval' }, { field: 'body' });
@@ -149,7 +140,7 @@ export class ApprovalService {
       const [waiting] = await tx
         .select({ n: sql<number>`count(*)::int` })
         .from(approvals)
-        .where(and(eq(approvals.spender, h.spender), eq(approvals.status, 'pending')));
+        .where(and(eq(approvals.spender, h.spender), eq(approvals.status, 'pending'), gt(approvals.createdAt, this.expiredBefore())));
       if ((waiting?.n ?? 0) >= PENDING_MAX) throw fail('approvals_pending_limit', { count: PENDING_MAX });
       const [r] = await tx
         .insert(approvals)
@@ -172,7 +163,7 @@ export class ApprovalService {
     });
     if (row.earlier) return this.repeated(row.earlier, call);
     this.webhooks.onEnqueued();
-    throw held(row.created);
+    throw heldRefusal(row.created);
   }
 
   private eventFields(a: ApprovalRow) {
@@ -207,6 +198,9 @@ export class ApprovalService {
         first: `${a.request.method} ${a.request.path.split('?')[0]}, held as approval ${a.id}`,
       });
     }
+    if (isExpired(a)) {
+      throw fail('policy_denied', { reason: `approval ${a.id} expired undecided; the call was not sent` }, { reason_code: 'approval_expired' });
+    }
     if (a.status === 'unconfirmed' || this.cutOff(a)) a = await this.sendAgain(a, call.target.actor);
     // sent: the provider's answer, a refusal of its own (a declined card) as much as a success
     if ((a.status === 'executed' || a.status === 'failed') && a.resultStatus !== null && a.resultStatus > 0) {
@@ -222,7 +216,7 @@ export class ApprovalService {
     }
     if (a.status === 'approved') throw inFlight(a, 'is being sent');
     if (a.status === 'unconfirmed') throw inFlight(a, `was sent without an answer (${a.resultBody ?? 'none came'})`);
-    throw held(a);
+    throw heldRefusal(a);
   }
 
   /**
@@ -230,6 +224,8 @@ export class ApprovalService {
    * conditional UPDATE, so one sender at a time; another's sending under way is left to it.
    */
   private async sendAgain(a: ApprovalRow, actor: Actor): Promise<ApprovalRow> {
+    const until = sendAgainUntil(a);
+    if (until !== null && Date.now() > until.getTime()) throw tooLateToSendAgain(a, until);
     const [taken] = await this.db
       .update(approvals)
       .set({ status: 'approved', sendingAt: new Date() })
@@ -271,6 +267,10 @@ export class ApprovalService {
       conds.push(or(eq(approvals.status, 'unconfirmed'), and(eq(approvals.status, 'approved'), lt(since, cutOffBefore)))!);
     } else if (opts.status === 'approved') {
       conds.push(eq(approvals.status, 'approved'), gte(since, cutOffBefore));
+    } else if (opts.status === 'pending') {
+      conds.push(eq(approvals.status, 'pending'), gt(approvals.createdAt, this.expiredBefore()));
+    } else if (opts.status === 'expired') {
+      conds.push(or(eq(approvals.status, 'expired'), and(eq(approvals.status, 'pending'), lte(approvals.createdAt, this.expiredBefore())))!);
     } else if (opts.status) conds.push(eq(approvals.status, opts.status));
     if (opts.accountId) conds.push(eq(approvals.accountId, opts.accountId));
     return this.db
@@ -301,7 +301,7 @@ export class ApprovalService {
     const [taken] = await this.db
       .update(approvals)
       .set({ status: decision === 'approve' ? 'approved' : 'denied', resolvedAt: at, resolvedBy: by, sendingAt: decision === 'approve' ? at : null })
-      .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId), eq(approvals.status, 'pending')))
+      .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId), eq(approvals.status, 'pending'), gt(approvals.createdAt, this.expiredBefore())))
       .returning();
     if (!taken) {
       const current = await this.get(projectId, id);

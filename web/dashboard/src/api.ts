@@ -223,8 +223,12 @@ export interface Approval {
   reason: string;
   request: { method: string; path: string; params: unknown; headers: Record<string, string>; idempotency_key: string };
   created_at: string;
+  /** pending: when it expires undecided */
+  expires_at: string | null;
   resolved_at: string | null;
   resolved_by: string | null;
+  /** unconfirmed: until when it may be sent again (null: no limit known) */
+  send_again_until: string | null;
   /** status 0: Linkhub did not send the approved call, `error` says why */
   result: { status: number; error?: string } | null;
 }

@@ -1,7 +1,8 @@
 // One held call: who asked (account, token), what (action, amount, reason), the full request
 // (method, path, params, forwarded headers, idempotency key), and Approve / Deny while pending, or
 // the decision and the provider's status once decided; Send again when the approved call got no
-// answer (unconfirmed). Each is asked again in a dialog: approving sends a call that may move money,
+// answer (unconfirmed), while the provider still keeps its idempotency key; past that, why it is not
+// sent again and where to look. Each is asked again in a dialog: approving sends a call that may move money,
 // and no decision can be taken back.
 import { useState } from 'preact/hooks';
 import type { Approval } from '../../api.js';
@@ -15,6 +16,7 @@ const OUTCOME: Record<string, { label: string; kind: 'ok' | 'err' | 'warn' | 'ne
   executed: { label: 'approved and sent', kind: 'ok' },
   failed: { label: 'approved, not done', kind: 'err' },
   unconfirmed: { label: 'approved, no answer', kind: 'warn' },
+  expired: { label: 'expired, not sent', kind: 'neutral' },
   denied: { label: 'denied', kind: 'neutral' },
 };
 
@@ -24,6 +26,8 @@ export function ApprovalCard(p: { approval: Approval; onDecide(d: 'approve' | 'd
   const outcome = OUTCOME[a.status] ?? { label: a.status, kind: 'neutral' as const };
   const amount = a.currency === 'unknown' ? 'Amount not known' : formatMoney(a.amount, a.currency);
   const again = a.status === 'unconfirmed';
+  // the card is drawn when the list is read: a call past its time then shows why it is not sent again
+  const closed = again && a.send_again_until !== null && Date.parse(a.send_again_until) <= Date.now();
   return (
     <article class={`card approval approval-${a.status}`} aria-labelledby={`apr-${a.id}`} data-approval-id={a.id}>
       <div class="approval-head">
@@ -43,6 +47,14 @@ export function ApprovalCard(p: { approval: Approval; onDecide(d: 'approve' | 'd
         <dd>
           <Time iso={a.created_at} />
         </dd>
+        {a.expires_at && (
+          <>
+            <dt>Expires</dt>
+            <dd>
+              <Time iso={a.expires_at} />
+            </dd>
+          </>
+        )}
         {a.resolved_at && (
           <>
             <dt>Decided</dt>
@@ -93,7 +105,13 @@ export function ApprovalCard(p: { approval: Approval; onDecide(d: 'approve' | 'd
           </button>
         </div>
       )}
-      {a.status === 'unconfirmed' && (
+      {closed && (
+        <p class="approval-closed" role="note">
+          No answer came, and the provider keeps an idempotency key for a limited time only, so this call is not sent again: it could be applied twice. Look it
+          up at the provider by its idempotency key; if it was not applied and is still wanted, make it again.
+        </p>
+      )}
+      {again && !closed && (
         <div class="button-row">
           <button type="button" class="btn btn-primary" onClick={() => setAsking('approve')}>
             Send again

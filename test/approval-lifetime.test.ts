@@ -1,0 +1,167 @@
+// How long approvals last. A held call left undecided for a week expires: it is shown, listed and
+// refused as expired (a person's approval, the agent's repeat) and never sent, and the expiry pass makes
+// it final with `approval.resolved`; expired calls no longer count against an agent's 100 waiting. An
+// approved call that got no answer is sent again only while Stripe still keeps its idempotency key (24 h
+// after the first sending, less an hour): later, sent again, it could be applied twice, so it is not.
+// Time is moved by ageing the rows in the store.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import Stripe from 'stripe';
+import { useLinkhub } from './helpers/fixture.js';
+import { linkAccount, type Linkhub } from './helpers/linkhub.js';
+import { waitFor } from './helpers/process.js';
+import { registerWebhookReceiver } from './helpers/webhook-receiver.js';
+import type { StripeStandin } from './stripe-standin/index.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+let stripe: StripeStandin;
+let lh: Linkhub;
+let acc: string;
+let hooks: Awaited<ReturnType<typeof registerWebhookReceiver>>;
+
+// a short upstream timeout, so that a delayed Stripe leaves a call unanswered (Stripe's delay is seconds
+// longer: undici's timers fire up to ~1 s late)
+useLinkhub({ webhookPollMs: 20, env: { LINKHUB_STRIPE_TIMEOUT_MS: '300', LINKHUB_THROTTLE_MAX_WAIT_MS: '1000' } }, async (f) => {
+  ({ lh, stripe } = f);
+  acc = (await linkAccount(lh, stripe.keys.secretTest)).id;
+  hooks = await registerWebhookReceiver(lh);
+});
+after(() => hooks.stop());
+
+async function newToken(policy: unknown): Promise<string> {
+  const res = await lh.api('POST', `/accounts/${acc}/agent_tokens`, { name: 'agent', policy });
+  assert.equal(res.status, 201, res.text);
+  return res.body.token;
+}
+
+const charge = async (amount: number) =>
+  (await new Stripe(stripe.keys.secretTest, stripe.sdkOptions()).charges.create({ amount, currency: 'usd', source: 'tok_visa' })).id;
+
+async function refund(token: string, key: string, body: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${lh.url}/v1/refunds`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'idempotency-key': key, 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+const posts = (key: string) => stripe.log.filter((e) => e.method === 'POST' && e.path === '/v1/refunds' && e.idempotencyKey === key);
+
+/** Moves an approval's times back by `ms` (as if that much time had passed since it was held, decided and sent). */
+async function age(id: string, ms: number): Promise<void> {
+  const by = `${Math.round(ms / 1000)} seconds`;
+  await lh.services.store.db.execute(
+    `update approvals set created_at = created_at - interval '${by}', resolved_at = resolved_at - interval '${by}', sending_at = sending_at - interval '${by}' where id = '${id}'`,
+  );
+}
+
+describe('a call left undecided', () => {
+  test('a week later it is expired: shown, listed and refused as such, never sent; the expiry pass makes it final and tells', async () => {
+    const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
+    const ch = await charge(9000);
+    const held = await refund(token, 'late-1', `charge=${ch}&amount=5000`);
+    assert.equal(held.body.error.code, 'approval_required');
+    const id = held.body.error.approval as string;
+    const fresh = await lh.api('GET', `/approvals/${id}`);
+    assert.equal(fresh.body.status, 'pending');
+    assert.equal(Date.parse(fresh.body.expires_at) - Date.parse(fresh.body.created_at), 7 * DAY, 'a week to decide');
+
+    await age(id, 7 * DAY + 60_000);
+    const shown = await lh.api('GET', `/approvals/${id}`);
+    assert.equal(shown.body.status, 'expired', shown.text);
+    assert.ok(Date.parse(shown.body.expires_at) < Date.now());
+    assert.ok(!(await lh.api('GET', '/approvals?status=pending')).body.some((a: any) => a.id === id), 'not listed as pending');
+    assert.ok(
+      (await lh.api('GET', '/approvals?status=expired')).body.some((a: any) => a.id === id),
+      'listed as expired',
+    );
+
+    const approved = await lh.api('POST', `/approvals/${id}/approve`);
+    assert.equal(approved.status, 409, approved.text);
+    assert.equal(approved.body.code, 'approval_not_pending');
+    assert.match(approved.body.message, /expired/);
+    const repeat = await refund(token, 'late-1', `charge=${ch}&amount=5000`);
+    assert.equal(repeat.status, 403, JSON.stringify(repeat.body));
+    assert.equal(repeat.body.error.code, 'policy_denied');
+    assert.equal(repeat.body.error.reason_code, 'approval_expired');
+    assert.equal(posts('late-1').length, 0, 'never sent');
+
+    lh.services.approvalExpiry.kick();
+    await waitFor('approval.resolved for the expired call', () =>
+      hooks.events.some((e) => e.event === 'approval.resolved' && e.record_id === id && e.data.status === 'expired'),
+    );
+    const read = (await lh.services.store.db.execute(`select status, resolved_at from approvals where id = '${id}'`)) as unknown as { rows?: any[] } & any[];
+    const [row] = read.rows ?? read;
+    assert.equal(row.status, 'expired');
+    assert.ok(row.resolved_at, 'written with the time it expired');
+    lh.services.approvalExpiry.kick();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(hooks.events.filter((e) => e.event === 'approval.resolved' && e.record_id === id).length, 1, 'told once');
+    assert.equal((await lh.api('POST', `/approvals/${id}/deny`)).body.code, 'approval_not_pending');
+  });
+
+  test('expired calls no longer count against the agent’s 100 waiting approvals', async () => {
+    const token = await newToken({ money: { usd: { approval_above: 1 } } });
+    const ch = await charge(9000);
+    const ids: string[] = [];
+    for (let i = 0; i < 100; i++) ids.push((await refund(token, `wait-${i}`, `charge=${ch}&amount=${10 + i}`)).body.error.approval);
+    const full = await refund(token, 'one-more', `charge=${ch}&amount=500`);
+    assert.equal(full.status, 429, JSON.stringify(full.body));
+    for (const id of ids) await age(id, 7 * DAY + 60_000);
+    const room = await refund(token, 'one-more', `charge=${ch}&amount=500`);
+    assert.equal(room.body.error.code, 'approval_required', JSON.stringify(room.body));
+  });
+});
+
+describe('an approved call without an answer, later', () => {
+  test('sent again only while Stripe keeps its key: past 23 h after the first sending it is refused, to the agent and to an approver', async () => {
+    const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
+    const ch = await charge(9000);
+    const id = (await refund(token, 'old-1', `charge=${ch}&amount=4000`)).body.error.approval as string;
+    // every attempt answered after the timeout: sent, no answer; Stripe applies the first meanwhile
+    stripe.inject({ kind: 'delay', delayMs: 3000, count: 10, pathPrefix: '/v1/refunds' });
+    const approved = await lh.api('POST', `/approvals/${id}/approve`);
+    stripe.clearFaults();
+    assert.equal(approved.body.status, 'unconfirmed', approved.text);
+    assert.equal(
+      Date.parse(approved.body.send_again_until) - Date.parse(approved.body.resolved_at),
+      23 * HOUR,
+      'Stripe keeps a key 24 h after its first use; an hour is kept as margin',
+    );
+    const sent = posts('old-1').length;
+    assert.ok(sent >= 1);
+
+    await age(id, 23 * HOUR + 60_000);
+    const repeat = await refund(token, 'old-1', `charge=${ch}&amount=4000`);
+    assert.equal(repeat.status, 409, JSON.stringify(repeat.body));
+    assert.equal(repeat.body.error.code, 'approval_send_again_closed');
+    assert.equal(repeat.body.error.type, 'idempotency_error', "the stripe SDK's StripeIdempotencyError");
+    assert.equal(repeat.body.error.idempotency_key, 'old-1');
+    assert.match(repeat.body.error.message, /24 hours/);
+    const again = await lh.api('POST', `/approvals/${id}/approve`);
+    assert.equal(again.status, 409, again.text);
+    assert.equal(again.body.code, 'approval_send_again_closed');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(posts('old-1').length, sent, 'not sent again');
+    const shown = await lh.api('GET', `/approvals/${id}`);
+    assert.equal(shown.body.status, 'unconfirmed');
+    assert.ok(Date.parse(shown.body.send_again_until) < Date.now());
+  });
+
+  test('within the time, the agent’s repeat still sends it again and gets what Stripe did', async () => {
+    const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
+    const ch = await charge(9000);
+    const id = (await refund(token, 'old-2', `charge=${ch}&amount=4000`)).body.error.approval as string;
+    stripe.inject({ kind: 'delay', delayMs: 3000, count: 10, pathPrefix: '/v1/refunds' });
+    assert.equal((await lh.api('POST', `/approvals/${id}/approve`)).body.status, 'unconfirmed');
+    stripe.clearFaults();
+    await age(id, 22 * HOUR);
+    const repeat = await refund(token, 'old-2', `charge=${ch}&amount=4000`);
+    assert.equal(repeat.status, 200, JSON.stringify(repeat.body));
+    assert.equal(repeat.body.object, 'refund');
+    assert.equal((await lh.api('GET', `/approvals/${id}`)).body.status, 'executed');
+  });
+});
