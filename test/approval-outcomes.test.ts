@@ -210,11 +210,11 @@ describe('calls repeating a held one', () => {
 });
 
 describe('what approvers are shown', () => {
-  test('a held call’s card number, a key in its metadata and a key header are redacted in the approval, as in the call log', async () => {
+  test('a held call’s card numbers (under a card field, or anywhere by their shape), a key in its metadata and a key header are redacted in the approval, as in the call log', async () => {
     const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
     const pan = '4000056655665556';
     const liveKey = `sk_live_${'51Hx'.repeat(8)}`;
-    const body = `amount=5000&currency=usd&payment_method_data[type]=card&payment_method_data[card][number]=${pan}&payment_method_data[card][cvc]=123&metadata[api_key]=k-${'z'.repeat(20)}&metadata[note]=${liveKey}`;
+    const body = `amount=5000&currency=usd&payment_method_data[type]=card&payment_method_data[card][number]=${pan}&payment_method_data[card][cvc]=123&metadata[api_key]=k-${'z'.repeat(20)}&metadata[note]=${liveKey}&metadata[ref]=4242+4242+4242+4242&description=card%205555-5555-5555-4444%20order%201234567890123`;
     const held = await fetch(`${lh.url}/v1/payment_intents`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded', 'x-api-key': 'header-secret-value' },
@@ -223,8 +223,12 @@ describe('what approvers are shown', () => {
     const id = ((await held.json()) as any).error.approval;
     const shown = await lh.api('GET', `/approvals/${id}`);
     assert.equal(shown.status, 200, shown.text);
-    for (const secret of [pan, liveKey, 'z'.repeat(20), 'header-secret-value', 'cvc%5D=123', 'cvc]=123']) assert.ok(!shown.text.includes(secret), secret);
+    const cards = ['4242+4242+4242+4242', '4242 4242 4242 4242', '5555-5555-5555-4444'];
+    for (const secret of [pan, liveKey, 'z'.repeat(20), 'header-secret-value', 'cvc%5D=123', 'cvc]=123', ...cards])
+      assert.ok(!shown.text.includes(secret), secret);
     assert.match(String(shown.body.request.params), /amount=5000/, 'the rest is shown');
+    assert.match(String(shown.body.request.params), /\[card:\*{4}4242\]/, 'a card number anywhere keeps its last four');
+    assert.match(String(shown.body.request.params), /order 1234567890123/, 'a number that is not a card number (it fails the check) is kept');
     assert.equal(shown.body.request.headers['x-api-key'], '[redacted]');
 
     // the same call under the threshold is sent: its call log entry hides them too
@@ -237,7 +241,7 @@ describe('what approvers are shown', () => {
     const logs = await lh.api('GET', '/requests/logs?page_size=5');
     const entry = await lh.api('GET', `/requests/logs/${(logs.body.data ?? logs.body)[0].id}`);
     assert.match(entry.text, /payment_intents/);
-    for (const secret of [pan, liveKey, 'z'.repeat(20)]) assert.ok(!entry.text.includes(secret), `call log: ${secret}`);
+    for (const secret of [pan, liveKey, 'z'.repeat(20), ...cards]) assert.ok(!entry.text.includes(secret), `call log: ${secret}`);
   });
 });
 

@@ -418,5 +418,15 @@ describe('batch writer and redaction helpers', () => {
       assert.equal(redactPath('/v1/customers?api_key=sk_test_abcdEFGH1234'), '/v1/customers?api_key=%5Bredacted%5D');
     }
     assert.ok(redactBody('a'.repeat(10_000))!.length < BODY_CAP + 60);
+    // card numbers by their shape and check digit, wherever they are; other digit runs kept
+    assert.equal(
+      redactBody({
+        metadata: { ref: '4000 0566 5566 5556', n: 4242424242424242, order: '4242424242424241', at: 1700000000004, at2: '1700000000004' },
+        note: 'pay 5555-5555-5555-4444 now',
+      }),
+      '{"metadata":{"ref":"[card:****5556]","n":"[card:****4242]","order":"4242424242424241","at":1700000000004,"at2":"1700000000004"},"note":"pay [card:****4444] now"}',
+    );
+    assert.equal(redactPath('/v1/customers?email=x&metadata[c]=4242424242424242'), '/v1/customers?email=x&metadata[c]=[card:****4242]');
+    assert.equal(redactBody('description=a+4242+4242+4242+4242+b&id=cus_4242424242424242'), 'description=a+[card:****4242]+b&id=cus_4242424242424242');
   });
 });

@@ -4,7 +4,8 @@
 // shaped like a provider's secret (each connector's maskSecrets: API keys, webhook and client
 // secrets) or like Linkhub's own credentials is masked wherever it appears and in whatever encoding
 // (secret-encodings.ts: percent, double percent, JSON and HTML escapes, base64, hex), so the
-// account's key can never be stored even if a caller or provider echoes it.
+// account's key can never be stored even if a caller or provider echoes it. Card numbers are masked
+// wherever they appear too, found by their shape and check digit.
 import { connectors } from '../../connectors/registry.js';
 import { decodeOnce, maskEncoded } from './secret-encodings.js';
 
@@ -32,8 +33,35 @@ const sensitiveName = (name: string): boolean => isSensitiveKey(/([A-Za-z0-9_]+)
  */
 const OWN_SECRET = /\b(lh|lhat|lhrt)_[A-Za-z0-9]{32,}/g;
 
+/**
+ * A card number wherever it is, not only under a sensitive name (`metadata[ref]`, a description): 13 to
+ * 19 digits, alone or grouped by single spaces, dashes or `+` (a form's space), starting as the card
+ * networks' numbers do (2 to 6) and passing the Luhn check. Masked to its last four, as receipts show it.
+ * Other digit runs are kept: amounts, timestamps (which start with 1), numbers that fail the check.
+ */
+const CARD_LIKE = /(?<![0-9A-Za-z_])[2-6](?:[ +-]?[0-9]){12,18}(?![0-9A-Za-z_])/g;
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double && (d *= 2) > 9) d -= 9;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+function maskCard(run: string): string {
+  const digits = run.replace(/[^0-9]/g, '');
+  return luhn(digits) ? `[card:****${digits.slice(-4)}]` : run;
+}
+
+/** An integer as long as a card number that passes the check (a number sent as a JSON number). */
+const cardShapedNumber = (n: number): boolean => Number.isSafeInteger(n) && n >= 2e12 && /^[2-6]/.test(String(n)) && luhn(String(n));
+
 function maskPlain(s: string): string {
   for (const c of connectors()) s = c.maskSecrets(s);
+  if (s.length >= 13) s = s.replace(CARD_LIKE, maskCard);
   return s.includes('lh') ? s.replace(OWN_SECRET, '$1_[redacted]') : s;
 }
 
@@ -45,6 +73,7 @@ export function maskSecrets(s: string): string {
 /** A deep copy with sensitive values replaced and secrets masked. */
 export function redactValue(v: unknown, depth = 0): unknown {
   if (typeof v === 'string') return maskSecrets(v);
+  if (typeof v === 'number' && cardShapedNumber(v)) return `[card:****${String(v).slice(-4)}]`;
   if (v === null || typeof v !== 'object') return v;
   if (depth > 32) return '[too deep]';
   if (Array.isArray(v)) return v.map((x) => redactValue(x, depth + 1));
