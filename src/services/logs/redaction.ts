@@ -44,9 +44,8 @@ const CARD_LIKE = /(?<![0-9A-Za-z_])[2-6](?:[ +-]?[0-9]){12,18}(?![0-9A-Za-z_])/
 function luhn(digits: string): boolean {
   let sum = 0;
   for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double && (d *= 2) > 9) d -= 9;
-    sum += d;
+    const d = digits.charCodeAt(i) - 48;
+    sum += double ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d;
   }
   return sum % 10 === 0;
 }
