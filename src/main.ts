@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   services.webhookWorker.start();
   services.verifier.start();
   services.retention.start();
-  services.approvalExpiry.start();
+  services.approvalSweep.start();
   say(`Linkhub is listening on ${config.publicUrl} (store: ${services.store.kind}${services.store.kind === 'pglite' ? ` in ${config.dataDir}` : ''})\n`);
   // SIGTERM/SIGINT: stop accepting, let the calls in flight finish (new requests on open connections
   // get 503 shutting_down, every answer closes its connection), then flush the call log, finish the

@@ -1,9 +1,11 @@
 // How long approvals last. A held call left undecided for a week expires: it is shown, listed and
-// refused as expired (a person's approval, the agent's repeat) and never sent, and the expiry pass makes
-// it final with `approval.resolved`; expired calls no longer count against an agent's 100 waiting. An
-// approved call that got no answer is sent again only while Stripe still keeps its idempotency key (24 h
-// after the first sending, less an hour): later, sent again, it could be applied twice, so it is not.
-// Time is moved by ageing the rows in the store.
+// refused as expired (a person's approval, the agent's repeat) and never sent, and the approval pass
+// makes it final with `approval.resolved`; expired calls no longer count against an agent's 100 waiting.
+// An approved call that got no answer is sent again by the pass itself after 5 minutes, and by the
+// agent's repeat or a person at once, but only while Stripe still keeps its idempotency key (24 h after
+// the first sending, less an hour): later, sent again, it could be applied twice, so it is not.
+// Time is moved by ageing the rows in the store; the pass's timer is stopped and its steps run by the
+// tests, so that it acts only when a test says.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import Stripe from 'stripe';
@@ -27,6 +29,7 @@ useLinkhub({ webhookPollMs: 20, env: { LINKHUB_STRIPE_TIMEOUT_MS: '300', LINKHUB
   ({ lh, stripe } = f);
   acc = (await linkAccount(lh, stripe.keys.secretTest)).id;
   hooks = await registerWebhookReceiver(lh);
+  await lh.services.approvalSweep.stop();
 });
 after(() => hooks.stop());
 
@@ -89,7 +92,7 @@ describe('a call left undecided', () => {
     assert.equal(repeat.body.error.reason_code, 'approval_expired');
     assert.equal(posts('late-1').length, 0, 'never sent');
 
-    lh.services.approvalExpiry.kick();
+    assert.equal(await lh.services.approvalSweep.expireStale(), 1);
     await waitFor('approval.resolved for the expired call', () =>
       hooks.events.some((e) => e.event === 'approval.resolved' && e.record_id === id && e.data.status === 'expired'),
     );
@@ -97,7 +100,7 @@ describe('a call left undecided', () => {
     const [row] = read.rows ?? read;
     assert.equal(row.status, 'expired');
     assert.ok(row.resolved_at, 'written with the time it expired');
-    lh.services.approvalExpiry.kick();
+    assert.equal(await lh.services.approvalSweep.expireStale(), 0, 'expired once');
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(hooks.events.filter((e) => e.event === 'approval.resolved' && e.record_id === id).length, 1, 'told once');
     assert.equal((await lh.api('POST', `/approvals/${id}/deny`)).body.code, 'approval_not_pending');
@@ -116,18 +119,23 @@ describe('a call left undecided', () => {
   });
 });
 
+/** A refund of 4000 held, approved, and sent without an answer (every attempt answered after the timeout; Stripe applies the first meanwhile). */
+async function unanswered(key: string): Promise<{ token: string; ch: string; id: string; approved: any }> {
+  const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
+  const ch = await charge(9000);
+  const id = (await refund(token, key, `charge=${ch}&amount=4000`)).body.error.approval as string;
+  stripe.inject({ kind: 'delay', delayMs: 3000, count: 10, pathPrefix: '/v1/refunds' });
+  const approved = await lh.api('POST', `/approvals/${id}/approve`);
+  stripe.clearFaults();
+  assert.equal(approved.body.status, 'unconfirmed', approved.text);
+  return { token, ch, id, approved: approved.body };
+}
+
 describe('an approved call without an answer, later', () => {
   test('sent again only while Stripe keeps its key: past 23 h after the first sending it is refused, to the agent and to an approver', async () => {
-    const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
-    const ch = await charge(9000);
-    const id = (await refund(token, 'old-1', `charge=${ch}&amount=4000`)).body.error.approval as string;
-    // every attempt answered after the timeout: sent, no answer; Stripe applies the first meanwhile
-    stripe.inject({ kind: 'delay', delayMs: 3000, count: 10, pathPrefix: '/v1/refunds' });
-    const approved = await lh.api('POST', `/approvals/${id}/approve`);
-    stripe.clearFaults();
-    assert.equal(approved.body.status, 'unconfirmed', approved.text);
+    const { token, ch, id, approved } = await unanswered('old-1');
     assert.equal(
-      Date.parse(approved.body.send_again_until) - Date.parse(approved.body.resolved_at),
+      Date.parse(approved.send_again_until) - Date.parse(approved.resolved_at),
       23 * HOUR,
       'Stripe keeps a key 24 h after its first use; an hour is kept as margin',
     );
@@ -144,7 +152,7 @@ describe('an approved call without an answer, later', () => {
     const again = await lh.api('POST', `/approvals/${id}/approve`);
     assert.equal(again.status, 409, again.text);
     assert.equal(again.body.code, 'approval_send_again_closed');
-    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await lh.services.approvalSweep.sendAgainUnanswered(), 0, 'nor by the approval pass');
     assert.equal(posts('old-1').length, sent, 'not sent again');
     const shown = await lh.api('GET', `/approvals/${id}`);
     assert.equal(shown.body.status, 'unconfirmed');
@@ -152,16 +160,30 @@ describe('an approved call without an answer, later', () => {
   });
 
   test('within the time, the agent’s repeat still sends it again and gets what Stripe did', async () => {
-    const token = await newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
-    const ch = await charge(9000);
-    const id = (await refund(token, 'old-2', `charge=${ch}&amount=4000`)).body.error.approval as string;
-    stripe.inject({ kind: 'delay', delayMs: 3000, count: 10, pathPrefix: '/v1/refunds' });
-    assert.equal((await lh.api('POST', `/approvals/${id}/approve`)).body.status, 'unconfirmed');
-    stripe.clearFaults();
+    const { token, ch, id } = await unanswered('old-2');
     await age(id, 22 * HOUR);
     const repeat = await refund(token, 'old-2', `charge=${ch}&amount=4000`);
     assert.equal(repeat.status, 200, JSON.stringify(repeat.body));
     assert.equal(repeat.body.object, 'refund');
     assert.equal((await lh.api('GET', `/approvals/${id}`)).body.status, 'executed');
+  });
+
+  test('Linkhub sends it again itself after 5 minutes, with its key: Stripe applies it once, and approval.resolved says it was done', async () => {
+    const { token, ch, id } = await unanswered('old-3');
+    const sweep = lh.services.approvalSweep;
+    assert.equal(await sweep.sendAgainUnanswered(), 0, 'not at once: the first sending may still be on its way');
+    await age(id, 6 * 60_000);
+    const sentBefore = posts('old-3').length;
+    assert.equal(await sweep.sendAgainUnanswered(), 1);
+    assert.equal(posts('old-3').length, sentBefore + 1, 'sent again, with its key');
+    const shown = await lh.api('GET', `/approvals/${id}`);
+    assert.equal(shown.body.status, 'executed', shown.text);
+    assert.equal((await new Stripe(stripe.keys.secretTest, stripe.sdkOptions()).refunds.list({ charge: ch })).data.length, 1, 'applied once');
+    await waitFor('approval.resolved: executed', () =>
+      hooks.events.some((e) => e.event === 'approval.resolved' && e.record_id === id && e.data.status === 'executed'),
+    );
+    assert.equal(await sweep.sendAgainUnanswered(), 0, 'settled: not sent again');
+    const repeat = await refund(token, 'old-3', `charge=${ch}&amount=4000`);
+    assert.equal(repeat.body.object, 'refund', "the agent's repeat gets what Stripe did");
   });
 });

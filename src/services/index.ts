@@ -12,7 +12,7 @@ import { AccountService } from './accounts/accounts.js';
 import { ActionService } from './actions/index.js';
 import { AdminAuthService } from './admin/admin-auth.js';
 import { ApiKeyService, type Project } from './admin/api-keys.js';
-import { ApprovalExpiry } from './agents/approval-expiry.js';
+import { ApprovalSweep } from './agents/approval-sweep.js';
 import { ApprovalService } from './agents/approvals.js';
 import { AgentGate } from './agents/gate.js';
 import { SpendLedger } from './agents/spend.js';
@@ -63,8 +63,8 @@ export interface Services {
   gate: AgentGate;
   /** Calls held by an agent policy for a person's decision. */
   approvals: ApprovalService;
-  /** Expires calls left undecided past their time, with their webhook (started with the server). */
-  approvalExpiry: ApprovalExpiry;
+  /** Expires calls left undecided past their time and sends again approved calls without an answer (started with the server). */
+  approvalSweep: ApprovalSweep;
   /** The provider's own API paths (/v1/…) for its SDKs, with an agent token as their key. */
   native: NativeService;
   /** Every connector's action catalogue, search and executor (rpc, MCP). */
@@ -185,11 +185,12 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     // An approved call's sending: what it moves read again, then the call, each up to three attempts with a
     // throttle wait before each and their backoff (under 2 s); with room to spare. Past it, it was cut off.
     const oneCall = 3 * (config.throttleMaxWaitMs + config.upstreamTimeoutMs) + 2_000;
-    const approvals = new ApprovalService(store.db, calls, webhooks, spend, 2 * oneCall + 5_000);
+    const sendingLeaseMs = 2 * oneCall + 5_000;
+    const approvals = new ApprovalService(store.db, calls, webhooks, spend, sendingLeaseMs);
     // The embedded store has one process: an approved call still being sent at start was cut off by a crash.
     if (store.kind === 'pglite') await approvals.cutOffAtStart();
-    // a minute: an expired call is refused from its first moment; the pass only tells (approval.resolved)
-    const approvalExpiry = new ApprovalExpiry(approvals, 60_000, opts.warn);
+    // a minute: an expired call is refused from its first moment (the pass tells), and a call without an answer waits minutes
+    const approvalSweep = new ApprovalSweep(store.db, webhooks, approvals, sendingLeaseMs, 60_000, opts.warn);
     const gate = new AgentGate(calls, spend, approvals);
     approvals.amountNow = (a, actor) => gate.amountNow(a, actor);
     const actions = new ActionService(calls, () => config.publicUrl, gate);
@@ -215,7 +216,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       oauth: new OAuthService(store.db, agentTokens),
       gate,
       approvals,
-      approvalExpiry,
+      approvalSweep,
       native: new NativeService(calls, gate),
       actions,
       requestLog,
@@ -229,7 +230,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       async close() {
         await verifier.stop();
         await retention.stop();
-        await approvalExpiry.stop();
+        await approvalSweep.stop();
         await revalidation.stop();
         await calls.close();
         await requestLog.close();

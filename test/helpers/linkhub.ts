@@ -95,7 +95,7 @@ export async function startLinkhub(opts: StartOptions): Promise<Linkhub> {
   services.config.publicUrl = opts.env?.LINKHUB_PUBLIC_URL ?? url;
   services.webhookWorker.start();
   services.verifier.start();
-  services.approvalExpiry.start();
+  services.approvalSweep.start();
   const apiKey = opts.env?.LINKHUB_API_KEY ?? services.createdApiKey!;
   return {
     url,

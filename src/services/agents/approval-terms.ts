@@ -22,6 +22,9 @@ export const APPROVAL_TTL_MS = 7 * 24 * 60 * 60 * 1000;
  */
 export const SEND_AGAIN_MARGIN_MS = 60 * 60 * 1000;
 
+/** Pending calls held before this are expired. */
+export const expiredBefore = (now = Date.now()): Date => new Date(now - APPROVAL_TTL_MS);
+
 /** When a pending call expires. */
 export const expiresAt = (a: ApprovalRow): Date => new Date(a.createdAt.getTime() + APPROVAL_TTL_MS);
 

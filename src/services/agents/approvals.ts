@@ -19,9 +19,9 @@ import { newId } from '../ids.js';
 import { type Actor, actorRef } from '../logs/actor.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
 import {
-  APPROVAL_TTL_MS,
   type ApprovalRow,
   approvalView,
+  expiredBefore,
   HELD_MAX_BYTES,
   hasNul,
   heldRefusal,
@@ -76,35 +76,6 @@ export class ApprovalService {
     await this.db.update(approvals).set({ status: 'unconfirmed' }).where(eq(approvals.status, 'approved'));
   }
 
-  /** Pending calls created before this are expired. */
-  private expiredBefore(): Date {
-    return new Date(Date.now() - APPROVAL_TTL_MS);
-  }
-
-  /**
-   * Writes pending calls past their time as `expired` (resolved then, by nobody) and sends their
-   * `approval.resolved`: one conditional UPDATE per batch, so on several nodes each is expired once.
-   * Returns how many it expired.
-   */
-  async expireStale(batch = 200): Promise<number> {
-    const done = await this.db.transaction(async (tx) => {
-      const stale = tx
-        .select({ id: approvals.id })
-        .from(approvals)
-        .where(and(eq(approvals.status, 'pending'), lte(approvals.createdAt, this.expiredBefore())))
-        .limit(batch);
-      const rows = await tx
-        .update(approvals)
-        .set({ status: 'expired', resolvedAt: new Date() })
-        .where(and(sql`${approvals.id} in ${stale}`, eq(approvals.status, 'pending')))
-        .returning();
-      for (const r of rows) await this.webhooks.enqueueEvent(tx, r.projectId, 'approval.resolved', this.eventFields(r));
-      return rows.length;
-    });
-    if (done > 0) this.webhooks.onEnqueued();
-    return done;
-  }
-
   /** An approval as the API and webhooks show it. */
   view(a: ApprovalRow) {
     return approvalView(a, this.cutOff(a));
@@ -140,7 +111,7 @@ export class ApprovalService {
       const [waiting] = await tx
         .select({ n: sql<number>`count(*)::int` })
         .from(approvals)
-        .where(and(eq(approvals.spender, h.spender), eq(approvals.status, 'pending'), gt(approvals.createdAt, this.expiredBefore())));
+        .where(and(eq(approvals.spender, h.spender), eq(approvals.status, 'pending'), gt(approvals.createdAt, expiredBefore())));
       if ((waiting?.n ?? 0) >= PENDING_MAX) throw fail('approvals_pending_limit', { count: PENDING_MAX });
       const [r] = await tx
         .insert(approvals)
@@ -166,7 +137,8 @@ export class ApprovalService {
     throw heldRefusal(row.created);
   }
 
-  private eventFields(a: ApprovalRow) {
+  /** The fields of an approval's webhook event. */
+  eventFields(a: ApprovalRow) {
     return { record_type: 'approval', record_id: a.id, account_id: a.accountId, data: this.view(a) };
   }
 
@@ -223,7 +195,7 @@ export class ApprovalService {
    * Sends an unconfirmed (or cut-off) approved call again with its idempotency key: taken by one
    * conditional UPDATE, so one sender at a time; another's sending under way is left to it.
    */
-  private async sendAgain(a: ApprovalRow, actor: Actor): Promise<ApprovalRow> {
+  async sendAgain(a: ApprovalRow, actor: Actor): Promise<ApprovalRow> {
     const until = sendAgainUntil(a);
     if (until !== null && Date.now() > until.getTime()) throw tooLateToSendAgain(a, until);
     const [taken] = await this.db
@@ -268,9 +240,9 @@ export class ApprovalService {
     } else if (opts.status === 'approved') {
       conds.push(eq(approvals.status, 'approved'), gte(since, cutOffBefore));
     } else if (opts.status === 'pending') {
-      conds.push(eq(approvals.status, 'pending'), gt(approvals.createdAt, this.expiredBefore()));
+      conds.push(eq(approvals.status, 'pending'), gt(approvals.createdAt, expiredBefore()));
     } else if (opts.status === 'expired') {
-      conds.push(or(eq(approvals.status, 'expired'), and(eq(approvals.status, 'pending'), lte(approvals.createdAt, this.expiredBefore())))!);
+      conds.push(or(eq(approvals.status, 'expired'), and(eq(approvals.status, 'pending'), lte(approvals.createdAt, expiredBefore())))!);
     } else if (opts.status) conds.push(eq(approvals.status, opts.status));
     if (opts.accountId) conds.push(eq(approvals.accountId, opts.accountId));
     return this.db
@@ -301,7 +273,7 @@ export class ApprovalService {
     const [taken] = await this.db
       .update(approvals)
       .set({ status: decision === 'approve' ? 'approved' : 'denied', resolvedAt: at, resolvedBy: by, sendingAt: decision === 'approve' ? at : null })
-      .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId), eq(approvals.status, 'pending'), gt(approvals.createdAt, this.expiredBefore())))
+      .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId), eq(approvals.status, 'pending'), gt(approvals.createdAt, expiredBefore())))
       .returning();
     if (!taken) {
       const current = await this.get(projectId, id);
