@@ -86,7 +86,8 @@ export class ApprovalSweep {
 
   /**
    * Sends again up to `batch` approved calls without an answer whose wait is over, while their key is
-   * kept; how many it sent. `stopping`: the server is closing (the rest is left to the next start).
+   * kept; how many it took up (one another node took first is left to it). `stopping`: the server is
+   * closing (the rest is left to the next pass).
    */
   async sendAgainUnanswered(batch = 20, stopping: () => boolean = () => false): Promise<number> {
     const since = sql`coalesce(${approvals.sendingAt}, ${approvals.resolvedAt})`;

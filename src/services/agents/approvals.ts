@@ -6,7 +6,9 @@
 // approval; the agent that repeats its call with the same Idempotency-Key gets it. A call sent
 // without an answer (a timeout, a cut connection; `unconfirmed`), or whose sending was cut off (its
 // node died: `approved` past the sending lease), is sent again with its key when the agent repeats
-// it or a person approves it again: the provider then applies it, or answers what it did with it.
+// it, a person approves it again or the approval pass comes to it (approval-sweep.ts): the provider
+// then applies it, or answers what it did with it; only while the provider keeps the key
+// (approval-terms.ts). A call left undecided past its time is expired and never sent.
 // The amount is counted when the call is approved, before it is sent, and taken back when the
 // provider refuses it. `approval.requested` and `approval.resolved` webhooks tell the SaaS backend
 // (`approval.resolved` again when a call sent again settles an unconfirmed one).
