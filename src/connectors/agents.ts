@@ -67,6 +67,12 @@ export interface ConnectorAgentSupport {
    * exception (the HTTP status is Linkhub's; `extra` are fields such as an approval id).
    */
   nativeError(status: number, code: string, message: string, extra: Readonly<Record<string, unknown>>): unknown;
+  /**
+   * The response header in which the provider tells its SDKs whether to retry ('true' / 'false'), lowercase,
+   * or null: set on Linkhub's refusals on those paths from the error's `retryable`, so an SDK retries a
+   * throttled call and not a refusal that will not change (its own rule would retry any 409 or 5xx).
+   */
+  retryAdviceHeader: string | null;
   /** The request header the provider's SDK sends the key in (lowercase) and its scheme prefix. */
   sdkCredential: { header: string; prefix: string };
   /** Actions that move money, by action name. */

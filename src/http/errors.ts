@@ -63,6 +63,8 @@ export function errorPayload(err: LinkhubError, url: string) {
 
 export function sendError(reply: FastifyReply, err: LinkhubError) {
   retryAfter(reply, err);
+  const advice = nativeAgentsOf(reply.request.url)?.retryAdviceHeader;
+  if (advice) reply.header(advice, err.extra.retryable === true ? 'true' : 'false');
   return reply.code(err.statusCode).type('application/json').send(errorPayload(err, reply.request.url));
 }
 

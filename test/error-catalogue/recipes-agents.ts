@@ -24,7 +24,7 @@ async function native(
   const a = await w.raw(method, path, { ...o, auth });
   if (!a.body || typeof a.body.error !== 'object') throw new Error(`not the provider's error shape: ${JSON.stringify(a.body)}`);
   if (a.body.error.type !== type) throw new Error(`error type ${a.body.error.type}`);
-  return { ...a, body: a.body.error };
+  return { ...a, body: a.body.error, native: true };
 }
 
 const payout = (amount: number, key?: string) => ({ body: `amount=${amount}&currency=usd`, headers: key ? { ...form, 'idempotency-key': key } : form });

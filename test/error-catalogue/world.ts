@@ -18,6 +18,8 @@ export interface Answer {
   headers?: Headers;
   /** An MCP tool result (no HTTP error, so no timestamp). */
   tool?: boolean;
+  /** Answered on the provider's own API paths (/v1/…), in its error shape. */
+  native?: boolean;
 }
 
 /**

@@ -109,6 +109,8 @@ export const stripeAgents: ConnectorAgentSupport = {
   // Stripe's largest file (an identity document, an account requirement) is 16 MB; room for the multipart framing
   nativeBodyLimit: 16 * 1024 * 1024 + 64 * 1024,
   nativeError: (status, code, message, extra) => ({ error: { type: errorType(status, code), ...extra, code, message } }),
+  // stripe-node, stripe-python, …: `Stripe-Should-Retry` overrides their own rule
+  retryAdviceHeader: 'stripe-should-retry',
   sdkCredential: { header: 'authorization', prefix: 'Bearer ' },
   money: MONEY,
   // where Stripe moves money through endpoints the generated catalogue may not hold yet (v2's money movement)
