@@ -173,7 +173,11 @@ export class ApprovalService {
       });
     }
     if (isExpired(a)) {
-      throw fail('policy_denied', { reason: `approval ${a.id} expired undecided; the call was not sent` }, { reason_code: 'approval_expired' });
+      throw fail(
+        'policy_denied',
+        { reason: `approval ${a.id} expired undecided, and the call was not sent: to ask again, make the call with a new Idempotency-Key` },
+        { reason_code: 'approval_expired' },
+      );
     }
     if (a.status === 'unconfirmed' || this.cutOff(a)) a = await this.sendAgain(a, call.target.actor);
     // sent: the provider's answer, a refusal of its own (a declined card) as much as a success
