@@ -39,7 +39,10 @@ Every error leaves Linkhub as StackOne's error body, \`{statusCode, message, tim
 - **Message**: \`{name}\` stands for a value filled in per answer; \`{message}\` alone is a text
   written elsewhere and passed on (a connector's key rules and live test, the MCP transport).
 - **Retryable**: yes when the same request may succeed later unchanged; the body then also says
-  \`"retryable": true\` (and 429s say when, in \`retry_after_ms\` or \`retry_after\` and Retry-After).
+  \`"retryable": true\` (and 429s say when, in \`retry_after_ms\` or \`retry_after\` and Retry-After);
+  "after a person" when only a person's decision changes the answer: do not retry it by yourself. On a
+  provider's own paths (\`/v1/…\`) the provider's retry header says the same to its SDKs
+  (\`Stripe-Should-Retry\`).
 - A code may stand under two statuses: the same reason met at two stages (\`invalid_key\` when linking
   a key, 422, and when a call finds the stored key refused, 412).
 - **Provider codes**: answers marked † carry the provider's own error code when it names one (e.g.
@@ -51,7 +54,7 @@ Every error leaves Linkhub as StackOne's error body, \`{statusCode, message, tim
 
 function row(name: ErrorName, e: ErrorEntry): string {
   const extras = (e.extras ?? []).map(code).join(', ') || '–';
-  return `| ${code(codeOf(name))}${e.providerCode ? ' †' : ''} | ${code(e.message)} | ${cell(e.action)} | ${e.retryable ? 'yes' : 'no'} | ${extras} |`;
+  return `| ${code(codeOf(name))}${e.providerCode ? ' †' : ''} | ${code(e.message)} | ${cell(e.action)} | ${e.retryable ? (e.awaitsPerson ? 'after a person' : 'yes') : 'no'} | ${extras} |`;
 }
 
 /** docs/errors.md as the catalogue says it. */

@@ -428,5 +428,20 @@ describe('batch writer and redaction helpers', () => {
     );
     assert.equal(redactPath('/v1/customers?email=x&metadata[c]=4242424242424242'), '/v1/customers?email=x&metadata[c]=[card:****4242]');
     assert.equal(redactBody('description=a+4242+4242+4242+4242+b&id=cus_4242424242424242'), 'description=a+[card:****4242]+b&id=cus_4242424242424242');
+    // next to other digits, as a JSON key; and what only looks like one (a date-time, an order number, a phone number) kept
+    const cases: [string, string][] = [
+      ['4242 4242 4242 4242 123', '[card:****4242] 123'],
+      ['qty 2 378282246310005', 'qty 2 [card:****0005]'],
+      ['3782 822463 10005 and 5555555555554444 12/28', '[card:****0005] and [card:****4444] 12/28'],
+      ['order-2026-1207-00003', 'order-2026-1207-00003'],
+      ['placed 20261207093000', 'placed 20261207093000'],
+      ['+49 1512 3456704', '+49 1512 3456704'],
+      ['2026 1207 0000 0001', '2026 1207 0000 0001'],
+    ];
+    for (const [text, shown] of cases) assert.equal(maskSecrets(text), shown, text);
+    assert.equal(
+      redactBody({ metadata: { '4242424242424242': 'card', '5555 5555 5555 4444': 1 } }),
+      '{"metadata":{"[card:****4242]":"card","[card:****4444]":1}}',
+    );
   });
 });

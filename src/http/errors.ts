@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { connectors } from '../connectors/registry.js';
 import type { ConnectorAgentSupport } from '../connectors/types.js';
-import type { ErrorName } from '../errors/catalogue.js';
+import { type ErrorName, errorEntry } from '../errors/catalogue.js';
 import { fail, LinkhubError } from '../errors/fail.js';
 import { isStoreUnavailable } from '../store/failures.js';
 import { redactUrl } from './logger.js';
@@ -64,7 +64,7 @@ export function errorPayload(err: LinkhubError, url: string) {
 export function sendError(reply: FastifyReply, err: LinkhubError) {
   retryAfter(reply, err);
   const advice = nativeAgentsOf(reply.request.url)?.retryAdviceHeader;
-  if (advice) reply.header(advice, err.extra.retryable === true ? 'true' : 'false');
+  if (advice) reply.header(advice, err.extra.retryable === true && !errorEntry(err.entry).awaitsPerson ? 'true' : 'false');
   return reply.code(err.statusCode).type('application/json').send(errorPayload(err, reply.request.url));
 }
 

@@ -191,6 +191,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     if (store.kind === 'pglite') await approvals.cutOffAtStart();
     // a minute: an expired call is refused from its first moment (the pass tells), and a call without an answer waits minutes
     const approvalSweep = new ApprovalSweep(store.db, webhooks, approvals, sendingLeaseMs, 60_000, opts.warn);
+    await approvalSweep.recordKeyLifetimes();
     const gate = new AgentGate(calls, spend, approvals);
     approvals.amountNow = (a, actor) => gate.amountNow(a, actor);
     const actions = new ActionService(calls, () => config.publicUrl, gate);

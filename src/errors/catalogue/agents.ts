@@ -53,6 +53,7 @@ export const AGENT_ERRORS = {
     action:
       'A person approves or denies it in the Dashboard (or POST /approvals/{id}/approve); repeat the same call with the Idempotency-Key given in idempotency_key to get its result once approved.',
     retryable: true,
+    awaitsPerson: true,
     extras: ['approval', 'idempotency_key'],
   },
   approval_in_flight: {
@@ -94,6 +95,7 @@ export const AGENT_ERRORS = {
     message: 'This agent has {count} calls waiting for approval, the most it may have: this one is not held',
     action: 'Wait until a person decides the pending approvals (GET /approvals?status=pending), then ask again.',
     retryable: true,
+    awaitsPerson: true,
   },
   approval_not_found: {
     status: 404,

@@ -16,6 +16,11 @@ export interface ErrorEntry {
   /** True when the same request may succeed later unchanged (the body then says `retryable: true`). */
   readonly retryable: boolean;
   /**
+   * Retryable, but only once a person has acted (approved a call, decided waiting ones): a client should
+   * not retry it by itself (the provider-native answers tell its SDKs not to, Stripe-Should-Retry: false).
+   */
+  readonly awaitsPerson?: boolean;
+  /**
    * The `code` on the wire when it is not the entry's name: one reason answered at two stages keeps
    * one code (invalid_key when linking, 422, and when calling with the stored key, 412).
    */

@@ -102,7 +102,9 @@ export const Approval = Type.Object(
       { additionalProperties: true },
     ),
     created_at: DateTime,
-    expires_at: Nullable(Type.String({ format: 'date-time', description: 'A pending call: when it expires undecided (7 days after it was held)' })),
+    expires_at: Nullable(
+      Type.String({ format: 'date-time', description: 'A pending (or expired) call: when it expires undecided (7 days after it was held)' }),
+    ),
     resolved_at: Nullable(DateTime),
     resolved_by: Nullable(Type.String()),
     send_again_until: Nullable(

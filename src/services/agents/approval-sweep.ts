@@ -9,10 +9,11 @@
 //     minutes, then after as long again as they have been waiting (at most an hour between two), and
 //     only while the provider keeps the key (sendAgainUntil). The agent's repeat or a person's approval
 //     still sends one at once.
-import { and, eq, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { connectors } from '../../connectors/registry.js';
 import type { Db } from '../../store/db.js';
-import { approvals } from '../../store/schema.js';
-import type { Actor } from '../logs/actor.js';
+import { accounts, approvals } from '../../store/schema.js';
+import { type Actor, actorRef } from '../logs/actor.js';
 import { Poller } from '../poller.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
 import { expiredBefore, SEND_AGAIN_MARGIN_MS } from './approval-terms.js';
@@ -64,6 +65,22 @@ export class ApprovalSweep {
     return this.loop.stop();
   }
 
+  /**
+   * Gives calls held before the provider's key lifetime was recorded on them their account's connector's,
+   * so that they too are sent again only within it. Run at start; a second run changes nothing.
+   */
+  async recordKeyLifetimes(): Promise<void> {
+    for (const c of connectors()) {
+      const kept = c.api.idempotency?.keptMs;
+      if (kept === undefined) continue;
+      const ofConnector = this.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.provider, c.key));
+      await this.db
+        .update(approvals)
+        .set({ request: sql`${approvals.request} || jsonb_build_object('keyKeptMs', ${kept}::bigint)` })
+        .where(and(sql`not (${approvals.request} ? 'keyKeptMs')`, inArray(approvals.accountId, ofConnector)));
+    }
+  }
+
   /** Writes up to `batch` pending calls past their time as `expired` (resolved then, by nobody), with their webhooks; how many. */
   async expireStale(batch = 200): Promise<number> {
     const done = await this.db.transaction(async (tx) => {
@@ -74,7 +91,7 @@ export class ApprovalSweep {
         .limit(batch);
       const rows = await tx
         .update(approvals)
-        .set({ status: 'expired', resolvedAt: new Date() })
+        .set({ status: 'expired', resolvedAt: new Date(), resolvedBy: actorRef(SWEEP_ACTOR) })
         .where(and(sql`${approvals.id} in ${stale}`, eq(approvals.status, 'pending')))
         .returning();
       for (const r of rows) await this.webhooks.enqueueEvent(tx, r.projectId, 'approval.resolved', this.approvals.eventFields(r));
@@ -86,8 +103,8 @@ export class ApprovalSweep {
 
   /**
    * Sends again up to `batch` approved calls without an answer whose wait is over, while their key is
-   * kept; how many it took up (one another node took first is left to it). `stopping`: the server is
-   * closing (the rest is left to the next pass).
+   * kept; how many it went through (one another node took first is left to it, and counted). `stopping`:
+   * the server is closing (the rest is left to the next pass).
    */
   async sendAgainUnanswered(batch = 20, stopping: () => boolean = () => false): Promise<number> {
     const since = sql`coalesce(${approvals.sendingAt}, ${approvals.resolvedAt})`;

@@ -62,7 +62,7 @@ export function approvalView(a: ApprovalRow, cutOff = false) {
       idempotency_key: maskSecrets(a.request.idempotencyKey),
     },
     created_at: a.createdAt.toISOString(),
-    expires_at: a.status === 'pending' ? expiresAt(a).toISOString() : null,
+    expires_at: a.status === 'pending' || a.status === 'expired' ? expiresAt(a).toISOString() : null,
     resolved_at: a.resolvedAt?.toISOString() ?? null,
     resolved_by: a.resolvedBy,
     send_again_until: status === 'unconfirmed' ? (sendAgainUntil(a)?.toISOString() ?? null) : null,

@@ -172,7 +172,7 @@ export class ApprovalService {
         first: `${a.request.method} ${a.request.path.split('?')[0]}, held as approval ${a.id}`,
       });
     }
-    if (isExpired(a)) {
+    if (a.status === 'expired' || isExpired(a)) {
       throw fail(
         'policy_denied',
         { reason: `approval ${a.id} expired undecided, and the call was not sent: to ask again, make the call with a new Idempotency-Key` },
@@ -221,8 +221,9 @@ export class ApprovalService {
       )
       .returning();
     if (!taken) return (await this.findById(a.id)) ?? a;
-    const done = await this.execute(taken, actor);
-    await this.resolved(done);
+    const done = await this.execute(taken, actor, true);
+    // told when it settles: a sending again without an answer leaves it as it was (unconfirmed)
+    if (done.status !== 'unconfirmed' && done.status !== 'approved') await this.resolved(done);
     return done;
   }
 
@@ -307,7 +308,7 @@ export class ApprovalService {
    * call not yet counted first checks what it would move now (grownSince); one already counted is the
    * same call with its key again, neither judged nor counted again. Taken back if nothing moved.
    */
-  private async execute(a: ApprovalRow, actor: Actor): Promise<ApprovalRow> {
+  private async execute(a: ApprovalRow, actor: Actor, again = false): Promise<ApprovalRow> {
     const digest = callDigest(a.request.idempotencyKey, a.request);
     const measured = a.currency !== 'unknown';
     const sentBefore = measured && (await this.spend.counted(a.spender, a.currency, digest));
@@ -318,7 +319,9 @@ export class ApprovalService {
     if (counted !== null && !indeterminate && nothingMoved(status)) await this.spend.release(counted);
     // No answer to a call that may have been sent, or its key still in use by an earlier sending (a 409:
     // only Linkhub sends with a held call's key): neither done nor failed, it is sent again when asked.
-    const unconfirmed = (status === 0 && indeterminate === true) || status === 409;
+    // Sent again and refused before it left (Linkhub's throttle full, shutting down): an earlier sending
+    // may still have gone through, so it stays unconfirmed, not failed.
+    const unconfirmed = status === 409 || (status === 0 && (indeterminate === true || (again && refusal === null)));
     const [row] = await this.db
       .update(approvals)
       .set({

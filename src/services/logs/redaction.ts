@@ -5,8 +5,9 @@
 // secrets) or like Linkhub's own credentials is masked wherever it appears and in whatever encoding
 // (secret-encodings.ts: percent, double percent, JSON and HTML escapes, base64, hex), so the
 // account's key can never be stored even if a caller or provider echoes it. Card numbers are masked
-// wherever they appear too, found by their shape and check digit.
+// wherever they appear too, found by what they are (card-numbers.ts).
 import { connectors } from '../../connectors/registry.js';
+import { maskCardNumber, maskCardNumbers } from './card-numbers.js';
 import { decodeOnce, maskEncoded } from './secret-encodings.js';
 
 /** Cap of a stored body, in characters. */
@@ -33,34 +34,9 @@ const sensitiveName = (name: string): boolean => isSensitiveKey(/([A-Za-z0-9_]+)
  */
 const OWN_SECRET = /\b(lh|lhat|lhrt)_[A-Za-z0-9]{32,}/g;
 
-/**
- * A card number wherever it is, not only under a sensitive name (`metadata[ref]`, a description): 13 to
- * 19 digits, alone or grouped by single spaces, dashes or `+` (a form's space), starting as the card
- * networks' numbers do (2 to 6) and passing the Luhn check. Masked to its last four, as receipts show it.
- * Other digit runs are kept: amounts, timestamps (which start with 1), numbers that fail the check.
- */
-const CARD_LIKE = /(?<![0-9A-Za-z_])[2-6](?:[ +-]?[0-9]){12,18}(?![0-9A-Za-z_])/g;
-
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
-    const d = digits.charCodeAt(i) - 48;
-    sum += double ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d;
-  }
-  return sum % 10 === 0;
-}
-
-function maskCard(run: string): string {
-  const digits = run.replace(/[^0-9]/g, '');
-  return luhn(digits) ? `[card:****${digits.slice(-4)}]` : run;
-}
-
-/** An integer as long as a card number that passes the check (a number sent as a JSON number). */
-const cardShapedNumber = (n: number): boolean => Number.isSafeInteger(n) && n >= 2e12 && /^[2-6]/.test(String(n)) && luhn(String(n));
-
 function maskPlain(s: string): string {
   for (const c of connectors()) s = c.maskSecrets(s);
-  if (s.length >= 13) s = s.replace(CARD_LIKE, maskCard);
+  s = maskCardNumbers(s);
   return s.includes('lh') ? s.replace(OWN_SECRET, '$1_[redacted]') : s;
 }
 
@@ -72,13 +48,14 @@ export function maskSecrets(s: string): string {
 /** A deep copy with sensitive values replaced and secrets masked. */
 export function redactValue(v: unknown, depth = 0): unknown {
   if (typeof v === 'string') return maskSecrets(v);
-  if (typeof v === 'number' && cardShapedNumber(v)) return `[card:****${String(v).slice(-4)}]`;
+  if (typeof v === 'number') return maskCardNumber(v);
   if (v === null || typeof v !== 'object') return v;
   if (depth > 32) return '[too deep]';
   if (Array.isArray(v)) return v.map((x) => redactValue(x, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    out[k] = sensitiveName(k) && x !== null && x !== '' && typeof x !== 'boolean' ? REDACTED : redactValue(x, depth + 1);
+    // a key is data too (`metadata: {"4242…": …}`): masked as a value is
+    out[k.length >= 13 ? maskSecrets(k) : k] = sensitiveName(k) && x !== null && x !== '' && typeof x !== 'boolean' ? REDACTED : redactValue(x, depth + 1);
   }
   return out;
 }

@@ -49,13 +49,13 @@ export function ApprovalCard(p: { approval: Approval; onDecide(d: 'approve' | 'd
         </dd>
         {a.expires_at && (
           <>
-            <dt>Expires</dt>
+            <dt>{a.status === 'expired' ? 'Expired' : 'Expires'}</dt>
             <dd>
               <Time iso={a.expires_at} />
             </dd>
           </>
         )}
-        {a.resolved_at && (
+        {a.resolved_at && a.status !== 'expired' && (
           <>
             <dt>Decided</dt>
             <dd>

@@ -1,0 +1,84 @@
+// Card numbers found by what they are, not by the field they are in (`metadata[ref]`, a description, a
+// JSON key): masked to their last four wherever redaction looks (the call log, approvals, webhooks).
+// A candidate is a run of digits alone, or of groups written as cards are (4-4-4-4, 4-4-4-4-3, 4-6-5,
+// 4-6-4, 4-4-4-1; one separator: a space, a dash or `+`, a form's space), standing apart from letters
+// and other digits; it is a card number when its length is one its network issues for its first digits
+// (Visa 4: 13, 16, 19; Mastercard 51–55, 2221–2720: 16; Amex 34, 37: 15; Diners 36: 14, 300–305, 38–39:
+// 14 or 16; JCB 3528–3589, Discover 6011, 644–649, 65, UnionPay 62: 16–19) and it passes the Luhn
+// check. So a date-time (20261207093000), an order number written 2026-1207-00003 or a phone number
+// (+49 1512 3456704) is left as it is, and a card next to other digits ("4242 4242 4242 4242 123", "qty 2
+// 378282246310005") is still found. Written here because it is Linkhub's rule of what to hide.
+
+/** Runs of at least 13 digits, single separators between them, apart from letters and digits. */
+const DIGIT_RUN = /(?<![0-9A-Za-z_])[0-9](?:[ +-]?[0-9]){12,}(?![0-9A-Za-z_])/g;
+
+export function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
+    const d = digits.charCodeAt(i) - 48;
+    sum += double ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d;
+  }
+  return sum % 10 === 0;
+}
+
+/** Whether a network issues numbers of this length with these first digits. */
+function issued(d: string): boolean {
+  const n = d.length;
+  const two = Number(d.slice(0, 2));
+  const three = Number(d.slice(0, 3));
+  const four = Number(d.slice(0, 4));
+  if (d[0] === '4') return n === 13 || n === 16 || n === 19;
+  if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) return n === 16;
+  if (two === 34 || two === 37) return n === 15;
+  if (two === 36) return n === 14;
+  if ((three >= 300 && three <= 305) || two === 38 || two === 39) return n === 14 || n === 16;
+  if ((four >= 3528 && four <= 3589) || four === 6011 || (three >= 644 && three <= 649) || two === 65 || two === 62) return n >= 16 && n <= 19;
+  return false;
+}
+
+/** Group lengths as cards are written. */
+function cardGrouping(lengths: readonly number[]): boolean {
+  if (lengths.length === 1) return true;
+  const k = lengths.length;
+  if (lengths.slice(0, -1).every((l) => l === 4) && lengths[k - 1] >= 1 && lengths[k - 1] <= 4) return true;
+  return k === 3 && lengths[0] === 4 && lengths[1] === 6 && (lengths[2] === 5 || lengths[2] === 4);
+}
+
+const masked = (digits: string) => `[card:****${digits.slice(-4)}]`;
+
+/** A run with the card numbers in it masked: groups i..j tried longest first from each group on. */
+function maskRun(run: string): string {
+  const groups = run.split(/[ +-]/);
+  if (groups.length === 1) return groups[0].length <= 19 && issued(run) && luhn(run) ? masked(run) : run;
+  const seps = run.match(/[ +-]/g) ?? [];
+  const out: string[] = [];
+  let i = 0;
+  while (i < groups.length) {
+    let hit = -1;
+    for (let j = Math.min(groups.length - 1, i + 4); j >= i && hit === -1; j--) {
+      const part = groups.slice(i, j + 1);
+      const digits = part.join('');
+      const oneSeparator = seps.slice(i, j).every((s) => s === seps[i]);
+      if (digits.length >= 13 && digits.length <= 19 && oneSeparator && cardGrouping(part.map((g) => g.length)) && issued(digits) && luhn(digits)) {
+        hit = j;
+      }
+    }
+    const end = hit === -1 ? i : hit;
+    out.push(hit === -1 ? groups[i] : masked(groups.slice(i, hit + 1).join('')));
+    if (end < groups.length - 1) out.push(seps[end]);
+    i = end + 1;
+  }
+  return out.join('');
+}
+
+/** Text with every card number in it masked to its last four. */
+export function maskCardNumbers(s: string): string {
+  return s.length < 13 ? s : s.replace(DIGIT_RUN, maskRun);
+}
+
+/** A number sent as a JSON number that is a card number, masked (as text); else the number. */
+export function maskCardNumber(n: number): number | string {
+  if (!Number.isSafeInteger(n) || n < 1e12) return n;
+  const digits = String(n);
+  return issued(digits) && luhn(digits) ? masked(digits) : n;
+}
