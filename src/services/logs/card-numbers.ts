@@ -36,12 +36,13 @@ function issued(d: string): boolean {
   return false;
 }
 
-/** Group lengths as cards are written. */
-function cardGrouping(lengths: readonly number[]): boolean {
-  if (lengths.length === 1) return true;
-  const k = lengths.length;
-  if (lengths.slice(0, -1).every((l) => l === 4) && lengths[k - 1] >= 1 && lengths[k - 1] <= 4) return true;
-  return k === 3 && lengths[0] === 4 && lengths[1] === 6 && (lengths[2] === 5 || lengths[2] === 4);
+/** Whether groups i..j have lengths as cards are written. */
+function cardGrouping(lengths: readonly number[], i: number, j: number): boolean {
+  if (i === j) return true;
+  let fours = true;
+  for (let k = i; k < j; k++) if (lengths[k] !== 4) fours = false;
+  if (fours && lengths[j] <= 4) return true;
+  return j - i === 2 && lengths[i] === 4 && lengths[i + 1] === 6 && (lengths[j] === 5 || lengths[j] === 4);
 }
 
 const masked = (digits: string) => `[card:****${digits.slice(-4)}]`;
@@ -51,17 +52,20 @@ function maskRun(run: string): string {
   const groups = run.split(/[ +-]/);
   if (groups.length === 1) return groups[0].length <= 19 && issued(run) && luhn(run) ? masked(run) : run;
   const seps = run.match(/[ +-]/g) ?? [];
+  const lengths = groups.map((g) => g.length);
   const out: string[] = [];
   let i = 0;
   while (i < groups.length) {
     let hit = -1;
+    // at most five groups (4-4-4-4-3), longest first; the cheap checks before any text is built
     for (let j = Math.min(groups.length - 1, i + 4); j >= i && hit === -1; j--) {
-      const part = groups.slice(i, j + 1);
-      const digits = part.join('');
-      const oneSeparator = seps.slice(i, j).every((s) => s === seps[i]);
-      if (digits.length >= 13 && digits.length <= 19 && oneSeparator && cardGrouping(part.map((g) => g.length)) && issued(digits) && luhn(digits)) {
-        hit = j;
-      }
+      let n = 0;
+      for (let k = i; k <= j; k++) n += lengths[k];
+      if (n < 13 || n > 19 || !cardGrouping(lengths, i, j)) continue;
+      let oneSeparator = true;
+      for (let k = i + 1; k < j; k++) if (seps[k] !== seps[i]) oneSeparator = false;
+      const digits = groups.slice(i, j + 1).join('');
+      if (oneSeparator && issued(digits) && luhn(digits)) hit = j;
     }
     const end = hit === -1 ? i : hit;
     out.push(hit === -1 ? groups[i] : masked(groups.slice(i, hit + 1).join('')));
