@@ -81,7 +81,7 @@ export class ApprovalSweep {
     }
   }
 
-  /** Writes up to `batch` pending calls past their time as `expired` (resolved then, by nobody), with their webhooks; how many. */
+  /** Writes up to `batch` pending calls past their time as `expired` (resolved then, by this pass), with their webhooks; how many. */
   async expireStale(batch = 200): Promise<number> {
     const done = await this.db.transaction(async (tx) => {
       const stale = tx

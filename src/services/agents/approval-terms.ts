@@ -28,7 +28,7 @@ export const expiredBefore = (now = Date.now()): Date => new Date(now - APPROVAL
 /** When a pending call expires. */
 export const expiresAt = (a: ApprovalRow): Date => new Date(a.createdAt.getTime() + APPROVAL_TTL_MS);
 
-/** Pending past its time: shown, listed and refused as `expired` (written so by the expiry pass). */
+/** Pending past its time: shown, listed and refused as `expired` (written so by the approval pass, approval-sweep.ts). */
 export const isExpired = (a: ApprovalRow, now = Date.now()): boolean => a.status === 'pending' && expiresAt(a).getTime() <= now;
 
 /**
