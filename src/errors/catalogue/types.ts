@@ -17,7 +17,7 @@ export interface ErrorEntry {
   readonly retryable: boolean;
   /**
    * Retryable, but only once a person has acted (approved a call, decided waiting ones): a client should
-   * not retry it by itself (the provider-native answers tell its SDKs not to, Stripe-Should-Retry: false).
+   * not retry it by itself (on the provider's own paths, its retry header tells its SDKs not to).
    */
   readonly awaitsPerson?: boolean;
   /**
