@@ -9,14 +9,14 @@
 //     minutes, then after as long again as they have been waiting (at most an hour between two), and
 //     only while the provider keeps the key (sendAgainUntil). The agent's repeat or a person's approval
 //     still sends one at once.
-import { and, eq, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { connectors } from '../../connectors/registry.js';
 import type { Db } from '../../store/db.js';
 import { accounts, approvals } from '../../store/schema.js';
 import { type Actor, actorRef } from '../logs/actor.js';
 import { Poller } from '../poller.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
-import { expiredBefore, SEND_AGAIN_MARGIN_MS } from './approval-terms.js';
+import { pastItsTime, SEND_AGAIN_MARGIN_MS } from './approval-terms.js';
 import type { ApprovalService } from './approvals.js';
 
 /** Who sends an approved call again when nobody asked. */
@@ -84,11 +84,7 @@ export class ApprovalSweep {
   /** Writes up to `batch` pending calls past their time as `expired` (resolved then, by this pass), with their webhooks; how many. */
   async expireStale(batch = 200): Promise<number> {
     const done = await this.db.transaction(async (tx) => {
-      const stale = tx
-        .select({ id: approvals.id })
-        .from(approvals)
-        .where(and(eq(approvals.status, 'pending'), lte(approvals.createdAt, expiredBefore())))
-        .limit(batch);
+      const stale = tx.select({ id: approvals.id }).from(approvals).where(pastItsTime()).limit(batch);
       const rows = await tx
         .update(approvals)
         .set({ status: 'expired', resolvedAt: new Date(), resolvedBy: actorRef(SWEEP_ACTOR) })

@@ -1,8 +1,9 @@
 // What an approval may be and for how long, and how it is shown: the limits on held calls, how long a
 // pending call waits for a decision, how long an approved call without an answer may be sent again,
 // and the view the API, the Dashboard and webhooks share.
+import { and, eq, gt, lte } from 'drizzle-orm';
 import { fail } from '../../errors/fail.js';
-import type { approvals, HeldRequest } from '../../store/schema.js';
+import { approvals, type HeldRequest } from '../../store/schema.js';
 import { maskSecrets, redactHeaders, redactPath, redactShown } from '../logs/redaction.js';
 
 export type ApprovalRow = typeof approvals.$inferSelect;
@@ -23,13 +24,18 @@ export const APPROVAL_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const SEND_AGAIN_MARGIN_MS = 60 * 60 * 1000;
 
 /** Pending calls held before this are expired. */
-export const expiredBefore = (now = Date.now()): Date => new Date(now - APPROVAL_TTL_MS);
+const expiredBefore = (now = Date.now()): Date => new Date(now - APPROVAL_TTL_MS);
+
+/** In SQL: pending and still within its time (waiting for a decision). */
+export const stillWaiting = () => and(eq(approvals.status, 'pending'), gt(approvals.createdAt, expiredBefore()));
+/** In SQL: pending past its time (expired, not yet written so). */
+export const pastItsTime = () => and(eq(approvals.status, 'pending'), lte(approvals.createdAt, expiredBefore()));
 
 /** When a pending call expires. */
 export const expiresAt = (a: ApprovalRow): Date => new Date(a.createdAt.getTime() + APPROVAL_TTL_MS);
 
-/** Pending past its time: shown, listed and refused as `expired` (written so by the approval pass, approval-sweep.ts). */
-export const isExpired = (a: ApprovalRow, now = Date.now()): boolean => a.status === 'pending' && expiresAt(a).getTime() <= now;
+/** Expired: written so by the approval pass (approval-sweep.ts), or pending past its time (shown, listed and refused as such). */
+export const isExpired = (a: ApprovalRow, now = Date.now()): boolean => a.status === 'expired' || (a.status === 'pending' && expiresAt(a).getTime() <= now);
 
 /**
  * The last moment an approved call may be sent again with its key: its first sending (the approval) plus

@@ -12,7 +12,7 @@
 // The amount is counted when the call is approved, before it is sent, and taken back when the
 // provider refuses it. `approval.requested` and `approval.resolved` webhooks tell the SaaS backend
 // (`approval.resolved` again when a call sent again settles an unconfirmed one).
-import { and, desc, eq, gt, gte, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import { fail } from '../../errors/fail.js';
 import type { Db } from '../../store/db.js';
 import { agentTokens, approvals } from '../../store/schema.js';
@@ -23,15 +23,16 @@ import type { WebhookService } from '../webhooks/webhooks.js';
 import {
   type ApprovalRow,
   approvalView,
-  expiredBefore,
   HELD_MAX_BYTES,
   hasNul,
   heldRefusal,
   inFlight,
   isExpired,
   PENDING_MAX,
+  pastItsTime,
   sameRequest,
   sendAgainUntil,
+  stillWaiting,
   tooLateToSendAgain,
 } from './approval-terms.js';
 import type { GatedCall, GateOutcome } from './gate-types.js';
@@ -113,7 +114,7 @@ export class ApprovalService {
       const [waiting] = await tx
         .select({ n: sql<number>`count(*)::int` })
         .from(approvals)
-        .where(and(eq(approvals.spender, h.spender), eq(approvals.status, 'pending'), gt(approvals.createdAt, expiredBefore())));
+        .where(and(eq(approvals.spender, h.spender), stillWaiting()));
       if ((waiting?.n ?? 0) >= PENDING_MAX) throw fail('approvals_pending_limit', { count: PENDING_MAX });
       const [r] = await tx
         .insert(approvals)
@@ -172,7 +173,7 @@ export class ApprovalService {
         first: `${a.request.method} ${a.request.path.split('?')[0]}, held as approval ${a.id}`,
       });
     }
-    if (a.status === 'expired' || isExpired(a)) {
+    if (isExpired(a)) {
       throw fail(
         'policy_denied',
         { reason: `approval ${a.id} expired undecided, and the call was not sent: to ask again, make the call with a new Idempotency-Key` },
@@ -247,9 +248,9 @@ export class ApprovalService {
     } else if (opts.status === 'approved') {
       conds.push(eq(approvals.status, 'approved'), gte(since, cutOffBefore));
     } else if (opts.status === 'pending') {
-      conds.push(eq(approvals.status, 'pending'), gt(approvals.createdAt, expiredBefore()));
+      conds.push(stillWaiting()!);
     } else if (opts.status === 'expired') {
-      conds.push(or(eq(approvals.status, 'expired'), and(eq(approvals.status, 'pending'), lte(approvals.createdAt, expiredBefore())))!);
+      conds.push(or(eq(approvals.status, 'expired'), pastItsTime())!);
     } else if (opts.status) conds.push(eq(approvals.status, opts.status));
     if (opts.accountId) conds.push(eq(approvals.accountId, opts.accountId));
     return this.db
@@ -280,7 +281,7 @@ export class ApprovalService {
     const [taken] = await this.db
       .update(approvals)
       .set({ status: decision === 'approve' ? 'approved' : 'denied', resolvedAt: at, resolvedBy: by, sendingAt: decision === 'approve' ? at : null })
-      .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId), eq(approvals.status, 'pending'), gt(approvals.createdAt, expiredBefore())))
+      .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId), stillWaiting()))
       .returning();
     if (!taken) {
       const current = await this.get(projectId, id);
