@@ -4,7 +4,7 @@
 // agent token as a header; and the MCP Inspector CLI listing tools through it.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -42,6 +42,15 @@ async function listThrough(p: StdioMcp): Promise<string[]> {
   const list = await p.request('tools/list');
   assert.ok(Array.isArray(list.result?.tools), JSON.stringify(list));
   return list.result.tools.map((t: { name: string }) => t.name);
+}
+
+/** Listens on `port` unless something else already holds it (then that holder takes it for the test). */
+async function takePort(port: number): Promise<Server | undefined> {
+  const squatter = createServer((_req, res) => res.end('not mcp-remote'));
+  return new Promise((resolve, reject) => {
+    squatter.once('error', (e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? resolve(undefined) : reject(e)));
+    squatter.listen(port, '127.0.0.1', () => resolve(squatter));
+  });
 }
 
 /**
@@ -89,21 +98,25 @@ describe('mcp-remote and the MCP Inspector', () => {
     running.push(first);
     const [, derived] = await first.waitForStderr(/callback port derived from the server URL: (\d+)/);
     await first.close();
-    const squatter = createServer((_req, res) => res.end('not mcp-remote'));
-    await new Promise<void>((resolve) => squatter.listen(Number(derived), '127.0.0.1', resolve));
+    // The derived port lies in the range the system hands out to outgoing connections: another process
+    // may hold it already, which takes it as well as this squatter would.
+    const squatter = await takePort(Number(derived));
+    // --debug: mcp-remote's reasoning (its probe's status, each port it tried) is in the failure message.
+    const p = spawnStdioMcp(process.execPath, [mcpRemote, `${lh.url}/mcp`, '--debug'], remoteEnv());
+    running.push(p);
     try {
-      const p = spawnStdioMcp(process.execPath, [mcpRemote, `${lh.url}/mcp`], remoteEnv());
-      running.push(p);
       const [, url] = await p.waitForStderr(/Please authorize this client by visiting:\s+(\S+)/);
       const redirect = new URL(new URL(url).searchParams.get('redirect_uri')!);
-      assert.notEqual(redirect.port, derived, `the redirect avoids the taken port; mcp-remote said:\n${p.stderr()}`);
+      assert.notEqual(redirect.port, derived, 'the redirect avoids the taken port');
       const { location } = await approveInBrowser(url, { account: acc, policy: 'read_only' });
       const callback = await deliver(location, p);
       assert.equal(callback.status, 200, await callback.text());
       await p.waitForStderr(/Proxy established successfully/);
       assert.deepEqual(await listThrough(p), ['stripe_search_actions', 'stripe_execute_action']);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\nmcp-remote said:\n${p.stderr()}`, { cause: e });
     } finally {
-      squatter.close();
+      squatter?.close();
     }
   });
 
