@@ -365,7 +365,7 @@ export const approvals = pgTable(
     /** Whose daily totals the call counts in (the token, or `acc:<id>` under the account's policy). */
     spender: text('spender').notNull(),
     action: text('action'),
-    /** pending → approved (being sent) → executed | failed | unconfirmed (sent, no answer: sent again); or denied */
+    /** pending → approved (being sent) → executed | failed | unconfirmed (sent, no answer: sent again, or reconciled to executed | failed); or denied, expired */
     status: text('status').notNull(),
     /** The held call: method, path, params, forwarded headers and its idempotency key (no credentials). */
     request: jsonb('request').$type<HeldRequest>().notNull(),
@@ -382,6 +382,9 @@ export const approvals = pgTable(
     resultBody: text('result_body'),
     /** The provider's request id of the approved call: the agent's repeat gets it back with the answer. */
     resultRequestId: text('result_request_id'),
+    /** Sent without an answer, then settled by a person who looked it up at the provider (the status says what they found). */
+    reconciledBy: text('reconciled_by'),
+    reconciledAt: ts('reconciled_at'),
   },
   (t) => [index('approvals_project_status').on(t.projectId, t.status, t.createdAt)],
 );

@@ -2,7 +2,8 @@
 // (money typed in dollars, stored in cents) is shown once and works with the official stripe SDK;
 // revoked through the UI it gets 401. A call held by approval_above shows on Approvals with its
 // request; approved there, the SDK's repeat with the same idempotency key gets the refund; one that got
-// no answer shows so, with Send again, which Stripe applies once. Connect
+// no answer shows so, with Send again, which Stripe applies once, and one past Stripe's key lifetime
+// is reconciled by the person who looked it up. Connect
 // an agent shows copy-ready snippets with this Linkhub's URL. Nothing overflows (overflow.ts).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -187,6 +188,19 @@ describe('Dashboard agents', { skip: chromiumSkip() }, () => {
     await expired.getByText('expired, not sent').waitFor();
     assert.equal(await expired.getByRole('button', { name: 'Approve' }).count(), 0);
     await layout.check(page, 'approvals, expired and too late to send again');
+
+    // Stripe applied it (its first sending, answered after the timeout): a person who looked it up records so
+    await late.getByRole('button', { name: 'It was applied' }).click();
+    const ask = page.getByRole('dialog', { name: 'Record it as applied?' });
+    assert.match(await ask.innerText(), /ui-late-2000/, 'the idempotency key to look it up by');
+    await ask.getByRole('button', { name: 'Applied' }).click();
+    await late.getByText('found applied').waitFor();
+    assert.match(await late.innerText(), /Reconciled/);
+    assert.equal(await late.getByRole('button', { name: 'It was applied' }).count(), 0);
+    const shown = await fx.lh.api('GET', `/approvals/${unanswered.raw.approval}`);
+    assert.equal(shown.body.status, 'executed');
+    assert.match(shown.body.reconciled_by, /^dashboard:admin:/, 'the person signed in');
+    await layout.check(page, 'approvals, reconciled');
     layout.assertNone();
   });
 

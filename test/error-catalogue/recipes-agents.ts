@@ -74,6 +74,15 @@ export const agentRecipes: Recipes = {
     );
     return native(w, 'POST', '/v1/payouts', t, payout(5, 'recipe-too-late'), 'idempotency_error');
   },
+  approval_applied_unanswered: async (w) => {
+    const t = `Bearer ${await token(w, { policy: { money: { usd: { approval_above: 1 } } } })}`;
+    const id = (await native(w, 'POST', '/v1/payouts', t, payout(5, 'recipe-applied'))).body.approval as string;
+    // approved and sent without an answer (the state a timed-out sending leaves), then found applied by a person
+    await w.lh.services.store.db.execute(`update approvals set status = 'unconfirmed', resolved_at = now(), sending_at = now() where id = '${id}'`);
+    const reconciled = await w.raw('POST', `/approvals/${id}/reconcile`, { body: JSON.stringify({ outcome: 'applied' }), headers: json });
+    if (reconciled.status !== 200) throw new Error(`reconcile: ${reconciled.status}`);
+    return native(w, 'POST', '/v1/payouts', t, payout(5, 'recipe-applied'), 'idempotency_error');
+  },
   approval_token_revoked: async (w) => {
     const made = await w.raw('POST', `/accounts/${w.accounts.secret}/agent_tokens`, {
       body: JSON.stringify({ name: 'recipe', policy: { money: { usd: { approval_above: 1 } } } }),
@@ -94,6 +103,8 @@ export const agentRecipes: Recipes = {
     return native(w, 'POST', '/v1/payouts', t, payout(1000));
   },
   approval_not_found: (w) => w.raw('POST', '/approvals/apr_doesnotexist/approve'),
+  approval_not_unconfirmed: async (w) =>
+    w.raw('POST', `/approvals/${await held(w)}/reconcile`, { body: JSON.stringify({ outcome: 'applied' }), headers: json }),
   approval_not_pending: async (w) => {
     const id = await held(w);
     const first = await w.raw('POST', `/approvals/${id}/deny`);

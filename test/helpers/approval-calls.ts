@@ -3,8 +3,11 @@
 // moved by ageing an approval's rows in the store.
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
+import { after } from 'node:test';
 import type { StripeStandin } from '../stripe-standin/index.js';
-import type { Linkhub } from './linkhub.js';
+import { useLinkhub } from './fixture.js';
+import { type Linkhub, linkAccount } from './linkhub.js';
+import { registerWebhookReceiver } from './webhook-receiver.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -41,12 +44,15 @@ export function approvalCalls(lh: Linkhub, stripe: StripeStandin, acc: string) {
         `update approvals set created_at = created_at - interval '${by}', resolved_at = resolved_at - interval '${by}', sending_at = sending_at - interval '${by}' where id = '${id}'`,
       );
     },
-    /** A refund of 4000 held, approved, and sent without an answer (every attempt answered after the timeout; Stripe applies the first meanwhile). */
-    async unanswered(key: string): Promise<{ token: string; ch: string; id: string; approved: any }> {
-      const token = await c.newToken({ money: { usd: { per_call: 100_000, approval_above: 1000 } } });
+    /**
+     * A refund of 4000 held, approved, and sent without an answer: every attempt answered after the
+     * timeout, Stripe applying the first meanwhile; or, `lost`, every connection cut before Stripe reads it.
+     */
+    async unanswered(key: string, o: { lost?: boolean; usd?: Record<string, number> } = {}): Promise<{ token: string; ch: string; id: string; approved: any }> {
+      const token = await c.newToken({ money: { usd: { per_call: 100_000, approval_above: 1000, ...o.usd } } });
       const ch = await c.charge(9000);
       const id = (await c.refund(token, key, `charge=${ch}&amount=4000`)).body.error.approval as string;
-      stripe.inject({ kind: 'delay', delayMs: 3000, count: 10, pathPrefix: '/v1/refunds' });
+      stripe.inject(o.lost ? { kind: 'reset', count: 10, pathPrefix: '/v1/refunds' } : { kind: 'delay', delayMs: 3000, count: 10, pathPrefix: '/v1/refunds' });
       const approved = await lh.api('POST', `/approvals/${id}/approve`);
       stripe.clearFaults();
       assert.equal(approved.body.status, 'unconfirmed', approved.text);
@@ -54,4 +60,29 @@ export function approvalCalls(lh: Linkhub, stripe: StripeStandin, acc: string) {
     },
   };
   return c;
+}
+
+export interface ApprovalFixture {
+  lh: Linkhub;
+  stripe: StripeStandin;
+  hooks: Awaited<ReturnType<typeof registerWebhookReceiver>>;
+  c: ReturnType<typeof approvalCalls>;
+}
+
+/**
+ * One Linkhub for a file of approval tests: an account linked, a webhook receiver, and the approval
+ * pass's timer stopped (its steps run when a test says). A short upstream timeout, so that a delayed
+ * Stripe leaves a call unanswered (Stripe's delay is seconds longer: undici's timers fire up to ~1 s late).
+ */
+export function useApprovalFixture(): ApprovalFixture {
+  const f = {} as ApprovalFixture;
+  useLinkhub({ webhookPollMs: 20, env: { LINKHUB_STRIPE_TIMEOUT_MS: '300', LINKHUB_THROTTLE_MAX_WAIT_MS: '1000' } }, async (x) => {
+    f.lh = x.lh;
+    f.stripe = x.stripe;
+    f.c = approvalCalls(x.lh, x.stripe, (await linkAccount(x.lh, x.stripe.keys.secretTest)).id);
+    f.hooks = await registerWebhookReceiver(x.lh);
+    await x.lh.services.approvalSweep.stop();
+  });
+  after(() => f.hooks?.stop());
+  return f;
 }

@@ -95,7 +95,12 @@ const MONEY: Record<string, MoneyRule> = {
  * Stripe's error type for a status and code (the SDK picks its exception class by status, and for the
  * others by type: an idempotency_error is its StripeIdempotencyError, as Stripe answers a key in use or reused).
  */
-const IDEMPOTENCY_CODES: ReadonlySet<string> = new Set(['approval_in_flight', 'approval_send_again_closed', 'idempotency_key_reused']);
+const IDEMPOTENCY_CODES: ReadonlySet<string> = new Set([
+  'approval_in_flight',
+  'approval_send_again_closed',
+  'approval_applied_unanswered',
+  'idempotency_key_reused',
+]);
 const errorType = (status: number, code: string): string =>
   IDEMPOTENCY_CODES.has(code) ? 'idempotency_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
 

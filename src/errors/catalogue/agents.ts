@@ -72,6 +72,14 @@ export const AGENT_ERRORS = {
     retryable: false,
     extras: ['approval', 'idempotency_key'],
   },
+  approval_applied_unanswered: {
+    status: 409,
+    message:
+      'Approval {approval} was sent without an answer, and a person found it applied at the provider: its answer never reached Linkhub, so there is none to give',
+    action: 'Look the object up at the provider (the call carried the idempotency key in `idempotency_key`); do not make the call again.',
+    retryable: false,
+    extras: ['approval', 'idempotency_key'],
+  },
   idempotency_key_reused: {
     status: 400,
     message: 'Idempotency-Key {key} was first used with another request ({first}): a key names one request',
@@ -107,6 +115,12 @@ export const AGENT_ERRORS = {
     status: 409,
     message: 'Approval {approval} is already {status}',
     action: 'An approval is decided once; read it with GET /approvals/{id}.',
+    retryable: false,
+  },
+  approval_not_unconfirmed: {
+    status: 409,
+    message: 'Approval {approval} is {status}: only a call sent without an answer (unconfirmed) is reconciled',
+    action: 'Reconcile a call only while it is unconfirmed; read it with GET /approvals/{id}.',
     retryable: false,
   },
 } as const satisfies Record<string, ErrorEntry>;

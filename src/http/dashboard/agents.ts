@@ -6,7 +6,15 @@ import { Type } from 'typebox';
 import { createAgentToken, listAgentTokens, revokeAgentToken, setAccountAgentPolicy } from '../agent-token-ops.js';
 import type { RouteContext } from '../context.js';
 import { errors } from '../openapi/errors.js';
-import { AccountParams, AgentTokenCreated, AgentTokenInput, ApprovalListQuery, PolicyBody, TokenParams } from '../platform/agent-schemas.js';
+import {
+  AccountParams,
+  AgentTokenCreated,
+  AgentTokenInput,
+  ApprovalListQuery,
+  ApprovalReconcileBody,
+  PolicyBody,
+  TokenParams,
+} from '../platform/agent-schemas.js';
 import { IdParams, Nullable } from '../schemas.js';
 import { dashboardActor } from './session.js';
 
@@ -88,4 +96,18 @@ export const dashboardAgentRoutes =
         async (request) => services.approvals.view(await services.approvals.resolve(projectId(), request.params.id, decision, dashboardActor(request))),
       );
     }
+
+    app.post(
+      '/dashboard/api/approvals/:id/reconcile',
+      {
+        schema: {
+          summary: 'Settle a call sent without an answer from what you found at the provider',
+          params: IdParams,
+          body: ApprovalReconcileBody,
+          response: { 200: Type.Ref('Approval'), ...errors(400, 401, 404, 409) },
+        },
+      },
+      async (request) =>
+        services.approvals.view(await services.approvals.reconcile(projectId(), request.params.id, request.body.outcome, dashboardActor(request))),
+    );
   };

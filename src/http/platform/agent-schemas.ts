@@ -86,7 +86,7 @@ export const Approval = Type.Object(
     action: Nullable(Type.String()),
     status: Type.String({
       description:
-        'pending (until expires_at); expired (not decided in 7 days: never sent); denied; approved (being sent); executed (approved and sent); failed (approved, and the provider refused it, or Linkhub did not send it: result.status 0); unconfirmed (approved and sent, but no answer came: approving again, or the agent repeating the call, sends it again with its idempotency key, until send_again_until)',
+        'pending (until expires_at); expired (not decided in 7 days: never sent); denied; approved (being sent); executed (approved and sent); failed (approved, and the provider refused it, or Linkhub did not send it: result.status 0); unconfirmed (approved and sent, but no answer came: approving again, or the agent repeating the call, sends it again with its idempotency key, until send_again_until; a person who looked it up at the provider reconciles it to executed or failed)',
     }),
     amount: Type.Integer(),
     currency: Type.String(),
@@ -107,6 +107,13 @@ export const Approval = Type.Object(
     ),
     resolved_at: Nullable(DateTime),
     resolved_by: Nullable(Type.String()),
+    reconciled_at: Nullable(
+      Type.String({
+        format: 'date-time',
+        description: 'An unconfirmed call a person reconciled (POST /approvals/{id}/reconcile): when; its status says what they found',
+      }),
+    ),
+    reconciled_by: Nullable(Type.String()),
     send_again_until: Nullable(
       Type.String({
         format: 'date-time',
@@ -116,7 +123,9 @@ export const Approval = Type.Object(
     ),
     result: Nullable(
       Type.Object({
-        status: Type.Integer({ description: "The provider's HTTP status; 0: Linkhub did not send the call (see `error`)" }),
+        status: Type.Integer({
+          description: "The provider's HTTP status; 0: Linkhub did not send the call, or a person found it not applied (see `error`)",
+        }),
         error: Type.Optional(
           Type.String({ description: 'Why the approved call was not sent (status 0): the provider unreachable, or what it would move grew since it was held' }),
         ),
@@ -124,6 +133,16 @@ export const Approval = Type.Object(
     ),
   },
   { $id: 'Approval' },
+);
+
+export const ApprovalReconcileBody = Type.Object(
+  {
+    outcome: Type.Union([Type.Literal('applied'), Type.Literal('not_applied')], {
+      description:
+        'What you found at the provider, looking the call up by its idempotency key: applied (it is executed), or not_applied (it is failed, and its amount no longer counts in the day)',
+    }),
+  },
+  { additionalProperties: false },
 );
 
 export const ApprovalListQuery = Type.Object(

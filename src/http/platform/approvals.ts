@@ -6,7 +6,7 @@ import { apiKeyActor } from '../auth.js';
 import type { RouteContext } from '../context.js';
 import { errors } from '../openapi/errors.js';
 import { IdParams } from '../schemas.js';
-import { ApprovalListQuery } from './agent-schemas.js';
+import { ApprovalListQuery, ApprovalReconcileBody } from './agent-schemas.js';
 
 export const approvalRoutes =
   (ctx: RouteContext): FastifyPluginAsyncTypebox =>
@@ -60,4 +60,18 @@ export const approvalRoutes =
         async (request) => approvals.view(await approvals.resolve(request.principal.project.id, request.params.id, decision, apiKeyActor(request))),
       );
     }
+
+    app.post(
+      '/approvals/:id/reconcile',
+      {
+        schema: {
+          summary: 'Settle a call sent without an answer (unconfirmed) from what you found at the provider: it is never sent again',
+          tags,
+          params: IdParams,
+          body: ApprovalReconcileBody,
+          response: { 200: Type.Ref('Approval'), ...errors(400, 401, 404, 409) },
+        },
+      },
+      async (request) => approvals.view(await approvals.reconcile(request.principal.project.id, request.params.id, request.body.outcome, apiKeyActor(request))),
+    );
   };

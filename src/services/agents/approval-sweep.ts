@@ -9,14 +9,14 @@
 //     minutes, then after as long again as they have been waiting (at most an hour between two), and
 //     only while the provider keeps the key (sendAgainUntil). The agent's repeat or a person's approval
 //     still sends one at once.
-import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { connectors } from '../../connectors/registry.js';
 import type { Db } from '../../store/db.js';
 import { accounts, approvals } from '../../store/schema.js';
 import { type Actor, actorRef } from '../logs/actor.js';
 import { Poller } from '../poller.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
-import { pastItsTime, SEND_AGAIN_MARGIN_MS } from './approval-terms.js';
+import { lastSending, pastItsTime, SEND_AGAIN_MARGIN_MS, unanswered } from './approval-terms.js';
 import type { ApprovalService } from './approvals.js';
 
 /** Who sends an approved call again when nobody asked. */
@@ -103,13 +103,13 @@ export class ApprovalSweep {
    * the server is closing (the rest is left to the next pass).
    */
   async sendAgainUnanswered(batch = 20, stopping: () => boolean = () => false): Promise<number> {
-    const since = sql`coalesce(${approvals.sendingAt}, ${approvals.resolvedAt})`;
+    const since = lastSending();
     const due = await this.db
       .select()
       .from(approvals)
       .where(
         and(
-          or(eq(approvals.status, 'unconfirmed'), and(eq(approvals.status, 'approved'), lt(since, new Date(Date.now() - this.sendingLeaseMs)))),
+          unanswered(this.sendingLeaseMs),
           sql`${since} < now() - least(${sql.raw(LONGEST_WAIT)}, greatest(${sql.raw(FIRST_WAIT)}, ${since} - ${approvals.resolvedAt}))`,
           // only a call whose key the provider still keeps (one held before its lifetime was recorded: on demand only)
           sql`${approvals.resolvedAt} + ((${approvals.request}->>'keyKeptMs')::bigint - ${SEND_AGAIN_MARGIN_MS}) * interval '1 millisecond' > now()`,

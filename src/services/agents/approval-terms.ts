@@ -1,7 +1,7 @@
 // What an approval may be and for how long, and how it is shown: the limits on held calls, how long a
 // pending call waits for a decision, how long an approved call without an answer may be sent again,
 // and the view the API, the Dashboard and webhooks share.
-import { and, eq, gt, lte } from 'drizzle-orm';
+import { and, eq, gt, lt, lte, or, sql } from 'drizzle-orm';
 import { fail } from '../../errors/fail.js';
 import { approvals, type HeldRequest } from '../../store/schema.js';
 import { maskSecrets, redactHeaders, redactPath, redactShown } from '../logs/redaction.js';
@@ -30,6 +30,15 @@ const expiredBefore = (now = Date.now()): Date => new Date(now - APPROVAL_TTL_MS
 export const stillWaiting = () => and(eq(approvals.status, 'pending'), gt(approvals.createdAt, expiredBefore()));
 /** In SQL: pending past its time (expired, not yet written so). */
 export const pastItsTime = () => and(eq(approvals.status, 'pending'), lte(approvals.createdAt, expiredBefore()));
+
+/** When an approved call's latest sending started (its approval, when it was sent once). */
+export const lastSending = () => sql`coalesce(${approvals.sendingAt}, ${approvals.resolvedAt})`;
+/**
+ * In SQL: sent without an answer, `unconfirmed`, or `approved` with its sending started longer than
+ * `leaseMs` ago (its node died sending it): shown, listed, sent again and reconciled alike.
+ */
+export const unanswered = (leaseMs: number) =>
+  or(eq(approvals.status, 'unconfirmed'), and(eq(approvals.status, 'approved'), lt(lastSending(), new Date(Date.now() - leaseMs))));
 
 /** When a pending call expires. */
 export const expiresAt = (a: ApprovalRow): Date => new Date(a.createdAt.getTime() + APPROVAL_TTL_MS);
@@ -71,6 +80,8 @@ export function approvalView(a: ApprovalRow, cutOff = false) {
     expires_at: a.status === 'pending' || a.status === 'expired' ? expiresAt(a).toISOString() : null,
     resolved_at: a.resolvedAt?.toISOString() ?? null,
     resolved_by: a.resolvedBy,
+    reconciled_at: a.reconciledAt?.toISOString() ?? null,
+    reconciled_by: a.reconciledBy,
     send_again_until: status === 'unconfirmed' ? (sendAgainUntil(a)?.toISOString() ?? null) : null,
     // the provider's answer stays with the agent that repeats its call; Linkhub's own reason not to send is shown
     result: a.resultStatus === null ? null : a.resultStatus === 0 ? { status: 0, error: a.resultBody ?? '' } : { status: a.resultStatus },
@@ -96,6 +107,10 @@ export const tooLateToSendAgain = (a: ApprovalRow, until: Date) =>
     { approval: a.id, until: until.toISOString(), hours: Math.round((a.request.keyKeptMs ?? 0) / 3_600_000) },
     { approval: a.id, idempotency_key: a.request.idempotencyKey },
   );
+
+/** An approved call a person found applied at the provider: its answer never came, so there is none to give. */
+export const appliedUnanswered = (a: ApprovalRow) =>
+  fail('approval_applied_unanswered', { approval: a.id }, { approval: a.id, idempotency_key: a.request.idempotencyKey });
 
 /** Whether a repeat is the held request: a key names one request (the provider refuses a key reused for another). */
 export const sameRequest = (a: HeldRequest, b: HeldRequest): boolean => a.method === b.method && a.path === b.path && (a.body ?? '') === (b.body ?? '');

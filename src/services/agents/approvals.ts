@@ -1,18 +1,16 @@
 // Calls held by an agent policy until a person decides. A held call is stored as it will be sent
 // (method, path, encoded body, forwarded headers and its idempotency key; never a credential).
 // Approving sends it once: the pending → approved step is one conditional UPDATE, so of two
-// approvers (or two nodes) exactly one sends, and it sends with the call's original idempotency
-// key, so a call sent again is applied once by the provider. The provider's answer is kept on the
-// approval; the agent that repeats its call with the same Idempotency-Key gets it. A call sent
-// without an answer (a timeout, a cut connection; `unconfirmed`), or whose sending was cut off (its
-// node died: `approved` past the sending lease), is sent again with its key when the agent repeats
-// it, a person approves it again or the approval pass comes to it (approval-sweep.ts): the provider
-// then applies it, or answers what it did with it; only while the provider keeps the key
-// (approval-terms.ts). A call left undecided past its time is expired and never sent.
-// The amount is counted when the call is approved, before it is sent, and taken back when the
-// provider refuses it. `approval.requested` and `approval.resolved` webhooks tell the SaaS backend
-// (`approval.resolved` again when a call sent again settles an unconfirmed one).
-import { and, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
+// approvers (or two nodes) exactly one sends, with the call's original idempotency key, so a call
+// sent again is applied once by the provider. The agent repeating its call with that key gets the
+// provider's answer, kept on the approval. A call sent without an answer (`unconfirmed`; or cut off:
+// its node died, `approved` past the sending lease) is sent again with its key when the agent repeats
+// it, a person approves it again or the approval pass comes to it (approval-sweep.ts), only while the
+// provider keeps the key (approval-terms.ts); a person who looked it up reconciles it. A call left
+// undecided past its time is expired and never sent. The amount is counted when the call is approved,
+// before it is sent, and taken back when nothing moved. `approval.requested` and `approval.resolved`
+// webhooks tell the SaaS backend (`approval.resolved` again when an unconfirmed call settles).
+import { and, desc, eq, gte, isNull, or, sql } from 'drizzle-orm';
 import { fail } from '../../errors/fail.js';
 import type { Db } from '../../store/db.js';
 import { agentTokens, approvals } from '../../store/schema.js';
@@ -27,6 +25,7 @@ import {
   hasNul,
   heldRefusal,
   inFlight,
+  appliedUnanswered,
   isExpired,
   PENDING_MAX,
   pastItsTime,
@@ -34,6 +33,8 @@ import {
   sendAgainUntil,
   stillWaiting,
   tooLateToSendAgain,
+  unanswered,
+  lastSending,
 } from './approval-terms.js';
 import type { GatedCall, GateOutcome } from './gate-types.js';
 import { mayHaveBeenSent, nothingMoved } from './stored-answer.js';
@@ -181,6 +182,7 @@ export class ApprovalService {
       );
     }
     if (a.status === 'unconfirmed' || this.cutOff(a)) a = await this.sendAgain(a, call.target.actor);
+    if (a.status === 'executed' && a.resultStatus === null) throw appliedUnanswered(a);
     // sent: the provider's answer, a refusal of its own (a declined card) as much as a success
     if ((a.status === 'executed' || a.status === 'failed') && a.resultStatus !== null && a.resultStatus > 0) {
       return { kind: 'answered', status: a.resultStatus, body: a.resultBody ?? '', requestId: a.resultRequestId };
@@ -208,18 +210,7 @@ export class ApprovalService {
     const [taken] = await this.db
       .update(approvals)
       .set({ status: 'approved', sendingAt: new Date() })
-      .where(
-        and(
-          eq(approvals.id, a.id),
-          or(
-            eq(approvals.status, 'unconfirmed'),
-            and(
-              eq(approvals.status, 'approved'),
-              lt(sql`coalesce(${approvals.sendingAt}, ${approvals.resolvedAt})`, new Date(Date.now() - this.sendingLeaseMs)),
-            ),
-          ),
-        ),
-      )
+      .where(and(eq(approvals.id, a.id), unanswered(this.sendingLeaseMs)))
       .returning();
     if (!taken) return (await this.findById(a.id)) ?? a;
     const done = await this.execute(taken, actor, true);
@@ -241,12 +232,10 @@ export class ApprovalService {
   async list(projectId: string, opts: { status?: string; accountId?: string; limit?: number }) {
     const conds = [eq(approvals.projectId, projectId)];
     // listed as shown: an approved call cut off while it was sent is unconfirmed
-    const since = sql`coalesce(${approvals.sendingAt}, ${approvals.resolvedAt})`;
-    const cutOffBefore = new Date(Date.now() - this.sendingLeaseMs);
     if (opts.status === 'unconfirmed') {
-      conds.push(or(eq(approvals.status, 'unconfirmed'), and(eq(approvals.status, 'approved'), lt(since, cutOffBefore)))!);
+      conds.push(unanswered(this.sendingLeaseMs)!);
     } else if (opts.status === 'approved') {
-      conds.push(eq(approvals.status, 'approved'), gte(since, cutOffBefore));
+      conds.push(eq(approvals.status, 'approved'), gte(lastSending(), new Date(Date.now() - this.sendingLeaseMs)));
     } else if (opts.status === 'pending') {
       conds.push(stillWaiting()!);
     } else if (opts.status === 'expired') {
@@ -294,6 +283,34 @@ export class ApprovalService {
     const done = decision === 'approve' ? await this.execute(taken, actor) : taken;
     await this.resolved(done);
     return done;
+  }
+
+  /**
+   * A person settles a call sent without an answer from what they found at the provider (by its
+   * idempotency key): `applied` is executed, `not_applied` failed, and its amount is taken back off the
+   * day's total. Never sent again after. One conditional UPDATE: a sending under way (within its
+   * lease) is left to finish; one cut off (its node died) answers nothing, so the person's word stands.
+   */
+  async reconcile(projectId: string, id: string, outcome: 'applied' | 'not_applied', actor: Actor): Promise<ApprovalRow> {
+    const applied = outcome === 'applied';
+    const [taken] = await this.db
+      .update(approvals)
+      .set({
+        status: applied ? 'executed' : 'failed',
+        resultStatus: applied ? null : 0,
+        resultBody: applied ? null : 'not applied at the provider, as a person found reconciling it',
+        reconciledBy: actorRef(actor),
+        reconciledAt: new Date(),
+        sendingAt: null, // a sending cut off meanwhile keeps no claim on the outcome (execute's condition)
+      })
+      .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId), unanswered(this.sendingLeaseMs)))
+      .returning();
+    if (!taken) throw fail('approval_not_unconfirmed', { approval: id, status: this.view(await this.get(projectId, id)).status });
+    if (!applied && taken.currency !== 'unknown') {
+      await this.spend.forget(taken.spender, taken.currency, callDigest(taken.request.idempotencyKey, taken.request));
+    }
+    await this.resolved(taken);
+    return taken;
   }
 
   /** A pending call asked for by a token revoked since is not sent: whoever revoked it stopped that agent. */

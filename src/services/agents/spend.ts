@@ -69,6 +69,11 @@ export class SpendLedger {
     return same !== undefined;
   }
 
+  /** Takes back what a call (its digest, callDigest) counted: it was found not to have gone through. */
+  async forget(spender: string, currency: string, digest: string): Promise<void> {
+    await this.db.delete(agentSpend).where(and(eq(agentSpend.spender, spender), eq(agentSpend.currency, currency), eq(agentSpend.callDigest, digest)));
+  }
+
   /** Takes back a reservation whose call did not go through (null: a repeat, nothing was written). */
   async release(id: number | null): Promise<void> {
     if (id !== null) await this.db.delete(agentSpend).where(eq(agentSpend.id, id));

@@ -227,6 +227,9 @@ export interface Approval {
   expires_at: string | null;
   resolved_at: string | null;
   resolved_by: string | null;
+  /** an unconfirmed call a person settled from what they found at the provider (the status says what) */
+  reconciled_at: string | null;
+  reconciled_by: string | null;
   /** unconfirmed: until when it may be sent again (null: no limit known) */
   send_again_until: string | null;
   /** status 0: Linkhub did not send the approved call, `error` says why */

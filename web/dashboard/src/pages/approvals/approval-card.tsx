@@ -2,8 +2,9 @@
 // (method, path, params, forwarded headers, idempotency key), and Approve / Deny while pending, or
 // the decision and the provider's status once decided; Send again when the approved call got no
 // answer (unconfirmed), while the provider still keeps its idempotency key; past that, why it is not
-// sent again and where to look. Each is asked again in a dialog: approving sends a call that may move money,
-// and no decision can be taken back.
+// sent again and where to look. An unconfirmed call is settled by a person who looked it up at the
+// provider: applied, or not applied (Reconcile). Each is asked again in a dialog: approving sends a
+// call that may move money, and no decision can be taken back.
 import { useState } from 'preact/hooks';
 import type { Approval } from '../../api.js';
 import { ConfirmDialog } from '../../components/dialog.js';
@@ -20,10 +21,17 @@ const OUTCOME: Record<string, { label: string; kind: 'ok' | 'err' | 'warn' | 'ne
   denied: { label: 'denied', kind: 'neutral' },
 };
 
-export function ApprovalCard(p: { approval: Approval; onDecide(d: 'approve' | 'deny'): Promise<void> }) {
+export type Decision = 'approve' | 'deny' | 'applied' | 'not_applied';
+
+const RECONCILED: Record<string, string> = { executed: 'found applied', failed: 'found not applied' };
+
+export function ApprovalCard(p: { approval: Approval; onDecide(d: Decision): Promise<void> }) {
   const a = p.approval;
-  const [asking, setAsking] = useState<'approve' | 'deny' | null>(null);
-  const outcome = OUTCOME[a.status] ?? { label: a.status, kind: 'neutral' as const };
+  const [asking, setAsking] = useState<Decision | null>(null);
+  const outcome = a.reconciled_at
+    ? { label: RECONCILED[a.status] ?? a.status, kind: a.status === 'executed' ? ('ok' as const) : ('neutral' as const) }
+    : (OUTCOME[a.status] ?? { label: a.status, kind: 'neutral' as const });
+  const reconciling = asking === 'applied' || asking === 'not_applied';
   const amount = a.currency === 'unknown' ? 'Amount not known' : formatMoney(a.amount, a.currency);
   const again = a.status === 'unconfirmed';
   // the card is drawn when the list is read: a call past its time then shows why it is not sent again
@@ -63,7 +71,15 @@ export function ApprovalCard(p: { approval: Approval; onDecide(d: 'approve' | 'd
             </dd>
           </>
         )}
-        {a.result && (
+        {a.reconciled_at && (
+          <>
+            <dt>Reconciled</dt>
+            <dd>
+              <Time iso={a.reconciled_at} /> by <span class="mono">{a.reconciled_by}</span>
+            </dd>
+          </>
+        )}
+        {a.result && !a.reconciled_at && (
           <>
             <dt>Provider status</dt>
             <dd class="mono">{a.result.status === 0 ? `not sent: ${a.result.error ?? 'the provider was unreachable'}` : a.result.status}</dd>
@@ -111,14 +127,38 @@ export function ApprovalCard(p: { approval: Approval; onDecide(d: 'approve' | 'd
           up at the provider by its idempotency key; if it was not applied and is still wanted, make it again.
         </p>
       )}
-      {again && !closed && (
+      {again && (
         <div class="button-row">
-          <button type="button" class="btn btn-primary" onClick={() => setAsking('approve')}>
-            Send again
+          {!closed && (
+            <button type="button" class="btn btn-primary" onClick={() => setAsking('approve')}>
+              Send again
+            </button>
+          )}
+          <button type="button" class="btn" onClick={() => setAsking('applied')}>
+            It was applied
+          </button>
+          <button type="button" class="btn" onClick={() => setAsking('not_applied')}>
+            It was not applied
           </button>
         </div>
       )}
-      {asking && (
+      {reconciling && (
+        <ConfirmDialog
+          title={asking === 'applied' ? 'Record it as applied?' : 'Record it as not applied?'}
+          confirmLabel={asking === 'applied' ? 'Applied' : 'Not applied'}
+          onClose={() => setAsking(null)}
+          onConfirm={() => p.onDecide(asking)}
+        >
+          <p>
+            Look the call up at the provider by its idempotency key <span class="mono">{a.request.idempotency_key}</span> first. It is never sent again after
+            this;{' '}
+            {asking === 'applied'
+              ? 'the agent repeating it is told it was applied, without its answer.'
+              : 'the agent repeating it is told it was not done, and its amount no longer counts in the day.'}
+          </p>
+        </ConfirmDialog>
+      )}
+      {asking && !reconciling && (
         <ConfirmDialog
           title={asking === 'deny' ? 'Deny this call?' : again ? 'Send this call again?' : 'Approve and send this call?'}
           confirmLabel={asking === 'deny' ? 'Deny call' : again ? 'Send again' : 'Approve and send'}

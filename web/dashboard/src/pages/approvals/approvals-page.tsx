@@ -7,7 +7,7 @@ import { announce } from '../../components/announcer.js';
 import { ErrorAlert } from '../../components/display.js';
 import { POLL_MS, usePoll } from '../../hooks/use-poll.js';
 import type { PageProps } from '../../page.js';
-import { ApprovalCard } from './approval-card.js';
+import { ApprovalCard, type Decision } from './approval-card.js';
 
 /** Pending first (oldest waiting first), then decided ones, newest first. */
 function ordered(list: Approval[]): Approval[] {
@@ -30,8 +30,15 @@ export function ApprovalsPage(_p: PageProps) {
   useEffect(() => void load(), []);
   usePoll(load, POLL_MS);
 
-  async function decide(a: Approval, decision: 'approve' | 'deny') {
-    const done = await api<Approval>('POST', `/approvals/${encodeURIComponent(a.id)}/${decision}`);
+  async function decide(a: Approval, decision: Decision) {
+    const at = `/approvals/${encodeURIComponent(a.id)}`;
+    if (decision === 'applied' || decision === 'not_applied') {
+      await api<Approval>('POST', `${at}/reconcile`, { outcome: decision });
+      announce(decision === 'applied' ? 'Recorded as applied: it will not be sent again' : 'Recorded as not applied: it will not be sent again');
+      await load();
+      return;
+    }
+    const done = await api<Approval>('POST', `${at}/${decision}`);
     const outcome =
       done.status === 'executed'
         ? 'sent'
