@@ -553,6 +553,41 @@ describe('policies', () => {
     assert.equal(draft.status, 200, await draft.text());
   });
 
+  test('subscriptions and invoice items: what Stripe bills for them is judged when they are set up', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_call: 5000, per_day: 200_000 } } } });
+    const post = (path: string, body: string) => raw(t.token, path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const price = 'items[0][price]=price_1&items[0][quantity]=1';
+    await allRefused(post, [
+      // its first invoice is charged at once, at its prices' amounts
+      ['/v1/subscriptions', `customer=cus_1&${price}`, /cannot be told/],
+      ['/v1/customers/cus_1/subscriptions', price, /cannot be told/],
+      ['/v1/subscription_schedules', 'customer=cus_1&phases[0][items][0][price]=price_1', /cannot be told/],
+      ['/v1/subscription_items', 'subscription=sub_1&price=price_1', /cannot be told/],
+      ['/v1/subscriptions/sub_1/resume', '', /cannot be told/],
+      ['/v1/subscriptions/sub_1', price, /cannot be told/],
+      ['/v1/subscriptions/sub_1', 'trial_end=now', /cannot be told/],
+      ['/v1/subscriptions/sub_1', 'billing_cycle_anchor=now', /cannot be told/],
+      ['/v1/subscriptions/sub_1', 'pause_collection=', /cannot be told/], // unset: collecting again
+      ['/v1/subscription_items/si_1', 'quantity=40', /cannot be told/],
+      // charged with the customer's next invoice: counted when added
+      ['/v1/invoiceitems', 'customer=cus_1&amount=90000&currency=usd', /90000 usd is above the per-call cap of 5000/],
+      ['/v1/invoiceitems', 'customer=cus_1&amount=-500&currency=usd', /cannot be told/], // a credit
+      ['/v1/invoiceitems', 'customer=cus_1&price=price_1', /cannot be told/],
+      ['/v1/invoiceitems/ii_1', 'unit_amount_decimal=90000', /cannot be told/],
+    ]);
+    // what changes no billing passes (to the stand-in, which may not know these objects)
+    for (const [path, body] of [
+      ['/v1/subscriptions/sub_1', 'metadata[team]=ops'],
+      ['/v1/subscriptions/sub_1', 'cancel_at_period_end=true'],
+      ['/v1/invoiceitems/ii_1', 'description=May'],
+    ] as const) {
+      const res = await post(path, body);
+      assert.notEqual(res.status, 403, `${path} ${body}: ${await res.text()}`);
+    }
+    const small = await post('/v1/invoiceitems', 'customer=cus_1&amount=400&currency=usd');
+    assert.notEqual(small.status, 403, await small.text());
+  });
+
   test('a first attempt that timed out while Stripe made the payout: the retries’ 409 does not take it back', async () => {
     const t = await newToken({ policy: { money: { usd: { per_call: 5000, per_day: 5000 } } } });
     // the stand-in takes the key, then sleeps past Linkhub's 2 s timeout before making the payout;

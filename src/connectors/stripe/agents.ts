@@ -10,6 +10,9 @@ const charge = (id: string): MoneyLookup => ({ id, path: '/v1/charges/{id}', amo
 const paymentIntent = (id: string, amount = 'amount'): MoneyLookup => ({ id, path: '/v1/payment_intents/{id}', amount, currency: 'currency' });
 const invoice = (id: string): MoneyLookup => ({ id, path: '/v1/invoices/{id}', amount: 'amount_remaining', currency: 'currency' });
 
+/** What changes what a subscription bills, or when (given as anything but `false`). */
+const SUBSCRIPTION_BILLING = ['items', 'add_invoice_items', 'billing_cycle_anchor', 'trial_end', 'pause_collection', 'collection_method'];
+
 const MONEY: Record<string, MoneyRule> = {
   stripe_create_charge: AMOUNT_CURRENCY,
   stripe_capture_charge: {
@@ -69,6 +72,23 @@ const MONEY: Record<string, MoneyRule> = {
   // closing a dispute accepts it: the disputed amount is lost
   stripe_close_dispute: { lookup: [{ id: 'dispute', path: '/v1/disputes/{id}', amount: 'amount', currency: 'currency' }] },
   stripe_close_charge_dispute: { lookup: [{ id: 'charge', path: '/v1/charges/{id}/dispute', amount: 'amount', currency: 'currency' }] },
+  // What a subscription bills comes from its prices: its first invoice is charged when it is created
+  // (or resumed, or given new items, a new billing anchor or an end of trial), then Stripe charges it
+  // on its own. It cannot be told before it is sent, so it is held or refused under spend limits;
+  // an update that changes none of that (its metadata, its description) moves nothing.
+  stripe_create_subscription: {},
+  stripe_create_customer_subscription: {},
+  stripe_create_subscription_schedule: {},
+  stripe_create_subscription_item: {},
+  stripe_resume_subscription: {},
+  stripe_update_subscription: { whenGiven: SUBSCRIPTION_BILLING },
+  stripe_update_customer_subscription: { whenGiven: SUBSCRIPTION_BILLING },
+  stripe_update_subscription_schedule: { whenGiven: ['phases', 'end_behavior'] },
+  stripe_update_subscription_item: { whenGiven: ['price', 'price_data', 'quantity'] },
+  // an invoice item is charged with the customer's next invoice, by Stripe: counted when it is added
+  // (a credit, a negative amount, or one priced by a price cannot be told)
+  stripe_create_invoice_item: AMOUNT_CURRENCY,
+  stripe_update_invoice_item: { whenGiven: ['amount', 'price', 'price_data', 'quantity', 'unit_amount_decimal'] },
   stripe_create_payout: AMOUNT_CURRENCY,
   stripe_create_transfer: AMOUNT_CURRENCY,
   stripe_create_transfer_reversal: {
