@@ -437,6 +437,13 @@ describe('batch writer and redaction helpers', () => {
       ['placed 20261207093000', 'placed 20261207093000'],
       ['+49 1512 3456704', '+49 1512 3456704'],
       ['2026 1207 0000 0001', '2026 1207 0000 0001'],
+      // as people paste them: dots, tabs, no-break spaces; and an amount after one
+      ['4242.4242.4242.4242', '[card:****4242]'],
+      ['card\t4000\t0566\t5566\t5556', 'card\t[card:****5556]'],
+      ['5555\u00a05555\u00a05555\u00a04444 exp 12/28', '[card:****4444] exp 12/28'],
+      ['paid 4242424242424242.50', 'paid [card:****4242].50'],
+      ['4242.4242 4242-4242', '4242.4242 4242-4242'], // separators mixed: not written as a card is
+      ['version 2026.12.07.1', 'version 2026.12.07.1'],
     ];
     for (const [text, shown] of cases) assert.equal(maskSecrets(text), shown, text);
     assert.equal(

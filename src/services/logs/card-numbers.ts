@@ -1,7 +1,8 @@
 // Card numbers found by what they are, not by the field they are in (`metadata[ref]`, a description, a
 // JSON key): masked to their last four wherever redaction looks (the call log, approvals, webhooks).
 // A candidate is a run of digits alone, or of groups written as cards are (4-4-4-4, 4-4-4-4-3, 4-6-5,
-// 4-6-4, 4-4-4-1; one separator: a space, a dash or `+`, a form's space), standing apart from letters
+// 4-6-4, 4-4-4-1; one separator: a space, a dash, a dot, a tab, a no-break space, or `+`, a form's
+// space), standing apart from letters
 // and other digits; it is a card number when its length is one its network issues for its first digits
 // (Visa 4: 13, 16, 19; Mastercard 51–55, 2221–2720: 16; Amex 34, 37: 15; Diners 36: 14, 300–305, 38–39:
 // 14 or 16; JCB 3528–3589, Discover 6011, 644–649, 65, UnionPay 62: 16–19) and it passes the Luhn
@@ -10,7 +11,10 @@
 // 378282246310005") is still found. Written here because it is Linkhub's rule of what to hide.
 
 /** Runs of at least 13 digits, single separators between them, apart from letters and digits. */
-const DIGIT_RUN = /(?<![0-9A-Za-z_])[0-9](?:[ +-]?[0-9]){12,}(?![0-9A-Za-z_])/g;
+const DIGIT_RUN = /(?<![0-9A-Za-z_])[0-9](?:[ +\-.\t\u00a0\u202f]?[0-9]){12,}(?![0-9A-Za-z_])/g;
+/** What may stand between a card number's groups (one kind per number). */
+const SEPARATOR = /[ +\-.\t\u00a0\u202f]/;
+const SEPARATORS = /[ +\-.\t\u00a0\u202f]/g;
 
 export function luhn(digits: string): boolean {
   let sum = 0;
@@ -49,9 +53,9 @@ const masked = (digits: string) => `[card:****${digits.slice(-4)}]`;
 
 /** A run with the card numbers in it masked: groups i..j tried longest first from each group on. */
 function maskRun(run: string): string {
-  const groups = run.split(/[ +-]/);
+  const groups = run.split(SEPARATOR);
   if (groups.length === 1) return groups[0].length <= 19 && issued(run) && luhn(run) ? masked(run) : run;
-  const seps = run.match(/[ +-]/g) ?? [];
+  const seps = run.match(SEPARATORS) ?? [];
   const lengths = groups.map((g) => g.length);
   const out: string[] = [];
   let i = 0;
