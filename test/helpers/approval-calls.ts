@@ -71,12 +71,12 @@ export interface ApprovalFixture {
 
 /**
  * One Linkhub for a file of approval tests: an account linked, a webhook receiver, and the approval
- * pass's timer stopped (its steps run when a test says). A short upstream timeout, so that a delayed
- * Stripe leaves a call unanswered (Stripe's delay is seconds longer: undici's timers fire up to ~1 s late).
+ * pass's timer stopped (its steps run when a test says). By default a short upstream timeout, so that a
+ * delayed Stripe leaves a call unanswered (Stripe's delay is seconds longer: undici's timers fire up to ~1 s late).
  */
-export function useApprovalFixture(): ApprovalFixture {
+export function useApprovalFixture(env: Record<string, string> = { LINKHUB_STRIPE_TIMEOUT_MS: '300', LINKHUB_THROTTLE_MAX_WAIT_MS: '1000' }): ApprovalFixture {
   const f = {} as ApprovalFixture;
-  useLinkhub({ webhookPollMs: 20, env: { LINKHUB_STRIPE_TIMEOUT_MS: '300', LINKHUB_THROTTLE_MAX_WAIT_MS: '1000' } }, async (x) => {
+  useLinkhub({ webhookPollMs: 20, env }, async (x) => {
     f.lh = x.lh;
     f.stripe = x.stripe;
     f.c = approvalCalls(x.lh, x.stripe, (await linkAccount(x.lh, x.stripe.keys.secretTest)).id);

@@ -37,7 +37,8 @@ import {
   lastSending,
 } from './approval-terms.js';
 import type { GatedCall, GateOutcome } from './gate-types.js';
-import { mayHaveBeenSent, nothingMoved } from './stored-answer.js';
+import { nothingMoved } from './stored-answer.js';
+import { outcomeFields, sendHeld, spendAsAnswered } from './approval-send.js';
 import { callDigest, type SpendLedger } from './spend.js';
 
 export interface HoldInput {
@@ -213,9 +214,9 @@ export class ApprovalService {
       .where(and(eq(approvals.id, a.id), unanswered(this.sendingLeaseMs)))
       .returning();
     if (!taken) return (await this.findById(a.id)) ?? a;
-    const done = await this.execute(taken, actor, true);
-    // told when it settles: a sending again without an answer leaves it as it was (unconfirmed)
-    if (done.status !== 'unconfirmed' && done.status !== 'approved') await this.resolved(done);
+    const { row: done, mine } = await this.execute(taken, actor, true);
+    // told when it settles, by the sending that settled it: one again without an answer leaves it unconfirmed
+    if (mine && done.status !== 'unconfirmed' && done.status !== 'approved') await this.resolved(done);
     return done;
   }
 
@@ -280,36 +281,40 @@ export class ApprovalService {
       }
       throw fail('approval_not_pending', { approval: id, status: this.view(current).status });
     }
-    const done = decision === 'approve' ? await this.execute(taken, actor) : taken;
-    await this.resolved(done);
+    const { row: done, mine } = decision === 'approve' ? await this.execute(taken, actor) : { row: taken, mine: true };
+    if (mine) await this.resolved(done);
     return done;
   }
 
   /**
    * A person settles a call sent without an answer from what they found at the provider (by its
    * idempotency key): `applied` is executed, `not_applied` failed, and its amount is taken back off the
-   * day's total. Never sent again after. One conditional UPDATE: a sending under way (within its
-   * lease) is left to finish; one cut off (its node died) answers nothing, so the person's word stands.
+   * day's total, in one transaction with its approval.resolved. Never sent again after. A sending under
+   * way (within its lease) is left to finish; one past it whose node died answers nothing, so the
+   * person's word stands, and one that was only slow replaces it with the provider's answer.
    */
   async reconcile(projectId: string, id: string, outcome: 'applied' | 'not_applied', actor: Actor): Promise<ApprovalRow> {
     const applied = outcome === 'applied';
-    const [taken] = await this.db
-      .update(approvals)
-      .set({
-        status: applied ? 'executed' : 'failed',
-        resultStatus: applied ? null : 0,
-        resultBody: applied ? null : 'not applied at the provider, as a person found reconciling it',
-        reconciledBy: actorRef(actor),
-        reconciledAt: new Date(),
-        sendingAt: null, // a sending cut off meanwhile keeps no claim on the outcome (execute's condition)
-      })
-      .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId), unanswered(this.sendingLeaseMs)))
-      .returning();
+    const taken = await this.db.transaction(async (tx) => {
+      const [t] = await tx
+        .update(approvals)
+        .set({
+          status: applied ? 'executed' : 'failed',
+          resultStatus: applied ? null : 0,
+          resultBody: applied ? null : 'not applied at the provider, as a person found reconciling it',
+          reconciledBy: actorRef(actor),
+          reconciledAt: new Date(),
+          sendingAt: null, // a sending still alive meanwhile loses its claim: its answer, if one comes, replaces this (execute)
+        })
+        .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId), unanswered(this.sendingLeaseMs)))
+        .returning();
+      if (!t) return null;
+      if (!applied && t.currency !== 'unknown') await this.spend.forget(t.spender, t.currency, callDigest(t.request.idempotencyKey, t.request), tx);
+      await this.webhooks.enqueueEvent(tx, t.projectId, 'approval.resolved', this.eventFields(t));
+      return t;
+    });
     if (!taken) throw fail('approval_not_unconfirmed', { approval: id, status: this.view(await this.get(projectId, id)).status });
-    if (!applied && taken.currency !== 'unknown') {
-      await this.spend.forget(taken.spender, taken.currency, callDigest(taken.request.idempotencyKey, taken.request));
-    }
-    await this.resolved(taken);
+    this.webhooks.onEnqueued();
     return taken;
   }
 
@@ -326,61 +331,35 @@ export class ApprovalService {
    * call not yet counted first checks what it would move now (grownSince); one already counted is the
    * same call with its key again, neither judged nor counted again. Taken back if nothing moved.
    */
-  private async execute(a: ApprovalRow, actor: Actor, again = false): Promise<ApprovalRow> {
+  private async execute(a: ApprovalRow, actor: Actor, again = false): Promise<{ row: ApprovalRow; mine: boolean }> {
     const digest = callDigest(a.request.idempotencyKey, a.request);
     const measured = a.currency !== 'unknown';
     const sentBefore = measured && (await this.spend.counted(a.spender, a.currency, digest));
     const refusal = sentBefore ? null : await this.grownSince(a, actor);
     const r = measured && !sentBefore && !refusal ? await this.spend.reserve(a.spender, a.currency, a.amount, undefined, digest) : null;
     const counted = r?.ok ? r.id : null;
-    const { status, body, requestId, indeterminate } = refusal ? { status: 0, body: refusal, requestId: null } : await this.send(a, actor);
-    if (counted !== null && !indeterminate && nothingMoved(status)) await this.spend.release(counted);
-    // No answer to a call that may have been sent, or its key still in use by an earlier sending (a 409:
-    // only Linkhub sends with a held call's key): neither done nor failed, it is sent again when asked.
-    // Sent again and refused before it left (Linkhub's throttle full, shutting down): an earlier sending
-    // may still have gone through, so it stays unconfirmed, not failed.
-    const unconfirmed = status === 409 || (status === 0 && (indeterminate === true || (again && refusal === null)));
+    const sent = refusal ? { status: 0, body: refusal, requestId: null } : await sendHeld(this.calls, a, actor);
+    if (counted !== null && !sent.indeterminate && nothingMoved(sent.status)) await this.spend.release(counted);
+    const fields = outcomeFields(sent, again && refusal === null);
     const [row] = await this.db
       .update(approvals)
-      .set({
-        status: unconfirmed ? 'unconfirmed' : status >= 200 && status < 300 ? 'executed' : 'failed',
-        resultStatus: unconfirmed ? null : status,
-        resultBody: body,
-        resultRequestId: requestId,
-      })
+      .set(fields)
       // still this sending's: another that took it over meanwhile (past the lease) keeps its outcome
       .where(and(eq(approvals.id, a.id), a.sendingAt === null ? isNull(approvals.sendingAt) : eq(approvals.sendingAt, a.sendingAt)))
       .returning();
-    return row ?? (await this.findById(a.id)) ?? a;
-  }
-
-  /** Sends the approved call as it was held: the provider's status, body and request id (status 0: it could not be sent). */
-  private async send(a: ApprovalRow, actor: Actor): Promise<{ status: number; body: string; requestId: string | null; indeterminate?: boolean }> {
-    const req = a.request;
-    try {
-      const r = await this.calls.send(
-        { projectId: a.projectId, accountId: a.accountId, actor, source: 'approval', action: a.action },
-        {
-          method: req.method as 'POST',
-          path: req.path,
-          headers: req.headers,
-          body: req.body,
-          contentType: req.contentType ?? undefined,
-          idempotencyKey: req.idempotencyKey,
-          logBody: req.params,
-        },
-      );
-      return {
-        status: r.response.status,
-        body: r.response.body.toString('utf8'),
-        requestId: r.response.requestId,
-        indeterminate: r.response.earlierIndeterminate === true,
-      };
-    } catch (e) {
-      // Linkhub could not send it, or got no answer it could read: the approval says so (and the
-      // amount counts unless nothing left for the provider)
-      return { status: 0, body: e instanceof Error ? e.message : String(e), requestId: null, indeterminate: mayHaveBeenSent(e) };
-    }
+    if (row) return { row, mine: true };
+    const current = (await this.findById(a.id)) ?? a;
+    // A person reconciled it while this sending was still alive (past its lease: a paused node, clocks
+    // apart). The provider's answer is what happened: it replaces their reading, and the day follows it.
+    if (current.reconciledAt === null || !fields.resultStatus) return { row: current, mine: false };
+    const [answered] = await this.db
+      .update(approvals)
+      .set({ ...fields, reconciledAt: null, reconciledBy: null })
+      .where(and(eq(approvals.id, a.id), eq(approvals.status, current.status), eq(approvals.reconciledAt, current.reconciledAt)))
+      .returning();
+    if (!answered) return { row: (await this.findById(a.id)) ?? current, mine: false };
+    await spendAsAnswered(this.spend, answered);
+    return { row: answered, mine: true };
   }
 
   /** Why an approved call is not sent: what it would move now is more than (or other than) what was approved; null: send it. */

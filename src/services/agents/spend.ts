@@ -70,8 +70,8 @@ export class SpendLedger {
   }
 
   /** Takes back what a call (its digest, callDigest) counted: it was found not to have gone through. */
-  async forget(spender: string, currency: string, digest: string): Promise<void> {
-    await this.db.delete(agentSpend).where(and(eq(agentSpend.spender, spender), eq(agentSpend.currency, currency), eq(agentSpend.callDigest, digest)));
+  async forget(spender: string, currency: string, digest: string, db: Pick<Db, 'delete'> = this.db): Promise<void> {
+    await db.delete(agentSpend).where(and(eq(agentSpend.spender, spender), eq(agentSpend.currency, currency), eq(agentSpend.callDigest, digest)));
   }
 
   /** Takes back a reservation whose call did not go through (null: a repeat, nothing was written). */
