@@ -145,6 +145,17 @@ describe('an approved call without an answer, later', () => {
     assert.equal(repeat.body.object, 'refund', "the agent's repeat gets what Stripe did");
   });
 
+  test('the approval pass counts only what it sent: a call another sender took first (between its read and its turn) is left to it', async () => {
+    const { token, ch, id } = await f.c.unanswered('taken-1');
+    const [{ project_id }] = await f.c.rows(`select project_id from approvals where id = '${id}'`);
+    const asThePassReadIt = await f.lh.services.approvals.get(project_id, id);
+    const repeat = await f.c.refund(token, 'taken-1', `charge=${ch}&amount=4000`);
+    assert.equal(repeat.body.object, 'refund', "the agent's repeat sent it again first");
+    const posts = f.c.posts('taken-1').length;
+    assert.equal(await f.lh.services.approvals.sendAgainIfFree(asThePassReadIt, { type: 'system', id: 'approvals' }), null);
+    assert.equal(f.c.posts('taken-1').length, posts, 'nothing sent');
+  });
+
   test('a call held before its key lifetime was recorded gets its connector’s at start: sent again only within it', async () => {
     const { token, ch, id } = await f.c.unanswered('old-4');
     await f.c.rows(`update approvals set request = request - 'keyKeptMs' where id = '${id}'`);

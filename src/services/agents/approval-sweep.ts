@@ -99,7 +99,7 @@ export class ApprovalSweep {
 
   /**
    * Sends again up to `batch` approved calls without an answer whose wait is over, while their key is
-   * kept; how many it went through (one another node took first is left to it, and counted). `stopping`:
+   * kept; how many it sent (one another node took first is left to it, and not counted). `stopping`:
    * the server is closing (the rest is left to the next pass).
    */
   async sendAgainUnanswered(batch = 20, stopping: () => boolean = () => false): Promise<number> {
@@ -121,8 +121,7 @@ export class ApprovalSweep {
     for (const a of due) {
       if (stopping()) break;
       try {
-        await this.approvals.sendAgain(a, SWEEP_ACTOR);
-        sent++;
+        if (await this.approvals.sendAgainIfFree(a, SWEEP_ACTOR)) sent++;
       } catch (e) {
         // another node's sending under way, or the key's time ran out meanwhile: the next pass sees
         this.warn(`approval ${a.id} was not sent again: ${e instanceof Error ? e.message : String(e)}`);

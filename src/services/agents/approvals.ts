@@ -206,6 +206,11 @@ export class ApprovalService {
    * conditional UPDATE, so one sender at a time; another's sending under way is left to it.
    */
   async sendAgain(a: ApprovalRow, actor: Actor): Promise<ApprovalRow> {
+    return (await this.sendAgainIfFree(a, actor)) ?? (await this.findById(a.id)) ?? a;
+  }
+
+  /** sendAgain, or null when another sender had taken the call (nothing was sent). */
+  async sendAgainIfFree(a: ApprovalRow, actor: Actor): Promise<ApprovalRow | null> {
     const until = sendAgainUntil(a);
     if (until !== null && Date.now() > until.getTime()) throw tooLateToSendAgain(a, until);
     const [taken] = await this.db
@@ -213,7 +218,7 @@ export class ApprovalService {
       .set({ status: 'approved', sendingAt: new Date() })
       .where(and(eq(approvals.id, a.id), unanswered(this.sendingLeaseMs)))
       .returning();
-    if (!taken) return (await this.findById(a.id)) ?? a;
+    if (!taken) return null;
     const { row: done, mine } = await this.execute(taken, actor, true);
     // told when it settles, by the sending that settled it: one again without an answer leaves it unconfirmed
     if (mine && done.status !== 'unconfirmed' && done.status !== 'approved') await this.resolved(done);
