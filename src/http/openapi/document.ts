@@ -44,7 +44,7 @@ export const TAGS = [
   { name: 'Webhooks', description: 'Linkhub: webhook endpoints (signed deliveries of account events) and the delivery log.' },
   { name: 'API keys', description: 'Linkhub: the platform API keys of the project.' },
   { name: 'Agent tokens', description: 'Linkhub: credentials for AI agents, one or a few linked accounts each, under a policy (docs/agents.md).' },
-  { name: 'Approvals', description: 'Linkhub: calls an agent policy held for a person to approve or deny.' },
+  { name: 'Approvals', description: 'Linkhub: calls an agent policy held for a person to approve or deny, and to reconcile when sent without an answer.' },
   { name: 'Project', description: "Linkhub: the project's settings (which sites may frame its Auth Link page)." },
   { name: 'Hub', description: "The private API of the Hub (Linkhub's and StackOne's @stackone/hub web component), authorised by a connect-session token." },
   { name: 'Dashboard', description: "The dashboard's JSON API, authorised by its session cookie; state-changing calls need the x-linkhub-csrf: 1 header." },
