@@ -64,8 +64,7 @@ export function outcomeFields(s: Sent, resent: boolean) {
 export async function spendAsAnswered(spend: SpendLedger, a: ApprovalRow): Promise<void> {
   if (a.currency === 'unknown' || a.resultStatus === null) return;
   const digest = callDigest(a.request.idempotencyKey, a.request);
-  const counted = await spend.counted(a.spender, a.currency, digest);
-  const moved = !nothingMoved(a.resultStatus);
-  if (moved && !counted) await spend.reserve(a.spender, a.currency, a.amount, undefined, digest);
-  if (!moved && counted) await spend.forget(a.spender, a.currency, digest);
+  // both by its digest: a call counted already is not counted again, and forgetting one not counted is nothing
+  if (nothingMoved(a.resultStatus)) await spend.forget(a.spender, a.currency, digest);
+  else await spend.reserve(a.spender, a.currency, a.amount, undefined, digest);
 }
