@@ -19,8 +19,8 @@
 // request by itself (at c=64 the p50 added is the throughput gap as queueing: p50 ≈ 64 / throughput).
 // Env: BENCH_CONCURRENCY (64), BENCH_DURATION_MS (2000), BENCH_WARMUP_MS (500), BENCH_ROUNDS (10), BENCH_LATENCY_ROUNDS (5),
 // BENCH_DATABASE_URL (run Linkhub on a fresh PostgreSQL database instead of PGlite), BENCH_CPU_PROF=<dir>
-// (profile the whole Linkhub process), BENCH_PROFILE=<file prefix> (profile the main thread of Linkhub and of
-// the passthrough during each of their measured rounds; each file's request count is printed).
+// (profile the whole Linkhub process), BENCH_PROFILE=<file prefix> (profile the main thread of Linkhub (proxy and
+// native rounds) and of the passthrough during each of their measured rounds; each file's request count is printed).
 // BENCH_FLOOR=1: also run, in every round, Fastify with Linkhub's logger forwarding the same request
 // with undici and nothing else (bench/lib/roles.ts fastify-floor), and the same on a bare node:http
 // server (http-floor): the two floors' gap is what the framework costs.
@@ -118,7 +118,9 @@ async function main(): Promise<void> {
       const steps: (() => Promise<unknown>)[] = [
         async () => proxies.push(await profiled(lh, `${i + 1}`, () => runLoad(load, { ...proxyJob, name: `proxy #${i + 1}` }, lh, { 'stand-in': stripe }))),
       ];
-      steps.push(async () => natives.push(await runLoad(load, { ...nativeJob, name: `native #${i + 1}` }, lh, { 'stand-in': stripe })));
+      steps.push(async () =>
+        natives.push(await profiled(lh, `native.${i + 1}`, () => runLoad(load, { ...nativeJob, name: `native #${i + 1}` }, lh, { 'stand-in': stripe }))),
+      );
       if (floor && floorJob)
         steps.push(async () => floors.push(await runLoad(load, { ...floorJob, name: `fastify floor #${i + 1}` }, floor, { 'stand-in': stripe })));
       if (rawFloor && rawFloorJob)

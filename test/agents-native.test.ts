@@ -447,7 +447,7 @@ describe('policies', () => {
     assert.equal(unknownHeld.status, 403);
     assert.match(await unknownHeld.text(), /approval_required/);
     // a write that is no known action outside where money moves is sent as before; a file upload is an action
-    const meter = await post(capped.token, '/v1/billing/meter_events', 'event_name=api_calls&payload[value]=1');
+    const meter = await post(capped.token, '/v1/billing/meters', 'display_name=Calls&event_name=api_calls&default_aggregation[formula]=sum');
     assert.notEqual(meter.status, 403, await meter.text());
     const file = await sdk(capped.token).files.create({ purpose: 'dispute_evidence', file: { data: Buffer.from('x'), name: 'e.png', type: 'image/png' } });
     assert.equal(file.object, 'file');
@@ -553,7 +553,7 @@ describe('policies', () => {
     assert.equal(draft.status, 200, await draft.text());
   });
 
-  test('subscriptions and invoice items: what Stripe bills for them is judged when they are set up', async () => {
+  test('subscriptions, invoice items and metered usage: what Stripe bills for them is judged when they are set up', async () => {
     const t = await newToken({ policy: { money: { usd: { per_call: 5000, per_day: 200_000 } } } });
     const post = (path: string, body: string) => raw(t.token, path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
     const price = 'items[0][price]=price_1&items[0][quantity]=1';
@@ -574,12 +574,24 @@ describe('policies', () => {
       ['/v1/invoiceitems', 'customer=cus_1&amount=-500&currency=usd', /cannot be told/], // a credit
       ['/v1/invoiceitems', 'customer=cus_1&price=price_1', /cannot be told/],
       ['/v1/invoiceitems/ii_1', 'unit_amount_decimal=90000', /cannot be told/],
+      // metered usage: billed at its price when the period closes
+      ['/v1/subscription_items/si_1/usage_records', 'quantity=100000', /cannot be told/],
+      ['/v1/billing/meter_events', 'event_name=api_calls&payload[stripe_customer_id]=cus_1&payload[value]=100000', /cannot be told/],
+    ]);
+    const json = (path: string, body: string) => raw(t.token, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await allRefused(json, [
+      ['/v2/billing/meter_events', '{"event_name":"api_calls","payload":{"stripe_customer_id":"cus_1","value":"100000"}}', /cannot be told/],
+      // its token would let the agent send events to Stripe's meter-events host itself, past the policy
+      ['/v2/billing/meter_event_session', '{}', /cannot be told/],
+      ['/v2/billing/meter_event_stream', '{"events":[{"event_name":"api_calls","payload":{"value":"1"}}]}', /cannot be told/],
     ]);
     // what changes no billing passes (to the stand-in, which may not know these objects)
     for (const [path, body] of [
       ['/v1/subscriptions/sub_1', 'metadata[team]=ops'],
       ['/v1/subscriptions/sub_1', 'cancel_at_period_end=true'],
       ['/v1/invoiceitems/ii_1', 'description=May'],
+      ['/v1/billing/meter_event_adjustments', 'event_name=api_calls&type=cancel&cancel[identifier]=evt_1'], // it only cancels
+      ['/v1/billing/meters', 'display_name=Calls&event_name=api_calls&default_aggregation[formula]=sum'],
     ] as const) {
       const res = await post(path, body);
       assert.notEqual(res.status, 403, `${path} ${body}: ${await res.text()}`);

@@ -85,6 +85,8 @@ const MONEY: Record<string, MoneyRule> = {
   stripe_update_customer_subscription: { whenGiven: SUBSCRIPTION_BILLING },
   stripe_update_subscription_schedule: { whenGiven: ['phases', 'end_behavior'] },
   stripe_update_subscription_item: { whenGiven: ['price', 'price_data', 'quantity'] },
+  // metered usage: Stripe bills it at the metered price when the period closes (meter events: moneyAreas)
+  stripe_create_subscription_item_usage_record: {},
   // an invoice item is charged with the customer's next invoice, by Stripe: counted when it is added
   // (a credit, a negative amount, or one priced by a price cannot be told)
   stripe_create_invoice_item: AMOUNT_CURRENCY,
@@ -152,6 +154,12 @@ export const stripeAgents: ConnectorAgentSupport = {
     '/v1/balance_settings/',
     // a billing intent's commit bills the customer for what it sets up
     '/v2/billing/intents/',
+    // metered usage, billed at its price when the period closes; a meter event session's token lets its
+    // holder send events to Stripe's meter-events host directly, past Linkhub (adjustments only cancel)
+    '/v1/billing/meter_events',
+    '/v2/billing/meter_events',
+    '/v2/billing/meter_event_session',
+    '/v2/billing/meter_event_stream',
   ],
   movesNothing: [
     'stripe_create_treasury_financial_account',
