@@ -1,7 +1,7 @@
 // Several nodes on one PostgreSQL database, as real processes: they start together on an empty
 // database, a change made through one node reaches the others at once (LISTEN/NOTIFY) and, when a
-// notification is lost, within the check interval (LINKHUB_CLUSTER_CHECK_MS); the sign-in limit and
-// the per-account throttle hold for the cluster, not per node. Bounds are generous multiples of what
+// notification is lost, within the check interval (LINKHUB_CLUSTER_CHECK_MS); the sign-in limit, the
+// OAuth registration limit and the per-account throttle hold for the cluster, not per node. Bounds are generous multiples of what
 // each mechanism needs, so only the mechanism under test can meet them.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
@@ -165,6 +165,25 @@ describe('limits hold for the cluster', () => {
     // The right password is refused too until the window ends.
     const right = await callApi(c.nodes[1].url, 'POST', '/dashboard/api/session', { body: { password: c.adminPassword }, headers: { 'x-linkhub-csrf': '1' } });
     assert.equal(right.status, 429);
+  });
+
+  test('OAuth client registrations from one address over 3 nodes: 100 per window for the cluster, not per node', async () => {
+    const register = (n: number) =>
+      fetch(`${c.nodes[n % 3].url}/oauth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_name: 'flood', redirect_uris: ['http://127.0.0.1:9/cb'] }),
+      });
+    // 120 at once, 40 per node: each node alone would let all of its 40 through
+    const answers = await Promise.all(Array.from({ length: 120 }, (_, i) => register(i)));
+    const statuses = answers.map((r) => r.status);
+    assert.equal(statuses.filter((s) => s === 201).length, 100, `registered: ${statuses.join(',')}`);
+    const refused = answers.filter((r) => r.status === 429);
+    assert.equal(refused.length, 20);
+    assert.match(refused[0].headers.get('retry-after') ?? '', /^[1-9]\d*$/);
+    assert.equal((await refused[0].json()).code, 'too_many_registrations');
+    const rows = await sql(c, 'select count(*)::int as n from oauth_clients');
+    assert.equal(rows.rows[0].n, 100, 'only the registrations let through were stored');
   });
 
   test('calls for one account spread over 3 nodes stay under its rate (20/s here) cluster-wide', async () => {

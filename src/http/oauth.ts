@@ -10,14 +10,10 @@ import { Type } from 'typebox';
 import { fail } from '../errors/fail.js';
 import { ourResource } from '../services/oauth/authorization-request.js';
 import { OAuthError } from '../services/oauth/oauth.js';
-import { WindowLimit } from '../services/oauth/window-limit.js';
 import type { RouteContext } from './context.js';
 import { AuthorizationServerMetadata, OAuthClientRegistered, OAuthErrorRef, OAuthTokenIssued, ProtectedResourceMetadata } from './oauth-schemas.js';
 
 export const AUTHORIZE_PATH = '/dashboard/oauth/authorize';
-/** Client registrations one address may make per window (an MCP client registers once per server). */
-const REGISTRATIONS_PER_WINDOW = 100;
-const REGISTRATION_WINDOW_MS = 10 * 60 * 1000;
 
 /**
  * Form fields (application/x-www-form-urlencoded, what OAuth clients send to the token endpoint and
@@ -123,9 +119,6 @@ export const oauthRoutes =
       }),
     );
 
-    // Registration needs no credential (RFC 7591 open registration): limited per client address, on
-    // this node, so that it cannot be used to fill the store (RFC 7591, section 5)
-    const registrations = new WindowLimit(REGISTRATIONS_PER_WINDOW, REGISTRATION_WINDOW_MS);
     app.options('/oauth/register', { schema: { hide: true } }, preflight);
     app.post(
       '/oauth/register',
@@ -144,7 +137,7 @@ export const oauthRoutes =
         },
       },
       async (request, reply) => {
-        const wait = registrations.take(request.ip);
+        const wait = await oauth.takeRegistration(request.ip);
         // in OAuth's shape too (errors.ts), with Linkhub's fields and Retry-After
         if (wait > 0) throw fail('too_many_registrations', { seconds: Math.ceil(wait / 1000) }, { retry_after_ms: wait });
         const body = request.body;

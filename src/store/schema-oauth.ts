@@ -2,7 +2,7 @@
 // and the one-time authorization codes. Part of the one schema (re-exported by schema.ts); no
 // foreign keys, so this file needs nothing from schema.ts (a code lives minutes, a client is no
 // project's).
-import { index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -56,3 +56,13 @@ export const oauthRefreshTokens = pgTable(
   },
   (t) => [index('oauth_refresh_tokens_family').on(t.family), index('oauth_refresh_tokens_expires').on(t.expiresAt)],
 );
+
+/**
+ * Client registrations per client address in the current window (services/window-count.ts): open
+ * registration is limited per address for the whole cluster, so that it cannot fill the store.
+ */
+export const oauthRegistrationWindows = pgTable('oauth_registration_windows', {
+  client: text('client').primaryKey(),
+  attempts: integer('attempts').notNull(),
+  windowStartedAt: ts('window_started_at').notNull(),
+});

@@ -4,11 +4,12 @@
 // count lives in the store and is taken before the password is checked, so concurrent guesses on
 // one or several nodes cannot outrun it).
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { eq, lt, sql } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';
 import { adminCredentials, adminSessions, signInAttempts } from '../../store/schema.js';
 import { fail } from '../../errors/fail.js';
 import { randomBase62, sha256 } from '../ids.js';
+import { countInWindow, forgetOldWindows } from '../window-count.js';
 
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, keyLen: 32, saltLen: 16 };
 const MAXMEM = 64 * 1024 * 1024;
@@ -91,35 +92,14 @@ export class AdminAuthService {
     });
   }
 
-  /**
-   * Counts one attempt of `client` in its window (a new window once the last one is over), atomically:
-   * the attempt number and when the window ends.
-   */
-  private async countAttempt(client: string): Promise<{ attempt: number; windowEnds: number }> {
-    const window = sql`${this.failureWindowMs} * interval '1 millisecond'`;
-    const over = sql`${signInAttempts.windowStartedAt} <= now() - ${window}`;
-    const [row] = await this.db
-      .insert(signInAttempts)
-      .values({ client, attempts: 1, windowStartedAt: sql`now()` })
-      .onConflictDoUpdate({
-        target: signInAttempts.client,
-        set: {
-          attempts: sql`CASE WHEN ${over} THEN 1 ELSE ${signInAttempts.attempts} + 1 END`,
-          windowStartedAt: sql`CASE WHEN ${over} THEN now() ELSE ${signInAttempts.windowStartedAt} END`,
-        },
-      })
-      .returning({ attempts: signInAttempts.attempts, windowStartedAt: signInAttempts.windowStartedAt });
-    return { attempt: row.attempts, windowEnds: row.windowStartedAt.getTime() + this.failureWindowMs };
-  }
-
   /** Checks the password; on success a new session and the cookie value (returned only here). */
   async signIn(password: string, client: string): Promise<{ token: string; session: AdminSession }> {
-    const { attempt, windowEnds } = await this.countAttempt(client);
+    const { count: attempt, windowEnds } = await countInWindow(this.db, 'sign_in_attempts', client, this.failureWindowMs);
     const now = Date.now();
     if (attempt > this.maxFailures) {
       const retryAfter = Math.max(1, Math.ceil((windowEnds - now) / 1000));
       // Old windows of other addresses are dropped now and then (here: only when someone is refused).
-      await this.db.delete(signInAttempts).where(lt(signInAttempts.windowStartedAt, new Date(now - this.failureWindowMs)));
+      await forgetOldWindows(this.db, 'sign_in_attempts', this.failureWindowMs);
       throw fail('too_many_sign_in_attempts', { wait: formatWait(retryAfter) }, { retry_after: retryAfter });
     }
     const [row] = await this.db.select().from(adminCredentials).where(eq(adminCredentials.id, 1)).limit(1);

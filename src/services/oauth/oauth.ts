@@ -11,6 +11,7 @@ import { oauthClients, oauthCodes } from '../../store/schema.js';
 import type { AgentTokenService } from '../agents/tokens.js';
 import { newId, randomBase62, sha256 } from '../ids.js';
 import { type Actor, actorRef } from '../logs/actor.js';
+import { countInWindow, forgetOldWindows } from '../window-count.js';
 import { OAuthError } from './oauth-error.js';
 import { type IssuedTokens, RefreshTokens } from './refresh-tokens.js';
 
@@ -28,6 +29,9 @@ export interface OAuthClient {
 }
 
 const MAX_REDIRECT_URIS = 10;
+/** Client registrations one address may make per window (an MCP client registers once per server). */
+const REGISTRATIONS_PER_WINDOW = 100;
+const REGISTRATION_WINDOW_MS = 10 * 60 * 1000;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** OAuth 2.1 redirect URIs: https, http on a loopback host (native apps, mcp-remote), or an app's private scheme; never a fragment. */
@@ -98,6 +102,18 @@ export class OAuthService {
     private readonly now: () => number = Date.now,
   ) {
     this.refreshTokens = new RefreshTokens(db, tokens, now);
+  }
+
+  /**
+   * Counts one registration from a client address: 0 while it is within REGISTRATIONS_PER_WINDOW, else
+   * the ms until its window ends. Registration needs no credential (RFC 7591 open registration), so it is
+   * limited per address, for the whole cluster (the count is in the store), that it cannot fill the
+   * store (RFC 7591, section 5).
+   */
+  async takeRegistration(client: string): Promise<number> {
+    const { count, windowEnds } = await countInWindow(this.db, 'oauth_registration_windows', client, REGISTRATION_WINDOW_MS);
+    if (count === 1) await forgetOldWindows(this.db, 'oauth_registration_windows', REGISTRATION_WINDOW_MS); // a new window: drop the ones over
+    return count > REGISTRATIONS_PER_WINDOW ? Math.max(1, windowEnds - this.now()) : 0;
   }
 
   /** RFC 7591 registration of a public client (token_endpoint_auth_method none). */
