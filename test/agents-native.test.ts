@@ -553,7 +553,7 @@ describe('policies', () => {
     assert.equal(draft.status, 200, await draft.text());
   });
 
-  test('subscriptions, invoice items and metered usage: what Stripe bills for them is judged when they are set up', async () => {
+  test('subscriptions, invoice items, metered usage and Issuing cards: what Stripe bills or spends later is judged when they are set up', async () => {
     const t = await newToken({ policy: { money: { usd: { per_call: 5000, per_day: 200_000 } } } });
     const post = (path: string, body: string) => raw(t.token, path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
     const price = 'items[0][price]=price_1&items[0][quantity]=1';
@@ -577,6 +577,18 @@ describe('policies', () => {
       // metered usage: billed at its price when the period closes
       ['/v1/subscription_items/si_1/usage_records', 'quantity=100000', /cannot be told/],
       ['/v1/billing/meter_events', 'event_name=api_calls&payload[stripe_customer_id]=cus_1&payload[value]=100000', /cannot be told/],
+      // an Issuing card spends at merchants, past Linkhub, up to its limits
+      ['/v1/issuing/cards', 'cardholder=ich_1&currency=usd&type=virtual', /cannot be told/],
+      [
+        '/v1/issuing/cards/ic_1',
+        'spending_controls[spending_limits][0][amount]=9000000&spending_controls[spending_limits][0][interval]=daily',
+        /cannot be told/,
+      ],
+      [
+        '/v1/issuing/cardholders/ich_1',
+        'spending_controls[spending_limits][0][amount]=9000000&spending_controls[spending_limits][0][interval]=daily',
+        /cannot be told/,
+      ],
     ]);
     const json = (path: string, body: string) => raw(t.token, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     await allRefused(json, [
@@ -592,6 +604,8 @@ describe('policies', () => {
       ['/v1/invoiceitems/ii_1', 'description=May'],
       ['/v1/billing/meter_event_adjustments', 'event_name=api_calls&type=cancel&cancel[identifier]=evt_1'], // it only cancels
       ['/v1/billing/meters', 'display_name=Calls&event_name=api_calls&default_aggregation[formula]=sum'],
+      ['/v1/issuing/cards/ic_1', 'status=inactive'], // freezing a card
+      ['/v1/issuing/cardholders', 'name=Ops&type=individual&billing[address][country]=US'], // no card yet
     ] as const) {
       const res = await post(path, body);
       assert.notEqual(res.status, 403, `${path} ${body}: ${await res.text()}`);

@@ -69,6 +69,12 @@ const MONEY: Record<string, MoneyRule> = {
     amount: ['amount'],
     lookup: [{ id: 'authorization', path: '/v1/issuing/authorizations/{id}', amount: 'pending_request.amount', currency: 'pending_request.currency' }],
   },
+  // an Issuing card spends the Issuing balance at merchants, not through Linkhub, up to its spending
+  // controls (a new card gets Stripe's default limits): what it will spend cannot be told when it is
+  // made or its limits (or its cardholder's) are changed
+  stripe_create_issuing_card: {},
+  stripe_update_issuing_card: { whenGiven: ['spending_controls'] },
+  stripe_update_issuing_cardholder: { whenGiven: ['spending_controls'] },
   // closing a dispute accepts it: the disputed amount is lost
   stripe_close_dispute: { lookup: [{ id: 'dispute', path: '/v1/disputes/{id}', amount: 'amount', currency: 'currency' }] },
   stripe_close_charge_dispute: { lookup: [{ id: 'charge', path: '/v1/charges/{id}/dispute', amount: 'amount', currency: 'currency' }] },
