@@ -814,5 +814,10 @@ describe('policies', () => {
     assert.equal(stripe.log.filter((x) => x.method === 'POST' && x.path === '/v1/refunds').length, 0);
     const missing = await lh.api('POST', '/approvals/apr_nope/approve');
     assert.equal(missing.status, 404);
+    // the decision is audited once, under whoever made it (a second decision is refused and records nothing)
+    assert.equal((await lh.api('POST', `/approvals/${held.raw.approval}/approve`)).status, 409);
+    const audit = await lh.api('GET', `/audit?account_id=${acc}&limit=200`);
+    const events = audit.body.data.filter((e: any) => e.outcome === held.raw.approval).map((e: any) => `${e.actor_type} ${e.action}`);
+    assert.deepEqual(events, ['api_key approval.denied'], audit.text);
   });
 });

@@ -29,6 +29,9 @@ describe('a reconciled call whose sending was still alive', () => {
     assert.equal(approved.body.status, 'executed', approved.text);
     assert.equal(approved.body.result.status, 200);
     assert.equal(approved.body.reconciled_at, null, "Stripe's answer replaced the reading");
+    const audit = await f.lh.api('GET', '/audit?limit=1000');
+    const events = audit.body.data.filter((e: any) => e.outcome === id).map((e: any) => e.action);
+    assert.ok(events.includes('approval.reconciled:not_applied'), `the person's reading stays in the audit trail: ${audit.text}`);
     await waitFor('approval.resolved: executed', () => resolved(id).includes('executed'));
     assert.deepEqual(resolved(id), ['failed', 'executed'], 'the reading, then the answer: each once');
     const more = await f.c.refund(token, 'alive-2', `charge=${ch}&amount=900`);

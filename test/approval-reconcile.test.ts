@@ -52,6 +52,10 @@ describe('a person reconciles a call sent without an answer', () => {
     const listed = (status: string) => f.lh.api('GET', `/approvals?status=${status}`).then((r) => r.body.some((a: any) => a.id === id));
     assert.equal(await listed('failed'), true);
     assert.equal(await listed('unconfirmed'), false);
+    // who approved it and who settled it, in the audit trail (the refused second reconcile records nothing)
+    const audit = await f.lh.api('GET', `/audit?limit=1000`);
+    const events = audit.body.data.filter((e: any) => e.outcome === id).map((e: any) => `${e.actor_type} ${e.action}`);
+    assert.deepEqual(events, ['api_key approval.reconciled:not_applied', 'api_key approval.approved'], audit.text);
   });
 
   test('applied (Stripe did it, its answer was lost): executed; the agent’s repeat is told, not sent again', async () => {

@@ -186,7 +186,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     // throttle wait before each and their backoff (under 2 s); with room to spare. Past it, it was cut off.
     const oneCall = 3 * (config.throttleMaxWaitMs + config.upstreamTimeoutMs) + 2_000;
     const sendingLeaseMs = 2 * oneCall + 5_000;
-    const approvals = new ApprovalService(store.db, calls, webhooks, spend, sendingLeaseMs);
+    const approvals = new ApprovalService(store.db, calls, webhooks, spend, sendingLeaseMs, audit);
     // The embedded store has one process: an approved call still being sent at start was cut off by a crash.
     if (store.kind === 'pglite') await approvals.cutOffAtStart();
     // a minute: an expired call is refused from its first moment (the pass tells), and a call without an answer waits minutes

@@ -17,6 +17,7 @@ import { agentTokens, approvals } from '../../store/schema.js';
 import type { AccountCaller } from '../calls/caller.js';
 import { newId } from '../ids.js';
 import { type Actor, actorRef } from '../logs/actor.js';
+import type { AuditService } from '../logs/audit.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
 import {
   type ApprovalRow,
@@ -68,6 +69,7 @@ export class ApprovalService {
     private readonly webhooks: WebhookService,
     private readonly spend: SpendLedger,
     private readonly sendingLeaseMs: number,
+    private readonly audit: AuditService,
   ) {}
 
   /** Approved, and its sending started longer than the lease ago without an answer: its node died sending it. */
@@ -273,11 +275,16 @@ export class ApprovalService {
     const by = actorRef(actor);
     if (decision === 'approve') await this.refuseRevokedToken(await this.get(projectId, id));
     const at = new Date();
-    const [taken] = await this.db
-      .update(approvals)
-      .set({ status: decision === 'approve' ? 'approved' : 'denied', resolvedAt: at, resolvedBy: by, sendingAt: decision === 'approve' ? at : null })
-      .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId), stillWaiting()))
-      .returning();
+    // the decision is audited under whoever made it, with it or not at all
+    const taken = await this.db.transaction(async (tx) => {
+      const [t] = await tx
+        .update(approvals)
+        .set({ status: decision === 'approve' ? 'approved' : 'denied', resolvedAt: at, resolvedBy: by, sendingAt: decision === 'approve' ? at : null })
+        .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId), stillWaiting()))
+        .returning();
+      if (t) await this.audit.record(projectId, t.accountId, actor, decision === 'approve' ? 'approval.approved' : 'approval.denied', id, tx);
+      return t;
+    });
     if (!taken) {
       const current = await this.get(projectId, id);
       if (decision === 'approve' && (current.status === 'unconfirmed' || this.cutOff(current))) {
@@ -314,6 +321,8 @@ export class ApprovalService {
         .where(and(eq(approvals.id, id), eq(approvals.projectId, projectId), unanswered(this.sendingLeaseMs)))
         .returning();
       if (!t) return null;
+      // kept here even if the provider's late answer replaces this reading on the approval (execute)
+      await this.audit.record(projectId, t.accountId, actor, `approval.reconciled:${outcome}`, id, tx);
       if (!applied && t.currency !== 'unknown') await this.spend.forget(t.spender, t.currency, callDigest(t.request.idempotencyKey, t.request), tx);
       await this.webhooks.enqueueEvent(tx, t.projectId, 'approval.resolved', this.eventFields(t));
       return t;
