@@ -444,6 +444,16 @@ describe('batch writer and redaction helpers', () => {
       ['paid 4242424242424242.50', 'paid [card:****4242].50'],
       ['4242.4242 4242-4242', '4242.4242 4242-4242'], // separators mixed: not written as a card is
       ['version 2026.12.07.1', 'version 2026.12.07.1'],
+      // typed with a Japanese or Chinese input method: full-width digits and spaces; the rest kept as written
+      [
+        'カード\uff14\uff12\uff14\uff12\u3000\uff14\uff12\uff14\uff12\u3000\uff14\uff12\uff14\uff12\u3000\uff14\uff12\uff14\uff12です',
+        'カード[card:****4242]です',
+      ],
+      ['\uff13\uff17\uff18\uff12\uff18\uff12\uff12\uff14\uff16\uff13\uff11\uff10\uff10\uff10\uff15 x', '[card:****0005] x'],
+      [
+        '注文\uff12\uff10\uff12\uff16\uff11\uff12\uff10\uff17\uff10\uff19\uff13\uff10\uff10\uff10 4242424242424242',
+        '注文\uff12\uff10\uff12\uff16\uff11\uff12\uff10\uff17\uff10\uff19\uff13\uff10\uff10\uff10 [card:****4242]',
+      ],
     ];
     for (const [text, shown] of cases) assert.equal(maskSecrets(text), shown, text);
     assert.equal(

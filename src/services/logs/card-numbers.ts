@@ -6,7 +6,8 @@
 // and other digits; it is a card number when its length is one its network issues for its first digits
 // (Visa 4: 13, 16, 19; Mastercard 51–55, 2221–2720: 16; Amex 34, 37: 15; Diners 36: 14, 300–305, 38–39:
 // 14 or 16; JCB 3528–3589, Discover 6011, 644–649, 65, UnionPay 62: 16–19) and it passes the Luhn
-// check. So a date-time (20261207093000), an order number written 2026-1207-00003 or a phone number
+// check; full-width digits, spaces and hyphens (as input methods type them) count as theirs. So a
+// date-time (20261207093000), an order number written 2026-1207-00003 or a phone number
 // (+49 1512 3456704) is left as it is, and a card next to other digits ("4242 4242 4242 4242 123", "qty 2
 // 378282246310005") is still found. Written here because it is Linkhub's rule of what to hide.
 
@@ -79,9 +80,33 @@ function maskRun(run: string): string {
   return out.join('');
 }
 
+/** Full-width digits, space and hyphen (what Japanese and Chinese input methods type). */
+const WIDE = /[\uff10-\uff19\u3000\uff0d]/g;
+const WIDE_DIGIT = /[\uff10-\uff19]/;
+const narrowed = (c: string) => (c === '\u3000' ? ' ' : c === '\uff0d' ? '-' : String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+
 /** Text with every card number in it masked to its last four. */
 export function maskCardNumbers(s: string): string {
-  return s.length < 13 ? s : s.replace(DIGIT_RUN, maskRun);
+  if (s.length < 13) return s;
+  const out = s.replace(DIGIT_RUN, maskRun);
+  return WIDE_DIGIT.test(out) ? maskWide(out) : out;
+}
+
+/**
+ * Card numbers typed in full-width characters, masked: found in a copy with them narrowed (one UTF-16
+ * unit each way, so offsets agree); the text around them, and runs that are no card, kept as written.
+ */
+function maskWide(s: string): string {
+  const narrow = s.replace(WIDE, narrowed);
+  let out = '';
+  let last = 0;
+  for (const m of narrow.matchAll(DIGIT_RUN)) {
+    const masked = maskRun(m[0]);
+    if (masked === m[0]) continue;
+    out += s.slice(last, m.index) + masked;
+    last = m.index + m[0].length;
+  }
+  return last === 0 ? s : out + s.slice(last);
 }
 
 /** A number sent as a JSON number that is a card number, masked (as text); else the number. */
