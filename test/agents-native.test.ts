@@ -3,6 +3,7 @@
 // to Stripe, Linkhub's refusals are Stripe-shaped and raise the SDK's matching exception, and the
 // token's policy refuses, caps and holds calls for approval before anything reaches Stripe.
 import assert from 'node:assert/strict';
+import { inflateSync } from 'node:zlib';
 import { request } from 'node:http';
 import { after, describe, test } from 'node:test';
 import Stripe from 'stripe';
@@ -52,6 +53,27 @@ async function stripeError(p: Promise<unknown>): Promise<any> {
 }
 
 /** Each [path, form body, why] posted: refused (403, its message matching `why`), and none reached Stripe. */
+/** A zlib stream of one stored block holding `form` (padded), all of whose bytes are valid UTF-8. */
+function utf8Zlib(form: string): Buffer {
+  const len = 0x4020; // LEN 0x20 0x40 (ASCII), NLEN 0xdf 0xbf (a two-byte UTF-8 character)
+  const adler = (b: Buffer) => {
+    let a = 1;
+    let c = 0;
+    for (const x of b) {
+      a = (a + x) % 65521;
+      c = (c + a) % 65521;
+    }
+    return Buffer.from([c >>> 8, c & 255, a >>> 8, a & 255]);
+  };
+  for (let pad = 0; pad < 5000; pad++) {
+    const text = Buffer.from(`${form}&pad=${'a'.repeat(pad)}`.padEnd(len, 'b'));
+    const check = adler(text);
+    if (check.some((x) => x >= 0x80)) continue; // the trailer must be ASCII too
+    return Buffer.concat([Buffer.from([0x78, 0x01, 0x01, len & 255, len >> 8, ~len & 255, (~len >> 8) & 255]), text, check]);
+  }
+  throw new Error('no padding gives an ASCII checksum');
+}
+
 async function allRefused(post: (path: string, body: string) => Promise<Response>, cases: readonly (readonly [string, string, RegExp])[]) {
   stripe.clearLog();
   for (const [path, body, why] of cases) {
@@ -612,6 +634,39 @@ describe('policies', () => {
     }
     const small = await post('/v1/invoiceitems', 'customer=cus_1&amount=400&currency=usd');
     assert.notEqual(small.status, 403, await small.text());
+  });
+
+  test('a compressed body is refused (415), not read as other bytes than the provider would read', async () => {
+    const t = await newToken({ policy: { money: { usd: { per_call: 5000, per_day: 10_000 } } } });
+    // A zlib stream of one stored block whose every byte is valid UTF-8: read as a form its first name is
+    // `x\u0001\u0001 @…spending_controls[…]`, which raises no limit; inflated, it raises the card's limit.
+    const form = 'spending_controls[spending_limits][0][amount]=9000000&spending_controls[spending_limits][0][interval]=daily';
+    const deflated = utf8Zlib(form);
+    assert.equal(inflateSync(deflated).toString().slice(0, form.length), form);
+    stripe.clearLog();
+    for (const coding of ['deflate', 'gzip', 'Deflate ', 'identity, deflate']) {
+      const res = await raw(t.token, '/v1/issuing/cards/ic_1', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': coding },
+        body: new Uint8Array(deflated),
+      });
+      assert.equal(res.status, 415, coding);
+      const body = await res.json();
+      assert.equal(body.error.code, 'unsupported_content_encoding');
+      assert.match(body.error.message, /send the body uncompressed/);
+    }
+    assert.deepEqual(
+      stripe.log.filter((x) => x.method === 'POST').map((x) => x.path),
+      [],
+      'none reached Stripe',
+    );
+    // `identity` (or an empty value) is no compression: read and sent as it is
+    const plain = await raw(t.token, '/v1/customers', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'identity' },
+      body: 'name=Plain',
+    });
+    assert.equal(plain.status, 200, await plain.text());
   });
 
   test('a first attempt that timed out while Stripe made the payout: the retries’ 409 does not take it back', async () => {

@@ -21,7 +21,7 @@ const HOP_BY_HOP = [
  * Request headers a caller may not send upstream: hop-by-hop/framing ones, the credential
  * (`authorization`, always injected by the client), cookies (the StackOne SDK sends an
  * empty `cookie:`), `expect` (undici rejects it), `accept-encoding` (bodies stay
- * uncompressed so the proxy can read them), client-address headers and method overrides.
+ * uncompressed so the proxy can read them), `content-encoding`, client-address headers and method overrides.
  */
 export const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   ...HOP_BY_HOP,
@@ -29,6 +29,8 @@ export const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'cookie',
   'expect',
   'accept-encoding',
+  // the body sent is the one Linkhub read (and encoded, on the proxy): never a compressed one
+  'content-encoding',
   'forwarded',
   'x-forwarded-for',
   'x-forwarded-host',

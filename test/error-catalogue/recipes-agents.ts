@@ -37,6 +37,8 @@ async function held(w: World): Promise<string> {
 
 export const agentRecipes: Recipes = {
   agent_token_missing: (w) => native(w, 'GET', '/v1/customers', false),
+  unsupported_content_encoding: async (w) =>
+    native(w, 'POST', '/v1/customers', `Bearer ${await token(w)}`, { body: 'name=x', headers: { ...form, 'content-encoding': 'deflate' } }),
   agent_token_invalid: (w) => native(w, 'GET', '/v1/customers', `Bearer lhat_${'A'.repeat(40)}`),
   agent_token_not_found: (w) => w.raw('DELETE', `/accounts/${w.accounts.secret}/agent_tokens/at_doesnotexist`),
   agent_account_required: async (w) => native(w, 'GET', '/v1/customers', `Bearer ${await token(w, { also_accounts: [w.accounts.restricted] })}`),

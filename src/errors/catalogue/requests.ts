@@ -72,6 +72,12 @@ export const REQUEST_ERRORS = {
     action: 'Send bodies as JSON with `Content-Type: application/json`.',
     retryable: false,
   },
+  unsupported_content_encoding: {
+    status: 415,
+    message: 'Compressed request bodies are not taken (Content-Encoding: {encoding}): send the body uncompressed',
+    action: 'Send the body as it is, without a Content-Encoding header (or `identity`): the agent policy reads the parameters the provider will act on.',
+    retryable: false,
+  },
   path_parameter_too_long: {
     status: 414,
     message: 'A path parameter is too long',
