@@ -611,6 +611,8 @@ describe('policies', () => {
         'spending_controls[spending_limits][0][amount]=9000000&spending_controls[spending_limits][0][interval]=daily',
         /cannot be told/,
       ],
+      ['/v1/issuing/cards/ic_1', 'status=active', /cannot be told/], // a card a person froze, spending again
+      ['/v1/issuing/cardholders/ich_1', 'status=active', /cannot be told/],
     ]);
     const json = (path: string, body: string) => raw(t.token, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     await allRefused(json, [
@@ -627,6 +629,7 @@ describe('policies', () => {
       ['/v1/billing/meter_event_adjustments', 'event_name=api_calls&type=cancel&cancel[identifier]=evt_1'], // it only cancels
       ['/v1/billing/meters', 'display_name=Calls&event_name=api_calls&default_aggregation[formula]=sum'],
       ['/v1/issuing/cards/ic_1', 'status=inactive'], // freezing a card
+      ['/v1/issuing/cardholders/ich_1', 'status=inactive&metadata[x]=y'],
       ['/v1/issuing/cardholders', 'name=Ops&type=individual&billing[address][country]=US'], // no card yet
     ] as const) {
       const res = await post(path, body);

@@ -15,7 +15,8 @@ export interface MoneyRule {
    * A money call only when one of `amount`, or `currency`, is given (an update that may raise what a
    * later call moves, or change the currency it moves in; the object's own currency alone changes
    * nothing), or when one of the parameters listed is given as anything but `false` (an invoice's
-   * `auto_advance`: Stripe then finalizes and charges it); else it moves nothing.
+   * `auto_advance`: Stripe then finalizes and charges it), or, written `name=value`, as that value
+   * (a card's `status=active`); else it moves nothing.
    */
   whenGiven?: true | readonly string[];
   /**

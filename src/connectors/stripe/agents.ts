@@ -71,10 +71,10 @@ const MONEY: Record<string, MoneyRule> = {
   },
   // an Issuing card spends the Issuing balance at merchants, not through Linkhub, up to its spending
   // controls (a new card gets Stripe's default limits): what it will spend cannot be told when it is
-  // made or its limits (or its cardholder's) are changed
+  // made, its limits (or its cardholder's) are changed, or it (or its cardholder) is made active again
   stripe_create_issuing_card: {},
-  stripe_update_issuing_card: { whenGiven: ['spending_controls'] },
-  stripe_update_issuing_cardholder: { whenGiven: ['spending_controls'] },
+  stripe_update_issuing_card: { whenGiven: ['spending_controls', 'status=active'] },
+  stripe_update_issuing_cardholder: { whenGiven: ['spending_controls', 'status=active'] },
   // closing a dispute accepts it: the disputed amount is lost
   stripe_close_dispute: { lookup: [{ id: 'dispute', path: '/v1/disputes/{id}', amount: 'amount', currency: 'currency' }] },
   stripe_close_charge_dispute: { lookup: [{ id: 'charge', path: '/v1/charges/{id}/dispute', amount: 'amount', currency: 'currency' }] },

@@ -127,9 +127,16 @@ export class AgentGate {
     // an empty value unsets it, which may be a change too), or turns on what the rule names
     if (rule?.whenGiven) {
       const given = (v: unknown) => v !== undefined && v !== null;
-      const turnedOn = (v: unknown) => given(v) && v !== 'false' && v !== false;
+      // `name=value`: given as that value (or unclear); `name`: given as anything but false
+      const turnedOn = (n: string) => {
+        const eq = n.indexOf('=');
+        const v = param(eq === -1 ? n : n.slice(0, eq));
+        if (!given(v)) return false;
+        if (eq === -1) return v !== 'false' && v !== false;
+        return v === UNCLEAR || (typeof v === 'string' && v.trim().toLowerCase() === n.slice(eq + 1));
+      };
       const names = rule.whenGiven === true ? [...(rule.amount ?? []), ...(rule.currency ? [rule.currency] : [])] : rule.whenGiven;
-      if (!names.some((n) => (rule.whenGiven === true ? given : turnedOn)(param(n)))) return SEND;
+      if (!names.some((n) => (rule.whenGiven === true ? given(param(n)) : turnedOn(n)))) return SEND;
     }
 
     const spender = call.principal.policy ? call.principal.tokenId : `acc:${call.account.row.id}`;
