@@ -1,5 +1,6 @@
 // Configuration from environment variables, validated once at start-up.
 // A bad value throws ConfigError with a one-line message naming the variable.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -76,6 +77,13 @@ export interface Config {
   mcpAllowedOrigins: string[];
   /** Bearer token of GET /metrics (LINKHUB_METRICS_TOKEN); null: the route is off (404). */
   metricsToken: string | null;
+  /**
+   * Which proxies in front of Linkhub are trusted to say the client's address (X-Forwarded-For), which
+   * the per-address limits (sign-ins, OAuth registrations) count by (LINKHUB_TRUST_PROXY): false (none:
+   * the connection's address) or their addresses and CIDR ranges (and `loopback`, `linklocal`,
+   * `uniquelocal`).
+   */
+  trustProxy: false | string[];
 }
 
 export class ConfigError extends Error {}
@@ -209,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   return {
+    trustProxy: trustProxy(env),
     port,
     host,
     dataDir,
@@ -290,6 +299,31 @@ function retentionDays(env: Env): number {
     throw new ConfigError(`LINKHUB_LOG_RETENTION_DAYS must be a whole number of days (0 or "off" keeps the logs forever) (got "${v}")`);
   }
   return int(env, 'LINKHUB_LOG_RETENTION_DAYS', 90, 0, 36_500);
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * LINKHUB_TRUST_PROXY: the proxies' addresses or CIDR ranges, comma-separated. Not `true` nor a number
+ * of hops: trusting a hop that is not known lets any client that reaches Linkhub directly name its own
+ * address, and so escape the per-address limits (Fastify itself refuses hop counts for that reason).
+ */
+function trustProxy(env: Env): false | string[] {
+  const name = 'LINKHUB_TRUST_PROXY';
+  const v = str(env, name)?.trim().toLowerCase() ?? null;
+  if (v === null || v === '' || v === 'false') return false;
+  const entries = list(env, name);
+  for (const e of entries) {
+    const [addr, bits, extra] = e.split('/');
+    const family = isIP(addr);
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!(PROXY_NAMES.has(e) || (family !== 0 && okBits && extra === undefined))) {
+      throw new ConfigError(
+        `${name} must be the proxies' addresses or CIDR ranges, comma-separated (e.g. 10.0.0.0/8,127.0.0.1), or loopback, linklocal, uniquelocal (got "${e}")`,
+      );
+    }
+  }
+  return entries;
 }
 
 /** A comma-separated list, lowercase, empty entries dropped. */

@@ -171,6 +171,34 @@ describe('sign-in', () => {
     }
   });
 
+  test('behind a proxy named by LINKHUB_TRUST_PROXY the limit counts the address it forwards; from anyone else X-Forwarded-For is ignored', async () => {
+    const xff = (ip: string) => ({ 'x-forwarded-for': ip });
+    const wrongFrom = (base: Linkhub, ip: string) => dash('POST', '/session', { password: 'wrong' }, { cookie: null, base, headers: xff(ip) });
+    // the tests' requests come from 127.0.0.1: here that is the trusted proxy in front of Linkhub
+    const behind = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_ADMIN_PASSWORD: PASSWORD, LINKHUB_TRUST_PROXY: 'loopback' } });
+    try {
+      for (let i = 0; i < 5; i++) assertErrorShape(await wrongFrom(behind, '203.0.113.7'), 401);
+      assertErrorShape(await wrongFrom(behind, '203.0.113.7'), 429);
+      assertErrorShape(await wrongFrom(behind, '198.51.100.9'), 401); // another client: not locked out by the first
+      const other = await dash('POST', '/session', { password: PASSWORD }, { cookie: null, base: behind, headers: xff('198.51.100.10') });
+      assert.equal(other.status, 200, 'the right password from a third client signs in');
+    } finally {
+      await behind.close();
+    }
+    // by default the connection's address counts: a client naming other addresses is still one client
+    const direct = await startLinkhub({ stripeApiBase: stripe.url, env: { LINKHUB_ADMIN_PASSWORD: PASSWORD } });
+    try {
+      for (let i = 0; i < 5; i++) assertErrorShape(await wrongFrom(direct, `203.0.113.${i}`), 401);
+      assertErrorShape(await wrongFrom(direct, '198.51.100.9'), 429);
+    } finally {
+      await direct.close();
+    }
+    const config = (v: string) => loadConfig({ LINKHUB_DATA_DIR: '/tmp/unused', LINKHUB_TRUST_PROXY: v }).trustProxy;
+    assert.deepEqual(config('10.0.0.0/8, 127.0.0.1,::1,fd00::/8,Loopback'), ['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8', 'loopback']);
+    assert.equal(config(''), false);
+    for (const bad of ['true', '1', '10.0.0.0/33', 'lb.internal', '10.0.0.1/8/2']) assert.throws(() => config(bad), /LINKHUB_TRUST_PROXY must be/, bad);
+  });
+
   test('without LINKHUB_ADMIN_PASSWORD a password is generated once; a configured one replaces it', async () => {
     const gen = await startLinkhub({ stripeApiBase: stripe.url });
     try {

@@ -71,7 +71,8 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
     // line of the request carries it as reqId, the answer as x-request-id, upstream calls as traceparent.
     genReqId: (req) => childTraceparent(req.headers.traceparent),
     bodyLimit: BODY_LIMIT,
-    trustProxy: false,
+    // the client's address as the trusted proxies in front say it (LINKHUB_TRUST_PROXY); by default the connection's
+    trustProxy: services.config.trustProxy,
     // A client that trickles its headers or body is cut off (408 in the error shape, errors.ts);
     // Node checks the timeouts every connectionsCheckingInterval, so that is a fraction of them.
     requestTimeout: httpRequestTimeoutMs,
