@@ -7,8 +7,8 @@
 // place: PGlite's initdb and the migrations took 6 s of a first start. The template is used only when
 // it holds exactly this build's migrations; otherwise (no build, another version) PGlite initialises
 // the directory itself and the migrations run, as before.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, cpSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { projectRoot } from '../paths.js';
 import { type DataDirLock, dataDirProblem, lockDataDir } from './data-dir-lock.js';
 import { migrationIds } from './migration-journal.js';
@@ -40,8 +40,9 @@ function usableTemplate(): string | null {
 }
 
 /**
- * A new data directory from the template: copied beside it, then renamed into place, so a start
- * killed during the copy leaves no half directory that would later pass for a store.
+ * A new data directory from the template: copied beside it, synced to the disk, then renamed into
+ * place, so neither a start killed during the copy nor a power cut after it leaves a half directory
+ * that would later pass for a store (Postgres syncs its own writes from then on: pglite-durable-fs.ts).
  */
 function seedFromTemplate(pgdata: string): void {
   if (existsSync(pgdata) && readdirSync(pgdata).length > 0) return;
@@ -50,8 +51,29 @@ function seedFromTemplate(pgdata: string): void {
   const partial = `${pgdata}.partial`;
   rmSync(partial, { recursive: true, force: true });
   cpSync(template, partial, { recursive: true });
+  syncTree(partial);
   rmSync(pgdata, { recursive: true, force: true }); // an empty directory
   renameSync(partial, pgdata);
+  syncPath(dirname(pgdata));
+}
+
+function syncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Every file and directory under `dir` (and it) synced to the disk. */
+function syncTree(dir: string): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) syncTree(path);
+    else if (e.isFile()) syncPath(path);
+  }
+  syncPath(dir);
 }
 
 /** Starts PGlite on its own thread in `pgliteDir`/pgdata (null: in memory); errors name the directory. */

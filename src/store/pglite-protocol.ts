@@ -16,6 +16,7 @@ export type Request =
   | { id: number; op: 'commit' | 'rollback'; txId: number }
   /** A consistent tar of the data directory (see PgliteThread.snapshot). */
   | { id: number; op: 'snapshot' }
+  | { id: number; op: 'syncs' }
   | { id: number; op: 'close' };
 
 export type Reply = { id: number; ok: true; result?: unknown } | { id: number; ok: false; error: SerializedError };

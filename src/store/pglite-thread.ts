@@ -154,6 +154,11 @@ export class PgliteThread {
     return (await this.call({ op: 'snapshot' })) as Uint8Array;
   }
 
+  /** How many times the store has synced a file to the disk (pglite-durable-fs.ts); 0 in memory. */
+  async syncs(): Promise<number> {
+    return (await this.call({ op: 'syncs' })) as number;
+  }
+
   async close(): Promise<void> {
     if (!this.failure) await this.call({ op: 'close' }).catch(() => {});
     this.failure ??= new StoreUnavailableError('The embedded store is closed');

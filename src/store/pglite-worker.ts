@@ -9,6 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Results, type Transaction } from '@electric-sql/pglite';
 import { RAW_TEXT_TYPES, type Reply, type Request, type SerializedError, type WorkerInit } from './pglite-protocol.js';
+import { DURABLE_SETTINGS, DurableNodeFS } from './pglite-durable-fs.js';
 import { PGLITE_SETTINGS } from './pglite-settings.js';
 
 /** drizzle-orm's parsers for its queries: timestamps, dates and intervals stay text. */
@@ -47,7 +48,7 @@ function serializeError(e: unknown): SerializedError {
 
 const plain = (r: Results) => ({ rows: r.rows, fields: r.fields, affectedRows: r.affectedRows });
 
-/** PGlite's own start parameters and Linkhub's settings (pglite-settings.ts). */
+/** PGlite's own start parameters and Linkhub's settings (pglite-settings.ts); on disk, syncs that reach it. */
 const START_PARAMS = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS];
 
 interface OpenTx {
@@ -58,8 +59,9 @@ interface OpenTx {
 async function main(): Promise<void> {
   const port = parentPort!;
   const init = workerData as WorkerInit;
-  const db = await PGlite.create(init.dataDir ?? undefined, {
-    startParams: START_PARAMS,
+  const fs = init.dataDir ? new DurableNodeFS(init.dataDir) : null;
+  const db = await PGlite.create({
+    ...(fs ? { fs, startParams: [...START_PARAMS, ...DURABLE_SETTINGS] } : { startParams: START_PARAMS }),
     ...(init.loadDataDir ? { loadDataDir: new Blob([init.loadDataDir]) } : {}),
   });
   const txs = new Map<number, OpenTx>();
@@ -132,6 +134,8 @@ async function main(): Promise<void> {
         const tar = await db._runExclusiveTransaction(() => db.dumpDataDir('none'));
         return new Uint8Array(await tar.arrayBuffer());
       }
+      case 'syncs':
+        return fs?.syncs ?? 0;
       case 'close':
         await db.close();
         return undefined;
