@@ -7,12 +7,13 @@
 // place: PGlite's initdb and the migrations took 6 s of a first start. The template is used only when
 // it holds exactly this build's migrations; otherwise (no build, another version) PGlite initialises
 // the directory itself and the migrations run, as before.
-import { closeSync, cpSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { projectRoot } from '../paths.js';
 import { type DataDirLock, dataDirProblem, lockDataDir } from './data-dir-lock.js';
 import { migrationIds } from './migration-journal.js';
 import { PgliteThread } from './pglite-thread.js';
+import { syncPath, syncTree } from './sync-tree.js';
 import { loadOrCreateMasterKey, type MasterKeySource } from '../vault/master-key.js';
 
 export const STORE_TEMPLATE_DIR = join(projectRoot, 'dist', 'store-template');
@@ -55,25 +56,6 @@ function seedFromTemplate(pgdata: string): void {
   rmSync(pgdata, { recursive: true, force: true }); // an empty directory
   renameSync(partial, pgdata);
   syncPath(dirname(pgdata));
-}
-
-function syncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Every file and directory under `dir` (and it) synced to the disk. */
-function syncTree(dir: string): void {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) syncTree(path);
-    else if (e.isFile()) syncPath(path);
-  }
-  syncPath(dir);
 }
 
 /** Starts PGlite on its own thread in `pgliteDir`/pgdata (null: in memory); errors name the directory. */

@@ -8,6 +8,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { count } from 'drizzle-orm';
 import { openSnapshot } from '../../store/db.js';
+import { syncPath, syncTree } from '../../store/sync-tree.js';
 import { accounts } from '../../store/schema.js';
 import { writeFileAtomically } from '../atomic-file.js';
 import type { Backup } from './backup.js';
@@ -49,7 +50,9 @@ export async function restoreBackup(dataDir: string, backup: Backup, opts: { rep
     await rename(join(dataDir, name), aside(name));
   }
   try {
+    syncTree(fresh); // on the disk before it takes the store's name (a power cut then finds one or the other)
     await rename(fresh, pgdata);
+    syncPath(dataDir);
     for (const k of backup.keyFiles) await writeFileAtomically(join(dataDir, k.name), [k.data]);
   } catch (e) {
     await rm(pgdata, { recursive: true, force: true });
