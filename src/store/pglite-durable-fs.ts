@@ -17,7 +17,12 @@ export const DURABLE_SETTINGS: readonly string[] = ['-c', 'fsync=on', '-c', 'wal
 interface NodefsStream {
   nfd: number;
 }
-type Emscripten = { NODEFS: { stream_ops: { fsync?: (s: NodefsStream) => number } } };
+type Emscripten = {
+  NODEFS: { stream_ops: { fsync?: (s: NodefsStream) => number } };
+  FS: { ErrnoError: new (errno: number) => Error };
+};
+/** Emscripten's number for EIO. */
+const EIO = 29;
 type InitOptions = Parameters<NodeFS['init']>[1];
 
 /** PGlite's NodeFS with an fsync that syncs the host file (and counts the syncs). */
@@ -29,8 +34,14 @@ export class DurableNodeFS extends NodeFS {
     const { emscriptenOpts } = await super.init(pg, opts);
     type PreRun = NonNullable<typeof emscriptenOpts.preRun>[number];
     const giveFsync: PreRun = (mod) => {
-      (mod as unknown as Emscripten).NODEFS.stream_ops.fsync = (stream) => {
-        fsyncSync(stream.nfd);
+      const m = mod as unknown as Emscripten;
+      m.NODEFS.stream_ops.fsync = (stream) => {
+        try {
+          fsyncSync(stream.nfd);
+        } catch {
+          // as the system call fails: Postgres then stops rather than go on with writes it cannot trust
+          throw new m.FS.ErrnoError(EIO);
+        }
         this.syncs++;
         return 0;
       };
