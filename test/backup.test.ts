@@ -6,7 +6,7 @@
 // pg_dump (exit 2), and the README's pg_dump / pg_restore round trip is run for real.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -157,6 +157,49 @@ describe('linkhub backup and restore (embedded store)', () => {
     const withEnvKey = await runCli({ ...source.env, LINKHUB_MASTER_KEY: randomBytes(32).toString('base64') }, 'backup', '--include-master-key', file);
     assert.equal(withEnvKey.code, 2);
     assert.match(withEnvKey.stderr, /LINKHUB_MASTER_KEY is set/);
+  });
+});
+
+describe('a restore interrupted at any step (a kill, a power cut)', () => {
+  test('the next process finds the store before it until the new store takes its place, and the new one after', async () => {
+    // what is restored: store X (its backup brings its master.key); what is there: store Y, with its own key
+    const x = await childStore({ embedded: true });
+    const fromX = await storeWithAccount(x.env);
+    const file = join(dir, 'interrupted.tar.gz');
+    assert.equal((await runCli(x.env, 'backup', '--include-master-key', file)).code, 0);
+    const y = await childStore({ embedded: true });
+    const fromY = await storeWithAccount(y.env);
+    const ready = join(dir, 'ready'); // the new store as the restore has it just before the swap
+    assert.equal((await runCli({ LINKHUB_DATA_DIR: ready }, 'restore', file)).code, 0);
+
+    const mv = (d: string, from: string, to: string) => renameSync(join(d, from), join(d, to));
+    // the restore's steps (services/backup/restore.ts), each the last one done before the interruption
+    const steps: [string, (d: string) => void][] = [
+      ['its store unpacked beside', (d) => cpSync(join(ready, 'pgdata'), join(d, 'pgdata.restoring'), { recursive: true })],
+      ['the key file moved aside', (d) => mv(d, 'master.key', 'master.key.before-restore')],
+      ['the store moved aside', (d) => mv(d, 'pgdata', 'pgdata.before-restore')],
+      ["the backup's key file written", (d) => copyFileSync(join(ready, 'master.key'), join(d, 'master.key'))],
+      ['the new store in place', (d) => mv(d, 'pgdata.restoring', 'pgdata')],
+    ];
+    for (let n = 1; n <= steps.length; n++) {
+      const d = mkdtempSync(join(dir, `interrupted-${n}-`));
+      cpSync(y.dataDir, d, { recursive: true });
+      for (const [, step] of steps.slice(0, n)) step(d);
+      const happened = n === steps.length;
+      const list = await runCli({ LINKHUB_DATA_DIR: d }, 'accounts', 'list', '--json');
+      const what = `interrupted after: ${steps[n - 1][0]}`;
+      assert.equal(list.code, 0, `${what}: ${list.stderr}`);
+      assert.match(list.stderr, happened ? /had finished: what it replaced is removed/ : /interrupted before/, what);
+      const ids = (JSON.parse(list.stdout).data as { id: string }[]).map((a) => a.id);
+      assert.deepEqual(ids, [happened ? fromX.accountId : fromY.accountId], what);
+      const key = readFileSync(join(happened ? x.dataDir : y.dataDir, 'master.key'));
+      assert.deepEqual(readFileSync(join(d, 'master.key')), key, `${what}: the key that opens that store`);
+      assert.deepEqual(
+        readdirSync(d).filter((f) => /before-restore|restoring/.test(f)),
+        [],
+        `${what}: nothing left over`,
+      );
+    }
   });
 });
 

@@ -3,11 +3,14 @@
 // process, so a command takes its lock like a server does (runner.ts first asks the server holding
 // it to run the command through its admin socket; only a server that does not answer gets here,
 // and the command stops naming its PID); on PostgreSQL commands run beside the servers.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { holdsStore } from '../services/backup/restore.js';
 import { adminSocketPath } from './admin-protocol.js';
 import { DataDirError, type DataDirLock, lockDataDir } from '../store/data-dir-lock.js';
 import { openStore, type Store } from '../store/db.js';
+import { aside } from '../store/interrupted-restore.js';
 import { loadOrCreateMasterKey } from '../vault/master-key.js';
 import type { MasterKeys } from '../vault/vault.js';
 
@@ -57,7 +60,9 @@ export function readMasterKeys(config: Config, warn: (msg: string) => void): Mas
  */
 export async function lockForCommand(dataDir: string, command: string): Promise<DataDirLock> {
   try {
-    return await lockDataDir(dataDir, (e) => warn(`the lock on ${dataDir} was taken over (${e.message})`));
+    const lock = await lockDataDir(dataDir, (e) => warn(`the lock on ${dataDir} was taken over (${e.message})`));
+    if (lock.notice) warn(lock.notice);
+    return lock;
   } catch (e) {
     if (e instanceof DataDirError && /in use by another Linkhub process/.test(e.message)) {
       const holder = /\((PID [^)]*)\)/.exec(e.message)?.[1] ?? 'its PID is not recorded';
@@ -74,10 +79,15 @@ export async function openCliStore(command: string): Promise<CliStore> {
   const config = cliConfig();
   let lock: DataDirLock | null = null;
   if (!config.databaseUrl) {
-    if (!holdsStore(config.dataDir)) {
-      throw new CliError(`there is no Linkhub store in ${config.dataDir}: start Linkhub once first, or point LINKHUB_DATA_DIR (or DATABASE_URL) at the store`);
-    }
+    const none = () =>
+      new CliError(`there is no Linkhub store in ${config.dataDir}: start Linkhub once first, or point LINKHUB_DATA_DIR (or DATABASE_URL) at the store`);
+    // (one a restore was cut off replacing is put back when the directory is taken: interrupted-restore.ts)
+    if (!holdsStore(config.dataDir) && !existsSync(join(config.dataDir, aside('pgdata')))) throw none();
     lock = await lockForCommand(config.dataDir, command);
+    if (!holdsStore(config.dataDir)) {
+      await lock.release();
+      throw none();
+    }
   }
   let store: Store;
   try {

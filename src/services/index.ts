@@ -105,6 +105,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
   // The embedded store (and its master.key) belongs to one process: taken before anything is read or written.
   const onLost = opts.onDataDirLost ?? opts.warn;
   const dirLock = config.databaseUrl ? null : (opts.embedded?.lock ?? (await lockEmbeddedDataDir(config.dataDir, onLost)));
+  if (dirLock?.notice && !opts.embedded) opts.warn(dirLock.notice); // (startEmbeddedStore told it already)
   let store: Store;
   let masterKeys: MasterKeys;
   try {

@@ -16,6 +16,7 @@ import { mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, wr
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
+import { finishInterruptedRestore } from './interrupted-restore.js';
 
 const STALE_MS = 10_000;
 const UPDATE_MS = 2_000;
@@ -33,6 +34,8 @@ interface Owner {
 export class DataDirError extends Error {}
 
 export interface DataDirLock {
+  /** What taking the directory finished: an interrupted restore undone or cleaned up (interrupted-restore.ts); null: nothing. */
+  notice: string | null;
   release(): Promise<void>;
 }
 
@@ -171,7 +174,15 @@ export async function lockDataDir(dir: string, onLost: (err: Error) => void): Pr
     throw dataDirProblem(dir, e as NodeJS.ErrnoException);
   }
   const held = release;
+  let notice: string | null;
+  try {
+    notice = finishInterruptedRestore(dir);
+  } catch (e) {
+    await release().catch(() => {});
+    throw dataDirProblem(dir, e as NodeJS.ErrnoException);
+  }
   return {
+    notice,
     async release() {
       if (readOwner(ownerFile)?.pid === self.pid) rmSync(ownerFile, { force: true });
       await held().catch(() => {}); // already taken over (onLost said so) or removed: nothing left to free

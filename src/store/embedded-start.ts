@@ -91,6 +91,7 @@ export async function startEmbeddedStore(
   log: { warn: (msg: string) => void; onLost: (msg: string) => void },
 ): Promise<EmbeddedStart> {
   const lock = await lockEmbeddedDataDir(dataDir, log.onLost);
+  if (lock.notice) log.warn(lock.notice);
   let masterKey: MasterKeySource;
   try {
     masterKey = loadOrCreateMasterKey(configuredKey, dataDir, log.warn);

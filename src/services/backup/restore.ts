@@ -2,12 +2,14 @@
 // that no process holds (the caller holds its lock). The snapshot is unpacked and opened (migrated,
 // so a backup of an older Linkhub is brought up to date) in pgdata.restoring beside the store; only
 // when that worked does it take pgdata's place. A store it replaces (`replace`) is kept aside as
-// pgdata.before-restore until then, and put back if the swap fails.
+// pgdata.before-restore until then, and put back if the swap fails, or by the next process to take
+// the directory if this one is killed first (store/interrupted-restore.ts).
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { count } from 'drizzle-orm';
 import { openSnapshot } from '../../store/db.js';
+import { aside, RESTORING } from '../../store/interrupted-restore.js';
 import { syncPath, syncTree } from '../../store/sync-tree.js';
 import { accounts } from '../../store/schema.js';
 import { writeFileAtomically } from '../atomic-file.js';
@@ -27,7 +29,7 @@ export async function restoreBackup(dataDir: string, backup: Backup, opts: { rep
   if (replaced && !opts.replace) throw new StoreNotEmptyError(`${dataDir} already holds a store`);
   await mkdir(dataDir, { recursive: true });
   const pgdata = join(dataDir, 'pgdata');
-  const fresh = join(dataDir, 'pgdata.restoring');
+  const fresh = join(dataDir, RESTORING);
   await rm(fresh, { recursive: true, force: true }); // a restore killed earlier
   let restored: number;
   try {
@@ -42,23 +44,26 @@ export async function restoreBackup(dataDir: string, backup: Backup, opts: { rep
     throw new Error(`the backup's store could not be opened (nothing was changed): ${(e as Error).message}`);
   }
 
+  // On the disk before anything is moved: from here on, the swap is a few renames (interrupted-restore.ts).
+  syncTree(fresh);
   // What the restore replaces, moved aside: the store, and the key files when the backup brings its own.
+  // Then the backup's key files, then the store: its rename is the moment the restore happens, and a
+  // process that finds no store but one aside puts that back (interrupted-restore.ts).
   const replacing = ['pgdata', ...backup.keyFiles.map((k) => k.name)].filter((name) => existsSync(join(dataDir, name)));
-  const aside = (name: string) => join(dataDir, `${name}.before-restore`);
-  for (const name of replacing) {
-    await rm(aside(name), { recursive: true, force: true });
-    await rename(join(dataDir, name), aside(name));
-  }
+  const asidePath = (name: string) => join(dataDir, aside(name));
+  for (const name of replacing) await rm(asidePath(name), { recursive: true, force: true });
+  for (const name of replacing.filter((n) => n !== 'pgdata')) await rename(join(dataDir, name), asidePath(name));
+  if (replacing.includes('pgdata')) await rename(pgdata, asidePath('pgdata')); // last: no store aside, nothing to put back
   try {
-    syncTree(fresh); // on the disk before it takes the store's name (a power cut then finds one or the other)
+    for (const k of backup.keyFiles) await writeFileAtomically(join(dataDir, k.name), [k.data]);
     await rename(fresh, pgdata);
     syncPath(dataDir);
-    for (const k of backup.keyFiles) await writeFileAtomically(join(dataDir, k.name), [k.data]);
   } catch (e) {
-    await rm(pgdata, { recursive: true, force: true });
-    for (const name of replacing) await rename(aside(name), join(dataDir, name));
+    await rm(fresh, { recursive: true, force: true });
+    if (replacing.includes('pgdata')) await rm(pgdata, { recursive: true, force: true });
+    for (const name of replacing) await rename(asidePath(name), join(dataDir, name));
     throw e;
   }
-  for (const name of replacing) await rm(aside(name), { recursive: true, force: true });
+  for (const name of replacing) await rm(asidePath(name), { recursive: true, force: true });
   return { accounts: restored, replaced };
 }
