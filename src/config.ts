@@ -316,7 +316,8 @@ function trustProxy(env: Env): false | string[] {
   for (const e of entries) {
     const [addr, bits, extra] = e.split('/');
     const family = isIP(addr);
-    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    // a /0 range is every address: `true` by another name
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) > 0 && Number(bits) <= (family === 6 ? 128 : 32));
     if (!(PROXY_NAMES.has(e) || (family !== 0 && okBits && extra === undefined))) {
       throw new ConfigError(
         `${name} must be the proxies' addresses or CIDR ranges, comma-separated (e.g. 10.0.0.0/8,127.0.0.1), or loopback, linklocal, uniquelocal (got "${e}")`,
