@@ -2,7 +2,7 @@
 // fsync of its own, so Postgres's syncs did nothing: a commit reached the operating system's cache, not
 // the disk. A process killed keeps it (the cache survives), but a power cut or an operating-system
 // crash could lose committed changes, or leave data files ahead of the WAL that should precede them:
-// a data directory Postgres cannot recover. Reported to PGlite as electric-sql/pglite#1107.
+// a data directory Postgres cannot recover (described in PGlite issue electric-sql/pglite#1107, open).
 //
 // Here NODEFS files get a real fsync, and Postgres runs with fsync on. Its WAL is synced with fsync(),
 // not fdatasync(), which Emscripten answers without asking the host. Written here because it is a
