@@ -196,7 +196,8 @@ describe('sign-in', () => {
     const config = (v: string) => loadConfig({ LINKHUB_DATA_DIR: '/tmp/unused', LINKHUB_TRUST_PROXY: v }).trustProxy;
     assert.deepEqual(config('10.0.0.0/8, 127.0.0.1,::1,fd00::/8,Loopback'), ['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8', 'loopback']);
     assert.equal(config(''), false);
-    for (const bad of ['true', '1', '10.0.0.0/33', 'lb.internal', '10.0.0.1/8/2', '0.0.0.0/0', '::/0']) assert.throws(() => config(bad), /LINKHUB_TRUST_PROXY must be/, bad);
+    for (const bad of ['true', '1', '10.0.0.0/33', 'lb.internal', '10.0.0.1/8/2', '0.0.0.0/0', '::/0'])
+      assert.throws(() => config(bad), /LINKHUB_TRUST_PROXY must be/, bad);
   });
 
   test('without LINKHUB_ADMIN_PASSWORD a password is generated once; a configured one replaces it', async () => {
