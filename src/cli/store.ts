@@ -6,11 +6,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, ConfigError, loadConfig } from '../config.js';
-import { holdsStore } from '../services/backup/restore.js';
 import { adminSocketPath } from './admin-protocol.js';
 import { DataDirError, type DataDirLock, lockDataDir } from '../store/data-dir-lock.js';
 import { openStore, type Store } from '../store/db.js';
-import { aside } from '../store/interrupted-restore.js';
+import { aside, holdsStore } from '../store/interrupted-restore.js';
 import { loadOrCreateMasterKey } from '../vault/master-key.js';
 import type { MasterKeys } from '../vault/vault.js';
 

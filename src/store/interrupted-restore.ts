@@ -13,7 +13,11 @@ export const RESTORING = 'pgdata.restoring';
 const ASIDE = '.before-restore';
 export const aside = (name: string): string => `${name}${ASIDE}`;
 
-const holdsStore = (pgdata: string) => existsSync(pgdata) && readdirSync(pgdata).length > 0;
+/** Whether the data directory holds an embedded store (a `pgdata` with something in it). */
+export function holdsStore(dataDir: string): boolean {
+  const pgdata = join(dataDir, 'pgdata');
+  return existsSync(pgdata) && readdirSync(pgdata).length > 0;
+}
 
 /**
  * Finishes an interrupted restore in `dataDir` (held by this process): one that had not happened is
@@ -39,7 +43,7 @@ export function finishInterruptedRestore(dataDir: string): string | null {
   let back = 0;
   for (const n of asides) {
     const original = n.slice(0, -ASIDE.length);
-    const missing = original === 'pgdata' ? !holdsStore(join(dataDir, original)) : !existsSync(join(dataDir, original));
+    const missing = original === 'pgdata' ? !holdsStore(dataDir) : !existsSync(join(dataDir, original));
     if (missing) {
       putBack(n);
       back++;

@@ -4,12 +4,12 @@
 // when that worked does it take pgdata's place. A store it replaces (`replace`) is kept aside as
 // pgdata.before-restore until then, and put back if the swap fails, or by the next process to take
 // the directory if this one is killed first (store/interrupted-restore.ts).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { count } from 'drizzle-orm';
 import { openSnapshot } from '../../store/db.js';
-import { aside, RESTORING } from '../../store/interrupted-restore.js';
+import { aside, holdsStore, RESTORING } from '../../store/interrupted-restore.js';
 import { syncPath, syncTree } from '../../store/sync-tree.js';
 import { accounts } from '../../store/schema.js';
 import { writeFileAtomically } from '../atomic-file.js';
@@ -17,12 +17,6 @@ import type { Backup } from './backup.js';
 
 /** The data directory holds a store and `replace` was not given. */
 export class StoreNotEmptyError extends Error {}
-
-/** Whether the data directory holds an embedded store. */
-export function holdsStore(dataDir: string): boolean {
-  const pgdata = join(dataDir, 'pgdata');
-  return existsSync(pgdata) && readdirSync(pgdata).length > 0;
-}
 
 export async function restoreBackup(dataDir: string, backup: Backup, opts: { replace: boolean }): Promise<{ accounts: number; replaced: boolean }> {
   const replaced = holdsStore(dataDir);
