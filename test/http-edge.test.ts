@@ -19,9 +19,13 @@ const GIVE_UP_MS = 20_000;
 let lh: Linkhub;
 let stripe: StripeStandin;
 let account: string;
+let agentToken: string;
 useLinkhub({ env: { LINKHUB_HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), LINKHUB_HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } }, async (f) => {
   ({ lh, stripe } = f);
   account = (await linkAccount(lh, stripe.keys.secretTest)).id;
+  const made = await lh.api('POST', `/accounts/${account}/agent_tokens`, { name: 'edge' });
+  assert.equal(made.status, 201, made.text);
+  agentToken = made.body.token;
 });
 
 interface Seen {
@@ -106,5 +110,35 @@ describe("what Node's HTTP server answers by itself is in the error shape", () =
   });
   test('CONNECT: 405 in the error shape, the connection closed', async () => {
     assertShape(await raw('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'), 405, 'connect_not_supported');
+  });
+});
+
+// The Stripe SDK reads a refusal's `error.type` to pick its exception: on Stripe's own paths, what
+// Node refuses before any route (the parser, the timeouts) is answered in Stripe's shape too.
+describe("on the provider's own paths, what Node refuses is in the provider's error shape", () => {
+  function assertStripeShape(seen: Seen, status: number, code: string) {
+    assert.equal(seen.status, status, `status: ${seen.head}\n${JSON.stringify(seen.body)}`);
+    assert.equal(seen.body.error?.type, 'invalid_request_error', JSON.stringify(seen.body));
+    assert.equal(seen.body.error.code, code);
+    assert.equal(typeof seen.body.error.message, 'string');
+    assert.match(seen.head, /content-type: application\/json/i);
+    assert.match(seen.head, /stripe-should-retry: (true|false)/i);
+  }
+  test("headers too large on /v1: 431 headers_too_large in Stripe's shape; the same on /accounts stays in Linkhub's", async () => {
+    const padding = `X-Padding: ${'a'.repeat(17_000)}\r\n`;
+    const v1 = await trickle(`GET /v1/customers?limit=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${agentToken}\r\n${padding}\r\n`);
+    assertStripeShape(v1, 431, 'headers_too_large');
+    assert.match(v1.head, /stripe-should-retry: false/i);
+    assertShape(await trickle(`GET /accounts HTTP/1.1\r\nHost: 127.0.0.1\r\n${padding}\r\n`), 431, 'headers_too_large');
+  });
+  test("a malformed header on /v2: 400 bad_request in Stripe's shape", async () => {
+    assertStripeShape(await trickle('GET /v2/core/events HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\n\r\n'), 400, 'bad_request');
+  });
+  test("a body that trickles in on /v1: 408 request_timeout in Stripe's shape, to be retried", async () => {
+    const head = `POST /v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${agentToken}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 400\r\n\r\nname=`;
+    const seen = await trickle(head, 'a'.repeat(395));
+    assertStripeShape(seen, 408, 'request_timeout');
+    assert.match(seen.head, /stripe-should-retry: true/i);
+    assert.ok(seen.ms < bound(REQUEST_TIMEOUT_MS), `answered after ${seen.ms} ms (bound ${bound(REQUEST_TIMEOUT_MS)} ms)`);
   });
 });

@@ -61,10 +61,13 @@ export function errorPayload(err: LinkhubError, url: string) {
   return agents ? agents.nativeError(err.statusCode, err.code, err.message, errorBody(err)) : errorBody(err);
 }
 
+/** The provider's retry advice on a refusal: a call held for a person is not to be sent again by itself. */
+const shouldRetry = (err: LinkhubError): 'true' | 'false' => (err.extra.retryable === true && !errorEntry(err.entry).awaitsPerson ? 'true' : 'false');
+
 export function sendError(reply: FastifyReply, err: LinkhubError) {
   retryAfter(reply, err);
   const advice = nativeAgentsOf(reply.request.url)?.retryAdviceHeader;
-  if (advice) reply.header(advice, err.extra.retryable === true && !errorEntry(err.entry).awaitsPerson ? 'true' : 'false');
+  if (advice) reply.header(advice, shouldRetry(err));
   return reply.code(err.statusCode).type('application/json').send(errorPayload(err, reply.request.url));
 }
 
@@ -107,11 +110,29 @@ function toLinkhubError(err: Error): LinkhubError | null {
 /** Router-level failures (Fastify's frameworkErrors): an over-long path parameter, a malformed URL. */
 export const routerFailure = (err: FastifyError): LinkhubError => fail(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'path_parameter_too_long' : 'malformed_url');
 
-/** An error answer written straight to a socket, closing it (no request object to answer on). */
-function writeToSocket(socket: Socket, failure: LinkhubError): void {
-  const body = JSON.stringify(errorBody(failure));
-  const head = `HTTP/1.1 ${failure.statusCode} ${STATUS_CODES[failure.statusCode]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n`;
+/** An error answer to `url` written straight to a socket, closing it (no request object to answer on). */
+function writeToSocket(socket: Socket, failure: LinkhubError, url = ''): void {
+  const body = JSON.stringify(errorPayload(failure, url));
+  const advice = nativeAgentsOf(url)?.retryAdviceHeader;
+  const adviceLine = advice ? `${advice}: ${shouldRetry(failure)}\r\n` : '';
+  const head = `HTTP/1.1 ${failure.statusCode} ${STATUS_CODES[failure.statusCode]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\n${adviceLine}Connection: close\r\n\r\n`;
   if (socket.writable) socket.write(head + body);
+}
+
+/** A request line's method and origin-form target (RFC 9112, section 3). */
+const REQUEST_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32} (\/[^\s]{0,2048}) /;
+
+/**
+ * The path of a request Node's server refused, so that the answer takes that path's shape: the
+ * request whose body the timeout cut off, or a request line at the head of the bytes refused.
+ * Node keeps no request line of a request that arrived in several packets and is refused in its
+ * headers (a header too large, over a slow network): that one is answered in Linkhub's shape.
+ */
+function refusedPath(err: { rawPacket?: unknown }, socket: Socket): string {
+  const incoming = (socket as Socket & { parser?: { incoming?: { url?: unknown } | null } }).parser?.incoming?.url;
+  if (typeof incoming === 'string') return incoming;
+  const head = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.subarray(0, 2100).toString('latin1') : '';
+  return REQUEST_LINE.exec(head)?.[1] ?? '';
 }
 
 /**
@@ -119,7 +140,7 @@ function writeToSocket(socket: Socket, failure: LinkhubError): void {
  * those cut off by the headers or request timeout: the same body, written to the socket, instead
  * of Fastify's default `{error, message, statusCode}`.
  */
-export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return; // nobody is left to answer
   // An answer already under way on this socket (a timeout after the handler replied): bytes of
   // another answer would corrupt it, so the connection is only closed.
@@ -132,6 +153,7 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
         : err.code === 'HPE_HEADER_OVERFLOW'
           ? fail('headers_too_large')
           : fail('bad_request', { message: 'Malformed HTTP request' }),
+      refusedPath(err, socket),
     );
   }
   socket.destroy(err);
