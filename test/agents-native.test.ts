@@ -428,6 +428,11 @@ describe('policies', () => {
       [`charge=${ch}&charge=${await charge(100)}&amount=1`, ''],
       [`charge=${ch}&amount=1&amount]=90000`, ''], // an older nested parser files `amount]` and `[amount]` as amount
       [`charge=${ch}&amount=1&%5Bamount%5D=90000`, ''],
+      // a parser that trims names reads these as amount too: an escaped space, a `+`, a no-break space, a tab
+      [`charge=${ch}&amount=1&%20amount=90000`, ''],
+      [`charge=${ch}&amount=1&amount+=90000`, ''],
+      [`charge=${ch}&%C2%A0amount=90000`, ''],
+      [`charge=${ch}&amount=1&%5B%09amount%5D=90000`, ''],
     ]) {
       const res = await form(body, query);
       assert.equal(res.status, 403, `${query} ${body}`);

@@ -2,7 +2,8 @@
 // possible parsers could read them, and UNCLEAR where they could disagree. A cap is only as good as the
 // agreement between what the gate reads and what the provider acts on: `amount=1&amount=90000` is 1 to
 // one parser and 90000 to another; `amount=1& amount=90000` is two names to WHATWG's form parser and
-// one repeated name to Rack's, which drops spaces after `&` (and Rack 2 also splits on `;`).
+// one repeated name to Rack's, which drops spaces after `&` (and Rack 2 also splits on `;`); `%20amount`
+// is ` amount` to both, and `amount` to one that trims names.
 
 /** The parameter by which a server such as Rack's MethodOverride does another method than the request's. */
 export const METHOD_OVERRIDE = '_method';
@@ -18,7 +19,8 @@ const paramsInQuery = (method: string): boolean => method === 'GET' || method ==
 /**
  * A parameter in one reading of a form, query string or payload: its one value; UNCLEAR when the name is
  * repeated (a parser keeps the first or the last), when another key reads as the same name to a nested
- * parser (Rack 2 takes `[amount]` and `amount]` for `amount`; `amount[x]` makes it an object), or when
+ * parser (Rack 2 takes `[amount]` and `amount]` for `amount`; `amount[x]` makes it an object) or to one
+ * that trims names (` amount`), or when
  * `unclear` says these values may not be the ones the provider reads (a write's query: the provider
  * may take it or ignore it).
  */
@@ -29,15 +31,18 @@ function formParam<V>(entries: Reading<V>, name: string, unclear = false): V | t
     if (key === name) {
       value = v;
       seen++;
-    } else if (key.startsWith(name) || key.startsWith('[') || key.startsWith(']')) {
-      if (BASE_NAME.exec(key)?.[1] === name) return UNCLEAR;
+    } else if (key.includes(name) && BASE_NAME.exec(key)?.[1]?.trim() === name) {
+      return UNCLEAR;
     }
   }
   if (seen === 0) return undefined;
   return seen > 1 || unclear ? UNCLEAR : value;
 }
 
-/** The name a nested-parameter parser files a key under: `[amount]`, `amount]`, `amount[x]` → `amount`. */
+/**
+ * The name a nested-parameter parser files a key under: `[amount]`, `amount]`, `amount[x]` → `amount`;
+ * with the spaces around it (` amount`, `[amount\t]`), which a parser that trims names drops.
+ */
 const BASE_NAME = /^[[\]]*([^[\]]+)/;
 
 /**
