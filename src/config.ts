@@ -84,6 +84,12 @@ export interface Config {
    * `uniquelocal`).
    */
   trustProxy: false | string[];
+  /**
+   * OAuth client ID metadata documents (LINKHUB_OAUTH_CLIENT_DOCUMENTS): a client named by an https URL
+   * is described by the document there. `public`: fetched from public addresses only (SSRF); `off`:
+   * not taken; or the hosts they may come from, at whatever address (the operator names them).
+   */
+  clientDocuments: 'public' | 'off' | string[];
 }
 
 export class ConfigError extends Error {}
@@ -218,6 +224,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   return {
     trustProxy: trustProxy(env),
+    clientDocuments: clientDocuments(env),
     port,
     host,
     dataDir,
@@ -325,6 +332,20 @@ function trustProxy(env: Env): false | string[] {
     }
   }
   return entries;
+}
+
+/** LINKHUB_OAUTH_CLIENT_DOCUMENTS: `public` (the default), `off`, or host names (comma-separated). */
+function clientDocuments(env: Env): 'public' | 'off' | string[] {
+  const name = 'LINKHUB_OAUTH_CLIENT_DOCUMENTS';
+  const hosts = list(env, name);
+  if (hosts.length === 0 || (hosts.length === 1 && hosts[0] === 'public')) return 'public';
+  if (hosts.length === 1 && hosts[0] === 'off') return 'off';
+  for (const h of hosts) {
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(h) || ['public', 'off'].includes(h)) {
+      throw new ConfigError(`${name} must be "public", "off" or host names, comma-separated (e.g. claude.ai,vscode.dev) (got "${h}")`);
+    }
+  }
+  return hosts;
 }
 
 /** A comma-separated list, lowercase, empty entries dropped. */

@@ -26,6 +26,7 @@ export const AuthorizationServerMetadata = Type.Object({
   grant_types_supported: Type.Array(Type.String()),
   code_challenge_methods_supported: Type.Array(Type.String()),
   authorization_response_iss_parameter_supported: Type.Boolean(),
+  client_id_metadata_document_supported: Type.Boolean(),
   token_endpoint_auth_methods_supported: Type.Array(Type.String()),
   protected_resources: Type.Array(Type.String()),
   service_documentation: Type.String(),

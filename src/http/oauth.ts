@@ -113,6 +113,8 @@ export const oauthRoutes =
         code_challenge_methods_supported: ['S256'],
         // the authorization answer names its issuer (iss), against mix-up attacks (RFC 9207)
         authorization_response_iss_parameter_supported: true,
+        // a client may name itself by the URL of its metadata document instead of registering
+        client_id_metadata_document_supported: oauth.takesClientDocuments,
         token_endpoint_auth_methods_supported: ['none'],
         protected_resources: [`${publicUrl()}/mcp`],
         service_documentation: `${publicUrl()}/docs`,

@@ -17,6 +17,7 @@ import { ApprovalService } from './agents/approvals.js';
 import { AgentGate } from './agents/gate.js';
 import { SpendLedger } from './agents/spend.js';
 import { OAuthService } from './oauth/oauth.js';
+import { ClientDocuments } from './oauth/client-documents.js';
 import { AgentTokenService } from './agents/tokens.js';
 import { AuditService } from './logs/audit.js';
 import { LiveTester } from './accounts/live-tester.js';
@@ -192,6 +193,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     if (store.kind === 'pglite') await approvals.cutOffAtStart();
     // a minute: an expired call is refused from its first moment (the pass tells), and a call without an answer waits minutes
     const approvalSweep = new ApprovalSweep(store.db, webhooks, approvals, sendingLeaseMs, 60_000, opts.warn);
+    const clientDocuments = config.clientDocuments === 'off' ? null : new ClientDocuments(config.clientDocuments);
     await approvalSweep.recordKeyLifetimes();
     const gate = new AgentGate(calls, spend, approvals);
     approvals.amountNow = (a, actor) => gate.amountNow(a, actor);
@@ -215,7 +217,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       calls,
       proxy: new ProxyService(calls, gate),
       agentTokens,
-      oauth: new OAuthService(store.db, agentTokens),
+      oauth: new OAuthService(store.db, agentTokens, clientDocuments),
       gate,
       approvals,
       approvalSweep,
@@ -237,6 +239,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
         await calls.close();
         await requestLog.close();
         await webhookWorker.stop();
+        await clientDocuments?.close();
         await store.close();
         await dirLock?.release();
       },

@@ -4,7 +4,7 @@
 // client is shown too, not sent back to its redirect URI: registration is open, so without a page a
 // person reads first, anyone could make Linkhub send a browser to any URI (RFC 9700, section 4.11.2,
 // open redirectors). The user's own decision (deny) goes back to the client.
-import { type OAuthClient, type OAuthService, registeredRedirect } from './oauth.js';
+import { type OAuthClient, OAuthError, type OAuthService, registeredRedirect } from './oauth.js';
 
 export interface AuthorizationRequest {
   client: OAuthClient;
@@ -52,7 +52,14 @@ export function ourResource(given: string | undefined, publicUrl: string): strin
 }
 
 export async function checkAuthorizationRequest(oauth: OAuthService, q: Record<string, string | undefined>, publicUrl: string): Promise<CheckedRequest> {
-  const client = q.client_id ? await oauth.client(q.client_id) : null;
+  let client: OAuthClient | null;
+  try {
+    client = q.client_id ? await oauth.client(q.client_id) : null;
+  } catch (e) {
+    // a client named by its metadata document's URL, whose document cannot be used
+    if (e instanceof OAuthError) return { fatal: `This application cannot be used with Linkhub: ${e.description}.` };
+    throw e;
+  }
   if (!client) return { fatal: 'This application is not registered with Linkhub (unknown client_id).' };
   const redirectUri = q.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
   if (!redirectUri || !registeredRedirect(client.redirectUris, redirectUri)) {

@@ -12,6 +12,8 @@ import type { AgentTokenService } from '../agents/tokens.js';
 import { newId, randomBase62, sha256 } from '../ids.js';
 import { type Actor, actorRef } from '../logs/actor.js';
 import { countInWindow, forgetOldWindows } from '../window-count.js';
+import { checkClientMetadata, type OAuthClient } from './client-metadata.js';
+import type { ClientDocuments } from './client-documents.js';
 import { OAuthError } from './oauth-error.js';
 import { type IssuedTokens, RefreshTokens } from './refresh-tokens.js';
 
@@ -21,57 +23,12 @@ export const POLICY_PRESETS = ['read_only', 'account'] as const;
 export type PolicyPreset = (typeof POLICY_PRESETS)[number];
 
 export { OAuthError };
+export type { OAuthClient };
+export { registeredRedirect } from './client-metadata.js';
 
-export interface OAuthClient {
-  id: string;
-  name: string;
-  redirectUris: string[];
-}
-
-const MAX_REDIRECT_URIS = 10;
 /** Client registrations one address may make per window (an MCP client registers once per server). */
 const REGISTRATIONS_PER_WINDOW = 100;
 const REGISTRATION_WINDOW_MS = 10 * 60 * 1000;
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** OAuth 2.1 redirect URIs: https, http on a loopback host (native apps, mcp-remote), or an app's private scheme; never a fragment. */
-export function redirectUriProblem(raw: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    return 'is not an absolute URI';
-  }
-  if (raw.length > 2000) return 'is longer than 2000 characters';
-  // the URL parser drops tabs and line breaks, so the stored text would not be the URI redirected to
-  if (/[\u0000-\u0020\u007f]/.test(raw)) return 'must not contain spaces or control characters';
-  if (u.hash || raw.includes('#')) return 'must not have a fragment'; // an empty one too: `…/cb#` has no hash
-  if (u.protocol === 'https:') return null;
-  if (u.protocol === 'http:') return LOOPBACK.has(u.hostname) ? null : 'http is allowed only on a loopback host (localhost, 127.0.0.1, [::1])';
-  if (['javascript:', 'data:', 'file:', 'blob:', 'vbscript:'].includes(u.protocol)) return `scheme ${u.protocol} is not allowed`;
-  return null; // an app's private-use scheme (RFC 8252)
-}
-
-/**
- * Whether a requested redirect URI is one the client registered: the same string, or for an http
- * loopback URI the same but for the port. A native app listens on whatever port is free when it
- * asks, so the server must allow any (RFC 8252, section 7.3; OAuth 2.1, section 8.4.2).
- */
-export function registeredRedirect(registered: readonly string[], requested: string): boolean {
-  if (registered.includes(requested)) return true;
-  let want: URL;
-  try {
-    want = new URL(requested);
-  } catch {
-    return false;
-  }
-  if (want.protocol !== 'http:' || !LOOPBACK.has(want.hostname) || requested.includes('#')) return false;
-  const portless = (u: URL) => `${u.protocol}//${u.hostname}${u.pathname}${u.search}`;
-  return registered.some((r) => {
-    const u = URL.canParse(r) ? new URL(r) : null;
-    return u !== null && u.protocol === 'http:' && portless(u) === portless(want);
-  });
-}
 
 /** A registered client that never obtained a code or a token is forgotten after this long. */
 const UNUSED_CLIENT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -99,6 +56,8 @@ export class OAuthService {
   constructor(
     private readonly db: Db,
     tokens: AgentTokenService,
+    /** Clients named by the URL of their metadata document; null: none are taken. */
+    private readonly documents: ClientDocuments | null,
     private readonly now: () => number = Date.now,
   ) {
     this.refreshTokens = new RefreshTokens(db, tokens, now);
@@ -118,29 +77,7 @@ export class OAuthService {
 
   /** RFC 7591 registration of a public client (token_endpoint_auth_method none). */
   async register(metadata: Record<string, unknown>): Promise<OAuthClient> {
-    const uris = metadata.redirect_uris;
-    if (!Array.isArray(uris) || uris.length === 0 || uris.length > MAX_REDIRECT_URIS || uris.some((u) => typeof u !== 'string')) {
-      throw new OAuthError('invalid_redirect_uri', `redirect_uris must be a list of 1 to ${MAX_REDIRECT_URIS} URIs`);
-    }
-    for (const u of uris as string[]) {
-      const problem = redirectUriProblem(u);
-      if (problem) throw new OAuthError('invalid_redirect_uri', `redirect_uri ${JSON.stringify(u.slice(0, 200))} ${problem}`);
-    }
-    const grants = metadata.grant_types;
-    if (grants !== undefined && (!Array.isArray(grants) || !grants.includes('authorization_code'))) {
-      throw new OAuthError('invalid_client_metadata', 'grant_types must include authorization_code');
-    }
-    const responses = metadata.response_types;
-    if (responses !== undefined && (!Array.isArray(responses) || !responses.includes('code'))) {
-      throw new OAuthError('invalid_client_metadata', 'response_types must include code');
-    }
-    const rawName = typeof metadata.client_name === 'string' ? metadata.client_name.trim() : '';
-    // shown on the consent page and in agent token names: one plain line, no direction overrides
-    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(rawName)) {
-      throw new OAuthError('invalid_client_metadata', 'client_name must be one line with no control or direction-override characters');
-    }
-    const name = (rawName || 'MCP client').slice(0, 100);
-    const client = { id: newId('oc', 24), name, redirectUris: [...new Set(uris as string[])] };
+    const client = { id: newId('oc', 24), ...checkClientMetadata(metadata) };
     // registration is open: clients that never got a code or a token go after a week, so registrations
     // alone cannot fill the store (the HTTP side also limits them per address)
     await this.db.execute(
@@ -152,7 +89,17 @@ export class OAuthService {
     return client;
   }
 
+  /** Whether clients may name themselves by the URL of their metadata document (the server's metadata says so). */
+  get takesClientDocuments(): boolean {
+    return this.documents !== null;
+  }
+
+  /**
+   * A client by its id: a registered one, or one whose id is the URL of its metadata document
+   * (client-documents.ts); that one throws OAuthError when its document cannot be used, saying why.
+   */
   async client(id: string): Promise<OAuthClient | null> {
+    if (id.startsWith('https://')) return this.documents ? this.documents.client(id) : null;
     if (!id || id.length > 100) return null;
     const [row] = await this.db.select().from(oauthClients).where(eq(oauthClients.id, id)).limit(1);
     return row ? { id: row.id, name: row.name, redirectUris: row.redirectUris } : null;
