@@ -12,6 +12,12 @@ import { resolve } from 'node:path';
 import { buildInfo } from './build-info.js';
 import type { LogsExportFlags } from './cli/logs-export.js';
 
+// a reader that stops early (`linkhub logs export | head`) is not an error: the output has gone where it was asked to
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const program = new Command('linkhub')
   .usage('<command>')
   .description('Linkhub, the self-hostable integration hub. Configured by environment variables (see the README).')

@@ -187,6 +187,10 @@ test('embedded store with a generated master.key: rotate writes a new key file (
   assert.equal(statSync(file).mode & 0o777, 0o600);
   assert.ok(!existsSync(`${file}.previous`));
   assert.match(rotated.stdout, new RegExp(`all 1 are wrapped by the current master key ${keyId(fresh)}`));
+  // the status names where the current key is: the file, not an environment variable
+  const status = await cli(env, 'master-key', 'status');
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(status.stdout, new RegExp(`^${keyId(fresh)} +1 +current \\(.*master\\.key\\)$`, 'm'));
   const after = await startLinkhubProcess(env);
   try {
     assert.equal(await proxied(after, apiKey, account.id), 200, 'the stored Stripe key decrypts under the new master.key');

@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { projectRoot } from '../src/paths.js';
 import { type CliRun, cli as runCli } from './helpers/cli.js';
 import { callApi, type ChildStore, childStore, killAllLinkhubProcesses, linkAccount, startLinkhubProcess } from './helpers/process.js';
 import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
@@ -78,6 +80,20 @@ after(async () => {
 });
 
 describe('linkhub logs export', () => {
+  test('into a reader that has gone (`| head`): exit 0, no error', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'cli.ts'), 'logs', 'export', '--since', '1h', '--format', 'ndjson'], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LINKHUB_LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // the reader closes its end before the first line is written
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Error/);
+  });
+
   test('NDJSON: requests, audit and all, oldest first, with kind', async () => {
     const requests = lines(await exportRun('--since', '1h', '--kind', 'requests', '--format', 'ndjson'));
     assert.equal(requests.length, CALLS);

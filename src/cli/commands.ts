@@ -31,7 +31,9 @@ export async function masterKeyStatusCommand(s: CommandContext, opts: { json?: b
   const keys = s.masterKeys();
   const rows = await masterKeyStatus(s.store.db, keys);
   if (opts.json) return out(JSON.stringify({ master_keys: rows.map((r) => ({ key_id: r.masterKeyId, data_keys: r.dataKeys, role: r.role })) }));
-  out(table([['MASTER KEY ID', 'DATA KEYS', 'ROLE'], ...rows.map((r) => [r.masterKeyId, String(r.dataKeys), ROLE[r.role]])]));
+  // a key generated into the data directory is no environment variable's
+  const role = (r: (typeof rows)[number]) => (r.role === 'current' && s.keyFile ? `current (${join(s.config.dataDir, 'master.key')})` : ROLE[r.role]);
+  out(table([['MASTER KEY ID', 'DATA KEYS', 'ROLE'], ...rows.map((r) => [r.masterKeyId, String(r.dataKeys), role(r)])]));
   const elsewhere = rows.filter((r) => r.role !== 'current').reduce((n, r) => n + r.dataKeys, 0);
   out(
     elsewhere === 0
