@@ -40,8 +40,10 @@ Every error leaves Linkhub as StackOne's error body, \`{statusCode, message, tim
   written elsewhere and passed on (a connector's key rules and live test, the MCP transport).
 - **Retryable**: yes when the same request may succeed later unchanged; the body then also says
   \`"retryable": true\` (and 429s say when, in \`retry_after_ms\` or \`retry_after\` and Retry-After);
-  "after a person" when only a person's decision changes the answer: do not retry it by yourself. On a
-  provider's own paths (\`/v1/…\`) the provider's retry header says the same to its SDKs
+  "after a person" when only a person's decision changes the answer: do not retry it by yourself. Its
+  body says \`"retryable": true\` too, since the same request sent again after the decision gets the
+  result. On a provider's own paths (\`/v1/…\`) the provider's retry header tells its SDKs whether to
+  repeat a call by themselves: \`true\` for yes, \`false\` for "after a person" and no
   (\`Stripe-Should-Retry\`).
 - A code may stand under two statuses: the same reason met at two stages (\`invalid_key\` when linking
   a key, 422, and when a call finds the stored key refused, 412).
