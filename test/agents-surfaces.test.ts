@@ -38,13 +38,23 @@ describe('an agent token on the proxy and on actions', () => {
     const r = await lh.api('POST', '/actions/rpc', { action: 'stripe_list_customers', query: { limit: 1 } }, as(t));
     assert.equal(r.status, 200, r.text);
     assert.ok(Array.isArray(r.body.data));
+    const n = await fetch(`${lh.url}/v1/customers?limit=1`, { headers: { authorization: `Bearer ${t}` } });
+    assert.equal(n.status, 200, await n.text());
     assert.equal(stripe.log.at(-1)?.keyLast4, stripe.keys.secretTest.slice(-4));
     await lh.services.requestLog.flush();
     const audit = await lh.api('GET', `/audit?account_id=${acc}&limit=20`);
     assert.equal(audit.status, 200, audit.text);
     const id = (await lh.api('GET', `/accounts/${acc}/agent_tokens`)).body.find((x: any) => t.endsWith(x.hint)).id;
     const mine = audit.body.data.filter((e: any) => e.actor_type === 'agent_token' && e.actor_id === id).map((e: any) => e.action);
-    assert.deepEqual(mine.sort(), ['call.proxy', 'call.rpc:stripe_list_customers'], 'audited under the token');
+    // a call on Stripe's own paths is named by the action it is, as an RPC call is
+    assert.deepEqual(mine.sort(), ['call.native:stripe_list_customers', 'call.proxy', 'call.rpc:stripe_list_customers'], 'audited under the token');
+    const calls = await lh.api('GET', '/requests/logs?page_size=100');
+    assert.equal(calls.status, 200, calls.text);
+    const native = calls.body.data.filter((c: any) => c.service === 'native' && c.source_id === id);
+    assert.deepEqual(
+      native.map((c: any) => c.action),
+      ['stripe_list_customers'],
+    );
   });
 
   test('only the accounts it names; several need x-account-id', async () => {

@@ -100,6 +100,11 @@ export class AgentGate {
     return m;
   }
 
+  /** The catalogue action a call to the provider's own API is, by method and path (its log and audit line name it), or null. */
+  actionName(connector: ConnectorDefinition, method: string, path: string): string | null {
+    return this.matcher(connector).match(method, path)?.action.name ?? null;
+  }
+
   async check(call: GatedCall): Promise<GateOutcome> {
     const policy = this.policyOf(call.principal, call.account);
     if (!policy) return SEND;

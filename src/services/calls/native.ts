@@ -86,7 +86,7 @@ export class NativeService {
       accountId: account.row.id,
       actor: { type: 'agent_token' as const, id: r.principal.tokenId },
       source: 'native' as const,
-      action: null,
+      action: this.gate.actionName(profile.connector, method, path),
       trace: r.trace,
     };
 
