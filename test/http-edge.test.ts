@@ -108,6 +108,19 @@ describe("what Node's HTTP server answers by itself is in the error shape", () =
     );
     assertShape(seen, 417, 'expectation_failed');
   });
+  test('bad bytes right after a whole request: that request is answered first, then the 400, then the close', async () => {
+    const body = JSON.stringify({ origin_owner_id: 'pipelined-1', origin_owner_name: 'Pipelined' });
+    const seen = await raw(
+      `POST /connect_sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${basic(lh.apiKey)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}get / HTTP/1.1\r\n\r\n`,
+    );
+    // the session was made: its answer (with its token) reaches the client, not only the refusal
+    assert.equal(seen.status, 201, seen.head);
+    const answers = [seen.head, ...String(seen.body).split('\r\n\r\n')].join('\r\n\r\n');
+    assert.match(answers, /"token":"[^"]+"/);
+    const second = /HTTP\/1\.1 400 Bad Request[\s\S]*?\r\n\r\n(\{.*\})$/.exec(answers);
+    assert.ok(second, answers);
+    assert.equal(JSON.parse(second[1]).code, 'bad_request');
+  });
   test('CONNECT: 405 in the error shape, the connection closed', async () => {
     assertShape(await raw('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'), 405, 'connect_not_supported');
   });

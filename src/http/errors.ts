@@ -129,8 +129,9 @@ const REQUEST_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32} (\/[^\s]{0,2048}) /;
  * headers (a header too large, over a slow network): that one is answered in Linkhub's shape.
  */
 function refusedPath(err: { rawPacket?: unknown }, socket: Socket): string {
-  const incoming = (socket as Socket & { parser?: { incoming?: { url?: unknown } | null } }).parser?.incoming?.url;
-  if (typeof incoming === 'string') return incoming;
+  // the parser keeps the last request it read: it is the one refused only while it is still arriving
+  const incoming = (socket as Socket & { parser?: { incoming?: { url?: unknown; complete?: boolean } | null } }).parser?.incoming;
+  if (incoming && !incoming.complete && typeof incoming.url === 'string') return incoming.url;
   const head = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.subarray(0, 2100).toString('latin1') : '';
   return REQUEST_LINE.exec(head)?.[1] ?? '';
 }
@@ -140,22 +141,37 @@ function refusedPath(err: { rawPacket?: unknown }, socket: Socket): string {
  * those cut off by the headers or request timeout: the same body, written to the socket, instead
  * of Fastify's default `{error, message, statusCode}`.
  */
+/** Sockets refused already: more bytes to a parser in error may report it again. */
+const refused = new WeakSet<Socket>();
+
 export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
-  if (err.code === 'ECONNRESET' || socket.destroyed) return; // nobody is left to answer
+  if (err.code === 'ECONNRESET' || socket.destroyed || refused.has(socket)) return; // nobody is left to answer, or it was
+  refused.add(socket);
+  const failure =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? fail('request_timeout')
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? fail('headers_too_large')
+        : fail('bad_request', { message: 'Malformed HTTP request' });
+  const path = refusedPath(err, socket);
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse & { req?: IncomingMessage } })._httpMessage;
+  // Bad bytes after a whole request (sent in the same packet, or pipelined): that request is being
+  // handled and may have changed something, so its answer goes first, then this refusal, then the
+  // close. Node's own handler drops it, and the client would take a write that happened for a failure.
+  if (inFlight?.req?.complete && !inFlight.writableFinished && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+    const refuse = () => {
+      if (!socket.destroyed) {
+        writeToSocket(socket, failure, path);
+        socket.end();
+      }
+    };
+    inFlight.once('finish', refuse);
+    inFlight.once('close', () => socket.destroySoon());
+    return;
+  }
   // An answer already under way on this socket (a timeout after the handler replied): bytes of
   // another answer would corrupt it, so the connection is only closed.
-  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (!inFlight?.headersSent) {
-    writeToSocket(
-      socket,
-      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? fail('request_timeout')
-        : err.code === 'HPE_HEADER_OVERFLOW'
-          ? fail('headers_too_large')
-          : fail('bad_request', { message: 'Malformed HTTP request' }),
-      refusedPath(err, socket),
-    );
-  }
+  if (!inFlight?.headersSent) writeToSocket(socket, failure, path);
   socket.destroy(err);
 }
 
