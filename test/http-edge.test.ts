@@ -121,6 +121,23 @@ describe("what Node's HTTP server answers by itself is in the error shape", () =
     assert.ok(second, answers);
     assert.equal(JSON.parse(second[1]).code, 'bad_request');
   });
+  test('a target in absolute form is served as its path, its host taking the place of Host', async () => {
+    const origin = lh.url.replace('127.0.0.1', 'localhost');
+    const v1 = await raw(`GET ${origin}/v1/customers?limit=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${agentToken}\r\nConnection: close\r\n\r\n`);
+    assert.equal(v1.status, 200, JSON.stringify(v1.body));
+    assert.equal(v1.body.object, 'list');
+    // a user and password in the target are dropped, never logged
+    const password = 'absolute-form-password-7Qx';
+    const accounts = await raw(`GET http://me:${password}@127.0.0.1/accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${basic(lh.apiKey)}\r\nConnection: close\r\n\r\n`);
+    assert.equal(accounts.status, 200, JSON.stringify(accounts.body));
+    assert.ok(!lh.logs.join('\n').includes(password), 'the password is in no log line');
+    // the target's host is the one /mcp checks (DNS rebinding), whatever Host says
+    const mcp = await raw(
+      `POST http://evil.example/mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${agentToken}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+    );
+    assert.equal(mcp.status, 403, JSON.stringify(mcp.body));
+    assert.equal(mcp.body.code ?? mcp.body.error?.data?.code, 'mcp_host_refused', JSON.stringify(mcp.body));
+  });
   test('CONNECT: 405 in the error shape, the connection closed', async () => {
     assertShape(await raw('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'), 405, 'connect_not_supported');
   });

@@ -8,6 +8,7 @@ import type { Services } from '../services/index.js';
 import { apiKeyAuth } from './auth.js';
 import type { RouteContext } from './context.js';
 import { dashboardRoutes } from './dashboard/index.js';
+import { originForm } from './request-target.js';
 import { clientErrorHandler, installErrorHandling, installServerEdges, missingHost, routerFailure, sendError } from './errors.js';
 import { healthRoutes } from './health.js';
 import { actionRoutes } from './actions.js';
@@ -89,6 +90,8 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
     frameworkErrors: (err, _request, reply) => sendError(reply, routerFailure(err)),
     // What Node's HTTP parser refuses (malformed request, headers too large, timeout) too.
     clientErrorHandler,
+    // A target in absolute form (`GET http://host/v1/…`) is served as its path, its host as Host.
+    rewriteUrl: originForm,
     // Schemas are compiled on each route's first request, not at start (lazy-compilers.ts).
     schemaController: deferred.schemaController(),
   }).withTypeProvider<TypeBoxTypeProvider>();
