@@ -128,7 +128,9 @@ describe("what Node's HTTP server answers by itself is in the error shape", () =
     assert.equal(v1.body.object, 'list');
     // a user and password in the target are dropped, never logged
     const password = 'absolute-form-password-7Qx';
-    const accounts = await raw(`GET http://me:${password}@127.0.0.1/accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${basic(lh.apiKey)}\r\nConnection: close\r\n\r\n`);
+    const accounts = await raw(
+      `GET http://me:${password}@127.0.0.1/accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${basic(lh.apiKey)}\r\nConnection: close\r\n\r\n`,
+    );
     assert.equal(accounts.status, 200, JSON.stringify(accounts.body));
     assert.ok(!lh.logs.join('\n').includes(password), 'the password is in no log line');
     // the target's host is the one /mcp checks (DNS rebinding), whatever Host says
