@@ -100,6 +100,27 @@ describe('POST /connect_sessions: bodies', () => {
     { name: 'body is JSON null', send: () => json('POST', CS, 'null'), status: 400, message: /body/ },
     { name: 'body is a JSON string', send: () => json('POST', CS, '"hello"'), status: 400, message: /body/ },
     { name: 'empty body with content-type json', send: () => json('POST', CS, ''), status: 400 },
+    // JSON is UTF-8: bytes that are not were stored as U+FFFD
+    {
+      name: 'invalid UTF-8 bytes in a JSON string',
+      send: () =>
+        raw('POST', CS, {
+          body: Buffer.concat([Buffer.from('{"origin_owner_id":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('","origin_owner_name":"x"}')]),
+          headers: { 'content-type': 'application/json' },
+        }),
+      status: 400,
+      message: /not valid JSON/,
+    },
+    {
+      name: 'Latin-1 bytes labelled charset=iso-8859-1',
+      send: () =>
+        raw('POST', CS, {
+          body: Buffer.from('{"origin_owner_id":"caf\xe9","origin_owner_name":"x"}', 'latin1'),
+          headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+        }),
+      status: 400,
+      message: /not valid JSON/,
+    },
     { name: 'no body at all', send: () => raw('POST', CS), status: 400 },
     { name: 'origin_owner_id: 123', send: () => json('POST', CS, withBody({ origin_owner_id: 123 })), status: 400, message: /origin_owner_id/ },
     { name: 'origin_owner_name: array', send: () => json('POST', CS, withBody({ origin_owner_name: ['x'] })), status: 400, message: /origin_owner_name/ },
@@ -276,6 +297,13 @@ describe('accounts: params, queries and PATCH bodies', () => {
     { name: 'page_size=0', send: () => raw('GET', '/accounts?page_size=0'), status: 400, message: /page_size/ },
     { name: 'page_size=abc', send: () => raw('GET', '/accounts?page_size=abc'), status: 400, message: /page_size/ },
     { name: 'environment=staging', send: () => raw('GET', '/accounts?environment=staging'), status: 400, message: /environment/ },
+    // a choice of values says which
+    {
+      name: 'approvals status=bogus',
+      send: () => raw('GET', '/approvals?status=bogus'),
+      status: 400,
+      message: /^querystring\.status must be one of "pending", .*"denied"/,
+    },
     { name: 'search overlong', send: () => raw('GET', '/accounts?search=' + 'x'.repeat(300)), status: 400, message: /search/ },
     { name: 'PATCH malformed JSON', send: () => json('PATCH', A(), '{"label": '), status: 400, message: /JSON/ },
     { name: 'PATCH label: 123', send: () => json('PATCH', A(), '{"label":123}'), status: 400, message: /label/ },

@@ -86,12 +86,16 @@ function validationFailure(fe: FastifyError): LinkhubError {
   const path = first?.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
   const params = (first?.params ?? {}) as Record<string, string | undefined>;
   const named = (p: 'missingProperty' | 'additionalProperty') => [path, params[p]].filter(Boolean).join('.');
+  // a choice of constants (a union of literals) fails once per constant: they are the values allowed
+  const allowed = (fe.validation ?? []).filter((e) => e.keyword === 'const' && e.instancePath === first?.instancePath).map((e) => e.params.allowedValue);
   const [field, problem] =
     first?.keyword === 'required'
       ? [named('missingProperty'), 'is required']
       : first?.keyword === 'additionalProperties'
         ? [named('additionalProperty'), 'is not a known field']
-        : [path, first?.message ?? 'is invalid'];
+        : first?.keyword === 'const' && allowed.length > 1
+          ? [path, `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`]
+          : [path, first?.message ?? 'is invalid'];
   return fail('invalid_input', { field: field ? `${where}.${field}` : where, problem }, { field: field || null });
 }
 

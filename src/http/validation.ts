@@ -2,9 +2,11 @@
 // stripped); query strings, params and headers with coercion (repeated keys become arrays).
 // Every declared string is a line (input-hygiene.ts): the compiler adds the `x-text` keyword to
 // each string schema that does not name its kind, so no schema can forget it.
+import { isUtf8 } from 'node:buffer';
 import { Ajv, type Options, type SchemaValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
+import { fail } from '../errors/fail.js';
 import { installInputHygiene, type TextKind, textProblem } from './input-hygiene.js';
 import type { DeferredSchemas } from './lazy-compilers.js';
 
@@ -52,4 +54,14 @@ export function installValidation(app: FastifyInstance, deferred: DeferredSchema
   // Bodies are JSON only. Fastify's built-in text/plain parser would hand a string to the body schema
   // ("body must be object"); without it a non-JSON body is a clear 415.
   app.removeContentTypeParser('text/plain');
+  // JSON is UTF-8 (RFC 8259, section 8.1). Fastify's parser decodes a body's bytes with replacement
+  // characters, so invalid ones were stored as U+FFFD instead of refused: the bytes are checked first,
+  // then parsed by Fastify's own parser (prototype and constructor poisoning refused, as before).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer;
+    if (!isUtf8(bytes)) return done(fail('invalid_json'), undefined);
+    parseJson(request, bytes.toString('utf8'), done);
+  });
 }
