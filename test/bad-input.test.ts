@@ -3,6 +3,7 @@
 // and changes nothing stored.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { count, eq, sql } from 'drizzle-orm';
 import { accounts, apiKeys, auditEvents, connectSessions, webhookEndpoints, webhookOutbox } from '../src/store/schema.js';
 import { useLinkhub } from './helpers/fixture.js';
@@ -110,6 +111,25 @@ describe('POST /connect_sessions: bodies', () => {
         }),
       status: 400,
       message: /not valid JSON/,
+    },
+    // a compressed body would be read as other bytes than meant: refused, whatever the route
+    {
+      name: 'a gzip body (Content-Encoding: gzip)',
+      send: () => raw('POST', CS, { body: gzipSync(withBody({})), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }),
+      status: 415,
+      message: /Content-Encoding: gzip/,
+    },
+    {
+      name: 'a plain body labelled Content-Encoding: br',
+      send: () => raw('POST', CS, { body: withBody({}), headers: { 'content-type': 'application/json', 'content-encoding': 'br' } }),
+      status: 415,
+      message: /Content-Encoding: br\)/,
+    },
+    {
+      name: 'an unknown coding is not repeated in the answer',
+      send: () => raw('POST', CS, { body: withBody({}), headers: { 'content-type': 'application/json', 'content-encoding': 'sk_test_notrepeated123' } }),
+      status: 415,
+      message: /^(?!.*notrepeated).*Content-Encoding: …/,
     },
     {
       name: 'Latin-1 bytes labelled charset=iso-8859-1',

@@ -140,6 +140,16 @@ describe("what Node's HTTP server answers by itself is in the error shape", () =
     assert.equal(mcp.status, 403, JSON.stringify(mcp.body));
     assert.equal(mcp.body.code ?? mcp.body.error?.data?.code, 'mcp_host_refused', JSON.stringify(mcp.body));
   });
+  test("Transfer-Encoding: gzip, chunked on /v1: 415 in Stripe's shape, nothing sent to Stripe", async () => {
+    stripe.clearLog();
+    const seen = await raw(
+      `POST /v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${agentToken}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n6\r\nname=x\r\n0\r\n\r\n`,
+    );
+    assert.equal(seen.status, 415, JSON.stringify(seen.body));
+    assert.equal(seen.body.error?.code, 'unsupported_content_encoding');
+    assert.match(seen.body.error.message, /Transfer-Encoding: gzip, chunked/);
+    assert.equal(stripe.log.length, 0);
+  });
   test('CONNECT: 405 in the error shape, the connection closed', async () => {
     assertShape(await raw('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'), 405, 'connect_not_supported');
   });

@@ -8,6 +8,7 @@ import type { Services } from '../services/index.js';
 import { apiKeyAuth } from './auth.js';
 import type { RouteContext } from './context.js';
 import { dashboardRoutes } from './dashboard/index.js';
+import { codingProblem } from './body-coding.js';
 import { originForm } from './request-target.js';
 import { clientErrorHandler, installErrorHandling, installServerEdges, missingHost, routerFailure, sendError } from './errors.js';
 import { healthRoutes } from './health.js';
@@ -125,6 +126,12 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
     done();
   });
 
+  // A compressed body is refused (body-coding.ts): after the route's own authentication (onRequest), before the body is read.
+  app.addHook('preParsing', (request, reply, payload, done) => {
+    const coding = codingProblem(request.headers);
+    if (coding) return void sendError(reply, fail('unsupported_content_encoding', { encoding: coding }));
+    done(null, payload);
+  });
   if (options.checkSerialization) installSerializationCheck(app);
   await installOpenapi(app);
   installMetrics(app, services);

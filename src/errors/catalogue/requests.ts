@@ -74,8 +74,9 @@ export const REQUEST_ERRORS = {
   },
   unsupported_content_encoding: {
     status: 415,
-    message: 'Compressed request bodies are not taken (Content-Encoding: {encoding}): send the body uncompressed',
-    action: 'Send the body as it is, without a Content-Encoding header (or `identity`): the agent policy reads the parameters the provider will act on.',
+    message: 'Compressed request bodies are not taken ({encoding}): send the body uncompressed',
+    action:
+      'Send the body as it is, without a Content-Encoding header (or `identity`) and with no transfer coding but `chunked`: Linkhub reads a body as it is sent, and the agent policy reads the parameters the provider will act on.',
     retryable: false,
   },
   path_parameter_too_long: {

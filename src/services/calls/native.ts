@@ -71,7 +71,7 @@ export class NativeService {
     // decompress) would be read as other bytes, so it is refused rather than forwarded.
     const coding = r.headers['content-encoding'];
     if (coding !== undefined && !/^\s*(identity)?\s*$/i.test(String(coding))) {
-      throw fail('unsupported_content_encoding', { encoding: String(coding).slice(0, 40) });
+      throw fail('unsupported_content_encoding', { encoding: 'Content-Encoding' });
     }
     const contentType = typeof r.headers['content-type'] === 'string' ? r.headers['content-type'] : undefined;
     const headers = filterForwardHeaders(r.headers, NOT_FORWARDED);
