@@ -64,11 +64,12 @@ describe('by default, a document is fetched only from a public address', () => {
     for (const [id, address] of [
       [`https://127.0.0.1:${port}/client.json`, '127.0.0.1'],
       [`https://localhost:${port}/client.json`, ''],
-      [`https://[::ffff:127.0.0.1]:${port}/client.json`, ''],
+      [`https://[::ffff:7f00:1]:${port}/client.json`, ''],
+      [`https://[::7f00:1]:${port}/client.json`, ''], // IPv4-compatible, "unicast" to ipaddr.js
     ]) {
       const page = await authorizationPage(lh.url, id);
       assert.equal(page.status, 400, page.html);
-      assert.match(page.html, /which is not a public address/, id);
+      assert.match(page.html, /(is at|resolves to) an address that is not public/, id);
       if (address) assert.ok(page.html.includes(address), id);
     }
     assert.equal(connections, 0, 'nothing connected to the listener');
@@ -78,7 +79,12 @@ describe('by default, a document is fetched only from a public address', () => {
     for (const [id, why] of [
       ['https://client.example/', /must have a path/],
       ['https://client.example/a#b', /must not have a fragment/],
-      ['https://client.example/a/../b', /must not have \. or \.\. segments/],
+      // written otherwise than the URL fetched: dot segments (also escaped, or with backslashes), the default port, capitals
+      ['https://client.example/a/../b', /must be written as the URL it is \(https:\/\/client\.example\/b\)/],
+      ['https://client.example/zz\\..\\claim/b', /must be written as the URL it is \(https:\/\/client\.example\/claim\/b\)/],
+      ['https://client.example/zz/.%2e/claim', /must be written as the URL it is/],
+      ['https://client.example:443/c.json', /must be written as the URL it is/],
+      ['https://Client.example/c.json', /must be written as the URL it is/],
       ['https://u:p@client.example/a', /must not hold a user/],
     ] as const) {
       const page = await authorizationPage(lh.url, id);
@@ -177,6 +183,7 @@ describe("a client named by its document's URL, with the MCP SDK's client", () =
       body: { client_id: `${b}/secret.json`, redirect_uris: [REDIRECT], token_endpoint_auth_method: 'client_secret_basic' },
     }),
     '/big.json': (b) => ({ status: 200, body: { client_id: `${b}/big.json`, redirect_uris: [REDIRECT], padding: 'x'.repeat(20_000) } }),
+    '/invisible.json': (b) => ({ status: 200, body: { client_id: `${b}/invisible.json`, client_name: 'Cl\u200baude', redirect_uris: [REDIRECT] } }),
   };
 
   before(async () => {
@@ -209,6 +216,19 @@ describe("a client named by its document's URL, with the MCP SDK's client", () =
     docs = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
       fetched.push(req.url ?? '');
       const doc = served[req.url ?? '']?.(docBase);
+      if (req.url === '/slow.json') {
+        // the document one byte a second: each byte comes before any per-byte timeout, the whole far after 5 s
+        const text = JSON.stringify({ client_id: `${docBase}/slow.json`, redirect_uris: [REDIRECT] });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        let i = 0;
+        const drip = setInterval(() => {
+          if (i < text.length && !res.destroyed) return void res.write(text[i++]);
+          clearInterval(drip);
+          res.end();
+        }, 1000);
+        res.on('close', () => clearInterval(drip));
+        return;
+      }
       if (!doc) return res.writeHead(404).end();
       res.writeHead(doc.status, { 'content-type': 'application/json', ...doc.headers }).end(typeof doc.body === 'string' ? doc.body : JSON.stringify(doc.body));
     });
@@ -242,7 +262,9 @@ describe("a client named by its document's URL, with the MCP SDK's client", () =
     const { location, cookie } = await approveInBrowser(authUrl.toString(), { account, policy: 'read_only' });
     // the page named the client by its own word and by the host its document came from
     const page = await authorizationPage(proc.url, `${docBase}/good.json`, cookie);
-    assert.match(page.html, /Doc client \(127\.0\.0\.1\)/);
+    const where = new URL(docBase).host;
+    assert.ok(page.html.includes(`Doc client (${where})`), page.html);
+    assert.ok(page.html.includes(`describes itself in the document at <code>${docBase}/good.json</code>`), page.html);
     const code = new URL(location).searchParams.get('code');
     assert.ok(code, location);
     const transport = new StreamableHTTPClientTransport(new URL(`${proc.url}/mcp`), { authProvider: provider });
@@ -265,6 +287,7 @@ describe("a client named by its document's URL, with the MCP SDK's client", () =
       ['/secret.json', /public clients \(none\) only/],
       ['/big.json', /larger than 16384 bytes/],
       ['/missing.json', /answered 404/],
+      ['/invisible.json', /no control, invisible or direction-override characters/],
     ] as const) {
       const page = await authorizationPage(proc.url, `${docBase}${path}`).catch((e) =>
         assert.fail(`${path}: ${e}\n${proc.stderr()}\n${proc.stdout().slice(-3000)}`),
@@ -273,6 +296,12 @@ describe("a client named by its document's URL, with the MCP SDK's client", () =
       assert.match(page.html, why, path);
     }
     assert.ok(fetched.slice(before).includes('/moved.json'));
+    // one deadline for the whole document, not one per byte
+    const started = Date.now();
+    const slow = await authorizationPage(proc.url, `${docBase}/slow.json`);
+    assert.equal(slow.status, 400);
+    assert.match(slow.html, /no whole answer within 5 s/);
+    assert.ok(Date.now() - started < 30_000, 'refused long before the document could end');
     assert.ok(!fetched.slice(before).includes('/good.json'), 'the redirect was not followed');
     assert.equal((await fetch(`${proc.url}/healthz`)).status, 200, proc.stderr());
     const other = await authorizationPage(proc.url, 'https://client.example/client.json');

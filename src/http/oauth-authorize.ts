@@ -70,6 +70,7 @@ export const oauthAuthorizeRoutes =
       return approvePage(reply, {
         q,
         clientName: checked.ok.client.name,
+        clientDocument: checked.ok.client.id.startsWith('https://') ? checked.ok.client.id : undefined,
         redirectUri: checked.ok.redirectUri,
         accounts: await accountChoices(wanted),
         search: { name: ACCOUNT_SEARCH, value: wanted },

@@ -88,6 +88,8 @@ export function approvePage(
   o: {
     q: Record<string, string | undefined>;
     clientName: string;
+    /** The URL of the client's metadata document, when it names itself by one: what it proves is its host. */
+    clientDocument?: string;
     redirectUri: string;
     accounts: { list: AccountChoice[]; more: boolean };
     search: { name: string; value?: string };
@@ -110,6 +112,9 @@ export function approvePage(
     'Authorize an MCP client',
     `<p><strong>${esc(o.clientName)}</strong> asks for an agent token to use one linked account through Linkhub's MCP server. ` +
       `It will be sent back to <code>${esc(asSent(o.redirectUri))}</code>.</p>` +
+      (o.clientDocument
+        ? `<p>It describes itself in the document at <code>${esc(o.clientDocument)}</code>: its name is its own word, its host is where it comes from.</p>`
+        : '') +
       accountSearch({ ...o, more: o.accounts.more, found }) +
       `<form method="post" action="${esc(o.action)}">${hiddenParams(o.q)}<input type="hidden" name="csrf" value="${esc(o.csrf)}">` +
       `<fieldset><legend>Account</legend>${accounts}</fieldset>` +

@@ -17,7 +17,10 @@ import { OAuthError } from './oauth-error.js';
 
 /** The draft suggests 5 KB; a few redirect URIs and a name fit many times over. */
 const MAX_DOCUMENT_BYTES = 16 * 1024;
+/** The whole fetch, from the connection to the document's last byte (undici's own timeouts restart with each byte). */
 const FETCH_TIMEOUT_MS = 5_000;
+/** Fetches under way at once, across all hosts: past it a request is refused at once, to be tried again. */
+const MAX_FETCHING = 16;
 /** How long a document is kept: its Cache-Control max-age, within these bounds; without one, the default. */
 const MIN_KEEP_MS = 60_000;
 const MAX_KEEP_MS = 24 * 3_600_000;
@@ -37,17 +40,21 @@ export function clientIdUrlProblem(id: string): string | null {
   if (u.username || u.password) return 'must not hold a user or password';
   if (u.hash || id.includes('#')) return 'must not have a fragment';
   if (u.pathname === '/') return 'must have a path';
-  // the parser folds `.` and `..` away: the text must hold none, since the URL is compared as written
-  const path = id.slice(id.indexOf('/', 'https://'.length)).split('?')[0];
-  if (path.split('/').some((seg) => seg === '.' || seg === '..' || /^%2e(%2e)?$/i.test(seg))) return 'must not have . or .. segments';
   if (/[\u0000-\u0020\u007f]/.test(id)) return 'must not contain spaces or control characters';
+  // The URL is compared as written, and fetched as parsed: they must be one. The parser folds `.` and
+  // `..` segments (also written `%2e` or with `\`), the default port and the host's case away.
+  if (u.href !== id)
+    return `must be written as the URL it is (${u.href.slice(0, 200)}): no . or .. segments, backslashes, default port or capitals in the host`;
   return null;
 }
 
 /** Whether an address is a public unicast one (not loopback, private, link-local, unique-local, CGNAT, reserved…). */
 function isPublic(address: string): boolean {
   try {
-    return ipaddr.process(address).range() === 'unicast';
+    const ip = ipaddr.process(address);
+    // ::a.b.c.d, the deprecated IPv4-compatible form, is "unicast" to ipaddr.js
+    if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0)) return false;
+    return ip.range() === 'unicast';
   } catch {
     return false;
   }
@@ -57,6 +64,7 @@ export class ClientDocuments {
   private readonly kept = new Map<string, Kept>();
   private readonly reading = new Map<string, Promise<OAuthClient>>();
   private readonly agent: Agent;
+  private fetching = 0;
 
   constructor(
     /** `public`: any host at a public address; else only these hosts, at any address. */
@@ -72,11 +80,7 @@ export class ClientDocuments {
           lookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
             if (err) return callback(err, [] as never);
             const inner = onlyPublic ? addresses.find((a) => !isPublic(a.address)) : undefined;
-            if (inner)
-              return callback(
-                Object.assign(new Error(`${hostname} is at ${inner.address}, which is not a public address`), { code: 'ENOTPUBLIC' }),
-                [] as never,
-              );
+            if (inner) return callback(Object.assign(new Error(`${hostname} resolves to an address that is not public`), { code: 'ENOTPUBLIC' }), [] as never);
             if ((options as { all?: boolean }).all) return callback(null, addresses as never);
             callback(null, addresses[0].address as never, addresses[0].family);
           });
@@ -113,6 +117,9 @@ export class ClientDocuments {
   }
 
   private async read(url: string): Promise<OAuthClient> {
+    if (this.fetching >= MAX_FETCHING)
+      throw new OAuthError('invalid_client', "Linkhub is reading other clients' metadata documents: try again in a few seconds", 401);
+    this.fetching++;
     try {
       const { client, keepMs } = await this.fetchDocument(url);
       this.keep(url, { until: this.now() + keepMs, client });
@@ -121,6 +128,8 @@ export class ClientDocuments {
       const error = e instanceof OAuthError ? e : new OAuthError('invalid_client', `the client's metadata document could not be fetched: ${reason(e)}`, 401);
       this.keep(url, { until: this.now() + FAILURE_KEEP_MS, error });
       throw error;
+    } finally {
+      this.fetching--;
     }
   }
 
@@ -132,13 +141,10 @@ export class ClientDocuments {
     const bare = host.replace(/^\[|\]$/g, '');
     if (this.from !== 'public' && !this.from.includes(host)) throw refuse(`is on ${host}, not one of the hosts client documents are taken from`);
     // an address written in the URL is connected to without a lookup: it is checked here
-    if (this.from === 'public' && isIP(bare) && !isPublic(bare)) throw refuse(`is at ${bare}, which is not a public address`);
-    const res = await request(url, {
-      dispatcher: this.agent,
-      headers: { accept: 'application/json' },
-      headersTimeout: FETCH_TIMEOUT_MS,
-      bodyTimeout: FETCH_TIMEOUT_MS,
-    });
+    if (this.from === 'public' && isIP(bare) && !isPublic(bare)) throw refuse('is at an address that is not public');
+    // one deadline for all of it: waiting for a connection, the answer and every byte of the body
+    const signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
+    const res = await request(url, { dispatcher: this.agent, headers: { accept: 'application/json' }, signal });
     if (res.statusCode !== 200) {
       await res.body.dump().catch(() => {}); // read off (or dropped past undici's limit), never an unheard 'error'
       throw refuse(`answered ${res.statusCode} instead of its metadata document (redirects are not followed)`);
@@ -166,7 +172,8 @@ export class ClientDocuments {
       throw refuse(`asks for token_endpoint_auth_method ${JSON.stringify(auth)}: Linkhub takes public clients (none) only`);
     const { name, redirectUris } = checkClientMetadata(metadata);
     // the name is the client's own word; its host is what the URL proves, and the person approving sees both
-    const client = { id: url, name: `${name.slice(0, 100 - host.length - 3)} (${host})`, redirectUris };
+    const where = new URL(url).host; // with its port, when not the default
+    const client = { id: url, name: `${name.slice(0, Math.max(10, 100 - where.length - 3))} (${where})`, redirectUris };
     return { client, keepMs: keepFor(res.headers['cache-control']) };
   }
 }
@@ -178,8 +185,14 @@ function keepFor(cacheControl: string | string[] | undefined): number {
   return Math.min(MAX_KEEP_MS, Math.max(MIN_KEEP_MS, Number(m[1]) * 1000));
 }
 
+/**
+ * Why a fetch failed, told without the network's own words: the page answers anyone, and "connection
+ * refused" against "wrong TLS version" on each port, or a name's inner address, would map a network.
+ */
 function reason(e: unknown): string {
-  let err = e as { message?: string; code?: string; cause?: unknown };
-  while (err?.cause && typeof err.cause === 'object') err = err.cause as typeof err;
-  return err?.message ?? String(e);
+  let err = e as { name?: string; code?: string; cause?: unknown };
+  while (err?.cause && typeof err.cause === 'object' && err.code !== 'ENOTPUBLIC') err = err.cause as typeof err;
+  if (err?.code === 'ENOTPUBLIC') return 'its host resolves to an address that is not public';
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return `no whole answer within ${FETCH_TIMEOUT_MS / 1000} s`;
+  return 'no answer over https';
 }

@@ -70,9 +70,10 @@ export function checkClientMetadata(metadata: Record<string, unknown>): { name: 
     throw new OAuthError('invalid_client_metadata', 'response_types must include code');
   }
   const rawName = typeof metadata.client_name === 'string' ? metadata.client_name.trim() : '';
-  // shown on the consent page and in agent token names: one plain line, no direction overrides
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(rawName)) {
-    throw new OAuthError('invalid_client_metadata', 'client_name must be one line with no control or direction-override characters');
+  // shown on the consent page and in agent token names: one plain line, no direction overrides, nothing
+  // invisible (zero-width and filler characters would let a name pass for another one)
+  if (/[\u0000-\u001f\u007f-\u009f\u00ad\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0]/.test(rawName)) {
+    throw new OAuthError('invalid_client_metadata', 'client_name must be one line with no control, invisible or direction-override characters');
   }
   return { name: (rawName || 'MCP client').slice(0, 100), redirectUris: [...new Set(uris as string[])] };
 }
