@@ -4,7 +4,9 @@
 // a holder in another PID namespace (another container on the same volume) is judged by its
 // heartbeat, never by a PID that means nothing here. Real processes on PGlite.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { callApi, childStore, type ChildStore, killAllLinkhubProcesses, linkAccount, runLinkhubToExit, startLinkhubProcess } from './helpers/process.js';
@@ -79,6 +81,42 @@ describe('the data directory belongs to one process', () => {
       assert.deepEqual(list.body.map((a: { id: string }) => a.id).sort(), [...ids].sort());
     } finally {
       await next.stop();
+    }
+  });
+
+  test('a holder killed but not yet reaped (a zombie) holds nothing: the next start takes the lock at once', async () => {
+    const store = await embedded();
+    // a shell that starts a short sleep, then becomes a long one that never reaps it: the short one stays a zombie
+    const parent = spawn('sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 120'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(String(d).trim()))));
+      const stat = () => readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const after = () =>
+        stat()
+          .slice(stat().lastIndexOf(')') + 2)
+          .split(' ');
+      for (let i = 0; after()[0] !== 'Z'; i++) {
+        assert.ok(i < 200, 'the child became a zombie');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      mkdirSync(join(store.dataDir, 'linkhub.lock'), { recursive: true });
+      const owner = {
+        pid,
+        host: hostname(),
+        since: new Date().toISOString(),
+        boot: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+        pidns: readlinkSync('/proc/self/ns/pid'),
+        started: after()[19],
+      };
+      writeFileSync(join(store.dataDir, 'linkhub.pid'), JSON.stringify(owner));
+      const p = await startLinkhubProcess(store.env);
+      try {
+        assert.equal(JSON.parse(readFileSync(join(store.dataDir, 'linkhub.pid'), 'utf8')).pid, p.child.pid);
+      } finally {
+        await p.stop();
+      }
+    } finally {
+      parent.kill('SIGKILL');
     }
   });
 

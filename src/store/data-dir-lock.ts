@@ -76,10 +76,12 @@ function me(): Owner {
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+  // a process killed but not yet reaped by its parent (a zombie, state Z) still answers signal 0: it holds nothing
+  const stat = read(() => readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  return !(stat && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z');
 }
 
 /** Whether the holder's PID means something here: same boot and PID namespace (or, without /proc, same host). */
