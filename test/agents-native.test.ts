@@ -302,6 +302,13 @@ describe('the stripe SDK through /v1 with an agent token', () => {
     const body = await refused.json();
     assert.equal(body.error.code, 'agent_account_refused');
     assert.equal(body.error.type, 'invalid_request_error');
+    assert.ok(body.error.message.includes(other), 'an account id is named');
+    // anything else there (a secret pasted by mistake) is not repeated, nor logged with the refusal
+    const pasted = await raw(alone.token, '/v1/customers?limit=1', { headers: { 'linkhub-account': stripe.keys.secretTest } });
+    assert.equal(pasted.status, 403);
+    const text = await pasted.text();
+    assert.ok(!text.includes(stripe.keys.secretTest.slice(8, 40)), text);
+    assert.match(text, /a value that is no account id/);
   });
 });
 

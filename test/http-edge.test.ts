@@ -107,6 +107,13 @@ describe("what Node's HTTP server answers by itself is in the error shape", () =
       `POST /connect_sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: teapot\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
     );
     assertShape(seen, 417, 'expectation_failed');
+    assert.match(seen.body.message, /Expect: teapot/);
+    // a key sent there by mistake is not repeated
+    const key = await raw(
+      `POST /connect_sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: ${stripe.keys.secretTest}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+    );
+    assertShape(key, 417, 'expectation_failed');
+    assert.ok(!JSON.stringify(key.body).includes(stripe.keys.secretTest.slice(8, 40)), JSON.stringify(key.body));
   });
   test('bad bytes right after a whole request: that request is answered first, then the 400, then the close', async () => {
     const body = JSON.stringify({ origin_owner_id: 'pipelined-1', origin_owner_name: 'Pipelined' });

@@ -9,6 +9,7 @@ import { connectors } from '../connectors/registry.js';
 import type { ConnectorAgentSupport } from '../connectors/types.js';
 import { type ErrorName, errorEntry } from '../errors/catalogue.js';
 import { fail, LinkhubError } from '../errors/fail.js';
+import { maskSecrets } from '../services/logs/redaction.js';
 import { isStoreUnavailable } from '../store/failures.js';
 import { redactUrl } from './logger.js';
 
@@ -186,7 +187,7 @@ export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unk
  */
 export function installServerEdges(server: Server): void {
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
-    const failure = fail('expectation_failed', { expect: String(req.headers.expect ?? '').slice(0, 100) });
+    const failure = fail('expectation_failed', { expect: maskSecrets(String(req.headers.expect ?? '').slice(0, 100)) });
     const body = JSON.stringify(errorPayload(failure, req.url ?? ''));
     res.writeHead(failure.statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
   });

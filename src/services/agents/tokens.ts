@@ -202,7 +202,9 @@ export class AgentTokenService {
 /** Which of the token's accounts a call acts on: the one named, else its only one (400 when it has several). */
 export function pickAccount(p: AgentPrincipal, named: string | undefined, where: string): string {
   if (named) {
-    if (!p.accountIds.includes(named)) throw fail('agent_account_refused', { account: named });
+    // repeated only when it is an account id: a caller may put anything there, a secret too, and the refusal is logged
+    if (!p.accountIds.includes(named))
+      throw fail('agent_account_refused', { account: /^acc_[A-Za-z0-9]{1,60}$/.test(named) ? named : '(a value that is no account id)' });
     return named;
   }
   if (p.accountIds.length === 1) return p.accountIds[0];

@@ -4,6 +4,7 @@
 // an agent token may not: refuseOtherContext).
 import type { ConnectorDefinition } from '../../connectors/types.js';
 import { fail } from '../../errors/fail.js';
+import { maskSecrets } from '../logs/redaction.js';
 
 const NONE: Readonly<Record<string, string>> = Object.freeze({});
 
@@ -24,6 +25,6 @@ export function refuseOtherContext(connector: ConnectorDefinition, context: stri
   if (!c || !context || !headers) return;
   for (const name of [c.header, ...(c.otherAccountHeaders ?? [])]) {
     const v = headers[name];
-    if (v !== undefined && v.trim() !== context) throw fail('agent_account_refused', { account: JSON.stringify(v.slice(0, 64)) });
+    if (v !== undefined && v.trim() !== context) throw fail('agent_account_refused', { account: JSON.stringify(maskSecrets(v.slice(0, 64))) });
   }
 }
