@@ -168,6 +168,9 @@ function httpTimeouts(env: Env): Pick<Config, 'httpHeadersTimeoutMs' | 'httpRequ
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 3000, 0, 65535);
   const host = str(env, 'HOST') ?? '127.0.0.1';
+  if (!isIP(host) && !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)) {
+    throw new ConfigError(`HOST must be an address (127.0.0.1, 0.0.0.0, ::) or a host name (got "${host}")`);
+  }
   const dataDir = resolve(str(env, 'LINKHUB_DATA_DIR') ?? './.linkhub');
   const databaseUrl = url(env, 'DATABASE_URL', null, ['postgres:', 'postgresql:']);
 

@@ -58,7 +58,12 @@ async function main(): Promise<void> {
   // The embedded store is this process's alone: `linkhub` commands reach it through the admin socket
   // (open before the server answers /readyz, so a ready server takes commands).
   const admin = services.store.kind === 'pglite' ? await (await import('./cli/admin-socket.js')).openAdminSocket(services, warn) : null;
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    // a port in use, or a HOST that is no address of this machine: said with the settings that chose them
+    throw new Error(`cannot listen on HOST=${config.host} PORT=${config.port}: ${(e as Error).message}`);
+  }
   services.webhookWorker.start();
   services.verifier.start();
   services.retention.start();

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AddressInfo, createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { ConfigError, loadConfig } from '../src/config.js';
@@ -113,6 +114,8 @@ describe('configuration by environment variables is validated at start', { concu
       ['LINKHUB_WEBHOOK_RETRY_BASE_MS', '1'],
       ['LINKHUB_METRICS_TOKEN', 'too-short'],
       ['LINKHUB_METRICS_TOKEN', 'long enough but with spaces'],
+      ['HOST', 'bad host!'],
+      ['HOST', 'http://0.0.0.0'],
     ];
     for (const [name, value] of more) {
       assert.throws(
@@ -123,6 +126,19 @@ describe('configuration by environment variables is validated at start', { concu
     }
     // and the defaults are valid on their own
     assert.equal(loadConfig({ LINKHUB_DATA_DIR: emptyDir() }).port, 3000);
+  });
+
+  test('a port in use: one line naming HOST and PORT', async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    try {
+      const port = (holder.address() as AddressInfo).port;
+      const r = await runLinkhubToExit({ LINKHUB_DATA_DIR: emptyDir(), PORT: String(port) }, 60_000);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, new RegExp(`failed to start: cannot listen on HOST=127\\.0\\.0\\.1 PORT=${port}: .*EADDRINUSE`));
+    } finally {
+      holder.close();
+    }
   });
 
   test('DATABASE_URL without LINKHUB_MASTER_KEY is refused, naming LINKHUB_MASTER_KEY', async () => {
