@@ -102,10 +102,15 @@ describe('linkhub backup and restore (embedded store)', () => {
       .map((l) => JSON.parse(l) as { kind: string; account_id?: string });
     assert.ok(calls.length >= 1 && calls.every((c) => c.kind === 'request'), exported.stdout);
 
-    // a data directory a server holds: refused, naming it
+    // a data directory a server holds: refused, naming it and the server's PID
     const held = await runCli(env, 'restore', file);
     assert.equal(held.code, 1);
-    assert.match(held.stderr, /^linkhub: a running Linkhub server holds .*: stop it, run `linkhub restore`, then start it again \(nothing was changed\)/);
+    assert.match(
+      held.stderr,
+      new RegExp(
+        `^linkhub: a running Linkhub server \\(PID ${server.child.pid}\\) holds .*: stop it, run \`linkhub restore\`, then start it again \\(nothing was changed\\)`,
+      ),
+    );
     await server.stop();
 
     // a store already there: refused without --force, replaced with it
