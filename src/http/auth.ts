@@ -2,6 +2,7 @@
 // `Bearer <key>` is accepted too.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeyPrincipal, ApiKeyService } from '../services/admin/api-keys.js';
+import { isAgentToken } from '../services/agents/tokens.js';
 import type { Actor } from '../services/logs/actor.js';
 import { fail, type LinkhubError } from '../errors/fail.js';
 import { sendError } from './errors.js';
@@ -29,12 +30,14 @@ export function presentedApiKey(header: string | undefined): string | null {
  */
 export function apiKeyAuth(apiKeys: ApiKeyService) {
   const refuse = (reply: FastifyReply, err: LinkhubError): void => void sendError(reply, err);
+  // an agent token where the API key belongs is told as such: "invalid API key" would say the token is bad
+  const invalid = (header: string | undefined) => fail(isAgentToken(presentedApiKey(header) ?? '') ? 'agent_token_not_api_key' : 'api_key_invalid');
   return function authenticate(request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
     const header = request.headers.authorization;
     const hit = header === undefined ? undefined : apiKeys.cachedForHeader(header);
     if (hit !== undefined) {
       if (hit === null) {
-        refuse(reply, fail('api_key_invalid'));
+        refuse(reply, invalid(header));
         return;
       }
       request.principal = hit;
@@ -48,7 +51,7 @@ export function apiKeyAuth(apiKeys: ApiKeyService) {
     }
     apiKeys.verify(key, header).then((principal) => {
       if (!principal) {
-        refuse(reply, fail('api_key_invalid'));
+        refuse(reply, invalid(header));
         return;
       }
       request.principal = principal;

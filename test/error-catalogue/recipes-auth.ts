@@ -7,6 +7,7 @@ const dashboardSignIn = { 'content-type': 'application/json', 'x-linkhub-csrf': 
 export const authRecipes: Recipes = {
   api_key_missing: (w) => w.raw('GET', '/accounts', { auth: false }),
   api_key_invalid: (w) => w.raw('GET', '/accounts', { auth: basic('lh_' + 'A'.repeat(40)) }),
+  agent_token_not_api_key: (w) => w.raw('GET', '/accounts', { auth: `Bearer lhat_${'A'.repeat(40)}` }),
   // GET /metrics exists only with LINKHUB_METRICS_TOKEN; a wrong Bearer token is refused
   metrics_token_invalid: async (w) =>
     w.raw('GET', '/metrics', { auth: 'Bearer not-the-metrics-token', lh: await w.extra({ LINKHUB_METRICS_TOKEN: 'm'.repeat(32) }) }),

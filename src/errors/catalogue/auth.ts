@@ -15,6 +15,13 @@ export const AUTH_ERRORS = {
     action: 'Use a current API key of this Linkhub (Dashboard > API keys); a revoked key stays refused.',
     retryable: false,
   },
+  agent_token_not_api_key: {
+    status: 401,
+    message: 'An agent token is not an API key: this route takes the platform API key',
+    action:
+      'Agent tokens act on the provider paths (/v1/…), /unified/proxy, /actions/rpc and /mcp; call this route with the platform API key (Dashboard > API keys).',
+    retryable: false,
+  },
   metrics_token_invalid: {
     status: 401,
     message: 'Missing or wrong metrics token',
