@@ -68,7 +68,10 @@ async function main(): Promise<void> {
   services.verifier.start();
   services.retention.start();
   services.approvalSweep.start();
-  say(`Linkhub is listening on ${config.publicUrl} (store: ${services.store.kind}${services.store.kind === 'pglite' ? ` in ${config.dataDir}` : ''})\n`);
+  // where it listens, and (when it differs, as behind a proxy) the URL it is reached by
+  const listening = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const reached = new URL(listening).origin === config.publicUrl ? '' : `, reached at ${config.publicUrl}`;
+  say(`Linkhub is listening on ${listening}${reached} (store: ${services.store.kind}${services.store.kind === 'pglite' ? ` in ${config.dataDir}` : ''})\n`);
   // SIGTERM/SIGINT: stop accepting, let the calls in flight finish (new requests on open connections
   // get 503 shutting_down, every answer closes its connection), then flush the call log, finish the
   // webhook deliveries under way and close the store, all within LINKHUB_SHUTDOWN_TIMEOUT_MS. A

@@ -197,8 +197,10 @@ describe('first start, default project and API key', () => {
       assert.deepEqual(exit, { code: 0, signal: null }, 'SIGTERM shuts down cleanly');
     }
 
-    const second = await startLinkhubProcess(store.env);
+    // behind a proxy: where it listens, and the public URL it is reached at
+    const second = await startLinkhubProcess({ ...store.env, LINKHUB_PUBLIC_URL: 'https://linkhub.example.com' });
     try {
+      assert.match(second.stdout(), new RegExp(`listening on http://127\\.0\\.0\\.1:${second.port}, reached at https://linkhub\\.example\\.com \\(store:`));
       assert.doesNotMatch(second.stdout(), KEY_BANNER);
       assert.doesNotMatch(second.stdout(), /shown only this once/, 'nothing else is generated again either');
       assert.doesNotMatch(second.stdout() + second.stderr(), /\blh_[A-Za-z0-9]{20,}/, 'no key printed on the second start');
