@@ -327,6 +327,11 @@ before(async () => {
   await call('stripe key as hub token', 'GET', '/hub/settings', { auth: false, headers: { 'x-hub-session-token': k.secretTest } });
   await call('huge body with a key', 'POST', '/connect_sessions', { body: { origin_owner_id: k.secretTest, origin_owner_name: 'x'.repeat(1_100_000) } });
   await call('unknown route', 'GET', '/nope', { auth: false });
+  // secrets with no shape of their own, pasted where a path or a query goes: masked by their value
+  await call('admin password in a path', 'GET', `/nope/${encodeURIComponent(adminPassword)}`, { auth: false });
+  await call('admin password in a query', 'GET', `/accounts?search=${encodeURIComponent(adminPassword)}`);
+  await call('master key in a path', 'GET', `/nope/${encodeURIComponent(lh.masterKey)}`, { auth: false });
+  await call('master key in a query', 'GET', `/accounts?search=${encodeURIComponent(lh.masterKey)}`);
   await call('unknown route naming a key', 'GET', `/v1/${k.secretTest}/${encodeURIComponent(k.restrictedTest)}`, { auth: false });
   await call('unknown dashboard route naming a key', 'GET', `/dashboard/api/${k.secretTest}`, { auth: false });
 

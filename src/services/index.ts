@@ -17,6 +17,7 @@ import { ApprovalService } from './agents/approvals.js';
 import { AgentGate } from './agents/gate.js';
 import { SpendLedger } from './agents/spend.js';
 import { OAuthService } from './oauth/oauth.js';
+import { maskKnownSecrets } from './logs/redaction.js';
 import { ClientDocuments } from './oauth/client-documents.js';
 import { AgentTokenService } from './agents/tokens.js';
 import { AuditService } from './logs/audit.js';
@@ -138,6 +139,17 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
       return { vault, project, createdKey, webhooks, createdWebhookSecret, createdAdminPassword };
     });
     const { vault, project, createdKey, webhooks, createdWebhookSecret, createdAdminPassword } = boot;
+    // the secrets with no shape of their own are masked by value wherever a caller or a provider echoes them
+    const keyForms = (k: Buffer) => [k.toString('base64'), k.toString('base64url'), k.toString('hex')];
+    maskKnownSecrets([
+      config.apiKey,
+      config.adminPassword,
+      createdAdminPassword,
+      config.webhookSecret,
+      createdWebhookSecret,
+      config.metricsToken,
+      ...[masterKeys.current, ...masterKeys.previous].flatMap(keyForms),
+    ]);
     // The embedded store has one process: leases of deliveries cut off by a crash can be released now.
     if (store.kind === 'pglite') await store.db.update(webhookOutbox).set({ lockedUntil: null }).where(eq(webhookOutbox.status, 'pending'));
     const metrics = await createMetrics(buildInfo, store, config.metricsToken !== null);

@@ -34,9 +34,22 @@ const sensitiveName = (name: string): boolean => isSensitiveKey(/([A-Za-z0-9_]+)
  */
 const OWN_SECRET = /\b(lh|lhat|lhrt)_[A-Za-z0-9]{32,}/g;
 
+/**
+ * Secrets that have no shape of their own, by their value: an operator's own API key
+ * (LINKHUB_API_KEY may be any 24 printable characters), the admin password, the master keys, the
+ * webhook signing secret, the metrics token. Masked wherever they show, as the shaped ones are.
+ */
+const known: string[] = [];
+
+/** Adds configured secrets to those masked by value (empty and short values are no secret to look for). */
+export function maskKnownSecrets(values: readonly (string | null | undefined)[]): void {
+  for (const v of values) if (v && v.length >= 8 && !known.includes(v)) known.push(v);
+}
+
 function maskPlain(s: string): string {
   for (const c of connectors()) s = c.maskSecrets(s);
   s = maskCardNumbers(s);
+  for (const k of known) if (s.includes(k)) s = s.split(k).join(REDACTED);
   return s.includes('lh') ? s.replace(OWN_SECRET, '$1_[redacted]') : s;
 }
 
