@@ -49,6 +49,8 @@ Every error leaves Linkhub as StackOne's error body, \`{statusCode, message, tim
   a key, 422, and when a call finds the stored key refused, 412).
 - **Provider codes**: answers marked † carry the provider's own error code when it names one (e.g.
   Stripe's \`resource_missing\`), and the code shown here when it does not.
+- An answer refused at \`/mcp\` itself also carries a JSON-RPC error (\`jsonrpc\`, \`error.code\`: -32602 for
+  a 400, -32000 otherwise, \`id\`), on top of these fields.
 - MCP tool calls report the same errors as tool results (\`isError: true\`, with \`statusCode\`,
   \`code\` and the extra fields in \`structuredContent.error\`); the proxy returns the provider's own
   errors as data (HTTP 200), not as these answers.

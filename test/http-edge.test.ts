@@ -180,6 +180,16 @@ describe("on the provider's own paths, what Node refuses is in the provider's er
     assert.match(v1.head, /stripe-should-retry: false/i);
     assertShape(await trickle(`GET /accounts HTTP/1.1\r\nHost: 127.0.0.1\r\n${padding}\r\n`), 431, 'headers_too_large');
   });
+  test('on /mcp, what Node refuses is a JSON-RPC error too', async () => {
+    const seen = await trickle(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'a'.repeat(17_000)}\r\n\r\n`);
+    assert.equal(seen.status, 431, seen.head);
+    assert.equal(seen.body.jsonrpc, '2.0');
+    assert.equal(seen.body.error.code, -32000);
+    assert.equal(seen.body.code, 'headers_too_large');
+    const malformed = await trickle('POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\n\r\n');
+    assert.equal(malformed.status, 400);
+    assert.equal(malformed.body.error.code, -32602);
+  });
   test("a malformed header on /v2: 400 bad_request in Stripe's shape", async () => {
     assertStripeShape(await trickle('GET /v2/core/events HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\n\r\n'), 400, 'bad_request');
   });

@@ -57,6 +57,9 @@ export function errorPayload(err: LinkhubError, url: string) {
   // OAuth clients read `error` and `error_description` (RFC 6749, section 5.2), whatever refused them
   if (url.startsWith('/oauth/'))
     return { error: err.statusCode >= 500 ? 'server_error' : 'invalid_request', error_description: err.message, ...errorBody(err) };
+  // MCP clients read a JSON-RPC error, whatever refused them (the parser, a body too large, the transport)
+  if (url === '/mcp' || url.startsWith('/mcp?') || url.startsWith('/mcp/'))
+    return { ...errorBody(err), jsonrpc: '2.0', error: { code: err.statusCode === 400 ? -32602 : -32000, message: err.message }, id: null };
   const agents = nativeAgentsOf(url);
   // Linkhub's documented fields (statusCode, timestamp, extras) ride along inside the provider's shape
   return agents ? agents.nativeError(err.statusCode, err.code, err.message, errorBody(err)) : errorBody(err);
