@@ -102,6 +102,11 @@ describe("what Node's HTTP server answers by itself is in the error shape", () =
   test('HTTP/1.1 without Host: 400 bad_request', async () => {
     assertShape(await raw('GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n'), 400, 'bad_request');
   });
+  test('two Host headers: 400 bad_request', async () => {
+    const seen = await raw('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n');
+    assertShape(seen, 400, 'bad_request');
+    assert.match(seen.body.message, /More than one Host/);
+  });
   test('an Expect other than 100-continue: 417 expectation_failed', async () => {
     const seen = await raw(
       `POST /connect_sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: teapot\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,

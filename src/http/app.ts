@@ -10,7 +10,7 @@ import type { RouteContext } from './context.js';
 import { dashboardRoutes } from './dashboard/index.js';
 import { codingProblem } from './body-coding.js';
 import { originForm } from './request-target.js';
-import { clientErrorHandler, installErrorHandling, installServerEdges, missingHost, routerFailure, sendError } from './errors.js';
+import { clientErrorHandler, installErrorHandling, installServerEdges, hostProblem, routerFailure, sendError } from './errors.js';
 import { healthRoutes } from './health.js';
 import { actionRoutes } from './actions.js';
 import { hubRoutes } from './hub.js';
@@ -117,7 +117,7 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     if (closing()) return void sendError(reply.header('connection', 'close'), fail('shutting_down'));
-    const noHost = missingHost(request);
+    const noHost = hostProblem(request);
     if (noHost) return void sendError(reply.header('connection', 'close'), noHost);
     const h = request.headers;
     if ((h['content-length'] === '0' || (h['content-length'] === undefined && h['transfer-encoding'] === undefined)) && h['content-type']) {

@@ -200,11 +200,20 @@ export function installServerEdges(server: Server): void {
   });
 }
 
-/** HTTP/1.1 requires Host (RFC 9112, section 3.2); Node's own refusal of it has no body. */
-export function missingHost(request: FastifyRequest): LinkhubError | null {
-  return request.raw.httpVersion === '1.1' && request.headers.host === undefined
-    ? fail('bad_request', { message: 'Missing Host header: HTTP/1.1 requires one' })
-    : null;
+/**
+ * HTTP/1.1 requires one Host (RFC 9112, section 3.2): Node's own refusal of a missing one has no body,
+ * and of two it keeps the first, which the /mcp host check would read while a proxy may route by the other.
+ */
+export function hostProblem(request: FastifyRequest): LinkhubError | null {
+  if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+    return fail('bad_request', { message: 'Missing Host header: HTTP/1.1 requires one' });
+  }
+  const raw = request.raw.rawHeaders;
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].length === 4 && raw[i].toLowerCase() === 'host' && ++hosts > 1) return fail('bad_request', { message: 'More than one Host header' });
+  }
+  return null;
 }
 
 function rootCause(err: Error): string {
