@@ -100,7 +100,12 @@ describe('POST /connect_sessions: bodies', () => {
     { name: 'body is a JSON array', send: () => json('POST', CS, '[]'), status: 400, message: /body/ },
     { name: 'body is JSON null', send: () => json('POST', CS, 'null'), status: 400, message: /body/ },
     { name: 'body is a JSON string', send: () => json('POST', CS, '"hello"'), status: 400, message: /body/ },
-    { name: 'empty body with content-type json', send: () => json('POST', CS, ''), status: 400 },
+    {
+      name: 'empty body with content-type json',
+      send: () => json('POST', CS, ''),
+      status: 400,
+      message: /^body must be a JSON object \(the request sent none/,
+    },
     // JSON is UTF-8: bytes that are not were stored as U+FFFD
     {
       name: 'invalid UTF-8 bytes in a JSON string',

@@ -99,7 +99,9 @@ function validationFailure(fe: FastifyError): LinkhubError {
         ? [named('additionalProperty'), 'is not a known field']
         : first?.keyword === 'const' && allowed.length > 1
           ? [path, `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`]
-          : [path, first?.message ?? 'is invalid'];
+          : where === 'body' && !path && first?.keyword === 'type'
+            ? [path, `must be a JSON ${first.params.type} (the request sent none, or another JSON value)`]
+            : [path, first?.message ?? 'is invalid'];
   return fail('invalid_input', { field: field ? `${where}.${field}` : where, problem }, { field: field || null });
 }
 
