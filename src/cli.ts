@@ -158,4 +158,17 @@ if (process.argv.length <= 2) {
   program.outputHelp({ error: true });
   process.exit(2);
 }
-await program.parseAsync();
+// `linkhub help master-key rotate` is `linkhub master-key rotate --help` (commander's help command takes one
+// name); `linkhub help nope` says what is wrong before the usage
+const argv = process.argv.slice(2);
+if (argv[0] === 'help' && argv.length > 1) {
+  const known = program.commands.find((c) => c.name() === argv[1]);
+  if (!known) {
+    process.stderr.write(`linkhub: unknown command '${argv[1]}'\n`);
+    program.outputHelp({ error: true });
+    process.exit(2);
+  }
+  await program.parseAsync([...argv.slice(1), '--help'], { from: 'user' });
+} else {
+  await program.parseAsync();
+}

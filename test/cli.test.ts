@@ -274,6 +274,14 @@ describe('linkhub api-keys', () => {
     assert.equal(help.code, 0);
     assert.match(help.stdout, /rotate/);
     assert.match(help.stdout, /status/);
+    // `help` takes the command's whole name, and says when there is no such command
+    const nested = await cli({}, 'help', 'master-key', 'rotate');
+    assert.equal(nested.code, 0);
+    assert.match(nested.stdout, /^Usage: linkhub master-key rotate/);
+    assert.match(nested.stdout, /--batch-size/);
+    const unknown = await cli({}, 'help', 'nope');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^linkhub: unknown command 'nope'\nUsage: linkhub /);
   });
 });
 
