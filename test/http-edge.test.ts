@@ -34,6 +34,24 @@ interface Seen {
   head: string;
   /** ms from the first byte sent to the connection's end. */
   ms: number;
+  /** Everything the server sent on the connection. */
+  text: string;
+}
+
+/** The answers on a connection, one after another, each framed by its Content-Length (as a client reads them). */
+function answersOf(text: string): { status: number; head: string; body: string }[] {
+  const out: { status: number; head: string; body: string }[] = [];
+  let rest = text;
+  while (rest.startsWith('HTTP/1.1 ')) {
+    const end = rest.indexOf('\r\n\r\n');
+    const head = rest.slice(0, end);
+    const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? Number.NaN);
+    assert.ok(Number.isFinite(length), `framed by Content-Length: ${head}`);
+    out.push({ status: Number(head.slice(9, 12)), head, body: rest.slice(end + 4, end + 4 + length) });
+    rest = rest.slice(end + 4 + length);
+  }
+  assert.equal(rest, '', 'nothing but whole answers');
+  return out;
 }
 
 /** Writes `first`, then one byte of `drip` every 100 ms, until the server answers and closes (or GIVE_UP_MS). */
@@ -60,7 +78,7 @@ function trickle(first: string, drip = ''): Promise<Seen> {
       } catch {
         /* keep the text */
       }
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), body, head, ms: Date.now() - started });
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), body, head, ms: Date.now() - started, text: out });
     });
   });
 }
@@ -133,6 +151,31 @@ describe("what Node's HTTP server answers by itself is in the error shape", () =
     assert.ok(second, answers);
     assert.equal(JSON.parse(second[1]).code, 'bad_request');
   });
+  test('bad bytes after pipelined requests, the first slow: every answer whole and in order, then the 400', async () => {
+    stripe.inject({ kind: 'delay', delayMs: 300 });
+    const body = JSON.stringify({ origin_owner_id: 'pipelined-2', origin_owner_name: 'Pipelined' });
+    const seen = await raw(
+      `GET /v1/customers?limit=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${agentToken}\r\n\r\n` +
+        'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n' +
+        `POST /connect_sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${basic(lh.apiKey)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}` +
+        'GARBAGE\u0001\r\n\r\n',
+    );
+    const answers = answersOf(seen.text);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [200, 200, 201, 400],
+      seen.text,
+    );
+    assert.equal(JSON.parse(answers[0].body).object, 'list');
+    assert.match(answers[2].body, /"token":"[^"]+"/);
+    assert.equal(JSON.parse(answers[3].body).code, 'bad_request');
+  });
+  test('a GET with a Content-Encoding but no body is served', async () => {
+    const seen = await raw(
+      `GET /v1/customers?limit=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${agentToken}\r\nContent-Encoding: gzip\r\nConnection: close\r\n\r\n`,
+    );
+    assert.equal(seen.status, 200, seen.text);
+  });
   test('a target in absolute form is served as its path, its host taking the place of Host', async () => {
     const origin = lh.url.replace('127.0.0.1', 'localhost');
     const v1 = await raw(`GET ${origin}/v1/customers?limit=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${agentToken}\r\nConnection: close\r\n\r\n`);
@@ -150,6 +193,12 @@ describe("what Node's HTTP server answers by itself is in the error shape", () =
       `POST http://evil.example/mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${agentToken}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
     );
     assert.equal(mcp.status, 403, JSON.stringify(mcp.body));
+    // still one Host required; Node's refusals keep the path's shape
+    const noHost = await raw(`GET http://127.0.0.1/accounts HTTP/1.1\r\nAuthorization: ${basic(lh.apiKey)}\r\nConnection: close\r\n\r\n`);
+    assertShape(noHost, 400, 'bad_request');
+    const big = await raw(`GET http://127.0.0.1/v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ${'a'.repeat(17_000)}\r\n\r\n`);
+    assert.equal(big.status, 431);
+    assert.equal(big.body.error?.code, 'headers_too_large', JSON.stringify(big.body));
     assert.equal(mcp.body.code ?? mcp.body.error?.data?.code, 'mcp_host_refused', JSON.stringify(mcp.body));
   });
   test("Transfer-Encoding: gzip, chunked on /v1: 415 in Stripe's shape, nothing sent to Stripe", async () => {

@@ -12,6 +12,7 @@ import { fail, LinkhubError } from '../errors/fail.js';
 import { maskSecrets } from '../services/logs/redaction.js';
 import { isStoreUnavailable } from '../store/failures.js';
 import { redactUrl } from './logger.js';
+import { targetPath } from './request-target.js';
 
 export function errorBody(err: LinkhubError) {
   return { statusCode: err.statusCode, message: err.message, timestamp: new Date().toISOString(), code: err.code, ...err.extra };
@@ -129,8 +130,8 @@ function writeToSocket(socket: Socket, failure: LinkhubError, url = ''): void {
   if (socket.writable) socket.write(head + body);
 }
 
-/** A request line's method and origin-form target (RFC 9112, section 3). */
-const REQUEST_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32} (\/[^\s]{0,2048}) /;
+/** A request line's method and target, in origin or absolute form (RFC 9112, section 3). */
+const REQUEST_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32} ((?:https?:\/\/[^/\s]{0,255})?\/[^\s]{0,2048}) /i;
 
 /**
  * The path of a request Node's server refused, so that the answer takes that path's shape: the
@@ -141,9 +142,37 @@ const REQUEST_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32} (\/[^\s]{0,2048}) /;
 function refusedPath(err: { rawPacket?: unknown }, socket: Socket): string {
   // the parser keeps the last request it read: it is the one refused only while it is still arriving
   const incoming = (socket as Socket & { parser?: { incoming?: { url?: unknown; complete?: boolean } | null } }).parser?.incoming;
-  if (incoming && !incoming.complete && typeof incoming.url === 'string') return incoming.url;
+  if (incoming && !incoming.complete && typeof incoming.url === 'string') return targetPath(incoming.url);
   const head = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.subarray(0, 2100).toString('latin1') : '';
-  return REQUEST_LINE.exec(head)?.[1] ?? '';
+  return targetPath(REQUEST_LINE.exec(head)?.[1] ?? '');
+}
+
+/** Sockets refused already: more bytes to a parser in error may report it again. */
+const refused = new WeakSet<Socket>();
+
+type Answer = ServerResponse & { req?: IncomingMessage };
+const attached = (socket: Socket): Answer | null => (socket as Socket & { _httpMessage?: Answer | null })._httpMessage ?? null;
+
+/** Per connection: requests read whose answers have not finished, and a refusal to write once they have. */
+const PENDING = Symbol('pending answers');
+const REFUSAL = Symbol('refusal after the answers');
+type Counted = Socket & { [PENDING]?: number; [REFUSAL]?: () => void };
+
+/**
+ * Counts each request's answer until it has finished (the server's 'request' listener, for every request
+ * Node reads, whatever refuses it later). Pipelined answers finish in order, each one only once it is on
+ * the socket: when none is left, a refusal waiting for them is written.
+ */
+function countAnswer(req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket as Counted;
+  socket[PENDING] = (socket[PENDING] ?? 0) + 1;
+  res.on('finish', answered);
+}
+function answered(this: Answer): void {
+  const socket = this.req?.socket as Counted | undefined;
+  if (!socket) return;
+  socket[PENDING] = (socket[PENDING] ?? 1) - 1;
+  if (socket[PENDING] === 0) socket[REFUSAL]?.();
 }
 
 /**
@@ -151,11 +180,13 @@ function refusedPath(err: { rawPacket?: unknown }, socket: Socket): string {
  * those cut off by the headers or request timeout: the same body, written to the socket, instead
  * of Fastify's default `{error, message, statusCode}`.
  */
-/** Sockets refused already: more bytes to a parser in error may report it again. */
-const refused = new WeakSet<Socket>();
-
 export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
-  if (err.code === 'ECONNRESET' || socket.destroyed || refused.has(socket)) return; // nobody is left to answer, or it was
+  if (err.code === 'ECONNRESET' || socket.destroyed) return; // nobody is left to answer
+  if (refused.has(socket)) {
+    // refused already, its answers still going out: a request that then stalls ends the connection
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') socket.destroy(err);
+    return;
+  }
   refused.add(socket);
   const failure =
     err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
@@ -164,19 +195,23 @@ export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unk
         ? fail('headers_too_large')
         : fail('bad_request', { message: 'Malformed HTTP request' });
   const path = refusedPath(err, socket);
-  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse & { req?: IncomingMessage } })._httpMessage;
-  // Bad bytes after a whole request (sent in the same packet, or pipelined): that request is being
-  // handled and may have changed something, so its answer goes first, then this refusal, then the
-  // close. Node's own handler drops it, and the client would take a write that happened for a failure.
-  if (inFlight?.req?.complete && !inFlight.writableFinished && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
-    const refuse = () => {
-      if (!socket.destroyed) {
-        writeToSocket(socket, failure, path);
-        socket.end();
-      }
+  const inFlight = attached(socket);
+  const reading = (socket as Socket & { parser?: { incoming?: IncomingMessage | null } }).parser?.incoming;
+  // Bad bytes after whole requests (sent in the same packet, or pipelined): those are being handled
+  // and may change something, so their answers go first, in order, then this refusal, then the close.
+  // Node's own handler drops them, and the client would take a write that happened for a failure.
+  // Not when the bad bytes are inside a request's body: that request can never be answered.
+  const counted = socket as Counted;
+  if ((counted[PENDING] ?? 0) > 0 && (!reading || reading.complete) && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+    // the bad bytes' own path is not known: the refusal takes the shape of the last request before them
+    const lastPath = typeof reading?.url === 'string' ? targetPath(reading.url) : path;
+    counted[REFUSAL] = () => {
+      if (socket.destroyed) return;
+      writeToSocket(socket, failure, lastPath);
+      socket.end();
     };
-    inFlight.once('finish', refuse);
-    inFlight.once('close', () => socket.destroySoon());
+    // an answer cut off (the client went away): nothing more can be said on this connection
+    socket.once('close', () => (counted[REFUSAL] = undefined));
     return;
   }
   // An answer already under way on this socket (a timeout after the handler replied): bytes of
@@ -191,9 +226,10 @@ export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unk
  * (Node's bare 400) is refused by the onRequest hook instead (requireHostHeader is off).
  */
 export function installServerEdges(server: Server): void {
+  server.prependListener('request', countAnswer);
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     const failure = fail('expectation_failed', { expect: maskSecrets(String(req.headers.expect ?? '').slice(0, 100)) });
-    const body = JSON.stringify(errorPayload(failure, req.url ?? ''));
+    const body = JSON.stringify(errorPayload(failure, targetPath(req.url ?? '')));
     res.writeHead(failure.statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
   });
   server.on('connect', (_req: IncomingMessage, socket: Socket) => {

@@ -70,7 +70,7 @@ export class NativeService {
     // A body must be read by the policy as the provider reads it: a compressed one (which the provider might
     // decompress) would be read as other bytes, so it is refused rather than forwarded.
     const coding = r.headers['content-encoding'];
-    if (coding !== undefined && !/^\s*(identity)?\s*$/i.test(String(coding))) {
+    if (coding !== undefined && r.body && r.body.length > 0 && !/^\s*(identity)?\s*$/i.test(String(coding))) {
       throw fail('unsupported_content_encoding', { encoding: 'Content-Encoding' });
     }
     const contentType = typeof r.headers['content-type'] === 'string' ? r.headers['content-type'] : undefined;
