@@ -123,15 +123,15 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
     if ((h['content-length'] === '0' || (h['content-length'] === undefined && h['transfer-encoding'] === undefined)) && h['content-type']) {
       delete h['content-type'];
     }
+    // a compressed body is refused (body-coding.ts), here rather than in a hook of its own: one more
+    // hook costs every request, and a header says nothing about who sends it
+    if (h['content-encoding'] !== undefined || h['transfer-encoding'] !== undefined) {
+      const coding = codingProblem(h);
+      if (coding) return void sendError(reply, fail('unsupported_content_encoding', { encoding: coding }));
+    }
     done();
   });
 
-  // A compressed body is refused (body-coding.ts): after the route's own authentication (onRequest), before the body is read.
-  app.addHook('preParsing', (request, reply, payload, done) => {
-    const coding = codingProblem(request.headers);
-    if (coding) return void sendError(reply, fail('unsupported_content_encoding', { encoding: coding }));
-    done(null, payload);
-  });
   if (options.checkSerialization) installSerializationCheck(app);
   await installOpenapi(app);
   installMetrics(app, services);

@@ -153,26 +153,16 @@ const refused = new WeakSet<Socket>();
 type Answer = ServerResponse & { req?: IncomingMessage };
 const attached = (socket: Socket): Answer | null => (socket as Socket & { _httpMessage?: Answer | null })._httpMessage ?? null;
 
-/** Per connection: requests read whose answers have not finished, and a refusal to write once they have. */
-const PENDING = Symbol('pending answers');
-const REFUSAL = Symbol('refusal after the answers');
-type Counted = Socket & { [PENDING]?: number; [REFUSAL]?: () => void };
-
 /**
- * Counts each request's answer until it has finished (the server's 'request' listener, for every request
- * Node reads, whatever refuses it later). Pipelined answers finish in order, each one only once it is on
- * the socket: when none is left, a refusal waiting for them is written.
+ * Runs `then` once the answers of every request read before the bad bytes have been sent. The answer
+ * on the socket has not finished yet: at its 'finish', Node's own listener (added when the answer was
+ * made, so run first) takes it off the socket and puts the next pipelined answer on; none left, none
+ * is on. So each is waited for in turn, at no cost to the requests of a connection that stays sound.
  */
-function countAnswer(req: IncomingMessage, res: ServerResponse): void {
-  const socket = req.socket as Counted;
-  socket[PENDING] = (socket[PENDING] ?? 0) + 1;
-  res.on('finish', answered);
-}
-function answered(this: Answer): void {
-  const socket = this.req?.socket as Counted | undefined;
-  if (!socket) return;
-  socket[PENDING] = (socket[PENDING] ?? 1) - 1;
-  if (socket[PENDING] === 0) socket[REFUSAL]?.();
+function afterAnswers(socket: Socket, then: () => void): void {
+  const res = attached(socket);
+  if (!res) return then();
+  res.once('finish', () => afterAnswers(socket, then));
 }
 
 /**
@@ -201,17 +191,14 @@ export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unk
   // and may change something, so their answers go first, in order, then this refusal, then the close.
   // Node's own handler drops them, and the client would take a write that happened for a failure.
   // Not when the bad bytes are inside a request's body: that request can never be answered.
-  const counted = socket as Counted;
-  if ((counted[PENDING] ?? 0) > 0 && (!reading || reading.complete) && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+  if (inFlight && (!reading || reading.complete) && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
     // the bad bytes' own path is not known: the refusal takes the shape of the last request before them
     const lastPath = typeof reading?.url === 'string' ? targetPath(reading.url) : path;
-    counted[REFUSAL] = () => {
+    afterAnswers(socket, () => {
       if (socket.destroyed) return;
       writeToSocket(socket, failure, lastPath);
       socket.end();
-    };
-    // an answer cut off (the client went away): nothing more can be said on this connection
-    socket.once('close', () => (counted[REFUSAL] = undefined));
+    });
     return;
   }
   // An answer already under way on this socket (a timeout after the handler replied): bytes of
@@ -226,7 +213,6 @@ export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unk
  * (Node's bare 400) is refused by the onRequest hook instead (requireHostHeader is off).
  */
 export function installServerEdges(server: Server): void {
-  server.prependListener('request', countAnswer);
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     const failure = fail('expectation_failed', { expect: maskSecrets(String(req.headers.expect ?? '').slice(0, 100)) });
     const body = JSON.stringify(errorPayload(failure, targetPath(req.url ?? '')));
