@@ -161,8 +161,8 @@ const attached = (socket: Socket): Answer | null => (socket as Socket & { _httpM
  */
 function afterAnswers(socket: Socket, then: () => void): void {
   const res = attached(socket);
-  if (!res) return then();
-  res.once('finish', () => afterAnswers(socket, then));
+  if (res) res.once('finish', () => afterAnswers(socket, then));
+  else then();
 }
 
 /**
