@@ -207,6 +207,14 @@ describe('POST /connect_sessions: bodies', () => {
   cases.forEach(check);
 });
 
+test('U+FFFD sent escaped (\\ufffd) is taken; only the raw character, standing for bytes that were not UTF-8, is refused', async () => {
+  const res = await json('POST', CS, '{"origin_owner_id":"o-fffd","origin_owner_name":"a\\ufffdb"}');
+  assert.equal(res.status, 201, res.text);
+  const raw = await json('POST', CS, '{"origin_owner_id":"o-fffd","origin_owner_name":"a\ufffdb"}');
+  assert.equal(raw.status, 400, raw.text);
+  assert.equal(raw.body.code, 'invalid_json');
+});
+
 describe('POST /connect_sessions/authenticate', () => {
   const A = '/connect_sessions/authenticate';
   [

@@ -235,7 +235,10 @@ export function hostProblem(request: FastifyRequest): LinkhubError | null {
   const raw = request.raw.rawHeaders;
   let hosts = 0;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i].length === 4 && raw[i].toLowerCase() === 'host' && ++hosts > 1) return fail('bad_request', { message: 'More than one Host header' });
+    const name = raw[i]; // as sent: `Host` or `host` but for odd clients, so no lowercased copy per request
+    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host') && ++hosts > 1) {
+      return fail('bad_request', { message: 'More than one Host header' });
+    }
   }
   return null;
 }
