@@ -94,6 +94,9 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** A DNS host name: labels of letters, digits and inner hyphens, dot-separated. */
+const HOST_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
+
 type Env = Record<string, string | undefined>;
 
 function str(env: Env, name: string): string | null {
@@ -168,7 +171,7 @@ function httpTimeouts(env: Env): Pick<Config, 'httpHeadersTimeoutMs' | 'httpRequ
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 3000, 0, 65535);
   const host = str(env, 'HOST') ?? '127.0.0.1';
-  if (!isIP(host) && !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)) {
+  if (!isIP(host) && !HOST_NAME.test(host)) {
     throw new ConfigError(`HOST must be an address (127.0.0.1, 0.0.0.0, ::) or a host name (got "${host}")`);
   }
   const dataDir = resolve(str(env, 'LINKHUB_DATA_DIR') ?? './.linkhub');
@@ -344,7 +347,7 @@ function clientDocuments(env: Env): 'public' | 'off' | string[] {
   if (hosts.length === 0 || (hosts.length === 1 && hosts[0] === 'public')) return 'public';
   if (hosts.length === 1 && hosts[0] === 'off') return 'off';
   for (const h of hosts) {
-    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(h) || ['public', 'off'].includes(h)) {
+    if (!HOST_NAME.test(h) || ['public', 'off'].includes(h)) {
       throw new ConfigError(`${name} must be "public", "off" or host names, comma-separated (e.g. claude.ai,vscode.dev) (got "${h}")`);
     }
   }

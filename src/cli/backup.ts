@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type KeyFile, KEY_FILES, NotABackupError, readBackup, writeBackup } from '../services/backup/backup.js';
 import { restoreBackup, StoreNotEmptyError } from '../services/backup/restore.js';
+import { holderPid } from '../store/data-dir-lock.js';
 import { loadOrCreateMasterKey, masterKeyId } from '../vault/master-key.js';
 import { type Static, Type } from 'typebox';
 import { connectAdmin } from './admin-client.js';
@@ -87,8 +88,9 @@ export async function restoreCommand(file: string, opts: { force?: boolean }): P
   const server = await connectAdmin(config.dataDir);
   if (server) {
     server.destroy();
+    const pidOf = (pid: number | null) => (pid === null ? '' : ` (PID ${pid})`);
     throw new CliError(
-      `a running Linkhub server${holderPid(config.dataDir)} holds ${config.dataDir}: stop it, run \`linkhub restore\`, then start it again (nothing was changed)`,
+      `a running Linkhub server${pidOf(holderPid(config.dataDir))} holds ${config.dataDir}: stop it, run \`linkhub restore\`, then start it again (nothing was changed)`,
     );
   }
   const lock = await lockForCommand(config.dataDir, 'restore');
@@ -115,15 +117,5 @@ export async function restoreCommand(file: string, opts: { force?: boolean }): P
     warn(
       `its secrets need the master key with id ${missing.join(', ')}, which ${known ? 'this configuration does not hold' : `is not here (no LINKHUB_MASTER_KEY, no ${join(config.dataDir, 'master.key')})`}: set LINKHUB_MASTER_KEY to it, or copy the master.key kept with the backup into ${config.dataDir} (mode 0600), before starting Linkhub`,
     );
-  }
-}
-
-/** ` (PID n)` of the server holding the data directory, as its lock names it; empty when it cannot be read. */
-function holderPid(dataDir: string): string {
-  try {
-    const pid = (JSON.parse(readFileSync(join(dataDir, 'linkhub.pid'), 'utf8')) as { pid?: unknown }).pid;
-    return typeof pid === 'number' ? ` (PID ${pid})` : '';
-  } catch {
-    return '';
   }
 }

@@ -53,14 +53,22 @@ export function nativeAgentsOf(url: string): ConnectorAgentSupport | undefined {
   return undefined;
 }
 
+/**
+ * An error in Linkhub's shape plus a JSON-RPC error, for StackOne's SDK and generic MCP clients alike:
+ * -32602 (invalid params) for Linkhub's 400s unless the transport gave its own code.
+ */
+export function jsonRpcError(err: LinkhubError, rpc: { code?: number; id?: unknown } = {}) {
+  const code = rpc.code ?? (err.statusCode === 400 ? -32602 : -32000);
+  return { ...errorBody(err), jsonrpc: '2.0', error: { code, message: err.message }, id: rpc.id ?? null };
+}
+
 /** The body of an error answer to `url`: Linkhub's shape, or the provider's under its own API paths. */
 export function errorPayload(err: LinkhubError, url: string) {
   // OAuth clients read `error` and `error_description` (RFC 6749, section 5.2), whatever refused them
   if (url.startsWith('/oauth/'))
     return { error: err.statusCode >= 500 ? 'server_error' : 'invalid_request', error_description: err.message, ...errorBody(err) };
   // MCP clients read a JSON-RPC error, whatever refused them (the parser, a body too large, the transport)
-  if (url === '/mcp' || url.startsWith('/mcp?') || url.startsWith('/mcp/'))
-    return { ...errorBody(err), jsonrpc: '2.0', error: { code: err.statusCode === 400 ? -32602 : -32000, message: err.message }, id: null };
+  if (url === '/mcp' || url.startsWith('/mcp?') || url.startsWith('/mcp/')) return jsonRpcError(err);
   const agents = nativeAgentsOf(url);
   // Linkhub's documented fields (statusCode, timestamp, extras) ride along inside the provider's shape
   return agents ? agents.nativeError(err.statusCode, err.code, err.message, errorBody(err)) : errorBody(err);

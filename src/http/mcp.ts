@@ -42,7 +42,7 @@ import { PARAM_STYLES } from '../services/actions/param-styles.js';
 import { pickAccount } from '../services/agents/tokens.js';
 import { mcpAuthRefusal, mcpChallenge } from './mcp-auth.js';
 import type { RouteContext } from './context.js';
-import { errorBody } from './errors.js';
+import { jsonRpcError } from './errors.js';
 import { allowMcpOrigin, mcpPreflight } from './mcp-cors.js';
 import { mcpRequestRefusal } from './mcp-guard.js';
 import { errors } from './openapi/errors.js';
@@ -75,16 +75,9 @@ function mcpSdk(): Promise<McpSdk> {
 
 const first = (v: unknown): string | undefined => (Array.isArray(v) ? first(v[0]) : typeof v === 'string' ? v : undefined);
 
-/**
- * HTTP error in Linkhub's shape plus a JSON-RPC error, for StackOne's SDK and generic MCP clients
- * alike: -32602 (invalid params) for Linkhub's 400s unless the transport gave its own code.
- */
+/** An HTTP error answer with its JSON-RPC error (errors.ts, jsonRpcError). */
 function mcpHttpError(reply: FastifyReply, err: LinkhubError, rpc: { code?: number; id?: unknown } = {}) {
-  const code = rpc.code ?? (err.statusCode === 400 ? -32602 : -32000);
-  return reply
-    .code(err.statusCode)
-    .type('application/json')
-    .send({ ...errorBody(err), jsonrpc: '2.0', error: { code, message: err.message }, id: rpc.id ?? null });
+  return reply.code(err.statusCode).type('application/json').send(jsonRpcError(err, rpc));
 }
 
 function option<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {

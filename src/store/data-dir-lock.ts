@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { finishInterruptedRestore } from './interrupted-restore.js';
 
+/** Who holds the directory (pid, host, boot, PID namespace, start time), beside the lock itself. */
+const OWNER_FILE = 'linkhub.pid';
 const STALE_MS = 10_000;
 const UPDATE_MS = 2_000;
 
@@ -47,12 +49,15 @@ const read = (f: () => string): string | null => {
   }
 };
 
-/** The process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat): tells a reused PID apart. */
-function startTime(pid: number): string | null {
+/** The fields of /proc/<pid>/stat from the third on (state first); null without one. */
+function statFields(pid: number): string[] | null {
   const stat = read(() => readFileSync(`/proc/${pid}/stat`, 'utf8'));
   // the command name (field 2) may hold spaces and parentheses: count from its closing ')'
-  return stat ? (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null) : null;
+  return stat ? stat.slice(stat.lastIndexOf(')') + 2).split(' ') : null;
 }
+
+/** The process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat): tells a reused PID apart. */
+const startTime = (pid: number): string | null => statFields(pid)?.[19] ?? null;
 
 function mtimeMs(path: string): number {
   try {
@@ -80,8 +85,7 @@ function alive(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
   // a process killed but not yet reaped by its parent (a zombie, state Z) still answers signal 0: it holds nothing
-  const stat = read(() => readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  return !(stat && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z');
+  return statFields(pid)?.[0] !== 'Z';
 }
 
 /** Whether the holder's PID means something here: same boot and PID namespace (or, without /proc, same host). */
@@ -105,6 +109,9 @@ function readOwner(file: string): Owner | null {
     return null;
   }
 }
+
+/** The PID of the process that holds (or last held) `dir`, as its lock names it; null when none is named. */
+export const holderPid = (dir: string): number | null => readOwner(join(dir, OWNER_FILE))?.pid ?? null;
 
 /** The one-line reason a data directory cannot be used: what, which path, the system's words. */
 export function dataDirProblem(dir: string, e: NodeJS.ErrnoException): DataDirError {
@@ -130,7 +137,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function lockDataDir(dir: string, onLost: (err: Error) => void): Promise<DataDirLock> {
   const lockPath = join(dir, 'linkhub.lock');
-  const ownerFile = join(dir, 'linkhub.pid');
+  const ownerFile = join(dir, OWNER_FILE);
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {

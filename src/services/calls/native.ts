@@ -67,12 +67,6 @@ export class NativeService {
       if (!(e instanceof UpstreamUrlError)) throw e;
       throw fail('url_refused', { problem: e.message }, { reason: e.reason });
     }
-    // A body must be read by the policy as the provider reads it: a compressed one (which the provider might
-    // decompress) would be read as other bytes, so it is refused rather than forwarded.
-    const coding = r.headers['content-encoding'];
-    if (coding !== undefined && r.body && r.body.length > 0 && !/^\s*(identity)?\s*$/i.test(String(coding))) {
-      throw fail('unsupported_content_encoding', { encoding: 'Content-Encoding' });
-    }
     const contentType = typeof r.headers['content-type'] === 'string' ? r.headers['content-type'] : undefined;
     const headers = filterForwardHeaders(r.headers, NOT_FORWARDED);
     const given = r.headers['idempotency-key'];

@@ -137,7 +137,8 @@ export class ClientDocuments {
     const refuse = (why: string) => new OAuthError('invalid_client', `client_id ${JSON.stringify(url.slice(0, 200))} ${why}`, 401);
     const problem = clientIdUrlProblem(url);
     if (problem) throw refuse(problem);
-    const host = new URL(url).hostname;
+    const parsed = new URL(url);
+    const host = parsed.hostname;
     const bare = host.replace(/^\[|\]$/g, '');
     if (this.from !== 'public' && !this.from.includes(host)) throw refuse(`is on ${host}, not one of the hosts client documents are taken from`);
     // an address written in the URL is connected to without a lookup: it is checked here
@@ -172,7 +173,7 @@ export class ClientDocuments {
       throw refuse(`asks for token_endpoint_auth_method ${JSON.stringify(auth)}: Linkhub takes public clients (none) only`);
     const { name, redirectUris } = checkClientMetadata(metadata);
     // the name is the client's own word; its host is what the URL proves, and the person approving sees both
-    const where = new URL(url).host; // with its port, when not the default
+    const where = parsed.host; // with its port, when not the default
     const client = { id: url, name: `${name.slice(0, Math.max(10, 100 - where.length - 3))} (${where})`, redirectUris };
     return { client, keepMs: keepFor(res.headers['cache-control']) };
   }
