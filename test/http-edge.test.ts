@@ -54,11 +54,14 @@ function answersOf(text: string): { status: number; head: string; body: string }
   return out;
 }
 
-/** Writes `first`, then one byte of `drip` every 100 ms, until the server answers and closes (or GIVE_UP_MS). */
-function trickle(first: string, drip = ''): Promise<Seen> {
+/**
+ * Writes `first`, then one byte of `drip` every 100 ms, until the server answers and closes (or GIVE_UP_MS).
+ * With `halfClose`, the client ends its side after `first`, as `nc -N` or a one-shot HTTP/1.0-style client does.
+ */
+function trickle(first: string, drip = '', { halfClose = false } = {}): Promise<Seen> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const s = connect(Number(new URL(lh.url).port), '127.0.0.1', () => s.write(first));
+    const s = connect(Number(new URL(lh.url).port), '127.0.0.1', () => (halfClose ? s.end(first) : s.write(first)));
     let i = 0;
     const timer = setInterval(() => {
       if (i < drip.length && s.writable) s.write(drip[i++]);
@@ -79,6 +82,29 @@ function trickle(first: string, drip = ''): Promise<Seen> {
         /* keep the text */
       }
       resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), body, head, ms: Date.now() - started, text: out });
+    });
+  });
+}
+
+/** Sends `head`, and `body` only once the server says `100 Continue`, as curl does for large bodies. */
+function continued(head: string, body: string): Promise<{ text: string; bodySent: boolean }> {
+  return new Promise((resolve) => {
+    const s = connect(Number(new URL(lh.url).port), '127.0.0.1', () => s.write(head));
+    const giveUp = setTimeout(() => s.destroy(), GIVE_UP_MS);
+    let text = '';
+    let bodySent = false;
+    s.setEncoding('utf8');
+    s.on('data', (d) => {
+      text += d;
+      if (!bodySent && text.startsWith('HTTP/1.1 100 Continue\r\n\r\n')) {
+        bodySent = true;
+        s.write(body);
+      }
+    });
+    s.on('error', () => {});
+    s.on('close', () => {
+      clearTimeout(giveUp);
+      resolve({ text, bodySent });
     });
   });
 }
@@ -169,6 +195,78 @@ describe("what Node's HTTP server answers by itself is in the error shape", () =
     assert.equal(JSON.parse(answers[0].body).object, 'list');
     assert.match(answers[2].body, /"token":"[^"]+"/);
     assert.equal(JSON.parse(answers[3].body).code, 'bad_request');
+  });
+  test('a client that half-closes after its requests gets every answer, then the close', async () => {
+    // the session is made whatever the client does next: its answer (with its only showing of the token) must reach it
+    stripe.inject({ kind: 'delay', delayMs: 300 });
+    const body = JSON.stringify({ origin_owner_id: 'half-closed', origin_owner_name: 'Half closed' });
+    const seen = await trickle(
+      `GET /v1/customers?limit=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${agentToken}\r\n\r\n` +
+        `POST /connect_sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${basic(lh.apiKey)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      '',
+      { halfClose: true },
+    );
+    const answers = answersOf(seen.text);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [200, 201],
+      seen.text,
+    );
+    assert.equal(JSON.parse(answers[0].body).object, 'list');
+    assert.match(answers[1].body, /"token":"[^"]+"/);
+    assert.ok(seen.ms < GIVE_UP_MS, 'the server closed the connection after the last answer');
+  });
+  test('Expect: 100-continue is answered after authentication: a refusal comes before the body is sent', async () => {
+    const body = JSON.stringify({ origin_owner_id: 'expecting', origin_owner_name: 'Expecting' });
+    const head = (auth: string, length = Buffer.byteLength(body)) =>
+      `POST /connect_sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${auth}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`;
+    // a wrong key: 401 at once, no 100, the connection closed without the body ever sent
+    const refused = await continued(head(basic('wrong-key-000000000000000000')), body);
+    assert.equal(refused.bodySent, false);
+    assert.doesNotMatch(refused.text, /100 Continue/);
+    assert.equal(answersOf(refused.text)[0].status, 401, refused.text);
+    // too large for the body limit: 413 before the body, too
+    const large = await continued(head(basic(lh.apiKey), 50 * 1024 * 1024), body);
+    assert.equal(large.bodySent, false);
+    assert.equal(answersOf(large.text)[0].status, 413, large.text);
+    // a good key: 100 Continue, then the body, then the answer
+    const taken = await continued(head(basic(lh.apiKey)), body);
+    assert.equal(taken.bodySent, true);
+    assert.ok(taken.text.startsWith('HTTP/1.1 100 Continue\r\n\r\n'), taken.text);
+    const answers = answersOf(taken.text.slice('HTTP/1.1 100 Continue\r\n\r\n'.length));
+    assert.equal(answers[0].status, 201, taken.text);
+    assert.match(answers[0].body, /"token":"[^"]+"/);
+    // on /v1 as well: the form reaches Stripe once the 100 is sent
+    stripe.clearLog();
+    const v1 = await continued(
+      `POST /v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${agentToken}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 11\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`,
+      'name=Expect',
+    );
+    assert.equal(v1.bodySent, true, v1.text);
+    assert.equal(answersOf(v1.text.slice('HTTP/1.1 100 Continue\r\n\r\n'.length))[0].status, 200, v1.text);
+    assert.equal(stripe.log.length, 1);
+    const refusedV1 = await continued(
+      'POST /v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer lhat_wrong\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 11\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n',
+      'name=Expect',
+    );
+    assert.equal(refusedV1.bodySent, false);
+    assert.equal(answersOf(refusedV1.text)[0].status, 401, refusedV1.text);
+    // without Expect too: a caller with no token is refused on its headers, not after 16 MB read (or a 408)
+    const anonymous = await continued(
+      'POST /v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 16000000\r\nConnection: close\r\n\r\n',
+      '',
+    );
+    const [anon] = answersOf(anonymous.text);
+    assert.equal(anon.status, 401, anonymous.text);
+    assert.equal(JSON.parse(anon.body).error.type, 'invalid_request_error');
+    // and /mcp: the challenge on the headers, not after a megabyte of JSON
+    const mcp = await continued(
+      'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer lhat_wrong\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n',
+      '',
+    );
+    const [challenge] = answersOf(mcp.text);
+    assert.equal(challenge.status, 401, mcp.text);
+    assert.match(challenge.head, /www-authenticate: Bearer/i);
   });
   test('a GET with a Content-Encoding but no body is served', async () => {
     const seen = await raw(

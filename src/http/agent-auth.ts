@@ -39,14 +39,34 @@ export function presentedAgentToken(request: FastifyRequest): string | null {
   return token;
 }
 
-/** The principal of the request's agent token; 401 agent_token_missing / agent_token_invalid. */
-export async function requireAgent(tokens: AgentTokenService, request: FastifyRequest): Promise<AgentPrincipal> {
-  const token = presentedAgentToken(request);
-  if (!token) throw fail('agent_token_missing');
-  const principal = tokens.cached(token) ?? (await tokens.verify(token));
-  if (!principal) throw fail('agent_token_invalid');
-  request.agent = principal;
-  return principal;
+type Hook = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => void;
+
+/**
+ * The onRequest hook of the provider's own paths: an agent token sets request.agent, anything else is
+ * 401 agent_token_missing / agent_token_invalid (in the route's error shape), before the body is read:
+ * those paths take bodies of up to 16 MB, which nobody unknown gets Linkhub to hold.
+ */
+export function agentAuth(tokens: AgentTokenService): Hook {
+  return function authenticateAgent(request, _reply, done) {
+    const token = presentedAgentToken(request);
+    if (!token) return done(fail('agent_token_missing'));
+    admitAgent(tokens, token, request, done, () => done(fail('agent_token_invalid')));
+  };
+}
+
+/** request.agent from a presented token (the cache, else the store), then done(); `unknown()` for no such token. */
+function admitAgent(tokens: AgentTokenService, token: string, request: FastifyRequest, done: (err?: Error) => void, unknown: () => void): void {
+  const known = tokens.cached(token);
+  if (known) {
+    request.agent = known;
+    done();
+    return;
+  }
+  tokens.verify(token).then((principal) => {
+    if (!principal) return unknown();
+    request.agent = principal;
+    done();
+  }, done);
 }
 
 /** A single-valued header (the first when repeated), trimmed; undefined when absent or empty. */
@@ -55,8 +75,6 @@ export function headerValue(request: FastifyRequest, name: string): string | und
   const v = (Array.isArray(h) ? h[0] : h)?.trim();
   return v ? v : undefined;
 }
-
-type Hook = (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => void;
 
 /**
  * The onRequest hook of routes an agent may call too (the proxy, action execution): an agent token
@@ -69,20 +87,7 @@ export function callerAuth(apiKeyHook: Hook, tokens: AgentTokenService): Hook {
       apiKeyHook(request, reply, done);
       return;
     }
-    const known = tokens.cached(token);
-    if (known) {
-      request.agent = known;
-      done();
-      return;
-    }
-    tokens.verify(token).then((principal) => {
-      if (!principal) {
-        void sendError(reply, fail('agent_token_invalid'));
-        return;
-      }
-      request.agent = principal;
-      done();
-    }, done);
+    admitAgent(tokens, token, request, done, () => void sendError(reply, fail('agent_token_invalid')));
   };
 }
 

@@ -221,10 +221,27 @@ export function clientErrorHandler(err: Error & { code?: string; rawPacket?: unk
  * (Node's bare 400) is refused by the onRequest hook instead (requireHostHeader is off).
  */
 export function installServerEdges(server: Server): void {
+  // A client that ends its side after its requests (`nc -N`, one-shot clients) is answered, then closed:
+  // by default Node aborts the requests it is still handling and drops their answers, though a write
+  // they made has happened. Node marks the last answer as the connection's last, so nothing lingers.
+  (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true; // not in @types/node
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
     const failure = fail('expectation_failed', { expect: maskSecrets(String(req.headers.expect ?? '').slice(0, 100)) });
     const body = JSON.stringify(errorPayload(failure, targetPath(req.url ?? '')));
     res.writeHead(failure.statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
+  });
+  // `Expect: 100-continue` is answered when a route starts reading the body: after authentication and
+  // the size check, so a refused request is refused before its body is sent (Node's default sends the
+  // 100 at once). Node closes the connection after a final answer given without the 100.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const body = req as IncomingMessage & { _read(size: number): void };
+    const read = body._read;
+    body._read = function continueThenRead(this: IncomingMessage, size: number) {
+      body._read = read;
+      if (!res.headersSent) res.writeContinue(); // not when a refusal, sent, lets Node discard the body
+      read.call(this, size);
+    };
+    server.emit('request', req, res);
   });
   server.on('connect', (_req: IncomingMessage, socket: Socket) => {
     writeToSocket(socket, fail('connect_not_supported'));

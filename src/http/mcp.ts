@@ -196,46 +196,54 @@ export const mcpRoutes =
         ...errors(400, 401, 403, 404),
       },
     };
-    app.post('/mcp', { schema: postSchema }, async (request, reply) => {
-      if (await challenged(request, reply)) return reply;
+    app.post(
+      '/mcp',
+      {
+        schema: postSchema,
+        // before the body is read: nobody unknown gets a megabyte of JSON parsed
+        onRequest: async (request, reply) => {
+          if (await challenged(request, reply)) return reply;
+        },
+      },
+      async (request, reply) => {
+        let c: McpConnection;
+        try {
+          c = await connection(request);
+        } catch (e) {
+          if (e instanceof LinkhubError) return mcpHttpError(reply, e);
+          throw e;
+        }
+        const body = request.body;
+        if (body === undefined || body === null || typeof body !== 'object') {
+          return mcpHttpError(reply, fail('invalid_mcp_request', { message: 'Request body must be a JSON-RPC message (Content-Type: application/json)' }), {
+            code: -32700,
+          });
+        }
 
-      let c: McpConnection;
-      try {
-        c = await connection(request);
-      } catch (e) {
-        if (e instanceof LinkhubError) return mcpHttpError(reply, e);
-        throw e;
-      }
-      const body = request.body;
-      if (body === undefined || body === null || typeof body !== 'object') {
-        return mcpHttpError(reply, fail('invalid_mcp_request', { message: 'Request body must be a JSON-RPC message (Content-Type: application/json)' }), {
-          code: -32700,
-        });
-      }
+        const sdk = await mcpSdk();
+        const fast = fastToolsList(request, body, c, sdk.versions);
+        if (fast !== null) return reply.type('application/json').send(fast);
 
-      const sdk = await mcpSdk();
-      const fast = fastToolsList(request, body, c, sdk.versions);
-      if (fast !== null) return reply.type('application/json').send(fast);
-
-      let quirks: ReturnType<typeof normaliseQuirks>;
-      try {
-        quirks = normaliseQuirks(body, first(request.headers['mcp-protocol-version']), sdk.versions);
-      } catch (e) {
-        if (e instanceof LinkhubError) return mcpHttpError(reply, e, { code: -32600 });
-        throw e;
-      }
-      const { body: message, ids } = quirks;
-      const jsonOnly = !(first(request.headers.accept) ?? '').includes('text/event-stream');
-      const mcp = sdk.mcpServer(c, (input) => actions.execute(input));
-      const transport = new sdk.Transport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      try {
-        await mcp.connect(transport);
-        const res = await transport.handleRequest(webRequest(request), { parsedBody: message });
-        return await sendWeb(reply, res, { ids, acceptedStatus: jsonOnly ? 200 : 202 });
-      } finally {
-        await mcp.close().catch(() => {});
-      }
-    });
+        let quirks: ReturnType<typeof normaliseQuirks>;
+        try {
+          quirks = normaliseQuirks(body, first(request.headers['mcp-protocol-version']), sdk.versions);
+        } catch (e) {
+          if (e instanceof LinkhubError) return mcpHttpError(reply, e, { code: -32600 });
+          throw e;
+        }
+        const { body: message, ids } = quirks;
+        const jsonOnly = !(first(request.headers.accept) ?? '').includes('text/event-stream');
+        const mcp = sdk.mcpServer(c, (input) => actions.execute(input));
+        const transport = new sdk.Transport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+        try {
+          await mcp.connect(transport);
+          const res = await transport.handleRequest(webRequest(request), { parsedBody: message });
+          return await sendWeb(reply, res, { ids, acceptedStatus: jsonOnly ? 200 : 202 });
+        } finally {
+          await mcp.close().catch(() => {});
+        }
+      },
+    );
   };
 
 const QUIRK_ID = `linkhub-object-id-${randomUUID()}-`;

@@ -3,8 +3,8 @@
 // these paths take the provider's error shape (sendError, connector.agents.nativeError) so the SDK
 // raises the right exception; the provider's own answers pass unchanged.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { pickAccount } from '../services/agents/tokens.js';
-import { headerValue, requireAgent } from './agent-auth.js';
+import { type AgentPrincipal, pickAccount } from '../services/agents/tokens.js';
+import { agentAuth, headerValue } from './agent-auth.js';
 import type { RouteContext } from './context.js';
 import { answerFor, nativePrefixes, sendError } from './errors.js';
 
@@ -16,10 +16,11 @@ export const nativeRoutes = (ctx: RouteContext) => async (app: FastifyInstance) 
   // The SDK's body is sent on as bytes, whatever its type (a form for /v1, JSON for /v2).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  const authenticate = agentAuth(agentTokens);
 
   for (const [prefix, agents] of nativePrefixes()) {
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      const principal = await requireAgent(agentTokens, request);
+      const principal = request.agent as AgentPrincipal; // set by the onRequest hook
       const accountId = pickAccount(principal, headerValue(request, ACCOUNT_HEADER), 'the Linkhub-Account header');
       const r = await native.call({
         principal,
@@ -39,6 +40,7 @@ export const nativeRoutes = (ctx: RouteContext) => async (app: FastifyInstance) 
       exposeHeadRoute: false,
       bodyLimit: agents.nativeBodyLimit,
       schema: { hide: true },
+      onRequest: authenticate,
       handler,
       errorHandler: (err, request, reply) => sendError(reply, answerFor(err, request)),
     });
