@@ -432,6 +432,8 @@ describe('policies', () => {
       [`charge=${ch}&amount=1&amount=90000`, ''], // a form parser that keeps the last one refunds 90000
       [`charge=${ch}`, '?amount=1'], // a full refund where the query is not read
       ['amount=1', `?charge=${ch}`], // the currency is read from a charge Stripe may not be asked about
+      [`charge=${ch}&amount=1`, '?amount=90000'], // in both the body and the query: which one Stripe reads is not Linkhub's to guess
+      [`charge=${await charge(100)}&amount=1`, `?charge=${ch}`],
       [`charge=${ch}&charge=${await charge(100)}&amount=1`, ''],
       [`charge=${ch}&amount=1&amount]=90000`, ''], // an older nested parser files `amount]` and `[amount]` as amount
       [`charge=${ch}&amount=1&%5Bamount%5D=90000`, ''],
@@ -697,6 +699,26 @@ describe('policies', () => {
     const second = await post();
     assert.equal(second.status, 403, 'the first 4000 still counts');
     assert.match(await second.text(), /above the daily cap of 5000/);
+  });
+
+  test('one idempotency key on another account is another call: counted in the day’s total', async () => {
+    // Stripe keeps keys per account: the same key there (another linked account, a connected account) makes a second payout
+    const t = await newToken({ also_accounts: [other], policy: { money: { usd: { per_call: 5000, per_day: 9000 } } } });
+    const post = (headers: Record<string, string>) =>
+      raw(t.token, '/v1/payouts', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': 'one-key-everywhere', ...headers },
+        body: 'amount=4000&currency=usd',
+      });
+    stripe.clearLog();
+    assert.equal((await post({ 'linkhub-account': acc })).status, 200);
+    assert.equal((await post({ 'linkhub-account': other })).status, 200, 'another account: a payout of its own');
+    // the same call again on the first account is the same payout, replayed by Stripe: not counted
+    assert.equal((await post({ 'linkhub-account': acc })).status, 200);
+    const connected = await post({ 'linkhub-account': acc, 'stripe-account': 'acct_1ConnectedXYZ' });
+    assert.equal(connected.status, 403, 'a connected account: a third payout, above the day’s 9000');
+    assert.match(await connected.text(), /would take the last 24 hours to 12000, above the daily cap of 9000/);
+    assert.equal(stripe.log.filter((x) => x.method === 'POST' && x.path === '/v1/payouts').length, 3);
   });
 
   test('a call Stripe answers 5xx stays in the day’s total: it may have moved money', async () => {

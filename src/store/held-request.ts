@@ -17,4 +17,6 @@ export interface HeldRequest {
    * answer is sent again only well within it: later the provider may have forgotten the key.
    */
   keyKeptMs?: number;
+  /** Where its idempotency key counts (keyScope: the account, and another one named by a header); absent on calls held before it was recorded. */
+  scope?: string;
 }

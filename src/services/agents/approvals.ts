@@ -41,6 +41,7 @@ import type { GatedCall, GateOutcome } from './gate-types.js';
 import { nothingMoved } from './stored-answer.js';
 import { outcomeFields, sendHeld, spendAsAnswered } from './approval-send.js';
 import { callDigest, type SpendLedger } from './spend.js';
+import { keyScope } from '../calls/context-headers.js';
 
 export interface HoldInput {
   call: GatedCall;
@@ -96,8 +97,10 @@ export class ApprovalService {
   async hold(h: HoldInput): Promise<GateOutcome> {
     const id = newId('apr', 20);
     const { call } = h;
-    const kept = call.account.profile.connector.api.idempotency?.keptMs;
-    const request = kept === undefined ? call.held() : { ...call.held(), keyKeptMs: kept };
+    const connector = call.account.profile.connector;
+    const kept = connector.api.idempotency?.keptMs;
+    const held = { ...call.held(), scope: keyScope(connector, call.account.row.id, call.headers) };
+    const request = kept === undefined ? held : { ...held, keyKeptMs: kept };
     // PostgreSQL's jsonb (where a held call is kept) cannot hold U+0000: refused, not a failed insert
     if (hasNul(request)) {
       throw fail('invalid_input', { field: 'body', problem: 'a call holding a NUL character (U+0000) cannot be held for approval' }, { field: 'body' });

@@ -108,9 +108,15 @@ export function callParams(
     const form = formReadings(String(body));
     return (name) => (name === METHOD_OVERRIDE && readParam(form, name) === undefined ? fromQuery(name) : UNCLEAR);
   }
+  // given in both the body and the query: which one the provider reads is not Linkhub's to guess
+  const eitherOf = (inBody: unknown, name: string) => {
+    const inQuery = fromQuery(name);
+    if (inBody === undefined) return inQuery;
+    return inQuery === undefined ? inBody : UNCLEAR;
+  };
   if (media === 'application/x-www-form-urlencoded') {
     const form = formReadings(String(body));
-    return (name) => readParam(form, name) ?? fromQuery(name);
+    return (name) => eitherOf(readParam(form, name), name);
   }
   let parsed: unknown = null;
   try {
@@ -119,5 +125,5 @@ export function callParams(
     // an unreadable body is the provider's to refuse; the policy sees no parameters in it
   }
   const obj = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
-  return (name) => obj[name] ?? fromQuery(name);
+  return (name) => eitherOf(Object.hasOwn(obj, name) ? obj[name] : undefined, name);
 }

@@ -16,7 +16,7 @@ import type { AgentPolicyData, HeldRequest } from '../../store/schema.js';
 import { ActionMatcher } from '../actions/path-match.js';
 import type { CachedAccount } from '../calls/account-cache.js';
 import type { AccountCaller, CallTarget } from '../calls/caller.js';
-import { refuseOtherContext } from '../calls/context-headers.js';
+import { keyScope, refuseOtherContext } from '../calls/context-headers.js';
 import type { Actor } from '../logs/actor.js';
 import type { ApprovalService } from './approvals.js';
 import { callParams, METHOD_OVERRIDE, UNCLEAR } from './form-params.js';
@@ -179,7 +179,7 @@ export class AgentGate {
     }
     if (limits.approval_above !== undefined && amount > limits.approval_above) return hold(`${shown} is above ${limits.approval_above}`);
     // a repeat of a counted call (its key, the same request) is not counted again
-    const digest = call.idempotencyKey ? callDigest(call.idempotencyKey, call) : null;
+    const digest = call.idempotencyKey ? callDigest(call.idempotencyKey, { ...call, scope: keyScope(connector, call.account.row.id, call.headers) }) : null;
     const r = await this.spend.reserve(spender, currency, amount, limits.per_day, digest);
     if (!r.ok) {
       throw fail(

@@ -9,10 +9,14 @@ import { agentSpend } from '../../store/schema.js';
 
 const DAY_MS = 86_400_000;
 
-/** What names one call to the provider: its idempotency key with its method, path and body (a key names one request). */
-export function callDigest(key: string, req: { method: string; path: string; body: string | Buffer | null }): string {
+/**
+ * What names one call to the provider: its idempotency key with where the key counts (`scope`,
+ * keyScope: the provider keeps keys per account), its method, path and body (a key names one request).
+ * No scope: a call held before scopes were recorded, named as it was then.
+ */
+export function callDigest(key: string, req: { method: string; path: string; body: string | Buffer | null; scope?: string }): string {
   const h = createHash('sha256')
-    .update(JSON.stringify([key, req.method, req.path]))
+    .update(JSON.stringify(req.scope === undefined ? [key, req.method, req.path] : [key, req.method, req.path, req.scope]))
     .update('\n');
   if (req.body !== null) h.update(req.body);
   return h.digest('hex');

@@ -28,3 +28,12 @@ export function refuseOtherContext(connector: ConnectorDefinition, context: stri
     if (v !== undefined && v.trim() !== context) throw fail('agent_account_refused', { account: JSON.stringify(maskSecrets(v.slice(0, 64))) });
   }
 }
+
+/**
+ * Where a call's idempotency key counts at the provider: the linked account and the headers naming
+ * another account or context there (the connector's passHeaders: for Stripe, a connected account or a
+ * context). The provider keeps keys per account, so one key on another account is another call.
+ */
+export function keyScope(connector: ConnectorDefinition, accountId: string, headers: Readonly<Record<string, string>> | undefined): string {
+  return JSON.stringify([accountId, ...connector.api.passHeaders.map((name) => headers?.[name]?.trim() ?? null)]);
+}
