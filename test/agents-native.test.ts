@@ -330,6 +330,25 @@ describe('policies', () => {
     assert.equal(notAllowed.code, 'policy_denied');
     assert.match(notAllowed.message, /not among the allowed/);
     assert.ok(!stripe.log.some((x) => x.method === 'DELETE' || x.path === '/v1/products'), 'refused calls never reached Stripe');
+    // a path a lenient router may take for a denied action is judged as that action
+    const refunds = await newToken({ policy: { deny: ['stripe_create_refund', 'stripe_*_customer'] } });
+    stripe.clearLog();
+    for (const [method, path] of [
+      ['POST', '/v1/Refunds'],
+      ['POST', '/v1/refunds.json'],
+      ['POST', '/v1/refunds;x'],
+      ['POST', '/v1/refunds%20'],
+      ['POST', '/v1/refunds.'],
+      ['PUT', '/v1/refunds'],
+      ['PATCH', '/v1/refunds'],
+      ['POST', `/v1/Customers/${c.id}`],
+      ['POST', `/v1/customers;a/${c.id}`],
+    ]) {
+      const res = await raw(refunds.token, path, { method, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'charge=ch_1&amount=1' });
+      assert.equal(res.status, 403, `${method} ${path}`);
+      assert.match(await res.text(), /(stripe_create_refund|stripe_update_customer) is denied/, `${method} ${path}`);
+    }
+    assert.deepEqual(stripe.log, [], 'none reached Stripe');
   });
 
   test('a method override in the parameters (`_method`, as Stripe.js once sent writes by GET) is refused under a policy, not forwarded', async () => {
@@ -474,10 +493,16 @@ describe('policies', () => {
     assert.equal(unknown.status, 403);
     assert.match(await unknown.text(), /no action Linkhub knows: whether it moves money cannot be told/);
     // where else money moves without a catalogue action, and a money path in another case or with ;parameters
-    for (const path of ['/v1/climate/orders', '/v1/treasury/financial_accounts/fa_1/close', '/v1/Payouts', '/v1/refunds;x=1']) {
+    for (const path of ['/v1/climate/orders', '/v1/treasury/financial_accounts/fa_1/close']) {
       const res = await post(capped.token, path, 'amount=900000&currency=usd&product=p&metric_tons=10');
       assert.equal(res.status, 403, path);
       assert.match(await res.text(), /no action Linkhub knows/, path);
+    }
+    // a money path in another case, with ;parameters or a suffix is judged as the action it resembles
+    for (const path of ['/v1/Payouts', '/v1/payouts;x=1', '/v1/payouts.json', '/v1/payouts%20']) {
+      const res = await post(capped.token, path, 'amount=900000&currency=usd');
+      assert.equal(res.status, 403, path);
+      assert.match(await res.text(), /900000 usd is above the per-call cap of 5000/, path);
     }
     const unknownHeld = await post(held.token, v2, payment, 'application/json');
     assert.equal(unknownHeld.status, 403);
@@ -527,8 +552,8 @@ describe('policies', () => {
       ['/v1/treasury/credit_reversals', 'received_credit=rc_1', /acts where money moves/],
       ['/v1/treasury/debit_reversals', 'received_debit=rd_1', /acts where money moves/],
       [`/v1/payment_intents/${pi.id}`, 'currency=gbp', /no limit is set for gbp/], // the customer would pay it in gbp
-      ['/v1/payouts.json', 'amount=900000&currency=usd', /no action Linkhub knows/],
-      ['/v1/payouts%20', 'amount=900000&currency=usd', /no action Linkhub knows/],
+      ['/v1/payouts.json', 'amount=900000&currency=usd', /above the per-call cap/],
+      ['/v1/payouts%20', 'amount=900000&currency=usd', /above the per-call cap/],
     ]);
     // the same without money in it passes: a customer's other fields, a debit of an existing customer's balance
     const named = await post(`/v1/customers/${customer.id}`, 'name=Ann');

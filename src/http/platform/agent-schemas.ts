@@ -17,7 +17,9 @@ const policySchema = (id?: string) =>
   Type.Object(
     {
       read_only: Type.Optional(Type.Boolean({ description: 'Only actions that read (GET) pass' })),
-      allow: Type.Optional(Type.Array(ActionGlob, { maxItems: 500, description: 'Only these actions pass (a call that is no known action does not)' })),
+      allow: Type.Optional(
+        Type.Array(ActionGlob, { maxItems: 500, description: 'Only these actions pass (a call that is no known action does not); empty: no such limit' }),
+      ),
       deny: Type.Optional(Type.Array(ActionGlob, { maxItems: 500, description: 'These actions never pass' })),
       money: Type.Optional(
         Type.Record(

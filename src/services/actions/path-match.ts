@@ -18,10 +18,27 @@ export interface MatchedAction {
   params: Record<string, string>;
 }
 
+/**
+ * A segment as a lenient router may read it: without case, `;parameters`, or a trailing `.json`,
+ * dot or space (`/v1/Refunds;x.json` → `refunds`).
+ */
+const looseSegment = (seg: string): string =>
+  seg
+    .toLowerCase()
+    .replace(/;.*$/, '')
+    .replace(/(?:\.json|\.|%20|\s)+$/, '');
+
 export class ActionMatcher {
   private readonly roots = new Map<string, Node>();
 
-  constructor(actions: readonly ConnectorAction[]) {
+  /**
+   * `loose`: literal segments compared as looseSegment reads them (path parameters keep their case):
+   * which action a call that is none exactly resembles, for a policy to judge it as that action.
+   */
+  constructor(
+    actions: readonly ConnectorAction[],
+    private readonly loose = false,
+  ) {
     for (const a of actions) {
       // an action served from another origin (a file upload) is matched too: the provider's SDK sends
       // it to that host, and Linkhub's native path forwards it there (a root action of the same
@@ -34,10 +51,11 @@ export class ActionMatcher {
           n.param ??= { name: m[1], node: node() };
           n = n.param.node;
         } else {
-          let next = n.literal.get(seg);
+          const key = loose ? looseSegment(seg) : seg;
+          let next = n.literal.get(key);
           if (!next) {
             next = node();
-            n.literal.set(seg, next);
+            n.literal.set(key, next);
           }
           n = next;
         }
@@ -56,7 +74,7 @@ export class ActionMatcher {
     const params: Record<string, string> = {};
     const walk = (n: Node, i: number): ConnectorAction | null => {
       if (i === segs.length) return n.action;
-      const lit = n.literal.get(segs[i]);
+      const lit = n.literal.get(this.loose ? looseSegment(segs[i]) : segs[i]);
       if (lit) {
         const hit = walk(lit, i + 1);
         if (hit) return hit;
@@ -64,7 +82,7 @@ export class ActionMatcher {
       if (n.param) {
         const hit = walk(n.param.node, i + 1);
         if (hit) {
-          params[n.param.name] = safeDecode(segs[i]);
+          params[n.param.name] = safeDecode(this.loose ? segs[i].replace(/;.*$/, '') : segs[i]);
           return hit;
         }
       }

@@ -13,7 +13,7 @@
 import type { ConnectorDefinition, MoneyRule } from '../../connectors/types.js';
 import { fail } from '../../errors/fail.js';
 import type { AgentPolicyData, HeldRequest } from '../../store/schema.js';
-import { ActionMatcher } from '../actions/path-match.js';
+import { ActionMatcher, type MatchedAction } from '../actions/path-match.js';
 import type { CachedAccount } from '../calls/account-cache.js';
 import type { AccountCaller, CallTarget } from '../calls/caller.js';
 import { keyScope, refuseOtherContext } from '../calls/context-headers.js';
@@ -51,6 +51,7 @@ function field(obj: unknown, path: string): unknown {
 
 export class AgentGate {
   private readonly matchers = new Map<string, ActionMatcher>();
+  private readonly looseMatchers = new Map<string, ActionMatcher>();
   /** Per connector: where money moves (`all`), and of those its own `moneyAreas` (`declared`: any write, known action or not). */
   private readonly moneyAreas = new Map<string, { all: string[]; declared: string[] }>();
 
@@ -100,6 +101,20 @@ export class AgentGate {
     return m;
   }
 
+  /**
+   * The action a call that is none exactly resembles (`/v1/Refunds`, `/v1/refunds.json`, `;x`, a PUT or
+   * PATCH for the POST): a provider's router may take it for that action, so the policy judges it as
+   * that action (a deny list would not find it otherwise), and its money rule applies.
+   */
+  private resembled(connector: ConnectorDefinition, method: string, path: string): MatchedAction | null {
+    let m = this.looseMatchers.get(connector.key);
+    if (!m) {
+      m = new ActionMatcher(connector.actions.catalogue().actions, true);
+      this.looseMatchers.set(connector.key, m);
+    }
+    return m.match(method, path) ?? (method === 'PUT' || method === 'PATCH' ? m.match('POST', path) : null);
+  }
+
   /** The catalogue action a call to the provider's own API is, by method and path (its log and audit line name it), or null. */
   actionName(connector: ConnectorDefinition, method: string, path: string): string | null {
     return this.matcher(connector).match(method, path)?.action.name ?? null;
@@ -112,7 +127,7 @@ export class AgentGate {
     let action = call.action ?? null;
     let pathParams: Record<string, string> = {};
     if (!action) {
-      const m = this.matcher(connector).match(call.method, call.path);
+      const m = this.matcher(connector).match(call.method, call.path) ?? this.resembled(connector, call.method, call.path);
       action = m?.action ?? null;
       pathParams = m?.params ?? {};
     }
