@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { useLinkhub } from './helpers/fixture.js';
-import { connectSession, type Linkhub } from './helpers/linkhub.js';
+import { connectSession, type Linkhub, linkAccount } from './helpers/linkhub.js';
 import type { StripeStandin } from './stripe-standin/index.js';
 
 let stripe: StripeStandin;
@@ -67,6 +67,42 @@ describe('hub discovery', () => {
     const settings = await lh.hub(token, 'GET', '/hub/settings');
     assert.equal(settings.status, 200);
     assert.ok(!Number.isNaN(Date.parse(settings.body.linkhub_used_at)), settings.text);
+    // used, it writes no more: a forwarded link cannot swap in another Stripe account's key until it expires
+    const again = await lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: stripe.keys.otherAccountSecretTest } });
+    assert.equal(again.status, 409, again.text);
+    assert.equal(again.body.code, 'connect_session_used');
+    assert.equal((await lh.api('GET', `/accounts/${res.body.id}`)).body.key_hint, res.body.key_hint, 'the key linked first is kept');
+  });
+
+  test('a re-link session replaces the key once; a session with `multiple` links several accounts', async () => {
+    const first = await linkAccount(lh, stripe.keys.secretTest, { session: { origin_owner_id: 'own-relink' } });
+    const relink = await lh.api('POST', '/connect_sessions', { origin_owner_id: 'own-relink', origin_owner_name: 'Relink', account_id: first.id });
+    assert.equal(relink.status, 201, relink.text);
+    const { token } = relink.body;
+    const replaced = await lh.hub(token, 'PATCH', `/hub/accounts/${first.id}`, {
+      integration_id: 'stripe-test',
+      credentials: { api_key: stripe.keys.secretTest },
+    });
+    assert.equal(replaced.status, 200, replaced.text);
+    // a redacted key changes nothing, and is still answered
+    const redacted = await lh.hub(token, 'PATCH', `/hub/accounts/${first.id}`, {
+      integration_id: 'stripe-test',
+      credentials: { api_key: '__secretvalue:**redacted**4242' },
+    });
+    assert.equal(redacted.status, 200, redacted.text);
+    for (const [method, path] of [
+      ['PATCH', `/hub/accounts/${first.id}`],
+      ['POST', '/hub/accounts'],
+    ] as const) {
+      const again = await lh.hub(token, method, path, { integration_id: 'stripe-test', credentials: { api_key: stripe.keys.otherAccountSecretTest } });
+      assert.equal(again.status, 409, `${method} ${again.text}`);
+      assert.equal(again.body.code, 'connect_session_used');
+    }
+    const many = await connectSession(lh, { origin_owner_id: 'own-many', multiple: true });
+    for (const key of [stripe.keys.secretTest, stripe.keys.otherAccountSecretTest]) {
+      const linked = await lh.hub(many.token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: key } });
+      assert.equal(linked.status, 201, linked.text);
+    }
   });
 
   test('a type:"test" session offers only the Test Mode row', async () => {

@@ -40,6 +40,14 @@ const contextFields = (connector: ConnectorDefinition) => {
   return [{ ...field, description: c.guide, guide: { description: c.guide }, linkhub_context: true }];
 };
 
+/**
+ * A session links one account (several with `multiple`) and replaces a key once: a link forwarded or
+ * leaked after its use must not swap in another key (another Stripe account's) until it expires.
+ */
+function refuseUsed(s: ConnectSession): void {
+  if (s.usedAt && (s.accountId || !s.multiple)) throw fail('connect_session_used');
+}
+
 const actor = (request: FastifyRequest): Actor => ({ type: 'hub_session', id: String(request.hubSession.id) });
 
 export const hubRoutes =
@@ -226,6 +234,7 @@ export const hubRoutes =
     };
     app.post('/accounts', { schema: linkSchema }, async (request, reply) => {
       const s = request.hubSession;
+      refuseUsed(s);
       const row = await allowedRow(s, request.body.integration_id);
       const key = request.body.credentials[row.connector.field.key];
       const context = contextOf(row.connector, request.body.credentials);
@@ -265,6 +274,7 @@ export const hubRoutes =
       const row = integrationFor(account.provider, account.environment);
       const key = request.body.credentials[row?.connector.field.key ?? 'api_key'];
       if (key === undefined || key === null || key === '' || key.startsWith(REDACTED_PREFIX)) return linked(account);
+      refuseUsed(s);
       const context = row ? contextOf(row.connector, request.body.credentials) : undefined;
       const replaced = await accounts.replaceKey(s.projectId, actor(request), account.id, key, context);
       await sessions.markUsed(s.id);

@@ -27,6 +27,13 @@ export const authRecipes: Recipes = {
     return register();
   },
   hub_session_invalid: (w) => w.raw('GET', '/hub/settings', { auth: false, headers: { 'x-hub-session-token': 'not-a-token' } }),
+  connect_session_used: async (w) => {
+    const token = await w.hubToken({ origin_owner_id: 'recipe-used', multiple: false });
+    const link = () => w.lh.hub(token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: w.stripe.keys.secretTest } });
+    const first = await link();
+    if (first.status !== 201 && first.status !== 200) throw new Error(`first link: ${first.status}`);
+    return link();
+  },
   connect_session_token_invalid: (w) =>
     w.raw('POST', '/connect_sessions/authenticate', { body: '{"token":"nope"}', headers: { 'content-type': 'application/json' } }),
   dashboard_session_missing: (w) => w.raw('GET', '/dashboard/api/session', { auth: false }),

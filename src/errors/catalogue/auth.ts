@@ -34,6 +34,13 @@ export const AUTH_ERRORS = {
     action: 'Create a new connect session (POST /connect_sessions) and open the Hub with its token in `x-hub-session-token`.',
     retryable: false,
   },
+  connect_session_used: {
+    status: 409,
+    message: 'This link was already used to link an account: ask for a new link',
+    action:
+      'Create a new connect session (POST /connect_sessions) for the next link or key replacement: a session links one account (or several with `multiple`) and replaces a key once.',
+    retryable: false,
+  },
   connect_session_token_invalid: {
     status: 401,
     message: 'Invalid or expired connect session token',
