@@ -130,6 +130,26 @@ describe('Dashboard agents', { skip: chromiumSkip() }, () => {
     const done = await refund();
     assert.equal(done.amount, 2500);
     assert.equal(fx.stripe.log.filter((x) => x.method === 'POST' && x.path === '/v1/refunds').length, 1, 'sent once, by the approval');
+
+    // a held form whose amount is given twice, once escaped: the approver reads it decoded, the repeat marked
+    const twice = await fetch(`${fx.lh.url}/v1/payouts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'amount=40&currency=usd&description=Weekly%20payout&%61mount=999999',
+    });
+    const twiceBody = await twice.json();
+    assert.equal(twiceBody.error?.code, 'approval_required', JSON.stringify(twiceBody));
+    await page.reload();
+    const twiceCard = page.locator(`article[data-approval-id="${twiceBody.error.approval}"]`);
+    await twiceCard.waitFor();
+    const repeated = twiceCard.locator('.request-form tr.repeated');
+    assert.equal(await repeated.count(), 2, 'both amounts marked');
+    const rows = await repeated.allInnerTexts();
+    assert.match(rows[0], /amount\s+40\s+given 2 times/);
+    assert.match(rows[1], /amount\s+999999\s+given 2 times.*written %61mount/);
+    assert.match(await twiceCard.innerText(), /amount given more than once, or where the provider may read it otherwise/);
+    assert.match(await twiceCard.locator('.request-form').innerText(), /description\s+Weekly payout/);
+    await layout.check(page, 'approvals, a form given twice');
     await screenshot(page, 'dashboard-approvals');
     layout.assertNone();
   });

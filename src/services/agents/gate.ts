@@ -42,6 +42,12 @@ function ruleOf(connector: ConnectorDefinition, action: string): MoneyRule | und
   return money && Object.hasOwn(money, action) ? money[action] : undefined;
 }
 
+/** The parameters of a money rule a call gives so that the provider may read them otherwise (UNCLEAR, form-params.ts). */
+function unclearNames(rule: MoneyRule, param: (name: string) => unknown): string[] {
+  const names = [...(rule.amount ?? []), ...(rule.currency ? [rule.currency] : []), ...(rule.lookup ?? []).map((l) => l.id)];
+  return [...new Set(names)].filter((n) => param(n) === UNCLEAR);
+}
+
 /** A field of an object by a dotted path (`pending_request.amount`). */
 function field(obj: unknown, path: string): unknown {
   let v = obj;
@@ -171,14 +177,17 @@ export class AgentGate {
       this.approvals.hold({ call, spender, action: name, currency: money?.currency ?? 'unknown', amount: money?.amount ?? 0, reason });
 
     if (!money) {
+      // a person deciding on a held call reads which parameter is the trouble
+      const unclear = rule ? unclearNames(rule, param) : [];
+      const given = unclear.length > 0 ? `${unclear.join(', ')} given more than once, or where the provider may read it otherwise: ` : '';
       const why = rule
-        ? 'its amount cannot be told before it is sent'
+        ? `${given}its amount cannot be told before it is sent`
         : action
           ? 'it acts where money moves, and what it moves cannot be told before it is sent'
           : 'it is no action Linkhub knows, so whether it moves money cannot be told';
       if (Object.values(policy.money).some((l) => l.approval_above !== undefined)) return hold(why);
       const reason = rule
-        ? `the amount of ${name} cannot be told before it is sent`
+        ? `${given}the amount of ${name} cannot be told before it is sent`
         : action
           ? `${name} acts where money moves: what it moves cannot be told before it is sent`
           : `${name} is no action Linkhub knows: whether it moves money cannot be told`;

@@ -10,6 +10,7 @@ import type { Approval } from '../../api.js';
 import { ConfirmDialog } from '../../components/dialog.js';
 import { StatusBadge, Time } from '../../components/display.js';
 import { formatMoney } from '../agents/policy-draft.js';
+import { formLines } from './form-lines.js';
 
 const OUTCOME: Record<string, { label: string; kind: 'ok' | 'err' | 'warn' | 'neutral' }> = {
   pending: { label: 'pending', kind: 'warn' },
@@ -107,9 +108,7 @@ export function ApprovalCard(p: { approval: Approval; onDecide(d: Decision): Pro
           </dd>
         </dl>
         <p class="facts-label">Parameters</p>
-        <pre class="mono request-params" tabIndex={0}>
-          {JSON.stringify(a.request.params, null, 2)}
-        </pre>
+        <Parameters params={a.request.params} />
       </details>
       {a.status === 'pending' && (
         <div class="button-row">
@@ -179,5 +178,43 @@ export function ApprovalCard(p: { approval: Approval; onDecide(d: Decision): Pro
         </ConfirmDialog>
       )}
     </article>
+  );
+}
+
+/** A form body decoded, one parameter a row, names given more than once marked; else the JSON as sent. */
+function Parameters(p: { params: unknown }) {
+  const lines = formLines(p.params);
+  if (!lines) {
+    return (
+      <pre class="mono request-params" tabIndex={0}>
+        {JSON.stringify(p.params, null, 2)}
+      </pre>
+    );
+  }
+  return (
+    <>
+      <table class="request-form">
+        <tbody>
+          {lines.map((l, i) => (
+            <tr key={i} class={l.times > 1 ? 'repeated' : undefined}>
+              <th scope="row" class="mono">
+                {l.name}
+              </th>
+              <td class="mono">{l.value}</td>
+              <td>
+                {l.times > 1 && <strong>given {l.times} times: the provider may use any of them</strong>}
+                {l.written !== null && <span class="muted"> written {l.written}</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <details>
+        <summary>As sent</summary>
+        <pre class="mono request-params" tabIndex={0}>
+          {String(p.params)}
+        </pre>
+      </details>
+    </>
   );
 }
