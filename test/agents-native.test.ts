@@ -139,6 +139,19 @@ describe('agent tokens', () => {
     const events = audit.body.data.filter((e: any) => e.outcome === t.id).map((e: any) => `${e.actor_type} ${e.action}`);
     assert.deepEqual(events.sort(), ['api_key agent_token.created', 'api_key agent_token.revoked'], audit.text);
   });
+  test('the account a token was made on deleted: the token ends at once, on the other accounts it names too, in the audit trail', async () => {
+    const doomed = (await linkAccount(lh, stripe.keys.secretTest)).id;
+    const t = await newToken({ also_accounts: [acc] }, doomed);
+    const call = () => raw(t.token, '/v1/customers?limit=1', { headers: { 'linkhub-account': acc } });
+    assert.equal((await call()).status, 200, 'known, and kept in the cache');
+    assert.equal((await lh.api('DELETE', `/accounts/${doomed}`)).status, 200);
+    const after = await call();
+    assert.equal(after.status, 401, 'not the cache’s 5 s later');
+    assert.equal((await after.json()).error.code, 'agent_token_invalid');
+    const audit = await lh.api('GET', `/audit?account_id=${doomed}&limit=200`);
+    const events = audit.body.data.filter((e: any) => e.outcome === t.id).map((e: any) => `${e.actor_type} ${e.action}`);
+    assert.deepEqual(events.sort(), ['api_key agent_token.created', 'api_key agent_token.revoked'], audit.text);
+  });
 });
 
 describe('the stripe SDK through /v1 with an agent token', () => {

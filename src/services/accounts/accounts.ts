@@ -1,10 +1,10 @@
 // Linked accounts: linking by key (rules, live test, encrypted store, webhook), key rotation in
 // place, on-demand tests, reads, edits and deletion. Every change and its webhook event commit together.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { getConnector } from '../../connectors/registry.js';
 import type { ConnectorDefinition, EnvironmentKey, LiveTestOutcome } from '../../connectors/types.js';
 import type { Db, Tx } from '../../store/db.js';
-import { accounts, type AgentPolicyData, type StatusReason } from '../../store/schema.js';
+import { accounts, agentTokens, type AgentPolicyData, type StatusReason } from '../../store/schema.js';
 import type { Vault } from '../../vault/vault.js';
 import { type AccountFilter, type KeysetPage, listAccountsKeyset, listAccountsPage } from './account-queries.js';
 import { type AccountRow, accountView } from './account-view.js';
@@ -359,6 +359,10 @@ export class AccountService {
   /** Deletes the account (its key is erased) with its webhook event and audit record, in one transaction. */
   async delete(projectId: string, actor: Actor, id: string): Promise<AccountRow> {
     const account = await this.db.transaction(async (tx) => {
+      const gone = await tx
+        .select({ id: agentTokens.id })
+        .from(agentTokens)
+        .where(and(eq(agentTokens.accountId, id), eq(agentTokens.projectId, projectId), isNull(agentTokens.revokedAt)));
       const [row] = await tx
         .delete(accounts)
         .where(and(eq(accounts.id, id), eq(accounts.projectId, projectId)))
@@ -366,6 +370,8 @@ export class AccountService {
       if (!row) throw fail('account_not_found');
       await this.webhooks.enqueue(tx, projectId, 'account.deleted', accountView(row));
       await this.audit.record(projectId, id, actor, 'account.delete', 'ok', tx);
+      // its agent tokens went with it (on delete cascade), those naming other accounts too: each in the audit trail
+      for (const t of gone) await this.audit.record(projectId, id, actor, 'agent_token.revoked', t.id, tx);
       return row;
     });
     this.committed(id);

@@ -8,6 +8,7 @@ import type { ChangeFeed } from '../../store/change-feed.js';
 import type { Db } from '../../store/db.js';
 import { accounts, agentTokens, type AgentPolicyData } from '../../store/schema.js';
 import { newId, randomBase62, sameDigest, sha256 } from '../ids.js';
+import { ACCOUNT_TOPIC } from '../calls/account-cache.js';
 import { type Actor, actorRef } from '../logs/actor.js';
 import type { AuditService } from '../logs/audit.js';
 
@@ -51,6 +52,10 @@ export class AgentTokenService {
     private readonly now: () => number = Date.now,
   ) {
     changes.subscribe(TOPIC, (id) => this.forget(new Set([id])));
+    // a token goes with the account it was made on (deleted with it): read again after any change of an account it names
+    changes.subscribe(ACCOUNT_TOPIC, (accountId) => {
+      for (const [k, v] of this.cache) if (v.principal?.accountIds.includes(accountId)) this.cache.delete(k);
+    });
     changes.onResync(() => this.cache.clear());
   }
 
