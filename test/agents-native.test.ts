@@ -362,6 +362,13 @@ describe('policies', () => {
       assert.match(await res.text(), /(stripe_create_refund|stripe_update_customer) is denied/, `${method} ${path}`);
     }
     assert.deepEqual(stripe.log, [], 'none reached Stripe');
+    // what a token tried and was refused is in the call log under its id, never sent
+    const logged = (await lh.api('GET', `/requests/logs?account_id=${acc}&page_size=50`)).body.data.filter((r: any) => r.source_id === refunds.id);
+    assert.equal(logged.length, 9, JSON.stringify(logged));
+    assert.ok(
+      logged.every((r: any) => r.error === 'policy_denied' && r.status === null && r.attempts === 0 && r.source_type === 'agent_token'),
+      JSON.stringify(logged),
+    );
   });
 
   test('a method override in the parameters (`_method`, as Stripe.js once sent writes by GET) is refused under a policy, not forwarded', async () => {

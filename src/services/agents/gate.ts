@@ -11,7 +11,7 @@
 // A call repeated with the Idempotency-Key of a held one gets that approval's state instead:
 // still pending, denied, or the provider's answer to the approved call (sent once, by the approver).
 import type { ConnectorDefinition, MoneyRule } from '../../connectors/types.js';
-import { fail } from '../../errors/fail.js';
+import { fail, LinkhubError } from '../../errors/fail.js';
 import type { AgentPolicyData, HeldRequest } from '../../store/schema.js';
 import { ActionMatcher, type MatchedAction } from '../actions/path-match.js';
 import type { CachedAccount } from '../calls/account-cache.js';
@@ -127,6 +127,19 @@ export class AgentGate {
   }
 
   async check(call: GatedCall): Promise<GateOutcome> {
+    try {
+      return await this.judged(call);
+    } catch (e) {
+      // a refusal (held for approval too) is something the token did: in the call log under its id, not in
+      // the credential audit trail (no key was used)
+      if (e instanceof LinkhubError) {
+        this.calls.noteRefused(call.target, call.account, call.method, call.path, e.code, typeof call.body === 'string' ? call.body : null);
+      }
+      throw e;
+    }
+  }
+
+  private async judged(call: GatedCall): Promise<GateOutcome> {
     const policy = this.policyOf(call.principal, call.account);
     if (!policy) return SEND;
     const connector = call.account.profile.connector;
