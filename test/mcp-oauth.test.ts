@@ -446,7 +446,16 @@ describe('OAuth for MCP clients', () => {
     assert.deepEqual(found.listed, [acc]);
     assert.doesNotMatch(found.html, /Only the first/);
     // by name; a search matching nothing says so (not "no linked account yet")
-    assert.deepEqual((await page('Tenant 117')).listed, [made[117]]);
+    const tenant = await page('Tenant 117');
+    assert.deepEqual(tenant.listed, [made[117]]);
+    // an account without an agent policy says that "the account's agent policy" sets no limits there
+    assert.match(tenant.html, /\(no agent policy: no limits\)/);
+    assert.match(tenant.html, /An account without one sets no limits/);
+    // a name with a direction override or an invisible character is shown without them
+    const mirrored = await linkAccount(lh, stripe.keys.restrictedTest, { session: { origin_owner_name: 'Mirror\u202Edlihc\u200B Co' } });
+    const shown = await page(mirrored.id);
+    assert.match(shown.html, /Mirrordlihc Co \(stripe, test\)/);
+    assert.doesNotMatch(shown.html, /[\u202E\u200B]/);
     const none = await page('<nobody>');
     assert.deepEqual(none.listed, []);
     assert.match(none.html, /No account matches &#34;&#60;nobody&#62;&#34;/);

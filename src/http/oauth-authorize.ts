@@ -10,6 +10,7 @@ import { LinkhubError } from '../errors/fail.js';
 import { sameDigest, sha256 } from '../services/ids.js';
 import { AUTHORIZATION_PARAMS, checkAuthorizationRequest, redirectWith } from '../services/oauth/authorization-request.js';
 import { POLICY_PRESETS, type PolicyPreset } from '../services/oauth/oauth.js';
+import { visibleText } from '../services/oauth/client-metadata.js';
 import type { RouteContext } from './context.js';
 import { crossOriginRefusal, dashboardActor, sessionCookie, sessionToken } from './dashboard/session.js';
 import { AUTHORIZE_PATH, formParser } from './oauth.js';
@@ -53,7 +54,12 @@ export const oauthAuthorizeRoutes =
     const accountChoices = async (search: string | undefined) => {
       const page = await accounts.listKeyset(ctx.services.defaultProject.id, { search }, { limit: MAX_ACCOUNTS_SHOWN });
       return {
-        list: page.rows.map((a) => ({ id: a.id, label: `${a.externalAccountName || a.originOwnerName} (${a.provider}, ${a.environment})` })),
+        // names chosen by a user or at the provider: nothing invisible or reversing the text around it
+        list: page.rows.map((a) => ({
+          id: a.id,
+          label: `${visibleText(a.externalAccountName || a.originOwnerName)} (${a.provider}, ${a.environment})`,
+          hasPolicy: a.agentPolicy !== null,
+        })),
         more: page.nextCursor !== null,
       };
     };

@@ -62,6 +62,8 @@ export function signInPage(reply: FastifyReply, status: number, q: Record<string
 export interface AccountChoice {
   id: string;
   label: string;
+  /** Whether the account has an agent policy: without one, "the account's agent policy" sets no limits. */
+  hasPolicy: boolean;
 }
 
 /**
@@ -103,7 +105,9 @@ export function approvePage(
   const found = o.accounts.list.length;
   const accounts = o.accounts.list
     .map(
-      (a, i) => `<label><input type="radio" name="account" value="${esc(a.id)}"${i === 0 ? ' checked' : ''}> ${esc(a.label)} <code>${esc(a.id)}</code></label>`,
+      (a, i) =>
+        `<label><input type="radio" name="account" value="${esc(a.id)}"${i === 0 ? ' checked' : ''}> ${esc(a.label)} <code>${esc(a.id)}</code>` +
+        `${a.hasPolicy ? ' <small>(agent policy set)</small>' : ' <small><strong>(no agent policy: no limits)</strong></small>'}</label>`,
     )
     .join('');
   return sendPage(
@@ -120,7 +124,8 @@ export function approvePage(
       `<fieldset><legend>Account</legend>${accounts}</fieldset>` +
       '<fieldset><legend>Policy</legend>' +
       '<label><input type="radio" name="policy" value="read_only" checked> Read-only: reading actions only</label>' +
-      '<label><input type="radio" name="policy" value="account"> The account\'s agent policy (as set with PUT /accounts/{id}/agent_policy)</label></fieldset>' +
+      '<label><input type="radio" name="policy" value="account"> The account\'s agent policy (as set with PUT /accounts/{id}/agent_policy). ' +
+      '<strong>An account without one sets no limits: every action passes, money moving included.</strong></label></fieldset>' +
       '<button type="submit" name="decision" value="approve">Approve</button><button type="submit" name="decision" value="deny">Deny</button></form>',
     o.redirectUri,
   );

@@ -12,6 +12,12 @@ export interface OAuthClient {
 const MAX_REDIRECT_URIS = 10;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** Control, invisible and direction-override characters: they would let one name pass for another on a page. */
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0]/;
+
+/** A name as a page may show it: without the characters INVISIBLE matches (names a person or a provider chose). */
+export const visibleText = (s: string): string => s.replace(new RegExp(INVISIBLE.source, 'g'), '');
+
 /** Schemes that run something, reach a network or a browser's inside, not an app's own (RFC 8252's private-use schemes). */
 const NOT_APP_SCHEMES = new Set(
   ['javascript', 'data', 'file', 'blob', 'vbscript', 'ftp', 'ws', 'wss', 'gopher', 'filesystem', 'view-source', 'about', 'jar', 'mailto', 'tel', 'sms'].map(
@@ -81,7 +87,7 @@ export function checkClientMetadata(metadata: Record<string, unknown>): { name: 
   const rawName = typeof metadata.client_name === 'string' ? metadata.client_name.trim() : '';
   // shown on the consent page and in agent token names: one plain line, no direction overrides, nothing
   // invisible (zero-width and filler characters would let a name pass for another one)
-  if (/[\u0000-\u001f\u007f-\u009f\u00ad\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0]/.test(rawName)) {
+  if (INVISIBLE.test(rawName)) {
     throw new OAuthError('invalid_client_metadata', 'client_name must be one line with no control, invisible or direction-override characters');
   }
   return { name: (rawName || 'MCP client').slice(0, 100), redirectUris: [...new Set(uris as string[])] };
