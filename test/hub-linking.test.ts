@@ -98,6 +98,20 @@ describe('hub discovery', () => {
       assert.equal(again.status, 409, `${method} ${again.text}`);
       assert.equal(again.body.code, 'connect_session_used');
     }
+    // links racing on one fresh session (a forwarded link and its user): one goes on, the others 409
+    const race = await lh.api('POST', '/connect_sessions', { origin_owner_id: 'own-relink', origin_owner_name: 'Relink', account_id: first.id });
+    stripe.inject({ kind: 'delay', delayMs: 400, count: 4, pathPrefix: '/v1/customers' }); // the live tests overlap
+    const raced = await Promise.all(
+      [stripe.keys.secretTest, stripe.keys.otherAccountSecretTest, stripe.keys.secretTest, stripe.keys.otherAccountSecretTest].map((key) =>
+        lh.hub(race.body.token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: key } }),
+      ),
+    );
+    stripe.clearFaults();
+    assert.deepEqual(
+      raced.map((r) => r.status).sort(),
+      [200, 409, 409, 409],
+      raced.map((r) => r.text).join('\n'),
+    );
     const many = await connectSession(lh, { origin_owner_id: 'own-many', multiple: true });
     for (const key of [stripe.keys.secretTest, stripe.keys.otherAccountSecretTest]) {
       const linked = await lh.hub(many.token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: key } });

@@ -40,14 +40,6 @@ const contextFields = (connector: ConnectorDefinition) => {
   return [{ ...field, description: c.guide, guide: { description: c.guide }, linkhub_context: true }];
 };
 
-/**
- * A session links one account (several with `multiple`) and replaces a key once: a link forwarded or
- * leaked after its use must not swap in another key (another Stripe account's) until it expires.
- */
-function refuseUsed(s: ConnectSession): void {
-  if (s.usedAt && (s.accountId || !s.multiple)) throw fail('connect_session_used');
-}
-
 const actor = (request: FastifyRequest): Actor => ({ type: 'hub_session', id: String(request.hubSession.id) });
 
 export const hubRoutes =
@@ -227,6 +219,22 @@ export const hubRoutes =
       context: a.context,
     });
 
+    /**
+     * A write a session makes once (a link, a key replacement): the session is taken first, so of
+     * writes arriving at once (a forwarded link racing its user) one goes on and the others get 409;
+     * given back if the write fails (a refused key does not use the session).
+     */
+    async function once<T>(s: ConnectSession, write: () => Promise<T>): Promise<T> {
+      const at = await sessions.claim(s.id);
+      if (!at) throw fail('connect_session_used');
+      try {
+        return await write();
+      } catch (e) {
+        await sessions.release(s.id, at);
+        throw e;
+      }
+    }
+
     const linkSchema = {
       summary: "Link an account with a key (tested live first); in a re-link session, replace the account's key",
       body: HubAccountBody,
@@ -234,29 +242,32 @@ export const hubRoutes =
     };
     app.post('/accounts', { schema: linkSchema }, async (request, reply) => {
       const s = request.hubSession;
-      refuseUsed(s);
       const row = await allowedRow(s, request.body.integration_id);
       const key = request.body.credentials[row.connector.field.key];
       const context = contextOf(row.connector, request.body.credentials);
-      if (s.accountId) {
-        const account = await accounts.replaceKey(s.projectId, actor(request), s.accountId, key, context);
-        await sessions.markUsed(s.id);
+      const accountId = s.accountId;
+      if (accountId) {
+        const account = await once(s, () => accounts.replaceKey(s.projectId, actor(request), accountId, key, context));
         return reply.code(200).send(linked(account));
       }
-      const { account, created } = await accounts.link(s.projectId, actor(request), {
-        provider: row.connector.key,
-        environment: row.environment.key,
-        rawKey: key,
-        rawContext: context,
-        originOwnerId: s.originOwnerId,
-        originOwnerName: s.originOwnerName,
-        originUsername: s.originUsername,
-        label: s.label,
-        metadata: s.metadata,
-        multiple: s.multiple,
-        offered: [...new Set((await rowsFor(s)).filter((r) => r.connector.key === row.connector.key).map((r) => r.environment.key))],
-      });
-      await sessions.markUsed(s.id);
+      const offered = [...new Set((await rowsFor(s)).filter((r) => r.connector.key === row.connector.key).map((r) => r.environment.key))];
+      const write = () =>
+        accounts.link(s.projectId, actor(request), {
+          provider: row.connector.key,
+          environment: row.environment.key,
+          rawKey: key,
+          rawContext: context,
+          originOwnerId: s.originOwnerId,
+          originOwnerName: s.originOwnerName,
+          originUsername: s.originUsername,
+          label: s.label,
+          metadata: s.metadata,
+          multiple: s.multiple,
+          offered,
+        });
+      // a session with `multiple` links account after account (each a new one): used, never spent
+      const { account, created } = s.multiple ? await write() : await once(s, write);
+      if (s.multiple) await sessions.markUsed(s.id);
       return reply.code(created ? 201 : 200).send(linked(account));
     });
 
@@ -274,11 +285,8 @@ export const hubRoutes =
       const row = integrationFor(account.provider, account.environment);
       const key = request.body.credentials[row?.connector.field.key ?? 'api_key'];
       if (key === undefined || key === null || key === '' || key.startsWith(REDACTED_PREFIX)) return linked(account);
-      refuseUsed(s);
       const context = row ? contextOf(row.connector, request.body.credentials) : undefined;
-      const replaced = await accounts.replaceKey(s.projectId, actor(request), account.id, key, context);
-      await sessions.markUsed(s.id);
-      return linked(replaced);
+      return linked(await once(s, () => accounts.replaceKey(s.projectId, actor(request), account.id, key, context)));
     });
 
     // OAuth connection attempts do not exist for API-key connectors (docs/stackone-compat.md#hub-endpoints: 404 until an OAuth connector exists).

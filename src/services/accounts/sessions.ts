@@ -38,10 +38,30 @@ export class SessionService {
 
   /** Records the first account linked (or key replaced) through the session; its Auth Link then says so instead of the form. */
   async markUsed(id: number): Promise<void> {
+    await this.claim(id);
+  }
+
+  /**
+   * Takes a single-use session for one write, before it is made: the time it was taken, or null when
+   * it was used (or taken by a write under way, on any node). One conditional UPDATE, so of writes
+   * arriving at once exactly one goes on. A write that fails gives it back (release).
+   */
+  async claim(id: number): Promise<Date | null> {
+    const at = new Date();
+    const taken = await this.db
+      .update(connectSessions)
+      .set({ usedAt: at })
+      .where(and(eq(connectSessions.id, id), isNull(connectSessions.usedAt)))
+      .returning({ id: connectSessions.id });
+    return taken.length > 0 ? at : null;
+  }
+
+  /** Gives back a session taken at `at` whose write failed: it stays usable (a refused key does not use it). */
+  async release(id: number, at: Date): Promise<void> {
     await this.db
       .update(connectSessions)
-      .set({ usedAt: new Date() })
-      .where(and(eq(connectSessions.id, id), isNull(connectSessions.usedAt)));
+      .set({ usedAt: null })
+      .where(and(eq(connectSessions.id, id), eq(connectSessions.usedAt, at)));
   }
 
   /** The live session for a token, or null when unknown or expired. */
