@@ -259,6 +259,14 @@ describe("what Node's HTTP server answers by itself is in the error shape", () =
     const [anon] = answersOf(anonymous.text);
     assert.equal(anon.status, 401, anonymous.text);
     assert.equal(JSON.parse(anon.body).error.type, 'invalid_request_error');
+    // refused before its body, the connection is closed (not kept while Node reads and drops what follows)
+    const endless = await continued(
+      'POST /v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer lhat_unknown\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nname\r\n',
+      '',
+    );
+    const [cut] = answersOf(endless.text);
+    assert.equal(cut.status, 401, endless.text);
+    assert.match(cut.head, /\r\nconnection: close/i);
     // and /mcp: the challenge on the headers, not after a megabyte of JSON
     const mcp = await continued(
       'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer lhat_wrong\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n',

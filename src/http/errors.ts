@@ -79,6 +79,10 @@ const shouldRetry = (err: LinkhubError): 'true' | 'false' => (err.extra.retryabl
 
 export function sendError(reply: FastifyReply, err: LinkhubError) {
   retryAfter(reply, err);
+  // refused before its body was read (authentication, a Content-Length over the limit): Node would read
+  // and drop the whole body to keep the connection, which an unknown client could go on sending; closed
+  const raw = reply.request.raw;
+  if (!raw.complete && (raw.headers['content-length'] !== undefined || raw.headers['transfer-encoding'] !== undefined)) reply.header('connection', 'close');
   const advice = nativeAgentsOf(reply.request.url)?.retryAdviceHeader;
   if (advice) reply.header(advice, shouldRetry(err));
   return reply.code(err.statusCode).type('application/json').send(errorPayload(err, reply.request.url));
