@@ -930,6 +930,10 @@ describe('policies', () => {
     assert.equal(result.amount, 7500);
     assert.equal(stripe.log.filter((x) => x.method === 'POST' && x.path === '/v1/refunds').length, 1, 'the repeat got the stored answer');
     assert.equal(result.lastResponse.requestId, sent[0].requestId, 'with the Request-Id of the call that was sent');
+    // the same key on a connected account names another call: not this one's answer
+    const elsewhere = await stripeError(s.refunds.create({ charge: ch, amount: 7500 }, { idempotencyKey: 'refund-7500', stripeAccount: 'acct_1Elsewhere' }));
+    assert.equal(elsewhere.code, 'idempotency_key_reused');
+    assert.match(elsewhere.message, /on another account, held as approval/);
 
     const deadline = performance.now() + 10_000;
     const kinds = () => hooks.events.filter((e) => e.record_id === approvalId).map((e) => e.event);

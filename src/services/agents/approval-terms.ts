@@ -113,7 +113,9 @@ export const appliedUnanswered = (a: ApprovalRow) =>
   fail('approval_applied_unanswered', { approval: a.id }, { approval: a.id, idempotency_key: a.request.idempotencyKey });
 
 /** Whether a repeat is the held request: a key names one request (the provider refuses a key reused for another). */
-export const sameRequest = (a: HeldRequest, b: HeldRequest): boolean => a.method === b.method && a.path === b.path && (a.body ?? '') === (b.body ?? '');
+/** The same call to the provider: method, path and body, and where its key counts (keyScope: a scope recorded on both must agree). */
+export const sameRequest = (a: HeldRequest, b: HeldRequest): boolean =>
+  a.method === b.method && a.path === b.path && (a.body ?? '') === (b.body ?? '') && (a.scope === undefined || b.scope === undefined || a.scope === b.scope);
 
 /** Whether a value holds U+0000 in any string or key. */
 export const hasNul = (v: unknown): boolean =>

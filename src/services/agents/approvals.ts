@@ -173,11 +173,12 @@ export class ApprovalService {
    * that still holds.
    */
   async repeated(a: ApprovalRow, call: GatedCall): Promise<GateOutcome> {
-    const now = call.held();
+    // on another account (a Stripe-Account header) the key names another call: not this one's answer
+    const now = { ...call.held(), scope: keyScope(call.account.profile.connector, call.account.row.id, call.headers) };
     if (!sameRequest(a.request, now)) {
       throw fail('idempotency_key_reused', {
         key: a.request.idempotencyKey,
-        first: `${a.request.method} ${a.request.path.split('?')[0]}, held as approval ${a.id}`,
+        first: `${a.request.method} ${a.request.path.split('?')[0]}${sameRequest(a.request, { ...now, scope: undefined }) ? ' on another account' : ''}, held as approval ${a.id}`,
       });
     }
     if (isExpired(a)) {
