@@ -352,6 +352,11 @@ describe('policies', () => {
       ['POST', '/v1/refunds;x'],
       ['POST', '/v1/refunds%20'],
       ['POST', '/v1/refunds.'],
+      ['POST', '/v1/refunds.xml'],
+      ['POST', '/v1/refunds%3Bx'],
+      ['POST', '/v1/refunds~'],
+      ['POST', '/v1/refunds%C2%A0'],
+      ['POST', `/v1/customers.html/${c.id}`],
       ['PUT', '/v1/refunds'],
       ['PATCH', '/v1/refunds'],
       ['POST', `/v1/Customers/${c.id}`],
@@ -364,7 +369,7 @@ describe('policies', () => {
     assert.deepEqual(stripe.log, [], 'none reached Stripe');
     // what a token tried and was refused is in the call log under its id, never sent
     const logged = (await lh.api('GET', `/requests/logs?account_id=${acc}&page_size=50`)).body.data.filter((r: any) => r.source_id === refunds.id);
-    assert.equal(logged.length, 9, JSON.stringify(logged));
+    assert.equal(logged.length, 14, JSON.stringify(logged));
     assert.ok(
       logged.every((r: any) => r.error === 'policy_denied' && r.status === null && r.attempts === 0 && r.source_type === 'agent_token'),
       JSON.stringify(logged),

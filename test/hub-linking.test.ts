@@ -107,11 +107,7 @@ describe('hub discovery', () => {
       ),
     );
     stripe.clearFaults();
-    assert.deepEqual(
-      raced.map((r) => r.status).sort(),
-      [200, 409, 409, 409],
-      raced.map((r) => r.text).join('\n'),
-    );
+    assert.deepEqual(raced.map((r) => r.status).sort(), [200, 409, 409, 409], raced.map((r) => r.text).join('\n'));
     const many = await connectSession(lh, { origin_owner_id: 'own-many', multiple: true });
     for (const key of [stripe.keys.secretTest, stripe.keys.otherAccountSecretTest]) {
       const linked = await lh.hub(many.token, 'POST', '/hub/accounts', { integration_id: 'stripe-test', credentials: { api_key: key } });

@@ -19,14 +19,11 @@ export interface MatchedAction {
 }
 
 /**
- * A segment as a lenient router may read it: without case, `;parameters`, or a trailing `.json`,
- * dot or space (`/v1/Refunds;x.json` → `refunds`).
+ * A segment as a lenient router may read it: decoded, without case, up to where a name could not go
+ * on (every literal segment of a catalogue is `[a-z0-9_]+`): `Refunds;x`, `refunds.xml` (a router's
+ * `(.:format)`), `refunds%3Bx`, `refunds~` are all `refunds`.
  */
-const looseSegment = (seg: string): string =>
-  seg
-    .toLowerCase()
-    .replace(/;.*$/, '')
-    .replace(/(?:\.json|\.|%20|\s)+$/, '');
+const looseSegment = (seg: string): string => /^[a-z0-9_]*/.exec(safeDecode(seg).toLowerCase())![0];
 
 export class ActionMatcher {
   private readonly roots = new Map<string, Node>();
