@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { BatchWriter } from '../src/services/logs/batch-writer.js';
-import { BODY_CAP, maskSecrets, redactBody, redactPath } from '../src/services/logs/redaction.js';
+import { maskSecrets, redactPath } from '../src/services/logs/redaction.js';
+import { BODY_CAP, redactBody } from '../src/services/logs/stored-bodies.js';
 import { useLinkhub } from './helpers/fixture.js';
 import { connectSession, linkAccount, type Linkhub, startLinkhub } from './helpers/linkhub.js';
 import { waitFor } from './helpers/process.js';
@@ -418,6 +419,18 @@ describe('batch writer and redaction helpers', () => {
       assert.equal(redactPath('/v1/customers?api_key=sk_test_abcdEFGH1234'), '/v1/customers?api_key=%5Bredacted%5D');
     }
     assert.ok(redactBody('a'.repeat(10_000))!.length < BODY_CAP + 60);
+    // a long body is redacted from its head only (whole, a megabyte held the event loop ~0.5 s); a key
+    // where the head ends is not cut in two, whatever side of the cap it falls on
+    const longKey = `sk_live_${'Z9'.repeat(50)}`;
+    for (const at of [BODY_CAP - 50, BODY_CAP + 900, BODY_CAP + 1000, BODY_CAP + 1020]) {
+      const text = `a=${'b'.repeat(at)}&c=${longKey}&d=${'e'.repeat(1_000_000)}`;
+      const stored = redactBody(text)!;
+      assert.ok(!stored.includes('Z9Z9Z9'), `no part of the key (at ${at}): …${stored.slice(-200)}`);
+      assert.match(stored, /…\[truncated \d+ characters\]$/);
+      assert.ok(stored.length < BODY_CAP + 60);
+      const json = redactBody({ a: 'b'.repeat(at), c: longKey, d: 'e'.repeat(1_000_000) })!;
+      assert.ok(!json.includes('Z9Z9Z9') && json.length < BODY_CAP + 60, json.slice(-200));
+    }
     // card numbers by their shape and check digit, wherever they are; other digit runs kept
     assert.equal(
       redactBody({

@@ -15,6 +15,7 @@ import type { AuditService } from '../logs/audit.js';
 import { fail, type LinkhubError } from '../../errors/fail.js';
 import { newId } from '../ids.js';
 import type { LiveTester } from './live-tester.js';
+import { keyFields } from './key-fields.js';
 import type { WebhookService } from '../webhooks/webhooks.js';
 
 export interface LinkInput {
@@ -377,29 +378,4 @@ export class AccountService {
     this.committed(id);
     return account;
   }
-}
-
-/** The columns a verified key sets: sealed for this account id, status active, what the test learnt. */
-function keyFields(
-  vault: Vault,
-  current: Pick<AccountRow, 'id' | 'externalAccountId' | 'externalAccountName'>,
-  check: { key: string; keyType: 'secret' | 'restricted'; hint: string; context?: string | null },
-  outcome: Extract<LiveTestOutcome, { result: 'ok' }>,
-) {
-  const sealed = vault.encrypt(check.key, current.id);
-  return {
-    status: 'active',
-    statusReasons: [] as StatusReason[],
-    keyType: check.keyType,
-    keyHint: check.hint,
-    context: check.context ?? null,
-    secretCiphertext: sealed.ciphertext,
-    secretKeyVersion: sealed.version,
-    externalAccountId: outcome.externalAccountId ?? current.externalAccountId,
-    externalAccountName: outcome.externalAccountName ?? current.externalAccountName,
-    lastVerifiedAt: new Date(),
-    // a new key, just tested: its schedule starts again from this test
-    verifyFailures: 0,
-    nextVerifyAt: null,
-  };
 }

@@ -173,7 +173,7 @@ export class ApprovalService {
    * that still holds.
    */
   async repeated(a: ApprovalRow, call: GatedCall): Promise<GateOutcome> {
-    // on another account (a Stripe-Account header) the key names another call: not this one's answer
+    // on another account (a header naming a connected account) the key names another call: not this one's answer
     const now = { ...call.held(), scope: keyScope(call.account.profile.connector, call.account.row.id, call.headers) };
     if (!sameRequest(a.request, now)) {
       throw fail('idempotency_key_reused', {

@@ -31,7 +31,7 @@ export function refuseOtherContext(connector: ConnectorDefinition, context: stri
 
 /**
  * Where a call's idempotency key counts at the provider: the linked account and the headers naming
- * another account or context there (the connector's passHeaders: for Stripe, a connected account or a
+ * another account or context there (the connector's passHeaders: a connected account, a
  * context). The provider keeps keys per account, so one key on another account is another call.
  */
 export function keyScope(connector: ConnectorDefinition, accountId: string, headers: Readonly<Record<string, string>> | undefined): string {

@@ -6,7 +6,8 @@
 // encodeCall runs on the request path when the call ends: the record is redacted and encoded at
 // once, so what waits for the next flush is one string (cheap to keep, nothing to re-visit).
 import type { Actor } from './actor.js';
-import { maskSecrets, redactBody, redactPath, redactRawBody } from './redaction.js';
+import { maskSecrets, redactPath } from './redaction.js';
+import { redactBody, redactRawBody } from './stored-bodies.js';
 
 export const CALL_FORMAT = 1;
 /** Calls per segment at most (ids leave room for this many per segment). */

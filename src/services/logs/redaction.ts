@@ -1,5 +1,4 @@
-// Redaction of what the request log stores: bodies are stored as text, at most BODY_CAP
-// characters. Values of sensitive keys (number, cvc, secret, password, token, key,
+// Redaction of what the request log stores (bodies as stored-bodies.ts keeps them). Values of sensitive keys (number, cvc, secret, password, token, key,
 // client_secret, …; see SENSITIVE_KEY) are replaced by "[redacted]" at any depth, and anything
 // shaped like a provider's secret (each connector's maskSecrets: API keys, webhook and client
 // secrets) or like Linkhub's own credentials is masked wherever it appears and in whatever encoding
@@ -10,10 +9,6 @@ import { connectors } from '../../connectors/registry.js';
 import { maskCardNumber, maskCardNumbers } from './card-numbers.js';
 import { decodeOnce, maskEncoded } from './secret-encodings.js';
 
-/** Cap of a stored body, in characters. */
-export const BODY_CAP = 4096;
-/** Bodies larger than this are not parsed for redaction: only their size is stored. */
-const PARSE_LIMIT = 256 * 1024;
 export const REDACTED = '[redacted]';
 
 /** Keys whose values are never stored (case-insensitive, exact or by suffix). */
@@ -25,7 +20,16 @@ export function isSensitiveKey(k: string): boolean {
 }
 
 /** Whether a name is sensitive by its last part, as a nested form name gives it: `card[number]`, `metadata[api_key]`. */
-const sensitiveName = (name: string): boolean => isSensitiveKey(/([A-Za-z0-9_]+)\]?$/.exec(name)?.[1] ?? name);
+function sensitiveName(name: string): boolean {
+  // scanned from the end, not /([A-Za-z0-9_]+)\]?$/: that tried every start of a long run of word
+  // characters followed by something else (a 20,000-character key took 2.5 s, growing as its square)
+  let end = name.length;
+  if (name.charCodeAt(end - 1) === 0x5d) end--; // `]`
+  let start = end;
+  while (start > 0 && WORD.test(name[start - 1])) start--;
+  return isSensitiveKey(start < end ? name.slice(start, end) : name);
+}
+const WORD = /[A-Za-z0-9_]/;
 
 /**
  * Linkhub's own credentials (API keys `lh_…`, agent tokens `lhat_…`, OAuth refresh tokens `lhrt_…`: a
@@ -66,12 +70,15 @@ export function redactValue(v: unknown, depth = 0): unknown {
   if (depth > 32) return '[too deep]';
   if (Array.isArray(v)) return v.map((x) => redactValue(x, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    // a key is data too (`metadata: {"4242…": …}`): masked as a value is
-    out[k.length >= 13 ? maskSecrets(k) : k] = sensitiveName(k) && x !== null && x !== '' && typeof x !== 'boolean' ? REDACTED : redactValue(x, depth + 1);
-  }
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[shownKey(k)] = hiddenUnder(k, x) ? REDACTED : redactValue(x, depth + 1);
   return out;
 }
+
+/** A key as stored: a key is data too (`metadata: {"4242…": …}`), masked as a value is. */
+export const shownKey = (k: string): string => (k.length >= 13 ? maskSecrets(k) : k);
+
+/** Whether the value under a key is replaced by REDACTED (a sensitive name holding something). */
+export const hiddenUnder = (k: string, x: unknown): boolean => sensitiveName(k) && x !== null && x !== '' && typeof x !== 'boolean';
 
 /** Headers as people are shown them: sensitive names (`x-api-key`, read as `x_api_key`) redacted, secrets masked. */
 export function redactHeaders(h: Readonly<Record<string, string>>): Record<string, string> {
@@ -85,44 +92,15 @@ export function clean(s: string): string {
     : s;
 }
 
-function cap(s: string): string {
-  s = clean(s);
-  return s.length <= BODY_CAP ? s : `${s.slice(0, BODY_CAP)}…[truncated ${s.length - BODY_CAP} characters]`;
-}
-
 /** Text that reads as form encoding (`a=1&card[number]=…`), not JSON. */
 const formLike = (s: string): boolean => s.includes('=') && !/^\s*[{["]/.test(s);
 
 /** A body's text with a form's sensitive values redacted and secrets masked. */
-const redactText = (s: string): string => maskSecrets(formLike(s) ? redactPairs(s) : s);
+export const redactText = (s: string): string => maskSecrets(formLike(s) ? redactPairs(s) : s);
 
 /** A body as people are shown it, whole: sensitive values redacted (a form's too) and secrets masked. */
 export function redactShown(v: unknown): unknown {
   return typeof v === 'string' ? redactText(v) : redactValue(v);
-}
-
-/** Redacted, capped text of a JSON-ish value (a parsed body, or a form's text), or null. */
-export function redactBody(v: unknown): string | null {
-  if (v === undefined || v === null || v === '') return null;
-  if (typeof v === 'string') return cap(redactText(v));
-  return cap(JSON.stringify(redactValue(v)));
-}
-
-/** Redacted, capped text of a raw body (a provider response): JSON is parsed and redacted. */
-export function redactRawBody(raw: Buffer | null, contentType: string | undefined): string | null {
-  if (raw === null || raw.length === 0) return null;
-  if (raw.length > PARSE_LIMIT) return `[omitted: ${raw.length} bytes]`;
-  const ct = contentType ?? '';
-  if (ct.includes('json') || (ct === '' && (raw[0] === 0x7b || raw[0] === 0x5b))) {
-    try {
-      return redactBody(JSON.parse(raw.toString('utf8')));
-    } catch {
-      /* fall through: keep as text */
-    }
-  }
-  if (ct.includes('x-www-form-urlencoded')) return cap(maskSecrets(redactPairs(raw.toString('utf8'))));
-  if (ct.startsWith('text/') || ct.includes('json')) return cap(maskSecrets(raw.toString('utf8')));
-  return `[binary: ${raw.length} bytes${ct ? `, ${ct}` : ''}]`;
 }
 
 /**
@@ -151,7 +129,7 @@ function redactPathOnce(raw: string): string {
 }
 
 /** Form-encoded pairs (a query, a form body) with the values of sensitive names redacted. */
-function redactPairs(text: string): string {
+export function redactPairs(text: string): string {
   return text
     .split('&')
     .map((pair) => {
