@@ -400,6 +400,9 @@ describe('OAuth for MCP clients', () => {
       ['ftp://evil.example/cb'],
       ['wss://evil.example/cb'],
       ['view-source:https://evil.example/cb'],
+      ['smb://evil.example/share'],
+      ['microsoft-edge:https://evil.example/cb'],
+      ['SSH://evil.example/cb'],
     ]) {
       const res = await post(server.registration_endpoint, { redirect_uris: uris });
       assert.deepEqual([res.status, (await res.json()).error], [400, 'invalid_redirect_uri'], JSON.stringify(uris));

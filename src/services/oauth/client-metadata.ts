@@ -20,9 +20,15 @@ export const visibleText = (s: string): string => s.replace(new RegExp(INVISIBLE
 
 /** Schemes that run something, reach a network or a browser's inside, not an app's own (RFC 8252's private-use schemes). */
 const NOT_APP_SCHEMES = new Set(
-  ['javascript', 'data', 'file', 'blob', 'vbscript', 'ftp', 'ws', 'wss', 'gopher', 'filesystem', 'view-source', 'about', 'jar', 'mailto', 'tel', 'sms'].map(
-    (s) => `${s}:`,
-  ),
+  [
+    // run something or show a browser's inside
+    ...['javascript', 'data', 'file', 'blob', 'vbscript', 'filesystem', 'view-source', 'about', 'jar', 'chrome', 'resource', 'intent', 'search-ms'],
+    // reach a network host (the code would go to it)
+    ...['ftp', 'sftp', 'ssh', 'telnet', 'smb', 'nfs', 'ldap', 'ldaps', 'irc', 'ircs', 'rtsp', 'git', 'nntp', 'news', 'gopher', 'ws', 'wss', 'webcal', 'dav'],
+    // open a URL in a browser
+    ...['microsoft-edge', 'x-safari-https', 'x-safari-http', 'googlechrome', 'googlechromes', 'firefox', 'opera-http', 'opera-https'],
+    ...['mailto', 'tel', 'sms', 'ms-word', 'ms-excel', 'ms-powerpoint'],
+  ].map((s) => `${s}:`),
 );
 
 /** OAuth 2.1 redirect URIs: https, http on a loopback host (native apps, mcp-remote), or an app's private scheme; never a fragment. */

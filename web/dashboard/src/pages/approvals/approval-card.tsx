@@ -203,6 +203,7 @@ function Parameters(p: { params: unknown }) {
               <td class="mono">{l.value}</td>
               <td>
                 {l.times > 1 && <strong>given {l.times} times: the provider may use any of them</strong>}
+                {l.hidden && <strong> holds characters a page does not show</strong>}
                 {l.written !== null && <span class="muted"> written {l.written}</span>}
               </td>
             </tr>

@@ -4,13 +4,19 @@
 // on the server); the approver sees why, instead of one long encoded string.
 
 export interface FormLine {
+  /** Decoded, invisible and direction-override characters shown as `⟨U+202E⟩`. */
   name: string;
   value: string;
   /** The name as sent, when it differs from its decoded form. */
   written: string | null;
-  /** How many parameters share this name, read as lenient parsers read names (trimmed, brackets dropped). */
+  /** How many parameters a lenient parser may read as this one (1: none other). */
   times: number;
+  /** The name held characters a page does not show (a `⟨U+…⟩` in `name`). */
+  hidden: boolean;
 }
+
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0]/g;
+const shown = (s: string) => s.replace(INVISIBLE, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
 
 const decode = (s: string): string => {
   try {
@@ -20,23 +26,46 @@ const decode = (s: string): string => {
   }
 };
 
-/** `[ amount]`, ` amount`, `amount+` are `amount` to some parser: the name a repeat is counted under. */
-const leniently = (name: string): string => name.replace(/^[\s[]+|[\s\]]+$/g, '').replace(/\[\s*\]$/, '');
+/** `[ amount]`, ` amount`, `amount+` are `amount` to some parser, and `amount[0]` may be too: the root a repeat is counted under. */
+const rootOf = (name: string): string =>
+  name
+    .replace(INVISIBLE, '')
+    .replace(/^[\s[]+/, '')
+    .replace(/[\s\]]+$/, '')
+    .replace(/\[.*$/, '');
 
-/** The parameters of a form body, in order; null when the text is not one (JSON, empty). */
+/** The parameters of a form body, in order (split on `&` and `;`, as Rack 2 splits); null when the text is not one (JSON, empty). */
 export function formLines(body: unknown): FormLine[] | null {
   if (typeof body !== 'string' || body === '' || body.trimStart().startsWith('{')) return null;
   const lines = body
-    .split('&')
+    .split(/[&;]/)
     .filter((pair) => pair !== '')
     .map((pair) => {
       const eq = pair.indexOf('=');
       const rawName = eq === -1 ? pair : pair.slice(0, eq);
       const name = decode(rawName);
-      return { name, value: eq === -1 ? '' : decode(pair.slice(eq + 1)), written: name === rawName ? null : rawName, times: 0 };
+      return {
+        raw: name,
+        name: shown(name),
+        value: shown(eq === -1 ? '' : decode(pair.slice(eq + 1))),
+        written: name === rawName ? null : rawName,
+        times: 1,
+        hidden: shown(name) !== name,
+      };
     });
-  const counts = new Map<string, number>();
-  for (const l of lines) counts.set(leniently(l.name), (counts.get(leniently(l.name)) ?? 0) + 1);
-  for (const l of lines) l.times = counts.get(leniently(l.name)) ?? 1;
-  return lines;
+  // a name with brackets (`metadata[a]`) is its own unless a bare one shares its root (`amount` and `amount[0]`)
+  const bare = new Map<string, number>();
+  const all = new Map<string, number>();
+  for (const l of lines) {
+    const root = rootOf(l.raw);
+    all.set(root, (all.get(root) ?? 0) + 1);
+    if (!/\[/.test(l.raw.replace(/^[\s[]+/, ''))) bare.set(root, (bare.get(root) ?? 0) + 1);
+  }
+  for (const l of lines) {
+    const root = rootOf(l.raw);
+    const sameBare = bare.get(root) ?? 0;
+    const exact = lines.filter((o) => o.raw.replace(INVISIBLE, '').trim() === l.raw.replace(INVISIBLE, '').trim()).length;
+    l.times = sameBare > 0 ? (all.get(root) ?? 1) : exact;
+  }
+  return lines.map(({ raw: _, ...l }) => l);
 }
