@@ -419,6 +419,23 @@ describe('batch writer and redaction helpers', () => {
       assert.equal(redactPath('/v1/customers?api_key=sk_test_abcdEFGH1234'), '/v1/customers?api_key=%5Bredacted%5D');
     }
     assert.ok(redactBody('a'.repeat(10_000))!.length < BODY_CAP + 60);
+    // sensitive names however a body writes them: JSON sent as text, `;` pairs, `[]`, a trailing space;
+    // a key in fullwidth characters
+    for (const body of [
+      '{"password":"SECRETPW1","client_secret":"SECRETCS1","ok":1}',
+      'charge=ch_1;password=SECRETPW2',
+      'password[]=SECRETPW3',
+      'metadata[api_key][]=SECRETPW4',
+      'password%20=SECRETPW5',
+      'nested[api_key%20]=SECRETPW6',
+      `x=sk\uff3flive\uff3f51${'AbCdEfGh'.repeat(4)}`,
+      `{"a":"${'b'.repeat(6000)}","password":"SECRETPW7"}`,
+      `{"password":"SECRETPW8","a":"${'b'.repeat(300_000)}"}`,
+    ]) {
+      const stored = redactBody(body)!;
+      assert.ok(!/SECRET|AbCdEfGh/.test(stored), `${body.slice(0, 60)} → ${stored.slice(0, 120)}`);
+    }
+    assert.equal(redactBody('charge=ch_1;password=x'), 'charge=ch_1;password=%5Bredacted%5D', 'the separators kept as written');
     // a long body is redacted from its head only (whole, a megabyte held the event loop ~0.5 s); a key
     // where the head ends is not cut in two, whatever side of the cap it falls on
     const longKey = `sk_live_${'Z9'.repeat(50)}`;

@@ -23,13 +23,15 @@ export function isSensitiveKey(k: string): boolean {
 function sensitiveName(name: string): boolean {
   // scanned from the end, not /([A-Za-z0-9_]+)\]?$/: that tried every start of a long run of word
   // characters followed by something else (a 20,000-character key took 2.5 s, growing as its square)
+  // what closes a nested name or follows it (`password[]`, `metadata[api_key][]`, `password ` from `%20`)
   let end = name.length;
-  if (name.charCodeAt(end - 1) === 0x5d) end--; // `]`
+  while (end > 0 && TRAILER.test(name[end - 1])) end--;
   let start = end;
   while (start > 0 && WORD.test(name[start - 1])) start--;
   return isSensitiveKey(start < end ? name.slice(start, end) : name);
 }
 const WORD = /[A-Za-z0-9_]/;
+const TRAILER = /[[\]\s]/;
 
 /**
  * Linkhub's own credentials (API keys `lh_…`, agent tokens `lhat_…`, OAuth refresh tokens `lhrt_…`: a
@@ -50,7 +52,17 @@ export function maskKnownSecrets(values: readonly (string | null | undefined)[])
   for (const v of values) if (v && v.length >= 8 && !known.includes(v)) known.push(v);
 }
 
+const FULLWIDTH = /[\uff01-\uff5e]/;
+
 function maskPlain(s: string): string {
+  // a key written in fullwidth forms (`sk＿live＿…`) is read as the ASCII it stands for (a person recovers
+  // the key from it); text holding none stays as written (an order number typed with an input method)
+  if (FULLWIDTH.test(s)) {
+    const ascii = s.normalize('NFKC');
+    let masked = ascii;
+    for (const c of connectors()) masked = c.maskSecrets(masked);
+    if (masked !== ascii) s = masked;
+  }
   for (const c of connectors()) s = c.maskSecrets(s);
   s = maskCardNumbers(s);
   for (const k of known) if (s.includes(k)) s = s.split(k).join(REDACTED);
@@ -95,8 +107,19 @@ export function clean(s: string): string {
 /** Text that reads as form encoding (`a=1&card[number]=…`), not JSON. */
 const formLike = (s: string): boolean => s.includes('=') && !/^\s*[{["]/.test(s);
 
-/** A body's text with a form's sensitive values redacted and secrets masked. */
-export const redactText = (s: string): string => maskSecrets(formLike(s) ? redactPairs(s) : s);
+/** A body's text with a form's (or JSON's) sensitive values redacted and secrets masked. */
+export function redactText(s: string): string {
+  if (formLike(s)) return maskSecrets(redactPairs(s));
+  // JSON sent as text (to a form API, or a provider's JSON paths): its sensitive names as a parsed body's
+  if (/^\s*[{[]/.test(s)) {
+    try {
+      return JSON.stringify(redactValue(JSON.parse(s)));
+    } catch {
+      /* not JSON after all: masked as text */
+    }
+  }
+  return maskSecrets(s);
+}
 
 /** A body as people are shown it, whole: sensitive values redacted (a form's too) and secrets masked. */
 export function redactShown(v: unknown): unknown {
@@ -130,9 +153,11 @@ function redactPathOnce(raw: string): string {
 
 /** Form-encoded pairs (a query, a form body) with the values of sensitive names redacted. */
 export function redactPairs(text: string): string {
+  // `;` separates pairs too to some parsers (Rack 2): kept as written
   return text
-    .split('&')
+    .split(/([&;])/)
     .map((pair) => {
+      if (pair === '&' || pair === ';') return pair;
       const eq = pair.indexOf('=');
       if (eq === -1) return pair;
       // the name as the server reads it, whatever layers of percent-encoding hide it (api%255Fkey)
@@ -140,5 +165,5 @@ export function redactPairs(text: string): string {
       for (let i = 0; i < 3 && name.includes('%'); i++) name = decodeOnce(name);
       return sensitiveName(name) ? `${pair.slice(0, eq)}=${encodeURIComponent(REDACTED)}` : pair;
     })
-    .join('&');
+    .join('');
 }
