@@ -267,7 +267,7 @@ export const hubRoutes =
         });
       // a session with `multiple` links account after account (each a new one): used, never spent
       const { account, created } = s.multiple ? await write() : await once(s, write);
-      if (s.multiple) await sessions.markUsed(s.id);
+      if (s.multiple) await sessions.claim(s.id);
       return reply.code(created ? 201 : 200).send(linked(account));
     });
 

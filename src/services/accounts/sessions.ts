@@ -36,15 +36,11 @@ export class SessionService {
     return { session, token };
   }
 
-  /** Records the first account linked (or key replaced) through the session; its Auth Link then says so instead of the form. */
-  async markUsed(id: number): Promise<void> {
-    await this.claim(id);
-  }
-
   /**
-   * Takes a single-use session for one write, before it is made: the time it was taken, or null when
-   * it was used (or taken by a write under way, on any node). One conditional UPDATE, so of writes
-   * arriving at once exactly one goes on. A write that fails gives it back (release).
+   * Marks the session used (its Auth Link then says so instead of the form). Taken this way before a
+   * single-use session's write: the time it was taken, or null when it was used (or taken by a write
+   * under way, on any node). One conditional UPDATE, so of writes arriving at once exactly one goes on.
+   * A write that fails gives it back (release).
    */
   async claim(id: number): Promise<Date | null> {
     const at = new Date();

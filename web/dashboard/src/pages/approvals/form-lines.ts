@@ -54,18 +54,20 @@ export function formLines(body: unknown): FormLine[] | null {
       };
     });
   // a name with brackets (`metadata[a]`) is its own unless a bare one shares its root (`amount` and `amount[0]`)
+  const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  const exactOf = (raw: string) => raw.replace(INVISIBLE, '').trim();
   const bare = new Map<string, number>();
   const all = new Map<string, number>();
+  const exact = new Map<string, number>();
   for (const l of lines) {
     const root = rootOf(l.raw);
-    all.set(root, (all.get(root) ?? 0) + 1);
-    if (!/\[/.test(l.raw.replace(/^[\s[]+/, ''))) bare.set(root, (bare.get(root) ?? 0) + 1);
+    count(all, root);
+    count(exact, exactOf(l.raw));
+    if (!/\[/.test(l.raw.replace(/^[\s[]+/, ''))) count(bare, root);
   }
   for (const l of lines) {
     const root = rootOf(l.raw);
-    const sameBare = bare.get(root) ?? 0;
-    const exact = lines.filter((o) => o.raw.replace(INVISIBLE, '').trim() === l.raw.replace(INVISIBLE, '').trim()).length;
-    l.times = sameBare > 0 ? (all.get(root) ?? 1) : exact;
+    l.times = bare.has(root) ? (all.get(root) ?? 1) : (exact.get(exactOf(l.raw)) ?? 1);
   }
   return lines.map(({ raw: _, ...l }) => l);
 }
