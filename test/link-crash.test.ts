@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, type TestContext, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { startStripeStandin } from './stripe-standin/index.js';
@@ -35,7 +35,8 @@ async function onStore(store: ChildStore, statements: string[]): Promise<void> {
   }
 }
 
-test('kill -9 between an account write and its audit event: after a restart no account lacks its link.create', { timeout: 300_000 }, async (t) => {
+/** A Stripe stand-in and a store for child processes, removed when the test ends. */
+async function world(t: TestContext) {
   const stripe = await startStripeStandin();
   const store = await childStore();
   t.after(async () => {
@@ -43,7 +44,11 @@ test('kill -9 between an account write and its audit event: after a restart no a
     await store.drop();
   });
   const apiKey = `lh_test_${randomBytes(24).toString('base64url')}`;
-  const env = { ...store.env, LINKHUB_API_KEY: apiKey, LINKHUB_STRIPE_API_BASE: stripe.url };
+  return { stripe, store, apiKey, env: { ...store.env, LINKHUB_API_KEY: apiKey, LINKHUB_STRIPE_API_BASE: stripe.url } };
+}
+
+test('kill -9 between an account write and its audit event: after a restart no account lacks its link.create', { timeout: 300_000 }, async (t) => {
+  const { stripe, store, apiKey, env } = await world(t);
 
   // First start: the schema exists; one ordinary link.
   const first = await startLinkhubProcess(env);
@@ -90,4 +95,35 @@ test('kill -9 between an account write and its audit event: after a restart no a
     ['owner-ordinary'],
     'the link killed before its answer left nothing',
   );
+});
+
+test('kill -9 while a single-use session links (its live test under way): after a restart the session still links', { timeout: 300_000 }, async (t) => {
+  const { stripe, apiKey, env } = await world(t);
+  const first = await startLinkhubProcess(env);
+  const session = await callApi(first.url, 'POST', '/connect_sessions', {
+    key: apiKey,
+    body: { origin_owner_id: 'owner-single', origin_owner_name: 'Single' },
+  });
+  assert.equal(session.status, 201, session.text);
+  const hub = (base: string, method: string, path: string, body?: unknown) =>
+    callApi(base, method, path, { headers: { 'x-hub-session-token': session.body.token }, body });
+  const link = { integration_id: 'stripe-test', credentials: { api_key: stripe.keys.secretTest } };
+
+  stripe.inject({ kind: 'delay', delayMs: 60_000, count: 1, pathPrefix: '/v1/customers' }); // the live test hangs
+  const killed = hub(first.url, 'POST', '/hub/accounts', link).catch(() => null); // the process is killed under it
+  await waitFor('the live test of the link', () => stripe.log.some((e) => e.path === '/v1/customers'), 60_000, 10);
+  assert.equal((await first.kill9()).signal, 'SIGKILL');
+  await killed;
+  stripe.clearFaults();
+
+  const second = await startLinkhubProcess(env);
+  t.after(() => second.stop());
+  const settings = await hub(second.url, 'GET', '/hub/settings');
+  assert.equal(settings.status, 200, settings.text);
+  assert.equal(settings.body.linkhub_used_at, undefined, 'the session is not used: no account was linked through it');
+  const linked = await hub(second.url, 'POST', '/hub/accounts', link);
+  assert.equal(linked.status, 201, linked.text);
+  const again = await hub(second.url, 'POST', '/hub/accounts', link);
+  assert.equal(again.status, 409, again.text);
+  assert.equal(again.body.code, 'connect_session_used');
 });

@@ -9,6 +9,7 @@ import { REDACTED_PREFIX } from '../services/accounts/account-view.js';
 import type { ConnectorDefinition } from '../connectors/types.js';
 import type { Actor } from '../services/logs/actor.js';
 import { fail } from '../errors/fail.js';
+import type { WriteGuard } from '../services/accounts/accounts.js';
 import type { ConnectSession } from '../services/accounts/sessions.js';
 import type { RouteContext } from './context.js';
 import { sendError } from './errors.js';
@@ -220,19 +221,15 @@ export const hubRoutes =
     });
 
     /**
-     * A write a session makes once (a link, a key replacement): the session is taken first, so of
-     * writes arriving at once (a forwarded link racing its user) one goes on and the others get 409;
-     * given back if the write fails (a refused key does not use the session).
+     * A write a session makes once (a link, a key replacement) takes the session in the write's own
+     * transaction: of writes arriving at once (a forwarded link racing its user) one commits and the
+     * others get 409; a refused key, a failed write or a node dying mid-link leaves it usable.
      */
-    async function once<T>(s: ConnectSession, write: () => Promise<T>): Promise<T> {
-      const at = await sessions.claim(s.id);
-      if (!at) throw fail('connect_session_used');
-      try {
-        return await write();
-      } catch (e) {
-        await sessions.release(s.id, at);
-        throw e;
-      }
+    function once(s: ConnectSession): WriteGuard {
+      if (s.usedAt) throw fail('connect_session_used'); // known used: no live test for nothing
+      return async (tx) => {
+        if (!(await sessions.claim(s.id, tx))) throw fail('connect_session_used');
+      };
     }
 
     const linkSchema = {
@@ -247,26 +244,25 @@ export const hubRoutes =
       const context = contextOf(row.connector, request.body.credentials);
       const accountId = s.accountId;
       if (accountId) {
-        const account = await once(s, () => accounts.replaceKey(s.projectId, actor(request), accountId, key, context));
+        const account = await accounts.replaceKey(s.projectId, actor(request), accountId, key, context, once(s));
         return reply.code(200).send(linked(account));
       }
       const offered = [...new Set((await rowsFor(s)).filter((r) => r.connector.key === row.connector.key).map((r) => r.environment.key))];
-      const write = () =>
-        accounts.link(s.projectId, actor(request), {
-          provider: row.connector.key,
-          environment: row.environment.key,
-          rawKey: key,
-          rawContext: context,
-          originOwnerId: s.originOwnerId,
-          originOwnerName: s.originOwnerName,
-          originUsername: s.originUsername,
-          label: s.label,
-          metadata: s.metadata,
-          multiple: s.multiple,
-          offered,
-        });
       // a session with `multiple` links account after account (each a new one): used, never spent
-      const { account, created } = s.multiple ? await write() : await once(s, write);
+      const { account, created } = await accounts.link(s.projectId, actor(request), {
+        provider: row.connector.key,
+        environment: row.environment.key,
+        rawKey: key,
+        rawContext: context,
+        originOwnerId: s.originOwnerId,
+        originOwnerName: s.originOwnerName,
+        originUsername: s.originUsername,
+        label: s.label,
+        metadata: s.metadata,
+        multiple: s.multiple,
+        offered,
+        guard: s.multiple ? undefined : once(s),
+      });
       if (s.multiple) await sessions.claim(s.id);
       return reply.code(created ? 201 : 200).send(linked(account));
     });
@@ -286,7 +282,7 @@ export const hubRoutes =
       const key = request.body.credentials[row?.connector.field.key ?? 'api_key'];
       if (key === undefined || key === null || key === '' || key.startsWith(REDACTED_PREFIX)) return linked(account);
       const context = row ? contextOf(row.connector, request.body.credentials) : undefined;
-      return linked(await once(s, () => accounts.replaceKey(s.projectId, actor(request), account.id, key, context)));
+      return linked(await accounts.replaceKey(s.projectId, actor(request), account.id, key, context, once(s)));
     });
 
     // OAuth connection attempts do not exist for API-key connectors (docs/stackone-compat.md#hub-endpoints: 404 until an OAuth connector exists).

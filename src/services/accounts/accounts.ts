@@ -33,7 +33,12 @@ export interface LinkInput {
   multiple: boolean;
   /** The environments the user could choose (a test-only session offers one): key-rule messages suggest only these. */
   offered?: readonly EnvironmentKey[];
+  /** Run first in the write's transaction (e.g. taking a single-use session): throwing writes nothing. */
+  guard?: WriteGuard;
 }
+
+/** A step of an account write's transaction: it commits with the write or not at all (a crash undoes both). */
+export type WriteGuard = (tx: Tx) => Promise<void>;
 
 export interface DetailsPatch {
   originOwnerId?: string;
@@ -148,6 +153,7 @@ export class AccountService {
     const connector = this.connector(input.provider);
     const { check, outcome } = await this.verifyKey(connector, input.environment, input.rawKey, input.rawContext, input.offered);
     const result = await this.db.transaction(async (tx) => {
+      await input.guard?.(tx);
       const existing = input.multiple ? undefined : await this.lockOwner(tx, projectId, input);
       if (existing) {
         const details = {
@@ -209,15 +215,20 @@ export class AccountService {
   }
 
   /** Tests a new key for an existing account and swaps it in atomically; on failure the old key stays. */
-  async replaceKey(projectId: string, actor: Actor, id: string, rawKey: unknown, rawContext?: unknown): Promise<AccountRow> {
-    return this.update(projectId, actor, id, { rawKey, rawContext });
+  async replaceKey(projectId: string, actor: Actor, id: string, rawKey: unknown, rawContext?: unknown, guard?: WriteGuard): Promise<AccountRow> {
+    return this.update(projectId, actor, id, { rawKey, rawContext, guard });
   }
 
   /**
    * Edits an account: a new key (tested live first, outside the transaction) and details, in one
    * transaction with its webhook event and audit record: if any step fails, nothing changed.
    */
-  async update(projectId: string, actor: Actor, id: string, change: { rawKey?: unknown; rawContext?: unknown; details?: DetailsPatch }): Promise<AccountRow> {
+  async update(
+    projectId: string,
+    actor: Actor,
+    id: string,
+    change: { rawKey?: unknown; rawContext?: unknown; details?: DetailsPatch; guard?: WriteGuard },
+  ): Promise<AccountRow> {
     const before = await this.get(projectId, id);
     const connector = this.connector(before.provider);
     // A new key without a context keeps the stored one when it needs one (rotating an organization key).
@@ -227,6 +238,7 @@ export class AccountService {
     const patch = change.details ?? {};
     if (!key && Object.values(patch).every((v) => v === undefined)) return before;
     const account = await this.db.transaction(async (tx) => {
+      await change.guard?.(tx);
       // the row as it is now, locked: metadata merges with what concurrent edits left
       const [current] = await tx
         .select()

@@ -2,7 +2,7 @@
 // through the Hub. Only a SHA-256 of the token is stored.
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../../store/db.js';
+import type { Db, Tx } from '../../store/db.js';
 import { connectSessions } from '../../store/schema.js';
 import { sha256 } from '../ids.js';
 
@@ -37,27 +37,19 @@ export class SessionService {
   }
 
   /**
-   * Marks the session used (its Auth Link then says so instead of the form). Taken this way before a
-   * single-use session's write: the time it was taken, or null when it was used (or taken by a write
-   * under way, on any node). One conditional UPDATE, so of writes arriving at once exactly one goes on.
-   * A write that fails gives it back (release).
+   * Marks the session used (its Auth Link then says so instead of the form): the time it was taken, or
+   * null when it was already used. A single-use session is taken this way inside its write's
+   * transaction, so of writes arriving at once exactly one goes on (the others wait on the row, then
+   * find it used), and a write that fails or a node that dies before the commit leaves it unused.
    */
-  async claim(id: number): Promise<Date | null> {
+  async claim(id: number, tx: Db | Tx = this.db): Promise<Date | null> {
     const at = new Date();
-    const taken = await this.db
+    const taken = await tx
       .update(connectSessions)
       .set({ usedAt: at })
       .where(and(eq(connectSessions.id, id), isNull(connectSessions.usedAt)))
       .returning({ id: connectSessions.id });
     return taken.length > 0 ? at : null;
-  }
-
-  /** Gives back a session taken at `at` whose write failed: it stays usable (a refused key does not use it). */
-  async release(id: number, at: Date): Promise<void> {
-    await this.db
-      .update(connectSessions)
-      .set({ usedAt: null })
-      .where(and(eq(connectSessions.id, id), eq(connectSessions.usedAt, at)));
   }
 
   /** The live session for a token, or null when unknown or expired. */
