@@ -27,6 +27,8 @@ export interface Config {
   /** Timeout of each call to a provider's API, ms (LINKHUB_STRIPE_TIMEOUT_MS). */
   upstreamTimeoutMs: number;
   webhookRetryBaseMs: number;
+  /** The deadline of one webhook delivery attempt, answer included (LINKHUB_WEBHOOK_TIMEOUT_MS). */
+  webhookTimeoutMs: number;
   /** Per-account request rate towards a provider (req/s) by environment; null = the connector's own limit. */
   throttleRates: { production: number | null; test: number | null };
   /** Calls allowed to wait per account before Linkhub answers 429 itself. */
@@ -250,6 +252,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     upstreamTimeoutMs: int(env, 'LINKHUB_STRIPE_TIMEOUT_MS', 10000, 100, 120000),
     webhookRetryBaseMs: int(env, 'LINKHUB_WEBHOOK_RETRY_BASE_MS', 2000, 10, 3600000),
+    webhookTimeoutMs: int(env, 'LINKHUB_WEBHOOK_TIMEOUT_MS', 10000, 100, 120000),
     throttleRates: {
       production: optionalInt(env, 'LINKHUB_THROTTLE_LIVE_RPS', 1, 1_000_000),
       test: optionalInt(env, 'LINKHUB_THROTTLE_TEST_RPS', 1, 1_000_000),

@@ -404,6 +404,55 @@ describe('retries, backoff, the attempt log and re-delivery', () => {
   });
 });
 
+describe('a slow receiver holds one delivery, never the others', () => {
+  const DEADLINE_MS = 8_000; // margin for a link on a busy machine; the trickle would never end
+  let lh: Linkhub;
+  before(async () => {
+    lh = await startLinkhub({ stripeApiBase: stripe.url, webhookPollMs: 20, env: { LINKHUB_WEBHOOK_TIMEOUT_MS: String(DEADLINE_MS) } });
+    closers.push(() => lh.close());
+  });
+
+  test('an answer trickled a byte at a time: other endpoints get later events meanwhile; the attempt ends at the deadline and is retried', async () => {
+    // answers 200 at once, then one byte every 300 ms (each gap under any per-chunk timeout), forever
+    const open = new Set<number>();
+    let requests = 0;
+    const slow = createServer((req, res) => {
+      const n = requests++;
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      open.add(n);
+      const drip = setInterval(() => res.write('.'), 300);
+      res.on('close', () => {
+        clearInterval(drip);
+        open.delete(n);
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => slow.close(resolve)).then(() => slow.closeAllConnections()));
+    const fast = await startReceiver();
+    closers.push(() => fast.close());
+    const slowEp = await lh.api('POST', '/webhooks', { url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hooks` });
+    assert.equal(slowEp.status, 201, slowEp.text);
+    assert.equal((await lh.api('POST', '/webhooks', { url: fast.url })).status, 201);
+
+    const first = await linkIn(lh, stripe.keys.secretTest, { origin_owner_id: 'slow-1', origin_owner_name: 'Slow' });
+    await waitFor('the slow receiver trickling the first event', () => open.has(0));
+    const second = await linkIn(lh, stripe.keys.secretTest, { origin_owner_id: 'slow-2', origin_owner_name: 'Slow' });
+    await waitFor('the second event at the other endpoint', () => fast.forEvent('account.created', second.id).length === 1);
+    assert.equal(fast.forEvent('account.created', first.id).length, 1);
+    assert.ok(open.has(0), 'the slow delivery of the first event is still under way');
+
+    // the deadline covers the whole answer: the attempt is cut, logged and tried again
+    const row = await waitFor('the slow attempt recorded', async () => (await deliveriesOf(lh, slowEp.body.id)).find((r) => r.attempts >= 1), DEADLINE_MS * 4);
+    assert.equal(row.attempt_log[0].error, `no whole answer within ${DEADLINE_MS} ms`);
+    assert.equal(row.attempt_log[0].status_code, 200);
+    assert.ok(row.attempt_log[0].duration_ms >= DEADLINE_MS - 50 && row.attempt_log[0].duration_ms < DEADLINE_MS * 3, String(row.attempt_log[0].duration_ms));
+    await waitFor('the cut connection closed', () => !open.has(0));
+    await waitFor('an event sent again', () => requests >= 3); // both events at once, then one again
+    assert.equal((await lh.api('DELETE', `/webhooks/${slowEp.body.id}`)).status, 200);
+  });
+});
+
 describe('durability: the outbox survives kill -9 of the real process', { concurrency: true }, () => {
   const secret = `durable-secret-${randomBytes(8).toString('hex')}`;
   const processEnv = async (hookUrl: string) => {

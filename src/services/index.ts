@@ -172,7 +172,13 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     const webhookWorker = new WebhookWorker(
       store.db,
       webhooks,
-      { pollMs: opts.webhookPollMs ?? 1000, retryBaseMs: opts.webhookRetryBaseMs ?? config.webhookRetryBaseMs, maxAttempts: 12, timeoutMs: 10_000, batch: 20 },
+      {
+        pollMs: opts.webhookPollMs ?? 1000,
+        retryBaseMs: opts.webhookRetryBaseMs ?? config.webhookRetryBaseMs,
+        maxAttempts: 12,
+        timeoutMs: config.webhookTimeoutMs,
+        batch: 20,
+      },
       opts.warn,
       metrics,
     );

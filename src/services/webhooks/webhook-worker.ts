@@ -1,5 +1,7 @@
 // Delivers the webhook outbox: claims due rows (a lease, so a crash only delays them), POSTs the
 // stored raw body signed with x-stackone-signature, logs every attempt, retries with backoff.
+// Up to `batch` deliveries run at once, each on its own: a slow receiver holds one place for at most
+// `timeoutMs` (the whole attempt, answer included), never the others' deliveries.
 import { createHmac } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { request } from 'undici';
@@ -13,9 +15,14 @@ export interface WebhookWorkerOptions {
   pollMs: number;
   retryBaseMs: number;
   maxAttempts: number;
+  /** The deadline of one attempt, from the request's start to the end of the receiver's answer. */
   timeoutMs: number;
+  /** Deliveries in flight at most. */
   batch: number;
 }
+
+/** What a receiver may answer that is read (and dropped); past it the connection is closed. */
+const ANSWER_LIMIT = 64 * 1024;
 
 type OutboxRow = typeof webhookOutbox.$inferSelect;
 
@@ -25,12 +32,15 @@ export function signWebhook(secret: string, rawBody: string): string {
 
 export class WebhookWorker {
   private readonly loop: Poller;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Aborted by stop(): deliveries under way end at once and are left for the next pass (not counted). */
+  private stopping = new AbortController();
 
   constructor(
     private readonly db: Db,
     private readonly webhooks: WebhookService,
     private readonly opts: WebhookWorkerOptions,
-    warn: (msg: string) => void,
+    private readonly warn: (msg: string) => void,
     /** Where failed attempts are counted (GET /metrics). */
     private readonly metrics: Metrics | null = null,
   ) {
@@ -38,11 +48,14 @@ export class WebhookWorker {
   }
 
   start(): void {
+    this.stopping = new AbortController();
     this.loop.start();
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    this.stopping.abort();
+    await Promise.all(this.inFlight);
   }
 
   /** Runs a pass now (or right after the current one). */
@@ -50,22 +63,35 @@ export class WebhookWorker {
     this.loop.kick();
   }
 
+  /** Claims due rows while there is room and starts each; a delivery that ends runs the next pass. */
   private async pass(): Promise<void> {
-    for (;;) {
-      const claimed = await this.claim();
-      if (claimed.length === 0 || this.loop.stopped) return;
-      await Promise.all(claimed.map((row) => this.deliver(row)));
+    while (!this.loop.stopped) {
+      const room = this.opts.batch - this.inFlight.size;
+      if (room <= 0) return;
+      const claimed = await this.claim(room);
+      for (const row of claimed) this.begin(row);
+      if (claimed.length < room) return;
     }
   }
 
-  private async claim(): Promise<OutboxRow[]> {
-    const leaseSeconds = Math.ceil(this.opts.timeoutMs / 1000) + 5;
+  private begin(row: OutboxRow): void {
+    const delivery: Promise<void> = this.deliver(row)
+      .catch((e: unknown) => this.warn(`webhook delivery ${row.id} not recorded (its lease will expire): ${(e as Error).message}`))
+      .finally(() => {
+        this.inFlight.delete(delivery);
+        this.loop.kick();
+      });
+    this.inFlight.add(delivery);
+  }
+
+  private async claim(limit: number): Promise<OutboxRow[]> {
+    const leaseSeconds = Math.ceil(this.opts.timeoutMs / 1000) + 5; // the attempt's deadline, then its record
     const result = await this.db.execute(sql`
       UPDATE webhook_outbox SET locked_until = now() + make_interval(secs => ${leaseSeconds})
       WHERE id IN (
         SELECT id FROM webhook_outbox
         WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
-        ORDER BY id LIMIT ${this.opts.batch} FOR UPDATE SKIP LOCKED)
+        ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       RETURNING id`);
     const ids = (result as unknown as { rows: { id: number | string }[] }).rows.map((r) => Number(r.id));
     if (ids.length === 0) return [];
@@ -81,6 +107,8 @@ export class WebhookWorker {
     if (!endpoint?.enabled) {
       error = 'endpoint deleted or disabled';
     } else {
+      const deadline = AbortSignal.timeout(this.opts.timeoutMs);
+      const signal = AbortSignal.any([deadline, this.stopping.signal]);
       try {
         const res = await request(endpoint.url, {
           method: 'POST',
@@ -97,12 +125,16 @@ export class WebhookWorker {
           headersTimeout: this.opts.timeoutMs,
           bodyTimeout: this.opts.timeoutMs,
           maxRedirections: 0,
+          signal,
         } as Parameters<typeof request>[1]);
         statusCode = res.statusCode;
-        await res.body.dump();
         if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
+        await res.body.dump({ limit: ANSWER_LIMIT, signal });
       } catch (e) {
-        error = ((e as { code?: string }).code ?? (e as Error).message ?? 'network error').slice(0, 200);
+        if (this.stopping.signal.aborted) return this.leave(row);
+        error = deadline.aborted
+          ? `no whole answer within ${this.opts.timeoutMs} ms`
+          : ((e as { code?: string }).code ?? (e as Error).message ?? 'network error').slice(0, 200);
       }
     }
     const durationMs = Date.now() - started;
@@ -125,5 +157,10 @@ export class WebhookWorker {
         })
         .where(eq(webhookOutbox.id, row.id));
     });
+  }
+
+  /** A delivery cut by stop(): sent again by the next pass on any node, without counting an attempt. */
+  private async leave(row: OutboxRow): Promise<void> {
+    await this.db.update(webhookOutbox).set({ lockedUntil: null }).where(eq(webhookOutbox.id, row.id));
   }
 }
