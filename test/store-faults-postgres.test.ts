@@ -9,10 +9,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import { createServices, type Services } from '../src/services/index.js';
+import { isStoreUnavailable } from '../src/store/failures.js';
 import { basic } from './helpers/linkhub.js';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
@@ -129,5 +131,26 @@ describe('PostgreSQL faults', () => {
     proxy.set('open');
     await recovers();
     assert.equal((await timed('POST', '/connect_sessions', { origin_owner_id: 'o-2', origin_owner_name: 'Thawed Co' })).status, 201);
+  });
+
+  test('down while a transaction is open between its statements (a restart, a failover): the transaction fails as unavailable, the process lives on', async () => {
+    // node-postgres emits 'error' on a checked-out client that has no query under way; with no
+    // listener that ended the whole process (exit 1), and every request on it
+    const failed = await services.store.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`select 1`);
+        proxy.set('down');
+        await new Promise((res) => setTimeout(res, 200)); // the reset reaches the client while no query runs
+        await tx.execute(sql`select 1`);
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    assert.ok(failed, 'the transaction cannot commit');
+    assert.ok(isStoreUnavailable(failed), String(failed));
+    proxy.set('open');
+    await recovers();
+    assert.equal((await timed('POST', '/connect_sessions', { origin_owner_id: 'o-3', origin_owner_name: 'Failover Co' })).status, 201);
   });
 });

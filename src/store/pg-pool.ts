@@ -8,7 +8,8 @@
 //     (idle_in_transaction_session_timeout), so its row locks do not outlive a network cut.
 // A connection whose query got no answer is broken (the reply may still come and be read as the
 // next query's): it is destroyed, never handed out again, even when a transaction releases it
-// normally (drizzle releases its transaction's client without the error).
+// normally (drizzle releases its transaction's client without the error). A connection lost while
+// checked out fails its next query (a 503), never the process.
 import pg from 'pg';
 import { isStoreUnavailable } from './failures.js';
 
@@ -28,6 +29,9 @@ type Queryable = { query: (...args: unknown[]) => unknown; connection?: { stream
 
 /** Wraps a new connection's query(): a failure that leaves it without an answer destroys its socket. */
 function guard(client: pg.PoolClient): void {
+  // A connection lost while checked out with no query under way (inside a transaction, between its
+  // statements) is an 'error' event: unheard, it would end the process. The next query fails with it.
+  client.on('error', () => {});
   const c = client as unknown as Queryable;
   const query = c.query.bind(client);
   const check = (e: unknown) => {
