@@ -322,6 +322,55 @@ describe('batch writer and redaction helpers', () => {
     await w.close();
   });
 
+  test('rows tried while the store was unavailable are kept for later, never dropped as unwritable; a bad row alone is dropped', async () => {
+    const unavailable = new Error('Query read timeout'); // node-postgres: no answer came
+    const bad = Object.assign(new Error('bad row'), { code: '22P02' });
+    let unavailableFor = 0; // the next inserts that find the store unavailable
+    let unavailableFrom = Number.POSITIVE_INFINITY; // ... and every single-row insert of a row ≥ this
+    const written: number[] = [];
+    const warnings: string[] = [];
+    const w = new BatchWriter<number>(
+      't',
+      async (rows) => {
+        if (unavailableFor > 0) {
+          unavailableFor--;
+          throw unavailable;
+        }
+        if (rows.length === 1 && rows[0] >= unavailableFrom) throw unavailable;
+        if (rows.includes(13)) throw bad;
+        written.push(...rows);
+      },
+      (m) => warnings.push(m),
+      { intervalMs: 10 },
+    );
+    const all = Array.from({ length: 20 }, (_, i) => i);
+    // a frozen database that answers again a moment later: the batch and the first rows one by one fail
+    unavailableFor = 3;
+    for (const i of all) w.push(i);
+    await w.flush().catch(() => {});
+    unavailableFor = 0;
+    await w.flush();
+    assert.deepEqual(
+      [...written].sort((a, b) => a - b),
+      all.filter((i) => i !== 13),
+    );
+    assert.equal(w.dropped, 1, warnings.join('\n'));
+    // a batch refused for a bad row, then the store gone during the row-by-row pass: the rest is kept
+    written.length = 0;
+    unavailableFrom = 15;
+    for (const i of all) w.push(i);
+    await w.flush().catch(() => {});
+    assert.equal(w.dropped, 2, 'the bad row only');
+    unavailableFrom = Number.POSITIVE_INFINITY;
+    await w.flush();
+    assert.deepEqual(
+      [...written].sort((a, b) => a - b),
+      all.filter((i) => i !== 13),
+    );
+    assert.equal(w.dropped, 2, warnings.join('\n'));
+    await w.close();
+  });
+
   test('a slow write does not hold back the next batch, at most maxWrites run at once, and flush() waits for all of them', async () => {
     const calls: { rows: number[]; done: () => void; settled: boolean }[] = [];
     const w = new BatchWriter<number>(

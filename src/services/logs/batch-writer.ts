@@ -6,6 +6,8 @@
 // for it, then a full interval, then its own write). A failed write puts its rows back at the front
 // (bounded) and writes pause for RETRY_MS; `close()` drains everything. Writes running at once may
 // end in any order: rows are written once each, not necessarily in push order.
+import { isStoreUnavailable } from '../../store/failures.js';
+
 const noop = (): void => {};
 /** Pause of the writes after a failed one (the store is likely down: do not hammer it). */
 const RETRY_MS = 1000;
@@ -118,10 +120,11 @@ export class BatchWriter<T> {
       try {
         await this.insert(chunk);
       } catch (e) {
-        if (chunk.length > 1 && (await this.rowByRow(chunk))) continue;
+        const kept = chunk.length > 1 && !isStoreUnavailable(e) ? await this.rowByRow(chunk) : chunk;
+        if (kept.length === 0) continue;
         // The store is failing: keep the rest for a later write (bounded), and pause the writes.
         if (this.buf.length === 0) this.oldestAt = performance.now();
-        this.buf = rows.slice(i).concat(this.buf);
+        this.buf = kept.concat(rows.slice(i + chunk.length), this.buf);
         if (this.buf.length > this.maxBuffered) {
           const drop = this.buf.length - this.maxBuffered;
           this.buf.splice(0, drop);
@@ -135,26 +138,33 @@ export class BatchWriter<T> {
   }
 
   /**
-   * After a failed batch: one row at a time, so a single unwritable row cannot block the rest.
-   * Returns false (nothing dropped) when no row at all could be written (the store is down).
+   * After a failed batch: one row at a time, so a single unwritable row cannot block the rest. Returns
+   * the rows to keep for a later write: from the first that failed because the store is unavailable
+   * (it may come back during the pass: rows tried before then are not unwritable), or all of them when
+   * none could be written. Rows refused for themselves are dropped.
    */
-  private async rowByRow(chunk: T[]): Promise<boolean> {
-    const failed: T[] = [];
+  private async rowByRow(chunk: T[]): Promise<T[]> {
+    let refused = 0;
     let lastErr: unknown = null;
-    for (const row of chunk) {
+    let kept: T[] = [];
+    for (const [i, row] of chunk.entries()) {
       try {
         await this.insert([row]);
       } catch (e) {
-        failed.push(row);
+        if (isStoreUnavailable(e)) {
+          kept = chunk.slice(i);
+          break;
+        }
+        refused++;
         lastErr = e;
       }
     }
-    if (failed.length === chunk.length) return false;
-    if (failed.length) {
-      this.dropped += failed.length;
-      this.warn(`${this.name}: dropped ${failed.length} unwritable row(s): ${(lastErr as Error).message.slice(0, 200)}`);
+    if (refused === chunk.length) return chunk;
+    if (refused) {
+      this.dropped += refused;
+      this.warn(`${this.name}: dropped ${refused} unwritable row(s): ${(lastErr as Error).message.slice(0, 200)}`);
     }
-    return true;
+    return kept;
   }
 
   /** Stops the timer and writes every buffered row (trying up to three times after failures). */
