@@ -84,19 +84,27 @@ async function main(): Promise<void> {
       process.stderr.write(`linkhub: shutdown took longer than ${bound} ms (LINKHUB_SHUTDOWN_TIMEOUT_MS): exiting anyway\n`);
       process.exit(1);
     }, bound).unref();
-    // Calls still running when the drain ends are cut, leaving the rest of the bound to the flush.
-    const cut = setTimeout(() => app.server.closeAllConnections(), Math.max(bound / 2, bound - FLUSH_RESERVE_MS)).unref();
+    // Calls still running when the drain ends are cut (their connections, and their requests to the
+    // provider, so they are logged as cut off), leaving the rest of the bound to the flush.
+    const cut = setTimeout(
+      () => {
+        app.server.closeAllConnections();
+        void services.calls.cut();
+        void services.webhookWorker.cut();
+      },
+      Math.max(bound / 2, bound - FLUSH_RESERVE_MS),
+    ).unref();
     const webhooks = services.webhookWorker.stop(); // picks no new delivery; those under way finish meanwhile
     const verifications = services.verifier.stop(); // claims no new account; the tests under way finish meanwhile
     const pruning = services.retention.stop(); // the batch under way commits
     try {
-      await app.close();
-      clearTimeout(cut);
+      await app.close(); // the cut stays set: services.close() waits for the calls to the provider still running
       await admin?.close(); // the commands under way finish first
       await webhooks;
       await verifications;
       await pruning;
       await services.close();
+      clearTimeout(cut);
     } catch (e) {
       process.stderr.write(`linkhub: shutdown failed: ${(e as Error).message}\n`);
       process.exit(1);

@@ -243,6 +243,12 @@ describe('locked to Stripe: refused with 400 and never sent', () => {
           'Proxy-Authorization': 'Basic eA==',
           'X-Forwarded-For': '10.0.0.1',
           'X-HTTP-Method-Override': 'DELETE',
+          'X-Forwarded-Prefix': '/admin',
+          'X-Original-URL': '/v1/refunds',
+          'X-Rewrite-URL': '/v1/refunds',
+          'X-Original-Host': 'evil.example',
+          'X-Host': 'evil.example',
+          'Max-Forwards': '0',
           'x-account-id': acc,
           'Stripe-Version': '2024-06-20',
           'Stripe-Account': MAIN_ACCOUNT_ID,
@@ -265,6 +271,9 @@ describe('locked to Stripe: refused with 400 and never sent', () => {
       assert.equal(h['proxy-authorization'], undefined);
       assert.equal(h['x-forwarded-for'], undefined);
       assert.equal(h['x-http-method-override'], undefined, 'the method sent is the one judged');
+      for (const name of ['x-forwarded-prefix', 'x-original-url', 'x-rewrite-url', 'x-original-host', 'x-host', 'max-forwards']) {
+        assert.equal(h[name], undefined, `${name}: a gateway could take it for the URL asked (the path sent is the one judged)`);
+      }
       assert.equal(h['x-account-id'], undefined);
       assert.equal(h['transfer-encoding'], undefined);
       assert.equal(h['stripe-version'], '2024-06-20');

@@ -133,3 +133,43 @@ test('SIGTERM: the call in flight completes and is logged, open connections get 
     await again.stop();
   }
 });
+
+test('SIGTERM while a write waits on the provider past the bound: cut before it, answered, logged and audited as sent, exit 0', async (t) => {
+  const gateway = await holdingGateway();
+  // the provider's timeout (60 s) far beyond the shutdown bound (4 s): only the cut can end the call
+  const own = await childStore(); // a store of its own: the API key is printed on its first start
+  t.after(() => own.drop());
+  const env = { ...own.env, LINKHUB_STRIPE_API_BASE: gateway.url, LINKHUB_STRIPE_TIMEOUT_MS: '60000', LINKHUB_SHUTDOWN_TIMEOUT_MS: '4000' };
+  const p = await startLinkhubProcess(env);
+  const key = /\blh_[A-Za-z0-9]{20,}\b/.exec(p.stdout())![0];
+  const account = await linkAccount(p.url, key, stripe.keys.secretTest, { origin_owner_id: 'shutdown-2', origin_owner_name: 'Shutdown' });
+
+  const hold = gateway.arm(); // never released
+  const inFlight = callApi(p.url, 'POST', '/actions/rpc', {
+    key,
+    headers: { 'x-account-id': account.id },
+    body: { action: 'stripe_create_customer', body: { email: 'cut@example.com' } },
+  }).catch((e: Error) => ({ status: 0, body: null, text: String(e.cause ?? e) }));
+  await hold.arrived;
+  p.child.kill('SIGTERM');
+  const exit = await p.exited;
+  assert.deepEqual(exit, { code: 0, signal: null }, p.stderr());
+  await inFlight; // its connection was cut with the rest
+
+  const again = await startLinkhubProcess(env);
+  try {
+    const logs = await callApi(again.url, 'GET', `/requests/logs?account_id=${account.id}&page_size=5`, { key });
+    assert.equal(logs.status, 200, logs.text);
+    const cut = logs.body.data.find((r: { path: string; http_method: string }) => r.http_method === 'POST' && r.path === '/v1/customers');
+    assert.ok(cut, `the call cut off is in the call log: ${logs.text}\n${p.stdout()}\n${p.stderr()}`);
+    assert.equal(cut.attempts, 1, 'it was sent');
+    assert.match(cut.idempotency_key, /^linkhub-/);
+    const audit = await callApi(again.url, 'GET', `/audit?account_id=${account.id}&limit=5`, { key });
+    assert.ok(
+      audit.body.data.some((e: { action: string }) => e.action === 'call.rpc:stripe_create_customer'),
+      `the use of the key is audited: ${audit.text}`,
+    );
+  } finally {
+    await again.stop();
+  }
+});

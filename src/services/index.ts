@@ -256,7 +256,7 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
         await revalidation.stop();
         await calls.close();
         await requestLog.close();
-        await webhookWorker.stop();
+        await webhookWorker.cut(); // a graceful stop waited for the deliveries before (main.ts)
         await clientDocuments?.close();
         await store.close();
         await dirLock?.release();

@@ -12,19 +12,17 @@
 //     options, and a bare Pool (no redirect interceptor composed, as here) returns a 3xx
 //     as is. `path` must already be guarded (url-guard.ts); it is relative to the base root.
 //   - Bodies are not parsed: the response body is returned as a Buffer.
-//   - `timeoutMs` bounds each attempt: time to response headers, and any pause while the
-//     body streams (undici headersTimeout/bodyTimeout). Throttle waits and backoff are extra.
-//     undici runs these on its "fast timers", which tick every ~0.5 s: a timeout fires up to
-//     ~1 s late, so use seconds-scale values (the default is config.upstreamTimeoutMs, 10 s).
-//     In exchange no timer or AbortController is allocated per request.
+//   - `timeoutMs` is each attempt's deadline, from dispatch to the answer's end (collect.ts: one
+//     timer per request; undici's own timeouts count each gap, so a trickled answer never ended).
+//     Throttle waits and backoff are extra.
 // Hot path (token available, 2xx): no closures, one header array, one options object.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
-import { collect } from './collect.js';
+import { afterSending, collect } from './collect.js';
 import { UpstreamRequestError, UpstreamUnavailableError, unavailableCode } from './errors.js';
-import { DROPPED_REQUEST_HEADERS } from './headers.js';
+import { DROPPED_REQUEST_HEADERS, droppedByPrefix } from './headers.js';
 import { backoffDelay, errorCode, retryPolicy, shouldRetryError, shouldRetryResponse, type RetryPolicy } from './retry.js';
 import type { ThrottleLike } from './leased-throttle.js';
 import { Throttle, ThrottleError, type ThrottleOptions } from './throttle.js';
@@ -145,6 +143,8 @@ interface Target {
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'PUT', 'DELETE']);
 /** Failures where the request certainly never reached the server (safe to retry anything). */
 const NEVER_SENT: ReadonlySet<string> = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN']);
+/** An answer that is not HTTP undici can read (a bad chunk size or status line, two lengths, an upgrade): the request was sent. */
+const BAD_ANSWER = 'LINKHUB_BAD_ANSWER';
 /** undici codes that are transport failures (besides errno-style `E…` codes). */
 const UNDICI_NETWORK: ReadonlySet<string> = new Set([
   'UND_ERR_SOCKET',
@@ -248,7 +248,7 @@ export class UpstreamClient {
         else if (name === 'content-type') callerType = v;
         else if (
           !DROPPED_REQUEST_HEADERS.has(name) &&
-          !name.startsWith('proxy-') &&
+          !droppedByPrefix(name) &&
           name !== credential.header &&
           (trace === undefined || name !== 'traceparent')
         ) {
@@ -262,6 +262,7 @@ export class UpstreamClient {
     let idem: string | null = null;
     if (idemHeader !== null) {
       idem = req.idempotencyKey ?? callerIdem;
+      if (idem !== null && idem.trim() === '') idem = null; // a blank key is none: the provider would not keep it
       if (idem === null && method === 'POST') idem = this.idemPrefix + randomUUID();
       if (idem !== null) headers.push(idemHeader, idem);
     }
@@ -286,11 +287,16 @@ export class UpstreamClient {
     const rate = throttle === null ? 0 : (req.throttleRate ?? throttle.defaultRate);
 
     let retries = 0;
+    /** Attempts that undici took (a retry refused by the throttle or the shutdown is none). */
+    let attempts = 0;
     let last: UpstreamResponse | null = null;
-    let lastErr: unknown = null;
+    let lastCode: string | null = null;
     let indeterminate = false;
     for (;;) {
-      if (this.closed) throw new UpstreamRequestError('closed', 'The upstream client is closed');
+      if (this.closed) {
+        if (attempts === 0) throw new UpstreamRequestError('closed', 'The upstream client is closed');
+        break; // shutting down between attempts: what the last attempt got
+      }
       if (throttle !== null) {
         try {
           const wait = throttle.acquire(throttleKey!, rate, undefined, req.signal);
@@ -301,8 +307,9 @@ export class UpstreamClient {
           break;
         }
       }
+      attempts++;
       try {
-        const res = await collect(target.pool, options, req.signal);
+        const res = await collect(target.pool, options, req.signal, timeout);
         const rh = res.headers;
         const status = res.status;
         const buf = res.body;
@@ -310,13 +317,13 @@ export class UpstreamClient {
           status,
           headers: rh,
           body: buf,
-          attempts: retries + 1,
+          attempts,
           requestId: rules.requestIdHeader === null ? null : (rh[rules.requestIdHeader] ?? null),
           idempotencyKey: idem,
           durationMs: 0,
           earlierIndeterminate: indeterminate,
         };
-        lastErr = null;
+        lastCode = null;
         if (
           !replayable ||
           !shouldRetryResponse(retries, maxRetries, status, rules.adviceHeader === null ? undefined : rh[rules.adviceHeader], buf, rules.transientAnswer)
@@ -325,18 +332,27 @@ export class UpstreamClient {
         if (status >= 500) indeterminate = true; // retried: the next answer may not say what this attempt did
       } catch (err) {
         if (req.signal?.aborted) throw req.signal.reason ?? err;
-        const code = errorCode(err);
-        if (!isNetworkCode(code)) throw this.requestError(err, code, credential.secret);
+        let code = errorCode(err);
+        if (!isNetworkCode(code)) {
+          // Before the request was written it never left: told as such. After, it may have reached the
+          // provider (an answer undici could not read, a shutdown's cut): an attempt, not a retry.
+          if (!afterSending.has(err as object)) {
+            if (attempts === 1) throw this.requestError(err, code, credential.secret);
+            attempts--;
+            break; // a retry that could not be sent: what the earlier attempt got
+          }
+          code = code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED' ? 'UND_ERR_CLOSED' : BAD_ANSWER;
+        }
         last = null;
-        lastErr = err;
+        lastCode = code;
         if (!NEVER_SENT.has(code)) indeterminate = true;
         const retry =
-          code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE'
+          code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE' || code === BAD_ANSWER
             ? false
             : replayable || NEVER_SENT.has(code)
               ? shouldRetryError(this.policy, retries, maxRetries, err)
               : false;
-        if (!retry) break;
+        if (!retry || this.closed) break;
       }
       retries++;
       await sleep(backoffDelay(this.policy, retries, this.random), undefined, req.signal ? { signal: req.signal } : undefined);
@@ -347,8 +363,7 @@ export class UpstreamClient {
       last.durationMs = durationMs;
       return last;
     }
-    const code = errorCode(lastErr);
-    throw new UpstreamUnavailableError(unavailableCode(code), code, retries + 1, target.origin, idem, durationMs);
+    throw new UpstreamUnavailableError(unavailableCode(lastCode), lastCode, attempts, target.origin, idem, durationMs);
   }
 
   /** A non-transport failure, with a message that cannot carry the credential. */
@@ -362,12 +377,24 @@ export class UpstreamClient {
 
   /** Closes every pool (waiting for requests in flight) and rejects throttle waiters. */
   async close(): Promise<void> {
-    if (this.closed) return;
+    await this.end((p) => p.close());
+  }
+
+  /**
+   * Ends the requests in flight at once (a shutdown's cut, when they outlast its bound; a close()
+   * waiting for them then ends too): each is told as cut off, with its attempts and idempotency key
+   * when it was sent, so it is logged before the exit.
+   */
+  async cut(): Promise<void> {
+    await this.end((p) => p.destroy());
+  }
+
+  private async end(how: (p: Pool) => Promise<void>): Promise<void> {
     this.closed = true;
     this.throttle?.close();
-    const pools = [...this.pools.values()];
-    this.pools.clear();
     this.targets.clear();
-    await Promise.all(pools.map((p) => p.close()));
+    // a close() the cut overtakes rejects (the pool is destroyed): there is nothing more to wait for
+    await Promise.all([...this.pools.values()].map((p) => how(p).catch(() => {})));
+    this.pools.clear();
   }
 }

@@ -31,18 +31,26 @@ export const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'accept-encoding',
   // the body sent is the one Linkhub read (and encoded, on the proxy): never a compressed one
   'content-encoding',
+  // what a gateway in front of the provider may take for the client's address or the URL asked
+  // (x-forwarded-* by prefix, see droppedByPrefix): a rewritten path would not be the one Linkhub judged
   'forwarded',
-  'x-forwarded-for',
-  'x-forwarded-host',
-  'x-forwarded-proto',
-  'x-forwarded-port',
   'x-real-ip',
   'via',
+  'x-original-url',
+  'x-rewrite-url',
+  'x-original-host',
+  'x-host',
+  'max-forwards',
   // a server honouring one would do another method than the one Linkhub judged (a read-only agent's GET as a POST)
   'x-http-method-override',
   'x-http-method',
   'x-method-override',
 ]);
+
+/** Prefixes of request headers dropped whatever follows: `proxy-*` (hop-by-hop) and `x-forwarded-*` (see above). */
+export function droppedByPrefix(name: string): boolean {
+  return name.startsWith('proxy-') || name.startsWith('x-forwarded-');
+}
 
 /** Response headers not passed back: hop-by-hop/framing ones and `set-cookie`. */
 export const DROPPED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([...HOP_BY_HOP, 'set-cookie']);
@@ -127,7 +135,7 @@ function filter(input: HeaderInput, dropped: ReadonlySet<string>, extra: Iterabl
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     const name = k.toLowerCase();
-    if (dropped.has(name) || name.startsWith('proxy-') || declared?.has(name) || more?.has(name) || !validName(name)) continue;
+    if (dropped.has(name) || droppedByPrefix(name) || declared?.has(name) || more?.has(name) || !validName(name)) continue;
     const v = headerValue(input[k]);
     if (v === null || (OK_VALUES.get(name) !== v && !okValue(name, v))) continue;
     const prev = out[name];

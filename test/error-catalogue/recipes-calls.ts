@@ -59,6 +59,15 @@ export const callRecipes: Recipes = {
       w.stripe.clearFaults();
     }
   },
+  // An answer that is not HTTP (two different Content-Lengths) to a write: it was sent, and may have been carried out.
+  async provider_bad_answer(w) {
+    w.stripe.inject({ kind: 'malformed', count: 1, pathPrefix: '/v1/customers' });
+    try {
+      return await w.rpc(w.accounts.secret, { action: 'stripe_create_customer', body: { email: 'bad-answer@example.com' } });
+    } finally {
+      w.stripe.clearFaults();
+    }
+  },
   // A character no HTTP header may carry (beyond Latin-1): undici refuses to send it. (Control
   // characters no longer get this far: every declared string refuses them as invalid_input.)
   invalid_request: (w) => w.rpc(w.accounts.secret, { ...LIST, headers: { 'Idempotency-Key': 'a\u20acb' } }),

@@ -67,7 +67,12 @@ export class RateLimiter {
   }
 }
 
-export type FaultKind = 'lock_timeout' | '500' | '503' | '409' | 'reset' | 'delay';
+/**
+ * Besides Stripe's own failures: 'reset' closes the connection; 'malformed' answers two different
+ * Content-Lengths (not HTTP a client may read); 'bad_status' answers status 999; 'drip' sends a 200's
+ * headers, then a byte every 200 ms until the client goes (each gap under any per-chunk timeout).
+ */
+export type FaultKind = 'lock_timeout' | '500' | '503' | '409' | 'reset' | 'delay' | 'malformed' | 'bad_status' | 'drip';
 
 export interface FaultSpec {
   kind: FaultKind;

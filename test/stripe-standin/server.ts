@@ -204,6 +204,18 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
         case 'reset':
           req.socket.destroy();
           return;
+        case 'malformed':
+          req.socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}');
+          return;
+        case 'bad_status':
+          req.socket.end('HTTP/1.1 999 Odd\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+          return;
+        case 'drip': {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const drip = setInterval(() => res.write(' '), 200);
+          res.on('close', () => clearInterval(drip));
+          return;
+        }
         case 'delay':
           pendingDelay = fault.delayMs;
           break;

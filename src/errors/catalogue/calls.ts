@@ -100,6 +100,15 @@ export const CALL_ERRORS = {
     retryable: true,
     extras: ['attempts', 'idempotency_key'],
   },
+  provider_bad_answer: {
+    status: 502,
+    message:
+      '{provider} answered with something that is not HTTP after {attempts} ({cause}): the request was sent and may have been carried out.{idempotency_hint}',
+    action:
+      'Check the outcome before doing a write again (e.g. list the recent objects); retry it only with the `idempotency_key` given, so that it is not done twice.',
+    retryable: true,
+    extras: ['attempts', 'idempotency_key'],
+  },
   invalid_request: {
     status: 400,
     message: '{message}',

@@ -15,7 +15,7 @@
 //
 // Linkhub's own failures are thrown as catalogue errors (src/errors/catalogue/calls.ts):
 //   ThrottleError            → 429 code rate_limited, retryable, retry_after_ms
-//   UpstreamUnavailableError → 504 code provider_timeout / 502 code provider_unreachable, retryable
+//   UpstreamUnavailableError → 504 provider_timeout / 502 provider_unreachable or provider_bad_answer (sent), retryable
 //   UpstreamRequestError     → 400 invalid_request / 503 shutting_down / 500 upstream_error
 // A provider answer (any status) is returned to the caller, who decides how to present it.
 import { performance } from 'node:perf_hooks';
@@ -112,6 +112,8 @@ export class AccountCaller {
   private readonly metrics: Metrics;
   /** One confirmation of a 401 per stored key at a time, however many calls got it. */
   private readonly confirming = new Map<string, Promise<'invalid_key' | 'expired_key' | null>>();
+  /** Requests to the provider under way: close() waits until each is recorded (a shutdown flushes the log after it). */
+  private readonly sending = new Set<Promise<UpstreamResponse>>();
 
   constructor(
     db: Db,
@@ -165,25 +167,29 @@ export class AccountCaller {
     const at = new Date();
     const started = performance.now();
     let response: UpstreamResponse;
+    const sending = this.upstream.request({
+      base: req.base ?? profile.base,
+      method: req.method,
+      path: req.path,
+      // the account's context headers, under the caller's own (a caller may name another context for one call)
+      headers: account.headers === null ? req.headers : { ...account.headers, ...req.headers },
+      credential: account.credential,
+      rules: profile.rules,
+      body: req.body ?? null,
+      contentType: req.contentType,
+      idempotencyKey: req.idempotencyKey ?? null,
+      throttleKey: account.row.id,
+      throttleRate: account.rate,
+      traceparent: target.trace?.id,
+      signal: req.signal,
+    });
+    this.sending.add(sending);
     try {
-      response = await this.upstream.request({
-        base: req.base ?? profile.base,
-        method: req.method,
-        path: req.path,
-        // the account's context headers, under the caller's own (a caller may name another context for one call)
-        headers: account.headers === null ? req.headers : { ...account.headers, ...req.headers },
-        credential: account.credential,
-        rules: profile.rules,
-        body: req.body ?? null,
-        contentType: req.contentType,
-        idempotencyKey: req.idempotencyKey ?? null,
-        throttleKey: account.row.id,
-        throttleRate: account.rate,
-        traceparent: target.trace?.id,
-        signal: req.signal,
-      });
+      response = await sending;
     } catch (err) {
       throw this.failure(target, account, req, err, at, performance.now() - started);
+    } finally {
+      this.sending.delete(sending);
     }
 
     const status = response.status;
@@ -322,10 +328,11 @@ export class AccountCaller {
       );
     }
     if (err instanceof UpstreamUnavailableError) {
-      counted(err.code === 'timeout' ? 'timeout' : 'unreachable', err.attempts);
+      const what = err.code === 'timeout' ? 'timeout' : err.code === 'bad_answer' ? 'bad_answer' : 'unreachable';
+      counted(what === 'bad_answer' ? 'error' : what, err.attempts);
       this.record(target, account, req, at, {
         ...base,
-        error: err.code === 'timeout' ? 'timeout' : 'unreachable',
+        error: what,
         attempts: err.attempts,
         idempotencyKey: err.idempotencyKey,
       });
@@ -335,7 +342,7 @@ export class AccountCaller {
         cause: err.code,
         idempotency_hint: err.idempotencyKey ? ` Retry with Idempotency-Key ${err.idempotencyKey} to avoid a duplicate write.` : '',
       };
-      return fail(err.code === 'timeout' ? 'provider_timeout' : 'provider_unreachable', params, {
+      return fail(what === 'timeout' ? 'provider_timeout' : what === 'bad_answer' ? 'provider_bad_answer' : 'provider_unreachable', params, {
         attempts: err.attempts,
         idempotency_key: err.idempotencyKey,
       });
@@ -351,9 +358,16 @@ export class AccountCaller {
     return err;
   }
 
+  /** Shutdown's cut: the calls still waiting on the provider end now, logged as cut off. */
+  cut(): Promise<void> {
+    return this.upstream.cut();
+  }
+
   async close(): Promise<void> {
     await this.verdicts.settle();
     this.accounts.clear();
     await this.upstream.close();
+    // the calls it waited for (or a cut ended) are recorded, in send(), before what waits here goes on to flush the log
+    await Promise.allSettled([...this.sending]);
   }
 }

@@ -33,7 +33,7 @@ export function signWebhook(secret: string, rawBody: string): string {
 export class WebhookWorker {
   private readonly loop: Poller;
   private readonly inFlight = new Set<Promise<void>>();
-  /** Aborted by stop(): deliveries under way end at once and are left for the next pass (not counted). */
+  /** Aborted by cut(): deliveries under way end at once and are left for the next pass (not counted). */
   private stopping = new AbortController();
 
   constructor(
@@ -52,10 +52,16 @@ export class WebhookWorker {
     this.loop.start();
   }
 
+  /** Picks no new delivery; those under way end (each within its deadline). */
   async stop(): Promise<void> {
     await this.loop.stop();
-    this.stopping.abort();
     await Promise.all(this.inFlight);
+  }
+
+  /** Picks no new delivery and cuts those under way: the next pass, on any node, sends them again. */
+  async cut(): Promise<void> {
+    this.stopping.abort();
+    await this.stop();
   }
 
   /** Runs a pass now (or right after the current one). */
@@ -159,7 +165,7 @@ export class WebhookWorker {
     });
   }
 
-  /** A delivery cut by stop(): sent again by the next pass on any node, without counting an attempt. */
+  /** A delivery cut by cut(): sent again by the next pass on any node, without counting an attempt. */
   private async leave(row: OutboxRow): Promise<void> {
     await this.db.update(webhookOutbox).set({ lockedUntil: null }).where(eq(webhookOutbox.id, row.id));
   }
