@@ -3,10 +3,13 @@
 // caches of every node. On PostgreSQL this is LISTEN/NOTIFY: one dedicated connection per node
 // listens, a publish is a NOTIFY through the pool (delivered within milliseconds). When the listening
 // connection drops, notifications sent meanwhile are lost: subscribers are told to resynchronise
-// (drop what they cached) as soon as it is back. The embedded store serves one process, so there
-// delivery is local only.
+// (drop what they cached) as soon as it is back. A connection can also die without a word (a NAT or
+// firewall forgets it): it then delivers nothing and raises no error, so the feed asks it a question
+// now and then and treats one left unanswered as a drop. The embedded store serves one process, so
+// there delivery is local only.
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
+import { LIVENESS_DEFAULTS, type LivenessTimes, livenessTimes } from './pg-liveness.js';
 
 export const CHANGE_CHANNEL = 'linkhub_changes';
 
@@ -51,11 +54,51 @@ export function localChangeFeed(): ChangeFeed {
   };
 }
 
+/** Closes a client's socket at once: end() would wait for a goodbye a dead connection never carries. */
+function destroy(c: pg.Client): void {
+  (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+/**
+ * Repeats the listening client's LISTEN every listenCheckMs (a no-op round trip, which also leaves the
+ * session showing LISTEN in pg_stat_activity, where an operator looks for it); no answer within as
+ * long (or an error) closes it, and its 'end' reconnects and resynchronises as for any drop.
+ */
+function watch(c: pg.Client, t: LivenessTimes, live: () => boolean, warn: (msg: string) => void): void {
+  let asking = false;
+  const check = setInterval(() => {
+    if (asking) return;
+    asking = true;
+    let timer: NodeJS.Timeout | undefined;
+    const silence = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${t.listenCheckMs} ms`)), t.listenCheckMs);
+    });
+    Promise.race([c.query(`LISTEN ${CHANGE_CHANNEL}`), silence])
+      .catch((e: Error) => {
+        if (!live()) return;
+        warn(`change feed: the listening connection to PostgreSQL failed its check (${e.message}); reconnecting`);
+        destroy(c);
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        asking = false;
+      });
+  }, t.listenCheckMs);
+  check.unref();
+  c.once('end', () => clearInterval(check));
+}
+
 /**
  * Several nodes on one PostgreSQL database. `pool` sends the NOTIFYs; a dedicated client (from
- * `newClient`) listens, and is reconnected with a capped backoff after any error.
+ * `newClient`) listens, is checked every `times.listenCheckMs`, and is reconnected with a capped
+ * backoff after any error or failed check.
  */
-export function postgresChangeFeed(pool: pg.Pool, newClient: () => pg.Client, warn: (msg: string) => void): ChangeFeed {
+export function postgresChangeFeed(
+  pool: pg.Pool,
+  newClient: () => pg.Client,
+  warn: (msg: string) => void,
+  times: LivenessTimes = livenessTimes(LIVENESS_DEFAULTS),
+): ChangeFeed {
   const subs = new Subscribers();
   // Our own notifications come back too: they were delivered locally already.
   const node = randomBytes(6).toString('hex');
@@ -92,6 +135,7 @@ export function postgresChangeFeed(pool: pg.Pool, newClient: () => pg.Client, wa
     }
     const reconnected = client === null && retryMs > 100;
     client = c;
+    watch(c, times, () => !closed && client === c, warn);
     retryMs = 100;
     // Anything published while nobody listened is lost: caches start over.
     if (reconnected) subs.resynchronise();
@@ -116,7 +160,11 @@ export function postgresChangeFeed(pool: pg.Pool, newClient: () => pg.Client, wa
       closed = true;
       if (timer) clearTimeout(timer);
       await started;
-      await client?.end().catch(() => {});
+      const c = client;
+      if (!c) return;
+      // A goodbye on a dead connection would wait forever: a second is plenty on a live one.
+      await Promise.race([c.end().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
+      destroy(c);
     },
   };
 }

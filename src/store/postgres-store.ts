@@ -5,50 +5,48 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { migrationsDir } from '../paths.js';
+import { type AdvisoryLock, withAdvisoryLock } from './advisory-lock.js';
 import { postgresChangeFeed } from './change-feed.js';
 import type { Db, Store } from './store-types.js';
 import { createPool, POOL_DEFAULTS, type PoolOptions } from './pg-pool.js';
+import { LIVENESS_DEFAULTS, type LivenessOptions, livenessTimes, withLiveness } from './pg-liveness.js';
 import * as schema from './schema.js';
 
 /** Fixed numbers: every node of a cluster takes the same advisory locks. */
-const MIGRATION_LOCK = 0x4c48_4d31; // "LHM1"
-const BOOTSTRAP_LOCK = 0x4c48_4231; // "LHB1"
+const MIGRATION_LOCK: AdvisoryLock = { key: 0x4c48_4d31, name: 'migration' }; // "LHM1"
+const BOOTSTRAP_LOCK: AdvisoryLock = { key: 0x4c48_4231, name: 'start-up (first rows)' }; // "LHB1"
 
-/**
- * Runs `fn` holding a PostgreSQL session advisory lock, on a pool of its own without statement
- * timeouts (waiting for another node's turn may rightly take long): nodes started at once on an
- * empty database take turns to migrate and to create the first rows, instead of racing to create
- * the same tables and keys; the ones after the first find nothing left to do. `fn` gets that pool
- * (two connections: one holds the lock).
- */
-async function withAdvisoryLock<T>(url: string, poolOptions: PoolOptions, key: number, fn: (unlimited: pg.Pool) => Promise<T>): Promise<T> {
-  const unlimited = createPool(url, { ...poolOptions, max: 2, statementTimeoutMs: 0 });
-  try {
-    const lock = await unlimited.connect();
-    try {
-      await lock.query('SELECT pg_advisory_lock($1)', [key]);
-      return await fn(unlimited);
-    } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
-      lock.release();
-    }
-  } finally {
-    await unlimited.end();
-  }
-}
-
-export async function openPostgresStore(url: string, pool: PoolOptions | undefined, warn: ((msg: string) => void) | undefined): Promise<Store> {
+export async function openPostgresStore(
+  url: string,
+  pool: PoolOptions | undefined,
+  warn: ((msg: string) => void) | undefined,
+  liveness: LivenessOptions = LIVENESS_DEFAULTS,
+): Promise<Store> {
   const poolOptions = pool ?? POOL_DEFAULTS;
+  const say = warn ?? (() => {});
+  const times = livenessTimes(liveness);
   // Migrations run without the statement timeout: one may rightly take long (an index on a large table).
-  await withAdvisoryLock(url, poolOptions, MIGRATION_LOCK, (unlimited) => migratePg(drizzlePg(unlimited, { schema }), { migrationsFolder: migrationsDir }));
+  await withAdvisoryLock(url, poolOptions, MIGRATION_LOCK, times, say, (unlimited) =>
+    migratePg(drizzlePg(unlimited, { schema }), { migrationsFolder: migrationsDir }),
+  );
   const conns = createPool(url, poolOptions);
   const db = drizzlePg(conns, { schema }) as unknown as Db;
-  const changes = postgresChangeFeed(conns, () => new pg.Client({ connectionString: url }), warn ?? (() => {}));
+  // Keepalives on both ends: the server drops its side of a dead listening connection soon, and this
+  // side's kernel finds a dead peer too (much later than the feed's own check does: change-feed.ts).
+  const listener = () =>
+    new pg.Client({
+      connectionString: withLiveness(url, times, false),
+      connectionTimeoutMillis: poolOptions.connectTimeoutMs,
+      query_timeout: times.listenCheckMs,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: liveness.silentMs,
+    });
+  const changes = postgresChangeFeed(conns, listener, say, times);
   return {
     db,
     kind: 'postgres',
     changes,
-    exclusive: (fn) => withAdvisoryLock(url, poolOptions, BOOTSTRAP_LOCK, () => fn()),
+    exclusive: (fn) => withAdvisoryLock(url, poolOptions, BOOTSTRAP_LOCK, times, say, () => fn()),
     poolStats: () => ({ total: conns.totalCount, idle: conns.idleCount, waiting: conns.waitingCount }),
     close: async () => {
       await changes.close();
