@@ -219,6 +219,10 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const webhookUrl = url(env, 'LINKHUB_WEBHOOK_URL', null, ['http:', 'https:']);
+  // a password in it would be stored and shown in clear: the receiver checks the signature instead
+  if (webhookUrl !== null && (new URL(webhookUrl).username !== '' || new URL(webhookUrl).password !== '')) {
+    throw new ConfigError('LINKHUB_WEBHOOK_URL must not carry a user or password: check the deliveries by their signature (x-stackone-signature)');
+  }
   const webhookSecret = str(env, 'LINKHUB_WEBHOOK_SECRET');
   if (webhookSecret !== null && webhookSecret.length < 16) throw new ConfigError('LINKHUB_WEBHOOK_SECRET must be at least 16 characters');
 

@@ -106,6 +106,8 @@ describe('configuration by environment variables is validated at start', { concu
       ['LINKHUB_ADMIN_PASSWORD', 'short'],
       ['LINKHUB_API_KEY', 'short key'],
       ['LINKHUB_WEBHOOK_URL', 'ftp://hooks.example'],
+      ['LINKHUB_WEBHOOK_URL', 'https://hooks:pw@hooks.example/in'], // stored and listed in clear: deliveries are signed instead
+      ['LINKHUB_WEBHOOK_TIMEOUT_MS', '50'],
       ['LINKHUB_WEBHOOK_SECRET', 'too-short'],
       ['LINKHUB_ORGANIZATION_ID_TYPE', 'float'],
       ['LINKHUB_LOG_LEVEL', 'loud'],

@@ -174,6 +174,13 @@ describe('configuration and the account lifecycle', () => {
     assert.equal(bad.body.statusCode, 400);
     assert.ok(bad.body.message && bad.body.timestamp);
     assert.equal((await lh.api('POST', '/webhooks', { url: receiver.url }, { auth: false })).status, 401);
+    // a user or password would be stored and listed in clear (deliveries are signed instead); a fragment is never sent
+    for (const url of ['https://hooks:s3cr3t-pw@example.com/hook', 'https://user@example.com/hook', 'https://example.com/hook#part']) {
+      const refused = await lh.api('POST', '/webhooks', { url });
+      assert.equal(refused.status, 400, `${url}: ${refused.text}`);
+      assert.match(refused.body.message, /url/, refused.text);
+      assert.ok(!refused.text.includes('s3cr3t-pw'), 'the refusal does not repeat the password');
+    }
 
     const created = await lh.api('POST', '/webhooks', { url: receiver.url });
     assert.equal(created.status, 201, created.text);

@@ -42,7 +42,13 @@ export const apiKeyView = (k: ApiKeyRow) => ({
 
 export const WebhookEndpointCreate = Type.Object(
   {
-    url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }),
+    // no user or password in it (it would be stored and shown in clear; deliveries are signed instead), no fragment
+    url: Type.String({
+      format: 'uri',
+      pattern: '^https?://[^/?#@]+([/?][^#]*)?$',
+      maxLength: 2000,
+      description: 'http or https, without a user or password (authenticate deliveries by their signature) and without a fragment',
+    }),
     events: Type.Optional(Type.Array(Type.Union(WEBHOOK_EVENTS.map((e) => Type.Literal(e))), { minItems: 1, uniqueItems: true })),
   },
   { additionalProperties: false },

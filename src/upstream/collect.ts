@@ -3,8 +3,24 @@
 // hot path). Header names lowercased, repeated headers joined with ', '.
 // Each request has a deadline for the whole exchange, answer included: undici's own timeouts count
 // the wait for the headers and each gap between chunks, so an answer trickled a byte at a time, or a
-// request queued behind busy connections, would never end.
+// request queued behind busy connections, would never end. Deadlines are checked by one sweep every
+// SWEEP_MS over the requests under way, not a timer per request (the hot path allocates none): a
+// deadline passes up to SWEEP_MS late, as undici's own timers do.
 import { errors as undiciErrors, util as undiciUtil, type Dispatcher, type Pool } from 'undici';
+
+const SWEEP_MS = 250;
+/** Requests under way, each with its deadline (performance.now()). */
+const underWay = new Set<CollectHandler>();
+let sweeper: NodeJS.Timeout | null = null;
+
+function sweep(): void {
+  const now = performance.now();
+  for (const h of underWay) if (now >= h.deadline) h.expire();
+  if (underWay.size === 0 && sweeper !== null) {
+    clearInterval(sweeper);
+    sweeper = null;
+  }
+}
 
 /** Failures that came after the request began to be written: it may have reached the provider. */
 export const afterSending = new WeakSet<object>();
@@ -32,7 +48,8 @@ class CollectHandler {
   private settled = false;
   /** The deadline passed before undici took the request from its queue: refused when it does. */
   private expired: Error | null = null;
-  private readonly timer: NodeJS.Timeout;
+  /** When the deadline passes (performance.now()). */
+  readonly deadline: number;
 
   constructor(
     private readonly resolve: (r: Collected) => void,
@@ -44,17 +61,22 @@ class CollectHandler {
       this.onAbort = () => this.abort?.(signal.reason);
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
-    this.timer = setTimeout(this.expire, deadlineMs);
+    this.deadline = performance.now() + deadlineMs;
+    underWay.add(this);
+    if (sweeper === null) {
+      sweeper = setInterval(sweep, SWEEP_MS);
+      sweeper.unref(); // a request under way keeps the process alive by its socket, not by this
+    }
   }
 
   /** The deadline, told as undici's timeouts are: never sent (connect), no answer yet (headers), or mid-answer (body). */
-  private readonly expire = (): void => {
+  expire(): void {
     if (!this.sent) {
       this.expired = new undiciErrors.ConnectTimeoutError('Deadline passed before the request was sent');
       this.fail(this.expired);
     } else if (this.status === 0) this.abort?.(new undiciErrors.HeadersTimeoutError('Deadline passed before the answer began'));
     else this.abort?.(new undiciErrors.BodyTimeoutError('Deadline passed before the answer ended'));
-  };
+  }
 
   onConnect(abort: (reason?: unknown) => void): void {
     if (this.expired !== null) abort(this.expired);
@@ -109,7 +131,7 @@ class CollectHandler {
 
   private done(): void {
     this.settled = true;
-    clearTimeout(this.timer);
+    underWay.delete(this);
     if (this.onAbort !== null) this.signal!.removeEventListener('abort', this.onAbort);
   }
 }
