@@ -13,7 +13,7 @@
 //     as is. `path` must already be guarded (url-guard.ts); it is relative to the base root.
 //   - Bodies are not parsed: the response body is returned as a Buffer.
 //   - `timeoutMs` is each attempt's deadline, from dispatch to the answer's end (collect.ts: one
-//     sweep for all; undici's own timeouts count each gap, so a trickled answer never ended).
+//     timer per request; undici's own timeouts count each gap, so a trickled answer never ended).
 //     Throttle waits and backoff are extra.
 // Hot path (token available, 2xx): no closures, one header array, one options object.
 import { randomUUID } from 'node:crypto';

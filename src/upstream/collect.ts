@@ -3,24 +3,10 @@
 // hot path). Header names lowercased, repeated headers joined with ', '.
 // Each request has a deadline for the whole exchange, answer included: undici's own timeouts count
 // the wait for the headers and each gap between chunks, so an answer trickled a byte at a time, or a
-// request queued behind busy connections, would never end. Deadlines are checked by one sweep every
-// SWEEP_MS over the requests under way, not a timer per request (the hot path allocates none): a
-// deadline passes up to SWEEP_MS late, as undici's own timers do.
+// request queued behind busy connections, would never end. One timer per request: measured against
+// one sweep over a set of the requests under way, it cost less (+2 against +5 µs CPU per request over
+// no deadline, .exp micro-benchmark of the client alone).
 import { errors as undiciErrors, util as undiciUtil, type Dispatcher, type Pool } from 'undici';
-
-const SWEEP_MS = 250;
-/** Requests under way, each with its deadline (performance.now()). */
-const underWay = new Set<CollectHandler>();
-let sweeper: NodeJS.Timeout | null = null;
-
-function sweep(): void {
-  const now = performance.now();
-  for (const h of underWay) if (now >= h.deadline) h.expire();
-  if (underWay.size === 0 && sweeper !== null) {
-    clearInterval(sweeper);
-    sweeper = null;
-  }
-}
 
 /** Failures that came after the request began to be written: it may have reached the provider. */
 export const afterSending = new WeakSet<object>();
@@ -48,8 +34,7 @@ class CollectHandler {
   private settled = false;
   /** The deadline passed before undici took the request from its queue: refused when it does. */
   private expired: Error | null = null;
-  /** When the deadline passes (performance.now()). */
-  readonly deadline: number;
+  private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly resolve: (r: Collected) => void,
@@ -61,22 +46,17 @@ class CollectHandler {
       this.onAbort = () => this.abort?.(signal.reason);
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
-    this.deadline = performance.now() + deadlineMs;
-    underWay.add(this);
-    if (sweeper === null) {
-      sweeper = setInterval(sweep, SWEEP_MS);
-      sweeper.unref(); // a request under way keeps the process alive by its socket, not by this
-    }
+    this.timer = setTimeout(this.expire, deadlineMs);
   }
 
   /** The deadline, told as undici's timeouts are: never sent (connect), no answer yet (headers), or mid-answer (body). */
-  expire(): void {
+  private readonly expire = (): void => {
     if (!this.sent) {
       this.expired = new undiciErrors.ConnectTimeoutError('Deadline passed before the request was sent');
       this.fail(this.expired);
     } else if (this.status === 0) this.abort?.(new undiciErrors.HeadersTimeoutError('Deadline passed before the answer began'));
     else this.abort?.(new undiciErrors.BodyTimeoutError('Deadline passed before the answer ended'));
-  }
+  };
 
   onConnect(abort: (reason?: unknown) => void): void {
     if (this.expired !== null) abort(this.expired);
@@ -131,7 +111,7 @@ class CollectHandler {
 
   private done(): void {
     this.settled = true;
-    underWay.delete(this);
+    clearTimeout(this.timer);
     if (this.onAbort !== null) this.signal!.removeEventListener('abort', this.onAbort);
   }
 }
