@@ -5,7 +5,7 @@
 // the wait for the headers and each gap between chunks, so an answer trickled a byte at a time, or a
 // request queued behind busy connections, would never end. One timer per request: measured against
 // one sweep over a set of the requests under way, it cost less (+2 against +5 µs CPU per request over
-// no deadline, .exp micro-benchmark of the client alone).
+// the code before it, in a micro-benchmark of the client alone).
 import { errors as undiciErrors, util as undiciUtil, type Dispatcher, type Pool } from 'undici';
 
 /** Failures that came after the request began to be written: it may have reached the provider. */
