@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { LIVENESS_DEFAULTS, type LivenessTimes, livenessTimes } from './pg-liveness.js';
+import { destroyConnection } from './pg-pool.js';
 
 export const CHANGE_CHANNEL = 'linkhub_changes';
 
@@ -54,11 +55,6 @@ export function localChangeFeed(): ChangeFeed {
   };
 }
 
-/** Closes a client's socket at once: end() would wait for a goodbye a dead connection never carries. */
-function destroy(c: pg.Client): void {
-  (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-}
-
 /**
  * Repeats the listening client's LISTEN every listenCheckMs (a no-op round trip, which also leaves the
  * session showing LISTEN in pg_stat_activity, where an operator looks for it); no answer within as
@@ -77,7 +73,7 @@ function watch(c: pg.Client, t: LivenessTimes, live: () => boolean, warn: (msg: 
       .catch((e: Error) => {
         if (!live()) return;
         warn(`change feed: the listening connection to PostgreSQL failed its check (${e.message}); reconnecting`);
-        destroy(c);
+        destroyConnection(c);
       })
       .finally(() => {
         clearTimeout(timer);
@@ -164,7 +160,7 @@ export function postgresChangeFeed(
       if (!c) return;
       // A goodbye on a dead connection would wait forever: a second is plenty on a live one.
       await Promise.race([c.end().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
-      destroy(c);
+      destroyConnection(c);
     },
   };
 }

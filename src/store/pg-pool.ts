@@ -25,7 +25,12 @@ export const POOL_DEFAULTS: PoolOptions = { max: 10, connectTimeoutMs: 5000, sta
 /** How much longer than the server's statement timeout the client waits for any answer. */
 const ANSWER_GRACE_MS = 1000;
 
-type Queryable = { query: (...args: unknown[]) => unknown; connection?: { stream?: { destroy(): void } } };
+type Queryable = { query: (...args: unknown[]) => unknown };
+
+/** Closes a client's socket at once (end() would wait for a goodbye a dead or out-of-step connection never carries). */
+export function destroyConnection(client: pg.ClientBase): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
 
 /** Wraps a new connection's query(): a failure that leaves it without an answer destroys its socket. */
 function guard(client: pg.PoolClient): void {
@@ -38,7 +43,7 @@ function guard(client: pg.PoolClient): void {
     // An SQLSTATE means the server answered (a statement timeout, a full disk): the connection is in
     // step. (No SQLSTATE class starts with E, so Node's EPIPE is not taken for one.)
     const sqlstate = /^[0-9A-DF-Z][0-9A-Z]{4}$/.test(String((e as { code?: unknown }).code));
-    if (!sqlstate && isStoreUnavailable(e)) c.connection?.stream?.destroy();
+    if (!sqlstate && isStoreUnavailable(e)) destroyConnection(client);
   };
   c.query = (...args: unknown[]) => {
     const last = args.length - 1;
