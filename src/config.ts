@@ -35,6 +35,8 @@ export interface Config {
   throttleMaxQueue: number;
   /** Longest throttle wait accepted (ms) before Linkhub answers 429 itself. */
   throttleMaxWaitMs: number;
+  /** Calls per account under way at its provider on this node (the pool holds twice the default): past it they wait as for the throttle. */
+  throttleMaxInFlight: number;
   /**
    * Bodies kept (redacted, capped at 4 KB) in the request log: `errors` (default: request bodies always,
    * response bodies only of failed calls), `all` (every response body too) or `none`.
@@ -263,6 +265,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     throttleMaxQueue: int(env, 'LINKHUB_THROTTLE_MAX_QUEUE', 200, 0, 100_000),
     throttleMaxWaitMs: int(env, 'LINKHUB_THROTTLE_MAX_WAIT_MS', 10_000, 0, 600_000),
+    throttleMaxInFlight: int(env, 'LINKHUB_THROTTLE_MAX_IN_FLIGHT', 64, 1, 100_000),
     requestLogBodies: requestLogBodies(env),
     clusterCheckMs: int(env, 'LINKHUB_CLUSTER_CHECK_MS', 500, 50, 60_000),
     dbPoolMax: int(env, 'LINKHUB_DB_POOL_MAX', 10, 1, 1000),

@@ -157,7 +157,9 @@ export async function createServices(config: Config, opts: ServiceOptions): Prom
     const audit = new AuditService(store.db, requestLog);
     const upstream = new UpstreamClient({
       timeoutMs: config.upstreamTimeoutMs,
-      connections: 64,
+      // one account's slow calls hold at most half of the connections: the rest serve the other accounts
+      connections: 128,
+      inFlight: { max: config.throttleMaxInFlight, maxQueue: config.throttleMaxQueue, maxWaitMs: config.throttleMaxWaitMs },
       // On PostgreSQL several nodes may call for one account: they share its rate through the store.
       throttle: countedThrottle(
         store.kind === 'postgres'

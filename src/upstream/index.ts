@@ -24,4 +24,4 @@ export { filterForwardHeaders, filterResponseHeaders, DROPPED_REQUEST_HEADERS, D
 export { UpstreamUnavailableError, UpstreamRequestError } from './errors.js';
 export type { UnavailableCode, UpstreamRequestErrorCode } from './errors.js';
 export { UpstreamClient } from './client.js';
-export type { UpstreamClientOptions, UpstreamCredential, UpstreamMethod, UpstreamRequest, UpstreamResponse, UpstreamRules } from './client.js';
+export type { UpstreamClientOptions, UpstreamCredential, UpstreamMethod, UpstreamRequest, UpstreamResponse, UpstreamRules } from './types.js';

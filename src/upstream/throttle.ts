@@ -26,7 +26,8 @@ export interface ThrottleOptions {
   maxWaitMs?: number;
 }
 
-export type ThrottleErrorReason = 'queue_full' | 'wait_too_long' | 'closed';
+/** in_flight: the account's cap on calls under way at the provider (in-flight.ts). */
+export type ThrottleErrorReason = 'queue_full' | 'wait_too_long' | 'in_flight' | 'closed';
 
 export class ThrottleError extends Error {
   override readonly name = 'ThrottleError';

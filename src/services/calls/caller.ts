@@ -44,6 +44,13 @@ import { refuseOtherContext } from './context-headers.js';
 import { KeyKnowledgeBase, type KeyKnowledge } from './key-knowledge.js';
 import type { CallProfiles } from './profiles.js';
 
+/** The `reason` of a rate_limited refusal. */
+const REFUSED_BECAUSE: Partial<Record<ThrottleError['reason'], string>> = {
+  queue_full: 'the wait queue is full',
+  wait_too_long: 'the wait would be too long',
+  in_flight: 'too many of its calls are already under way at the provider',
+};
+
 /** Who is calling, for which account, and as what (for logs, audit and messages). */
 export interface CallTarget {
   projectId: string;
@@ -314,6 +321,7 @@ export class AccountCaller {
       this.metrics.upstreamCall(account.profile.connector.key, status, attempts, durationMs / 1000);
     if (err instanceof ThrottleError) {
       counted('throttled', 0);
+      if (err.reason === 'in_flight') this.metrics.throttleRejected(err.reason); // the throttle's own refusals are counted by it
       this.record(target, account, req, at, { ...base, error: 'throttled', attempts: 0, idempotencyKey: null });
       if (err.reason === 'closed') return fail('shutting_down', {}, { retry_after_ms: err.retryAfterMs });
       return fail(
@@ -321,7 +329,7 @@ export class AccountCaller {
         {
           account: account.row.id,
           provider: name,
-          reason: err.reason === 'queue_full' ? 'the wait queue is full' : 'the wait would be too long',
+          reason: REFUSED_BECAUSE[err.reason] ?? err.reason,
           seconds: Math.max(1, Math.ceil(err.retryAfterMs / 1000)),
         },
         { retry_after_ms: err.retryAfterMs },

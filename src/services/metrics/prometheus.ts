@@ -63,7 +63,7 @@ export class PrometheusMetrics implements Metrics {
   });
   private readonly throttleRejections = new Counter({
     name: 'linkhub_throttle_rejections_total',
-    help: 'Calls Linkhub refused itself (429) rather than wait for a token, by reason (queue_full, wait_too_long, closed)',
+    help: "Calls Linkhub refused itself (429) rather than wait for a token or for one of the account's calls under way to end, by reason (queue_full, wait_too_long, in_flight, closed)",
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
