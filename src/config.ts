@@ -59,6 +59,8 @@ export interface Config {
   httpRequestTimeoutMs: number;
   /** How long an idle keep-alive connection stays open, ms (LINKHUB_HTTP_KEEP_ALIVE_TIMEOUT_MS). */
   httpKeepAliveTimeoutMs: number;
+  /** Client connections a node holds at once (LINKHUB_HTTP_MAX_CONNECTIONS); null = half the open-files limit, at most 10,000. */
+  httpMaxConnections: number | null;
   /** SIGTERM to exit at most, ms (LINKHUB_SHUTDOWN_TIMEOUT_MS): in-flight calls drain, then logs and outbox flush. */
   shutdownTimeoutMs: number;
   /**
@@ -272,6 +274,7 @@ export function loadConfig(env: Env = process.env): Config {
     dbConnectTimeoutMs: int(env, 'LINKHUB_DB_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
     dbStatementTimeoutMs: int(env, 'LINKHUB_DB_STATEMENT_TIMEOUT_MS', 5000, 100, 3_600_000),
     ...httpTimeouts(env),
+    httpMaxConnections: optionalInt(env, 'LINKHUB_HTTP_MAX_CONNECTIONS', 1, 1_000_000),
     shutdownTimeoutMs: int(env, 'LINKHUB_SHUTDOWN_TIMEOUT_MS', 10_000, 1000, 600_000),
     verifyIntervalMs: verifyInterval(env),
     logRetentionDays: retentionDays(env),

@@ -326,6 +326,16 @@ describe('the stripe SDK through /v1 with an agent token', () => {
 });
 
 describe('policies', () => {
+  test('a pattern of many stars is judged at once: the node is not held by the match (a regular expression backtracked for ever)', async () => {
+    const stars = await newToken({ policy: { deny: [`${'*'.repeat(60)}X`], allow: [`stripe_*${'*'.repeat(60)}_customer*`] } });
+    const listed = await raw(stars.token, '/v1/customers?limit=1');
+    assert.equal(listed.status, 200, 'allowed: the allow pattern matches, the deny pattern does not');
+    const products = await raw(stars.token, '/v1/products?limit=1');
+    assert.equal(products.status, 403, 'not among the allowed');
+    const health = await lh.api('GET', '/healthz');
+    assert.equal(health.status, 200);
+  });
+
   test('read_only and deny: refused with the SDK permission error, nothing sent to Stripe', async () => {
     const ro = await newToken({ policy: { read_only: true } });
     await sdk(ro.token).customers.list({ limit: 1 });

@@ -273,6 +273,24 @@ describe('tools/list', () => {
     }
   });
 
+  test('a batch carries tools/list once: more is refused (each was built whole, 100 in a batch answered 141 MB and eight batches ran the node out of memory)', async () => {
+    const lists = Array.from({ length: 100 }, (_, i) => ({ jsonrpc: '2.0', id: i, method: 'tools/list' }));
+    const refused = await rawPost(lists, { query: { 'tool-mode': 'all' } });
+    assert.equal(refused.status, 400, refused.text.slice(0, 200));
+    assert.ok(refused.text.length < 2_000, 'refused before any list is built');
+    assert.match(refused.text, /tools\/list once/);
+    assert.equal(refused.body.error.code, -32600);
+    const mixed = await rawPost(
+      [
+        { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+        { jsonrpc: '2.0', id: 2, method: 'ping' },
+      ],
+      { query: { 'tool-mode': 'all' } },
+    );
+    assert.equal(mixed.status, 200, mixed.text.slice(0, 200));
+    assert.equal(mixed.body.length, 2);
+  });
+
   test('search_execute mode: exactly stripe_search_actions and stripe_execute_action', async () => {
     const client = await connect({ query: { 'tool-mode': 'search_execute' } });
     const { tools } = await client.listTools();

@@ -1,4 +1,5 @@
 // Builds the Fastify application: validation, errors, OpenAPI, and one module per surface.
+import { defaultMaxConnections, limitConnections } from './connection-limit.js';
 import { oauthAuthorizeRoutes } from './oauth-authorize.js';
 import { oauthRoutes } from './oauth.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -101,6 +102,7 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
   app.decorate('compileDeferredSchemas', () => deferred.compileAll());
   installErrorHandling(app);
   installServerEdges(app.server);
+  limitConnections(app.server, services.config.httpMaxConnections ?? defaultMaxConnections(), (msg) => app.log.warn(msg));
   // From the start of shutdown (startDraining, at the latest close()): requests still arriving on open connections get 503 shutting_down
   // and every answer closes its connection, so that no keep-alive connection outlives the drain.
   const closing = () => drainingApps.has(app);

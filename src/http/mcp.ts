@@ -269,6 +269,11 @@ function depthOf(v: unknown, limit: number): number {
  */
 function normaliseQuirks(body: object, protocolHeader: string | undefined, versions: readonly string[]): { body: unknown; ids: Map<string, unknown> } {
   const ids = new Map<string, unknown>();
+  // Each tools/list in a batch is built and serialised whole by the SDK (~1.4 MB with tool-mode=all):
+  // 100 in one batch answered 141 MB, and eight such batches at once ran the node out of memory.
+  if (Array.isArray(body) && body.filter((m) => (m as { method?: unknown } | null)?.method === 'tools/list').length > 1) {
+    throw fail('invalid_mcp_request', { message: 'A batch may carry tools/list once; send the others in requests of their own' });
+  }
   const fix = (m: unknown): unknown => {
     if (!m || typeof m !== 'object' || Array.isArray(m)) return m;
     let msg = m as Record<string, unknown>;
