@@ -171,7 +171,7 @@ describe('sign-in', () => {
     }
   });
 
-  test('behind a proxy named by LINKHUB_TRUST_PROXY the limit counts the address it forwards; from anyone else X-Forwarded-For is ignored', async () => {
+  test('behind a proxy named by LINKHUB_TRUST_PROXY the limit counts the address it forwards (an IPv6 one by its /64); from anyone else X-Forwarded-For is ignored', async () => {
     const xff = (ip: string) => ({ 'x-forwarded-for': ip });
     const wrongFrom = (base: Linkhub, ip: string) => dash('POST', '/session', { password: 'wrong' }, { cookie: null, base, headers: xff(ip) });
     // the tests' requests come from 127.0.0.1: here that is the trusted proxy in front of Linkhub
@@ -182,6 +182,10 @@ describe('sign-in', () => {
       assertErrorShape(await wrongFrom(behind, '198.51.100.9'), 401); // another client: not locked out by the first
       const other = await dash('POST', '/session', { password: PASSWORD }, { cookie: null, base: behind, headers: xff('198.51.100.10') });
       assert.equal(other.status, 200, 'the right password from a third client signs in');
+      // an IPv6 client may use any address of its /64: the /64 is counted as one client
+      for (let i = 1; i <= 5; i++) assertErrorShape(await wrongFrom(behind, `2001:db8:1:2::${i}`), 401);
+      assertErrorShape(await wrongFrom(behind, '2001:db8:1:2:ffff:ffff:ffff:99'), 429);
+      assertErrorShape(await wrongFrom(behind, '2001:db8:1:3::1'), 401); // the next /64 is another client
     } finally {
       await behind.close();
     }

@@ -4,6 +4,7 @@
 // its registered redirect URI. Not signed in: the Dashboard password first, on this page. The
 // forms are CSRF-safe: the session cookie is SameSite=Strict, a cross-origin POST is refused
 // (Sec-Fetch-Site / Origin), and the approve form carries a token derived from the session.
+import { clientBucket } from './client-bucket.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LinkhubError } from '../errors/fail.js';
@@ -116,7 +117,7 @@ export const oauthAuthorizeRoutes =
       const password = typeof form.password === 'string' ? form.password : '';
       try {
         if (!password || password.length > 1000) throw new Error('no password');
-        const { token } = await adminAuth.signIn(password, request.ip);
+        const { token } = await adminAuth.signIn(password, clientBucket(request.ip));
         reply.header('set-cookie', sessionCookie(token, Math.floor(adminAuth.sessionTtlMs / 1000), secure()));
       } catch (e) {
         const known = e instanceof LinkhubError;

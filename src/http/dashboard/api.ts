@@ -1,5 +1,6 @@
 // /dashboard/api/*: the dashboard's JSON API over the services, authenticated by the dashboard
 // session cookie (never by an API key), errors in the {statusCode, message, timestamp} shape.
+import { clientBucket } from '../client-bucket.js';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { dashboardAccountView } from '../../services/accounts/account-view.js';
@@ -68,7 +69,7 @@ export const dashboardApiRoutes =
       },
       async (request, reply) => {
         try {
-          const { token, session } = await adminAuth.signIn(request.body.password, request.ip);
+          const { token, session } = await adminAuth.signIn(request.body.password, clientBucket(request.ip));
           reply.header('set-cookie', sessionCookie(token, Math.floor(adminAuth.sessionTtlMs / 1000), secure()));
           return { signed_in: true, expires_at: session.expiresAt.toISOString() };
         } catch (e) {
