@@ -76,7 +76,10 @@ async function main(): Promise<void> {
   // get 503 shutting_down, every answer closes its connection), then flush the call log, finish the
   // webhook deliveries under way and close the store, all within LINKHUB_SHUTDOWN_TIMEOUT_MS. A
   // second signal kills at once (the handlers are `once`).
-  const shutdown = async (signal: string) => {
+  let stopping = false;
+  const shutdown = async (signal: string, exitCode = 0) => {
+    if (stopping) return; // a signal during a stop the store began (a second one kills: the handlers are `once`)
+    stopping = true;
     startDraining(app);
     say(`linkhub: ${signal}, shutting down\n`);
     const bound = config.shutdownTimeoutMs;
@@ -109,10 +112,16 @@ async function main(): Promise<void> {
       process.stderr.write(`linkhub: shutdown failed: ${(e as Error).message}\n`);
       process.exit(1);
     }
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // A stuck embedded store answers nothing until it is opened again: the node stops (exit 1) so that
+  // its supervisor (Docker's restart policy, systemd) starts it again, instead of serving 503s for ever.
+  services.store.onStuck?.((reason) => {
+    process.stderr.write(`linkhub: ${reason}: stopping so that it is started again (exit 1)\n`);
+    void shutdown('store stuck', 1);
+  });
 }
 
 main().catch((e: Error) => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { openStore, storeFromPglite, type Store } from '../src/store/db.js';
+import { StoreUnavailableError } from '../src/store/failures.js';
 import { PgliteThread } from '../src/store/pglite-thread.js';
 
 describe('embedded store thread', () => {
@@ -138,6 +139,30 @@ describe('embedded store thread on a data directory', () => {
       await b.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an embedded store that stops answering', () => {
+  // After a write-ahead log file could not be created on a full disk, every statement waited for ever
+  // (even once space returned) while /healthz said 200: the node served nothing until someone restarted it.
+  test('owing answers past the bound: the waiting statements and every later one fail as store_unavailable, and the listener is told once', async () => {
+    const thread = await PgliteThread.start({ dataDir: null, loadDataDir: null }, { stuckAfterMs: 400 });
+    try {
+      await thread.query('select pg_sleep(0.8)'); // unwatched: no listener yet (a migration at start may take long)
+      const told: string[] = [];
+      thread.onStuck((reason) => told.push(reason));
+      await thread.query('select pg_sleep(0.1)'); // an answer within the bound is no fault
+      assert.deepEqual(told, []);
+      const held = thread.query('select pg_sleep(3)'); // the thread answers nothing meanwhile
+      const behind = thread.query('select 1');
+      await assert.rejects(held, (e: Error) => e instanceof StoreUnavailableError && /stopped answering/.test(e.message));
+      await assert.rejects(behind, (e: Error) => e instanceof StoreUnavailableError);
+      await assert.rejects(thread.query('select 2'), (e: Error) => e instanceof StoreUnavailableError, 'a later statement fails at once');
+      assert.equal(told.length, 1);
+      assert.match(told[0], /answered nothing for [\d.]+ s with 2 statement\(s\) waiting/);
+    } finally {
+      await thread.close();
     }
   });
 });

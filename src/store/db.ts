@@ -59,6 +59,7 @@ export async function storeFromPglite(client: PGlite | PgliteThread): Promise<St
     exclusive: (fn) => fn(),
     poolStats: () => null,
     snapshot,
+    ...(client instanceof PgliteThread ? { onStuck: (l: (reason: string) => void) => client.onStuck(l) } : {}),
     close: () => client.close(),
   };
 }

@@ -1,6 +1,7 @@
 // The API thread's handle on the embedded store running in its own thread (pglite-worker.ts).
 // It offers the part of PGlite's client interface drizzle-orm uses (query, exec, transaction,
 // close), plus `copy` for the request log's batched COPY, so drizzle runs on it unchanged.
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { QueryOptions, Results } from '@electric-sql/pglite';
 import { StoreUnavailableError } from './failures.js';
@@ -61,15 +62,41 @@ class ThreadTransaction extends Session {
   }
 }
 
+/**
+ * How long the thread may owe answers without giving any before it counts as stuck. PGlite runs one
+ * statement at a time, so a single statement this long has held every request of the node anyway;
+ * and a store that stopped answering (seen after a write-ahead log file could not be created on a
+ * full disk: every later statement waited for ever, even once space returned) is only cured by
+ * opening it again, which is a restart.
+ */
+export const STUCK_AFTER_MS = 120_000;
+
+export interface ThreadOptions {
+  /** Answers owed this long without one: the store is stuck (STUCK_AFTER_MS; tests shorten it). */
+  stuckAfterMs?: number;
+}
+
 export class PgliteThread {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private nextTx = 1;
   private failure: Error | null = null;
   private readonly root = new Session(this, null);
+  /** Since when the thread owes an answer without having given one (its last answer, or the first call after none was owed). */
+  private owingSince = 0;
+  /** A snapshot reads the whole directory: it may rightly take long. */
+  private snapshotting = 0;
+  private readonly watchdog: NodeJS.Timeout;
+  private readonly stuckListeners: ((reason: string) => void)[] = [];
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    stuckAfterMs: number,
+  ) {
+    this.watchdog = setInterval(() => this.check(stuckAfterMs), Math.min(5_000, Math.max(50, stuckAfterMs / 4)));
+    this.watchdog.unref();
     worker.on('message', (m: Reply) => {
+      this.owingSince = performance.now();
       const p = this.pending.get(m.id);
       if (!p) return;
       this.pending.delete(m.id);
@@ -85,8 +112,27 @@ export class PgliteThread {
     worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
   }
 
+  /** Called once if the store stops answering (then every call fails at once as store_unavailable). */
+  onStuck(listener: (reason: string) => void): void {
+    this.stuckListeners.push(listener);
+  }
+
+  private check(stuckAfterMs: number): void {
+    // unwatched until the server listens (onStuck): a migration at start, or a CLI command, may rightly take long
+    if (this.stuckListeners.length === 0 || this.failure || this.pending.size === 0 || this.snapshotting > 0) return;
+    const silent = performance.now() - this.owingSince;
+    if (silent < stuckAfterMs) return;
+    const reason = `the embedded store has answered nothing for ${(silent / 1000).toFixed(silent < 10_000 ? 1 : 0)} s with ${this.pending.size} statement(s) waiting`;
+    this.failure = new StoreUnavailableError(`The embedded store stopped answering: ${reason}`);
+    for (const p of this.pending.values()) p.reject(this.failure);
+    this.pending.clear();
+    clearInterval(this.watchdog);
+    void this.worker.terminate();
+    for (const l of this.stuckListeners) l(reason);
+  }
+
   /** Starts the worker and opens PGlite in it (a data directory, in memory, or from a dump). */
-  static async start(init: WorkerInit): Promise<PgliteThread> {
+  static async start(init: WorkerInit, opts: ThreadOptions = {}): Promise<PgliteThread> {
     const worker = spawn(init);
     await new Promise<void>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`the embedded store's thread exited (code ${code}) while opening`));
@@ -102,7 +148,7 @@ export class PgliteThread {
         }
       });
     });
-    return new PgliteThread(worker);
+    return new PgliteThread(worker, opts.stuckAfterMs ?? STUCK_AFTER_MS);
   }
 
   query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>> {
@@ -116,6 +162,7 @@ export class PgliteThread {
   call(msg: Call): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
+    if (this.pending.size === 0) this.owingSince = performance.now();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ ...msg, id } as Request);
@@ -151,7 +198,12 @@ export class PgliteThread {
    * while no transaction is open): what `linkhub backup` keeps. Statements wait while it is read.
    */
   async snapshot(): Promise<Uint8Array> {
-    return (await this.call({ op: 'snapshot' })) as Uint8Array;
+    this.snapshotting++;
+    try {
+      return (await this.call({ op: 'snapshot' })) as Uint8Array;
+    } finally {
+      this.snapshotting--;
+    }
   }
 
   /** How many times the store has synced a file to the disk (pglite-durable-fs.ts); 0 in memory. */
@@ -160,6 +212,7 @@ export class PgliteThread {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.watchdog);
     if (!this.failure) await this.call({ op: 'close' }).catch(() => {});
     this.failure ??= new StoreUnavailableError('The embedded store is closed');
     await this.worker.terminate();

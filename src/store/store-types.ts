@@ -20,6 +20,11 @@ export interface Store {
    * (`linkhub backup`; openSnapshot opens one). Absent on PostgreSQL, which has pg_dump.
    */
   snapshot?(): Promise<Uint8Array>;
+  /**
+   * The embedded store: `listener` is told once if the store stops answering (pglite-thread.ts);
+   * from then on every statement fails as store_unavailable, and only a restart opens it again.
+   */
+  onStuck?(listener: (reason: string) => void): void;
   close(): Promise<void>;
 }
 
