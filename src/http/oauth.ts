@@ -4,6 +4,7 @@
 // issuing an agent token). The authorization page is oauth-authorize.ts. Errors here are OAuth's own
 // `{error, error_description}`, which OAuth clients read, not Linkhub's error shape. Everything here
 // is public and cookie-free, so any origin may read it (a browser-based MCP client discovers too).
+import { clientBucket } from './client-bucket.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
@@ -14,6 +15,14 @@ import type { RouteContext } from './context.js';
 import { AuthorizationServerMetadata, OAuthClientRegistered, OAuthErrorRef, OAuthTokenIssued, ProtectedResourceMetadata } from './oauth-schemas.js';
 
 export const AUTHORIZE_PATH = '/dashboard/oauth/authorize';
+
+/**
+ * Body limit of the unauthenticated POSTs here (registration, token): the app's 1 MiB let anyone have
+ * Linkhub hold a megabyte per open connection (1,500 unfinished bodies took ~1.5 GB) and parse a
+ * megabyte of nested JSON before the depth check. Client metadata with 10 redirect URIs of 2,000
+ * characters (client-metadata.ts) is ~20 KB; a token request is under 1 KB.
+ */
+export const OAUTH_BODY_LIMIT = 64 * 1024;
 
 /**
  * Form fields (application/x-www-form-urlencoded, what OAuth clients send to the token endpoint and
@@ -125,10 +134,12 @@ export const oauthRoutes =
     app.post(
       '/oauth/register',
       {
+        bodyLimit: OAUTH_BODY_LIMIT,
         schema: {
           summary: 'Dynamic client registration (RFC 7591): public clients, PKCE S256',
           description:
-            'Takes client metadata (redirect_uris required: https, http on a loopback host, or an app scheme). Errors: `{error, error_description}`.',
+            'Takes client metadata (redirect_uris required: https, http on a loopback host, or an app scheme), at most 64 KiB. ' +
+            'Errors: `{error, error_description}`.',
           operationId: 'oauth_register_client',
           tags: ['OAuth'],
           security: [],
@@ -139,7 +150,7 @@ export const oauthRoutes =
         },
       },
       async (request, reply) => {
-        const wait = await oauth.takeRegistration(request.ip);
+        const wait = await oauth.takeRegistration(clientBucket(request.ip));
         // in OAuth's shape too (errors.ts), with Linkhub's fields and Retry-After
         if (wait > 0) throw fail('too_many_registrations', { seconds: Math.ceil(wait / 1000) }, { retry_after_ms: wait });
         const body = request.body;
@@ -168,12 +179,13 @@ export const oauthRoutes =
     app.post(
       '/oauth/token',
       {
+        bodyLimit: OAUTH_BODY_LIMIT,
         schema: {
           summary: 'Token endpoint: authorization_code with PKCE (S256), or refresh_token → an agent token (Bearer) for /mcp and a refresh token',
           description:
             'Form-encoded (or JSON): grant_type=authorization_code, code, code_verifier, client_id, redirect_uri, resource; or grant_type=refresh_token, ' +
             'refresh_token, client_id. The access token is an agent token (`lhat_…`) on the account and policy approved on the authorization page; ' +
-            'the refresh token (`lhrt_…`) is used once and replaced by the one returned with it. Errors: `{error, error_description}`.',
+            'the refresh token (`lhrt_…`) is used once and replaced by the one returned with it. At most 64 KiB. Errors: `{error, error_description}`.',
           operationId: 'oauth_create_token',
           tags: ['OAuth'],
           security: [],

@@ -63,7 +63,7 @@ export const REQUEST_ERRORS = {
   body_too_large: {
     status: 413,
     message: 'Request body is too large',
-    action: 'Send a smaller body: Linkhub reads at most 1 MiB.',
+    action: 'Send a smaller body: Linkhub reads at most 1 MiB (64 KiB on the OAuth endpoints; a native provider path takes what the provider takes).',
     retryable: false,
   },
   unsupported_media_type: {

@@ -21,6 +21,12 @@ export interface ApiKeyPrincipal {
 }
 
 const CACHE_MS = 5_000;
+/**
+ * Longer Authorization headers are checked each time, never remembered by header: no key Linkhub
+ * issues is near this long, and an unbounded key let 10,000 headers of 15,000 characters hold
+ * ~200 MB (as agent tokens' presentedBy, src/http/agent-auth.ts).
+ */
+const HEADER_CHARS = 512;
 /** The change-feed topic of API keys (by key id). */
 const API_KEY_TOPIC = 'api_key';
 
@@ -166,6 +172,7 @@ export class ApiKeyService {
   }
 
   private rememberHeader(header: string, entry: Cached): void {
+    if (header.length > HEADER_CHARS) return;
     if (this.byHeader.size > 10_000) this.byHeader.clear();
     this.byHeader.set(header, entry);
   }

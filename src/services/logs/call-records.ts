@@ -12,6 +12,12 @@ import { redactBody, redactRawBody } from './stored-bodies.js';
 export const CALL_FORMAT = 1;
 /** Calls per segment at most (ids leave room for this many per segment). */
 export const SEGMENT_SPAN = 4096;
+/**
+ * Cap of a stored path (with its query), in characters: a caller may send up to 16,384, and each
+ * call stored them whole (500 such calls cost ~17 KB each on disk against ~330 B). Cut as bodies
+ * are (stored-bodies.ts: the head, then `…[truncated N characters]`).
+ */
+export const PATH_CAP = 2048;
 
 export type CallSource = 'proxy' | 'rpc' | 'mcp' | 'native' | 'approval';
 
@@ -24,7 +30,7 @@ export interface CallRecord {
   actor: Actor;
   action: string | null;
   method: string;
-  /** Path with query string as sent (redacted when encoded). */
+  /** Path with query string as sent (redacted and cut to PATH_CAP when encoded). */
   path: string;
   /** The provider's HTTP status; null when no answer came (throttled, unreachable, refused). */
   status: number | null;
@@ -167,13 +173,25 @@ export function encodeCall(r: CallRecord, bodies: BodyPolicy): EncodedCall {
     head.actorType !== actor.type ||
     head.method !== r.method
   ) {
-    const json = JSON.stringify([r.provider, r.source, actor.type, actor.id, r.method, redactPath(r.path)]).slice(1, -1);
+    const json = JSON.stringify([r.provider, r.source, actor.type, actor.id, r.method, storedPath(r.path)]).slice(1, -1);
     head = { provider: r.provider, source: r.source, actorType: actor.type, actorId: actor.id, method: r.method, path: r.path, json };
     lastHead = head;
   }
   // JSON escapes every control character: the text is storable as is (no NUL reaches PostgreSQL).
   const tail = n === 0 ? `${head.json}]` : `${head.json},${JSON.stringify(rest).slice(1)}`;
   return { projectId: r.projectId, accountId: r.accountId, action: r.action, status: r.status, at: r.at.getTime(), tail };
+}
+
+/**
+ * A path as stored: redacted whole, then cut (a cut after redaction cannot leave part of a secret
+ * unmasked; a path is ~16 KB at most, the proxy's limit and Node's on a request's head, so redacting all of it stays cheap).
+ */
+function storedPath(raw: string): string {
+  const path = redactPath(raw);
+  if (path.length <= PATH_CAP) return path;
+  // not between the halves of a surrogate pair (a lone half is no character)
+  const end = /[\ud800-\udbff]/.test(path[PATH_CAP - 1]) ? PATH_CAP - 1 : PATH_CAP;
+  return `${path.slice(0, end)}…[truncated ${path.length - end} characters]`;
 }
 
 /** A stored segment, decoded. */
