@@ -112,6 +112,13 @@ describe('resource caps', () => {
       `POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${100 * 1024}\r\n\r\ngrant_type=`,
     );
     assert.equal(form.status, 413, form.text.slice(0, 300));
+    // and the authorization pages' forms (sign-in, consent), which anyone may post to
+    for (const path of ['/dashboard/oauth/sign_in', '/dashboard/oauth/authorize']) {
+      const page = await rawAnswer(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${100 * 1024}\r\n\r\npassword=`,
+      );
+      assert.equal(page.status, 413, `${path}: ${page.text.slice(0, 300)}`);
+    }
 
     // the registration of test/mcp-oauth.test.ts, unchanged
     const res = await fetch(`${lh.url}/oauth/register`, {

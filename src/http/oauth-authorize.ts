@@ -14,7 +14,7 @@ import { POLICY_PRESETS, type PolicyPreset } from '../services/oauth/oauth.js';
 import { visibleText } from '../services/oauth/client-metadata.js';
 import type { RouteContext } from './context.js';
 import { crossOriginRefusal, dashboardActor, sessionCookie, sessionToken } from './dashboard/session.js';
-import { AUTHORIZE_PATH, formParser } from './oauth.js';
+import { AUTHORIZE_PATH, formParser, OAUTH_BODY_LIMIT } from './oauth.js';
 import { approvePage, errorPage, signInPage } from './oauth-page.js';
 
 const SIGN_IN_PATH = '/dashboard/oauth/sign_in';
@@ -108,7 +108,7 @@ export const oauthAuthorizeRoutes =
       return { form, q, checked };
     }
 
-    app.post(SIGN_IN_PATH, { schema: { hide: true } }, async (request, reply) => {
+    app.post(SIGN_IN_PATH, { schema: { hide: true }, bodyLimit: OAUTH_BODY_LIMIT }, async (request, reply) => {
       const c = await checkedForm(request, reply);
       if ('answer' in c) return c.answer;
       const { form, q, checked } = c;
@@ -132,7 +132,7 @@ export const oauthAuthorizeRoutes =
       return reply.redirect(back.pathname + back.search, 303);
     });
 
-    app.post(AUTHORIZE_PATH, { schema: { hide: true } }, async (request, reply) => {
+    app.post(AUTHORIZE_PATH, { schema: { hide: true }, bodyLimit: OAUTH_BODY_LIMIT }, async (request, reply) => {
       const c = await checkedForm(request, reply);
       if ('answer' in c) return c.answer;
       const { form, q, checked } = c;

@@ -17,7 +17,8 @@ import { AuthorizationServerMetadata, OAuthClientRegistered, OAuthErrorRef, OAut
 export const AUTHORIZE_PATH = '/dashboard/oauth/authorize';
 
 /**
- * Body limit of the unauthenticated POSTs here (registration, token): the app's 1 MiB let anyone have
+ * Body limit of the unauthenticated OAuth POSTs (registration, token, and the authorization pages'
+ * sign-in and consent forms, oauth-authorize.ts): the app's 1 MiB let anyone have
  * Linkhub hold a megabyte per open connection (1,500 unfinished bodies took ~1.5 GB) and parse a
  * megabyte of nested JSON before the depth check. Client metadata with 10 redirect URIs of 2,000
  * characters (client-metadata.ts) is ~20 KB; a token request is under 1 KB.
