@@ -9,7 +9,7 @@ import { request } from 'undici';
 import type { Config } from '../config.js';
 import { connectors } from '../connectors/registry.js';
 import { CallProfiles } from '../services/calls/profiles.js';
-import { missingMigrations } from '../store/migrations.js';
+import { migrationState } from '../store/migrations.js';
 import { accounts, vaultKeys } from '../store/schema.js';
 import { masterKeyStatus } from '../vault/rotation.js';
 import { keyRing, unwrapDataKey } from '../vault/vault.js';
@@ -57,8 +57,14 @@ function where(s: CommandContext): Check {
     : ok(`a running server (PID ${s.server}) holds the data directory: these checks ran inside it, with its configuration`);
 }
 
+/**
+ * The store's migrations against this version's. A store a newer Linkhub migrated is refused when
+ * opened (so the CLI reports it as a store that cannot be opened: runner.ts); this check finds one
+ * that became so after it was opened (a newer node migrated PostgreSQL meanwhile).
+ */
 async function storeCheck(s: CommandContext): Promise<Check> {
-  const missing = await missingMigrations(s.store.db);
+  const { missing, ahead } = await migrationState(s.store.db);
+  if (ahead) return fail(ahead);
   return missing.length
     ? fail(`the store lacks migrations ${missing.join(', ')}: restart Linkhub to apply them`)
     : ok('the store answers and has every migration');

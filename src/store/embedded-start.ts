@@ -7,11 +7,14 @@
 // place: PGlite's initdb and the migrations took 6 s of a first start. The template is used only when
 // it holds exactly this build's migrations; otherwise (no build, another version) PGlite initialises
 // the directory itself and the migrations run, as before.
+//
+// A store a newer Linkhub migrated is refused as soon as PGlite is open, before anything is migrated
+// or served (one query: migration-journal.ts), as on PostgreSQL (postgres-store.ts).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { projectRoot } from '../paths.js';
 import { type DataDirLock, dataDirProblem, lockDataDir } from './data-dir-lock.js';
-import { migrationIds } from './migration-journal.js';
+import { migrationIds, newestAppliedMigration, StoreAheadError, storeAheadProblem } from './migration-journal.js';
 import { PgliteThread } from './pglite-thread.js';
 import { syncPath, syncTree } from './sync-tree.js';
 import { loadOrCreateMasterKey, type MasterKeySource } from '../vault/master-key.js';
@@ -58,17 +61,37 @@ function seedFromTemplate(pgdata: string): void {
   syncPath(dirname(pgdata));
 }
 
-/** Starts PGlite on its own thread in `pgliteDir`/pgdata (null: in memory); errors name the directory. */
+/** Closes the thread and throws StoreAheadError when a newer Linkhub migrated its store (one query). */
+async function refuseStoreAhead(pgliteDir: string, thread: PgliteThread): Promise<void> {
+  let problem: string | null;
+  try {
+    problem = storeAheadProblem(await newestAppliedMigration((text) => thread.query(text)));
+  } catch (e) {
+    await thread.close().catch(() => {});
+    throw embeddedStoreError(pgliteDir, e);
+  }
+  if (!problem) return;
+  await thread.close().catch(() => {});
+  throw new StoreAheadError(problem);
+}
+
+/**
+ * Starts PGlite on its own thread in `pgliteDir`/pgdata (null: in memory); errors name the directory.
+ * A store a newer Linkhub migrated is refused (StoreAheadError).
+ */
 export async function startPgliteThread(pgliteDir: string | null): Promise<PgliteThread> {
+  let thread: PgliteThread;
   try {
     if (!pgliteDir) return await PgliteThread.start({ dataDir: null, loadDataDir: null });
     mkdirSync(pgliteDir, { recursive: true });
     const pgdata = join(pgliteDir, 'pgdata');
     seedFromTemplate(pgdata);
-    return await PgliteThread.start({ dataDir: pgdata, loadDataDir: null });
+    thread = await PgliteThread.start({ dataDir: pgdata, loadDataDir: null });
   } catch (e) {
     throw embeddedStoreError(pgliteDir, e);
   }
+  await refuseStoreAhead(pgliteDir, thread);
+  return thread;
 }
 
 /** The data directory taken by this process (it and its master.key belong to one process at a time). */

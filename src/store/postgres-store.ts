@@ -1,12 +1,14 @@
-// The store on PostgreSQL (DATABASE_URL): migrated under an advisory lock, a bounded pool, and the
-// change feed on LISTEN/NOTIFY. Loaded by db.ts only when configured, so that the embedded store's
-// start loads neither pg nor its drizzle adapter.
+// The store on PostgreSQL (DATABASE_URL): migrated under an advisory lock (refused when a newer
+// Linkhub migrated it: migrations.ts), a bounded pool, and the change feed on LISTEN/NOTIFY. Loaded
+// by db.ts only when configured, so that the embedded store's start loads neither pg nor its drizzle adapter.
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { migrationsDir } from '../paths.js';
 import { type AdvisoryLock, withAdvisoryLock } from './advisory-lock.js';
 import { postgresChangeFeed } from './change-feed.js';
+import { StoreAheadError } from './migration-journal.js';
+import { migrationState } from './migrations.js';
 import type { Db, Store } from './store-types.js';
 import { createPool, POOL_DEFAULTS, type PoolOptions } from './pg-pool.js';
 import { LIVENESS_DEFAULTS, type LivenessOptions, livenessTimes, withLiveness } from './pg-liveness.js';
@@ -26,9 +28,14 @@ export async function openPostgresStore(
   const say = warn ?? (() => {});
   const times = livenessTimes(liveness);
   // Migrations run without the statement timeout: one may rightly take long (an index on a large table).
-  await withAdvisoryLock(url, poolOptions, MIGRATION_LOCK, times, say, (unlimited) =>
-    migratePg(drizzlePg(unlimited, { schema }), { migrationsFolder: migrationsDir }),
-  );
+  // Then, still under the lock, one query: a store a newer Linkhub migrated (which the migrator leaves
+  // as it is) is refused before this node serves, instead of failing requests on what it changed.
+  await withAdvisoryLock(url, poolOptions, MIGRATION_LOCK, times, say, async (unlimited) => {
+    const migrating = drizzlePg(unlimited, { schema });
+    await migratePg(migrating, { migrationsFolder: migrationsDir });
+    const { ahead } = await migrationState(migrating as unknown as Db);
+    if (ahead) throw new StoreAheadError(ahead);
+  });
   const conns = createPool(url, poolOptions);
   const db = drizzlePg(conns, { schema }) as unknown as Db;
   // Keepalives on both ends: the server drops its side of a dead listening connection soon, and this
