@@ -1,7 +1,8 @@
 // Backups, as an operator makes them. The embedded store: `linkhub backup` of a data directory with a
 // linked account, `linkhub restore` into a new one, and a Linkhub process there serving the account
 // with the same master key; restore refuses a data directory a server holds, a file that is not a
-// backup (or is cut short), and a store already there unless --force; a snapshot taken while
+// backup (or is cut short), a store already there unless --force (and, with --force, one whose
+// master key is not here: backup-keys.test.ts); a snapshot taken while
 // transactions commit holds each whole. PostgreSQL: `backup` points at
 // pg_dump (exit 2), and the README's pg_dump / pg_restore round trip is run for real.
 import assert from 'node:assert/strict';
@@ -18,7 +19,8 @@ import { openSnapshot, openStore } from '../src/store/db.js';
 import { auditEvents } from '../src/store/schema.js';
 import { masterKeyId } from '../src/vault/master-key.js';
 import { cli as runCli } from './helpers/cli.js';
-import { callApi, childStore, killAllLinkhubProcesses, type LinkhubProcess, linkAccount, startLinkhubProcess } from './helpers/process.js';
+import { linkedStore, proxied } from './helpers/linked-store.js';
+import { childStore, killAllLinkhubProcesses, startLinkhubProcess } from './helpers/process.js';
 import { createScratchDatabase, type ScratchDatabase } from './helpers/scratch-database.js';
 import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
 
@@ -39,26 +41,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true }); // stores and backups of tens of MB
 });
 
-const serverKey = (p: LinkhubProcess) => /\blh_[A-Za-z0-9]{20,}\b/.exec(p.stdout())![0];
-
-async function proxied(p: LinkhubProcess, apiKey: string, accountId: string): Promise<number> {
-  const r = await callApi(p.url, 'POST', '/unified/proxy', {
-    key: apiKey,
-    headers: { 'x-account-id': accountId },
-    body: { url: 'https://api.stripe.com', path: '/v1/customers?limit=1' },
-  });
-  return r.status;
-}
-
-/** A Linkhub on `env` with one linked account, stopped again: its API key and the account. */
-async function storeWithAccount(env: Record<string, string>): Promise<{ apiKey: string; accountId: string }> {
-  const server = await startLinkhubProcess({ ...env, LINKHUB_STRIPE_API_BASE: stripe.url });
-  const apiKey = serverKey(server);
-  const account = await linkAccount(server.url, apiKey, stripe.keys.secretTest, { origin_owner_id: 'backup-1', origin_owner_name: 'Backup' });
-  assert.equal(await proxied(server, apiKey, account.id), 200);
-  await server.stop();
-  return { apiKey, accountId: account.id };
-}
+const storeWithAccount = (env: Record<string, string>) => linkedStore(stripe, env);
 
 describe('linkhub backup and restore (embedded store)', () => {
   test('a backup restored into a new data directory serves the account with the same master key; refusals change nothing', async () => {

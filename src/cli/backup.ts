@@ -1,13 +1,16 @@
 // `linkhub backup FILE` and `linkhub restore FILE`: the glue between the command line and
 // services/backup/ (what a backup is, how it is written, checked and restored). The backup is a
 // command of the registry: it runs inside a server that holds the embedded store (a snapshot while it
-// serves), else on the store this process opens. A restore needs the data directory free.
+// serves), else on the store this process opens. A restore needs the data directory free, and does not
+// replace a store (--force) by one whose master key neither the configuration nor the backup holds.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type KeyFile, KEY_FILES, NotABackupError, readBackup, writeBackup } from '../services/backup/backup.js';
+import type { Config } from '../config.js';
+import { type BackupManifest, type KeyFile, KEY_FILES, NotABackupError, readBackup, writeBackup } from '../services/backup/backup.js';
 import { restoreBackup, StoreNotEmptyError } from '../services/backup/restore.js';
 import { holderPid } from '../store/data-dir-lock.js';
-import { loadOrCreateMasterKey, masterKeyId } from '../vault/master-key.js';
+import { holdsStore } from '../store/interrupted-restore.js';
+import { loadOrCreateMasterKey, type MasterKeySource, masterKeyId } from '../vault/master-key.js';
 import { type Static, Type } from 'typebox';
 import { connectAdmin } from './admin-client.js';
 import type { CommandContext } from './context.js';
@@ -63,14 +66,35 @@ export async function backupCommand(ctx: CommandContext, args: Static<typeof Bac
   }
 }
 
-/** The master key ids this configuration can unwrap with, or null when the data directory has no key. */
-function configuredKeyIds(masterKey: Buffer | null, previous: Buffer[], dataDir: string): string[] | null {
+/**
+ * The master key ids the data directory unwraps with once the restore has written the backup's key
+ * files (`carried`: none when they are there already), as the server resolves them (LINKHUB_MASTER_KEY,
+ * else master.key and master.key.previous; and LINKHUB_MASTER_KEY_PREVIOUS), or null when it then has
+ * no master key. Only for a directory holding a store: no master.key is generated there.
+ */
+function keyIdsAfterRestore(config: Config, carried: KeyFile[]): string[] | null {
+  const file = (name: KeyFile['name']) => {
+    const k = carried.find((f) => f.name === name);
+    return k ? Buffer.from(k.data.toString('utf8').trim(), 'base64') : null;
+  };
+  let here: MasterKeySource | null = null;
   try {
-    const source = loadOrCreateMasterKey(masterKey, dataDir, () => {});
-    return [source.key, ...previous, ...(source.previous ? [source.previous] : [])].map(masterKeyId);
+    here = loadOrCreateMasterKey(config.masterKey, config.dataDir, () => {});
   } catch {
-    return null; // master.key missing beside the restored store (it is never generated then)
+    // master.key missing beside the store (it is never generated then)
   }
+  const current = config.masterKey ?? file('master.key') ?? here?.key;
+  if (!current) return null;
+  const previous = config.masterKey ? null : (file('master.key.previous') ?? here?.previous);
+  return [current, ...config.masterKeyPrevious, ...(previous ? [previous] : [])].map(masterKeyId);
+}
+
+/** The backup's master key ids `known` lacks, and what to say of where the key was looked for. */
+function missingKeys(manifest: BackupManifest, known: string[] | null, dataDir: string): { ids: string; where: string } | null {
+  const missing = manifest.master_key_ids.filter((id) => !known?.includes(id));
+  if (!missing.length) return null;
+  const where = known ? 'this configuration does not hold' : `is not here (no LINKHUB_MASTER_KEY, no ${join(dataDir, 'master.key')})`;
+  return { ids: missing.join(', '), where };
 }
 
 export async function restoreCommand(file: string, opts: { force?: boolean }): Promise<void> {
@@ -96,6 +120,13 @@ export async function restoreCommand(file: string, opts: { force?: boolean }): P
   const lock = await lockForCommand(config.dataDir, 'restore');
   let result: Awaited<ReturnType<typeof restoreBackup>>;
   try {
+    // A store replaced by one no key here opens would be lost: refused before anything is touched.
+    const lacking = opts.force && holdsStore(config.dataDir) ? missingKeys(backup.manifest, keyIdsAfterRestore(config, backup.keyFiles), config.dataDir) : null;
+    if (lacking) {
+      throw new CliError(
+        `${source} needs the master key with id ${lacking.ids}, which ${lacking.where} (nothing was changed): replacing the store in ${config.dataDir} would leave one no key here opens; set LINKHUB_MASTER_KEY_PREVIOUS (or LINKHUB_MASTER_KEY) to that key and run the restore again, or restore into an empty LINKHUB_DATA_DIR`,
+      );
+    }
     result = await restoreBackup(config.dataDir, backup, { replace: opts.force === true });
   } catch (e) {
     if (e instanceof StoreNotEmptyError) {
@@ -111,11 +142,10 @@ export async function restoreCommand(file: string, opts: { force?: boolean }): P
   out(
     `Restored ${source} (taken ${m.created_at} by Linkhub ${m.linkhub.version}, ${result.accounts} account(s)) into ${config.dataDir}${result.replaced ? ', replacing the store that was there' : ''}.`,
   );
-  const known = configuredKeyIds(config.masterKey, config.masterKeyPrevious, config.dataDir);
-  const missing = m.master_key_ids.filter((id) => !known?.includes(id));
-  if (missing.length) {
+  const lacking = missingKeys(m, keyIdsAfterRestore(config, []), config.dataDir);
+  if (lacking) {
     warn(
-      `its secrets need the master key with id ${missing.join(', ')}, which ${known ? 'this configuration does not hold' : `is not here (no LINKHUB_MASTER_KEY, no ${join(config.dataDir, 'master.key')})`}: set LINKHUB_MASTER_KEY to it, or copy the master.key kept with the backup into ${config.dataDir} (mode 0600), before starting Linkhub`,
+      `its secrets need the master key with id ${lacking.ids}, which ${lacking.where}: set LINKHUB_MASTER_KEY to it, or copy the master.key kept with the backup into ${config.dataDir} (mode 0600), before starting Linkhub`,
     );
   }
 }
