@@ -196,23 +196,17 @@ export class UpstreamClient {
         if (attempts === 0) throw new UpstreamRequestError('closed', 'The upstream client is closed');
         break; // shutting down between attempts: what the last attempt got
       }
-      if (throttle !== null) {
+      if (throttleKey !== undefined) {
+        // A token of the account's rate, then one of its slots at the provider (in-flight.ts)
         try {
-          const wait = throttle.acquire(throttleKey!, rate, undefined, req.signal);
+          const wait = throttle?.acquire(throttleKey, rate, undefined, req.signal);
           if (wait !== undefined) await wait;
+          const slot = slots?.take(throttleKey, req.signal);
+          if (slot !== undefined) await slot;
         } catch (err) {
           // Refused on a retry: report what the previous attempt got instead.
           if (retries === 0 || !(err instanceof ThrottleError)) throw err;
           break;
-        }
-      }
-      if (slots !== null) {
-        try {
-          const wait = slots.take(throttleKey!, req.signal);
-          if (wait !== undefined) await wait;
-        } catch (err) {
-          if (retries === 0 || !(err instanceof ThrottleError)) throw err;
-          break; // as a throttle refusal on a retry
         }
       }
       attempts++;
