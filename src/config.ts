@@ -61,6 +61,12 @@ export interface Config {
   httpKeepAliveTimeoutMs: number;
   /** Client connections a node holds at once (LINKHUB_HTTP_MAX_CONNECTIONS); null = half the open-files limit, at most 10,000. */
   httpMaxConnections: number | null;
+  /**
+   * Bytes a node holds at once for request bodies being read and provider answers being buffered
+   * (LINKHUB_MAX_BUFFERED_BYTES, default 256 MiB); past it a body is refused (503 server_busy) and an
+   * answer dropped (503 provider_answer_dropped).
+   */
+  maxBufferedBytes: number;
   /** SIGTERM to exit at most, ms (LINKHUB_SHUTDOWN_TIMEOUT_MS): in-flight calls drain, then logs and outbox flush. */
   shutdownTimeoutMs: number;
   /**
@@ -275,6 +281,7 @@ export function loadConfig(env: Env = process.env): Config {
     dbStatementTimeoutMs: int(env, 'LINKHUB_DB_STATEMENT_TIMEOUT_MS', 5000, 100, 3_600_000),
     ...httpTimeouts(env),
     httpMaxConnections: optionalInt(env, 'LINKHUB_HTTP_MAX_CONNECTIONS', 1, 1_000_000),
+    maxBufferedBytes: int(env, 'LINKHUB_MAX_BUFFERED_BYTES', 256 * 1024 * 1024, 64 * 1024, 2 ** 40),
     shutdownTimeoutMs: int(env, 'LINKHUB_SHUTDOWN_TIMEOUT_MS', 10_000, 1000, 600_000),
     verifyIntervalMs: verifyInterval(env),
     logRetentionDays: retentionDays(env),

@@ -9,6 +9,7 @@ import { after, describe, test } from 'node:test';
 import Stripe from 'stripe';
 import { useLinkhub } from './helpers/fixture.js';
 import { linkAccount, type Linkhub } from './helpers/linkhub.js';
+import { waitFor } from './helpers/process.js';
 import { registerWebhookReceiver } from './helpers/webhook-receiver.js';
 import type { StripeStandin } from './stripe-standin/index.js';
 import { stripeAgents } from '../src/connectors/stripe/agents.js';
@@ -249,11 +250,15 @@ describe('the stripe SDK through /v1 with an agent token', () => {
     assert.match(detail.body.data.request.body, /^\[\d+ bytes of multipart\/form-data/);
   });
 
-  test('the SDK’s other hosts are the connector’s: files and meter events leave for theirs', () => {
+  test('the SDK’s other hosts are the connector’s: files, quote PDFs and meter events leave for theirs', () => {
     assert.equal(nativeOrigin(stripeAgents, 'POST', '/v1/files'), 'https://files.stripe.com');
     assert.equal(nativeOrigin(stripeAgents, 'POST', '/v2/billing/meter_event_stream'), 'https://meter-events.stripe.com');
     assert.equal(nativeOrigin(stripeAgents, 'GET', '/v1/files?limit=3'), undefined, 'listing files is the API host');
     assert.equal(nativeOrigin(stripeAgents, 'POST', '/v1/customers'), undefined);
+    // a quote's PDF (stripe-node's quotes.pdf: apiBase 'files')
+    assert.equal(nativeOrigin(stripeAgents, 'GET', '/v1/quotes/qt_1Abc/pdf'), 'https://files.stripe.com');
+    for (const path of ['/v1/quotes/qt_1Abc', '/v1/quotes//pdf', '/v1/quotes/qt_1/pdf/x', '/v1/quotes/qt_1/lines'])
+      assert.equal(nativeOrigin(stripeAgents, 'GET', path), undefined, path);
   });
 
   test('Stripe-Account and Stripe-Version are forwarded', async () => {
@@ -345,6 +350,9 @@ describe('policies', () => {
     assert.equal(e.statusCode, 403);
     assert.equal(e.code, 'policy_denied');
     assert.match(e.message, /read-only/);
+    // the SDK's error carries Linkhub's request id (as Stripe's errors carry Stripe's): the reqId of Linkhub's log lines
+    assert.match(e.requestId, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    assert.equal(e.requestId, e.headers['x-request-id']);
     const deny = await newToken({ policy: { deny: ['stripe_delete_*'], allow: ['stripe_*_customer*'] } });
     const c = await sdk(deny.token).customers.create({ email: 'y@example.com' });
     const del = await stripeError(sdk(deny.token).customers.del(c.id));
@@ -746,19 +754,25 @@ describe('policies', () => {
     assert.equal(plain.status, 200, await plain.text());
   });
 
-  test('a first attempt that timed out while Stripe made the payout: the retries’ 409 does not take it back', async () => {
+  test('a first attempt still under way while Stripe makes the payout: the retry’s 409 does not take it back', async () => {
     const t = await newToken({ policy: { money: { usd: { per_call: 5000, per_day: 5000 } } } });
-    // the stand-in takes the key, then sleeps past Linkhub's 2 s timeout before making the payout;
-    // Linkhub's retries with the same key meanwhile get 409 idempotency_key_in_use
-    stripe.inject({ kind: 'delay', delayMs: 8000, count: 1, pathPrefix: '/v1/payouts' });
-    const post = () =>
-      raw(t.token, '/v1/payouts', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'amount=4000&currency=usd' });
-    const first = await post();
-    const text = await first.text();
-    assert.equal(first.status, 409, text);
-    const second = await post();
-    assert.equal(second.status, 403, 'the first 4000 still counts');
-    assert.match(await second.text(), /above the daily cap of 5000/);
+    // the stand-in takes the key, then sleeps before making the payout; the SDK's retry (its timeout
+    // passed) meanwhile sends the same key and gets Stripe's 409 idempotency_key_in_use
+    stripe.inject({ kind: 'delay', delayMs: 4000, count: 1, pathPrefix: '/v1/payouts' });
+    const post = (key: string) =>
+      raw(t.token, '/v1/payouts', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': key },
+        body: 'amount=4000&currency=usd',
+      });
+    const first = post('slow-payout');
+    await waitFor('the stand-in to take the first attempt', () => stripe.pendingFaults() === 0);
+    const retry = await post('slow-payout');
+    assert.equal(retry.status, 409, await retry.text());
+    const another = await post('another-payout');
+    assert.equal(another.status, 403, 'the first 4000 still counts');
+    assert.match(await another.text(), /above the daily cap of 5000/);
+    assert.equal((await first).status, 200);
   });
 
   test('one idempotency key on another account is another call: counted in the day’s total', async () => {
@@ -945,6 +959,7 @@ describe('policies', () => {
     assert.equal(result.amount, 7500);
     assert.equal(stripe.log.filter((x) => x.method === 'POST' && x.path === '/v1/refunds').length, 1, 'the repeat got the stored answer');
     assert.equal(result.lastResponse.requestId, sent[0].requestId, 'with the Request-Id of the call that was sent');
+    assert.equal(result.lastResponse.idempotencyKey, 'refund-7500', 'and the idempotency key it was sent with, as Stripe echoes it');
     // the same key on a connected account names another call: not this one's answer
     const elsewhere = await stripeError(s.refunds.create({ charge: ch, amount: 7500 }, { idempotencyKey: 'refund-7500', stripeAccount: 'acct_1Elsewhere' }));
     assert.equal(elsewhere.code, 'idempotency_key_reused');

@@ -47,7 +47,7 @@ export interface MoneyLookup {
 /** A call the provider's SDK sends to another host than the API root when left to its defaults. */
 export interface NativeOrigin {
   method: string;
-  /** The path, without query. */
+  /** The path, without query; a `{name}` segment stands for any one segment (an object's id). */
   path: string;
   /** Where the provider serves it (as an action's baseUrl: a configured API base takes its place). */
   origin: string;
@@ -64,6 +64,13 @@ export interface ConnectorAgentSupport {
   /** Largest request body on those paths, bytes: the provider's largest upload with its framing. */
   nativeBodyLimit: number;
   /**
+   * How long a call on those paths may wait for the provider's answer, ms: as long as the provider's SDKs
+   * wait by default. The SDK owns the clock and the retries there (its retry setting, rules and
+   * idempotency key): Linkhub makes one attempt per request, whose deadline must not be shorter than
+   * the SDK's own wait (a call the provider answers slowly would otherwise never succeed).
+   */
+  nativeTimeoutMs: number;
+  /**
    * Linkhub's own refusal on those paths, in the provider's error shape, so its SDKs raise the right
    * exception (the HTTP status is Linkhub's; `extra` are fields such as an approval id).
    */
@@ -74,6 +81,12 @@ export interface ConnectorAgentSupport {
    * throttled call and not a refusal that will not change (its own rule would retry any 409 or 5xx).
    */
   retryAdviceHeader: string | null;
+  /**
+   * The response header the provider's SDKs read a request's id from (lowercase), or null: set on
+   * Linkhub's refusals on those paths to Linkhub's request id (its `x-request-id`), so the SDK's error
+   * carries an id the builder finds in Linkhub's log lines (their reqId), as a provider's error would.
+   */
+  requestIdHeader: string | null;
   /** The request header the provider's SDK sends the key in (lowercase) and its scheme prefix. */
   sdkCredential: { header: string; prefix: string };
   /** Actions that move money, by action name. */

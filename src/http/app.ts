@@ -10,6 +10,7 @@ import { apiKeyAuth } from './auth.js';
 import type { RouteContext } from './context.js';
 import { dashboardRoutes } from './dashboard/index.js';
 import { codingProblem } from './body-coding.js';
+import { installBodyBudget } from './body-budget.js';
 import { originForm } from './request-target.js';
 import { clientErrorHandler, installErrorHandling, installServerEdges, hostProblem, routerFailure, sendError } from './errors.js';
 import { healthRoutes } from './health.js';
@@ -110,7 +111,10 @@ export async function buildApp(services: Services, logger: FastifyServerOptions[
     startDraining(app);
     done();
   });
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  // Request bodies count against the node's budget of buffered bytes until their answer is sent (body-budget.ts).
+  const releaseBody = installBodyBudget(app, services.bufferedBytes, services.metrics);
+  app.addHook('onSend', (request, reply, payload, done) => {
+    releaseBody(request);
     if (closing()) reply.header('connection', 'close');
     done(null, payload);
   });

@@ -18,8 +18,8 @@ export function errorBody(err: LinkhubError) {
   return { statusCode: err.statusCode, message: err.message, timestamp: new Date().toISOString(), code: err.code, ...err.extra };
 }
 
-/** Seconds a client should wait on Linkhub's own retryable 503s that carry no retry_after_ms. */
-const RETRY_AFTER_S: Partial<Record<ErrorName, number>> = { store_unavailable: 2, shutting_down: 2 };
+/** Seconds a client should wait on Linkhub's own retryable 503s that carry no retry_after_ms (a full budget of buffered bytes empties within a moment). */
+const RETRY_AFTER_S: Partial<Record<ErrorName, number>> = { store_unavailable: 2, shutting_down: 2, server_busy: 1, provider_answer_dropped: 1 };
 
 /** Sets Retry-After on Linkhub's own retryable answers that say when to come back. */
 export function retryAfter(reply: FastifyReply, err: LinkhubError): void {
@@ -83,8 +83,9 @@ export function sendError(reply: FastifyReply, err: LinkhubError) {
   // and drop the whole body to keep the connection, which an unknown client could go on sending; closed
   const raw = reply.request.raw;
   if (!raw.complete && (raw.headers['content-length'] !== undefined || raw.headers['transfer-encoding'] !== undefined)) reply.header('connection', 'close');
-  const advice = nativeAgentsOf(reply.request.url)?.retryAdviceHeader;
-  if (advice) reply.header(advice, shouldRetry(err));
+  const agents = nativeAgentsOf(reply.request.url);
+  if (agents?.retryAdviceHeader) reply.header(agents.retryAdviceHeader, shouldRetry(err));
+  if (agents?.requestIdHeader) reply.header(agents.requestIdHeader, reply.request.id);
   return reply.code(err.statusCode).type('application/json').send(errorPayload(err, reply.request.url));
 }
 
@@ -303,7 +304,8 @@ export function answerFor(err: FastifyError | Error, request: FastifyRequest): L
     request.log.error({ err: unexpected(err) }, 'unhandled error');
     return fail('internal_error');
   }
-  if (known.statusCode >= 500) {
+  // a body refused for a full budget is counted (metrics) and in the request's line: a flood of them is not a flood of errors
+  if (known.statusCode >= 500 && known.entry !== 'server_busy') {
     // The driver's own words (the deepest cause: a refused connection, a timeout) go to the server
     // log, not the answer; never drizzle's wrapper, whose message lists the query's parameters.
     const cause = known.entry === 'store_unavailable' && !(err instanceof LinkhubError) ? rootCause(err) : undefined;

@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import { ANSWER_OVER_BUDGET, type ByteBudget } from './byte-budget.js';
 import { afterSending, collect } from './collect.js';
 import { InFlightLimit } from './in-flight.js';
 import { UpstreamRequestError, UpstreamUnavailableError, unavailableCode } from './errors.js';
@@ -50,7 +51,10 @@ const UNDICI_NETWORK: ReadonlySet<string> = new Set([
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_RES_EXCEEDED_MAX_SIZE',
   'UND_ERR_INFO',
+  ANSWER_OVER_BUDGET,
 ]);
+/** An answer that came but was not kept (unreadable, too large, or no room in the node's budget): sent, so never retried. */
+const DROPPED_ANSWER: ReadonlySet<string> = new Set(['UND_ERR_RES_EXCEEDED_MAX_SIZE', ANSWER_OVER_BUDGET, BAD_ANSWER]);
 
 function isNetworkCode(code: string | null): code is string {
   // errno-style codes (ECONNRESET, EAI_AGAIN, …), not Node's programming errors (ERR_…).
@@ -68,6 +72,7 @@ export class UpstreamClient {
   private readonly connections: number;
   private readonly keepAliveTimeoutMs: number;
   private readonly maxResponseBytes: number;
+  private readonly budget: ByteBudget | null;
   private readonly userAgent: string | null;
   private readonly idemPrefix: string;
   private readonly random: () => number;
@@ -79,6 +84,7 @@ export class UpstreamClient {
     this.connections = opts.connections ?? 32;
     this.keepAliveTimeoutMs = opts.keepAliveTimeoutMs ?? 10_000;
     this.maxResponseBytes = opts.maxResponseBytes ?? 32 * 1024 * 1024;
+    this.budget = opts.bufferedBytes ?? null;
     this.policy = retryPolicy(opts.retry);
     const t = opts.throttle;
     this.throttle = t === false ? null : t !== undefined && 'acquire' in t ? t : new Throttle(t);
@@ -211,7 +217,7 @@ export class UpstreamClient {
       }
       attempts++;
       try {
-        const res = await collect(target.pool, options, req.signal, timeout);
+        const res = await collect(target.pool, options, req.signal, timeout, this.budget);
         const rh = res.headers;
         const status = res.status;
         const buf = res.body;
@@ -248,12 +254,7 @@ export class UpstreamClient {
         last = null;
         lastCode = code;
         if (!NEVER_SENT.has(code)) indeterminate = true;
-        const retry =
-          code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE' || code === BAD_ANSWER
-            ? false
-            : replayable || NEVER_SENT.has(code)
-              ? shouldRetryError(this.policy, retries, maxRetries, err)
-              : false;
+        const retry = DROPPED_ANSWER.has(code) ? false : replayable || NEVER_SENT.has(code) ? shouldRetryError(this.policy, retries, maxRetries, err) : false;
         if (!retry || this.closed) break;
       } finally {
         slots?.release(throttleKey!);

@@ -1,7 +1,17 @@
 // Typed failures of an upstream call. Messages are built here from codes and counts only:
 // they never contain the credential (nor request bodies or header values).
+import { ANSWER_OVER_BUDGET } from './byte-budget.js';
 
-export type UnavailableCode = 'timeout' | 'connection_refused' | 'connection_closed' | 'dns' | 'response_too_large' | 'bad_answer' | 'network_error';
+// `over_budget`: the answer came but the node's budget of buffered bytes had no room for it (byte-budget.ts)
+export type UnavailableCode =
+  | 'timeout'
+  | 'connection_refused'
+  | 'connection_closed'
+  | 'dns'
+  | 'response_too_large'
+  | 'over_budget'
+  | 'bad_answer'
+  | 'network_error';
 
 /** The upstream could not be reached or did not answer in time, after all retries. */
 export class UpstreamUnavailableError extends Error {
@@ -46,6 +56,7 @@ export function unavailableCode(causeCode: string | null): UnavailableCode {
   if (CLOSED.has(causeCode)) return 'connection_closed';
   if (causeCode === 'ENOTFOUND' || causeCode === 'EAI_AGAIN') return 'dns';
   if (causeCode === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return 'response_too_large';
+  if (causeCode === ANSWER_OVER_BUDGET) return 'over_budget';
   if (causeCode === 'LINKHUB_BAD_ANSWER') return 'bad_answer';
   return 'network_error';
 }

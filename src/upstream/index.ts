@@ -24,4 +24,5 @@ export { filterForwardHeaders, filterResponseHeaders, DROPPED_REQUEST_HEADERS, D
 export { UpstreamUnavailableError, UpstreamRequestError } from './errors.js';
 export type { UnavailableCode, UpstreamRequestErrorCode } from './errors.js';
 export { UpstreamClient } from './client.js';
+export { ByteBudget } from './byte-budget.js';
 export type { UpstreamClientOptions, UpstreamCredential, UpstreamMethod, UpstreamRequest, UpstreamResponse, UpstreamRules } from './types.js';

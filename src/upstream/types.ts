@@ -1,5 +1,6 @@
 // What the upstream client takes and gives (client.ts): a request with its credential and the
 // provider's wire rules, the answer, and the client's options.
+import type { ByteBudget } from './byte-budget.js';
 import type { ThrottleLike } from './leased-throttle.js';
 import type { RetryPolicy } from './retry.js';
 import type { ThrottleOptions } from './throttle.js';
@@ -96,6 +97,11 @@ export interface UpstreamClientOptions {
   keepAliveTimeoutMs?: number;
   /** Largest response body accepted, bytes (default 32 MiB). */
   maxResponseBytes?: number;
+  /**
+   * The node's budget of buffered bytes (byte-budget.ts): answers are counted against it as they arrive,
+   * and one it has no room for is dropped (UpstreamUnavailableError `over_budget`, never retried). Default: none.
+   */
+  bufferedBytes?: ByteBudget;
   retry?: Partial<RetryPolicy>;
   /**
    * Per-account throttle (false = off): options of this node's own Throttle, or a throttle shared by

@@ -3,6 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { accounts } from '../../src/store/schema.js';
 import { UpstreamRequestError } from '../../src/upstream/index.js';
+import { budgetLeft } from './recipes-server.js';
 import type { Recipes, World } from './world.js';
 
 const LIST = { action: 'stripe_list_customers' };
@@ -33,6 +34,8 @@ export const callRecipes: Recipes = {
   action_missing_permission: (w) => w.rpc(w.accounts.restricted, { action: 'stripe_create_customer', body: { email: 'rk@example.com' } }),
   stored_key_invalid: async (w) => w.rpc(await refusedKey(w, 'deleted'), LIST),
   stored_key_expired: async (w) => w.rpc(await refusedKey(w, 'expired'), LIST),
+  // room for the request's body, not for the answer's few KB
+  provider_answer_dropped: (w) => budgetLeft(w, 1000, () => w.proxy(w.accounts.secret, { path: '/v1/customers?limit=10' })),
   async rate_limited(w) {
     const lh = await w.extra({ LINKHUB_THROTTLE_TEST_RPS: '1', LINKHUB_THROTTLE_MAX_QUEUE: '0' });
     const { account } = await w.freshAccount(lh);

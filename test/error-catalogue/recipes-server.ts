@@ -2,9 +2,22 @@
 // cannot be provoked by a well-formed request to a healthy server, so they are provoked in the
 // server (a service that throws, a stored secret changed behind the vault's back, a store that
 // refuses) and then asked for over HTTP like any other error.
+import assert from 'node:assert/strict';
 import { eq, sql } from 'drizzle-orm';
 import { accounts } from '../../src/store/schema.js';
-import type { Recipes } from './world.js';
+import type { Answer, Recipes, World } from './world.js';
+
+/** Runs `then` with the node's budget of buffered bytes (LINKHUB_MAX_BUFFERED_BYTES) held but for `left` bytes. */
+export async function budgetLeft(w: World, left: number, then: () => Promise<Answer>): Promise<Answer> {
+  const budget = w.lh.services.bufferedBytes;
+  const n = budget.max - budget.held - left;
+  assert.ok(budget.take(n));
+  try {
+    return await then();
+  } finally {
+    budget.release(n);
+  }
+}
 
 export const serverRecipes: Recipes = {
   unknown_tool: (w) => w.tool(w.accounts.secret, 'stripe_do_everything', {}),
@@ -37,6 +50,8 @@ export const serverRecipes: Recipes = {
       .where(eq(accounts.id, account));
     return w.raw('POST', `/accounts/${account}/test`);
   },
+  // a small body, in the packet of its headers: read whole, so the refusal's closed connection loses nothing
+  server_busy: (w) => budgetLeft(w, 100, () => w.proxy(w.accounts.secret, { path: '/v1/balance', padding: 'p'.repeat(200) })),
   async store_unavailable(w) {
     const db = w.lh.services.store.db;
     const execute = db.execute;

@@ -137,13 +137,18 @@ export const stripeAgents: ConnectorAgentSupport = {
   // the SDKs' other hosts (DEFAULT_BASE_ADDRESSES in stripe-node): file uploads and meter events
   nativeOrigins: [
     { method: 'POST', path: '/v1/files', origin: 'https://files.stripe.com' },
+    { method: 'GET', path: '/v1/quotes/{quote}/pdf', origin: 'https://files.stripe.com' },
     { method: 'POST', path: '/v2/billing/meter_event_stream', origin: 'https://meter-events.stripe.com' },
   ],
   // Stripe's largest file (an identity document, an account requirement) is 16 MB; room for the multipart framing
   nativeBodyLimit: 16 * 1024 * 1024 + 64 * 1024,
+  // stripe-node's DEFAULT_TIMEOUT (stripe-python's and stripe-go's are the same 80 s)
+  nativeTimeoutMs: 80_000,
   nativeError: (status, code, message, extra) => ({ error: { type: errorType(status, code), ...extra, code, message } }),
   // stripe-node, stripe-python, …: `Stripe-Should-Retry` overrides their own rule
   retryAdviceHeader: 'stripe-should-retry',
+  // stripe-node reads it into the error's requestId (and lastResponse.requestId)
+  requestIdHeader: 'request-id',
   sdkCredential: { header: 'authorization', prefix: 'Bearer ' },
   money: MONEY,
   // where Stripe moves money through endpoints the generated catalogue may not hold yet (v2's money movement)

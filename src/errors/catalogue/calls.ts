@@ -109,6 +109,15 @@ export const CALL_ERRORS = {
     retryable: true,
     extras: ['attempts', 'idempotency_key'],
   },
+  provider_answer_dropped: {
+    status: 503,
+    message:
+      '{provider} answered after {attempts}, but Linkhub held as many request bodies and provider answers as it may at once and dropped the answer: the request was sent and may have been carried out.{idempotency_hint}',
+    action:
+      'Check the outcome before doing a write again (e.g. list the recent objects); retry it only with the `idempotency_key` given, so that it is not done twice.',
+    retryable: true,
+    extras: ['reason', 'attempts', 'idempotency_key'],
+  },
   invalid_request: {
     status: 400,
     message: '{message}',

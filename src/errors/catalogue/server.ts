@@ -38,6 +38,13 @@ export const SERVER_ERRORS = {
     action: 'Retry shortly; if it persists, check the database Linkhub uses.',
     retryable: true,
   },
+  server_busy: {
+    status: 503,
+    message: 'Linkhub is busy: it holds as many request bodies and provider answers as it may at once, and this body would pass that ({reason})',
+    action: 'Retry in a moment (the Retry-After header says when): the body was refused before it was read, and nothing was sent to the provider.',
+    retryable: true,
+    extras: ['reason'],
+  },
   store_not_migrated: {
     status: 503,
     message: "The store lacks this version's migrations ({missing}): it was replaced or restored while Linkhub ran",

@@ -192,7 +192,7 @@ export class ApprovalService {
     if (a.status === 'executed' && a.resultStatus === null) throw appliedUnanswered(a);
     // sent: the provider's answer, a refusal of its own (a declined card) as much as a success
     if ((a.status === 'executed' || a.status === 'failed') && a.resultStatus !== null && a.resultStatus > 0) {
-      return { kind: 'answered', status: a.resultStatus, body: a.resultBody ?? '', requestId: a.resultRequestId };
+      return { kind: 'answered', status: a.resultStatus, body: a.resultBody ?? '', requestId: a.resultRequestId, idempotencyKey: a.request.idempotencyKey };
     }
     if (a.status === 'denied') throw fail('policy_denied', { reason: `approval ${a.id} was denied` }, { reason_code: 'approval_denied' });
     if (a.status === 'failed') {

@@ -32,4 +32,4 @@ export interface GatedCall {
  */
 export type GateOutcome =
   | { kind: 'send'; settle: (status: number) => Promise<void> }
-  | { kind: 'answered'; status: number; body: string; requestId: string | null };
+  | { kind: 'answered'; status: number; body: string; requestId: string | null; idempotencyKey: string | null };

@@ -5,17 +5,21 @@ import type { CachedAccount } from '../calls/account-cache.js';
 import type { SendResult } from '../calls/caller.js';
 import type { GateOutcome } from './gate-types.js';
 
-export function storedAnswer(account: CachedAccount, status: number, body: string, requestId: string | null): SendResult {
-  // the provider's request id of the call that was sent, in the header its clients read it from
-  const idHeader = account.profile.rules.requestIdHeader;
+export function storedAnswer(account: CachedAccount, status: number, body: string, requestId: string | null, idempotencyKey: string | null): SendResult {
+  // the provider's request id of the call that was sent, and the idempotency key it was sent with (the
+  // provider echoes it: an SDK reads it back as the response's key), in the headers its clients read them from
+  const { requestIdHeader: idHeader, idempotencyHeader: keyHeader } = account.profile.rules;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (idHeader && requestId) headers[idHeader] = requestId;
+  if (keyHeader && idempotencyKey) headers[keyHeader] = idempotencyKey;
   return {
     response: {
       status,
-      headers: { 'content-type': 'application/json', ...(idHeader && requestId ? { [idHeader]: requestId } : {}) },
+      headers,
       body: Buffer.from(body),
       attempts: 0,
       requestId,
-      idempotencyKey: null,
+      idempotencyKey,
       durationMs: 0,
     },
     account,
@@ -49,7 +53,7 @@ export const mayHaveBeenSent = (e: unknown): boolean => !(e instanceof LinkhubEr
  * an approved call.
  */
 export async function sendGated(gated: GateOutcome | null, account: CachedAccount, send: () => Promise<SendResult>): Promise<SendResult> {
-  if (gated?.kind === 'answered') return storedAnswer(account, gated.status, gated.body, gated.requestId);
+  if (gated?.kind === 'answered') return storedAnswer(account, gated.status, gated.body, gated.requestId, gated.idempotencyKey);
   let r: SendResult;
   try {
     r = await send();

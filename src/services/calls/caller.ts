@@ -15,7 +15,8 @@
 //
 // Linkhub's own failures are thrown as catalogue errors (src/errors/catalogue/calls.ts):
 //   ThrottleError            → 429 code rate_limited, retryable, retry_after_ms
-//   UpstreamUnavailableError → 504 provider_timeout / 502 provider_unreachable or provider_bad_answer (sent), retryable
+//   UpstreamUnavailableError → 504 provider_timeout / 502 provider_unreachable or provider_bad_answer (sent) /
+//                              503 provider_answer_dropped (sent; no room to buffer the answer), retryable
 //   UpstreamRequestError     → 400 invalid_request / 503 shutting_down / 500 upstream_error
 // A provider answer (any status) is returned to the caller, who decides how to present it.
 import { performance } from 'node:perf_hooks';
@@ -51,6 +52,14 @@ const REFUSED_BECAUSE: Partial<Record<ThrottleError['reason'], string>> = {
   in_flight: 'too many of its calls are already under way at the provider',
 };
 
+/** The call log's `error` of an upstream failure without an answer, when not `unreachable`. */
+const UNAVAILABLE: Partial<Record<UpstreamUnavailableError['code'], 'timeout' | 'bad_answer' | 'answer_dropped'>> = {
+  timeout: 'timeout',
+  bad_answer: 'bad_answer',
+  // the answer came, but the node's budget of buffered bytes had no room for it: sent, maybe carried out
+  over_budget: 'answer_dropped',
+};
+
 /** Who is calling, for which account, and as what (for logs, audit and messages). */
 export interface CallTarget {
   projectId: string;
@@ -77,6 +86,10 @@ export interface SendRequest {
   base?: string;
   /** What to show as the request body in the call log (redacted when recorded); default `body`. */
   logBody?: unknown;
+  /** Per-attempt deadline, ms (default: the client's, LINKHUB_<KEY>_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** Retries after the first attempt (default: the client's policy); 0: one attempt (a closed idle connection aside). */
+  retries?: number;
   signal?: AbortSignal;
 }
 
@@ -188,6 +201,8 @@ export class AccountCaller {
       throttleKey: account.row.id,
       throttleRate: account.rate,
       traceparent: target.trace?.id,
+      timeoutMs: req.timeoutMs,
+      retries: req.retries,
       signal: req.signal,
     });
     this.sending.add(sending);
@@ -336,8 +351,9 @@ export class AccountCaller {
       );
     }
     if (err instanceof UpstreamUnavailableError) {
-      const what = err.code === 'timeout' ? 'timeout' : err.code === 'bad_answer' ? 'bad_answer' : 'unreachable';
-      counted(what === 'bad_answer' ? 'error' : what, err.attempts);
+      const what = UNAVAILABLE[err.code] ?? 'unreachable';
+      counted(what === 'timeout' || what === 'unreachable' ? what : 'error', err.attempts);
+      if (what === 'answer_dropped') this.metrics.bufferRefused('provider_answer');
       this.record(target, account, req, at, {
         ...base,
         error: what,
@@ -350,10 +366,9 @@ export class AccountCaller {
         cause: err.code,
         idempotency_hint: err.idempotencyKey ? ` Retry with Idempotency-Key ${err.idempotencyKey} to avoid a duplicate write.` : '',
       };
-      return fail(what === 'timeout' ? 'provider_timeout' : what === 'bad_answer' ? 'provider_bad_answer' : 'provider_unreachable', params, {
-        attempts: err.attempts,
-        idempotency_key: err.idempotencyKey,
-      });
+      const extra = { attempts: err.attempts, idempotency_key: err.idempotencyKey };
+      if (what === 'answer_dropped') return fail('provider_answer_dropped', params, { reason: 'provider_answer', ...extra });
+      return fail(what === 'timeout' ? 'provider_timeout' : what === 'bad_answer' ? 'provider_bad_answer' : 'provider_unreachable', params, extra);
     }
     if (err instanceof UpstreamRequestError) {
       counted('error', 0);

@@ -2,7 +2,8 @@
 // the SDK's request goes upstream with the linked account's key instead of the agent token, its
 // headers forwarded (account, context, version, idempotency key), and the provider's answer comes
 // back unchanged: status, headers (its request id) and body bytes. The agent policy is applied
-// first (./../agents/gate.ts); throttle, retries and the call log are the shared call path's.
+// first (./../agents/gate.ts); throttle and the call log are the shared call path's; retries are the
+// SDK's own (one attempt per request here, see `retries` below).
 import { randomUUID } from 'node:crypto';
 import { fail } from '../../errors/fail.js';
 import type { ConnectorAgentSupport } from '../../connectors/agents.js';
@@ -46,7 +47,15 @@ const isText = (contentType: string | undefined) => !contentType || /^(applicati
 export function nativeOrigin(agents: ConnectorAgentSupport | undefined, method: string, path: string): string | undefined {
   const q = path.indexOf('?');
   const bare = q === -1 ? path : path.slice(0, q);
-  return agents?.nativeOrigins.find((o) => o.method === method && o.path === bare)?.origin;
+  return agents?.nativeOrigins.find((o) => o.method === method && samePath(o.path, bare))?.origin;
+}
+
+/** `path` is the template's: the same segments, a `{name}` segment matching any one non-empty segment. */
+function samePath(template: string, path: string): boolean {
+  if (!template.includes('{')) return template === path;
+  const want = template.split('/');
+  const got = path.split('/');
+  return want.length === got.length && want.every((w, i) => (w.startsWith('{') && w.endsWith('}') ? got[i] !== '' : w === got[i]));
 }
 
 export class NativeService {
@@ -115,6 +124,11 @@ export class NativeService {
       contentType: body !== null ? contentType : undefined,
       idempotencyKey,
       logBody: typeof body === 'string' || body === null ? body : `[${body.length} bytes of ${contentType ?? 'data'}]`,
+      // The SDK retries (its own setting, with the same idempotency key) and waits as long as its
+      // timeout: one attempt here, with a deadline as long as the SDK's (retries on both sides multiplied
+      // the attempts, 9 for the SDK's 2; a 10-s deadline failed every call the provider took longer on)
+      retries: 0,
+      timeoutMs: profile.connector.agents?.nativeTimeoutMs,
     };
     // no policy on the call: sent as it is, without the gate's wrapper
     const res = gated === null ? await this.calls.send(target, req, account) : await sendGated(gated, account, () => this.calls.send(target, req, account));

@@ -16,6 +16,7 @@ export const NO_METRICS: Metrics = {
   upstreamCall: nothing,
   throttleWaited: nothing,
   throttleRejected: nothing,
+  bufferRefused: nothing,
   verification: nothing,
   webhookDeliveryFailed: nothing,
   render: async () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', text: '' }),

@@ -67,6 +67,12 @@ export class PrometheusMetrics implements Metrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  private readonly bufferRefusals = new Counter({
+    name: 'linkhub_buffer_refusals_total',
+    help: 'Request bodies refused and provider answers dropped (503) because the node held LINKHUB_MAX_BUFFERED_BYTES already, by what (request_body, provider_answer)',
+    labelNames: ['what'] as const,
+    registers: [this.registry],
+  });
   private readonly webhookFailures = new Counter({
     name: 'linkhub_webhook_delivery_failures_total',
     help: 'Webhook delivery attempts that failed, by whether it was the last one (final="true": the event is given up)',
@@ -111,6 +117,10 @@ export class PrometheusMetrics implements Metrics {
 
   throttleRejected(reason: string): void {
     this.throttleRejections.inc({ reason });
+  }
+
+  bufferRefused(what: 'request_body' | 'provider_answer'): void {
+    this.bufferRefusals.inc({ what });
   }
 
   /** One scheduled re-verification and its result. */

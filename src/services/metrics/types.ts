@@ -10,6 +10,8 @@ export interface Metrics {
   upstreamCall(connector: string, status: number | UpstreamFailure, attempts: number, seconds: number): void;
   throttleWaited(seconds: number): void;
   throttleRejected(reason: string): void;
+  /** A request body refused or a provider answer dropped: the node's budget of buffered bytes was full (503). */
+  bufferRefused(what: 'request_body' | 'provider_answer'): void;
   /** One scheduled re-verification and its result. */
   verification(result: string): void;
   webhookDeliveryFailed(final: boolean): void;
