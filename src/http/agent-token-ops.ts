@@ -3,6 +3,7 @@
 import type { AgentPolicyData, agentTokens } from '../store/schema.js';
 import type { Actor } from '../services/logs/actor.js';
 import type { Services } from '../services/index.js';
+import { checkPolicySize } from '../services/agents/tokens.js';
 
 type TokenRow = typeof agentTokens.$inferSelect;
 
@@ -42,12 +43,15 @@ export async function revokeAgentToken(services: Services, projectId: string, ac
   return agentTokenView(row);
 }
 
+/** The account's live tokens and its recently ended ones, bounded (AgentTokenService.list). */
 export async function listAgentTokens(services: Services, projectId: string, accountId: string) {
   await services.accounts.get(projectId, accountId);
   return (await services.agentTokens.list(projectId, accountId)).map(agentTokenView);
 }
 
+/** Sets the account's agent policy, at most the size a token's policy may have (limits.policyBytes). */
 export async function setAccountAgentPolicy(services: Services, projectId: string, accountId: string, policy: unknown, actor: Actor) {
+  checkPolicySize(policy, services.agentTokens.limits.policyBytes);
   const row = await services.accounts.setAgentPolicy(projectId, accountId, (policy ?? null) as AgentPolicyData | null, actor);
   return { policy: row.agentPolicy ?? null };
 }

@@ -41,6 +41,17 @@ export const agentRecipes: Recipes = {
     native(w, 'POST', '/v1/customers', `Bearer ${await token(w)}`, { body: 'name=x', headers: { ...form, 'content-encoding': 'deflate' } }),
   agent_token_invalid: (w) => native(w, 'GET', '/v1/customers', `Bearer lhat_${'A'.repeat(40)}`),
   agent_token_not_found: (w) => w.raw('DELETE', `/accounts/${w.accounts.secret}/agent_tokens/at_doesnotexist`),
+  // the cap lowered for the one request (an account may have 100 live tokens)
+  agent_token_limit: async (w) => {
+    const limits = w.lh.services.agentTokens.limits;
+    const before = limits.liveTokensPerAccount;
+    limits.liveTokensPerAccount = 0;
+    try {
+      return await w.raw('POST', `/accounts/${w.accounts.secret}/agent_tokens`, { body: '{"name":"recipe"}', headers: json });
+    } finally {
+      limits.liveTokensPerAccount = before;
+    }
+  },
   agent_account_required: async (w) => native(w, 'GET', '/v1/customers', `Bearer ${await token(w, { also_accounts: [w.accounts.restricted] })}`),
   agent_account_refused: async (w) => native(w, 'GET', '/v1/customers', `Bearer ${await token(w)}`, { headers: { 'linkhub-account': w.accounts.restricted } }),
   policy_denied: async (w) =>

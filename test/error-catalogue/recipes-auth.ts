@@ -26,6 +26,19 @@ export const authRecipes: Recipes = {
     }
     return register();
   },
+  // the cluster-wide cap on unused clients lowered for the one request (10,000 by default)
+  oauth_clients_full: async (w) => {
+    const cap = w.lh.services.oauth.clientCap;
+    const before = cap.limits.unusedClients;
+    cap.limits.unusedClients = 0;
+    try {
+      const body = '{"redirect_uris":["http://127.0.0.1:9/cb"]}';
+      return await w.raw('POST', '/oauth/register', { auth: false, body, headers: { 'content-type': 'application/json' } });
+    } finally {
+      cap.limits.unusedClients = before;
+      cap.used(); // this node forgets it found the store full
+    }
+  },
   hub_session_invalid: (w) => w.raw('GET', '/hub/settings', { auth: false, headers: { 'x-hub-session-token': 'not-a-token' } }),
   connect_session_used: async (w) => {
     const token = await w.hubToken({ origin_owner_id: 'recipe-used', multiple: false });

@@ -20,6 +20,14 @@ export const AGENT_ERRORS = {
     action: 'Check the token id (GET /accounts/{id}/agent_tokens lists the account’s tokens).',
     retryable: false,
   },
+  agent_token_limit: {
+    status: 409,
+    message: 'Account {account} has {limit} live agent tokens, the most an account may have: no token was created',
+    action:
+      'Revoke tokens no longer in use (GET /accounts/{id}/agent_tokens lists them, DELETE /accounts/{id}/agent_tokens/{token_id} revokes one) or let expiring ones run out; an integration should keep a token, or give tokens an expiry, rather than make one per run.',
+    retryable: false,
+    extras: ['limit'],
+  },
   agent_account_required: {
     status: 400,
     message: 'This agent token acts on {count} accounts: name one in {where}',

@@ -97,6 +97,14 @@ export const AUTH_ERRORS = {
     action: "Call /mcp by LINKHUB_PUBLIC_URL's host (or localhost when Linkhub listens on loopback), or add the host to LINKHUB_ALLOWED_HOSTS.",
     retryable: false,
   },
+  oauth_clients_full: {
+    status: 429,
+    message: 'Linkhub holds {limit} registered OAuth clients not used yet, the most it keeps: try again in {seconds} s',
+    action:
+      'An MCP client registers once per server, then authorizes: keep a client_id that works. Wait `retry_after_ms` (the Retry-After header, in seconds): a registration never used is forgotten a day after it is made, and one that obtains a code no longer counts.',
+    retryable: true,
+    extras: ['retry_after_ms'],
+  },
   too_many_registrations: {
     status: 429,
     message: 'Too many OAuth client registrations from this address: try again in {seconds} s',

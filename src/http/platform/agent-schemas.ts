@@ -42,7 +42,7 @@ const policySchema = (id?: string) =>
         ),
       ),
     },
-    { additionalProperties: false, ...(id ? { $id: id } : {}), description: 'What an agent token may do' },
+    { additionalProperties: false, ...(id ? { $id: id } : {}), description: 'What an agent token may do (at most 32 KiB as JSON)' },
   );
 export const AgentPolicy = policySchema('AgentPolicy');
 export const AgentPolicyInput = policySchema();

@@ -22,11 +22,12 @@ export const agentTokenRoutes =
           summary: 'Create an agent token for a linked account; the token is returned once',
           description:
             'The token (`lhat_…`) acts on this account (and `also_accounts`) under `policy` (null: the account’s agent policy). ' +
-            "Give it to an agent as the provider SDK's key, with Linkhub as the SDK's host, or as a Bearer token on /mcp.",
+            "Give it to an agent as the provider SDK's key, with Linkhub as the SDK's host, or as a Bearer token on /mcp. " +
+            'An account may have 100 live (not revoked, not expired) tokens made on it: past that, 409 `agent_token_limit`. A policy is at most 32 KiB as JSON.',
           tags,
           params: AccountParams,
           body: AgentTokenInput,
-          response: { 201: AgentTokenCreated, ...errors(400, 401, 404) },
+          response: { 201: AgentTokenCreated, ...errors(400, 401, 404, 409) },
         },
       },
       async (request, reply) => {
@@ -40,6 +41,8 @@ export const agentTokenRoutes =
       {
         schema: {
           summary: 'List the agent tokens that act on a linked account',
+          description:
+            'Newest first: every live token (at most 500), and the 50 most recently revoked or expired in the last 30 days (older ones are not listed).',
           tags,
           params: AccountParams,
           response: { 200: Type.Array(Type.Ref('AgentToken')), ...errors(401, 404) },

@@ -2,7 +2,7 @@
 // the linked accounts it names (usually one) under a policy, and is stored as a SHA-256 digest only.
 // Like API keys, verified tokens are cached briefly; a revocation reaches every node's cache through
 // the change feed, and revalidate() (the cluster check) catches a lost notification.
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { fail } from '../../errors/fail.js';
 import type { ChangeFeed } from '../../store/change-feed.js';
 import type { Db } from '../../store/db.js';
@@ -31,6 +31,36 @@ export interface NewAgentToken {
   alsoAccounts?: readonly string[];
 }
 
+/**
+ * What one account may hold (docs/agents.md#agent-tokens). Live tokens (neither revoked nor expired)
+ * created on an account are capped: an integration making a token per agent run would otherwise
+ * grow the store and every list without bound. A policy is capped in size (its JSON), and the list
+ * of an account's tokens is bounded: every live token (at most listLive), and the listEnded most
+ * recently revoked or expired within endedListedMs.
+ */
+export interface AgentTokenLimits {
+  liveTokensPerAccount: number;
+  policyBytes: number;
+  listLive: number;
+  listEnded: number;
+  endedListedMs: number;
+}
+
+export const AGENT_TOKEN_LIMITS: Readonly<AgentTokenLimits> = {
+  liveTokensPerAccount: 100,
+  policyBytes: 32 * 1024,
+  listLive: 500,
+  listEnded: 50,
+  endedListedMs: 30 * 24 * 60 * 60 * 1000,
+};
+
+/** Refuses (400) a policy whose JSON is over `max` bytes: it is stored with each token and listed with it. */
+export function checkPolicySize(policy: unknown, max: number): void {
+  if (policy === null || policy === undefined) return;
+  const size = Buffer.byteLength(JSON.stringify(policy));
+  if (size > max) throw fail('invalid_input', { field: 'policy', problem: `is ${size} bytes as JSON; at most ${max}` }, { field: 'policy' });
+}
+
 const CACHE_MS = 5_000;
 const TOPIC = 'agent_token';
 export const AGENT_TOKEN_PREFIX = 'lhat_';
@@ -43,6 +73,8 @@ export class AgentTokenService {
   /** By the presented token (in memory only): a repeat call skips hashing it. */
   private readonly cache = new Map<string, Cached>();
   private readonly lastUsedWrites = new Map<string, number>();
+  /** The caps (AGENT_TOKEN_LIMITS unless given; tests lower them). */
+  readonly limits: AgentTokenLimits;
 
   constructor(
     private readonly db: Db,
@@ -50,7 +82,9 @@ export class AgentTokenService {
     /** Every token made or revoked, whoever asked (the API, the Dashboard, an OAuth approval), is audited with the change. */
     private readonly audit: AuditService,
     private readonly now: () => number = Date.now,
+    limits: Partial<AgentTokenLimits> = {},
   ) {
+    this.limits = { ...AGENT_TOKEN_LIMITS, ...limits };
     changes.subscribe(TOPIC, (id) => this.forget(new Set([id])));
     // a token goes with the account it was made on (deleted with it): read again after any change of an account it names
     changes.subscribe(ACCOUNT_TOPIC, (accountId) => {
@@ -76,7 +110,15 @@ export class AgentTokenService {
     if (ids.size) this.forget(ids);
   }
 
-  async create(projectId: string, accountId: string, input: NewAgentToken, actor: Actor) {
+  /**
+   * Makes a token, refused (409 agent_token_limit) when the account already has liveTokensPerAccount
+   * live tokens made on it. The count is taken inside the insert's transaction with the account's row
+   * locked (FOR NO KEY UPDATE), so concurrent creates on one account, on any node, are counted one
+   * after the other and cannot pass the cap. `replaces`: an OAuth refresh, whose new token replaces
+   * its grant's previous one (revoked right after): not refused by the cap.
+   */
+  async create(projectId: string, accountId: string, input: NewAgentToken, actor: Actor, opts: { replaces?: string } = {}) {
+    checkPolicySize(input.policy, this.limits.policyBytes);
     const others = [...new Set(input.alsoAccounts ?? [])].filter((id) => id !== accountId);
     const wanted = [accountId, ...others];
     const found = await this.db
@@ -92,6 +134,16 @@ export class AgentTokenService {
     const id = newId('at', 16);
     const expiresAt = input.expiresIn ? new Date(this.now() + input.expiresIn * 1000) : null;
     const row = await this.db.transaction(async (tx) => {
+      const [locked] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for('no key update');
+      if (!locked) throw fail('account_not_found');
+      if (!opts.replaces) {
+        const [{ live }] = await tx
+          .select({ live: sql<number>`count(*)::int` })
+          .from(agentTokens)
+          .where(and(eq(agentTokens.accountId, accountId), this.isLive()));
+        const limit = this.limits.liveTokensPerAccount;
+        if (Number(live) >= limit) throw fail('agent_token_limit', { account: accountId, limit }, { limit });
+      }
       const [made] = await tx
         .insert(agentTokens)
         .values({
@@ -113,13 +165,33 @@ export class AgentTokenService {
     return { row, token };
   }
 
-  /** The account's tokens (those created on it, and those that may also act on it), newest first. */
+  /** Neither revoked nor expired. */
+  private isLive() {
+    const now = new Date(this.now());
+    return and(isNull(agentTokens.revokedAt), or(isNull(agentTokens.expiresAt), gt(agentTokens.expiresAt, now)));
+  }
+
+  /**
+   * The account's tokens (those created on it, and those that may also act on it), newest first:
+   * every live one (at most listLive), and the listEnded most recently revoked or expired within
+   * endedListedMs (older ones stay in the store, for the audit trail, but are not listed).
+   */
   async list(projectId: string, accountId: string) {
-    return this.db
+    const { listLive, listEnded, endedListedMs } = this.limits;
+    const now = new Date(this.now());
+    const since = new Date(this.now() - endedListedMs);
+    const mine = and(eq(agentTokens.projectId, projectId), sql`${accountId} = any(${agentTokens.accountIds})`);
+    const live = await this.db.select().from(agentTokens).where(and(mine, this.isLive())).orderBy(desc(agentTokens.createdAt)).limit(listLive);
+    const endedAt = sql`coalesce(${agentTokens.revokedAt}, ${agentTokens.expiresAt})`;
+    const ended = await this.db
       .select()
       .from(agentTokens)
-      .where(and(eq(agentTokens.projectId, projectId), sql`${accountId} = any(${agentTokens.accountIds})`))
-      .orderBy(desc(agentTokens.createdAt));
+      .where(
+        and(mine, or(gt(agentTokens.revokedAt, since), and(isNull(agentTokens.revokedAt), lte(agentTokens.expiresAt, now), gt(agentTokens.expiresAt, since)))),
+      )
+      .orderBy(desc(endedAt))
+      .limit(listEnded);
+    return [...live, ...ended].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1));
   }
 
   async revoke(projectId: string, accountId: string, tokenId: string, actor: Actor) {

@@ -5,13 +5,14 @@
 // own agent tokens and Dashboard sign-in; no kept library plays that part. Errors are OAuthError
 // (RFC 6749 codes), answered by the HTTP side as `{error, error_description}`.
 import { createHash } from 'node:crypto';
-import { and, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../../store/db.js';
 import { oauthClients, oauthCodes } from '../../store/schema.js';
 import type { AgentTokenService } from '../agents/tokens.js';
 import { newId, randomBase62, sha256 } from '../ids.js';
 import { type Actor, actorRef } from '../logs/actor.js';
 import { countInWindow, forgetOldWindows } from '../window-count.js';
+import { ClientCap, type ClientCapLimits } from './client-cap.js';
 import { checkClientMetadata, type OAuthClient } from './client-metadata.js';
 import type { ClientDocuments } from './client-documents.js';
 import { OAuthError } from './oauth-error.js';
@@ -29,9 +30,6 @@ export { registeredRedirect } from './client-metadata.js';
 /** Client registrations one address may make per window (an MCP client registers once per server). */
 const REGISTRATIONS_PER_WINDOW = 100;
 const REGISTRATION_WINDOW_MS = 10 * 60 * 1000;
-
-/** A registered client that never obtained a code or a token is forgotten after this long. */
-const UNUSED_CLIENT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** The refresh token family a code's grant starts, named after the code (its hash) so a second redemption can end it. */
 const familyOf = (codeHash: string): string => `orf_${sha256(`family:${codeHash}`).slice(0, 24)}`;
@@ -52,6 +50,8 @@ export interface Approval {
 
 export class OAuthService {
   private readonly refreshTokens: RefreshTokens;
+  /** The cluster-wide cap on registered clients never used, and their lifetime (client-cap.ts). */
+  readonly clientCap: ClientCap;
 
   constructor(
     private readonly db: Db,
@@ -59,8 +59,10 @@ export class OAuthService {
     /** Clients named by the URL of their metadata document; null: none are taken. */
     private readonly documents: ClientDocuments | null,
     private readonly now: () => number = Date.now,
+    clientLimits: Partial<ClientCapLimits> = {},
   ) {
     this.refreshTokens = new RefreshTokens(db, tokens, now);
+    this.clientCap = new ClientCap(db, now, clientLimits);
   }
 
   /**
@@ -75,16 +77,15 @@ export class OAuthService {
     return count > REGISTRATIONS_PER_WINDOW ? Math.max(1, windowEnds - this.now()) : 0;
   }
 
-  /** RFC 7591 registration of a public client (token_endpoint_auth_method none). */
+  /**
+   * RFC 7591 registration of a public client (token_endpoint_auth_method none). Registration is open:
+   * clients that never got a code or a token go after a day, and are capped for the whole cluster
+   * (429 oauth_clients_full past it), so registrations alone cannot fill the store (the HTTP side also
+   * limits them per address).
+   */
   async register(metadata: Record<string, unknown>): Promise<OAuthClient> {
     const client = { id: newId('oc', 24), ...checkClientMetadata(metadata) };
-    // registration is open: clients that never got a code or a token go after a week, so registrations
-    // alone cannot fill the store (the HTTP side also limits them per address)
-    await this.db.execute(
-      sql`delete from oauth_clients c where c.created_at < ${new Date(this.now() - UNUSED_CLIENT_TTL_MS).toISOString()}::timestamptz
-        and not exists (select 1 from oauth_codes k where k.client_id = c.id)
-        and not exists (select 1 from oauth_refresh_tokens r where r.client_id = c.id)`,
-    );
+    await this.clientCap.admit();
     await this.db.insert(oauthClients).values(client);
     return client;
   }
@@ -122,6 +123,7 @@ export class OAuthService {
       approvedBy: actorRef(a.actor),
       expiresAt: new Date(now + CODE_TTL_MS),
     });
+    this.clientCap.used();
     return code;
   }
 

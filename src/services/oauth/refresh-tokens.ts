@@ -49,8 +49,11 @@ export class RefreshTokens {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** An access token and a refresh token for a grant (a new family, or the next of `family`). */
-  async issue(g: Grant, family: string = newId('orf', 20)): Promise<IssuedTokens> {
+  /**
+   * An access token and a refresh token for a grant (a new family, or the next of `family`, whose new
+   * access token `replaces` the previous one: a refresh is not refused by the account's token cap).
+   */
+  async issue(g: Grant, family: string = newId('orf', 20), replaces?: string): Promise<IssuedTokens> {
     let made: Awaited<ReturnType<AgentTokenService['create']>>;
     try {
       made = await this.tokens.create(
@@ -58,10 +61,14 @@ export class RefreshTokens {
         g.accountId,
         { name: `OAuth: ${g.clientName}`, expiresIn: ACCESS_TOKEN_TTL_S, policy: g.policy === 'read_only' ? { read_only: true } : null },
         actorFromRef(g.approvedBy),
+        { replaces },
       );
     } catch (e) {
       // the account was deleted since the approval
       if (e instanceof LinkhubError && e.entry === 'account_not_found') throw new OAuthError('invalid_grant', 'the approved account no longer exists');
+      // the account has as many live agent tokens as it may (RFC 6749 has no closer code): the user frees one, then approves again
+      if (e instanceof LinkhubError && e.entry === 'agent_token_limit')
+        throw new OAuthError('invalid_grant', `${e.message}; revoke one in the Dashboard, then authorize this client again`);
       throw e;
     }
     const refreshToken = `${REFRESH_TOKEN_PREFIX}${randomBase62(43)}`;
@@ -100,7 +107,7 @@ export class RefreshTokens {
     }
     // revoked by a person since: the grant is over
     if (!(await this.tokens.unrevoked(row.accessTokenId))) throw invalid('the access token of this grant was revoked');
-    const next = await this.issue({ ...row, clientName: client.name }, row.family);
+    const next = await this.issue({ ...row, clientName: client.name }, row.family, row.accessTokenId);
     // While the new pair was made, a copy of the presented token may have ended the family (before the
     // new refresh token existed, so it was not among the rows ended), or a person may have revoked the
     // access token. Checked after the new pair exists: either ends the grant, the new pair with it.
