@@ -121,6 +121,13 @@ program
   )
   .action(() => run(async () => (await import('./cli/runner.js')).runDoctor()));
 
+program
+  .command('migrate')
+  .description(
+    "Apply this version's migrations to the store (as a server's start does; other commands never change the store's schema). Exit 0 when the store has them all",
+  )
+  .action(() => command('migrate', {}));
+
 const backup = () => import('./cli/backup.js');
 program
   .command('backup')

@@ -33,7 +33,10 @@ async function main(): Promise<void> {
     import('./http/log-stream.js'),
     import('./services/index.js'),
   ]);
-  const services = await createServices(config, { warn, onDataDirLost, embedded });
+  const services = await createServices(config, { warn, onDataDirLost, embedded }).catch(async (e: unknown) => {
+    // a new store's first writes on a full disk: said as the full disk it is, naming the directory
+    throw embedded ? (await import('./store/embedded-start.js')).startFailure(config.dataDir, e) : e;
+  });
   // Log lines are written in batches (log-stream.ts); what Linkhub says on stdout
   // itself goes after the lines logged before it.
   const logStream = batchedStdout();

@@ -6,55 +6,22 @@
 // space returns, without a restart.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fill, tmpfs, unmountAll } from './helpers/disk.js';
 import { basicAuth, callApi, killAllLinkhubProcesses, runLinkhubToExit, startLinkhubProcess } from './helpers/process.js';
 import { startStripeStandin, type StripeStandin } from './stripe-standin/index.js';
 
 let stripe: StripeStandin;
-const mounts: string[] = [];
 before(async () => {
   stripe = await startStripeStandin();
 });
 after(async () => {
   await killAllLinkhubProcesses();
-  for (const m of mounts) {
-    try {
-      execFileSync('umount', [m]);
-    } catch {
-      /* already gone */
-    }
-  }
+  unmountAll();
   await stripe?.close();
 });
-
-/** A tmpfs of `size` mounted on a new directory (needs root: the tests run as root here and in CI). */
-function tmpfs(size: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'linkhub-disk-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
-  mounts.push(dir);
-  return dir;
-}
-
-/** Fills the file system of `dir` to the last block; returns the filler's path (remove it to free the space). */
-function fill(dir: string): string {
-  const file = join(dir, 'filler');
-  const fd = openSync(file, 'w');
-  try {
-    for (const chunk of [Buffer.alloc(1 << 20), Buffer.alloc(4096)]) {
-      try {
-        for (;;) writeSync(fd, chunk);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return file;
-}
 
 /** The one stderr line of a refused start. */
 function refusal(r: { code: number | null; signal: string | null; stderr: string; stdout: string }): string {

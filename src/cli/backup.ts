@@ -31,13 +31,18 @@ export const BackupArgs = Type.Object(
   { additionalProperties: false },
 );
 
+/** On PostgreSQL (exit 2, the pg_dump line), before any store is opened: there is nothing of it to open. */
+export function refuseBackup(config: Config, args: Static<typeof BackupArgs>): void {
+  if (config.databaseUrl) throw onPostgres(`run pg_dump --format=custom --file=${JSON.stringify(args.file)} "$DATABASE_URL"`);
+}
+
 /**
  * `backup FILE`: run where the store is open (registry.ts), inside the server that holds it too, so the
  * snapshot is taken while it serves. FILE is absolute (resolved by the CLI, not the server's directory).
  */
 export async function backupCommand(ctx: CommandContext, args: Static<typeof BackupArgs>): Promise<void> {
   const { config } = ctx;
-  if (config.databaseUrl) throw onPostgres(`run pg_dump --format=custom --file=${JSON.stringify(args.file)} "$DATABASE_URL"`);
+  refuseBackup(config, args);
   if (args.includeMasterKey && config.masterKey) {
     throw new CliError('--include-master-key takes the generated master.key; LINKHUB_MASTER_KEY is set: keep that key where you keep it', 2);
   }
@@ -52,7 +57,8 @@ export async function backupCommand(ctx: CommandContext, args: Static<typeof Bac
     }
   }
   const started = Date.now();
-  const { manifest, bytes } = await writeBackup(ctx.store, args.file, keyFiles);
+  const { manifest, bytes, removed } = await writeBackup(ctx.store, args.file, keyFiles);
+  for (const path of removed) ctx.note(`linkhub: removed ${path}, left by a backup killed while writing`);
   ctx.out(
     `Backed up the embedded store in ${config.dataDir} to ${args.file}: ${manifest.accounts} account(s), ${mb(bytes)} (${mb(manifest.pgdata.bytes)} uncompressed), in ${((Date.now() - started) / 1000).toFixed(1)} s${ctx.server ? `, while the server (PID ${ctx.server}) served` : ''}.`,
   );

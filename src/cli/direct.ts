@@ -42,7 +42,7 @@ async function accountServices(s: CliStore) {
 }
 
 export async function runInProcess(name: string, spec: CommandSpec, args: unknown, output: CommandOutput): Promise<void> {
-  const s = await openCliStore(name);
+  const s = await openCliStore(name, spec.store);
   let built: Promise<Awaited<ReturnType<typeof accountServices>>> | null = null;
   const services: CommandServices = {
     apiKeys: new ApiKeyService(s.store.db, s.store.changes),

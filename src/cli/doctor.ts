@@ -66,7 +66,7 @@ async function storeCheck(s: CommandContext): Promise<Check> {
   const { missing, ahead } = await migrationState(s.store.db);
   if (ahead) return fail(ahead);
   return missing.length
-    ? fail(`the store lacks migrations ${missing.join(', ')}: restart Linkhub to apply them`)
+    ? fail(`the store lacks migrations ${missing.join(', ')}: run \`linkhub migrate\` or restart Linkhub to apply them`)
     : ok('the store answers and has every migration');
 }
 

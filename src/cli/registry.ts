@@ -7,9 +7,12 @@ import { Value } from 'typebox/value';
 import { accountsListCommand, accountsVerifyCommand } from './accounts.js';
 import { apiKeysCreateCommand, apiKeysListCommand, apiKeysRevokeCommand, masterKeyRotateCommand, masterKeyStatusCommand } from './commands.js';
 import type { CommandContext } from './context.js';
-import { BackupArgs, backupCommand } from './backup.js';
+import { BackupArgs, backupCommand, refuseBackup } from './backup.js';
 import { doctorCommand } from './doctor.js';
 import { LogsExportArgs, logsExportCommand } from './logs-export.js';
+import { migrateCommand } from './migrate.js';
+import type { StoreUse } from './store.js';
+import type { Config } from '../config.js';
 
 export interface CommandSpec<S extends TSchema = TSchema> {
   args: S;
@@ -22,6 +25,10 @@ export interface CommandSpec<S extends TSchema = TSchema> {
    * caller means).
    */
   masterKey?: boolean;
+  /** What it may do with the store's schema (store.ts StoreUse; default `current`). */
+  store?: StoreUse;
+  /** Refuses (throws CliError) what the configuration alone rules out, before any store is opened. */
+  refuses?(config: Config, args: Static<S>): void;
 }
 
 const strict = (props: Parameters<typeof Type.Object>[0]) => Type.Object(props, { additionalProperties: false });
@@ -42,8 +49,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = Object.freeze({
     run: accountsVerifyCommand,
     masterKey: true,
   }),
-  doctor: define({ args: strict({}), run: doctorCommand }),
-  backup: define({ args: BackupArgs, run: backupCommand }),
+  doctor: define({ args: strict({}), run: doctorCommand, store: 'older' }),
+  backup: define({ args: BackupArgs, run: backupCommand, store: 'older', refuses: refuseBackup }),
+  migrate: define({ args: strict({}), run: migrateCommand, store: 'migrate' }),
   'logs export': define({ args: LogsExportArgs, run: logsExportCommand }),
 });
 

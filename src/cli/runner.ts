@@ -15,6 +15,7 @@ export async function runCommand(name: string, args: Record<string, unknown>): P
   const problem = argsProblem(spec, plain);
   if (problem) throw new CliError(`invalid arguments: ${problem}`, 2);
   const config = cliConfig();
+  spec.refuses?.(config, plain as never);
   if (!config.databaseUrl) {
     const conn = await connectAdmin(config.dataDir);
     if (conn) {

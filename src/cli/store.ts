@@ -10,6 +10,7 @@ import { adminSocketPath } from './admin-protocol.js';
 import { DataDirError, type DataDirLock, lockDataDir } from '../store/data-dir-lock.js';
 import { openStore, type Store } from '../store/db.js';
 import { aside, holdsStore } from '../store/interrupted-restore.js';
+import { migrationState } from '../store/migrations.js';
 import { loadOrCreateMasterKey } from '../vault/master-key.js';
 import type { MasterKeys } from '../vault/vault.js';
 
@@ -73,8 +74,26 @@ export async function lockForCommand(dataDir: string, command: string): Promise<
   }
 }
 
+/**
+ * What a command may do with the store's schema. A command never migrates the store by the way (a
+ * `backup` taken before an upgrade must hold the store as the older version left it, to roll back to;
+ * `doctor` pointed at the wrong database must not create Linkhub's tables there): `current` needs every
+ * migration of this version, `older` also reads a store an older Linkhub wrote (doctor, backup), and
+ * `migrate` applies this version's migrations (`linkhub migrate`, as a server's start does).
+ */
+export type StoreUse = 'current' | 'older' | 'migrate';
+
+/** Why `command` may not run on a store whose migration state is `state` (null: it may). */
+function schemaProblem(state: Awaited<ReturnType<typeof migrationState>>, use: StoreUse, command: string): string | null {
+  if (state.none)
+    return 'there is no Linkhub store in this database (no Linkhub migration was ever applied to it): check DATABASE_URL, or create the store with `linkhub migrate` or by starting Linkhub';
+  if (use === 'current' && state.missing.length)
+    return `the store was written by an older Linkhub and lacks this version's migrations ${state.missing.join(', ')}: run \`linkhub migrate\` (or start this version of Linkhub, which migrates it), then \`linkhub ${command}\` again`;
+  return null;
+}
+
 /** Opens the configured store for `command` (named in the messages), or throws CliError saying why not. */
-export async function openCliStore(command: string): Promise<CliStore> {
+export async function openCliStore(command: string, use: StoreUse = 'current'): Promise<CliStore> {
   const config = cliConfig();
   let lock: DataDirLock | null = null;
   if (!config.databaseUrl) {
@@ -95,10 +114,24 @@ export async function openCliStore(command: string): Promise<CliStore> {
       pgliteDir: config.dataDir,
       warn,
       pool: { max: 2, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs },
+      migrate: use === 'migrate',
     });
   } catch (e) {
     await lock?.release();
     throw e;
+  }
+  const problem =
+    use === 'migrate'
+      ? null
+      : await migrationState(store.db).then(
+          (state) => schemaProblem(state, use, command),
+          (e: unknown) => e,
+        );
+  if (problem !== null) {
+    await store.close().catch(() => {});
+    await lock?.release();
+    if (problem instanceof Error) throw problem;
+    throw new CliError(String(problem));
   }
   return {
     config,

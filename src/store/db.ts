@@ -23,14 +23,20 @@ export interface StoreOptions {
   pool?: PoolOptions;
   /** The embedded store's thread when it was started already (main.ts starts it early: embedded-start.ts). */
   pglite?: Promise<PgliteThread>;
+  /**
+   * false: open the store as it is, unmigrated (the CLI: a command does not change the store's schema;
+   * `linkhub migrate` and a server's start do). A store a newer Linkhub migrated is refused either way.
+   */
+  migrate?: boolean;
 }
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
   // PostgreSQL's driver and its drizzle adapter load only when configured: the embedded store needs neither.
-  if (opts.databaseUrl) return (await import('./postgres-store.js')).openPostgresStore(opts.databaseUrl, opts.pool, opts.warn);
+  const migrate = opts.migrate ?? true;
+  if (opts.databaseUrl) return (await import('./postgres-store.js')).openPostgresStore(opts.databaseUrl, opts.pool, opts.warn, undefined, migrate);
   const thread = await (opts.pglite ?? startPgliteThread(opts.pgliteDir));
   try {
-    return await storeFromPglite(thread);
+    return await storeFromPglite(thread, migrate);
   } catch (e) {
     await thread.close().catch(() => {});
     throw embeddedStoreError(opts.pgliteDir, e);
@@ -39,11 +45,11 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
 
 /**
  * Wraps an open PGlite (normally on its own thread, see pglite-thread.ts; an in-process PGlite
- * works too, e.g. to build a test template) and migrates it.
+ * works too, e.g. to build a test template) and migrates it (unless `migrate` is false).
  */
-export async function storeFromPglite(client: PGlite | PgliteThread): Promise<Store> {
+export async function storeFromPglite(client: PGlite | PgliteThread, migrate = true): Promise<Store> {
   const db = drizzlePglite(client as PGlite, { schema });
-  await migratePglite(db, { migrationsFolder: migrationsDir });
+  if (migrate) await migratePglite(db, { migrationsFolder: migrationsDir });
   const snapshot =
     client instanceof PgliteThread
       ? () => client.snapshot()

@@ -13,7 +13,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { projectRoot } from '../paths.js';
-import { type DataDirLock, dataDirProblem, lockDataDir } from './data-dir-lock.js';
+import { DataDirError, type DataDirLock, dataDirProblem, lockDataDir } from './data-dir-lock.js';
 import { migrationIds, newestAppliedMigration, StoreAheadError, storeAheadProblem } from './migration-journal.js';
 import { PgliteThread } from './pglite-thread.js';
 import { syncPath, syncTree } from './sync-tree.js';
@@ -23,8 +23,37 @@ export const STORE_TEMPLATE_DIR = join(projectRoot, 'dist', 'store-template');
 /** What the template holds: the migrations applied to it (migrationIds()), in order. */
 export const TEMPLATE_MANIFEST = 'manifest.json';
 
+/**
+ * Whether `e`, or an error it wraps (drizzle's DrizzleQueryError keeps the store's as `cause`), says
+ * the disk is full: ENOSPC from the system, PostgreSQL's disk_full (53100: "could not extend file"),
+ * or the data directory's own refusal (data-dir-lock.ts).
+ */
+function diskFull(e: unknown): boolean {
+  for (let x = e, depth = 0; x && typeof x === 'object' && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
+    const code = (x as { code?: unknown }).code;
+    if (code === 'ENOSPC' || code === '53100') return true;
+    if (x instanceof DataDirError && x.message.endsWith('(ENOSPC)')) return true;
+  }
+  return false;
+}
+
+/** A full disk under the data directory, in one line (the start's writes, PGlite's, or the lock's). */
+const fullDisk = (dataDir: string) =>
+  new DataDirError(`the data directory ${dataDir} is on a full disk (no space left on device): free some space, then start Linkhub again (ENOSPC)`);
+
+/**
+ * What a start of the embedded store in `dataDir` that failed says: a full disk, wherever it was met
+ * (taking the directory, copying the template, PGlite's start, or the first writes of a new store,
+ * which PGlite answered with its own words and drizzle's "Failed query" with its parameters), named
+ * as such; any other failure as it is.
+ */
+export function startFailure(dataDir: string, e: unknown): unknown {
+  return diskFull(e) ? fullDisk(dataDir) : e;
+}
+
 /** The error an operator can act on: which directory, and the system's reason (full, read-only, …). */
 export function embeddedStoreError(pgliteDir: string | null, e: unknown): Error {
+  if (pgliteDir && diskFull(e)) return fullDisk(pgliteDir);
   const code = (e as NodeJS.ErrnoException).code;
   if (pgliteDir && typeof code === 'string' && /^E[A-Z]+$/.test(code)) return dataDirProblem(pgliteDir, e as NodeJS.ErrnoException);
   return new Error(`the embedded store in ${pgliteDir ? join(pgliteDir, 'pgdata') : 'memory'} could not be opened: ${(e as Error).message}`);
@@ -113,7 +142,9 @@ export async function startEmbeddedStore(
   configuredKey: Buffer | null,
   log: { warn: (msg: string) => void; onLost: (msg: string) => void },
 ): Promise<EmbeddedStart> {
-  const lock = await lockEmbeddedDataDir(dataDir, log.onLost);
+  const lock = await lockEmbeddedDataDir(dataDir, log.onLost).catch((e: unknown) => {
+    throw startFailure(dataDir, e);
+  });
   if (lock.notice) log.warn(lock.notice);
   let masterKey: MasterKeySource;
   try {

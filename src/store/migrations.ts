@@ -15,13 +15,15 @@ export interface MigrationState {
   missing: string[];
   /** Why the store is ahead of this version (migrated by a newer Linkhub: storeAheadProblem), or null. */
   ahead: string | null;
+  /** No migration was ever applied: not a Linkhub store (an empty database, or another application's). */
+  none: boolean;
 }
 
 /** Where the store stands against this version's migrations, by one small query. */
 export async function migrationState(db: Db): Promise<MigrationState> {
   const newest = await newestAppliedMigration((text) => db.execute(sql.raw(text)));
   const last = newest ?? -1; // a store never migrated at all lacks everything
-  return { missing: journal.filter((m) => m.when > last).map((m) => m.tag), ahead: storeAheadProblem(newest) };
+  return { missing: journal.filter((m) => m.when > last).map((m) => m.tag), ahead: storeAheadProblem(newest), none: newest === null };
 }
 
 /** The tags of the migrations this version needs and the store lacks ([] when it is up to date). */

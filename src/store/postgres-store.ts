@@ -23,6 +23,8 @@ export async function openPostgresStore(
   pool: PoolOptions | undefined,
   warn: ((msg: string) => void) | undefined,
   liveness: LivenessOptions = LIVENESS_DEFAULTS,
+  /** false: the schema as it is (the CLI); a store a newer Linkhub migrated is refused either way. */
+  migrate = true,
 ): Promise<Store> {
   const poolOptions = pool ?? POOL_DEFAULTS;
   const say = warn ?? (() => {});
@@ -30,14 +32,27 @@ export async function openPostgresStore(
   // Migrations run without the statement timeout: one may rightly take long (an index on a large table).
   // Then, still under the lock, one query: a store a newer Linkhub migrated (which the migrator leaves
   // as it is) is refused before this node serves, instead of failing requests on what it changed.
-  await withAdvisoryLock(url, poolOptions, MIGRATION_LOCK, times, say, async (unlimited) => {
-    const migrating = drizzlePg(unlimited, { schema });
-    await migratePg(migrating, { migrationsFolder: migrationsDir });
-    const { ahead } = await migrationState(migrating as unknown as Db);
-    if (ahead) throw new StoreAheadError(ahead);
-  });
+  if (migrate)
+    await withAdvisoryLock(url, poolOptions, MIGRATION_LOCK, times, say, async (unlimited) => {
+      const migrating = drizzlePg(unlimited, { schema });
+      await migratePg(migrating, { migrationsFolder: migrationsDir });
+      const { ahead } = await migrationState(migrating as unknown as Db);
+      if (ahead) throw new StoreAheadError(ahead);
+    });
   const conns = createPool(url, poolOptions);
   const db = drizzlePg(conns, { schema }) as unknown as Db;
+  if (!migrate) {
+    const ahead = await migrationState(db)
+      .then((s) => s.ahead)
+      .catch(async (e: unknown) => {
+        await conns.end().catch(() => {});
+        throw e;
+      });
+    if (ahead) {
+      await conns.end().catch(() => {});
+      throw new StoreAheadError(ahead);
+    }
+  }
   // Keepalives on both ends: the server drops its side of a dead listening connection soon, and this
   // side's kernel finds a dead peer too (much later than the feed's own check does: change-feed.ts).
   const listener = () =>

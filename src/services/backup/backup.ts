@@ -60,9 +60,14 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 /**
  * Snapshots the open embedded store into `file` (atomically, mode 0600), with `keyFiles` when given.
  * Runs in whichever process holds the store: the server keeps serving (statements wait while the
- * data directory is read).
+ * data directory is read). `removed`: the temporary files of earlier backups killed half-way that
+ * were removed from the directory (services/atomic-file.ts).
  */
-export async function writeBackup(store: Store, file: string, keyFiles: KeyFile[] = []): Promise<{ manifest: BackupManifest; bytes: number }> {
+export async function writeBackup(
+  store: Store,
+  file: string,
+  keyFiles: KeyFile[] = [],
+): Promise<{ manifest: BackupManifest; bytes: number; removed: string[] }> {
   if (!store.snapshot) throw new Error('only the embedded store is backed up by Linkhub: back up PostgreSQL with pg_dump');
   const [keys, [{ n }]] = await Promise.all([
     store.db.selectDistinct({ id: vaultKeys.masterKeyId }).from(vaultKeys).orderBy(vaultKeys.masterKeyId),
@@ -82,8 +87,9 @@ export async function writeBackup(store: Store, file: string, keyFiles: KeyFile[
     pgdata: { bytes: pgdata.length, sha256: sha256(pgdata) },
   };
   const entries: TarEntry[] = [{ name: MANIFEST, data: Buffer.from(JSON.stringify(manifest, null, 2) + '\n') }, { name: PGDATA, data: pgdata }, ...keyFiles];
-  const bytes = await writeFileAtomically(file, [await tarBytes(entries, now)], [createGzip()]);
-  return { manifest, bytes };
+  const removed: string[] = [];
+  const bytes = await writeFileAtomically(file, [await tarBytes(entries, now)], [createGzip()], { removed: (path) => removed.push(path) });
+  return { manifest, bytes, removed };
 }
 
 function manifestProblem(m: Partial<BackupManifest>): string | null {
