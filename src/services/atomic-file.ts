@@ -37,6 +37,16 @@ function running(pid: number): boolean {
   }
 }
 
+/** Whether a temporary file's writer is gone: on this host, its PID no longer runs; from another, untouched for a day. */
+async function abandoned(host: string, pid: number, path: string): Promise<boolean> {
+  if (host === HOST) return !running(pid);
+  const touched = await stat(path).then(
+    (s) => s.mtimeMs,
+    () => Date.now(),
+  );
+  return Date.now() - touched >= FOREIGN_AFTER_MS;
+}
+
 /**
  * Removes from `dir` the temporary files of writes whose writer is gone (killed half-way); returns
  * the paths removed. Never one whose writer runs: a PID reused since keeps its file until it ends.
@@ -53,9 +63,7 @@ export async function removeAbandonedTemporaries(dir: string): Promise<string[]>
     const m = TEMPORARY.exec(name);
     if (!m) continue;
     const path = join(dir, name);
-    if (m[2] === HOST ? running(Number(m[3])) : Date.now() - (await stat(path).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs < FOREIGN_AFTER_MS) {
-      continue;
-    }
+    if (!(await abandoned(m[2], Number(m[3]), path))) continue;
     await rm(path, { force: true }).then(
       () => removed.push(path),
       () => {},
